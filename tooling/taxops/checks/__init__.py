@@ -1,0 +1,1 @@
+"""Checks that run inside one governed file, beyond what the models' shapes say."""

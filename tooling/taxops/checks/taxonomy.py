@@ -1,0 +1,316 @@
+"""Checks inside one taxonomy file: the relations the model's shapes cannot see.
+
+Every check runs (none stops the others) and each finding names the labels
+involved and the line to fix. Rule ids are stable: teams grep for them and waive them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.loading import YamlDocument
+from taxops.models.common import LABEL_ID_PATTERN
+from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
+
+_LABEL_ID = re.compile(LABEL_ID_PATTERN)
+Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
+
+
+def check_taxonomy(taxonomy: Taxonomy, doc: YamlDocument) -> list[Diagnostic]:
+    """Run every in-file check and collect all findings."""
+    return [d for check in CHECKS for d in check(taxonomy, doc)]
+
+
+def _at(doc: YamlDocument, index: int, field: str | None = None, *, at: str = "value") -> Location:
+    path: tuple[str | int, ...] = ("labels", index) if field is None else ("labels", index, field)
+    return doc.locate(path, at=at)
+
+
+def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+
+
+def normalise_name(text: str) -> str:
+    """Names compare equal when a labeler would confuse them: Unicode-normalised
+    (NFKC), case-folded, with runs of spaces and separators collapsed."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.split(r"[\s_\-]+", folded)).strip()
+
+
+def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    for i, label in enumerate(tax.labels):
+        if not _LABEL_ID.match(label.id):
+            yield _error(
+                "label-id-syntax",
+                f"label id '{label.id}' is not a valid id: use lowercase letters, digits and "
+                "'_', with '.' between segments (e.g. 'vehicle.truck_heavy')",
+                _at(doc, i, "id"),
+                "ids are stored in datasets and never change; put the human wording in 'name:'",
+            )
+
+
+def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    first: dict[str, int] = {}
+    for i, label in enumerate(tax.labels):
+        if label.id in first:
+            prev = _at(doc, first[label.id], "id")
+            yield _error(
+                "duplicate-label-id",
+                f"label id '{label.id}' is used twice (first at line {prev.line})",
+                _at(doc, i, "id"),
+                "label ids are unique and never reused; give the new label its own id",
+            )
+        else:
+            first[label.id] = i
+
+
+def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    ids = tax.by_id()
+    for i, label in enumerate(tax.labels):
+        if label.parent is None:
+            continue
+        if tax.kind is not TaxonomyKind.HIERARCHICAL:
+            yield _error(
+                "parent-in-flat-taxonomy",
+                f"label '{label.id}' has a parent, but the taxonomy is {tax.kind.value}",
+                _at(doc, i, "parent"),
+                "set 'kind: hierarchical', or remove 'parent:'",
+            )
+        elif label.parent not in ids:
+            yield _error(
+                "unknown-parent",
+                f"label '{label.id}' has parent '{label.parent}', which is not a label "
+                "of this taxonomy",
+                _at(doc, i, "parent"),
+                _did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
+            )
+    if tax.leaf_only and tax.kind is not TaxonomyKind.HIERARCHICAL:
+        yield _error(
+            "leaf-only-not-hierarchical",
+            f"'leaf_only' applies to hierarchical taxonomies; this one is {tax.kind.value}",
+            doc.locate(("leaf_only",), at="key"),
+            "remove 'leaf_only', or set 'kind: hierarchical'",
+        )
+
+
+def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    ids = tax.by_id()
+    index = {label.id: i for i, label in reversed(list(enumerate(tax.labels)))}
+    reported: set[str] = set()
+    state: dict[str, int] = {}  # 1: on the current path, 2: known to reach a root
+    for start in ids:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in ids and state.get(node) != 2:
+            if state.get(node) == 1:
+                cycle = path[path.index(node) :]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    first = min(cycle, key=index.__getitem__)
+                    ring = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
+                    yield _error(
+                        "parent-cycle",
+                        f"labels form a cycle through their parents: {ring}",
+                        _at(doc, index[first], "parent"),
+                        "a label cannot be its own ancestor; point one of them at a label "
+                        "outside the cycle",
+                    )
+                break
+            state[node] = 1
+            path.append(node)
+            node = ids[node].parent
+        for visited in path:
+            state[visited] = 2
+
+
+def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """Active labels under retired parents; replacements on active labels."""
+    ids = tax.by_id()
+    for i, label in enumerate(tax.labels):
+        parent = ids.get(label.parent) if label.parent else None
+        if label.status is Status.ACTIVE and parent and parent.status is Status.RETIRED:
+            yield _error(
+                "active-under-retired",
+                f"active label '{label.id}' sits under retired label '{parent.id}'",
+                _at(doc, i, "parent"),
+                f"move '{label.id}' under an active parent, or retire it too",
+            )
+        if label.status is Status.ACTIVE and (label.replaced_by or label.replacement):
+            yield _error(
+                "replacement-on-active",
+                f"label '{label.id}' is active but declares a replacement",
+                _at(doc, i, "replaced_by" if label.replaced_by else "replacement", at="key"),
+                "set 'status: deprecated' or 'status: retired', or remove the replacement",
+            )
+
+
+def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    ids = tax.by_id()
+    for i, label in enumerate(tax.labels):
+        if label.status is Status.ACTIVE:
+            continue
+        mode = label.replacement_mode
+        if mode is None:
+            yield _error(
+                "missing-replacement",
+                f"{label.status.value} label '{label.id}' does not say what replaces it",
+                _at(doc, i, "status"),
+                "add 'replaced_by: [...]' (a machine relabels), or 'replacement: review' "
+                "(a human decides), or 'replacement: parent'",
+            )
+            continue
+        if mode is Replacement.DIRECT and not label.replaced_by:
+            yield _error(
+                "missing-replacement",
+                f"label '{label.id}' has 'replacement: direct' but no 'replaced_by'",
+                _at(doc, i, "replacement"),
+                "list the label(s) that take over in 'replaced_by'",
+            )
+        if mode is Replacement.DIRECT and len(label.replaced_by) > 1 and tax.kind.exclusive:
+            yield _error(
+                "ambiguous-direct-replacement",
+                f"label '{label.id}' is replaced directly by {len(label.replaced_by)} labels, "
+                f"but an item of this {tax.kind.value} taxonomy carries only one",
+                _at(doc, i, "replaced_by"),
+                "a machine cannot choose between them: use 'replacement: review' (a split)",
+            )
+        if mode is Replacement.PARENT and not label.parent:
+            yield _error(
+                "parent-fallback-without-parent",
+                f"label '{label.id}' falls back to its parent, but it has no parent",
+                _at(doc, i, "replacement"),
+                "name the replacement in 'replaced_by', or use 'replacement: review'",
+            )
+        for j, target in enumerate(label.replaced_by):
+            loc = doc.locate(("labels", i, "replaced_by", j))
+            if target == label.id:
+                yield _error("replacement-cycle", f"label '{label.id}' replaces itself", loc)
+            elif target not in ids:
+                yield _error(
+                    "unknown-replacement",
+                    f"label '{label.id}' is replaced by '{target}', which is not a label of "
+                    "this taxonomy",
+                    loc,
+                    _did_you_mean(target, ids) or "add the replacement label, or fix the id",
+                )
+            else:
+                yield from _chain(label, target, ids, loc)
+
+
+def _chain(label: Label, target: str, ids: dict[str, Label], loc: Location) -> Iterator[Diagnostic]:
+    """A replacement may itself be deprecated or retired if it is replaced in turn;
+    the chain must end at an active label (or a review) without looping."""
+    seen = [label.id]
+    current = ids[target]
+    while current.status is not Status.ACTIVE:
+        if current.id in seen:
+            yield _error(
+                "replacement-cycle",
+                f"replacements loop: {' -> '.join([*seen, current.id])}",
+                loc,
+                "one label in the chain must be active",
+            )
+            return
+        seen.append(current.id)
+        mode = current.replacement_mode
+        if mode in (Replacement.REVIEW, Replacement.PARENT):
+            return  # the chain ends at a human decision or at a parent: resolvable
+        if not current.replaced_by:
+            yield _error(
+                "replacement-retired",
+                f"label '{label.id}' is replaced by '{target}', which is {current.status.value} "
+                "and not replaced itself",
+                loc,
+                f"point '{label.id}' at an active label, or give '{current.id}' a replacement",
+            )
+            return
+        nxt = ids.get(current.replaced_by[0])
+        if nxt is None:
+            return  # reported as unknown-replacement on that label
+        current = nxt
+
+
+def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """Two siblings with the same display name or alias (after normalising case,
+    Unicode and separators) are indistinguishable to a labeler."""
+    groups: dict[str | None, list[int]] = {}
+    for i, label in enumerate(tax.labels):
+        if label.status is not Status.RETIRED:
+            groups.setdefault(label.parent, []).append(i)
+    for siblings in groups.values():
+        seen: dict[str, tuple[str, str]] = {}
+        for i in siblings:
+            label = tax.labels[i]
+            names = [("name", label.name, ("labels", i, "name"))]
+            names += [
+                ("alias", a, ("labels", i, "aliases", j)) for j, a in enumerate(label.aliases)
+            ]
+            own: set[str] = set()
+            for what, text, path in names:
+                key = normalise_name(text)
+                if key in own:
+                    continue
+                own.add(key)
+                if key in seen and seen[key][0] != label.id:
+                    other, other_what = seen[key]
+                    yield _error(
+                        "duplicate-sibling-name",
+                        f"{what} '{text}' of label '{label.id}' reads the same as the "
+                        f"{other_what} of sibling '{other}'",
+                        doc.locate(path),
+                        "labelers pick by name: make the names distinct, or merge the labels",
+                    )
+                else:
+                    seen.setdefault(key, (label.id, what))
+
+
+def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    for i, label in enumerate(tax.labels):
+        names: set[str] = set()
+        for j, attr in enumerate(label.attributes):
+            loc = doc.locate(("labels", i, "attributes", j))
+            if attr.name in names:
+                yield _error(
+                    "duplicate-attribute",
+                    f"label '{label.id}' declares attribute '{attr.name}' twice",
+                    loc,
+                )
+            names.add(attr.name)
+            if attr.type.value == "enum" and len(attr.options) < 2:
+                yield _error(
+                    "enum-without-options",
+                    f"enum attribute '{attr.name}' of label '{label.id}' needs at least two options",
+                    loc,
+                    "list them in 'options: [...]', or use 'type: bool'",
+                )
+            elif attr.type.value != "enum" and attr.options:
+                yield _error(
+                    "options-on-non-enum",
+                    f"attribute '{attr.name}' of label '{label.id}' is {attr.type.value} "
+                    "but lists options",
+                    loc,
+                    "set 'type: enum', or remove 'options'",
+                )
+
+
+def _did_you_mean(value: str, ids: dict[str, Label]) -> str | None:
+    if len(ids) > 20_000:  # a fuzzy search over a huge taxonomy costs more than it helps
+        return None
+    match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+CHECKS: tuple[Check, ...] = (
+    label_id_syntax,
+    unique_ids,
+    parents_exist,
+    no_cycles,
+    lifecycle,
+    replacements_resolve,
+    sibling_names,
+    attributes,
+)

@@ -1,0 +1,25 @@
+"""One module per command; ``COMMANDS`` is the registry the parser is built from."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str
+    description: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _registry() -> list[Command]:
+    from taxops.cli.commands import schema, validate
+
+    return [validate.COMMAND, schema.COMMAND]
+
+
+COMMANDS = _registry()

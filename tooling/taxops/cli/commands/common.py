@@ -1,0 +1,52 @@
+"""Pieces several commands share: finding the repository, output formats."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from taxops.diagnostics import TaxopsError
+from taxops.validate import find_root
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "github")) -> None:
+    parser.add_argument(
+        "--format",
+        choices=choices,
+        default="text",
+        help="output format: text for people, json for tools (documented schema), "
+        "github for workflow annotations (default: text)",
+    )
+
+
+def add_repo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        help="the governance repository (default: found from the current folder)",
+    )
+
+
+def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
+    if getattr(args, "repo", None):
+        root = Path(args.repo)
+        if not (root / "taxonomies").is_dir():
+            raise TaxopsError(
+                f"{root} is not a governance repository: it has no taxonomies/ folder",
+                "point --repo at the folder holding taxonomies/, guidelines/ and policies/",
+            )
+        return root.resolve()
+    root = find_root(Path.cwd())
+    if root is None and required:
+        raise TaxopsError(
+            "no governance repository here: no taxonomies/ folder in this folder or above",
+            "run taxops inside the repository, pass --repo, or name files to check",
+        )
+    return root
+
+
+def write(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()

@@ -1,0 +1,61 @@
+"""``taxops validate``: check every governed file, print located findings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_format, add_repo, repo_root, write
+from taxops.diagnostics import TaxopsError, has_errors
+from taxops.formatting import FORMATTERS
+from taxops.loading import DEFAULT_MAX_BYTES
+from taxops.validate import check_paths, expand, find_root, governed_files
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders to check (default: every governed file of the repository)",
+    )
+    add_repo(p)
+    add_format(p)
+    p.add_argument(
+        "--max-file-size",
+        type=float,
+        default=DEFAULT_MAX_BYTES / 1e6,
+        metavar="MB",
+        help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES / 1e6:.0f} MB)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.paths:
+        missing = [str(p) for p in args.paths if not p.exists()]
+        if missing:
+            raise TaxopsError(f"no such file or folder: {', '.join(missing)}")
+        root = repo_root(args, required=False) if args.repo else find_root(args.paths[0].resolve().parent)
+        files = expand(args.paths, root)
+    else:
+        root = repo_root(args)
+        assert root is not None
+        files = governed_files(root)
+    checked = check_paths(files, root, int(args.max_file_size * 1e6))
+    diagnostics = [d for c in checked for d in c.diagnostics]
+    write(FORMATTERS[args.format](diagnostics, files=len(checked)))
+    return exit_codes.FINDINGS if has_errors(diagnostics) else exit_codes.OK
+
+
+COMMAND = Command(
+    name="validate",
+    summary="check every taxonomy, guideline and policy file",
+    description="Check governed files against their models and in-file rules.\n"
+    "Every finding is printed as file:line:column with what to do; nothing stops at\n"
+    "the first error. Exit code 1 when a file has errors.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,10 @@
+"""Exit codes, documented in the README and ``taxops --help``."""
+
+OK = 0
+"""Nothing to fix."""
+FINDINGS = 1
+"""Validation findings (errors) in the governed files."""
+USAGE = 2
+"""The command could not run: a bad argument, a missing file or repository."""
+BREAKING = 3
+"""``taxops check``: a breaking change that the version bump or policy does not allow."""

@@ -1,0 +1,80 @@
+"""``taxops``: entry point, argument parsing and the one place where exceptions
+become messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from taxops import __version__
+from taxops.cli import exit_codes
+from taxops.cli.commands import COMMANDS
+from taxops.diagnostics import TaxopsError
+
+DESCRIPTION = """\
+Governance-as-code for data-labeling operations: taxonomies, guidelines and
+policies kept as versioned YAML in git, validated, compared and published.
+"""
+
+EPILOG = """\
+exit codes:
+  0  nothing to fix
+  1  findings: a governed file has errors
+  2  the command could not run (bad argument, missing file or repository)
+  3  taxops check: a breaking change the version or policy does not allow
+
+Run 'taxops COMMAND --help' for a command's options.
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"taxops: error: {message}\n")
+        raise SystemExit(exit_codes.USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="taxops",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"taxops {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for command in COMMANDS:
+        p = sub.add_parser(
+            command.name,
+            help=command.summary,
+            description=command.description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.configure(p)
+        p.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return exit_codes.USAGE
+    try:
+        return int(args.run(args))
+    except TaxopsError as exc:
+        sys.stderr.write(f"taxops: {exc.message}\n")
+        if exc.hint:
+            sys.stderr.write(f"  hint: {exc.hint}\n")
+        return exit_codes.USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("taxops: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return exit_codes.OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The kinds of governed file, in one registry: each names its format marker, the
+folder it lives in, its model and its in-file checks. Guidelines and policies are
+added here beside taxonomies; nothing else needs to learn a new kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from taxops.checks.taxonomy import check_taxonomy
+from taxops.diagnostics import Diagnostic
+from taxops.loading import YamlDocument
+from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
+
+#: The top-level key that says what a governed file is: ``taxops: taxonomy/1``.
+MARKER = "taxops"
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name: str
+    format: str
+    folder: str
+    model: type[BaseModel]
+    check: Callable[[Any, YamlDocument], list[Diagnostic]]
+
+    @property
+    def marker_line(self) -> str:
+        return f"{MARKER}: {self.format}"
+
+
+KINDS: dict[str, DocumentKind] = {
+    kind.format: kind
+    for kind in (
+        DocumentKind("taxonomy", TAXONOMY_FORMAT, "taxonomies", Taxonomy, check_taxonomy),
+    )
+}
+
+
+def kind_for_folder(folder: str) -> DocumentKind | None:
+    return next((k for k in KINDS.values() if k.folder == folder), None)
+
+
+def governed_folders() -> list[str]:
+    return sorted({k.folder for k in KINDS.values()} | {"taxonomies", "guidelines", "policies"})

@@ -1,0 +1,9 @@
+"""Pure formatters: diagnostics in, text out. No printing, no exit codes."""
+
+from taxops.formatting.github import format_github
+from taxops.formatting.json_format import JSON_SCHEMA_VERSION, format_json
+from taxops.formatting.text import format_text
+
+FORMATTERS = {"text": format_text, "json": format_json, "github": format_github}
+
+__all__ = ["FORMATTERS", "JSON_SCHEMA_VERSION", "format_github", "format_json", "format_text"]

@@ -1,0 +1,1 @@
+"""The governed documents' models: plain Pydantic data, no I/O."""

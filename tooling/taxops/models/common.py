@@ -1,0 +1,105 @@
+"""Types shared by every governed file: label ids, semantic versions, owners."""
+
+from __future__ import annotations
+
+import re
+from functools import total_ordering
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, StringConstraints
+from pydantic_core import core_schema
+
+#: A label id is what datasets store: lowercase, dotted segments, stable forever.
+LABEL_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$"
+LabelId = Annotated[str, StringConstraints(pattern=LABEL_ID_PATTERN, max_length=200)]
+#: Identifiers of governed documents (taxonomies, vendors, datasets): kebab or snake case.
+DOC_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
+DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN, max_length=100)]
+
+_SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+
+
+@total_ordering
+class SemVer:
+    """A semantic version (semver.org 2.0.0), ordered by precedence."""
+
+    __slots__ = ("major", "minor", "patch", "prerelease", "build")
+
+    def __init__(self, text: str) -> None:
+        m = _SEMVER.match(text)
+        if not m:
+            raise ValueError(
+                f"'{text}' is not a semantic version; write MAJOR.MINOR.PATCH, e.g. 1.4.0"
+            )
+        self.major, self.minor, self.patch = (int(m.group(i)) for i in (1, 2, 3))
+        self.prerelease: tuple[str, ...] = tuple(m.group(4).split(".")) if m.group(4) else ()
+        self.build = m.group(5) or ""
+
+    def _key(self) -> tuple[Any, ...]:
+        # A release sorts after its pre-releases; numeric identifiers before alphanumeric.
+        pre = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in self.prerelease)
+        return (self.major, self.minor, self.patch, not self.prerelease, pre)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SemVer) and self._key() == other._key()
+
+    def __lt__(self, other: SemVer) -> bool:
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __str__(self) -> str:
+        text = f"{self.major}.{self.minor}.{self.patch}"
+        if self.prerelease:
+            text += "-" + ".".join(self.prerelease)
+        if self.build:
+            text += "+" + self.build
+        return text
+
+    def __repr__(self) -> str:
+        return f"SemVer('{self}')"
+
+    def bumped(self, part: str) -> SemVer:
+        """The smallest version that makes a ``part`` (major/minor/patch) bump."""
+        if part == "major":
+            return SemVer(f"{self.major + 1}.0.0")
+        if part == "minor":
+            return SemVer(f"{self.major}.{self.minor + 1}.0")
+        return SemVer(f"{self.major}.{self.minor}.{self.patch + 1}")
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        def parse(value: Any) -> SemVer:
+            if isinstance(value, SemVer):
+                return value
+            if not isinstance(value, str):
+                raise ValueError(
+                    f"expected a version like '1.4.0', got the {type(value).__name__} {value!r}; "
+                    "write all three parts (MAJOR.MINOR.PATCH)"
+                )
+            return cls(value)
+
+        return core_schema.no_info_plain_validator_function(
+            parse,
+            json_schema_input_schema=core_schema.str_schema(pattern=_SEMVER.pattern),
+            serialization=core_schema.to_string_ser_schema(),
+        )
+
+
+class Strict(BaseModel):
+    """Base for governed models: unknown keys are errors (a typo must not pass
+    silently), field docstrings become the JSON Schema descriptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+    )

@@ -1,0 +1,177 @@
+"""The taxonomy: the label set a dataset is labeled with, and how labels relate.
+
+A label's ``id`` is what datasets store. It never changes and is never reused: a
+label that is no longer used stays in the file as a ``retired`` tombstone that says
+what replaces it. Everything else (display name, definition, parent, aliases) may
+change, and the compatibility rules say what each change costs.
+
+Shapes are checked here; relations between labels (parents exist, no cycles,
+replacements resolve) are checked by :mod:`taxops.checks.taxonomy`, so each
+finding gets its own rule id and a message naming the labels involved.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Literal
+
+from pydantic import Field
+
+from taxops.models.common import SemVer, Strict
+
+TAXONOMY_FORMAT = "taxonomy/1"
+
+
+class TaxonomyKind(str, enum.Enum):
+    """How items are labeled with this taxonomy."""
+
+    SINGLE_LABEL = "single-label"
+    """Exactly one label per item, from a flat list."""
+    MULTI_LABEL = "multi-label"
+    """Any number of labels per item."""
+    HIERARCHICAL = "hierarchical"
+    """One label per item, from a tree; ``leaf_only`` says whether inner labels may be used."""
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether an item carries exactly one label (consumers assume a closed set)."""
+        return self is not TaxonomyKind.MULTI_LABEL
+
+
+class Status(str, enum.Enum):
+    """A label's lifecycle. ``deprecated``: still valid on existing data, not for new
+    work. ``retired``: no longer valid; kept as a tombstone so its id is never reused."""
+
+    ACTIVE = "active"
+    DEPRECATED = "deprecated"
+    RETIRED = "retired"
+
+
+class Replacement(str, enum.Enum):
+    """How items carrying a deprecated or retired label move on."""
+
+    DIRECT = "direct"
+    """A machine may relabel: every item gets the label(s) in ``replaced_by``."""
+    REVIEW = "review"
+    """A human must decide, among ``replaced_by`` when given (e.g. a split)."""
+    PARENT = "parent"
+    """Items fall back to the label's parent (coarser, but machine-decidable)."""
+
+
+class Compatibility(str, enum.Enum):
+    """Which changes a new version may make, as a schema registry defines it.
+
+    ``backward``: data labeled with the previous version can be carried to the new
+    one. ``forward``: consumers built for the previous version still understand the
+    new one. ``full``: both. ``*-transitive``: against every released version, not
+    only the last. ``none``: only semver is enforced.
+    """
+
+    BACKWARD = "backward"
+    BACKWARD_TRANSITIVE = "backward-transitive"
+    FORWARD = "forward"
+    FORWARD_TRANSITIVE = "forward-transitive"
+    FULL = "full"
+    FULL_TRANSITIVE = "full-transitive"
+    NONE = "none"
+
+
+class AttributeType(str, enum.Enum):
+    BOOL = "bool"
+    ENUM = "enum"
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+
+
+class Attribute(Strict):
+    """A property annotated alongside a label (``occluded``, ``severity``)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    """Attribute key as stored in the annotations, snake_case."""
+    type: AttributeType
+    """Value type: bool, enum (one of ``options``), text, integer or number."""
+    options: list[str] = []
+    """Allowed values of an ``enum`` attribute, in display order."""
+    required: bool = False
+    """Whether every annotation with this label must set the attribute."""
+    description: str | None = None
+    """What the attribute means, for labelers."""
+
+
+class Label(Strict):
+    """One label of the taxonomy."""
+
+    id: str
+    """Stable id stored in datasets: lowercase, dotted (``vehicle.truck``). Never
+    changed or reused; to rename, change ``name``."""
+    name: str = Field(min_length=1)
+    """Display name shown to labelers."""
+    parent: str | None = None
+    """Id of the parent label (hierarchical taxonomies)."""
+    definition: str | None = None
+    """What the label means, in one or two plain sentences."""
+    aliases: list[str] = []
+    """Other names labelers or older tools use for this label."""
+    status: Status = Status.ACTIVE
+    """Lifecycle: active, deprecated (not for new work) or retired (tombstone)."""
+    replaced_by: list[str] = []
+    """For deprecated and retired labels: the label(s) that take over."""
+    replacement: Replacement | None = None
+    """How items move to ``replaced_by``: direct (a machine relabels), review (a
+    human decides) or parent (fall back to the parent). Default: direct for one
+    replacement, review for several."""
+    note: str | None = None
+    """Why the label was deprecated or retired, for reviewers and labelers."""
+    since: SemVer | None = None
+    """Taxonomy version that introduced the label."""
+    attributes: list[Attribute] = []
+    """Properties annotated with this label."""
+
+    @property
+    def replacement_mode(self) -> Replacement | None:
+        """The effective replacement mode (explicit, or derived from ``replaced_by``)."""
+        if self.replacement is not None:
+            return self.replacement
+        if not self.replaced_by:
+            return None
+        return Replacement.DIRECT if len(self.replaced_by) == 1 else Replacement.REVIEW
+
+
+class Taxonomy(Strict):
+    """A versioned label set and the rules for labeling with it."""
+
+    taxops: Literal["taxonomy/1"]
+    """File format marker: this file is a taxonomy, format version 1."""
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=100)
+    """Stable id of the taxonomy (kebab-case), used by guidelines, policies and datasets."""
+    title: str = Field(min_length=1)
+    """Human title."""
+    version: SemVer
+    """Semantic version of this taxonomy (MAJOR.MINOR.PATCH)."""
+    kind: TaxonomyKind
+    """single-label, multi-label or hierarchical."""
+    leaf_only: bool = False
+    """Hierarchical only: items may carry only labels without children."""
+    owners: list[str] = Field(min_length=1)
+    """Who approves changes: emails or @team handles."""
+    description: str | None = None
+    """What the taxonomy is for: the model it trains, the data it labels."""
+    compatibility: Compatibility = Compatibility.BACKWARD
+    """Which changes a new version may make without a major bump being required."""
+    labels: list[Label] = Field(min_length=1)
+    """The labels, including deprecated and retired ones."""
+
+    def by_id(self) -> dict[str, Label]:
+        """Labels by id (first occurrence wins; duplicates are a separate finding)."""
+        index: dict[str, Label] = {}
+        for label in self.labels:
+            index.setdefault(label.id, label)
+        return index
+
+    def children(self) -> dict[str | None, list[Label]]:
+        """Labels grouped by parent id (``None`` for roots), in file order."""
+        groups: dict[str | None, list[Label]] = {}
+        for label in self.labels:
+            groups.setdefault(label.parent, []).append(label)
+        return groups

@@ -1,0 +1,163 @@
+"""The validation pipeline, read top to bottom: find the governed files, load each
+one safely, validate it against its model, run its in-file checks, collect every
+diagnostic (nothing fails fast)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
+from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, load_yaml
+from taxops.models.errors import diagnostics_from_validation_error
+
+
+@dataclass
+class CheckedFile:
+    """One governed file after validation: its model when it is valid enough to
+    build, and every finding."""
+
+    path: Path
+    display: str
+    kind: DocumentKind | None = None
+    doc: YamlDocument | None = None
+    model: BaseModel | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def find_root(start: Path) -> Path | None:
+    """The governance repository containing ``start``: the nearest folder with a
+    ``taxonomies/`` directory."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "taxonomies").is_dir():
+            return folder
+    return None
+
+
+def governed_files(root: Path) -> list[Path]:
+    """Every YAML file under the governed folders, in a stable order."""
+    found: list[Path] = []
+    for folder in governed_folders():
+        base = root / folder
+        if base.is_dir():
+            found += [
+                p
+                for p in base.rglob("*")
+                if p.suffix in (".yaml", ".yml")
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            ]
+    return sorted(found)
+
+
+def expand(paths: Iterable[Path], root: Path | None) -> list[Path]:
+    """Files named on the command line; folders expand to the YAML files inside."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Paths are shown relative to the repository root (as CI annotations need)."""
+    try:
+        if root is not None:
+            return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        pass
+    return str(path)
+
+
+def check_file(
+    path: Path, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CheckedFile:
+    """Load, validate and check one file."""
+    checked = CheckedFile(path, display_path(path, root))
+    doc, problems = load_yaml(path, checked.display, max_bytes)
+    checked.diagnostics += problems
+    if doc is None:
+        return checked
+    checked.doc = doc
+    kind, problem = _kind_of(doc, path, root)
+    if problem:
+        checked.diagnostics.append(problem)
+    if kind is None:
+        return checked
+    checked.kind = kind
+    checked.model, found = validate_document(doc, kind)
+    checked.diagnostics += found
+    return checked
+
+
+def validate_document(doc: YamlDocument, kind: DocumentKind) -> tuple[BaseModel | None, list[Diagnostic]]:
+    """Model validation, then the kind's in-file checks on a valid model."""
+    enabled = gc.isenabled()
+    gc.disable()  # hundreds of thousands of small models; the collector finds nothing
+    try:
+        model = kind.model.model_validate(doc.data)
+    except ValidationError as exc:
+        return None, diagnostics_from_validation_error(exc, doc, kind.model)
+    finally:
+        if enabled:
+            gc.enable()
+    return model, kind.check(model, doc)
+
+
+def check_paths(
+    paths: Iterable[Path], root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[CheckedFile]:
+    return [check_file(p, root, max_bytes) for p in paths]
+
+
+def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[DocumentKind | None, Diagnostic | None]:
+    """What the file is: its ``taxops:`` marker, checked against its folder."""
+    expected = _folder_kind(path, root)
+    marker = doc.data.get(MARKER)
+    if marker is None:
+        what = expected.marker_line if expected else f"'{MARKER}: taxonomy/1' (or another kind)"
+        return None, Diagnostic(
+            "unknown-file-kind",
+            Severity.ERROR,
+            f"file does not say what it is: it has no '{MARKER}:' field",
+            Location(doc.path),
+            f"governed files start with {what}; files that are not governed do not belong "
+            f"under {', '.join(f + '/' for f in governed_folders())}",
+        )
+    kind = KINDS.get(str(marker))
+    if kind is None:
+        known = ", ".join(sorted(KINDS))
+        return None, Diagnostic(
+            "unknown-file-kind",
+            Severity.ERROR,
+            f"'{MARKER}: {marker}' is not a kind of file taxops knows (known: {known})",
+            doc.locate((MARKER,)),
+        )
+    if expected is not None and expected is not kind:
+        return None, Diagnostic(
+            "wrong-file-kind",
+            Severity.ERROR,
+            f"this file is a {kind.name}, but it is under {expected.folder}/ where "
+            f"{expected.name} files live",
+            doc.locate((MARKER,)),
+            f"move it to {kind.folder}/, or fix the '{MARKER}:' line",
+        )
+    return kind, None
+
+
+def _folder_kind(path: Path, root: Path | None) -> DocumentKind | None:
+    if root is None:
+        return None
+    try:
+        first = path.resolve().relative_to(root.resolve()).parts[0]
+    except (ValueError, IndexError):
+        return None
+    return kind_for_folder(first)

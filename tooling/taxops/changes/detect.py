@@ -1,0 +1,282 @@
+"""Matching two versions of a taxonomy by stable label id, once.
+
+Labels are matched by ``id`` only: a label whose id survives is the same label,
+whatever happened to its name or parent. What happened to a label that stopped
+being active is read from what the new version declares (``status``,
+``replaced_by``, ``replacement``): a retirement into a label that already existed
+is a merge, into a label new in this version an id change, into several labels a
+split. Nothing undeclared is assumed: a label that vanished and a similar one that
+appeared are only *suggested* as a rename.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+
+from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
+from taxops.checks.taxonomy import normalise_name
+from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
+
+_METADATA_FIELDS = ("title", "description", "owners", "compatibility")
+#: Above this many removed x added pairs, only exact name matches are suggested.
+_FUZZY_PAIR_LIMIT = 250_000
+_SUGGEST_AT = 0.8
+
+
+def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
+    """Every change from ``old`` to ``new``, each reported once."""
+    old_at = _first_index(old)
+    new_at = _first_index(new)
+    changes: list[Change] = list(_taxonomy_changes(old, new))
+    label_changes: list[tuple[int, Change]] = []
+
+    for label_id, i in old_at.items():
+        if label_id not in new_at:
+            change = Change(ChangeKind.LABEL_REMOVED, label_id, old=old.labels[i], old_index=i)
+            label_changes.append((_order(None, i), change))
+
+    retiring: list[tuple[Label, Label, int, int]] = []
+    for label_id, j in new_at.items():
+        after = new.labels[j]
+        i = old_at.get(label_id)
+        if i is None:
+            label_changes.append(
+                (_order(j, None), Change(ChangeKind.LABEL_ADDED, label_id, new=after, new_index=j))
+            )
+            continue
+        before = old.labels[i]
+        for change in _label_changes(before, after, i, j):
+            label_changes.append((_order(j, i), change))
+        if after.status is Status.RETIRED and before.status is not Status.RETIRED:
+            retiring.append((before, after, i, j))
+        elif after.status is Status.DEPRECATED and before.status is Status.ACTIVE:
+            label_changes.append(
+                (_order(j, i), _lifecycle(ChangeKind.LABEL_DEPRECATED, before, after, i, j))
+            )
+        elif after.status is Status.ACTIVE and before.status is not Status.ACTIVE:
+            change = _lifecycle(ChangeKind.LABEL_REACTIVATED, before, after, i, j)
+            label_changes.append((_order(j, i), change))
+        elif after.status is before.status is not Status.ACTIVE and (
+            _replacement(before) != _replacement(after)
+        ):
+            change = _lifecycle(ChangeKind.REPLACEMENT_CHANGED, before, after, i, j)
+            label_changes.append((_order(j, i), change))
+
+    label_changes += _retirements(retiring, old_at, new_at)
+    reordered = _reordered(old, new, old_at, new_at)
+    label_changes.sort(key=lambda pair: pair[0])
+    changes += [c for _, c in label_changes]
+    if reordered:
+        changes.append(reordered)
+    return ChangeSet(old, new, tuple(changes), tuple(_suggestions(old, new, old_at, new_at)))
+
+
+def _first_index(tax: Taxonomy) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, label in enumerate(tax.labels):
+        index.setdefault(label.id, i)
+    return index
+
+
+def _order(new_index: int | None, old_index: int | None) -> tuple[int, int]:
+    """Sort by position in the new file; removed labels sort by their old position."""
+    if new_index is not None:
+        return (new_index, 0)
+    return (old_index if old_index is not None else 0, 1)
+
+
+def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
+    if old.kind is not new.kind:
+        yield Change(ChangeKind.KIND_CHANGED, detail={"before": old.kind.value, "after": new.kind.value})
+    if old.leaf_only != new.leaf_only:
+        yield Change(ChangeKind.LEAF_ONLY_CHANGED, detail={"before": old.leaf_only, "after": new.leaf_only})
+    for name in _METADATA_FIELDS:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            yield Change(
+                ChangeKind.METADATA_CHANGED,
+                detail={"field": name, "before": _plain(before), "after": _plain(after)},
+            )
+
+
+def _plain(value: object) -> object:
+    return getattr(value, "value", value)
+
+
+def _replacement(label: Label) -> tuple[tuple[str, ...], str | None]:
+    mode = label.replacement_mode
+    return (tuple(label.replaced_by), mode.value if mode else None)
+
+
+def _lifecycle(kind: ChangeKind, before: Label, after: Label, i: int, j: int) -> Change:
+    mode = after.replacement_mode
+    return Change(
+        kind,
+        after.id,
+        old=before,
+        new=after,
+        old_index=i,
+        new_index=j,
+        detail={
+            "status_before": before.status.value,
+            "status": after.status.value,
+            "targets": list(after.replaced_by),
+            "mode": mode.value if mode else None,
+            "replacement_before": list(before.replaced_by),
+        },
+    )
+
+
+def _retirements(
+    retiring: list[tuple[Label, Label, int, int]], old_at: dict[str, int], new_at: dict[str, int]
+) -> list[tuple[tuple[int, int], Change]]:
+    """Classify the labels retired in this version by what replaces them: split
+    (several targets), merge (one target that existed, or several sources into one
+    new target), id change (one source into one new label), or plain retirement
+    (review without candidates, parent fallback)."""
+    out: list[tuple[tuple[int, int], Change]] = []
+    into: dict[str, list[tuple[Label, Label, int, int]]] = defaultdict(list)
+    for entry in retiring:
+        before, after, i, j = entry
+        mode = after.replacement_mode
+        if len(after.replaced_by) >= 2:
+            change = _lifecycle(ChangeKind.LABEL_SPLIT, before, after, i, j)
+            out.append((_order(j, i), change))
+        elif mode is Replacement.DIRECT and after.replaced_by:
+            into[after.replaced_by[0]].append(entry)
+        else:
+            out.append((_order(j, i), _lifecycle(ChangeKind.LABEL_RETIRED, before, after, i, j)))
+    for target, sources in into.items():
+        target_existed = target in old_at
+        if len(sources) == 1 and not target_existed:
+            before, after, i, j = sources[0]
+            change = _lifecycle(ChangeKind.LABEL_ID_CHANGED, before, after, i, j)
+            out.append((_order(j, i), change))
+            continue
+        first_old, first_new = sources[0][2], sources[0][3]
+        out.append(
+            (
+                _order(new_at.get(target, first_new), first_old),
+                Change(
+                    ChangeKind.LABELS_MERGED,
+                    target,
+                    old_index=old_at.get(target),
+                    new_index=new_at.get(target),
+                    detail={
+                        "sources": [after.id for _, after, _, _ in sources],
+                        "source_indexes": [(i, j) for _, _, i, j in sources],
+                        "target": target,
+                        "target_existed": target_existed,
+                        "targets": [target],
+                    },
+                ),
+            )
+        )
+    return out
+
+
+def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Change]:
+    def change(kind: ChangeKind, **detail: object) -> Change:
+        return Change(kind, after.id, old=before, new=after, old_index=i, new_index=j, detail=detail)
+
+    if before.name != after.name:
+        yield change(ChangeKind.NAME_CHANGED, before=before.name, after=after.name)
+    old_aliases, new_aliases = set(before.aliases), set(after.aliases)
+    for alias in after.aliases:
+        if alias not in old_aliases:
+            yield change(ChangeKind.ALIAS_ADDED, alias=alias)
+    for alias in before.aliases:
+        if alias not in new_aliases:
+            yield change(ChangeKind.ALIAS_REMOVED, alias=alias)
+    if _words(before.definition) != _words(after.definition):
+        yield change(ChangeKind.DEFINITION_CHANGED, before=before.definition, after=after.definition)
+    if before.parent != after.parent:
+        yield change(ChangeKind.PARENT_CHANGED, before=before.parent, after=after.parent)
+    yield from _attribute_changes(before, after, change)
+
+
+def _words(text: str | None) -> str:
+    """Definitions compare by words: re-wrapping a paragraph is not a change."""
+    return " ".join((text or "").split())
+
+
+def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:  # type: ignore[no-untyped-def]
+    old_attrs: dict[str, Attribute] = {a.name: a for a in before.attributes}
+    new_attrs: dict[str, Attribute] = {a.name: a for a in after.attributes}
+    for name, attr in new_attrs.items():
+        if name not in old_attrs:
+            yield change(ChangeKind.ATTRIBUTE_ADDED, attribute=name, required=attr.required)
+            continue
+        was = old_attrs[name]
+        if was.type is not attr.type:
+            yield change(
+                ChangeKind.ATTRIBUTE_RETYPED, attribute=name, before=was.type.value, after=attr.type.value
+            )
+            continue
+        for option in attr.options:
+            if option not in was.options:
+                yield change(ChangeKind.ATTRIBUTE_OPTION_ADDED, attribute=name, option=option)
+        for option in was.options:
+            if option not in attr.options:
+                yield change(ChangeKind.ATTRIBUTE_OPTION_REMOVED, attribute=name, option=option)
+        if was.required != attr.required:
+            yield change(
+                ChangeKind.ATTRIBUTE_REQUIRED_CHANGED,
+                attribute=name,
+                before=was.required,
+                after=attr.required,
+            )
+    for name in old_attrs:
+        if name not in new_attrs:
+            yield change(ChangeKind.ATTRIBUTE_REMOVED, attribute=name)
+
+
+def _reordered(
+    old: Taxonomy, new: Taxonomy, old_at: dict[str, int], new_at: dict[str, int]
+) -> Change | None:
+    common_old = [label_id for label_id in old_at if label_id in new_at]
+    common_new = [label_id for label_id in new_at if label_id in old_at]
+    if common_old == common_new:
+        return None
+    moved = sum(1 for a, b in zip(common_old, common_new, strict=True) if a != b)
+    return Change(ChangeKind.LABELS_REORDERED, detail={"labels_out_of_place": moved})
+
+
+def _suggestions(
+    old: Taxonomy, new: Taxonomy, old_at: dict[str, int], new_at: dict[str, int]
+) -> Iterator[Suggestion]:
+    """Removed labels that look like an added one: same normalised name, or
+    similar name and definition. A reviewer confirms and declares it."""
+    removed = [old.labels[i] for label_id, i in old_at.items() if label_id not in new_at]
+    added = [new.labels[j] for label_id, j in new_at.items() if label_id not in old_at]
+    if not removed or not added:
+        return
+    by_name: dict[str, list[Label]] = defaultdict(list)
+    for label in added:
+        by_name[normalise_name(label.name)].append(label)
+    fuzzy = len(removed) * len(added) <= _FUZZY_PAIR_LIMIT
+    for gone in removed:
+        exact = by_name.get(normalise_name(gone.name), [])
+        if exact:
+            for label in exact:
+                yield Suggestion(gone.id, label.id, 1.0, "same display name")
+            continue
+        if not fuzzy:
+            continue
+        best: tuple[float, Label] | None = None
+        for label in added:
+            score = _similarity(gone, label)
+            if score >= _SUGGEST_AT and (best is None or score > best[0]):
+                best = (score, label)
+        if best:
+            yield Suggestion(gone.id, best[1].id, round(best[0], 2), "similar name and definition")
+
+
+def _similarity(a: Label, b: Label) -> float:
+    name = difflib.SequenceMatcher(None, normalise_name(a.name), normalise_name(b.name)).ratio()
+    if a.definition and b.definition:
+        text = difflib.SequenceMatcher(None, _words(a.definition), _words(b.definition)).ratio()
+        return max(name * 0.4 + text * 0.6, text)
+    return name

@@ -55,7 +55,9 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             label_changes.append(
                 (_order(j, i), _lifecycle(ChangeKind.LABEL_DEPRECATED, before, after, i, j))
             )
-        elif after.status is Status.ACTIVE and before.status is not Status.ACTIVE:
+        elif after.status is Status.ACTIVE and before.status is not Status.ACTIVE or (
+            after.status is Status.DEPRECATED and before.status is Status.RETIRED
+        ):
             change = _lifecycle(ChangeKind.LABEL_REACTIVATED, before, after, i, j)
             label_changes.append((_order(j, i), change))
         elif after.status is before.status is not Status.ACTIVE and (
@@ -88,6 +90,8 @@ def _order(new_index: int | None, old_index: int | None) -> tuple[int, int]:
 
 
 def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
+    if old.id != new.id:
+        yield Change(ChangeKind.TAXONOMY_ID_CHANGED, detail={"before": old.id, "after": new.id})
     if old.kind is not new.kind:
         yield Change(ChangeKind.KIND_CHANGED, detail={"before": old.kind.value, "after": new.kind.value})
     if old.leaf_only != new.leaf_only:
@@ -194,6 +198,14 @@ def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Chan
         yield change(ChangeKind.DEFINITION_CHANGED, before=before.definition, after=after.definition)
     if before.parent != after.parent:
         yield change(ChangeKind.PARENT_CHANGED, before=before.parent, after=after.parent)
+    if _words(before.note) != _words(after.note):
+        yield change(ChangeKind.NOTE_CHANGED, before=before.note, after=after.note)
+    if before.since != after.since:
+        yield change(
+            ChangeKind.SINCE_CHANGED,
+            before=str(before.since) if before.since else None,
+            after=str(after.since) if after.since else None,
+        )
     yield from _attribute_changes(before, after, change)
 
 
@@ -227,6 +239,13 @@ def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:
                 attribute=name,
                 before=was.required,
                 after=attr.required,
+            )
+        if _words(was.description) != _words(attr.description):
+            yield change(
+                ChangeKind.ATTRIBUTE_DESCRIPTION_CHANGED,
+                attribute=name,
+                before=was.description,
+                after=attr.description,
             )
     for name in old_attrs:
         if name not in new_attrs:

@@ -22,7 +22,9 @@ class ChangeKind(str, enum.Enum):
     LABEL_DEPRECATED = "label-deprecated"
     LABEL_RETIRED = "label-retired"
     LABEL_REACTIVATED = "label-reactivated"
-    """A deprecated (or retired) label made active again."""
+    """A deprecated or retired label brought back: active again, or a retired
+    label made deprecated (valid on existing data again). ``detail["status"]``
+    says which."""
     LABEL_REMOVED = "label-removed"
     """Gone from the file without a tombstone: its id could be reused."""
     LABEL_ID_CHANGED = "label-id-changed"
@@ -47,6 +49,13 @@ class ChangeKind(str, enum.Enum):
     METADATA_CHANGED = "metadata-changed"
     """Title, description, owners, compatibility mode: no effect on data."""
     LABELS_REORDERED = "labels-reordered"
+    NOTE_CHANGED = "note-changed"
+    """A label's ``note`` (why it was deprecated or retired) was edited."""
+    SINCE_CHANGED = "since-changed"
+    """A label's ``since`` (the version that introduced it) was edited."""
+    ATTRIBUTE_DESCRIPTION_CHANGED = "attribute-description-changed"
+    TAXONOMY_ID_CHANGED = "taxonomy-id-changed"
+    """The taxonomy's own ``id``, which guidelines, policies and datasets cite."""
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,9 @@ _FIELD: dict[ChangeKind, tuple[str, ...]] = {
     ChangeKind.ATTRIBUTE_OPTION_ADDED: ("attributes",),
     ChangeKind.ATTRIBUTE_OPTION_REMOVED: ("attributes",),
     ChangeKind.ATTRIBUTE_REQUIRED_CHANGED: ("attributes",),
+    ChangeKind.ATTRIBUTE_DESCRIPTION_CHANGED: ("attributes",),
+    ChangeKind.NOTE_CHANGED: ("note",),
+    ChangeKind.SINCE_CHANGED: ("since",),
 }
 
 

@@ -4,7 +4,6 @@ diagnostic (nothing fails fast)."""
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
-from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, load_yaml
+from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml
 from taxops.models.errors import diagnostics_from_validation_error
 
 
@@ -100,16 +99,14 @@ def check_file(
 
 def validate_document(doc: YamlDocument, kind: DocumentKind) -> tuple[BaseModel | None, list[Diagnostic]]:
     """Model validation, then the kind's in-file checks on a valid model."""
-    enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of small models; the collector finds nothing
-    try:
-        model = kind.model.model_validate(doc.data)
-    except ValidationError as exc:
-        return None, diagnostics_from_validation_error(exc, doc, kind.model)
-    finally:
-        if enabled:
-            gc.enable()
-    return model, kind.check(model, doc)
+    # Hundreds of thousands of small models: the cyclic collector would rescan
+    # them again and again and find nothing to free.
+    with gc_paused():
+        try:
+            model = kind.model.model_validate(doc.data)
+        except ValidationError as exc:
+            return None, diagnostics_from_validation_error(exc, doc, kind.model)
+        return model, kind.check(model, doc)
 
 
 def check_paths(
@@ -140,6 +137,9 @@ def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[Document
             Severity.ERROR,
             f"'{MARKER}: {marker}' is not a kind of file taxops knows (known: {known})",
             doc.locate((MARKER,)),
+            f"files under {expected.folder}/ start with '{expected.marker_line}'"
+            if expected
+            else None,
         )
     if expected is not None and expected is not kind:
         return None, Diagnostic(

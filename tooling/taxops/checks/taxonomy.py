@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
@@ -34,11 +34,14 @@ def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> D
     return Diagnostic(rule, Severity.ERROR, message, loc, hint)
 
 
+_SEPARATORS = str.maketrans("_-", "  ")
+
+
 def normalise_name(text: str) -> str:
     """Names compare equal when a labeler would confuse them: Unicode-normalised
     (NFKC), case-folded, with runs of spaces and separators collapsed."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.split(r"[\s_\-]+", folded)).strip()
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.translate(_SEPARATORS).split())
 
 
 def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -54,6 +57,8 @@ def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    if len(tax.index) == len(tax.labels):
+        return  # the id index has one entry per label: no duplicates
     first: dict[str, int] = {}
     for i, label in enumerate(tax.labels):
         if label.id in first:
@@ -69,7 +74,7 @@ def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    ids = tax.by_id()
+    ids = tax.index
     for i, label in enumerate(tax.labels):
         if label.parent is None:
             continue
@@ -98,40 +103,38 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    ids = tax.by_id()
-    index = {label.id: i for i, label in reversed(list(enumerate(tax.labels)))}
-    reported: set[str] = set()
-    state: dict[str, int] = {}  # 1: on the current path, 2: known to reach a root
-    for start in ids:
+    index = tax.index
+    parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
+    done: set[str] = set()  # labels known to reach a root
+    for start in parent_of:
         path: list[str] = []
+        on_path: set[str] = set()
         node: str | None = start
-        while node is not None and node in ids and state.get(node) != 2:
-            if state.get(node) == 1:
+        while node is not None and node not in done:
+            if node in on_path:
                 cycle = path[path.index(node) :]
-                if not reported.intersection(cycle):
-                    reported.update(cycle)
-                    first = min(cycle, key=index.__getitem__)
-                    ring = " -> ".join([*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first])
-                    yield _error(
-                        "parent-cycle",
-                        f"labels form a cycle through their parents: {ring}",
-                        _at(doc, index[first], "parent"),
-                        "a label cannot be its own ancestor; point one of them at a label "
-                        "outside the cycle",
-                    )
+                first = min(cycle, key=index.__getitem__)
+                k = cycle.index(first)
+                ring = " -> ".join([*cycle[k:], *cycle[:k], first])
+                yield _error(
+                    "parent-cycle",
+                    f"labels form a cycle through their parents: {ring}",
+                    _at(doc, index[first], "parent"),
+                    "a label cannot be its own ancestor; point one of them at a label "
+                    "outside the cycle",
+                )
                 break
-            state[node] = 1
+            on_path.add(node)
             path.append(node)
-            node = ids[node].parent
-        for visited in path:
-            state[visited] = 2
+            node = parent_of.get(node)
+        done.update(path)
 
 
 def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """Active labels under retired parents; replacements on active labels."""
-    ids = tax.by_id()
+    retired = {label.id: label for label in tax.labels if label.status is Status.RETIRED}
     for i, label in enumerate(tax.labels):
-        parent = ids.get(label.parent) if label.parent else None
+        parent = retired.get(label.parent) if label.parent else None
         if label.status is Status.ACTIVE and parent and parent.status is Status.RETIRED:
             yield _error(
                 "active-under-retired",
@@ -149,10 +152,11 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    ids = tax.by_id()
+    ids: dict[str, Label] | None = None
     for i, label in enumerate(tax.labels):
         if label.status is Status.ACTIVE:
             continue
+        ids = ids if ids is not None else tax.by_id()
         mode = label.replacement_mode
         if mode is None:
             yield _error(
@@ -186,22 +190,26 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                 "name the replacement in 'replaced_by', or use 'replacement: review'",
             )
         for j, target in enumerate(label.replaced_by):
-            loc = doc.locate(("labels", i, "replaced_by", j))
+            path = ("labels", i, "replaced_by", j)
             if target == label.id:
-                yield _error("replacement-cycle", f"label '{label.id}' replaces itself", loc)
+                yield _error(
+                    "replacement-cycle", f"label '{label.id}' replaces itself", doc.locate(path)
+                )
             elif target not in ids:
                 yield _error(
                     "unknown-replacement",
                     f"label '{label.id}' is replaced by '{target}', which is not a label of "
                     "this taxonomy",
-                    loc,
+                    doc.locate(path),
                     _did_you_mean(target, ids) or "add the replacement label, or fix the id",
                 )
             else:
-                yield from _chain(label, target, ids, loc)
+                yield from _chain(label, target, ids, doc, path)
 
 
-def _chain(label: Label, target: str, ids: dict[str, Label], loc: Location) -> Iterator[Diagnostic]:
+def _chain(
+    label: Label, target: str, ids: dict[str, Label], doc: YamlDocument, path: tuple[str | int, ...]
+) -> Iterator[Diagnostic]:
     """A replacement may itself be deprecated or retired if it is replaced in turn;
     the chain must end at an active label (or a review) without looping."""
     seen = [label.id]
@@ -211,7 +219,7 @@ def _chain(label: Label, target: str, ids: dict[str, Label], loc: Location) -> I
             yield _error(
                 "replacement-cycle",
                 f"replacements loop: {' -> '.join([*seen, current.id])}",
-                loc,
+                doc.locate(path),
                 "one label in the chain must be active",
             )
             return
@@ -224,7 +232,7 @@ def _chain(label: Label, target: str, ids: dict[str, Label], loc: Location) -> I
                 "replacement-retired",
                 f"label '{label.id}' is replaced by '{target}', which is {current.status.value} "
                 "and not replaced itself",
-                loc,
+                doc.locate(path),
                 f"point '{label.id}' at an active label, or give '{current.id}' a replacement",
             )
             return
@@ -272,19 +280,19 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     for i, label in enumerate(tax.labels):
         names: set[str] = set()
         for j, attr in enumerate(label.attributes):
-            loc = doc.locate(("labels", i, "attributes", j))
+            path = ("labels", i, "attributes", j)
             if attr.name in names:
                 yield _error(
                     "duplicate-attribute",
                     f"label '{label.id}' declares attribute '{attr.name}' twice",
-                    loc,
+                    doc.locate(path),
                 )
             names.add(attr.name)
             if attr.type.value == "enum" and len(attr.options) < 2:
                 yield _error(
                     "enum-without-options",
                     f"enum attribute '{attr.name}' of label '{label.id}' needs at least two options",
-                    loc,
+                    doc.locate(path),
                     "list them in 'options: [...]', or use 'type: bool'",
                 )
             elif attr.type.value != "enum" and attr.options:
@@ -292,12 +300,12 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     "options-on-non-enum",
                     f"attribute '{attr.name}' of label '{label.id}' is {attr.type.value} "
                     "but lists options",
-                    loc,
+                    doc.locate(path),
                     "set 'type: enum', or remove 'options'",
                 )
 
 
-def _did_you_mean(value: str, ids: dict[str, Label]) -> str | None:
+def _did_you_mean(value: str, ids: Collection[str]) -> str | None:
     if len(ids) > 20_000:  # a fuzzy search over a huge taxonomy costs more than it helps
         return None
     match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)

@@ -58,6 +58,11 @@ class NodeMarks:
     value: tuple[int, int]
 
 
+#: Files larger than this locate findings by re-reading only the list item (or
+#: top-level key) involved, instead of composing the whole file with marks.
+PARTIAL_LOCATE_BYTES = 1_000_000
+
+
 @dataclass
 class YamlDocument:
     """A parsed governed file: its plain data and, on demand, the position of
@@ -67,9 +72,12 @@ class YamlDocument:
     text: str
     data: Any
     _marks: dict[Path_, NodeMarks] | None = field(default=None, repr=False)
+    _partial: dict[Path_, dict[Path_, NodeMarks]] = field(default_factory=dict, repr=False)
+    _items: dict[str, list[int] | None] = field(default_factory=dict, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
+        """Marks of every node of the file (composed once, on first use)."""
         if self._marks is None:
             self._marks = _index_marks(self.text)
         return self._marks
@@ -81,7 +89,7 @@ class YamlDocument:
 
         ``at="key"`` points at the key of a mapping entry rather than its value.
         """
-        marks = self.marks
+        marks = self._marks_for(path)
         for end in range(len(path), -1, -1):
             m = marks.get(tuple(path[:end]))
             if m is None:
@@ -94,6 +102,98 @@ class YamlDocument:
                 pos = m.key if (at == "key" and m.key) else m.value
             return Location.from_zero_based(self.path, *pos)
         return Location(self.path, 1, 1)
+
+    def _marks_for(self, path: Path_) -> dict[Path_, NodeMarks]:
+        """For a large file, compose only the part holding ``path``: one item of a
+        top-level list (a label among 200,000) or one top-level entry. Falls back
+        to the whole file when the layout is not plain block style."""
+        if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES or not path:
+            return self.marks
+        head = path[0]
+        if len(path) >= 2 and isinstance(path[1], int) and isinstance(head, str):
+            part = self._item_marks(head, path[1])
+        else:
+            part = self._top_key_marks(str(head))
+        return part if part is not None else self.marks
+
+    def _item_marks(self, key: str, index: int) -> dict[Path_, NodeMarks] | None:
+        cache_key: Path_ = (key, index)
+        if cache_key in self._partial:
+            return self._partial[cache_key]
+        items = self._items.get(key, ())
+        if key not in self._items:
+            items = self._items[key] = _block_items(self.text, key)
+        value = self.data.get(key) if isinstance(self.data, dict) else None
+        if not items or not isinstance(value, list) or len(items) != len(value):
+            return None
+        if not 0 <= index < len(items):
+            return None
+        start = items[index]
+        end = items[index + 1] if index + 1 < len(items) else _end_of_top_entry(self.text, start)
+        snippet = self.text[start:end]
+        marks = _index_marks(snippet, prefix=(key,), first_index=index)
+        item = value[index]
+        expected = item.get("id") if isinstance(item, dict) else None
+        found = _snippet_id(snippet)
+        if expected is not None and found != str(expected):
+            return None  # the line scan disagrees with the parser: be exact instead
+        line0 = self.text.count("\n", 0, start)
+        shifted = {
+            p: NodeMarks(
+                (m.key[0] + line0, m.key[1]) if m.key else None,
+                (m.value[0] + line0, m.value[1]),
+            )
+            for p, m in marks.items()
+        }
+        shifted.update(self._top_key_marks(key) or {})
+        self._partial[cache_key] = shifted
+        return shifted
+
+    def _top_key_marks(self, key: str) -> dict[Path_, NodeMarks] | None:
+        match = re.search(rf"^{re.escape(key)}[ \t]*:", self.text, re.MULTILINE)
+        if match is None:
+            return None
+        line = self.text.count("\n", 0, match.start())
+        after = match.end()
+        while after < len(self.text) and self.text[after] in " \t":
+            after += 1
+        value_col = after - match.start() if self.text[after : after + 1] not in ("\n", "#", "") else 0
+        value_line = line if value_col else line + 1
+        return {
+            (): NodeMarks(None, (0, 0)),
+            (key,): NodeMarks((line, 0), (value_line, value_col)),
+        }
+
+
+def _block_items(text: str, key: str) -> list[int] | None:
+    """Offsets where the items of the top-level block sequence ``key:`` start,
+    found by a line scan (fast on a 50 MB file), or None when the list is not in
+    plain block style."""
+    head = re.search(rf"^{re.escape(key)}[ \t]*:[ \t]*(#.*)?$", text, re.MULTILINE)
+    if head is None:
+        return None
+    first = re.compile(r"^([ \t]*)-([ \t]|$)", re.MULTILINE).search(text, head.end())
+    if first is None:
+        return None
+    between = text[head.end() : first.start()]
+    if any(ln.strip() and not ln.lstrip().startswith("#") for ln in between.splitlines()):
+        return None
+    indent = first.group(1)
+    end = _end_of_top_entry(text, first.start())
+    item = re.compile(rf"^{re.escape(indent)}-(?:[ \t]|$)", re.MULTILINE)
+    return [m.start() for m in item.finditer(text, first.start(), end)]
+
+
+def _end_of_top_entry(text: str, start: int) -> int:
+    """Offset of the next top-level key (a line starting in column 0 that is not a
+    comment or a list item) after ``start``, or the end of the text."""
+    nxt = re.compile(r"^[^\s#-]", re.MULTILINE).search(text, start + 1)
+    return nxt.start() if nxt else len(text)
+
+
+def _snippet_id(snippet: str) -> str | None:
+    m = re.search(r"^[ \t]*-?[ \t]*id[ \t]*:[ \t]*['\"]?([^'\"\n#]*?)['\"]?[ \t]*(#.*)?$", snippet, re.MULTILINE)
+    return m.group(1) if m else None
 
 
 def load_yaml(
@@ -108,16 +208,30 @@ def load_yaml(
             return None, [
                 _diag(
                     "file-too-large",
-                    f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit",
+                    f"file is {human_size(size)}, over the {human_size(max_bytes)} limit",
                     Location(shown),
                     "split the taxonomy, or raise the limit with --max-file-size if this "
                     "size is intended",
                 )
             ]
-        raw = path.read_bytes()
+        # Decoded here so the raw bytes are freed before parsing (a 50 MB file
+        # would otherwise be held twice through the whole load).
+        text, problem = _decode(path.read_bytes(), shown)
     except OSError as exc:
         return None, [_diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(shown))]
-    return parse_yaml(raw, shown)
+    if problem:
+        return None, [problem]
+    assert text is not None
+    return parse_yaml(text, shown)
+
+
+def human_size(n: int) -> str:
+    """Sizes as people read them: '812 bytes', '3.4 kB', '52.1 MB' (decimal units)."""
+    if n < 1000:
+        return f"{n} bytes"
+    if n < 1_000_000:
+        return f"{n / 1000:.1f} kB"
+    return f"{n / 1_000_000:.1f} MB"
 
 
 def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
@@ -129,7 +243,21 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
     else:
         text = raw
     assert text is not None
-    if not text.strip() or _only_comments(text):
+    # '!' in text is a fast scan; the regex and the event walk run only if it is there.
+    if "!" in text and _MAYBE_TAG.search(text):
+        problem = _check_tags(text, path)
+        if problem:
+            return None, [problem]
+    try:
+        with gc_paused():
+            data = yaml_rs.loads(
+                text,
+                parse_datetime=False,
+                alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+            )
+    except yaml_rs.YAMLDecodeError as exc:
+        return None, [_explain_parse_error(text, path, str(exc))]
+    if data is None:  # nothing but blank lines and comments
         return None, [
             _diag(
                 "empty-file",
@@ -138,19 +266,6 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
                 "add the file's content, or delete the file",
             )
         ]
-    if _MAYBE_TAG.search(text):
-        problem = _check_tags(text, path)
-        if problem:
-            return None, [problem]
-    try:
-        with _gc_paused():
-            data = yaml_rs.loads(
-                text,
-                parse_datetime=False,
-                alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
-            )
-    except yaml_rs.YAMLDecodeError as exc:
-        return None, [_explain_parse_error(text, path, str(exc))]
     if not isinstance(data, dict):
         return None, [_not_a_mapping(text, path, data)]
     return YamlDocument(path, text, data), []
@@ -176,10 +291,6 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
         )
 
 
-def _only_comments(text: str) -> bool:
-    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
-
-
 # --- error explanation (slow path, runs only on bad input) ----------------------
 
 
@@ -201,11 +312,24 @@ def _explain_parse_error(text: str, path: str, message: str) -> Diagnostic:
             "write the repeated content out, or use fewer nested aliases (*name)",
         )
     try:
-        with _gc_paused():
+        with gc_paused():
             list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        opened = _OPEN_CONSTRUCTS.get(exc.context or "")
+        if opened and exc.context_mark is not None and exc.problem_mark is not None:
+            # A bracket or quote left open is found lines later; a human points at
+            # where it was opened.
+            what, hint = opened
+            pm, cm = exc.problem_mark, exc.context_mark
+            return _diag(
+                "yaml-syntax",
+                f"invalid YAML in {what}: {problem} "
+                f"(noticed at line {pm.line + 1}, column {pm.column + 1})",
+                Location.from_zero_based(path, cm.line, cm.column),
+                hint,
+            )
         hint = "YAML indents with spaces, never tabs" if "\\t" in problem or "tab" in problem else None
         if mark is not None:
             return _diag(
@@ -218,6 +342,27 @@ def _explain_parse_error(text: str, path: str, message: str) -> Diagnostic:
     m = _RS_POSITION.search(message)
     loc = Location(path, int(m.group(1)), int(m.group(2))) if m else Location(path)
     return _diag("yaml-syntax", f"invalid YAML: {first}", loc)
+
+
+#: PyYAML contexts where the error belongs at the start of the construct.
+_OPEN_CONSTRUCTS = {
+    "while parsing a flow sequence": (
+        "the [...] list that starts here",
+        "close the list with ']' and separate its items with ','",
+    ),
+    "while parsing a flow mapping": (
+        "the {...} mapping that starts here",
+        "close the mapping with '}' and separate its entries with ','",
+    ),
+    "while scanning a quoted scalar": (
+        "the quoted text that starts here",
+        "close the quotes; inside double quotes, write a backslash as \\\\",
+    ),
+    "while scanning a simple key": (
+        "the key that starts here",
+        "write 'key: value', with a space after the ':'",
+    ),
+}
 
 
 def _find_duplicate_key(text: str, path: str) -> Diagnostic | None:
@@ -271,9 +416,12 @@ def _check_tags(text: str, path: str) -> Diagnostic | None:
                 expanded = tag if not tag.startswith("!!") else _CORE_TAG_PREFIX + tag[2:]
                 if expanded not in _CORE_TAGS:
                     m = event.start_mark
+                    # PyYAML expands '!!x' to 'tag:yaml.org,2002:x'; show it as written.
+                    core = tag.startswith(_CORE_TAG_PREFIX)
+                    shown = "!!" + tag.removeprefix(_CORE_TAG_PREFIX) if core else tag
                     return _diag(
                         "yaml-tag",
-                        f"YAML tag '{tag}' is not allowed: governed files hold plain data only",
+                        f"YAML tag '{shown}' is not allowed: governed files hold plain data only",
                         Location.from_zero_based(path, m.line, m.column),
                         "remove the tag; write the value as plain text",
                     )
@@ -283,15 +431,14 @@ def _check_tags(text: str, path: str) -> Diagnostic | None:
 
 
 def _not_a_mapping(text: str, path: str, data: Any) -> Diagnostic:
-    try:
-        docs = sum(1 for _ in yaml.compose_all(text, Loader=yaml.CSafeLoader))
-    except yaml.YAMLError:
-        docs = 1
-    if docs > 1:
+    starts = _document_starts(text)
+    if len(starts) > 1:
+        line, column = starts[1]
         return _diag(
             "multiple-documents",
-            f"file holds {docs} YAML documents; a governed file holds exactly one",
-            Location(path),
+            f"file holds {len(starts)} YAML documents; a governed file holds exactly one "
+            "(the second starts here)",
+            Location.from_zero_based(path, line, column),
             "split the documents into separate files (remove the '---' separators)",
         )
     what = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
@@ -303,27 +450,44 @@ def _not_a_mapping(text: str, path: str, data: Any) -> Diagnostic:
     )
 
 
+def _document_starts(text: str) -> list[tuple[int, int]]:
+    """0-based marks of each document's start ('---', or its first line)."""
+    starts = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                starts.append((event.start_mark.line, event.start_mark.column))
+    except yaml.YAMLError:
+        pass
+    return starts
+
+
 # --- the position index ---------------------------------------------------------
 
 
 def _compose(text: str) -> yaml.Node | None:
-    with _gc_paused():
+    with gc_paused():
         return yaml.compose(text, Loader=yaml.CSafeLoader)  # type: ignore[no-any-return]
 
 
-def _index_marks(text: str) -> dict[Path_, NodeMarks]:
-    """Map the path of every node (keys and list indexes) to its 0-based marks."""
+def _index_marks(text: str, prefix: Path_ = (), first_index: int = 0) -> dict[Path_, NodeMarks]:
+    """Map the path of every node (keys and list indexes) to its 0-based marks.
+
+    With ``prefix``, ``text`` is a slice of a larger file holding items of the
+    list at ``prefix``, the first of which has index ``first_index``.
+    """
     root = _compose(text)
     marks: dict[Path_, NodeMarks] = {}
     if root is None:
         return marks
     visited: set[int] = set()
-    with _gc_paused():
-        stack: list[tuple[Path_, tuple[int, int] | None, yaml.Node]] = [((), None, root)]
+    with gc_paused():
+        stack: list[tuple[Path_, tuple[int, int] | None, yaml.Node]] = [(prefix, None, root)]
         while stack:
             path, key_mark, node = stack.pop()
             m = node.start_mark
-            marks[path] = NodeMarks(key_mark, (m.line, m.column))
+            if path != prefix or not prefix:
+                marks[path] = NodeMarks(key_mark, (m.line, m.column))
             if id(node) in visited:  # an alias: its content is indexed at the anchor
                 continue
             visited.add(id(node))
@@ -332,8 +496,9 @@ def _index_marks(text: str) -> dict[Path_, NodeMarks]:
                     km = k.start_mark
                     stack.append(((*path, _key(k)), (km.line, km.column), v))
             elif isinstance(node, yaml.SequenceNode):
+                offset = first_index if (prefix and path == prefix) else 0
                 for i, item in enumerate(node.value):
-                    stack.append(((*path, i), None, item))
+                    stack.append(((*path, i + offset), None, item))
     return marks
 
 
@@ -346,7 +511,7 @@ def _key(node: yaml.Node) -> str | int:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Parsers allocate millions of small containers; the cyclic collector
     rescanning them is half the load time and finds nothing to free."""
     enabled = gc.isenabled()

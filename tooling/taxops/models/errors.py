@@ -21,8 +21,13 @@ def diagnostics_from_validation_error(
     exc: ValidationError, doc: YamlDocument, model: type[BaseModel]
 ) -> list[Diagnostic]:
     out = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors:
         loc = tuple(err["loc"])
+        if err["type"] in ("too_short", "too_long") and _has_inner_error(errors, loc):
+            # A tuple counts its *valid* items: when items fail, pydantic also says
+            # the sequence is too short. The item errors are the finding.
+            continue
         # Pydantic appends union member names and validator tags to the location;
         # keep only the part that exists in the data.
         path = _data_path(doc.data, loc)
@@ -44,10 +49,25 @@ def diagnostics_from_validation_error(
             )
         else:
             rule, at = ("invalid-version" if field in ("version", "since") else "invalid-value"), "value"
-            message = f"{subject}'{field or 'value'}': {_explain(err)}"
+            message = f"{subject}{_naming(loc, path)}{_explain(err)}"
             hint = None
         out.append(Diagnostic(rule, Severity.ERROR, message, doc.locate(path, at=at), hint))
     return out
+
+
+def _has_inner_error(errors: list[Any], loc: tuple[Any, ...]) -> bool:
+    return any(len(e["loc"]) > len(loc) and tuple(e["loc"][: len(loc)]) == loc for e in errors)
+
+
+def _naming(loc: tuple[Any, ...], path: tuple[str | int, ...]) -> str:
+    """What the value is, before the explanation: ``'status': `` for a field,
+    ``'owners' item #2: `` for a list item, nothing for a whole label (the
+    subject 'label #4: ' already names it)."""
+    if len(path) == 2 and path[0] == "labels" and isinstance(path[1], int):
+        return ""
+    if len(loc) >= 2 and isinstance(loc[-1], int):
+        return f"'{loc[-2]}' item #{loc[-1] + 1}: "
+    return f"'{loc[-1] if loc else 'value'}': "
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
@@ -80,6 +100,20 @@ def _subject(data: Any, path: tuple[str | int, ...]) -> str:
     return ""
 
 
+#: What pydantic's type names mean to someone writing YAML.
+_EXPECTED = {
+    "string": "text",
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a number",
+    "list": "a list",
+    "tuple": "a list",
+    "set": "a list",
+    "dict": "a mapping",
+    "model": "a mapping of fields",
+}
+
+
 def _explain(err: Any) -> str:
     value = err.get("input")
     kind = err["type"]
@@ -91,8 +125,16 @@ def _explain(err: Any) -> str:
         return f"'{value}' has characters that are not allowed here (lowercase letters, digits, '-' and '_')"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
-    if kind.endswith("_type"):
-        return f"expected {kind.removesuffix('_type').replace('_', ' ')}, got {_describe(value)}"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        n = ctx.get("min_length", 1)
+        return f"needs at least {n} item{'s' if n != 1 else ''}, got {ctx.get('actual_length', 0)}"
+    if kind == "int_from_float":
+        return f"expected a whole number, got {_describe(value)}"
+    base = kind.removesuffix("_type").removesuffix("_parsing")
+    if base != kind and base in _EXPECTED:
+        return f"expected {_EXPECTED[base]}, got {_describe(value)}"
     return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {_describe(value)})"
 
 
@@ -103,6 +145,10 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing (empty value)"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
     return f"'{value}'"
 
 

@@ -13,6 +13,7 @@ finding gets its own rule id and a message naming the labels involved.
 from __future__ import annotations
 
 import enum
+from functools import cached_property
 from typing import Literal
 
 from pydantic import Field
@@ -91,7 +92,7 @@ class Attribute(Strict):
     """Attribute key as stored in the annotations, snake_case."""
     type: AttributeType
     """Value type: bool, enum (one of ``options``), text, integer or number."""
-    options: list[str] = []
+    options: tuple[str, ...] = ()
     """Allowed values of an ``enum`` attribute, in display order."""
     required: bool = False
     """Whether every annotation with this label must set the attribute."""
@@ -111,11 +112,11 @@ class Label(Strict):
     """Id of the parent label (hierarchical taxonomies)."""
     definition: str | None = None
     """What the label means, in one or two plain sentences."""
-    aliases: list[str] = []
+    aliases: tuple[str, ...] = ()
     """Other names labelers or older tools use for this label."""
     status: Status = Status.ACTIVE
     """Lifecycle: active, deprecated (not for new work) or retired (tombstone)."""
-    replaced_by: list[str] = []
+    replaced_by: tuple[str, ...] = ()
     """For deprecated and retired labels: the label(s) that take over."""
     replacement: Replacement | None = None
     """How items move to ``replaced_by``: direct (a machine relabels), review (a
@@ -125,7 +126,7 @@ class Label(Strict):
     """Why the label was deprecated or retired, for reviewers and labelers."""
     since: SemVer | None = None
     """Taxonomy version that introduced the label."""
-    attributes: list[Attribute] = []
+    attributes: tuple[Attribute, ...] = ()
     """Properties annotated with this label."""
 
     @property
@@ -153,21 +154,29 @@ class Taxonomy(Strict):
     """single-label, multi-label or hierarchical."""
     leaf_only: bool = False
     """Hierarchical only: items may carry only labels without children."""
-    owners: list[str] = Field(min_length=1)
+    owners: tuple[str, ...] = Field(min_length=1)
     """Who approves changes: emails or @team handles."""
     description: str | None = None
     """What the taxonomy is for: the model it trains, the data it labels."""
     compatibility: Compatibility = Compatibility.BACKWARD
     """Which changes a new version may make without a major bump being required."""
-    labels: list[Label] = Field(min_length=1)
+    labels: tuple[Label, ...] = Field(min_length=1)
     """The labels, including deprecated and retired ones."""
 
-    def by_id(self) -> dict[str, Label]:
-        """Labels by id (first occurrence wins; duplicates are a separate finding)."""
-        index: dict[str, Label] = {}
-        for label in self.labels:
-            index.setdefault(label.id, label)
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Position of each label id in ``labels`` (first occurrence wins;
+        duplicates are a separate finding). Computed once: checks, diffs and maps
+        all look labels up by id."""
+        index: dict[str, int] = {}
+        for i, label in enumerate(self.labels):
+            index.setdefault(label.id, i)
         return index
+
+    def by_id(self) -> dict[str, Label]:
+        """Labels by id (first occurrence wins)."""
+        labels = self.labels
+        return {label_id: labels[i] for label_id, i in self.index.items()}
 
     def children(self) -> dict[str | None, list[Label]]:
         """Labels grouped by parent id (``None`` for roots), in file order."""

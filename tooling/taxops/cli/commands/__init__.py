@@ -17,9 +17,9 @@ class Command:
 
 
 def _registry() -> list[Command]:
-    from taxops.cli.commands import schema, validate
+    from taxops.cli.commands import migration_map, schema, validate
 
-    return [validate.COMMAND, schema.COMMAND]
+    return [validate.COMMAND, schema.COMMAND, migration_map.COMMAND]
 
 
 COMMANDS = _registry()

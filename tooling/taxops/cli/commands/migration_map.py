@@ -1,0 +1,51 @@
+"""``taxops migration-map``: what happens to every label of an old version."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.history import migration_map
+from taxops.migration.formats import FORMATS
+from taxops.writing import write_atomic
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id, e.g. support-intents")
+    p.add_argument("--from", dest="start", required=True, metavar="VERSION", help="old version")
+    p.add_argument(
+        "--to", dest="end", metavar="VERSION", help="new version (default: the newest version)"
+    )
+    p.add_argument("--format", choices=sorted(FORMATS), default="yaml", help="default: yaml")
+    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically)")
+    add_repo(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    migration = migration_map(root, args.taxonomy, args.start, args.end)
+    text = FORMATS[args.format](migration)
+    if args.output:
+        write_atomic(args.output, text)
+        counts = ", ".join(f"{n} {a}" for a, n in migration.summary().items() if n)
+        write(f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
+              f"{migration.from_version} -> {migration.to_version} ({counts})\n")
+    else:
+        write(text)
+    return exit_codes.OK
+
+
+COMMAND = Command(
+    name="migration-map",
+    summary="say what happens to every label of an old taxonomy version",
+    description="Print the migration map between two versions of a taxonomy: for every label\n"
+    "of the old version exactly one entry (keep, rename, merge, split, replace, review,\n"
+    "parent or unmapped), composed through every release in between.\n"
+    "Formats: yaml, json (schema taxops/migration-map/1), csv (one row per old label).",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,174 @@
+"""From one change set to one migration map.
+
+The change set says what happened to each label (merged, split, id changed,
+retired, deprecated, removed, renamed, moved); this module only reads it, plus
+the new version's labels to follow tombstone chains (``a`` retired into ``b``,
+itself retired into ``c`` in the same version) down to labels valid on data.
+Every label of the old version gets exactly one entry: the loop below runs over
+the old labels and each branch returns an entry, so the map is total by
+construction (labels whose fate the new version does not declare become
+``unmapped`` entries that send items to review and fail ``taxops check``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from taxops.changes import Change, ChangeKind, ChangeSet
+from taxops.migration.model import Action, Entry, MigrationMap, Mode
+from taxops.migration.outcome import OPEN, Outcome, direct, fan_out, name_action
+from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy
+
+
+@dataclass(frozen=True)
+class DecisionHint:
+    """A decision rule that helps a reviewer choose between labels, e.g. from a
+    guideline: "over 3.5 t gross weight is truck.heavy"."""
+
+    labels: tuple[str, ...]
+    text: str
+
+
+#: The change kinds that decide an old label's fate, and the action each implies.
+_FATE: dict[ChangeKind, Action] = {
+    ChangeKind.LABEL_REMOVED: Action.UNMAPPED,
+    ChangeKind.LABEL_ID_CHANGED: Action.RENAME,
+    ChangeKind.LABEL_SPLIT: Action.SPLIT,
+    ChangeKind.LABEL_RETIRED: Action.REVIEW,
+}
+
+
+def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> MigrationMap:
+    """The migration map from ``changes.old`` to ``changes.new``: one entry per
+    old label, in the old file's order. ``hints`` (optional, e.g. a guideline's
+    decision rules) are attached to entries a human must review."""
+    new_ids = changes.new.by_id()
+    fates = _fates(changes)
+    cosmetic = _cosmetic(changes)
+    entries = []
+    for label in _unique_labels(changes.old):
+        fate = fates.get(label.id)
+        action, outcome = _fate(label, fate, new_ids)
+        action, mode = name_action(label.id, [action], outcome)
+        after = new_ids.get(label.id)
+        renamed, moved = cosmetic.get(label.id, (None, None))
+        entries.append(
+            Entry(
+                label=label.id,
+                action=action,
+                mode=mode,
+                targets=outcome.targets,
+                hints=_hints_for(outcome, hints) if mode is Mode.REVIEW else (),
+                deprecated=mode is not Mode.REVIEW
+                and any(new_ids[t].status is Status.DEPRECATED for t in outcome.targets),
+                renamed=renamed if mode is Mode.KEEP else None,
+                moved=moved if mode is Mode.KEEP else None,
+                note=after.note if after is not None and after.status is not Status.ACTIVE else None,
+            )
+        )
+    return MigrationMap(
+        taxonomy=changes.new.id,
+        from_version=str(changes.old.version),
+        to_version=str(changes.new.version),
+        kind=changes.new.kind.value,
+        entries=tuple(entries),
+        valid_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is not Status.RETIRED),
+        deprecated_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is Status.DEPRECATED),
+    )
+
+
+def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:
+    """Old label id -> the change that decides where its items go."""
+    fates: dict[str, tuple[Action, Change]] = {}
+    for change in changes:
+        if change.kind is ChangeKind.LABELS_MERGED:
+            for source in change.detail["sources"]:
+                fates[source] = (Action.MERGE, change)
+        elif change.kind in _FATE and change.label is not None:
+            fates[change.label] = (_FATE[change.kind], change)
+    return fates
+
+
+def _fate(
+    label: Label, fate: tuple[Action, Change] | None, new_ids: dict[str, Label]
+) -> tuple[Action, Outcome]:
+    if fate is None:
+        # Still in the new version with no fate change: active, deprecated (still
+        # valid), or a tombstone in both versions (follow its replacement).
+        if label.id not in new_ids:
+            return Action.UNMAPPED, OPEN
+        return _tombstone_action(new_ids[label.id]), resolve(label.id, new_ids)
+    action, change = fate
+    if action is Action.UNMAPPED:
+        return action, OPEN
+    if action is Action.MERGE:
+        return action, resolve(change.detail["target"], new_ids)
+    if action is Action.REVIEW:  # retired: its own declaration says how
+        action = _tombstone_action(new_ids[label.id])
+    return action, resolve(label.id, new_ids)
+
+
+def _tombstone_action(label: Label) -> Action:
+    """The action a retired label's own declaration implies."""
+    if label.status is not Status.RETIRED:
+        return Action.KEEP
+    mode = label.replacement_mode
+    if mode is None:
+        return Action.UNMAPPED
+    if mode is Replacement.PARENT:
+        return Action.PARENT
+    if len(label.replaced_by) >= 2:
+        return Action.SPLIT
+    return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
+
+
+def resolve(label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()) -> Outcome:
+    """Where an item labeled ``label_id`` ends up in the version ``new_ids``
+    describes: itself if the label is valid there, else wherever its tombstone
+    chain leads (direct, review among candidates, or the parent)."""
+    label = new_ids.get(label_id)
+    if label is None or label_id in seen:
+        return OPEN  # an unknown or looping replacement: validation reports it
+    if label.status is not Status.RETIRED:
+        return direct(label_id)
+    seen = seen | {label_id}
+    mode = label.replacement_mode
+    if mode is Replacement.PARENT:
+        return resolve(label.parent, new_ids, seen) if label.parent else OPEN
+    if mode is None:
+        return OPEN
+    parts = [resolve(t, new_ids, seen) for t in label.replaced_by]
+    return fan_out(Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts)
+
+
+def _cosmetic(
+    changes: ChangeSet,
+) -> dict[str, tuple[tuple[str, str] | None, tuple[str | None, str | None] | None]]:
+    """Display renames and moves: recorded on ``keep`` entries, no relabel."""
+    found: dict[str, tuple[tuple[str, str] | None, tuple[str | None, str | None] | None]] = {}
+    for change in changes.of_kind(ChangeKind.NAME_CHANGED, ChangeKind.PARENT_CHANGED):
+        assert change.label is not None
+        renamed, moved = found.get(change.label, (None, None))
+        pair = (change.detail["before"], change.detail["after"])
+        if change.kind is ChangeKind.NAME_CHANGED:
+            renamed = pair
+        else:
+            moved = pair
+        found[change.label] = (renamed, moved)
+    return found
+
+
+def _hints_for(outcome: Outcome, hints: Iterable[DecisionHint]) -> tuple[str, ...]:
+    candidates = set(outcome.targets)
+    return tuple(dict.fromkeys(h.text for h in hints if candidates & set(h.labels)))
+
+
+def _unique_labels(taxonomy: Taxonomy) -> list[Label]:
+    seen: set[str] = set()
+    out = []
+    for label in taxonomy.labels:
+        if label.id not in seen:
+            seen.add(label.id)
+            out.append(label)
+    return out

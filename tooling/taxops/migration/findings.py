@@ -1,0 +1,74 @@
+"""The migration map's contribution to ``taxops check``: an old label whose items
+would have nowhere to go is a finding, whatever version bump is declared."""
+
+from __future__ import annotations
+
+from taxops.changes import ChangeSet
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.loading import YamlDocument
+from taxops.migration.build import build_map
+from taxops.migration.model import Action
+
+RULE_UNMAPPED = "migration-unmapped-label"
+
+
+def map_findings(
+    changes: ChangeSet, old_doc: YamlDocument | None = None, new_doc: YamlDocument | None = None
+) -> list[Diagnostic]:
+    """One error per old label the new version gives no fate (removed without a
+    tombstone, or retired without ``replaced_by``/``replacement``). Pass the two
+    parsed files to get locations: the label in the old file, and in the new
+    file the label itself, or its nearest surviving parent when it was removed."""
+    migration = build_map(changes)
+    old_at = {label.id: i for i, label in reversed(list(enumerate(changes.old.labels)))}
+    new_at = {label.id: i for i, label in reversed(list(enumerate(changes.new.labels)))}
+    found = []
+    for entry in migration:
+        if entry.action is not Action.UNMAPPED:
+            continue
+        i = old_at[entry.label]
+        j = new_at.get(entry.label)
+        if j is None:
+            message = (
+                f"label '{entry.label}' was removed without a replacement: items labeled "
+                f"'{entry.label}' in existing datasets cannot be migrated to {changes.new.version}"
+            )
+            hint = (
+                f"keep '{entry.label}' as a retired label with 'replaced_by: [...]' (a machine "
+                "relabels), 'replacement: review' (a human decides) or 'replacement: parent'"
+            )
+        else:
+            message = (
+                f"label '{entry.label}' is retired without saying where its items go: existing "
+                f"datasets carrying it cannot be migrated to {changes.new.version}"
+            )
+            hint = "add 'replaced_by: [...]', 'replacement: review' or 'replacement: parent'"
+        found.append(
+            Diagnostic(
+                RULE_UNMAPPED,
+                Severity.ERROR,
+                message,
+                location=_new_location(new_doc, j, changes, entry.label, new_at),
+                hint=hint,
+                previous=old_doc.locate(("labels", i)) if old_doc else None,
+                data={"label": entry.label, "old_index": i, "new_index": j},
+            )
+        )
+    return found
+
+
+def _new_location(
+    doc: YamlDocument | None, j: int | None, changes: ChangeSet, label: str, new_at: dict[str, int]
+) -> Location | None:
+    if doc is None:
+        return None
+    if j is not None:
+        return doc.locate(("labels", j))
+    # Removed: point at the nearest ancestor that survived, else at the label list.
+    old_ids = changes.old.by_id()
+    parent = old_ids[label].parent
+    while parent is not None:
+        if parent in new_at:
+            return doc.locate(("labels", new_at[parent]))
+        parent = old_ids[parent].parent if parent in old_ids else None
+    return doc.locate(("labels",), at="key")

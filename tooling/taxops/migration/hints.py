@@ -1,0 +1,20 @@
+"""Decision hints for reviewers, read from a guideline's decision rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from taxops.migration.build import DecisionHint
+
+
+def hints_from_guideline(guideline: Any) -> list[DecisionHint]:
+    """One hint per decision rule of a guideline (``taxops.models.guideline``):
+    the rule's question and its ordered tests, e.g. "Light or heavy truck? if the
+    gross weight is over 3.5 t -> vehicle.truck_heavy; otherwise vehicle.truck_light"."""
+    hints = []
+    for rule in getattr(guideline, "decision_rules", ()):
+        steps = "; ".join(f"if {' '.join(str(s.when).split())} -> {s.use}" for s in rule.steps)
+        otherwise = rule.otherwise if rule.otherwise != "escalate" else "escalate"
+        text = f"{rule.title} {steps}; otherwise {otherwise}"
+        hints.append(DecisionHint(tuple(rule.all_labels), text))
+    return hints

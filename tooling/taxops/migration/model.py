@@ -1,0 +1,143 @@
+"""The migration map as plain data: for every label of an old taxonomy version,
+exactly one entry saying what happens to the items that carry it.
+
+An entry's ``mode`` is what a data engine needs (``keep`` the value, rewrite it
+``direct``\\ly, or send the item to human ``review``); its ``action`` says why, in
+the words of the change (a merge, a split, a parent fallback...). ``targets`` are
+the labels of the new version the item ends up with (``keep``, ``direct``) or may
+end up with (``review``: the candidates; none means a human picks from the whole
+new version).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+class Mode(str, enum.Enum):
+    """What a machine does with an item carrying the label."""
+
+    KEEP = "keep"
+    """The value stays as it is."""
+    DIRECT = "direct"
+    """A machine rewrites the value to ``targets``."""
+    REVIEW = "review"
+    """A human relabels the item, choosing among ``targets`` when given."""
+
+
+class Action(str, enum.Enum):
+    """Why an entry has its mode, in the words of the change."""
+
+    KEEP = "keep"
+    """Same id in the new version (maybe renamed for display, moved or deprecated)."""
+    RENAME = "rename"
+    """The id changed: retired in favour of a label new in this version (direct)."""
+    MERGE = "merge"
+    """Merged into another label (direct)."""
+    SPLIT = "split"
+    """Split into several labels: a human picks one (review)."""
+    REPLACE = "replace"
+    """Replaced directly through several steps or by an earlier tombstone (direct)."""
+    REVIEW = "review"
+    """Retired; a human relabels the items (review)."""
+    PARENT = "parent"
+    """Retired; items fall back to the parent label (direct)."""
+    UNMAPPED = "unmapped"
+    """Removed or retired without saying where items go: sent to review, and a
+    finding that fails ``taxops check``."""
+
+
+#: The mode each action implies when it is the only step.
+ACTION_MODE: dict[Action, Mode] = {
+    Action.KEEP: Mode.KEEP,
+    Action.RENAME: Mode.DIRECT,
+    Action.MERGE: Mode.DIRECT,
+    Action.SPLIT: Mode.REVIEW,
+    Action.REPLACE: Mode.DIRECT,
+    Action.REVIEW: Mode.REVIEW,
+    Action.PARENT: Mode.DIRECT,
+    Action.UNMAPPED: Mode.REVIEW,
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One release-to-release step an entry went through (composed maps only)."""
+
+    from_version: str
+    to_version: str
+    label: str
+    action: Action
+    targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What happens to items carrying the old label ``label``."""
+
+    label: str
+    action: Action
+    mode: Mode
+    targets: tuple[str, ...]
+    #: Decision rules that help a reviewer choose among the candidates.
+    hints: tuple[str, ...] = ()
+    #: A label the item keeps or gets is deprecated in the new version: valid,
+    #: but not for new work.
+    deprecated: bool = False
+    #: Display name (before, after) when it changed; the id and data did not.
+    renamed: tuple[str, str] | None = None
+    #: Parent (before, after) when the label moved in the hierarchy.
+    moved: tuple[str | None, str | None] | None = None
+    #: The tombstone's note: why the label was retired or deprecated.
+    note: str | None = None
+    via: tuple[Step, ...] = ()
+
+    @property
+    def relabels(self) -> bool:
+        """Whether items carrying the label change (machine or human)."""
+        return self.mode is not Mode.KEEP
+
+
+@dataclass(frozen=True)
+class MigrationMap:
+    """Total map from every label of ``from_version`` to its fate in ``to_version``."""
+
+    taxonomy: str
+    from_version: str
+    to_version: str
+    #: ``single-label``, ``multi-label`` or ``hierarchical`` (of the new version).
+    kind: str
+    entries: tuple[Entry, ...]
+    #: Labels valid on data in the new version (active and deprecated), in file order.
+    valid_labels: tuple[str, ...] = ()
+    #: Of those, the deprecated ones (valid, not for new work).
+    deprecated_labels: tuple[str, ...] = ()
+    _index: dict[str, Entry] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            self._index.setdefault(entry.label, entry)
+
+    def __getitem__(self, label: str) -> Entry:
+        return self._index[label]
+
+    def __contains__(self, label: object) -> bool:
+        return label in self._index
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The old version's labels, in file order."""
+        return tuple(e.label for e in self.entries)
+
+    def summary(self) -> dict[str, int]:
+        """Number of entries per action, every action present (zeros included)."""
+        counts = Counter(e.action for e in self.entries)
+        return {a.value: counts.get(a, 0) for a in Action}

@@ -1,0 +1,292 @@
+"""What a compatibility rule is, and the context it reads.
+
+A rule claims one or more kinds of change (:class:`~taxops.changes.ChangeKind`),
+receives each such :class:`~taxops.changes.Change` with the whole change set for
+context, and yields :class:`~taxops.diagnostics.Diagnostic` findings through
+:meth:`RuleContext.report`, which places them on both files: the new line, and
+``previous``, the old one. A rule never decides whether its finding blocks a
+merge: that is the taxonomy's compatibility mode, applied by
+:mod:`taxops.compatibility.compare` from the directions the finding breaks.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from taxops.changes import Change, ChangeKind, ChangeSet
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.loading import YamlDocument
+from taxops.models.taxonomy import Label, TaxonomyKind
+
+
+class Bump(str, enum.Enum):
+    """The semver part a change requires to move (semver.org): ``major`` when
+    labeled data or consumers need a migration step, ``minor`` for additions,
+    ``patch`` for wording, ``none`` for findings that are not changes."""
+
+    NONE = "none"
+    PATCH = "patch"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        return _BUMP_RANK[self]
+
+    @property
+    def category(self) -> str:
+        """The reviewer's word for it: breaking, additive, cosmetic."""
+        return _CATEGORY[self]
+
+
+_BUMP_RANK = {Bump.NONE: 0, Bump.PATCH: 1, Bump.MINOR: 2, Bump.MAJOR: 3}
+_CATEGORY = {Bump.NONE: "note", Bump.PATCH: "cosmetic", Bump.MINOR: "additive", Bump.MAJOR: "breaking"}
+
+
+def max_bump(bumps: Iterable[Bump]) -> Bump:
+    return max(bumps, key=lambda b: b.rank, default=Bump.NONE)
+
+
+class Direction(str, enum.Enum):
+    """The two directions of compatibility between an old and a new version."""
+
+    DATA = "data"
+    """Every item labeled with the old version can be carried to the new one,
+    directly or through a declared review (the ``backward`` modes protect it)."""
+    CONSUMERS = "consumers"
+    """A model or pipeline built for the old label set still works on data
+    labeled with the new one (the ``forward`` modes protect it)."""
+
+
+NOTHING: frozenset[Direction] = frozenset()
+DATA = frozenset({Direction.DATA})
+CONSUMERS = frozenset({Direction.CONSUMERS})
+BOTH = DATA | CONSUMERS
+
+RuleCheck = Callable[[Change, "RuleContext"], Iterable[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One entry of the rule catalogue."""
+
+    id: str
+    """Stable kebab-case id: what teams grep for and waive."""
+    severity: Severity
+    """Severity when the taxonomy's compatibility mode does not forbid the
+    finding (a forbidden one is always an error)."""
+    bump: Bump
+    """The semver part this change requires the version to move, at least."""
+    breaks: frozenset[Direction]
+    """The compatibility directions a finding of this rule can break; a finding
+    may break fewer (adding a label breaks consumers only in an exclusive set)."""
+    kinds: tuple[ChangeKind, ...] = ()
+    """The kinds of change the rule reads; empty for process rules (semver,
+    releases, waivers), which the check pipeline reports itself."""
+    check: RuleCheck | None = None
+    aliases: tuple[str, ...] = ()
+    """Former ids of this rule, still accepted in waivers."""
+    doc: str = ""
+    """The rule's documentation: its module docstring."""
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.id
+
+
+#: Where a taxonomy-level change sits in the file.
+_TAXONOMY_FIELD: dict[ChangeKind, str] = {
+    ChangeKind.KIND_CHANGED: "kind",
+    ChangeKind.LEAF_ONLY_CHANGED: "leaf_only",
+    ChangeKind.LABELS_REORDERED: "labels",
+    ChangeKind.TAXONOMY_ID_CHANGED: "id",
+}
+
+#: Change details that tell two findings of one rule on one label apart.
+_DISTINGUISHING = ("attribute", "option", "alias", "field")
+
+
+@dataclass
+class RuleContext:
+    """What a rule sees: the change set and both parsed files (for positions).
+    ``rule`` is bound by the engine before each rule runs."""
+
+    changes: ChangeSet
+    old_doc: YamlDocument | None
+    new_doc: YamlDocument | None
+    rule: Rule | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def old_at(self) -> dict[str, int]:
+        return _positions(self.changes.old.labels)
+
+    @cached_property
+    def new_at(self) -> dict[str, int]:
+        return _positions(self.changes.new.labels)
+
+    @cached_property
+    def old_children(self) -> dict[str, list[str]]:
+        return _children(self.changes.old.labels)
+
+    @cached_property
+    def new_children(self) -> dict[str, list[str]]:
+        return _children(self.changes.new.labels)
+
+    @property
+    def exclusive(self) -> bool:
+        """Whether an item of the new version carries exactly one label."""
+        return self.changes.new.kind.exclusive
+
+    @property
+    def kind_name(self) -> str:
+        return _KIND_WORDS[self.changes.new.kind]
+
+    def existed(self, label_id: str) -> bool:
+        return label_id in self.old_at
+
+    def report(
+        self,
+        change: Change,
+        message: str,
+        hint: str | None = None,
+        *,
+        breaks: frozenset[Direction] | None = None,
+        at: tuple[str | int, ...] | None = None,
+        was: tuple[str | int, ...] | None = None,
+    ) -> Diagnostic:
+        """A finding of the bound rule about ``change``, located in both files.
+
+        ``at``/``was`` override the paths in the new and old file; by default a
+        label change points at the changed field of the label, a removed label at
+        its nearest surviving ancestor in the new file and at itself in the old.
+        """
+        rule = self.rule
+        assert rule is not None, "the engine binds a rule before calling it"
+        broken = rule.breaks if breaks is None else breaks
+        assert broken <= rule.breaks, f"{rule.id} breaks more than its registry entry says"
+        new = self.changes.new
+        data: dict[str, object] = {
+            "taxonomy": new.id,
+            "label": change.label,
+            "change": change.kind.value,
+            "bump": rule.bump.value,
+            "category": rule.bump.category,
+            "breaks": sorted(d.value for d in broken),
+            "old_version": str(self.changes.old.version),
+            "new_version": str(new.version),
+            "fingerprint": fingerprint(rule.id, new.id, change),
+        }
+        if change.detail:
+            data["detail"] = _jsonable(change.detail)
+        return Diagnostic(
+            rule.id,
+            rule.severity,
+            message,
+            self._new_location(change, at),
+            hint,
+            self._old_location(change, was),
+            data,
+        )
+
+    # --- locating ----------------------------------------------------------------
+
+    def _new_location(self, change: Change, at: tuple[str | int, ...] | None) -> Location | None:
+        doc = self.new_doc
+        if doc is None:
+            return None
+        if at is not None:
+            return doc.locate(at, at="key")
+        if change.label is None:
+            return doc.locate(_taxonomy_path(change), at="key")
+        if change.new_index is not None:
+            return doc.locate(("labels", change.new_index, *change.field_path), at="key")
+        source = change.detail.get("source_indexes")
+        if source:
+            return doc.locate(("labels", source[0][1], "replaced_by"), at="key")
+        # Removed: the nearest ancestor that survived, else the labels list itself.
+        ancestor = self.surviving_ancestor(change.old)
+        if ancestor is not None:
+            return doc.locate(("labels", self.new_at[ancestor]))
+        return doc.locate(("labels",), at="key")
+
+    def _old_location(self, change: Change, was: tuple[str | int, ...] | None) -> Location | None:
+        doc = self.old_doc
+        if doc is None:
+            return None
+        if was is not None:
+            return doc.locate(was, at="key")
+        if change.label is None:
+            return doc.locate(_taxonomy_path(change), at="key")
+        if change.old_index is not None:
+            return doc.locate(("labels", change.old_index, *change.field_path), at="key")
+        source = change.detail.get("source_indexes")
+        if source:
+            return doc.locate(("labels", source[0][0]))
+        return None  # added in this version: nothing to point at in the old file
+
+    def surviving_ancestor(self, label: Label | None) -> str | None:
+        """The closest ancestor of ``label`` (as it was) that the new version still has."""
+        seen: set[str] = set()
+        parent = label.parent if label else None
+        old = self.changes.old.labels
+        while parent is not None and parent not in seen:
+            if parent in self.new_at:
+                return parent
+            seen.add(parent)
+            i = self.old_at.get(parent)
+            parent = old[i].parent if i is not None else None
+        return None
+
+
+_KIND_WORDS = {
+    TaxonomyKind.SINGLE_LABEL: "single-label",
+    TaxonomyKind.MULTI_LABEL: "multi-label",
+    TaxonomyKind.HIERARCHICAL: "hierarchical",
+}
+
+
+def _taxonomy_path(change: Change) -> tuple[str, ...]:
+    name = _TAXONOMY_FIELD.get(change.kind) or str(change.detail.get("field", ""))
+    return (name,) if name else ()
+
+
+def _positions(labels: Iterable[Label]) -> dict[str, int]:
+    index: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        index.setdefault(label.id, i)
+    return index
+
+
+def _children(labels: Iterable[Label]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for label in labels:
+        if label.parent is not None:
+            out.setdefault(label.parent, []).append(label.id)
+    return out
+
+
+def fingerprint(rule_id: str, taxonomy_id: str, change: Change) -> str:
+    """A stable id of one finding that survives edits elsewhere in the file (no
+    line numbers in it): rule, taxonomy, label and the detail that tells two
+    findings on one label apart (attribute, option, alias, field)."""
+    parts = [rule_id, taxonomy_id, change.label or ""]
+    parts += [f"{k}={change.detail[k]}" for k in _DISTINGUISHING if k in change.detail]
+    if change.kind is ChangeKind.LABELS_MERGED:
+        parts.append("sources=" + ",".join(change.detail.get("sources", ())))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:12]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(getattr(value, "value", value))

@@ -7,6 +7,7 @@ the working file counts as one more version when its version is not released yet
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,9 +93,7 @@ def _parse(text: str) -> SemVer:
         raise TaxopsError(str(exc)) from None
 
 
-def migration_map(
-    root: Path, taxonomy_id: str, start: str, end: str | None = None
-) -> MigrationMap:
+def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
     """The map from ``start`` to ``end`` (default: newest version), composed
     from one step per consecutive pair of versions, with the guideline's decision
     rules as hints for reviewers when the taxonomy has a guideline."""
@@ -103,7 +102,7 @@ def migration_map(
     if len(versions_) == 1:
         only = versions_[0]
         return compose([build_map(diff(only, only), hints)])
-    steps = [build_map(diff(a, b), hints) for a, b in zip(versions_, versions_[1:])]
+    steps = [build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)]
     return compose(steps)
 
 
@@ -114,10 +113,10 @@ def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
     if kind is None or not folder.is_dir():
         return []
     for path in sorted(folder.rglob("*.y*ml")):
-        doc, problems = load_yaml(path)
+        doc, _ = load_yaml(path)
         if doc is None or doc.data.get("taxonomy") != taxonomy_id:
             continue
-        model, problems = validate_document(doc, kind)
+        model, _problems = validate_document(doc, kind)
         if model is not None:
             return hints_from_guideline(model)
     return []

@@ -64,7 +64,9 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
                 and any(new_ids[t].status is Status.DEPRECATED for t in outcome.targets),
                 renamed=renamed if mode is Mode.KEEP else None,
                 moved=moved if mode is Mode.KEEP else None,
-                note=after.note if after is not None and after.status is not Status.ACTIVE else None,
+                note=after.note
+                if after is not None and after.status is not Status.ACTIVE
+                else None,
             )
         )
     return MigrationMap(
@@ -123,7 +125,9 @@ def _tombstone_action(label: Label) -> Action:
     return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
 
 
-def resolve(label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()) -> Outcome:
+def resolve(
+    label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()
+) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
     chain leads (direct, review among candidates, or the parent)."""

@@ -8,6 +8,7 @@ gives what migrating step by step gives (the property tests check it).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from taxops.diagnostics import TaxopsError
@@ -20,7 +21,7 @@ def compose(maps: Sequence[MigrationMap]) -> MigrationMap:
     the version the previous one ends at."""
     if not maps:
         raise TaxopsError("no migration steps to compose")
-    for before, after in zip(maps, maps[1:]):
+    for before, after in itertools.pairwise(maps):
         if before.to_version != after.from_version or before.taxonomy != after.taxonomy:
             raise TaxopsError(
                 f"cannot chain {before.taxonomy} {before.from_version} -> {before.to_version} "
@@ -51,7 +52,9 @@ def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) ->
     def record(m: MigrationMap, entry: Entry) -> None:
         touched.append(entry)
         if entry.mode is not Mode.KEEP:
-            steps.append(Step(m.from_version, m.to_version, entry.label, entry.action, entry.targets))
+            steps.append(
+                Step(m.from_version, m.to_version, entry.label, entry.action, entry.targets)
+            )
 
     record(maps[0], first)
     outcome = _outcome(first)
@@ -71,7 +74,9 @@ def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) ->
         action=action,
         mode=mode,
         targets=outcome.targets,
-        hints=tuple(dict.fromkeys(h for e in touched for h in e.hints)) if mode is Mode.REVIEW else (),
+        hints=tuple(dict.fromkeys(h for e in touched for h in e.hints))
+        if mode is Mode.REVIEW
+        else (),
         deprecated=mode is not Mode.REVIEW and any(t in deprecated for t in outcome.targets),
         renamed=_span([e.renamed for e in touched]) if kept else None,
         moved=_span([e.moved for e in touched]) if kept else None,

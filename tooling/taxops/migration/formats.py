@@ -74,7 +74,9 @@ def _entry(e: Entry) -> dict[str, Any]:
 def map_from_dict(data: dict[str, Any]) -> MigrationMap:
     """Read back a map written by :func:`map_to_dict` (JSON or YAML)."""
     if data.get("schema") != SCHEMA:
-        raise ValueError(f"not a migration map: expected schema '{SCHEMA}', got {data.get('schema')!r}")
+        raise ValueError(
+            f"not a migration map: expected schema '{SCHEMA}', got {data.get('schema')!r}"
+        )
 
     def pair(value: dict[str, Any] | None) -> Any:
         return (value["from"], value["to"]) if value else None

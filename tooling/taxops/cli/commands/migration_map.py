@@ -32,8 +32,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_atomic(args.output, text)
         counts = ", ".join(f"{n} {a}" for a, n in migration.summary().items() if n)
-        write(f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
-              f"{migration.from_version} -> {migration.to_version} ({counts})\n")
+        write(
+            f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
+            f"{migration.from_version} -> {migration.to_version} ({counts})\n"
+        )
     else:
         write(text)
     return exit_codes.OK

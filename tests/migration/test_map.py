@@ -1,0 +1,171 @@
+"""The migration map: one entry per old label, each action from its change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from taxops.changes import diff
+from taxops.history import migration_map
+from taxops.loading import parse_yaml
+from taxops.migration import Action, DecisionHint, Mode, build_map, map_findings
+from taxops.migration.formats import (
+    map_from_dict,
+    map_to_csv,
+    map_to_dict,
+    map_to_json,
+    map_to_yaml,
+)
+
+from .conftest import make_taxonomy
+
+ROOT = Path(__file__).resolve().parents[2]
+
+OLD = make_taxonomy(
+    "1.0.0",
+    [
+        {"id": "animal"},
+        {"id": "animal.cat", "parent": "animal"},
+        {"id": "animal.dog", "parent": "animal"},
+        {"id": "car"},
+        {"id": "van"},
+        {"id": "truck"},
+        {"id": "bike"},
+        {"id": "other"},
+        {"id": "sign"},
+        {"id": "cone"},
+        {"id": "old_tomb", "status": "retired", "replaced_by": ["car"]},
+        {"id": "scooter"},
+    ],
+    kind="hierarchical",
+)
+NEW = make_taxonomy(
+    "2.0.0",
+    [
+        {"id": "animal"},
+        {"id": "animal.cat", "parent": "animal", "status": "retired", "replacement": "parent"},
+        {"id": "animal.dog", "parent": "animal", "name": "Dog (any breed)"},
+        {"id": "car"},
+        {"id": "van", "status": "retired", "replaced_by": ["car"]},
+        {"id": "truck", "status": "retired", "replaced_by": ["truck.light", "truck.heavy"]},
+        {"id": "truck.light"},
+        {"id": "truck.heavy"},
+        {"id": "bike", "status": "retired", "replaced_by": ["bicycle"]},
+        {"id": "bicycle"},
+        {"id": "other", "status": "retired", "replacement": "review"},
+        {"id": "street"},
+        {"id": "sign", "parent": "street"},
+        {"id": "cone", "status": "deprecated", "replaced_by": ["sign"]},
+        {"id": "old_tomb", "status": "retired", "replaced_by": ["car"]},
+    ],
+    kind="hierarchical",
+)
+
+
+@pytest.fixture(scope="module")
+def entries():  # type: ignore[no-untyped-def]
+    return {e.label: e for e in build_map(diff(OLD, NEW))}
+
+
+def test_every_old_label_has_exactly_one_entry(entries) -> None:  # type: ignore[no-untyped-def]
+    migration = build_map(diff(OLD, NEW))
+    assert [e.label for e in migration] == [label.id for label in OLD.labels]
+
+
+@pytest.mark.parametrize(
+    ("label", "action", "mode", "targets"),
+    [
+        ("animal", Action.KEEP, Mode.KEEP, ("animal",)),
+        ("animal.cat", Action.PARENT, Mode.DIRECT, ("animal",)),
+        ("car", Action.KEEP, Mode.KEEP, ("car",)),
+        ("van", Action.MERGE, Mode.DIRECT, ("car",)),
+        ("truck", Action.SPLIT, Mode.REVIEW, ("truck.light", "truck.heavy")),
+        ("bike", Action.RENAME, Mode.DIRECT, ("bicycle",)),
+        ("other", Action.REVIEW, Mode.REVIEW, ()),
+        ("cone", Action.KEEP, Mode.KEEP, ("cone",)),
+        ("old_tomb", Action.REPLACE, Mode.DIRECT, ("car",)),
+        ("scooter", Action.UNMAPPED, Mode.REVIEW, ()),
+    ],
+)
+def test_each_action(entries, label, action, mode, targets) -> None:  # type: ignore[no-untyped-def]
+    entry = entries[label]
+    assert (entry.action, entry.mode, entry.targets) == (action, mode, targets)
+
+
+def test_cosmetic_changes_are_recorded_without_relabel(entries) -> None:  # type: ignore[no-untyped-def]
+    assert entries["animal.dog"].renamed == ("ANIMAL.DOG", "Dog (any breed)")
+    assert entries["animal.dog"].mode is Mode.KEEP and not entries["animal.dog"].relabels
+    assert entries["sign"].moved == (None, "street")
+    assert entries["cone"].deprecated and not entries["car"].deprecated
+
+
+def test_tombstone_chains_resolve_to_valid_labels() -> None:
+    old = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}, {"id": "c"}])
+    new = make_taxonomy(
+        "2.0.0",
+        [
+            {"id": "a", "status": "retired", "replaced_by": ["b"]},
+            {"id": "b", "status": "retired", "replaced_by": ["c", "d"]},
+            {"id": "c"},
+            {"id": "d"},
+        ],
+    )
+    entries = {e.label: e for e in build_map(diff(old, new))}
+    # a -> b is direct, b is split: the item needs a human, choosing c or d.
+    assert (entries["a"].mode, entries["a"].targets) == (Mode.REVIEW, ("c", "d"))
+    assert entries["a"].action is Action.SPLIT
+
+
+def test_hints_attach_to_review_entries_whose_candidates_they_decide() -> None:
+    hints = [
+        DecisionHint(("truck.light", "truck.heavy"), "over 3.5 t is heavy"),
+        DecisionHint(("car", "van"), "unrelated"),
+    ]
+    entries = {e.label: e for e in build_map(diff(OLD, NEW), hints)}
+    assert entries["truck"].hints == ("over 3.5 t is heavy",)
+    assert entries["van"].hints == ()  # direct: nobody to read it
+
+
+def test_unmapped_label_is_an_error_located_in_both_files() -> None:
+    old_doc, _ = parse_yaml(
+        "labels:\n  - id: animal\n  - id: scooter\n    parent: animal\n", "old.yaml"
+    )
+    new_doc, _ = parse_yaml("labels:\n  - id: animal\n", "new.yaml")
+    old = make_taxonomy(
+        "1.0.0", [{"id": "animal"}, {"id": "scooter", "parent": "animal"}], "hierarchical"
+    )
+    new = make_taxonomy("2.0.0", [{"id": "animal"}], "hierarchical")
+    [finding] = map_findings(diff(old, new), old_doc, new_doc)
+    assert finding.rule == "migration-unmapped-label"
+    assert "scooter" in finding.message and finding.severity.value == "error"
+    assert (finding.previous.line, finding.location.line) == (3, 2)  # type: ignore[union-attr]
+
+
+def test_complete_map_has_no_findings() -> None:
+    old = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}])
+    new = make_taxonomy(
+        "2.0.0", [{"id": "a"}, {"id": "b", "status": "retired", "replaced_by": ["a"]}]
+    )
+    assert map_findings(diff(old, new)) == []
+
+
+def test_formats_agree_and_round_trip() -> None:
+    migration = build_map(diff(OLD, NEW))
+    data = map_to_dict(migration)
+    assert json.loads(map_to_json(migration)) == data
+    assert json.loads(json.dumps(YAML(typ="safe").load(map_to_yaml(migration)))) == data
+    assert map_from_dict(data) == migration
+    rows = map_to_csv(migration).splitlines()
+    assert rows[0].startswith("label,action,mode,targets")
+    assert len(rows) == 1 + len(OLD.labels)
+    assert "truck,split,review,truck.light|truck.heavy" in map_to_csv(migration)
+
+
+@pytest.mark.parametrize("taxonomy_id", ["support-intents", "driving-objects"])
+def test_example_taxonomies_migrate_completely(taxonomy_id: str) -> None:
+    migration = migration_map(ROOT, taxonomy_id, "1.0.0")
+    assert migration.summary()["unmapped"] == 0
+    for entry in migration:
+        assert set(entry.targets) <= set(migration.valid_labels)

@@ -45,6 +45,11 @@ _CORE_TAGS = {
 # A '!' that could start a tag: at line start or after whitespace/flow punctuation.
 _MAYBE_TAG = re.compile(r"(?:^|[\s\[\{,])!", re.MULTILINE)
 _RS_POSITION = re.compile(r"line (\d+), column (\d+)")
+# C0 control characters and DEL: not allowed in YAML, and yaml-rs stops reading at
+# a NUL without an error, so a stray NUL would silently hide the rest of the file.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_CONTROL_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 Path_ = tuple[str | int, ...]
 
@@ -243,6 +248,10 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
     else:
         text = raw
     assert text is not None
+    if "\x00" in text:  # files read from disk were fully checked in _decode
+        problem = _control_character(text, path)
+        if problem:
+            return None, [problem]
     # '!' in text is a fast scan; the regex and the event walk run only if it is there.
     if "!" in text and _MAYBE_TAG.search(text):
         problem = _check_tags(text, path)
@@ -278,7 +287,7 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8"), None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n")
@@ -289,6 +298,26 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
             Location.from_zero_based(path, line, col),
             "save the file as UTF-8 (most editors: 'Save with encoding')",
         )
+    # A byte-level scan in C (about 20 ms for 50 MB) decides whether the located
+    # search runs at all.
+    if raw.translate(None, _NOT_CONTROL_BYTES):
+        return None, _control_character(text, path)
+    return text, None
+
+
+def _control_character(text: str, path: str) -> Diagnostic | None:
+    m = _CONTROL_CHAR.search(text)
+    if m is None:
+        return None
+    line = text.count("\n", 0, m.start())
+    column = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+    return _diag(
+        "control-character",
+        f"file contains the control character U+{ord(m.group()):04X}, which YAML does not allow",
+        Location.from_zero_based(path, line, column),
+        "delete it (editors show it as a box, ^@ or <0x00>); a file full of them was "
+        "probably saved as UTF-16: save it as UTF-8",
+    )
 
 
 # --- error explanation (slow path, runs only on bad input) ----------------------

@@ -213,7 +213,7 @@ def load_yaml(
             return None, [
                 _diag(
                     "file-too-large",
-                    f"file is {human_size(size)}, over the {human_size(max_bytes)} limit",
+                    f"file is {human_size(size)}, over the limit of {human_size(max_bytes)}",
                     Location(shown),
                     "split the taxonomy, or raise the limit with --max-file-size if this "
                     "size is intended",

@@ -79,10 +79,16 @@ class SemVer:
         def parse(value: Any) -> SemVer:
             if isinstance(value, SemVer):
                 return value
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                # YAML reads 'version: 1.2' as a number before we see it. (ValueError,
+                # not TypeError: pydantic reports only ValueError as a validation error.)
+                raise ValueError(
+                    f"expected a version like '1.4.0', got the number {value}; "
+                    "write all three parts (MAJOR.MINOR.PATCH)"
+                )
             if not isinstance(value, str):
                 raise ValueError(
-                    f"expected a version like '1.4.0', got the {type(value).__name__} {value!r}; "
-                    "write all three parts (MAJOR.MINOR.PATCH)"
+                    f"expected a version like '1.4.0', got {type(value).__name__} {value!r}"
                 )
             return cls(value)
 

@@ -10,9 +10,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from taxops.checks.guideline import check_guideline
 from taxops.checks.taxonomy import check_taxonomy
 from taxops.diagnostics import Diagnostic
 from taxops.loading import YamlDocument
+from taxops.models.guideline import GUIDELINE_FORMAT, Guideline
 from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
 
 #: The top-level key that says what a governed file is: ``taxops: taxonomy/1``.
@@ -36,6 +38,7 @@ KINDS: dict[str, DocumentKind] = {
     kind.format: kind
     for kind in (
         DocumentKind("taxonomy", TAXONOMY_FORMAT, "taxonomies", Taxonomy, check_taxonomy),
+        DocumentKind("guideline", GUIDELINE_FORMAT, "guidelines", Guideline, check_guideline),
     )
 }
 

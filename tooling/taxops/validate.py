@@ -1,6 +1,7 @@
 """The validation pipeline, read top to bottom: find the governed files, load each
-one safely, validate it against its model, run its in-file checks, collect every
-diagnostic (nothing fails fast)."""
+one safely, validate it against its model, run its in-file checks, then check the
+files together (references across files), and collect every diagnostic (nothing
+fails fast)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from taxops.checks.cross_file import check_repository
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
 from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml
 from taxops.models.errors import diagnostics_from_validation_error
+from taxops.repository import assemble, is_release
+from taxops.vcs import file_at
 
 
 @dataclass
@@ -112,7 +116,30 @@ def validate_document(doc: YamlDocument, kind: DocumentKind) -> tuple[BaseModel 
 def check_paths(
     paths: Iterable[Path], root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> list[CheckedFile]:
-    return [check_file(p, root, max_bytes) for p in paths]
+    """Check each file on its own, then the files together (the repository step)."""
+    checked = [check_file(p, root, max_bytes) for p in paths]
+    check_across_files(checked, root, max_bytes)
+    return checked
+
+
+def check_across_files(
+    checked: list[CheckedFile], root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> None:
+    """The repository step: with every governed file loaded, run the checks that
+    span files (a guideline against its taxonomy, and against its version at git
+    HEAD). Files not named are loaded quietly; findings go to the named files."""
+    named = {c.path.resolve() for c in checked}
+    others = []
+    if root is not None:  # release snapshots take part in no cross-file check
+        wanted = [p for p in governed_files(root) if p.resolve() not in named and not is_release(p)]
+        others = [check_file(p, root, max_bytes) for p in wanted]
+    repository = assemble(checked + others, root)
+    at_head = (lambda path: file_at(root, "HEAD", path)) if root is not None else None
+    by_display = {c.display: c for c in checked}
+    for diagnostic in check_repository(repository, at_head):
+        target = by_display.get(diagnostic.location.path) if diagnostic.location else None
+        if target is not None:
+            target.diagnostics.append(diagnostic)
 
 
 def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[DocumentKind | None, Diagnostic | None]:

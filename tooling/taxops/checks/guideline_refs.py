@@ -25,6 +25,8 @@ class LabelReference:
     role: str
     answer: bool
     historical: bool = False
+    #: The ``label:`` of a guidance entry itself.
+    own: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ def label_references(g: Guideline) -> Iterator[LabelReference]:
     for i, guidance in enumerate(g.labels):
         own = guidance.label
         old = guidance.historical
-        yield LabelReference(("labels", i, "label"), own, "guidance is given for", False, old)
+        yield LabelReference(("labels", i, "label"), own, "guidance is given for", False, old, own=True)
         for j, criterion in enumerate(guidance.exclude):
             yield LabelReference(
                 ("labels", i, "exclude", j, "use"), criterion.use,

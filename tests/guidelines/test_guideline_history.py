@@ -1,0 +1,116 @@
+"""The checks against the committed version, in a real git repository: a changed
+definition needs a changelog entry naming the label, and a retired label's
+guidance may not be dropped."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from taxops.validate import check_paths, governed_files
+
+HERE = Path(__file__).parent
+GUIDELINE = Path("guidelines/shop-intents.yaml")
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "repo"
+    shutil.copytree(HERE / "base", root)
+    git(root, "init", "-q")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "base")
+    return root
+
+
+def findings(root: Path) -> list[tuple[str, int]]:
+    checked = check_paths(governed_files(root), root)
+    return [(d.rule, d.location.line) for c in checked for d in c.diagnostics if d.location]
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / GUIDELINE
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+def line_of(root: Path, needle: str) -> int:
+    lines = (root / GUIDELINE).read_text().splitlines()
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+def test_unchanged_guideline_has_no_history_findings(repo: Path) -> None:
+    assert findings(repo) == []
+
+
+def test_changed_definition_without_changelog_is_flagged_at_its_line(repo: Path) -> None:
+    edit(
+        repo,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
+    )
+    assert findings(repo) == [
+        ("definition-changed-without-changelog", line_of(repo, "(any amount)"))
+    ]
+
+
+def test_rewrapping_a_definition_is_not_a_change(repo: Path) -> None:
+    edit(
+        repo,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: >-\n      The customer was promised a refund\n      and asks when it arrives.",
+    )
+    assert findings(repo) == []
+
+
+def test_a_new_changelog_entry_naming_the_label_settles_it(repo: Path) -> None:
+    edit(
+        repo,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
+    )
+    edit(repo, "version: 2.0.0\nintroduction", "version: 2.0.1\nintroduction")
+    edit(
+        repo,
+        "changelog:\n",
+        "changelog:\n  - version: 2.0.1\n    date: 2024-07-01\n    what: Any amount.\n"
+        "    why: Labelers asked.\n    labels: [billing.refund_status]\n",
+    )
+    assert findings(repo) == []
+
+
+def test_an_entry_that_names_other_labels_does_not(repo: Path) -> None:
+    edit(
+        repo,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
+    )
+    edit(repo, "version: 2.0.0\nintroduction", "version: 2.0.1\nintroduction")
+    edit(
+        repo,
+        "changelog:\n",
+        "changelog:\n  - version: 2.0.1\n    date: 2024-07-01\n    what: Typos.\n"
+        "    why: Typos.\n    labels: [billing.double_charge]\n",
+    )
+    assert [rule for rule, _ in findings(repo)] == ["definition-changed-without-changelog"]
+
+
+def test_dropping_a_retired_labels_guidance_is_flagged(repo: Path) -> None:
+    edit(
+        repo,
+        "  - label: account.two_factor\n    historical: true\n    examples:\n"
+        "      - content: My two-factor code never arrives.\n"
+        "        why: Before 2.0.0, two-factor codes had their own label.\n",
+        "",
+    )
+    assert findings(repo) == [("guidance-removed", line_of(repo, "labels:"))]

@@ -1,0 +1,212 @@
+"""Checks of a guideline against its taxonomy: every active label is explained
+well enough to be applied, and every label the guideline names exists and may be
+used. Findings sit on the guideline's lines: that is the file to fix."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from taxops.checks.guideline_refs import label_references
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.loading import YamlDocument
+from taxops.models.guideline import Guideline, LabelGuidance
+from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
+
+
+def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> list[Diagnostic]:
+    """Every finding of the guideline against its taxonomy."""
+    return [
+        *coverage(g, doc, tax),
+        *references(g, doc, tax),
+        *example_attributes(g, doc, tax),
+    ]
+
+
+def assignable(tax: Taxonomy, label: Label, parents: set[str]) -> bool:
+    """Whether labelers may put ``label`` on new items: it is active, and when the
+    taxonomy uses leaf labels only, no label still in use sits under it.
+    ``parents`` holds the ids that have a child that is not retired."""
+    if label.status is not Status.ACTIVE:
+        return False
+    return not (tax.leaf_only and label.id in parents)
+
+
+def parents_in_use(tax: Taxonomy) -> set[str]:
+    return {lb.parent for lb in tax.labels if lb.parent and lb.status is not Status.RETIRED}
+
+
+def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+
+
+def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
+    """Active labels have guidance: a definition, and as many examples and near
+    misses as ``coverage`` asks for (group labels of a leaf-only taxonomy need only
+    the definition, since nobody puts them on an item)."""
+    guidance = g.by_label()
+    at = {entry.label: i for i, entry in reversed(list(enumerate(g.labels)))}
+    parents = parents_in_use(tax)
+    need = g.coverage
+    for label in tax.labels:
+        if label.status is not Status.ACTIVE:
+            continue
+        usable = assignable(tax, label, parents)
+        entry = guidance.get(label.id)
+        if entry is None:
+            if usable or not label.definition:
+                yield _error(
+                    "label-without-guidance",
+                    f"label '{label.id}' ({label.name}) has no guidance: labelers would see "
+                    "only its name",
+                    doc.locate(("labels",), at="key"),
+                    f"add an entry under 'labels:' with 'label: {label.id}', a definition, "
+                    f"{need.min_examples} example(s) and {need.min_near_misses} near miss(es)",
+                )
+            continue
+        i = at[label.id]
+        if not (entry.definition or label.definition):
+            yield _error(
+                "missing-definition",
+                f"label '{label.id}' has no definition, here or in the taxonomy",
+                doc.locate(("labels", i, "label")),
+                "add 'definition:': what the label means, in one or two plain sentences",
+            )
+        if usable:
+            yield from _enough(entry, i, doc, "examples", len(entry.examples), need.min_examples)
+            yield from _enough(
+                entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses
+            )
+
+
+def _enough(
+    entry: LabelGuidance, i: int, doc: YamlDocument, field: str, have: int, need: int
+) -> Iterator[Diagnostic]:
+    if have >= need:
+        return
+    what = "positive example" if field == "examples" else "near miss"
+    plural = "near misses" if field == "near_misses" else "positive examples"
+    yield _error(
+        "too-few-examples" if field == "examples" else "too-few-near-misses",
+        f"label '{entry.label}' has {have} {what if have == 1 else plural}; this guideline "
+        f"asks for at least {need} (coverage.min_{field})",
+        doc.locate(("labels", i, field), at="key"),
+        "add items that carry the label and say why"
+        if field == "examples"
+        else "add items that look like this label but carry another, and say what tells them apart",
+    )
+
+
+def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
+    """Every label named exists; labels labelers are told to use are active and
+    assignable; retired labels' guidance is marked historical and only theirs."""
+    labels = tax.by_id()
+    parents = parents_in_use(tax)
+    release = f"{tax.id} {tax.version}"
+    for ref in label_references(g):
+        label = labels.get(ref.label)
+        loc = doc.locate(ref.path)
+        if label is None:
+            yield _error(
+                "unknown-label",
+                f"{ref.role} '{ref.label}', which is not a label of {release}",
+                loc,
+                _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+            )
+        elif ref.own:
+            i = int(ref.path[1])
+            yield from _historical_marking(g.labels[i], label, doc, i)
+        elif ref.answer and not ref.historical and label.status is not Status.ACTIVE:
+            yield _error(
+                "inactive-label-reference",
+                f"{ref.role} '{ref.label}', which is {label.status.value} in {release}",
+                loc,
+                _instead(label),
+            )
+        elif ref.answer and not ref.historical and not assignable(tax, label, parents):
+            children = [lb.id for lb in tax.labels if lb.parent == label.id and lb.status is Status.ACTIVE]
+            yield _error(
+                "label-not-assignable",
+                f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
+                loc,
+                f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
+            )
+
+
+def _historical_marking(
+    entry: LabelGuidance, label: Label, doc: YamlDocument, i: int
+) -> Iterator[Diagnostic]:
+    if label.status is Status.RETIRED and not entry.historical:
+        yield _error(
+            "historical-not-marked",
+            f"label '{label.id}' is retired, but its guidance is not marked historical",
+            doc.locate(("labels", i, "label")),
+            "keep the guidance (old annotations still carry the label) and add "
+            "'historical: true', so the site shows it as history, not as advice",
+        )
+    elif label.status is not Status.RETIRED and entry.historical:
+        yield _error(
+            "historical-on-active",
+            f"guidance for '{label.id}' is marked historical, but the label is "
+            f"{label.status.value}",
+            doc.locate(("labels", i, "historical")),
+            "remove 'historical: true': labelers skip historical guidance",
+        )
+
+
+def example_attributes(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
+    """Attribute values shown in examples are ones the label declares."""
+    labels = tax.by_id()
+    for i, entry in enumerate(g.labels):
+        label = labels.get(entry.label)
+        if label is None:
+            continue
+        declared = {a.name: a for a in label.attributes}
+        for j, example in enumerate(entry.examples):
+            for name, value in example.attributes.items():
+                path = ("labels", i, "examples", j, "attributes", name)
+                attr = declared.get(name)
+                if attr is None:
+                    known = ", ".join(declared) or "none"
+                    yield _error(
+                        "unknown-attribute",
+                        f"an example of '{label.id}' sets attribute '{name}', which the label "
+                        f"does not have (its attributes: {known})",
+                        doc.locate(path, at="key"),
+                    )
+                elif problem := _value_problem(attr, value):
+                    yield _error(
+                        "invalid-attribute-value",
+                        f"an example of '{label.id}' sets '{name}' to {value!r}: {problem}",
+                        doc.locate(path),
+                    )
+
+
+def _value_problem(attr: Attribute, value: object) -> str | None:
+    expected = {
+        AttributeType.BOOL: (bool,),
+        AttributeType.INTEGER: (int,),
+        AttributeType.NUMBER: (int, float),
+        AttributeType.TEXT: (str,),
+        AttributeType.ENUM: (str,),
+    }[attr.type]
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        return f"the attribute is {attr.type.value}"
+    if attr.type is AttributeType.ENUM and value not in attr.options:
+        return f"use one of: {', '.join(attr.options)}"
+    return None
+
+
+def _instead(label: Label) -> str:
+    if label.replaced_by:
+        choices = " or ".join(f"'{t}'" for t in label.replaced_by)
+        return f"use {choices} instead, as the taxonomy says"
+    return "name an active label; the taxonomy gives no replacement for this one"
+
+
+def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
+    if len(labels) > 20_000:
+        return None
+    match = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.75)
+    return f"did you mean '{match[0]}'?" if match else None
+

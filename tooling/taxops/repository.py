@@ -1,0 +1,79 @@
+"""All governed files of a repository, loaded together and indexed for what spans
+files: a guideline and its taxonomy, a taxonomy and its releases. Built from the
+per-file results of :mod:`taxops.validate`; read by the cross-file checks and by
+the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from taxops.loading import YamlDocument
+from taxops.models.guideline import Guideline
+from taxops.models.taxonomy import Taxonomy
+
+M = TypeVar("M", bound=BaseModel)
+
+#: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
+RELEASES_FOLDER = "releases"
+
+
+class LoadedFile(Protocol):
+    """What the repository needs of a checked file (validate.CheckedFile fits)."""
+
+    path: Path
+    display: str
+    doc: YamlDocument | None
+    model: BaseModel | None
+
+
+@dataclass(frozen=True)
+class Governed(Generic[M]):
+    """A valid governed file: its model and the document its positions come from."""
+
+    path: Path
+    display: str
+    doc: YamlDocument
+    model: M
+
+
+@dataclass
+class Repository:
+    root: Path | None
+    #: The working version of each taxonomy (taxonomies/<id>/taxonomy.yaml), by id.
+    taxonomies: dict[str, Governed[Taxonomy]] = field(default_factory=dict)
+    #: Released snapshots of each taxonomy, oldest first, by taxonomy id.
+    releases: dict[str, list[Governed[Taxonomy]]] = field(default_factory=dict)
+    #: Guideline files, in path order.
+    guidelines: list[Governed[Guideline]] = field(default_factory=list)
+
+    def guideline_for(self, taxonomy_id: str) -> Governed[Guideline] | None:
+        return next((g for g in self.guidelines if g.model.taxonomy == taxonomy_id), None)
+
+
+def is_release(path: Path) -> bool:
+    """Whether ``path`` is a frozen release snapshot rather than a working file."""
+    return path.parent.name == RELEASES_FOLDER
+
+
+def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
+    """Index the valid files by what they are; invalid ones were reported already."""
+    repo = Repository(root)
+    for f in sorted(files, key=lambda f: f.display):
+        if f.doc is None or f.model is None:
+            continue
+        if isinstance(f.model, Taxonomy):
+            governed_tax = Governed(f.path, f.display, f.doc, f.model)
+            if is_release(f.path):
+                repo.releases.setdefault(f.model.id, []).append(governed_tax)
+            else:
+                repo.taxonomies.setdefault(f.model.id, governed_tax)
+        elif isinstance(f.model, Guideline):
+            repo.guidelines.append(Governed(f.path, f.display, f.doc, f.model))
+    for snapshots in repo.releases.values():
+        snapshots.sort(key=lambda s: s.model.version)
+    return repo

@@ -55,8 +55,10 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             label_changes.append(
                 (_order(j, i), _lifecycle(ChangeKind.LABEL_DEPRECATED, before, after, i, j))
             )
-        elif after.status is Status.ACTIVE and before.status is not Status.ACTIVE or (
-            after.status is Status.DEPRECATED and before.status is Status.RETIRED
+        elif (
+            after.status is Status.ACTIVE
+            and before.status is not Status.ACTIVE
+            or (after.status is Status.DEPRECATED and before.status is Status.RETIRED)
         ):
             change = _lifecycle(ChangeKind.LABEL_REACTIVATED, before, after, i, j)
             label_changes.append((_order(j, i), change))
@@ -93,9 +95,13 @@ def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
     if old.id != new.id:
         yield Change(ChangeKind.TAXONOMY_ID_CHANGED, detail={"before": old.id, "after": new.id})
     if old.kind is not new.kind:
-        yield Change(ChangeKind.KIND_CHANGED, detail={"before": old.kind.value, "after": new.kind.value})
+        yield Change(
+            ChangeKind.KIND_CHANGED, detail={"before": old.kind.value, "after": new.kind.value}
+        )
     if old.leaf_only != new.leaf_only:
-        yield Change(ChangeKind.LEAF_ONLY_CHANGED, detail={"before": old.leaf_only, "after": new.leaf_only})
+        yield Change(
+            ChangeKind.LEAF_ONLY_CHANGED, detail={"before": old.leaf_only, "after": new.leaf_only}
+        )
     for name in _METADATA_FIELDS:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
@@ -183,7 +189,9 @@ def _retirements(
 
 def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Change]:
     def change(kind: ChangeKind, **detail: object) -> Change:
-        return Change(kind, after.id, old=before, new=after, old_index=i, new_index=j, detail=detail)
+        return Change(
+            kind, after.id, old=before, new=after, old_index=i, new_index=j, detail=detail
+        )
 
     if before.name != after.name:
         yield change(ChangeKind.NAME_CHANGED, before=before.name, after=after.name)
@@ -195,7 +203,9 @@ def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Chan
         if alias not in new_aliases:
             yield change(ChangeKind.ALIAS_REMOVED, alias=alias)
     if _words(before.definition) != _words(after.definition):
-        yield change(ChangeKind.DEFINITION_CHANGED, before=before.definition, after=after.definition)
+        yield change(
+            ChangeKind.DEFINITION_CHANGED, before=before.definition, after=after.definition
+        )
     if before.parent != after.parent:
         yield change(ChangeKind.PARENT_CHANGED, before=before.parent, after=after.parent)
     if _words(before.note) != _words(after.note):
@@ -224,7 +234,10 @@ def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:
         was = old_attrs[name]
         if was.type is not attr.type:
             yield change(
-                ChangeKind.ATTRIBUTE_RETYPED, attribute=name, before=was.type.value, after=attr.type.value
+                ChangeKind.ATTRIBUTE_RETYPED,
+                attribute=name,
+                before=was.type.value,
+                after=attr.type.value,
             )
             continue
         for option in attr.options:

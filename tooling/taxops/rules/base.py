@@ -11,7 +11,6 @@ merge: that is the taxonomy's compatibility mode, applied by
 
 from __future__ import annotations
 
-import enum
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -19,54 +18,32 @@ from functools import cached_property
 from typing import Any
 
 from taxops.changes import Change, ChangeKind, ChangeSet
+from taxops.compatibility.terms import (
+    BOTH,
+    CONSUMERS,
+    DATA,
+    NOTHING,
+    Bump,
+    Direction,
+    max_bump,
+)
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.taxonomy import Label, TaxonomyKind
 
-
-class Bump(str, enum.Enum):
-    """The semver part a change requires to move (semver.org): ``major`` when
-    labeled data or consumers need a migration step, ``minor`` for additions,
-    ``patch`` for wording, ``none`` for findings that are not changes."""
-
-    NONE = "none"
-    PATCH = "patch"
-    MINOR = "minor"
-    MAJOR = "major"
-
-    @property
-    def rank(self) -> int:
-        return _BUMP_RANK[self]
-
-    @property
-    def category(self) -> str:
-        """The reviewer's word for it: breaking, additive, cosmetic."""
-        return _CATEGORY[self]
-
-
-_BUMP_RANK = {Bump.NONE: 0, Bump.PATCH: 1, Bump.MINOR: 2, Bump.MAJOR: 3}
-_CATEGORY = {Bump.NONE: "note", Bump.PATCH: "cosmetic", Bump.MINOR: "additive", Bump.MAJOR: "breaking"}
-
-
-def max_bump(bumps: Iterable[Bump]) -> Bump:
-    return max(bumps, key=lambda b: b.rank, default=Bump.NONE)
-
-
-class Direction(str, enum.Enum):
-    """The two directions of compatibility between an old and a new version."""
-
-    DATA = "data"
-    """Every item labeled with the old version can be carried to the new one,
-    directly or through a declared review (the ``backward`` modes protect it)."""
-    CONSUMERS = "consumers"
-    """A model or pipeline built for the old label set still works on data
-    labeled with the new one (the ``forward`` modes protect it)."""
-
-
-NOTHING: frozenset[Direction] = frozenset()
-DATA = frozenset({Direction.DATA})
-CONSUMERS = frozenset({Direction.CONSUMERS})
-BOTH = DATA | CONSUMERS
+__all__ = [
+    "BOTH",
+    "CONSUMERS",
+    "DATA",
+    "NOTHING",
+    "Bump",
+    "Direction",
+    "Rule",
+    "RuleCheck",
+    "RuleContext",
+    "fingerprint",
+    "max_bump",
+]
 
 RuleCheck = Callable[[Change, "RuleContext"], Iterable[Diagnostic]]
 
@@ -229,6 +206,32 @@ class RuleContext:
         if source:
             return doc.locate(("labels", source[0][0]))
         return None  # added in this version: nothing to point at in the old file
+
+    def attribute_paths(
+        self, change: Change, option: str | None = None
+    ) -> tuple[tuple[str | int, ...] | None, tuple[str | int, ...] | None]:
+        """Paths of the attribute (or one of its options) a change is about, in
+        the new and the old file; None where the attribute is absent."""
+        name = change.detail.get("attribute")
+
+        def path(label: Label | None, index: int | None) -> tuple[str | int, ...] | None:
+            if label is None or index is None:
+                return None
+            for k, attr in enumerate(label.attributes):
+                if attr.name == name:
+                    if option is not None and option in attr.options:
+                        return (
+                            "labels",
+                            index,
+                            "attributes",
+                            k,
+                            "options",
+                            list(attr.options).index(option),
+                        )
+                    return ("labels", index, "attributes", k)
+            return None
+
+        return path(change.new, change.new_index), path(change.old, change.old_index)
 
     def surviving_ancestor(self, label: Label | None) -> str | None:
         """The closest ancestor of ``label`` (as it was) that the new version still has."""

@@ -48,4 +48,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
     )
 
 
-RULE = Rule("label-moved", Severity.WARNING, Bump.MAJOR, CONSUMERS, (ChangeKind.PARENT_CHANGED,), check)
+RULE = Rule(
+    "label-moved", Severity.WARNING, Bump.MAJOR, CONSUMERS, (ChangeKind.PARENT_CHANGED,), check
+)

@@ -48,5 +48,10 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 RULE = Rule(
-    "label-reactivated", Severity.INFO, Bump.MINOR, CONSUMERS, (ChangeKind.LABEL_REACTIVATED,), check
+    "label-reactivated",
+    Severity.INFO,
+    Bump.MINOR,
+    CONSUMERS,
+    (ChangeKind.LABEL_REACTIVATED,),
+    check,
 )

@@ -40,8 +40,10 @@ from taxops.rules.base import CONSUMERS, NOTHING, Bump, Rule, RuleContext
 def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
     targets = list(change.detail.get("targets") or [])
     new = [t for t in targets if not ctx.existed(t)]
-    how = "a human assigns each item" if change.detail.get("mode") == "review" else (
-        "every item gets all of them"
+    how = (
+        "a human assigns each item"
+        if change.detail.get("mode") == "review"
+        else ("every item gets all of them")
     )
     yield ctx.report(
         change,
@@ -52,4 +54,6 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
     )
 
 
-RULE = Rule("label-split", Severity.WARNING, Bump.MAJOR, CONSUMERS, (ChangeKind.LABEL_SPLIT,), check)
+RULE = Rule(
+    "label-split", Severity.WARNING, Bump.MAJOR, CONSUMERS, (ChangeKind.LABEL_SPLIT,), check
+)

@@ -1,0 +1,130 @@
+"""Comparing two versions of a taxonomy: the one change set, read by every rule
+of the catalogue, with the taxonomy's compatibility mode and semver applied.
+
+Read top to bottom: diff once, let each rule read the changes it claims, turn
+suggested renames into findings, apply the mode (a finding that breaks a
+protected direction becomes a blocking error), then check the version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from taxops.changes import ChangeSet, diff
+from taxops.compatibility.semver import check_version, declared_bump
+from taxops.compatibility.terms import protected
+from taxops.diagnostics import Diagnostic, Severity
+from taxops.loading import YamlDocument
+from taxops.models.taxonomy import Compatibility, Taxonomy
+from taxops.rules import undeclared_rename
+from taxops.rules.base import Bump, RuleContext, max_bump
+from taxops.rules.registry import BY_KIND, RULES
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side of a comparison: a valid taxonomy, its parsed file (for
+    positions) and where it came from, in the user's words."""
+
+    taxonomy: Taxonomy
+    doc: YamlDocument | None
+    source: str
+
+
+@dataclass
+class Comparison:
+    """The outcome of comparing ``old`` with ``new``."""
+
+    old: Version
+    new: Version
+    mode: Compatibility
+    changes: ChangeSet
+    findings: list[Diagnostic]
+    """One finding per rule and change (and per suggested rename), mode applied."""
+    versioning: list[Diagnostic] = field(default_factory=list)
+    """Semver findings (only for the primary comparison of a check)."""
+    required: Bump = Bump.NONE
+    declared: Bump | None = Bump.NONE
+    primary: bool = True
+    """False for the extra comparisons a transitive mode makes with older releases."""
+
+    @property
+    def taxonomy(self) -> str:
+        return self.new.taxonomy.id
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [*self.findings, *self.versioning]
+
+    def counts(self) -> dict[str, int]:
+        """Findings per category (breaking, additive, cosmetic, note)."""
+        out = {"breaking": 0, "additive": 0, "cosmetic": 0, "note": 0}
+        for d in self.findings:
+            out[str(d.data.get("category", "note"))] += 1
+        return out
+
+
+def compare(
+    old: Version,
+    new: Version,
+    *,
+    mode: Compatibility | None = None,
+    check_versions: bool = True,
+) -> Comparison:
+    """Every finding between two versions. ``mode`` defaults to the new
+    version's ``compatibility`` (so relaxing it is itself a reviewed change)."""
+    changes = diff(old.taxonomy, new.taxonomy)
+    mode = mode or new.taxonomy.compatibility
+    ctx = RuleContext(changes, old.doc, new.doc)
+    findings: list[Diagnostic] = []
+    for change in changes:
+        for rule in BY_KIND[change.kind]:
+            assert rule.check is not None
+            ctx.rule = rule
+            findings += rule.check(change, ctx)
+    for suggestion in changes.suggestions:
+        added_at = ctx.new_at.get(suggestion.added)
+        removed_at = ctx.old_at.get(suggestion.removed)
+        findings.append(
+            undeclared_rename.diagnose(
+                suggestion,
+                changes,
+                new.doc.locate(("labels", added_at)) if new.doc and added_at is not None else None,
+                old.doc.locate(("labels", removed_at))
+                if old.doc and removed_at is not None
+                else None,
+            )
+        )
+    findings = [apply_mode(d, mode) for d in findings]
+    required = max_bump(RULES[d.rule].bump for d in findings)
+    if changes.content_changed:
+        required = max_bump((required, Bump.PATCH))
+    versioning = check_version(changes, required, old.doc, new.doc) if check_versions else []
+    return Comparison(
+        old,
+        new,
+        mode,
+        changes,
+        findings,
+        versioning,
+        required,
+        declared_bump(old.taxonomy.version, new.taxonomy.version),
+        primary=check_versions,
+    )
+
+
+def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:
+    """A finding that breaks a direction ``mode`` protects is an error that
+    blocks (``allowed: false``); any other keeps its rule's severity."""
+    broken = set(d.data.get("breaks") or ())  # type: ignore[call-overload]
+    hit = sorted(dir.value for dir in protected(mode) if dir.value in broken)
+    data = {**d.data, "mode": mode.value, "allowed": not hit}
+    if not hit:
+        return replace(d, data=data)
+    return replace(
+        d,
+        severity=Severity.ERROR,
+        message=f"{d.message} (breaks {' and '.join(hit)}, which `{mode.value}` "
+        "compatibility protects)",
+        data=data,
+    )

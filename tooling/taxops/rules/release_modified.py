@@ -1,0 +1,49 @@
+"""A released snapshot was edited or deleted.
+
+## What it detects
+A file under `taxonomies/<id>/releases/` whose bytes differ from what git has
+for it at the base ref (`--against REF`, or `HEAD` when checking against the
+last release), or that the base ref has and the working tree no longer has
+anywhere (moving a taxonomy folder with its releases is fine).
+
+## Why it matters
+A release is what datasets labeled with that version were labeled against,
+and it is the baseline every later version is compared with and migrated
+from. Editing it rewrites history: old data stops matching its taxonomy and
+compatibility checks compare against something that was never released.
+
+## Example
+```text
+taxonomies/driving-objects/releases/1.1.0.yaml   (edited on this branch)
+```
+
+## How to fix or migrate
+Restore the file (`git checkout <base> -- <file>`) and make the change in
+`taxonomy.yaml` under a new version instead.
+"""
+
+from __future__ import annotations
+
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.rules.base import NOTHING, Bump, Rule
+
+
+def diagnose(path: str, base: str, deleted: bool) -> Diagnostic:
+    message = (
+        f"released snapshot {path} was deleted (it exists at {base})"
+        if deleted
+        else f"released snapshot {path} differs from its content at {base}; releases never change"
+    )
+    return Diagnostic(
+        RULE.id,
+        RULE.severity,
+        message,
+        Location(path),
+        f"restore it (git checkout {base} -- {path}) and change taxonomy.yaml under a new "
+        "version instead",
+        None,
+        {"path": path, "base": base, "deleted": deleted, "allowed": False},
+    )
+
+
+RULE = Rule("release-modified", Severity.ERROR, Bump.NONE, NOTHING)

@@ -158,11 +158,18 @@ def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[Document
         )
     kind = KINDS.get(str(marker))
     if kind is None:
-        known = ", ".join(sorted(KINDS))
+        # 'taxonomy/2' is a known kind in a format this taxops does not read: name
+        # the format it does read rather than every kind.
+        name = str(marker).partition("/")[0]
+        same = next((k for k in KINDS.values() if k.name == name), None)
+        if same is not None:
+            known = f"it reads {name} files as '{same.marker_line}'"
+        else:
+            known = "known: " + ", ".join(sorted(KINDS))
         return None, Diagnostic(
             "unknown-file-kind",
             Severity.ERROR,
-            f"'{MARKER}: {marker}' is not a kind of file taxops knows (known: {known})",
+            f"'{MARKER}: {marker}' is not a kind of file taxops knows ({known})",
             doc.locate((MARKER,)),
             f"files under {expected.folder}/ start with '{expected.marker_line}'"
             if expected

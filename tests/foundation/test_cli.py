@@ -1,0 +1,179 @@
+"""The command line: exit codes (0 clean, 1 findings, 2 could not run), help for
+every command, and the output formats end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from taxops import __version__
+from taxops.cli import exit_codes
+from taxops.cli.commands import COMMANDS
+from taxops.cli.main import main
+
+from .conftest import BROKEN_TAXONOMY, MakeRepo
+
+CapSys = pytest.CaptureFixture[str]
+
+
+def test_exit_codes_are_the_documented_ones() -> None:
+    assert (exit_codes.OK, exit_codes.FINDINGS, exit_codes.USAGE) == (0, 1, 2)
+
+
+def test_clean_repository_exits_0(make_repo: MakeRepo, capsys: CapSys) -> None:
+    repo = make_repo()
+    assert main(["validate", "--repo", str(repo)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "1 file checked: no problems found\n"
+    assert err == ""
+
+
+def test_findings_exit_1_with_paths_relative_to_the_repository(
+    make_repo: MakeRepo, capsys: CapSys
+) -> None:
+    repo = make_repo(pets=BROKEN_TAXONOMY)
+    assert main(["validate", "--repo", str(repo)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("taxonomies/pets/taxonomy.yaml:12:13: error [unknown-parent] ")
+
+
+def test_repository_is_found_from_a_subfolder(
+    make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(pets=BROKEN_TAXONOMY)
+    monkeypatch.chdir(repo / "taxonomies" / "pets")
+    assert main(["validate"]) == 1
+    assert capsys.readouterr().out.startswith("taxonomies/pets/taxonomy.yaml:12:13:")
+
+
+def test_named_files_and_folders(
+    make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo()
+    monkeypatch.chdir(repo)
+    assert main(["validate", "taxonomies/pets/taxonomy.yaml"]) == 0
+    assert main(["validate", "taxonomies"]) == 0
+    assert capsys.readouterr().out.count("1 file checked: no problems found") == 2
+
+
+def test_missing_path_is_a_usage_error(
+    make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(make_repo())
+    assert main(["validate", "taxonomies/nope.yaml"]) == 2
+    out, err = capsys.readouterr()
+    assert err == "taxops: no such file or folder: taxonomies/nope.yaml\n"
+    assert out == ""
+
+
+def test_no_repository_is_a_usage_error(
+    tmp_path: Path, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("taxops: no governance repository here")
+    assert "hint:" in err
+    assert "Traceback" not in err
+
+
+def test_repo_option_pointing_elsewhere_is_a_usage_error(tmp_path: Path, capsys: CapSys) -> None:
+    assert main(["validate", "--repo", str(tmp_path)]) == 2
+    assert "is not a governance repository" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["validate", "--no-such-option"], ["validate", "--format", "xml"], ["no-such-command"]],
+)
+def test_bad_arguments_exit_2_with_usage(argv: list[str], capsys: CapSys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: taxops")
+    assert "taxops: error:" in err
+
+
+def test_no_command_prints_help_and_exits_2(capsys: CapSys) -> None:
+    assert main([]) == 2
+    assert capsys.readouterr().out.startswith("usage: taxops")
+
+
+def test_main_help_lists_commands_and_exit_codes(capsys: CapSys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert "Governance-as-code" in out
+    assert "exit codes:" in out
+    for command in COMMANDS:
+        assert command.name in out
+        assert command.summary in out
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
+def test_every_command_has_help(command: object, capsys: CapSys) -> None:
+    name = command.name  # type: ignore[attr-defined]
+    with pytest.raises(SystemExit) as exc:
+        main([name, "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: taxops {name}")
+    assert command.description.splitlines()[0] in out  # type: ignore[attr-defined]
+
+
+def test_version(capsys: CapSys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out == f"taxops {__version__}\n"
+
+
+def test_installed_command_runs() -> None:
+    """The console script pip installs, not just the function behind it."""
+    script = Path(sys.executable).with_name("taxops")
+    if not script.exists():
+        pytest.skip("taxops is not installed as a script next to this Python")
+    result = subprocess.run(
+        [str(script), "--help"], check=False, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: taxops")
+
+
+def test_json_format_end_to_end(make_repo: MakeRepo, capsys: CapSys) -> None:
+    repo = make_repo(pets=BROKEN_TAXONOMY, birds=BROKEN_TAXONOMY.replace("id: pets", "id: birds"))
+    assert main(["validate", "--repo", str(repo), "--format", "json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert body["summary"] == {"files": 2, "error": 2, "warning": 0, "info": 0}
+    assert [d["location"] for d in body["diagnostics"]] == [
+        {"path": "taxonomies/birds/taxonomy.yaml", "line": 12, "column": 13},
+        {"path": "taxonomies/pets/taxonomy.yaml", "line": 12, "column": 13},
+    ]
+
+
+def test_github_format_end_to_end(make_repo: MakeRepo, capsys: CapSys) -> None:
+    repo = make_repo(pets=BROKEN_TAXONOMY)
+    assert main(["validate", "--repo", str(repo), "--format", "github"]) == 1
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(
+        "::error file=taxonomies/pets/taxonomy.yaml,line=12,col=13,title=taxops [unknown-parent]::"
+    )
+
+
+def test_github_format_when_clean_prints_nothing(make_repo: MakeRepo, capsys: CapSys) -> None:
+    assert main(["validate", "--repo", str(make_repo()), "--format", "github"]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_only_errors_fail_a_run() -> None:
+    """Warnings and notes are shown but leave the exit code at 0."""
+    from taxops.diagnostics import Diagnostic, Severity, has_errors
+
+    warning = Diagnostic("w", Severity.WARNING, "m")
+    assert not has_errors([warning, Diagnostic("i", Severity.INFO, "m")])
+    assert has_errors([warning, Diagnostic("e", Severity.ERROR, "m")])

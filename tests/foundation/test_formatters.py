@@ -1,0 +1,139 @@
+"""The formatters are pure functions from diagnostics to text; these pin the three
+formats users and tools read: text, JSON (a documented schema) and GitHub
+workflow annotations."""
+
+from __future__ import annotations
+
+import json
+
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.formatting import (
+    FORMATTERS,
+    JSON_SCHEMA_VERSION,
+    format_github,
+    format_json,
+    format_text,
+)
+
+TAXONOMY = "taxonomies/driving-objects/taxonomy.yaml"
+
+PARENT = Diagnostic(
+    "unknown-parent",
+    Severity.ERROR,
+    "label 'vehicle.truck' has parent 'vehicles', which is not a label of this taxonomy",
+    Location(TAXONOMY, 41, 13),
+    "did you mean 'vehicle'?",
+)
+REMOVED = Diagnostic(
+    "label-removed",
+    Severity.WARNING,
+    "label 'vehicle.other' was removed",
+    Location(TAXONOMY, 12, 5),
+    previous=Location("releases/1.1.0.yaml", 80, 5),
+)
+NOTE = Diagnostic("guideline-missing", Severity.INFO, "no guideline yet")
+
+
+def test_text_is_one_line_per_finding_sorted_by_place_then_hint_and_summary() -> None:
+    out = format_text([PARENT, NOTE, REMOVED], files=2)
+    assert out.splitlines() == [
+        "info [guideline-missing] no guideline yet",
+        f"{TAXONOMY}:12:5: warning [label-removed] label 'vehicle.other' was removed",
+        "    was: releases/1.1.0.yaml:80:5",
+        (
+            f"{TAXONOMY}:41:13: error [unknown-parent] label 'vehicle.truck' has parent "
+            "'vehicles', which is not a label of this taxonomy"
+        ),
+        "    hint: did you mean 'vehicle'?",
+        "2 files checked: 1 error, 1 warning, 1 info",
+    ]
+
+
+def test_text_summary_when_clean_and_singular() -> None:
+    assert format_text([], files=3) == "3 files checked: no problems found\n"
+    assert format_text([PARENT], files=1).splitlines()[-1] == "1 file checked: 1 error"
+    assert format_text([PARENT, PARENT]).splitlines()[-1] == "2 errors"
+
+
+def test_text_does_not_repeat_previous_when_it_is_the_same_place() -> None:
+    same = Diagnostic(
+        "x", Severity.ERROR, "m", Location("a.yaml", 1, 1), previous=Location("a.yaml", 1, 1)
+    )
+    assert "was:" not in format_text([same])
+
+
+def test_json_has_the_documented_shape() -> None:
+    body = json.loads(format_json([PARENT, REMOVED, NOTE], files=2))
+    assert body["schema"] == JSON_SCHEMA_VERSION == "taxops/diagnostics/1"
+    assert body["summary"] == {"files": 2, "error": 1, "warning": 1, "info": 1}
+    assert list(body) == ["schema", "summary", "diagnostics"]
+    for d in body["diagnostics"]:
+        assert set(d) == {"rule", "severity", "message", "hint", "location", "previous", "data"}
+        assert d["severity"] in {"error", "warning", "info"}
+        for loc in (d["location"], d["previous"]):
+            assert loc is None or set(loc) == {"path", "line", "column"}
+    # Sorted like the text output; positions are 1-based numbers, not strings.
+    assert [d["rule"] for d in body["diagnostics"]] == [
+        "guideline-missing",
+        "label-removed",
+        "unknown-parent",
+    ]
+    removed = body["diagnostics"][1]
+    assert removed["location"] == {"path": TAXONOMY, "line": 12, "column": 5}
+    assert removed["previous"] == {"path": "releases/1.1.0.yaml", "line": 80, "column": 5}
+    assert body["diagnostics"][0]["location"] is None
+    assert body["diagnostics"][2]["hint"] == "did you mean 'vehicle'?"
+
+
+def test_json_keeps_unicode_and_data() -> None:
+    d = Diagnostic(
+        "x", Severity.ERROR, "name 'Café' clashes", Location("a.yaml", 2, 3), data={"bump": "major"}
+    )
+    out = format_json([d], files=1)
+    assert "Café" in out  # not \u00e9: the file is read by people too
+    assert json.loads(out)["diagnostics"][0]["data"] == {"bump": "major"}
+
+
+def test_json_when_clean() -> None:
+    body = json.loads(format_json([], files=4))
+    assert body["diagnostics"] == []
+    assert body["summary"] == {"files": 4, "error": 0, "warning": 0, "info": 0}
+
+
+def test_github_annotation_per_finding_with_levels() -> None:
+    lines = format_github([PARENT, REMOVED, NOTE]).splitlines()
+    assert lines[0] == "::notice title=taxops [guideline-missing]::no guideline yet"
+    assert lines[1].startswith(
+        f"::warning file={TAXONOMY},line=12,col=5,title=taxops [label-removed]::"
+    )
+    assert lines[2] == (
+        f"::error file={TAXONOMY},line=41,col=13,title=taxops [unknown-parent]::"
+        "label 'vehicle.truck' has parent 'vehicles', which is not a label of this taxonomy"
+        "%0Adid you mean 'vehicle'?"
+    )
+
+
+def test_github_escapes_data_and_properties() -> None:
+    """A message may hold '%', newlines and carriage returns; a path may hold ',' and
+    ':'. Unescaped, they would end the annotation or split a property."""
+    d = Diagnostic(
+        "x",
+        Severity.ERROR,
+        "100% sure\r\nsecond line",
+        Location("taxonomies/a,b:c/taxonomy.yaml", 3, 4),
+        "hint with 50%",
+    )
+    (line,) = format_github([d]).splitlines()
+    assert line == (
+        "::error file=taxonomies/a%2Cb%3Ac/taxonomy.yaml,line=3,col=4,title=taxops [x]::"
+        "100%25 sure%0D%0Asecond line%0Ahint with 50%25"
+    )
+
+
+def test_github_when_clean_prints_nothing() -> None:
+    assert format_github([], files=3) == ""
+
+
+def test_formatter_registry_matches_cli_choices() -> None:
+    assert set(FORMATTERS) == {"text", "json", "github"}
+    assert FORMATTERS["text"] is format_text

@@ -7,7 +7,7 @@ import dataclasses
 
 import pytest
 from taxops.diagnostics import Location
-from taxops.loading import parse_yaml
+from taxops.loading import YamlDocument, parse_yaml
 
 TEXT = """\
 taxops: taxonomy/1
@@ -56,7 +56,7 @@ def test_is_immutable_and_hashable() -> None:
     assert {loc, Location("a.yaml", 1, 2)} == {loc}
 
 
-def _doc():  # type: ignore[no-untyped-def]
+def _doc() -> YamlDocument:
     doc, problems = parse_yaml(TEXT, "pets.yaml")
     assert doc is not None and not problems
     return doc

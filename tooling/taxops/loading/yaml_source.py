@@ -350,14 +350,14 @@ def _explain_parse_error(text: str, path: str, message: str) -> Diagnostic:
         if opened and exc.context_mark is not None and exc.problem_mark is not None:
             # A bracket or quote left open is found lines later; a human points at
             # where it was opened.
-            what, hint = opened
+            what, fix = opened
             pm, cm = exc.problem_mark, exc.context_mark
             return _diag(
                 "yaml-syntax",
                 f"invalid YAML in {what}: {problem} "
                 f"(noticed at line {pm.line + 1}, column {pm.column + 1})",
                 Location.from_zero_based(path, cm.line, cm.column),
-                hint,
+                fix,
             )
         hint = "YAML indents with spaces, never tabs" if "\\t" in problem or "tab" in problem else None
         if mark is not None:

@@ -12,10 +12,12 @@ from pydantic import BaseModel
 
 from taxops.checks.guideline import check_guideline
 from taxops.checks.taxonomy import check_taxonomy
+from taxops.checks.waivers import check_waivers
 from taxops.diagnostics import Diagnostic
 from taxops.loading import YamlDocument
 from taxops.models.guideline import GUIDELINE_FORMAT, Guideline
 from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
+from taxops.models.waivers import WAIVERS_FORMAT, Waivers
 
 #: The top-level key that says what a governed file is: ``taxops: taxonomy/1``.
 MARKER = "taxops"
@@ -39,6 +41,7 @@ KINDS: dict[str, DocumentKind] = {
     for kind in (
         DocumentKind("taxonomy", TAXONOMY_FORMAT, "taxonomies", Taxonomy, check_taxonomy),
         DocumentKind("guideline", GUIDELINE_FORMAT, "guidelines", Guideline, check_guideline),
+        DocumentKind("waivers", WAIVERS_FORMAT, "policies", Waivers, check_waivers),
     )
 }
 

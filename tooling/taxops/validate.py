@@ -175,7 +175,7 @@ def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[Document
             if expected
             else None,
         )
-    if expected is not None and expected is not kind:
+    if expected is not None and expected.folder != kind.folder:  # a folder may hold several kinds
         return None, Diagnostic(
             "wrong-file-kind",
             Severity.ERROR,

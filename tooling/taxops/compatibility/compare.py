@@ -56,6 +56,21 @@ class Comparison:
     def diagnostics(self) -> list[Diagnostic]:
         return [*self.findings, *self.versioning]
 
+    def summary(self) -> dict[str, object]:
+        """Plain data for JSON output (schema in site/docs/reference/check-json.md)."""
+        return {
+            "taxonomy": self.taxonomy,
+            "old": {"version": str(self.old.taxonomy.version), "source": self.old.source},
+            "new": {"version": str(self.new.taxonomy.version), "source": self.new.source},
+            "mode": self.mode.value,
+            "primary": self.primary,
+            "required_bump": self.required.value,
+            "declared_bump": self.declared.value if self.declared else None,
+            "counts": self.counts(),
+            "changes": len(self.changes),
+            "blocking": sum(1 for d in self.diagnostics if d.data.get("allowed") is False),
+        }
+
     def counts(self) -> dict[str, int]:
         """Findings per category (breaking, additive, cosmetic, note)."""
         out = {"breaking": 0, "additive": 0, "cosmetic": 0, "note": 0}

@@ -17,9 +17,25 @@ class Command:
 
 
 def _registry() -> list[Command]:
-    from taxops.cli.commands import migration_map, schema, validate
+    from taxops.cli.commands import (
+        check,
+        diff,
+        migration_map,
+        release,
+        rules,
+        schema,
+        validate,
+    )
 
-    return [validate.COMMAND, schema.COMMAND, migration_map.COMMAND]
+    return [
+        validate.COMMAND,
+        schema.COMMAND,
+        migration_map.COMMAND,
+        check.COMMAND,
+        diff.COMMAND,
+        release.COMMAND,
+        rules.COMMAND,
+    ]
 
 
 COMMANDS = _registry()

@@ -1,0 +1,85 @@
+"""``taxops check``: validate everything, then compare every taxonomy with its
+last release or a git ref, and block what its compatibility mode forbids."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.reporting import (
+    EXIT_CODES_HELP,
+    add_output_options,
+    exit_code,
+    render,
+    write_report,
+)
+from taxops.compatibility.check import run_check
+from taxops.formatting import format_markdown
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "taxonomies",
+        nargs="*",
+        metavar="TAXONOMY",
+        help="taxonomy ids to compare (default: all); every governed file is validated anyway",
+    )
+    p.add_argument(
+        "--against",
+        metavar="REF",
+        help="compare with the taxonomies at this git ref (branch, tag, commit, origin/main) "
+        "instead of each taxonomy's last release",
+    )
+    p.add_argument(
+        "--merge-base",
+        action="store_true",
+        help="compare with the commit where HEAD forked from --against (what a pull request "
+        "changes), not the ref's tip",
+    )
+    p.add_argument(
+        "--today",
+        type=datetime.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=argparse.SUPPRESS,  # waiver expiry in tests; defaults to today
+    )
+    add_output_options(p)
+    add_repo(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    report = run_check(
+        root,
+        against=args.against,
+        merge_base=args.merge_base,
+        only=tuple(args.taxonomies),
+        today=args.today,
+    )
+    diagnostics = report.diagnostics
+    write(
+        render(args.format, diagnostics, report.comparisons, base=report.base, files=report.files)
+    )
+    write_report(
+        args.report, format_markdown(diagnostics, comparisons=report.comparisons, base=report.base)
+    )
+    return exit_code(diagnostics)
+
+
+COMMAND = Command(
+    name="check",
+    summary="validate, then block incompatible taxonomy changes and wrong versions",
+    description="Validate every governed file, then compare each taxonomy with its last release\n"
+    "(taxonomies/<id>/releases/) or, with --against REF, with its file at a git ref\n"
+    "(renamed and new taxonomy files are matched by id). Every change is classified by\n"
+    "the rules (taxops rules): the bump it requires and whether it breaks data or\n"
+    "consumers. The taxonomy's 'compatibility' mode decides what is allowed\n"
+    "(*-transitive: against every release); the version must move by at least the\n"
+    "required bump; released snapshots must be unchanged since the base; waivers in\n"
+    "policies/waivers.yaml accept single findings until they expire.\n\n" + EXIT_CODES_HELP,
+    configure=configure,
+    run=run,
+)

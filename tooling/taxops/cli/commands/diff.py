@@ -1,0 +1,107 @@
+"""``taxops diff OLD NEW``: compare two versions of a taxonomy, given as files
+or as ``TAXONOMY@VERSION`` releases (``TAXONOMY`` alone is the working file)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, write
+from taxops.cli.commands.reporting import (
+    EXIT_CODES_HELP,
+    add_output_options,
+    exit_code,
+    render,
+    write_report,
+)
+from taxops.compatibility.compare import Version, compare
+from taxops.diagnostics import Diagnostic, TaxopsError, has_errors
+from taxops.formatting import format_markdown
+from taxops.models.taxonomy import Compatibility, Taxonomy
+from taxops.repository import RELEASES_FOLDER
+from taxops.validate import check_file, find_root
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("old", metavar="OLD", help="a taxonomy file, or TAXONOMY@VERSION (a release)")
+    p.add_argument("new", metavar="NEW", help="a taxonomy file, TAXONOMY@VERSION, or TAXONOMY")
+    p.add_argument(
+        "--compatibility",
+        choices=[m.value for m in Compatibility],
+        help="judge with this mode instead of the new version's 'compatibility:'",
+    )
+    add_output_options(p)
+    add_repo(p)
+
+
+def resolve_version(spec: str, root: Path | None) -> Path:
+    """A file path, ``TAXONOMY@VERSION`` (its release snapshot) or ``TAXONOMY``
+    (its working ``taxonomy.yaml``)."""
+    path = Path(spec)
+    if path.is_file():
+        return path
+    name, _, version = spec.partition("@")
+    if root is None:
+        raise TaxopsError(
+            f"no such file: {spec}",
+            "outside a governance repository, name two taxonomy files",
+        )
+    folder = root / "taxonomies" / name
+    if not folder.is_dir():
+        known = sorted(p.name for p in (root / "taxonomies").iterdir() if p.is_dir())
+        raise TaxopsError(
+            f"no file or taxonomy '{name}'", f"known taxonomies: {', '.join(known) or 'none'}"
+        )
+    if not version:
+        return folder / "taxonomy.yaml"
+    target = folder / RELEASES_FOLDER / f"{version}.yaml"
+    if not target.is_file():
+        released = sorted(p.stem for p in (folder / RELEASES_FOLDER).glob("*.yaml"))
+        raise TaxopsError(
+            f"{name} has no release {version}",
+            f"released: {', '.join(released) or 'none yet (taxops release)'}",
+        )
+    return target
+
+
+def _load(path: Path, root: Path | None) -> tuple[Version | None, list[Diagnostic]]:
+    checked = check_file(path, root)
+    if (
+        not isinstance(checked.model, Taxonomy)
+        or checked.doc is None
+        or has_errors(checked.diagnostics)
+    ):
+        return None, checked.diagnostics
+    return Version(checked.model, checked.doc, checked.display), checked.diagnostics
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.repo).resolve() if args.repo else find_root(Path.cwd())
+    old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
+    old, old_problems = _load(old_path, root)
+    new, new_problems = _load(new_path, root)
+    diagnostics = [*old_problems, *new_problems]
+    comparisons = []
+    if old is not None and new is not None:
+        mode = Compatibility(args.compatibility) if args.compatibility else None
+        comparison = compare(old, new, mode=mode)
+        comparisons.append(comparison)
+        diagnostics += comparison.diagnostics
+    base = f"{args.old}"
+    write(render(args.format, diagnostics, comparisons, base=base, files=2))
+    write_report(args.report, format_markdown(diagnostics, comparisons=comparisons, base=base))
+    return exit_code(diagnostics)
+
+
+COMMAND = Command(
+    name="diff",
+    summary="compare two versions of a taxonomy (files or TAXONOMY@VERSION)",
+    description="Compare two versions of a taxonomy and classify every change with the rules\n"
+    "(taxops rules): what it breaks, the bump it requires, whether the new version's\n"
+    "compatibility mode allows it, and whether the version moved enough.\n"
+    "  taxops diff driving-objects@1.1.0 driving-objects@2.0.0\n"
+    "  taxops diff old.yaml new.yaml --format json\n\n" + EXIT_CODES_HELP,
+    configure=configure,
+    run=run,
+)

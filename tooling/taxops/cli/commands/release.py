@@ -1,0 +1,82 @@
+"""``taxops release``: freeze the current version of a taxonomy as an immutable
+snapshot under ``taxonomies/<id>/releases/<version>.yaml``."""
+
+from __future__ import annotations
+
+import argparse
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.reporting import exit_code
+from taxops.compatibility.check import run_check
+from taxops.compatibility.releases import freeze
+from taxops.diagnostics import Diagnostic, Severity, TaxopsError
+from taxops.formatting import format_text
+from taxops.repository import assemble
+from taxops.validate import check_paths, governed_files
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "taxonomies",
+        nargs="*",
+        metavar="TAXONOMY",
+        help="taxonomy ids to release (default: every taxonomy whose version is not released yet)",
+    )
+    add_repo(p)
+
+
+def _concerns(d: Diagnostic, taxonomy_id: str, folder: str) -> bool:
+    loc = d.location or d.previous
+    return d.data.get("taxonomy") == taxonomy_id or bool(loc and loc.path.startswith(folder))
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    repo = assemble(check_paths(governed_files(root), root), root)
+    wanted = list(args.taxonomies) or sorted(repo.taxonomies)
+    unknown = [t for t in wanted if t not in repo.taxonomies]
+    if unknown:
+        raise TaxopsError(
+            f"no valid taxonomy '{unknown[0]}' to release",
+            f"taxonomies: {', '.join(sorted(repo.taxonomies)) or 'none'} (taxops validate "
+            "shows why a taxonomy does not load)",
+        )
+    # The same check CI runs, against the last release: nothing blocking may be frozen.
+    report = run_check(root, only=tuple(wanted))
+    status = exit_codes.OK
+    for taxonomy_id in wanted:
+        current = repo.taxonomies[taxonomy_id]
+        folder = current.display.rsplit("/", 1)[0] + "/"
+        problems = [
+            d
+            for d in report.diagnostics
+            if d.severity is Severity.ERROR and _concerns(d, taxonomy_id, folder)
+        ]
+        if problems:
+            write(format_text(problems))
+            write(f"not released: {taxonomy_id} {current.model.version} has the errors above\n")
+            status = max(status, exit_code(problems))
+            continue
+        frozen = freeze(current.path, current.model)
+        shown = frozen.path.relative_to(root).as_posix()
+        if frozen.written:
+            write(f"released {taxonomy_id} {current.model.version}: {shown}\n")
+        else:
+            write(f"{taxonomy_id} {current.model.version} is already released ({shown})\n")
+    return status
+
+
+COMMAND = Command(
+    name="release",
+    summary="freeze the current version of a taxonomy as an immutable release",
+    description="Copy taxonomies/<id>/taxonomy.yaml to taxonomies/<id>/releases/<version>.yaml\n"
+    "(byte for byte, comments kept; only the editor's relative $schema path gains a\n"
+    "'../'), after the same check CI runs against the last release. An existing\n"
+    "release is never overwritten: bump the version instead. Commit the new file:\n"
+    "taxops check then fails if it is ever edited.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,99 @@
+"""Output and exit codes shared by ``taxops check`` and ``taxops diff``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.compatibility.compare import Comparison
+from taxops.diagnostics import Diagnostic, Severity, has_errors
+from taxops.formatting import (
+    format_github,
+    format_json,
+    format_junit,
+    format_markdown,
+    format_text,
+)
+from taxops.formatting.markdown import summary_line
+from taxops.writing import write_atomic
+
+FORMATS = ("text", "json", "github", "junit", "markdown")
+
+EXIT_CODES_HELP = """\
+exit codes:
+  0  compatible: nothing blocks (warnings and notes may be printed)
+  1  errors: a file does not validate, a version is wrong, a release was edited
+  2  the command could not run (bad argument, unknown ref, missing file)
+  3  breaking: a change the taxonomy's compatibility mode does not allow, or a
+     breaking change without a major version bump (takes precedence over 1)
+"""
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text for people (both locations), json for tools (schema taxops/diagnostics/1, "
+        "documented in the docs' check-json page), github for workflow annotations at the "
+        "YAML line, junit for CI test reports, markdown for a pull-request comment "
+        "(default: text)",
+    )
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="also write the Markdown pull-request report to FILE",
+    )
+
+
+def render(
+    fmt: str,
+    diagnostics: Sequence[Diagnostic],
+    comparisons: Sequence[Comparison],
+    *,
+    base: str,
+    files: int | None,
+    paths: Sequence[str] = (),
+    impact: str | None = None,
+) -> str:
+    if fmt == "markdown":
+        return format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
+    if fmt == "json":
+        return format_json(
+            diagnostics,
+            files=files,
+            base=base,
+            summary_line=summary_line(comparisons),
+            comparisons=[c.summary() for c in comparisons],
+        )
+    if fmt == "github":
+        return format_github(diagnostics, files=files)
+    if fmt == "junit":
+        return format_junit(diagnostics, files=files, paths=paths)
+    text = format_text(diagnostics, files=files)
+    if comparisons:
+        lines = [
+            f"{c.taxonomy} {c.old.taxonomy.version} -> {c.new.taxonomy.version} "
+            f"({c.old.source}): {c.required.value} bump required, "
+            f"{c.declared.value if c.declared else 'version decreased'} declared"
+            for c in comparisons
+            if c.primary
+        ]
+        text += "\n".join(lines) + "\n" + summary_line(comparisons) + "\n"
+    return text
+
+
+def write_report(path: Path | None, markdown: str) -> None:
+    """The Markdown report, written atomically (a workflow then posts it)."""
+    if path is not None:
+        write_atomic(path, markdown)
+
+
+def exit_code(diagnostics: Sequence[Diagnostic]) -> int:
+    """3 when something breaking is not allowed, else 1 for any error, else 0."""
+    if any(d.severity is Severity.ERROR and d.data.get("allowed") is False for d in diagnostics):
+        return exit_codes.BREAKING
+    return exit_codes.FINDINGS if has_errors(list(diagnostics)) else exit_codes.OK

@@ -1,0 +1,79 @@
+"""Applying waivers: a finding a waiver matches is kept (reviewers still see
+it) but demoted to info and no longer blocks. Expired waivers stop applying and
+are reported; waivers that match nothing are reported as stale."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import replace
+
+from taxops.diagnostics import Diagnostic, Severity
+from taxops.loading import YamlDocument
+from taxops.models.waivers import Waiver, Waivers
+from taxops.rules import resolve, waiver_expired, waiver_unused
+
+
+def matches(waiver: Waiver, d: Diagnostic) -> bool:
+    """Whether ``waiver`` covers finding ``d``: same rule (or a former id of
+    it), same taxonomy, and the same label or fingerprint (neither: a finding
+    about no label)."""
+    rule = resolve(waiver.rule)
+    if rule is None or rule.id != d.rule or d.data.get("taxonomy") != waiver.taxonomy:
+        return False
+    if waiver.fingerprint:
+        return d.data.get("fingerprint") == waiver.fingerprint
+    return d.data.get("label") == waiver.label
+
+
+class WaiverBook:
+    """The repository's waivers for one run: applies them and remembers which
+    were used."""
+
+    def __init__(self, waivers: Waivers | None, doc: YamlDocument | None, today: datetime.date):
+        self.waivers = waivers.waivers if waivers else ()
+        self.doc = doc
+        self.today = today
+        self.used: set[int] = set()
+
+    def apply(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The findings, each one a live waiver matches demoted to info."""
+        return [self._waive(d) for d in diagnostics]
+
+    def _waive(self, d: Diagnostic) -> Diagnostic:
+        for i, waiver in enumerate(self.waivers):
+            if waiver.expires >= self.today and matches(waiver, d):
+                self.used.add(i)
+                return replace(
+                    d,
+                    severity=Severity.INFO,
+                    message=f"{d.message} [waived until {waiver.expires} by {waiver.owner}: "
+                    f"{waiver.reason}]",
+                    data={
+                        **d.data,
+                        "allowed": True,
+                        "waived": {
+                            "reason": waiver.reason,
+                            "owner": waiver.owner,
+                            "expires": str(waiver.expires),
+                        },
+                    },
+                )
+        return d
+
+    def findings(self, checked: Iterable[str]) -> list[Diagnostic]:
+        """Expired waivers, and live ones that matched nothing among the
+        taxonomies in ``checked`` (waivers for others were not exercised)."""
+        compared = set(checked)
+        out = []
+        for i, waiver in enumerate(self.waivers):
+            where = self.doc.locate(("waivers", i)) if self.doc else None
+            if waiver.expires < self.today:
+                out.append(
+                    waiver_expired.diagnose(
+                        waiver.rule, waiver.scope, str(waiver.expires), waiver.owner, where
+                    )
+                )
+            elif i not in self.used and waiver.taxonomy in compared:
+                out.append(waiver_unused.diagnose(waiver.rule, waiver.scope, where))
+        return out

@@ -1,0 +1,62 @@
+"""Waivers: a team's decision to accept one compatibility finding for a while.
+
+Kept in ``policies/waivers.yaml`` so they are reviewed like any other governed
+change (CODEOWNERS can require the policy owners' approval). A waiver is scoped
+(one rule, one taxonomy, one label or one finding's fingerprint) and expires.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from taxops.models.common import DocId, Strict
+
+WAIVERS_FORMAT = "waivers/1"
+
+
+class Waiver(Strict):
+    """One accepted finding."""
+
+    rule: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """Id of the compatibility rule whose finding is accepted (``taxops rules`` lists them)."""
+    taxonomy: DocId
+    """Id of the taxonomy the finding is about."""
+    label: str | None = None
+    """The label the finding is about. Omit it (and ``fingerprint``) to accept a
+    taxonomy-level finding such as ``kind-changed``."""
+    fingerprint: str | None = Field(default=None, pattern=r"^[0-9a-f]{12}$")
+    """The finding's fingerprint (``data.fingerprint`` in ``taxops check --format
+    json``), to accept exactly one finding when a label has several of one rule."""
+    reason: str = Field(min_length=1)
+    """Why the finding is acceptable, for reviewers."""
+    owner: str = Field(min_length=1)
+    """Who decided and answers for it: an email or an @team handle."""
+    expires: datetime.date
+    """The last day the waiver applies (YYYY-MM-DD); after it, the finding is reported again."""
+
+    @model_validator(mode="after")
+    def _scoped(self) -> Waiver:
+        if self.label is not None and self.fingerprint is not None:
+            raise ValueError("give either 'label' or 'fingerprint', not both")
+        return self
+
+    @property
+    def scope(self) -> str:
+        """The waiver's scope in words, for messages."""
+        if self.fingerprint:
+            return f"`{self.taxonomy}` finding {self.fingerprint}"
+        if self.label:
+            return f"`{self.taxonomy}` label `{self.label}`"
+        return f"taxonomy `{self.taxonomy}`"
+
+
+class Waivers(Strict):
+    """The repository's waivers file (``policies/waivers.yaml``)."""
+
+    taxops: Literal["waivers/1"]
+    """File format marker: this file lists waivers, format version 1."""
+    waivers: tuple[Waiver, ...] = ()
+    """The accepted findings."""

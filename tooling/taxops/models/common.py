@@ -82,8 +82,9 @@ class SemVer:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 # YAML reads 'version: 1.2' as a number before we see it. (ValueError,
                 # not TypeError: pydantic reports only ValueError as a validation error.)
+                shown = f"the number {value}" if abs(value) < 10**30 else "a huge number"
                 raise ValueError(
-                    f"expected a version like '1.4.0', got the number {value}; "
+                    f"expected a version like '1.4.0', got {shown}; "
                     "write all three parts (MAJOR.MINOR.PATCH)"
                 )
             if not isinstance(value, str):

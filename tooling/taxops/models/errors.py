@@ -47,6 +47,10 @@ def diagnostics_from_validation_error(
                 if suggestion
                 else "remove it, or check the spelling against the JSON Schema (taxops schema)"
             )
+        elif kind == "invalid_key":
+            rule, at = "invalid-value", "key"
+            message = f"{subject}{_describe(err.get('input'))} is not a field name"
+            hint = "field names are words, like 'name:'; quote the key if it is meant as text"
         else:
             rule, at = ("invalid-version" if field in ("version", "since") else "invalid-value"), "value"
             message = f"{subject}{_naming(loc, path)}{_explain(err)}"
@@ -147,9 +151,16 @@ def _describe(value: Any) -> str:
         return "nothing (empty value)"
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, int) and abs(value) >= _HUGE:
+        # str() of an int over 4,300 digits raises; nobody wants it echoed anyway.
+        return "a number of more than 30 digits"
     if isinstance(value, int | float):
         return f"the number {value}"
-    return f"'{value}'"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
+
+
+_HUGE = 10**30
 
 
 def _model_at(model: type[BaseModel], path: tuple[str | int, ...]) -> type[BaseModel] | None:

@@ -87,7 +87,15 @@ def test_repo_option_pointing_elsewhere_is_a_usage_error(tmp_path: Path, capsys:
 
 @pytest.mark.parametrize(
     "argv",
-    [["validate", "--no-such-option"], ["validate", "--format", "xml"], ["no-such-command"]],
+    [
+        ["validate", "--no-such-option"],
+        ["validate", "--format", "xml"],
+        ["no-such-command"],
+        ["validate", "--max-file-size", "nan"],
+        ["validate", "--max-file-size", "inf"],
+        ["validate", "--max-file-size", "-1"],
+        ["validate", "--max-file-size", "ten"],
+    ],
 )
 def test_bad_arguments_exit_2_with_usage(argv: list[str], capsys: CapSys) -> None:
     with pytest.raises(SystemExit) as exc:
@@ -178,3 +186,12 @@ def test_only_errors_fail_a_run() -> None:
     warning = Diagnostic("w", Severity.WARNING, "m")
     assert not has_errors([warning, Diagnostic("i", Severity.INFO, "m")])
     assert has_errors([warning, Diagnostic("e", Severity.ERROR, "m")])
+
+
+def test_a_file_that_cannot_be_written_is_a_usage_error(tmp_path: Path, capsys: CapSys) -> None:
+    occupied = tmp_path / "schemas"
+    occupied.write_text("not a folder", encoding="utf-8")
+    assert main(["schema", "--output", str(occupied)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("taxops: ") and str(occupied) in err
+    assert "Traceback" not in err

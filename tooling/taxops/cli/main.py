@@ -74,6 +74,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return exit_codes.OK
+    except OSError as exc:
+        # A file or folder the command needed could not be read or written
+        # (e.g. 'schema --output' naming an existing file).
+        where = f": {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"taxops: {exc.strerror or exc}{where}\n")
+        return exit_codes.USAGE
 
 
 if __name__ == "__main__":

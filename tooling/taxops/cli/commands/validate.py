@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 from taxops.cli import exit_codes
@@ -26,11 +27,23 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_format(p)
     p.add_argument(
         "--max-file-size",
-        type=float,
+        type=_megabytes,
         default=DEFAULT_MAX_BYTES / 1e6,
         metavar="MB",
         help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES / 1e6:.0f} MB)",
     )
+
+
+def _megabytes(text: str) -> float:
+    """``--max-file-size``: a positive, finite number of megabytes ('nan' and 'inf'
+    parse as floats and would otherwise fail deep inside the run)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of megabytes") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number of megabytes")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:

@@ -14,8 +14,9 @@ from pydantic import BaseModel, ValidationError
 from taxops.checks.cross_file import check_repository
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
-from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml
+from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml, parse_yaml
 from taxops.models.errors import diagnostics_from_validation_error
+from taxops.models.streaming import NotStreamable, consumed, validate_streaming
 from taxops.repository import assemble, is_release
 from taxops.vcs import file_at
 
@@ -107,9 +108,18 @@ def validate_document(doc: YamlDocument, kind: DocumentKind) -> tuple[BaseModel 
     # them again and again and find nothing to free.
     with gc_paused():
         try:
-            model = kind.model.model_validate(doc.data)
-        except ValidationError as exc:
-            return None, diagnostics_from_validation_error(exc, doc, kind.model)
+            model = validate_streaming(doc.data, kind.model)
+        except (ValidationError, NotStreamable):
+            # Invalid: validate the whole document again, from a fresh parse if
+            # streaming consumed it, so every error is reported with its place.
+            if consumed(doc.data):
+                fresh, _ = parse_yaml(doc.text, doc.path)
+                if fresh is not None:
+                    doc.data = fresh.data
+            try:
+                model = kind.model.model_validate(doc.data)
+            except ValidationError as exc:
+                return None, diagnostics_from_validation_error(exc, doc, kind.model)
         return model, kind.check(model, doc)
 
 

@@ -1,0 +1,67 @@
+"""Streaming validation of a large list gives the same model and the same located
+errors as validating in one call; only the peak memory differs."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from taxops.models import streaming
+from taxops.validate import check_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from generate import taxonomy_yaml  # noqa: E402
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
+    monkeypatch.setattr(streaming, "CHUNK", 7)
+
+
+def test_streamed_model_equals_one_call(tmp_path: Path, small_chunks: None) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text(taxonomy_yaml(45), encoding="utf-8")
+    checked = check_file(path)
+    assert checked.diagnostics == []
+    assert checked.model is not None
+    assert streaming.consumed(checked.doc.data)  # the dicts were dropped as models were built
+    from taxops.models.taxonomy import Taxonomy
+    from taxops.loading import load_yaml
+
+    fresh, _ = load_yaml(path)
+    assert Taxonomy.model_validate(fresh.data) == checked.model
+
+
+def test_invalid_item_in_a_streamed_list_is_located(tmp_path: Path, small_chunks: None) -> None:
+    text = taxonomy_yaml(45).replace("  - id: g30\n    name: Category 30\n", "  - id: g30\n    name: Category 30\n    status: actve\n")
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    expected_line = lines.index("    status: actve") + 1
+    checked = check_file(path)
+    assert [(d.rule, d.location.line, d.location.column) for d in checked.diagnostics] == [
+        ("invalid-value", expected_line, 13)
+    ]
+    assert "label 'g30'" in checked.diagnostics[0].message
+
+
+def test_large_file_locates_a_finding_from_the_item_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the partial-locate size, a finding is located by composing only its
+    list item; the position must equal the whole-file one."""
+    from taxops.loading import yaml_source
+
+    text = taxonomy_yaml(300, error_at=250)
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 10)
+    checked = check_file(path)
+    partial = checked.diagnostics
+    assert checked.doc._marks is None  # the whole file was never composed
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 10**9)
+    whole = check_file(path).diagnostics
+    assert [d.location for d in partial] == [d.location for d in whole]
+    assert partial[0].rule == "unknown-parent"
+    assert text.splitlines()[partial[0].location.line - 1].strip() == "parent: no_such_label"

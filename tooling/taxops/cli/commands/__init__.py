@@ -20,6 +20,7 @@ def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
         diff,
+        migrate,
         migration_map,
         release,
         rules,
@@ -31,6 +32,7 @@ def _registry() -> list[Command]:
         validate.COMMAND,
         schema.COMMAND,
         migration_map.COMMAND,
+        migrate.COMMAND,
         check.COMMAND,
         diff.COMMAND,
         release.COMMAND,

@@ -1,0 +1,181 @@
+"""``taxops migrate``: relabel a dataset from one taxonomy version to another."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.diagnostics import TaxopsError
+from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
+from taxops.engines.duckdb_migrate import Job
+from taxops.engines.migrate import migrate_dataset
+from taxops.history import migration_map, versions
+from taxops.migration.values import report_text
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "dataset",
+        type=Path,
+        metavar="DATASET",
+        help="CSV, TSV, JSONL, Parquet or Label Studio JSON",
+    )
+    p.add_argument(
+        "--taxonomy", metavar="ID", help="taxonomy id (default: from the dataset's provenance)"
+    )
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="VERSION",
+        help="version the dataset is labeled with (default: from its provenance)",
+    )
+    p.add_argument(
+        "--to", dest="end", metavar="VERSION", help="target version (default: the newest)"
+    )
+    p.add_argument(
+        "--label-column", metavar="COLUMN", help="column (or JSON key) holding the label(s)"
+    )
+    lists = p.add_mutually_exclusive_group()
+    lists.add_argument(
+        "--multi-label",
+        dest="multi",
+        action="store_true",
+        default=None,
+        help="the column holds a list of labels (default for multi-label taxonomies)",
+    )
+    lists.add_argument(
+        "--single-label", dest="multi", action="store_false", help="one label per row"
+    )
+    p.add_argument(
+        "--list-separator",
+        default="|",
+        metavar="SEP",
+        help="separator of labels in a multi-label CSV/TSV cell (default: |)",
+    )
+    p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
+    )
+    where.add_argument(
+        "--in-place", action="store_true", help="replace DATASET with the migrated rows"
+    )
+    p.add_argument(
+        "--review", type=Path, metavar="FILE", help="review queue (default: OUTPUT.review.EXT)"
+    )
+    p.add_argument(
+        "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.report.json)"
+    )
+    p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
+    p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--progress", action="store_true", default=None, help="show a progress bar on stderr"
+    )
+    shown.add_argument("--no-progress", dest="progress", action="store_false", help="never show it")
+    add_repo(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    source: Path = args.dataset
+    if not source.is_file():
+        raise TaxopsError(f"no such dataset: {source}")
+    fmt = detect_format(source, args.format)
+    provenance = read_provenance(source) or {}
+    taxonomy = args.taxonomy or provenance.get("taxonomy")
+    if not taxonomy:
+        raise TaxopsError(
+            f"{source} does not record which taxonomy it is labeled with",
+            "pass --taxonomy ID and --from VERSION",
+        )
+    if provenance and provenance.get("taxonomy") != taxonomy:
+        raise TaxopsError(f"{source} records taxonomy '{provenance['taxonomy']}', not '{taxonomy}'")
+    start = _start_version(args.start, provenance, source)
+    root = repo_root(args)
+    assert root is not None
+    end = args.end or str(versions(root, taxonomy)[-1].version)
+    if start == end:
+        write(f"{source} already conforms to {taxonomy} {end}: nothing to migrate\n")
+        return exit_codes.OK
+    migration = migration_map(root, taxonomy, start, end)
+
+    label_column = args.label_column or provenance.get("label_column")
+    if not label_column and fmt != "label-studio":
+        raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+    multi = args.multi if args.multi is not None else migration.kind == "multi-label"
+    output = source if args.in_place else args.output
+    outputs = default_outputs(output, fmt)
+    if args.review or args.report:
+        outputs = type(outputs)(
+            output, args.review or outputs.review, args.report or outputs.report
+        )
+    if not args.in_place and output.resolve() == source.resolve():
+        raise TaxopsError(
+            "the output is the input; taxops never overwrites a dataset unless asked",
+            "write elsewhere with --output, or pass --in-place",
+        )
+    job = Job(
+        source, fmt, label_column or "", multi, args.list_separator, args.memory_limit, args.threads
+    )
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+    result = migrate_dataset(job, migration, outputs, _bar() if show else None)
+    if show:
+        sys.stderr.write("\n")
+    write(report_text(result.report))
+    write(f"  wrote {outputs.dataset}")
+    if result.review_written:
+        write(f", review queue {outputs.review}")
+    write(f", report {outputs.report}\n")
+    return exit_codes.OK
+
+
+def _start_version(given: str | None, provenance: dict, source: Path) -> str:  # type: ignore[type-arg]
+    recorded = provenance.get("version")
+    if provenance.get("stale"):
+        if given:
+            return given
+        raise TaxopsError(
+            f"{source} changed after taxops wrote {source.name}.taxops.json, so the version it "
+            f"records ({recorded}) may no longer be true",
+            "pass --from VERSION",
+        )
+    if given and recorded and given != recorded:
+        raise TaxopsError(
+            f"{source} records that it conforms to {provenance['taxonomy']} {recorded}, "
+            f"but --from {given} was given",
+            f"leave out --from (it starts at {recorded}), or check you are migrating the right file",
+        )
+    start = given or recorded
+    if not start:
+        raise TaxopsError(
+            f"{source} does not record which version it is labeled with",
+            "pass --from VERSION",
+        )
+    return str(start)
+
+
+def _bar():  # type: ignore[no-untyped-def]
+    def show(phase: str, percent: float) -> None:
+        filled = int(percent / 100 * 30)
+        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
+        sys.stderr.flush()
+
+    return show
+
+
+COMMAND = Command(
+    name="migrate",
+    summary="relabel a dataset to a newer taxonomy version",
+    description="Relabel a dataset (CSV, TSV, JSON lines, Parquet, Label Studio JSON) from one\n"
+    "taxonomy version to another with the migration map. Writes the migrated rows (in\n"
+    "input order), a review queue of the rows a human must relabel, a report, and a\n"
+    "provenance sidecar OUTPUT.taxops.json. migrated + review = input, always checked.\n"
+    "The input is never modified unless --in-place is given; outputs appear all at\n"
+    "once, only after a successful run.",
+    configure=configure,
+    run=run,
+)

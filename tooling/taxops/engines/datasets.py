@@ -1,0 +1,114 @@
+"""Dataset files: which format a path holds, where the outputs of a migration go,
+and the provenance record that says which taxonomy version a dataset conforms to.
+
+Provenance lives in a sidecar ``<dataset>.taxops.json`` for every format, and
+also in the key-value metadata of Parquet files (keys ``taxops.taxonomy``,
+``taxops.version``), so a Parquet file carries it wherever it is copied.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from taxops.diagnostics import TaxopsError
+
+FORMATS = ("csv", "tsv", "jsonl", "parquet", "label-studio")
+_SUFFIXES = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "label-studio",
+}
+PROVENANCE_SCHEMA = "taxops/dataset-provenance/1"
+
+
+def detect_format(path: Path, given: str | None = None) -> str:
+    if given:
+        return given
+    fmt = _SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        raise TaxopsError(
+            f"cannot tell the format of {path} from its extension",
+            f"pass --format ({', '.join(FORMATS)})",
+        )
+    return fmt
+
+
+@dataclass(frozen=True)
+class Outputs:
+    dataset: Path
+    review: Path
+    report: Path
+
+    @property
+    def sidecar(self) -> Path:
+        return sidecar_path(self.dataset)
+
+    def all(self) -> list[Path]:
+        return [self.dataset, self.review, self.report, self.sidecar]
+
+
+def review_format(dataset_format: str) -> str:
+    """Review queues are files a labeling tool imports: CSV/TSV for delimited
+    input, Label Studio tasks for Label Studio input, JSON lines otherwise."""
+    return {"csv": "csv", "tsv": "tsv", "label-studio": "label-studio"}.get(dataset_format, "jsonl")
+
+
+def default_outputs(output: Path, dataset_format: str) -> Outputs:
+    stem = output.name[: -len(output.suffix)] if output.suffix else output.name
+    ext = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "label-studio": ".json"}[
+        review_format(dataset_format)
+    ]
+    return Outputs(
+        dataset=output,
+        review=output.with_name(f"{stem}.review{ext}"),
+        report=output.with_name(f"{stem}.report.json"),
+    )
+
+
+def sidecar_path(dataset: Path) -> Path:
+    return dataset.with_name(dataset.name + ".taxops.json")
+
+
+def provenance_record(taxonomy: str, version: str, **extra: Any) -> dict[str, Any]:
+    return {"schema": PROVENANCE_SCHEMA, "taxonomy": taxonomy, "version": version, **extra}
+
+
+def read_provenance(path: Path) -> dict[str, Any] | None:
+    """The taxonomy id and version a dataset records, from its Parquet metadata
+    or its sidecar; None when it records none. A sidecar whose recorded size and
+    modification time no longer match the file comes back with ``stale: True``."""
+    if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
+        import duckdb
+
+        rows = (
+            duckdb.connect()
+            .execute("SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)])
+            .fetchall()
+        )
+        meta = {k: v for k, v in rows}
+        if meta.get("taxops.taxonomy") and meta.get("taxops.version"):
+            return provenance_record(meta["taxops.taxonomy"], meta["taxops.version"])
+    sidecar = sidecar_path(path)
+    if sidecar.is_file():
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise TaxopsError(f"{sidecar} is not readable JSON: {exc}") from None
+        if not (isinstance(data, dict) and data.get("taxonomy") and data.get("version")):
+            return None
+        stat = path.stat() if path.exists() else None
+        recorded = (data.get("dataset_bytes"), data.get("dataset_mtime_ns"))
+        if recorded != (None, None) and (
+            stat is None or recorded != (stat.st_size, stat.st_mtime_ns)
+        ):
+            return {**data, "stale": True}  # the file changed after taxops wrote the sidecar
+        return data
+    return None

@@ -1,0 +1,150 @@
+"""Relabel a Label Studio JSON export (a list of tasks) in memory.
+
+Every label string in the tasks' annotations and predictions is mapped: the
+``choices``, ``labels``, ``rectanglelabels``, ``polygonlabels`` ... lists of each
+result's ``value``, and ``taxonomy`` paths (their last element). A task goes to the
+review queue when any of its labels needs review or is unknown; the queue is a
+Label Studio tasks file (``data`` kept, the old labels and candidates in ``meta``)
+ready to import into a project for relabeling. Exports are read whole: for a
+project of millions of tasks, export JSON-MIN or CSV and migrate that instead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from taxops.diagnostics import TaxopsError
+from taxops.migration.model import MigrationMap
+from taxops.migration.values import Disposition, Tally, ValueFate, classify
+
+LABEL_KEYS = (
+    "choices",
+    "labels",
+    "rectanglelabels",
+    "polygonlabels",
+    "keypointlabels",
+    "brushlabels",
+    "ellipselabels",
+    "polylinelabels",
+    "hypertextlabels",
+    "paragraphlabels",
+    "timeserieslabels",
+)
+
+
+def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Path) -> Tally:
+    try:
+        tasks = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise TaxopsError(f"cannot read {source} as a Label Studio JSON export: {exc}") from None
+    if not isinstance(tasks, list):
+        raise TaxopsError(
+            f"{source} is not a Label Studio JSON export: expected a list of tasks",
+            "export the project with 'Export > JSON' in Label Studio",
+        )
+    tally = Tally(rows_in=len(tasks))
+    fates: dict[str | None, ValueFate] = {}
+    values: Counter[str | None] = Counter()
+    migrated, review = [], []
+    for position, task in enumerate(tasks, start=1):
+        if not isinstance(task, dict):
+            tally.malformed.append({"task": position, "error": "not a JSON object"})
+            review.append(
+                {
+                    "data": {},
+                    "meta": {"taxops": {"row": position, "reason": "malformed", "raw": task}},
+                }
+            )
+            continue
+        found: list[ValueFate] = []
+        for label_list in _label_lists(task):
+            for value in label_list:
+                values[value] += 1
+                if value not in fates:
+                    fates[value] = classify(value, migration)
+                found.append(fates[value])
+        if any(f.disposition.to_review for f in found):
+            reason = (
+                "unknown-label"
+                if any(f.disposition is Disposition.UNKNOWN for f in found)
+                else "review"
+            )
+            candidates = list(dict.fromkeys(t for f in found for t in f.targets))
+            review.append(
+                {
+                    "data": task.get("data", {}),
+                    "meta": {
+                        "taxops": {
+                            "row": position,
+                            "task_id": task.get("id"),
+                            "reason": reason,
+                            "old_labels": [f.raw for f in found],
+                            "candidates": candidates,
+                        }
+                    },
+                }
+            )
+            tally.review_reasons[reason] += 1
+        else:
+            migrated.append(_relabel(task, fates))
+    tally.review_reasons["malformed"] += len(tally.malformed)
+    tally.values = dict(values)
+    tally.rows_migrated, tally.rows_review = len(migrated), len(review)
+    dataset_out.write_text(
+        json.dumps(migrated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    if review:
+        review_out.write_text(
+            json.dumps(review, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+    return tally
+
+
+def _results(task: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for group in ("annotations", "predictions"):
+        for item in task.get(group) or []:
+            if isinstance(item, dict):
+                out += [r for r in item.get("result") or [] if isinstance(r, dict)]
+    return out
+
+
+def _label_lists(task: dict[str, Any]) -> list[list[str]]:
+    lists = []
+    for result in _results(task):
+        value = result.get("value") or {}
+        for key in LABEL_KEYS:
+            if isinstance(value.get(key), list):
+                lists.append([v for v in value[key] if isinstance(v, str)])
+        if isinstance(value.get("taxonomy"), list):
+            lists.append([p[-1] for p in value["taxonomy"] if isinstance(p, list) and p])
+    return lists
+
+
+def _relabel(task: dict[str, Any], fates: dict[str | None, ValueFate]) -> dict[str, Any]:
+    task = json.loads(json.dumps(task))  # a copy: the input stays as read
+    for result in _results(task):
+        value = result.get("value") or {}
+        for key in LABEL_KEYS:
+            if isinstance(value.get(key), list):
+                value[key] = _map_list(value[key], fates)
+        if isinstance(value.get("taxonomy"), list):
+            value["taxonomy"] = [
+                [*p[:-1], *_map_list([p[-1]], fates)] if isinstance(p, list) and p else p
+                for p in value["taxonomy"]
+            ]
+    return task
+
+
+def _map_list(labels: list[Any], fates: dict[str | None, ValueFate]) -> list[Any]:
+    out: list[Any] = []
+    for v in labels:
+        fate = fates.get(v) if isinstance(v, str) else None
+        if fate is None or fate.disposition is Disposition.UNLABELED:
+            out.append(v)
+        else:
+            out += list(fate.targets)
+    return list(dict.fromkeys(out))

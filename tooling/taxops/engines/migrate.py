@@ -1,0 +1,88 @@
+"""The migrate pipeline, top to bottom: check the request, pick the engine, write
+every output under a temporary name, check that the counts add up, then publish
+all outputs at once with the provenance that says which version they conform to."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from taxops import __version__
+from taxops.diagnostics import TaxopsError
+from taxops.engines import duckdb_migrate, labelstudio
+from taxops.engines.datasets import Outputs, provenance_record
+from taxops.engines.staging import staged
+from taxops.migration.model import MigrationMap
+from taxops.migration.values import build_report
+
+
+@dataclass(frozen=True)
+class Result:
+    report: dict[str, Any]
+    outputs: Outputs
+    review_written: bool
+
+
+def migrate_dataset(
+    job: duckdb_migrate.Job,
+    migration: MigrationMap,
+    outputs: Outputs,
+    progress: duckdb_migrate.Progress | None = None,
+) -> Result:
+    """Migrate one dataset file. Nothing is published unless every row is
+    accounted for (migrated + review = input)."""
+    if job.source.resolve() in {
+        p.resolve() for p in (outputs.review, outputs.report, outputs.sidecar)
+    }:
+        raise TaxopsError(f"an output would overwrite the input {job.source}")
+    finals = outputs.all()
+    with staged(finals) as tmp:
+        metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
+        if job.format == "label-studio":
+            tally = labelstudio.run(
+                job.source, migration, tmp[outputs.dataset], tmp[outputs.review]
+            )
+        else:
+            tally = duckdb_migrate.run(
+                job, migration, tmp[outputs.dataset], tmp[outputs.review], metadata, progress
+            )
+        report = build_report(
+            migration, tally, dataset=str(job.source), multi_label=job.multi_label
+        )
+        if not report["check"]["balanced"]:
+            raise TaxopsError(
+                f"rows do not add up for {job.source}: {report['check']['equation']}; "
+                "nothing was written",
+                "this is a bug in taxops: please report it with the dataset's shape",
+            )
+        review_written = tmp[outputs.review].exists()
+        report["outputs"] = {
+            "dataset": str(outputs.dataset),
+            "review": str(outputs.review) if review_written else None,
+        }
+        _write(tmp[outputs.report], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        stat = os.stat(tmp[outputs.dataset])
+        sidecar = provenance_record(
+            migration.taxonomy,
+            migration.to_version,
+            migrated_from=migration.from_version,
+            label_column=job.label_column,
+            multi_label=job.multi_label,
+            rows=tally.rows_migrated,
+            rows_in_review=tally.rows_review,
+            review_queue=outputs.review.name if review_written else None,
+            dataset_bytes=stat.st_size,
+            dataset_mtime_ns=stat.st_mtime_ns,
+            written_by=f"taxops {__version__}",
+        )
+        _write(tmp[outputs.sidecar], json.dumps(sidecar, indent=2) + "\n")
+    if not review_written:
+        outputs.review.unlink(missing_ok=True)  # a queue from an earlier run is stale now
+    return Result(report, outputs, review_written)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

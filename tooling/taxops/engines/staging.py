@@ -1,0 +1,41 @@
+"""All-or-nothing outputs: every file is written beside its target under a
+hidden temporary name and renamed over it only when the whole run succeeded.
+A crash at any point before the renames leaves the previous outputs untouched;
+leftovers of a killed run are removed by the next one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_TAG = ".taxops-tmp-"
+
+
+def temp_path(final: Path) -> Path:
+    return final.with_name(f".{final.name}{_TAG}{os.getpid()}")
+
+
+@contextmanager
+def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
+    """Yield final path -> temporary path; on success rename every temporary
+    file that was written over its final path, in the order given (the dataset
+    first: its provenance sidecar records the dataset's size and time, so a
+    sidecar left stale by a crash between two renames is recognised)."""
+    for final in finals:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        for stale in final.parent.glob(f".{final.name}{_TAG}*"):
+            stale.unlink(missing_ok=True)
+    temps = {final: temp_path(final) for final in finals}
+    try:
+        yield temps
+        for final in finals:
+            tmp = temps[final]
+            if tmp.exists():
+                with open(tmp, "rb") as f:
+                    os.fsync(f.fileno())
+                os.replace(tmp, final)
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)

@@ -1,0 +1,195 @@
+"""What a dataset's label values become under a map, and the counts that prove
+every row is accounted for. Pure: the data engines count the distinct values a
+dataset holds, this module decides each value's fate once, and the engines apply
+those decisions row by row.
+
+Documented behaviour (``site/docs/reference/migrate.md``):
+
+* a value equal to an old label id is that label;
+* a value that equals one after trimming surrounding whitespace and lower-casing
+  is that label too, written out in its canonical form and counted as
+  ``normalised`` in the report (label ids are lowercase by definition, so this
+  never confuses two labels);
+* a null, empty or whitespace-only value is *unlabeled*: the row is migrated
+  unchanged and counted as unlabeled;
+* any other value is *unknown*: the row goes to the review queue with reason
+  ``unknown-label``, never passed through.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from taxops.migration.model import Action, MigrationMap, Mode
+
+
+class Disposition(str, enum.Enum):
+    KEEP = "keep"
+    DIRECT = "direct"
+    REVIEW = "review"
+    UNKNOWN = "unknown-label"
+    UNLABELED = "unlabeled"
+
+    @property
+    def to_review(self) -> bool:
+        return self in (Disposition.REVIEW, Disposition.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class ValueFate:
+    """The fate of one distinct raw value found in a dataset's label column."""
+
+    raw: str | None
+    label: str | None
+    disposition: Disposition
+    #: New label(s) for keep/direct; candidates for review.
+    targets: tuple[str, ...]
+    action: Action | None = None
+    normalised: bool = False
+
+
+def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
+    """Decide what one raw label value becomes (see the module docstring)."""
+    if raw is None or not str(raw).strip():
+        return ValueFate(raw, None, Disposition.UNLABELED, ())
+    label, normalised = str(raw), False
+    if label not in migration:
+        label, normalised = label.strip().lower(), True
+        if label not in migration:
+            return ValueFate(raw, None, Disposition.UNKNOWN, ())
+    entry = migration[label]
+    disposition = {
+        Mode.KEEP: Disposition.KEEP,
+        Mode.DIRECT: Disposition.DIRECT,
+        Mode.REVIEW: Disposition.REVIEW,
+    }[entry.mode]
+    if disposition is Disposition.KEEP and normalised:
+        disposition = Disposition.DIRECT  # the value is rewritten to its canonical form
+    return ValueFate(raw, label, disposition, entry.targets, entry.action, normalised)
+
+
+@dataclass
+class Tally:
+    """Counts gathered by an engine, turned into the report."""
+
+    rows_in: int = 0
+    rows_migrated: int = 0
+    rows_review: int = 0
+    #: Rows sent to review, by reason: review (the map says so), unknown-label, malformed.
+    review_reasons: Counter[str] = field(default_factory=Counter)
+    #: Raw value -> number of occurrences (rows for a label column, entries for a list).
+    values: dict[str | None, int] = field(default_factory=dict)
+    #: Multi-label: rows whose cell listed a label more than once (written once).
+    rows_with_duplicates: int = 0
+    #: Multi-label: null entries dropped from lists.
+    null_entries: int = 0
+    malformed: list[dict[str, Any]] = field(default_factory=list)
+
+
+def build_report(
+    migration: MigrationMap, tally: Tally, *, dataset: str, multi_label: bool
+) -> dict[str, Any]:
+    """The migration report as plain data (written as JSON, printed as text).
+    ``check.balanced`` is the proof: migrated + review = input."""
+    fates = {raw: classify(raw, migration) for raw in tally.values}
+    per_label: dict[str, dict[str, Any]] = {}
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    by_action: Counter[str] = Counter()
+    unknown: Counter[str] = Counter()
+    normalised: Counter[str] = Counter()
+    unlabeled = 0
+    for raw, n in tally.values.items():
+        fate = fates[raw]
+        if fate.disposition is Disposition.UNLABELED:
+            unlabeled += n
+            continue
+        if fate.disposition is Disposition.UNKNOWN:
+            unknown[str(raw)] += n
+            continue
+        assert fate.label is not None and fate.action is not None
+        before[fate.label] += n
+        by_action[fate.action.value] += n
+        if fate.normalised:
+            normalised[fate.label] += n
+        if fate.disposition is Disposition.REVIEW:
+            after["(pending review)"] += n
+        else:
+            for target in fate.targets:
+                after[target] += n
+    for entry in migration:
+        if before.get(entry.label):
+            per_label[entry.label] = {
+                "count": before[entry.label],
+                "action": entry.action.value,
+                "mode": entry.mode.value,
+                "targets": list(entry.targets),
+                "normalised": normalised.get(entry.label, 0),
+            }
+    balanced = tally.rows_migrated + tally.rows_review == tally.rows_in
+    unit = "entries" if multi_label else "rows"
+    return {
+        "schema": "taxops/migration-report/1",
+        "dataset": dataset,
+        "taxonomy": migration.taxonomy,
+        "from": migration.from_version,
+        "to": migration.to_version,
+        "multi_label": multi_label,
+        "rows": {
+            "input": tally.rows_in,
+            "migrated": tally.rows_migrated,
+            "review": tally.rows_review,
+            "review_by_reason": dict(sorted(tally.review_reasons.items())),
+        },
+        "check": {
+            "balanced": balanced,
+            "equation": f"{tally.rows_migrated} migrated + {tally.rows_review} review "
+            f"{'=' if balanced else '!='} {tally.rows_in} input",
+        },
+        "counted_in": unit,
+        "by_action": {a.value: by_action.get(a.value, 0) for a in Action},
+        "unlabeled": unlabeled,
+        "unknown_labels": dict(unknown.most_common()),
+        "normalised": sum(normalised.values()),
+        "rows_with_duplicate_labels": tally.rows_with_duplicates,
+        "null_entries_dropped": tally.null_entries,
+        "per_label": per_label,
+        "before": dict(before.most_common()),
+        "after": dict(after.most_common()),
+        "malformed": tally.malformed[:100],
+    }
+
+
+def report_text(report: Mapping[str, Any]) -> str:
+    """A short human summary of a report."""
+    rows = report["rows"]
+    lines = [
+        f"{report['dataset']}: {report['taxonomy']} {report['from']} -> {report['to']}",
+        f"  {report['check']['equation']}"
+        + ("  (checked)" if report["check"]["balanced"] else "  (MISMATCH)"),
+    ]
+    reasons = ", ".join(f"{n} {r}" for r, n in rows["review_by_reason"].items() if n)
+    if reasons:
+        lines.append(f"  review queue: {reasons}")
+    acted = ", ".join(f"{n} {a}" for a, n in report["by_action"].items() if n)
+    lines.append(f"  {report['counted_in']} by action: {acted or 'none'}")
+    if report["unknown_labels"]:
+        shown = ", ".join(f"'{k}' ({v})" for k, v in list(report["unknown_labels"].items())[:5])
+        lines.append(f"  labels not in {report['from']}: {shown} -> review queue")
+    if report["normalised"]:
+        lines.append(f"  {report['normalised']} values matched after trimming or lower-casing")
+    if report["unlabeled"]:
+        lines.append(f"  {report['unlabeled']} unlabeled (null or empty), kept unlabeled")
+    if report["rows_with_duplicate_labels"]:
+        lines.append(
+            f"  {report['rows_with_duplicate_labels']} rows listed a label twice: written once"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def fates_for(values: Iterable[str | None], migration: MigrationMap) -> list[ValueFate]:
+    return [classify(v, migration) for v in values]

@@ -180,7 +180,7 @@ class RuleContext:
         if at is not None:
             return doc.locate(at, at="key")
         if change.label is None:
-            return doc.locate(_taxonomy_path(change), at="key")
+            return doc.locate(_taxonomy_path(change, doc), at="key")
         if change.new_index is not None:
             return doc.locate(("labels", change.new_index, *change.field_path), at="key")
         source = change.detail.get("source_indexes")
@@ -199,7 +199,7 @@ class RuleContext:
         if was is not None:
             return doc.locate(was, at="key")
         if change.label is None:
-            return doc.locate(_taxonomy_path(change), at="key")
+            return doc.locate(_taxonomy_path(change, doc), at="key")
         if change.old_index is not None:
             return doc.locate(("labels", change.old_index, *change.field_path), at="key")
         source = change.detail.get("source_indexes")
@@ -254,9 +254,13 @@ _KIND_WORDS = {
 }
 
 
-def _taxonomy_path(change: Change) -> tuple[str, ...]:
+def _taxonomy_path(change: Change, doc: YamlDocument) -> tuple[str, ...]:
+    """The top-level key a taxonomy-level change is about; when the file does
+    not have it (``leaf_only`` left at its default), the ``kind:`` line."""
     name = _TAXONOMY_FIELD.get(change.kind) or str(change.detail.get("field", ""))
-    return (name,) if name else ()
+    if not name:
+        return ()
+    return (name,) if isinstance(doc.data, dict) and name in doc.data else ("kind",)
 
 
 def _positions(labels: Iterable[Label]) -> dict[str, int]:

@@ -58,6 +58,7 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
         f"retire `{parent_id}` with `replaced_by:` its children and `replacement: review`, "
         "or add the new labels beside it",
         at=("labels", ctx.new_at[change.label or ""], "parent"),
+        was=("labels", ctx.old_at[parent_id]),
     )
 
 

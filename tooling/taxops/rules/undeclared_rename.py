@@ -40,8 +40,8 @@ def diagnose(
     return Diagnostic(
         RULE.id,
         RULE.severity,
-        f"label `{suggestion.removed}` was removed and `{suggestion.added}` added with "
-        f"{suggestion.reason} ({suggestion.similarity:.0%} alike); if this is a rename, "
+        f"label `{suggestion.removed}` was removed and `{suggestion.added}` added "
+        f"({suggestion.reason}, {suggestion.similarity:.0%} alike); if this is a rename, "
         "declare it",
         location,
         f"keep `{suggestion.removed}` with `status: retired` and `replaced_by: "

@@ -45,7 +45,7 @@ def diagnose(
     return Diagnostic(
         RULE.id,
         RULE.severity,
-        f"version {old} → {new} is a {declared.value} bump, but the changes require a "
+        f"version {old} to {new} is a {declared.value} bump, but the changes require a "
         f"{required.value} bump",
         location,
         f"set `version: {minimum}` (or higher)",

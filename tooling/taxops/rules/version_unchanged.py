@@ -41,8 +41,8 @@ def diagnose(
     return Diagnostic(
         RULE.id,
         RULE.severity,
-        f"{count} change{'s' if count != 1 else ''} but the version is still {version}; they "
-        f"require a {required.value} bump",
+        f"{count} change{'s' if count != 1 else ''} but the version is still {version}; "
+        f"{'they require' if count != 1 else 'it requires'} a {required.value} bump",
         location,
         f"set `version: {minimum}` (or higher)",
         previous,

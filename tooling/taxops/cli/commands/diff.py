@@ -16,7 +16,7 @@ from taxops.cli.commands.reporting import (
     write_report,
 )
 from taxops.compatibility.compare import Version, compare
-from taxops.diagnostics import Diagnostic, TaxopsError, has_errors
+from taxops.diagnostics import Diagnostic, TaxopsError
 from taxops.formatting import format_markdown
 from taxops.models.taxonomy import Compatibility, Taxonomy
 from taxops.repository import RELEASES_FOLDER
@@ -66,12 +66,11 @@ def resolve_version(spec: str, root: Path | None) -> Path:
 
 
 def _load(path: Path, root: Path | None) -> tuple[Version | None, list[Diagnostic]]:
+    """The version in ``path`` and its validation findings. A file whose model
+    builds is compared even when an in-file check fails (a retirement without a
+    replacement is both a validation error and a compatibility finding)."""
     checked = check_file(path, root)
-    if (
-        not isinstance(checked.model, Taxonomy)
-        or checked.doc is None
-        or has_errors(checked.diagnostics)
-    ):
+    if not isinstance(checked.model, Taxonomy) or checked.doc is None:
         return None, checked.diagnostics
     return Version(checked.model, checked.doc, checked.display), checked.diagnostics
 

@@ -13,21 +13,24 @@ import os
 from pathlib import Path
 
 import pytest
-
 from taxops.cli.main import main
 
 CASES = Path(__file__).parent.parent / "cases"
 ALL = sorted(p.parent for p in CASES.glob("*/*/new.yaml"))
 
 
-def run_diff(folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+def run_diff(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> str:
     monkeypatch.chdir(folder)
     code = main(["diff", "old.yaml", "new.yaml"])
     return capsys.readouterr().out + f"# exit code: {code}\n"
 
 
 @pytest.mark.parametrize("folder", ALL, ids=[f"{p.parent.name}/{p.name}" for p in ALL])
-def test_case(folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case(
+    folder: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     output = run_diff(folder, capsys, monkeypatch)
     expected = folder / "expected.txt"
     if os.environ.get("TAXOPS_REGENERATE") == "1":

@@ -42,7 +42,7 @@ def diagnose(path: str, base: str, deleted: bool) -> Diagnostic:
         f"restore it (git checkout {base} -- {path}) and change taxonomy.yaml under a new "
         "version instead",
         None,
-        {"path": path, "base": base, "deleted": deleted, "allowed": False},
+        {"path": path, "base": base, "deleted": deleted},
     )
 
 

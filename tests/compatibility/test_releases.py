@@ -1,0 +1,223 @@
+"""Releases as baselines (no git needed): taxops release, transitive modes,
+snapshot names, waivers, and the repository's own taxonomies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from taxops.cli.main import main
+from taxops.compatibility.releases import freeze, snapshot_text
+from taxops.diagnostics import TaxopsError
+from taxops.models.common import SemVer
+
+from .gitrepos import LABELS, taxonomy, write
+
+TAX = "taxonomies/fleet/taxonomy.yaml"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+TOMBSTONE = LABELS.replace(
+    "- id: vehicle.other\n  name: Other vehicle\n  parent: vehicle\n",
+    "- id: vehicle.other\n  name: Other vehicle\n  parent: vehicle\n  status: retired\n"
+    "  replaced_by: [vehicle.car]\n",
+)
+WITHOUT_OTHER = LABELS.replace(
+    "- id: vehicle.other\n  name: Other vehicle\n  parent: vehicle\n", ""
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def history(root: Path, mode: str) -> None:
+    """1.0.0 has vehicle.other; 2.0.0 retires it into vehicle.car; the working
+    2.0.1 deletes the tombstone."""
+    head = f"compatibility: {mode}\n"
+    write(root, "taxonomies/fleet/releases/1.0.0.yaml", taxonomy("1.0.0", LABELS, head=head))
+    write(root, "taxonomies/fleet/releases/2.0.0.yaml", taxonomy("2.0.0", TOMBSTONE, head=head))
+    write(root, TAX, taxonomy("2.0.1", WITHOUT_OTHER, head=head))
+
+
+def test_transitive_mode_catches_what_only_an_earlier_release_forbids(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history(tmp_path, "backward")
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0, out  # against 2.0.0 only the tombstone went: a warning
+    assert "warning [tombstone-removed]" in out and "[label-removed]" not in out
+
+    history(tmp_path, "backward-transitive")
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 3, out
+    assert "[label-removed] against release 1.0.0: label `vehicle.other` was removed" in out
+    assert "was: taxonomies/fleet/releases/1.0.0.yaml:" in out
+
+
+def test_release_freezes_once_and_keeps_comments(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "# Fleet objects: edit with care\n" + taxonomy("1.0.0", LABELS)
+    write(tmp_path, TAX, text)
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 0, out
+    assert "released fleet 1.0.0: taxonomies/fleet/releases/1.0.0.yaml" in out
+    frozen = (tmp_path / "taxonomies/fleet/releases/1.0.0.yaml").read_text()
+    assert frozen == text.replace("$schema=../../site", "$schema=../../../site")
+    assert frozen.startswith("# Fleet objects: edit with care\n")
+    code, out = run(capsys, "release", "fleet", "--repo", str(tmp_path))
+    assert code == 0 and "already released" in out
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0, out
+
+
+def test_release_refuses_changed_content_under_a_released_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, TAX, taxonomy("1.0.0", LABELS))
+    assert run(capsys, "release", "--repo", str(tmp_path))[0] == 0
+    write(tmp_path, TAX, taxonomy("1.0.0", WITHOUT_OTHER))
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 3, out  # removed without a tombstone, and the version did not move
+    assert "not released: fleet 1.0.0" in out
+    assert "[version-unchanged]" in out
+    assert not (tmp_path / "taxonomies/fleet/releases/1.0.1.yaml").exists()
+
+
+def test_freeze_never_overwrites_a_different_release(tmp_path: Path) -> None:
+    path = write(tmp_path, TAX, taxonomy("1.0.0", LABELS))
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", "something else\n")
+    from taxops.validate import check_file
+
+    model = check_file(path).model
+    with pytest.raises(TaxopsError, match="already exists with different content"):
+        freeze(path, model)  # type: ignore[arg-type]
+    assert (tmp_path / "taxonomies/fleet/releases/1.0.0.yaml").read_text() == "something else\n"
+
+
+def test_snapshot_text_only_touches_a_relative_schema_path() -> None:
+    assert snapshot_text("# yaml-language-server: $schema=../x.json\nid: a\n") == (
+        "# yaml-language-server: $schema=../../x.json\nid: a\n"
+    )
+    absolute = "# yaml-language-server: $schema=https://taxops.dev/t.json\nid: a\n"
+    assert snapshot_text(absolute) == absolute
+    assert str(SemVer("1.2.3")) == "1.2.3"
+
+
+def test_snapshot_whose_version_disagrees_with_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, TAX, taxonomy("1.1.0", LABELS))
+    write(tmp_path, "taxonomies/fleet/releases/1.1.0.yaml", taxonomy("1.0.0", LABELS))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 1
+    assert (
+        "taxonomies/fleet/releases/1.1.0.yaml:5:10: error [release-version-mismatch] released "
+        "snapshot taxonomies/fleet/releases/1.1.0.yaml has version 1.0.0, but its place says 1.1.0"
+    ) in out
+
+
+def waivers(root: Path, expires: str, label: str = "vehicle.other") -> None:
+    write(
+        root,
+        "policies/waivers.yaml",
+        "taxops: waivers/1\nwaivers:\n"
+        f"  - rule: label-removed\n    taxonomy: fleet\n    label: {label}\n"
+        '    reason: datasets were purged of it\n    owner: "@fleet"\n'
+        f"    expires: {expires}\n",
+    )
+
+
+def test_waiver_accepts_one_finding_until_it_expires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", taxonomy("1.0.0", LABELS))
+    write(tmp_path, TAX, taxonomy("2.0.0", WITHOUT_OTHER))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 3
+
+    waivers(tmp_path, "2030-01-31")
+    code, out = run(capsys, "check", "--repo", str(tmp_path), "--today", "2030-01-31")
+    assert code == 0, out
+    assert "info [label-removed]" in out and "[waived until 2030-01-31 by @fleet" in out
+
+    code, out = run(capsys, "check", "--repo", str(tmp_path), "--today", "2030-02-01")
+    assert code == 3
+    assert "policies/waivers.yaml:3:5: warning [waiver-expired] waiver of [label-removed]" in out
+
+    waivers(tmp_path, "2030-01-31", label="vehicle.car")
+    code, out = run(capsys, "check", "--repo", str(tmp_path), "--today", "2030-01-01")
+    assert code == 3
+    assert (
+        "warning [waiver-unused] waiver of [label-removed] for `fleet` label `vehicle.car`" in out
+    )
+
+
+def test_waiver_naming_an_unknown_rule_is_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path, TAX, taxonomy("1.0.0", LABELS))
+    write(
+        tmp_path,
+        "policies/waivers.yaml",
+        "taxops: waivers/1\nwaivers:\n  - rule: label-remove\n    taxonomy: fleet\n"
+        "    reason: r\n    owner: o\n    expires: 2030-01-01\n",
+    )
+    code, out = run(capsys, "validate", "--repo", str(tmp_path))
+    assert code == 1
+    assert (
+        "policies/waivers.yaml:3:11: error [unknown-rule]" in out
+        and "did you mean 'label-removed'?" in out
+    )
+
+
+def test_outputs_json_junit_markdown(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", taxonomy("1.0.0", LABELS))
+    write(tmp_path, TAX, taxonomy("1.1.0", WITHOUT_OTHER))
+    report = tmp_path / "report.md"
+    code, out = run(
+        capsys, "check", "--repo", str(tmp_path), "--format", "json", "--report", str(report)
+    )
+    assert code == 3
+    body = json.loads(out)
+    assert body["schema"] == "taxops/diagnostics/1"
+    assert body["summary_line"] == "major bump required: 1 breaking, 0 additive, 0 cosmetic"
+    [comparison] = body["comparisons"]
+    assert comparison["required_bump"] == "major" and comparison["declared_bump"] == "minor"
+    removed = next(d for d in body["diagnostics"] if d["rule"] == "label-removed")
+    assert removed["data"]["allowed"] is False and removed["data"]["breaks"] == ["data"]
+    assert removed["previous"]["path"] == "taxonomies/fleet/releases/1.0.0.yaml"
+    assert len(removed["data"]["fingerprint"]) == 12
+
+    markdown = report.read_text()
+    assert markdown.startswith("## taxops check: ❌ **blocked**: 2 changes not allowed")
+    assert "**major bump required: 1 breaking, 0 additive, 0 cosmetic**" in markdown
+    assert "<!-- taxops:impact:start -->" in markdown and "<!-- taxops:impact:end -->" in markdown
+
+    code, out = run(capsys, "check", "--repo", str(tmp_path), "--format", "junit")
+    suites = ET.fromstring(out)
+    assert suites.get("failures") == "2"
+    failure = suites.find(".//testcase/failure[@type='label-removed']")
+    assert failure is not None and "was: taxonomies/fleet/releases/1.0.0.yaml" in (
+        failure.text or ""
+    )
+
+
+def test_the_repositorys_own_taxonomies_pass_against_their_last_release(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    taxonomies = sorted(
+        p.parent.parent.name for p in REPO_ROOT.glob("taxonomies/*/releases/*.yaml")
+    )
+    if not taxonomies:
+        pytest.skip("no released example taxonomies yet")
+    code, out = run(capsys, "check", "--repo", str(REPO_ROOT), "--format", "json")
+    body = json.loads(out)
+    compared = {c["taxonomy"] for c in body["comparisons"]}
+    assert set(taxonomies) <= compared
+    assert [d for d in body["diagnostics"] if d["severity"] == "error"] == []
+    assert code == 0

@@ -107,3 +107,13 @@ def test_taxops_rules_one_rule_and_unknown(capsys: pytest.CaptureFixture[str]) -
     assert out.startswith("label-split: A label was split into several.")
     assert "## How to fix or migrate" in out
     assert main(["rules", "no-such-rule"]) == 2
+
+
+def test_the_site_rule_reference_is_generated_from_the_registry() -> None:
+    """site/docs/reference/rules.md is rules_markdown(); TAXOPS_REGENERATE=1 rewrites it."""
+    import os
+
+    page = Path(__file__).resolve().parents[2] / "site/docs/reference/rules.md"
+    if os.environ.get("TAXOPS_REGENERATE") == "1":
+        page.write_text(rules_markdown(), encoding="utf-8")
+    assert page.read_text(encoding="utf-8") == rules_markdown()

@@ -28,3 +28,39 @@ def make_taxonomy(
 @pytest.fixture
 def taxonomy():  # type: ignore[no-untyped-def]
     return make_taxonomy
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "spark: needs pyspark and Java (one local[1] session per run)"
+    )
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One small local Spark session for the whole test run. Missing pyspark
+    skips on a laptop but fails in CI (CI=true), where the spark extra is installed."""
+    import os
+
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                "pyspark is not installed: CI installs it with pip install -e '.[test,spark]'"
+            )
+        pytest.skip("pyspark is not installed (pip install -e '.[spark]')")
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("taxops-tests")
+        .config("spark.driver.memory", "512m")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.sql.warehouse.dir", str(warehouse))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={warehouse}")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

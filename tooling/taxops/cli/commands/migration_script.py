@@ -1,0 +1,106 @@
+"""``taxops migration-script``: SQL or a standalone Python script that migrates a
+dataset where taxops does not run (Spark, a warehouse, a machine without taxops)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.diagnostics import TaxopsError
+from taxops.engines.python_script import python_script
+from taxops.engines.sql_script import DIALECTS, migration_sql
+from taxops.history import migration_map
+from taxops.writing import write_atomic
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id")
+    p.add_argument("--from", dest="start", required=True, metavar="VERSION", help="old version")
+    p.add_argument("--to", dest="end", metavar="VERSION", help="new version (default: the newest)")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--dialect", choices=DIALECTS, help="emit SQL in this dialect")
+    what.add_argument("--python", action="store_true", help="emit a standalone Python script")
+    p.add_argument("--table", metavar="NAME", help="SQL: the table to migrate")
+    p.add_argument("--label-column", metavar="COLUMN", help="SQL: the column holding the label")
+    p.add_argument(
+        "--columns",
+        metavar="A,B,C",
+        help="SQL: the table's columns, in order (or give --like to read them from a file)",
+    )
+    p.add_argument(
+        "--like",
+        type=Path,
+        metavar="FILE",
+        help="SQL: a sample file (CSV, Parquet...) with the same columns",
+    )
+    p.add_argument("--output-table", metavar="NAME", help="SQL: table for migrated rows")
+    p.add_argument("--review-table", metavar="NAME", help="SQL: table for the review queue")
+    p.add_argument(
+        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing"
+    )
+    add_repo(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    migration = migration_map(root, args.taxonomy, args.start, args.end)
+    if args.python:
+        text = python_script(migration, args.output.name if args.output else "migrate.py")
+    else:
+        if not args.table or not args.label_column:
+            raise TaxopsError(
+                "SQL needs the table and its label column", "pass --table and --label-column"
+            )
+        text = migration_sql(
+            migration,
+            dialect=args.dialect,
+            table=args.table,
+            label_column=args.label_column,
+            columns=_columns(args),
+            output_table=args.output_table,
+            review_table=args.review_table,
+        )
+    if args.output:
+        write_atomic(args.output, text)
+        write(f"wrote {args.output}\n")
+    else:
+        write(text)
+    return exit_codes.OK
+
+
+def _columns(args: argparse.Namespace) -> list[str]:
+    if args.columns:
+        return [c.strip() for c in args.columns.split(",") if c.strip()]
+    if args.like:
+        import duckdb
+
+        try:
+            return [
+                r[0]
+                for r in duckdb.connect()
+                .execute(f"DESCRIBE SELECT * FROM '{args.like}'")
+                .fetchall()
+            ]
+        except duckdb.Error as exc:
+            raise TaxopsError(
+                f"cannot read the columns of {args.like}: {str(exc).splitlines()[0]}"
+            ) from None
+    raise TaxopsError(
+        "SQL needs the table's columns to rewrite one of them",
+        "pass --columns id,text,label (in table order), or --like a sample file",
+    )
+
+
+COMMAND = Command(
+    name="migration-script",
+    summary="emit SQL (DuckDB, Spark, BigQuery, Snowflake, Postgres) or a Python script",
+    description="Emit a migration for engines taxops does not run itself: SQL in a dialect\n"
+    "(one canonical form transpiled by sqlglot, the map inlined as a VALUES table), or a\n"
+    "standalone Python script (stdlib only, CSV/TSV/JSON lines) with no taxops dependency.",
+    configure=configure,
+    run=run,
+)

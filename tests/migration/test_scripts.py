@@ -127,7 +127,7 @@ def test_standalone_python_script_matches_taxops_migrate(tmp_path: Path) -> None
     )
     done = subprocess.run(
         [sys.executable, "-I", str(script), str(src), str(tmp_path / "py.csv"), "--label-column", "intent"],
-        capture_output=True, text=True, cwd=tmp_path,
+        check=False, capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "6 migrated + 3 review = 9 input (checked)" in done.stdout

@@ -33,6 +33,8 @@ from taxops.migration.values import Disposition, Tally, ValueFate, classify
 
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
+#: Up to this many values needing review are matched with an IN list (pushed into scans).
+MAX_IN_LIST = 5_000
 _JSONL_DELIM = "\x1f"  # never in a valid JSON line: control characters must be escaped there
 CANDIDATE_SEPARATOR = "|"
 
@@ -72,6 +74,9 @@ def run(
     _count(con, q, tally, progress)
     fates = [classify(v, migration) for v in tally.values if v is not None]
     _install_lookups(con, q, fates)
+    to_review = [str(f.raw) for f in fates if f.disposition.to_review]
+    if not q.multi and job.format != "jsonl" and len(to_review) <= MAX_IN_LIST:
+        q.review_values = to_review
 
     meta = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in parquet_metadata.items())
     options = {
@@ -87,6 +92,7 @@ def run(
         review_options = {
             "csv": "FORMAT csv, HEADER true, DELIMITER ','",
             "tsv": "FORMAT csv, HEADER true, DELIMITER '\t'",
+            "parquet": "FORMAT json",
         }.get(job.format, lines)
         tally.rows_review = _copy(
             con, q.review_sql(), review_out, review_options, "review", progress
@@ -107,6 +113,8 @@ class _Query:
         self.job = job
         self.multi = job.multi_label
         self.columns: list[str] = []
+        #: Single-label CSV/TSV/Parquet: the raw values whose rows go to review.
+        self.review_values: list[str] | None = None
         path = _lit(str(job.source))
         col = _ident(job.label_column)
         if job.format == "parquet":
@@ -147,6 +155,12 @@ class _Query:
         return f"getvariable('{name}')[{self.code(x)}]"
 
     def review_cond(self) -> str:
+        if self.review_values is not None:
+            # A plain IN list: DuckDB pushes it into the Parquet scan, so the review
+            # pass materialises only the rows it keeps.
+            if not self.review_values:
+                return "false"
+            return f"({self.value} IN ({', '.join(_lit(v) for v in self.review_values)}))"
         if self.multi:
             flags = (
                 f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('flag', 'x')}))"
@@ -157,8 +171,8 @@ class _Query:
 
     def new_value(self) -> str:
         v = self.value
-        if not self.multi:
-            return f"CASE WHEN {v} IS NULL THEN {v} ELSE {self.lookup('new', v)} END"
+        if not self.multi:  # a null value has no code, and looks up null
+            return self.lookup("new", v)
         kept = f"list_filter({v}, lambda x: x IS NOT NULL)"
         return (
             f"taxops_dedupe(flatten(list_transform({kept}, lambda x: {self.lookup('new', 'x')})))"
@@ -183,7 +197,11 @@ class _Query:
     # -- the passes ------------------------------------------------------------
     def migrated_sql(self) -> str:
         fmt, col = self.job.format, _ident(self.job.label_column)
-        where = f"WHERE NOT {self.review_cond()}"
+        if self.review_values is not None:
+            cond = self.review_cond()
+            where = f"WHERE {self.value} IS NULL OR NOT {cond}" if self.review_values else ""
+        else:
+            where = f"WHERE NOT {self.review_cond()}"
         new = self.new_value()
         if fmt == "parquet":
             return f"SELECT * REPLACE ({new} AS {col}) FROM {self.source} {where}"
@@ -206,7 +224,13 @@ class _Query:
         fmt = self.job.format
         old = self.value
         cands = self.candidates()
-        numbered = f"(SELECT *, row_number() OVER () AS _taxops_row FROM {self.source})"
+        if fmt == "parquet":  # the reader numbers rows itself, in parallel
+            numbered = (
+                "(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _taxops_row FROM "
+                f"{self.source[:-1]}, file_row_number = true))"
+            )
+        else:
+            numbered = f"(SELECT *, row_number() OVER () AS _taxops_row FROM {self.source})"
         meta = (
             f"json_object('row', _taxops_row, 'reason', {self.reason()}, "
             f"'old_label', {old}, 'candidates', {cands})"
@@ -219,10 +243,15 @@ class _Query:
                 f"FROM {numbered} WHERE {self.review_cond()}"
             )
         if fmt == "parquet":
-            # JSON lines: every column of the row, plus what the reviewer needs under _taxops.
+            # JSON lines (COPY ... FORMAT json): every column of the row, plus what
+            # the reviewer needs under _taxops.
+            struct = (
+                f"{{'row': _taxops_row, 'reason': {self.reason()}, 'old_label': {old}, "
+                f"'candidates': {cands}}}"
+            )
             return (
-                f"SELECT json_merge_patch(json_remove(to_json(t), '$._taxops_row'), "
-                f"json_object('_taxops', {meta})) FROM {numbered} t WHERE {self.review_cond()}"
+                f"SELECT * EXCLUDE (_taxops_row), {struct} AS _taxops FROM {numbered} "
+                f"WHERE {self.review_cond()}"
             )
         sep = _lit(CANDIDATE_SEPARATOR)
         old_text = f"array_to_string({old}, {_lit(self.job.list_separator)})" if self.multi else old

@@ -6,8 +6,10 @@ emits one).
   the guideline file. No URLs: the site works offline, and a remote image is a
   tracking pixel in every labeler's browser.
 * Links may also go to ``http(s):`` and ``mailto:`` addresses, or to an anchor.
-* Nothing else: no absolute paths, no ``file:``/``javascript:``/``data:``, and no
-  ``..`` that climbs out of the repository (also not when percent-encoded).
+* Nothing else: no absolute paths, no ``file:``/``javascript:``/``data:``, no
+  ``..`` that climbs out of the repository (also not when percent-encoded), no
+  hidden files, and only kinds of file that cannot carry a script (images,
+  videos, PDF, text): they are served from the site's own origin.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from urllib.parse import unquote, urlsplit
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LINK_SCHEMES = {"http", "https", "mailto"}
+#: Kinds of repository file the site may copy and serve. No .html or .svg: served
+#: from the site's own origin, they could run a script.
+PUBLISHABLE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".mp4", ".webm", ".pdf", ".txt", ".csv"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,16 @@ def judge(target: str, *, image: bool, base: PurePosixPath) -> Verdict:
     joined = posixpath.normpath(posixpath.join(base.as_posix(), path))
     if joined == ".." or joined.startswith("../") or joined == ".":
         return Refused(f"{what} points outside the repository")
+    if any(part.startswith(".") for part in joined.split("/")):
+        return Refused(f"{what} points into a hidden folder or file")
+    suffix = posixpath.splitext(joined)[1].lower()
+    if suffix not in PUBLISHABLE:
+        # The file is copied into the site and served from its origin: an .html
+        # or .svg file could carry a script, a .yaml file internal details.
+        return Refused(
+            f"only images, videos, PDF and text files are published ({', '.join(sorted(PUBLISHABLE))}), "
+            f"not '{suffix or 'a file without extension'}'"
+        )
     return RepoFile(joined)
 
 

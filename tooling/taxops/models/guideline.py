@@ -44,6 +44,8 @@ class Training(Strict):
     pass_mark: float = Field(default=0.8, gt=0, le=1)
     """Share of quiz answers a labeler must get right (0.8 = 80 %). Used when no
     quality plan sets one for the taxonomy."""
+    quiz_length: int = Field(default=10, ge=1)
+    """Questions per quiz round, drawn at random from the examples and near misses."""
 
 
 class EscalationStep(Strict):

@@ -26,6 +26,7 @@ def _registry() -> list[Command]:
         release,
         rules,
         schema,
+        site,
         validate,
     )
 
@@ -39,6 +40,7 @@ def _registry() -> list[Command]:
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,
+        site.COMMAND,
     ]
 
 

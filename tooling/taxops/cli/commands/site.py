@@ -1,0 +1,121 @@
+"""``taxops site build|serve``: the guideline site, through MkDocs and the taxops
+plugin configured in the repository's ``mkdocs.yml``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.diagnostics import TaxopsError
+
+MINIMAL_CONFIG = """\
+site_name: Labeling guidelines
+docs_dir: site/docs
+site_dir: site-build
+theme: {name: material, font: false}
+plugins: [search, taxops]"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="site_command", metavar="ACTION", required=True)
+    build = sub.add_parser("build", help="build the site into the site_dir of mkdocs.yml")
+    build.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any warning, including every finding of 'taxops validate'",
+    )
+    serve = sub.add_parser("serve", help="preview the site; reloads when a page or YAML file changes")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    for action in (build, serve):
+        add_repo(action)
+        action.add_argument(
+            "--config-file",
+            type=Path,
+            metavar="FILE",
+            help="the MkDocs configuration (default: mkdocs.yml at the repository root)",
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    config_file = _config_file(args)
+    # Material prints a banner about its own future on every run; labelers' CI
+    # logs do not need it.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    _show_mkdocs_warnings()
+    try:
+        if args.site_command == "serve":
+            from mkdocs.commands.serve import serve
+
+            serve(config_file=str(config_file), livereload=True, dev_addr=args.addr)
+            return exit_codes.OK
+        return _build(config_file, args.strict)
+    except Abort as exc:
+        sys.stderr.write(f"taxops: site not built: {exc.message}\n")
+        return exit_codes.FINDINGS
+    except MkDocsException as exc:
+        raise TaxopsError(f"site not built: {exc}") from None
+
+
+def _build(config_file: Path, strict: bool) -> int:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    started = time.perf_counter()
+    config = load_config(config_file=str(config_file), strict=strict)
+    build(config)
+    site_dir = Path(config.site_dir)
+    pages = sum(1 for _ in site_dir.rglob("index.html")) if config.use_directory_urls else 0
+    shown = os.path.relpath(site_dir)
+    counted = f"{pages} pages " if pages else ""
+    write(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/\n")
+    return exit_codes.OK
+
+
+def _config_file(args: argparse.Namespace) -> Path:
+    if args.config_file:
+        if not args.config_file.is_file():
+            raise TaxopsError(f"no such file: {args.config_file}")
+        return Path(args.config_file)
+    root = repo_root(args)
+    assert root is not None
+    path = root / "mkdocs.yml"
+    if not path.is_file():
+        raise TaxopsError(
+            f"{root} has no mkdocs.yml, so there is no site to build",
+            "create mkdocs.yml beside taxonomies/ with at least:\n" + MINIMAL_CONFIG,
+        )
+    return path
+
+
+def _show_mkdocs_warnings() -> None:
+    """MkDocs logs through 'mkdocs'; show its warnings (every validation finding
+    among them) the way the rest of taxops prints, on stderr."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_taxops", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler._taxops = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
+COMMAND = Command(
+    name="site",
+    summary="build or preview the guideline site",
+    description="Build the guideline site (MkDocs with the taxops plugin) from the\n"
+    "repository's taxonomies and guidelines, or serve a live preview.\n"
+    "  taxops site build --strict   fail on any warning or finding (CI)\n"
+    "  taxops site serve            preview on http://127.0.0.1:8000",
+    configure=configure,
+    run=run,
+)

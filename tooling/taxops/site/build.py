@@ -1,0 +1,92 @@
+"""The site build, read top to bottom: load and validate the repository, assemble
+the page models of every taxonomy, render them. MkDocs (through
+:mod:`taxops.site.plugin`) then adds theme, navigation and search, and writes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from taxops.diagnostics import Diagnostic
+from taxops.repository import Repository, assemble
+from taxops.site.briefing import briefing_pages
+from taxops.site.context import TaxonomySite
+from taxops.site.label_pages import label_pages
+from taxops.site.overview_pages import (
+    all_taxonomies_page,
+    changelog_page,
+    decision_guide_page,
+    edge_case_page,
+    home_page,
+)
+from taxops.site.pages import Page
+from taxops.site.render import render_page
+from taxops.site.timeline import Timeline
+from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
+from taxops.validate import check_paths, governed_files
+
+
+@dataclass
+class NavSection:
+    title: str
+    pages: list[Page]
+
+
+@dataclass
+class SiteBuild:
+    pages: list[Page]
+    #: Repository files the pages show: repository path -> path in the site.
+    media: dict[str, str]
+    #: Findings of the validation the build ran (the same as ``taxops validate``).
+    diagnostics: list[Diagnostic]
+    nav: list[NavSection] = field(default_factory=list)
+
+
+def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
+    """Every generated page of the repository at ``root``, rendered."""
+    checked = check_paths(governed_files(root), root)
+    diagnostics = [d for c in checked for d in c.diagnostics]
+    repo = assemble(checked, root)
+    sites = [taxonomy_site(repo, tid, directory_urls) for tid in sorted(repo.taxonomies)]
+    nav = [NavSection(site.title, []) for site in sites]
+    pages = [all_taxonomies_page(sites)] if sites else []
+    for site, section in zip(sites, nav, strict=True):
+        own = taxonomy_pages(site)
+        section.pages = [p for p in own if p.nav]
+        pages += own
+    for page in pages:
+        page.html = render_page(page)
+    media = {path: dest for site in sites for path, dest in site.media.items()}
+    return SiteBuild(pages, media, diagnostics, nav)
+
+
+def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:
+    tax = repo.taxonomies[taxonomy_id]
+    governed = repo.guideline_for(taxonomy_id)
+    folder = PurePosixPath("guidelines")
+    if governed is not None and repo.root is not None:
+        folder = PurePosixPath(governed.path.resolve().parent.relative_to(repo.root.resolve()).as_posix())
+    return TaxonomySite(
+        taxonomy=tax.model,
+        guideline=governed.model if governed else None,
+        releases=[r.model for r in repo.releases.get(taxonomy_id, [])],
+        root=repo.root,
+        guideline_folder=folder,
+        directory_urls=directory_urls,
+    )
+
+
+def taxonomy_pages(site: TaxonomySite) -> list[Page]:
+    """One taxonomy's pages, in navigation order."""
+    timeline = Timeline.of(site.releases, site.taxonomy)
+    return [
+        home_page(site, timeline),
+        *briefing_pages(site, timeline),
+        decision_guide_page(site),
+        edge_case_page(site),
+        quiz_page(site),
+        flashcards_page(site),
+        cheat_sheet_page(site),
+        changelog_page(site, timeline),
+        *label_pages(site, timeline),
+    ]

@@ -1,0 +1,237 @@
+"""The pages that look at a taxonomy as a whole: its home (purpose, versions,
+where to start, whom to ask, the label tree), the decision guide, the edge-case
+log and the changelog; and the list of all taxonomies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from taxops.models.taxonomy import Label, Status
+from taxops.site.context import Here, Link, TaxonomySite, status_note
+from taxops.site.pages import Page, TocEntry
+from taxops.site.timeline import Timeline
+from taxops.site.views import (
+    ChangeEntryView,
+    EdgeCaseView,
+    RuleView,
+    change_entry_view,
+    edge_case_view,
+    rule_view,
+)
+
+
+@dataclass(frozen=True)
+class TreeNode:
+    link: Link
+    id: str
+    status: str
+    note: str
+    group: bool
+    children: tuple[TreeNode, ...]
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    when: Markup
+    contact: str
+    channel: str
+    response_time: str
+
+
+@dataclass(frozen=True)
+class HomeView:
+    title: str
+    purpose: Markup
+    introduction: Markup
+    taxonomy_version: str
+    released: bool
+    guideline_version: str
+    kind: str
+    owners: tuple[str, ...]
+    counts: dict[str, int]
+    start: tuple[Link, ...]
+    escalation: tuple[EscalationView, ...]
+    tree: tuple[TreeNode, ...]
+
+
+def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
+    src = site.src("index")
+    here = site.here(src)
+    tax, g = site.taxonomy, site.guideline
+    statuses = [label.status for label in tax.labels]
+    start = [
+        Link("Cheat sheet", here.href(site.src("cheat-sheet")), "one printable page"),
+        Link("Decision guide", here.href(site.src("decision-guide")), "confusable labels"),
+        Link("Quiz", here.href(site.src("quiz")), "check yourself"),
+        Link("Flashcards", here.href(site.src("flashcards")), "learn the labels"),
+    ]
+    if len(timeline.versions) > 1:
+        start.insert(0, Link("What changed", here.href(site.src("changes/index")), "for labelers"))
+    view = HomeView(
+        title=site.title,
+        purpose=here.prose(tax.description),
+        introduction=here.prose(g.introduction if g else None),
+        taxonomy_version=str(tax.version),
+        released=site.released,
+        guideline_version=str(g.version) if g else "",
+        kind=_kind(site),
+        owners=tax.owners,
+        counts={
+            "active": statuses.count(Status.ACTIVE),
+            "deprecated": statuses.count(Status.DEPRECATED),
+            "retired": statuses.count(Status.RETIRED),
+        },
+        start=tuple(start),
+        escalation=_escalation(here, site),
+        tree=_tree(site, here),
+    )
+    toc = [TocEntry("start-here", "Start here"), TocEntry("when-unsure", "When unsure"), TocEntry("labels", "Labels")]
+    return Page(src, site.title, "home.html.j2", view, toc, nav=True, search="boost", nav_title="Overview")
+
+
+def _kind(site: TaxonomySite) -> str:
+    tax = site.taxonomy
+    if tax.kind.value == "hierarchical":
+        return "one label per item, from a tree" + (
+            "; only the most specific labels (leaves) are used" if tax.leaf_only else ""
+        )
+    if tax.kind.value == "multi-label":
+        return "any number of labels per item"
+    return "exactly one label per item"
+
+
+def _escalation(here: Here, site: TaxonomySite) -> tuple[EscalationView, ...]:
+    if site.guideline is None:
+        return ()
+    return tuple(
+        EscalationView(here.inline(s.when), s.contact, s.channel, s.response_time)
+        for s in site.guideline.escalation
+    )
+
+
+def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
+    """The label tree, retired labels last within their parent."""
+    kids: dict[str | None, list[Label]] = {}
+    for label in site.taxonomy.labels:
+        parent = label.parent if label.parent in site.labels else None
+        kids.setdefault(parent, []).append(label)
+
+    def nodes(parent: str | None, seen: frozenset[str]) -> tuple[TreeNode, ...]:
+        ordered = sorted(kids.get(parent, []), key=lambda lb: lb.status is Status.RETIRED)
+        return tuple(
+            TreeNode(
+                here.label_link(label.id),
+                label.id,
+                label.status.value,
+                status_note(label),
+                site.is_group(label),
+                nodes(label.id, seen | {label.id}) if label.id not in seen else (),
+            )
+            for label in ordered
+        )
+
+    return nodes(None, frozenset())
+
+
+@dataclass(frozen=True)
+class DecisionGuideView:
+    home: Link
+    rules: tuple[RuleView, ...]
+    escalation: tuple[EscalationView, ...]
+
+
+def decision_guide_page(site: TaxonomySite) -> Page:
+    src = site.src("decision-guide")
+    here = site.here(src)
+    rules = tuple(rule_view(here, r) for r in site.guideline.decision_rules) if site.guideline else ()
+    view = DecisionGuideView(Link(site.title, here.href(site.src("index"))), rules, _escalation(here, site))
+    toc = [TocEntry(r.id, r.title) for r in rules] + [TocEntry("when-unsure", "When unsure")]
+    return Page(src, f"Decision guide: {site.title}", "decision_guide.html.j2", view, toc, nav=True, nav_title="Decision guide")
+
+
+@dataclass(frozen=True)
+class EdgeCaseLogView:
+    home: Link
+    cases: tuple[EdgeCaseView, ...]
+
+
+def edge_case_page(site: TaxonomySite) -> Page:
+    src = site.src("edge-cases")
+    here = site.here(src)
+    cases = site.guideline.edge_cases if site.guideline else ()
+    newest_first = sorted(cases, key=lambda c: c.date, reverse=True)
+    view = EdgeCaseLogView(
+        Link(site.title, here.href(site.src("index"))),
+        tuple(edge_case_view(here, c) for c in newest_first),
+    )
+    return Page(src, f"Edge cases: {site.title}", "edge_cases.html.j2", view, nav=True, nav_title="Edge cases")
+
+
+@dataclass(frozen=True)
+class VersionView:
+    version: str
+    date: str
+    entries: tuple[ChangeEntryView, ...]
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    version: str
+    released: bool
+    briefing: Link | None
+
+
+@dataclass(frozen=True)
+class ChangelogView:
+    home: Link
+    guideline: tuple[VersionView, ...]
+    releases: tuple[ReleaseView, ...]
+
+
+def changelog_page(site: TaxonomySite, timeline: Timeline) -> Page:
+    src = site.src("changelog")
+    here = site.here(src)
+    groups: dict[str, list[ChangeEntryView]] = {}
+    for entry in site.guideline.changelog if site.guideline else ():
+        groups.setdefault(str(entry.version), []).append(change_entry_view(here, entry))
+    versions = tuple(VersionView(v, entries[0].date, tuple(entries)) for v, entries in groups.items())
+    releases = []
+    for i, tax in enumerate(reversed(timeline.versions)):
+        older = timeline.versions[-i - 2] if i + 1 < len(timeline.versions) else None
+        briefing = (
+            Link(f"From {older.version}", here.href(site.briefing_src(str(older.version), str(tax.version))))
+            if older
+            else None
+        )
+        released = tax is not site.taxonomy or site.released
+        releases.append(ReleaseView(str(tax.version), released, briefing))
+    view = ChangelogView(Link(site.title, here.href(site.src("index"))), versions, tuple(releases))
+    toc = [TocEntry("guideline", "Guideline versions"), TocEntry("taxonomy", "Taxonomy versions")]
+    return Page(src, f"Changelog: {site.title}", "changelog.html.j2", view, toc, nav=True, nav_title="Changelog")
+
+
+@dataclass(frozen=True)
+class TaxonomyCard:
+    link: Link
+    purpose: Markup
+    version: str
+    labels: int
+
+
+def all_taxonomies_page(sites: list[TaxonomySite]) -> Page:
+    src = "taxonomies.md"
+    cards = []
+    for site in sites:
+        here = site.here(src)
+        active = sum(1 for label in site.taxonomy.labels if label.status is Status.ACTIVE)
+        cards.append(
+            TaxonomyCard(
+                Link(site.title, here.href(site.src("index"))),
+                here.prose(site.taxonomy.description),
+                str(site.taxonomy.version),
+                active,
+            )
+        )
+    return Page(src, "All taxonomies", "taxonomies.html.j2", tuple(cards), nav=True, search="exclude")

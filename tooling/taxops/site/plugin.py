@@ -1,0 +1,158 @@
+"""The MkDocs edge: ``plugins: [search, taxops]`` in ``mkdocs.yml``.
+
+At build time it runs :func:`taxops.site.build.build_site` over the repository
+and hands MkDocs the generated pages (nothing generated is committed), the media
+they show and the site's own CSS and JavaScript; it adds each taxonomy to the
+navigation, and under ``mkdocs serve`` it watches the governed YAML folders so a
+saved guideline reloads the browser. Findings of the validation are logged as
+warnings, so ``mkdocs build --strict`` fails on them.
+
+Generated pages are MkDocs pages whose Markdown source is only front matter
+(title, search settings); their body is the HTML our templates rendered, put in
+place in ``on_page_content`` together with its table of contents.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page as MkPage
+from mkdocs.structure.toc import get_toc
+
+from taxops.documents import governed_folders
+from taxops.formatting.text import summary_line
+from taxops.site.build import SiteBuild, build_site
+from taxops.site.pages import Page, TocEntry
+
+log = logging.getLogger("mkdocs.plugins.taxops")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_FOLDER = "assets/taxops"
+
+
+class TaxopsConfig(Config):
+    repo = config_options.Type(str, default="")
+    """The governance repository (holding taxonomies/), relative to mkdocs.yml.
+    Default: the folder of mkdocs.yml."""
+    nav = config_options.Type(bool, default=True)
+    """Add a navigation section per taxonomy."""
+
+
+class TaxopsPlugin(BasePlugin[TaxopsConfig]):
+    def __init__(self) -> None:
+        self.site: SiteBuild | None = None
+        self.generated: dict[str, Page] = {}
+        self.config_dir = Path(".")
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        for name in sorted(p.name for p in ASSETS.iterdir()):
+            target = f"{ASSET_FOLDER}/{name}"
+            listing = config.extra_css if name.endswith(".css") else config.extra_javascript
+            if name.endswith((".css", ".js")) and target not in [str(x) for x in listing]:
+                listing.append(target)
+        return config
+
+    @property
+    def root(self) -> Path:
+        base = self.config_dir
+        return (base / self.config.repo).resolve() if self.config.repo else base
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not (self.root / "taxonomies").is_dir():
+            raise PluginError(f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository")
+        self.site = build_site(self.root, directory_urls=config.use_directory_urls)
+        for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
+            log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
+        if self.site.diagnostics:
+            log.warning(f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints")
+        # With an explicit nav, on_nav adds the taxonomies' sections itself.
+        listed_by_us = self.config.nav and config.nav is not None
+        self.generated = {}
+        for page in self.site.pages:
+            inclusion = InclusionLevel.INCLUDED if page.nav and not listed_by_us else InclusionLevel.NOT_IN_NAV
+            self._add(files, File.generated(config, page.src, content=_front_matter(page), inclusion=inclusion))
+            self.generated[page.src] = page
+        for repo_path, dest in self.site.media.items():
+            self._add(files, File.generated(config, dest, abs_src_path=str(self.root / repo_path)))
+        for asset in sorted(ASSETS.iterdir()):
+            self._add(files, File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        if files.get_file_from_path(file.src_uri) is not None:
+            raise PluginError(
+                f"taxops: docs/{file.src_uri} exists, but taxops generates that page; "
+                "rename the hand-written file"
+            )
+        files.append(file)
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if not self.config.nav or self.site is None or config.nav is None:
+            return nav  # without an explicit nav, MkDocs lists every page itself
+        listed = {p.file.src_uri for p in nav.pages}
+        for section in self.site.nav:
+            children: list[Any] = [
+                f.page for p in section.pages
+                if p.src not in listed and (f := files.get_file_from_path(p.src)) and f.page
+            ]  # fmt: skip
+            if not children:
+                continue
+            group = Section(section.title, children)
+            short = {p.src: p.nav_title for p in section.pages if p.nav_title}
+            for child in children:
+                child.parent = group
+                if child.file.src_uri in short:
+                    child.title = short[child.file.src_uri]
+            nav.items.append(group)
+            nav.pages.extend(children)
+        pages = nav.pages
+        for i, page in enumerate(pages):
+            page.previous_page = pages[i - 1] if i else None
+            page.next_page = pages[i + 1] if i + 1 < len(pages) else None
+        return nav
+
+    def on_page_content(self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        generated = self.generated.get(page.file.src_uri)
+        if generated is None:
+            return html_
+        page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
+        return generated.html
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in governed_folders():
+            path = self.root / folder
+            if path.is_dir():
+                server.watch(str(path))
+        return server
+
+
+def _front_matter(page: Page) -> str:
+    """The Markdown source MkDocs sees: the title and search settings (JSON is YAML)."""
+    lines = ["---", f"title: {json.dumps(page.title)}"]
+    if page.search == "exclude":
+        lines += ["search:", "  exclude: true"]
+    elif page.search == "boost":
+        lines += ["search:", "  boost: 2"]
+    return "\n".join([*lines, "---", ""])
+
+
+def _toc_token(entry: TocEntry) -> Any:
+    return {
+        "level": entry.level,
+        "id": entry.id,
+        "name": html.escape(entry.title),
+        "children": [_toc_token(child) for child in entry.children],
+    }

@@ -11,11 +11,13 @@ from typing import Any
 from pydantic import BaseModel
 
 from taxops.checks.guideline import check_guideline
+from taxops.checks.policy import check_vendor
 from taxops.checks.taxonomy import check_taxonomy
 from taxops.checks.waivers import check_waivers
 from taxops.diagnostics import Diagnostic
 from taxops.loading import YamlDocument
 from taxops.models.guideline import GUIDELINE_FORMAT, Guideline
+from taxops.models.policy import VENDOR_FORMAT, Vendor
 from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
 from taxops.models.waivers import WAIVERS_FORMAT, Waivers
 
@@ -42,6 +44,7 @@ KINDS: dict[str, DocumentKind] = {
         DocumentKind("taxonomy", TAXONOMY_FORMAT, "taxonomies", Taxonomy, check_taxonomy),
         DocumentKind("guideline", GUIDELINE_FORMAT, "guidelines", Guideline, check_guideline),
         DocumentKind("waivers", WAIVERS_FORMAT, "policies", Waivers, check_waivers),
+        DocumentKind("vendor", VENDOR_FORMAT, "policies", Vendor, check_vendor),
     )
 }
 

@@ -53,6 +53,27 @@ class Job:
     threads: int | None = None
 
 
+def count_values(job: Job) -> dict[str | None, int]:
+    """How often each raw value occurs in the label column (entries, for lists):
+    the first pass of :func:`run`, alone, for ``taxops impact``."""
+    con = _connect(job)
+    q = _Query(job)
+    _check_column(con, q)
+    tally = Tally()
+    _count(con, q, tally, None)
+    return tally.values
+
+
+def _connect(job: Job) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    if job.memory_limit:
+        con.execute(f"SET memory_limit = {_lit(job.memory_limit)}")
+    if job.threads:
+        con.execute(f"SET threads = {int(job.threads)}")
+    return con
+
+
 def run(
     job: Job,
     migration: MigrationMap,
@@ -62,12 +83,7 @@ def run(
     progress: Progress | None = None,
 ) -> Tally:
     """Write the migrated dataset and the review queue; return the counts."""
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
-    if job.memory_limit:
-        con.execute(f"SET memory_limit = {_lit(job.memory_limit)}")
-    if job.threads:
-        con.execute(f"SET threads = {int(job.threads)}")
+    con = _connect(job)
     q = _Query(job)
     _check_column(con, q)
     tally = Tally()

@@ -20,6 +20,7 @@ def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
         diff,
+        impact,
         migrate,
         migration_map,
         migration_script,
@@ -36,6 +37,7 @@ def _registry() -> list[Command]:
         migration_map.COMMAND,
         migrate.COMMAND,
         migration_script.COMMAND,
+        impact.COMMAND,
         check.COMMAND,
         diff.COMMAND,
         release.COMMAND,

@@ -1,0 +1,134 @@
+"""``taxops impact``: what a migration would touch, before anything runs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.diagnostics import TaxopsError, has_errors
+from taxops.documents import KINDS
+from taxops.engines.datasets import detect_format, read_provenance
+from taxops.engines.duckdb_migrate import Job, count_values
+from taxops.history import migration_map
+from taxops.loading import load_yaml
+from taxops.migration.impact import impact, impact_text
+from taxops.models.policy import VENDOR_FORMAT, Vendor
+from taxops.validate import validate_document
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id")
+    p.add_argument(
+        "--from",
+        dest="start",
+        metavar="VERSION",
+        help="old version (default: the dataset's provenance)",
+    )
+    p.add_argument("--to", dest="end", metavar="VERSION", help="new version (default: the newest)")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset", type=Path, metavar="FILE", help="count labels in this dataset")
+    source.add_argument(
+        "--counts", type=Path, metavar="FILE", help="a CSV file with columns label,count"
+    )
+    p.add_argument("--label-column", metavar="COLUMN", help="with --dataset: the label column")
+    p.add_argument(
+        "--multi-label", action="store_true", help="with --dataset: the column holds lists"
+    )
+    p.add_argument(
+        "--vendor", metavar="ID", help="price reviews at this vendor's rates (policies/)"
+    )
+    p.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
+    add_repo(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    provenance = read_provenance(args.dataset) if args.dataset and args.dataset.is_file() else None
+    start = args.start or (provenance or {}).get("version")
+    if not start:
+        raise TaxopsError("which version are the items labeled with?", "pass --from VERSION")
+    migration = migration_map(root, args.taxonomy, start, args.end)
+    counts = _dataset_counts(args) if args.dataset else read_counts(args.counts)
+    vendor = find_vendor(root, args.vendor, args.taxonomy)
+    result = impact(migration, counts, vendor)
+    write(json.dumps(result, indent=2) + "\n" if args.format == "json" else impact_text(result))
+    return exit_codes.OK
+
+
+def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
+    if not args.dataset.is_file():
+        raise TaxopsError(f"no such dataset: {args.dataset}")
+    fmt = detect_format(args.dataset)
+    if fmt == "label-studio":
+        raise TaxopsError(
+            "impact counts CSV, TSV, JSON lines and Parquet datasets",
+            "export label counts to --counts",
+        )
+    column = args.label_column or (read_provenance(args.dataset) or {}).get("label_column")
+    if not column:
+        raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+    return count_values(Job(args.dataset, fmt, column, args.multi_label))
+
+
+def read_counts(path: Path) -> dict[str | None, int]:
+    """A ``label,count`` CSV (header required), or say which row is wrong."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as exc:
+        raise TaxopsError(f"cannot read {path}: {exc.strerror}") from None
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["label", "count"]:
+        raise TaxopsError(f"{path} must start with the header 'label,count'")
+    counts: dict[str | None, int] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        try:
+            label, count = row[0], int(row[1])
+            if count < 0:
+                raise ValueError
+        except (IndexError, ValueError):
+            raise TaxopsError(
+                f"{path}, line {n}: expected a label and a whole number of items, got {','.join(row)!r}"
+            ) from None
+        counts[label] = counts.get(label, 0) + count
+    return counts
+
+
+def find_vendor(root: Path, vendor_id: str | None, taxonomy: str) -> Vendor | None:
+    """The vendor policy named, or the only one that labels this taxonomy."""
+    found: list[Vendor] = []
+    for path in sorted((root / "policies").rglob("*.y*ml")) if (root / "policies").is_dir() else []:
+        doc, _ = load_yaml(path)
+        if doc is None or doc.data.get("taxops") != VENDOR_FORMAT:
+            continue
+        model, problems = validate_document(doc, KINDS[VENDOR_FORMAT])
+        if isinstance(model, Vendor) and not has_errors(problems):
+            found.append(model)
+    if vendor_id:
+        match = [v for v in found if v.id == vendor_id]
+        if not match:
+            known = ", ".join(v.id for v in found) or "none"
+            raise TaxopsError(
+                f"no valid vendor policy '{vendor_id}' under policies/", f"known vendors: {known}"
+            )
+        return match[0]
+    serving = [v for v in found if not v.taxonomies or taxonomy in v.taxonomies]
+    return serving[0] if len(serving) == 1 else None
+
+
+COMMAND = Command(
+    name="impact",
+    summary="count what a taxonomy change would relabel, and what review would cost",
+    description="Before migrating: how many items each change touches, how many need human\n"
+    "review, and the estimated review cost and days at a vendor's rates and throughput\n"
+    "(policies/vendors/*.yaml). Counts come from a dataset or a label,count CSV file.",
+    configure=configure,
+    run=run,
+)

@@ -1,0 +1,127 @@
+"""Relabel impact before anything runs: how many items each change touches, how
+many a human must review, and what that costs and takes at a vendor's rates.
+
+Pure: a migration map, label counts (from a dataset or a ``label,count`` file)
+and optionally a vendor policy in; plain data out, for ``taxops impact`` and the
+compatibility PR report alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from taxops.migration.model import MigrationMap, Mode
+from taxops.migration.values import Disposition, classify
+from taxops.models.policy import TaskType, Vendor
+
+IMPACT_SCHEMA = "taxops/relabel-impact/1"
+
+
+def impact(
+    migration: MigrationMap, counts: Mapping[str | None, int], vendor: Vendor | None = None
+) -> dict[str, Any]:
+    """Items per change, items needing review, and (with a vendor) the estimated
+    review cost and working days. ``counts`` maps raw label values to item counts;
+    values are matched as ``taxops migrate`` matches them (trimmed, lower-cased),
+    and values unknown to the old version count as review."""
+    per_label: dict[str, int] = {}
+    unknown: dict[str, int] = {}
+    unlabeled = 0
+    for raw, n in counts.items():
+        fate = classify(raw, migration)
+        if fate.disposition is Disposition.UNLABELED:
+            unlabeled += n
+        elif fate.disposition is Disposition.UNKNOWN:
+            unknown[str(raw)] = unknown.get(str(raw), 0) + n
+        else:
+            assert fate.label is not None
+            per_label[fate.label] = per_label.get(fate.label, 0) + n
+    changes = []
+    for entry in migration:
+        items = per_label.get(entry.label, 0)
+        if entry.mode is Mode.KEEP:
+            continue
+        changes.append(
+            {
+                "label": entry.label,
+                "action": entry.action.value,
+                "mode": entry.mode.value,
+                "targets": list(entry.targets),
+                "items": items,
+            }
+        )
+    direct = sum(c["items"] for c in changes if c["mode"] == Mode.DIRECT.value)
+    review = sum(c["items"] for c in changes if c["mode"] == Mode.REVIEW.value) + sum(
+        unknown.values()
+    )
+    total = sum(counts.values())
+    result: dict[str, Any] = {
+        "schema": IMPACT_SCHEMA,
+        "taxonomy": migration.taxonomy,
+        "from": migration.from_version,
+        "to": migration.to_version,
+        "items": total,
+        "items_unchanged": total - direct - review - unlabeled,
+        "items_relabeled_by_machine": direct,
+        "items_needing_review": review,
+        "items_unlabeled": unlabeled,
+        "unknown_labels": dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
+        "changes": sorted(changes, key=lambda c: -c["items"]),
+        "cost": _cost(review, vendor) if vendor else None,
+    }
+    return result
+
+
+def _cost(review_items: int, vendor: Vendor) -> dict[str, Any]:
+    rate = vendor.rate(TaskType.REVIEW) or vendor.rate(TaskType.LABEL)
+    assert rate is not None or vendor.rates
+    rate = rate or vendor.rates[0]
+    per_day = rate.items_per_day or vendor.throughput_per_day
+    days = review_items / per_day if review_items else 0.0
+    return {
+        "vendor": vendor.id,
+        "currency": vendor.currency,
+        "task": rate.task.value,
+        "cost_per_item": rate.cost_per_item,
+        "review_cost": round(review_items * rate.cost_per_item, 2),
+        "items_per_day": per_day,
+        "working_days": round(days, 1),
+        "calendar_days_with_turnaround": math.ceil(days) + math.ceil(vendor.sla.turnaround_days)
+        if review_items
+        else 0,
+        "turnaround_sla_days": vendor.sla.turnaround_days,
+    }
+
+
+def impact_text(result: Mapping[str, Any]) -> str:
+    """A short human summary."""
+    lines = [
+        f"{result['taxonomy']} {result['from']} -> {result['to']}: {result['items']:,} items",
+        f"  unchanged {result['items_unchanged']:,}, relabeled by machine "
+        f"{result['items_relabeled_by_machine']:,}, needing review {result['items_needing_review']:,}"
+        + (f", unlabeled {result['items_unlabeled']:,}" if result["items_unlabeled"] else ""),
+    ]
+    for change in result["changes"]:
+        if change["items"]:
+            arrow = " | ".join(change["targets"]) or "(a reviewer decides)"
+            lines.append(
+                f"  {change['items']:>10,}  {change['action']:<8} {change['label']} -> {arrow}"
+            )
+    if result["unknown_labels"]:
+        lines.append(
+            "  labels not in "
+            + result["from"]
+            + ": "
+            + ", ".join(f"'{k}' ({v:,})" for k, v in list(result["unknown_labels"].items())[:5])
+        )
+    cost = result.get("cost")
+    if cost:
+        lines.append(
+            f"  review at {cost['vendor']}: {cost['review_cost']:,.2f} {cost['currency']} "
+            f"({cost['cost_per_item']} per item), {cost['working_days']} working days at "
+            f"{cost['items_per_day']:,}/day; delivered within {cost['calendar_days_with_turnaround']} "
+            f"days with the {cost['turnaround_sla_days']:g}-day turnaround SLA"
+        )
+    return "\n".join(lines) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -241,6 +242,16 @@ def test_output_never_overwrites_input_without_in_place(csv_file: Path) -> None:
 def test_stale_sidecar_is_not_trusted(csv_file: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     out = csv_file.with_name("out.csv")
     assert migrate(str(csv_file), "--label-column", "intent", "-o", str(out)) == 0
+    # A copy (new modification time, same content) keeps its provenance...
+    copy = csv_file.parent / "copy" / "out.csv"
+    copy.parent.mkdir()
+    shutil.copy(out, copy)
+    shutil.copy(out.with_name("out.csv.taxops.json"), copy.with_name("out.csv.taxops.json"))
+    assert (
+        main(["migrate", str(copy), "--repo", str(ROOT), "-o", str(copy.with_name("o.csv"))]) == 0
+    )
+    assert "already conforms to support-intents 2.0.0" in capsys.readouterr().out
+    # ...an edit does not.
     out.write_text(out.read_text() + "9,edited by hand,orders.order_status\n")
     code = main(
         ["migrate", str(out), "--repo", str(ROOT), "-o", str(csv_file.with_name("again.csv"))]

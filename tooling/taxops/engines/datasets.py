@@ -8,6 +8,7 @@ also in the key-value metadata of Parquet files (keys ``taxops.taxonomy``,
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,8 +84,8 @@ def provenance_record(taxonomy: str, version: str, **extra: Any) -> dict[str, An
 
 def read_provenance(path: Path) -> dict[str, Any] | None:
     """The taxonomy id and version a dataset records, from its Parquet metadata
-    or its sidecar; None when it records none. A sidecar whose recorded size and
-    modification time no longer match the file comes back with ``stale: True``."""
+    or its sidecar; None when it records none. A sidecar whose recorded
+    fingerprint no longer matches the file comes back with ``stale: True``."""
     if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
         import duckdb
 
@@ -104,11 +105,31 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
             raise TaxopsError(f"{sidecar} is not readable JSON: {exc}") from None
         if not (isinstance(data, dict) and data.get("taxonomy") and data.get("version")):
             return None
-        stat = path.stat() if path.exists() else None
-        recorded = (data.get("dataset_bytes"), data.get("dataset_mtime_ns"))
-        if recorded != (None, None) and (
-            stat is None or recorded != (stat.st_size, stat.st_mtime_ns)
-        ):
+        recorded = data.get("dataset_fingerprint")
+        if recorded and (not path.is_file() or fingerprint(path) != recorded):
             return {**data, "stale": True}  # the file changed after taxops wrote the sidecar
         return data
     return None
+
+
+#: Files up to this size are hashed whole; larger ones by their size and both ends.
+_HASH_WHOLE = 256 * 1024 * 1024
+_SAMPLE = 8 * 1024 * 1024
+
+
+def fingerprint(path: Path) -> str:
+    """A content fingerprint that survives copies and git checkouts (unlike a
+    modification time): sha256 of the whole file, or for large files of its size
+    and first and last 8 MiB (``sampled:`` prefix)."""
+    size = path.stat().st_size
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        if size <= _HASH_WHOLE:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
+            return "sha256:" + digest.hexdigest()
+        digest.update(str(size).encode())
+        digest.update(f.read(_SAMPLE))
+        f.seek(size - _SAMPLE)
+        digest.update(f.read(_SAMPLE))
+    return "sampled:" + digest.hexdigest()

@@ -5,7 +5,6 @@ all outputs at once with the provenance that says which version they conform to.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 from taxops import __version__
 from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate, labelstudio
-from taxops.engines.datasets import Outputs, provenance_record
+from taxops.engines.datasets import Outputs, fingerprint, provenance_record
 from taxops.engines.staging import staged
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import build_report
@@ -64,7 +63,6 @@ def migrate_dataset(
             "review": str(outputs.review) if review_written else None,
         }
         _write(tmp[outputs.report], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-        stat = os.stat(tmp[outputs.dataset])
         sidecar = provenance_record(
             migration.taxonomy,
             migration.to_version,
@@ -74,8 +72,7 @@ def migrate_dataset(
             rows=tally.rows_migrated,
             rows_in_review=tally.rows_review,
             review_queue=outputs.review.name if review_written else None,
-            dataset_bytes=stat.st_size,
-            dataset_mtime_ns=stat.st_mtime_ns,
+            dataset_fingerprint=fingerprint(tmp[outputs.dataset]),
             written_by=f"taxops {__version__}",
         )
         _write(tmp[outputs.sidecar], json.dumps(sidecar, indent=2) + "\n")

@@ -21,7 +21,7 @@ def temp_path(final: Path) -> Path:
 def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
     """Yield final path -> temporary path; on success rename every temporary
     file that was written over its final path, in the order given (the dataset
-    first: its provenance sidecar records the dataset's size and time, so a
+    first: its provenance sidecar records the dataset's fingerprint, so a
     sidecar left stale by a crash between two renames is recognised)."""
     for final in finals:
         final.parent.mkdir(parents=True, exist_ok=True)

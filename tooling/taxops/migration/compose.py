@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import Entry, MigrationMap, Mode, Step
@@ -85,7 +86,7 @@ def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) ->
     )
 
 
-def _span(pairs: list[tuple[str, str] | tuple[str | None, str | None] | None]):  # type: ignore[no-untyped-def]
+def _span(pairs: list[Any]) -> Any:
     """(first before, last after) across steps; None if it came back to the start."""
     present = [p for p in pairs if p is not None]
     if not present:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
-from taxops.engines.duckdb_migrate import Job
+from taxops.engines.duckdb_migrate import Job, Progress
 from taxops.engines.migrate import migrate_dataset
 from taxops.history import migration_map, versions
 from taxops.migration.values import report_text
@@ -133,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-def _start_version(given: str | None, provenance: dict, source: Path) -> str:  # type: ignore[type-arg]
+def _start_version(given: str | None, provenance: dict[str, Any], source: Path) -> str:
     recorded = provenance.get("version")
     if provenance.get("stale"):
         if given:
@@ -158,7 +159,7 @@ def _start_version(given: str | None, provenance: dict, source: Path) -> str:  #
     return str(start)
 
 
-def _bar():  # type: ignore[no-untyped-def]
+def _bar() -> Progress:
     def show(phase: str, percent: float) -> None:
         filled = int(percent / 100 * 30)
         sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")

@@ -277,9 +277,6 @@ class _Query:
             f"NULL::VARCHAR AS _taxops_raw FROM {numbered} WHERE {self.review_cond()}"
         )
 
-    def reason_counts_sql(self) -> str:
-        return f"SELECT {self.reason()} AS r, count(*) FROM {self.source} WHERE {self.review_cond()} GROUP BY r"
-
 
 def _check_column(con: duckdb.DuckDBPyConnection, q: _Query) -> None:
     if q.job.format == "jsonl":

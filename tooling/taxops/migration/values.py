@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,7 +189,3 @@ def report_text(report: Mapping[str, Any]) -> str:
             f"  {report['rows_with_duplicate_labels']} rows listed a label twice: written once"
         )
     return "\n".join(lines) + "\n"
-
-
-def fates_for(values: Iterable[str | None], migration: MigrationMap) -> list[ValueFate]:
-    return [classify(v, migration) for v in values]

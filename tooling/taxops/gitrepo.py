@@ -82,11 +82,8 @@ def files_at(root: Path, commit: str, folder: str) -> list[str]:
         tree = repo.commit(commit).tree / (prefix + folder).strip("/")
     except KeyError:
         return []
-    return sorted(
-        item.path[len(prefix) :]
-        for item in tree.traverse()
-        if item.type == "blob"  # type: ignore[union-attr]
-    )
+    blobs = [item for item in tree.traverse() if getattr(item, "type", None) == "blob"]
+    return sorted(str(getattr(item, "path", ""))[len(prefix) :] for item in blobs)
 
 
 def read_at(root: Path, commit: str, path: str) -> bytes | None:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.checks.taxonomy import normalise_name
+from taxops.loading import gc_paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 
 _METADATA_FIELDS = ("title", "description", "owners", "compatibility")
@@ -27,15 +28,22 @@ _SUGGEST_AT = 0.8
 
 def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     """Every change from ``old`` to ``new``, each reported once."""
-    old_at = _first_index(old)
-    new_at = _first_index(new)
-    changes: list[Change] = list(_taxonomy_changes(old, new))
-    label_changes: list[tuple[int, Change]] = []
+    # Two large versions are millions of live objects: a collection pass over
+    # them in the middle of the diff would cost more than the diff and free nothing.
+    with gc_paused():
+        return _diff(old, new)
 
-    for label_id, i in old_at.items():
+
+def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
+    old_at = old.index  # computed once per model (the in-file checks built it already)
+    new_at = new.index
+    changes: list[Change] = list(_taxonomy_changes(old, new))
+    label_changes: list[tuple[tuple[int, int], Change]] = []
+
+    for label_id, k in old_at.items():
         if label_id not in new_at:
-            change = Change(ChangeKind.LABEL_REMOVED, label_id, old=old.labels[i], old_index=i)
-            label_changes.append((_order(None, i), change))
+            change = Change(ChangeKind.LABEL_REMOVED, label_id, old=old.labels[k], old_index=k)
+            label_changes.append((_order(None, k), change))
 
     retiring: list[tuple[Label, Label, int, int]] = []
     for label_id, j in new_at.items():
@@ -47,6 +55,8 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             )
             continue
         before = old.labels[i]
+        if before.__dict__ == after.__dict__:
+            continue  # most labels of a new version are untouched: one C-level compare
         for change in _label_changes(before, after, i, j):
             label_changes.append((_order(j, i), change))
         if after.status is Status.RETIRED and before.status is not Status.RETIRED:
@@ -75,13 +85,6 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     if reordered:
         changes.append(reordered)
     return ChangeSet(old, new, tuple(changes), tuple(_suggestions(old, new, old_at, new_at)))
-
-
-def _first_index(tax: Taxonomy) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, label in enumerate(tax.labels):
-        index.setdefault(label.id, i)
-    return index
 
 
 def _order(new_index: int | None, old_index: int | None) -> tuple[int, int]:

@@ -257,3 +257,12 @@ def test_stale_sidecar_is_not_trusted(csv_file: Path, capsys) -> None:  # type: 
         ["migrate", str(out), "--repo", str(ROOT), "-o", str(csv_file.with_name("again.csv"))]
     )
     assert code == 2 and "may no longer be true" in capsys.readouterr().err
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(csv_file: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    base = ["migrate", str(csv_file), *BASE, "--label-column", "intent"]
+    assert main([*base, "-o", str(csv_file.with_name("a.csv"))]) == 0  # stderr is not a terminal here
+    assert capsys.readouterr().err == ""
+    assert main([*base, "-o", str(csv_file.with_name("b.csv")), "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "relabel  [##############################] 100.0%" in err and "review" in err

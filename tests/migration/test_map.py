@@ -169,3 +169,30 @@ def test_example_taxonomies_migrate_completely(taxonomy_id: str) -> None:
     assert migration.summary()["unmapped"] == 0
     for entry in migration:
         assert set(entry.targets) <= set(migration.valid_labels)
+
+
+def test_hints_come_from_the_guidelines_decision_rules() -> None:
+    from taxops.history import guideline_hints
+
+    hints = guideline_hints(ROOT, "support-intents")
+    where = next(h for h in hints if "orders.delivery_delay" in h.labels)
+    assert where.text.startswith(
+        "Where is my order, late, or marked delivered? if the tracking says"
+    )
+    old = make_taxonomy(
+        "1.0.0",
+        [{"id": "orders.late"}, {"id": "orders.delivery_delay"}, {"id": "orders.order_status"}],
+    )
+    new = make_taxonomy(
+        "2.0.0",
+        [
+            {
+                "id": "orders.late",
+                "status": "retired",
+                "replaced_by": ["orders.delivery_delay", "orders.order_status"],
+            },
+            {"id": "orders.delivery_delay"},
+            {"id": "orders.order_status"},
+        ],
+    )
+    assert build_map(diff(old, new), hints)["orders.late"].hints == (where.text,)

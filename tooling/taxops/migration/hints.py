@@ -13,8 +13,16 @@ def hints_from_guideline(guideline: Any) -> list[DecisionHint]:
     gross weight is over 3.5 t -> vehicle.truck_heavy; otherwise vehicle.truck_light"."""
     hints = []
     for rule in getattr(guideline, "decision_rules", ()):
-        steps = "; ".join(f"if {' '.join(str(s.when).split())} -> {s.use}" for s in rule.steps)
+        steps = "; ".join(f"if {_lower_first(str(s.when))} -> {s.use}" for s in rule.steps)
         otherwise = rule.otherwise if rule.otherwise != "escalate" else "escalate"
         text = f"{rule.title} {steps}; otherwise {otherwise}"
         hints.append(DecisionHint(tuple(rule.all_labels), text))
     return hints
+
+
+def _lower_first(text: str) -> str:
+    """'The tracking says...' reads 'if the tracking says...' after 'if'."""
+    words = " ".join(text.split())
+    if len(words) > 1 and words[0].isupper() and words[1].islower():
+        return words[0].lower() + words[1:]
+    return words

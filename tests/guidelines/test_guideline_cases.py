@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from taxops.formatting.text import format_text
 from taxops.validate import check_paths, governed_files
 

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from taxops.validate import check_paths, governed_files
 
 HERE = Path(__file__).parent

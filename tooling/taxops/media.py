@@ -24,7 +24,19 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LINK_SCHEMES = {"http", "https", "mailto"}
 #: Kinds of repository file the site may copy and serve. No .html or .svg: served
 #: from the site's own origin, they could run a script.
-PUBLISHABLE = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".mp4", ".webm", ".pdf", ".txt", ".csv"}
+PUBLISHABLE = {
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".avif",
+    ".mp4",
+    ".webm",
+    ".pdf",
+    ".txt",
+    ".csv",
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,8 @@ def judge(target: str, *, image: bool, base: PurePosixPath) -> Verdict:
         return Refused(f"{what} must use '/' between folders and no control characters")
     if target.startswith("#"):
         return Refused("an image cannot be an anchor") if image else Anchor(target)
+    if re.match(r"^[A-Za-z]:[/\\]", decoded):  # a Windows drive, not a URL scheme
+        return Refused(f"{what} must be relative to the guideline file, not an absolute path")
     if target.startswith("//"):
         return Refused(f"{what} cannot start with '//'; write the full https:// address")
     if _SCHEME.match(target):
@@ -80,13 +94,13 @@ def judge(target: str, *, image: bool, base: PurePosixPath) -> Verdict:
                 "(the site works offline and loads nothing from elsewhere)"
             )
         if scheme not in _LINK_SCHEMES:
-            return Refused(f"'{scheme}:' links are not allowed; use https:, mailto: or a relative path")
+            return Refused(
+                f"'{scheme}:' links are not allowed; use https:, mailto: or a relative path"
+            )
         return External(target)
     path = urlsplit(decoded).path
-    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-        return Refused(
-            f"{what} must be relative to the guideline file, not an absolute path"
-        )
+    if path.startswith("/"):
+        return Refused(f"{what} must be relative to the guideline file, not an absolute path")
     joined = posixpath.normpath(posixpath.join(base.as_posix(), path))
     if joined == ".." or joined.startswith("../") or joined == ".":
         return Refused(f"{what} points outside the repository")

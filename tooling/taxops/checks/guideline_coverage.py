@@ -124,7 +124,9 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 _instead(label),
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
-            children = [lb.id for lb in tax.labels if lb.parent == label.id and lb.status is Status.ACTIVE]
+            children = [
+                lb.id for lb in tax.labels if lb.parent == label.id and lb.status is Status.ACTIVE
+            ]
             yield _error(
                 "label-not-assignable",
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
@@ -209,4 +211,3 @@ def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
         return None
     match = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.75)
     return f"did you mean '{match[0]}'?" if match else None
-

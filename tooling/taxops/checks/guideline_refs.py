@@ -41,7 +41,9 @@ def label_references(g: Guideline) -> Iterator[LabelReference]:
     for i, guidance in enumerate(g.labels):
         own = guidance.label
         old = guidance.historical
-        yield LabelReference(("labels", i, "label"), own, "guidance is given for", False, old, own=True)
+        yield LabelReference(
+            ("labels", i, "label"), own, "guidance is given for", False, old, own=True
+        )
         for j, criterion in enumerate(guidance.exclude):
             yield LabelReference(
                 ("labels", i, "exclude", j, "use"), criterion.use,
@@ -58,11 +60,17 @@ def label_references(g: Guideline) -> Iterator[LabelReference]:
             yield LabelReference(("decision_rules", k, "labels", m), label, f"{where} names", True)
         for m, step in enumerate(rule.steps):
             yield LabelReference(
-                ("decision_rules", k, "steps", m, "use"), step.use, f"step {m + 1} of {where} uses", True
+                ("decision_rules", k, "steps", m, "use"),
+                step.use,
+                f"step {m + 1} of {where} uses",
+                True,
             )
         if rule.otherwise != "escalate":
             yield LabelReference(
-                ("decision_rules", k, "otherwise"), rule.otherwise, f"the fallback of {where} is", True
+                ("decision_rules", k, "otherwise"),
+                rule.otherwise,
+                f"the fallback of {where} is",
+                True,
             )
     for k, case in enumerate(g.edge_cases):
         where = f"edge case {k + 1} ({case.date})"
@@ -74,7 +82,11 @@ def label_references(g: Guideline) -> Iterator[LabelReference]:
         for m, label in enumerate(entry.labels):
             # The changelog is history: it may name labels retired since.
             yield LabelReference(
-                ("changelog", k, "labels", m), label, f"changelog entry {entry.version} names", False, True
+                ("changelog", k, "labels", m),
+                label,
+                f"changelog entry {entry.version} names",
+                False,
+                True,
             )
 
 
@@ -82,8 +94,8 @@ def prose_fields(g: Guideline) -> Iterator[tuple[YamlPath, str]]:
     """Every Markdown field with its path."""
     if g.introduction:
         yield ("introduction",), g.introduction
-    for i, step in enumerate(g.escalation):
-        yield ("escalation", i, "when"), step.when
+    for i, level in enumerate(g.escalation):
+        yield ("escalation", i, "when"), level.when
     for i, guidance in enumerate(g.labels):
         if guidance.definition:
             yield ("labels", i, "definition"), guidance.definition

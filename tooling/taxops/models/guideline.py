@@ -82,7 +82,7 @@ class Example(Strict):
     media: tuple[str, ...] = ()
     """Images or clips of the item, as paths relative to the guideline file; they
     must stay inside the repository."""
-    attributes: dict[str, AttributeValue] = {}
+    attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     """Attribute values the item carries, when the label has attributes
     (``occluded: true``)."""
 

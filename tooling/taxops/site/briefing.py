@@ -15,7 +15,7 @@ from taxops.changes import ChangeKind, ChangeSet
 from taxops.models.common import SemVer
 from taxops.site.context import Here, Link, TaxonomySite
 from taxops.site.pages import Page, TocEntry
-from taxops.site.timeline import Timeline, describe, instead
+from taxops.site.timeline import Timeline, describe, instead_verb
 from taxops.site.views import ChangeEntryView, change_entry_view
 
 _LEAVING = (
@@ -116,7 +116,12 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
             (len(new_labels), "new label", "new labels", " to learn"),
             (len(leaving), "label", "labels", " no longer used for new work"),
             (len(definitions), "definition", "definitions", " changed"),
-            (len(other), "other change", "other changes", ": names, places in the tree, attributes"),
+            (
+                len(other),
+                "other change",
+                "other changes",
+                ": names, places in the tree, attributes",
+            ),
             (len(guidance), "guideline change", "guideline changes", ""),
         )
         if n
@@ -159,17 +164,21 @@ def _leaving(site: TaxonomySite, here: Here, changes: ChangeSet) -> list[Leaving
         targets = list(c.detail.get("targets", []))
         for label_id, before in sources:
             now = new_labels.get(label_id)
-            status = now.status.value if now and c.kind is not ChangeKind.LABEL_REMOVED else "removed"
+            status = (
+                now.status.value if now and c.kind is not ChangeKind.LABEL_REMOVED else "removed"
+            )
             out.append(
                 LeavingLabel(
                     here.label_link(label_id) if label_id in site.labels else None,
                     label_id,
                     before.name if before else label_id,
                     status,
-                    instead(targets, c.detail.get("mode"))
+                    instead_verb(targets, c.detail.get("mode"))
                     if c.kind is not ChangeKind.LABEL_REMOVED
                     else "removed without a replacement: ask before using anything else",
-                    tuple(here.label_link(t) for t in targets if t in site.labels),
+                    tuple(here.label_link(t) for t in targets if t in site.labels)
+                    if c.detail.get("mode") != "parent"
+                    else (),
                 )
             )
     return out
@@ -216,7 +225,7 @@ def _side_by_side(before: str, after: str) -> tuple[Markup, Markup]:
             left.append(f"<del>{old_words}</del>")
         if new_words:
             right.append(f"<ins>{new_words}</ins>")
-    return Markup(" ".join(left)), Markup(" ".join(right))  # noqa: S704 (escaped above)
+    return Markup(" ".join(left)), Markup(" ".join(right))
 
 
 @dataclass(frozen=True)
@@ -241,4 +250,11 @@ def _index(site: TaxonomySite, briefings: list[Page]) -> Page:
     )
     latest = max((p.view.new for p in briefings), key=SemVer, default="")
     view = BriefingIndexView(Link(site.title, here.href(site.src("index"))), links, latest)
-    return Page(src, f"What changed: {site.title}", "briefing_index.html.j2", view, nav=True, nav_title="What changed")
+    return Page(
+        src,
+        f"What changed: {site.title}",
+        "briefing_index.html.j2",
+        view,
+        nav=True,
+        nav_title="What changed",
+    )

@@ -65,7 +65,9 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
     governed = repo.guideline_for(taxonomy_id)
     folder = PurePosixPath("guidelines")
     if governed is not None and repo.root is not None:
-        folder = PurePosixPath(governed.path.resolve().parent.relative_to(repo.root.resolve()).as_posix())
+        folder = PurePosixPath(
+            governed.path.resolve().parent.relative_to(repo.root.resolve()).as_posix()
+        )
     return TaxonomySite(
         taxonomy=tax.model,
         guideline=governed.model if governed else None,

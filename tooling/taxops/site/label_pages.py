@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from taxops.models.guideline import Guideline
-from taxops.models.taxonomy import Label, Status
+from taxops.models.taxonomy import Label, Replacement, Status
 from taxops.site.context import Link, TaxonomySite, status_note
 from taxops.site.pages import Page, TocEntry
-from taxops.site.timeline import Event, Timeline, instead
+from taxops.site.timeline import Event, Timeline, instead_verb
 from taxops.site.views import (
     ChangeEntryView,
     EdgeCaseView,
@@ -25,6 +25,9 @@ from taxops.site.views import (
     near_miss_view,
     rule_view,
 )
+
+#: Labels in use come first in search results; retired ones last.
+_SEARCH_BOOST = {Status.ACTIVE: 2.0, Status.DEPRECATED: 1.0, Status.RETIRED: 0.5}
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,9 @@ def _page(
         children=tuple(here.label_link(c.id, status_note(c)) for c in children.get(label.id, [])),
         aliases=label.aliases,
         definition=here.prose(site.definition(label)),
-        replaced_by=tuple(here.label_link(t) for t in label.replaced_by),
+        replaced_by=tuple(here.label_link(t) for t in label.replaced_by)
+        if label.replacement_mode is not Replacement.PARENT
+        else (),
         what_now=_what_now(label),
         note=here.prose(label.note),
         include=tuple(here.inline(text) for text in entry.include) if entry else (),
@@ -165,7 +170,9 @@ def _page(
         rules=tuple(rule_view(here, g.decision_rules[k]) for k in index.rules.get(label.id, []))
         if g
         else (),
-        edge_cases=tuple(edge_case_view(here, g.edge_cases[k]) for k in index.cases.get(label.id, []))
+        edge_cases=tuple(
+            edge_case_view(here, g.edge_cases[k]) for k in index.cases.get(label.id, [])
+        )
         if g
         else (),
         attributes=tuple(
@@ -185,6 +192,7 @@ def _page(
         template="label.html.j2",
         view=view,
         toc=_toc(view),
+        search_boost=_SEARCH_BOOST[label.status],
     )
 
 
@@ -203,7 +211,7 @@ def _what_now(label: Label) -> str:
     if label.status is Status.ACTIVE:
         return ""
     mode = label.replacement_mode
-    return instead(list(label.replaced_by), mode.value if mode else None)
+    return instead_verb(list(label.replaced_by), mode.value if mode else None)
 
 
 def _toc(view: LabelView) -> list[TocEntry]:

@@ -87,8 +87,12 @@ def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
         escalation=_escalation(here, site),
         tree=_tree(site, here),
     )
-    toc = [TocEntry("start-here", "Start here"), TocEntry("when-unsure", "When unsure"), TocEntry("labels", "Labels")]
-    return Page(src, site.title, "home.html.j2", view, toc, nav=True, search="boost", nav_title="Overview")
+    toc = [
+        TocEntry("start-here", "Start here"),
+        TocEntry("when-unsure", "When unsure"),
+        TocEntry("labels", "Labels"),
+    ]
+    return Page(src, site.title, "home.html.j2", view, toc, nav=True, nav_title="Overview")
 
 
 def _kind(site: TaxonomySite) -> str:
@@ -145,10 +149,22 @@ class DecisionGuideView:
 def decision_guide_page(site: TaxonomySite) -> Page:
     src = site.src("decision-guide")
     here = site.here(src)
-    rules = tuple(rule_view(here, r) for r in site.guideline.decision_rules) if site.guideline else ()
-    view = DecisionGuideView(Link(site.title, here.href(site.src("index"))), rules, _escalation(here, site))
+    rules = (
+        tuple(rule_view(here, r) for r in site.guideline.decision_rules) if site.guideline else ()
+    )
+    view = DecisionGuideView(
+        Link(site.title, here.href(site.src("index"))), rules, _escalation(here, site)
+    )
     toc = [TocEntry(r.id, r.title) for r in rules] + [TocEntry("when-unsure", "When unsure")]
-    return Page(src, f"Decision guide: {site.title}", "decision_guide.html.j2", view, toc, nav=True, nav_title="Decision guide")
+    return Page(
+        src,
+        f"Decision guide: {site.title}",
+        "decision_guide.html.j2",
+        view,
+        toc,
+        nav=True,
+        nav_title="Decision guide",
+    )
 
 
 @dataclass(frozen=True)
@@ -166,7 +182,14 @@ def edge_case_page(site: TaxonomySite) -> Page:
         Link(site.title, here.href(site.src("index"))),
         tuple(edge_case_view(here, c) for c in newest_first),
     )
-    return Page(src, f"Edge cases: {site.title}", "edge_cases.html.j2", view, nav=True, nav_title="Edge cases")
+    return Page(
+        src,
+        f"Edge cases: {site.title}",
+        "edge_cases.html.j2",
+        view,
+        nav=True,
+        nav_title="Edge cases",
+    )
 
 
 @dataclass(frozen=True)
@@ -196,12 +219,17 @@ def changelog_page(site: TaxonomySite, timeline: Timeline) -> Page:
     groups: dict[str, list[ChangeEntryView]] = {}
     for entry in site.guideline.changelog if site.guideline else ():
         groups.setdefault(str(entry.version), []).append(change_entry_view(here, entry))
-    versions = tuple(VersionView(v, entries[0].date, tuple(entries)) for v, entries in groups.items())
+    versions = tuple(
+        VersionView(v, entries[0].date, tuple(entries)) for v, entries in groups.items()
+    )
     releases = []
     for i, tax in enumerate(reversed(timeline.versions)):
         older = timeline.versions[-i - 2] if i + 1 < len(timeline.versions) else None
         briefing = (
-            Link(f"From {older.version}", here.href(site.briefing_src(str(older.version), str(tax.version))))
+            Link(
+                f"From {older.version}",
+                here.href(site.briefing_src(str(older.version), str(tax.version))),
+            )
             if older
             else None
         )
@@ -209,7 +237,15 @@ def changelog_page(site: TaxonomySite, timeline: Timeline) -> Page:
         releases.append(ReleaseView(str(tax.version), released, briefing))
     view = ChangelogView(Link(site.title, here.href(site.src("index"))), versions, tuple(releases))
     toc = [TocEntry("guideline", "Guideline versions"), TocEntry("taxonomy", "Taxonomy versions")]
-    return Page(src, f"Changelog: {site.title}", "changelog.html.j2", view, toc, nav=True, nav_title="Changelog")
+    return Page(
+        src,
+        f"Changelog: {site.title}",
+        "changelog.html.j2",
+        view,
+        toc,
+        nav=True,
+        nav_title="Changelog",
+    )
 
 
 @dataclass(frozen=True)
@@ -234,4 +270,6 @@ def all_taxonomies_page(sites: list[TaxonomySite]) -> Page:
                 active,
             )
         )
-    return Page(src, "All taxonomies", "taxonomies.html.j2", tuple(cards), nav=True, search="exclude")
+    return Page(
+        src, "All taxonomies", "taxonomies.html.j2", tuple(cards), nav=True, searchable=False
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,10 @@ class Page:
     view: Any
     toc: list[TocEntry] = field(default_factory=list)
     nav: bool = False
-    #: How the search index treats the page.
-    search: Literal["normal", "boost", "exclude"] = "normal"
+    #: Whether the page is in the search index (quiz answers are not).
+    searchable: bool = True
+    #: Weight of the page in search results (labels in use rank above retired ones).
+    search_boost: float = 1.0
     #: Short title in the navigation, under the taxonomy's section ("Quiz").
     nav_title: str = ""
     #: Filled by the renderer: the page body as sanitised HTML.

@@ -41,7 +41,7 @@ ASSETS = Path(__file__).parent / "assets"
 ASSET_FOLDER = "assets/taxops"
 
 
-class TaxopsConfig(Config):
+class TaxopsConfig(Config):  # type: ignore[no-untyped-call]
     repo = config_options.Type(str, default="")
     """The governance repository (holding taxonomies/), relative to mkdocs.yml.
     Default: the folder of mkdocs.yml."""
@@ -49,7 +49,7 @@ class TaxopsConfig(Config):
     """Add a navigation section per taxonomy."""
 
 
-class TaxopsPlugin(BasePlugin[TaxopsConfig]):
+class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.site: SiteBuild | None = None
         self.generated: dict[str, Page] = {}
@@ -71,23 +71,37 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if not (self.root / "taxonomies").is_dir():
-            raise PluginError(f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository")
+            raise PluginError(
+                f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
+            )
         self.site = build_site(self.root, directory_urls=config.use_directory_urls)
         for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
             log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
         if self.site.diagnostics:
-            log.warning(f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints")
+            log.warning(
+                f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints"
+            )
         # With an explicit nav, on_nav adds the taxonomies' sections itself.
         listed_by_us = self.config.nav and config.nav is not None
         self.generated = {}
         for page in self.site.pages:
-            inclusion = InclusionLevel.INCLUDED if page.nav and not listed_by_us else InclusionLevel.NOT_IN_NAV
-            self._add(files, File.generated(config, page.src, content=_front_matter(page), inclusion=inclusion))
+            inclusion = (
+                InclusionLevel.INCLUDED
+                if page.nav and not listed_by_us
+                else InclusionLevel.NOT_IN_NAV
+            )
+            self._add(
+                files,
+                File.generated(config, page.src, content=_front_matter(page), inclusion=inclusion),
+            )
             self.generated[page.src] = page
         for repo_path, dest in self.site.media.items():
             self._add(files, File.generated(config, dest, abs_src_path=str(self.root / repo_path)))
         for asset in sorted(ASSETS.iterdir()):
-            self._add(files, File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)))
+            self._add(
+                files,
+                File.generated(config, f"{ASSET_FOLDER}/{asset.name}", abs_src_path=str(asset)),
+            )
         return files
 
     @staticmethod
@@ -124,7 +138,9 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):
             page.next_page = pages[i + 1] if i + 1 < len(pages) else None
         return nav
 
-    def on_page_content(self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    def on_page_content(
+        self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str:
         generated = self.generated.get(page.file.src_uri)
         if generated is None:
             return html_
@@ -142,10 +158,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):
 def _front_matter(page: Page) -> str:
     """The Markdown source MkDocs sees: the title and search settings (JSON is YAML)."""
     lines = ["---", f"title: {json.dumps(page.title)}"]
-    if page.search == "exclude":
+    if not page.searchable:
         lines += ["search:", "  exclude: true"]
-    elif page.search == "boost":
-        lines += ["search:", "  boost: 2"]
+    elif page.search_boost != 1.0:
+        lines += ["search:", f"  boost: {page.search_boost}"]
     return "\n".join([*lines, "---", ""])
 
 

@@ -74,15 +74,26 @@ def _names(ids: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def instead(targets: list[str], mode: str | None) -> str:
-    """What labelers do now with items of a label that left, in their words."""
+def instead_verb(targets: list[str], mode: str | None) -> str:
+    """What labelers do now with items of a label that left, to be followed by
+    the replacement labels when there are any ("choose for each item between")."""
     if mode == Replacement.PARENT.value:
         return "use its parent label"
     if not targets:
         return "no single replacement: pick the label that fits, or escalate"
     if mode == Replacement.REVIEW.value and len(targets) > 1:
-        return f"choose {' or '.join(repr(t) for t in targets)} for each item"
-    return f"use {_names(targets)}"
+        return "choose for each item between"
+    return "use"
+
+
+def instead(targets: list[str], mode: str | None) -> str:
+    """The same as one sentence naming the labels by id."""
+    verb = instead_verb(targets, mode)
+    if not targets or mode == Replacement.PARENT.value:
+        return verb
+    if verb == "use":
+        return f"use {_names(targets)}"
+    return f"choose {' or '.join(repr(t) for t in targets)} for each item"
 
 
 def describe(change: Change) -> list[tuple[str, str]]:
@@ -98,7 +109,12 @@ def describe(change: Change) -> list[tuple[str, str]]:
     if kind is ChangeKind.DEFINITION_CHANGED:
         return [(label, "definition changed")]
     if kind is ChangeKind.PARENT_CHANGED:
-        return [(label, f"moved from '{d['before'] or 'the top level'}' to '{d['after'] or 'the top level'}'")]
+        return [
+            (
+                label,
+                f"moved from '{d['before'] or 'the top level'}' to '{d['after'] or 'the top level'}'",
+            )
+        ]
     if kind is ChangeKind.ALIAS_ADDED:
         return [(label, f"alias '{d['alias']}' added")]
     if kind is ChangeKind.ALIAS_REMOVED:
@@ -120,9 +136,13 @@ def describe(change: Change) -> list[tuple[str, str]]:
             (t, f"replaces '{label}'") for t in targets
         ]
     if kind is ChangeKind.LABEL_REACTIVATED:
-        return [(label, "back in use" if d.get("status") == "active" else "valid on old items again")]
+        return [
+            (label, "back in use" if d.get("status") == "active" else "valid on old items again")
+        ]
     if kind is ChangeKind.REPLACEMENT_CHANGED:
-        return [(label, f"replacement changed: {instead(list(d.get('targets', [])), d.get('mode'))}")]
+        return [
+            (label, f"replacement changed: {instead(list(d.get('targets', [])), d.get('mode'))}")
+        ]
     if kind is ChangeKind.LABEL_REMOVED:
         return [(label, "removed from the taxonomy")]
     if kind.value.startswith("attribute-"):

@@ -71,14 +71,24 @@ def quiz_page(site: TaxonomySite, pass_mark: float | None = None) -> Page:
         min(g.training.quiz_length if g else 10, len(questions)),
         questions,
     )
-    return Page(src, f"Quiz: {site.title}", "quiz.html.j2", view, nav=True, search="exclude", nav_title="Quiz")
+    return Page(
+        src,
+        f"Quiz: {site.title}",
+        "quiz.html.j2",
+        view,
+        nav=True,
+        searchable=False,
+        nav_title="Quiz",
+    )
 
 
 def _questions(site: TaxonomySite, here: Here) -> tuple[Question, ...]:
     usable = [label for label in site.taxonomy.labels if site.assignable(label)]
     if site.guideline is None or len(usable) < 2:
         return ()
-    raw: list[tuple[str, tuple[str, ...], str, str, str]] = []  # content, media, answer, lookalike, why
+    raw: list[
+        tuple[str, tuple[str, ...], str, str, str]
+    ] = []  # content, media, answer, lookalike, why
     for entry in site.guideline.labels:
         if entry.historical:
             continue
@@ -100,7 +110,9 @@ def _questions(site: TaxonomySite, here: Here) -> tuple[Question, ...]:
         candidates += [lb.id for lb in siblings.get(label.parent, []) if lb.id != answer]
         chosen = list(dict.fromkeys(c for c in candidates if c != answer and c in by_id))
         # The lookalike (or first sibling) stays; the other siblings are sampled.
-        chosen = chosen[:1] + rng.sample(chosen[1:], max(0, min(len(chosen) - 1, OPTIONS_PER_QUESTION - 2)))
+        chosen = chosen[:1] + rng.sample(
+            chosen[1:], max(0, min(len(chosen) - 1, OPTIONS_PER_QUESTION - 2))
+        )
         while len(chosen) < min(OPTIONS_PER_QUESTION - 1, len(usable) - 1):
             pick = rng.choice(usable).id
             if pick != answer and pick not in chosen:
@@ -154,7 +166,15 @@ def flashcards_page(site: TaxonomySite) -> Page:
             )
         )
     view = (Link(site.title, here.href(site.src("index"))), tuple(cards))
-    return Page(src, f"Flashcards: {site.title}", "flashcards.html.j2", view, nav=True, search="exclude", nav_title="Flashcards")
+    return Page(
+        src,
+        f"Flashcards: {site.title}",
+        "flashcards.html.j2",
+        view,
+        nav=True,
+        searchable=False,
+        nav_title="Flashcards",
+    )
 
 
 @dataclass(frozen=True)
@@ -215,4 +235,13 @@ def cheat_sheet_page(site: TaxonomySite) -> Page:
         tuple((s.contact, s.channel, s.response_time) for s in g.escalation) if g else (),
     )
     toc = [TocEntry("labels", "Labels"), TocEntry("rules", "Decision rules")]
-    return Page(src, f"Cheat sheet: {site.title}", "cheat_sheet.html.j2", view, toc, nav=True, search="exclude", nav_title="Cheat sheet")
+    return Page(
+        src,
+        f"Cheat sheet: {site.title}",
+        "cheat_sheet.html.j2",
+        view,
+        toc,
+        nav=True,
+        searchable=False,
+        nav_title="Cheat sheet",
+    )

@@ -21,7 +21,11 @@ def relative_url(target: str, start: str) -> str:
     base = start if start.endswith("/") or not start else posixpath.dirname(start)
     if not base.endswith("/") and base:
         base += "/"
-    rel = posixpath.relpath("/" + target, "/" + base) if target else posixpath.relpath("/", "/" + base)
+    rel = (
+        posixpath.relpath("/" + target, "/" + base)
+        if target
+        else posixpath.relpath("/", "/" + base)
+    )
     if rel == ".":
         rel = "./"
     elif target.endswith("/") or not target:

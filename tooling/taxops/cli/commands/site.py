@@ -31,8 +31,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="fail on any warning, including every finding of 'taxops validate'",
     )
-    serve = sub.add_parser("serve", help="preview the site; reloads when a page or YAML file changes")
-    serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)")
+    serve = sub.add_parser(
+        "serve", help="preview the site; reloads when a page or YAML file changes"
+    )
+    serve.add_argument(
+        "--addr", default="127.0.0.1:8000", help="address to serve on (default: %(default)s)"
+    )
     for action in (build, serve):
         add_repo(action)
         action.add_argument(

@@ -221,3 +221,19 @@ def test_the_repositorys_own_taxonomies_pass_against_their_last_release(
     assert set(taxonomies) <= compared
     assert [d for d in body["diagnostics"] if d["severity"] == "error"] == []
     assert code == 0
+
+
+def test_counts_fill_the_relabel_impact_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", taxonomy("1.0.0", LABELS))
+    write(tmp_path, TAX, taxonomy("2.0.0", TOMBSTONE))
+    counts = write(tmp_path, "counts.csv", "label,count\nvehicle.other,40\nvehicle.car,60\n")
+    report = tmp_path / "report.md"
+    code, _ = run(
+        capsys, "check", "--repo", str(tmp_path), "--counts", str(counts), "--report", str(report)
+    )
+    assert code == 0
+    section = report.read_text().split("<!-- taxops:impact:start -->")[1]
+    assert "| `fleet` 1.0.0 → 2.0.0 | 100 | 60 | 40 | 0 |" in section
+    assert "| `fleet` | `vehicle.other` | merge | 40 | `vehicle.car` |" in section
+    code, out = run(capsys, "check", "--repo", str(tmp_path), "--counts", f"other={counts}")
+    assert code == 0 and "Relabel impact" not in out

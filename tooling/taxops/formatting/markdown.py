@@ -108,6 +108,43 @@ def format_markdown(
     return "\n".join(out)
 
 
+def impact_markdown(results: Sequence[dict[str, object]]) -> str:
+    """The relabel impact section's body, from ``taxops.migration.impact`` results
+    (schema ``taxops/relabel-impact/1``): one row per taxonomy, then the changes
+    that touch the most items."""
+    out = [
+        "| Taxonomy | Items | Unchanged | Relabeled by machine | Needing review | Review cost | Days |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        cost = r.get("cost") or {}
+        assert isinstance(cost, dict)
+        price = f"{cost['review_cost']:,.2f} {cost['currency']}" if cost else "—"
+        days = (
+            f"{cost['working_days']} ({cost['calendar_days_with_turnaround']} with SLA)"
+            if cost
+            else "—"
+        )
+        out.append(
+            f"| `{r['taxonomy']}` {r['from']} → {r['to']} | {r['items']:,} | {r['items_unchanged']:,} | "
+            f"{r['items_relabeled_by_machine']:,} | {r['items_needing_review']:,} | {price} | {days} |"
+        )
+    touched = [
+        (r["taxonomy"], c)
+        for r in results
+        for c in r.get("changes", [])  # type: ignore[attr-defined]
+        if c["items"]
+    ]
+    if touched:
+        out += ["", "| Taxonomy | Label | Action | Items | Into |", "|---|---|---|---:|---|"]
+        for taxonomy, c in sorted(touched, key=lambda tc: -int(tc[1]["items"]))[:10]:
+            into = ", ".join(f"`{t}`" for t in c["targets"]) or "a reviewer decides"
+            out.append(
+                f"| `{taxonomy}` | `{c['label']}` | {c['action']} | {c['items']:,} | {into} |"
+            )
+    return "\n".join(out)
+
+
 def _comparison(c: Comparison) -> list[str]:
     out = [f"### `{c.taxonomy}` {c.old.taxonomy.version} → {c.new.taxonomy.version}", ""]
     if not c.findings:

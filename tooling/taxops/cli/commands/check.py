@@ -12,6 +12,7 @@ from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
+    relabel_impact,
     render,
     write_report,
 )
@@ -60,11 +61,13 @@ def run(args: argparse.Namespace) -> int:
         today=args.today,
     )
     diagnostics = report.diagnostics
+    impact = relabel_impact(root, args.counts, report.comparisons)
+    comparisons, base = report.comparisons, report.base
     write(
-        render(args.format, diagnostics, report.comparisons, base=report.base, files=report.files)
+        render(args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact)
     )
     write_report(
-        args.report, format_markdown(diagnostics, comparisons=report.comparisons, base=report.base)
+        args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
     )
     return exit_code(diagnostics)
 

@@ -12,6 +12,7 @@ from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
+    relabel_impact,
     render,
     write_report,
 )
@@ -88,8 +89,11 @@ def run(args: argparse.Namespace) -> int:
         comparisons.append(comparison)
         diagnostics += comparison.diagnostics
     base = f"{args.old}"
-    write(render(args.format, diagnostics, comparisons, base=base, files=2))
-    write_report(args.report, format_markdown(diagnostics, comparisons=comparisons, base=base))
+    impact = relabel_impact(root, args.counts, comparisons)
+    write(render(args.format, diagnostics, comparisons, base=base, files=2, impact=impact))
+    write_report(
+        args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
+    )
     return exit_code(diagnostics)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.compatibility.compare import Comparison
-from taxops.diagnostics import Diagnostic, Severity, has_errors
+from taxops.diagnostics import Diagnostic, Severity, TaxopsError, has_errors
 from taxops.formatting import (
     format_github,
     format_json,
@@ -16,7 +16,7 @@ from taxops.formatting import (
     format_markdown,
     format_text,
 )
-from taxops.formatting.markdown import summary_line
+from taxops.formatting.markdown import impact_markdown, summary_line
 from taxops.writing import write_atomic
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
@@ -40,6 +40,16 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
         "documented in the docs' check-json page), github for workflow annotations at the "
         "YAML line, junit for CI test reports, markdown for a pull-request comment "
         "(default: text)",
+    )
+    p.add_argument(
+        "--counts",
+        action="append",
+        default=[],
+        metavar="[TAXONOMY=]FILE",
+        help="per-label item counts (a label,count CSV, as for taxops impact) of the datasets "
+        "labeled with the old version: the Markdown report then shows the relabel impact "
+        "(items touched, review items, cost and days at the vendor's rates). Repeat with "
+        "TAXONOMY=FILE when several taxonomies change",
     )
     p.add_argument(
         "--report",
@@ -84,6 +94,39 @@ def render(
         ]
         text += "\n".join(lines) + "\n" + summary_line(comparisons) + "\n"
     return text
+
+
+def relabel_impact(
+    root: Path | None, specs: Sequence[str], comparisons: Sequence[Comparison]
+) -> str | None:
+    """The impact section for the comparisons that have counts, or None."""
+    if not specs:
+        return None
+    # The migration engineer's modules: the map is built from the same change set.
+    from taxops.cli.commands.impact import find_vendor, read_counts
+    from taxops.migration import build_map
+    from taxops.migration.impact import impact
+
+    primary = [c for c in comparisons if c.primary and c.changes.content_changed]
+    files: dict[str, Path] = {}
+    for spec in specs:
+        name, sep, file = spec.rpartition("=")
+        if sep:
+            files[name] = Path(file)
+        elif len(primary) == 1:
+            files[primary[0].taxonomy] = Path(file)
+        else:
+            changed = ", ".join(c.taxonomy for c in primary) or "none"
+            raise TaxopsError(
+                f"--counts {spec}: which taxonomy? (changed: {changed})",
+                "write --counts TAXONOMY=FILE",
+            )
+    results: list[dict[str, object]] = []
+    for c in primary:
+        if c.taxonomy in files:
+            vendor = find_vendor(root, None, c.taxonomy) if root else None
+            results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), vendor))
+    return impact_markdown(results) if results else None
 
 
 def write_report(path: Path | None, markdown: str) -> None:

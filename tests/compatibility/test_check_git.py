@@ -166,3 +166,12 @@ def test_merge_base_ignores_what_main_did_since_the_fork(
 def test_unknown_ref_is_a_usage_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--repo", str(repo), "--against", "origin/nope"]) == 2
     assert "unknown git ref 'origin/nope'" in capsys.readouterr().err
+
+
+def test_a_taxonomy_broken_on_the_branch_is_a_validation_error_not_a_deletion(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(repo, TAX, taxonomy("1.1.0", LABELS).replace("kind: hierarchical", "kind: tree"))
+    code, out = check(repo, capsys, "--against", "main")
+    assert code == 1
+    assert "[invalid-value]" in out and "[taxonomy-removed]" not in out

@@ -157,6 +157,8 @@ def _against_ref(
         snapshots = releases.get(taxonomy_id, [])
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=None)]
     for ref in gone:
+        if (root / ref.path).exists():
+            continue  # still there but invalid now: validation reports why
         found.append(taxonomy_removed.diagnose(ref.id or ref.path, ref.path, shown))
     return comparisons, found
 

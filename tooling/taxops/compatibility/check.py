@@ -7,6 +7,7 @@ The result is plain data: the CLI formats it and picks the exit code."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -63,11 +64,14 @@ def run_check(
     only: tuple[str, ...] = (),
     today: datetime.date | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    after_load: Callable[[], None] | None = None,
 ) -> CheckReport:
     """Check the repository at ``root`` against its last releases, or against
     the git ref ``against`` (its merge base with HEAD when ``merge_base``)."""
     files = governed_files(root)
     checked = check_paths(files, root, max_bytes)
+    if after_load is not None:
+        after_load()
     repo = assemble(checked, root)
     report = CheckReport("the last release of each taxonomy", len(checked))
     report.validation = [d for c in checked for d in c.diagnostics]

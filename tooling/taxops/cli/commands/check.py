@@ -12,6 +12,7 @@ from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
+    keep_loaded,
     relabel_impact,
     render,
     write_report,
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         merge_base=args.merge_base,
         only=tuple(args.taxonomies),
         today=args.today,
+        after_load=keep_loaded,
     )
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)

@@ -12,6 +12,7 @@ from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
+    keep_loaded,
     relabel_impact,
     render,
     write_report,
@@ -81,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
     old, old_problems = _load(old_path, root)
     new, new_problems = _load(new_path, root)
+    keep_loaded()
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from taxops.media import Anchor, External, Refused, RepoFile, judge, locate
 from taxops.prose import has_raw_html, link_targets, render
 from taxops.site.sanitise import sanitise
@@ -136,3 +138,30 @@ def test_page_urls_match_mkdocs() -> None:
                     )
     assert page_url("a/labels/x.y.md", True) == "a/labels/x.y/"
     assert page_url("a/index.md", False) == "a/index.html"
+
+
+# The plain-text fast path of the renderer must give exactly what the parser gives.
+_ALPHABET = "ab Z09._-*`[]()<>&#!|~=:/\"'\n\t+\\"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, min_size=1, max_size=40))
+def test_plain_fast_path_renders_like_the_parser(text: str) -> None:
+    from taxops import prose
+
+    def label_url(t: str) -> str | None:
+        return "../a.b/" if t in ("a.b", "a.b_c") else None
+
+    fast = prose.render(text, lambda t, i: t, label_url)
+    md = prose._parser()
+    tokens = md.parse(text)
+    for block in tokens:
+        if block.type == "inline" and block.children:
+            block.children = list(prose._rewrite(block.children, lambda t, i: t, label_url))
+    assert fast == md.renderer.render(tokens, md.options, {})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab c.d_1-2'\"()?:,", min_size=1, max_size=30))
+def test_plain_fast_path_on_mostly_plain_text(text: str) -> None:
+    test_plain_fast_path_renders_like_the_parser.hypothesis.inner_test(text)  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 
 #: Returns the URL to emit for a link or image target, or None to refuse it.
@@ -29,6 +30,12 @@ LabelLinker = Callable[[str], str | None]
 
 _BARE_ID = re.compile(r"(?<![\w./-])([a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_]*)+)(?![\w/-]|\.\w)")
 _HTML_HINT = re.compile(r"<[A-Za-z!/?]")
+#: One line with none of Markdown's inline or block syntax: a plain paragraph.
+#: (An underscore inside a word, as in label ids, never starts emphasis.)
+_MARKUP = re.compile(
+    r"[\\`*\[\]<>&#!|~=\n\r\t]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
+    r"|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)|^\s"
+)
 
 
 @cache
@@ -72,6 +79,10 @@ def has_raw_html(text: str) -> bool:
 def render(text: str, resolve: LinkResolver, label_url: LabelLinker) -> str:
     """``text`` as safe HTML: raw HTML escaped, targets resolved (refused ones
     become text), label ids linked."""
+    if _is_plain(text):
+        # Most guideline sentences use no Markdown at all: skip the parser (a
+        # 5,000-label site renders some 50,000 of them). Same output, tested.
+        return f"<p>{''.join(_plain_html(text.strip(), label_url))}</p>\n"
     md = _parser()
     tokens = md.parse(text)
     for block in tokens:
@@ -86,6 +97,23 @@ def render_inline(text: str, resolve: LinkResolver, label_url: LabelLinker) -> s
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def _is_plain(text: str) -> bool:
+    return bool(text) and _MARKUP.search(text) is None
+
+
+def _plain_html(text: str, label_url: LabelLinker) -> Iterator[str]:
+    """A plain paragraph's HTML, escaped as markdown-it escapes, label ids linked."""
+    last = 0
+    for match in _BARE_ID.finditer(text) if "." in text else ():
+        href = label_url(match.group(1))
+        if href is None:
+            continue
+        yield escapeHtml(text[last : match.start()])
+        yield f'<a href="{escapeHtml(href)}" class="tx-label-ref"><code>{match.group(1)}</code></a>'
+        last = match.end()
+    yield escapeHtml(text[last:])
 
 
 def _inline_tokens(tokens: list[Token]) -> Iterator[Token]:

@@ -105,12 +105,11 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
     release = f"{tax.id} {tax.version}"
     for ref in label_references(g):
         label = labels.get(ref.label)
-        loc = doc.locate(ref.path)
         if label is None:
             yield _error(
                 "unknown-label",
                 f"{ref.role} '{ref.label}', which is not a label of {release}",
-                loc,
+                doc.locate(ref.path),
                 _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
             )
         elif ref.own:
@@ -120,7 +119,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
             yield _error(
                 "inactive-label-reference",
                 f"{ref.role} '{ref.label}', which is {label.status.value} in {release}",
-                loc,
+                doc.locate(ref.path),
                 _instead(label),
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
@@ -130,7 +129,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
             yield _error(
                 "label-not-assignable",
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
-                loc,
+                doc.locate(ref.path),
                 f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
             )
 

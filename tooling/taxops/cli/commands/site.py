@@ -54,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.exceptions import Abort, MkDocsException
 
-    _show_mkdocs_warnings()
+    # A preview says where it serves and when it rebuilds; a build only warns.
+    _show_mkdocs_log(logging.INFO if args.site_command == "serve" else logging.WARNING)
     try:
         if args.site_command == "serve":
             from mkdocs.commands.serve import serve
@@ -100,13 +101,13 @@ def _config_file(args: argparse.Namespace) -> Path:
     return path
 
 
-def _show_mkdocs_warnings() -> None:
-    """MkDocs logs through 'mkdocs'; show its warnings (every validation finding
-    among them) the way the rest of taxops prints, on stderr."""
+def _show_mkdocs_log(level: int) -> None:
+    """MkDocs logs through 'mkdocs'; show its messages from ``level`` up (every
+    validation finding is a warning) on stderr."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_taxops", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(logging.WARNING)
+        handler.setLevel(level)
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
         handler._taxops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)

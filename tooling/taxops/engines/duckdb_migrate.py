@@ -19,6 +19,7 @@ Rows read = rows migrated + rows for review, checked from the COPY counts.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
 
+#: DuckDB's memory limit unless --memory-limit says otherwise; it spills beyond it.
+DEFAULT_MEMORY_LIMIT = "1GB"
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
 #: Up to this many values needing review are matched with an IN list (pushed into scans).
@@ -67,8 +70,13 @@ def count_values(job: Job) -> dict[str | None, int]:
 def _connect(job: Job) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
-    if job.memory_limit:
-        con.execute(f"SET memory_limit = {_lit(job.memory_limit)}")
+    # Progress is read from another thread (see _query); DuckDB must not print its own bar.
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    # Without a limit DuckDB keeps up to 80% of RAM in its buffer pool, so the
+    # peak grows with the file; a limit keeps it flat (measured: same speed).
+    con.execute(f"SET memory_limit = {_lit(job.memory_limit or DEFAULT_MEMORY_LIMIT)}")
+    con.execute(f"SET temp_directory = {_lit(tempfile.gettempdir())}")
     if job.threads:
         con.execute(f"SET threads = {int(job.threads)}")
     return con
@@ -110,10 +118,29 @@ def run(
             "tsv": "FORMAT csv, HEADER true, DELIMITER '\t'",
             "parquet": "FORMAT json",
         }.get(job.format, lines)
-        tally.rows_review = _copy(
-            con, q.review_sql(), review_out, review_options, "review", progress
-        )
-        tally.review_reasons.update(_reasons_written(con, q, review_out))
+        if job.format == "parquet":
+            # Two steps: the review rows into a compact Parquet file (a filter pushed
+            # into the scan), then JSON from that, so the per-row lookups run on full
+            # chunks instead of the few review rows left in each chunk of the input.
+            rows = review_out.with_name(review_out.name + ".rows.parquet")
+            try:
+                _copy(con, q.review_rows_sql(), rows, "FORMAT parquet", "review", progress)
+                review = q.review_sql(f"read_parquet({_lit(str(rows))})")
+                tally.rows_review = _copy(
+                    con, review, review_out, review_options, "review", progress
+                )
+            finally:
+                rows.unlink(missing_ok=True)
+        else:
+            tally.rows_review = _copy(
+                con, q.review_sql(), review_out, review_options, "review", progress
+            )
+        if q.multi or job.format == "jsonl":
+            tally.review_reasons.update(_reasons_written(con, q, review_out))
+        else:  # one label per row: the counts per value say it exactly
+            for fate in fates:
+                if fate.disposition.to_review:
+                    tally.review_reasons[fate.disposition.value] += tally.values[fate.raw]
     if tally.malformed and job.format in ("csv", "tsv"):
         _append_rejects(review_out, tally, job, q.columns, header=not review_out.exists())
         tally.rows_review += len(tally.malformed)
@@ -167,8 +194,14 @@ class _Query:
     def code(x: str) -> str:
         return f"(enum_code(TRY_CAST({x} AS taxops_value))::INTEGER + 1)"
 
-    def lookup(self, name: str, x: str) -> str:
-        return f"getvariable('{name}')[{self.code(x)}]"
+    def lookup(self, name: str, x: str, in_lambda: bool = False) -> str:
+        """The fate list ``name`` at the code of ``x``. The list comes from a
+        one-row table through a scalar subquery: a constant list would be
+        rebuilt for every chunk of rows (measured: a third of the relabel time on
+        a 1,000-label map); lambdas cannot hold subqueries, so they read a variable."""
+        if in_lambda:
+            return f"getvariable('{name}')[{self.code(x)}]"
+        return f"(SELECT {name} FROM taxops_fates)[{self.code(x)}]"
 
     def review_cond(self) -> str:
         if self.review_values is not None:
@@ -178,9 +211,7 @@ class _Query:
                 return "false"
             return f"({self.value} IN ({', '.join(_lit(v) for v in self.review_values)}))"
         if self.multi:
-            flags = (
-                f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('flag', 'x')}))"
-            )
+            flags = f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('flag', 'x', True)}))"
         else:
             flags = self.lookup("flag", self.value)
         return f"(NOT {self.valid} OR coalesce({flags}, false))"
@@ -190,19 +221,17 @@ class _Query:
         if not self.multi:  # a null value has no code, and looks up null
             return self.lookup("new", v)
         kept = f"list_filter({v}, lambda x: x IS NOT NULL)"
-        return (
-            f"taxops_dedupe(flatten(list_transform({kept}, lambda x: {self.lookup('new', 'x')})))"
-        )
+        return f"taxops_dedupe(flatten(list_transform({kept}, lambda x: {self.lookup('new', 'x', True)})))"
 
     def candidates(self) -> str:
         v = self.value
         if not self.multi:
             return f"coalesce({self.lookup('cand', v)}, [])"
-        return f"taxops_dedupe(flatten(list_transform({v}, lambda x: coalesce({self.lookup('cand', 'x')}, []))))"
+        return f"taxops_dedupe(flatten(list_transform({v}, lambda x: coalesce({self.lookup('cand', 'x', True)}, []))))"
 
     def reason(self) -> str:
         if self.multi:
-            unknown = f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('unknown', 'x')}))"
+            unknown = f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('unknown', 'x', True)}))"
         else:
             unknown = self.lookup("unknown", self.value)
         return (
@@ -228,7 +257,7 @@ class _Query:
         # JSON lines: only relabeled lines are rewritten; the others pass byte for byte.
         key = _lit(self.job.label_column)
         changed = (
-            f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('changed', 'x')})) "
+            f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('changed', 'x', True)})) "
             f"OR len({self.value}) <> len({new})"
             if self.multi
             else f"coalesce({self.lookup('changed', self.value)}, false)"
@@ -236,17 +265,24 @@ class _Query:
         patched = f"json_merge_patch(line, json_object({key}, {new}))"
         return f"SELECT CASE WHEN {changed} THEN {patched} ELSE line END FROM {self.source} {where}"
 
-    def review_sql(self) -> str:
+    def review_rows_sql(self) -> str:
+        """Parquet: the rows for review with their 1-based row number, all columns."""
+        return (
+            "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _taxops_row FROM "
+            f"{self.source[:-1]}, file_row_number = true) WHERE {self.review_cond()}"
+        )
+
+    def review_sql(self, review_rows: str | None = None) -> str:
+        """The review queue; for Parquet, from ``review_rows`` (the output of
+        :meth:`review_rows_sql`), already numbered and filtered."""
         fmt = self.job.format
         old = self.value
         cands = self.candidates()
-        if fmt == "parquet":  # the reader numbers rows itself, in parallel
-            numbered = (
-                "(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _taxops_row FROM "
-                f"{self.source[:-1]}, file_row_number = true))"
-            )
+        if review_rows is not None:
+            numbered, where = review_rows, ""
         else:
             numbered = f"(SELECT *, row_number() OVER () AS _taxops_row FROM {self.source})"
+            where = f"WHERE {self.review_cond()}"
         meta = (
             f"json_object('row', _taxops_row, 'reason', {self.reason()}, "
             f"'old_label', {old}, 'candidates', {cands})"
@@ -256,7 +292,7 @@ class _Query:
                 f"SELECT CASE WHEN NOT {self.valid} THEN json_object('_taxops', json_object("
                 "'row', _taxops_row, 'reason', 'malformed', 'raw', line)) "
                 f"ELSE json_merge_patch(line, json_object('_taxops', {meta})) END "
-                f"FROM {numbered} WHERE {self.review_cond()}"
+                f"FROM {numbered} {where}"
             )
         if fmt == "parquet":
             # JSON lines (COPY ... FORMAT json): every column of the row, plus what
@@ -265,16 +301,13 @@ class _Query:
                 f"{{'row': _taxops_row, 'reason': {self.reason()}, 'old_label': {old}, "
                 f"'candidates': {cands}}}"
             )
-            return (
-                f"SELECT * EXCLUDE (_taxops_row), {struct} AS _taxops FROM {numbered} "
-                f"WHERE {self.review_cond()}"
-            )
+            return f"SELECT * EXCLUDE (_taxops_row), {struct} AS _taxops FROM {numbered} {where}"
         sep = _lit(CANDIDATE_SEPARATOR)
         old_text = f"array_to_string({old}, {_lit(self.job.list_separator)})" if self.multi else old
         return (
             f"SELECT * EXCLUDE (_taxops_row), _taxops_row, {self.reason()} AS _taxops_reason, "
             f"{old_text} AS _taxops_old_label, array_to_string({cands}, {sep}) AS _taxops_candidates, "
-            f"NULL::VARCHAR AS _taxops_raw FROM {numbered} WHERE {self.review_cond()}"
+            f"NULL::VARCHAR AS _taxops_raw FROM {numbered} {where}"
         )
 
 
@@ -355,13 +388,12 @@ def _count(
 
 def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[ValueFate]) -> None:
     """The ENUM of raw values and the lists indexed by its code."""
-    con.execute("CREATE TABLE taxops_values (i INTEGER, v VARCHAR)")
-    if fates:
-        con.executemany(
-            "INSERT INTO taxops_values VALUES (?, ?)", [(i, f.raw) for i, f in enumerate(fates)]
-        )
-    else:
-        con.execute("INSERT INTO taxops_values VALUES (0, '\x00none')")
+    raw = [f.raw for f in fates] or ["\x00none"]
+    con.execute(
+        "CREATE TABLE taxops_values AS SELECT generate_subscripts(l, 1) AS i, unnest(l) AS v "
+        "FROM (SELECT ?::VARCHAR[] AS l)",
+        [raw],
+    )
     con.execute("CREATE TYPE taxops_value AS ENUM (SELECT v FROM taxops_values ORDER BY i)")
     con.execute(
         "CREATE MACRO taxops_dedupe(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)"
@@ -384,6 +416,8 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     types = {"new": "VARCHAR[][]" if q.multi else "VARCHAR[]", "cand": "VARCHAR[][]"}
     for name, values in lists.items():
         con.execute(f"SET VARIABLE {name} = ?::{types.get(name, 'BOOLEAN[]')}", [values or [None]])
+    columns = ", ".join(f"getvariable('{name}') AS {name}" for name in lists)
+    con.execute(f"CREATE TABLE taxops_fates AS SELECT {columns}")
 
 
 def _reasons_written(con: duckdb.DuckDBPyConnection, q: _Query, review_out: Path) -> dict[str, int]:

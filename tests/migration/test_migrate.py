@@ -266,3 +266,10 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(csv_file: Path, capsys) -
     assert main([*base, "-o", str(csv_file.with_name("b.csv")), "--progress"]) == 0
     err = capsys.readouterr().err
     assert "relabel  [##############################] 100.0%" in err and "review" in err
+
+
+def test_a_file_that_is_not_what_its_name_says_is_a_clear_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "d.parquet"
+    bad.write_text("not parquet")
+    assert migrate(str(bad), "--label-column", "intent", "-o", str(tmp_path / "o.parquet")) == 2
+    assert "cannot read" in capsys.readouterr().err and not list(tmp_path.glob("o*"))

@@ -89,11 +89,19 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
     if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
         import duckdb
 
-        rows = (
-            duckdb.connect()
-            .execute("SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)])
-            .fetchall()
-        )
+        try:
+            rows = (
+                duckdb.connect()
+                .execute(
+                    "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]
+                )
+                .fetchall()
+            )
+        except duckdb.Error as exc:
+            raise TaxopsError(
+                f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",
+                "check the file is a complete Parquet file, or pass --format",
+            ) from None
         meta = {k: v for k, v in rows}
         if meta.get("taxops.taxonomy") and meta.get("taxops.version"):
             return provenance_record(meta["taxops.taxonomy"], meta["taxops.version"])

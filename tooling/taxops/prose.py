@@ -34,7 +34,7 @@ _HTML_HINT = re.compile(r"<[A-Za-z!/?]")
 #: (An underscore inside a word, as in label ids, never starts emphasis.)
 _MARKUP = re.compile(
     r"[\\`*\[\]<>&#!|~=\n\r\t]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])"
-    r"|^\s*(?:[-+]|\d{1,9}[.)])(?:\s|$)|^\s"
+    r"|^\s*(?:[-+]|\d{1,9}[.)](?:\s|$))|^\s"
 )
 
 

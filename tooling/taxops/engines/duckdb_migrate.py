@@ -94,58 +94,65 @@ def run(
     con = _connect(job)
     q = _Query(job)
     _check_column(con, q)
-    tally = Tally()
-    _count(con, q, tally, progress)
-    fates = [classify(v, migration) for v in tally.values if v is not None]
-    _install_lookups(con, q, fates)
-    to_review = [str(f.raw) for f in fates if f.disposition.to_review]
-    if not q.multi and job.format != "jsonl" and len(to_review) <= MAX_IN_LIST:
-        q.review_values = to_review
+    # Scratch files live beside the outputs (same disk, removed at the end).
+    staged_source = dataset_out.with_name(dataset_out.name + ".source.parquet")
+    review_rows = review_out.with_name(review_out.name + ".rows.parquet")
+    try:
+        if job.format in ("csv", "tsv"):
+            # Parse the text once: every later pass reads a columnar copy (same
+            # text values, same order), so CSV costs one parse, not three.
+            _copy(
+                con, f"SELECT * FROM {q.source}", staged_source, "FORMAT parquet", "read", progress
+            )
+            q.source = f"read_parquet({_lit(str(staged_source))})"
+            q.columnar = True
+        tally = Tally()
+        _count(con, q, tally, progress)
+        fates = [classify(v, migration) for v in tally.values if v is not None]
+        _install_lookups(con, q, fates)
+        to_review = [str(f.raw) for f in fates if f.disposition.to_review]
+        if not q.multi and job.format != "jsonl" and len(to_review) <= MAX_IN_LIST:
+            q.review_values = to_review
 
-    meta = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in parquet_metadata.items())
-    options = {
-        "parquet": f"FORMAT parquet, KV_METADATA {{{meta}}}",
-        "csv": "FORMAT csv, HEADER true, DELIMITER ','",
-        "tsv": "FORMAT csv, HEADER true, DELIMITER '\t'",
-        "jsonl": f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{_JSONL_DELIM}'",
-    }[job.format]
-    tally.rows_migrated = _copy(con, q.migrated_sql(), dataset_out, options, "relabel", progress)
-
-    if any(f.disposition.to_review for f in fates) or (tally.malformed and job.format == "jsonl"):
+        meta = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in parquet_metadata.items())
         lines = f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{_JSONL_DELIM}'"
-        review_options = {
+        delimited = {
             "csv": "FORMAT csv, HEADER true, DELIMITER ','",
             "tsv": "FORMAT csv, HEADER true, DELIMITER '\t'",
-            "parquet": "FORMAT json",
-        }.get(job.format, lines)
-        if job.format == "parquet":
-            # Two steps: the review rows into a compact Parquet file (a filter pushed
-            # into the scan), then JSON from that, so the per-row lookups run on full
-            # chunks instead of the few review rows left in each chunk of the input.
-            rows = review_out.with_name(review_out.name + ".rows.parquet")
-            try:
-                _copy(con, q.review_rows_sql(), rows, "FORMAT parquet", "review", progress)
-                review = q.review_sql(f"read_parquet({_lit(str(rows))})")
-                tally.rows_review = _copy(
-                    con, review, review_out, review_options, "review", progress
-                )
-            finally:
-                rows.unlink(missing_ok=True)
-        else:
-            tally.rows_review = _copy(
-                con, q.review_sql(), review_out, review_options, "review", progress
-            )
-        if q.multi or job.format == "jsonl":
-            tally.review_reasons.update(_reasons_written(con, q, review_out))
-        else:  # one label per row: the counts per value say it exactly
-            for fate in fates:
-                if fate.disposition.to_review:
-                    tally.review_reasons[fate.disposition.value] += tally.values[fate.raw]
-    if tally.malformed and job.format in ("csv", "tsv"):
-        _append_rejects(review_out, tally, job, q.columns, header=not review_out.exists())
-        tally.rows_review += len(tally.malformed)
-        tally.review_reasons["malformed"] += len(tally.malformed)
-    return tally
+        }
+        options = {
+            "parquet": f"FORMAT parquet, KV_METADATA {{{meta}}}",
+            "jsonl": lines,
+            **delimited,
+        }
+        tally.rows_migrated = _copy(
+            con, q.migrated_sql(), dataset_out, options[job.format], "relabel", progress
+        )
+
+        if to_review or (tally.malformed and job.format == "jsonl"):
+            review_options = {"parquet": "FORMAT json", "jsonl": lines, **delimited}[job.format]
+            review = q.review_sql()
+            if q.columnar:
+                # Two steps: the review rows into a compact file (a filter pushed into
+                # the scan), then the queue from it, so the per-row lookups run on
+                # full chunks instead of the few review rows left in each input chunk.
+                _copy(con, q.review_rows_sql(), review_rows, "FORMAT parquet", "review", progress)
+                review = q.review_sql(f"read_parquet({_lit(str(review_rows))})")
+            tally.rows_review = _copy(con, review, review_out, review_options, "review", progress)
+            if q.multi or job.format == "jsonl":
+                tally.review_reasons.update(_reasons_written(con, q, review_out))
+            else:  # one label per row: the counts per value say it exactly
+                for fate in fates:
+                    if fate.disposition.to_review:
+                        tally.review_reasons[fate.disposition.value] += tally.values[fate.raw]
+        if tally.malformed and job.format in ("csv", "tsv"):
+            _append_rejects(review_out, tally, job, q.columns, header=not review_out.exists())
+            tally.rows_review += len(tally.malformed)
+            tally.review_reasons["malformed"] += len(tally.malformed)
+        return tally
+    finally:
+        staged_source.unlink(missing_ok=True)
+        review_rows.unlink(missing_ok=True)
 
 
 class _Query:
@@ -158,6 +165,8 @@ class _Query:
         self.columns: list[str] = []
         #: Single-label CSV/TSV/Parquet: the raw values whose rows go to review.
         self.review_values: list[str] | None = None
+        #: The source is Parquet (the input, or a columnar copy of a CSV/TSV input).
+        self.columnar = job.format == "parquet"
         path = _lit(str(job.source))
         col = _ident(job.label_column)
         if job.format == "parquet":
@@ -266,7 +275,7 @@ class _Query:
         return f"SELECT CASE WHEN {changed} THEN {patched} ELSE line END FROM {self.source} {where}"
 
     def review_rows_sql(self) -> str:
-        """Parquet: the rows for review with their 1-based row number, all columns."""
+        """Columnar source: the rows for review with their 1-based row number."""
         return (
             "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _taxops_row FROM "
             f"{self.source[:-1]}, file_row_number = true) WHERE {self.review_cond()}"

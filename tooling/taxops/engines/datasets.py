@@ -121,7 +121,7 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
 
 
 #: Files up to this size are hashed whole; larger ones by their size and both ends.
-_HASH_WHOLE = 256 * 1024 * 1024
+_HASH_WHOLE = 32 * 1024 * 1024
 _SAMPLE = 8 * 1024 * 1024
 
 

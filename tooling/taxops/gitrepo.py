@@ -115,3 +115,16 @@ def _prefix(repo: git.Repo, root: Path) -> str:
     top = Path(repo.working_tree_dir or root).resolve()
     relative = root.resolve().relative_to(top).as_posix()
     return "" if relative == "." else relative + "/"
+
+
+def file_at(root: Path, ref: str, path: Path) -> str | None:
+    """The text of ``path`` as committed at ``ref`` (``HEAD``, ``origin/main``), or
+    None when ``root`` is not in a git work tree, the ref is unknown, or the file
+    is not in that commit. For checks that compare with the committed version
+    and simply have nothing to compare with outside git."""
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+        data = read_at(root, resolve(root, ref), relative)
+    except (GitError, ValueError, git.GitCommandNotFound):
+        return None
+    return None if data is None else data.decode("utf-8", errors="replace")

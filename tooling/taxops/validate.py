@@ -18,7 +18,7 @@ from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml
 from taxops.models.errors import diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, validate_streaming
 from taxops.repository import assemble, is_release
-from taxops.vcs import file_at
+from taxops.gitrepo import file_at
 
 
 @dataclass

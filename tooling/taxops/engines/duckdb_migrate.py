@@ -33,7 +33,7 @@ from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
 
 #: DuckDB's memory limit unless --memory-limit says otherwise; it spills beyond it.
-DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_MEMORY_LIMIT = "512MB"
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
 #: Up to this many values needing review are matched with an IN list (pushed into scans).

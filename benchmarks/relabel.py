@@ -39,7 +39,9 @@ def synthetic_map():  # type: ignore[no-untyped-def]
     for i in range(N_LABELS):
         old = label(i)
         if i < 50:
-            entries.append(Entry(old, Action.RENAME, Mode.DIRECT, (f"group_{i // 100}.renamed_{i:04d}",)))
+            entries.append(
+                Entry(old, Action.RENAME, Mode.DIRECT, (f"group_{i // 100}.renamed_{i:04d}",))
+            )
         elif i < 100:
             entries.append(Entry(old, Action.MERGE, Mode.DIRECT, (label(i + 100),)))
         elif i < 150:
@@ -134,21 +136,38 @@ def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, float 
 
 
 def order_kept(path: Path) -> bool:
+    """Ids strictly increase through the migrated file (in physical row order for
+    Parquet, line by line for CSV) and row numbers through its review queue."""
+    import re
+
     import duckdb
 
-    read = f"read_parquet('{path}')" if path.suffix == ".parquet" else f"read_csv('{path}')"
-    [(bad,)] = duckdb.sql(
-        f"SELECT count(*) FROM (SELECT id, lag(id) OVER () AS prev FROM {read}) WHERE id <= prev"
-    ).fetchall()
-    return bad == 0
+    if path.suffix == ".parquet":
+        [(bad,)] = duckdb.sql(
+            "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY file_row_number) AS prev "
+            f"FROM read_parquet('{path}', file_row_number = true)) WHERE id <= prev"
+        ).fetchall()
+        review, pattern = path.with_name(f"{path.stem}.review.jsonl"), re.compile(r'"row":(\d+)')
+    else:
+        with open(path) as f:
+            next(f)
+            ids = [int(line.split(",", 1)[0]) for line in f]
+        bad = sum(1 for a, b in zip(ids, ids[1:]) if b <= a)
+        review, pattern = path.with_name(f"{path.stem}.review.csv"), re.compile(r",(\d+),review,")
+    rows = [int(m.group(1)) for line in open(review) if (m := pattern.search(line))]
+    return bad == 0 and rows == sorted(rows) and len(rows) > 0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000_000, 50_000_000])
     parser.add_argument("--csv-rows", type=int, nargs="*", default=[10_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median time)")
-    parser.add_argument("--worker", nargs=3, metavar=("VARIANT", "SRC", "DST"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("VARIANT", "SRC", "DST"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.worker:
         variant, src, dst = args.worker
@@ -163,7 +182,9 @@ def main() -> None:
             results.append(r)
             print(json.dumps(r), flush=True)
     print()
-    print(f"{'rows':>11} {'format':<8} {'variant':<12} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}  order kept")
+    print(
+        f"{'rows':>11} {'format':<8} {'variant':<12} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}  order kept"
+    )
     for r in results:
         if "error" in r:
             print(f"{r['rows']:>11,} {r['format']:<8} {r['variant']:<12} {r['error']}")

@@ -17,6 +17,7 @@ taxops' DuckDB settings (its default memory limit). pandas is needed only here:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import subprocess
@@ -84,7 +85,6 @@ def work_taxops(src: Path, dst: Path) -> None:
 
 def work_copy(src: Path, dst: Path) -> None:
     import duckdb
-
     from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
 
     # The same engine settings as taxops migrate (its default memory limit).
@@ -107,7 +107,12 @@ def work_pandas(src: Path, dst: Path) -> None:
         df.to_csv(dst, index=False)
 
 
+def work_order(path: Path, _: Path) -> None:
+    print(order_kept(path))
+
+
 WORKERS = {"taxops": work_taxops, "duckdb-copy": work_copy, "pandas-map": work_pandas}
+CHECKS = {"order": work_order}
 
 
 def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, float | str]:
@@ -131,7 +136,15 @@ def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, float 
         "peak_rss_mb": round(max(peaks)),
     }
     if variant == "taxops":
-        result["order_kept"] = str(order_kept(dst))
+        # In a process of its own: a parent grown by the check would show up in
+        # the next child's peak (a forked child starts with the parent's pages).
+        check = subprocess.run(
+            [sys.executable, __file__, "--worker", "order", str(dst), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        result["order_kept"] = check.stdout.strip()
     return result
 
 
@@ -152,9 +165,10 @@ def order_kept(path: Path) -> bool:
         with open(path) as f:
             next(f)
             ids = [int(line.split(",", 1)[0]) for line in f]
-        bad = sum(1 for a, b in zip(ids, ids[1:]) if b <= a)
+        bad = sum(1 for a, b in itertools.pairwise(ids) if b <= a)
         review, pattern = path.with_name(f"{path.stem}.review.csv"), re.compile(r",(\d+),review,")
-    rows = [int(m.group(1)) for line in open(review) if (m := pattern.search(line))]
+    with open(review) as f:
+        rows = [int(m.group(1)) for line in f if (m := pattern.search(line))]
     return bad == 0 and rows == sorted(rows) and len(rows) > 0
 
 
@@ -171,7 +185,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         variant, src, dst = args.worker
-        WORKERS[variant](Path(src), Path(dst))
+        {**WORKERS, **CHECKS}[variant](Path(src), Path(dst))
         return
     plan = [(n, "parquet") for n in args.rows] + [(n, "csv") for n in args.csv_rows if n]
     results = []

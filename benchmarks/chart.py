@@ -47,7 +47,9 @@ def line_chart(
             f'<line x1="{left}" y1="{py(y)}" x2="{left + plot_w}" y2="{py(y)}" stroke="#eee"/>'
         )
     for x in sorted(set(xs)):
-        parts.append(f'<text x="{px(x)}" y="{top + plot_h + 16}" text-anchor="middle">{x:,.0f}</text>')
+        parts.append(
+            f'<text x="{px(x)}" y="{top + plot_h + 16}" text-anchor="middle">{x:,.0f}</text>'
+        )
     for n, (name, pts) in enumerate(series.items()):
         colour = _COLOURS[n % len(_COLOURS)]
         pts = sorted(pts)

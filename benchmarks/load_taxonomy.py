@@ -32,8 +32,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from chart import line_chart  # noqa: E402
-from generate import taxonomy_yaml  # noqa: E402
+from chart import line_chart
+from generate import taxonomy_yaml
 
 OUT = HERE / "out"
 RESULTS = HERE / "results"
@@ -52,7 +52,6 @@ def worker(mode: str, path: Path) -> None:
         findings = [str(d.location) + " " + d.rule for d in checked.diagnostics]
     elif mode == "naive":
         from ruamel.yaml import YAML
-
         from taxops.models.taxonomy import Taxonomy
 
         start = time.perf_counter()
@@ -62,7 +61,6 @@ def worker(mode: str, path: Path) -> None:
         findings = []
     elif mode == "pyyaml":
         import yaml
-
         from taxops.models.taxonomy import Taxonomy
 
         start = time.perf_counter()
@@ -95,7 +93,9 @@ def measure(mode: str, path: Path, repeat: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "FILE"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell (median reported)")
@@ -126,9 +126,12 @@ def main() -> None:
         located = cells["taxops, 1 error"]["findings"]
         for mode, cell in cells.items():
             rows.append({"labels": n, "file_mb": size_mb, "mode": mode, **cell})
-        print(f"{n:>8,} labels ({size_mb:.0f} MB): " + "; ".join(
-            f"{m} {c['seconds']:.2f} s {c['peak_mb']:.0f} MB" for m, c in cells.items()
-        ) + f"; error located at {located}", flush=True)
+        print(
+            f"{n:>8,} labels ({size_mb:.0f} MB): "
+            + "; ".join(f"{m} {c['seconds']:.2f} s {c['peak_mb']:.0f} MB" for m, c in cells.items())
+            + f"; error located at {located}",
+            flush=True,
+        )
 
     report = render(rows)
     (RESULTS / "load_taxonomy.md").write_text(report, encoding="utf-8")

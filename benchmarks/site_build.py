@@ -125,7 +125,7 @@ def guideline_yaml(n: int, *, retire_every: int) -> str:
         "    response_time: within 2 working hours",
         "labels:",
     ]
-    for i, (label, parent) in enumerate(ids):
+    for i, (label, _parent) in enumerate(ids):
         other = active[(position[label] + 1) % len(active)] if label in position else active[0]
         lines += [f"  - label: {label}"]
         if label in retired:

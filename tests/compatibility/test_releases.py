@@ -223,7 +223,9 @@ def test_the_repositorys_own_taxonomies_pass_against_their_last_release(
     assert code == 0
 
 
-def test_counts_fill_the_relabel_impact_section(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_counts_fill_the_relabel_impact_section(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", taxonomy("1.0.0", LABELS))
     write(tmp_path, TAX, taxonomy("2.0.0", TOMBSTONE))
     counts = write(tmp_path, "counts.csv", "label,count\nvehicle.other,40\nvehicle.car,60\n")

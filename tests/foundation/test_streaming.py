@@ -7,12 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from taxops.models import streaming
 from taxops.validate import check_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-from generate import taxonomy_yaml  # noqa: E402
+from generate import taxonomy_yaml
 
 
 @pytest.fixture
@@ -28,15 +27,18 @@ def test_streamed_model_equals_one_call(tmp_path: Path, small_chunks: None) -> N
     assert checked.diagnostics == []
     assert checked.model is not None
     assert streaming.consumed(checked.doc.data)  # the dicts were dropped as models were built
-    from taxops.models.taxonomy import Taxonomy
     from taxops.loading import load_yaml
+    from taxops.models.taxonomy import Taxonomy
 
     fresh, _ = load_yaml(path)
     assert Taxonomy.model_validate(fresh.data) == checked.model
 
 
 def test_invalid_item_in_a_streamed_list_is_located(tmp_path: Path, small_chunks: None) -> None:
-    text = taxonomy_yaml(45).replace("  - id: g30\n    name: Category 30\n", "  - id: g30\n    name: Category 30\n    status: actve\n")
+    text = taxonomy_yaml(45).replace(
+        "  - id: g30\n    name: Category 30\n",
+        "  - id: g30\n    name: Category 30\n    status: actve\n",
+    )
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
     lines = text.splitlines()
@@ -48,7 +50,9 @@ def test_invalid_item_in_a_streamed_list_is_located(tmp_path: Path, small_chunks
     assert "label 'g30'" in checked.diagnostics[0].message
 
 
-def test_large_file_locates_a_finding_from_the_item_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_file_locates_a_finding_from_the_item_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Above the partial-locate size, a finding is located by composing only its
     list item; the position must equal the whole-file one."""
     from taxops.loading import yaml_source

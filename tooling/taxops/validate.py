@@ -14,11 +14,11 @@ from pydantic import BaseModel, ValidationError
 from taxops.checks.cross_file import check_repository
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
+from taxops.gitrepo import file_at
 from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml, parse_yaml
 from taxops.models.errors import diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, validate_streaming
 from taxops.repository import assemble, is_release
-from taxops.gitrepo import file_at
 
 
 @dataclass
@@ -102,7 +102,9 @@ def check_file(
     return checked
 
 
-def validate_document(doc: YamlDocument, kind: DocumentKind) -> tuple[BaseModel | None, list[Diagnostic]]:
+def validate_document(
+    doc: YamlDocument, kind: DocumentKind
+) -> tuple[BaseModel | None, list[Diagnostic]]:
     """Model validation, then the kind's in-file checks on a valid model."""
     # Hundreds of thousands of small models: the cyclic collector would rescan
     # them again and again and find nothing to free.
@@ -152,7 +154,9 @@ def check_across_files(
             target.diagnostics.append(diagnostic)
 
 
-def _kind_of(doc: YamlDocument, path: Path, root: Path | None) -> tuple[DocumentKind | None, Diagnostic | None]:
+def _kind_of(
+    doc: YamlDocument, path: Path, root: Path | None
+) -> tuple[DocumentKind | None, Diagnostic | None]:
     """What the file is: its ``taxops:`` marker, checked against its folder."""
     expected = _folder_kind(path, root)
     marker = doc.data.get(MARKER)

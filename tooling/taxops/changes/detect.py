@@ -74,10 +74,8 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             label_changes.append(
                 (_order(j, i), _lifecycle(ChangeKind.LABEL_DEPRECATED, before, after, i, j))
             )
-        elif (
-            after.status is Status.ACTIVE
-            and before.status is not Status.ACTIVE
-            or (after.status is Status.DEPRECATED and before.status is Status.RETIRED)
+        elif (after.status is Status.ACTIVE and before.status is not Status.ACTIVE) or (
+            after.status is Status.DEPRECATED and before.status is Status.RETIRED
         ):
             change = _lifecycle(ChangeKind.LABEL_REACTIVATED, before, after, i, j)
             label_changes.append((_order(j, i), change))

@@ -253,7 +253,9 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         seen: dict[str, tuple[str, str]] = {}
         for i in siblings:
             label = tax.labels[i]
-            names = [("name", label.name, ("labels", i, "name"))]
+            names: list[tuple[str, str, tuple[str | int, ...]]] = [
+                ("name", label.name, ("labels", i, "name"))
+            ]
             names += [
                 ("alias", a, ("labels", i, "aliases", j)) for j, a in enumerate(label.aliases)
             ]

@@ -6,7 +6,12 @@ from taxops.formatting.junit import format_junit
 from taxops.formatting.markdown import format_markdown
 from taxops.formatting.text import format_text
 
-FORMATTERS = {"text": format_text, "json": format_json, "github": format_github, "junit": format_junit}
+FORMATTERS = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "junit": format_junit,
+}
 
 __all__ = [
     "FORMATTERS",

@@ -38,13 +38,17 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
     }
 
 
-def format_json(diagnostics: Sequence[Diagnostic], *, files: int | None = None, **extra: Any) -> str:
+def format_json(
+    diagnostics: Sequence[Diagnostic], *, files: int | None = None, **extra: Any
+) -> str:
     summary: dict[str, Any] = {"files": files}
     summary.update({s.value: sum(1 for d in diagnostics if d.severity is s) for s in Severity})
     body = {
         "schema": JSON_SCHEMA_VERSION,
         "summary": summary,
         **extra,
-        "diagnostics": [diagnostic_to_dict(d) for d in sorted(diagnostics, key=lambda d: d.sort_key)],
+        "diagnostics": [
+            diagnostic_to_dict(d) for d in sorted(diagnostics, key=lambda d: d.sort_key)
+        ],
     }
     return json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n"

@@ -25,7 +25,5 @@ def summary_line(diagnostics: Sequence[Diagnostic], files: int | None = None) ->
     checked = f"{files} file{'s' if files != 1 else ''} checked: " if files is not None else ""
     if not diagnostics:
         return f"{checked}no problems found"
-    parts = [
-        f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n
-    ]
+    parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
     return checked + ", ".join(parts)

@@ -177,7 +177,9 @@ class YamlDocument:
         after = match.end()
         while after < len(self.text) and self.text[after] in " \t":
             after += 1
-        value_col = after - match.start() if self.text[after : after + 1] not in ("\n", "#", "") else 0
+        value_col = (
+            after - match.start() if self.text[after : after + 1] not in ("\n", "#", "") else 0
+        )
         value_line = line if value_col else line + 1
         return {
             (): NodeMarks(None, (0, 0)),
@@ -212,7 +214,11 @@ def _end_of_top_entry(text: str, start: int) -> int:
 
 
 def _snippet_id(snippet: str) -> str | None:
-    m = re.search(r"^[ \t]*-?[ \t]*id[ \t]*:[ \t]*['\"]?([^'\"\n#]*?)['\"]?[ \t]*(#.*)?$", snippet, re.MULTILINE)
+    m = re.search(
+        r"^[ \t]*-?[ \t]*id[ \t]*:[ \t]*['\"]?([^'\"\n#]*?)['\"]?[ \t]*(#.*)?$",
+        snippet,
+        re.MULTILINE,
+    )
     return m.group(1) if m else None
 
 
@@ -238,7 +244,9 @@ def load_yaml(
         # would otherwise be held twice through the whole load).
         text, problem = _decode(path.read_bytes(), shown)
     except OSError as exc:
-        return None, [_diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(shown))]
+        return None, [
+            _diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(shown))
+        ]
     if problem:
         return None, [problem]
     assert text is not None
@@ -374,7 +382,9 @@ def _explain_parse_error(text: str, path: str, message: str) -> Diagnostic:
                 Location.from_zero_based(path, cm.line, cm.column),
                 fix,
             )
-        hint = "YAML indents with spaces, never tabs" if "\\t" in problem or "tab" in problem else None
+        hint = (
+            "YAML indents with spaces, never tabs" if "\\t" in problem or "tab" in problem else None
+        )
         if mark is not None:
             return _diag(
                 "yaml-syntax",
@@ -443,8 +453,7 @@ def _first_alias(text: str, path: str) -> Location:
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.AliasEvent):
-                m = event.start_mark
-                return Location.from_zero_based(path, m.line, m.column)
+                return Location.from_zero_based(path, *_pos(event.start_mark))
     except yaml.YAMLError:
         pass
     return Location(path)
@@ -466,7 +475,7 @@ def _check_tags(text: str, path: str) -> Diagnostic | None:
                     return _diag(
                         "yaml-tag",
                         f"YAML tag '{shown}' is not allowed: governed files hold plain data only",
-                        Location.from_zero_based(path, m.line, m.column),
+                        Location.from_zero_based(path, *_pos(m)),
                         "remove the tag; write the value as plain text",
                     )
     except yaml.YAMLError:
@@ -500,7 +509,7 @@ def _document_starts(text: str) -> list[tuple[int, int]]:
     try:
         for event in yaml.parse(text, Loader=yaml.CSafeLoader):
             if isinstance(event, yaml.DocumentStartEvent):
-                starts.append((event.start_mark.line, event.start_mark.column))
+                starts.append(_pos(event.start_mark))
     except yaml.YAMLError:
         pass
     return starts
@@ -509,9 +518,14 @@ def _document_starts(text: str) -> list[tuple[int, int]]:
 # --- the position index ---------------------------------------------------------
 
 
+def _pos(mark: Any) -> tuple[int, int]:
+    """(line, column), 0-based, of a PyYAML mark (the C parser always sets one)."""
+    return (mark.line, mark.column) if mark is not None else (0, 0)
+
+
 def _compose(text: str) -> yaml.Node | None:
     with gc_paused():
-        return yaml.compose(text, Loader=yaml.CSafeLoader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=yaml.CSafeLoader)
 
 
 def _index_marks(text: str, prefix: Path_ = (), first_index: int = 0) -> dict[Path_, NodeMarks]:

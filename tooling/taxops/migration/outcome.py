@@ -85,10 +85,8 @@ def name_action(label: str, actions: list[Action], outcome: Outcome) -> tuple[Ac
         return Action.KEEP, Mode.KEEP
     moving = _unique(a for a in actions if a is not Action.KEEP)
     if outcome.mode is not Mode.REVIEW:
-        if (
-            len(moving) == 1
-            and ACTION_MODE[moving[0]] is not Mode.REVIEW
-            or moving == (Action.SPLIT,)
+        if (len(moving) == 1 and ACTION_MODE[moving[0]] is not Mode.REVIEW) or moving == (
+            Action.SPLIT,
         ):
             return moving[0], Mode.DIRECT
         return Action.REPLACE, Mode.DIRECT

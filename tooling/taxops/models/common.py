@@ -27,7 +27,7 @@ _SEMVER = re.compile(
 class SemVer:
     """A semantic version (semver.org 2.0.0), ordered by precedence."""
 
-    __slots__ = ("major", "minor", "patch", "prerelease", "build")
+    __slots__ = ("build", "major", "minor", "patch", "prerelease")
 
     def __init__(self, text: str) -> None:
         m = _SEMVER.match(text)

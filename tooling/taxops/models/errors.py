@@ -52,7 +52,10 @@ def diagnostics_from_validation_error(
             message = f"{subject}{_describe(err.get('input'))} is not a field name"
             hint = "field names are words, like 'name:'; quote the key if it is meant as text"
         else:
-            rule, at = ("invalid-version" if field in ("version", "since") else "invalid-value"), "value"
+            rule, at = (
+                ("invalid-version" if field in ("version", "since") else "invalid-value"),
+                "value",
+            )
             message = f"{subject}{_naming(loc, path)}{_explain(err)}"
             hint = None
         out.append(Diagnostic(rule, Severity.ERROR, message, doc.locate(path, at=at), hint))
@@ -80,10 +83,9 @@ def _data_path(data: Any, loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     path: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             node = node[part]
             path.append(part)
         else:

@@ -12,7 +12,7 @@ which gives every error with its location; an invalid file pays a second parse.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -78,7 +78,7 @@ def _item_model(model: type[BaseModel], key: str) -> type[BaseModel] | None:
     return item if isinstance(item, type) and issubclass(item, BaseModel) else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapter(model: type[BaseModel], key: str) -> TypeAdapter[list[Any]]:
     item = _item_model(model, key)
     return TypeAdapter(list[item])  # type: ignore[valid-type]

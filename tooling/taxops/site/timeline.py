@@ -129,7 +129,7 @@ def describe(change: Change) -> list[tuple[str, str]]:
     if kind is ChangeKind.LABELS_MERGED:
         sources, target = list(d["sources"]), str(d["target"])
         out = [(s, f"merged into '{target}'") for s in sources]
-        return out + [(target, f"absorbs {_names(sources)}")]
+        return [*out, (target, f"absorbs {_names(sources)}")]
     if kind is ChangeKind.LABEL_ID_CHANGED:
         targets = list(d.get("targets", []))
         return [(label, f"replaced by {_names(targets)} (new id)")] + [

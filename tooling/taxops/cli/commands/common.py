@@ -10,7 +10,9 @@ from taxops.diagnostics import TaxopsError
 from taxops.validate import find_root
 
 
-def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "github")) -> None:
+def add_format(
+    parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "github")
+) -> None:
     parser.add_argument(
         "--format",
         choices=choices,
@@ -31,13 +33,13 @@ def add_repo(parser: argparse.ArgumentParser) -> None:
 
 def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
     if getattr(args, "repo", None):
-        root = Path(args.repo)
-        if not (root / "taxonomies").is_dir():
+        given = Path(args.repo)
+        if not (given / "taxonomies").is_dir():
             raise TaxopsError(
-                f"{root} is not a governance repository: it has no taxonomies/ folder",
+                f"{given} is not a governance repository: it has no taxonomies/ folder",
                 "point --repo at the folder holding taxonomies/, guidelines/ and policies/",
             )
-        return root.resolve()
+        return given.resolve()
     root = find_root(Path.cwd())
     if root is None and required:
         raise TaxopsError(

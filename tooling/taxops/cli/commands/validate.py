@@ -51,7 +51,11 @@ def run(args: argparse.Namespace) -> int:
         missing = [str(p) for p in args.paths if not p.exists()]
         if missing:
             raise TaxopsError(f"no such file or folder: {', '.join(missing)}")
-        root = repo_root(args, required=False) if args.repo else find_root(args.paths[0].resolve().parent)
+        root = (
+            repo_root(args, required=False)
+            if args.repo
+            else find_root(args.paths[0].resolve().parent)
+        )
         files = expand(args.paths, root)
     else:
         root = repo_root(args)

@@ -293,12 +293,53 @@ def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:
 
 
 def _reordered(old_at: dict[str, int], new_at: dict[str, int]) -> Change | None:
-    common_old = [label_id for label_id in old_at if label_id in new_at]
+    """Labels moved in the menu order: the fewest labels whose moving explains the
+    new order (the others form the longest run kept in the old order). Adding or
+    removing labels moves nothing."""
     common_new = [label_id for label_id in new_at if label_id in old_at]
-    if common_old == common_new:
+    kept = _longest_increasing([old_at[label_id] for label_id in common_new])
+    if len(kept) == len(common_new):
         return None
-    moved = sum(1 for a, b in zip(common_old, common_new, strict=True) if a != b)
-    return Change(ChangeKind.LABELS_REORDERED, detail={"labels_out_of_place": moved})
+    moved = [label_id for i, label_id in enumerate(common_new) if i not in kept]
+    return Change(
+        ChangeKind.LABELS_REORDERED,
+        old_index=old_at[moved[0]],
+        new_index=new_at[moved[0]],
+        detail={"labels_out_of_place": len(moved), "moved": moved},
+    )
+
+
+def _longest_increasing(values: list[int]) -> set[int]:
+    """Indexes of one longest strictly increasing subsequence (patience sorting,
+    O(n log n): fine for 200,000 labels)."""
+    tails: list[int] = []  # tails[k]: index of the smallest tail of a run of length k+1
+    back: list[int] = [-1] * len(values)
+    for i, value in enumerate(values):
+        k = _bisect(values, tails, value)
+        if k > 0:
+            back[i] = tails[k - 1]
+        if k == len(tails):
+            tails.append(i)
+        else:
+            tails[k] = i
+    keep: set[int] = set()
+    i = tails[-1] if tails else -1
+    while i >= 0:
+        keep.add(i)
+        i = back[i]
+    return keep
+
+
+def _bisect(values: list[int], tails: list[int], value: int) -> int:
+    """Leftmost k with values[tails[k]] >= value."""
+    lo, hi = 0, len(tails)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if values[tails[mid]] < value:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _suggestions(removed: list[Label], added: list[Label]) -> Iterator[Suggestion]:

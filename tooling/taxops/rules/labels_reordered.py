@@ -33,11 +33,18 @@ from taxops.rules.base import NOTHING, Bump, Rule, RuleContext
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
-    moved = change.detail.get("labels_out_of_place", 0)
+    moved = list(change.detail.get("moved", ()))
+    count = change.detail.get("labels_out_of_place", len(moved))
+    named = ", ".join(f"'{label}'" for label in moved[:5]) + (", ..." if len(moved) > 5 else "")
+    which = f": {named}" if moved else ""
     yield ctx.report(
         change,
-        f"labels were reordered ({moved} out of place); labelers see a new menu order",
+        f"{count} label{'s' if count != 1 else ''} moved in the menu order{which}; "
+        "labelers see a new order",
         "bump the patch version",
+        # Annotate the first moved label, in both files, rather than 'labels:'.
+        at=("labels", change.new_index) if change.new_index is not None else None,
+        was=("labels", change.old_index) if change.old_index is not None else None,
     )
 
 

@@ -1,5 +1,6 @@
 """Machine-readable output. The schema (version 1) is documented in
-``site/docs/reference/json-output.md``; fields are only ever added.
+``site/docs/reference/check-json.md`` (published as
+the site's JSON output page); fields are only ever added.
 
 .. code-block:: json
 

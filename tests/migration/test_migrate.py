@@ -301,3 +301,20 @@ def test_order_is_kept_in_the_dataset_and_the_review_queue_across_row_groups(
     assert inversions == 0 and rows > 300_000
     queue = [json.loads(line)["_taxops"]["row"] for line in (tmp_path / "o.review.jsonl").open()]
     assert queue == sorted(queue) and len(queue) + rows == 1_000_000
+
+
+def test_report_does_not_depend_on_the_order_values_were_counted_in() -> None:
+    from taxops.history import migration_map
+    from taxops.migration.values import Tally, build_report
+
+    migration = migration_map(ROOT, "support-intents", "1.0.0", "2.0.0")
+    counts = {"orders.order_status": 3, "billing.refund_status": 3, "x.y": 1, "a.b": 1, None: 2}
+    reports = [
+        json.dumps(
+            build_report(
+                migration, Tally(rows_in=10, values=dict(items)), dataset="d", multi_label=False
+            )
+        )
+        for items in (list(counts.items()), list(reversed(counts.items())))
+    ]
+    assert reports[0] == reports[1]

@@ -366,7 +366,8 @@ def _count(
             "that is not a label column",
             "pass the column that holds the labels with --label-column",
         )
-    tally.values = {v: n for v, n in rows}
+    # A parallel GROUP BY returns values in any order: sort, so every run is the same.
+    tally.values = dict(sorted(rows, key=lambda vn: (vn[0] is not None, vn[0] or "")))
     if q.multi:
         tally.null_entries = tally.values.pop(None, 0)
     if malformed:

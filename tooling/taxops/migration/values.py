@@ -153,15 +153,21 @@ def build_report(
         "counted_in": unit,
         "by_action": {a.value: by_action.get(a.value, 0) for a in Action},
         "unlabeled": unlabeled,
-        "unknown_labels": dict(unknown.most_common()),
+        "unknown_labels": _by_count(unknown),
         "normalised": sum(normalised.values()),
         "rows_with_duplicate_labels": tally.rows_with_duplicates,
         "null_entries_dropped": tally.null_entries,
         "per_label": per_label,
-        "before": dict(before.most_common()),
-        "after": dict(after.most_common()),
+        "before": _by_count(before),
+        "after": _by_count(after),
         "malformed": tally.malformed[:100],
     }
+
+
+def _by_count(counts: Counter[str]) -> dict[str, int]:
+    """Most frequent first, ties by label: the report is the same bytes on every
+    run (engines count in parallel and return values in any order)."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def report_text(report: Mapping[str, Any]) -> str:

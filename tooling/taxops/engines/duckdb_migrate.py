@@ -2,20 +2,22 @@
 
 How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
 
-1. One aggregate pass counts the distinct raw values of the label column (for
-   Parquet it reads that column only).
-2. Each distinct value's fate is decided once, in Python
+1. CSV and TSV are parsed once into a columnar scratch file beside the outputs;
+   every pass below reads that (or the Parquet input itself).
+2. One aggregate pass counts the distinct raw values of the label column.
+3. Each distinct value's fate is decided once, in Python
    (:func:`taxops.migration.values.classify`), and handed to DuckDB as an ENUM
-   type of the values plus lists indexed by the enum code: new label, needs
-   review, candidates. Relabeling a row is then a cast and a list lookup inside
-   a projection: no join (a hash join reorders rows; ORDER BY to restore the
-   order costs memory), no 150-branch CASE.
-3. ``COPY (SELECT ... WHERE not review) TO`` streams the migrated rows out in
-   input order (``preserve_insertion_order``); a second COPY writes the review
-   queue, only when some row needs review.
+   type of the values plus lists indexed by the enum code (new label, needs
+   review, candidates) in a one-row table. Relabeling a row is then a cast and a
+   lookup inside a projection: no join (a hash join reorders rows; ORDER BY to
+   restore the order costs memory), no 150-branch CASE, and no ``IN`` list
+   filter (DuckDB 2.0 reorders rows behind one).
+4. ``COPY (SELECT ... WHERE not review) TO`` streams the migrated rows out in
+   input order (``preserve_insertion_order``); the review queue follows, only
+   when some row needs review.
 
 Rows read = rows migrated + rows for review, checked from the COPY counts.
-"""
+""""""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
    when some row needs review.
 
 Rows read = rows migrated + rows for review, checked from the COPY counts.
-""""""
+"""
 
 from __future__ import annotations
 

@@ -160,7 +160,14 @@ def _start_version(given: str | None, provenance: dict[str, Any], source: Path) 
 
 
 def _bar() -> Progress:
+    """One line per pass (read, count, relabel, review), redrawn in place."""
+    shown: list[str] = []
+
     def show(phase: str, percent: float) -> None:
+        if shown and shown[-1] != phase:
+            sys.stderr.write("\n")
+        if not shown or shown[-1] != phase:
+            shown.append(phase)
         filled = int(percent / 100 * 30)
         sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
         sys.stderr.flush()

@@ -196,3 +196,18 @@ def test_hints_come_from_the_guidelines_decision_rules() -> None:
         ],
     )
     assert build_map(diff(old, new), hints)["orders.late"].hints == (where.text,)
+
+
+def test_default_target_is_the_newest_release_not_a_draft(tmp_path: Path) -> None:
+    import shutil
+
+    from taxops.history import chain
+
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "taxonomies" / "support-intents", repo / "taxonomies" / "support-intents"
+    )
+    working = repo / "taxonomies" / "support-intents" / "taxonomy.yaml"
+    working.write_text(working.read_text().replace("version: 2.0.0", "version: 2.1.0"))
+    assert str(chain(repo, "support-intents", "1.0.0")[-1].version) == "2.0.0"
+    assert str(chain(repo, "support-intents", "1.0.0", "2.1.0")[-1].version) == "2.1.0"

@@ -51,6 +51,13 @@ def versions(root: Path, taxonomy_id: str) -> list[Version]:
     return [found[v] for v in sorted(found)]
 
 
+def newest(known: list[Version]) -> SemVer:
+    """The version datasets migrate to by default: the newest release (a working
+    file whose version is not released yet is a draft), else the working file."""
+    released = [v.version for v in known if v.released]
+    return released[-1] if released else known[-1].version
+
+
 def load_taxonomy(path: Path) -> Taxonomy:
     """Load and validate one taxonomy file, or say which file is broken."""
     doc, problems = load_yaml(path)
@@ -68,13 +75,13 @@ def load_taxonomy(path: Path) -> Taxonomy:
 
 
 def chain(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> list[Taxonomy]:
-    """The versions from ``start`` to ``end`` (default: the newest), inclusive,
+    """The versions from ``start`` to ``end`` (default: the newest release), inclusive,
     loaded in order. Both ends must be known versions."""
     known = versions(root, taxonomy_id)
     by_version = {v.version: v for v in known}
     listing = ", ".join(str(v.version) for v in known)
     first = _parse(start)
-    last = _parse(end) if end else known[-1].version
+    last = _parse(end) if end else newest(known)
     for wanted in (first, last):
         if wanted not in by_version:
             raise TaxopsError(
@@ -94,7 +101,7 @@ def _parse(text: str) -> SemVer:
 
 
 def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
-    """The map from ``start`` to ``end`` (default: newest version), composed
+    """The map from ``start`` to ``end`` (default: the newest release), composed
     from one step per consecutive pair of versions, with the guideline's decision
     rules as hints for reviewers when the taxonomy has a guideline."""
     versions_ = chain(root, taxonomy_id, start, end)

@@ -29,7 +29,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="VERSION",
         help="old version (default: the dataset's provenance)",
     )
-    p.add_argument("--to", dest="end", metavar="VERSION", help="new version (default: the newest)")
+    p.add_argument(
+        "--to", dest="end", metavar="VERSION", help="new version (default: the newest release)"
+    )
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset", type=Path, metavar="FILE", help="count labels in this dataset")
     source.add_argument(

@@ -14,7 +14,7 @@ from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
 from taxops.engines.duckdb_migrate import Job, Progress
 from taxops.engines.migrate import migrate_dataset
-from taxops.history import migration_map, versions
+from taxops.history import migration_map, newest, versions
 from taxops.migration.values import report_text
 
 
@@ -35,7 +35,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="version the dataset is labeled with (default: from its provenance)",
     )
     p.add_argument(
-        "--to", dest="end", metavar="VERSION", help="target version (default: the newest)"
+        "--to", dest="end", metavar="VERSION", help="target version (default: the newest release)"
     )
     p.add_argument(
         "--label-column", metavar="COLUMN", help="column (or JSON key) holding the label(s)"
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     start = _start_version(args.start, provenance, source)
     root = repo_root(args)
     assert root is not None
-    end = args.end or str(versions(root, taxonomy)[-1].version)
+    end = args.end or str(newest(versions(root, taxonomy)))
     if start == end:
         write(f"{source} already conforms to {taxonomy} {end}: nothing to migrate\n")
         return exit_codes.OK

@@ -17,7 +17,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id, e.g. support-intents")
     p.add_argument("--from", dest="start", required=True, metavar="VERSION", help="old version")
     p.add_argument(
-        "--to", dest="end", metavar="VERSION", help="new version (default: the newest version)"
+        "--to", dest="end", metavar="VERSION", help="new version (default: the newest release)"
     )
     p.add_argument("--format", choices=sorted(FORMATS), default="yaml", help="default: yaml")
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically)")

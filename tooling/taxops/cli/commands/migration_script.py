@@ -19,7 +19,9 @@ from taxops.writing import write_atomic
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id")
     p.add_argument("--from", dest="start", required=True, metavar="VERSION", help="old version")
-    p.add_argument("--to", dest="end", metavar="VERSION", help="new version (default: the newest)")
+    p.add_argument(
+        "--to", dest="end", metavar="VERSION", help="new version (default: the newest release)"
+    )
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--dialect", choices=DIALECTS, help="emit SQL in this dialect")
     what.add_argument("--python", action="store_true", help="emit a standalone Python script")

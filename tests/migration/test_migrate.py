@@ -318,3 +318,23 @@ def test_report_does_not_depend_on_the_order_values_were_counted_in() -> None:
         for items in (list(counts.items()), list(reversed(counts.items())))
     ]
     assert reports[0] == reports[1]
+
+
+def test_jsonl_list_labels(tmp_path: Path) -> None:
+    src = tmp_path / "m.jsonl"
+    src.write_text(
+        '{"id": 1, "intents": ["billing.refund_status", "returns.return_status"]}\n'
+        '{"id": 2, "intents": "orders.order_status"}\n'
+        '{"id": 3, "intents": ["x.y"]}\n'
+        '{"id": 4}\n'
+    )
+    out = tmp_path / "o.jsonl"
+    assert migrate(str(src), "--label-column", "intents", "--multi-label", "-o", str(out)) == 0
+    assert [json.loads(x) for x in out.read_text().splitlines()] == [
+        {"id": 1, "intents": ["returns.refund_status"]},  # two labels merged into one, written once
+        {"id": 4},  # no labels: unlabeled, unchanged
+    ]
+    queue = [
+        json.loads(x)["_taxops"] for x in (tmp_path / "o.review.jsonl").read_text().splitlines()
+    ]
+    assert [(q["row"], q["reason"]) for q in queue] == [(2, "malformed"), (3, "unknown-label")]

@@ -211,3 +211,18 @@ def test_default_target_is_the_newest_release_not_a_draft(tmp_path: Path) -> Non
     working.write_text(working.read_text().replace("version: 2.0.0", "version: 2.1.0"))
     assert str(chain(repo, "support-intents", "1.0.0")[-1].version) == "2.0.0"
     assert str(chain(repo, "support-intents", "1.0.0", "2.1.0")[-1].version) == "2.1.0"
+
+
+def test_a_broken_release_is_named(tmp_path: Path) -> None:
+    import shutil
+
+    from taxops.diagnostics import TaxopsError
+
+    repo = tmp_path / "repo"
+    shutil.copytree(
+        ROOT / "taxonomies" / "support-intents", repo / "taxonomies" / "support-intents"
+    )
+    release = repo / "taxonomies" / "support-intents" / "releases" / "1.1.0.yaml"
+    release.write_text(release.read_text().replace("kind: hierarchical", "kind: tree"))
+    with pytest.raises(TaxopsError, match=r"releases/1.1.0.yaml is not a valid taxonomy"):
+        migration_map(repo, "support-intents", "1.0.0")

@@ -1,36 +1,41 @@
-"""A taxonomy's versions on disk: the frozen releases under
-``taxonomies/<id>/releases/<version>.yaml`` and the working ``taxonomy.yaml``.
+"""A taxonomy's versions on disk, for migrations: the frozen releases under
+``taxonomies/<id>/releases/<version>.yaml`` and the working ``taxonomy.yaml``,
+read through the same repository index validate, check and the site use
+(:func:`taxops.repository.assemble`).
 
 Datasets are labeled against releases, so migration steps go release to release;
-the working file counts as one more version when its version is not released yet.
+the working file counts as one more version when its version is not released yet
+(a draft: never the default target).
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from taxops.changes import diff
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.documents import KINDS
-from taxops.loading import load_yaml
 from taxops.migration import DecisionHint, MigrationMap, build_map, compose
 from taxops.migration.hints import hints_from_guideline
 from taxops.models.common import SemVer
-from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
-from taxops.validate import validate_document
+from taxops.models.taxonomy import Taxonomy
+from taxops.repository import Repository, assemble
+from taxops.validate import CheckedFile, check_paths, expand
 
 
 @dataclass(frozen=True)
 class Version:
     version: SemVer
-    path: Path
+    taxonomy: Taxonomy
     released: bool
 
 
-def versions(root: Path, taxonomy_id: str) -> list[Version]:
-    """Every known version of the taxonomy, oldest first."""
+def load_repository(root: Path, taxonomy_id: str) -> Repository:
+    """The taxonomy's files and the guidelines, checked and indexed. A broken
+    release or working file is an error naming the file: migrating through a
+    version taxops cannot read would be a guess."""
     folder = root / "taxonomies" / taxonomy_id
     if not folder.is_dir():
         known = sorted(p.name for p in (root / "taxonomies").iterdir() if p.is_dir())
@@ -38,16 +43,26 @@ def versions(root: Path, taxonomy_id: str) -> list[Version]:
             f"no taxonomy '{taxonomy_id}' in {root / 'taxonomies'}",
             f"known taxonomies: {', '.join(known) or 'none'}",
         )
-    found: dict[SemVer, Version] = {}
-    for path in sorted((folder / "releases").glob("*.y*ml")):
-        try:
-            found[SemVer(path.stem)] = Version(SemVer(path.stem), path, True)
-        except ValueError:
-            continue
-    working = folder / "taxonomy.yaml"
-    if working.is_file():
-        current = load_taxonomy(working)
-        found.setdefault(current.version, Version(current.version, working, False))
+    guidelines = [root / "guidelines"] if (root / "guidelines").is_dir() else []
+    checked = check_paths(expand([folder, *guidelines], root), root)
+    _fail_on_broken(c for c in checked if folder in c.path.parents)
+    return assemble(checked, root)
+
+
+def versions(root: Path, taxonomy_id: str, repo: Repository | None = None) -> list[Version]:
+    """Every known version of the taxonomy, oldest first."""
+    repo = repo or load_repository(root, taxonomy_id)
+    found = {
+        r.model.version: Version(r.model.version, r.model, True)
+        for r in repo.releases.get(taxonomy_id, [])
+    }
+    working = repo.taxonomies.get(taxonomy_id)
+    if working is not None:
+        found.setdefault(
+            working.model.version, Version(working.model.version, working.model, False)
+        )
+    if not found:
+        raise TaxopsError(f"taxonomy '{taxonomy_id}' has no taxonomy.yaml and no releases")
     return [found[v] for v in sorted(found)]
 
 
@@ -58,26 +73,12 @@ def newest(known: list[Version]) -> SemVer:
     return released[-1] if released else known[-1].version
 
 
-def load_taxonomy(path: Path) -> Taxonomy:
-    """Load and validate one taxonomy file, or say which file is broken."""
-    doc, problems = load_yaml(path)
-    model = None
-    if doc is not None:
-        model, problems = validate_document(doc, KINDS[TAXONOMY_FORMAT])
-    if model is None or has_errors(problems):
-        first = next((p for p in problems), None)
-        detail = f": {first.location}: {first.message}" if first else ""
-        raise TaxopsError(
-            f"{path} is not a valid taxonomy{detail}", f"run 'taxops validate {path}' for details"
-        )
-    assert isinstance(model, Taxonomy)
-    return model
-
-
-def chain(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> list[Taxonomy]:
-    """The versions from ``start`` to ``end`` (default: the newest release), inclusive,
-    loaded in order. Both ends must be known versions."""
-    known = versions(root, taxonomy_id)
+def chain(
+    root: Path, taxonomy_id: str, start: str, end: str | None = None, repo: Repository | None = None
+) -> list[Taxonomy]:
+    """The versions from ``start`` to ``end`` (default: the newest release),
+    inclusive, in order. Both ends must be known versions."""
+    known = versions(root, taxonomy_id, repo)
     by_version = {v.version: v for v in known}
     listing = ", ".join(str(v.version) for v in known)
     first = _parse(start)
@@ -90,7 +91,37 @@ def chain(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> l
             )
     if last < first:
         raise TaxopsError(f"cannot migrate backwards, from {first} to {last}")
-    return [load_taxonomy(v.path) for v in known if first <= v.version <= last]
+    return [v.taxonomy for v in known if first <= v.version <= last]
+
+
+def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
+    """The map from ``start`` to ``end`` (default: the newest release), composed
+    from one step per consecutive pair of versions, with the guideline's decision
+    rules as hints for reviewers when the taxonomy has a guideline."""
+    repo = load_repository(root, taxonomy_id)
+    versions_ = chain(root, taxonomy_id, start, end, repo)
+    guideline = repo.guideline_for(taxonomy_id)
+    hints = hints_from_guideline(guideline.model) if guideline else []
+    if len(versions_) == 1:
+        return compose([build_map(diff(versions_[0], versions_[0]), hints)])
+    return compose([build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)])
+
+
+def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
+    """Decision rules of the taxonomy's guideline, if it has a valid one."""
+    guideline = load_repository(root, taxonomy_id).guideline_for(taxonomy_id)
+    return hints_from_guideline(guideline.model) if guideline else []
+
+
+def _fail_on_broken(files: Iterable[CheckedFile]) -> None:
+    for checked in files:
+        if checked.model is None or has_errors(checked.diagnostics):
+            first = next((d for d in checked.diagnostics), None)
+            detail = f": {first.location}: {first.message}" if first else ""
+            raise TaxopsError(
+                f"{checked.display} is not a valid taxonomy{detail}",
+                f"run 'taxops validate {checked.display}' for details",
+            )
 
 
 def _parse(text: str) -> SemVer:
@@ -98,32 +129,3 @@ def _parse(text: str) -> SemVer:
         return SemVer(text)
     except ValueError as exc:
         raise TaxopsError(str(exc)) from None
-
-
-def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
-    """The map from ``start`` to ``end`` (default: the newest release), composed
-    from one step per consecutive pair of versions, with the guideline's decision
-    rules as hints for reviewers when the taxonomy has a guideline."""
-    versions_ = chain(root, taxonomy_id, start, end)
-    hints = guideline_hints(root, taxonomy_id)
-    if len(versions_) == 1:
-        only = versions_[0]
-        return compose([build_map(diff(only, only), hints)])
-    steps = [build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)]
-    return compose(steps)
-
-
-def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
-    """Decision rules of the taxonomy's guideline, if it has a valid one."""
-    kind = KINDS.get("guideline/1")
-    folder = root / "guidelines"
-    if kind is None or not folder.is_dir():
-        return []
-    for path in sorted(folder.rglob("*.y*ml")):
-        doc, _ = load_yaml(path)
-        if doc is None or doc.data.get("taxonomy") != taxonomy_id:
-            continue
-        model, _problems = validate_document(doc, kind)
-        if model is not None:
-            return hints_from_guideline(model)
-    return []

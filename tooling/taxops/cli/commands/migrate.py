@@ -14,7 +14,7 @@ from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
 from taxops.engines.duckdb_migrate import Job, Progress
 from taxops.engines.migrate import migrate_dataset
-from taxops.history import migration_map, newest, versions
+from taxops.history import migration_map
 from taxops.migration.values import report_text
 
 
@@ -98,11 +98,12 @@ def run(args: argparse.Namespace) -> int:
     start = _start_version(args.start, provenance, source)
     root = repo_root(args)
     assert root is not None
-    end = args.end or str(newest(versions(root, taxonomy)))
-    if start == end:
-        write(f"{source} already conforms to {taxonomy} {end}: nothing to migrate\n")
+    migration = migration_map(root, taxonomy, start, args.end)
+    if migration.from_version == migration.to_version:
+        write(
+            f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate\n"
+        )
         return exit_codes.OK
-    migration = migration_map(root, taxonomy, start, end)
 
     label_column = args.label_column or provenance.get("label_column")
     if not label_column and fmt != "label-studio":

@@ -113,6 +113,15 @@ def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
     return hints_from_guideline(guideline.model) if guideline else []
 
 
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Load and validate one taxonomy file (a release, say), or say which file
+    is broken and how."""
+    [checked] = check_paths([path], None)
+    _fail_on_broken([checked])
+    assert isinstance(checked.model, Taxonomy)
+    return checked.model
+
+
 def _fail_on_broken(files: Iterable[CheckedFile]) -> None:
     for checked in files:
         if checked.model is None or has_errors(checked.diagnostics):

@@ -43,17 +43,20 @@ def test_direct_then_review_is_review() -> None:
     ]
 
 
+#: 2.0.0 splits t into t1 and t2; the next two tests say what 3.0.0 does with them.
+V2_SPLIT = make_taxonomy(
+    "2.0.0",
+    [
+        {"id": "a"},
+        {"id": "b"},
+        {"id": "t", "status": "retired", "replaced_by": ["t1", "t2"]},
+        {"id": "t1"},
+        {"id": "t2"},
+    ],
+)
+
+
 def test_split_then_merge_of_all_parts_is_direct_again() -> None:
-    v2 = make_taxonomy(
-        "2.0.0",
-        [
-            {"id": "a"},
-            {"id": "b"},
-            {"id": "t", "status": "retired", "replaced_by": ["t1", "t2"]},
-            {"id": "t1"},
-            {"id": "t2"},
-        ],
-    )
     v3 = make_taxonomy(
         "3.0.0",
         [
@@ -65,21 +68,11 @@ def test_split_then_merge_of_all_parts_is_direct_again() -> None:
             {"id": "truck"},
         ],
     )
-    entry = compose(_maps(V1, v2, v3))["t"]
+    entry = compose(_maps(V1, V2_SPLIT, v3))["t"]
     assert (entry.mode, entry.targets, entry.action) == (Mode.DIRECT, ("truck",), Action.REPLACE)
 
 
 def test_candidates_are_carried_through_later_renames() -> None:
-    v2 = make_taxonomy(
-        "2.0.0",
-        [
-            {"id": "a"},
-            {"id": "b"},
-            {"id": "t", "status": "retired", "replaced_by": ["t1", "t2"]},
-            {"id": "t1"},
-            {"id": "t2"},
-        ],
-    )
     v3 = make_taxonomy(
         "3.0.0",
         [
@@ -91,7 +84,7 @@ def test_candidates_are_carried_through_later_renames() -> None:
             {"id": "t2"},
         ],
     )
-    entry = compose(_maps(V1, v2, v3))["t"]
+    entry = compose(_maps(V1, V2_SPLIT, v3))["t"]
     assert (entry.mode, entry.targets) == (Mode.REVIEW, ("light", "t2"))
 
 

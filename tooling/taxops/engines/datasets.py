@@ -8,6 +8,7 @@ also in the key-value metadata of Parquet files (keys ``taxops.taxonomy``,
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from dataclasses import dataclass
@@ -141,3 +142,28 @@ def fingerprint(path: Path) -> str:
         f.seek(size - _SAMPLE)
         digest.update(f.read(_SAMPLE))
     return "sampled:" + digest.hexdigest()
+
+
+def read_counts(path: Path) -> dict[str | None, int]:
+    """A ``label,count`` CSV (header required), or say which row is wrong."""
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    except OSError as exc:
+        raise TaxopsError(f"cannot read {path}: {exc.strerror}") from None
+    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["label", "count"]:
+        raise TaxopsError(f"{path} must start with the header 'label,count'")
+    counts: dict[str | None, int] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if not row:
+            continue
+        try:
+            label, count = row[0], int(row[1])
+            if count < 0:
+                raise ValueError
+        except (IndexError, ValueError):
+            raise TaxopsError(
+                f"{path}, line {n}: expected a label and a whole number of items, got {','.join(row)!r}"
+            ) from None
+        counts[label] = counts.get(label, 0) + count
+    return counts

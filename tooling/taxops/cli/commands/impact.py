@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
-from taxops.diagnostics import TaxopsError, has_errors
-from taxops.documents import KINDS
-from taxops.engines.datasets import detect_format, read_provenance
+from taxops.diagnostics import TaxopsError
+from taxops.engines.datasets import detect_format, read_counts, read_provenance
 from taxops.engines.duckdb_migrate import Job, count_values
 from taxops.history import migration_map
-from taxops.loading import load_yaml
 from taxops.migration.impact import impact, impact_text
-from taxops.models.policy import VENDOR_FORMAT, Vendor
-from taxops.validate import validate_document
+from taxops.vendors import find_vendor
+
+__all__ = ["COMMAND", "find_vendor", "read_counts"]  # also used by the PR report
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -76,53 +74,6 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     return count_values(Job(args.dataset, fmt, column, args.multi_label))
-
-
-def read_counts(path: Path) -> dict[str | None, int]:
-    """A ``label,count`` CSV (header required), or say which row is wrong."""
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.reader(f))
-    except OSError as exc:
-        raise TaxopsError(f"cannot read {path}: {exc.strerror}") from None
-    if not rows or [c.strip().lower() for c in rows[0][:2]] != ["label", "count"]:
-        raise TaxopsError(f"{path} must start with the header 'label,count'")
-    counts: dict[str | None, int] = {}
-    for n, row in enumerate(rows[1:], start=2):
-        if not row:
-            continue
-        try:
-            label, count = row[0], int(row[1])
-            if count < 0:
-                raise ValueError
-        except (IndexError, ValueError):
-            raise TaxopsError(
-                f"{path}, line {n}: expected a label and a whole number of items, got {','.join(row)!r}"
-            ) from None
-        counts[label] = counts.get(label, 0) + count
-    return counts
-
-
-def find_vendor(root: Path, vendor_id: str | None, taxonomy: str) -> Vendor | None:
-    """The vendor policy named, or the only one that labels this taxonomy."""
-    found: list[Vendor] = []
-    for path in sorted((root / "policies").rglob("*.y*ml")) if (root / "policies").is_dir() else []:
-        doc, _ = load_yaml(path)
-        if doc is None or doc.data.get("taxops") != VENDOR_FORMAT:
-            continue
-        model, problems = validate_document(doc, KINDS[VENDOR_FORMAT])
-        if isinstance(model, Vendor) and not has_errors(problems):
-            found.append(model)
-    if vendor_id:
-        match = [v for v in found if v.id == vendor_id]
-        if not match:
-            known = ", ".join(v.id for v in found) or "none"
-            raise TaxopsError(
-                f"no valid vendor policy '{vendor_id}' under policies/", f"known vendors: {known}"
-            )
-        return match[0]
-    serving = [v for v in found if not v.taxonomies or taxonomy in v.taxonomies]
-    return serving[0] if len(serving) == 1 else None
 
 
 COMMAND = Command(

@@ -226,3 +226,35 @@ def test_a_broken_release_is_named(tmp_path: Path) -> None:
     release.write_text(release.read_text().replace("kind: hierarchical", "kind: tree"))
     with pytest.raises(TaxopsError, match=r"releases/1.1.0.yaml is not a valid taxonomy"):
         migration_map(repo, "support-intents", "1.0.0")
+
+
+def test_a_deleted_tombstone_still_follows_the_old_declaration() -> None:
+    """Deleting a retired label's tombstone is reported (tombstone-removed), but
+    the old version's own declaration still says where its items go."""
+    old = make_taxonomy(
+        "1.0.0", [{"id": "car"}, {"id": "auto", "status": "retired", "replaced_by": ["car"]}]
+    )
+    new = make_taxonomy("1.0.1", [{"id": "car"}])
+    entries = {e.label: e for e in build_map(diff(old, new))}
+    assert (entries["auto"].action, entries["auto"].mode, entries["auto"].targets) == (
+        Action.REPLACE,
+        Mode.DIRECT,
+        ("car",),
+    )
+    assert map_findings(diff(old, new)) == []
+
+
+def test_check_reports_an_unmapped_label_once() -> None:
+    """The compatibility check adds the map's finding only where no rule has
+    already reported the label as breaking data."""
+    from taxops.rules import migration_unmapped_label
+
+    old = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}])
+    new = make_taxonomy("2.0.0", [{"id": "a"}])
+    changes = diff(old, new)
+    [alone] = migration_unmapped_label.diagnose(changes, None, None, [])
+    assert alone.rule == "migration-unmapped-label" and alone.data["bump"] == "major"
+    covered = alone.__class__(
+        "label-removed", alone.severity, "removed", data={"label": "b", "breaks": ["data"]}
+    )
+    assert migration_unmapped_label.diagnose(changes, None, None, [covered]) == []

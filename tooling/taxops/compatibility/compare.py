@@ -16,7 +16,7 @@ from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.rules import undeclared_rename
+from taxops.rules import migration_unmapped_label, undeclared_rename
 from taxops.rules.base import Bump, RuleContext, max_bump
 from taxops.rules.registry import BY_KIND, RULES
 
@@ -97,6 +97,9 @@ def compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
+    # The migration map must give every old label a fate; where it cannot and no
+    # rule above already raised an error for that label, the map's finding stands.
+    findings += migration_unmapped_label.diagnose(changes, old.doc, new.doc, findings)
     for suggestion in changes.suggestions:
         added_at = ctx.new_at.get(suggestion.added)
         removed_at = ctx.old_at.get(suggestion.removed)

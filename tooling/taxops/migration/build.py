@@ -103,6 +103,12 @@ def _fate(
         return _tombstone_action(new_ids[label.id]), resolve(label.id, new_ids)
     action, change = fate
     if action is Action.UNMAPPED:
+        if label.status is Status.RETIRED and label.replacement_mode is not None:
+            # A tombstone deleted in the new version: the old version's own
+            # declaration still says where its items go (deleting it is reported
+            # by the tombstone-removed rule, not treated as stranding data).
+            with_tombstone = {**new_ids, label.id: label}
+            return _tombstone_action(label), resolve(label.id, with_tombstone)
         return action, OPEN
     if action is Action.MERGE:
         return action, resolve(change.detail["target"], new_ids)

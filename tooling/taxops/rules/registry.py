@@ -42,6 +42,7 @@ from taxops.rules import (
     leaf_only_disabled,
     leaf_only_enabled,
     metadata_changed,
+    migration_unmapped_label,
     name_changed,
     note_changed,
     release_modified,
@@ -103,6 +104,7 @@ CHANGE_RULE_MODULES: tuple[ModuleType, ...] = (
 #: Rules the check pipeline reports itself: renames, versions, releases, waivers.
 PROCESS_RULE_MODULES: tuple[ModuleType, ...] = (
     undeclared_rename,
+    migration_unmapped_label,
     version_bump_too_small,
     version_unchanged,
     version_decreased,

@@ -113,3 +113,24 @@ def test_dropping_a_retired_labels_guidance_is_flagged(repo: Path) -> None:
         "",
     )
     assert findings(repo) == [("guidance-removed", line_of(repo, "labels:"))]
+
+
+def test_in_ci_the_pull_requests_base_is_the_baseline(repo: Path) -> None:
+    """In CI the change is committed (HEAD equals the work tree), so comparing
+    with HEAD sees nothing; `taxops check --against BASE` compares with the base."""
+    from taxops.compatibility.check import run_check
+
+    base = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    edit(
+        repo,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
+    )
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "edit")
+    assert findings(repo) == []  # against HEAD: already committed, nothing to say
+    report = run_check(repo, against=base)
+    assert [(d.rule, d.location.line) for d in report.validation if d.location] == [
+        ("definition-changed-without-changelog", line_of(repo, "(any amount)"))
+    ]

@@ -126,27 +126,36 @@ def validate_document(
 
 
 def check_paths(
-    paths: Iterable[Path], root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path],
+    root: Path | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    baseline: str = "HEAD",
 ) -> list[CheckedFile]:
-    """Check each file on its own, then the files together (the repository step)."""
+    """Check each file on its own, then the files together (the repository step).
+    ``baseline`` is the git ref whose guidelines the history checks compare with:
+    HEAD locally (what is about to be committed), the pull request's base in CI."""
     checked = [check_file(p, root, max_bytes) for p in paths]
-    check_across_files(checked, root, max_bytes)
+    check_across_files(checked, root, max_bytes, baseline)
     return checked
 
 
 def check_across_files(
-    checked: list[CheckedFile], root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+    checked: list[CheckedFile],
+    root: Path | None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    baseline: str = "HEAD",
 ) -> None:
     """The repository step: with every governed file loaded, run the checks that
-    span files (a guideline against its taxonomy, and against its version at git
-    HEAD). Files not named are loaded quietly; findings go to the named files."""
+    span files (a guideline against its taxonomy, and against its version at the
+    git ref ``baseline``). Files not named are loaded quietly; findings go to the
+    named files."""
     named = {c.path.resolve() for c in checked}
     others = []
     if root is not None:  # release snapshots take part in no cross-file check
         wanted = [p for p in governed_files(root) if p.resolve() not in named and not is_release(p)]
         others = [check_file(p, root, max_bytes) for p in wanted]
     repository = assemble(checked + others, root)
-    at_head = (lambda path: file_at(root, "HEAD", path)) if root is not None else None
+    at_head = (lambda path: file_at(root, baseline, path)) if root is not None else None
     by_display = {c.display: c for c in checked}
     for diagnostic in check_repository(repository, at_head):
         target = by_display.get(diagnostic.location.path) if diagnostic.location else None

@@ -69,7 +69,12 @@ def run_check(
     """Check the repository at ``root`` against its last releases, or against
     the git ref ``against`` (its merge base with HEAD when ``merge_base``)."""
     files = governed_files(root)
-    checked = check_paths(files, root, max_bytes)
+    commit = None
+    if against is not None:
+        commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
+    # Guidelines are compared with the base too, so a definition changed in the
+    # pull request without a changelog entry is caught in CI, not only locally.
+    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD")
     if after_load is not None:
         after_load()
     repo = assemble(checked, root)
@@ -79,8 +84,7 @@ def run_check(
 
     wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
     in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)
-    if against is not None:
-        commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
+    if against is not None and commit is not None:
         shown = f"merge-base({against})" if merge_base else against
         report.base = f"{shown} ({gitrepo.short(root, commit)})"
         report.process += unchanged_since(root, commit, shown)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from taxops.checks.common import repeats
 from taxops.checks.guideline_refs import prose_fields
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
@@ -25,18 +26,14 @@ def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> D
 
 
 def one_entry_per_label(g: Guideline, doc: YamlDocument) -> Iterator[Diagnostic]:
-    first: dict[str, int] = {}
-    for i, guidance in enumerate(g.labels):
-        if guidance.label in first:
-            prev = doc.locate(("labels", first[guidance.label], "label"))
-            yield _error(
-                "duplicate-guidance",
-                f"label '{guidance.label}' has guidance twice (first at line {prev.line})",
-                doc.locate(("labels", i, "label")),
-                "merge the two entries into one",
-            )
-        else:
-            first[guidance.label] = i
+    for i, first in repeats(guidance.label for guidance in g.labels):
+        prev = doc.locate(("labels", first, "label"))
+        yield _error(
+            "duplicate-guidance",
+            f"label '{g.labels[i].label}' has guidance twice (first at line {prev.line})",
+            doc.locate(("labels", i, "label")),
+            "merge the two entries into one",
+        )
 
 
 def guidance_points_elsewhere(g: Guideline, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -64,18 +61,15 @@ def guidance_points_elsewhere(g: Guideline, doc: YamlDocument) -> Iterator[Diagn
 
 
 def decision_rules_decide(g: Guideline, doc: YamlDocument) -> Iterator[Diagnostic]:
-    first: dict[str, int] = {}
+    for k, first in repeats(rule.id for rule in g.decision_rules):
+        prev = doc.locate(("decision_rules", first, "id"))
+        yield _error(
+            "duplicate-decision-rule",
+            f"decision rule id '{g.decision_rules[k].id}' is used twice (first at line {prev.line})",
+            doc.locate(("decision_rules", k, "id")),
+            "rule ids are link targets on the site: give each rule its own",
+        )
     for k, rule in enumerate(g.decision_rules):
-        if rule.id in first:
-            prev = doc.locate(("decision_rules", first[rule.id], "id"))
-            yield _error(
-                "duplicate-decision-rule",
-                f"decision rule id '{rule.id}' is used twice (first at line {prev.line})",
-                doc.locate(("decision_rules", k, "id")),
-                "rule ids are link targets on the site: give each rule its own",
-            )
-        else:
-            first[rule.id] = k
         if len(rule.all_labels) < 2:
             yield _error(
                 "decision-rule-one-label",

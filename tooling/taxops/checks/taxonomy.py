@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterator
 
+from taxops.checks.common import repeats
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.common import LABEL_ID_PATTERN
@@ -59,18 +60,14 @@ def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     if len(tax.index) == len(tax.labels):
         return  # the id index has one entry per label: no duplicates
-    first: dict[str, int] = {}
-    for i, label in enumerate(tax.labels):
-        if label.id in first:
-            prev = _at(doc, first[label.id], "id")
-            yield _error(
-                "duplicate-label-id",
-                f"label id '{label.id}' is used twice (first at line {prev.line})",
-                _at(doc, i, "id"),
-                "label ids are unique and never reused; give the new label its own id",
-            )
-        else:
-            first[label.id] = i
+    for i, first in repeats(label.id for label in tax.labels):
+        prev = _at(doc, first, "id")
+        yield _error(
+            "duplicate-label-id",
+            f"label id '{tax.labels[i].id}' is used twice (first at line {prev.line})",
+            _at(doc, i, "id"),
+            "label ids are unique and never reused; give the new label its own id",
+        )
 
 
 def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:

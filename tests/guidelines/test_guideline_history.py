@@ -43,6 +43,15 @@ def edit(root: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
+def change_definition(root: Path) -> None:
+    """The edit every history test starts from: a real change of meaning."""
+    edit(
+        root,
+        "definition: The customer was promised a refund and asks when it arrives.",
+        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
+    )
+
+
 def line_of(root: Path, needle: str) -> int:
     lines = (root / GUIDELINE).read_text().splitlines()
     return next(i for i, line in enumerate(lines, 1) if needle in line)
@@ -53,11 +62,7 @@ def test_unchanged_guideline_has_no_history_findings(repo: Path) -> None:
 
 
 def test_changed_definition_without_changelog_is_flagged_at_its_line(repo: Path) -> None:
-    edit(
-        repo,
-        "definition: The customer was promised a refund and asks when it arrives.",
-        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
-    )
+    change_definition(repo)
     assert findings(repo) == [
         ("definition-changed-without-changelog", line_of(repo, "(any amount)"))
     ]
@@ -73,11 +78,7 @@ def test_rewrapping_a_definition_is_not_a_change(repo: Path) -> None:
 
 
 def test_a_new_changelog_entry_naming_the_label_settles_it(repo: Path) -> None:
-    edit(
-        repo,
-        "definition: The customer was promised a refund and asks when it arrives.",
-        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
-    )
+    change_definition(repo)
     edit(repo, "version: 2.0.0\nintroduction", "version: 2.0.1\nintroduction")
     edit(
         repo,
@@ -89,11 +90,7 @@ def test_a_new_changelog_entry_naming_the_label_settles_it(repo: Path) -> None:
 
 
 def test_an_entry_that_names_other_labels_does_not(repo: Path) -> None:
-    edit(
-        repo,
-        "definition: The customer was promised a refund and asks when it arrives.",
-        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
-    )
+    change_definition(repo)
     edit(repo, "version: 2.0.0\nintroduction", "version: 2.0.1\nintroduction")
     edit(
         repo,
@@ -123,11 +120,7 @@ def test_in_ci_the_pull_requests_base_is_the_baseline(repo: Path) -> None:
     base = subprocess.run(
         ["git", "-C", str(repo), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
     ).stdout.strip()
-    edit(
-        repo,
-        "definition: The customer was promised a refund and asks when it arrives.",
-        "definition: The customer was promised a refund (any amount) and asks when it arrives.",
-    )
+    change_definition(repo)
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "edit")
     assert findings(repo) == []  # against HEAD: already committed, nothing to say
     report = run_check(repo, against=base)

@@ -111,9 +111,12 @@ def validate_document(
     with gc_paused():
         try:
             model = validate_streaming(doc.data, kind.model)
-        except (ValidationError, NotStreamable):
-            # Invalid: validate the whole document again, from a fresh parse if
-            # streaming consumed it, so every error is reported with its place.
+        except (ValidationError, NotStreamable) as exc:
+            if isinstance(exc, ValidationError) and not consumed(doc.data):
+                return None, diagnostics_from_validation_error(exc, doc, kind.model)
+            # A streamed list was invalid: validate the whole document in one call,
+            # from a fresh parse if streaming consumed it, so every error is
+            # reported with its place.
             if consumed(doc.data):
                 fresh, _ = parse_yaml(doc.text, doc.path)
                 if fresh is not None:

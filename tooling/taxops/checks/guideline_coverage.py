@@ -4,9 +4,9 @@ used. Findings sit on the guideline's lines: that is the file to fix."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
+from taxops.checks.common import did_you_mean
 from taxops.checks.guideline_refs import label_references
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
@@ -106,11 +106,13 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
     for ref in label_references(g):
         label = labels.get(ref.label)
         if label is None:
+            shape = tax.id_rule.problem(ref.label)
+            unlike = f" (and cannot be one: it {shape})" if shape else ""
             yield _error(
                 "unknown-label",
-                f"{ref.role} '{ref.label}', which is not a label of {release}",
+                f"{ref.role} '{ref.label}', which is not a label of {release}{unlike}",
                 doc.locate(ref.path),
-                _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
             )
         elif ref.own:
             i = int(ref.path[1])
@@ -203,10 +205,3 @@ def _instead(label: Label) -> str:
         choices = " or ".join(f"'{t}'" for t in label.replaced_by)
         return f"use {choices} instead, as the taxonomy says"
     return "name an active label; the taxonomy gives no replacement for this one"
-
-
-def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
-    if len(labels) > 20_000:
-        return None
-    match = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.75)
-    return f"did you mean '{match[0]}'?" if match else None

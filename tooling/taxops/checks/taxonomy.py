@@ -6,18 +6,16 @@ involved and the line to fix. Rule ids are stable: teams grep for them and waive
 
 from __future__ import annotations
 
-import difflib
-import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 
-from taxops.checks.common import repeats
+from taxops.checks.common import did_you_mean, repeats
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
-from taxops.models.common import LABEL_ID_PATTERN
+from taxops.models.characters import visible
+from taxops.models.ids import IdPreset
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
 
-_LABEL_ID = re.compile(LABEL_ID_PATTERN)
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
 
 
@@ -45,26 +43,42 @@ def normalise_name(text: str) -> str:
     return " ".join(folded.translate(_SEPARATORS).split())
 
 
+_CODES_HINT = "; a taxonomy that keeps a publisher's codes declares 'ids: code' (or a pattern)"
+
+
 def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """Every id has the shape the taxonomy's ``ids:`` declares."""
+    rule = tax.id_rule
     for i, label in enumerate(tax.labels):
-        if not _LABEL_ID.match(label.id):
+        problem = rule.problem(label.id)
+        if problem is not None:
             yield _error(
                 "label-id-syntax",
-                f"label id '{label.id}' is not a valid id: use lowercase letters, digits and "
-                "'_', with '.' between segments (e.g. 'vehicle.truck_heavy')",
+                f"label id '{visible(label.id)}' {problem}",
                 _at(doc, i, "id"),
-                "ids are stored in datasets and never change; put the human wording in 'name:'",
+                "ids are stored in datasets and never change; put the human wording in 'name:'"
+                + (_CODES_HINT if rule.preset is IdPreset.SLUG else ""),
             )
 
 
 def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    if len(tax.index) == len(tax.labels):
+    """No id twice; where case carries no meaning, not even in another case."""
+    rule = tax.id_rule
+    folded = rule.case_insensitive and rule.preset is not IdPreset.SLUG  # slugs have one case
+    if len(tax.index) == len(tax.labels) and not folded:
         return  # the id index has one entry per label: no duplicates
-    for i, first in repeats(label.id for label in tax.labels):
+    keys = (rule.key(label.id) for label in tax.labels) if folded else (lb.id for lb in tax.labels)
+    for i, first in repeats(keys):
         prev = _at(doc, first, "id")
+        this, other = tax.labels[i].id, tax.labels[first].id
+        twice = (
+            "is used twice"
+            if this == other
+            else f"is the same id as '{other}' in another case (ids of this taxonomy ignore case)"
+        )
         yield _error(
             "duplicate-label-id",
-            f"label id '{tax.labels[i].id}' is used twice (first at line {prev.line})",
+            f"label id '{this}' {twice} (first at line {prev.line})",
             _at(doc, i, "id"),
             "label ids are unique and never reused; give the new label its own id",
         )
@@ -88,7 +102,7 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"label '{label.id}' has parent '{label.parent}', which is not a label "
                 "of this taxonomy",
                 _at(doc, i, "parent"),
-                _did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
+                did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
             )
     if tax.leaf_only and tax.kind is not TaxonomyKind.HIERARCHICAL:
         yield _error(
@@ -198,7 +212,7 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                     f"label '{label.id}' is replaced by '{target}', which is not a label of "
                     "this taxonomy",
                     doc.locate(path),
-                    _did_you_mean(target, ids) or "add the replacement label, or fix the id",
+                    did_you_mean(target, ids) or "add the replacement label, or fix the id",
                 )
             else:
                 yield from _chain(label, target, ids, doc, path)
@@ -302,13 +316,6 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     doc.locate(path),
                     "set 'type: enum', or remove 'options'",
                 )
-
-
-def _did_you_mean(value: str, ids: Collection[str]) -> str | None:
-    if len(ids) > 20_000:  # a fuzzy search over a huge taxonomy costs more than it helps
-        return None
-    match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)
-    return f"did you mean '{match[0]}'?" if match else None
 
 
 CHECKS: tuple[Check, ...] = (

@@ -1,4 +1,4 @@
-"""Types shared by every governed file: label ids, semantic versions, owners."""
+"""Types shared by every governed file: label id references, versions, owners."""
 
 from __future__ import annotations
 
@@ -6,12 +6,36 @@ import re
 from functools import total_ordering
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    StringConstraints,
+)
 from pydantic_core import core_schema
 
-#: A label id is what datasets store: lowercase, dotted segments, stable forever.
-LABEL_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$"
-LabelId = Annotated[str, StringConstraints(pattern=LABEL_ID_PATTERN, max_length=200)]
+from taxops.models.characters import forbidden_character
+
+
+def _label_reference(value: str) -> str:
+    """Any id some taxonomy may declare; whether it has *this* taxonomy's shape
+    and exists there is checked across files, where the taxonomy is known."""
+    bad = forbidden_character(value)
+    if bad is not None:
+        raise ValueError(f"a label id never holds {bad}")
+    if value != value.strip():
+        raise ValueError(f"'{value}' starts or ends with a space; label ids never do")
+    return value
+
+
+#: A reference to a label id (in guidelines and policies): text as the taxonomy
+#: writes the id, compared exactly. The taxonomy's ``ids:`` decides its shape.
+LabelId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_label_reference),
+]
 #: Identifiers of governed documents (taxonomies, vendors, datasets): kebab or snake case.
 DOC_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN, max_length=100)]

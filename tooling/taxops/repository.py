@@ -1,5 +1,6 @@
 """All governed files of a repository, loaded together and indexed for what spans
-files: a guideline and its taxonomy, a taxonomy and its releases. Built from the
+files: a guideline and its taxonomy, a taxonomy and its releases, the policies
+and what they name. Built from the
 per-file results of :mod:`taxops.validate`; read by the cross-file checks and by
 the site."""
 
@@ -8,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from pydantic import BaseModel
 
+from taxops.governed import Governed
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Taxonomy
+from taxops.policies import Policies
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["Governed", "LoadedFile", "Repository", "assemble", "is_release"]
 
 #: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
 RELEASES_FOLDER = "releases"
@@ -31,16 +34,6 @@ class LoadedFile(Protocol):
     model: BaseModel | None
 
 
-@dataclass(frozen=True)
-class Governed(Generic[M]):
-    """A valid governed file: its model and the document its positions come from."""
-
-    path: Path
-    display: str
-    doc: YamlDocument
-    model: M
-
-
 @dataclass
 class Repository:
     root: Path | None
@@ -53,6 +46,8 @@ class Repository:
     #: Working files that declare a taxonomy id another file already holds:
     #: (the file left out, the file used). Reported as an error.
     shadowed: list[tuple[Governed[Taxonomy], Governed[Taxonomy]]] = field(default_factory=list)
+    #: Vendors, SLAs, quality plans, the privacy policy, datasets, specs, workflows.
+    policies: Policies = field(default_factory=Policies)
 
     def guideline_for(self, taxonomy_id: str) -> Governed[Guideline] | None:
         return next((g for g in self.guidelines if g.model.taxonomy == taxonomy_id), None)
@@ -92,6 +87,8 @@ def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
                 _add_working(repo, governed_tax)
         elif isinstance(f.model, Guideline):
             repo.guidelines.append(Governed(f.path, f.display, f.doc, f.model))
+        else:
+            repo.policies.add(Governed(f.path, f.display, f.doc, f.model))
     for snapshots in repo.releases.values():
         snapshots.sort(key=lambda s: s.model.version)
     return repo

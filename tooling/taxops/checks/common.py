@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Collection, Hashable, Iterable, Iterator
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
+
+from taxops.diagnostics import Diagnostic, Severity
+from taxops.loading import YamlDocument
 
 
 def repeats(keys: Iterable[Hashable]) -> Iterator[tuple[int, int]]:
@@ -29,3 +32,19 @@ def did_you_mean(value: str, ids: Collection[str]) -> str | None:
         return None
     match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)
     return f"did you mean '{match[0]}'?" if match else None
+
+
+def duplicates(
+    doc: YamlDocument, key: str, ids: Sequence[str], field: str, what: str, rule: str
+) -> Iterator[Diagnostic]:
+    """``<what> '<id>' appears twice (first at line N)`` for each repeated id of
+    the list ``key`` (whose items are mappings with ``field``)."""
+    for i, first in repeats(ids):
+        prev = doc.locate((key, first, field))
+        yield Diagnostic(
+            rule,
+            Severity.ERROR,
+            f"{what} '{ids[i]}' appears twice (first at line {prev.line})",
+            doc.locate((key, i, field)),
+            "ids are unique: merge the two entries or rename one",
+        )

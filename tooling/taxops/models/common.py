@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 from taxops.models.characters import forbidden_character
 from taxops.versioning.versions import SemVer
 
-__all__ = ["DocId", "LabelId", "SemVer", "Strict"]
+__all__ = ["DocId", "LabelId", "Owner", "Region", "SemVer", "Share", "Strict"]
 
 
 def _label_reference(value: str) -> str:
@@ -45,3 +53,31 @@ class Strict(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )
+
+
+#: A region where data is stored or processed, as the privacy policy names it
+#: (``eu``, ``us``, ``eu-west``): lowercase, kebab case.
+REGION_PATTERN = r"^[a-z][a-z0-9-]*$"
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN, max_length=50)]
+#: Who owns a governed file, in a form CODEOWNERS accepts: ``@user``,
+#: ``@org/team`` or an email address.
+OWNER_PATTERN = r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+
+def _owner(value: str) -> str:
+    if not re.match(OWNER_PATTERN, value):
+        raise ValueError(
+            f"'{value[:60]}' is not an owner CODEOWNERS understands; "
+            "write @user, @org/team or an email address"
+        )
+    return value
+
+
+Owner = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(_owner),
+    WithJsonSchema({"type": "string", "pattern": OWNER_PATTERN, "maxLength": 200}),
+]
+#: A share of items, 0 to 1 (0.05 = 5 %).
+Share = Annotated[float, Field(ge=0, le=1)]

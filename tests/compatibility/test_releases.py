@@ -75,6 +75,63 @@ def test_release_freezes_once_and_keeps_comments(
     assert code == 0, out
 
 
+def test_edited_and_deleted_releases_are_caught_without_a_git_base(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No git at all: the integrity record taxops release keeps is enough."""
+    write(tmp_path, TAX, taxonomy("1.0.0", LABELS))
+    assert run(capsys, "release", "--repo", str(tmp_path))[0] == 0
+    write(tmp_path, TAX, taxonomy("1.1.0", LABELS.replace("name: Van", "name: Minivan")))
+    assert run(capsys, "release", "--repo", str(tmp_path))[0] == 0
+    releases = tmp_path / "taxonomies/fleet/releases"
+    record = (releases / "SHA256SUMS").read_text()
+    assert [line.split("  ")[1] for line in record.splitlines()] == ["1.0.0.yaml", "1.1.0.yaml"]
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0 and "[release-" not in out, out
+
+    first = releases / "1.0.0.yaml"
+    first.write_text(first.read_text().replace("Other vehicle", "Misc vehicle"))
+    (releases / "1.1.0.yaml").unlink()
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 1, out
+    assert (
+        "taxonomies/fleet/releases/1.0.0.yaml:1:1: error [release-modified] released snapshot "
+        "taxonomies/fleet/releases/1.0.0.yaml was edited" in out
+    )
+    assert (
+        "taxonomies/fleet/releases/1.1.0.yaml:1:1: error [release-modified] released snapshot "
+        "taxonomies/fleet/releases/1.1.0.yaml was deleted (the integrity record "
+        "taxonomies/fleet/releases/SHA256SUMS lists it)" in out
+    )
+    # An edited release blocks releasing, and the record keeps its lines.
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 1 and "not released" in out
+    assert (releases / "SHA256SUMS").read_text() == record
+    # A line ending conversion (git autocrlf on checkout) is not an edit.
+    first.write_text(first.read_text().replace("Misc vehicle", "Other vehicle"))
+    first.write_bytes(first.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert "1.0.0.yaml was edited" not in out and "1.1.0.yaml was deleted" in out
+
+
+def test_releases_without_a_record_are_recorded_by_the_next_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = taxonomy("1.0.0", LABELS)
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", snapshot_text(text))
+    write(tmp_path, TAX, text)
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0
+    assert (
+        "warning [release-unrecorded] release not in the integrity record "
+        "taxonomies/fleet/releases/SHA256SUMS: taxonomies/fleet/releases/1.0.0.yaml" in out
+    )
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 0 and "recorded the integrity of taxonomies/fleet/releases/1.0.0.yaml" in out
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0 and "[release-unrecorded]" not in out
+
+
 def test_release_refuses_changed_content_under_a_released_version(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -58,6 +58,28 @@ def test_transitive_mode_catches_what_only_an_earlier_release_forbids(
     assert "was: taxonomies/fleet/releases/1.0.0.yaml:" in out
 
 
+def test_an_id_reused_after_its_tombstone_was_dropped_is_caught_across_releases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1.0.0 has vehicle.other; 2.0.0 retires it; 2.0.1 drops the tombstone (a
+    warning); 3.0.0 brings the id back with another meaning. Against 2.0.1 alone
+    it is only an added label: every release is read."""
+    history(tmp_path, "backward")
+    code, _ = run(capsys, "release", "--repo", str(tmp_path))  # 2.0.1, tombstone dropped
+    assert code == 0
+    reused = WITHOUT_OTHER + "- id: vehicle.other\n  name: Off-road vehicle\n  parent: vehicle\n"
+    write(tmp_path, TAX, taxonomy("3.0.0", reused, head="compatibility: backward\n"))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 3, out
+    assert "info [label-added] label `vehicle.other` was added" in out
+    assert (
+        "error [retired-id-reused] label id `vehicle.other` comes back with another meaning: "
+        'it meant "Other vehicle" until retired in 2.0.0, and now "Off-road vehicle"' in out
+    )
+    assert "was: taxonomies/fleet/releases/2.0.0.yaml:" in out
+    assert "not released" in run(capsys, "release", "--repo", str(tmp_path))[1]
+
+
 def test_release_freezes_once_and_keeps_comments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

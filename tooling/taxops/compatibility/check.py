@@ -139,7 +139,8 @@ def _against_releases(
                 )
             )
             continue
-        primary = compare(Version(last.model, last.doc, last.display), new)
+        history = [Version(s.model, s.doc, s.display) for s in snapshots if s is not last]
+        primary = compare(Version(last.model, last.doc, last.display), new, history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=last)]
     return comparisons, found
 
@@ -172,8 +173,9 @@ def _against_ref(
                 baseline_unreadable.diagnose(taxonomy_id, f"{shown}:{before.path}", reason, where)
             )
             continue
-        primary = compare(before.version, new)
         snapshots = releases.get(taxonomy_id, [])
+        history = [Version(s.model, s.doc, s.display) for s in snapshots]
+        primary = compare(before.version, new, history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=None)]
     for ref in gone:
         if (root / ref.path).exists():

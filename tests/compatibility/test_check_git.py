@@ -119,11 +119,16 @@ def test_deleted_taxonomy_blocks(repo: Path, capsys: pytest.CaptureFixture[str])
     assert "[taxonomy-removed] taxonomy `fleet`" in out
 
 
-def test_modified_release_snapshot_fails(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def released_on_main_then_branched(repo: Path, branch: str) -> None:
+    """Release 1.0.0 on main, commit it, and start ``branch`` from there."""
     git(repo, "checkout", "-q", "main")
     assert main(["release", "--repo", str(repo)]) == 0
     commit_all(repo, "release 1.0.0")
-    git(repo, "checkout", "-q", "-b", "edit-history")
+    git(repo, "checkout", "-q", "-b", branch)
+
+
+def test_modified_release_snapshot_fails(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    released_on_main_then_branched(repo, "edit-history")
     snapshot = repo / "taxonomies/fleet/releases/1.0.0.yaml"
     snapshot.write_text(snapshot.read_text().replace("Other vehicle", "Misc vehicle"))
     commit_all(repo, "rewrite history")
@@ -148,10 +153,7 @@ def test_a_release_deleted_with_its_record_line_is_caught_by_git(
 ) -> None:
     """The record cannot see a release removed together with its line; the base
     ref can."""
-    git(repo, "checkout", "-q", "main")
-    assert main(["release", "--repo", str(repo)]) == 0
-    commit_all(repo, "release 1.0.0")
-    git(repo, "checkout", "-q", "-b", "erase-history")
+    released_on_main_then_branched(repo, "erase-history")
     (repo / "taxonomies/fleet/releases/1.0.0.yaml").unlink()
     (repo / "taxonomies/fleet/releases/SHA256SUMS").write_text("")
     commit_all(repo, "erase 1.0.0")

@@ -50,32 +50,49 @@ class Reuse:
 def find_reuses(
     history: Iterable[Taxonomy], new: Taxonomy, declared: Collection[str] = ()
 ) -> list[Reuse]:
-    """The reused ids of ``new``, given the versions before it, oldest first."""
-    last_use: dict[str, Use] = {}
-    left: dict[str, int] = {}  # id -> first version without it in use since its last use
-    for at, version in enumerate(history):
-        present: set[str] = set()
-        for label in version.labels:
-            if label.id in present:
-                continue  # an id listed twice (a publisher's release): the first counts
-            present.add(label.id)
-            # A tombstone keeps the meaning the id had; it is no longer in use.
-            last_use[label.id] = Use(at, label)
-            if label.status is Status.RETIRED:
-                left.setdefault(label.id, at)
-            else:
-                left.pop(label.id, None)
-        for label_id in last_use.keys() - present:
-            left.setdefault(label_id, at)
+    """The reused ids of ``new``, given the versions before it, oldest first.
+
+    Set operations over whole versions find the few ids that left use and are
+    used again; only those are looked at label by label (a 200,000-label
+    history costs a few set operations per version, not an object per label)."""
+    versions = list(history)
+    seen: set[str] = set()
+    left: set[str] = set()  # ids not in use now that were seen before
+    for version in versions:
+        present = version.index.keys()
+        retired = {lb.id for lb in version.labels if lb.status is Status.RETIRED}
+        in_use = present - retired
+        left = (left | (seen - in_use) | retired) - in_use
+        seen |= present
+    in_use_now = {lb.id for lb in new.labels if lb.status is not Status.RETIRED}
+    candidates = (in_use_now & left) | (in_use_now & seen & set(declared))
     found = []
     for label in new.labels:
-        before = last_use.get(label.id)
-        if label.status is Status.RETIRED or before is None:
+        if label.id not in candidates or label.status is Status.RETIRED:
             continue
+        candidates.discard(label.id)  # an id listed twice: the first counts
+        before, left_in = _last_use(versions, label.id)
         is_declared = label.id in declared
-        if (label.id in left and _meaning_changed(before.label, label)) or is_declared:
-            found.append(Reuse(label, before, left.get(label.id), is_declared))
+        if is_declared or (left_in is not None and _meaning_changed(before.label, label)):
+            found.append(Reuse(label, before, left_in, is_declared))
     return found
+
+
+def _last_use(versions: list[Taxonomy], label_id: str) -> tuple[Use, int | None]:
+    """The last version that has the id (in use, or its tombstone), and the first
+    version since its last use in which it is not in use (None: in use throughout)."""
+    last = max(i for i, v in enumerate(versions) if label_id in v.index)
+    label = versions[last].labels[versions[last].index[label_id]]
+    left_in = None
+    for i in range(last, -1, -1):
+        v = versions[i]
+        here = v.labels[v.index[label_id]] if label_id in v.index else None
+        if here is not None and here.status is not Status.RETIRED:
+            break
+        left_in = i
+    if left_in is None:  # in use in its last version: did it leave after that?
+        left_in = last + 1 if last + 1 < len(versions) else None
+    return Use(last, label), left_in
 
 
 def _meaning_changed(before: Label, after: Label) -> bool:

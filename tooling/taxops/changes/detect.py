@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
-from taxops.checks.taxonomy import normalise_name
 from taxops.loading import gc_paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
+from taxops.names import normalise_name
 
 _METADATA_FIELDS = ("title", "description", "owners", "compatibility")
 #: Above this many removed x added pairs, only exact name matches are suggested.

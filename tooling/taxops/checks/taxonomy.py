@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterator
 
 from taxops.checks.common import repeats
+from taxops.checks.text import taxonomy_text
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.common import LABEL_ID_PATTERN
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
+from taxops.names import sibling_key
 
 _LABEL_ID = re.compile(LABEL_ID_PATTERN)
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
@@ -33,16 +34,6 @@ def _at(doc: YamlDocument, index: int, field: str | None = None, *, at: str = "v
 
 def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
     return Diagnostic(rule, Severity.ERROR, message, loc, hint)
-
-
-_SEPARATORS = str.maketrans("_-", "  ")
-
-
-def normalise_name(text: str) -> str:
-    """Names compare equal when a labeler would confuse them: Unicode-normalised
-    (NFKC), case-folded, with runs of spaces and separators collapsed."""
-    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(folded.translate(_SEPARATORS).split())
 
 
 def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -240,8 +231,9 @@ def _chain(
 
 
 def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    """Two siblings with the same display name or alias (after normalising case,
-    Unicode and separators) are indistinguishable to a labeler."""
+    """Two siblings with the same display name or alias (after folding case,
+    Unicode forms, separators, invisible characters and look-alike letters:
+    :func:`taxops.names.sibling_key`) are indistinguishable to a labeler."""
     groups: dict[str | None, list[int]] = {}
     for i, label in enumerate(tax.labels):
         if label.status is not Status.RETIRED:
@@ -258,8 +250,8 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
             ]
             own: set[str] = set()
             for what, text, path in names:
-                key = normalise_name(text)
-                if key in own:
+                key = sibling_key(text)
+                if key in own or not key:  # a blank name is its own finding
                     continue
                 own.add(key)
                 if key in seen and seen[key][0] != label.id:
@@ -320,4 +312,5 @@ CHECKS: tuple[Check, ...] = (
     replacements_resolve,
     sibling_names,
     attributes,
+    taxonomy_text,
 )

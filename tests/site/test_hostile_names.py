@@ -269,3 +269,27 @@ def test_search_results_show_hostile_names_as_text(
     results = tab.locator(".md-search-result__item").all_inner_texts()
     assert any("onerror=alert('name')" in r for r in results), results[:3]
     assert dialogs == []
+
+
+def test_findings_logged_by_the_build_stay_one_line_each(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The plugin logs validation findings into the build log, which CI reads:
+    a label id with a line break must not forge a workflow command there."""
+    import logging
+
+    from conftest import build
+    from hostile_fields import write_repository
+
+    repo = write_repository(tmp_path / "repo")
+    taxonomy = repo / "taxonomies" / taxonomy_id("tag") / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    taxonomy.write_text(
+        text.replace("- id: group.second", '- id: "group.second\\n::error::forged"'),
+        encoding="utf-8",
+    )
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    messages = [r.getMessage() for r in caplog.records]
+    assert any("::error::forged" in m for m in messages)
+    assert not [m for m in messages if "\n" in m or "\r" in m]

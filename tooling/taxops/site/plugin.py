@@ -76,7 +76,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             )
         self.site = build_site(self.root, directory_urls=config.use_directory_urls)
         for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
-            log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
+            # One log line per finding: a value holding a line break must not
+            # start a line of its own (a CI log reads '::error::' as a command).
+            text = f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
+            log.warning(escaping.terminal(text))
         if self.site.diagnostics:
             log.warning(
                 f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from hostile_fields import FIELDS, MEDIA_NAME, PAYLOADS, hostile_id, payload, taxonomy_id
-from taxops.escaping import path_segment
+from taxops.site.urls import label_page_name
 
 Serve = Callable[[Path], str]
 
@@ -127,7 +127,7 @@ def test_a_label_whose_id_is_hostile_gets_a_page_inside_its_folder(
 ) -> None:
     for kind in PAYLOADS:
         folder = hostile_names_site / taxonomy_id(kind) / "labels"
-        page = folder / path_segment(hostile_id(kind)) / "index.html"
+        page = folder / label_page_name(hostile_id(kind)) / "index.html"
         assert page.is_file(), kind
     # nothing was written outside the site
     assert not list(hostile_names_site.parent.glob("*.html"))

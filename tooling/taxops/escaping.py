@@ -154,30 +154,6 @@ def github_property(text: object) -> str:
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-#: A value kept as it is in a file name and a URL path: letters, digits and
-#: ``._~-``, not starting with a dot (no ``..``, no hidden file).
-_SAFE_SEGMENT = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,99}")
-
-
-def path_segment(text: str, *, unique: bool = False) -> str:
-    """A value used as one file name and URL path segment (a label's page in
-    the site): kept as it is when it is safe everywhere (see ``_SAFE_SEGMENT``;
-    not ending in a dot, which Windows drops), otherwise a readable ASCII slug
-    followed by a hash of the exact value. So ``../../x``, ``a/b``, ``a?b#c`` or
-    ``A00.0 `` can neither leave the folder nor break a link, and two different
-    values never share a file. ``unique`` forces the hashed form (for values that
-    differ only in case, which case-insensitive file systems would merge)."""
-    if not unique and _SAFE_SEGMENT.fullmatch(text) and not text.endswith("."):
-        return text
-    import hashlib
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^A-Za-z0-9_~-]+", "-", ascii_text).strip("-")[:60]
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
-    return f"{slug}-{digest}" if slug else digest
-
-
 def sql_comment(text: object) -> str:
     """A value in a ``--`` comment line of a generated SQL or Python script: one
     line (line breaks, including U+2028/U+2029 and NEL, shown as escapes), no

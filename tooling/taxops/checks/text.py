@@ -1,9 +1,11 @@
-"""Names and ids are plain text on one line: the checks every governed file
-shares (see :mod:`taxops.names.characters` for what is refused and why).
+"""Names are plain text on one line: the checks every governed file shares
+(see :mod:`taxops.names.characters` for what is refused and why). Ids refuse
+the same characters, and joiners too, in their shape check
+(:mod:`taxops.models.characters`, rule ``label-id-syntax``).
 
 | Rule | Severity | What it finds |
 |---|---|---|
-| ``refused-character`` | error | A control, invisible or direction-changing character in a name or an id. |
+| ``refused-character`` | error | A control, invisible or direction-changing character in a name. |
 | ``blank-name`` | error | A name, alias, title or option made only of spaces. |
 | ``markup-in-name`` | warning | HTML markup (a tag, a comment, an entity) in a name or title. |
 
@@ -38,12 +40,6 @@ def taxonomy_text(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     labels = tax.labels
     yield from _fields(doc, [tax.title], lambda _: (("title",), "title", ""))
     yield from _fields(doc, tax.owners, lambda k: (("owners", k), "owner", ""))
-    yield from _fields(
-        doc,
-        [label.id for label in labels],
-        lambda i: (("labels", i, "id"), "label id", ""),
-        identifiers=True,
-    )
     yield from _fields(
         doc,
         [label.name for label in labels],
@@ -111,18 +107,14 @@ def _in_list(field: str, key: str) -> Where:
     return lambda k: ((field, k, key), what, "")
 
 
-def _fields(
-    doc: YamlDocument, values: Sequence[str], where: Where, *, identifiers: bool = False
-) -> Iterator[Diagnostic]:
-    for problem in scan(values, identifiers=identifiers):
+def _fields(doc: YamlDocument, values: Sequence[str], where: Where) -> Iterator[Diagnostic]:
+    for problem in scan(values):
         path, what, whose = where(problem.index)
-        yield _diagnostic(
-            problem, values[problem.index], what, whose, doc.locate(path), identifiers
-        )
+        yield _diagnostic(problem, values[problem.index], what, whose, doc.locate(path))
 
 
 def _diagnostic(
-    problem: Problem, value: str, what: str, whose: str, location: Location, identifiers: bool
+    problem: Problem, value: str, what: str, whose: str, location: Location
 ) -> Diagnostic:
     shown = escaping.terminal(value)
     if problem.kind == "refused-character":
@@ -134,9 +126,7 @@ def _diagnostic(
             "a control, invisible or direction-changing character, so it reads differently "
             "from what it is",
             location,
-            "delete the character (retype the "
-            + ("id" if identifiers else "text")
-            + " by hand if your editor does not show it)",
+            "delete the character (retype the text by hand if your editor does not show it)",
         )
     if problem.kind == "blank":
         return Diagnostic(

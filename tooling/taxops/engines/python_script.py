@@ -8,6 +8,7 @@ import json
 
 from taxops import escaping
 from taxops.migration.model import MigrationMap
+from taxops.migration.values import repairs_by_lower_case
 
 _TEMPLATE = '''#!/usr/bin/env python3
 """Migrate a dataset from one version of a taxonomy to another (TAXONOMY,
@@ -20,7 +21,8 @@ INPUT and OUTPUT are CSV, TSV (.tsv) or JSON lines (.jsonl). Rows keep their
 order. Rows a human must relabel (the map says review, the label is not in
 the old version, or the row is malformed) go to OUTPUT's review queue
 (OUTPUT.review.csv/.tsv/.jsonl) with the row number, reason and candidate labels.
-A value matches a label after trimming and lower-casing; empty values stay
+A value equal to a label is that label (and written out unchanged); else one
+equal to a label once surrounding spaces are trimmed{case_note}; empty values stay
 unlabeled; a multi-label cell lists each label once. Migrated + review = input is
 checked; outputs are written to temporary files and renamed at the end. In a CSV
 or TSV review queue, a cell a spreadsheet would read as a formula (starting with
@@ -38,6 +40,8 @@ FROM_VERSION = {start!r}
 TO_VERSION = {end!r}
 MAP = json.loads({map_json!r})
 ENTRIES = {{e["label"]: e for e in MAP["entries"]}}
+# Label ids by their lower case, when case carries no meaning and only one id has it.
+BY_LOWER = MAP["by_lower"]
 FORMULA_START = {formula_start!r}
 
 
@@ -57,7 +61,9 @@ def fate(value):
         return "unlabeled", []
     key = str(value)
     if key not in ENTRIES:
-        key = key.strip().lower()
+        key = key.strip()
+        if key not in ENTRIES:
+            key = BY_LOWER.get(key.lower(), key)
     entry = ENTRIES.get(key)
     if entry is None:
         return "unknown-label", []
@@ -184,8 +190,12 @@ def python_script(migration: MigrationMap) -> str:
         "entries": [
             {"label": e.label, "mode": e.mode.value, "targets": list(e.targets)} for e in migration
         ],
+        "by_lower": repairs_by_lower_case(migration),
     }
     return _TEMPLATE.format(
+        case_note=", or, when case does not matter, lower-cased"
+        if migration.id_case == "insensitive"
+        else " (case matters: no other repair)",
         taxonomy=str(migration.taxonomy),
         start=str(migration.from_version),
         end=str(migration.to_version),

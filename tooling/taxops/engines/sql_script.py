@@ -9,8 +9,11 @@ syntax tree and written in each dialect, with the map inlined as a VALUES table:
    ``taxops_candidates`` (candidate labels joined by ``|``);
 3. a check that migrated + review = input.
 
-Labels match after trimming and lower-casing, as in ``taxops migrate``. SQL tables
-have no order: keep a key column to sort by.
+Values match labels as in ``taxops migrate``: exactly first (a kept value is
+written back unchanged), else once surrounding spaces are trimmed, else, when
+the ids ignore case, once lower-cased (only where one id has that lower case).
+Each is a join on a unique key, so no row is ever duplicated. SQL tables have no
+order: keep a key column to sort by.
 
 Nothing the user gives (table and column names, labels) is pasted into SQL
 text: names become quoted identifiers and labels string literals in the tree,
@@ -29,9 +32,10 @@ from typing import Any
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
+from taxops.migration.values import repairs_by_lower_case
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
-_MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates"]
+_MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key"]
 
 
 def migration_sql(
@@ -85,35 +89,48 @@ def migration_sql(
 
     def col(name: str, qualifier: str = "t") -> exp.Column:
         """A column of the table (its name quoted: it is the user's) or of the
-        map (``m``: our own names, unquoted like the VALUES alias that declares them)."""
+        map (``e``, ``r``: our own names, unquoted like the VALUES alias that
+        declares them)."""
         return exp.column(exp.to_identifier(name, quoted=qualifier == "t"), qualifier)
 
     def label() -> exp.Column:
         return col(label_column)
 
-    def tbl(parts: list[str], alias: str | None = None) -> exp.Table:
-        return _table(parts, alias)
+    def either(name: str) -> Any:
+        """The map's column from the exact match (e), else from the repair (r)."""
+        return exp.func("COALESCE", col(name, "e"), col(name, "r"))
 
     unlabeled = exp.paren(
         exp.or_(label().is_(exp.null()), exp.func("TRIM", label()).eq(exp.Literal.string("")))
     )
+    by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
+    insensitive = migration.id_case == "insensitive"
     mapping = exp.values(
-        [_map_row(e) for e in migration] or [(None, None, False, None)],
+        [_map_row(e, by_lower, insensitive) for e in migration]
+        or [(None, None, False, None, None)],
         alias="v",
         columns=_MAP_COLUMNS,
     )
-    on = exp.func("LOWER", exp.func("TRIM", label())).eq(col("old_label", "m"))
+    repaired = exp.func("TRIM", label())
+    if insensitive:
+        repaired = exp.func("LOWER", repaired)
+    found = either("old_label")
+    # Exact match first (e); only a value that matched nothing is repaired (r),
+    # on repair_key, unique per id (NULL where a repair would be ambiguous).
+    exact_on = label().eq(col("old_label", "e"))
+    repair_on = exp.and_(col("old_label", "e").is_(exp.null()), repaired.eq(col("repair_key", "r")))
 
     def joined(query: exp.Select) -> exp.Select:
         return (
             query.with_("taxops_map", as_=exp.select("*").from_(mapping))
-            .from_(tbl(source, "t"))
-            .join(exp.to_table("taxops_map").as_("m"), on=on, join_type="left")
+            .from_(_table(source, "t"))
+            .join(exp.to_table("taxops_map").as_("e"), on=exact_on, join_type="left")
+            .join(exp.to_table("taxops_map").as_("r"), on=repair_on, join_type="left")
         )
 
     new_label = exp.Case(
-        ifs=[exp.If(this=col("old_label", "m").is_(exp.null()), true=label())],
-        default=col("new_label", "m"),
+        ifs=[exp.If(this=found.copy().is_(exp.null()), true=label())],
+        default=either("new_label"),
     )
     migrated = joined(
         exp.select(
@@ -128,37 +145,29 @@ def migration_sql(
         exp.or_(
             unlabeled.copy(),
             exp.paren(
-                exp.and_(
-                    exp.not_(col("old_label", "m").is_(exp.null())),
-                    exp.not_(col("needs_review", "m")),
-                )
+                exp.and_(exp.not_(found.copy().is_(exp.null())), exp.not_(either("needs_review")))
             ),
         )
     )
     reason = exp.Case(
-        ifs=[
-            exp.If(
-                this=col("old_label", "m").is_(exp.null()),
-                true=exp.Literal.string("unknown-label"),
-            )
-        ],
+        ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string("unknown-label"))],
         default=exp.Literal.string("review"),
     )
     to_review = joined(
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
             reason.as_("taxops_reason"),
-            col("candidates", "m").as_("taxops_candidates"),
+            either("candidates").as_("taxops_candidates"),
         )
     ).where(
         exp.and_(
             exp.not_(unlabeled.copy()),
-            exp.paren(exp.or_(col("old_label", "m").is_(exp.null()), col("needs_review", "m"))),
+            exp.paren(exp.or_(found.copy().is_(exp.null()), either("needs_review"))),
         )
     )
 
     def count(parts: list[str]) -> exp.Subquery:
-        return exp.Subquery(this=exp.select(exp.func("COUNT", exp.Star())).from_(tbl(parts)))
+        return exp.Subquery(this=exp.select(exp.func("COUNT", exp.Star())).from_(_table(parts)))
 
     check = exp.select(
         exp.EQ(
@@ -166,8 +175,8 @@ def migration_sql(
         ).as_("taxops_rows_add_up")
     )
     statements: list[Any] = [
-        exp.Create(this=tbl(output), kind="TABLE", expression=migrated),
-        exp.Create(this=tbl(review), kind="TABLE", expression=to_review),
+        exp.Create(this=_table(output), kind="TABLE", expression=migrated),
+        exp.Create(this=_table(review), kind="TABLE", expression=to_review),
         check,
     ]
     body = [s.sql(dialect=dialect, pretty=True) for s in statements]
@@ -188,13 +197,19 @@ def split_statements(script: str, dialect: str = "duckdb") -> list[str]:
     return [s.sql(dialect=dialect) for s in sqlglot.parse(script, read=dialect) if s is not None]
 
 
-def _map_row(entry: Any) -> tuple[str, str | None, bool, str | None]:
+def _map_row(
+    entry: Any, by_lower: dict[str, str], insensitive: bool
+) -> tuple[str, str | None, bool, str | None, str | None]:
+    """One row of the map: old label, new label, needs review, candidates, and
+    the key a trimmed (and, when ids ignore case, lower-cased) value repairs to."""
     review = entry.mode is Mode.REVIEW
+    key = by_lower.get(entry.label) if insensitive else entry.label
     return (
         entry.label,
         None if review else entry.targets[0],
         review,
         "|".join(entry.targets) if review else None,
+        key,
     )
 
 

@@ -12,7 +12,10 @@ one line and compared by eye. So they may not hold:
   surrogates and noncharacters): ``admin\\u202etxt.exe`` reads ``adminexe.txt``,
   and ``Car\\u200b`` looks exactly like ``Car`` ("Trojan Source", CVE-2021-42574).
 
-Scripts that need a joiner keep it in names (never in ids): a zero-width
+Ids refuse these characters without exception, in their shape check
+(:mod:`taxops.models.characters`, one character at a time: ids are short and
+their check also refuses private-use and unassigned code points). Names are
+scanned here, in bulk, and scripts that need a joiner keep it: a zero-width
 (non-)joiner between two letters or marks of a non-Latin script (Persian,
 Indic scripts), a zero-width joiner between two pictographs (emoji sequences),
 and a variation selector 15/16 after a symbol or digit, or a Mongolian variation
@@ -95,10 +98,8 @@ def describe(char: str) -> str:
     return f"U+{ord(char):04X} {name}"
 
 
-def scan(values: Sequence[str], *, identifiers: bool = False) -> Iterator[Problem]:
-    """Problems of each value, by its index in ``values``. ``identifiers``: the
-    values are ids (no joiner is ever allowed; markup and blanks are the id
-    syntax's business)."""
+def scan(values: Sequence[str]) -> Iterator[Problem]:
+    """Problems of each name, by its index in ``values``."""
     if not values:
         return
     joined = _SEPARATOR.join(values)
@@ -117,12 +118,10 @@ def scan(values: Sequence[str], *, identifiers: bool = False) -> Iterator[Proble
         value = values[index]
         if index in reported or offset == len(value):  # reported, or a separator
             continue
-        if not identifiers and _allowed_in_context(value, offset):
+        if _allowed_in_context(value, offset):
             continue
         reported.add(index)
         yield Problem(index, "refused-character", char, offset)
-    if identifiers:
-        return
     if "<" in joined or "&" in joined:
         for m in _MARKUP.finditer(joined):
             index, offset = locate(m.start())

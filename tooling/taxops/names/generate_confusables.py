@@ -91,7 +91,7 @@ def main(argv: list[str]) -> int:
     # The compact table must give every character the same key as the full data.
     for char in full:
         reference = _final(char, full, ignorable)
-        folded = _fold(char).translate(str.maketrans(table))
+        folded = _fold(char).translate({ord(k): v for k, v in table.items()})
         assert unicodedata.normalize("NFD", folded) == reference, char
     OUT.write_text(
         json.dumps(

@@ -13,12 +13,11 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from taxops.checks.guideline_coverage import assignable, parents_in_use
-from taxops.escaping import path_segment
 from taxops.media import Anchor, External, RepoFile, judge, locate
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
-from taxops.site.urls import page_url, relative_url
+from taxops.site.urls import label_page_name, page_url, relative_url
 
 #: Where copies of repository media go in the built site.
 MEDIA_FOLDER = "_media"
@@ -89,26 +88,10 @@ class TaxonomySite:
         return f"{self.id}/{name}.md"
 
     def label_src(self, label_id: str) -> str:
-        """A label's page: its id is the file name when the id is safe as one, else a
-        slug and a hash of the id (an id is data: it may hold ``/``, ``..`` or ``#``)."""
-        return f"{self.id}/labels/{self._label_files.get(label_id) or path_segment(label_id)}.md"
-
-    @cached_property
-    def _label_files(self) -> dict[str, str]:
-        """File names of ids that differ only in case: hashed, so that a
-        case-insensitive file system does not merge their pages."""
-        by_folded: dict[str, list[str]] = {}
-        for label_id in self.labels:
-            by_folded.setdefault(label_id.casefold(), []).append(label_id)
-        return {
-            label_id: path_segment(label_id, unique=True)
-            for same in by_folded.values()
-            if len(same) > 1
-            for label_id in same
-        }
+        return f"{self.id}/labels/{label_page_name(label_id)}.md"
 
     def briefing_src(self, old: str, new: str) -> str:
-        return f"{self.id}/changes/{path_segment(old)}-to-{path_segment(new)}.md"
+        return f"{self.id}/changes/{old}-to-{new}.md"
 
     def definition(self, label: Label) -> str | None:
         """The definition labelers read: the guideline's, else the taxonomy's."""

@@ -38,7 +38,7 @@ NAMES = [
     "$1",
 ]
 #: Labels with quotes and SQL syntax (the ids of a published code list may hold anything).
-LABELS = ["it's", 'say "hi"', "back\\slash", "x'); drop table t; --", "naïve", "a|b"]
+LABELS = ["it's", 'say "hi"', "back\\slash", "x'); DROP TABLE t; --", "naïve", "a|b"]
 
 
 def hostile_map() -> MigrationMap:

@@ -54,12 +54,16 @@ def _ascii_table() -> dict[int, str]:
     return out
 
 
+#: Built at import (a few milliseconds): every name's key starts with a lookup in it.
+_ASCII_TABLE = _ascii_table()
+
+
 def sibling_key(text: str) -> str:
     """The key under which two names are indistinguishable to a labeler: case,
     compatibility forms, separators, invisible characters and look-alike letters
     from other scripts (``Cаr``/``Car``, ``l``/``1``) all fold away."""
     if text.isascii():
-        return " ".join(text.lower().translate(_ascii_table()).split())
+        return " ".join(text.lower().translate(_ASCII_TABLE).split())
     return full_sibling_key(text)
 
 

@@ -163,6 +163,14 @@ labels:
       - content: {p("content")}
         label: group.first
         why: {p("why")}
+  - label: {_q(hostile_id(kind))}
+    examples:
+      - content: {p("content")}
+        why: {p("why")}
+    near_misses:
+      - content: A plain item.
+        label: group.second
+        why: Plain.
   - label: group.gone
     historical: true
 decision_rules:

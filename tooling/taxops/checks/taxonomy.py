@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterator
 
 from taxops.checks.common import repeats
+from taxops.checks.declarations import declarations
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.common import LABEL_ID_PATTERN
@@ -320,4 +321,5 @@ CHECKS: tuple[Check, ...] = (
     replacements_resolve,
     sibling_names,
     attributes,
+    declarations,
 )

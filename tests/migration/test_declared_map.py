@@ -1,0 +1,163 @@
+"""Crosswalk declarations in the migration map: narrowed labels, leaves that
+became groups and reused ids, each acting once in the step it was declared in."""
+
+from __future__ import annotations
+
+from taxops.changes import ChangeKind, diff
+from taxops.migration import Action, Mode, build_map, compose
+
+from .conftest import make_taxonomy
+
+V1 = make_taxonomy(
+    "1.0.0",
+    [
+        {"id": "rd"},
+        {"id": "retail"},
+        {"id": "tablet"},
+        {"id": "truck"},
+        {"id": "misc"},
+    ],
+    kind="hierarchical",
+)
+V2 = make_taxonomy(
+    "2.0.0",
+    [
+        {"id": "rd", "narrowed": [{"version": "2.0.0", "moved_to": ["rd_bio"]}]},
+        {"id": "rd_bio"},
+        {
+            "id": "retail",
+            "narrowed": [{"version": "2.0.0", "moved_to": ["online"], "items": "keep"}],
+        },
+        {"id": "online"},
+        {
+            "id": "tablet",
+            "name": "E-reader",
+            "reused": [{"version": "2.0.0", "replaced_by": ["slate"]}],
+        },
+        {"id": "slate"},
+        {"id": "truck", "became_group": [{"version": "2.0.0"}]},
+        {"id": "truck.light", "parent": "truck"},
+        {"id": "truck.heavy", "parent": "truck"},
+        {"id": "misc"},
+    ],
+    kind="hierarchical",
+)
+
+
+def test_each_declaration_gives_its_entry() -> None:
+    migration = build_map(diff(V1, V2))
+    rd, retail, tablet, truck = (migration[x] for x in ("rd", "retail", "tablet", "truck"))
+    # Narrowed, review: the label itself is a candidate.
+    assert (rd.action, rd.mode, rd.targets) == (Action.NARROWED, Mode.REVIEW, ("rd", "rd_bio"))
+    assert rd.narrowed_to == ("rd_bio",)
+    # Narrowed, items stay: still named, and what took part of its meaning is listed.
+    assert (retail.action, retail.mode, retail.targets) == (Action.NARROWED, Mode.KEEP, ("retail",))
+    assert retail.narrowed_to == ("online",)
+    # Reused: its old items never stay silently.
+    assert (tablet.action, tablet.mode, tablet.targets) == (Action.REUSED, Mode.DIRECT, ("slate",))
+    # A leaf that became a group: review among its children, by default.
+    assert (truck.action, truck.mode, truck.targets) == (
+        Action.BECAME_GROUP,
+        Mode.REVIEW,
+        ("truck.light", "truck.heavy"),
+    )
+    assert migration["misc"].mode is Mode.KEEP
+    assert "truck" not in migration.valid_labels
+    assert "truck.light" in migration.valid_labels
+
+
+def test_declarations_persist_without_firing_again() -> None:
+    """2.0.0 -> 2.1.0 keeps every declaration in the file: nothing moves."""
+    v21 = V2.model_copy(update={"version": V2.version.bumped("minor")})
+    changes = diff(V2, v21)
+    assert not changes.of_kind(
+        ChangeKind.LABEL_NARROWED, ChangeKind.LABEL_BECAME_GROUP, ChangeKind.LABEL_REUSED
+    )
+    migration = build_map(changes)
+    assert {e.label: e.mode for e in migration if e.mode is not Mode.KEEP} == {
+        # A group carries no items in 2.0.0; were one there, it goes to a child.
+        "truck": Mode.REVIEW,
+    }
+
+
+def test_declarations_compose_across_releases() -> None:
+    """Narrowed in 2.0.0, narrowed again in 3.0.0: from 1.0.0 the candidates
+    are everything the label's items may now be; from 2.0.0 only the second."""
+    v3 = make_taxonomy(
+        "3.0.0",
+        [
+            {
+                "id": "rd",
+                "narrowed": [
+                    {"version": "2.0.0", "moved_to": ["rd_bio"]},
+                    {"version": "3.0.0", "moved_to": ["rd_nano"]},
+                ],
+            },
+            {"id": "rd_bio"},
+            {"id": "rd_nano"},
+            {"id": "retail"},
+            {"id": "online"},
+            {"id": "tablet"},
+            {"id": "slate"},
+            {"id": "truck", "became_group": [{"version": "2.0.0"}]},
+            {"id": "truck.light", "parent": "truck"},
+            {"id": "truck.heavy", "parent": "truck"},
+            {"id": "misc"},
+        ],
+        kind="hierarchical",
+    )
+    step1, step2 = build_map(diff(V1, V2)), build_map(diff(V2, v3))
+    assert step2["rd"].targets == ("rd", "rd_nano")
+    assert step2["rd_bio"].mode is Mode.KEEP
+    composed = compose([step1, step2])
+    assert composed["rd"].action is Action.NARROWED
+    assert composed["rd"].mode is Mode.REVIEW
+    assert set(composed["rd"].targets) == {"rd", "rd_nano", "rd_bio"}
+    # Comparing 1.0.0 with 3.0.0 directly applies both declarations the same way.
+    direct = build_map(diff(V1, v3))
+    assert set(direct["rd"].targets) == set(composed["rd"].targets)
+
+
+def test_a_narrowing_undone_by_a_merge_is_direct_again() -> None:
+    v3 = make_taxonomy(
+        "3.0.0",
+        [
+            {"id": "rd", "narrowed": [{"version": "2.0.0", "moved_to": ["rd_bio"]}]},
+            {"id": "rd_bio", "status": "retired", "replaced_by": ["rd"]},
+            {"id": "retail"},
+            {"id": "online"},
+            {"id": "tablet"},
+            {"id": "slate"},
+            {"id": "truck", "became_group": [{"version": "2.0.0"}]},
+            {"id": "truck.light", "parent": "truck"},
+            {"id": "truck.heavy", "parent": "truck"},
+            {"id": "misc"},
+        ],
+        kind="hierarchical",
+    )
+    composed = compose([build_map(diff(V1, V2)), build_map(diff(V2, v3))])
+    assert composed["rd"].mode is Mode.KEEP
+
+
+def test_a_replacement_into_a_group_follows_the_group_to_its_children() -> None:
+    v3 = make_taxonomy(
+        "3.0.0",
+        [
+            {"id": "rd"},
+            {"id": "rd_bio"},
+            {"id": "retail"},
+            {"id": "online"},
+            {"id": "tablet"},
+            {"id": "slate"},
+            {
+                "id": "truck",
+                "became_group": [{"version": "2.0.0", "replaced_by": ["truck.heavy"]}],
+            },
+            {"id": "truck.light", "parent": "truck"},
+            {"id": "truck.heavy", "parent": "truck"},
+            {"id": "misc", "status": "retired", "replaced_by": ["truck"]},
+        ],
+        kind="hierarchical",
+    )
+    entry = build_map(diff(V2, v3))["misc"]
+    assert (entry.mode, entry.targets) == (Mode.DIRECT, ("truck.heavy",))

@@ -17,6 +17,7 @@ from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.history import Version, migration_map, versions
 from taxops.models.common import SemVer
+from taxops.models.taxonomy import Status
 from taxops.validate import check_paths
 from taxops.writing import write_atomic
 
@@ -102,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         min_confidence=args.min_confidence,
     )
+    # Codes in use tell the columns apart (the new file may already hold
+    # tombstones for every old code, from an earlier import).
     table = read_table(
         args.table,
-        (lbl.id for lbl in old.taxonomy.labels),
-        (lbl.id for lbl in new.taxonomy.labels),
+        (lbl.id for lbl in old.taxonomy.labels if lbl.status is not Status.RETIRED),
+        (lbl.id for lbl in new.taxonomy.labels if lbl.status is not Status.RETIRED),
         given,
     )
     plan = compile_table(table.rows, old.taxonomy, new.taxonomy)

@@ -8,6 +8,7 @@ subdivided codes in the review queue, row by row."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -231,3 +232,50 @@ def test_sql_and_python_scripts_review_the_same_rows(repo: Path, tmp_path: Path)
     )
     with open(tmp_path / "script-out.review.csv", newline="", encoding="utf-8") as f:
         assert sorted(r["id"] for r in csv.DictReader(f)) == expected_review
+
+
+def test_impact_counts_the_review_the_crosswalk_costs(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "listings.csv"
+    rows = _dataset(src)
+    args = [
+        "impact",
+        "shop",
+        "--dataset",
+        str(src),
+        "--label-column",
+        "label",
+        "--from",
+        "1.0.0",
+        "--to",
+        "2.0.0",
+    ]
+    assert main([*args, "--repo", str(repo), "--format", "json"]) == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["items_needing_review"] == sum(1 for _, c in rows if c in REVIEWED)
+
+
+def test_the_labelers_briefing_says_what_changed_in_meaning(repo: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site-repo"
+    shutil.copytree(repo, site)
+    (site / "mkdocs.yml").write_text(
+        "site_name: Shop guidelines\ndocs_dir: site/docs\nsite_dir: site-build\n"
+        "theme: {name: material, font: false}\nplugins: [search, taxops]\n",
+        encoding="utf-8",
+    )
+    (site / "site/docs").mkdir(parents=True)
+    (site / "site/docs/index.md").write_text("# Shop\n", encoding="utf-8")
+    assert main(["site", "build", "--repo", str(site)]) == 0
+    html = (site / "site-build/shop/changes/1.0.0-to-2.0.0/index.html").read_text(encoding="utf-8")
+    assert 'id="meaning-changed"' in html
+    assert (
+        "<code>goods.toys</code>: narrowed: part of what it covered now belongs to another label"
+        in html
+    )
+    assert "<code>goods.gadgets</code>: now means something else" in html
+    books = re.search(r"<tr><td>.*?<code>goods.books</code>.*?</tr>", html, re.DOTALL)
+    assert books is not None and "tx-badge--group" in books.group(0)
+    assert "choose for each item between" in books.group(0)

@@ -19,6 +19,7 @@ import io
 import re
 from urllib.parse import quote
 
+from taxops.escaping import csv_cell
 from taxops.migration.model import Action, MigrationMap, Mode
 
 COLUMNS = (
@@ -58,8 +59,9 @@ def map_to_sssom(
     """The map as SSSOM/TSV. ``names`` optionally gives display names by version
     (``{"1.0.0": {label: name}}``) for the label columns."""
     names = names or {}
-    old_names = names.get(migration.from_version, {})
-    new_names = names.get(migration.to_version, {})
+    # Display names are opened in spreadsheets: never let one become a formula.
+    old_names = {k: csv_cell(v) for k, v in names.get(migration.from_version, {}).items()}
+    new_names = {k: csv_cell(v) for k, v in names.get(migration.to_version, {}).items()}
     old_p = prefix(migration.taxonomy, migration.from_version)
     new_p = prefix(migration.taxonomy, migration.to_version)
     fan_in: dict[str, int] = {}

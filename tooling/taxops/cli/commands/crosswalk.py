@@ -15,6 +15,7 @@ from taxops.crosswalk.compile import Kind, Plan, compile_table
 from taxops.crosswalk.table import Columns, Table, columns_text, read_table
 from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
+from taxops.escaping import terminal
 from taxops.history import Version, migration_map, versions
 from taxops.models.common import SemVer
 from taxops.models.taxonomy import Status
@@ -152,7 +153,7 @@ def _import(
     [checked] = check_paths([path], root)
     if has_errors(checked.diagnostics):
         for d in checked.diagnostics[:_SHOWN_NOTES]:
-            write(f"  {d.location}: {d.severity.value} [{d.rule}] {d.message}\n")
+            write(f"  {d.location}: {d.severity.value} [{d.rule}] {terminal(d.message)}\n")
         write(f"run 'taxops validate {path.relative_to(root)}' to see every finding\n")
         return exit_codes.FINDINGS
     return exit_codes.OK
@@ -166,7 +167,9 @@ def _check(root: Path, args: argparse.Namespace, old: Version, new: Version, pla
         return exit_codes.OK
     write(f"{len(found)} codes disagree with the table:\n")
     for d in found:
-        write(f"  {d.code}: table says {d.table}; {new.version} says {d.declared}\n")
+        write(
+            f"  {terminal(d.code)}: table says {terminal(d.table)}; {new.version} says {terminal(d.declared)}\n"
+        )
     return exit_codes.FINDINGS
 
 
@@ -194,7 +197,7 @@ def _previous(known: list[Version], new: Version, taxonomy: str) -> Version:
 
 def _read_line(path: Path, table: Table) -> str:
     skipped = f"; {len(table.skipped)} left out" if table.skipped else ""
-    return f"read {path}: {len(table.rows):,} rows ({columns_text(table)}){skipped}\n"
+    return f"read {path}: {len(table.rows):,} rows ({terminal(columns_text(table))}){skipped}\n"
 
 
 def _plan_line(taxonomy: str, old: Version, new: Version, plan: Plan) -> str:
@@ -217,7 +220,9 @@ def _plan_line(taxonomy: str, old: Version, new: Version, plan: Plan) -> str:
 def _written_line(path: Path, written: Written) -> str:
     parts = [f"{n} {what}" for what, n in sorted(written.added.items())]
     if written.replaced:
-        parts.append(f"{len(written.replaced)} replaced ({', '.join(written.replaced[:5])})")
+        parts.append(
+            f"{len(written.replaced)} replaced ({terminal(', '.join(written.replaced[:5]))})"
+        )
     line = f"wrote {path}: " + (", ".join(parts) or "declarations updated") + "\n"
     if written.kept:
         line += f"  left as they are (they say otherwise than the table): {', '.join(written.kept[:10])}\n"
@@ -230,7 +235,7 @@ def _notes(plan: Plan, table: Table) -> None:
         return
     write(f"{len(notes)} notes:\n")
     for note in notes[:_SHOWN_NOTES]:
-        write(f"  {note}\n")
+        write(f"  {terminal(note)}\n")
     if len(notes) > _SHOWN_NOTES:
         write(f"  ... and {len(notes) - _SHOWN_NOTES} more\n")
 

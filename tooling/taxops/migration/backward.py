@@ -59,6 +59,7 @@ def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> Mig
             if lbl.status is not Status.RETIRED and not lbl.became_group
         ),
         deprecated_labels=tuple(i for i, lbl in old_ids.items() if lbl.status is Status.DEPRECATED),
+        id_case=new.id_rule.case.value,
     )
 
 

@@ -94,6 +94,7 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
             if lbl.status is not Status.RETIRED and not lbl.became_group
         ),
         deprecated_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is Status.DEPRECATED),
+        id_case=changes.old.id_rule.case.value,
     )
 
 

@@ -161,3 +161,42 @@ def test_a_replacement_into_a_group_follows_the_group_to_its_children() -> None:
     )
     entry = build_map(diff(V2, v3))["misc"]
     assert (entry.mode, entry.targets) == (Mode.DIRECT, ("truck.heavy",))
+
+
+def test_unmapped_entries_list_suggestions_at_the_same_level_never_applied() -> None:
+    """A removed sub-category is offered the added sub-category alike in name,
+    definition and place, not the added group with the very same name."""
+    old = make_taxonomy(
+        "1.0.0",
+        [
+            {"id": "crops"},
+            {
+                "id": "crops.soy",
+                "parent": "crops",
+                "name": "Soybean Farming",
+                "definition": "Growing soybeans and producing soybean seeds.",
+            },
+        ],
+        kind="hierarchical",
+    )
+    new = make_taxonomy(
+        "2.0.0",
+        [
+            {"id": "crops"},
+            {"id": "soy", "name": "Soybean Farming", "definition": "Growing soybeans."},
+            {
+                "id": "crops.soybeans",
+                "parent": "crops",
+                "name": "Soybean farming",
+                "definition": "Growing soybeans and producing soybean seed.",
+            },
+        ],
+        kind="hierarchical",
+    )
+    entry = build_map(diff(old, new))["crops.soy"]
+    assert (entry.action, entry.mode, entry.targets) == (Action.UNMAPPED, Mode.REVIEW, ())
+    [suggested] = entry.suggestions
+    assert suggested.label == "crops.soybeans"
+    assert suggested.name == 1.0 and suggested.path == 1.0
+    assert suggested.definition is not None and 0.9 < suggested.definition < 1.0
+    assert suggested.score >= 0.9

@@ -72,19 +72,20 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (folder / "releases").mkdir(parents=True)
     shutil.copy(DATA / "old.yaml", folder / "releases" / "1.0.0.yaml")
     shutil.copy(DATA / "new.yaml", folder / "taxonomy.yaml")
-    code = main(
-        [
-            "crosswalk",
-            "import",
-            str(DATA / "crosswalk.csv"),
-            "--taxonomy",
-            "shop",
-            "--repo",
-            str(root),
-        ]
-    )
-    assert code == 0
+    assert main(_import(root)) == 0
     return root
+
+
+def _import(root: Path) -> list[str]:
+    return [
+        "crosswalk",
+        "import",
+        str(DATA / "crosswalk.csv"),
+        "--taxonomy",
+        "shop",
+        "--repo",
+        str(root),
+    ]
 
 
 def _entries(migration) -> dict[str, tuple[str, str, tuple[str, ...]]]:  # type: ignore[no-untyped-def]
@@ -99,16 +100,7 @@ def test_import_keeps_comments_and_is_idempotent(
     assert "name: Games  # new: took part of goods.toys" in text
     assert "narrowed:" in text and "became_group:" in text and "reused:" in text
     capsys.readouterr()
-    again = [
-        "crosswalk",
-        "import",
-        str(DATA / "crosswalk.csv"),
-        "--taxonomy",
-        "shop",
-        "--repo",
-        str(repo),
-    ]
-    assert main(again) == 0
+    assert main(_import(repo)) == 0
     assert "nothing written" in capsys.readouterr().out
     assert (repo / "taxonomies/shop/taxonomy.yaml").read_text(encoding="utf-8") == text
     assert main(["validate", "--repo", str(repo)]) == 0

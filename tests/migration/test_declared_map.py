@@ -3,8 +3,11 @@ became groups and reused ids, each acting once in the step it was declared in.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from taxops.changes import ChangeKind, diff
 from taxops.migration import Action, Mode, build_map, compose
+from taxops.models.taxonomy import Taxonomy
 
 from .conftest import make_taxonomy
 
@@ -42,6 +45,25 @@ V2 = make_taxonomy(
     ],
     kind="hierarchical",
 )
+
+
+def _v3(changed: dict[str, dict[str, Any]], added: tuple[dict[str, Any], ...] = ()) -> Taxonomy:
+    """Version 3.0.0: the labels of 2.0.0 without their 2.0.0 renames, the
+    truck group kept, ``changed`` merged into the labels they name."""
+    base = [
+        {"id": "rd"},
+        {"id": "rd_bio"},
+        {"id": "retail"},
+        {"id": "online"},
+        {"id": "tablet"},
+        {"id": "slate"},
+        {"id": "truck", "became_group": [{"version": "2.0.0"}]},
+        {"id": "truck.light", "parent": "truck"},
+        {"id": "truck.heavy", "parent": "truck"},
+        {"id": "misc"},
+    ]
+    labels = [{**label, **changed.get(label["id"], {})} for label in base]
+    return make_taxonomy("3.0.0", [*labels, *added], kind="hierarchical")
 
 
 def test_each_declaration_gives_its_entry() -> None:
@@ -83,29 +105,11 @@ def test_declarations_persist_without_firing_again() -> None:
 def test_declarations_compose_across_releases() -> None:
     """Narrowed in 2.0.0, narrowed again in 3.0.0: from 1.0.0 the candidates
     are everything the label's items may now be; from 2.0.0 only the second."""
-    v3 = make_taxonomy(
-        "3.0.0",
-        [
-            {
-                "id": "rd",
-                "narrowed": [
-                    {"version": "2.0.0", "moved_to": ["rd_bio"]},
-                    {"version": "3.0.0", "moved_to": ["rd_nano"]},
-                ],
-            },
-            {"id": "rd_bio"},
-            {"id": "rd_nano"},
-            {"id": "retail"},
-            {"id": "online"},
-            {"id": "tablet"},
-            {"id": "slate"},
-            {"id": "truck", "became_group": [{"version": "2.0.0"}]},
-            {"id": "truck.light", "parent": "truck"},
-            {"id": "truck.heavy", "parent": "truck"},
-            {"id": "misc"},
-        ],
-        kind="hierarchical",
-    )
+    narrowings = [
+        {"version": "2.0.0", "moved_to": ["rd_bio"]},
+        {"version": "3.0.0", "moved_to": ["rd_nano"]},
+    ]
+    v3 = _v3({"rd": {"narrowed": narrowings}}, ({"id": "rd_nano"},))
     step1, step2 = build_map(diff(V1, V2)), build_map(diff(V2, v3))
     assert step2["rd"].targets == ("rd", "rd_nano")
     assert step2["rd_bio"].mode is Mode.KEEP
@@ -119,45 +123,22 @@ def test_declarations_compose_across_releases() -> None:
 
 
 def test_a_narrowing_undone_by_a_merge_is_direct_again() -> None:
-    v3 = make_taxonomy(
-        "3.0.0",
-        [
-            {"id": "rd", "narrowed": [{"version": "2.0.0", "moved_to": ["rd_bio"]}]},
-            {"id": "rd_bio", "status": "retired", "replaced_by": ["rd"]},
-            {"id": "retail"},
-            {"id": "online"},
-            {"id": "tablet"},
-            {"id": "slate"},
-            {"id": "truck", "became_group": [{"version": "2.0.0"}]},
-            {"id": "truck.light", "parent": "truck"},
-            {"id": "truck.heavy", "parent": "truck"},
-            {"id": "misc"},
-        ],
-        kind="hierarchical",
+    v3 = _v3(
+        {
+            "rd": {"narrowed": [{"version": "2.0.0", "moved_to": ["rd_bio"]}]},
+            "rd_bio": {"status": "retired", "replaced_by": ["rd"]},
+        }
     )
     composed = compose([build_map(diff(V1, V2)), build_map(diff(V2, v3))])
     assert composed["rd"].mode is Mode.KEEP
 
 
 def test_a_replacement_into_a_group_follows_the_group_to_its_children() -> None:
-    v3 = make_taxonomy(
-        "3.0.0",
-        [
-            {"id": "rd"},
-            {"id": "rd_bio"},
-            {"id": "retail"},
-            {"id": "online"},
-            {"id": "tablet"},
-            {"id": "slate"},
-            {
-                "id": "truck",
-                "became_group": [{"version": "2.0.0", "replaced_by": ["truck.heavy"]}],
-            },
-            {"id": "truck.light", "parent": "truck"},
-            {"id": "truck.heavy", "parent": "truck"},
-            {"id": "misc", "status": "retired", "replaced_by": ["truck"]},
-        ],
-        kind="hierarchical",
+    v3 = _v3(
+        {
+            "truck": {"became_group": [{"version": "2.0.0", "replaced_by": ["truck.heavy"]}]},
+            "misc": {"status": "retired", "replaced_by": ["truck"]},
+        }
     )
     entry = build_map(diff(V2, v3))["misc"]
     assert (entry.mode, entry.targets) == (Mode.DIRECT, ("truck.heavy",))

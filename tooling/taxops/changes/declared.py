@@ -55,28 +55,27 @@ def declared_changes(
             index=after.narrowed.index(narrowings[-1]),
             note=_note(narrowings),
         )
-    groups = applying(after.became_group, old.version, new.version)
-    if groups:
-        targets = _unique(t for g in groups for t in g.replaced_by) or children(after.id)
-        yield change(
-            ChangeKind.LABEL_BECAME_GROUP,
-            targets=targets,
-            mode=_mode(groups, targets).value,
-            version=str(groups[-1].version),
-            index=after.became_group.index(groups[-1]),
-            note=_note(groups),
-        )
-    reuses = applying(after.reused, old.version, new.version)
-    if reuses:
-        targets = _unique(t for r in reuses for t in r.replaced_by)
-        yield change(
-            ChangeKind.LABEL_REUSED,
-            targets=targets,
-            mode=_mode(reuses, targets).value,
-            version=str(reuses[-1].version),
-            index=after.reused.index(reuses[-1]),
-            note=_note(reuses),
-        )
+    for kind, field, default in (
+        (ChangeKind.LABEL_BECAME_GROUP, "became_group", children),
+        (ChangeKind.LABEL_REUSED, "reused", _nothing),
+    ):
+        declared: tuple[Redirect, ...] = getattr(after, field)
+        redirects = applying(declared, old.version, new.version)
+        if redirects:
+            targets = _unique(t for r in redirects for t in r.replaced_by) or default(after.id)
+            yield change(
+                kind,
+                targets=targets,
+                mode=_mode(redirects, targets).value,
+                version=str(redirects[-1].version),
+                index=declared.index(redirects[-1]),
+                note=_note(redirects),
+            )
+
+
+def _nothing(label_id: str) -> list[str]:
+    """A reused id's old items go nowhere by default: an open review."""
+    return []
 
 
 def _mode(redirects: list[Redirect], targets: list[str]) -> RedirectMode:

@@ -26,7 +26,7 @@ def declarations(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         yield from _versions(tax, label, i, doc)
         yield from _narrowed(label, i, ids, doc)
         yield from _became_group(tax, label, i, ids, children, doc)
-        yield from _reused(label, i, ids, doc)
+        yield from _reused(tax, label, i, ids, doc)
 
 
 _FIELDS = ("narrowed", "became_group", "reused", "backward")
@@ -144,7 +144,9 @@ def _became_group(
         )
 
 
-def _reused(label: Label, i: int, ids: dict[str, Label], doc: YamlDocument) -> Iterator[Diagnostic]:
+def _reused(
+    tax: Taxonomy, label: Label, i: int, ids: dict[str, Label], doc: YamlDocument
+) -> Iterator[Diagnostic]:
     yield from _not_on_retired(label, i, "reused", doc)
     for k, redirect in enumerate(label.reused):
         yield from _targets(label, i, "reused", k, "replaced_by", redirect.replaced_by, ids, doc)
@@ -156,6 +158,7 @@ def _reused(label: Label, i: int, ids: dict[str, Label], doc: YamlDocument) -> I
                 ("labels", i, "reused", k),
                 "list the label(s) its old items go to, or use `replacement: review`",
             )
+        yield from _one_direct(tax, label, i, "reused", k, redirect.mode, redirect.replaced_by, doc)
 
 
 def _one_direct(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from taxops.changes import ChangeKind, diff
-from taxops.migration import Action, Mode, build_map, compose
+from taxops.migration import Action, Mode, backward_map, build_map, compose
 from taxops.models.taxonomy import Taxonomy
 
 from .conftest import make_taxonomy
@@ -181,3 +181,51 @@ def test_unmapped_entries_list_suggestions_at_the_same_level_never_applied() -> 
     assert suggested.name == 1.0 and suggested.path == 1.0
     assert suggested.definition is not None and 0.9 < suggested.definition < 1.0
     assert suggested.score >= 0.9
+
+
+def test_backward_derives_from_the_forward_declarations_and_obeys_backward_flags() -> None:
+    old = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}])
+    new = make_taxonomy(
+        "2.0.0",
+        [
+            {"id": "a"},
+            {"id": "b", "status": "retired", "replaced_by": ["a"]},
+            {"id": "c", "status": "retired", "replaced_by": ["c1", "c2"]},
+            {"id": "c1"},
+            {
+                "id": "c2",
+                "backward": [{"version": "2.0.0", "replaced_by": ["c"], "replacement": "review"}],
+            },
+            {"id": "d", "status": "retired", "replaced_by": ["e"]},
+            {"id": "e"},
+            {"id": "f"},
+        ],
+    )
+    back = backward_map(diff(old, new))
+    assert (back.from_version, back.to_version) == ("2.0.0", "1.0.0")
+    got = {e.label: (e.action, e.mode, e.targets) for e in back}
+    assert got["a"] == (Action.SPLIT, Mode.REVIEW, ("a", "b"))  # a merge read backwards
+    assert got["c1"] == (Action.MERGE, Mode.DIRECT, ("c",))  # a piece of a split
+    assert got["c2"] == (Action.REVIEW, Mode.REVIEW, ("c",))  # the table says: not automatic
+    assert got["e"] == (Action.RENAME, Mode.DIRECT, ("d",))
+    assert got["f"] == (Action.UNMAPPED, Mode.REVIEW, ())  # new from nothing
+    assert got["b"] == (Action.KEEP, Mode.KEEP, ("b",))  # a tombstone: itself in 1.0.0
+
+
+def test_backward_steps_compose_newest_first() -> None:
+    v1 = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}])
+    v2 = make_taxonomy(
+        "2.0.0",
+        [{"id": "a"}, {"id": "b", "status": "retired", "replaced_by": ["ab"]}, {"id": "ab"}],
+    )
+    v3 = make_taxonomy(
+        "3.0.0",
+        [
+            {"id": "a", "status": "retired", "replaced_by": ["ab"]},
+            {"id": "b", "status": "retired", "replaced_by": ["ab"]},
+            {"id": "ab"},
+        ],
+    )
+    back = compose([backward_map(diff(v2, v3)), backward_map(diff(v1, v2))])
+    assert (back.from_version, back.to_version) == ("3.0.0", "1.0.0")
+    assert (back["ab"].mode, set(back["ab"].targets)) == (Mode.REVIEW, {"a", "b"})

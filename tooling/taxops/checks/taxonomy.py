@@ -16,6 +16,7 @@ from taxops.loading import YamlDocument
 from taxops.models.characters import visible
 from taxops.models.ids import IdPreset
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
+from taxops.models.versioning import Scheme
 
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
 
@@ -343,6 +344,34 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 )
 
 
+def versioning_policy(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """The policy table names rules that exist, and only for semantic versions."""
+    from taxops.versioning.policy import known_keys  # the catalogue reads the models
+
+    policy = tax.policy
+    if not policy.bumps:
+        return
+    if policy.scheme is Scheme.CALVER:
+        yield _error(
+            "bumps-without-semver",
+            "'bumps' says which bump a change needs, but calendar versions have no bumps",
+            doc.locate(("versioning", "bumps"), at="key"),
+            "remove 'bumps', or use 'scheme: semver'; with calendar versions the "
+            "compatibility mode alone judges a change",
+        )
+        return
+    known = known_keys()
+    for key in policy.bumps:
+        if key not in known:
+            yield _error(
+                "unknown-rule",
+                f"the versioning policy names '{key}', which is neither a rule that requires "
+                "a bump nor a category (breaking, additive, cosmetic)",
+                doc.locate(("versioning", "bumps", key), at="key"),
+                did_you_mean(key, known) or "taxops rules lists the rule ids",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     label_id_syntax,
     unique_ids,
@@ -352,5 +381,6 @@ CHECKS: tuple[Check, ...] = (
     replacements_resolve,
     sibling_names,
     attributes,
+    versioning_policy,
     declarations,
 )

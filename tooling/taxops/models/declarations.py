@@ -18,7 +18,8 @@ from typing import TypeVar
 
 from pydantic import Field
 
-from taxops.models.common import SemVer, Strict
+from taxops.models.common import Strict
+from taxops.versioning.versions import Version
 
 
 class NarrowedItems(str, enum.Enum):
@@ -45,7 +46,7 @@ class Narrowing(Strict):
     other labels (an official crosswalk maps the old code to itself *and* to new
     codes): items labeled with it before may now belong elsewhere."""
 
-    version: SemVer
+    version: Version
     """The version in which part of the label's meaning moved."""
     moved_to: tuple[str, ...] = Field(min_length=1)
     """The labels that took part of its meaning."""
@@ -60,7 +61,7 @@ class Redirect(Strict):
     """Where items go at one version boundary: a leaf that became a group, an id
     reused for another meaning, or the way back to the previous version."""
 
-    version: SemVer
+    version: Version
     """The version in which it happened."""
     replaced_by: tuple[str, ...] = ()
     """The label(s) the items go to. For ``became_group``: default, its children."""
@@ -81,12 +82,12 @@ class Redirect(Strict):
 D = TypeVar("D", Narrowing, Redirect)
 
 
-def applying(declarations: Iterable[D], old: SemVer, new: SemVer) -> list[D]:
+def applying(declarations: Iterable[D], old: Version, new: Version) -> list[D]:
     """The declarations that happened after version ``old`` and up to ``new``:
     the ones a comparison of those two versions acts on."""
     return [d for d in declarations if old < d.version <= new]
 
 
-def since(declarations: Iterable[D], version: SemVer) -> list[D]:
+def since(declarations: Iterable[D], version: Version) -> list[D]:
     """The declarations made up to ``version`` (the state of the label there)."""
     return [d for d in declarations if d.version <= version]

@@ -16,8 +16,7 @@ from taxops.crosswalk.table import Columns, Table, columns_text, read_table
 from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.escaping import terminal
-from taxops.history import Version, migration_map, versions
-from taxops.models.common import SemVer
+from taxops.history import Version, migration_map, parse_version_argument, versions
 from taxops.models.taxonomy import Status
 from taxops.validate import check_paths
 from taxops.writing import write_atomic
@@ -174,10 +173,7 @@ def _check(root: Path, args: argparse.Namespace, old: Version, new: Version, pla
 
 
 def _version(known: list[Version], text: str, taxonomy: str) -> Version:
-    try:
-        wanted = SemVer(text)
-    except ValueError as exc:
-        raise TaxopsError(str(exc)) from None
+    wanted = parse_version_argument(text)
     for v in known:
         if v.version == wanted:
             return v

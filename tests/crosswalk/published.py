@@ -17,7 +17,8 @@ def _header(taxonomy: str, title: str, version: str, leaf_only: bool) -> list[st
         "taxops: taxonomy/1",
         f"id: {taxonomy}",
         f"title: {json.dumps(title)}",
-        f"version: {version}",
+        "versioning: calver",  # editions are named by year or date
+        f"version: {json.dumps(version)}",
         "kind: hierarchical",
         f"leaf_only: {'true' if leaf_only else 'false'}",
         "ids: code",

@@ -271,3 +271,15 @@ def test_the_labelers_briefing_says_what_changed_in_meaning(repo: Path, tmp_path
     books = re.search(r"<tr><td>.*?<code>goods.books</code>.*?</tr>", html, re.DOTALL)
     assert books is not None and "tx-badge--group" in books.group(0)
     assert "choose for each item between" in books.group(0)
+
+
+def test_a_closed_pipe_does_not_stop_the_import_half_way(tmp_path: Path) -> None:
+    """`taxops crosswalk import ... | head -1`: the file is written all the same."""
+    folder = tmp_path / "taxonomies" / "shop"
+    (folder / "releases").mkdir(parents=True)
+    shutil.copy(DATA / "old.yaml", folder / "releases" / "1.0.0.yaml")
+    shutil.copy(DATA / "new.yaml", folder / "taxonomy.yaml")
+    taxops = Path(sys.executable).with_name("taxops")
+    command = f"'{taxops}' {' '.join(_import(tmp_path)[:-2])} --repo '{tmp_path}' | head -c 1"
+    subprocess.run(["sh", "-c", command], check=True, capture_output=True)
+    assert "narrowed:" in (folder / "taxonomy.yaml").read_text(encoding="utf-8")

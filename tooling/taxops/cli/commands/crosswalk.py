@@ -112,15 +112,25 @@ def run(args: argparse.Namespace) -> int:
         given,
     )
     plan = compile_table(table.rows, old.taxonomy, new.taxonomy)
-    write(_read_line(args.table, table))
-    write(_plan_line(args.taxonomy, old, new, plan))
+    # Everything is done before anything is printed: a closed pipe (| head)
+    # must not stop the import half way.
+    out = [_read_line(args.table, table), _plan_line(args.taxonomy, old, new, plan)]
     if args.crosswalk_command == "check":
-        return _check(root, args, old, new, plan)
-    return _import(root, args, old, new, plan, table)
+        code = _check(root, args, old, new, plan, out)
+    else:
+        code = _import(root, args, old, new, plan, table, out)
+    write("".join(out))
+    return code
 
 
 def _import(
-    root: Path, args: argparse.Namespace, old: Version, new: Version, plan: Plan, table: Table
+    root: Path,
+    args: argparse.Namespace,
+    old: Version,
+    new: Version,
+    plan: Plan,
+    table: Table,
+    out: list[str],
 ) -> int:
     if new.released:
         raise TaxopsError(
@@ -130,10 +140,10 @@ def _import(
     path = root / "taxonomies" / args.taxonomy / "taxonomy.yaml"
     text = path.read_text(encoding="utf-8")
     result, written = plan_to_text(text, plan, old.taxonomy, new.taxonomy)
-    _notes(plan, table)
+    out += _notes(plan, table)
     if args.diff:
         shown = path.relative_to(root).as_posix()
-        write(
+        out.append(
             "".join(
                 difflib.unified_diff(
                     text.splitlines(keepends=True),
@@ -145,28 +155,30 @@ def _import(
         )
         return exit_codes.OK
     if not written.changed:
-        write(f"{path.relative_to(root)} already says what the table says: nothing written\n")
+        out.append(f"{path.relative_to(root)} already says what the table says: nothing written\n")
         return exit_codes.OK
     write_atomic(path, result)
-    write(_written_line(path.relative_to(root), written))
+    out.append(_written_line(path.relative_to(root), written))
     [checked] = check_paths([path], root)
     if has_errors(checked.diagnostics):
         for d in checked.diagnostics[:_SHOWN_NOTES]:
-            write(f"  {d.location}: {d.severity.value} [{d.rule}] {terminal(d.message)}\n")
-        write(f"run 'taxops validate {path.relative_to(root)}' to see every finding\n")
+            out.append(f"  {d.location}: {d.severity.value} [{d.rule}] {terminal(d.message)}\n")
+        out.append(f"run 'taxops validate {path.relative_to(root)}' to see every finding\n")
         return exit_codes.FINDINGS
     return exit_codes.OK
 
 
-def _check(root: Path, args: argparse.Namespace, old: Version, new: Version, plan: Plan) -> int:
+def _check(
+    root: Path, args: argparse.Namespace, old: Version, new: Version, plan: Plan, out: list[str]
+) -> int:
     migration = migration_map(root, args.taxonomy, str(old.version), str(new.version))
     found = disagreements(plan, migration)
     if not found:
-        write(f"{args.taxonomy} {new.version} agrees with the table, code by code\n")
+        out.append(f"{args.taxonomy} {new.version} agrees with the table, code by code\n")
         return exit_codes.OK
-    write(f"{len(found)} codes disagree with the table:\n")
+    out.append(f"{len(found)} codes disagree with the table:\n")
     for d in found:
-        write(
+        out.append(
             f"  {terminal(d.code)}: table says {terminal(d.table)}; {new.version} says {terminal(d.declared)}\n"
         )
     return exit_codes.FINDINGS
@@ -225,15 +237,14 @@ def _written_line(path: Path, written: Written) -> str:
     return line
 
 
-def _notes(plan: Plan, table: Table) -> None:
+def _notes(plan: Plan, table: Table) -> list[str]:
     notes = [*table.skipped, *plan.notes]
     if not notes:
-        return
-    write(f"{len(notes)} notes:\n")
-    for note in notes[:_SHOWN_NOTES]:
-        write(f"  {terminal(note)}\n")
+        return []
+    out = [f"{len(notes)} notes:\n", *(f"  {terminal(note)}\n" for note in notes[:_SHOWN_NOTES])]
     if len(notes) > _SHOWN_NOTES:
-        write(f"  ... and {len(notes) - _SHOWN_NOTES} more\n")
+        out.append(f"  ... and {len(notes) - _SHOWN_NOTES} more\n")
+    return out
 
 
 COMMAND = Command(

@@ -168,3 +168,22 @@ def test_unknown_codes_are_notes_and_columns_that_cannot_be_told_apart_a_clear_e
         "line 3: old code 'Z99' is not a label of codes 2019.0.0",
         "line 4: new code 'Q12' is not a label of codes 2020.0.0",
     ]
+
+
+def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() -> None:
+    from taxops.crosswalk.table import Row
+
+    old = _taxonomy("1.0.0", [{"id": "x"}, {"id": "y"}, {"id": "z"}], kind="single-label")
+    new = _taxonomy(
+        "2.0.0",
+        [
+            {"id": "x", "status": "deprecated", "replaced_by": ["z"]},
+            {"id": "y", "status": "retired", "replacement": "review"},
+            {"id": "z"},
+        ],
+        kind="single-label",
+    )
+    plan = compile_table([Row(2, "x", "z"), Row(3, "y", "y"), Row(4, "y", "z")], old, new)
+    assert "x" not in plan.fates and "deprecated in codes 2.0.0" in plan.notes[0]
+    assert (plan.fates["y"].kind, plan.fates["y"].targets) == (Kind.RETIRED, ("z",))
+    assert "maps it to itself" in plan.notes[1]

@@ -119,6 +119,19 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
             sources[row.new][row.old] = row.backward
     exclusive = new.kind is not TaxonomyKind.MULTI_LABEL
     for code, targets in successors.items():
+        after = new_ids.get(code)
+        if after is not None and after.status is Status.DEPRECATED and list(targets) != [code]:
+            plan.notes.append(
+                f"code '{code}' is deprecated in {new.id} {new.version} (its items stay valid), "
+                f"but the table sends them to {', '.join(targets) or 'no code'}: retire it to "
+                "follow the table"
+            )
+            continue
+        if after is not None and after.status is Status.RETIRED and code in targets:
+            plan.notes.append(
+                f"code '{code}' is retired in {new.id} {new.version}, but the table maps it to itself"
+            )
+            targets = {t: f for t, f in targets.items() if t != code}
         fate = _fate(code, targets, old_ids[code], new_ids, new, exclusive, plan)
         plan.fates[code] = fate if code not in notes else _with_note(fate, notes[code])
     _derive_groups(plan, old, new)

@@ -52,6 +52,9 @@ def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[s
     if not isinstance(labels, CommentedSeq):
         raise TaxopsError("the taxonomy file has no list of labels to write declarations into")
     index = {str(m.get("id")): k for k, m in enumerate(labels) if isinstance(m, dict)}
+    # Tombstones are written the way the file writes its labels: one per line
+    # (``- {id: a, ...}``) or as blocks.
+    flow = bool(labels) and isinstance(labels[0], CommentedMap) and labels[0].fa.flow_style()
     version = str(new.version)
     written = Written()
     tombstones: dict[str | None, list[CommentedMap]] = {}
@@ -64,9 +67,12 @@ def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[s
             if label.id in index:
                 _update_tombstone(labels[index[label.id]], fate, written)
             elif label.id not in placed:
-                tombstones.setdefault(anchor, []).append(
-                    _tombstone(fate, old_labels[label.id].name, _parent(label.id, old, placed), new)
+                tombstone = _tombstone(
+                    fate, old_labels[label.id].name, _parent(label.id, old, placed), new
                 )
+                if flow:
+                    tombstone.fa.set_flow_style()
+                tombstones.setdefault(anchor, []).append(tombstone)
                 placed.add(label.id)
                 written.count("tombstone")
         elif fate is not None and fate.kind in _FIELD and label.id in index:

@@ -229,3 +229,15 @@ def test_backward_steps_compose_newest_first() -> None:
     back = compose([backward_map(diff(v2, v3)), backward_map(diff(v1, v2))])
     assert (back.from_version, back.to_version) == ("3.0.0", "1.0.0")
     assert (back["ab"].mode, set(back["ab"].targets)) == (Mode.REVIEW, {"a", "b"})
+
+
+def test_impact_counts_items_kept_on_a_narrowed_label_apart() -> None:
+    from taxops.migration.impact import impact, impact_text
+
+    result = impact(build_map(diff(V1, V2)), {"retail": 5, "rd": 3, "misc": 2})
+    assert result["items_kept_on_narrowed_labels"] == 5
+    assert result["items_needing_review"] == 3
+    assert result["items_unchanged"] == 7
+    retail = next(c for c in result["changes"] if c["label"] == "retail")
+    assert (retail["mode"], retail["narrowed_to"]) == ("keep", ["online"])
+    assert "retail stays (part moved to online)" in impact_text(result)

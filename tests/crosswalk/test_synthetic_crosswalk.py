@@ -104,6 +104,14 @@ def test_import_keeps_comments_and_is_idempotent(
     assert "nothing written" in capsys.readouterr().out
     assert (repo / "taxonomies/shop/taxonomy.yaml").read_text(encoding="utf-8") == text
     assert main(["validate", "--repo", str(repo)]) == 0
+    # The declarations satisfy taxops check (compatibility: none; declared reuse
+    # accepted by the taxonomy's ids policy, and still reported).
+    capsys.readouterr()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    assert main(["check", "--repo", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert "warning [retired-id-reused] label id `goods.gadgets` is reused, as declared" in out
+    assert "[migration-unmapped-label]" not in out
 
 
 def test_forward_map_gives_the_expected_entry_per_code(repo: Path) -> None:

@@ -12,14 +12,24 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from taxops import release_cache
 from taxops.checks.cross_file import check_repository
+from taxops.collector import paused
 from taxops.compatibility.waivers import waive_validation
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
 from taxops.gitrepo import file_at
-from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml, parse_yaml
+from taxops.loading import (
+    DEFAULT_MAX_BYTES,
+    PARTIAL_LOCATE_BYTES,
+    YamlDocument,
+    decode,
+    parse_yaml,
+    read_bounded,
+)
 from taxops.models.errors import diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, validate_streaming
+from taxops.models.taxonomy import TAXONOMY_FORMAT
 from taxops.models.waivers import Waivers
 from taxops.repository import assemble, is_release
 
@@ -87,9 +97,26 @@ def display_path(path: Path, root: Path | None) -> str:
 def check_file(
     path: Path, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> CheckedFile:
-    """Load, validate and check one file."""
+    """Load, validate and check one file. A release is read from the release
+    cache when this taxops has read the same bytes before
+    (:mod:`taxops.release_cache`)."""
     checked = CheckedFile(path, display_path(path, root))
-    doc, problems = load_yaml(path, checked.display, max_bytes)
+    raw, problems = read_bounded(path, checked.display, max_bytes)
+    checked.diagnostics += problems
+    if raw is None:
+        return checked
+    release = is_release(path)
+    key = release_cache.source_key(raw) if release else None
+    text, problem = decode(raw, checked.display)
+    del raw  # a 60 MB file is not held twice through the parse
+    if text is None:
+        checked.diagnostics.append(problem)  # type: ignore[arg-type]
+        return checked
+    if key is not None:
+        hit = _cached_release(key, text, checked, max_bytes)
+        if hit is not None:
+            return hit
+    doc, problems = parse_yaml(text, checked.display)
     checked.diagnostics += problems
     if doc is None:
         return checked
@@ -101,9 +128,27 @@ def check_file(
         return checked
     checked.kind = kind
     checked.model, found = validate_document(doc, kind)
-    if checked.model is not None and is_release(path):
+    if checked.model is not None and release:
         found = [as_history(d) for d in found]
+        if kind is KINDS[TAXONOMY_FORMAT]:
+            if len(doc.text) >= PARTIAL_LOCATE_BYTES:
+                doc.item_index("labels")  # kept with the entry: the next run locates at once
+            assert key is not None
+            release_cache.write(key, checked.model, found, doc)
     checked.diagnostics += found
+    return checked
+
+
+def _cached_release(
+    key: str, text: str, checked: CheckedFile, max_bytes: int
+) -> CheckedFile | None:
+    """The release as an earlier run left it in the cache, or None."""
+    kind = KINDS[TAXONOMY_FORMAT]
+    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
+    if entry is None:
+        return None
+    checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model
+    checked.diagnostics += entry.diagnostics
     return checked
 
 
@@ -128,7 +173,7 @@ def validate_document(
     """Model validation, then the kind's in-file checks on a valid model."""
     # Hundreds of thousands of small models: the cyclic collector would rescan
     # them again and again and find nothing to free.
-    with gc_paused():
+    with paused():
         try:
             model = validate_streaming(doc.data, kind.model)
         except (ValidationError, NotStreamable) as exc:

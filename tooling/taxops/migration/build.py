@@ -12,7 +12,7 @@ construction (labels whose fate the new version does not declare become
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from taxops.changes import Change, ChangeKind, ChangeSet
@@ -120,7 +120,7 @@ def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:
 
 
 def _fate(
-    label: Label, fate: tuple[Action, Change] | None, new_ids: dict[str, Label]
+    label: Label, fate: tuple[Action, Change] | None, new_ids: Mapping[str, Label]
 ) -> tuple[Action, Outcome]:
     if fate is None:
         # Still in the new version with no fate change: active, deprecated (still
@@ -169,7 +169,7 @@ def _tombstone_action(label: Label) -> Action:
 
 
 def resolve(
-    label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()
+    label_id: str, new_ids: Mapping[str, Label], seen: frozenset[str] = frozenset()
 ) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
@@ -196,7 +196,7 @@ def resolve(
     return fan_out(Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts)
 
 
-def _children(label_id: str, new_ids: dict[str, Label]) -> list[str]:
+def _children(label_id: str, new_ids: Mapping[str, Label]) -> list[str]:
     return [
         i
         for i, lbl in new_ids.items()

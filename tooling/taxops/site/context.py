@@ -5,6 +5,7 @@ being assembled."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -59,7 +60,7 @@ class TaxonomySite:
         return self.taxonomy.title
 
     @cached_property
-    def labels(self) -> dict[str, Label]:
+    def labels(self) -> Mapping[str, Label]:
         return self.taxonomy.by_id()
 
     @cached_property

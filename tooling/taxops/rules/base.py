@@ -99,13 +99,15 @@ class RuleContext:
     rule: Rule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def old_at(self) -> dict[str, int]:
-        return _positions(self.changes.old.labels)
+        """Position of each label id in the old file (the model's own index)."""
+        return self.changes.old.index
 
-    @cached_property
+    @property
     def new_at(self) -> dict[str, int]:
-        return _positions(self.changes.new.labels)
+        """Position of each label id in the new file (the model's own index)."""
+        return self.changes.new.index
 
     @cached_property
     def old_children(self) -> dict[str, list[str]]:
@@ -261,13 +263,6 @@ def _taxonomy_path(change: Change, doc: YamlDocument) -> tuple[str, ...]:
     if not name:
         return ()
     return (name,) if isinstance(doc.data, dict) and name in doc.data else ("kind",)
-
-
-def _positions(labels: Iterable[Label]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, label in enumerate(labels):
-        index.setdefault(label.id, i)
-    return index
 
 
 def _children(labels: Iterable[Label]) -> dict[str, list[str]]:

@@ -20,7 +20,9 @@ def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
         diff,
+        export,
         impact,
+        import_taxonomy,
         migrate,
         migration_map,
         migration_script,
@@ -42,6 +44,8 @@ def _registry() -> list[Command]:
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,
+        export.COMMAND,
+        import_taxonomy.COMMAND,
         site.COMMAND,
     ]
 

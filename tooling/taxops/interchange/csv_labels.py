@@ -3,7 +3,7 @@
 - **paths**: one column of category paths (``Vehicles > Trucks > Heavy``, or
   with ``/``), every level becoming a label, parents before children;
 - **rows**: columns ``id``, ``name`` and optionally ``parent``, ``definition``,
-  ``aliases`` (separated by ``|``) and ``status``.
+  ``aliases`` (separated by ``|``), ``status`` and ``replaced_by`` (``|``).
 
 The delimiter (comma, semicolon, tab) and a UTF-8 byte-order mark are detected,
 as spreadsheets write them.
@@ -55,7 +55,7 @@ def _looks_like_path(cell: str) -> bool:
 def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> Imported:
     notes: list[str] = []
     col = {name: i for i, name in enumerate(header)}
-    known = {"id", "name", "parent", "definition", "aliases", "status"}
+    known = {"id", "name", "parent", "definition", "aliases", "status", "replaced_by"}
     extra = [h for h in header if h not in known]
     if extra:
         notes.append(f"columns not carried over: {', '.join(extra)}")
@@ -91,11 +91,13 @@ def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> I
                 definition=cell(row, "definition") or None,
                 aliases=aliases,
                 status=status,
+                replaced_by=[r.strip() for r in cell(row, "replaced_by").split("|") if r.strip()],
             )
         )
     for label in labels:
         if label.parent in renamed:
             label.parent = renamed[label.parent]
+        label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
     hierarchical = any(label.parent for label in labels)
     return Imported(
         id=taxonomy_slug(stem),

@@ -78,6 +78,31 @@ class Imported:
     #: What could not be carried over, or was changed to fit, in the user's words.
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._distinct_sibling_names()
+        for label in self.labels:
+            if label.status == "retired" and not label.replaced_by and not label.replacement:
+                label.replacement = "review"
+                self.notes.append(
+                    f"retired label '{label.id}' does not say what replaces it: "
+                    "'replacement: review' (a human relabels its items)"
+                )
+
+    def _distinct_sibling_names(self) -> None:
+        """Labelers pick by name, so siblings never share one (a source that
+        repeats a name gets ``Car (2)``, and the report says so)."""
+        from taxops.checks.taxonomy import normalise_name
+
+        seen: set[tuple[str | None, str]] = set()
+        for label in self.labels:
+            name, n = label.name, 2
+            while (label.parent, normalise_name(name)) in seen:
+                name, n = f"{label.name} ({n})", n + 1
+            if name != label.name:
+                self.notes.append(f"two labels are named '{label.name}': '{label.id}' is '{name}'")
+                label.name = name
+            seen.add((label.parent, normalise_name(name)))
+
     def document(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "taxops": TAXONOMY_FORMAT,

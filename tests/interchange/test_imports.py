@@ -141,7 +141,7 @@ def test_a_hand_written_label_studio_config_imports_with_a_report() -> None:
     ],
 )
 def test_broken_label_studio_configs_are_refused_clearly(text: str) -> None:
-    with pytest.raises(TaxopsError, match="config.xml"):
+    with pytest.raises(TaxopsError, match=r"config\.xml"):
         import_label_studio(text, "config.xml")
 
 

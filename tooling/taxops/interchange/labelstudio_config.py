@@ -187,7 +187,7 @@ def import_label_studio(text: str, origin: str, control: str | None = None) -> I
             )
         )
     stamp = next(
-        (m for el in root.iter() if el.tag is ET.Comment and (m := _STAMP.match(el.text or ""))),
+        (m for el in root.iter(ET.Comment) if (m := _STAMP.match(el.text or ""))),  # type: ignore[arg-type]
         None,
     )
     labels: list[ImportedLabel] = []

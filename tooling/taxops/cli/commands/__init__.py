@@ -27,6 +27,7 @@ def _registry() -> list[Command]:
         migration_map,
         migration_script,
         release,
+        review,
         rules,
         schema,
         site,
@@ -46,6 +47,7 @@ def _registry() -> list[Command]:
         rules.COMMAND,
         export.COMMAND,
         import_taxonomy.COMMAND,
+        review.COMMAND,
         site.COMMAND,
     ]
 

@@ -216,9 +216,10 @@ def offline_decisions(queue: Path, tmp: Path, pick: Any) -> Path:
 
 def test_offline_round_trip_in_place(tmp_path: Path) -> None:
     rows, out, queue = migrate(tmp_path)
-    by_name = lambda d: [
-        [next(c["value"] for c in d["taxops_candidates"] if c["alias"] == decide(d))]
-    ]  # noqa: E731
+
+    def by_name(d: dict[str, Any]) -> list[list[str]]:
+        return [[next(c["value"] for c in d["taxops_candidates"] if c["alias"] == decide(d))]]
+
     export = offline_decisions(queue, tmp_path, by_name)  # names map back to ids
     assert (
         main(

@@ -26,13 +26,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
 from taxops.site.build import SiteBuild, build_site
+from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
 
 log = logging.getLogger("mkdocs.plugins.taxops")
@@ -46,7 +47,15 @@ class TaxopsConfig(Config):  # type: ignore[no-untyped-call]
     """The governance repository (holding taxonomies/), relative to mkdocs.yml.
     Default: the folder of mkdocs.yml."""
     nav = config_options.Type(bool, default=True)
-    """Add a navigation section per taxonomy."""
+    """Arrange the navigation: home, hand-written pages, a section per taxonomy."""
+    guidelines_section = config_options.Type(str, default="Labeling guidelines")
+    """With an explicit ``nav``: the top-level section the taxonomies' sections go
+    into, when ``nav`` has one of that title (else they go at the top level)."""
+    reference = config_options.Type(str, default="")
+    """A docs folder of product reference pages, listed as one separate section
+    (every page there, by title, with no nav entry needed). Empty: none."""
+    reference_title = config_options.Type(str, default="Reference")
+    """Title of that section."""
 
 
 class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
@@ -54,6 +63,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.site: SiteBuild | None = None
         self.generated: dict[str, Page] = {}
         self.config_dir = Path(".")
+        self.home_src: str | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -74,21 +84,27 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
-        self.site = build_site(self.root, directory_urls=config.use_directory_urls)
+        self.site = build_site(
+            self.root, directory_urls=config.use_directory_urls, site_name=config.site_name
+        )
         for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
             log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
         if self.site.diagnostics:
             log.warning(
                 f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints"
             )
-        # With an explicit nav, on_nav adds the taxonomies' sections itself.
-        listed_by_us = self.config.nav and config.nav is not None
+        # on_nav places the generated pages itself (navigation.arrange).
         self.generated = {}
-        for page in self.site.pages:
+        self.home_src = None
+        pages = list(self.site.pages)
+        if self.site.home is not None and files.get_file_from_path(self.site.home.src) is None:
+            pages.append(self.site.home)  # the team wrote no home page
+            self.home_src = self.site.home.src
+        for page in pages:
             inclusion = (
-                InclusionLevel.INCLUDED
-                if page.nav and not listed_by_us
-                else InclusionLevel.NOT_IN_NAV
+                InclusionLevel.NOT_IN_NAV
+                if self.config.nav or not page.nav
+                else InclusionLevel.INCLUDED
             )
             self._add(
                 files,
@@ -114,29 +130,18 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         files.append(file)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if not self.config.nav or self.site is None or config.nav is None:
-            return nav  # without an explicit nav, MkDocs lists every page itself
-        listed = {p.file.src_uri for p in nav.pages}
-        for section in self.site.nav:
-            children: list[Any] = [
-                f.page for p in section.pages
-                if p.src not in listed and (f := files.get_file_from_path(p.src)) and f.page
-            ]  # fmt: skip
-            if not children:
-                continue
-            group = Section(section.title, children)
-            short = {p.src: p.nav_title for p in section.pages if p.nav_title}
-            for child in children:
-                child.parent = group
-                if child.file.src_uri in short:
-                    child.title = short[child.file.src_uri]
-            nav.items.append(group)
-            nav.pages.extend(children)
-        pages = nav.pages
-        for i, page in enumerate(pages):
-            page.previous_page = pages[i - 1] if i else None
-            page.next_page = pages[i + 1] if i + 1 < len(pages) else None
-        return nav
+        if not self.config.nav or self.site is None:
+            return nav
+        return arrange(
+            nav,
+            self.site.nav,
+            files,
+            explicit=config.nav is not None,
+            home_src=self.home_src,
+            guidelines_section=self.config.guidelines_section,
+            reference_folder=self.config.reference,
+            reference_title=self.config.reference_title,
+        )
 
     def on_page_content(
         self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files

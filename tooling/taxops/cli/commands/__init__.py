@@ -23,6 +23,7 @@ def _registry() -> list[Command]:
         export,
         impact,
         import_taxonomy,
+        init,
         migrate,
         migration_map,
         migration_script,
@@ -35,6 +36,7 @@ def _registry() -> list[Command]:
     )
 
     return [
+        init.COMMAND,
         validate.COMMAND,
         schema.COMMAND,
         migration_map.COMMAND,

@@ -25,7 +25,12 @@ pytestmark = pytest.mark.packaging
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     done = subprocess.run(
-        [str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=STEP_TIMEOUT
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
     )
     assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-3000:]}"
     return done
@@ -64,7 +69,9 @@ def test_init_then_check_and_site_build_pass_in_an_empty_repository(
     assert not (team_repo / "docs").exists()  # no hand-written page was needed
 
 
-def test_schema_comments_point_at_files_the_repository_has(installed: Path, team_repo: Path) -> None:
+def test_schema_comments_point_at_files_the_repository_has(
+    installed: Path, team_repo: Path
+) -> None:
     for governed in [*team_repo.glob("taxonomies/*/*.yaml"), *team_repo.glob("guidelines/*.yaml"),
                      *team_repo.glob("policies/**/*.yaml")]:  # fmt: skip
         first = governed.read_text(encoding="utf-8").splitlines()[0]
@@ -78,7 +85,9 @@ def test_schema_comments_point_at_files_the_repository_has(installed: Path, team
 
 
 def test_the_installed_wheel_exports_and_imports(installed: Path, team_repo: Path) -> None:
-    config = run(installed / "taxops", "export", "comment-toxicity", "--to", "label-studio", cwd=team_repo)
+    config = run(
+        installed / "taxops", "export", "comment-toxicity", "--to", "label-studio", cwd=team_repo
+    )
     assert 'alias="threat"' in config.stdout
     skos = run(installed / "taxops", "export", "comment-toxicity", "--to", "skos", cwd=team_repo)
     (team_repo.parent / "t.ttl").write_text(skos.stdout)

@@ -118,18 +118,22 @@ def test_a_hand_written_label_studio_config_imports_with_a_report() -> None:
     </View>"""
     imported = import_label_studio(config, "config.xml")
     assert [(label.id, label.name) for label in imported.labels] == [
-        ("car", "Car"),
+        ("Car", "Car"),
         ("tl", "Traffic light"),
-        ("car_2", "Car (2)"),
+        ("Car_2", "Car (2)"),
     ]
     notes = "\n".join(imported.notes)
     assert "not imported: 'quality' (Choices)" in notes
-    assert "'Car' is not a label id: its id is 'car'" in notes
+    assert "ids are kept exactly as the source wrote them" in notes  # 'Car' stays 'Car'
+    assert imported.ids == "code"
     assert "appears twice" in notes
     assert "'background'" in notes and "'hotkey'" in notes
     assert_valid(imported)
     chosen = import_label_studio(config, "config.xml", control="quality")
-    assert [label.id for label in chosen.labels] == ["blurry"]
+    assert [label.id for label in chosen.labels] == ["Blurry"]
+    spaced = import_label_studio(config.replace('alias="tl"', ""), "config.xml")
+    assert spaced.labels[1].id == "traffic_light"
+    assert "'Traffic light' cannot be an id as it is" in "\n".join(spaced.notes)
 
 
 @pytest.mark.parametrize(
@@ -158,7 +162,7 @@ def test_broken_label_studio_configs_are_refused_clearly(text: str) -> None:
             "quince;fruit;Quince;;retired\n",
             ["fruit", "apple", "quince"],
         ),
-        ("id,name\nA-1,First\nb,Second\n", ["a_1", "b"]),
+        ("id,name\nA-1,First\nb,Second\nc d,Third\n", ["A-1", "b", "c_d"]),
     ],
 )
 def test_csv_imports_paths_and_rows(text: str, ids: list[str]) -> None:

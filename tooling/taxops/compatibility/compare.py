@@ -11,14 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
-from taxops.compatibility.semver import check_version, declared_bump
 from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
 from taxops.models.taxonomy import Compatibility, Taxonomy
+from taxops.models.versioning import Scheme
 from taxops.rules import migration_unmapped_label, undeclared_rename
-from taxops.rules.base import Bump, RuleContext, max_bump
-from taxops.rules.registry import BY_KIND, RULES
+from taxops.rules.base import Bump, RuleContext
+from taxops.rules.registry import BY_KIND
+from taxops.versioning.policy import check_version, declared_bump, required_bump, with_policy
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,15 @@ class Comparison:
     def diagnostics(self) -> list[Diagnostic]:
         return [*self.findings, *self.versioning]
 
+    @property
+    def versions_in_words(self) -> str:
+        """What the version needed and what it did, for a summary line."""
+        if self.new.taxonomy.policy.scheme is Scheme.CALVER:
+            moved = {None: "went down", Bump.NONE: "is unchanged"}.get(self.declared, "increased")
+            return f"calendar versions: the version {moved}"
+        declared = self.declared.value if self.declared else "version decreased"
+        return f"{self.required.value} bump required, {declared} declared"
+
     def summary(self) -> dict[str, object]:
         """Plain data for JSON output (schema in site/docs/reference/check-json.md)."""
         return {
@@ -63,6 +73,7 @@ class Comparison:
             "old": {"version": str(self.old.taxonomy.version), "source": self.old.source},
             "new": {"version": str(self.new.taxonomy.version), "source": self.new.source},
             "mode": self.mode.value,
+            "versioning": self.new.taxonomy.policy.scheme.value,
             "primary": self.primary,
             "required_bump": self.required.value,
             "declared_bump": self.declared.value if self.declared else None,
@@ -113,10 +124,8 @@ def compare(
                 else None,
             )
         )
-    findings = [apply_mode(d, mode) for d in findings]
-    required = max_bump(RULES[d.rule].bump for d in findings)
-    if changes.content_changed:
-        required = max_bump((required, Bump.PATCH))
+    findings = [apply_mode(d, mode) for d in with_policy(findings, new.taxonomy.policy)]
+    required = required_bump(findings, new.taxonomy.policy, changes.content_changed)
     versioning = check_version(changes, required, old.doc, new.doc) if check_versions else []
     return Comparison(
         old,

@@ -102,7 +102,7 @@ def import_cvat(text: str, origin: str) -> Imported:
         wanted = name if is_label_id(name) else slug(name)
         label_id = unique(wanted, taken)
         if label_id != name:
-            notes.append(f"'{name}' is not a label id: its id is '{label_id}'")
+            notes.append(f"{name!r} cannot be an id as it is: its id is '{label_id}'")
         if entry.get("sublabels"):
             notes.append(f"'{name}' is a skeleton: its points (sublabels) are not carried over")
         attributes = []

@@ -3,7 +3,8 @@ a comment line naming the version, then one category per line,
 ``<id> - <Level 1> > <Level 2> > ...``, parents before children.
 
 Categories keep their published numeric ids exactly (datasets store them), so
-the taxonomy declares ``ids: code``; the name is the last level and the parent is
+the taxonomy declares ``ids: code``, and its date-named versions make it
+``versioning: calver`` (``2021.09.21``); the name is the last level and the parent is
 the category whose path is the path without its last level.
 """
 
@@ -31,8 +32,8 @@ def import_google(text: str, origin: str) -> Imported:
         if line.startswith("#"):
             m = _VERSION.match(line)
             if m and number == 1:
-                # Google versions by date; a date's parts make an ordered version.
-                version = f"{int(m.group(1))}.{int(m.group(2))}.{int(m.group(3))}"
+                # Google versions by date: a calendar version.
+                version = f"{m.group(1)}.{m.group(2)}.{m.group(3)}"
             continue
         m = _LINE.match(line.rstrip("\r"))
         if m is None:
@@ -61,5 +62,6 @@ def import_google(text: str, origin: str) -> Imported:
         labels=labels,
         version=version,
         ids="code",
+        versioning="calver" if version != "1.0.0" else None,
         notes=notes,
     )

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from taxops.diagnostics import Diagnostic
-from taxops.models.common import LABEL_ID_PATTERN
+from taxops.models.ids import IdPreset, id_rule
 from taxops.models.taxonomy import TAXONOMY_FORMAT
 
 #: The comment that points editors at the schema, as ``taxops init`` lays it out:
@@ -74,12 +74,20 @@ class Imported:
     description: str | None = None
     compatibility: str | None = None
     #: The taxonomy's id shape (``ids:``), when its ids are not the default slugs.
-    ids: str | None = None
+    ids: str | dict[str, Any] | None = None
+    #: ``calver`` for calendar versions (``2021.09.21``); default semantic versions.
+    versioning: str | dict[str, Any] | None = None
     #: What could not be carried over, or was changed to fit, in the user's words.
     notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._distinct_sibling_names()
+        if self.ids is None and not all(is_slug(label.id) for label in self.labels):
+            self.ids = "code"
+            self.notes.append(
+                "ids are kept exactly as the source wrote them, so the taxonomy declares "
+                "'ids: code' (published codes, not lowercase slugs)"
+            )
         for label in self.labels:
             if label.status == "retired" and not label.replaced_by and not label.replacement:
                 label.replacement = "review"
@@ -113,6 +121,8 @@ class Imported:
         }
         if self.ids:
             out["ids"] = self.ids
+        if self.versioning:
+            out["versioning"] = self.versioning
         if self.kind == "hierarchical":
             out["leaf_only"] = self.leaf_only
         out["owners"] = list(self.owners)
@@ -144,12 +154,19 @@ def validate_imported(imported: Imported, display: str) -> list[Diagnostic]:
 
 
 _NOT_ID = re.compile(r"[^a-z0-9]+")
-_LABEL_ID = re.compile(LABEL_ID_PATTERN)
+_SLUG = id_rule(IdPreset.SLUG)
+_CODE = id_rule(IdPreset.CODE)
 
 
 def is_label_id(text: str) -> bool:
-    """Whether ``text`` can be a label id as it is (ids are never rewritten)."""
-    return bool(_LABEL_ID.match(text))
+    """Whether ``text`` can be kept as a label id exactly as the source wrote it
+    (a published code such as ``150`` or ``A00.0`` included: ids are never
+    rewritten; only text no id may hold, such as spaces, gets a new id)."""
+    return _CODE.problem(text) is None
+
+
+def is_slug(text: str) -> bool:
+    return _SLUG.problem(text) is None
 
 
 def slug(text: str) -> str:

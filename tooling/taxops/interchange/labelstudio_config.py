@@ -26,6 +26,7 @@ from taxops.interchange.imported import (
     ImportedLabel,
     humanise,
     is_label_id,
+    is_slug,
     slug,
     unique,
 )
@@ -242,17 +243,14 @@ def _walk(
             notes.append("an option without a value was skipped")
             continue
         alias = child.get("alias")
-        wanted = alias if alias and is_label_id(alias) else None
+        stored = alias or value  # what Label Studio writes into results
+        wanted = stored if is_label_id(stored) else None
         if wanted is None:
-            base = slug(alias or value)
-            wanted = f"{parent}.{base}" if parent and child.tag == "Choice" else base
+            base = slug(stored)
+            wanted = f"{parent}.{base}" if parent and is_slug(parent) else base
             notes.append(
-                f"'{alias or value}' is not a label id: its id is '{wanted}'"
-                + (
-                    " (Label Studio results store the alias; map them when migrating)"
-                    if alias
-                    else ""
-                )
+                f"{stored!r} cannot be an id as it is (it holds spaces): its id is '{wanted}'; "
+                "map it when migrating data that stores it"
             )
         label_id = unique(wanted, taken)
         if label_id != wanted:

@@ -88,6 +88,13 @@ def export_skos(
     graph.add((scheme, taxops.kind, Literal(tax.kind.value)))
     graph.add((scheme, taxops.leafOnly, Literal(tax.leaf_only)))
     graph.add((scheme, taxops.compatibility, Literal(tax.compatibility.value)))
+    # How ids and versions are written, so an import declares the same shapes.
+    ids = tax.model_dump(mode="json")["ids"]
+    if ids != "slug":
+        graph.add((scheme, taxops.ids, Literal(json.dumps(ids))))
+    versioning = tax.model_dump(mode="json")["versioning"]
+    if versioning != "semver":
+        graph.add((scheme, taxops.versioning, Literal(json.dumps(versioning))))
     if tax.description:
         graph.add((scheme, DCTERMS.description, Literal(tax.description, lang=lang)))
     for owner in tax.owners:
@@ -291,6 +298,8 @@ def import_skos(text: str, origin: str, lang: str = "en") -> Imported:
         owners=owners or ["@your-team"],
         description=text_of(scheme, DCTERMS.description) if scheme is not None else None,
         compatibility=text_of(scheme, taxops.compatibility) if scheme is not None else None,
+        ids=_json_value(text_of(scheme, taxops.ids)) if scheme is not None else None,
+        versioning=_json_value(text_of(scheme, taxops.versioning)) if scheme is not None else None,
         notes=notes,
     )
 
@@ -306,6 +315,13 @@ def _attributes(text: str | None, label_id: str, notes: list[str]) -> list[dict[
         notes.append(f"the attributes of '{label_id}' are not a JSON list: not carried over")
         return []
     return value
+
+
+def _json_value(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
 
 
 def _json_list(text: str | None) -> list[str]:

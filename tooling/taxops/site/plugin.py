@@ -35,6 +35,7 @@ from taxops.formatting.text import summary_line
 from taxops.site.build import SiteBuild, build_site
 from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
+from taxops.site.urls import page_url, relative_url
 
 log = logging.getLogger("mkdocs.plugins.taxops")
 
@@ -64,6 +65,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.generated: dict[str, Page] = {}
         self.config_dir = Path(".")
         self.home_src: str | None = None
+        self.scopes: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -96,6 +98,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             (log.info if d.data.get("frozen") else log.warning)(text)
         if current:
             log.warning(f"taxops: {summary_line(current)}; run 'taxops validate' for hints")
+        # Search keeps to the taxonomy being read: its folder and title.
+        self.scopes = {s.pages[0].src.split("/", 1)[0]: s.title for s in self.site.nav if s.pages}
         # on_nav places the generated pages itself (navigation.arrange).
         self.generated = {}
         self.home_src = None
@@ -153,7 +157,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         if generated is None:
             return html_
         page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
-        return generated.html
+        return (
+            _scope_marker(generated, page, self.scopes, config.use_directory_urls)
+            + generated.html
+        )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():
@@ -161,6 +168,21 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _scope_marker(
+    generated: Page, page: MkPage, scopes: dict[str, str], directory_urls: bool
+) -> str:
+    """A hidden element naming the taxonomy a page belongs to, which the site's
+    search script reads to keep results within that taxonomy."""
+    folder = generated.src.split("/", 1)[0]
+    if "/" not in generated.src or folder not in scopes:
+        return ""
+    root = relative_url(page_url(f"{folder}/index.md", directory_urls), page.url)
+    return (
+        f'<div class="tx-scope" hidden data-root="{html.escape(root)}" '
+        f'data-title="{html.escape(scopes[folder])}"></div>'
+    )
 
 
 def _front_matter(page: Page) -> str:

@@ -30,7 +30,9 @@ def visible_links(page: Any) -> list[str]:  # noqa: F811
 
 
 def test_search_keeps_to_the_taxonomy_being_read(
-    example_site: Path, serve: Serve, page: Any  # noqa: F811
+    example_site: Path,
+    serve: Serve,
+    page: Any,  # noqa: F811
 ) -> None:
     base = serve(example_site)
     page.goto(base + "support-intents/")
@@ -45,11 +47,16 @@ def test_search_keeps_to_the_taxonomy_being_read(
 
 
 def test_retired_labels_are_marked_in_results(
-    example_site: Path, serve: Serve, page: Any  # noqa: F811
+    example_site: Path,
+    serve: Serve,
+    page: Any,  # noqa: F811
 ) -> None:
     base = serve(example_site)
     page.goto(base + "support-intents/")
     results = search(page, "refund status")
     titles = [results.nth(i).inner_text() for i in range(results.count())]
     assert any("Refund status (billing.refund_status), retired" in t for t in titles), titles
-    assert any(t.startswith("Return or refund status") and "retired" not in t.split("\n")[0] for t in titles)
+    assert any(
+        t.startswith("Return or refund status") and "retired" not in t.split("\n")[0]
+        for t in titles
+    )

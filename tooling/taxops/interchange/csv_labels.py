@@ -77,7 +77,9 @@ def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> I
         label_id = unique(label_id, taken)
         if label_id != raw:
             renamed[raw] = label_id
-            notes.append(f"{origin}:{line}: {raw!r} cannot be an id as it is: its id is '{label_id}'")
+            notes.append(
+                f"{origin}:{line}: {raw!r} cannot be an id as it is: its id is '{label_id}'"
+            )
         status = cell(row, "status").lower() or "active"
         if status not in STATUSES:
             notes.append(f"{origin}:{line}: unknown status '{status}': read as active")

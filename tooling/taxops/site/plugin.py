@@ -158,8 +158,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             return html_
         page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
         return (
-            _scope_marker(generated, page, self.scopes, config.use_directory_urls)
-            + generated.html
+            _scope_marker(generated, page, self.scopes, config.use_directory_urls) + generated.html
         )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -19,9 +19,9 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
-from taxops.checks.taxonomy import normalise_name
 from taxops.loading import gc_paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
+from taxops.names import normalise_name
 
 _METADATA_FIELDS = ("title", "description", "owners", "compatibility", "ids", "versioning")
 #: Fields whose written forms differ but mean the same (``ids: code`` and

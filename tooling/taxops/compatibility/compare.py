@@ -8,15 +8,17 @@ protected direction becomes a blocking error), then check the version.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
+from taxops.changes.reuse import find_reuses
 from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
 from taxops.models.taxonomy import Compatibility, Taxonomy
 from taxops.models.versioning import Scheme
-from taxops.rules import migration_unmapped_label, undeclared_rename
+from taxops.rules import migration_unmapped_label, retired_id_reused, undeclared_rename
 from taxops.rules.base import Bump, RuleContext
 from taxops.rules.registry import BY_KIND
 from taxops.versioning.policy import check_version, declared_bump, required_bump, with_policy
@@ -96,9 +98,12 @@ def compare(
     *,
     mode: Compatibility | None = None,
     check_versions: bool = True,
+    history: Sequence[Version] = (),
 ) -> Comparison:
     """Every finding between two versions. ``mode`` defaults to the new
-    version's ``compatibility`` (so relaxing it is itself a reviewed change)."""
+    version's ``compatibility`` (so relaxing it is itself a reviewed change).
+    ``history``: the other versions before ``new`` (every release), read to
+    find ids that come back with another meaning."""
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
     ctx = RuleContext(changes, old.doc, new.doc)
@@ -108,6 +113,7 @@ def compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
+    findings += reused_ids([old, *history], new)
     # The migration map must give every old label a fate; where it cannot and no
     # rule above already raised an error for that label, the map's finding stands.
     findings += migration_unmapped_label.diagnose(changes, old.doc, new.doc, findings)
@@ -138,6 +144,36 @@ def compare(
         declared_bump(old.taxonomy.version, new.taxonomy.version),
         primary=check_versions,
     )
+
+
+def reused_ids(history: Sequence[Version], new: Version) -> list[Diagnostic]:
+    """Ids of ``new`` that an earlier version used with another meaning (the
+    versions of ``history`` up to ``new``'s, each once, oldest first)."""
+    before: dict[object, Version] = {}
+    for v in sorted(history, key=lambda v: v.taxonomy.version):
+        if v.taxonomy.version <= new.taxonomy.version:
+            before.setdefault(v.taxonomy.version, v)
+    ordered = list(before.values())
+    # Declared reuses (a publisher's crosswalk) are passed as ``declared``.
+    found = find_reuses((v.taxonomy for v in ordered), new.taxonomy, declared=())
+    out = []
+    for reuse in found:
+        was = ordered[reuse.before.at]
+        at = new.taxonomy.index[reuse.label.id]
+        out.append(
+            retired_id_reused.diagnose(
+                reuse,
+                new.taxonomy.id,
+                str(was.taxonomy.version),
+                str(ordered[reuse.left_in].taxonomy.version) if reuse.left_in is not None else None,
+                new.taxonomy.id_rule.reuse,
+                new.doc.locate(("labels", at, "id")) if new.doc else None,
+                was.doc.locate(("labels", was.taxonomy.index[reuse.label.id], "id"))
+                if was.doc
+                else None,
+            )
+        )
+    return out
 
 
 def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:

@@ -18,6 +18,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 
+from taxops import escaping
 from taxops.site.build import NavSection
 
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -65,8 +66,9 @@ def arrange(
         ]
         if not children:
             continue
-        short = {p.src: p.nav_title for p in section.pages if p.nav_title}
-        group = Section(section.title, children)
+        # Navigation titles are HTML to the theme, as page titles are.
+        short = {p.src: escaping.html_text(p.nav_title) for p in section.pages if p.nav_title}
+        group = Section(escaping.html_text(section.title), children)
         if host is not items:
             group.parent = next(i for i in items if isinstance(i, Section) and i.children is host)
         for child in children:

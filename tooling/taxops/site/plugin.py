@@ -14,7 +14,6 @@ place in ``on_page_content`` together with its table of contents.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 from pathlib import Path
@@ -30,6 +29,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
+from taxops import escaping
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
 from taxops.site.build import SiteBuild, build_site
@@ -94,8 +94,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)
         current = [d for d in found if not d.data.get("frozen")]
         for d in found:
+            # One log line per finding: a value holding a line break must not
+            # start a line of its own (a CI log reads '::error::' as a command).
             text = f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
-            (log.info if d.data.get("frozen") else log.warning)(text)
+            (log.info if d.data.get("frozen") else log.warning)(escaping.terminal(text))
         if current:
             log.warning(f"taxops: {summary_line(current)}; run 'taxops validate' for hints")
         # Search keeps to the taxonomy being read: its folder and title.
@@ -179,14 +181,19 @@ def _scope_marker(
         return ""
     root = relative_url(page_url(f"{folder}/index.md", directory_urls), page.url)
     return (
-        f'<div class="tx-scope" hidden data-root="{html.escape(root)}" '
-        f'data-title="{html.escape(scopes[folder])}"></div>'
+        f'<div class="tx-scope" hidden data-root="{escaping.html_text(root)}" '
+        f'data-title="{escaping.html_text(scopes[folder])}"></div>'
     )
 
 
 def _front_matter(page: Page) -> str:
-    """The Markdown source MkDocs sees: the title and search settings (JSON is YAML)."""
-    lines = ["---", f"title: {json.dumps(page.title)}"]
+    """The Markdown source MkDocs sees: the title and search settings (JSON is YAML).
+
+    MkDocs and the theme treat a page title as HTML (it goes unescaped into
+    ``<title>``, the header, the navigation and the search index, whose results
+    the theme renders as HTML), while ours are plain text that may hold a
+    label's name: so it is HTML-escaped here, once, for all of them."""
+    lines = ["---", f"title: {json.dumps(escaping.html_text(page.title))}"]
     if not page.searchable:
         lines += ["search:", "  exclude: true"]
     elif page.search_boost != 1.0:
@@ -198,6 +205,6 @@ def _toc_token(entry: TocEntry) -> Any:
     return {
         "level": entry.level,
         "id": entry.id,
-        "name": html.escape(entry.title),
+        "name": escaping.html_text(entry.title),
         "children": [_toc_token(child) for child in entry.children],
     }

@@ -99,7 +99,7 @@ class Imported:
     def _distinct_sibling_names(self) -> None:
         """Labelers pick by name, so siblings never share one (a source that
         repeats a name gets ``Car (2)``, and the report says so)."""
-        from taxops.checks.taxonomy import normalise_name
+        from taxops.names import normalise_name
 
         seen: set[tuple[str | None, str]] = set()
         for label in self.labels:

@@ -36,7 +36,11 @@ def driving_dataset(path: Path, rows: int = 60) -> list[dict[str, str]]:
     out = [
         {
             "box_id": f"B-{i:03d}",
-            "text": f'frame {i}: object "{i}", 12 px; <b>bold</b>, a, b',
+            # Some items look like spreadsheet formulas: the review queue makes them
+            # safe to open, and the final dataset must hold them unchanged.
+            "text": f'=HYPERLINK("x","{i}")'
+            if i % 5 == 0
+            else f'frame {i}: object "{i}", 12 px; <b>bold</b>, a, b',
             "label": rng.choice(labels),
         }
         for i in range(1, rows + 1)

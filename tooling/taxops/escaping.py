@@ -125,6 +125,16 @@ def csv_cell(text: str) -> str:
     return text
 
 
+def csv_cell_value(cell: str) -> str:
+    """The value :func:`csv_cell` was given, read back from a review queue (when
+    decided rows return to the dataset): the apostrophe it added is removed. A
+    value that itself began with an apostrophe and a formula character cannot
+    be told apart, and loses its apostrophe."""
+    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+        return cell[1:]
+    return cell
+
+
 #: Characters XML 1.0 cannot hold at all, even as character references.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import csv_cell_value
 
 #: Columns a CSV/TSV queue adds to the dataset's own.
 CSV_COLUMNS = (
@@ -76,12 +77,18 @@ def _delimited(path: Path, text: str, delimiter: str) -> Queue:
             QueuedRow(
                 row=int(number) if number else None,
                 reason=record.get("_taxops_reason") or "",
-                old_labels=[record.get("_taxops_old_label") or ""],
+                old_labels=[csv_cell_value(record.get("_taxops_old_label") or "")],
                 candidates=_split(record.get("_taxops_candidates")),
-                fields={k: v for k, v in record.items() if k not in CSV_COLUMNS and k is not None},
+                # The queue's cells were made safe for spreadsheets; the dataset
+                # gets the values back as they were.
+                fields={
+                    csv_cell_value(k): csv_cell_value(v or "")
+                    for k, v in record.items()
+                    if k not in CSV_COLUMNS and k is not None
+                },
             )
         )
-    columns = [c for c in header if c not in CSV_COLUMNS]
+    columns = [csv_cell_value(c) for c in header if c not in CSV_COLUMNS]
     return Queue(path, "tsv" if delimiter == "\t" else "csv", rows, columns, delimiter)
 
 

@@ -100,14 +100,7 @@ def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> I
         if label.parent in renamed:
             label.parent = renamed[label.parent]
         label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
-    hierarchical = any(label.parent for label in labels)
-    return Imported(
-        id=taxonomy_slug(stem),
-        title=stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported labels",
-        kind="hierarchical" if hierarchical else "single-label",
-        labels=labels,
-        notes=notes,
-    )
+    return _imported(stem, labels, notes)
 
 
 def _paths(cells: list[str], origin: str, stem: str, separator: str | None) -> Imported:
@@ -130,6 +123,11 @@ def _paths(cells: list[str], origin: str, stem: str, separator: str | None) -> I
     if not labels:
         raise TaxopsError(f"{origin} has no category paths")
     notes.append("ids were made from the names (the CSV has no id column)")
+    return _imported(stem, labels, notes)
+
+
+def _imported(stem: str, labels: list[ImportedLabel], notes: list[str]) -> Imported:
+    """The taxonomy, named after the file (``my-labels.csv`` -> ``my-labels``)."""
     hierarchical = any(label.parent for label in labels)
     return Imported(
         id=taxonomy_slug(stem),

@@ -128,13 +128,27 @@ def _show_mkdocs_log(level: int) -> None:
     """MkDocs logs through 'mkdocs'; show its messages from ``level`` up (every
     validation finding is a warning) on stderr."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_taxops", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(level)
+    handler = next((h for h in logger.handlers if isinstance(h, _CurrentStderr)), None)
+    if handler is None:
+        handler = _CurrentStderr()
         handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        handler._taxops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    handler.setLevel(level)
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a message comes (not the one of
+    the first run: a second run in the same process, as in tests or an
+    embedding tool, must see its own messages)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 COMMAND = Command(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from taxops.checks.common import did_you_mean, repeats
+from taxops.checks.declarations import declarations
 from taxops.checks.text import taxonomy_text
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
@@ -374,4 +375,5 @@ CHECKS: tuple[Check, ...] = (
     attributes,
     versioning_policy,
     taxonomy_text,
+    declarations,
 )

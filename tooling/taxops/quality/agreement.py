@@ -41,18 +41,29 @@ BATCH = 64
 
 @dataclass(frozen=True)
 class Units:
-    """Reliability data as patterns: ``counts[k, c]`` annotators chose label ``c``
-    on each of ``weights[k]`` items. ``labels`` names the columns."""
+    """Reliability data as patterns: on each of ``weights[k]`` items, ``raters[k]``
+    annotators rated the item and ``counts[k, c]`` of them chose label ``c``.
+
+    Single-label data: ``raters`` is the row sum of ``counts``. Multi-label data:
+    an annotator may choose several labels or none, so ``raters`` is given, and
+    each label is judged as its own yes/no decision (:func:`per_label`).
+    """
 
     counts: Floats
     weights: Floats
     labels: tuple[str, ...]
+    raters: Floats | None = None
+    multi_label: bool = False
 
     @classmethod
     def from_patterns(
-        cls, patterns: dict[tuple[tuple[str, int], ...], int], labels: list[str] | None = None
+        cls,
+        patterns: dict[tuple[tuple[str, int], ...], int],
+        labels: list[str] | None = None,
+        raters: list[int] | None = None,
     ) -> Units:
-        """From ``{((label, count), ...): items}``."""
+        """From ``{((label, count), ...): items}``; multi-label data passes the
+        number of annotators of each pattern (same order) as ``raters``."""
         names = labels or sorted({lbl for p in patterns for lbl, _ in p})
         index = {name: i for i, name in enumerate(names)}
         counts = np.zeros((len(patterns), len(names)))
@@ -61,7 +72,14 @@ class Units:
             for label, n in pattern:
                 counts[k, index[label]] += n
             weights[k] = items
-        return cls(counts, weights, tuple(names))
+        if raters is None:
+            return cls(counts, weights, tuple(names))
+        return cls(counts, weights, tuple(names), np.asarray(raters, dtype=np.float64), True)
+
+    @property
+    def m(self) -> Floats:
+        """Annotators per pattern."""
+        return self.counts.sum(1) if self.raters is None else self.raters
 
     @property
     def items(self) -> int:
@@ -69,18 +87,12 @@ class Units:
 
     @property
     def ratings(self) -> int:
-        return int(self.weights @ self.counts.sum(1))
+        return int(self.weights @ self.m)
 
     @property
     def observed_labels(self) -> int:
         """``q``: labels chosen at least once."""
         return int(((self.weights @ self.counts) > 0).sum())
-
-    def binary(self, label: int) -> Units:
-        """The label against every other: ``(chose it, chose something else)``."""
-        chose = self.counts[:, label]
-        other = self.counts.sum(1) - chose
-        return Units(np.stack([chose, other], axis=1), self.weights, (self.labels[label], "other"))
 
 
 def _safe_div(num: Floats, den: Floats) -> Floats:
@@ -92,6 +104,8 @@ def _safe_div(num: Floats, den: Floats) -> Floats:
 def alpha(units: Units, weights: Floats | None = None) -> Floats:
     """Krippendorff's alpha (nominal). ``weights`` may be a matrix of replicates
     (one row each); the result then has one value per row."""
+    if units.multi_label:
+        return pooled(units, weights)["krippendorff_alpha"]
     w = units.weights if weights is None else weights
     counts = units.counts
     m = counts.sum(1)
@@ -106,6 +120,7 @@ def alpha(units: Units, weights: Floats | None = None) -> Floats:
 
 
 def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
+    assert not units.multi_label, "multi-label figures are pooled per label"
     counts = units.counts
     m = counts.sum(1)
     valid, rated = m >= 2, m >= 1
@@ -120,6 +135,8 @@ def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
 
 def fleiss_kappa(units: Units, weights: Floats | None = None) -> Floats:
     """Fleiss' kappa (Gwet's generalisation to unequal numbers of ratings)."""
+    if units.multi_label:
+        return pooled(units, weights)["fleiss_kappa"]
     pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     pe = (pi * pi).sum(-1)
     return _safe_div(pa - pe, 1 - pe)
@@ -127,6 +144,8 @@ def fleiss_kappa(units: Units, weights: Floats | None = None) -> Floats:
 
 def gwet_ac1(units: Units, weights: Floats | None = None) -> Floats:
     """Gwet's AC1; ``q`` is the number of labels observed in the data."""
+    if units.multi_label:
+        return pooled(units, weights)["gwet_ac1"]
     pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     q = units.observed_labels
     if q < 2:
@@ -137,8 +156,64 @@ def gwet_ac1(units: Units, weights: Floats | None = None) -> Floats:
 
 def percent_agreement(units: Units, weights: Floats | None = None) -> Floats:
     """Share of agreeing pairs of ratings on items rated at least twice."""
+    if units.multi_label:
+        return pooled(units, weights)["percent_agreement"]
     pa, _ = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     return pa
+
+
+def _binary_parts(units: Units, w: Floats) -> dict[str, Floats]:
+    """Sums over items of each label's yes/no decision, shape ``(..., q)``: the
+    pieces every binary coefficient is made of, so labels can also be pooled."""
+    x, m = units.counts, units.m[:, None]
+    valid, rated = units.m >= 2, units.m >= 1
+    y = m - x
+    safe_m = np.where(m >= 1, m, 1)
+    safe_pairs = np.where(m >= 2, m - 1, 1)
+    same = np.where(m >= 2, (x * (x - 1) + y * (y - 1)) / safe_pairs, 0.0)
+    pair = np.where(m >= 2, same / safe_m, 0.0)
+    share = np.where(m >= 1, x / safe_m, 0.0)
+    wv = w[..., valid]
+    q = x.shape[1]
+    return {
+        "chose": wv @ x[valid],
+        "values": np.repeat(np.expand_dims(wv @ units.m[valid], -1), q, -1),
+        "same": wv @ same[valid],
+        "pair": wv @ pair[valid],
+        "paired_items": np.repeat(np.expand_dims(wv.sum(-1), -1), q, -1),
+        "share": w[..., rated] @ share[rated],
+        "rated_items": np.repeat(np.expand_dims(w[..., rated].sum(-1), -1), q, -1),
+    }
+
+
+def _binary_metrics(parts: dict[str, Floats]) -> dict[str, Floats]:
+    n, n1 = parts["values"], parts["chose"]
+    n0 = n - n1
+    expected = n * n - n1 * n1 - n0 * n0
+    alpha_ = 1 - _safe_div((n - 1) * (n - parts["same"]), expected)
+    pa = _safe_div(parts["pair"], parts["paired_items"])
+    pi = _safe_div(parts["share"], parts["rated_items"])
+    pe_f = pi * pi + (1 - pi) * (1 - pi)
+    pe_g = 2 * pi * (1 - pi)
+    both_seen = (n1 > 0) & (n0 > 0)
+    return {
+        "krippendorff_alpha": alpha_,
+        "fleiss_kappa": np.where(both_seen, _safe_div(pa - pe_f, 1 - pe_f), np.nan),
+        "gwet_ac1": np.where(both_seen, _safe_div(pa - pe_g, 1 - pe_g), np.nan),
+        "percent_agreement": pa,
+    }
+
+
+def per_label(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
+    """Each label judged as a yes/no decision (chose it, or not), every metric
+    for every label at once: arrays of shape ``(..., labels)``."""
+    return _binary_metrics(_binary_parts(units, units.weights if weights is None else weights))
+
+
+def pooled(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
+    """Multi-label overall figures: every (item, label) yes/no decision pooled."""
+    parts = _binary_parts(units, units.weights if weights is None else weights)
+    return _binary_metrics({k: v.sum(-1) for k, v in parts.items()})
 
 
 def cohen_kappa(table: Floats) -> Floats:
@@ -219,6 +294,28 @@ def estimate_units(
     for m in metrics:
         low, high = _interval(np.concatenate(draws[m]), level)
         out[m] = Estimate(points[m], low, high)
+    return out
+
+
+def estimate_per_label(
+    units: Units, replicates: int, seed: int, level: float = 0.95
+) -> dict[str, dict[str, Estimate]]:
+    """Every label's yes/no figures with bootstrap intervals: label -> metric -> estimate."""
+    points = per_label(units)
+    draws: dict[str, list[Floats]] = {m: [] for m in points}
+    if replicates > 0 and units.items:
+        rng = np.random.default_rng(seed)
+        for batch in resample(units.weights, replicates, rng):
+            for m, values in per_label(units, batch).items():
+                draws[m].append(values)
+    out: dict[str, dict[str, Estimate]] = {}
+    for c, label in enumerate(units.labels):
+        out[label] = {}
+        for m, values in points.items():
+            low, high = (
+                _interval(np.concatenate(draws[m])[:, c], level) if draws[m] else (None, None)
+            )
+            out[label][m] = Estimate(_finite(float(values[c])), low, high)
     return out
 
 

@@ -34,6 +34,7 @@ from taxops.engines.labelstudio import LABEL_KEYS
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
 from taxops.quality.agreement import Floats, Units
 from taxops.quality.annotations import AnnotationData
+from taxops.quality.gold import GoldCount
 
 ITEM = ("item", "item_id", "task", "task_id", "id")
 ANNOTATOR = ("annotator", "annotator_id", "labeler", "rater", "worker", "completed_by")
@@ -61,8 +62,10 @@ def read_annotations(
     separator: str | None = None,
     fmt: str | None = None,
     memory_limit: str | None = None,
+    gold: dict[str, str] | None = None,
 ) -> AnnotationData:
-    """Reduce an annotation export (see the module docstring)."""
+    """Reduce an annotation export (see the module docstring); with ``gold``
+    (item -> label), also count each annotator's ratings of gold items."""
     con = connect(memory_limit)
     fmt = detect_format(path, fmt)
     scratch: Path | None = None
@@ -74,7 +77,10 @@ def read_annotations(
         else:
             table = open_table(con, path, fmt)
         try:
-            return _reduce(con, table, columns, multi_label, separator)
+            data = _reduce(con, table, columns, multi_label, separator)
+            if gold:
+                data.gold_counts = _gold_counts(con, gold)
+            return data
         except duckdb.Error as exc:
             raise query_error(path, exc) from None
     finally:
@@ -186,6 +192,20 @@ def _reduce(
         ).fetchall()
     }
     return data
+
+
+def _gold_counts(con: duckdb.DuckDBPyConnection, gold: dict[str, str]) -> list[GoldCount]:
+    """Ratings of gold items per annotator and gold label, and how many equal it
+    (multi-label: how many ratings include it)."""
+    con.execute("CREATE TEMP TABLE gold (item VARCHAR, label VARCHAR)")
+    con.executemany("INSERT INTO gold VALUES (?, ?)", sorted(gold.items()))
+    names = "enum_range(NULL::taxops_label)"
+    rows = con.execute(
+        "SELECT r.annotator, any_value(r.vendor), g.label, count(DISTINCT r.item), "
+        f"count(DISTINCT r.item) FILTER (WHERE {names}[r.code + 1] = g.label) "
+        "FROM rated r JOIN gold g USING (item) GROUP BY r.annotator, g.label ORDER BY ALL"
+    ).fetchall()
+    return [GoldCount(a, v, g, int(n), int(ok)) for a, v, g, n, ok in rows]
 
 
 def _scope(where: str, week: str) -> str:

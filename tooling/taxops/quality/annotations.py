@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from taxops.quality.agreement import Floats, Units
+from taxops.quality.gold import GoldCount
 
 
 @dataclass
@@ -27,3 +28,5 @@ class AnnotationData:
     rows_without_label: int = 0
     repeated_ratings: int = 0
     columns: dict[str, str | None] = field(default_factory=dict)
+    #: With a gold set: ratings of gold items per annotator and gold label.
+    gold_counts: list[GoldCount] = field(default_factory=list)

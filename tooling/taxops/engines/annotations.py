@@ -233,9 +233,7 @@ def _single_units(
     return Units(counts, weights, tuple(labels))
 
 
-def _multi_units(
-    con: duckdb.DuckDBPyConnection, labels: list[str], where: str, week: str
-) -> Units:
+def _multi_units(con: duckdb.DuckDBPyConnection, labels: list[str], where: str, week: str) -> Units:
     scope = _scope(where, week)
     rows = con.execute(
         f"WITH s AS ({scope}), "

@@ -18,13 +18,13 @@ vendor, week of delivery, vendor and week, label or task type):
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
+from taxops.quality.operations import EventData
 
 TASK = ("task", "task_id", "id", "item")
 CREATED = ("created", "created_at")
@@ -52,24 +52,6 @@ class EventColumns:
     accepted: str | None = None
     vendor: str | None = None
     kind: str | None = None
-
-
-@dataclass
-class EventData:
-    """Figures per group: ``groups[(vendor, week)]`` with None for "all"."""
-
-    percentiles: tuple[float, ...]
-    groups: dict[tuple[str | None, str | None], dict[str, Any]] = field(default_factory=dict)
-    #: (vendor or None, label or task type) -> handle-time figures.
-    handle: dict[tuple[str | None, str], dict[str, Any]] = field(default_factory=dict)
-    #: Turnaround hours of delivered tasks, per vendor (None: all), bucketed for charts.
-    turnaround_histogram: dict[str | None, list[tuple[float, int]]] = field(default_factory=dict)
-    first_created: str | None = None
-    last_accepted: str | None = None
-    rows: int = 0
-    columns: dict[str, str | None] = field(default_factory=dict)
-    #: Tasks whose times run backwards (accepted before created...): left out.
-    inconsistent: int = 0
 
 
 def read_events(
@@ -218,13 +200,20 @@ def _reduce(
             "mean_hours": mean,
             "p90_hours": p90,
         }
+    for all_vendors, v, day, n in con.execute(
+        "SELECT grouping(vendor), vendor, strftime(CAST(accepted AS DATE), '%Y-%m-%d') AS d, "
+        "count(*) FROM t WHERE accepted IS NOT NULL GROUP BY GROUPING SETS ((d), (vendor, d)) "
+        "ORDER BY ALL"
+    ).fetchall():
+        who: str | None = None if all_vendors else v or NO_VENDOR
+        data.daily.setdefault(who, {})[day] = int(n)
     for all_vendors, v, bucket, n in con.execute(
         f"SELECT grouping(vendor), vendor, floor(turnaround / {HISTOGRAM_HOURS}) * "
         f"{HISTOGRAM_HOURS} AS b, count(*) FROM t WHERE accepted IS NOT NULL "
         "GROUP BY GROUPING SETS ((b), (vendor, b)) ORDER BY ALL"
     ).fetchall():
-        key = None if all_vendors else v or NO_VENDOR
-        data.turnaround_histogram.setdefault(key, []).append((float(bucket), int(n)))
+        who = None if all_vendors else v or NO_VENDOR
+        data.turnaround_histogram.setdefault(who, []).append((float(bucket), int(n)))
     return data
 
 

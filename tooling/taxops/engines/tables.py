@@ -25,7 +25,9 @@ from taxops.engines.duckdb_migrate import _lit as literal
 __all__ = ["Table", "connect", "ident", "literal", "open_table"]
 
 
-def connect(memory_limit: str | None = None, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    memory_limit: str | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """A connection that spills to disk beyond ``memory_limit`` (peak memory stays
     flat as files grow) and prints no progress bar of its own."""
     con = duckdb.connect()
@@ -91,9 +93,7 @@ class Table:
         return f"TRY_CAST({ident(column)} AS TIMESTAMP)"
 
 
-def open_table(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None
-) -> Table:
+def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None) -> Table:
     """The relation for a CSV, TSV, JSON-lines or Parquet file, checked readable."""
     if not path.is_file():
         raise TaxopsError(f"no such file: {path}")

@@ -145,9 +145,7 @@ class Plan:
 def code_letter(lot_size: int, level: str) -> str:
     """Table I: the sample size code letter."""
     if level not in LEVELS:
-        raise TaxopsError(
-            f"unknown inspection level '{level}'", f"use one of {', '.join(LEVELS)}"
-        )
+        raise TaxopsError(f"unknown inspection level '{level}'", f"use one of {', '.join(LEVELS)}")
     if lot_size < 2:
         raise TaxopsError(f"a lot of {lot_size} items cannot be sampled: it needs at least 2")
     column = LEVELS.index(level)
@@ -178,7 +176,9 @@ def _rows(inspection: Inspection) -> list[tuple[str, int, int]]:
         # Rows with equal sample sizes sit on the same step of the diagonal.
         effective = [_NORMAL_SIZES.index(n) for n in _REDUCED_SIZES]
         return list(zip(LETTERS, _REDUCED_SIZES, effective, strict=True))
-    return [(letter, n, i) for i, (letter, n) in enumerate(zip(LETTERS, _NORMAL_SIZES))]
+    return [
+        (letter, n, i) for i, (letter, n) in enumerate(zip(LETTERS, _NORMAL_SIZES, strict=True))
+    ]
 
 
 def _cell(table: _Table, effective: int, column: int) -> Cell:
@@ -206,9 +206,7 @@ def single_plan(
     if found is None:
         direction = _cell(table, rows[start][2], column)
         found = _follow(table, rows, start, column, inspection, reverse=True)
-        note = (
-            f"the table's arrow points {direction} past its edge; the first plan the other way is used"
-        )
+        note = f"the table's arrow points {direction} past its edge; the first plan the other way is used"
     assert found is not None
     plan_letter, size, (accept, reject) = found
     if size >= lot_size:

@@ -196,10 +196,11 @@ def _binary_metrics(parts: dict[str, Floats]) -> dict[str, Floats]:
     pe_f = pi * pi + (1 - pi) * (1 - pi)
     pe_g = 2 * pi * (1 - pi)
     both_seen = (n1 > 0) & (n0 > 0)
+    one: Floats = np.ones_like(pe_f)
     return {
         "krippendorff_alpha": alpha_,
-        "fleiss_kappa": np.where(both_seen, _safe_div(pa - pe_f, 1 - pe_f), np.nan),
-        "gwet_ac1": np.where(both_seen, _safe_div(pa - pe_g, 1 - pe_g), np.nan),
+        "fleiss_kappa": np.where(both_seen, _safe_div(pa - pe_f, one - pe_f), np.nan),
+        "gwet_ac1": np.where(both_seen, _safe_div(pa - pe_g, one - pe_g), np.nan),
         "percent_agreement": pa,
     }
 
@@ -259,9 +260,7 @@ def _interval(samples: Floats, level: float) -> tuple[float | None, float | None
     return float(low), float(high)
 
 
-def resample(
-    weights: Floats, replicates: int, rng: np.random.Generator
-) -> list[Floats]:
+def resample(weights: Floats, replicates: int, rng: np.random.Generator) -> list[Floats]:
     """Bootstrap weights: each row a multinomial resample of the items (with
     replacement), in batches of :data:`BATCH` rows."""
     total = int(weights.sum())
@@ -319,9 +318,7 @@ def estimate_per_label(
     return out
 
 
-def estimate_cohen(
-    table: Floats, replicates: int, seed: int, level: float = 0.95
-) -> Estimate:
+def estimate_cohen(table: Floats, replicates: int, seed: int, level: float = 0.95) -> Estimate:
     """Cohen's kappa of a pair with a bootstrap interval over the shared items."""
     point = _finite(float(cohen_kappa(table)))
     total = table.sum()
@@ -330,9 +327,7 @@ def estimate_cohen(
     rng = np.random.default_rng(seed)
     flat = table.reshape(-1)
     q = table.shape[0]
-    samples = [
-        cohen_kappa(batch.reshape(-1, q, q)) for batch in resample(flat, replicates, rng)
-    ]
+    samples = [cohen_kappa(batch.reshape(-1, q, q)) for batch in resample(flat, replicates, rng)]
     low, high = _interval(np.concatenate(samples), level)
     return Estimate(point, low, high)
 
@@ -347,7 +342,7 @@ def coincidences(units: Units) -> Floats:
     valid = m >= 2
     c = counts[valid]
     scale = units.weights[valid] / (m[valid] - 1)
-    o = np.einsum("k,kc,kd->cd", scale, c, c)
+    o: Floats = np.einsum("k,kc,kd->cd", scale, c, c)
     o -= np.diag(scale @ c)
     return o
 

@@ -54,7 +54,7 @@ def agreement_report(
         name: (units, estimate_units(units, METRICS, replicates, seed))
         for name, units in data.by_vendor.items()
     }
-    pairs = []
+    pairs: list[dict[str, Any]] = []
     for (a, b), table in sorted(data.pairs.items(), key=lambda kv: (-kv[1].sum(), kv[0])):
         if len(pairs) < MAX_PAIRS:
             estimate = estimate_cohen(table, replicates, seed)
@@ -93,16 +93,12 @@ def agreement_report(
             for name, (units, est) in vendors.items()
         },
         "annotators": _annotators(data, pairs),
-        "pairs": [
-            {**p, "kappa": _est(p["kappa"])} for p in pairs[:MAX_PAIRS]
-        ],
+        "pairs": [{**p, "kappa": _est(p["kappa"])} for p in pairs[:MAX_PAIRS]],
         "pairs_total": len(pairs),
         "confusion": _confusion(data),
         "weeks": _weeks(data),
     }
-    report["findings"] = [
-        diagnostic_to_dict(d) for d in agreement_findings(report, targets or [])
-    ]
+    report["findings"] = [diagnostic_to_dict(d) for d in agreement_findings(report, targets or [])]
     return report
 
 
@@ -110,7 +106,7 @@ def _items(table: np.ndarray[Any, Any], data: AnnotationData) -> int:
     total = float(table.sum())
     if data.multi_label:
         total /= max(len(data.labels), 1)
-    return int(round(total))
+    return round(total)
 
 
 def _annotators(data: AnnotationData, pairs: list[dict[str, Any]]) -> dict[str, Any]:

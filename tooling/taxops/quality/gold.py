@@ -59,7 +59,9 @@ def carry_gold(items: list[GoldItem], maps: Mapping[str, MigrationMap]) -> GoldS
         elif len(fate.targets) != 1:
             reason = f"'{g.label}' becomes several labels in {migration.to_version}"
         if reason:
-            out.excluded.append({"item": g.item, "label": g.label, "version": g.version, "reason": reason})
+            out.excluded.append(
+                {"item": g.item, "label": g.label, "version": g.version, "reason": reason}
+            )
             continue
         new = fate.targets[0]
         out.migrated += new != g.label
@@ -113,7 +115,8 @@ def gold_report(counts: list[GoldCount], gold: GoldSet) -> dict[str, Any]:
         "gold_items_excluded": gold.excluded,
         "overall": _share(total[0], total[1]),
         "annotators": {
-            a: {"vendor": vendor_of[a], **_share(*v)} for a, v in sorted(groups["annotators"].items())
+            a: {"vendor": vendor_of[a], **_share(*v)}
+            for a, v in sorted(groups["annotators"].items())
         },
         "vendors": {k: _share(*v) for k, v in sorted(groups["vendors"].items())},
         "labels": {k: _share(*v) for k, v in sorted(groups["labels"].items())},

@@ -64,9 +64,7 @@ def by_rate(items: list[str], rate: float, seed: int | str) -> Sample:
     return Sample(_lowest(unique, n, seed), f"random {rate:g}", len(unique), seed)
 
 
-def by_label(
-    labeled: dict[str, str], rate: float, seed: int | str, minimum: int = 1
-) -> Sample:
+def by_label(labeled: dict[str, str], rate: float, seed: int | str, minimum: int = 1) -> Sample:
     """Stratified: ``labeled`` maps each item to its label."""
     _check_rate(rate)
     strata: dict[str, list[str]] = {}
@@ -81,7 +79,9 @@ def by_label(
         drawn += chosen
         per_label[label] = (len(members), len(chosen))
     drawn.sort(key=lambda item: (rank(seed, item), item))
-    return Sample(drawn, f"by label {rate:g} (at least {minimum})", len(labeled), seed, None, per_label)
+    return Sample(
+        drawn, f"by label {rate:g} (at least {minimum})", len(labeled), seed, None, per_label
+    )
 
 
 def by_plan(

@@ -79,7 +79,10 @@ def agreement_report(
             "labels": len(data.labels),
         },
         "columns": data.columns,
-        "overall": {m: _est(e) for m, e in overall.items()},
+        "overall": {
+            **{m: _est(e) for m, e in overall.items()},
+            "cohen_kappa": {"value": _mean_pair_kappa(pairs), "ci_low": None, "ci_high": None},
+        },
         "labels": {
             label: {"chosen": int(chosen[i]), **{m: _est(e) for m, e in labels[label].items()}}
             for i, label in enumerate(data.labels)
@@ -107,6 +110,16 @@ def _items(table: np.ndarray[Any, Any], data: AnnotationData) -> int:
     if data.multi_label:
         total /= max(len(data.labels), 1)
     return round(total)
+
+
+def _mean_pair_kappa(pairs: list[dict[str, Any]]) -> float | None:
+    """Cohen's kappa for more than two annotators: the mean over pairs, weighted
+    by the items each pair shares."""
+    known = [p for p in pairs if p["kappa"].value is not None]
+    total = sum(p["items"] for p in known)
+    if not total:
+        return None
+    return round(float(sum(p["kappa"].value * p["items"] for p in known)) / total, 12)
 
 
 def _annotators(data: AnnotationData, pairs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -176,6 +189,11 @@ def agreement_findings(report: dict[str, Any], targets: list[Target]) -> list[Di
             subject = f"vendor `{target.scope}`"
         else:
             continue  # a label nobody used this time: nothing to hold
+        if figure is None and target.metric == "cohen_kappa":
+            # Cohen's kappa is defined for two annotators; a label's or a vendor's
+            # figure among many is its many-annotator form, Fleiss' kappa.
+            scope = report["labels"].get(target.scope) or report["vendors"].get(target.scope)
+            figure = scope.get("fleiss_kappa") if scope else None
         if figure is None:
             continue
         finding = hold(

@@ -116,10 +116,11 @@ def _mean_pair_kappa(pairs: list[dict[str, Any]]) -> float | None:
     """Cohen's kappa for more than two annotators: the mean over pairs, weighted
     by the items each pair shares."""
     known = [p for p in pairs if p["kappa"].value is not None]
-    total = sum(p["items"] for p in known)
+    total = float(sum(p["items"] for p in known))
     if not total:
         return None
-    return round(float(sum(p["kappa"].value * p["items"] for p in known)) / total, 12)
+    weighted = float(sum(p["kappa"].value * p["items"] for p in known))
+    return round(weighted / total, 12)
 
 
 def _annotators(data: AnnotationData, pairs: list[dict[str, Any]]) -> dict[str, Any]:

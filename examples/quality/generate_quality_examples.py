@@ -38,13 +38,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import importlib.util
+import json
 import math
 import random
 from pathlib import Path
 from types import ModuleType
 
+from taxops.engines.datasets import provenance_record, sidecar_path
 from taxops.quality.acceptance import Inspection
-from taxops.quality.sampling import by_plan
+from taxops.quality.sampling import by_plan, sample_record
 
 SEED = 1313
 HERE = Path(__file__).parent
@@ -199,6 +201,14 @@ def main() -> None:
     _write_gold(rng, items)
     _write_month(rng, items)
     _write_audit(items, ratings)
+    # Provenance, as taxops records it: the exports are labeled with support-intents 2.0.0.
+    for name, column in (
+        ("support-annotations.csv", "label"),
+        ("support-task-events.csv", "label"),
+        ("support-tickets-2025-03.csv", "intent"),
+    ):
+        record = provenance_record("support-intents", "2.0.0", label_column=column)
+        sidecar_path(HERE / name).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {len(items)} tickets, {len(ratings)} ratings, {len(events)} tasks in {HERE}")
 
 
@@ -281,11 +291,17 @@ def _write_audit(
         if item in truth:
             delivered.setdefault(item, label)
     sample = by_plan(sorted(delivered), "II", "2.5", Inspection.NORMAL, seed=SEED)
+    path = HERE / "support-audit-lumen-2025-03-24.csv"
     _write(
-        HERE / "support-audit-lumen-2025-03-24.csv",
-        ["item", "label", "reviewed_label"],
-        [[item, delivered[item], truth[item]] for item in sorted(sample.items)],
+        path,
+        ["item", "label", "reviewed_label", "verdict"],
+        [[item, delivered[item], truth[item], ""] for item in sample.items],
     )
+    record = sample_record(
+        sample, source="support-annotations.csv (lumen-annotation, week of 2025-03-24)",
+        plan_file="policies/quality/support-intents.yaml",
+    )  # fmt: skip
+    sidecar_path(path).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ ANNOTATOR = ("annotator", "annotator_id", "labeler", "worker")
 VENDOR = ("vendor", "vendor_id", "team")
 REWORK = ("rework", "reworked", "rework_flag")
 COST = ("cost", "cost_per_item", "price")
-KIND = ("label", "task_type", "type", "kind")
+KIND = ("task_type", "type", "kind", "label")
 AUDIT = ("audit_score", "audit", "audit_passed")
 
 NO_VENDOR = "(no vendor)"

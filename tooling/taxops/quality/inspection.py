@@ -55,7 +55,7 @@ def label_findings(
             Diagnostic(
                 "unknown-label-in-dataset",
                 Severity.ERROR,
-                f"{dataset}: {n:,} items carry '{raw}', which is not a label of {version}",
+                f"{dataset}: {_items(n)} carry '{raw}', which is not a label of {version}",
                 hint="fix the label, or migrate the dataset to the version it belongs to",
                 data={"label": raw, "items": n},
             )
@@ -65,12 +65,16 @@ def label_findings(
             Diagnostic(
                 "retired-label-in-dataset",
                 Severity.ERROR if info["status"] == "retired" else Severity.WARNING,
-                f"{dataset}: {info['items']:,} items carry '{raw}', {info['status']} in {version}",
+                f"{dataset}: {_items(info['items'])} carry '{raw}', {info['status']} in {version}",
                 hint=f"run 'taxops migrate' to carry the items to {version}",
                 data={"label": raw, **info},
             )
         )
     return {"unknown": unknown, "not_active": retired, "unlabeled": unlabeled}, found
+
+
+def _items(n: int) -> str:
+    return f"{n:,} item{'s' if n != 1 else ''}"
 
 
 def imbalance(
@@ -106,7 +110,7 @@ def imbalance(
     return out
 
 
-def carry_counts(counts: Mapping[str | None, int], migration: MigrationMap) -> dict[str, int]:
+def carry_counts(counts: Mapping[str, int], migration: MigrationMap) -> dict[str, int]:
     """Label counts carried through a migration map (for drift across versions)."""
     out: dict[str, int] = {}
     for raw, n in counts.items():

@@ -109,3 +109,29 @@ def _check_rate(rate: float) -> None:
             f"a sampling rate of {rate:g} is not a share of the items",
             "give a number above 0 and at most 1, e.g. 0.05 for 5 %",
         )
+
+
+SAMPLE_SCHEMA = "taxops/audit-sample/1"
+
+
+def sample_record(sample: Sample, *, source: str, plan_file: str | None) -> dict[str, object]:
+    """What is written beside a sample file, so its audit knows the plan."""
+    return {
+        "schema": SAMPLE_SCHEMA,
+        "source": source,
+        "quality_plan": plan_file,
+        **sample.as_dict(),
+    }
+
+
+def plan_from_record(record: dict[str, object]) -> Plan | None:
+    """The ISO 2859-1 plan a sample was drawn by, from its record (None: not ISO)."""
+    plan = record.get("plan")
+    if not isinstance(plan, dict):
+        return None
+    return single_plan(
+        int(plan["lot_size"]),
+        str(plan["inspection_level"]),
+        str(plan["aql"]),
+        Inspection(str(plan["inspection"])),
+    )

@@ -74,8 +74,16 @@ def chi_squared(
     n1, n2 = sum(first.values()), sum(second.values())
     total = n1 + n2
     if n1 == 0 or n2 == 0 or len(labels) < 2:
-        return {"statistic": None, "dof": 0, "p_value": None, "cramers_v": None}
+        return {
+            "statistic": None,
+            "dof": 0,
+            "p_value": None,
+            "cramers_v": None,
+            "cells": 0,
+            "sparse_cells": 0,
+        }
     stat = 0.0
+    sparse = cells = 0
     for label in labels:
         column = first.get(label, 0) + second.get(label, 0)
         if column == 0:
@@ -83,7 +91,17 @@ def chi_squared(
         for observed, rows in ((first.get(label, 0), n1), (second.get(label, 0), n2)):
             expected = rows * column / total
             stat += (observed - expected) ** 2 / expected
+            cells += 1
+            sparse += expected < 5
     used = sum(1 for label in labels if first.get(label, 0) + second.get(label, 0))
     dof = used - 1
     v = math.sqrt(stat / total) if total else None  # 2 rows: min(r, c) - 1 = 1
-    return {"statistic": stat, "dof": dof, "p_value": chi2_sf(stat, dof), "cramers_v": v}
+    return {
+        "statistic": stat,
+        "dof": dof,
+        "p_value": chi2_sf(stat, dof),
+        "cramers_v": v,
+        # Pearson's approximation is rough when many cells expect fewer than 5.
+        "cells": cells,
+        "sparse_cells": sparse,
+    }

@@ -125,7 +125,10 @@ def main() -> None:
             item = f"T-{26000 + week * TICKETS_PER_WEEK + n}"
             # Late deliveries pile up in the last two weeks (a storm): drift vs January.
             boost = 4 if week >= 2 else 1
-            w = [x * boost if lbl == "orders.delivery_delay" else x for lbl, x in zip(labels, weights, strict=True)]
+            w = [
+                x * boost if lbl == "orders.delivery_delay" else x
+                for lbl, x in zip(labels, weights, strict=True)
+            ]
             truth = rng.choices(labels, w)[0]
             text = rng.choice(templates[truth]).format(
                 amount=rng.choice([9.99, 14.5, 29, 49.99, 119]),
@@ -144,7 +147,9 @@ def main() -> None:
             accepted = created + dt.timedelta(hours=lo + (hi - lo) * rng.random() ** 1.6)
             for annotator in rng.sample(people, k):
                 label = _rate(rng, vendor, truth, spec["annotators"][annotator], week, siblings)
-                started = created + dt.timedelta(hours=rng.uniform(0.5, (accepted - created).total_seconds() / 3600 * 0.6))
+                started = created + dt.timedelta(
+                    hours=rng.uniform(0.5, (accepted - created).total_seconds() / 3600 * 0.6)
+                )
                 minutes = rng.lognormvariate(math.log(spec["handle_minutes"]), 0.45)
                 submitted = started + dt.timedelta(minutes=minutes)
                 ratings.append((item, annotator, vendor, label, submitted))
@@ -246,8 +251,7 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
 def _write_events(events: list[dict[str, object]]) -> None:
     header = list(events[0])
     rows = [
-        [_t(v) if isinstance(v, dt.datetime) else v for v in (e[k] for k in header)]
-        for e in events
+        [_t(v) if isinstance(v, dt.datetime) else v for v in (e[k] for k in header)] for e in events
     ]
     _write(HERE / "support-task-events.csv", header, rows)
 
@@ -275,7 +279,9 @@ def _write_month(rng: random.Random, items: list[tuple[str, dt.datetime, str, st
         rows.append([f"{item}-re", _t(created), text.upper() + "!!", "feedback.complaint"])
     rows.append(["T-26999", _t(START), "", "orders.order_status"])  # an empty message
     rows.sort(key=lambda r: (str(r[1]), str(r[0])))
-    _write(HERE / "support-tickets-2025-03.csv", ["ticket_id", "created_at", "text", "intent"], rows)
+    _write(
+        HERE / "support-tickets-2025-03.csv", ["ticket_id", "created_at", "text", "intent"], rows
+    )
 
 
 def _write_audit(
@@ -285,7 +291,11 @@ def _write_audit(
     """Lumen's lot of the last week: the first rating of each ticket is what was
     delivered; the sample is drawn the way 'taxops quality sample' draws it."""
     last_monday = START + dt.timedelta(weeks=WEEKS - 1)
-    truth = {item: t for item, created, _, t, v in items if v == "lumen-annotation" and created >= last_monday}
+    truth = {
+        item: t
+        for item, created, _, t, v in items
+        if v == "lumen-annotation" and created >= last_monday
+    }
     delivered: dict[str, str] = {}
     for item, _, _, label, _ in ratings:
         if item in truth:

@@ -71,7 +71,7 @@ def test_terminal_output_escapes_labels(capsys: pytest.CaptureFixture[str], tmp_
         for i in range(20):
             out.writerow([i, "a", "ok" if i % 3 else "bad\x1b]0;pwned\x07\n::error::x"])
             out.writerow([i, "b\u202e", "ok"])
-    code, text = _run(capsys, "quality", "agreement", str(path), "--bootstrap", "0")
+    _, text = _run(capsys, "quality", "agreement", str(path), "--bootstrap", "0")
     assert "\x1b" not in text and "\u202e" not in text and "\n::error" not in text
     assert "\\x1b" in text and "\\u202e" in text
 
@@ -90,7 +90,8 @@ def test_sample_is_reproducible_and_audit_scores_it(
     record = json.loads((tmp_path / "a.csv.taxops.json").read_text())
     assert record["plan"]["table"] == "ISO 2859-1 Table II-A"
     # Reviewers mark every sampled item right: the lot is accepted.
-    rows = list(csv.DictReader(open(tmp_path / "a.csv", encoding="utf-8")))
+    with open(tmp_path / "a.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     assert len(rows) == record["sample_size"]
     with open(tmp_path / "a.csv", "w", newline="", encoding="utf-8") as f:
         out = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -142,7 +143,7 @@ def test_inspect_finds_retired_and_unknown_labels(capsys: pytest.CaptureFixture[
 
 
 def test_inspect_drift_carries_the_older_version(capsys: pytest.CaptureFixture[str]) -> None:
-    code, text = _run(
+    _, text = _run(
         capsys, "inspect", str(EXAMPLES / "support-tickets-2025-03.csv"),
         "--against", str(ROOT / "examples" / "datasets" / "support-tickets-2025.csv"), "--format", "json",
     )  # fmt: skip
@@ -157,7 +158,7 @@ def test_inspect_drift_carries_the_older_version(capsys: pytest.CaptureFixture[s
 
 def test_ops_plan_staffing_and_date(capsys: pytest.CaptureFixture[str]) -> None:
     events = str(EXAMPLES / "support-task-events.csv")
-    code, text = _run(
+    _, text = _run(
         capsys,
         "ops",
         "plan",
@@ -173,7 +174,7 @@ def test_ops_plan_staffing_and_date(capsys: pytest.CaptureFixture[str]) -> None:
         "json",
     )
     staffing = json.loads(text)["staffing"]
-    code, text = _run(
+    _, text = _run(
         capsys,
         "ops",
         "plan",

@@ -18,6 +18,7 @@ Passes, each streaming (DuckDB spills past its memory limit):
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 from collections.abc import Iterator
@@ -30,7 +31,6 @@ import numpy as np
 
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format
-from taxops.engines.labelstudio import LABEL_KEYS
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
 from taxops.quality.agreement import Floats, Units
 from taxops.quality.annotations import AnnotationData
@@ -156,7 +156,6 @@ def _reduce(
             "CREATE TEMP TABLE raters AS SELECT item, annotator, any_value(vendor) AS vendor, "
             "min(t) AS t, count(code) AS chosen FROM rated GROUP BY item, annotator"
         )
-        data.overall = _multi_units(con, labels, "TRUE", "")
         data.pairs = _multi_pairs(con, len(labels))
     else:
         pick = f"arg_max({code}, t)" if time else f"max({code})"
@@ -170,21 +169,17 @@ def _reduce(
         data.repeated_ratings = int(
             (con.execute("SELECT count(*) FROM rated WHERE repeated").fetchone() or (0,))[0]
         )
-        data.overall = _single_units(con, labels, "TRUE", "")
-        data.pairs = _single_pairs(con, len(labels))
+        data.pairs = _single_pairs(con)
     units_of = _multi_units if multi else _single_units
+    # Overall and per week in one pass over the items, per vendor in another.
+    grouped = units_of(con, labels, "item", WEEK if time else "NULL")
+    data.overall = grouped.pop(None)
+    data.by_week = {k: v for k, v in sorted(grouped.items(), key=lambda kv: str(kv[0])) if k}
     if vendor:
-        for (name,) in con.execute(
-            "SELECT DISTINCT vendor FROM raters WHERE vendor IS NOT NULL ORDER BY 1"
-        ).fetchall():
-            data.by_vendor[name] = units_of(con, labels, f"vendor = {literal(name)}", "")
-    if time:
-        weeks = con.execute(
-            "SELECT DISTINCT strftime(date_trunc('week', t), '%Y-%m-%d') FROM raters "
-            "WHERE t IS NOT NULL ORDER BY 1"
-        ).fetchall()
-        for (week,) in weeks:
-            data.by_week[week] = units_of(con, labels, "TRUE", week)
+        per_vendor = units_of(con, labels, "item, vendor", "vendor", overall=False)
+        data.by_vendor = {
+            k: v for k, v in sorted(per_vendor.items(), key=lambda kv: str(kv[0])) if k
+        }
     data.annotators = {
         a: (v, int(n))
         for a, v, n in con.execute(
@@ -208,62 +203,109 @@ def _gold_counts(con: duckdb.DuckDBPyConnection, gold: dict[str, str]) -> list[G
     return [GoldCount(a, v, g, int(n), int(ok)) for a, v, g, n, ok in rows]
 
 
-def _scope(where: str, week: str) -> str:
-    """Ratings of the scope: a vendor's, or the items first rated in a week."""
-    if not week:
-        return f"SELECT * FROM rated WHERE {where}"
-    return (
-        "SELECT * FROM rated WHERE item IN (SELECT item FROM raters GROUP BY item "
-        f"HAVING strftime(date_trunc('week', min(t)), '%Y-%m-%d') = {literal(week)})"
-    )
+#: The week an item belongs to: the week of its first rating.
+WEEK = "strftime(date_trunc('week', min(t)), '%Y-%m-%d')"
 
 
 def _single_units(
-    con: duckdb.DuckDBPyConnection, labels: list[str], where: str, week: str
-) -> Units:
+    con: duckdb.DuckDBPyConnection,
+    labels: list[str],
+    group: str,
+    key: str,
+    overall: bool = True,
+) -> dict[str | None, Units]:
+    """Label-count patterns per key (per item: ``group`` is the GROUP BY of an
+    item, ``key`` its key: a vendor, a week) and for all items (key None)."""
+    sets = "((codes))" if key == "NULL" else "((k, codes), (codes))" if overall else "((k, codes))"
     rows = con.execute(
-        f"SELECT codes, count(*) FROM (SELECT item, list(code ORDER BY code) AS codes "
-        f"FROM ({_scope(where, week)}) GROUP BY item) GROUP BY codes"
+        f"SELECT {'1' if key == 'NULL' else 'grouping(k)'} AS all_, any_value(k), codes, "
+        f"count(*) FROM (SELECT {key} AS k, "
+        f"list(code ORDER BY code) AS codes FROM rated GROUP BY {group}) "
+        f"GROUP BY GROUPING SETS {sets}"
     ).fetchall()
-    counts = np.zeros((len(rows), len(labels)))
-    weights = np.zeros(len(rows))
-    for k, (codes, n) in enumerate(rows):
-        np.add.at(counts[k], np.asarray(codes, dtype=np.int64), 1)
-        weights[k] = n
-    return Units(counts, weights, tuple(labels))
+    by_key: dict[str | None, list[tuple[list[int], int]]] = {}
+    for all_, k, codes, n in rows:
+        by_key.setdefault(None if all_ or key == "NULL" else k or "", []).append((codes, n))
+    out = {}
+    for k, patterns in by_key.items():
+        lengths = np.fromiter((len(c) for c, _ in patterns), dtype=np.int64, count=len(patterns))
+        cols = np.fromiter(itertools.chain.from_iterable(c for c, _ in patterns), dtype=np.int64)
+        counts = np.zeros((len(patterns), len(labels)))
+        np.add.at(counts, (np.repeat(np.arange(len(patterns)), lengths), cols), 1)
+        weights = np.fromiter((n for _, n in patterns), dtype=np.float64, count=len(patterns))
+        out[k] = Units(counts, weights, tuple(labels))
+    if overall and None not in out:
+        out[None] = Units(np.zeros((0, len(labels))), np.zeros(0), tuple(labels))
+    return out
 
 
-def _multi_units(con: duckdb.DuckDBPyConnection, labels: list[str], where: str, week: str) -> Units:
-    scope = _scope(where, week)
+def _multi_units(
+    con: duckdb.DuckDBPyConnection,
+    labels: list[str],
+    group: str,
+    key: str,
+    overall: bool = True,
+) -> dict[str | None, Units]:
+    """As :func:`_single_units` for multi-label ratings: per item, the annotators
+    who rated it and how many chose each label."""
+    sets = (
+        "((m, c, n))"
+        if key == "NULL"
+        else "((k, m, c, n), (m, c, n))"
+        if overall
+        else "((k, m, c, n))"
+    )
     rows = con.execute(
-        f"WITH s AS ({scope}), "
-        "m AS (SELECT item, count(DISTINCT annotator) AS m FROM s GROUP BY item), "
-        "x AS (SELECT item, code, count(DISTINCT annotator) AS x FROM s "
-        "      WHERE code IS NOT NULL GROUP BY item, code), "
-        "p AS (SELECT m.item, m.m, list(x.code ORDER BY x.code) FILTER (WHERE x.code IS NOT NULL) AS c, "
-        "      list(x.x ORDER BY x.code) FILTER (WHERE x.code IS NOT NULL) AS n "
-        "      FROM m LEFT JOIN x USING (item) GROUP BY m.item, m.m) "
-        "SELECT m, c, n, count(*) FROM p GROUP BY m, c, n"
+        f"WITH x AS (SELECT {group}, code, count(DISTINCT annotator) AS x FROM rated "
+        f"  WHERE code IS NOT NULL GROUP BY {group}, code), "
+        f"i AS (SELECT {group}, {key} AS k, count(DISTINCT annotator) AS m FROM rated GROUP BY {group}), "
+        f"l AS (SELECT {group}, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM x GROUP BY {group}) "
+        f"SELECT {'1' if key == 'NULL' else 'grouping(k)'} AS all_, any_value(k), m, c, n, "
+        f"count(*) FROM i LEFT JOIN l USING ({group}) "
+        f"GROUP BY GROUPING SETS {sets}"
     ).fetchall()
-    counts = np.zeros((len(rows), len(labels)))
-    weights = np.zeros(len(rows))
-    raters = np.zeros(len(rows))
-    for k, (m, codes, ns, n) in enumerate(rows):
-        if codes:
-            counts[k, np.asarray(codes, dtype=np.int64)] = ns
-        raters[k], weights[k] = m, n
-    return Units(counts, weights, tuple(labels), raters, True)
+    by_key: dict[str | None, list[tuple[int, list[int] | None, list[int] | None, int]]] = {}
+    for all_, k, m, c, n, items in rows:
+        by_key.setdefault(None if all_ or key == "NULL" else k or "", []).append((m, c, n, items))
+    out = {}
+    for k, patterns in by_key.items():
+        counts = np.zeros((len(patterns), len(labels)))
+        raters = np.zeros(len(patterns))
+        weights = np.zeros(len(patterns))
+        for row, (m, c, n, items) in enumerate(patterns):
+            if c:
+                counts[row, np.asarray(c, dtype=np.int64)] = n
+            raters[row], weights[row] = m, items
+        out[k] = Units(counts, weights, tuple(labels), raters, True)
+    if overall and None not in out:
+        out[None] = Units(np.zeros((0, len(labels))), np.zeros(0), tuple(labels), np.zeros(0), True)
+    return out
 
 
-def _single_pairs(con: duckdb.DuckDBPyConnection, q: int) -> dict[tuple[str, str], Floats]:
-    rows = con.execute(
-        "SELECT a.annotator, b.annotator, a.code, b.code, count(*) FROM rated a "
-        "JOIN rated b ON a.item = b.item AND a.annotator < b.annotator GROUP BY ALL"
-    ).fetchall()
+def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Floats]:
+    """Each pair's contingency table over the labels that pair used (Cohen's kappa
+    does not change with labels neither annotator chose)."""
+    cols = con.execute(
+        "SELECT a.annotator AS x, b.annotator AS y, a.code AS cx, b.code AS cy, count(*) AS n "
+        "FROM rated a JOIN rated b ON a.item = b.item AND a.annotator < b.annotator "
+        "GROUP BY ALL ORDER BY x, y"
+    ).fetchnumpy()
     out: dict[tuple[str, str], Floats] = {}
-    for x, y, cx, cy, n in rows:
-        table = out.setdefault((x, y), np.zeros((q, q)))
-        table[cx, cy] += n
+    x, y = cols["x"], cols["y"]
+    if not len(x):
+        return out
+    starts = np.flatnonzero(np.r_[True, (x[1:] != x[:-1]) | (y[1:] != y[:-1])])
+    ends = np.r_[starts[1:], len(x)]
+    cx, cy, n = (
+        cols["cx"].astype(np.int64),
+        cols["cy"].astype(np.int64),
+        cols["n"].astype(np.float64),
+    )
+    for a, b in zip(starts, ends, strict=True):
+        used, local = np.unique(np.r_[cx[a:b], cy[a:b]], return_inverse=True)
+        table = np.zeros((len(used), len(used)))
+        np.add.at(table, (local[: b - a], local[b - a :]), n[a:b])
+        out[(str(x[a]), str(y[a]))] = table
     return out
 
 
@@ -304,6 +346,8 @@ def _label_studio_rows(path: Path) -> Path:
 
 
 def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
+    from taxops.engines.labelstudio import LABEL_KEYS
+
     for position, task in enumerate(tasks, start=1):
         if not isinstance(task, dict):
             continue

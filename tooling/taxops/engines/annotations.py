@@ -121,15 +121,10 @@ def _reduce(
         f"nullif(lbl, '') AS label FROM (SELECT *, {value} AS lbl FROM {table.relation}) "
         "WHERE item IS NOT NULL AND annotator IS NOT NULL"
     )
-    rows, without = con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE label IS NULL) FROM src"
-    ).fetchone() or (0, 0)
-    labels = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT label FROM src WHERE label IS NOT NULL ORDER BY label"
-        ).fetchall()
-    ]
+    per_label = con.execute("SELECT label, count(*) FROM src GROUP BY label").fetchall()
+    rows = sum(n for _, n in per_label)
+    without = sum(n for lbl, n in per_label if lbl is None)
+    labels = sorted(lbl for lbl, _ in per_label if lbl is not None)
     if not labels:
         raise TaxopsError(
             f"{table.path} has no labeled ratings",
@@ -170,13 +165,31 @@ def _reduce(
             (con.execute("SELECT count(*) FROM rated WHERE repeated").fetchone() or (0,))[0]
         )
         data.pairs = _single_pairs(con)
-    units_of = _multi_units if multi else _single_units
-    # Overall and per week in one pass over the items, per vendor in another.
-    grouped = units_of(con, labels, "item", WEEK if time else "NULL")
+    # One row per item (its pattern, vendor and week), then patterns overall and
+    # per week in one grouped pass, per vendor in another.
+    pattern = _MULTI if multi else _SINGLE
+    week = WEEK if time else "NULL"
+    con.execute(
+        f"CREATE TEMP TABLE per_item AS SELECT item, any_value(vendor) AS vendor, "
+        f"count(DISTINCT vendor) AS vendors, {week} AS k, {pattern.select} FROM rated "
+        f"{pattern.join} GROUP BY item"
+    )
+    grouped = _units(con, labels, pattern, "per_item", by_key=bool(time))
     data.overall = grouped.pop(None)
     data.by_week = {k: v for k, v in sorted(grouped.items(), key=lambda kv: str(kv[0])) if k}
     if vendor:
-        per_vendor = units_of(con, labels, "item, vendor", "vendor", overall=False)
+        shared = con.execute("SELECT coalesce(max(vendors), 0) FROM per_item").fetchone()
+        if shared and shared[0] > 1:  # items rated by several vendors: split them per vendor
+            con.execute(
+                f"CREATE TEMP TABLE per_vendor AS SELECT vendor AS k, {pattern.select} "
+                f"FROM rated {pattern.join} WHERE vendor IS NOT NULL GROUP BY item, vendor"
+            )
+        else:
+            con.execute(
+                "CREATE TEMP VIEW per_vendor AS SELECT * EXCLUDE (k), vendor AS k "
+                "FROM per_item WHERE vendor IS NOT NULL"
+            )
+        per_vendor = _units(con, labels, pattern, "per_vendor", by_key=True, overall=False)
         data.by_vendor = {
             k: v for k, v in sorted(per_vendor.items(), key=lambda kv: str(kv[0])) if k
         }
@@ -207,79 +220,78 @@ def _gold_counts(con: duckdb.DuckDBPyConnection, gold: dict[str, str]) -> list[G
 WEEK = "strftime(date_trunc('week', min(t)), '%Y-%m-%d')"
 
 
-def _single_units(
-    con: duckdb.DuckDBPyConnection,
-    labels: list[str],
-    group: str,
-    key: str,
-    overall: bool = True,
-) -> dict[str | None, Units]:
-    """Label-count patterns per key (per item: ``group`` is the GROUP BY of an
-    item, ``key`` its key: a vendor, a week) and for all items (key None)."""
-    sets = "((codes))" if key == "NULL" else "((k, codes), (codes))" if overall else "((k, codes))"
-    rows = con.execute(
-        f"SELECT {'1' if key == 'NULL' else 'grouping(k)'} AS all_, any_value(k), codes, "
-        f"count(*) FROM (SELECT {key} AS k, "
-        f"list(code ORDER BY code) AS codes FROM rated GROUP BY {group}) "
-        f"GROUP BY GROUPING SETS {sets}"
-    ).fetchall()
-    by_key: dict[str | None, list[tuple[list[int], int]]] = {}
-    for all_, k, codes, n in rows:
-        by_key.setdefault(None if all_ or key == "NULL" else k or "", []).append((codes, n))
-    out = {}
-    for k, patterns in by_key.items():
-        lengths = np.fromiter((len(c) for c, _ in patterns), dtype=np.int64, count=len(patterns))
-        cols = np.fromiter(itertools.chain.from_iterable(c for c, _ in patterns), dtype=np.int64)
-        counts = np.zeros((len(patterns), len(labels)))
-        np.add.at(counts, (np.repeat(np.arange(len(patterns)), lengths), cols), 1)
-        weights = np.fromiter((n for _, n in patterns), dtype=np.float64, count=len(patterns))
-        out[k] = Units(counts, weights, tuple(labels))
-    if overall and None not in out:
-        out[None] = Units(np.zeros((0, len(labels))), np.zeros(0), tuple(labels))
-    return out
+@dataclass(frozen=True)
+class _Pattern:
+    """How one item's ratings become a pattern: the aggregate over its rows."""
+
+    select: str
+    columns: str
+    join: str = ""
 
 
-def _multi_units(
+#: Single-label: the sorted list of the label codes given to the item.
+_SINGLE = _Pattern("list_sort(list(code)) AS codes", "codes")
+#: Multi-label: annotators who rated the item, and per label chosen how many chose it.
+_MULTI = _Pattern(
+    "count(DISTINCT annotator) AS m, any_value(c) AS c, any_value(n) AS n",
+    "m, c, n",
+    "LEFT JOIN (SELECT item, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM "
+    "(SELECT item, code, count(DISTINCT annotator) AS x FROM rated WHERE code IS NOT NULL "
+    "GROUP BY item, code) GROUP BY item) USING (item)",
+)
+
+
+def _units(
     con: duckdb.DuckDBPyConnection,
     labels: list[str],
-    group: str,
-    key: str,
+    pattern: _Pattern,
+    table: str,
+    *,
+    by_key: bool,
     overall: bool = True,
 ) -> dict[str | None, Units]:
-    """As :func:`_single_units` for multi-label ratings: per item, the annotators
-    who rated it and how many chose each label."""
-    sets = (
-        "((m, c, n))"
-        if key == "NULL"
-        else "((k, m, c, n), (m, c, n))"
-        if overall
-        else "((k, m, c, n))"
-    )
-    rows = con.execute(
-        f"WITH x AS (SELECT {group}, code, count(DISTINCT annotator) AS x FROM rated "
-        f"  WHERE code IS NOT NULL GROUP BY {group}, code), "
-        f"i AS (SELECT {group}, {key} AS k, count(DISTINCT annotator) AS m FROM rated GROUP BY {group}), "
-        f"l AS (SELECT {group}, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM x GROUP BY {group}) "
-        f"SELECT {'1' if key == 'NULL' else 'grouping(k)'} AS all_, any_value(k), m, c, n, "
-        f"count(*) FROM i LEFT JOIN l USING ({group}) "
-        f"GROUP BY GROUPING SETS {sets}"
-    ).fetchall()
-    by_key: dict[str | None, list[tuple[int, list[int] | None, list[int] | None, int]]] = {}
-    for all_, k, m, c, n, items in rows:
-        by_key.setdefault(None if all_ or key == "NULL" else k or "", []).append((m, c, n, items))
-    out = {}
-    for k, patterns in by_key.items():
-        counts = np.zeros((len(patterns), len(labels)))
-        raters = np.zeros(len(patterns))
-        weights = np.zeros(len(patterns))
-        for row, (m, c, n, items) in enumerate(patterns):
-            if c:
-                counts[row, np.asarray(c, dtype=np.int64)] = n
-            raters[row], weights[row] = m, items
-        out[k] = Units(counts, weights, tuple(labels), raters, True)
-    if overall and None not in out:
-        out[None] = Units(np.zeros((0, len(labels))), np.zeros(0), tuple(labels), np.zeros(0), True)
-    return out
+    """Pattern counts of a per-item table, per key ``k`` and (with ``overall``)
+    for all its items (key None)."""
+    cols = pattern.columns
+    if not by_key:
+        sql = f"SELECT 1, NULL, {cols}, count(*) FROM {table} GROUP BY {cols}"
+    else:
+        sets = f"((k, {cols}), ({cols}))" if overall else f"((k, {cols}))"
+        sql = (
+            f"SELECT grouping(k), any_value(k), {cols}, count(*) FROM {table} "
+            f"GROUP BY GROUPING SETS {sets}"
+        )
+    by: dict[str | None, list[tuple[Any, ...]]] = {}
+    for all_, k, *rest in con.execute(sql).fetchall():
+        by.setdefault(None if all_ else str(k or ""), []).append(tuple(rest))
+    if overall:
+        by.setdefault(None, [])
+    for rows in by.values():
+        # DuckDB groups in parallel, in any order; the bootstrap draws depend on
+        # the order of the patterns, so fix it: same data and seed, same interval.
+        rows.sort(key=repr)
+    multi = pattern is _MULTI
+    return {k: (_multi(rows, labels) if multi else _single(rows, labels)) for k, rows in by.items()}
+
+
+def _single(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
+    lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
+    cols = np.fromiter(itertools.chain.from_iterable(c for c, _ in rows), dtype=np.int64)
+    counts = np.zeros((len(rows), len(labels)))
+    np.add.at(counts, (np.repeat(np.arange(len(rows)), lengths), cols), 1)
+    weights = np.fromiter((n for _, n in rows), dtype=np.float64, count=len(rows))
+    return Units(counts, weights, tuple(labels))
+
+
+def _multi(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
+    counts = np.zeros((len(rows), len(labels)))
+    raters = np.zeros(len(rows))
+    weights = np.zeros(len(rows))
+    for row, (m, c, n, items) in enumerate(rows):
+        if c:
+            counts[row, np.asarray(c, dtype=np.int64)] = n
+        raters[row], weights[row] = m, items
+    return Units(counts, weights, tuple(labels), raters, True)
 
 
 def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Floats]:

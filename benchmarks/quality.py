@@ -157,7 +157,10 @@ def work_pandas(ratings: Path, tasks: Path) -> dict[str, Any]:
     for _label, part in valid.groupby("label"):
         n1 = part["n"].sum()
         n0 = n_total - n1
-        inside = ((part["n"] * (part["n"] - 1) + (part["m"] - part["n"]) * (part["m"] - part["n"] - 1)) / (part["m"] - 1)).sum()
+        inside = (
+            (part["n"] * (part["n"] - 1) + (part["m"] - part["n"]) * (part["m"] - part["n"] - 1))
+            / (part["m"] - 1)
+        ).sum()
         same = inside + all_same - part["m"].sum()
         label_alphas.append(1 - (n_total - 1) * (n_total - same) / (n_total**2 - n1**2 - n0**2))
     pairs = df[["item", "annotator", "label"]].merge(df[["item", "annotator", "label"]], on="item")
@@ -209,8 +212,16 @@ def _pl_alpha_fleiss_ac1(nuc: Any, q: int) -> tuple[float, float, float]:
     same = valid.select((pl.col("n") * (pl.col("n") - 1) / (pl.col("m") - 1)).sum()).item()
     alpha = 1 - (n - 1) * (n - same) / (n * n - (n_c * n_c).sum())
     items_valid = valid["item"].n_unique()
-    pa = valid.select((pl.col("n") * (pl.col("n") - 1) / (pl.col("m") * (pl.col("m") - 1))).sum()).item() / items_valid
-    pi = nuc.group_by("label").agg((pl.col("n") / pl.col("m")).sum().alias("s"))["s"] / nuc["item"].n_unique()
+    pa = (
+        valid.select(
+            (pl.col("n") * (pl.col("n") - 1) / (pl.col("m") * (pl.col("m") - 1))).sum()
+        ).item()
+        / items_valid
+    )
+    pi = (
+        nuc.group_by("label").agg((pl.col("n") / pl.col("m")).sum().alias("s"))["s"]
+        / nuc["item"].n_unique()
+    )
     pe_f = (pi * pi).sum()
     pe_g = (pi * (1 - pi)).sum() / (q - 1)
     return float(alpha), float((pa - pe_f) / (1 - pe_f)), float((pa - pe_g) / (1 - pe_g))
@@ -223,17 +234,18 @@ def work_polars(ratings: Path, tasks: Path) -> dict[str, Any]:
     q = lf.select(pl.col("label").n_unique()).collect().item()
 
     def counts(frame: Any) -> Any:
-        return (
-            frame.group_by(["item", "label"]).agg(pl.len().alias("n"))
-            .with_columns(pl.col("n").sum().over("item").alias("m"))
-            .collect(engine="streaming")
-        )  # fmt: skip
+        # Float counts: squares of UInt32 counts overflow at these sizes.
+        nuc = frame.group_by(["item", "label"]).agg(pl.len().cast(pl.Float64).alias("n"))
+        m = frame.group_by("item").agg(pl.len().cast(pl.Float64).alias("m"))
+        return nuc.join(m, on="item").collect(engine="streaming")
 
     nuc = counts(lf)
     alpha, fleiss, ac1 = _pl_alpha_fleiss_ac1(nuc, q)
     vendor_alpha = {}
     for (vendor,) in lf.select("vendor").unique().collect().iter_rows():
-        vendor_alpha[vendor] = _pl_alpha_fleiss_ac1(counts(lf.filter(pl.col("vendor") == vendor)), q)[0]
+        vendor_alpha[vendor] = _pl_alpha_fleiss_ac1(
+            counts(lf.filter(pl.col("vendor") == vendor)), q
+        )[0]
     valid = nuc.filter(pl.col("m") >= 2)
     per_item = valid.unique("item")
     n_total = per_item["m"].sum()
@@ -243,14 +255,20 @@ def work_polars(ratings: Path, tasks: Path) -> dict[str, Any]:
         n1 = part["n"].sum()
         n0 = n_total - n1
         inside = part.select(
-            ((pl.col("n") * (pl.col("n") - 1) + (pl.col("m") - pl.col("n")) * (pl.col("m") - pl.col("n") - 1)) / (pl.col("m") - 1)).sum()
+            (
+                (
+                    pl.col("n") * (pl.col("n") - 1)
+                    + (pl.col("m") - pl.col("n")) * (pl.col("m") - pl.col("n") - 1)
+                )
+                / (pl.col("m") - 1)
+            ).sum()
         ).item()
         same = inside + all_same - part["m"].sum()
         label_alphas.append(1 - (n_total - 1) * (n_total - same) / (n_total**2 - n1**2 - n0**2))
     base = lf.select(["item", "annotator", "label"])
     tables = (
         base.join(base, on="item", suffix="_y").filter(pl.col("annotator") < pl.col("annotator_y"))
-        .group_by(["annotator", "annotator_y", "label", "label_y"]).agg(pl.len().alias("n"))
+        .group_by(["annotator", "annotator_y", "label", "label_y"]).agg(pl.len().cast(pl.Float64).alias("n"))
         .collect(engine="streaming")
     )  # fmt: skip
     per_pair = tables.group_by(["annotator", "annotator_y"]).agg(
@@ -258,7 +276,9 @@ def work_polars(ratings: Path, tasks: Path) -> dict[str, Any]:
         pl.col("n").filter(pl.col("label") == pl.col("label_y")).sum().alias("agree"),
     )
     rows = tables.group_by(["annotator", "annotator_y", "label"]).agg(pl.col("n").sum().alias("r"))
-    cols = tables.group_by(["annotator", "annotator_y", "label_y"]).agg(pl.col("n").sum().alias("c"))
+    cols = tables.group_by(["annotator", "annotator_y", "label_y"]).agg(
+        pl.col("n").sum().alias("c")
+    )
     pe = (
         rows.join(cols, left_on=["annotator", "annotator_y", "label"], right_on=["annotator", "annotator_y", "label_y"])
         .group_by(["annotator", "annotator_y"]).agg((pl.col("r") * pl.col("c")).sum().alias("rc"))
@@ -273,14 +293,17 @@ def work_polars(ratings: Path, tasks: Path) -> dict[str, Any]:
         pl.col("accepted").dt.truncate("1w").alias("week"),
     )
     aggs = [
-        pl.len().alias("delivered"),
+        pl.len().cast(pl.Float64).alias("delivered"),
         pl.col("turnaround").quantile(0.5, "linear").alias("p50"),
         pl.col("turnaround").quantile(0.95, "linear").alias("p95"),
         pl.col("rework").mean().alias("rework"),
         pl.col("cost").mean().alias("cost"),
         pl.col("handle").median().alias("handle"),
     ]
-    groups = sum(len(ev.group_by(keys).agg(aggs).collect(engine="streaming")) for keys in (["vendor"], ["vendor", "week"]))
+    groups = sum(
+        len(ev.group_by(keys).agg(aggs).collect(engine="streaming"))
+        for keys in (["vendor"], ["vendor", "week"])
+    )
     p95 = ev.select(pl.col("turnaround").quantile(0.95, "linear")).collect().item()
     return {
         "alpha": alpha,
@@ -329,12 +352,21 @@ def measure(variant: str, ratings: Path, tasks: Path, repeat: int) -> dict[str, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--ratings", type=int, nargs="*", default=[10_000_000])
-    parser.add_argument("--tasks", type=int, default=1_000_000, help="tasks in the event log (scaled with --ratings)")
+    parser.add_argument(
+        "--tasks",
+        type=int,
+        default=1_000_000,
+        help="tasks in the event log (scaled with --ratings)",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--variants", nargs="*", default=list(WORKERS))
-    parser.add_argument("--worker", nargs=3, metavar=("VARIANT", "RATINGS", "TASKS"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--worker", nargs=3, metavar=("VARIANT", "RATINGS", "TASKS"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.worker:
         variant, ratings, tasks = args.worker
@@ -352,7 +384,9 @@ def main() -> None:
             results.append(r)
             print(json.dumps(r), flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"\n{'ratings':>11} {'tasks':>10} {'variant':<17} {'seconds':>8} {'peak MB':>8} {'alpha':>9} {'p95 h':>8}")
+    print(
+        f"\n{'ratings':>11} {'tasks':>10} {'variant':<17} {'seconds':>8} {'peak MB':>8} {'alpha':>9} {'p95 h':>8}"
+    )
     for r in results:
         if "error" in r:
             print(f"{r['ratings']:>11,} {r['tasks']:>10,} {r['variant']:<17} {r['error']}")

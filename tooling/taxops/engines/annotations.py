@@ -157,7 +157,7 @@ def _reduce(
         # A rating without a label (an empty cell) is no rating in single-label data.
         con.execute(
             f"CREATE TEMP TABLE rated AS SELECT item, annotator, any_value(vendor) AS vendor, "
-            f"min(t) AS t, {pick} AS code, count(DISTINCT {code}) > 1 AS repeated "
+            f"min(t) AS t, {pick} AS code, min({code}) <> max({code}) AS repeated "
             "FROM src WHERE label IS NOT NULL GROUP BY item, annotator"
         )
         con.execute("CREATE TEMP VIEW raters AS SELECT * FROM rated")
@@ -171,15 +171,16 @@ def _reduce(
     week = WEEK if time else "NULL"
     con.execute(
         f"CREATE TEMP TABLE per_item AS SELECT item, any_value(vendor) AS vendor, "
-        f"count(DISTINCT vendor) AS vendors, {week} AS k, {pattern.select} FROM rated "
+        f"coalesce(min(vendor) <> max(vendor), false) AS shared, {week} AS k, "
+        f"{pattern.select} FROM rated "
         f"{pattern.join} GROUP BY item"
     )
     grouped = _units(con, labels, pattern, "per_item", by_key=bool(time))
     data.overall = grouped.pop(None)
     data.by_week = {k: v for k, v in sorted(grouped.items(), key=lambda kv: str(kv[0])) if k}
     if vendor:
-        shared = con.execute("SELECT coalesce(max(vendors), 0) FROM per_item").fetchone()
-        if shared and shared[0] > 1:  # items rated by several vendors: split them per vendor
+        shared = con.execute("SELECT bool_or(shared) FROM per_item").fetchone()
+        if shared and shared[0]:  # items rated by several vendors: split them per vendor
             con.execute(
                 f"CREATE TEMP TABLE per_vendor AS SELECT vendor AS k, {pattern.select} "
                 f"FROM rated {pattern.join} WHERE vendor IS NOT NULL GROUP BY item, vendor"

@@ -93,9 +93,8 @@ def generate_tasks(rows: int) -> Path:
 def work_taxops(ratings: Path, tasks: Path, bootstrap: int = 0) -> dict[str, Any]:
     from taxops.engines.annotations import read_annotations
     from taxops.engines.events import read_events
-    from taxops.quality.agreement import cohen_kappa
+    from taxops.quality.agreement import cohen_kappa, estimate_units, per_label
     from taxops.quality.agreement_report import METRICS
-    from taxops.quality.agreement import estimate_units, per_label
 
     data = read_annotations(ratings)
     overall = estimate_units(data.overall, METRICS, bootstrap, 0)

@@ -12,7 +12,9 @@ vendor, week of delivery, vendor and week, label or task type):
 - handle time: hours from started to submitted (median and mean);
 - rework rate: share of delivered tasks flagged for rework;
 - audit score: mean over audited tasks;
-- cost per item: total cost over delivered tasks.
+- cost per item: total cost over delivered tasks; when the log says which tasks
+  are labeling (task type ``label``), the mean cost of those, the figure a
+  price per labeled item is held against.
 """
 
 from __future__ import annotations
@@ -161,6 +163,8 @@ def _reduce(
         "count(*) FILTER (WHERE rework AND accepted IS NOT NULL) AS reworked, "
         "sum(cost) FILTER (WHERE accepted IS NOT NULL) AS cost, "
         "count(cost) FILTER (WHERE accepted IS NOT NULL) AS costed, "
+        "sum(cost) FILTER (WHERE accepted IS NOT NULL AND kind = 'label') AS label_cost, "
+        "count(cost) FILTER (WHERE accepted IS NOT NULL AND kind = 'label') AS label_costed, "
         "avg(audit) AS audit_score, count(audit) AS audited, "
         "median(handle) AS handle_median, avg(handle) AS handle_mean, "
         f"avg(turnaround) FILTER (WHERE accepted IS NOT NULL) AS turnaround_mean, {quantiles}"

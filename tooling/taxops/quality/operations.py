@@ -10,7 +10,7 @@ The DuckDB engine (:mod:`taxops.engines.events`) reduces the log to an
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from taxops.diagnostics import Diagnostic
@@ -56,8 +56,18 @@ def figures(group: dict[str, Any] | None, window_days: float) -> dict[str, float
     out: dict[str, float | None] = {
         "delivered": delivered,
         "throughput_per_day": delivered / window_days if window_days else None,
+        # What was asked of the vendor: a vendor that delivered everything it was
+        # sent meets a throughput line even below the committed rate.
+        "demand_per_day": group["tasks"] / window_days if window_days else None,
         "rework_rate": group["reworked"] / delivered if delivered else None,
-        "cost_per_item": group["cost"] / group["costed"] if group["costed"] else None,
+        "cost_per_item": (
+            group["label_cost"] / group["label_costed"]
+            if group.get("label_costed")
+            else group["cost"] / group["costed"]
+            if group["costed"]
+            else None
+        ),
+        "cost_per_delivered_task": group["cost"] / group["costed"] if group["costed"] else None,
         "audit_score": group["audit_score"],
         "turnaround_mean_hours": group["turnaround_mean"],
     }
@@ -125,6 +135,15 @@ def scorecard(
     """One vendor's figures held against its SLA's lines."""
     card = VendorCard(vendor, sla, window, current, previous)
     for target in targets:
+        demand = current.get("demand_per_day")
+        line = target.describe()
+        if target.metric == "throughput_per_day" and demand is not None and demand < target.bound:
+            # Less was sent than the vendor committed to: it must deliver all of it.
+            line = (
+                f"throughput: everything sent, {demand:,.1f} a day "
+                f"(committed {target.bound:,.0f} a day)"
+            )
+            target = replace(target, bound=demand)
         value = figure_for(target, current)
         before = figure_for(target, previous)
         finding = hold(
@@ -142,7 +161,7 @@ def scorecard(
             {
                 "metric": target.metric,
                 "detail": target.detail,
-                "line": target.describe(),
+                "line": line,
                 "target": target.bound,
                 "figure": value,
                 "met": met,

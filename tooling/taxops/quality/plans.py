@@ -2,114 +2,48 @@
 their places in the YAML: the quality plan of a taxonomy (``quality-plan/1``),
 the SLAs (``sla/1``) and the workflows (``workflow/1``) under ``policies/``.
 
-The models are the policies' own (registered in :mod:`taxops.documents`); this
-module reads only what the figures need from them, through the small protocols
-below, and locates each line so a finding points at it.
+The files are read once, by :func:`taxops.policies.load_policies`; this module
+turns the lines the figures are held against into targets, each located at its
+YAML line so a finding points at it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from taxops.diagnostics import Location, TaxopsError, has_errors
-from taxops.loading import YamlDocument, load_yaml
+from taxops.diagnostics import Location, TaxopsError
+from taxops.governed import Governed
+from taxops.models.quality_plan import QualityPlan
+from taxops.models.sla import Sla, TaskType
+from taxops.policies import load_policies
 from taxops.quality.forecast import Stage
 from taxops.quality.targets import Target
 
-QUALITY_PLAN = "quality-plan/1"
-SLA = "sla/1"
-WORKFLOW = "workflow/1"
+#: A valid policy file: its model, and its document for locations.
+Policy = Governed[Any]
 
 
-class _Enum(Protocol):
-    @property
-    def value(self) -> str: ...
+def _at(policy: Governed[Any], *path: str | int) -> Location:
+    return policy.doc.locate(tuple(path))
 
 
-class _Agreement(Protocol):
-    metric: _Enum
-    target: float
-
-
-class _LabelTargets(Protocol):
-    label: str
-    agreement_target: float | None
-    gold_accuracy_target: float | None
-
-
-class _Audit(Protocol):
-    method: _Enum
-    rate: float | None
-    inspection_level: _Enum
-    aql: float | None
-    severity: _Enum
-
-
-class QualityPlanModel(Protocol):
-    taxonomy: str
-    agreement: _Agreement
-    gold_accuracy_target: float
-    audit: _Audit
-    review_rate: float
-    labels: Sequence[_LabelTargets]
-
-
-@dataclass(frozen=True)
-class Policy:
-    """A valid policy file: its model, and its document for locations."""
-
-    path: Path
-    display: str
-    doc: YamlDocument
-    model: Any
-
-    def at(self, *path: str | int) -> Location:
-        return self.doc.locate(tuple(path))
-
-
-def load_policies(root: Path, marker: str) -> list[Policy]:
-    """Every valid file of one kind under ``policies/``, in path order. A kind
-    taxops does not know yet, or a file with errors, is skipped: ``taxops
-    validate`` reports those."""
-    from taxops.documents import KINDS
-    from taxops.validate import validate_document
-
-    folder = root / "policies"
-    kind = KINDS.get(marker)
-    if kind is None or not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.rglob("*.y*ml")):
-        display = path.relative_to(root).as_posix()
-        doc, _ = load_yaml(path, display)
-        if doc is None or not isinstance(doc.data, dict) or doc.data.get("taxops") != marker:
-            continue
-        model, problems = validate_document(doc, kind)
-        if model is not None and not has_errors(problems):
-            found.append(Policy(path, display, doc, model))
-    return found
-
-
-def quality_plan(root: Path, taxonomy: str) -> Policy | None:
+def quality_plan(root: Path, taxonomy: str) -> Governed[QualityPlan] | None:
     """The quality plan of a taxonomy, if the repository has a valid one."""
-    return next(
-        (p for p in load_policies(root, QUALITY_PLAN) if p.model.taxonomy == taxonomy), None
-    )
+    return load_policies(root).quality_plan(taxonomy)
 
 
 def agreement_targets(
-    plan: Policy, labels: Sequence[str] = (), vendors: Sequence[str] = ()
+    plan: Governed[QualityPlan], labels: Sequence[str] = (), vendors: Sequence[str] = ()
 ) -> list[Target]:
     """The plan's agreement target overall; per label (its own line, else the
     plan-wide one) for the plan's labels and every label in ``labels``; and the
     plan-wide one for each vendor in ``vendors``."""
-    model: QualityPlanModel = plan.model
+    model = plan.model
     metric = model.agreement.metric.value
-    source = f"the quality plan ({plan.display})"
-    wide = plan.at("agreement", "target")
+    source = f"quality plan {plan.model.taxonomy}"
+    wide = _at(plan, "agreement", "target")
     targets = [Target(metric, model.agreement.target, True, "overall", wide, source)]
     own_lines = set()
     for i, own in enumerate(model.labels):
@@ -121,7 +55,7 @@ def agreement_targets(
                     own.agreement_target,
                     True,
                     own.label,
-                    plan.at("labels", i, "agreement_target"),
+                    _at(plan, "labels", i, "agreement_target"),
                     source,
                 )
             )
@@ -133,16 +67,16 @@ def agreement_targets(
     return targets
 
 
-def gold_targets(plan: Policy) -> list[Target]:
-    model: QualityPlanModel = plan.model
-    source = f"the quality plan ({plan.display})"
+def gold_targets(plan: Governed[QualityPlan]) -> list[Target]:
+    model = plan.model
+    source = f"quality plan {plan.model.taxonomy}"
     targets = [
         Target(
             "gold_accuracy",
             model.gold_accuracy_target,
             True,
             "overall",
-            plan.at("gold_accuracy_target"),
+            _at(plan, "gold_accuracy_target"),
             source,
         )
     ]
@@ -154,47 +88,47 @@ def gold_targets(plan: Policy) -> list[Target]:
                     own.gold_accuracy_target,
                     True,
                     own.label,
-                    plan.at("labels", i, "gold_accuracy_target"),
+                    _at(plan, "labels", i, "gold_accuracy_target"),
                     source,
                 )
             )
     return targets
 
 
-def audit_settings(plan: Policy) -> dict[str, Any]:
+def audit_settings(plan: Governed[QualityPlan]) -> dict[str, Any]:
     """The plan's audit: ``method`` random (``rate``) or iso-2859-1 (``level``,
     ``aql``, ``inspection``), with the line it is on."""
-    audit: _Audit = plan.model.audit
+    audit = plan.model.audit
     return {
         "method": audit.method.value,
         "rate": audit.rate,
         "level": audit.inspection_level.value,
         "aql": audit.aql,
         "inspection": audit.severity.value,
-        "location": plan.at("audit"),
+        "location": _at(plan, "audit"),
         "min_accuracy": plan.model.gold_accuracy_target,
     }
 
 
-def slas(root: Path, taxonomy: str | None = None) -> list[Policy]:
+def slas(root: Path, taxonomy: str | None = None) -> list[Governed[Sla]]:
     """The SLAs (covering ``taxonomy`` when given), in path order."""
-    found = load_policies(root, SLA)
+    found = load_policies(root).slas
     if taxonomy is not None:
         found = [p for p in found if not p.model.taxonomies or taxonomy in p.model.taxonomies]
     return found
 
 
-def sla_targets(sla: Policy) -> list[Target]:
+def sla_targets(sla: Governed[Sla]) -> list[Target]:
     """The lines of an SLA the event log can measure."""
     model = sla.model
-    source = f"SLA {model.id} ({sla.display})"
+    source = f"SLA {model.id}"
     targets = [
         Target(
             "turnaround_hours",
             float(model.turnaround.hours),
             False,
             model.vendor,
-            sla.at("turnaround", "hours"),
+            _at(sla, "turnaround", "hours"),
             source,
             detail=f"p{model.turnaround.percentile:g}",
         ),
@@ -203,7 +137,7 @@ def sla_targets(sla: Policy) -> list[Target]:
             float(model.throughput_per_day),
             True,
             model.vendor,
-            sla.at("throughput_per_day"),
+            _at(sla, "throughput_per_day"),
             source,
         ),
     ]
@@ -214,40 +148,37 @@ def sla_targets(sla: Policy) -> list[Target]:
                 float(model.rework_rate_max),
                 False,
                 model.vendor,
-                sla.at("rework_rate_max"),
+                _at(sla, "rework_rate_max"),
                 source,
             )
         )
     for i, rate in enumerate(model.rates):
-        if rate.task.value == "label":
+        if rate.task is TaskType.LABEL:
             targets.append(
                 Target(
                     "cost_per_item",
                     float(rate.cost_per_item),
                     False,
                     model.vendor,
-                    sla.at("rates", i, "cost_per_item"),
+                    _at(sla, "rates", i, "cost_per_item"),
                     source,
                 )
             )
     return targets
 
 
-def sla_percentiles(found: Sequence[Policy]) -> list[float]:
+def sla_percentiles(found: Sequence[Governed[Sla]]) -> list[float]:
     return sorted({float(p.model.turnaround.percentile) for p in found})
 
 
 def workflow_stages(root: Path, workflow_id: str) -> tuple[Policy, list[Stage]]:
     """The stages of a workflow, as the forecast model needs them."""
-    found = load_policies(root, WORKFLOW)
+    found = load_policies(root).workflows
     match = next((p for p in found if p.model.id == workflow_id), None)
     if match is None:
         known = ", ".join(p.model.id for p in found) or "none"
         raise TaxopsError(
             f"no valid workflow '{workflow_id}' under policies/", f"known workflows: {known}"
         )
-    stages = [
-        Stage(s.id, s.task.value, float(s.rate), int(getattr(s, "annotators", 1)))
-        for s in match.model.stages
-    ]
+    stages = [Stage(s.id, s.task.value, float(s.rate), s.annotators) for s in match.model.stages]
     return match, stages

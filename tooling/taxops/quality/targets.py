@@ -42,7 +42,7 @@ class Target:
     #: What the bound covers: "overall", or a label, vendor or annotator id.
     scope: str = "overall"
     location: Location | None = None
-    #: The plan's words for the line, e.g. "quality plan support-intents".
+    #: The plan in words, e.g. "quality plan support-intents".
     source: str = "the plan"
     #: A qualifier of the metric, e.g. "p95" for a turnaround percentile.
     detail: str = ""
@@ -84,8 +84,8 @@ def hold(
         return Diagnostic(
             f"{rule}-unmeasured",
             Severity.WARNING,
-            f"{subject}: {name} cannot be measured from this data, so {target.source}'s "
-            f"target ({target.describe()}) is not checked",
+            f"{subject}: {name} cannot be measured from this data, so the target "
+            f"({target.describe()}) of {target.source} is not checked",
             target.location,
             hint="it needs items rated by at least two annotators with more than one label used",
             data=data,
@@ -93,15 +93,27 @@ def hold(
     if target.met(value):
         return None
     ci = ""
+    severity = Severity.ERROR
     if interval and interval[0] is not None and interval[1] is not None:
         ci = f" (95% interval {_number(interval[0])} to {_number(interval[1])})"
+        # The figure misses, but its interval still reaches the target: too few
+        # items to tell. A warning, so a rare label does not fail the build.
+        reaches = interval[1] >= target.bound if target.at_least else interval[0] <= target.bound
+        if reaches:
+            severity = Severity.WARNING
     direction = "below" if target.at_least else "above"
     detail = f" {target.detail}" if target.detail else ""
+    hint = (
+        "its 95% interval still reaches the target: more items would tell"
+        if severity is Severity.WARNING
+        else None
+    )
     return Diagnostic(
         rule,
-        Severity.ERROR,
-        f"{subject}: {name}{detail} {_number(value)}{unit}{ci} is {direction} "
-        f"{target.source}'s target of {_number(target.bound)}{unit}",
+        severity,
+        f"{subject}: {name}{detail} {_number(value)}{unit}{ci} is {direction} the target "
+        f"{_number(target.bound)}{unit} of {target.source}",
         target.location,
+        hint=hint,
         data=data,
     )

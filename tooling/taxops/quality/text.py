@@ -275,4 +275,6 @@ def _by(line: Mapping[str, Any]) -> str:
         return f"{by:+.1f} h"
     if line["metric"] == "rework_rate":
         return f"{by * 100:+.1f} pts"
-    return f"{by:+.3g}"
+    if line["metric"] == "cost_per_item":
+        return f"{by:+.4f}"
+    return f"{by:+,.1f}"

@@ -32,7 +32,7 @@ from mkdocs.structure.toc import get_toc
 
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
-from taxops.site.build import SiteBuild, build_site
+from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
 from taxops.site.pages import Page, TocEntry
 
 log = logging.getLogger("mkdocs.plugins.taxops")
@@ -47,6 +47,9 @@ class TaxopsConfig(Config):  # type: ignore[no-untyped-call]
     Default: the folder of mkdocs.yml."""
     nav = config_options.Type(bool, default=True)
     """Add a navigation section per taxonomy."""
+    dashboard = config_options.Type(str, default=DASHBOARD_FOLDER)
+    """Folder (in the repository) of the quality and operations result files the
+    dashboard section shows."""
 
 
 class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
@@ -74,7 +77,9 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
-        self.site = build_site(self.root, directory_urls=config.use_directory_urls)
+        self.site = build_site(
+            self.root, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard
+        )
         # Findings inside frozen releases are history (fixed in a later version):
         # they are shown, but never fail a --strict build.
         found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)
@@ -100,6 +105,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             self.generated[page.src] = page
         for repo_path, dest in self.site.media.items():
             self._add(files, File.generated(config, dest, abs_src_path=str(self.root / repo_path)))
+        for dest, content in sorted(self.site.generated.items()):
+            self._add(files, File.generated(config, dest, content=content))
         for asset in sorted(ASSETS.iterdir()):
             self._add(
                 files,

@@ -225,6 +225,11 @@ def _plan(args: argparse.Namespace) -> int:
     if args.progress:
         delivered_days = {d: n for d, n in daily.items() if dt.date.fromisoformat(d) >= start}
         today = dt.date.fromisoformat(max(delivered_days)) if delivered_days else start
+        report["daily"] = dict(sorted(delivered_days.items()))
+        if args.due:
+            report["working_days_planned"] = forecast.working_days_between(
+                start, args.due, args.working_week
+            )
         report["progress"] = forecast.progress(
             args.volume,
             sum(delivered_days.values()),

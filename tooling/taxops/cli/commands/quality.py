@@ -179,6 +179,7 @@ def _agreement(args: argparse.Namespace) -> int:
     findings = agreement_findings(report, targets)
     report["taxonomy"] = taxonomy
     report["plan"] = plan.display if plan else None
+    report["targets"] = [{"scope": t.scope, "metric": t.metric, "target": t.bound} for t in targets]
     if gold_set is not None:
         report["gold"] = gold_report(data.gold_counts, gold_set)
         findings += gold_findings(report["gold"], plans.gold_targets(plan) if plan else [])

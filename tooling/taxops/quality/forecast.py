@@ -23,8 +23,6 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from taxops.diagnostics import TaxopsError
 
 PLAN_SCHEMA = "taxops/ops-plan/1"
@@ -120,6 +118,14 @@ def work_days(items: float, items_per_day: float) -> float:
     return items / items_per_day
 
 
+def delivery_days(working_days: float, turnaround_days: float) -> int:
+    """Days until delivery: the work, then the turnaround the SLA allows for the
+    last batch (each rounded up to whole days); nothing to do takes no time."""
+    if working_days <= 0:
+        return 0
+    return math.ceil(working_days) + math.ceil(turnaround_days)
+
+
 def staff_for_date(
     volume: int,
     work: Effort,
@@ -204,6 +210,8 @@ def progress(
     if rate <= 0:
         out["forecast"] = None
         return out
+    import numpy as np  # here: taxops impact reads this module and starts fast
+
     rng = np.random.default_rng(seed)
     pool = np.asarray(counts, dtype=np.float64)
     finishes = []

@@ -288,18 +288,20 @@ def _write_audit(
     items: list[tuple[str, dt.datetime, str, str, str]],
     ratings: list[tuple[str, str, str, str, dt.datetime]],
 ) -> None:
-    """Lumen's lot of the last week: the first rating of each ticket is what was
-    delivered; the sample is drawn the way 'taxops quality sample' draws it."""
-    last_monday = START + dt.timedelta(weeks=WEEKS - 1)
-    truth = {
-        item: t
-        for item, created, _, t, v in items
-        if v == "lumen-annotation" and created >= last_monday
+    """Lumen's lot of the last week, drawn as 'taxops quality sample
+    support-annotations.csv --iso --vendor lumen-annotation --since 2025-03-24
+    --seed 1313' draws it: the items Lumen rated since then, each with its most
+    common label (the smallest on a tie); the reviewer gives the true label."""
+    since = dt.datetime(2025, 3, 24)
+    truth = {item: t for item, _, _, t, _ in items}
+    votes: dict[str, dict[str, int]] = {}
+    for item, _, vendor, label, time in ratings:
+        if vendor == "lumen-annotation" and time >= since:
+            votes.setdefault(item, {})
+            votes[item][label] = votes[item].get(label, 0) + 1
+    delivered = {
+        item: min(lbl for lbl, n in v.items() if n == max(v.values())) for item, v in votes.items()
     }
-    delivered: dict[str, str] = {}
-    for item, _, _, label, _ in ratings:
-        if item in truth:
-            delivered.setdefault(item, label)
     sample = by_plan(sorted(delivered), "II", "2.5", Inspection.NORMAL, seed=SEED)
     path = HERE / "support-audit-lumen-2025-03-24.csv"
     _write(
@@ -308,7 +310,7 @@ def _write_audit(
         [[item, delivered[item], truth[item], ""] for item in sample.items],
     )
     record = sample_record(
-        sample, source="support-annotations.csv (lumen-annotation, week of 2025-03-24)",
+        sample, source="examples/quality/support-annotations.csv",
         plan_file="policies/quality/support-intents.yaml",
     )  # fmt: skip
     sidecar_path(path).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")

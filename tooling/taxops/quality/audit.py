@@ -83,8 +83,13 @@ def _judge_plan(result: AuditResult, plan: Plan, history: State | None) -> None:
     d = result.nonconforming
     lot = LotResult(plan.inspection, plan.accept, plan.reject, d)
     result.accepted = lot.accepted
+    arrow = (
+        f" (its arrow leads to {plan.plan_letter}'s plan)"
+        if plan.plan_letter != plan.code_letter
+        else ""
+    )
     table = (
-        f"ISO 2859-1 Table {plan.table}, code letter {plan.code_letter}, "
+        f"ISO 2859-1 Table {plan.table}, code letter {plan.code_letter}{arrow}, "
         f"{plan.inspection.value} inspection, AQL {plan.aql}"
     )
     if lot.accepted and d <= plan.accept:

@@ -12,11 +12,12 @@ Files that are not valid results are reported, never fatal.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.escaping import terminal
 from taxops.site.charts import Series, bar_chart, line_chart
 from taxops.site.pages import Page, TocEntry
 from taxops.site.urls import page_url, relative_url
@@ -99,8 +100,36 @@ def build_dashboard(root: Path, folder: str, directory_urls: bool = True) -> Das
 
 
 def _page(src: str, title: str, view: DashboardView, nav_title: str) -> Page:
+    view = _visible(view)
     toc = [TocEntry(s.id, s.title) for s in view.sections]
     return Page(src, title, "dashboard.html.j2", view, toc=toc, nav=True, nav_title=nav_title)
+
+
+def _visible(view: DashboardView) -> DashboardView:
+    """Control and bidi characters in values from result files made visible
+    (the templates escape HTML; this keeps an ESC or a right-to-left override
+    from reaching the page as itself)."""
+
+    def row(cells: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(terminal(c) for c in cells)
+
+    sections = tuple(
+        replace(
+            s,
+            title=terminal(s.title),
+            notes=row(s.notes),
+            figures=tuple(
+                replace(f, alt=terminal(f.alt), caption=terminal(f.caption)) for f in s.figures
+            ),
+            tables=tuple(
+                replace(t, headers=row(t.headers), rows=tuple(row(r) for r in t.rows))
+                for t in s.tables
+            ),
+            links=tuple((terminal(text), href) for text, href in s.links),
+        )
+        for s in view.sections
+    )
+    return replace(view, title=terminal(view.title), intro=terminal(view.intro), sections=sections)
 
 
 def _load(root: Path, folder: str, out: Dashboard) -> dict[str, list[tuple[str, dict[str, Any]]]]:

@@ -125,6 +125,14 @@ def csv_cell(text: str) -> str:
     return text
 
 
+def csv_cell_value(text: str) -> str:
+    """The value :func:`csv_cell` wrote, read back from a file people edited
+    (an audit sample): the apostrophe before a formula-like value is dropped."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
+
+
 #: Characters XML 1.0 cannot hold at all, even as character references.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

@@ -342,15 +342,9 @@ def _multi_pairs(con: duckdb.DuckDBPyConnection, q: int) -> dict[tuple[str, str]
 
 def _label_studio_rows(path: Path) -> Path:
     """A Label Studio JSON export as JSON lines of ratings, in a scratch file."""
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TaxopsError(f"cannot read {path} as a Label Studio JSON export: {exc}") from None
-    if not isinstance(tasks, list):
-        raise TaxopsError(
-            f"{path} is not a Label Studio JSON export: expected a list of tasks",
-            "export the project with 'Export > JSON' in Label Studio",
-        )
+    from taxops.engines.labelstudio import read_tasks
+
+    tasks = read_tasks(path)
     fd, name = tempfile.mkstemp(prefix="taxops-ls-", suffix=".jsonl")
     with open(fd, "w", encoding="utf-8") as out:
         for row in _ratings(tasks):
@@ -359,7 +353,7 @@ def _label_studio_rows(path: Path) -> Path:
 
 
 def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
-    from taxops.engines.labelstudio import LABEL_KEYS
+    from taxops.engines.labelstudio import result_labels
 
     for position, task in enumerate(tasks, start=1):
         if not isinstance(task, dict):
@@ -371,17 +365,13 @@ def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
             who = annotation.get("completed_by")
             if isinstance(who, dict):
                 who = who.get("email") or who.get("id")
-            labels: list[str] = []
-            for result in annotation.get("result") or []:
-                value = result.get("value") if isinstance(result, dict) else None
-                if not isinstance(value, dict):
-                    continue
-                for key in LABEL_KEYS:
-                    if isinstance(value.get(key), list):
-                        labels += [v for v in value[key] if isinstance(v, str)]
-                for path_ in value.get("taxonomy") or []:
-                    if isinstance(path_, list) and path_ and isinstance(path_[-1], str):
-                        labels.append(path_[-1])
+            labels = [
+                label
+                for result in annotation.get("result") or []
+                if isinstance(result, dict)
+                for labels_ in result_labels(result)
+                for label in labels_
+            ]
             yield {
                 "item": str(item),
                 "annotator": None if who is None else str(who),

@@ -284,14 +284,13 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _lot(args: argparse.Namespace) -> dict[str, str]:
     """The items of the lot with their delivered label (the most common rating)."""
-    from taxops.engines.annotations import ANNOTATOR, ITEM, LABEL, TIME, VENDOR
+    from taxops.engines.annotations import ITEM, LABEL, TIME, VENDOR
     from taxops.engines.tables import connect, literal, open_table
 
     con = connect()
     table = open_table(con, args.items)
     item = table.require(args.item_column, ITEM, "item", "--item-column")
     label = table.column(args.label_column, LABEL, "label", "--label-column")
-    del ANNOTATOR
     where = ["item IS NOT NULL"]
     if args.vendor:
         vendor = table.require(args.vendor_column, VENDOR, "vendor", "--vendor-column")
@@ -417,8 +416,11 @@ def _reviewed(path: Path) -> Any:
             f"{path} has no 'item' column",
             "the reviewed sample starts with: item,label,reviewed_label,verdict",
         )
+    from taxops.escaping import csv_cell_value
+
     out = []
-    for n, row in enumerate(rows, start=2):
+    for n, raw in enumerate(rows, start=2):
+        row = {k: csv_cell_value(v or "") for k, v in raw.items() if k is not None}
         verdict = (row.get("verdict") or "").strip().lower()
         label, reviewed = row.get("label") or None, row.get("reviewed_label") or None
         if verdict in ("pass", "ok", "correct", "true", "1", "yes", "conforming"):

@@ -149,3 +149,27 @@ def test_label_studio_export_reads_like_its_long_format(tmp_path: Path) -> None:
     from_ls, from_csv = read_annotations(ls), read_annotations(long)
     assert not from_ls.multi_label and from_ls.overall.ratings == 90
     assert float(alpha(from_ls.overall)) == pytest.approx(float(alpha(from_csv.overall)), abs=1e-12)
+
+
+@pytest.mark.parametrize("multi", [False, True])
+def test_items_rated_by_two_vendors_count_once_overall(tmp_path: Path, multi: bool) -> None:
+    rows = []
+    for i in range(40):
+        for a, vendor in (("a1", "v1"), ("a2", "v1"), ("b1", "v2"), ("b2", "v2")):
+            label = "x" if (i + len(a) * (a == "b2")) % 3 else "y"
+            if a == "a2" and i % 5 == 0:
+                label = "z"
+            rows.append(f"{i},{a},{vendor},{label}")
+    both = tmp_path / "both.csv"
+    both.write_text("item,annotator,vendor,label\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    only_v1 = tmp_path / "v1.csv"
+    only_v1.write_text(
+        "item,annotator,vendor,label\n" + "\n".join(r for r in rows if ",v1," in r) + "\n",
+        encoding="utf-8",
+    )
+    data = read_annotations(both, multi_label=multi)
+    assert data.overall.items == 40 and data.overall.ratings == 160
+    alone = read_annotations(only_v1, multi_label=multi)
+    assert float(alpha(data.by_vendor["v1"])) == pytest.approx(
+        float(alpha(alone.overall)), abs=1e-12
+    )

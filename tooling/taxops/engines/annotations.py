@@ -144,7 +144,9 @@ def _reduce(
     }
     if multi:
         con.execute(
-            f"CREATE TEMP TABLE rated AS SELECT DISTINCT item, annotator, vendor, "
+            # Vendor '' for none: the per-vendor patterns join on it (NULL never joins).
+            f"CREATE TEMP TABLE rated AS SELECT DISTINCT item, annotator, "
+            f"coalesce(vendor, '') AS vendor, "
             f"CASE WHEN label IS NOT NULL THEN {code} END AS code, t FROM src"
         )
         con.execute(
@@ -165,39 +167,48 @@ def _reduce(
             (con.execute("SELECT count(*) FROM rated WHERE repeated").fetchone() or (0,))[0]
         )
         data.pairs = _single_pairs(con)
-    # One row per item (its pattern, vendor and week), then patterns overall and
-    # per week in one grouped pass, per vendor in another.
+    # One row per item and vendor (its pattern and week): patterns overall and per
+    # week in one grouped pass, per vendor in another. An item rated by several
+    # vendors has a row per vendor; only then is a row per item made apart.
     pattern = _MULTI if multi else _SINGLE
     week = WEEK if time else "NULL"
     con.execute(
-        f"CREATE TEMP TABLE per_item AS SELECT item, any_value(vendor) AS vendor, "
-        f"coalesce(min(vendor) <> max(vendor), false) AS shared, {week} AS k, "
-        f"{pattern.select} FROM rated "
-        f"{pattern.join} GROUP BY item"
+        f"CREATE TEMP TABLE per_vendor AS SELECT item, vendor, {week} AS k, "
+        f"{pattern.select} FROM rated {pattern.join_by_vendor} GROUP BY item, vendor"
     )
+    split = (
+        vendor
+        and (
+            con.execute(
+                "SELECT count(*) FROM (SELECT item FROM per_vendor GROUP BY item HAVING count(*) > 1)"
+            ).fetchone()
+            or (0,)
+        )[0]
+    )
+    if split:
+        con.execute(
+            f"CREATE TEMP TABLE per_item AS SELECT item, {week} AS k, {pattern.select} "
+            f"FROM rated {pattern.join} GROUP BY item"
+        )
+    else:
+        con.execute("CREATE TEMP VIEW per_item AS SELECT * FROM per_vendor")
     grouped = _units(con, labels, pattern, "per_item", by_key=bool(time))
     data.overall = grouped.pop(None)
     data.by_week = {k: v for k, v in sorted(grouped.items(), key=lambda kv: str(kv[0])) if k}
     if vendor:
-        shared = con.execute("SELECT bool_or(shared) FROM per_item").fetchone()
-        if shared and shared[0]:  # items rated by several vendors: split them per vendor
-            con.execute(
-                f"CREATE TEMP TABLE per_vendor AS SELECT vendor AS k, {pattern.select} "
-                f"FROM rated {pattern.join} WHERE vendor IS NOT NULL GROUP BY item, vendor"
-            )
-        else:
-            con.execute(
-                "CREATE TEMP VIEW per_vendor AS SELECT * EXCLUDE (k), vendor AS k "
-                "FROM per_item WHERE vendor IS NOT NULL"
-            )
-        per_vendor = _units(con, labels, pattern, "per_vendor", by_key=True, overall=False)
+        con.execute(
+            "CREATE TEMP VIEW vendor_patterns AS SELECT * EXCLUDE (k), vendor AS k "
+            "FROM per_vendor WHERE coalesce(vendor, '') <> ''"
+        )
+        per_vendor = _units(con, labels, pattern, "vendor_patterns", by_key=True, overall=False)
         data.by_vendor = {
             k: v for k, v in sorted(per_vendor.items(), key=lambda kv: str(kv[0])) if k
         }
     data.annotators = {
         a: (v, int(n))
         for a, v, n in con.execute(
-            "SELECT annotator, any_value(vendor), count(*) FROM raters GROUP BY 1 ORDER BY 1"
+            "SELECT annotator, nullif(any_value(vendor), ''), count(*) FROM raters "
+            "GROUP BY 1 ORDER BY 1"
         ).fetchall()
     }
     return data
@@ -210,7 +221,7 @@ def _gold_counts(con: duckdb.DuckDBPyConnection, gold: dict[str, str]) -> list[G
     con.executemany("INSERT INTO gold VALUES (?, ?)", sorted(gold.items()))
     names = "enum_range(NULL::taxops_label)"
     rows = con.execute(
-        "SELECT r.annotator, any_value(r.vendor), g.label, count(DISTINCT r.item), "
+        "SELECT r.annotator, nullif(any_value(r.vendor), ''), g.label, count(DISTINCT r.item), "
         f"count(DISTINCT r.item) FILTER (WHERE {names}[r.code + 1] = g.label) "
         "FROM rated r JOIN gold g USING (item) GROUP BY r.annotator, g.label ORDER BY ALL"
     ).fetchall()
@@ -223,22 +234,28 @@ WEEK = "strftime(date_trunc('week', min(t)), '%Y-%m-%d')"
 
 @dataclass(frozen=True)
 class _Pattern:
-    """How one item's ratings become a pattern: the aggregate over its rows."""
+    """How one item's ratings become a pattern: the aggregate over its rows
+    (``join``: per item; ``join_by_vendor``: per item and vendor)."""
 
     select: str
     columns: str
     join: str = ""
+    join_by_vendor: str = ""
 
 
 #: Single-label: the sorted list of the label codes given to the item.
 _SINGLE = _Pattern("list_sort(list(code)) AS codes", "codes")
 #: Multi-label: annotators who rated the item, and per label chosen how many chose it.
+_MULTI_JOIN = (
+    "LEFT JOIN (SELECT {keys}, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM "
+    "(SELECT {keys}, code, count(DISTINCT annotator) AS x FROM rated WHERE code IS NOT NULL "
+    "GROUP BY {keys}, code) GROUP BY {keys}) USING ({keys})"
+)
 _MULTI = _Pattern(
     "count(DISTINCT annotator) AS m, any_value(c) AS c, any_value(n) AS n",
     "m, c, n",
-    "LEFT JOIN (SELECT item, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM "
-    "(SELECT item, code, count(DISTINCT annotator) AS x FROM rated WHERE code IS NOT NULL "
-    "GROUP BY item, code) GROUP BY item) USING (item)",
+    _MULTI_JOIN.format(keys="item"),
+    _MULTI_JOIN.format(keys="item, vendor"),
 )
 
 

@@ -19,6 +19,7 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        crosswalk,
         diff,
         impact,
         inspect,
@@ -40,6 +41,7 @@ def _registry() -> list[Command]:
         migration_map.COMMAND,
         migrate.COMMAND,
         migration_script.COMMAND,
+        crosswalk.COMMAND,
         impact.COMMAND,
         quality.COMMAND,
         ops.COMMAND,

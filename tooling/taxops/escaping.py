@@ -128,7 +128,7 @@ def csv_cell(text: str) -> str:
 def csv_cell_value(text: str) -> str:
     """The value :func:`csv_cell` wrote, read back from a file people edited
     (an audit sample): the apostrophe before a formula-like value is dropped."""
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
     return text
 

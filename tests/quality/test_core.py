@@ -173,3 +173,10 @@ def test_items_rated_by_two_vendors_count_once_overall(tmp_path: Path, multi: bo
     assert float(alpha(data.by_vendor["v1"])) == pytest.approx(
         float(alpha(alone.overall)), abs=1e-12
     )
+
+
+def test_a_spreadsheet_safe_cell_reads_back_as_written() -> None:
+    from taxops.escaping import csv_cell, csv_cell_value
+
+    for value in ("=SUM(A1)", "-x", "+1", "@who", "plain", "'quoted"):
+        assert csv_cell_value(csv_cell(value)) == value

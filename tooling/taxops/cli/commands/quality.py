@@ -236,6 +236,11 @@ def _sample(args: argparse.Namespace) -> int:
     if args.rate is not None:
         sample = by_rate(sorted(labeled), args.rate, args.seed)
     elif args.by_label is not None:
+        if not any(labeled.values()):
+            raise TaxopsError(
+                f"{args.items} has no labels to stratify by",
+                "name the label column with --label-column, or sample with --rate",
+            )
         sample = by_label(labeled, args.by_label, args.seed, args.minimum)
     elif args.iso or (settings and settings["method"] == "iso-2859-1"):
         level = args.level or (settings or {}).get("level") or "II"

@@ -32,7 +32,7 @@ from mkdocs.structure.toc import get_toc
 from taxops import escaping
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
-from taxops.site.build import SiteBuild, build_site
+from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
 from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
 from taxops.site.urls import page_url, relative_url
@@ -57,6 +57,9 @@ class TaxopsConfig(Config):  # type: ignore[no-untyped-call]
     (every page there, by title, with no nav entry needed). Empty: none."""
     reference_title = config_options.Type(str, default="Reference")
     """Title of that section."""
+    dashboard = config_options.Type(str, default=DASHBOARD_FOLDER)
+    """Folder (in the repository) of the quality and operations result files the
+    dashboard section shows."""
 
 
 class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
@@ -87,7 +90,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
         self.site = build_site(
-            self.root, directory_urls=config.use_directory_urls, site_name=config.site_name
+            self.root,
+            directory_urls=config.use_directory_urls,
+            site_name=config.site_name,
+            dashboard=self.config.dashboard,
         )
         # Findings inside frozen releases are history (fixed in a later version):
         # they are shown, but never fail a --strict build.
@@ -122,6 +128,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             self.generated[page.src] = page
         for repo_path, dest in self.site.media.items():
             self._add(files, File.generated(config, dest, abs_src_path=str(self.root / repo_path)))
+        for dest, content in sorted(self.site.generated.items()):
+            self._add(files, File.generated(config, dest, content=content))
         for asset in sorted(ASSETS.iterdir()):
             self._add(
                 files,

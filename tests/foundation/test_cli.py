@@ -21,6 +21,42 @@ CapSys = pytest.CaptureFixture[str]
 
 def test_exit_codes_are_the_documented_ones() -> None:
     assert (exit_codes.OK, exit_codes.FINDINGS, exit_codes.USAGE) == (0, 1, 2)
+    assert (exit_codes.BREAKING, exit_codes.CRASH, exit_codes.INTERRUPTED) == (3, 70, 130)
+
+
+def test_a_crash_is_one_line_and_its_own_exit_code(
+    make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug must not look like findings (exit 1) nor print a traceback; control
+    characters in the exception text are shown, not sent to the terminal."""
+    import taxops.cli.commands.validate as validate
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom\n::error::not a command\x1b[2J")
+
+    monkeypatch.setattr(validate, "check_paths", boom)
+    monkeypatch.delenv("TAXOPS_DEBUG", raising=False)
+    repo = make_repo()
+    assert main(["validate", "--repo", str(repo)]) == exit_codes.CRASH
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "internal error in 'taxops validate'" in err
+    assert "RuntimeError: boom\\n::error::not a command\\x1b[2J" in err
+
+
+def test_a_crash_shows_the_traceback_on_request(
+    make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import taxops.cli.commands.validate as validate
+
+    def boom(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(validate, "check_paths", boom)
+    monkeypatch.setenv("TAXOPS_DEBUG", "1")
+    assert main(["validate", "--repo", str(make_repo())]) == exit_codes.CRASH
+    assert "Traceback" in capsys.readouterr().err
 
 
 def test_clean_repository_exits_0(make_repo: MakeRepo, capsys: CapSys) -> None:

@@ -4,13 +4,16 @@ become messages and exit codes."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from taxops import __version__
 from taxops.cli import exit_codes
 from taxops.cli.commands import COMMANDS
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal
 
 DESCRIPTION = """\
 Governance-as-code for data-labeling operations: taxonomies, guidelines and
@@ -23,6 +26,8 @@ exit codes:
   1  findings: a governed file has errors
   2  the command could not run (bad argument, missing file or repository)
   3  taxops check: a breaking change the version or policy does not allow
+  70 an internal error in taxops (a bug to report, never a finding)
+  130 interrupted (Ctrl-C)
 
 Run 'taxops COMMAND --help' for a command's options.
 """
@@ -65,21 +70,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except TaxopsError as exc:
-        sys.stderr.write(f"taxops: {exc.message}\n")
+        sys.stderr.write(f"taxops: {terminal(exc.message)}\n")
         if exc.hint:
-            sys.stderr.write(f"  hint: {exc.hint}\n")
+            sys.stderr.write(f"  hint: {terminal(exc.hint)}\n")
         return exit_codes.USAGE
     except KeyboardInterrupt:
         sys.stderr.write("taxops: interrupted\n")
-        return 130
+        return exit_codes.INTERRUPTED
     except BrokenPipeError:
         return exit_codes.OK
     except OSError as exc:
         # A file or folder the command needed could not be read or written
         # (e.g. 'schema --output' naming an existing file).
         where = f": {exc.filename}" if exc.filename else ""
-        sys.stderr.write(f"taxops: {exc.strerror or exc}{where}\n")
+        sys.stderr.write(f"taxops: {terminal(exc.strerror or exc)}{terminal(where)}\n")
         return exit_codes.USAGE
+    except Exception as exc:  # the one place a bug becomes a message
+        return _crash(args.command, exc)
+
+
+def _crash(command: str, exc: Exception) -> int:
+    """An unexpected exception is a bug in taxops: one line saying so, with its own
+    exit code, so CI never mistakes it for findings (exit 1). The traceback is
+    shown only on request (``TAXOPS_DEBUG=1``)."""
+    if os.environ.get("TAXOPS_DEBUG"):
+        traceback.print_exc()
+    detail = terminal(f"{type(exc).__name__}: {exc}")
+    if len(detail) > 300:
+        detail = detail[:300] + "..."
+    sys.stderr.write(
+        f"taxops: internal error in 'taxops {command}' ({detail}). This is a bug in taxops, "
+        "not a finding in your files: please report it with the command you ran "
+        "(set TAXOPS_DEBUG=1 to print the traceback).\n"
+    )
+    return exit_codes.CRASH
 
 
 if __name__ == "__main__":

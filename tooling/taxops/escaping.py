@@ -1,0 +1,154 @@
+"""One place for each output context: how a value from a user's file is made
+inert before it reaches a terminal, a CI log, Markdown, HTML, XML, or a CSV cell.
+
+Label names, definitions, ids and file names are data, never markup or
+commands. A label named ``x\\n::error::pwned`` must not become a GitHub workflow
+command, ``<img onerror=...>`` must not run in a browser or a PR comment, and
+``=HYPERLINK(...)`` must not become a formula in a reviewer's spreadsheet. Each
+function below escapes for exactly one context; callers pick the context of the
+text they are building, and escape every interpolated value, not the result.
+
+What is escaped, and why:
+
+- *Control characters* (C0, DEL, C1): a newline starts a new log line (which
+  GitHub Actions reads as a command), ESC starts a terminal escape sequence (OSC
+  sets the window title or a hyperlink, CSI moves the cursor), NUL truncates.
+- *Invisible and bidirectional formatting characters* (zero-width spaces and
+  joiners, bidi embeddings, overrides and isolates, the BOM): they make text read
+  differently from what it is ("Trojan Source", CVE-2021-42574).
+
+Both are shown as visible ``\\xNN`` / ``\\uNNNN`` escapes rather than dropped,
+so a reviewer sees that something was there.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+#: C0 controls, DEL and C1 controls.
+_CONTROL = "\x00-\x1f\x7f-\x9f"
+#: Invisible or direction-changing format characters (Unicode category Cf that
+#: matter for display): soft hyphen, Arabic letter mark, Mongolian vowel
+#: separator, zero-width space/non-joiner/joiner, LRM/RLM, bidi embeddings and
+#: overrides, word joiner and invisible operators, bidi isolates, BOM/ZWNBSP,
+#: interlinear annotation and tag characters.
+_INVISIBLE = (
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
+_UNSAFE = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0x0A:
+        return "\\n"
+    if code == 0x0D:
+        return "\\r"
+    if code == 0x09:
+        return "\\t"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    return f"\\U{code:08x}"
+
+
+def has_unsafe_characters(text: str) -> bool:
+    """Whether ``text`` holds control, invisible or bidi formatting characters
+    (what :func:`terminal` would escape)."""
+    return _UNSAFE.search(text) is not None
+
+
+def terminal(text: object) -> str:
+    """One value on one line of terminal or log output: control, invisible and
+    bidi characters become visible escapes (``\\n``, ``\\x1b``, ``\\u202e``),
+    so a value can neither start a new line (a CI workflow command) nor send an
+    escape sequence to the terminal."""
+    return _UNSAFE.sub(_visible, str(text))
+
+
+def html_text(text: object) -> str:
+    """A value placed in HTML text or a quoted attribute: ``& < > " '`` become
+    entities, and unsafe characters are made visible as in :func:`terminal`."""
+    return html.escape(terminal(text), quote=True)
+
+
+#: Characters with a meaning in CommonMark/GitHub Markdown inline text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def markdown_inline(text: object) -> str:
+    """A value placed in Markdown inline text (a sentence, a list item or a table
+    cell of a PR comment): one line, no live syntax. Markdown punctuation is
+    backslash-escaped, HTML is turned into entities (GitHub renders raw HTML in
+    comments, so ``</details>`` or ``<img>`` would be live), and ``@`` becomes
+    an entity so ``@team`` notifies nobody. Newlines become spaces: a value never
+    opens a block (a heading, a fence, a quote)."""
+    one_line = " ".join(terminal(text).replace("\\n", " ").replace("\\r", " ").split())
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", one_line)
+    return (
+        escaped.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("@", "&#64;")
+        .replace('"', "&quot;")
+    )
+
+
+def markdown_code(text: object) -> str:
+    """A value shown as inline code in Markdown (label ids): fenced with enough
+    backticks that none inside can close it, on one line. Inside a code span
+    nothing is live, except that GitHub still reads ``|`` as a table separator,
+    so it is escaped; HTML entities are not decoded in code, so ``<`` is safe."""
+    value = " ".join(terminal(text).split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") or not value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+#: A cell starting with one of these is read as a formula by spreadsheet
+#: programs (OWASP "CSV injection"); tab and carriage return as well, since
+#: some programs strip them before looking.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(text: str) -> str:
+    """A value written to a CSV meant to be opened in a spreadsheet (the review
+    queue): a cell that would be read as a formula gets a leading apostrophe,
+    which spreadsheets show as text and do not display. Only for files people
+    open; a migrated dataset keeps its values unchanged."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+#: Characters XML 1.0 cannot hold at all, even as character references.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """A value in XML text or an attribute (JUnit reports): characters XML 1.0
+    forbids become visible escapes, the rest is entity-escaped."""
+    value = _XML_ILLEGAL.sub(_visible, str(text))
+    return html.escape(value, quote=True)
+
+
+_UNSAFE_BUT_NEWLINES = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]")
+
+
+def github_data(text: object) -> str:
+    """The message part of a GitHub Actions workflow command (``::error ...::``):
+    the runner decodes ``%25``, ``%0D`` and ``%0A``, so a newline stays inside the
+    one annotation instead of starting a new command; other control and
+    invisible characters are made visible as in :func:`terminal`."""
+    value = _UNSAFE_BUT_NEWLINES.sub(_visible, str(text))
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_property(text: object) -> str:
+    """A property value of a workflow command (``file=``, ``title=``): as
+    :func:`github_data`, plus ``:`` and ``,``, which end a property."""
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -152,3 +152,18 @@ def github_property(text: object) -> str:
     """A property value of a workflow command (``file=``, ``title=``): as
     :func:`github_data`, plus ``:`` and ``,``, which end a property."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def sql_string(text: str) -> str:
+    """A value as a SQL string literal (DuckDB, standard SQL): single quotes are
+    doubled. A NUL cannot be in a DuckDB string at all and is refused."""
+    if "\x00" in text:
+        raise ValueError("a NUL character cannot be part of a SQL string")
+    return "'" + text.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """A column name as a quoted SQL identifier: double quotes are doubled."""
+    if "\x00" in name:
+        raise ValueError("a NUL character cannot be part of a SQL identifier")
+    return '"' + name.replace('"', '""') + '"'

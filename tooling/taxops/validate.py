@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from taxops.checks.cross_file import check_repository
+from taxops.checks.deadlines import Deadlines
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
 from taxops.gitrepo import file_at
@@ -133,12 +134,14 @@ def check_paths(
     root: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
+    deadlines: Deadlines | None = None,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
-    HEAD locally (what is about to be committed), the pull request's base in CI."""
+    HEAD locally (what is about to be committed), the pull request's base in CI.
+    ``deadlines``: the day and warning window for dated obligations."""
     checked = [check_file(p, root, max_bytes) for p in paths]
-    check_across_files(checked, root, max_bytes, baseline)
+    check_across_files(checked, root, max_bytes, baseline, deadlines)
     return checked
 
 
@@ -147,6 +150,7 @@ def check_across_files(
     root: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
+    deadlines: Deadlines | None = None,
 ) -> None:
     """The repository step: with every governed file loaded, run the checks that
     span files (a guideline against its taxonomy, and against its version at the
@@ -160,7 +164,7 @@ def check_across_files(
     repository = assemble(checked + others, root)
     at_head = (lambda path: file_at(root, baseline, path)) if root is not None else None
     by_display = {c.display: c for c in checked}
-    for diagnostic in check_repository(repository, at_head):
+    for diagnostic in check_repository(repository, at_head, deadlines):
         target = by_display.get(diagnostic.location.path) if diagnostic.location else None
         if target is not None:
             target.diagnostics.append(diagnostic)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from taxops import gitrepo
+from taxops.checks.deadlines import Deadlines
 from taxops.compatibility.baselines import match, taxonomies_at
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
@@ -63,6 +64,7 @@ def run_check(
     merge_base: bool = False,
     only: tuple[str, ...] = (),
     today: datetime.date | None = None,
+    deadlines: Deadlines | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     after_load: Callable[[], None] | None = None,
 ) -> CheckReport:
@@ -74,7 +76,7 @@ def run_check(
         commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
     # Guidelines are compared with the base too, so a definition changed in the
     # pull request without a changelog entry is caught in CI, not only locally.
-    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD")
+    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD", deadlines=deadlines)
     if after_load is not None:
         after_load()
     repo = assemble(checked, root)

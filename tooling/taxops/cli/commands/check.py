@@ -4,10 +4,9 @@ last release or a git ref, and block what its compatibility mode forbids."""
 from __future__ import annotations
 
 import argparse
-import datetime
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_deadlines, add_repo, deadlines, repo_root, write
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
@@ -40,13 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="compare with the commit where HEAD forked from --against (what a pull request "
         "changes), not the ref's tip",
     )
-    p.add_argument(
-        "--today",
-        type=datetime.date.fromisoformat,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help=argparse.SUPPRESS,  # waiver expiry in tests; defaults to today
-    )
+    add_deadlines(p)
     add_output_options(p)
     add_repo(p)
 
@@ -60,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
         merge_base=args.merge_base,
         only=tuple(args.taxonomies),
         today=args.today,
+        deadlines=deadlines(args),
         after_load=keep_loaded,
     )
     diagnostics = report.diagnostics

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
 from pathlib import Path
 
+from taxops.checks.deadlines import DEFAULT_WARN_DAYS, Deadlines
 from taxops.diagnostics import TaxopsError
 from taxops.validate import find_root
 
@@ -47,6 +49,40 @@ def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
             "run taxops inside the repository, pass --repo, or name files to check",
         )
     return root
+
+
+def add_deadlines(parser: argparse.ArgumentParser) -> None:
+    """``--warn-within DAYS`` (and, for tests, the day it is)."""
+    parser.add_argument(
+        "--warn-within",
+        type=_days,
+        default=DEFAULT_WARN_DAYS,
+        metavar="DAYS",
+        help="warn about vendor contracts, certifications and dataset retention ending "
+        f"within this many days (default: {DEFAULT_WARN_DAYS}; a contract's notice period "
+        "widens it)",
+    )
+    parser.add_argument(
+        "--today",
+        type=datetime.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=argparse.SUPPRESS,  # expiry dates in tests; defaults to today
+    )
+
+
+def deadlines(args: argparse.Namespace) -> Deadlines:
+    return Deadlines(args.today or datetime.date.today(), args.warn_within)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the number of days cannot be negative")
+    return value
 
 
 def write(text: str) -> None:

@@ -31,6 +31,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from taxops.documents import governed_folders
+from taxops.escaping import terminal
 from taxops.formatting.text import summary_line
 from taxops.site.build import SiteBuild, build_site
 from taxops.site.pages import Page, TocEntry
@@ -75,6 +76,15 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
         self.site = build_site(self.root, directory_urls=config.use_directory_urls)
+        if self.site.blocking:
+            # Personal data would reach a page or the search index: no build, strict or not.
+            found = "; ".join(
+                f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
+                for d in sorted(self.site.blocking, key=lambda d: d.sort_key)
+            )
+            raise PluginError(
+                f"taxops: the site is not built, it would publish personal data: {terminal(found)}"
+            )
         for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
             log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
         if self.site.diagnostics:

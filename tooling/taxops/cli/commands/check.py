@@ -12,12 +12,14 @@ from taxops.cli.commands.reporting import (
     add_output_options,
     exit_code,
     keep_loaded,
+    registered_datasets,
     relabel_impact,
     render,
     write_report,
 )
 from taxops.compatibility.check import run_check
 from taxops.formatting import format_markdown
+from taxops.formatting.datasets_markdown import registered_markdown, registered_text
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -58,10 +60,18 @@ def run(args: argparse.Namespace) -> int:
     )
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)
+    registered = registered_datasets(root, report.comparisons)
+    if registered:
+        impact = "\n\n".join(
+            [*([impact] if impact else []), *(registered_markdown(t, i) for t, i in registered)]
+        )
     comparisons, base = report.comparisons, report.base
-    write(
-        render(args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact)
+    output = render(
+        args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact
     )
+    if args.format == "text":
+        output += "".join(registered_text(t, i) for t, i in registered)
+    write(output)
     write_report(
         args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from taxops.checks.deadlines import DEFAULT_WARN_DAYS, Deadlines
@@ -88,3 +89,20 @@ def _days(text: str) -> int:
 def write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def progress_bar() -> Callable[[str, float], None]:
+    """One line per pass of a long DuckDB run (read, count, relabel, review,
+    redact), redrawn in place on stderr."""
+    shown: list[str] = []
+
+    def show(phase: str, percent: float) -> None:
+        if shown and shown[-1] != phase:
+            sys.stderr.write("\n")
+        if not shown or shown[-1] != phase:
+            shown.append(phase)
+        filled = int(percent / 100 * 30)
+        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
+        sys.stderr.flush()
+
+    return show

@@ -10,7 +10,8 @@ knowledge comes in, moved into SQL so that nothing is called once per row:
   one python-stdnum's IBAN registry gives for that country, passing ISO 7064
   mod 97-10;
 * ``phone``: digits that libphonenumber's metadata calls a number of a listed
-  region, or of the country code after ``+`` (:mod:`taxops.redaction.phones`),
+  region, or a possible number of the country code after ``+``
+  (:mod:`taxops.redaction.phones`),
   unless it is written as a date (``2025-01-01``, ``01/02/2025``: libphonenumber
   reads some dates as German numbers);
 * ``email``: an address in dot-atom form (RFC 5322) with a domain of labels and
@@ -106,30 +107,44 @@ def _iban_valid() -> str:
 
 
 @cache
+def _international() -> str:
+    """A calling code and a possible number of it, as one pattern (a lookup of
+    a pattern per row would compile one per row)."""
+    codes = phones.international()
+    return "|".join(f"{code}(?:{pattern})" for code, pattern in codes.items())
+
+
+@cache
 def _phone_valid(regions: tuple[str, ...]) -> str:
     d = _digits("c")
-    national = []
+    national: list[str] = []
+    dialled: list[str] = []
     for region in regions:
         known = phones.national(region)
         if known is None:
             continue
-        prefix, pattern = known
-        tests = [f"regexp_full_match({d}, {sql_string(pattern)})"]
-        if prefix:
-            stripped = f"regexp_replace({d}, {sql_string('^(?:' + prefix + ')')}, '')"
-            tests.append(f"regexp_full_match({stripped}, {sql_string(pattern)})")
-        national.append(" OR ".join(tests))
-    codes = phones.international()
-    table = f"MAP {{{', '.join(f'{sql_string(k)}: {sql_string(v)}' for k, v in codes.items())}}}"
-    intl = " OR ".join(
-        f"coalesce(regexp_full_match(substr({d}, {n + 1}), {table}[left({d}, {n})]), false)"
-        for n in (1, 2, 3)
-    )
+        prefix, code, pattern, idd = known
+        # As libphonenumber reads a national number: a national prefix, the
+        # region's calling code, or both may lead.
+        leads = f"(?:(?:{prefix})|{code}|{code}(?:{prefix}))?" if prefix else f"(?:{code})?"
+        national.append(f"{leads}(?:{pattern})")
+        if idd:
+            dialled.append(idd)
+    international = sql_string(_international())
+    tests = [f"regexp_full_match({d}, {sql_string('|'.join(national) or '$^')})"]
+    if dialled:
+        # Dialled abroad from a listed region (00 44 ..., 011 44 ...): the
+        # international prefix, then any calling code.
+        idd = sql_string("^(?:" + "|".join(dict.fromkeys(dialled)) + ")")
+        tests.append(
+            f"(regexp_matches({d}, {idd}) AND "
+            f"regexp_full_match(regexp_replace({d}, {idd}, ''), {international}))"
+        )
     return (
-        f"(length({d}) BETWEEN {phones.MIN_DIGITS} AND {phones.MAX_DIGITS} AND "
+        f"(length({d}) BETWEEN {phones.MIN_DIGITS} AND {phones.MAX_DIGITS + 4} AND "
         f"NOT regexp_full_match(c, {sql_string(DATE)}) AND "
-        f"CASE WHEN starts_with(c, '+') THEN ({intl}) "
-        f"ELSE ({' OR '.join(national) or 'false'}) END)"
+        f"CASE WHEN starts_with(c, '+') THEN regexp_full_match({d}, {international}) "
+        f"ELSE ({' OR '.join(tests)}) END)"
     )
 
 

@@ -69,6 +69,10 @@ class Policies:
         yield DatasetSpec, self.specs  # type: ignore[misc]
         yield Workflow, self.workflows  # type: ignore[misc]
 
+    def all(self) -> list[Governed[BaseModel]]:
+        """Every policy file."""
+        return [g for _, listing in self._listings() for g in listing]
+
     # --- lookups ------------------------------------------------------------
 
     def vendor(self, vendor_id: str) -> Governed[Vendor] | None:

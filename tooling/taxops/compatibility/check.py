@@ -13,6 +13,8 @@ from pathlib import Path
 
 from taxops import gitrepo
 from taxops.checks.deadlines import Deadlines
+from taxops.codeowners import drift as codeowners_drift
+from taxops.codeowners import invalid_owners
 from taxops.compatibility.baselines import match, taxonomies_at
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
@@ -83,6 +85,7 @@ def run_check(
     report = CheckReport("the last release of each taxonomy", len(checked))
     report.validation = [d for c in checked for d in c.diagnostics]
     report.process += snapshot_findings(repo.releases)
+    report.process += [*invalid_owners(repo), *codeowners_drift(root, repo)]
 
     wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
     in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)

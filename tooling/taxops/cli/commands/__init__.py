@@ -19,6 +19,7 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        codeowners,
         diff,
         impact,
         migrate,
@@ -41,6 +42,7 @@ def _registry() -> list[Command]:
         impact.COMMAND,
         redact.COMMAND,
         check.COMMAND,
+        codeowners.COMMAND,
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,

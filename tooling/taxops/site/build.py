@@ -28,6 +28,7 @@ from taxops.site.overview_pages import (
     home_page,
 )
 from taxops.site.pages import Page
+from taxops.site.policy_pages import policy_pages
 from taxops.site.render import render_page
 from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
@@ -70,6 +71,14 @@ def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
         own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
         section.pages = [p for p in own if p.nav]
         pages += own
+    policy = policy_pages(
+        repo.policies,
+        directory_urls,
+        lambda t: next((s.src("index") for s in sites if s.id == t), None),
+    )
+    if policy:
+        pages += policy
+        nav.append(NavSection("Working with us", [p for p in policy if p.nav] + policy[1:]))
     for page in pages:
         page.html = render_page(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum import iban, luhn, numdb
-from taxops.escaping import sql_string
 from taxops.models.privacy import Privacy
 from taxops.redaction.detectors import Detector, detectors
+from taxops.redaction.sql import matches_sql
 
 REGIONS = ["US", "GB", "DE", "FR", "NL"]
 POLICY = Privacy.model_validate(
@@ -30,11 +30,7 @@ DETECTORS = detectors(POLICY)
 
 def found(detector: Detector, texts: list[str]) -> list[list[str]]:
     """What the detector's SQL finds in each text (one query for all)."""
-    valid = detector.valid or "true"
-    sql = (
-        f"SELECT list_filter(regexp_extract_all(t, {sql_string(detector.candidates)}, 1), "
-        f"lambda c: {valid}) FROM (SELECT unnest($texts::VARCHAR[]) AS t)"
-    )
+    sql = f"SELECT {matches_sql(detector, 't')} FROM (SELECT unnest($texts::VARCHAR[]) AS t)"
     with duckdb.connect() as con:
         return [row[0] for row in con.execute(sql, {"texts": texts}).fetchall()]
 

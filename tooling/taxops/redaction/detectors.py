@@ -52,16 +52,18 @@ DATE = r"[0-9]{4}[-/.][0-9]{1,2}[-/.][0-9]{1,2}|[0-9]{1,2}[-/.][0-9]{1,2}[-/.][0
 @dataclass(frozen=True)
 class Detector:
     """One detector as SQL: ``candidates`` is a pattern whose group 1 is a match;
-    ``valid`` is a SQL predicate over the lambda variable ``c`` (None: every
-    candidate is a match)."""
+    ``normal`` is SQL over the lambda variable ``c`` (the candidate), computed
+    once per candidate; ``valid`` a SQL predicate over ``m.c`` (the candidate)
+    and ``m.d`` (its normal form). None: every candidate is a match."""
 
     id: str
     candidates: str
     valid: str | None = None
+    normal: str = "c"
 
 
-def _digits(x: str) -> str:
-    return f"regexp_replace({x}, '[^0-9]', '', 'g')"
+#: A candidate's digits.
+DIGITS = "regexp_replace(c, '[^0-9]', '', 'g')"
 
 
 def _luhn(d: str) -> str:
@@ -73,8 +75,7 @@ def _luhn(d: str) -> str:
 
 
 def _card_valid() -> str:
-    d = _digits("c")
-    return f"(length({d}) BETWEEN 13 AND 19 AND {_luhn(d)})"
+    return f"(length(m.d) BETWEEN 13 AND 19 AND {_luhn('m.d')})"
 
 
 def _bban_pattern(structure: str) -> str:
@@ -96,7 +97,7 @@ def _iban_valid() -> str:
         for _, low, high, props, _children in numdb.get("iban").prefixes
         if low == high and "bban" in props
     ]
-    s = "replace(c, ' ', '')"
+    s = "m.d"
     rotated = f"(substr({s}, 5) || substr({s}, 1, 4))"
     mod97 = (
         f"list_reduce(regexp_extract_all({rotated}, '.'), lambda acc, ch: CASE WHEN ch BETWEEN '0' AND '9' "
@@ -110,13 +111,15 @@ def _iban_valid() -> str:
 def _international() -> str:
     """A calling code and a possible number of it, as one pattern (a lookup of
     a pattern per row would compile one per row)."""
-    codes = phones.international()
-    return "|".join(f"{code}(?:{pattern})" for code, pattern in codes.items())
+    by_lengths: dict[str, list[str]] = {}
+    for code, lengths in phones.international().items():
+        by_lengths.setdefault(lengths, []).append(code)
+    return "|".join(f"(?:{'|'.join(codes)})(?:{lengths})" for lengths, codes in by_lengths.items())
 
 
 @cache
 def _phone_valid(regions: tuple[str, ...]) -> str:
-    d = _digits("c")
+    d = "m.d"
     national: list[str] = []
     dialled: list[str] = []
     for region in regions:
@@ -142,8 +145,8 @@ def _phone_valid(regions: tuple[str, ...]) -> str:
         )
     return (
         f"(length({d}) BETWEEN {phones.MIN_DIGITS} AND {phones.MAX_DIGITS + 4} AND "
-        f"NOT regexp_full_match(c, {sql_string(DATE)}) AND "
-        f"CASE WHEN starts_with(c, '+') THEN regexp_full_match({d}, {international}) "
+        f"NOT regexp_full_match(m.c, {sql_string(DATE)}) AND "
+        f"CASE WHEN starts_with(m.c, '+') THEN regexp_full_match({d}, {international}) "
         f"ELSE ({' OR '.join(tests)}) END)"
     )
 
@@ -152,10 +155,12 @@ def detectors(policy: Privacy) -> dict[str, Detector]:
     """Every detector the policy can name, by id."""
     found = {
         BuiltinDetector.EMAIL.value: Detector("email", EMAIL),
-        BuiltinDetector.PAYMENT_CARD.value: Detector("payment_card", PAYMENT_CARD, _card_valid()),
-        BuiltinDetector.IBAN.value: Detector("iban", IBAN, _iban_valid()),
+        BuiltinDetector.PAYMENT_CARD.value: Detector(
+            "payment_card", PAYMENT_CARD, _card_valid(), DIGITS
+        ),
+        BuiltinDetector.IBAN.value: Detector("iban", IBAN, _iban_valid(), "replace(c, ' ', '')"),
         BuiltinDetector.PHONE.value: Detector(
-            "phone", PHONE, _phone_valid(tuple(policy.phone_regions))
+            "phone", PHONE, _phone_valid(tuple(policy.phone_regions)), DIGITS
         ),
     }
     for custom in policy.detectors:

@@ -6,8 +6,10 @@ Python call per row), so the per-region national-number patterns the library
 validates with are read from its metadata once and handed to DuckDB: a number
 written nationally is valid when its digits (with or without the region's
 national prefix) fully match a region the policy lists (``phone_regions``); a
-region's pattern is the union of the number types the library checks (fixed
-line, mobile, toll free, ...), which is what ``is_valid_number`` tests. A number
+region's pattern is the library's general description of its numbers (the
+union of the number types ``is_valid_number`` checks, summarised by the library
+itself; a pattern per type would be thousands of characters, which RE2 runs as
+an NFA, measured 100 times slower). A number
 written with ``+`` (or dialled with an international prefix) needs a known
 calling code and a possible length for it (``is_possible_number``): the patterns
 of every region would make one regular expression too large to evaluate fast
@@ -52,11 +54,33 @@ def national(region: str) -> tuple[str, str, str, str] | None:
     from phonenumbers import PhoneMetadata
 
     meta = PhoneMetadata.metadata_for_region(region)
-    pattern = numbers_of_code().get(str(meta.country_code)) if meta is not None else None
-    if meta is None or pattern is None:
+    if meta is None:
+        return None
+    own = meta.general_desc.national_number_pattern if meta.general_desc else None
+    # The region's general description (the library's summary of every number
+    # type, a superset of them, short) when it covers its calling code's other
+    # regions too; else the union of the code's number types.
+    code_patterns = numbers_of_code().get(str(meta.country_code))
+    pattern = own if own and _covers(own, str(meta.country_code)) else code_patterns
+    if pattern is None:
         return None
     prefix = meta.national_prefix_for_parsing or meta.national_prefix or ""
     return prefix, str(meta.country_code), pattern, meta.international_prefix or ""
+
+
+def _covers(pattern: str, code: str) -> bool:
+    """Whether ``pattern`` matches the example numbers of every region of ``code``."""
+    import re
+
+    from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, example_number_for_type
+    from phonenumbers import PhoneNumberType as T
+
+    for region in COUNTRY_CODE_TO_REGION_CODE.get(int(code), ()):
+        for kind in (T.FIXED_LINE, T.MOBILE, T.TOLL_FREE, T.PREMIUM_RATE, T.VOIP):
+            number = example_number_for_type(region, kind)
+            if number is not None and not re.fullmatch(pattern, str(number.national_number)):
+                return False
+    return True
 
 
 @cache

@@ -27,11 +27,14 @@ def count_column(field_index: int, rule_index: int) -> str:
     return f"{COUNT_PREFIX}{field_index}_{rule_index}"
 
 
-def _matches(detector: Detector, value: str) -> str:
+def matches_sql(detector: Detector, value: str) -> str:
+    """The detector's matches in ``value`` (SQL of a text), as a list: the
+    candidates, each with its normal form computed once, filtered by validity."""
     found = f"regexp_extract_all({value}, {sql_string(detector.candidates)}, 1)"
     if detector.valid is None:
         return found
-    return f"list_filter({found}, lambda c: {detector.valid})"
+    pairs = f"list_transform({found}, lambda c: {{'c': c, 'd': {detector.normal}}})"
+    return f"list_transform(list_filter({pairs}, lambda m: {detector.valid}), lambda m: m.c)"
 
 
 def _mask(rule: RedactionRule) -> str:
@@ -64,7 +67,7 @@ def redaction_query(
             col = sql_identifier(field.field)
             hold = sql_identifier(f"__taxops_m_{i}_{k}")
             holds.append(hold)
-            found.append(f"{_matches(known[rule.detect], f'{col}::VARCHAR')} AS {hold}")
+            found.append(f"{matches_sql(known[rule.detect], f'{col}::VARCHAR')} AS {hold}")
             replaced.append(
                 f"list_reduce({hold}, lambda acc, c: replace(acc, c, {_mask(rule)}), {col}) AS {col}"
             )

@@ -92,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress_bar() if show else None,
             memory_limit=args.memory_limit, threads=args.threads,
         )  # fmt: skip
+        report["dataset"] = str(given if dataset_id is None else source.relative_to(root))
         report["output"] = str(args.output)
         write_atomic(tmp[report_path], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if show:

@@ -76,6 +76,12 @@ class Diagnostic:
         return (loc.path, loc.line, loc.column, self.rule)
 
 
+def label_data(label: str | None) -> dict[str, object]:
+    """The ``data`` of a validation finding about one label: what a waiver scoped
+    to a file and a label matches."""
+    return {"label": label} if label is not None else {}
+
+
 def has_errors(diagnostics: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in diagnostics)
 

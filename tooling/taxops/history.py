@@ -19,15 +19,16 @@ from taxops.changes import diff
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.migration import DecisionHint, MigrationMap, build_map, compose
 from taxops.migration.hints import hints_from_guideline
-from taxops.models.common import SemVer
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import Repository, assemble
 from taxops.validate import CheckedFile, check_paths, expand
+from taxops.versioning.versions import Version as TaxonomyVersion
+from taxops.versioning.versions import parse_version
 
 
 @dataclass(frozen=True)
 class Version:
-    version: SemVer
+    version: TaxonomyVersion
     taxonomy: Taxonomy
     released: bool
 
@@ -66,7 +67,7 @@ def versions(root: Path, taxonomy_id: str, repo: Repository | None = None) -> li
     return [found[v] for v in sorted(found)]
 
 
-def newest(known: list[Version]) -> SemVer:
+def newest(known: list[Version]) -> TaxonomyVersion:
     """The version datasets migrate to by default: the newest release (a working
     file whose version is not released yet is a draft), else the working file."""
     released = [v.version for v in known if v.released]
@@ -133,8 +134,8 @@ def _fail_on_broken(files: Iterable[CheckedFile]) -> None:
             )
 
 
-def _parse(text: str) -> SemVer:
+def _parse(text: str) -> TaxonomyVersion:
     try:
-        return SemVer(text)
+        return parse_version(text)
     except ValueError as exc:
         raise TaxopsError(str(exc)) from None

@@ -43,6 +43,9 @@ class Repository:
     releases: dict[str, list[Governed[Taxonomy]]] = field(default_factory=dict)
     #: Guideline files, in path order.
     guidelines: list[Governed[Guideline]] = field(default_factory=list)
+    #: Working files that declare a taxonomy id another file already holds:
+    #: (the file left out, the file used). Reported as an error.
+    shadowed: list[tuple[Governed[Taxonomy], Governed[Taxonomy]]] = field(default_factory=list)
     #: Vendors, SLAs, quality plans, the privacy policy, datasets, specs, workflows.
     policies: Policies = field(default_factory=Policies)
 
@@ -53,6 +56,21 @@ class Repository:
 def is_release(path: Path) -> bool:
     """Whether ``path`` is a frozen release snapshot rather than a working file."""
     return path.parent.name == RELEASES_FOLDER
+
+
+def _add_working(repo: Repository, tax: Governed[Taxonomy]) -> None:
+    """One working file per taxonomy id. When two declare the same id, the one in
+    the folder named after the id is the taxonomy (a copy elsewhere must never
+    silently take its place), else the first by path; the other is recorded."""
+    taxonomy_id = tax.model.id
+    held = repo.taxonomies.get(taxonomy_id)
+    if held is None:
+        repo.taxonomies[taxonomy_id] = tax
+    elif tax.path.parent.name == taxonomy_id and held.path.parent.name != taxonomy_id:
+        repo.taxonomies[taxonomy_id] = tax
+        repo.shadowed.append((held, tax))
+    else:
+        repo.shadowed.append((tax, held))
 
 
 def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
@@ -66,7 +84,7 @@ def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
             if is_release(f.path):
                 repo.releases.setdefault(f.model.id, []).append(governed_tax)
             else:
-                repo.taxonomies.setdefault(f.model.id, governed_tax)
+                _add_working(repo, governed_tax)
         elif isinstance(f.model, Guideline):
             repo.guidelines.append(Governed(f.path, f.display, f.doc, f.model))
         else:

@@ -16,12 +16,17 @@ import operator
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.checks.taxonomy import normalise_name
 from taxops.loading import gc_paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 
-_METADATA_FIELDS = ("title", "description", "owners", "compatibility")
+_METADATA_FIELDS = ("title", "description", "owners", "compatibility", "ids", "versioning")
+#: Fields whose written forms differ but mean the same (``ids: code`` and
+#: ``ids: {preset: code}``): compared by what they mean.
+_MEANING = {"ids": "id_rule", "versioning": "policy"}
 #: Above this many removed x added pairs, only exact name matches are suggested.
 _FUZZY_PAIR_LIMIT = 250_000
 _SUGGEST_AT = 0.8
@@ -130,6 +135,9 @@ def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
             ChangeKind.LEAF_ONLY_CHANGED, detail={"before": old.leaf_only, "after": new.leaf_only}
         )
     for name in _METADATA_FIELDS:
+        meaning = _MEANING.get(name, name)
+        if getattr(old, meaning) == getattr(new, meaning):
+            continue
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             yield Change(
@@ -139,6 +147,8 @@ def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
     return getattr(value, "value", value)
 
 

@@ -28,7 +28,8 @@ def check_repository(
 ) -> list[Diagnostic]:
     """Every cross-file finding, located in the file to fix. ``deadlines`` says
     what day it is for contracts, certifications and retention (default: today)."""
-    out: list[Diagnostic] = check_policies(repo, deadlines or Deadlines())
+    out: list[Diagnostic] = [_shadowed(left, used) for left, used in repo.shadowed]
+    out += check_policies(repo, deadlines or Deadlines())
     claimed: dict[str, Governed[Guideline]] = {}
     for g in repo.guidelines:
         out += _one_guideline_per_taxonomy(g, claimed)
@@ -55,6 +56,18 @@ def _one_guideline_per_taxonomy(
             g.doc.locate(("taxonomy",)),
             "keep one guideline per taxonomy: merge the two files",
         )
+
+
+def _shadowed(left: Governed[Taxonomy], used: Governed[Taxonomy]) -> Diagnostic:
+    return Diagnostic(
+        "duplicate-taxonomy-id",
+        Severity.ERROR,
+        f"taxonomy id '{left.model.id}' is declared by two files, {left.display} and "
+        f"{used.display}; taxops uses {used.display} and ignores this one",
+        left.doc.locate(("id",)),
+        f"give this taxonomy its own id, or delete the copy; a taxonomy lives in "
+        f"taxonomies/{left.model.id}/taxonomy.yaml",
+    )
 
 
 def _unknown_taxonomy(g: Governed[Guideline], repo: Repository) -> Diagnostic:

@@ -17,10 +17,10 @@ from typing import Any
 
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.governed import Governed
-from taxops.models.common import SemVer
 from taxops.models.taxonomy import Status, Taxonomy
 from taxops.policies import Policies, Registered
 from taxops.repository import Repository
+from taxops.versioning.versions import Version
 
 Path_ = tuple[str | int, ...]
 #: Any valid governed file (the checks read its document and model).
@@ -96,7 +96,9 @@ class Resolver:
             )
         return tax
 
-    def released(self, doc: Doc, path: Path_, taxonomy_id: str, version: SemVer, what: str) -> None:
+    def released(
+        self, doc: Doc, path: Path_, taxonomy_id: str, version: Version, what: str
+    ) -> None:
         """``version`` must be a release of the taxonomy: datasets are labeled against
         frozen versions, and migrations start from one."""
         tax = self.names.taxonomy(taxonomy_id)

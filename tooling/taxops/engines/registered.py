@@ -15,9 +15,9 @@ from taxops.diagnostics import TaxopsError
 from taxops.migration.compose import compose
 from taxops.migration.impact import RegisteredImpact, impact
 from taxops.migration.model import MigrationMap
-from taxops.models.common import SemVer
 from taxops.models.datasets import Dataset
 from taxops.policies import Policies
+from taxops.versioning.versions import Version
 
 
 def dataset_counts(root: Path, dataset: Dataset) -> tuple[dict[str | None, int], str]:
@@ -48,7 +48,7 @@ def registered_impacts(
     root: Path,
     policies: Policies,
     taxonomy: str,
-    old_version: SemVer,
+    old_version: Version,
     change: MigrationMap,
 ) -> list[RegisteredImpact]:
     """The impact of ``change`` (from ``old_version``) on every registered dataset

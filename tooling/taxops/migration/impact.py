@@ -39,7 +39,7 @@ def impact(
 ) -> dict[str, Any]:
     """Items per change, items needing review, and (with an SLA) the estimated
     review cost and working days. ``counts`` maps raw label values to item counts;
-    values are matched as ``taxops migrate`` matches them (trimmed, lower-cased),
+    values are matched as ``taxops migrate`` matches them (exactly, else repaired),
     and values unknown to the old version count as review."""
     per_label: dict[str, int] = {}
     unknown: dict[str, int] = {}

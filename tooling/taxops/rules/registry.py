@@ -46,9 +46,11 @@ from taxops.rules import (
     name_changed,
     note_changed,
     release_modified,
+    release_unrecorded,
     release_version_mismatch,
     replacement_changed,
     required_attribute_added,
+    retired_id_reused,
     since_changed,
     taxonomy_added,
     taxonomy_id_changed,
@@ -101,14 +103,16 @@ CHANGE_RULE_MODULES: tuple[ModuleType, ...] = (
     labels_reordered,
 )
 
-#: Rules the check pipeline reports itself: renames, versions, releases, waivers.
+#: Rules the check pipeline reports itself: renames, reuses, versions, releases, waivers.
 PROCESS_RULE_MODULES: tuple[ModuleType, ...] = (
     undeclared_rename,
+    retired_id_reused,
     migration_unmapped_label,
     version_bump_too_small,
     version_unchanged,
     version_decreased,
     release_modified,
+    release_unrecorded,
     release_version_mismatch,
     taxonomy_added,
     taxonomy_removed,

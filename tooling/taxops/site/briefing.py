@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from taxops.changes import ChangeKind, ChangeSet
-from taxops.models.common import SemVer
 from taxops.site.context import Here, Link, TaxonomySite
 from taxops.site.pages import Page, TocEntry
 from taxops.site.timeline import Timeline, describe, instead_verb
 from taxops.site.views import ChangeEntryView, change_entry_view
+from taxops.versioning.versions import parse_version
 
 _LEAVING = (
     ChangeKind.LABEL_DEPRECATED,
@@ -245,10 +245,12 @@ def _index(site: TaxonomySite, briefings: list[Page]) -> Page:
             "; ".join(p.view.summary) + (" (not released yet)" if p.view.upcoming else ""),
         )
         for p in sorted(
-            briefings, key=lambda p: (SemVer(p.view.new), SemVer(p.view.old)), reverse=True
+            briefings,
+            key=lambda p: (parse_version(p.view.new), parse_version(p.view.old)),
+            reverse=True,
         )
     )
-    latest = max((p.view.new for p in briefings), key=SemVer, default="")
+    latest = max((p.view.new for p in briefings), key=parse_version, default="")
     view = BriefingIndexView(Link(site.title, here.href(site.src("index"))), links, latest)
     return Page(
         src,

@@ -89,8 +89,7 @@ def render(
     if comparisons:
         lines = [
             f"{c.taxonomy} {c.old.taxonomy.version} -> {c.new.taxonomy.version} "
-            f"({c.old.source}): {c.required.value} bump required, "
-            f"{c.declared.value if c.declared else 'version decreased'} declared"
+            f"({c.old.source}): {c.versions_in_words}"
             for c in comparisons
             if c.primary
         ]

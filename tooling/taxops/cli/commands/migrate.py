@@ -25,7 +25,7 @@ from taxops.engines.migrate import migrate_dataset
 from taxops.history import migration_map
 from taxops.migration.values import report_text
 from taxops.models.datasets import Dataset
-from taxops.policies import Policies, registered_dataset
+from taxops.policies import Policies, dataset_file
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -100,7 +100,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
-    source, registered, policies = _dataset(root, args.dataset)
+    source, registered, policies = dataset_file(
+        root,
+        args.dataset,
+        "take the SQL of 'taxops migration-script' to where it is, or download it",
+    )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
     if registered is not None:
@@ -154,24 +158,6 @@ def run(args: argparse.Namespace) -> int:
         masked = result.report["review_redaction"]["masked"]
         write(f"  review queue redacted by the privacy policy: {masked:,} values masked\n")
     return exit_codes.OK
-
-
-def _dataset(root: Path, name: str) -> tuple[Path, Dataset | None, Policies | None]:
-    """The file to migrate: a path, or a registered dataset's file."""
-    given = Path(name)
-    if given.is_file():
-        return given, None, None
-    registered, policies = registered_dataset(root, name)
-    d = registered.dataset
-    if d.is_remote:
-        raise TaxopsError(
-            f"dataset '{d.id}' is at {d.location}, which taxops cannot read here",
-            "take the SQL of 'taxops migration-script' to where it is, or download it",
-        )
-    path = root / d.location
-    if not path.is_file():
-        raise TaxopsError(f"dataset '{d.id}': no file at {d.location}")
-    return path, d, policies
 
 
 def _with_registry(provenance: dict[str, Any], d: Dataset, source: Path) -> dict[str, Any]:

@@ -47,28 +47,18 @@ def run(args: argparse.Namespace) -> int:
     from taxops.engines.datasets import detect_format
     from taxops.engines.redact import redact_file, report_text
     from taxops.engines.staging import staged
-    from taxops.policies import load_policies, registered_dataset
+    from taxops.policies import dataset_file, load_policies
     from taxops.writing import write_atomic
 
     root = repo_root(args)
     assert root is not None
-    given = Path(args.dataset)
+    source, d, found = dataset_file(
+        root, args.dataset, "download it and run taxops redact on the file with --data-class"
+    )
+    policies = found or load_policies(root)
     dataset_id, data_class, label = None, args.data_class, args.label_column
-    if given.is_file():
-        source = given
-        policies = load_policies(root)
-    else:
-        registered, policies = registered_dataset(root, args.dataset)
-        d = registered.dataset
-        if d.is_remote:
-            raise TaxopsError(
-                f"dataset '{d.id}' is at {d.location}, which taxops cannot read here",
-                "download it and run taxops redact on the file with --data-class",
-            )
-        source = root / d.location
+    if d is not None:
         dataset_id, data_class, label = d.id, data_class or d.data_class, label or d.label_column
-    if not source.is_file():
-        raise TaxopsError(f"no such dataset: {source}")
     if data_class is None:
         raise TaxopsError(
             f"which data class does {source} hold?",
@@ -92,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             progress=progress_bar() if show else None,
             memory_limit=args.memory_limit, threads=args.threads,
         )  # fmt: skip
-        report["dataset"] = str(given if dataset_id is None else source.relative_to(root))
+        report["dataset"] = str(args.dataset if d is None else d.location)
         report["output"] = str(args.output)
         write_atomic(tmp[report_path], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if show:

@@ -40,9 +40,11 @@ EMAIL = (
 )
 PAYMENT_CARD = _EDGE + r"([0-9](?:[ -]?[0-9]){12,18})\b"
 IBAN = _EDGE + r"([A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]){11,30})\b"
+#: At least 7 digits (the shortest national number), separated by single spaces,
+#: dots or hyphens, after an optional +CC and area code in parentheses.
 PHONE = (
     r"(?:^|[^0-9A-Za-z_+])((?:\+[0-9]{1,3}[ .-]?)?(?:\([0-9]{1,5}\)[ .-]?)?"
-    r"[0-9]{1,5}(?:[ .-]?[0-9]{1,5}){1,6})\b"
+    r"[0-9](?:[ .-]?[0-9]){6,18})\b"
 )
 
 #: A date: a phone candidate of this shape is not a phone number.
@@ -60,6 +62,8 @@ class Detector:
     candidates: str
     valid: str | None = None
     normal: str = "c"
+    #: Candidates of this shape are never matches, tested first (cheap) on ``c``.
+    exclude: str | None = None
 
 
 #: A candidate's digits.
@@ -145,7 +149,6 @@ def _phone_valid(regions: tuple[str, ...]) -> str:
         )
     return (
         f"(length({d}) BETWEEN {phones.MIN_DIGITS} AND {phones.MAX_DIGITS + 4} AND "
-        f"NOT regexp_full_match(m.c, {sql_string(DATE)}) AND "
         f"CASE WHEN starts_with(m.c, '+') THEN regexp_full_match({d}, {international}) "
         f"ELSE ({' OR '.join(tests)}) END)"
     )
@@ -160,7 +163,7 @@ def detectors(policy: Privacy) -> dict[str, Detector]:
         ),
         BuiltinDetector.IBAN.value: Detector("iban", IBAN, _iban_valid(), "replace(c, ' ', '')"),
         BuiltinDetector.PHONE.value: Detector(
-            "phone", PHONE, _phone_valid(tuple(policy.phone_regions)), DIGITS
+            "phone", PHONE, _phone_valid(tuple(policy.phone_regions)), DIGITS, DATE
         ),
     }
     for custom in policy.detectors:

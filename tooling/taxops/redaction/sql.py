@@ -31,6 +31,8 @@ def matches_sql(detector: Detector, value: str) -> str:
     """The detector's matches in ``value`` (SQL of a text), as a list: the
     candidates, each with its normal form computed once, filtered by validity."""
     found = f"regexp_extract_all({value}, {sql_string(detector.candidates)}, 1)"
+    if detector.exclude is not None:
+        found = f"list_filter({found}, lambda c: NOT regexp_full_match(c, {sql_string(detector.exclude)}))"
     if detector.valid is None:
         return found
     pairs = f"list_transform({found}, lambda c: {{'c': c, 'd': {detector.normal}}})"

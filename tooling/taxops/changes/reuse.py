@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from taxops.checks.taxonomy import normalise_name
 from taxops.models.taxonomy import Label, Status, Taxonomy
+from taxops.names import normalise_name
 
 
 @dataclass(frozen=True)

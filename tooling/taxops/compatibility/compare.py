@@ -16,6 +16,7 @@ from taxops.changes.reuse import find_reuses
 from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
+from taxops.models.declarations import applying
 from taxops.models.taxonomy import Compatibility, Taxonomy
 from taxops.models.versioning import Scheme
 from taxops.rules import migration_unmapped_label, retired_id_reused, undeclared_rename
@@ -154,8 +155,19 @@ def reused_ids(history: Sequence[Version], new: Version) -> list[Diagnostic]:
         if v.taxonomy.version <= new.taxonomy.version:
             before.setdefault(v.taxonomy.version, v)
     ordered = list(before.values())
-    # Declared reuses (a publisher's crosswalk) are passed as ``declared``.
-    found = find_reuses((v.taxonomy for v in ordered), new.taxonomy, declared=())
+    # Reuses the new version declares (a publisher's crosswalk, ``reused:``) made
+    # since the newest version compared: still a finding, as the policy says.
+    since = ordered[-1].taxonomy.version if ordered else None
+    declared = (
+        [
+            label.id
+            for label in new.taxonomy.labels
+            if label.reused and applying(label.reused, since, new.taxonomy.version)
+        ]
+        if since is not None
+        else []
+    )
+    found = find_reuses((v.taxonomy for v in ordered), new.taxonomy, declared=declared)
     out = []
     for reuse in found:
         was = ordered[reuse.before.at]

@@ -26,7 +26,7 @@ from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, _query
-from taxops.escaping import sql_identifier, sql_string
+from taxops.escaping import sql_identifier, sql_literal
 from taxops.models.privacy import Privacy
 from taxops.redaction.plan import field_plan
 from taxops.redaction.sql import count_columns, redaction_query
@@ -37,7 +37,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet")
 
 def source_sql(path: Path, fmt: str) -> str:
     """The file as a DuckDB relation; CSV and TSV as text throughout."""
-    p = sql_string(str(path))
+    p = sql_literal(str(path))
     if fmt in ("csv", "tsv"):
         delim = "," if fmt == "csv" else "\\t"
         return f"read_csv({p}, all_varchar = true, header = true, delim = E'{delim}')"
@@ -79,8 +79,8 @@ def redact_file(
     con.execute("SET preserve_insertion_order = true")
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
-    con.execute(f"SET memory_limit = {sql_string(memory_limit or DEFAULT_MEMORY_LIMIT)}")
-    con.execute(f"SET temp_directory = {sql_string(tempfile.gettempdir())}")
+    con.execute(f"SET memory_limit = {sql_literal(memory_limit or DEFAULT_MEMORY_LIMIT)}")
+    con.execute(f"SET temp_directory = {sql_literal(tempfile.gettempdir())}")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     relation = source_sql(source, fmt)
@@ -97,11 +97,11 @@ def redact_file(
     try:
         _query(
             con,
-            f"COPY ({query}) TO {sql_string(str(scratch))} (FORMAT parquet)",
+            f"COPY ({query}) TO {sql_literal(str(scratch))} (FORMAT parquet)",
             "redact",
             progress,
         )
-        scanned = f"read_parquet({sql_string(str(scratch))})"
+        scanned = f"read_parquet({sql_literal(str(scratch))})"
         totals = [0] * len(counted)
         if counted:
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
@@ -109,7 +109,7 @@ def redact_file(
         shown = ", ".join(sql_identifier(c) for c in columns)
         rows = _query(
             con,
-            f"COPY (SELECT {shown} FROM {scanned}) TO {sql_string(str(output))} ({copy_options(fmt)})",
+            f"COPY (SELECT {shown} FROM {scanned}) TO {sql_literal(str(output))} ({copy_options(fmt)})",
             "write",
             progress,
         )[0][0]

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator
 
 from taxops.models.common import Strict
+from taxops.models.declarations import Narrowing, Redirect, since
 from taxops.models.ids import IdPreset, IdRule, IdsField, id_rule
 from taxops.models.versioning import Scheme, VersioningField, VersioningPolicy, policy_of
 from taxops.versioning.versions import Version, parse_version, version_text
@@ -133,6 +134,22 @@ class Label(Strict):
     """Taxonomy version that introduced the label."""
     attributes: tuple[Attribute, ...] = ()
     """Properties annotated with this label."""
+    narrowed: tuple[Narrowing, ...] = ()
+    """Versions in which part of this label's meaning moved to other labels (the
+    label stays valid; items labeled with it before may belong elsewhere)."""
+    became_group: tuple[Redirect, ...] = ()
+    """The version in which this label became a group: it stays in the tree, is no
+    longer assignable, and its items go to one child or to review among children."""
+    reused: tuple[Redirect, ...] = ()
+    """Versions in which this id took another meaning: where the items that
+    carried its old meaning go."""
+    backward: tuple[Redirect, ...] = ()
+    """Where this label's items go when a dataset is migrated back to the version
+    before ``version`` (when the official table says so; otherwise derived)."""
+
+    def is_group_at(self, version: Version) -> bool:
+        """Whether the label is a group that items cannot carry in ``version``."""
+        return bool(since(self.became_group, version))
 
     @property
     def replacement_mode(self) -> Replacement | None:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from taxops.escaping import sql_string
+from taxops.escaping import sql_literal
 from taxops.models.privacy import BuiltinDetector, Privacy
 from taxops.redaction import phones
 
@@ -97,7 +97,7 @@ def _iban_valid() -> str:
     from stdnum import numdb
 
     entries = [
-        f"{sql_string(low)}: {sql_string(_bban_pattern(props['bban']))}"
+        f"{sql_literal(low)}: {sql_literal(_bban_pattern(props['bban']))}"
         for _, low, high, props, _children in numdb.get("iban").prefixes
         if low == high and "bban" in props
     ]
@@ -137,12 +137,12 @@ def _phone_valid(regions: tuple[str, ...]) -> str:
         national.append(f"{leads}(?:{pattern})")
         if idd:
             dialled.append(idd)
-    international = sql_string(_international())
-    tests = [f"regexp_full_match({d}, {sql_string('|'.join(national) or '$^')})"]
+    international = sql_literal(_international())
+    tests = [f"regexp_full_match({d}, {sql_literal('|'.join(national) or '$^')})"]
     if dialled:
         # Dialled abroad from a listed region (00 44 ..., 011 44 ...): the
         # international prefix, then any calling code.
-        idd = sql_string("^(?:" + "|".join(dict.fromkeys(dialled)) + ")")
+        idd = sql_literal("^(?:" + "|".join(dict.fromkeys(dialled)) + ")")
         tests.append(
             f"(regexp_matches({d}, {idd}) AND "
             f"regexp_full_match(regexp_replace({d}, {idd}, ''), {international}))"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from taxops.escaping import sql_identifier, sql_string
+from taxops.escaping import sql_identifier, sql_literal
 from taxops.models.privacy import Privacy, RedactionRule
 from taxops.redaction.detectors import Detector, detectors
 from taxops.redaction.plan import FieldRules
@@ -30,9 +30,9 @@ def count_column(field_index: int, rule_index: int) -> str:
 def matches_sql(detector: Detector, value: str) -> str:
     """The detector's matches in ``value`` (SQL of a text), as a list: the
     candidates, each with its normal form computed once, filtered by validity."""
-    found = f"regexp_extract_all({value}, {sql_string(detector.candidates)}, 1)"
+    found = f"regexp_extract_all({value}, {sql_literal(detector.candidates)}, 1)"
     if detector.exclude is not None:
-        found = f"list_filter({found}, lambda c: NOT regexp_full_match(c, {sql_string(detector.exclude)}))"
+        found = f"list_filter({found}, lambda c: NOT regexp_full_match(c, {sql_literal(detector.exclude)}))"
     if detector.valid is None:
         return found
     pairs = f"list_transform({found}, lambda c: {{'c': c, 'd': {detector.normal}}})"
@@ -40,7 +40,7 @@ def matches_sql(detector: Detector, value: str) -> str:
 
 
 def _mask(rule: RedactionRule) -> str:
-    template = sql_string(rule.mask_template)
+    template = sql_literal(rule.mask_template)
     if rule.keep_last:
         return f"replace({template}, '{{last}}', right(c, {rule.keep_last}))"
     return template

@@ -30,6 +30,7 @@ from taxops.site.overview_pages import (
 from taxops.site.pages import Page
 from taxops.site.policy_pages import policy_pages
 from taxops.site.render import render_page
+from taxops.site.site_home import site_home_page
 from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
 from taxops.validate import check_paths, governed_files
@@ -49,6 +50,8 @@ class SiteBuild:
     #: Findings of the validation the build ran (the same as ``taxops validate``).
     diagnostics: list[Diagnostic]
     nav: list[NavSection] = field(default_factory=list)
+    #: The site's home page, used when the docs folder has no index.md.
+    home: Page | None = None
 
     @property
     def blocking(self) -> list[Diagnostic]:
@@ -56,7 +59,9 @@ class SiteBuild:
         return [d for d in self.diagnostics if d.rule in PRIVACY_RULES]
 
 
-def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
+def build_site(
+    root: Path, *, directory_urls: bool = True, site_name: str = "Labeling guidelines"
+) -> SiteBuild:
     """Every generated page of the repository at ``root``, rendered."""
     checked = check_paths(governed_files(root), root)
     diagnostics = [d for c in checked for d in c.diagnostics]
@@ -79,10 +84,11 @@ def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
     if policy:
         pages += policy
         nav.append(NavSection("Working with us", [p for p in policy if p.nav] + policy[1:]))
-    for page in pages:
+    home = site_home_page(sites, site_name)
+    for page in [*pages, home]:
         page.html = render_page(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}
-    return SiteBuild(pages, media, diagnostics, nav)
+    return SiteBuild(pages, media, diagnostics, nav, home)
 
 
 def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:

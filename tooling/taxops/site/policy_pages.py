@@ -205,7 +205,9 @@ def vendor_page(
     )
     toc = [TocEntry(f"sla-{s.id}", f"SLA {s.id}") for s in slas]
     toc += [TocEntry("quality", "Quality expectations")] if plans else []
-    return Page(src, f"{v.name}: SLA and quality", "vendor.html.j2", view, toc=toc)
+    return Page(
+        src, f"{v.name}: SLA and quality", "vendor.html.j2", view, toc=toc, nav_title=v.name
+    )
 
 
 # --- workflows -----------------------------------------------------------------
@@ -278,7 +280,9 @@ def workflow_page(
         tuple(stages),
         _escalation(e.decided_by, e.within_hours, e.channel),
     )
-    return Page(src, f"Workflow: {workflow.title}", "workflow.html.j2", view)
+    return Page(
+        src, f"Workflow: {workflow.title}", "workflow.html.j2", view, nav_title=workflow.title
+    )
 
 
 # --- dataset specs -------------------------------------------------------------
@@ -343,7 +347,7 @@ def spec_page(
         else (spec.workflow or "—"),
         tuple((s.role.value, s.name, str(s.date) if s.date else "pending") for s in spec.sign_off),
     )
-    return Page(src, f"Dataset spec: {spec.title}", "spec.html.j2", view)
+    return Page(src, f"Dataset spec: {spec.title}", "spec.html.j2", view, nav_title=spec.title)
 
 
 # --- privacy -------------------------------------------------------------------
@@ -418,5 +422,7 @@ def policy_pages(
         tuple(link.to(p.src, p.view.spec.title) for p in specs),
         link.to(PRIVACY, "Privacy rules") if privacy_pages else None,
     )
-    index = Page(INDEX, "Working with us", "working_with_us.html.j2", view, nav=True)
+    index = Page(
+        INDEX, "Working with us", "working_with_us.html.j2", view, nav=True, nav_title="Overview"
+    )
     return [index, *pages]

@@ -20,13 +20,18 @@ def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
         codeowners,
+        crosswalk,
         diff,
+        export,
         impact,
+        import_taxonomy,
+        init,
         migrate,
         migration_map,
         migration_script,
         redact,
         release,
+        review,
         rules,
         schema,
         site,
@@ -34,11 +39,13 @@ def _registry() -> list[Command]:
     )
 
     return [
+        init.COMMAND,
         validate.COMMAND,
         schema.COMMAND,
         migration_map.COMMAND,
         migrate.COMMAND,
         migration_script.COMMAND,
+        crosswalk.COMMAND,
         impact.COMMAND,
         redact.COMMAND,
         check.COMMAND,
@@ -46,6 +53,9 @@ def _registry() -> list[Command]:
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,
+        export.COMMAND,
+        import_taxonomy.COMMAND,
+        review.COMMAND,
         site.COMMAND,
     ]
 

@@ -68,6 +68,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="separator of labels in a multi-label CSV/TSV cell (default: |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
+    p.add_argument(
+        "--apply-review",
+        type=Path,
+        metavar="DECISIONS",
+        help="merge reviewers' decisions (from 'taxops review pull', or the review project's "
+        "Label Studio JSON export) into DATASET, a dataset taxops migrate wrote",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
@@ -98,6 +105,13 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.apply_review:
+        from taxops.cli.commands.apply_review import apply_review
+
+        args.dataset = Path(args.dataset)
+        if not args.dataset.is_file():
+            raise TaxopsError(f"no such dataset: {args.dataset}")
+        return apply_review(args)
     root = repo_root(args)
     assert root is not None
     source, registered, policies = dataset_file(

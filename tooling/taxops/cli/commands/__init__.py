@@ -19,6 +19,7 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        codeowners,
         crosswalk,
         diff,
         export,
@@ -31,6 +32,7 @@ def _registry() -> list[Command]:
         migration_script,
         ops,
         quality,
+        redact,
         release,
         review,
         rules,
@@ -51,7 +53,9 @@ def _registry() -> list[Command]:
         quality.COMMAND,
         ops.COMMAND,
         inspect.COMMAND,
+        redact.COMMAND,
         check.COMMAND,
+        codeowners.COMMAND,
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,

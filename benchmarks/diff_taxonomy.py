@@ -32,7 +32,6 @@ release cache; the classification under 1.5 s.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import tempfile

@@ -52,12 +52,14 @@ if __name__ == "__main__":
     main()
 
 
-_WORDS = (
-    "acute chronic infection of the upper lower left right unspecified other "
-    "disorder due to with without complication fracture initial subsequent encounter "
-    "sequela bacterial viral primary secondary malignant benign neoplasm of lung "
-    "kidney liver heart artery vein bone joint skin eye ear nose throat stomach"
-).split()
+_WORDS = [
+    *("acute", "chronic", "infection", "of", "the", "upper", "lower", "left", "right"),
+    *("unspecified", "other", "disorder", "due", "to", "with", "without", "complication"),
+    *("fracture", "initial", "subsequent", "encounter", "sequela", "bacterial", "viral"),
+    *("primary", "secondary", "malignant", "benign", "neoplasm", "of", "lung", "kidney"),
+    *("liver", "heart", "artery", "vein", "bone", "joint", "skin", "eye", "ear", "nose"),
+    *("throat", "stomach"),
+]
 
 
 def _title(k: int) -> str:

@@ -90,9 +90,7 @@ def _compare(tmp_path: Path, removed: int, monkeypatch: pytest.MonkeyPatch) -> C
         old, new = check_file(old_path), check_file(new_path)
         assert isinstance(old.model, Taxonomy) and isinstance(new.model, Taxonomy)
         _count(m, counts)
-        comparison = compare(
-            Version(old.model, old.doc, "old"), Version(new.model, new.doc, "new")
-        )
+        comparison = compare(Version(old.model, old.doc, "old"), Version(new.model, new.doc, "new"))
     rules = Counter(d.rule for d in comparison.diagnostics)
     assert rules["label-removed"] == removed
     assert rules["name-changed"] == removed

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.loading import YamlDocument
 from taxops.migration.build import build_map
 from taxops.migration.model import Action
 from taxops.models.taxonomy import Status
+from taxops.positions import Positions
 
 RULE_UNMAPPED = "migration-unmapped-label"
 
 
 def map_findings(
-    changes: ChangeSet, old_doc: YamlDocument | None = None, new_doc: YamlDocument | None = None
+    changes: ChangeSet, old_doc: Positions | None = None, new_doc: Positions | None = None
 ) -> list[Diagnostic]:
     """One error per old label the new version gives no fate (removed without a
     tombstone, or retired without ``replaced_by``/``replacement``). Pass the two
@@ -79,7 +79,7 @@ def _without_plain_fate(changes: ChangeSet) -> set[str]:
 
 
 def _new_location(
-    doc: YamlDocument | None,
+    doc: Positions | None,
     j: int | None,
     changes: ChangeSet,
     label: str,

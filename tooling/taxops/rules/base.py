@@ -18,7 +18,10 @@ from functools import cached_property
 from typing import Any
 
 from taxops.changes import Change, ChangeKind, ChangeSet
-from taxops.compatibility.terms import (
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.models.taxonomy import Label, TaxonomyKind
+from taxops.positions import Positions
+from taxops.rules.terms import (
     BOTH,
     CONSUMERS,
     DATA,
@@ -27,9 +30,6 @@ from taxops.compatibility.terms import (
     Direction,
     max_bump,
 )
-from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.loading import YamlDocument
-from taxops.models.taxonomy import Label, TaxonomyKind
 
 __all__ = [
     "BOTH",
@@ -94,8 +94,8 @@ class RuleContext:
     ``rule`` is bound by the engine before each rule runs."""
 
     changes: ChangeSet
-    old_doc: YamlDocument | None
-    new_doc: YamlDocument | None
+    old_doc: Positions | None
+    new_doc: Positions | None
     rule: Rule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -256,7 +256,7 @@ _KIND_WORDS = {
 }
 
 
-def _taxonomy_path(change: Change, doc: YamlDocument) -> tuple[str, ...]:
+def _taxonomy_path(change: Change, doc: Positions) -> tuple[str, ...]:
     """The top-level key a taxonomy-level change is about; when the file does
     not have it (``leaf_only`` left at its default), the ``kind:`` line."""
     name = _TAXONOMY_FIELD.get(change.kind) or str(change.detail.get("field", ""))

@@ -36,7 +36,7 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(path)
         return original(raw, path)
 
-    monkeypatch.setattr("taxops.validate.parse_yaml", spy)
+    monkeypatch.setattr("taxops.file_check.parse_yaml", spy)
     return seen
 
 

@@ -19,10 +19,9 @@ from taxops.cli.commands.reporting import (
 )
 from taxops.compatibility.compare import Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
+from taxops.file_check import RELEASES_FOLDER, check_file, find_root
 from taxops.formatting import format_markdown
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.repository import RELEASES_FOLDER
-from taxops.validate import check_file, find_root
 
 
 def configure(p: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
 from taxops.site.dashboard import build_dashboard
+from taxops.site.finder import finder_files
 from taxops.site.label_pages import label_pages
 from taxops.site.overview_pages import (
     all_taxonomies_page,
@@ -103,8 +104,12 @@ def build_site(
     for page in [*pages, home]:
         page.html = render_page(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}
+    generated = dict(board.files)
+    for site in sites:
+        if site.large:  # its labels are found with the label finder's index
+            generated.update(finder_files(site))
     return SiteBuild(
-        pages, media, diagnostics + board.diagnostics, nav, home=home, generated=board.files
+        pages, media, diagnostics + board.diagnostics, nav, home=home, generated=generated
     )
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from taxops.models.taxonomy import Label, Status
 from taxops.site.context import Here, Link, TaxonomySite, status_note
+from taxops.site.label_pages import FINDER_FOLDER
 from taxops.site.pages import Page, TocEntry
 from taxops.site.timeline import Timeline
 from taxops.site.views import (
@@ -54,6 +55,9 @@ class HomeView:
     start: tuple[Link, ...]
     escalation: tuple[EscalationView, ...]
     tree: tuple[TreeNode, ...]
+    finder: str = ""
+    """A large taxonomy's label finder index folder (relative); empty otherwise."""
+    tree_depth: int = 0
 
 
 def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
@@ -86,6 +90,8 @@ def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
         start=tuple(start),
         escalation=_escalation(here, site),
         tree=_tree(site, here),
+        finder=here.path(f"{site.id}/{FINDER_FOLDER}/") if site.large else "",
+        tree_depth=LARGE_TREE_DEPTH,
     )
     toc = [
         TocEntry("start-here", "Start here"),
@@ -115,8 +121,15 @@ def _escalation(here: Here, site: TaxonomySite) -> tuple[EscalationView, ...]:
     )
 
 
+#: A large taxonomy's home shows this many levels of its tree (the rest is on
+#: the group pages, and in the label finder).
+LARGE_TREE_DEPTH = 2
+
+
 def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
-    """The label tree, retired labels last within their parent."""
+    """The label tree, retired labels last within their parent (for a large
+    taxonomy, its top levels)."""
+    depth = LARGE_TREE_DEPTH if site.large else None
     kids: dict[str | None, list[Label]] = {}
     for label in site.taxonomy.labels:
         parent = label.parent if label.parent in site.labels else None
@@ -124,6 +137,7 @@ def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
 
     def nodes(parent: str | None, seen: frozenset[str]) -> tuple[TreeNode, ...]:
         ordered = sorted(kids.get(parent, []), key=lambda lb: lb.status is Status.RETIRED)
+        deeper = depth is None or len(seen) + 1 < depth
         return tuple(
             TreeNode(
                 here.label_link(label.id),
@@ -131,7 +145,7 @@ def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
                 label.status.value,
                 status_note(label),
                 site.is_group(label),
-                nodes(label.id, seen | {label.id}) if label.id not in seen else (),
+                nodes(label.id, seen | {label.id}) if label.id not in seen and deeper else (),
             )
             for label in ordered
         )

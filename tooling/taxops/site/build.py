@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from taxops.checks.guideline_privacy import PRIVACY_RULES
+from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
 from taxops.redaction.guidelines import redacted_guideline
 from taxops.repository import Repository, assemble
@@ -75,6 +76,13 @@ def build_site(
 ) -> SiteBuild:
     """Every generated page of the repository at ``root``, rendered; with result
     files under ``root/dashboard``, the dashboard section too."""
+    # Millions of small, long-lived objects (models, views, HTML pieces): the
+    # cyclic collector would rescan them all, again and again, for nothing.
+    with paused():
+        return _build_site(root, directory_urls, site_name, dashboard)
+
+
+def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
     checked = check_paths(governed_files(root), root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)

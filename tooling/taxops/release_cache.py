@@ -78,13 +78,15 @@ def folder() -> Path | None:
 
 @cache
 def code_fingerprint() -> str:
-    """taxops' version and a fingerprint of its code (each module's path, size
-    and modification time): a development checkout never reads an entry that
-    other code wrote."""
+    """taxops' version and a fingerprint of its code (each module's path and
+    content, about a megabyte, hashed once per process): a development
+    checkout never reads an entry that other code wrote, and the same release
+    of taxops installed afresh (a CI runner) reads the entries the last run
+    left."""
     digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
     for path in sorted(_PACKAGE.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"|{path.relative_to(_PACKAGE)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        digest.update(f"|{path.relative_to(_PACKAGE).as_posix()}:".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -166,7 +168,8 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
     target = _entry_path(base, key)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: see the module
+        target.parent.mkdir(exist_ok=True, mode=0o700)
         tmp.write_bytes(json.dumps(header).encode() + b"\n" + body)
         os.replace(tmp, target)
         for stale in _stale(target):

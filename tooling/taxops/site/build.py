@@ -94,6 +94,12 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     for site, section in zip(sites, nav, strict=True):
         plan = repo.policies.quality_plan(site.id)
         own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
+        if site.large:
+            # Pages that grow with the labels (guide, edge cases, cards, sheet,
+            # changelog, briefings) would fill Material's index with megabytes:
+            # its labels are found with the label finder, these pages by the nav.
+            for page in own[1:]:
+                page.searchable = False
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
@@ -111,6 +117,7 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     home = site_home_page(sites, site_name)
     for page in [*pages, home]:
         page.html = render_page(page)
+        page.view = None  # rendered: a 100,000-label site does not keep both
     media = {path: dest for site in sites for path, dest in site.media.items()}
     generated = dict(board.files)
     for site in sites:

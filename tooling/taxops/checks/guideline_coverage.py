@@ -4,7 +4,6 @@ used. Findings sit on the guideline's lines: that is the file to fix."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from taxops.checks.guideline_refs import label_references
@@ -12,6 +11,7 @@ from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
+from taxops.suggestions import did_you_mean
 
 
 def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> list[Diagnostic]:
@@ -206,7 +206,4 @@ def _instead(label: Label) -> str:
 
 
 def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
-    if len(labels) > 20_000:
-        return None
-    match = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.75)
-    return f"did you mean '{match[0]}'?" if match else None
+    return did_you_mean(value, labels, cutoff=0.75)

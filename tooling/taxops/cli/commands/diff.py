@@ -22,6 +22,7 @@ from taxops.diagnostics import Diagnostic, TaxopsError
 from taxops.formatting import format_markdown
 from taxops.models.taxonomy import Compatibility, Taxonomy
 from taxops.repository import RELEASES_FOLDER
+from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.validate import check_file, find_root
 
 
@@ -49,12 +50,10 @@ def resolve_version(spec: str, root: Path | None) -> Path:
             f"no such file: {spec}",
             "outside a governance repository, name two taxonomy files",
         )
+    known = taxonomy_folders(root)
+    if name not in known:
+        raise unknown_name("file or taxonomy", name, known)
     folder = root / "taxonomies" / name
-    if not folder.is_dir():
-        known = sorted(p.name for p in (root / "taxonomies").iterdir() if p.is_dir())
-        raise TaxopsError(
-            f"no file or taxonomy '{name}'", f"known taxonomies: {', '.join(known) or 'none'}"
-        )
     if not version:
         return folder / "taxonomy.yaml"
     target = folder / RELEASES_FOLDER / f"{version}.yaml"

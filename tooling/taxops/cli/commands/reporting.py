@@ -18,6 +18,7 @@ from taxops.formatting import (
     format_text,
 )
 from taxops.formatting.markdown import impact_markdown, summary_line
+from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.writing import write_atomic
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
@@ -122,6 +123,10 @@ def relabel_impact(
                 f"--counts {spec}: which taxonomy? (changed: {changed})",
                 "write --counts TAXONOMY=FILE",
             )
+    known = {c.taxonomy for c in comparisons} | set(taxonomy_folders(root) if root else [])
+    for name in files:
+        if name not in known:
+            raise unknown_name("taxonomy", name, known, f" for --counts {name}={files[name]}")
     results: list[dict[str, object]] = []
     for c in primary:
         if c.taxonomy in files:

@@ -341,8 +341,7 @@ def _nesting_diag(path: str, mark: tuple[int, int]) -> Diagnostic:
         f"the YAML nests more than {MAX_NESTING} levels deep here; governed files nest "
         "a few levels",
         Location.from_zero_based(path, *mark),
-        "a label's place in the hierarchy is its 'parent:', not indentation: "
-        "flatten the structure",
+        "a label's place in the hierarchy is its 'parent:', not indentation: flatten the structure",
     )
 
 

@@ -131,25 +131,49 @@ def _tombstone_action(label: Label) -> Action:
     return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
 
 
-def resolve(
-    label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()
-) -> Outcome:
+def resolve(label_id: str, new_ids: dict[str, Label]) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
-    chain leads (direct, review among candidates, or the parent)."""
-    label = new_ids.get(label_id)
-    if label is None or label_id in seen:
-        return OPEN  # an unknown or looping replacement: validation reports it
-    if label.status is not Status.RETIRED:
-        return direct(label_id)
-    seen = seen | {label_id}
-    mode = label.replacement_mode
-    if mode is Replacement.PARENT:
-        return resolve(label.parent, new_ids, seen) if label.parent else OPEN
-    if mode is None:
-        return OPEN
-    parts = [resolve(t, new_ids, seen) for t in label.replaced_by]
-    return fan_out(Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts)
+    chain leads (direct, review among candidates, or the parent).
+
+    Iterative, each label resolved once: a chain of thousands of tombstones must
+    not exhaust Python's stack, and replacements that fan out and meet again
+    (a -> [b, c], b -> [d, e], c -> [d, e] ...) must not be followed once per path."""
+    done: dict[str, Outcome] = {}
+    on_path: set[str] = set()  # a label met again on its own chain is a loop
+    stack = [(label_id, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if current in done:
+            continue
+        label = new_ids.get(current)
+        if label is None:
+            done[current] = OPEN  # an unknown replacement: validation reports it
+            continue
+        if label.status is not Status.RETIRED:
+            done[current] = direct(current)
+            continue
+        mode = label.replacement_mode
+        if mode is Replacement.PARENT:
+            steps = [label.parent] if label.parent else []
+        else:
+            steps = list(label.replaced_by) if mode is not None else []
+        if not expanded:
+            on_path.add(current)
+            stack.append((current, True))
+            stack += [(s, False) for s in steps if s not in done and s not in on_path]
+            continue
+        on_path.discard(current)
+        parts = [done.get(s, OPEN) for s in steps]  # a looping step is open
+        if mode is None or not parts:
+            done[current] = OPEN
+        elif mode is Replacement.PARENT:
+            done[current] = parts[0]
+        else:
+            done[current] = fan_out(
+                Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts
+            )
+    return done[label_id]
 
 
 def _cosmetic(

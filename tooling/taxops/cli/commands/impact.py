@@ -11,7 +11,7 @@ from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format, read_counts, read_provenance
-from taxops.engines.duckdb_migrate import Job, count_values
+from taxops.engines.job import Job
 from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
 from taxops.vendors import find_vendor
@@ -73,6 +73,8 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     column = args.label_column or (read_provenance(args.dataset) or {}).get("label_column")
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+    from taxops.engines.duckdb_migrate import count_values  # loads DuckDB
+
     return count_values(Job(args.dataset, fmt, column, args.multi_label))
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import ENCODINGS, guess_label_column
 from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
-from taxops.engines.duckdb_migrate import Job, Progress
-from taxops.engines.migrate import migrate_dataset
+from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, Job
+from taxops.escaping import terminal
 from taxops.history import migration_map
 from taxops.migration.values import report_text
 
@@ -54,10 +56,30 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--list-separator",
         default="|",
+        type=argtypes.separator,
         metavar="SEP",
         help="separator of labels in a multi-label CSV/TSV cell (default: |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
+    p.add_argument(
+        "--delimiter",
+        type=argtypes.delimiter,
+        metavar="CHAR",
+        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=sorted(ENCODINGS),
+        help="CSV/TSV text encoding (default: utf-8; a byte order mark is recognised)",
+    )
+    p.add_argument(
+        "--max-line-size",
+        type=argtypes.size(1024, 2 * 1024**3),
+        default=DEFAULT_MAX_LINE_SIZE,
+        metavar="SIZE",
+        help="longest CSV record or JSON line read, e.g. 64MB (default: 16MiB); "
+        "a longer one goes to the review queue as malformed",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
@@ -71,8 +93,18 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.report.json)"
     )
-    p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
-    p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
+    p.add_argument(
+        "--memory-limit",
+        type=argtypes.memory_limit,
+        metavar="SIZE",
+        help="DuckDB memory limit, e.g. 2GB (default: 512MB)",
+    )
+    p.add_argument(
+        "--threads",
+        type=argtypes.int_range(1, 1024),
+        metavar="N",
+        help="DuckDB threads (default: all cores)",
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument(
         "--progress", action="store_true", default=None, help="show a progress bar on stderr"
@@ -84,7 +116,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     source: Path = args.dataset
     if not source.is_file():
-        raise TaxopsError(f"no such dataset: {source}")
+        what = "not a file" if source.exists() else "no such dataset"
+        raise TaxopsError(f"{what}: {source}")
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
     taxonomy = args.taxonomy or provenance.get("taxonomy")
@@ -106,8 +139,12 @@ def run(args: argparse.Namespace) -> int:
         return exit_codes.OK
 
     label_column = args.label_column or provenance.get("label_column")
+    guessed = False
     if not label_column and fmt != "label-studio":
-        raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+        label_column = guess_label_column(source, fmt)
+        guessed = label_column is not None
+        if not label_column:
+            raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     multi = args.multi if args.multi is not None else migration.kind == "multi-label"
     output = source if args.in_place else args.output
     outputs = default_outputs(output, fmt)
@@ -115,19 +152,34 @@ def run(args: argparse.Namespace) -> int:
         outputs = type(outputs)(
             output, args.review or outputs.review, args.report or outputs.report
         )
-    if not args.in_place and output.resolve() == source.resolve():
-        raise TaxopsError(
-            "the output is the input; taxops never overwrites a dataset unless asked",
-            "write elsewhere with --output, or pass --in-place",
-        )
     job = Job(
-        source, fmt, label_column or "", multi, args.list_separator, args.memory_limit, args.threads
+        source,
+        fmt,
+        label_column or "",
+        multi,
+        args.list_separator,
+        args.memory_limit,
+        args.threads,
+        args.delimiter,
+        args.encoding,
+        args.max_line_size,
     )
+    from taxops.engines.migrate import migrate_dataset  # loads DuckDB
+
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    result = migrate_dataset(job, migration, outputs, _bar() if show else None)
+    result = migrate_dataset(
+        job, migration, outputs, _bar() if show else None, in_place=args.in_place
+    )
     if show:
         sys.stderr.write("\n")
-    write(report_text(result.report))
+    text = report_text(result.report)
+    if guessed:  # right under the first line, which names the dataset
+        head, _, rest = text.partition("\n")
+        text = (
+            f"{head}\n  label column: '{terminal(label_column or '')}' (found by its name; "
+            f"pass --label-column to use another)\n{rest}"
+        )
+    write(text)
     write(f"  wrote {outputs.dataset}")
     if result.review_written:
         write(f", review queue {outputs.review}")
@@ -160,7 +212,7 @@ def _start_version(given: str | None, provenance: dict[str, Any], source: Path) 
     return str(start)
 
 
-def _bar() -> Progress:
+def _bar() -> Callable[[str, float], None]:
     """One line per pass (read, count, relabel, review), redrawn in place."""
     shown: list[str] = []
 

@@ -1,0 +1,33 @@
+"""How a user's file path reaches DuckDB: as that one file, never a pattern.
+
+DuckDB's readers expand globs (``*``, ``?``, ``[...]``, ``**``) in every path
+they are given, and expand a leading ``~`` to the home folder: ``in/a[1].csv``
+would read ``in/a1.csv``, and ``in/data*.csv`` would merge every matching file
+under one provenance record. Every path taxops hands a DuckDB reader goes
+through :func:`read_path` (absolute, each glob character in a one-character
+class, so it matches only itself); paths DuckDB writes to go through
+:func:`write_path` (absolute; writers do not expand globs). Both return SQL
+string literals.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_GLOB = frozenset("*?[")
+
+
+def sql_literal(text: str) -> str:
+    """A SQL string literal (single quotes doubled)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def read_path(path: Path) -> str:
+    """The SQL literal that makes a DuckDB reader open exactly ``path``."""
+    absolute = str(path.absolute())
+    return sql_literal("".join(f"[{c}]" if c in _GLOB else c for c in absolute))
+
+
+def write_path(path: Path) -> str:
+    """The SQL literal of a file DuckDB writes (``COPY ... TO``)."""
+    return sql_literal(str(path.absolute()))

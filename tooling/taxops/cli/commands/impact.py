@@ -10,6 +10,7 @@ from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import guess_label_column
 from taxops.engines.datasets import detect_format, read_counts, read_provenance
 from taxops.engines.job import Job
 from taxops.history import migration_map
@@ -63,7 +64,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     if not args.dataset.is_file():
-        raise TaxopsError(f"no such dataset: {args.dataset}")
+        what = "not a file" if args.dataset.exists() else "no such dataset"
+        raise TaxopsError(f"{what}: {args.dataset}")
     fmt = detect_format(args.dataset)
     if fmt == "label-studio":
         raise TaxopsError(
@@ -71,6 +73,7 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
             "export label counts to --counts",
         )
     column = args.label_column or (read_provenance(args.dataset) or {}).get("label_column")
+    column = column or guess_label_column(args.dataset, fmt)
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     from taxops.engines.duckdb_migrate import count_values  # loads DuckDB

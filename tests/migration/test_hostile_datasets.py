@@ -158,14 +158,29 @@ def _review(path: Path, suffix: str) -> list[tuple[int, str]]:
     return [(int(r[i]), r[j]) for r in rows[1:]]
 
 
+def migrate(src: Path, out: Path, *args: str) -> int:
+    return main(
+        [
+            "migrate",
+            str(src),
+            "-o",
+            str(out),
+            "--label-column",
+            "intent",
+            *args,
+            *BASE,
+            "--no-progress",
+        ]
+    )
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_dataset(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / f"in{case.suffix}"
     src.write_bytes(case.data)
     before = hashlib.sha256(case.data).hexdigest()
     out = tmp_path / f"out{case.suffix}"
-    label = ["--label-column", "intent"]
-    code = main(["migrate", str(src), "-o", str(out), *label, *case.args, *BASE, "--no-progress"])
+    code = migrate(src, out, *case.args)
     captured = capsys.readouterr()
     assert "internal error" not in captured.err
     assert hashlib.sha256(src.read_bytes()).hexdigest() == before  # input untouched
@@ -195,21 +210,7 @@ def test_column_names_come_out_exactly_as_they_went_in(tmp_path: Path) -> None:
         b"\xef\xbb\xbf;id;intent;Id;ID\n0;1;" + R.encode() + b";a;b\n1;2;" + Q.encode() + b";c;d\n"
     )
     out = tmp_path / "out.csv"
-    assert (
-        main(
-            [
-                "migrate",
-                str(src),
-                "-o",
-                str(out),
-                "--label-column",
-                "intent",
-                *BASE,
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    assert migrate(src, out) == 0
     assert out.read_bytes() == b"\xef\xbb\xbf;id;intent;Id;ID\n0;1;returns.refund_status;a;b\n"
     review = (tmp_path / "out.review.csv").read_bytes()
     assert review.startswith(b"\xef\xbb\xbf;id;intent;Id;ID;_taxops_row;_taxops_reason;")
@@ -224,21 +225,7 @@ def test_parquet_columns_that_shadow_what_taxops_adds(tmp_path: Path) -> None:
         f"'{src}' (FORMAT parquet)"
     )
     out = tmp_path / "out.parquet"
-    assert (
-        main(
-            [
-                "migrate",
-                str(src),
-                "-o",
-                str(out),
-                "--label-column",
-                "intent",
-                *BASE,
-                "--no-progress",
-            ]
-        )
-        == 0
-    )
+    assert migrate(src, out) == 0
     assert duckdb.sql(f"SELECT * FROM '{out}'").fetchall() == [
         (10, "returns.refund_status", "a", 5)
     ]

@@ -86,16 +86,20 @@ def test_a_chain_of_3000_parents_renders_without_recursion() -> None:
     assert found == [(f"l{i}", i + 1) for i in range(3000)]
 
 
+def _write(root: Path, labels: list[tuple[str, str | None, str]]) -> None:
+    folder = root / "taxonomies" / "deep"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "taxonomy.yaml").write_text(_taxonomy_yaml(labels))
+
+
 def test_validate_warns_past_32_levels_and_passes(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = tmp_path / "taxonomies" / "deep"
-    folder.mkdir(parents=True)
-    (folder / "taxonomy.yaml").write_text(_taxonomy_yaml(_chain(40)))
+    _write(tmp_path, _chain(40))
     assert main(["validate", "--repo", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "warning [hierarchy-too-deep] label 'l39' is 40 levels deep" in out
-    (folder / "taxonomy.yaml").write_text(_taxonomy_yaml(_chain(32)))
+    _write(tmp_path, _chain(32))
     assert main(["validate", "--repo", str(tmp_path)]) == 0
     assert "hierarchy-too-deep" not in capsys.readouterr().out
 
@@ -104,9 +108,7 @@ def test_site_build_of_a_600_level_chain(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The case that died with RecursionError: validate passed, the build crashed."""
-    folder = tmp_path / "taxonomies" / "deep"
-    folder.mkdir(parents=True)
-    (folder / "taxonomy.yaml").write_text(_taxonomy_yaml(_chain(600)))
+    _write(tmp_path, _chain(600))
     (tmp_path / "site" / "docs").mkdir(parents=True)
     (tmp_path / "site" / "docs" / "index.md").write_text("# Home\n")
     (tmp_path / "mkdocs.yml").write_text(CONFIG)

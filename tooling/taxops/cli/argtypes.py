@@ -38,12 +38,7 @@ def size(minimum: int, maximum: int) -> Callable[[str], int]:
     """A size in bytes (``512MB``, ``2GB``, ``64MiB``) within the bounds."""
 
     def parse(text: str) -> int:
-        n = _parse_size(text)
-        if not minimum <= n <= maximum:
-            raise argparse.ArgumentTypeError(
-                f"'{text}' is out of range: between {_human(minimum)} and {_human(maximum)}"
-            )
-        return n
+        return _within(_parse_size(text), f"'{text}'", minimum, maximum, _human)
 
     return parse
 
@@ -61,13 +56,17 @@ def int_range(minimum: int, maximum: int) -> Callable[[str], int]:
             n = int(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-        if not minimum <= n <= maximum:
-            raise argparse.ArgumentTypeError(
-                f"{n} is out of range: between {minimum} and {maximum}"
-            )
-        return n
+        return _within(n, str(n), minimum, maximum, str)
 
     return parse
+
+
+def _within(n: int, shown: str, minimum: int, maximum: int, show: Callable[[int], str]) -> int:
+    if not minimum <= n <= maximum:
+        raise argparse.ArgumentTypeError(
+            f"{shown} is out of range: between {show(minimum)} and {show(maximum)}"
+        )
+    return n
 
 
 def separator(text: str) -> str:

@@ -89,6 +89,8 @@ def resolve_dialect(
     the default wins: a sniffer can be fooled by a sample, the header cannot."""
     enc = encoding or "utf-8"
     if delimiter:
+        # A .tsv file is read without quoting (fields never hold tabs or line
+        # breaks there), a .csv file with RFC 4180 quotes.
         quote = '"' if fmt == "csv" else ""
         return _with_header(path, CsvDialect(delimiter, quote, quote, enc, False, (), "given"))
     default = CsvDialect(_DEFAULT_DELIMITER[fmt], '"' if fmt == "csv" else "", "", enc, False, ())

@@ -123,6 +123,10 @@ CASES = [
     Case("jsonl a review queue migrated again", ".jsonl",
          lines(json.dumps({"id": "1", "intent": Q, "_taxops": {"row": 9}})), [], [(1, "review")]),
     Case("jsonl empty file", ".jsonl", b"", []),
+    Case("jsonl the label key in no line (a typo)", ".jsonl", lines('{"id": "1", "intnet": "x"}'),
+         error="no line of"),
+    Case("jsonl every line malformed", ".jsonl", lines("[1]", "{"), [],
+         [(1, "malformed"), (2, "malformed")]),
 ]  # fmt: skip
 
 

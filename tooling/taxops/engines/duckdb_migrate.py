@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import first_object_keys
 from taxops.engines.duckdb_source import (
     JSONL_DELIM,
     Source,
@@ -48,6 +49,7 @@ from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, DEFAULT_MEMORY_LIMIT, Job
 from taxops.engines.paths import read_path, sql_literal, write_path
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
+from taxops.suggestions import did_you_mean
 
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
@@ -193,6 +195,13 @@ class _Query:
             return f"string_split({col}, {sql_literal(self.job.list_separator)})"
         return col
 
+    def has_key(self) -> str:
+        """Whether a row holds the label column (JSON lines: the key; always, else)."""
+        if self.job.format != "jsonl":
+            return "true"
+        col = self.source.label
+        return f"(CASE WHEN json_valid({col}) THEN json_exists({col}, {self._key}) ELSE false END)"
+
     # -- lookups: enum code of a raw value -> fate -------------------------------
     @staticmethod
     def code(x: str) -> str:
@@ -279,7 +288,7 @@ def _column_type(con: duckdb.DuckDBPyConnection, q: _Query) -> str:
 def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Run) -> int:
     """Pass 1: distinct raw values and how often each occurs; rows that are not
     well formed (returned)."""
-    value, valid = q.value(), q.valid()
+    value, valid, has_key = q.value(), q.valid(), q.has_key()
     if q.multi:
         counts_sql = (
             f"SELECT x, count(*) FROM (SELECT unnest({value}) AS x FROM {q.rows()} "
@@ -288,16 +297,31 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Ru
         stats_sql = (
             f"SELECT count(*) FILTER (WHERE NOT {valid}), "
             f"count(*) FILTER (WHERE {valid} AND len(list_filter({value}, lambda x: x IS NOT NULL)) "
-            f"<> len(list_distinct({value}))) FROM {q.rows()}"
+            f"<> len(list_distinct({value}))), count(*) FILTER (WHERE {has_key}), count(*) "
+            f"FROM {q.rows()}"
         )
         rows = run_sql(counts_sql, "count")
-        invalid, tally.rows_with_duplicates = run_sql(stats_sql, "count")[0]
+        invalid, tally.rows_with_duplicates, keyed, total = run_sql(stats_sql, "count")[0]
     else:
         grouped = run_sql(
-            f"SELECT {valid} AS ok, {value} AS x, count(*) FROM {q.rows()} GROUP BY ALL", "count"
+            f"SELECT {valid} AS ok, {value} AS x, {has_key} AS k, count(*) FROM {q.rows()} "
+            "GROUP BY ALL",
+            "count",
         )
-        rows = [(x, n) for ok, x, n in grouped if ok]
-        invalid = sum(n for ok, _, n in grouped if not ok)
+        rows_by_value: dict[Any, int] = {}
+        for ok, x, _, n in grouped:
+            if ok:
+                rows_by_value[x] = rows_by_value.get(x, 0) + n
+        rows = list(rows_by_value.items())
+        invalid = sum(n for ok, _, _, n in grouped if not ok)
+        keyed = sum(n for _, _, k, n in grouped if k)
+        total = sum(n for *_, n in grouped)
+    if total - invalid and not keyed:  # a key no object has: a typo, not unlabeled rows
+        raise TaxopsError(
+            f"no line of {q.job.source} has the key '{q.job.label_column}'",
+            did_you_mean(q.job.label_column, first_object_keys(q.job.source))
+            or "pass the key that holds the labels with --label-column",
+        )
     if len(rows) > MAX_DISTINCT_VALUES:
         raise TaxopsError(
             f"column '{q.job.label_column}' of {q.job.source} holds {len(rows):,} distinct values; "

@@ -4,23 +4,11 @@ loudly, never compare nothing and pass."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from pathlib import Path
 
+from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
-
-#: Above this many choices difflib is too slow to be worth it.
-_MAX_CHOICES = 20_000
-
-
-def did_you_mean(value: str, known: Iterable[str], cutoff: float = 0.6) -> str | None:
-    """``did you mean 'x'?`` for the closest known name, or None."""
-    choices = list(known)
-    if len(choices) > _MAX_CHOICES:
-        return None
-    match = difflib.get_close_matches(value, choices, n=1, cutoff=cutoff)
-    return f"did you mean '{match[0]}'?" if match else None
 
 
 def unknown_name(
@@ -29,6 +17,7 @@ def unknown_name(
     """The error for a ``kind`` named ``value`` that is not among ``known``
     (``plural`` names what ``known`` lists)."""
     names = sorted(set(known))
+    # The closest name, or the same one in another case: names compare exactly.
     listed = ", ".join(f"'{n}'" for n in names[:20]) + (" ..." if len(names) > 20 else "")
     hint = " ".join(
         part for part in (did_you_mean(value, names), f"known {plural}: {listed or 'none'}") if part

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from taxops.checks.common import did_you_mean
 from taxops.checks.guideline_refs import label_references
-from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
-from taxops.suggestions import did_you_mean
 
 
 def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> list[Diagnostic]:
@@ -25,9 +25,10 @@ def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> li
 
 def assignable(tax: Taxonomy, label: Label, parents: set[str]) -> bool:
     """Whether labelers may put ``label`` on new items: it is active, and when the
-    taxonomy uses leaf labels only, no label still in use sits under it.
+    taxonomy uses leaf labels only, no label still in use sits under it; and it
+    did not become a group (``became_group``).
     ``parents`` holds the ids that have a child that is not retired."""
-    if label.status is not Status.ACTIVE:
+    if label.status is not Status.ACTIVE or label.became_group:
         return False
     return not (tax.leaf_only and label.id in parents)
 
@@ -36,8 +37,10 @@ def parents_in_use(tax: Taxonomy) -> set[str]:
     return {lb.parent for lb in tax.labels if lb.parent and lb.status is not Status.RETIRED}
 
 
-def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+def _error(
+    rule: str, message: str, loc: Location, hint: str | None = None, *, label: str | None = None
+) -> Diagnostic:
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=label_data(label))
 
 
 def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
@@ -62,6 +65,7 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                     doc.locate(("labels",), at="key"),
                     f"add an entry under 'labels:' with 'label: {label.id}', a definition, "
                     f"{need.min_examples} example(s) and {need.min_near_misses} near miss(es)",
+                    label=label.id,
                 )
             continue
         i = at[label.id]
@@ -71,6 +75,7 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                 f"label '{label.id}' has no definition, here or in the taxonomy",
                 doc.locate(("labels", i, "label")),
                 "add 'definition:': what the label means, in one or two plain sentences",
+                label=label.id,
             )
         if usable:
             yield from _enough(entry, i, doc, "examples", len(entry.examples), need.min_examples)
@@ -94,6 +99,7 @@ def _enough(
         "add items that carry the label and say why"
         if field == "examples"
         else "add items that look like this label but carry another, and say what tells them apart",
+        label=entry.label,
     )
 
 
@@ -106,11 +112,14 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
     for ref in label_references(g):
         label = labels.get(ref.label)
         if label is None:
+            shape = tax.id_rule.problem(ref.label)
+            unlike = f" (and cannot be one: it {shape})" if shape else ""
             yield _error(
                 "unknown-label",
-                f"{ref.role} '{ref.label}', which is not a label of {release}",
+                f"{ref.role} '{ref.label}', which is not a label of {release}{unlike}",
                 doc.locate(ref.path),
-                _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                label=ref.label,
             )
         elif ref.own:
             i = int(ref.path[1])
@@ -121,6 +130,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"{ref.role} '{ref.label}', which is {label.status.value} in {release}",
                 doc.locate(ref.path),
                 _instead(label),
+                label=ref.label,
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
             children = [
@@ -131,6 +141,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
                 doc.locate(ref.path),
                 f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
+                label=ref.label,
             )
 
 
@@ -144,6 +155,7 @@ def _historical_marking(
             doc.locate(("labels", i, "label")),
             "keep the guidance (old annotations still carry the label) and add "
             "'historical: true', so the site shows it as history, not as advice",
+            label=label.id,
         )
     elif label.status is not Status.RETIRED and entry.historical:
         yield _error(
@@ -152,6 +164,7 @@ def _historical_marking(
             f"{label.status.value}",
             doc.locate(("labels", i, "historical")),
             "remove 'historical: true': labelers skip historical guidance",
+            label=label.id,
         )
 
 
@@ -174,12 +187,14 @@ def example_attributes(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterat
                         f"an example of '{label.id}' sets attribute '{name}', which the label "
                         f"does not have (its attributes: {known})",
                         doc.locate(path, at="key"),
+                        label=label.id,
                     )
                 elif problem := _value_problem(attr, value):
                     yield _error(
                         "invalid-attribute-value",
                         f"an example of '{label.id}' sets '{name}' to {value!r}: {problem}",
                         doc.locate(path),
+                        label=label.id,
                     )
 
 
@@ -203,7 +218,3 @@ def _instead(label: Label) -> str:
         choices = " or ".join(f"'{t}'" for t in label.replaced_by)
         return f"use {choices} instead, as the taxonomy says"
     return "name an active label; the taxonomy gives no replacement for this one"
-
-
-def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
-    return did_you_mean(value, labels, cutoff=0.75)

@@ -35,6 +35,8 @@ from typing import Any
 
 import duckdb
 
+from taxops import escaping
+from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import first_object_keys
 from taxops.engines.duckdb_source import (
@@ -49,7 +51,6 @@ from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, DEFAULT_MEMORY_LIMIT, Job
 from taxops.engines.paths import read_path, sql_literal, write_path
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
-from taxops.suggestions import did_you_mean
 
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
@@ -500,9 +501,9 @@ def _write_review(
     assert source.dialect is not None
     return _copy_csv(
         run_sql,
-        _in_order(select, rejects),
+        _spreadsheet_safe(con, _in_order(select, rejects), len(names)),
         out,
-        names,
+        [escaping.csv_cell(n) for n in names],
         source.dialect.delimiter,
         '"',  # the queue's raw text may hold delimiters and newlines: always quotable
         source.dialect.bom,
@@ -516,6 +517,21 @@ def _in_order(select: str, rejects: bool) -> str:
     if not rejects:
         return f"SELECT * EXCLUDE (taxops_pos) FROM ({select})"
     return f"SELECT * EXCLUDE (taxops_pos) FROM ({select}) ORDER BY taxops_pos"
+
+
+def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, select: str, width: int) -> str:
+    """The review queue's cells as a reviewer's spreadsheet must get them: a
+    cell that would be read as a formula gets a leading apostrophe, as
+    :func:`taxops.escaping.csv_cell` does (the same starting characters,
+    ``escaping.FORMULA_START``). The migrated dataset is untouched."""
+    starts = ", ".join(sql_literal(s) for s in escaping.FORMULA_START)
+    text = "CAST(x AS VARCHAR)"
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO taxops_csv_cell(x) AS CASE WHEN left({text}, 1) "
+        f"IN ({starts}) THEN {sql_literal(chr(39))} || {text} ELSE {text} END"
+    )
+    cells = ", ".join(f"taxops_csv_cell(a{i}) AS a{i}" for i in range(width))
+    return f"SELECT {cells} FROM ({select})"
 
 
 def _malformed_examples(

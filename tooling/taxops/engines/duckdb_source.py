@@ -29,6 +29,7 @@ from typing import Any
 
 import duckdb
 
+from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import CsvDialect, parquet_columns, resolve_dialect
 from taxops.engines.paths import read_path, sql_literal, write_path
@@ -50,7 +51,8 @@ Query = Callable[[str, str], list[Any]]
 
 
 def ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    """A DuckDB identifier (:func:`taxops.escaping.sql_identifier`)."""
+    return escaping.sql_identifier(name, "duckdb")
 
 
 @dataclass

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from taxops import escaping
+
 _GLOB = frozenset("*?[")
 
 
 def sql_literal(text: str) -> str:
-    """A SQL string literal (single quotes doubled)."""
-    return "'" + text.replace("'", "''") + "'"
+    """A DuckDB string literal (:func:`taxops.escaping.sql_literal`)."""
+    return escaping.sql_literal(text, "duckdb")
 
 
 def read_path(path: Path) -> str:

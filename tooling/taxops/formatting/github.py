@@ -31,5 +31,7 @@ def format_github(diagnostics: Sequence[Diagnostic], *, files: int | None = None
                 *props,
             ]
         message = d.message + (f"\n{d.hint}" if d.hint else "")
+        if d.related:
+            message += f"\nsee: {d.related}"
         lines.append(f"::{_LEVEL[d.severity]} {','.join(props)}::{_escape_data(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

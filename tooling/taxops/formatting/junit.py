@@ -44,6 +44,8 @@ def format_junit(
             text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
             if d.previous and d.previous != d.location:
                 text += f"\nwas: {d.previous}"
+            if d.related:
+                text += f"\nsee: {d.related}"
             if d.severity is Severity.ERROR:
                 failure = ET.SubElement(case, "failure", type=d.rule, message=d.message)
                 failure.text = text

@@ -41,7 +41,7 @@ def summary_line(comparisons: Sequence[Comparison]) -> str:
     if not any(counts.values()):
         return "no changes to any taxonomy"
     parts = ", ".join(f"{n} {k}" for k, n in counts.items())
-    return f"{required} bump required: {parts}"
+    return f"{required} bump required: {parts}" if required != "none" else parts
 
 
 def format_markdown(

@@ -14,6 +14,8 @@ def format_text(diagnostics: Sequence[Diagnostic], *, files: int | None = None) 
         lines.append(f"{where}{d.severity.value} [{d.rule}] {d.message}")
         if d.previous and d.previous != d.location:
             lines.append(f"    was: {d.previous}")
+        if d.related:
+            lines.append(f"    see: {d.related}")
         if d.hint:
             lines.append(f"    hint: {d.hint}")
     lines.append(summary_line(diagnostics, files))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -16,7 +17,7 @@ from taxops.media import Anchor, External, RepoFile, judge, locate
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
-from taxops.site.urls import page_url, relative_url
+from taxops.site.urls import label_page_name, page_url, relative_url
 
 #: Where copies of repository media go in the built site.
 MEDIA_FOLDER = "_media"
@@ -87,7 +88,7 @@ class TaxonomySite:
         return f"{self.id}/{name}.md"
 
     def label_src(self, label_id: str) -> str:
-        return f"{self.id}/labels/{label_id}.md"
+        return f"{self.id}/labels/{label_page_name(label_id)}.md"
 
     def briefing_src(self, old: str, new: str) -> str:
         return f"{self.id}/changes/{old}-to-{new}.md"
@@ -153,7 +154,8 @@ class Here:
             if locate(self.site.root, verdict) is None:
                 return None
             dest = self.site.media.setdefault(verdict.path, f"{MEDIA_FOLDER}/{verdict.path}")
-            return relative_url(dest, self.url)
+            # A file name may hold '#', '?', '%' or spaces: the URL encodes them.
+            return quote(relative_url(dest, self.url), safe="/")
         return None
 
 

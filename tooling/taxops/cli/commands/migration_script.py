@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     migration = migration_map(root, args.taxonomy, args.start, args.end)
     if args.python:
-        text = python_script(migration, args.output.name if args.output else "migrate.py")
+        text = python_script(migration)
     else:
         if not args.table or not args.label_column:
             raise TaxopsError(

@@ -89,8 +89,7 @@ def render(
     if comparisons:
         lines = [
             f"{c.taxonomy} {c.old.taxonomy.version} -> {c.new.taxonomy.version} "
-            f"({c.old.source}): {c.required.value} bump required, "
-            f"{c.declared.value if c.declared else 'version decreased'} declared"
+            f"({c.old.source}): {c.versions_in_words}"
             for c in comparisons
             if c.primary
         ]
@@ -105,7 +104,7 @@ def relabel_impact(
     if not specs:
         return None
     # The migration engineer's modules: the map is built from the same change set.
-    from taxops.cli.commands.impact import find_vendor, read_counts
+    from taxops.cli.commands.impact import find_sla, read_counts
     from taxops.migration import build_map
     from taxops.migration.impact import impact
 
@@ -127,11 +126,14 @@ def relabel_impact(
     for name in files:
         if name not in known:
             raise unknown_name("taxonomy", name, known, f" for --counts {name}={files[name]}")
+    from taxops.policies import Policies, load_policies
+
+    policies = load_policies(root) if root else Policies()
     results: list[dict[str, object]] = []
     for c in primary:
         if c.taxonomy in files:
-            vendor = find_vendor(root, None, c.taxonomy) if root else None
-            results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), vendor))
+            sla = find_sla(policies, c.taxonomy)
+            results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), sla))
     return impact_markdown(results) if results else None
 
 

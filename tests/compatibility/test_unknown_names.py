@@ -21,7 +21,7 @@ CASES = [
     (["migration-map", "support-intents/../driving-objects", "--from", "1.0.0"], "no taxonomy"),
     (["impact", "support-intent", "--from", "1.0.0", "--counts", "COUNTS"], "did you mean"),
     (["diff", "support-intent@1.0.0", "support-intents@2.0.0"], "did you mean"),
-    (["impact", "support-intents", "--from", "1.0.0", "--counts", "COUNTS", "--vendor", "x"], "no valid vendor"),
+    (["impact", "support-intents", "--from", "1.0.0", "--counts", "COUNTS", "--vendor", "x"], "vendor 'x'"),
 ]  # fmt: skip
 
 

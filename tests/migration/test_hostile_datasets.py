@@ -152,7 +152,7 @@ def _review(path: Path, suffix: str) -> list[tuple[int, str]]:
             out.append((meta["row"], meta["reason"]))
         return out
     delim = "\t" if suffix == ".tsv" else None
-    text = path.read_text(encoding="utf-8").lstrip("\ufeff")
+    text = path.read_bytes().decode("utf-8").lstrip("\ufeff")
     sample = text.split("\n")[0]
     delim = delim or (";" if sample.count(";") > sample.count(",") else ",")
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))

@@ -24,6 +24,7 @@ import duckdb
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from taxops import escaping
 from taxops.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -102,17 +103,20 @@ def write_csv(
     path = folder / f"d{next(_counter)}.{'tsv' if delim == chr(9) else 'csv'}"
     out = io.StringIO(newline="")
     quoting = csv.QUOTE_NONE if delim == "\t" else csv.QUOTE_MINIMAL
-    writer = csv.writer(out, delimiter=delim, lineterminator="\n", quoting=quoting, escapechar=None)
+    # CRLF endings: csv.writer quotes a field holding CR or LF only when they are
+    # part of its line terminator (with "\n" a bare CR would be written unquoted,
+    # and every CSV reader then sees a line break there).
+    end = "\n" if delim == "\t" else "\r\n"
+    writer = csv.writer(out, delimiter=delim, lineterminator=end, quoting=quoting, escapechar=None)
     writer.writerow(["id", "text", "intent"])
     records = []
     for i, r in enumerate(rows_):
         rid = f"r{i}"
         if blank_lines and i % 3 == 1:
-            out.write("\n")  # a blank line: no record
+            out.write(end)  # a blank line: no record
         if r.malformed:
-            out.write(
-                f"{rid}{delim}only two fields\n" if i % 2 else f"{rid}{delim}a{delim}b{delim}c\n"
-            )
+            bad = f"{rid}{delim}only two fields" if i % 2 else f"{rid}{delim}a{delim}b{delim}c"
+            out.write(bad + end)
         else:
             cell = "|".join(x or "" for x in r.labels) if multi else (r.labels[0] or "")
             writer.writerow([rid, r.text, cell])
@@ -190,11 +194,11 @@ def json_lines(path: Path | None) -> list[dict]:  # type: ignore[type-arg]
     U+2028... which JSON text may hold raw)."""
     if path is None:
         return []
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").split("\n") if x]
+    return [json.loads(x) for x in path.read_bytes().decode("utf-8").split("\n") if x]
 
 
 def read_delimited(path: Path, delim: str) -> tuple[list[str], list[list[str]]]:
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")  # not read_text: it would turn CR into LF
     quoting = csv.QUOTE_NONE if delim == "\t" else csv.QUOTE_MINIMAL
     parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim, quoting=quoting))
     return parsed[0], parsed[1:]
@@ -230,8 +234,8 @@ def check(written: Written, fmt: str, multi: bool, out: Path) -> None:
         assert [(int(q[3]), q[4]) for q in queue] == want_review
         by_id = {rid: r for rid, r, _ in written.records}
         for q in queue:
-            if q[4] != "malformed":
-                assert q[1] == by_id[q[0]].text
+            if q[4] != "malformed":  # the queue is formula-safe for spreadsheets
+                assert q[1] == escaping.csv_cell(by_id[q[0]].text)
     elif fmt == "jsonl":
         objects = json_lines(out)
         assert [o["id"] for o in objects] == [rid for rid, _ in want_migrated]

@@ -168,6 +168,8 @@ def parquet_columns(path: Path) -> list[str]:
     try:
         rows = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet({read_path(path)})")
         return [r[0] for r in rows.fetchall()]
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
     except duckdb.Error as exc:
         raise TaxopsError(
             f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",

@@ -144,6 +144,8 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
                 )
                 .fetchall()
             )
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
         except duckdb.Error as exc:
             raise TaxopsError(
                 f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",

@@ -204,6 +204,10 @@ def test_hostile_dataset(case: Case, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert _review(tmp_path / f"out.review{case.suffix}", case.suffix) == case.review
     assert rows["review"] == len(case.review)
     assert not list(tmp_path.glob(".*taxops-tmp*")) and not list(tmp_path.glob("*.parquet"))
+    # impact counts the labels of the same file without stumbling on what it cannot read.
+    impact = ["impact", "support-intents", "--from", "1.0.0", "--dataset", str(src)]
+    assert main([*impact, "--label-column", "intent", "--repo", str(ROOT)]) == 0
+    assert "internal error" not in capsys.readouterr().err
 
 
 def test_column_names_come_out_exactly_as_they_went_in(tmp_path: Path) -> None:

@@ -102,10 +102,10 @@ def open_source(
             f"delim = {sql_literal(JSONL_DELIM)}, quote = '', escape = '', auto_detect = false, "
             f"max_line_size = {int(job.max_line_size)}"
         )
-        source = Source(path, "jsonl", f"{reader})", [], [], '"line"')
+        source = Source(path, "jsonl", f"{reader}, store_rejects = true)", [], [], '"line"')
         source.max_line_size = job.max_line_size
         counter: Callable[[threading.Event], RecordCount] = lambda stop: count_lines(path, stop)  # noqa: E731
-        if staged is None:
+        if staged is None:  # counting labels only: unreadable lines hold none
             return source
         columns = "line"
     else:
@@ -125,10 +125,12 @@ def open_source(
             )
         cols = [ident(f"c{i}") for i in range(len(names))]
         label = cols[names.index(job.label_column)]
-        source = Source(path, job.format, f"{reader})", names, cols, label, dialect)
+        source = Source(
+            path, job.format, f"{reader}, store_rejects = true)", names, cols, label, dialect
+        )
         source.max_line_size = job.max_line_size
         counter = lambda stop: count_csv(path, dialect, stop)  # noqa: E731
-        if staged is None:
+        if staged is None:  # counting labels only: unreadable records hold none
             return source
         columns = "*"
     rows = _stage(con, source, f"{reader}, store_rejects = true)", columns, staged, counter, run)

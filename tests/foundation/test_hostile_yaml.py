@@ -87,3 +87,28 @@ def test_one_hostile_file_does_not_hide_the_findings_of_the_others(
     assert "taxonomies/typo/taxonomy.yaml:" in out and "unknown field 'colour'" in out
     assert "taxonomies/sep/taxonomy.yaml:" in out and "unknown field 'x'" in out
     assert "4 files checked" in out
+
+
+def test_site_build_reports_hostile_files_and_builds_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The site build reads the same files: findings, never a crash."""
+    for name, text in {
+        "deep": _block_seq(1200),
+        "sep": HEAD.replace("id: x", "id: sep") + LABEL + "x: a\u2028b\n",
+        "ok": HEAD.replace("id: x", "id: ok") + LABEL,
+    }.items():
+        folder = tmp_path / "taxonomies" / name
+        folder.mkdir(parents=True)
+        (folder / "taxonomy.yaml").write_text(text, encoding="utf-8")
+    (tmp_path / "site" / "docs").mkdir(parents=True)
+    (tmp_path / "site" / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\ndocs_dir: site/docs\nsite_dir: site-build\n"
+        "theme: {name: material, font: false}\nplugins: [taxops]\n"
+    )
+    assert main(["site", "build", "--repo", str(tmp_path)]) == 0
+    assert main(["site", "build", "--strict", "--repo", str(tmp_path)]) == 1  # findings
+    assert "[nesting-too-deep]" in caplog.text
+    assert "internal error" not in capsys.readouterr().err
+    assert (tmp_path / "site-build" / "ok" / "index.html").is_file()

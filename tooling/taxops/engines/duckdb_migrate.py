@@ -69,6 +69,7 @@ __all__ = [
     "Progress",
     "count_values",
     "run",
+    "run_query",
 ]
 
 
@@ -414,8 +415,9 @@ def _write_migrated(
 
 def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
     """The name taxops gives what it adds to review rows: ``_taxops`` unless the
-    user's data already has it (a review queue migrated again), then
-    ``_taxops2``, ``_taxops3``... so the user's columns come out untouched."""
+    user's data already has it (a review queue migrated again), then the one
+    after the highest taken (``_taxops2``, ``_taxops3``...), so the user's
+    columns come out untouched and readers know the highest is taxops'."""
     candidates = [RESERVED, *(f"{RESERVED}{n}" for n in range(2, 10))]
     if q.job.format == "jsonl":
         checks = ", ".join(
@@ -429,9 +431,10 @@ def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
         names = {n.casefold() for n in q.source.names}
         suffix = [f"_{f}" for f in REVIEW_FIELDS] if q.job.format in ("csv", "tsv") else [""]
         taken = {c for c in candidates if any((c + s).casefold() in names for s in suffix)}
-    for c in candidates:
-        if c not in taken:
-            return c
+    # After the last one taken: readers of the queue take the highest as taxops'.
+    last = max((candidates.index(c) for c in taken), default=-1)
+    if last + 1 < len(candidates):
+        return candidates[last + 1]
     raise TaxopsError(
         f"{q.job.source} already uses every name taxops would add to its review rows "
         f"({', '.join(candidates)})",
@@ -523,8 +526,8 @@ def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, select: str, width: int) -
     """The review queue's cells as a reviewer's spreadsheet must get them: a
     cell that would be read as a formula gets a leading apostrophe, as
     :func:`taxops.escaping.csv_cell` does (the same starting characters,
-    ``escaping.FORMULA_START``). The migrated dataset is untouched."""
-    starts = ", ".join(sql_literal(s) for s in escaping.FORMULA_START)
+    ``escaping.PROTECTED_START``). The migrated dataset is untouched."""
+    starts = ", ".join(sql_literal(s) for s in escaping.PROTECTED_START)
     text = "CAST(x AS VARCHAR)"
     con.execute(
         f"CREATE OR REPLACE TEMP MACRO taxops_csv_cell(x) AS CASE WHEN left({text}, 1) "
@@ -615,6 +618,14 @@ _Run = Callable[[str, str], list[Any]]
 def _copy(run_sql: _Run, sql: str, out: Path, options: str, phase: str) -> int:
     result = run_sql(f"COPY ({sql}) TO {write_path(out)} ({options})", phase)
     return int(result[0][0])
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, sql: str, phase: str, progress: Progress | None = None
+) -> list[Any]:
+    """Run one statement as every pass of a migration does: progress reported,
+    DuckDB's errors as messages, Ctrl-C as KeyboardInterrupt."""
+    return _runner(con, progress)(sql, phase)
 
 
 def _runner(con: duckdb.DuckDBPyConnection, progress: Progress | None) -> _Run:

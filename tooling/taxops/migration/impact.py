@@ -8,15 +8,30 @@ compatibility PR report alike.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
+from taxops.models.datasets import Dataset
 from taxops.models.sla import Sla, TaskType
+from taxops.quality.forecast import delivery_days, work_days
 
 IMPACT_SCHEMA = "taxops/relabel-impact/1"
+
+
+@dataclass(frozen=True)
+class RegisteredImpact:
+    """One registered dataset's share of a change."""
+
+    dataset: Dataset
+    #: Where the counts came from: the dataset file, or its counts file.
+    counts_from: str | None
+    #: ``taxops/relabel-impact/1`` data (None when no counts could be had).
+    result: dict[str, Any] | None
+    #: Why there is no result.
+    problem: str | None = None
 
 
 def impact(
@@ -82,7 +97,8 @@ def impact(
 def _cost(review_items: int, sla: Sla) -> dict[str, Any]:
     rate = sla.rate(TaskType.REVIEW) or sla.rate(TaskType.LABEL) or sla.rates[0]
     per_day = rate.items_per_day or sla.throughput_per_day
-    days = review_items / per_day if review_items else 0.0
+    # The pace rule of the staffing forecasts (taxops ops plan), in one place.
+    days = work_days(review_items, per_day)
     turnaround_days = sla.turnaround.days
     return {
         "vendor": sla.vendor,
@@ -93,9 +109,7 @@ def _cost(review_items: int, sla: Sla) -> dict[str, Any]:
         "review_cost": round(review_items * rate.cost_per_item, 2),
         "items_per_day": per_day,
         "working_days": round(days, 1),
-        "calendar_days_with_turnaround": math.ceil(days) + math.ceil(turnaround_days)
-        if review_items
-        else 0,
+        "calendar_days_with_turnaround": delivery_days(days, turnaround_days),
         "turnaround_sla_days": round(turnaround_days, 2),
         "turnaround": sla.turnaround.describe(),
     }

@@ -19,13 +19,22 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        codeowners,
         crosswalk,
         diff,
+        export,
         impact,
+        import_taxonomy,
+        init,
+        inspect,
         migrate,
         migration_map,
         migration_script,
+        ops,
+        quality,
+        redact,
         release,
+        review,
         rules,
         schema,
         site,
@@ -33,6 +42,7 @@ def _registry() -> list[Command]:
     )
 
     return [
+        init.COMMAND,
         validate.COMMAND,
         schema.COMMAND,
         migration_map.COMMAND,
@@ -40,10 +50,18 @@ def _registry() -> list[Command]:
         migration_script.COMMAND,
         crosswalk.COMMAND,
         impact.COMMAND,
+        quality.COMMAND,
+        ops.COMMAND,
+        inspect.COMMAND,
+        redact.COMMAND,
         check.COMMAND,
+        codeowners.COMMAND,
         diff.COMMAND,
         release.COMMAND,
         rules.COMMAND,
+        export.COMMAND,
+        import_taxonomy.COMMAND,
+        review.COMMAND,
         site.COMMAND,
     ]
 

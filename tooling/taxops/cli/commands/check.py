@@ -4,21 +4,22 @@ last release or a git ref, and block what its compatibility mode forbids."""
 from __future__ import annotations
 
 import argparse
-import datetime
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_deadlines, add_repo, deadlines, repo_root, write
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
     keep_loaded,
+    registered_datasets,
     relabel_impact,
     render,
     write_report,
 )
 from taxops.compatibility.check import run_check
 from taxops.formatting import format_markdown
+from taxops.formatting.datasets_markdown import registered_markdown, registered_text
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -40,13 +41,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="compare with the commit where HEAD forked from --against (what a pull request "
         "changes), not the ref's tip",
     )
-    p.add_argument(
-        "--today",
-        type=datetime.date.fromisoformat,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help=argparse.SUPPRESS,  # waiver expiry in tests; defaults to today
-    )
+    add_deadlines(p)
     add_output_options(p)
     add_repo(p)
 
@@ -60,14 +55,23 @@ def run(args: argparse.Namespace) -> int:
         merge_base=args.merge_base,
         only=tuple(args.taxonomies),
         today=args.today,
+        deadlines=deadlines(args),
         after_load=keep_loaded,
     )
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)
+    registered = registered_datasets(root, report.comparisons)
+    if registered:
+        impact = "\n\n".join(
+            [*([impact] if impact else []), *(registered_markdown(t, i) for t, i in registered)]
+        )
     comparisons, base = report.comparisons, report.base
-    write(
-        render(args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact)
+    output = render(
+        args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact
     )
+    if args.format == "text":
+        output += "".join(registered_text(t, i) for t, i in registered)
+    write(output)
     write_report(
         args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
     )

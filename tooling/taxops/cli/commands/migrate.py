@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,22 +11,30 @@ from typing import Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, progress_bar, repo_root, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import ENCODINGS, guess_label_column
-from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
+from taxops.engines.datasets import (
+    FORMATS,
+    default_outputs,
+    detect_format,
+    read_provenance,
+    review_format,
+)
 from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, Job
 from taxops.escaping import terminal
 from taxops.history import migration_map
 from taxops.migration.values import report_text
+from taxops.models.datasets import Dataset
+from taxops.policies import Policies, dataset_file
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "dataset",
-        type=Path,
         metavar="DATASET",
-        help="CSV, TSV, JSONL, Parquet or Label Studio JSON",
+        help="CSV, TSV, JSONL, Parquet or Label Studio JSON, or a registered dataset's id "
+        "(policies/datasets.yaml)",
     )
     p.add_argument(
         "--taxonomy", metavar="ID", help="taxonomy id (default: from the dataset's provenance)"
@@ -80,6 +89,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="longest CSV record or JSON line read, e.g. 64MB (default: 16MiB); "
         "a longer one goes to the review queue as malformed",
     )
+    p.add_argument(
+        "--apply-review",
+        type=Path,
+        metavar="DECISIONS",
+        help="merge reviewers' decisions (from 'taxops review pull', or the review project's "
+        "Label Studio JSON export) into DATASET, a dataset taxops migrate wrote",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
@@ -92,6 +108,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.report.json)"
+    )
+    p.add_argument(
+        "--data-class",
+        metavar="CLASS",
+        help="the data class of the dataset (default: the registry's); when the privacy "
+        "policy redacts it, so is the review queue",
     )
     p.add_argument(
         "--memory-limit",
@@ -114,12 +136,24 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source: Path = args.dataset
-    if not source.is_file():
-        what = "not a file" if source.exists() else "no such dataset"
-        raise TaxopsError(f"{what}: {source}")
+    if args.apply_review:
+        from taxops.cli.commands.apply_review import apply_review
+
+        args.dataset = Path(args.dataset)
+        if not args.dataset.is_file():
+            raise TaxopsError(f"no such dataset: {args.dataset}")
+        return apply_review(args)
+    root = repo_root(args)
+    assert root is not None
+    source, registered, policies = dataset_file(
+        root,
+        args.dataset,
+        "take the SQL of 'taxops migration-script' to where it is, or download it",
+    )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
+    if registered is not None:
+        provenance = _with_registry(provenance, registered, source)
     taxonomy = args.taxonomy or provenance.get("taxonomy")
     if not taxonomy:
         raise TaxopsError(
@@ -129,8 +163,6 @@ def run(args: argparse.Namespace) -> int:
     if provenance and provenance.get("taxonomy") != taxonomy:
         raise TaxopsError(f"{source} records taxonomy '{provenance['taxonomy']}', not '{taxonomy}'")
     start = _start_version(args.start, provenance, source)
-    root = repo_root(args)
-    assert root is not None
     migration = migration_map(root, taxonomy, start, args.end)
     if migration.from_version == migration.to_version:
         write(
@@ -167,8 +199,10 @@ def run(args: argparse.Namespace) -> int:
     from taxops.engines.migrate import migrate_dataset  # loads DuckDB
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
+    data_class = args.data_class or (registered.data_class if registered else None)
+    redact = _review_redaction(root, policies, data_class, registered, label_column, fmt)
     result = migrate_dataset(
-        job, migration, outputs, _bar() if show else None, in_place=args.in_place
+        job, migration, outputs, progress_bar() if show else None, redact, in_place=args.in_place
     )
     if show:
         sys.stderr.write("\n")
@@ -184,7 +218,82 @@ def run(args: argparse.Namespace) -> int:
     if result.review_written:
         write(f", review queue {outputs.review}")
     write(f", report {outputs.report}\n")
+    if result.report.get("review_redaction"):
+        masked = result.report["review_redaction"]["masked"]
+        write(f"  review queue redacted by the privacy policy: {masked:,} values masked\n")
     return exit_codes.OK
+
+
+def _with_registry(provenance: dict[str, Any], d: Dataset, source: Path) -> dict[str, Any]:
+    """The registry says what a registered dataset is labeled with; a provenance
+    sidecar that disagrees means one of them is stale."""
+    recorded = provenance.get("version")
+    if recorded and not provenance.get("stale") and recorded != str(d.version):
+        raise TaxopsError(
+            f"{source} records that it conforms to {d.taxonomy} {recorded}, but the registry "
+            f"says '{d.id}' is labeled with {d.version}",
+            "update 'version:' in policies/datasets.yaml (a migration moved it on), or check "
+            "the file",
+        )
+    return {
+        **provenance,
+        "taxonomy": d.taxonomy,
+        "version": str(d.version),
+        "label_column": provenance.get("label_column") or d.label_column,
+        "stale": False,
+    }
+
+
+#: Review-queue columns taxops adds: ids and labels, never personal data.
+_QUEUE_COLUMNS = ("_taxops_row", "_taxops_reason", "_taxops_old_label", "_taxops_candidates")
+
+
+def _review_redaction(
+    root: Path,
+    policies: Policies | None,
+    data_class: str | None,
+    registered: Dataset | None,
+    label_column: str | None,
+    fmt: str,
+) -> Callable[[Path], dict[str, Any]] | None:
+    """Redaction of the review queue by the dataset's class, when the class has rules."""
+    if data_class is None:
+        return None
+    from taxops.policies import load_policies
+    from taxops.redaction.plan import class_rules
+
+    policy = (policies or load_policies(root)).privacy_policy
+    if policy is None:
+        raise TaxopsError(
+            f"data class '{data_class}' was given, but there is no privacy policy",
+            "add policies/privacy.yaml ('taxops: privacy/1')",
+        )
+    dataset_id = registered.id if registered else None
+    classes = [data_class] + [
+        f.data_class for f in policy.model.fields if f.dataset in (None, dataset_id)
+    ]
+    if not any(class_rules(policy.model, c) for c in classes if policy.model.data_class(c)):
+        return None  # nothing of this dataset is redacted
+    queue_format = review_format(fmt)
+    if queue_format == "label-studio":
+        raise TaxopsError(
+            "taxops cannot redact a Label Studio review queue",
+            "export the tasks as CSV or JSON lines, then migrate that file",
+        )
+
+    def redact(path: Path) -> dict[str, Any]:
+        from taxops.engines.redact import redact_file
+
+        redacted = path.with_name(path.name + ".redacted")
+        report = redact_file(
+            path, queue_format, redacted, policy.model, data_class,
+            dataset_id=dataset_id,
+            skip=[*([label_column] if label_column else []), *_QUEUE_COLUMNS],
+        )  # fmt: skip
+        os.replace(redacted, path)
+        return report
+
+    return redact
 
 
 def _start_version(given: str | None, provenance: dict[str, Any], source: Path) -> str:
@@ -210,22 +319,6 @@ def _start_version(given: str | None, provenance: dict[str, Any], source: Path) 
             "pass --from VERSION",
         )
     return str(start)
-
-
-def _bar() -> Callable[[str, float], None]:
-    """One line per pass (read, count, relabel, review), redrawn in place."""
-    shown: list[str] = []
-
-    def show(phase: str, percent: float) -> None:
-        if shown and shown[-1] != phase:
-            sys.stderr.write("\n")
-        if not shown or shown[-1] != phase:
-            shown.append(phase)
-        filled = int(percent / 100 * 30)
-        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
-        sys.stderr.flush()
-
-    return show
 
 
 COMMAND = Command(

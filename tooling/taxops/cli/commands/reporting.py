@@ -18,6 +18,7 @@ from taxops.formatting import (
     format_text,
 )
 from taxops.formatting.markdown import impact_markdown, summary_line
+from taxops.migration.impact import RegisteredImpact
 from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.writing import write_atomic
 
@@ -135,6 +136,29 @@ def relabel_impact(
             sla = find_sla(policies, c.taxonomy)
             results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), sla))
     return impact_markdown(results) if results else None
+
+
+def registered_datasets(
+    root: Path, comparisons: Sequence[Comparison]
+) -> list[tuple[str, list[RegisteredImpact]]]:
+    """For each taxonomy whose content changed, the registered datasets labeled
+    with it and what the change costs them (policies/datasets.yaml)."""
+    from taxops.engines.registered import registered_impacts
+    from taxops.migration import build_map
+    from taxops.policies import load_policies
+
+    changed = [c for c in comparisons if c.primary and c.changes.content_changed]
+    if not changed:
+        return []
+    policies = load_policies(root)
+    found = []
+    for c in changed:
+        impacts = registered_impacts(
+            root, policies, c.taxonomy, c.old.taxonomy.version, build_map(c.changes)
+        )
+        if impacts:
+            found.append((c.taxonomy, impacts))
+    return found
 
 
 def keep_loaded() -> None:

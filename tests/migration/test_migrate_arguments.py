@@ -56,7 +56,8 @@ def test_a_pattern_is_not_several_files(tmp_path: Path, capsys: pytest.CaptureFi
         )
         == 2
     )
-    assert "no such dataset" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "data*.csv' is neither a file nor a registered dataset" in err
 
 
 def test_a_relative_path_under_a_folder_named_tilde(

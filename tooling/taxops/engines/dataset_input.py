@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.engines.paths import read_path, sql_literal
+from taxops.engines.paths import parquet_query, read_path, sql_literal
 
 #: Encodings DuckDB reads without extensions (and Python's names for them).
 ENCODINGS = {"utf-8": "utf-8-sig", "utf-16": "utf-16", "latin-1": "latin-1"}
@@ -163,18 +163,7 @@ def _with_header(path: Path, dialect: CsvDialect) -> CsvDialect:
 
 def parquet_columns(path: Path) -> list[str]:
     """The column names of a Parquet file, as its schema has them."""
-    import duckdb
-
-    try:
-        rows = duckdb.connect().execute(f"DESCRIBE SELECT * FROM read_parquet({read_path(path)})")
-        return [r[0] for r in rows.fetchall()]
-    except duckdb.InterruptException:
-        raise KeyboardInterrupt from None
-    except duckdb.Error as exc:
-        raise TaxopsError(
-            f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",
-            "check the file is a complete Parquet file, or pass --format",
-        ) from None
+    return [r[0] for r in parquet_query(path, "DESCRIBE SELECT * FROM read_parquet({path})")]
 
 
 def first_object_keys(path: Path) -> list[str]:

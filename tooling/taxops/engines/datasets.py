@@ -132,25 +132,11 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
     or its sidecar; None when it records none. A sidecar whose recorded
     fingerprint no longer matches the file comes back with ``stale: True``."""
     if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
-        import duckdb
+        from taxops.engines.paths import parquet_query
 
-        from taxops.engines.paths import read_path
-
-        try:
-            rows = (
-                duckdb.connect()
-                .execute(
-                    f"SELECT decode(key), decode(value) FROM parquet_kv_metadata({read_path(path)})"
-                )
-                .fetchall()
-            )
-        except duckdb.InterruptException:
-            raise KeyboardInterrupt from None
-        except duckdb.Error as exc:
-            raise TaxopsError(
-                f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",
-                "check the file is a complete Parquet file, or pass --format",
-            ) from None
+        rows = parquet_query(
+            path, "SELECT decode(key), decode(value) FROM parquet_kv_metadata({path})"
+        )
         meta = {k: v for k, v in rows}
         if meta.get("taxops.taxonomy") and meta.get("taxops.version"):
             return provenance_record(meta["taxops.taxonomy"], meta["taxops.version"])

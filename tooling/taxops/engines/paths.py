@@ -13,8 +13,10 @@ string literals.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from taxops import escaping
+from taxops.diagnostics import TaxopsError
 
 _GLOB = frozenset("*?[")
 
@@ -33,3 +35,20 @@ def read_path(path: Path) -> str:
 def write_path(path: Path) -> str:
     """The SQL literal of a file DuckDB writes (``COPY ... TO``)."""
     return sql_literal(str(path.absolute()))
+
+
+def parquet_query(path: Path, sql: str) -> list[Any]:
+    """Run ``sql`` (``{path}`` stands for :func:`read_path` of ``path``) on a
+    Parquet file's schema or metadata; a file DuckDB cannot read as Parquet is a
+    message, Ctrl-C an interruption."""
+    import duckdb
+
+    try:
+        return duckdb.connect().execute(sql.format(path=read_path(path))).fetchall()
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except duckdb.Error as exc:
+        raise TaxopsError(
+            f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",
+            "check the file is a complete Parquet file, or pass --format",
+        ) from None

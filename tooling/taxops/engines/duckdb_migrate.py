@@ -115,7 +115,8 @@ def run(
     staged = dataset_out.with_name(dataset_out.name + ".source.parquet")
     review_rows = review_out.with_name(review_out.name + ".rows.parquet")
     try:
-        source = open_source(con, job, staged, run_sql)
+        parsed = json_parsed(job, "line") if job.format == "jsonl" else None
+        source = open_source(con, job, staged, run_sql, parsed)
         q = _Query(source, job)
         _check_label_type(con, q)
         tally = Tally()
@@ -151,6 +152,30 @@ def run(
         review_rows.unlink(missing_ok=True)
 
 
+def json_parsed(job: Job, col: str) -> dict[str, str]:
+    """What every pass needs from a JSON line, as SQL over the line ``col``:
+    ``taxops_ok`` (an object whose label value is text, a number or null; for
+    multi-label a list or null), ``taxops_value`` (the label(s), when ok) and
+    ``taxops_key`` (the label key is there). Computed once, when the file is
+    staged: DuckDB parses the JSON text again for every function called on it."""
+    key = sql_literal(f"$.{_json_key(job.label_column)}")
+    kinds = "IN ('ARRAY', 'NULL')" if job.multi_label else "NOT IN ('ARRAY', 'OBJECT')"
+    # CASE, not AND: DuckDB evaluates both sides, and json_type fails on invalid JSON.
+    ok = (
+        f"(CASE WHEN json_valid({col}) THEN json_type({col}) = 'OBJECT' "
+        f"AND coalesce(json_type({col}, {key}) {kinds}, true) ELSE false END)"
+    )
+    if job.multi_label:
+        extracted = f"from_json(json_extract({col}, {key}), '[\"VARCHAR\"]')"
+    else:
+        extracted = f"json_extract_string({col}, {key})"
+    return {
+        "taxops_ok": ok,
+        "taxops_value": f"CASE WHEN {ok} THEN {extracted} END",
+        "taxops_key": f"(CASE WHEN json_valid({col}) THEN json_exists({col}, {key}) ELSE false END)",
+    }
+
+
 class _Query:
     """SQL pieces for one job: the label value expression and the lookups,
     shared by every pass. Expressions take the label column's SQL (the source's,
@@ -164,8 +189,6 @@ class _Query:
         self.stored_label = (
             '"line"' if job.format == "jsonl" else ident(f"c{source.names.index(job.label_column)}")
         )
-        key = sql_literal(f"$.{_json_key(job.label_column)}")
-        self._key = key
         if job.format == "jsonl":
             self.blank = "(line IS NULL OR trim(line, chr(32) || chr(9) || chr(13)) = '')"
         else:
@@ -174,25 +197,19 @@ class _Query:
     def valid(self, col: str | None = None) -> str:
         """Whether a row is well formed (JSON lines: an object whose label value
         is text, a number or null; multi-label: a list or null)."""
-        col = col or self.source.label
         if self.job.format != "jsonl":
             return "true"
-        kinds = "IN ('ARRAY', 'NULL')" if self.multi else "NOT IN ('ARRAY', 'OBJECT')"
-        # CASE, not AND: DuckDB evaluates both sides, and json_type fails on invalid JSON.
-        return (
-            f"(CASE WHEN json_valid({col}) THEN json_type({col}) = 'OBJECT' "
-            f"AND coalesce(json_type({col}, {self._key}) {kinds}, true) ELSE false END)"
-        )
+        if self.source.parsed:
+            return "taxops_ok"
+        return json_parsed(self.job, col or self.source.label)["taxops_ok"]
 
     def value(self, col: str | None = None) -> str:
         col = col or self.source.label
         fmt = self.job.format
         if fmt == "jsonl":
-            if self.multi:
-                extracted = f"from_json(json_extract({col}, {self._key}), '[\"VARCHAR\"]')"
-            else:
-                extracted = f"json_extract_string({col}, {self._key})"
-            return f"CASE WHEN {self.valid(col)} THEN {extracted} END"
+            return (
+                "taxops_value" if self.source.parsed else json_parsed(self.job, col)["taxops_value"]
+            )
         if fmt in ("csv", "tsv") and self.multi:
             return f"string_split({col}, {sql_literal(self.job.list_separator)})"
         return col
@@ -201,8 +218,9 @@ class _Query:
         """Whether a row holds the label column (JSON lines: the key; always, else)."""
         if self.job.format != "jsonl":
             return "true"
-        col = self.source.label
-        return f"(CASE WHEN json_valid({col}) THEN json_exists({col}, {self._key}) ELSE false END)"
+        if self.source.parsed:
+            return "taxops_key"
+        return json_parsed(self.job, self.source.label)["taxops_key"]
 
     # -- lookups: enum code of a raw value -> fate -------------------------------
     @staticmethod
@@ -263,7 +281,10 @@ class _Query:
     def review_rows_sql(self) -> str:
         """The rows for review, with positional columns and ``taxops_k`` (their
         1-based order among the rows read), filtered inside the scan."""
-        columns = "line" if self.job.format == "jsonl" else columns_sql(self.source)
+        if self.job.format == "jsonl":
+            columns = "line, taxops_ok, taxops_value, taxops_key" if self.source.parsed else "line"
+        else:
+            columns = columns_sql(self.source)
         return (
             f"SELECT {columns}, file_row_number + 1 AS taxops_k FROM {self.source.scan} "
             f"WHERE NOT {self.blank} AND {self.review_cond()}"

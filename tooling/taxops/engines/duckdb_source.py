@@ -75,6 +75,8 @@ class Source:
     counted: RecordCount = field(default_factory=RecordCount)
     #: Records DuckDB rejected (kept in the table ``taxops_rejects``).
     rejected: int = 0
+    #: JSON lines: the staged file holds what the passes need from each line.
+    parsed: bool = False
     max_line_size: int = 0
 
 
@@ -89,10 +91,13 @@ def open_source(
     job: Any,
     staged: Path | None,
     run: Query,
+    parsed: dict[str, str] | None = None,
 ) -> Source:
     """The job's input as a :class:`Source`. With ``staged`` (a scratch path),
     text formats are parsed into it and every record is accounted for; without,
-    the text is read directly (one pass, e.g. counting labels for ``impact``)."""
+    the text is read directly (one pass, e.g. counting labels for ``impact``).
+    ``parsed``: JSON lines only, columns computed from each line while staging
+    (name -> SQL over ``line``), so later passes need not parse the JSON again."""
     path: Path = job.source
     if job.format == "parquet":
         return _parquet(con, job, staged, run)
@@ -107,7 +112,10 @@ def open_source(
         counter: Callable[[threading.Event], RecordCount] = lambda stop: count_lines(path, stop)  # noqa: E731
         if staged is None:  # counting labels only: unreadable lines hold none
             return source
-        columns = "line"
+        columns = ", ".join(
+            ["line", *(f"{sql} AS {ident(n)}" for n, sql in (parsed or {}).items())]
+        )
+        source.parsed = bool(parsed)
     else:
         dialect = resolve_dialect(
             path, job.format, job.delimiter, job.encoding, job.max_line_size, job.label_column

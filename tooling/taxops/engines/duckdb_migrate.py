@@ -440,14 +440,12 @@ def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
     after the highest taken (``_taxops2``, ``_taxops3``...), so the user's
     columns come out untouched and readers know the highest is taxops'."""
     candidates = [RESERVED, *(f"{RESERVED}{n}" for n in range(2, 10))]
-    if q.job.format == "jsonl":
-        checks = ", ".join(
-            f"coalesce(bool_or(CASE WHEN json_valid(line) THEN json_exists(line, "
-            f"{sql_literal('$.' + _json_key(c))}) END), false)"
-            for c in candidates
-        )
-        taken_flags = con.execute(f"SELECT {checks} FROM {rows}").fetchall()[0]
-        taken = {c for c, flag in zip(candidates, taken_flags, strict=True) if flag}
+    if q.job.format == "jsonl":  # the keys of the review rows' objects, each line parsed once
+        keys = con.execute(
+            f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(line)) AS k FROM {rows} "
+            f"WHERE {q.valid(q.stored_label)}) WHERE starts_with(k, {sql_literal(RESERVED)})"
+        ).fetchall()
+        taken = {c for c in candidates if (c,) in keys}
     else:
         names = {n.casefold() for n in q.source.names}
         suffix = [f"_{f}" for f in REVIEW_FIELDS] if q.job.format in ("csv", "tsv") else [""]

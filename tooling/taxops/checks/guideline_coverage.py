@@ -36,8 +36,17 @@ def parents_in_use(tax: Taxonomy) -> set[str]:
     return {lb.parent for lb in tax.labels if lb.parent and lb.status is not Status.RETIRED}
 
 
-def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+def _error(
+    rule: str,
+    message: str,
+    loc: Location,
+    hint: str | None = None,
+    about: tuple[Taxonomy, str] | None = None,
+) -> Diagnostic:
+    """A finding; ``about`` names the taxonomy label it concerns, so the PR report
+    can list it under the change to that label (its root cause)."""
+    data: dict[str, object] = {"taxonomy": about[0].id, "label": about[1]} if about else {}
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=data)
 
 
 def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
@@ -62,6 +71,7 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                     doc.locate(("labels",), at="key"),
                     f"add an entry under 'labels:' with 'label: {label.id}', a definition, "
                     f"{need.min_examples} example(s) and {need.min_near_misses} near miss(es)",
+                    (tax, label.id),
                 )
             continue
         i = at[label.id]
@@ -71,16 +81,25 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                 f"label '{label.id}' has no definition, here or in the taxonomy",
                 doc.locate(("labels", i, "label")),
                 "add 'definition:': what the label means, in one or two plain sentences",
+                (tax, label.id),
             )
         if usable:
-            yield from _enough(entry, i, doc, "examples", len(entry.examples), need.min_examples)
             yield from _enough(
-                entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses
+                entry, i, doc, "examples", len(entry.examples), need.min_examples, tax
+            )
+            yield from _enough(
+                entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses, tax
             )
 
 
 def _enough(
-    entry: LabelGuidance, i: int, doc: YamlDocument, field: str, have: int, need: int
+    entry: LabelGuidance,
+    i: int,
+    doc: YamlDocument,
+    field: str,
+    have: int,
+    need: int,
+    tax: Taxonomy,
 ) -> Iterator[Diagnostic]:
     if have >= need:
         return
@@ -94,6 +113,7 @@ def _enough(
         "add items that carry the label and say why"
         if field == "examples"
         else "add items that look like this label but carry another, and say what tells them apart",
+        (tax, entry.label),
     )
 
 
@@ -111,16 +131,18 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"{ref.role} '{ref.label}', which is not a label of {release}",
                 doc.locate(ref.path),
                 _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                (tax, ref.label),
             )
         elif ref.own:
             i = int(ref.path[1])
-            yield from _historical_marking(g.labels[i], label, doc, i)
+            yield from _historical_marking(g.labels[i], label, doc, i, tax)
         elif ref.answer and not ref.historical and label.status is not Status.ACTIVE:
             yield _error(
                 "inactive-label-reference",
                 f"{ref.role} '{ref.label}', which is {label.status.value} in {release}",
                 doc.locate(ref.path),
                 _instead(label),
+                (tax, ref.label),
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
             children = [
@@ -131,11 +153,12 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
                 doc.locate(ref.path),
                 f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
+                (tax, ref.label),
             )
 
 
 def _historical_marking(
-    entry: LabelGuidance, label: Label, doc: YamlDocument, i: int
+    entry: LabelGuidance, label: Label, doc: YamlDocument, i: int, tax: Taxonomy
 ) -> Iterator[Diagnostic]:
     if label.status is Status.RETIRED and not entry.historical:
         yield _error(
@@ -144,6 +167,7 @@ def _historical_marking(
             doc.locate(("labels", i, "label")),
             "keep the guidance (old annotations still carry the label) and add "
             "'historical: true', so the site shows it as history, not as advice",
+            (tax, label.id),
         )
     elif label.status is not Status.RETIRED and entry.historical:
         yield _error(
@@ -152,6 +176,7 @@ def _historical_marking(
             f"{label.status.value}",
             doc.locate(("labels", i, "historical")),
             "remove 'historical: true': labelers skip historical guidance",
+            (tax, label.id),
         )
 
 

@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -87,6 +88,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.USAGE
     except Exception as exc:  # the one place a bug becomes a message
         return _crash(args.command, exc)
+
+
+def _tolerant_streams() -> None:
+    """Output to a terminal or pipe that cannot encode a character (a latin-1
+    locale, a Windows code page) shows it as ``\\u274c`` instead of stopping the
+    command with UnicodeEncodeError. UTF-8 output is unchanged."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _crash(command: str, exc: Exception) -> int:

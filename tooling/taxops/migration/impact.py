@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from taxops.escaping import terminal_lines
 from taxops.migration.model import MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
 from taxops.models.policy import TaskType, Vendor
@@ -124,4 +125,4 @@ def impact_text(result: Mapping[str, Any]) -> str:
             f"{cost['items_per_day']:,}/day; delivered within {cost['calendar_days_with_turnaround']} "
             f"days with the {cost['turnaround_sla_days']:g}-day turnaround SLA"
         )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # names and dataset values are escaped here

@@ -7,18 +7,16 @@ import argparse
 import datetime
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
     keep_loaded,
     relabel_impact,
-    render,
-    write_report,
+    write_outputs,
 )
 from taxops.compatibility.check import run_check
-from taxops.formatting import format_markdown
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -65,12 +63,7 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)
     comparisons, base = report.comparisons, report.base
-    write(
-        render(args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact)
-    )
-    write_report(
-        args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
-    )
+    write_outputs(args, diagnostics, comparisons, base=base, files=report.files, impact=impact)
     return exit_code(diagnostics)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
 from taxops.engines.duckdb_migrate import Job, Progress
@@ -100,9 +100,7 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     migration = migration_map(root, taxonomy, start, args.end)
     if migration.from_version == migration.to_version:
-        write(
-            f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate\n"
-        )
+        say(f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate")
         return exit_codes.OK
 
     label_column = args.label_column or provenance.get("label_column")
@@ -128,10 +126,8 @@ def run(args: argparse.Namespace) -> int:
     if show:
         sys.stderr.write("\n")
     write(report_text(result.report))
-    write(f"  wrote {outputs.dataset}")
-    if result.review_written:
-        write(f", review queue {outputs.review}")
-    write(f", report {outputs.report}\n")
+    review = f", review queue {outputs.review}" if result.review_written else ""
+    say(f"  wrote {outputs.dataset}{review}, report {outputs.report}")
     return exit_codes.OK
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.history import migration_map
 from taxops.migration.formats import FORMATS
 from taxops.writing import write_atomic
@@ -32,9 +32,9 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         write_atomic(args.output, text)
         counts = ", ".join(f"{n} {a}" for a, n in migration.summary().items() if n)
-        write(
+        say(
             f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
-            f"{migration.from_version} -> {migration.to_version} ({counts})\n"
+            f"{migration.from_version} -> {migration.to_version} ({counts})"
         )
     else:
         write(text)

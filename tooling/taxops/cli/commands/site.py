@@ -12,8 +12,9 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal, terminal_lines
 
 MINIMAL_CONFIG = """\
 site_name: Labeling guidelines
@@ -64,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
             return exit_codes.OK
         return _build(config_file, args.strict)
     except Abort as exc:
-        sys.stderr.write(f"taxops: site not built: {exc.message}\n")
+        sys.stderr.write(terminal_lines([f"taxops: site not built: {exc.message}"]))
         return exit_codes.FINDINGS
     except MkDocsException as exc:
         raise TaxopsError(f"site not built: {exc}") from None
@@ -81,7 +82,7 @@ def _build(config_file: Path, strict: bool) -> int:
     pages = sum(1 for _ in site_dir.rglob("index.html")) if config.use_directory_urls else 0
     shown = os.path.relpath(site_dir)
     counted = f"{pages} pages " if pages else ""
-    write(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/\n")
+    say(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/")
     return exit_codes.OK
 
 
@@ -101,6 +102,13 @@ def _config_file(args: argparse.Namespace) -> Path:
     return path
 
 
+class _EscapedFormatter(logging.Formatter):
+    """MkDocs warnings quote page titles and label names: one line each, escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal(super().format(record))
+
+
 def _show_mkdocs_log(level: int) -> None:
     """MkDocs logs through 'mkdocs'; show its messages from ``level`` up (every
     validation finding is a warning) on stderr."""
@@ -108,7 +116,7 @@ def _show_mkdocs_log(level: int) -> None:
     if not any(getattr(h, "_taxops", False) for h in logger.handlers):
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(level)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(_EscapedFormatter("%(levelname)s: %(message)s"))
         handler._taxops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)

@@ -20,6 +20,7 @@ def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
         diff,
+        fix,
         impact,
         migrate,
         migration_map,
@@ -40,6 +41,7 @@ def _registry() -> list[Command]:
         impact.COMMAND,
         check.COMMAND,
         diff.COMMAND,
+        fix.COMMAND,
         release.COMMAND,
         rules.COMMAND,
         site.COMMAND,

@@ -1,0 +1,182 @@
+"""Applying a :class:`~taxops.fixes.plan.FixPlan` to a taxonomy file's text,
+keeping everything else byte for byte.
+
+The edit is made on ruamel.yaml's round-trip tree (what it is for: comments,
+anchors, quoting and key order are kept, and new nodes are written as valid,
+correctly quoted YAML). ruamel still normalises a few things on the way out (an
+anchor nothing refers to, unusual spacing, an indentation it does not use
+everywhere). So the result is not ruamel's output: it is the original text with
+only the lines ruamel's output changed *because of the edit* carried over. Lines
+the edit did not touch stay exactly as the user wrote them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import re
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+
+from taxops.fixes.plan import FixPlan, Tombstone
+
+
+def apply(text: str, plan: FixPlan) -> str:
+    """``text`` with the plan's tombstones, replacements and version written in."""
+    if not plan:
+        return text
+    yaml = _yaml(text)
+    base = _dump(yaml, yaml.load(text))
+    data = yaml.load(text)
+    labels = data["labels"]
+    for i in plan.review:
+        _set_after(labels[i], "replacement", "review", after="status")
+    # From the end, so earlier indexes still point where they did; tombstones
+    # sharing a place keep their old order.
+    for before in sorted({t.before for t in plan.tombstones}, reverse=True):
+        here = [t for t in plan.tombstones if t.before == before]
+        for offset, stone in enumerate(here):
+            labels.insert(before + offset, _tombstone(stone))
+    if plan.version is not None:
+        data["version"] = _scalar(plan.version, like=data.get("version"))
+    return carry_over(text, base, _dump(yaml, data))
+
+
+def _tombstone(stone: Tombstone) -> CommentedMap:
+    label = stone.label
+    out = CommentedMap()
+    out["id"] = _scalar(label.id)
+    out["name"] = _scalar(label.name)
+    if label.parent is not None:
+        out["parent"] = _scalar(label.parent)
+    if label.definition:
+        out["definition"] = _scalar(" ".join(label.definition.split()))
+    out["status"] = "retired"
+    if stone.replaced_by:
+        out["replaced_by"] = CommentedSeq(_scalar(t) for t in stone.replaced_by)
+        out["note"] = (
+            f"Removed in this version; replaced by {', '.join(stone.replaced_by)} "
+            f"(a suggestion {stone.similarity:.0%} alike, accepted by taxops fix)."
+        )
+    else:
+        out["replacement"] = "review"
+        out["note"] = "Removed in this version; kept as a tombstone by taxops fix."
+    return out
+
+
+def _set_after(mapping: Any, key: str, value: str, *, after: str) -> None:
+    if key in mapping:
+        mapping[key] = value
+        return
+    keys = list(mapping)
+    position = keys.index(after) + 1 if after in keys else len(keys)
+    mapping.insert(position, key, value)
+
+
+_PLAIN_STRING = YAML(typ="safe", pure=True)
+
+
+def _scalar(value: str, like: object = None) -> str:
+    """A string as the file should hold it: in the quoting of the value it
+    replaces, and quoted where YAML would read it as something else (``150``,
+    ``2024``, ``no``, ``1.10``), so an id or version keeps its exact text."""
+    if isinstance(like, ScalarString):
+        return type(like)(value)
+    try:
+        read = _PLAIN_STRING.load(value)
+    except Exception:  # not valid as a plain scalar (': ', '#', ...): ruamel quotes it
+        return value
+    return value if read == value else DoubleQuotedScalarString(value)
+
+
+def _yaml(text: str) -> YAML:
+    """A round-trip YAML set to the file's own indentation and no re-wrapping."""
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 1 << 20
+    dash = re.search(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)-[ \t]+", text, re.MULTILINE)
+    offset = len(dash.group(1)) if dash else 2
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
+    return yaml
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    _keep_anchors(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _keep_anchors(node: Any) -> None:
+    """ruamel drops an anchor nothing refers to; the user wrote it, keep it."""
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        anchor.always_dump = True
+    if isinstance(node, dict):
+        for value in node.values():
+            _keep_anchors(value)
+    elif isinstance(node, list):
+        for value in node:
+            _keep_anchors(value)
+
+
+def carry_over(original: str, base: str, edited: str) -> str:
+    """``original`` with the changes that turn ``base`` (ruamel's rendering of
+    it) into ``edited`` (its rendering after the edit). Where an edited region
+    cannot be placed in the original (ruamel rewrote those very lines), the
+    edited rendering is returned whole: valid, and only normalised."""
+    ours, theirs, after = (s.splitlines(keepends=True) for s in (original, base, edited))
+    to_ours: dict[int, int] = {}
+    for a, b, size in difflib.SequenceMatcher(
+        None, theirs, ours, autojunk=False
+    ).get_matching_blocks():
+        for k in range(size):
+            to_ours[a + k] = b + k
+    out: list[str] = []
+    done = 0  # lines of ``ours`` already copied
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, theirs, after, autojunk=False
+    ).get_opcodes():
+        if tag == "equal":
+            continue
+        span: tuple[int, int] | None
+        if i1 < i2:
+            span = _mapped_span(range(i1, i2), to_ours)
+        else:
+            point = _insertion_point(i1, to_ours, len(theirs), len(ours))
+            span = None if point is None else (point, point)
+        if span is None:
+            return edited
+        start, end = span
+        if start < done:
+            return edited
+        out += ours[done:start] + after[j1:j2]
+        done = end
+    out += ours[done:]
+    return "".join(out)
+
+
+def _mapped_span(lines: range, to_ours: dict[int, int]) -> tuple[int, int] | None:
+    """The original lines that ``base`` lines correspond to, when they are all
+    there and in one run."""
+    mapped = [to_ours.get(i) for i in lines]
+    first = mapped[0]
+    if first is None or mapped != list(range(first, first + len(mapped))):
+        return None
+    return first, first + len(mapped)
+
+
+def _insertion_point(i: int, to_ours: dict[int, int], n_theirs: int, n_ours: int) -> int | None:
+    """Where a line inserted before ``base[i]`` goes in the original."""
+    if i < n_theirs and i in to_ours:
+        return to_ours[i]
+    if i > 0 and (i - 1) in to_ours:
+        return to_ours[i - 1] + 1
+    if i == 0:
+        return 0
+    if i >= n_theirs:
+        return n_ours
+    return None

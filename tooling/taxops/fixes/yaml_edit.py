@@ -84,7 +84,8 @@ def _scalar(value: str, like: object = None) -> str:
     replaces, and quoted where YAML would read it as something else (``150``,
     ``2024``, ``no``, ``1.10``), so an id or version keeps its exact text."""
     if isinstance(like, ScalarString):
-        return type(like)(value)
+        quoted: str = type(like)(value)  # same class: same quotes in the file
+        return quoted
     try:
         read = _PLAIN_STRING.load(value)
     except Exception:  # not valid as a plain scalar (': ', '#', ...): ruamel quotes it

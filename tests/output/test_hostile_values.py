@@ -49,9 +49,9 @@ def hostile_findings() -> list[Diagnostic]:
             Diagnostic(
                 "name-changed",
                 Severity.ERROR if i % 2 else Severity.WARNING,
-                f"label `{value}` was renamed from \"{value}\" to \"{value}\"",
+                f'label `{value}` was renamed from "{value}" to "{value}"',
                 Location(f"taxonomies/{value}/taxonomy.yaml", 3 + i, 5),
-                f"keep \"{value}\" in `aliases:`",
+                f'keep "{value}" in `aliases:`',
                 Location(f"old/{value}.yaml", 3 + i, 5),
                 {"label": value, "taxonomy": "fleet", "category": "cosmetic"},
             )

@@ -19,7 +19,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from taxops.fixes.plan import FixPlan, Tombstone
 
@@ -37,9 +39,13 @@ def apply(text: str, plan: FixPlan) -> str:
     # From the end, so earlier indexes still point where they did; tombstones
     # sharing a place keep their old order.
     for before in sorted({t.before for t in plan.tombstones}, reverse=True):
-        here = [t for t in plan.tombstones if t.before == before]
+        here = [_tombstone(t) for t in plan.tombstones if t.before == before]
         for offset, stone in enumerate(here):
-            labels.insert(before + offset, _tombstone(stone))
+            labels.insert(before + offset, stone)
+        if before > 0:
+            # A comment between two labels introduces the next one: it stays
+            # above that label, below the tombstones put back before it.
+            _attach_trailing(here[-1], _detach_trailing(labels[before - 1]))
     if plan.version is not None:
         data["version"] = _scalar(plan.version, like=data.get("version"))
     return carry_over(text, base, _dump(yaml, data))
@@ -56,15 +62,59 @@ def _tombstone(stone: Tombstone) -> CommentedMap:
         out["definition"] = _scalar(" ".join(label.definition.split()))
     out["status"] = "retired"
     if stone.replaced_by:
-        out["replaced_by"] = CommentedSeq(_scalar(t) for t in stone.replaced_by)
-        out["note"] = (
-            f"Removed in this version; replaced by {', '.join(stone.replaced_by)} "
-            f"(a suggestion {stone.similarity:.0%} alike, accepted by taxops fix)."
-        )
+        targets = CommentedSeq(_scalar(t) for t in stone.replaced_by)
+        targets.fa.set_flow_style()  # replaced_by: [new.id], as people write it
+        out["replaced_by"] = targets
     else:
         out["replacement"] = "review"
-        out["note"] = "Removed in this version; kept as a tombstone by taxops fix."
     return out
+
+
+def _trailing_slot(node: Any) -> tuple[list[Any], int] | None:
+    """Where ruamel keeps the comment lines that follow a node: on its last key
+    (or item), or deeper when that holds a collection."""
+    if isinstance(node, CommentedMap) and node:
+        key = list(node)[-1]
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and value:
+            return _trailing_slot(value)
+        slots = node.ca.items.get(key)
+        return (slots, 2) if slots and slots[2] is not None else None
+    if isinstance(node, CommentedSeq) and node:
+        value = node[-1]
+        if isinstance(value, CommentedMap | CommentedSeq) and value:
+            return _trailing_slot(value)
+        slots = node.ca.items.get(len(node) - 1)
+        return (slots, 0) if slots and slots[0] is not None else None
+    return None
+
+
+def _detach_trailing(node: Any) -> str:
+    """The comment lines after ``node`` (not its end-of-line comment), removed."""
+    found = _trailing_slot(node)
+    if found is None:
+        return ""
+    slots, i = found
+    value: str = slots[i].value
+    if value.startswith("\n"):
+        eol, rest = "", value[1:]
+    else:
+        eol, _, rest = value.partition("\n")
+        eol += "\n"
+    if not rest.strip():
+        return ""
+    if eol:
+        slots[i].value = eol
+    else:
+        slots[i] = None
+    return rest
+
+
+def _attach_trailing(node: CommentedMap, comment: str) -> None:
+    if not comment:
+        return
+    token = CommentToken("\n" + comment, CommentMark(0), None)
+    node.ca.items[list(node)[-1]] = [None, None, token, None]
 
 
 def _set_after(mapping: Any, key: str, value: str, *, after: str) -> None:

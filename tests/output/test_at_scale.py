@@ -80,7 +80,7 @@ def test_text_starts_with_the_summary_and_stays_short(
 
 
 def test_the_report_fits_in_a_comment(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = run(capsys, "check", "--repo", str(repo), "--format", "markdown")
+    _, out = run(capsys, "check", "--repo", str(repo), "--format", "markdown")
     assert len(out) < 60_000
     assert "501 findings in all; every one is in `taxops check --format json`" in out
     # 25 removals under each of 20 parents: one item per parent line, not 500.
@@ -92,7 +92,7 @@ def test_the_report_fits_in_a_comment(repo: Path, capsys: pytest.CaptureFixture[
 def test_annotations_are_capped_with_a_notice(
     repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = run(capsys, "check", "--repo", str(repo), "--format", "github")
+    _, out = run(capsys, "check", "--repo", str(repo), "--format", "github")
     lines = out.splitlines()
     assert len([line for line in lines if line.startswith("::error ")]) == 10
     assert lines[-1].startswith("::notice ") and "not annotated" in lines[-1]
@@ -107,7 +107,7 @@ def test_removed_labels_point_at_a_line_a_reviewer_can_act_on(
     last = text.index(f"  # --- group {GROUPS - 1} ---")
     (repo / "taxonomies/fleet/taxonomy.yaml").write_text(text[:last], encoding="utf-8")
     labels_line = text[: text.index("labels:")].count("\n") + 1
-    code, out = run(capsys, "check", "--repo", str(repo), "--format", "json")
+    _, out = run(capsys, "check", "--repo", str(repo), "--format", "json")
     removed = [d for d in json.loads(out)["diagnostics"] if d["rule"] == "label-removed"]
     assert len(removed) == REMOVED + 5 + 1  # the last group's 5 kept children and itself
     lines = {d["location"]["line"] for d in removed}

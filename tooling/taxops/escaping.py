@@ -67,7 +67,10 @@ def terminal(text: object) -> str:
     bidi characters become visible escapes (``\\n``, ``\\x1b``, ``\\u202e``),
     so a value can neither start a new line (a CI workflow command) nor send an
     escape sequence to the terminal."""
-    return _UNSAFE.sub(_visible, str(text))
+    value = str(text)
+    if value.isascii() and value.isprintable():
+        return value  # the common case, at C speed: nothing to escape
+    return _UNSAFE.sub(_visible, value)
 
 
 def terminal_lines(lines: Iterable[object]) -> str:
@@ -157,13 +160,19 @@ def xml_text(text: object) -> str:
     return html.escape(value, quote=True)
 
 
+_XML_UNSAFE = re.compile(f"[{_CONTROL}{_INVISIBLE}\ufffe\uffff]")
+
+
 def xml_chars(text: object) -> str:
     """A value handed to an XML serializer that escapes markup itself
     (ElementTree, for JUnit reports): control, invisible and bidi characters
     become visible as in :func:`terminal` (XML 1.0 cannot hold most controls at
     all, and a CI page would show the rest raw), and so do the two non-characters
     XML forbids. ``< > &`` are left to the serializer."""
-    return _XML_ILLEGAL.sub(_visible, terminal(text))
+    value = str(text)
+    if value.isascii() and value.isprintable():
+        return value
+    return _XML_UNSAFE.sub(_visible, value)
 
 
 #: What a JSON document may hold raw but a terminal would obey or hide: DEL, C1
@@ -176,6 +185,8 @@ def json_text(document: str) -> str:
     """A JSON document written to a terminal or log: the characters above become
     ``\\uXXXX`` escapes. They can only occur inside JSON strings, where the
     escape means the same character, so a parser reads exactly the same values."""
+    if document.isascii():
+        return document  # nothing above DEL: nothing to escape
     return _JSON_UNSAFE.sub(_json_escape, document)
 
 

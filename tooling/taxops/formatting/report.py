@@ -15,15 +15,16 @@ pointer to the full JSON or JUnit artefact, never a refused comment.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.formatting.causes import Cause, root_causes
+from taxops.formatting.causes import RANK, Cause, root_causes
 from taxops.formatting.markdown import ICON, Links, code, finding_line, message
-from taxops.formatting.summary import RANK, changes_summary
+from taxops.formatting.summary import BUMP_RANK, changes_summary
 
 if TYPE_CHECKING:
     from taxops.compatibility.compare import Comparison
@@ -71,13 +72,18 @@ def format_markdown(
     added after the impact section."""
     links = links or Links()
     causes = root_causes(diagnostics)
-    must_fix = [c for c in causes if c.severity is Severity.ERROR]
-    others = [c for c in causes if c.severity is not Severity.ERROR]
+    must_fix = _pick([c for c in causes if c.rank == RANK[Severity.ERROR]])
+    others: dict[tuple[str | None, str], list[Cause]] = defaultdict(list)
+    for cause in causes:
+        if cause.rank != RANK[Severity.ERROR]:
+            taxonomy = cause.taxonomy if "category" in cause.finding.data else None
+            others[(taxonomy, cause.category)].append(cause)
+    other_groups = {key: _pick(group) for key, group in others.items()}
     changed = [c for c in comparisons if c.primary and (c.findings or c.changes.content_changed)]
     parts = [
         Section("summary", lambda cap: _summary(diagnostics, comparisons, changed, base, cap)),
         Section("must-fix", lambda cap: _must_fix(must_fix, links, cap)),
-        Section("changes", lambda cap: _other_changes(others, changed, links, cap)),
+        Section("changes", lambda cap: _other_changes(other_groups, changed, links, cap)),
         Section("impact", lambda cap: _impact(impact)),
         *sections,
         Section("footer", lambda cap: _footer(diagnostics, links)),
@@ -88,6 +94,20 @@ def format_markdown(
         if len(text) <= limit:
             return text
     return _cut(text, limit)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """``total`` causes of one kind, of which the first ``max(_CAPS)`` in order
+    (all any rendering can show), chosen without sorting them all: 200,000
+    findings cost one pass."""
+
+    causes: list[Cause]
+    total: int
+
+
+def _pick(causes: list[Cause]) -> _Shown:
+    return _Shown(heapq.nsmallest(max(_CAPS), causes, key=Cause.order), len(causes))
 
 
 def _assemble(parts: Sequence[Section], cap: int) -> str:
@@ -146,7 +166,7 @@ def _summary(
         for c in changed[: cap * 2]:
             n = c.counts()
             declared = c.declared.value if c.declared else "decreased"
-            ok = "✅" if c.declared and RANK[declared] >= RANK[c.required.value] else "❌"
+            ok = "✅" if c.declared and BUMP_RANK[declared] >= BUMP_RANK[c.required.value] else "❌"
             out.append(
                 f"| {code(c.taxonomy)} | {code(c.old.taxonomy.version)} → "
                 f"{code(c.new.taxonomy.version)} | {ok} {declared} / {c.required.value} | "
@@ -161,14 +181,15 @@ def _summary(
     return out
 
 
-def _must_fix(causes: Sequence[Cause], links: Links, cap: int) -> list[str]:
-    if not causes:
+def _must_fix(shown: _Shown, links: Links, cap: int) -> list[str]:
+    if not shown.total:
         return []
     out = ["### Must fix", ""]
-    for cause in causes[:cap]:
+    for cause in shown.causes[:cap]:
         out += _cause(cause, links, cap)
-    if len(causes) > cap:
-        out.append(f"- … and {_plural(len(causes) - cap, 'more cause')} (see the full findings)")
+    if shown.total > cap:
+        more = _plural(shown.total - cap, "more cause")
+        out.append(f"- … and {more} (see the full findings)")
     out.append("")
     return out
 
@@ -201,46 +222,45 @@ def _cause(cause: Cause, links: Links, cap: int) -> list[str]:
 
 
 def _other_changes(
-    causes: Sequence[Cause], changed: Sequence[Comparison], links: Links, cap: int
+    groups: dict[tuple[str | None, str], _Shown],
+    changed: Sequence[Comparison],
+    links: Links,
+    cap: int,
 ) -> list[str]:
-    """Each changed taxonomy's remaining findings by category, then findings of
-    no taxonomy (guidelines, policies) that are not errors."""
-    by_taxonomy: dict[str | None, list[Cause]] = defaultdict(list)
-    for cause in causes:
-        by_taxonomy[cause.taxonomy if "category" in cause.finding.data else None].append(cause)
+    """Each changed taxonomy's remaining findings by category, then the
+    warnings and notes of no changed taxonomy (guidelines, policies)."""
+    left = dict(groups)
     out: list[str] = []
     for c in changed:
-        found = by_taxonomy.pop(c.taxonomy, [])
-        out += [
-            f"### {code(c.taxonomy)} {code(c.old.taxonomy.version)} → {code(c.new.taxonomy.version)}",
-            "",
-        ]
-        if not found:
+        versions = f"{code(c.old.taxonomy.version)} → {code(c.new.taxonomy.version)}"
+        out += [f"### {code(c.taxonomy)} {versions}", ""]
+        found = [(key, title, left.pop((c.taxonomy, key), None)) for key, title in _CATEGORIES]
+        if not any(shown for _, _, shown in found):
             out += ["Nothing more: every change is under *Must fix*.", ""]
-            continue
-        for key, title in _CATEGORIES:
-            rows = [cause for cause in found if cause.category == key]
-            if rows:
-                out += _table(f"{title}: {len(rows):,}", rows, links, cap, opened=key == "breaking")
-    rest = [cause for causes_ in by_taxonomy.values() for cause in causes_]
-    if rest:
+        for key, title, shown in found:
+            if shown:
+                heading = f"{title}: {shown.total:,}"
+                out += _table(heading, shown, links, cap, opened=key == "breaking")
+    if left:
+        merged = sorted((c for s in left.values() for c in s.causes), key=Cause.order)
+        rest = _Shown(merged, sum(s.total for s in left.values()))
         out += ["### Other findings", ""]
-        out += _table(f"Warnings and notes: {len(rest):,}", rest, links, cap, opened=False)
+        out += _table(f"Warnings and notes: {rest.total:,}", rest, links, cap, opened=False)
     return out
 
 
-def _table(title: str, causes: Sequence[Cause], links: Links, cap: int, opened: bool) -> list[str]:
+def _table(title: str, shown: _Shown, links: Links, cap: int, opened: bool) -> list[str]:
     out = [f"<details{' open' if opened else ''}><summary><b>{title}</b></summary>", ""]
     out += ["| | Rule | Change | Where |", "|---|---|---|---|"]
-    for cause in causes[:cap]:
+    for cause in shown.causes[:cap]:
         d = cause.finding
         more = f" (and {len(cause.same_line):,} more here)" if cause.same_line else ""
         out.append(
             f"| {ICON[cause.severity]} | {links.rule(d.rule)} | {message(d.message)}{more} | "
             f"{links.place(d.location or d.previous)} |"
         )
-    if len(causes) > cap:
-        out.append(f"| | | … and {len(causes) - cap:,} more (see the full findings) | |")
+    if shown.total > cap:
+        out.append(f"| | | … and {shown.total - cap:,} more (see the full findings) | |")
     return [*out, "", "</details>", ""]
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from taxops.compatibility.compare import Comparison
 
-RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
+BUMP_RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
 
 
 def changes_summary(comparisons: Sequence[Comparison]) -> str:
@@ -21,7 +21,7 @@ def changes_summary(comparisons: Sequence[Comparison]) -> str:
         for key, n in c.counts().items():
             if key in counts:
                 counts[key] += n
-    required = max((c.required.value for c in primary), key=RANK.__getitem__, default="none")
+    required = max((c.required.value for c in primary), key=BUMP_RANK.__getitem__, default="none")
     if not any(counts.values()):
         return "no changes to any taxonomy"
     parts = ", ".join(f"{n:,} {k}" for k, n in counts.items())

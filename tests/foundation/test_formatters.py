@@ -97,7 +97,16 @@ def test_json_has_the_documented_shape() -> None:
     assert body["summary"] == {"files": 2, "error": 1, "warning": 1, "info": 1}
     assert list(body) == ["schema", "summary", "diagnostics"]
     for d in body["diagnostics"]:
-        assert set(d) == {"rule", "severity", "message", "hint", "location", "previous", "data"}
+        assert set(d) == {
+            "rule",
+            "severity",
+            "message",
+            "hint",
+            "location",
+            "previous",
+            "related",
+            "data",
+        }
         assert d["severity"] in {"error", "warning", "info"}
         for loc in (d["location"], d["previous"]):
             assert loc is None or set(loc) == {"path", "line", "column"}

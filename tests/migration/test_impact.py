@@ -1,4 +1,4 @@
-"""Relabel impact and the vendor policy it prices reviews with."""
+"""Relabel impact and the SLA it prices reviews with."""
 
 from __future__ import annotations
 
@@ -11,34 +11,34 @@ from taxops.documents import KINDS
 from taxops.history import migration_map
 from taxops.loading import parse_yaml
 from taxops.migration.impact import impact
-from taxops.models.policy import Vendor
+from taxops.models.sla import Sla
 from taxops.validate import validate_document
 
 ROOT = Path(__file__).resolve().parents[2]
-VENDOR = """\
-taxops: vendor/1
-id: acme
-name: Acme
+SLA = """\
+taxops: sla/1
+id: acme-support
+vendor: acme
 currency: EUR
 throughput_per_day: 1000
 rates:
   - {task: label, cost_per_item: 0.05}
   - {task: review, cost_per_item: 0.10, items_per_day: 200}
-sla: {turnaround_days: 2}
+turnaround: {percentile: 95, hours: 48}
 """
 
 
-def _vendor(text: str) -> tuple[Vendor | None, list[str]]:
-    doc, problems = parse_yaml(text, "policies/vendors/acme.yaml")
+def _sla(text: str) -> tuple[Sla | None, list[str]]:
+    doc, problems = parse_yaml(text, "policies/slas/acme-support.yaml")
     assert doc is not None, problems
-    model, found = validate_document(doc, KINDS["vendor/1"])
+    model, found = validate_document(doc, KINDS["sla/1"])
     return model, [f"{d.rule}:{d.location.line if d.location else 0}" for d in found]  # type: ignore[return-value]
 
 
 def test_impact_counts_items_per_change_and_prices_the_reviews() -> None:
     migration = migration_map(ROOT, "support-intents", "1.0.0", "2.0.0")
-    vendor, problems = _vendor(VENDOR)
-    assert vendor is not None and problems == []
+    sla, problems = _sla(SLA)
+    assert sla is not None and problems == []
     counts = {
         "billing.refund_status": 700,
         "returns.return_status": 300,
@@ -47,7 +47,7 @@ def test_impact_counts_items_per_change_and_prices_the_reviews() -> None:
         "not.a.label": 20,
         None: 7,
     }
-    result = impact(migration, counts, vendor)
+    result = impact(migration, counts, sla)
     assert result["items"] == 6407
     assert result["items_relabeled_by_machine"] == 1000
     assert result["items_needing_review"] == 400  # 380 review + 20 unknown
@@ -71,21 +71,21 @@ def test_impact_counts_items_per_change_and_prices_the_reviews() -> None:
         ("  - {task: label, cost_per_item: 0.05}\n", None),
     ],
 )
-def test_vendor_policy_checks(edit: str, finding: str | None) -> None:
+def test_sla_checks(edit: str, finding: str | None) -> None:
     if finding:
-        _, problems = _vendor(VENDOR.replace(edit, ""))
+        _, problems = _sla(SLA.replace(edit, ""))
         assert problems == [finding]
     else:
-        _, problems = _vendor(VENDOR.replace(edit, edit + edit))
+        _, problems = _sla(SLA.replace(edit, edit + edit))
         assert problems == ["duplicate-rate:8"]
 
 
-def test_vendor_policy_rejects_bad_values() -> None:
-    model, problems = _vendor(VENDOR.replace("currency: EUR", "currency: euro"))
+def test_sla_rejects_bad_values() -> None:
+    model, problems = _sla(SLA.replace("currency: EUR", "currency: euro"))
     assert model is None and problems
 
 
-def test_impact_cli_reads_a_counts_file_and_the_example_vendor(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_impact_cli_reads_a_counts_file_and_the_example_sla(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     counts = tmp_path / "counts.csv"
     counts.write_text("label,count\nvehicle.truck,250\nvehicle.van,90\nvehicle.car,1000\n")
     args = [
@@ -101,7 +101,9 @@ def test_impact_cli_reads_a_counts_file_and_the_example_vendor(tmp_path: Path, c
     assert main([*args, "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["items_needing_review"] == 250 and result["items_relabeled_by_machine"] == 90
-    assert result["cost"]["vendor"] == "lumen-annotation"
+    assert result["cost"]["vendor"] == "keystone-vision"
+    assert result["cost"]["sla"] == "keystone-driving-objects"
+    assert result["cost"]["currency"] == "EUR" and result["cost"]["cost_per_item"] == 0.18
     counts.write_text("label,count\nvehicle.truck,many\n")
     assert main(args) == 2
     assert "line 2" in capsys.readouterr().err

@@ -52,7 +52,8 @@ class Diagnostic:
 
     ``location`` is where the finding is in the file being checked (for a
     compatibility finding: the new version); ``previous`` is the matching place in
-    the old version, when there is one.
+    the old version, when there is one; ``related`` is the place in another file
+    that the finding is held against, when two files disagree.
     """
 
     rule: str
@@ -63,6 +64,9 @@ class Diagnostic:
     previous: Location | None = None
     #: Free-form facts for machine consumers (label id, bump required, ...).
     data: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    #: Where two files disagree: the other file's place (the privacy policy's
+    #: class a dataset's vendor is not cleared for). ``location`` is the line to fix.
+    related: Location | None = None
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
@@ -73,6 +77,12 @@ class Diagnostic:
         if loc is None:
             return ("", 0, 0, self.rule)
         return (loc.path, loc.line, loc.column, self.rule)
+
+
+def label_data(label: str | None) -> dict[str, object]:
+    """The ``data`` of a validation finding about one label: what a waiver scoped
+    to a file and a label matches."""
+    return {"label": label} if label is not None else {}
 
 
 def has_errors(diagnostics: list[Diagnostic]) -> bool:

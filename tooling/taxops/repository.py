@@ -1,5 +1,6 @@
 """All governed files of a repository, loaded together and indexed for what spans
-files: a guideline and its taxonomy, a taxonomy and its releases. Built from the
+files: a guideline and its taxonomy, a taxonomy and its releases, the policies
+and what they name. Built from the
 per-file results of :mod:`taxops.validate`; read by the cross-file checks and by
 the site."""
 
@@ -8,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from pydantic import BaseModel
 
+from taxops.governed import Governed
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Taxonomy
+from taxops.policies import Policies
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = ["Governed", "LoadedFile", "Repository", "assemble", "is_release"]
 
 #: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
 RELEASES_FOLDER = "releases"
@@ -31,16 +34,6 @@ class LoadedFile(Protocol):
     model: BaseModel | None
 
 
-@dataclass(frozen=True)
-class Governed(Generic[M]):
-    """A valid governed file: its model and the document its positions come from."""
-
-    path: Path
-    display: str
-    doc: YamlDocument
-    model: M
-
-
 @dataclass
 class Repository:
     root: Path | None
@@ -50,6 +43,11 @@ class Repository:
     releases: dict[str, list[Governed[Taxonomy]]] = field(default_factory=dict)
     #: Guideline files, in path order.
     guidelines: list[Governed[Guideline]] = field(default_factory=list)
+    #: Working files that declare a taxonomy id another file already holds:
+    #: (the file left out, the file used). Reported as an error.
+    shadowed: list[tuple[Governed[Taxonomy], Governed[Taxonomy]]] = field(default_factory=list)
+    #: Vendors, SLAs, quality plans, the privacy policy, datasets, specs, workflows.
+    policies: Policies = field(default_factory=Policies)
 
     def guideline_for(self, taxonomy_id: str) -> Governed[Guideline] | None:
         return next((g for g in self.guidelines if g.model.taxonomy == taxonomy_id), None)
@@ -58,6 +56,21 @@ class Repository:
 def is_release(path: Path) -> bool:
     """Whether ``path`` is a frozen release snapshot rather than a working file."""
     return path.parent.name == RELEASES_FOLDER
+
+
+def _add_working(repo: Repository, tax: Governed[Taxonomy]) -> None:
+    """One working file per taxonomy id. When two declare the same id, the one in
+    the folder named after the id is the taxonomy (a copy elsewhere must never
+    silently take its place), else the first by path; the other is recorded."""
+    taxonomy_id = tax.model.id
+    held = repo.taxonomies.get(taxonomy_id)
+    if held is None:
+        repo.taxonomies[taxonomy_id] = tax
+    elif tax.path.parent.name == taxonomy_id and held.path.parent.name != taxonomy_id:
+        repo.taxonomies[taxonomy_id] = tax
+        repo.shadowed.append((held, tax))
+    else:
+        repo.shadowed.append((tax, held))
 
 
 def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
@@ -71,9 +84,11 @@ def assemble(files: Iterable[LoadedFile], root: Path | None) -> Repository:
             if is_release(f.path):
                 repo.releases.setdefault(f.model.id, []).append(governed_tax)
             else:
-                repo.taxonomies.setdefault(f.model.id, governed_tax)
+                _add_working(repo, governed_tax)
         elif isinstance(f.model, Guideline):
             repo.guidelines.append(Governed(f.path, f.display, f.doc, f.model))
+        else:
+            repo.policies.add(Governed(f.path, f.display, f.doc, f.model))
     for snapshots in repo.releases.values():
         snapshots.sort(key=lambda s: s.model.version)
     return repo

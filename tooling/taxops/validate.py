@@ -5,19 +5,22 @@ fails fast)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from taxops.checks.cross_file import check_repository
+from taxops.compatibility.waivers import waive_validation
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
 from taxops.gitrepo import file_at
 from taxops.loading import DEFAULT_MAX_BYTES, YamlDocument, gc_paused, load_yaml, parse_yaml
 from taxops.models.errors import diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, validate_streaming
+from taxops.models.waivers import Waivers
 from taxops.repository import assemble, is_release
 
 
@@ -98,8 +101,25 @@ def check_file(
         return checked
     checked.kind = kind
     checked.model, found = validate_document(doc, kind)
+    if checked.model is not None and is_release(path):
+        found = [as_history(d) for d in found]
     checked.diagnostics += found
     return checked
+
+
+def as_history(d: Diagnostic) -> Diagnostic:
+    """A finding inside a frozen release: the release is what datasets were
+    labeled against and cannot change, so the finding is a warning that asks
+    for the fix in the next version and blocks nothing (comparing, mapping,
+    migrating and releasing after it all go on)."""
+    if d.severity is not Severity.ERROR:
+        return d
+    return replace(
+        d,
+        severity=Severity.WARNING,
+        message=f"{d.message} (in a frozen release: fix it in the next version)",
+        data={**d.data, "frozen": True},
+    )
 
 
 def validate_document(
@@ -133,12 +153,14 @@ def check_paths(
     root: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
+    today: datetime.date | None = None,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
-    HEAD locally (what is about to be committed), the pull request's base in CI."""
+    HEAD locally (what is about to be committed), the pull request's base in CI.
+    ``today`` decides which waivers still apply."""
     checked = [check_file(p, root, max_bytes) for p in paths]
-    check_across_files(checked, root, max_bytes, baseline)
+    check_across_files(checked, root, max_bytes, baseline, today)
     return checked
 
 
@@ -147,11 +169,12 @@ def check_across_files(
     root: Path | None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
+    today: datetime.date | None = None,
 ) -> None:
     """The repository step: with every governed file loaded, run the checks that
     span files (a guideline against its taxonomy, and against its version at the
-    git ref ``baseline``). Files not named are loaded quietly; findings go to the
-    named files."""
+    git ref ``baseline``), then apply the waivers scoped to files. Files not named
+    are loaded quietly; findings go to the named files."""
     named = {c.path.resolve() for c in checked}
     others = []
     if root is not None:  # release snapshots take part in no cross-file check
@@ -160,7 +183,17 @@ def check_across_files(
     repository = assemble(checked + others, root)
     at_head = (lambda path: file_at(root, baseline, path)) if root is not None else None
     by_display = {c.display: c for c in checked}
-    for diagnostic in check_repository(repository, at_head):
+    _hand_out(by_display, check_repository(repository, at_head))
+    waivers = next((f for f in checked + others if isinstance(f.model, Waivers)), None)
+    if waivers is not None and isinstance(waivers.model, Waivers) and waivers.doc is not None:
+        day = today or datetime.date.today()
+        _hand_out(by_display, waive_validation(checked, waivers.model, waivers.doc, day))
+
+
+def _hand_out(by_display: dict[str, CheckedFile], found: list[Diagnostic]) -> None:
+    """Give each finding to the checked file it is located in (others are dropped:
+    a file not named is loaded only for what the named ones refer to)."""
+    for diagnostic in found:
         target = by_display.get(diagnostic.location.path) if diagnostic.location else None
         if target is not None:
             target.diagnostics.append(diagnostic)

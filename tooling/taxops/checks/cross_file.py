@@ -22,7 +22,7 @@ PreviousText = Callable[[Path], str | None]
 
 def check_repository(repo: Repository, previous: PreviousText | None = None) -> list[Diagnostic]:
     """Every cross-file finding, located in the file to fix."""
-    out: list[Diagnostic] = []
+    out: list[Diagnostic] = [_shadowed(left, used) for left, used in repo.shadowed]
     claimed: dict[str, Governed[Guideline]] = {}
     for g in repo.guidelines:
         out += _one_guideline_per_taxonomy(g, claimed)
@@ -49,6 +49,18 @@ def _one_guideline_per_taxonomy(
             g.doc.locate(("taxonomy",)),
             "keep one guideline per taxonomy: merge the two files",
         )
+
+
+def _shadowed(left: Governed[Taxonomy], used: Governed[Taxonomy]) -> Diagnostic:
+    return Diagnostic(
+        "duplicate-taxonomy-id",
+        Severity.ERROR,
+        f"taxonomy id '{left.model.id}' is declared by two files, {left.display} and "
+        f"{used.display}; taxops uses {used.display} and ignores this one",
+        left.doc.locate(("id",)),
+        f"give this taxonomy its own id, or delete the copy; a taxonomy lives in "
+        f"taxonomies/{left.model.id}/taxonomy.yaml",
+    )
 
 
 def _unknown_taxonomy(g: Governed[Guideline], repo: Repository) -> Diagnostic:

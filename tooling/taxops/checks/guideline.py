@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from taxops.checks.common import repeats
 from taxops.checks.guideline_refs import prose_fields
-from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
 from taxops.prose import has_raw_html
@@ -21,8 +21,10 @@ def check_guideline(guideline: Guideline, doc: YamlDocument) -> list[Diagnostic]
     return [d for check in CHECKS for d in check(guideline, doc)]
 
 
-def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+def _error(
+    rule: str, message: str, loc: Location, hint: str | None = None, *, label: str | None = None
+) -> Diagnostic:
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=label_data(label))
 
 
 def one_entry_per_label(g: Guideline, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -33,6 +35,7 @@ def one_entry_per_label(g: Guideline, doc: YamlDocument) -> Iterator[Diagnostic]
             f"label '{g.labels[i].label}' has guidance twice (first at line {prev.line})",
             doc.locate(("labels", i, "label")),
             "merge the two entries into one",
+            label=g.labels[i].label,
         )
 
 
@@ -49,6 +52,7 @@ def guidance_points_elsewhere(g: Guideline, doc: YamlDocument) -> Iterator[Diagn
                     doc.locate(("labels", i, "near_misses", j, "label")),
                     "a near miss looks like this label but carries another: name that one, "
                     "or move the item to 'examples'",
+                    label=guidance.label,
                 )
         for j, criterion in enumerate(guidance.exclude):
             if criterion.use == guidance.label:
@@ -57,6 +61,7 @@ def guidance_points_elsewhere(g: Guideline, doc: YamlDocument) -> Iterator[Diagn
                     f"an exclusion of '{guidance.label}' says to use '{criterion.use}' itself",
                     doc.locate(("labels", i, "exclude", j, "use")),
                     "name the label labelers should use instead",
+                    label=guidance.label,
                 )
 
 

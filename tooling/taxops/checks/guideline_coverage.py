@@ -4,23 +4,27 @@ used. Findings sit on the guideline's lines: that is the file to fix."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
+from dataclasses import replace
 
+from taxops.checks.common import did_you_mean
 from taxops.checks.guideline_refs import label_references
-from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
 
 
 def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> list[Diagnostic]:
-    """Every finding of the guideline against its taxonomy."""
-    return [
+    """Every finding of the guideline against its taxonomy. A finding about a
+    label also names the taxonomy, so the PR report can list it under the
+    change to that label (its root cause)."""
+    found = [
         *coverage(g, doc, tax),
         *references(g, doc, tax),
         *example_attributes(g, doc, tax),
     ]
+    return [replace(d, data={**d.data, "taxonomy": tax.id}) if d.data else d for d in found]
 
 
 def assignable(tax: Taxonomy, label: Label, parents: set[str]) -> bool:
@@ -37,16 +41,9 @@ def parents_in_use(tax: Taxonomy) -> set[str]:
 
 
 def _error(
-    rule: str,
-    message: str,
-    loc: Location,
-    hint: str | None = None,
-    about: tuple[Taxonomy, str] | None = None,
+    rule: str, message: str, loc: Location, hint: str | None = None, *, label: str | None = None
 ) -> Diagnostic:
-    """A finding; ``about`` names the taxonomy label it concerns, so the PR report
-    can list it under the change to that label (its root cause)."""
-    data: dict[str, object] = {"taxonomy": about[0].id, "label": about[1]} if about else {}
-    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=data)
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=label_data(label))
 
 
 def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnostic]:
@@ -71,7 +68,7 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                     doc.locate(("labels",), at="key"),
                     f"add an entry under 'labels:' with 'label: {label.id}', a definition, "
                     f"{need.min_examples} example(s) and {need.min_near_misses} near miss(es)",
-                    (tax, label.id),
+                    label=label.id,
                 )
             continue
         i = at[label.id]
@@ -81,25 +78,17 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
                 f"label '{label.id}' has no definition, here or in the taxonomy",
                 doc.locate(("labels", i, "label")),
                 "add 'definition:': what the label means, in one or two plain sentences",
-                (tax, label.id),
+                label=label.id,
             )
         if usable:
+            yield from _enough(entry, i, doc, "examples", len(entry.examples), need.min_examples)
             yield from _enough(
-                entry, i, doc, "examples", len(entry.examples), need.min_examples, tax
-            )
-            yield from _enough(
-                entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses, tax
+                entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses
             )
 
 
 def _enough(
-    entry: LabelGuidance,
-    i: int,
-    doc: YamlDocument,
-    field: str,
-    have: int,
-    need: int,
-    tax: Taxonomy,
+    entry: LabelGuidance, i: int, doc: YamlDocument, field: str, have: int, need: int
 ) -> Iterator[Diagnostic]:
     if have >= need:
         return
@@ -113,7 +102,7 @@ def _enough(
         "add items that carry the label and say why"
         if field == "examples"
         else "add items that look like this label but carry another, and say what tells them apart",
-        (tax, entry.label),
+        label=entry.label,
     )
 
 
@@ -126,23 +115,25 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
     for ref in label_references(g):
         label = labels.get(ref.label)
         if label is None:
+            shape = tax.id_rule.problem(ref.label)
+            unlike = f" (and cannot be one: it {shape})" if shape else ""
             yield _error(
                 "unknown-label",
-                f"{ref.role} '{ref.label}', which is not a label of {release}",
+                f"{ref.role} '{ref.label}', which is not a label of {release}{unlike}",
                 doc.locate(ref.path),
-                _did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
-                (tax, ref.label),
+                did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                label=ref.label,
             )
         elif ref.own:
             i = int(ref.path[1])
-            yield from _historical_marking(g.labels[i], label, doc, i, tax)
+            yield from _historical_marking(g.labels[i], label, doc, i)
         elif ref.answer and not ref.historical and label.status is not Status.ACTIVE:
             yield _error(
                 "inactive-label-reference",
                 f"{ref.role} '{ref.label}', which is {label.status.value} in {release}",
                 doc.locate(ref.path),
                 _instead(label),
-                (tax, ref.label),
+                label=ref.label,
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
             children = [
@@ -153,12 +144,12 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
                 doc.locate(ref.path),
                 f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
-                (tax, ref.label),
+                label=ref.label,
             )
 
 
 def _historical_marking(
-    entry: LabelGuidance, label: Label, doc: YamlDocument, i: int, tax: Taxonomy
+    entry: LabelGuidance, label: Label, doc: YamlDocument, i: int
 ) -> Iterator[Diagnostic]:
     if label.status is Status.RETIRED and not entry.historical:
         yield _error(
@@ -167,7 +158,7 @@ def _historical_marking(
             doc.locate(("labels", i, "label")),
             "keep the guidance (old annotations still carry the label) and add "
             "'historical: true', so the site shows it as history, not as advice",
-            (tax, label.id),
+            label=label.id,
         )
     elif label.status is not Status.RETIRED and entry.historical:
         yield _error(
@@ -176,7 +167,7 @@ def _historical_marking(
             f"{label.status.value}",
             doc.locate(("labels", i, "historical")),
             "remove 'historical: true': labelers skip historical guidance",
-            (tax, label.id),
+            label=label.id,
         )
 
 
@@ -199,12 +190,14 @@ def example_attributes(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterat
                         f"an example of '{label.id}' sets attribute '{name}', which the label "
                         f"does not have (its attributes: {known})",
                         doc.locate(path, at="key"),
+                        label=label.id,
                     )
                 elif problem := _value_problem(attr, value):
                     yield _error(
                         "invalid-attribute-value",
                         f"an example of '{label.id}' sets '{name}' to {value!r}: {problem}",
                         doc.locate(path),
+                        label=label.id,
                     )
 
 
@@ -228,10 +221,3 @@ def _instead(label: Label) -> str:
         choices = " or ".join(f"'{t}'" for t in label.replaced_by)
         return f"use {choices} instead, as the taxonomy says"
     return "name an active label; the taxonomy gives no replacement for this one"
-
-
-def _did_you_mean(value: str, labels: dict[str, Label]) -> str | None:
-    if len(labels) > 20_000:
-        return None
-    match = difflib.get_close_matches(value, list(labels), n=1, cutoff=0.75)
-    return f"did you mean '{match[0]}'?" if match else None

@@ -6,18 +6,16 @@ involved and the line to fix. Rule ids are stable: teams grep for them and waive
 
 from __future__ import annotations
 
-import difflib
-import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 
-from taxops.checks.common import repeats
-from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.checks.common import did_you_mean, repeats
+from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
-from taxops.models.common import LABEL_ID_PATTERN
+from taxops.models.characters import visible
+from taxops.models.ids import IdPreset
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
 
-_LABEL_ID = re.compile(LABEL_ID_PATTERN)
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
 
 
@@ -31,8 +29,11 @@ def _at(doc: YamlDocument, index: int, field: str | None = None, *, at: str = "v
     return doc.locate(path, at=at)
 
 
-def _error(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:
-    return Diagnostic(rule, Severity.ERROR, message, loc, hint)
+def _error(
+    rule: str, message: str, loc: Location, hint: str | None = None, *, label: str | None = None
+) -> Diagnostic:
+    """A finding; ``label`` (the label it is about) lets a waiver accept it."""
+    return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=label_data(label))
 
 
 _SEPARATORS = str.maketrans("_-", "  ")
@@ -45,28 +46,46 @@ def normalise_name(text: str) -> str:
     return " ".join(folded.translate(_SEPARATORS).split())
 
 
+_CODES_HINT = "; a taxonomy that keeps a publisher's codes declares 'ids: code' (or a pattern)"
+
+
 def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """Every id has the shape the taxonomy's ``ids:`` declares."""
+    rule = tax.id_rule
     for i, label in enumerate(tax.labels):
-        if not _LABEL_ID.match(label.id):
+        problem = rule.problem(label.id)
+        if problem is not None:
             yield _error(
                 "label-id-syntax",
-                f"label id '{label.id}' is not a valid id: use lowercase letters, digits and "
-                "'_', with '.' between segments (e.g. 'vehicle.truck_heavy')",
+                f"label id '{visible(label.id)}' {problem}",
                 _at(doc, i, "id"),
-                "ids are stored in datasets and never change; put the human wording in 'name:'",
+                "ids are stored in datasets and never change; put the human wording in 'name:'"
+                + (_CODES_HINT if rule.preset is IdPreset.SLUG else ""),
+                label=label.id,
             )
 
 
 def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    if len(tax.index) == len(tax.labels):
+    """No id twice; where case carries no meaning, not even in another case."""
+    rule = tax.id_rule
+    folded = rule.case_insensitive and rule.preset is not IdPreset.SLUG  # slugs have one case
+    if len(tax.index) == len(tax.labels) and not folded:
         return  # the id index has one entry per label: no duplicates
-    for i, first in repeats(label.id for label in tax.labels):
+    keys = (rule.key(label.id) for label in tax.labels) if folded else (lb.id for lb in tax.labels)
+    for i, first in repeats(keys):
         prev = _at(doc, first, "id")
+        this, other = tax.labels[i].id, tax.labels[first].id
+        twice = (
+            "is used twice"
+            if this == other
+            else f"is the same id as '{other}' in another case (ids of this taxonomy ignore case)"
+        )
         yield _error(
             "duplicate-label-id",
-            f"label id '{tax.labels[i].id}' is used twice (first at line {prev.line})",
+            f"label id '{this}' {twice} (first at line {prev.line})",
             _at(doc, i, "id"),
             "label ids are unique and never reused; give the new label its own id",
+            label=this,
         )
 
 
@@ -81,6 +100,7 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"label '{label.id}' has a parent, but the taxonomy is {tax.kind.value}",
                 _at(doc, i, "parent"),
                 "set 'kind: hierarchical', or remove 'parent:'",
+                label=label.id,
             )
         elif label.parent not in ids:
             yield _error(
@@ -88,7 +108,8 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"label '{label.id}' has parent '{label.parent}', which is not a label "
                 "of this taxonomy",
                 _at(doc, i, "parent"),
-                _did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
+                did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
+                label=label.id,
             )
     if tax.leaf_only and tax.kind is not TaxonomyKind.HIERARCHICAL:
         yield _error(
@@ -119,6 +140,7 @@ def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     _at(doc, index[first], "parent"),
                     "a label cannot be its own ancestor; point one of them at a label "
                     "outside the cycle",
+                    label=first,
                 )
                 break
             on_path.add(node)
@@ -138,6 +160,7 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"active label '{label.id}' sits under retired label '{parent.id}'",
                 _at(doc, i, "parent"),
                 f"move '{label.id}' under an active parent, or retire it too",
+                label=label.id,
             )
         if label.status is Status.ACTIVE and (label.replaced_by or label.replacement):
             yield _error(
@@ -145,6 +168,7 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"label '{label.id}' is active but declares a replacement",
                 _at(doc, i, "replaced_by" if label.replaced_by else "replacement", at="key"),
                 "set 'status: deprecated' or 'status: retired', or remove the replacement",
+                label=label.id,
             )
 
 
@@ -162,6 +186,7 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                 _at(doc, i, "status"),
                 "add 'replaced_by: [...]' (a machine relabels), or 'replacement: review' "
                 "(a human decides), or 'replacement: parent'",
+                label=label.id,
             )
             continue
         if mode is Replacement.DIRECT and not label.replaced_by:
@@ -170,6 +195,7 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                 f"label '{label.id}' has 'replacement: direct' but no 'replaced_by'",
                 _at(doc, i, "replacement"),
                 "list the label(s) that take over in 'replaced_by'",
+                label=label.id,
             )
         if mode is Replacement.DIRECT and len(label.replaced_by) > 1 and tax.kind.exclusive:
             yield _error(
@@ -178,6 +204,7 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                 f"but an item of this {tax.kind.value} taxonomy carries only one",
                 _at(doc, i, "replaced_by"),
                 "a machine cannot choose between them: use 'replacement: review' (a split)",
+                label=label.id,
             )
         if mode is Replacement.PARENT and not label.parent:
             yield _error(
@@ -185,12 +212,16 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                 f"label '{label.id}' falls back to its parent, but it has no parent",
                 _at(doc, i, "replacement"),
                 "name the replacement in 'replaced_by', or use 'replacement: review'",
+                label=label.id,
             )
         for j, target in enumerate(label.replaced_by):
             path = ("labels", i, "replaced_by", j)
             if target == label.id:
                 yield _error(
-                    "replacement-cycle", f"label '{label.id}' replaces itself", doc.locate(path)
+                    "replacement-cycle",
+                    f"label '{label.id}' replaces itself",
+                    doc.locate(path),
+                    label=label.id,
                 )
             elif target not in ids:
                 yield _error(
@@ -198,7 +229,8 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                     f"label '{label.id}' is replaced by '{target}', which is not a label of "
                     "this taxonomy",
                     doc.locate(path),
-                    _did_you_mean(target, ids) or "add the replacement label, or fix the id",
+                    did_you_mean(target, ids) or "add the replacement label, or fix the id",
+                    label=label.id,
                 )
             else:
                 yield from _chain(label, target, ids, doc, path)
@@ -218,6 +250,7 @@ def _chain(
                 f"replacements loop: {' -> '.join([*seen, current.id])}",
                 doc.locate(path),
                 "one label in the chain must be active",
+                label=label.id,
             )
             return
         seen.append(current.id)
@@ -231,6 +264,7 @@ def _chain(
                 "and not replaced itself",
                 doc.locate(path),
                 f"point '{label.id}' at an active label, or give '{current.id}' a replacement",
+                label=label.id,
             )
             return
         nxt = ids.get(current.replaced_by[0])
@@ -270,6 +304,7 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                         f"{other_what} of sibling '{other}'",
                         doc.locate(path),
                         "labelers pick by name: make the names distinct, or merge the labels",
+                        label=label.id,
                     )
                 else:
                     seen.setdefault(key, (label.id, what))
@@ -285,6 +320,7 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     "duplicate-attribute",
                     f"label '{label.id}' declares attribute '{attr.name}' twice",
                     doc.locate(path),
+                    label=label.id,
                 )
             names.add(attr.name)
             if attr.type.value == "enum" and len(attr.options) < 2:
@@ -293,6 +329,7 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     f"enum attribute '{attr.name}' of label '{label.id}' needs at least two options",
                     doc.locate(path),
                     "list them in 'options: [...]', or use 'type: bool'",
+                    label=label.id,
                 )
             elif attr.type.value != "enum" and attr.options:
                 yield _error(
@@ -301,14 +338,8 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                     "but lists options",
                     doc.locate(path),
                     "set 'type: enum', or remove 'options'",
+                    label=label.id,
                 )
-
-
-def _did_you_mean(value: str, ids: Collection[str]) -> str | None:
-    if len(ids) > 20_000:  # a fuzzy search over a huge taxonomy costs more than it helps
-        return None
-    match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)
-    return f"did you mean '{match[0]}'?" if match else None
 
 
 CHECKS: tuple[Check, ...] = (

@@ -74,7 +74,7 @@ def run_check(
         commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
     # Guidelines are compared with the base too, so a definition changed in the
     # pull request without a changelog entry is caught in CI, not only locally.
-    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD")
+    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD", today=today)
     if after_load is not None:
         after_load()
     repo = assemble(checked, root)

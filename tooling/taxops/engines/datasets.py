@@ -16,18 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.models.datasets import FORMAT_BY_EXTENSION
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "label-studio")
-_SUFFIXES = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".json": "label-studio",
-}
+_SUFFIXES = FORMAT_BY_EXTENSION
 PROVENANCE_SCHEMA = "taxops/dataset-provenance/1"
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 from taxops.migration.model import MigrationMap
+from taxops.migration.values import repairs_by_lower_case
 
 _TEMPLATE = '''#!/usr/bin/env python3
 """Migrate a dataset labeled with {taxonomy} {start} to {end}.
@@ -19,7 +20,8 @@ INPUT and OUTPUT are CSV, TSV (.tsv) or JSON lines (.jsonl). Rows keep their
 order. Rows a human must relabel (the map says review, the label is not in
 {start}, or the row is malformed) go to OUTPUT's review queue
 (OUTPUT.review.csv/.tsv/.jsonl) with the row number, reason and candidate labels.
-A value matches a label after trimming and lower-casing; empty values stay
+A value equal to a label is that label (and written out unchanged); else one
+equal to a label once surrounding spaces are trimmed{case_note}; empty values stay
 unlabeled; a multi-label cell lists each label once. Migrated + review = input is
 checked; outputs are written to temporary files and renamed at the end.
 """
@@ -31,6 +33,8 @@ import sys
 
 MAP = json.loads({map_json!r})
 ENTRIES = {{e["label"]: e for e in MAP["entries"]}}
+# Label ids by their lower case, when case carries no meaning and only one id has it.
+BY_LOWER = MAP["by_lower"]
 
 
 def fate(value):
@@ -39,7 +43,9 @@ def fate(value):
         return "unlabeled", []
     key = str(value)
     if key not in ENTRIES:
-        key = key.strip().lower()
+        key = key.strip()
+        if key not in ENTRIES:
+            key = BY_LOWER.get(key.lower(), key)
     entry = ENTRIES.get(key)
     if entry is None:
         return "unknown-label", []
@@ -161,8 +167,12 @@ def python_script(migration: MigrationMap, name: str = "migrate.py") -> str:
         "entries": [
             {"label": e.label, "mode": e.mode.value, "targets": list(e.targets)} for e in migration
         ],
+        "by_lower": repairs_by_lower_case(migration),
     }
     return _TEMPLATE.format(
+        case_note=", or, when case does not matter, lower-cased"
+        if migration.id_case == "insensitive"
+        else " (case matters: no other repair)",
         taxonomy=migration.taxonomy,
         start=migration.from_version,
         end=migration.to_version,

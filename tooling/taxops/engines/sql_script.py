@@ -9,8 +9,11 @@ dialect and transpiled by sqlglot, with the map inlined as a VALUES table:
    ``taxops_candidates`` (candidate labels joined by ``|``);
 3. a check that migrated + review = input.
 
-Labels match after trimming and lower-casing, as in ``taxops migrate``. SQL tables
-have no order: keep a key column to sort by.
+Values match labels as in ``taxops migrate``: exactly first (a kept value is
+written back unchanged), else once surrounding spaces are trimmed, else, when
+the ids ignore case, once lower-cased (only where one id has that lower case).
+Each is a join on a unique key, so no row is ever duplicated. SQL tables have no
+order: keep a key column to sort by.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlglot import exp
 
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
+from taxops.migration.values import repairs_by_lower_case
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 
@@ -60,23 +64,35 @@ def migration_sql(
     q = _quote
     label = f"t.{q(label_column)}"
     unlabeled = f"({label} IS NULL OR TRIM({label}) = '')"
-    with_map = f"WITH taxops_map AS (SELECT * FROM (VALUES {_values(migration)}) AS v(old_label, new_label, needs_review, candidates))"
-    source = f"{_table(table)} AS t LEFT JOIN taxops_map AS m ON LOWER(TRIM({label})) = m.old_label"
+    columns_of_map = "old_label, new_label, needs_review, candidates, repair_key"
+    with_map = (
+        f"WITH taxops_map AS (SELECT * FROM (VALUES {_values(migration)}) AS v({columns_of_map}))"
+    )
+    # Exact match first (e); only a value that matched nothing is repaired (r),
+    # on repair_key, unique per id (NULL where a repair would be ambiguous).
+    repaired = f"LOWER(TRIM({label}))" if migration.id_case == "insensitive" else f"TRIM({label})"
+    source = (
+        f"{_table(table)} AS t LEFT JOIN taxops_map AS e ON {label} = e.old_label "
+        f"LEFT JOIN taxops_map AS r ON e.old_label IS NULL AND {repaired} = r.repair_key"
+    )
+    found = "COALESCE(e.old_label, r.old_label)"
+    new_label = "COALESCE(e.new_label, r.new_label)"
+    needs_review = "COALESCE(e.needs_review, r.needs_review)"
     select = ", ".join(
-        f"CASE WHEN m.old_label IS NULL THEN {label} ELSE m.new_label END AS {q(c)}"
+        f"CASE WHEN {found} IS NULL THEN {label} ELSE {new_label} END AS {q(c)}"
         if c == label_column
         else f"t.{q(c)}"
         for c in columns
     )
     migrated = (
         f"CREATE TABLE {_table(output_table)} AS {with_map} SELECT {select} FROM {source} "
-        f"WHERE {unlabeled} OR (m.old_label IS NOT NULL AND NOT m.needs_review)"
+        f"WHERE {unlabeled} OR ({found} IS NOT NULL AND NOT {needs_review})"
     )
     review = (
         f"CREATE TABLE {_table(review_table)} AS {with_map} SELECT t.*, "
-        "CASE WHEN m.old_label IS NULL THEN 'unknown-label' ELSE 'review' END AS taxops_reason, "
-        f"m.candidates AS taxops_candidates FROM {source} "
-        f"WHERE NOT {unlabeled} AND (m.old_label IS NULL OR m.needs_review)"
+        f"CASE WHEN {found} IS NULL THEN 'unknown-label' ELSE 'review' END AS taxops_reason, "
+        f"COALESCE(e.candidates, r.candidates) AS taxops_candidates FROM {source} "
+        f"WHERE NOT {unlabeled} AND ({found} IS NULL OR {needs_review})"
     )
     check = (
         f"SELECT (SELECT COUNT(*) FROM {_table(output_table)}) + (SELECT COUNT(*) FROM "
@@ -111,12 +127,18 @@ def split_statements(script: str) -> list[str]:
 
 
 def _values(migration: MigrationMap) -> str:
+    by_lower = {label: low for low, label in repairs_by_lower_case(migration).items()}
     rows = []
     for e in migration:
         review = e.mode is Mode.REVIEW
         new = "NULL" if review else _lit(e.targets[0])
         candidates = _lit("|".join(e.targets)) if review else "NULL"
-        rows.append(f"({_lit(e.label)}, {new}, {'TRUE' if review else 'FALSE'}, {candidates})")
+        if migration.id_case == "insensitive":
+            key = _lit(by_lower[e.label]) if e.label in by_lower else "NULL"
+        else:
+            key = _lit(e.label)
+        flag = "TRUE" if review else "FALSE"
+        rows.append(f"({_lit(e.label)}, {new}, {flag}, {candidates}, {key})")
     return ", ".join(rows)
 
 

@@ -79,6 +79,8 @@ def _annotation(bundle: Bundle) -> str:
             message += f": {named}" + (f" and {more:,} more" if more else "")
     if d.hint:
         message += f"\n{d.hint}"
+    if d.related:
+        message += f"\nsee: {d.related}"
     return f"::{_LEVEL[d.severity]} {','.join(props)}::{github_data(message)}"
 
 

@@ -9,7 +9,7 @@ the site's JSON output page); fields are only ever added.
      "diagnostics": [{"rule": "unknown-parent", "severity": "error",
                       "message": "...", "hint": "...",
                       "location": {"path": "taxonomies/x/taxonomy.yaml", "line": 12, "column": 13},
-                      "previous": null, "data": {}}]}
+                      "previous": null, "related": null, "data": {}}]}
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def diagnostic_to_dict(d: Diagnostic) -> dict[str, Any]:
         "hint": d.hint,
         "location": _loc(d.location),
         "previous": _loc(d.previous),
+        "related": _loc(d.related),
         "data": d.data,
     }
 

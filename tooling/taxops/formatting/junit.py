@@ -51,6 +51,8 @@ def format_junit(
             text = xml_chars(d.message) + (f"\nhint: {xml_chars(d.hint)}" if d.hint else "")
             if d.previous and d.previous != d.location:
                 text += f"\nwas: {xml_chars(d.previous)}"
+            if d.related:
+                text += f"\nsee: {xml_chars(d.related)}"
             if d.severity is Severity.ERROR:
                 failure = ET.SubElement(
                     case, "failure", type=xml_chars(d.rule), message=xml_chars(d.message)

@@ -57,6 +57,8 @@ def finding_lines(d: Diagnostic) -> list[str]:
     out = [f"{where}{d.severity.value} [{d.rule}] {d.message}"]
     if d.previous and d.previous != d.location:
         out.append(f"    was: {d.previous}")
+    if d.related:
+        out.append(f"    see: {d.related}")
     if d.hint:
         out.append(f"    hint: {d.hint}")
     return out

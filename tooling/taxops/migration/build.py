@@ -77,6 +77,7 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
         entries=tuple(entries),
         valid_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is not Status.RETIRED),
         deprecated_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is Status.DEPRECATED),
+        id_case=changes.old.id_rule.case.value,
     )
 
 

@@ -39,6 +39,7 @@ def compose(maps: Sequence[MigrationMap]) -> MigrationMap:
         entries=tuple(entries),
         valid_labels=last.valid_labels,
         deprecated_labels=last.deprecated_labels,
+        id_case=maps[0].id_case,
     )
 
 

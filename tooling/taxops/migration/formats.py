@@ -41,6 +41,7 @@ def map_to_dict(migration: MigrationMap) -> dict[str, Any]:
         "from": migration.from_version,
         "to": migration.to_version,
         "kind": migration.kind,
+        "id_case": migration.id_case,
         "summary": migration.summary(),
         "entries": [_entry(e) for e in migration.entries],
         "valid_labels": list(migration.valid_labels),
@@ -108,6 +109,7 @@ def map_from_dict(data: dict[str, Any]) -> MigrationMap:
         entries=entries,
         valid_labels=tuple(data.get("valid_labels", ())),
         deprecated_labels=tuple(data.get("deprecated_labels", ())),
+        id_case=data.get("id_case", "insensitive"),
     )
 
 

@@ -1,8 +1,8 @@
 """Relabel impact before anything runs: how many items each change touches, how
-many a human must review, and what that costs and takes at a vendor's rates.
+many a human must review, and what that costs and takes under a vendor's SLA.
 
 Pure: a migration map, label counts (from a dataset or a ``label,count`` file)
-and optionally a vendor policy in; plain data out, for ``taxops impact`` and the
+and optionally an SLA in; plain data out, for ``taxops impact`` and the
 compatibility PR report alike.
 """
 
@@ -15,17 +15,17 @@ from typing import Any
 from taxops.escaping import terminal_lines
 from taxops.migration.model import MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
-from taxops.models.policy import TaskType, Vendor
+from taxops.models.sla import Sla, TaskType
 
 IMPACT_SCHEMA = "taxops/relabel-impact/1"
 
 
 def impact(
-    migration: MigrationMap, counts: Mapping[str | None, int], vendor: Vendor | None = None
+    migration: MigrationMap, counts: Mapping[str | None, int], sla: Sla | None = None
 ) -> dict[str, Any]:
-    """Items per change, items needing review, and (with a vendor) the estimated
+    """Items per change, items needing review, and (with an SLA) the estimated
     review cost and working days. ``counts`` maps raw label values to item counts;
-    values are matched as ``taxops migrate`` matches them (trimmed, lower-cased),
+    values are matched as ``taxops migrate`` matches them (exactly, else repaired),
     and values unknown to the old version count as review."""
     per_label: dict[str, int] = {}
     unknown: dict[str, int] = {}
@@ -70,29 +70,30 @@ def impact(
         "items_unlabeled": unlabeled,
         "unknown_labels": dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
         "changes": sorted(changes, key=lambda c: -c["items"]),
-        "cost": _cost(review, vendor) if vendor else None,
+        "cost": _cost(review, sla) if sla else None,
     }
     return result
 
 
-def _cost(review_items: int, vendor: Vendor) -> dict[str, Any]:
-    rate = vendor.rate(TaskType.REVIEW) or vendor.rate(TaskType.LABEL)
-    assert rate is not None or vendor.rates
-    rate = rate or vendor.rates[0]
-    per_day = rate.items_per_day or vendor.throughput_per_day
+def _cost(review_items: int, sla: Sla) -> dict[str, Any]:
+    rate = sla.rate(TaskType.REVIEW) or sla.rate(TaskType.LABEL) or sla.rates[0]
+    per_day = rate.items_per_day or sla.throughput_per_day
     days = review_items / per_day if review_items else 0.0
+    turnaround_days = sla.turnaround.days
     return {
-        "vendor": vendor.id,
-        "currency": vendor.currency,
+        "vendor": sla.vendor,
+        "sla": sla.id,
+        "currency": sla.currency,
         "task": rate.task.value,
         "cost_per_item": rate.cost_per_item,
         "review_cost": round(review_items * rate.cost_per_item, 2),
         "items_per_day": per_day,
         "working_days": round(days, 1),
-        "calendar_days_with_turnaround": math.ceil(days) + math.ceil(vendor.sla.turnaround_days)
+        "calendar_days_with_turnaround": math.ceil(days) + math.ceil(turnaround_days)
         if review_items
         else 0,
-        "turnaround_sla_days": vendor.sla.turnaround_days,
+        "turnaround_sla_days": round(turnaround_days, 2),
+        "turnaround": sla.turnaround.describe(),
     }
 
 
@@ -123,6 +124,6 @@ def impact_text(result: Mapping[str, Any]) -> str:
             f"  review at {cost['vendor']}: {cost['review_cost']:,.2f} {cost['currency']} "
             f"({cost['cost_per_item']} per item), {cost['working_days']} working days at "
             f"{cost['items_per_day']:,}/day; delivered within {cost['calendar_days_with_turnaround']} "
-            f"days with the {cost['turnaround_sla_days']:g}-day turnaround SLA"
+            f"days with the turnaround SLA ({cost['turnaround']})"
         )
     return terminal_lines(lines)  # names and dataset values are escaped here

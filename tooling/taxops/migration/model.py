@@ -15,6 +15,7 @@ import enum
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 class Mode(str, enum.Enum):
@@ -115,6 +116,10 @@ class MigrationMap:
     valid_labels: tuple[str, ...] = ()
     #: Of those, the deprecated ones (valid, not for new work).
     deprecated_labels: tuple[str, ...] = ()
+    #: Whether the old version's ids ignore case (``insensitive``: a dataset
+    #: value in another case is that label) or not (``sensitive``). From the
+    #: old version's ``ids:``; slugs are lowercase, so they ignore case.
+    id_case: str = "insensitive"
     _index: dict[str, Entry] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -132,6 +137,15 @@ class MigrationMap:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @cached_property
+    def by_lower_id(self) -> dict[str, tuple[str, ...]]:
+        """Old label ids by their lower case; several ids under one key cannot
+        be told apart without their case."""
+        found: dict[str, tuple[str, ...]] = {}
+        for label in self._index:
+            found[label.lower()] = (*found.get(label.lower(), ()), label)
+        return found
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -5,11 +5,17 @@ those decisions row by row.
 
 Documented behaviour (``site/docs/reference/migrate.md``):
 
-* a value equal to an old label id is that label;
-* a value that equals one after trimming surrounding whitespace and lower-casing
-  is that label too, written out in its canonical form and counted as
-  ``normalised`` in the report (label ids are lowercase by definition, so this
-  never confuses two labels);
+* a value equal to an old label id is that label, and a label kept is written
+  out byte for byte as it came in;
+* otherwise a value that equals an id after trimming surrounding whitespace is
+  that label; and, when the old version's ids ignore case (``slug`` ids, or
+  ``case: insensitive``), a value that equals exactly one id after lower-casing
+  both is that label. Such a value is *repaired*: written out as the id is
+  spelled, and listed value by value in the report;
+* a value that matches several ids once case is ignored is never repaired (it
+  is *ambiguous*), nor is a value that differs from an id only in case when case
+  carries meaning (``case: sensitive``, the default for codes): both go to the
+  review queue as ``unknown-label`` and are listed in the report;
 * a null, empty or whitespace-only value is *unlabeled*: the row is migrated
   unchanged and counted as unlabeled;
 * any other value is *unknown*: the row goes to the review queue with reason
@@ -50,27 +56,61 @@ class ValueFate:
     #: New label(s) for keep/direct; candidates for review.
     targets: tuple[str, ...]
     action: Action | None = None
-    normalised: bool = False
+    #: How the value was repaired to match ``label`` ("trimmed", "case",
+    #: "trimmed, case"); None when it matched exactly.
+    repaired: str | None = None
+    #: Ids the value matches only if case is ignored, when it was not repaired
+    #: to one of them (several match, or case carries meaning).
+    not_repaired: tuple[str, ...] = ()
+
+    @property
+    def normalised(self) -> bool:
+        return self.repaired is not None
 
 
 def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
     """Decide what one raw label value becomes (see the module docstring)."""
     if raw is None or not str(raw).strip():
         return ValueFate(raw, None, Disposition.UNLABELED, ())
-    label, normalised = str(raw), False
-    if label not in migration:
-        label, normalised = label.strip().lower(), True
-        if label not in migration:
-            return ValueFate(raw, None, Disposition.UNKNOWN, ())
+    label, repaired, others = match_label(str(raw), migration)
+    if label is None:
+        return ValueFate(raw, None, Disposition.UNKNOWN, (), not_repaired=others)
     entry = migration[label]
     disposition = {
         Mode.KEEP: Disposition.KEEP,
         Mode.DIRECT: Disposition.DIRECT,
         Mode.REVIEW: Disposition.REVIEW,
     }[entry.mode]
-    if disposition is Disposition.KEEP and normalised:
-        disposition = Disposition.DIRECT  # the value is rewritten to its canonical form
-    return ValueFate(raw, label, disposition, entry.targets, entry.action, normalised)
+    if disposition is Disposition.KEEP and repaired:
+        disposition = Disposition.DIRECT  # the value is rewritten as the id is spelled
+    return ValueFate(raw, label, disposition, entry.targets, entry.action, repaired)
+
+
+def match_label(
+    value: str, migration: MigrationMap
+) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """The old label ``value`` names: ``(label, how it was repaired, ids it
+    matches but for case and was not repaired to)``. Exact first; then trimmed;
+    then, where ids ignore case, lower-cased, when exactly one id matches."""
+    if value in migration:
+        return value, None, ()
+    trimmed = value.strip()
+    how = "trimmed" if trimmed != value else None
+    if trimmed in migration:
+        return trimmed, how, ()
+    others = migration.by_lower_id.get(trimmed.lower(), ())
+    if len(others) == 1 and migration.id_case == "insensitive":
+        return others[0], "trimmed, case" if how else "case", ()
+    return None, None, others
+
+
+def repairs_by_lower_case(migration: MigrationMap) -> dict[str, str]:
+    """For engines that match values themselves (the generated scripts): the
+    lower case of each id that a case repair may map to it, i.e. when ids ignore
+    case and no other id has the same lower case. Empty when case matters."""
+    if migration.id_case != "insensitive":
+        return {}
+    return {low: ids[0] for low, ids in migration.by_lower_id.items() if len(ids) == 1}
 
 
 @dataclass
@@ -103,6 +143,8 @@ def build_report(
     by_action: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
     normalised: Counter[str] = Counter()
+    repaired: list[dict[str, Any]] = []
+    not_repaired: list[dict[str, Any]] = []
     unlabeled = 0
     for raw, n in tally.values.items():
         fate = fates[raw]
@@ -111,12 +153,15 @@ def build_report(
             continue
         if fate.disposition is Disposition.UNKNOWN:
             unknown[str(raw)] += n
+            if fate.not_repaired:
+                not_repaired.append(_not_repaired(str(raw), fate, n))
             continue
         assert fate.label is not None and fate.action is not None
         before[fate.label] += n
         by_action[fate.action.value] += n
-        if fate.normalised:
+        if fate.repaired:
             normalised[fate.label] += n
+            repaired.append({"value": raw, "label": fate.label, "how": fate.repaired, "count": n})
         if fate.disposition is Disposition.REVIEW:
             after["(pending review)"] += n
         else:
@@ -156,6 +201,8 @@ def build_report(
         "unlabeled": unlabeled,
         "unknown_labels": _by_count(unknown),
         "normalised": sum(normalised.values()),
+        "repaired": _most_first(repaired)[:MAX_LISTED_VALUES],
+        "not_repaired": _most_first(not_repaired)[:MAX_LISTED_VALUES],
         "rows_with_duplicate_labels": tally.rows_with_duplicates,
         "null_entries_dropped": tally.null_entries,
         "per_label": per_label,
@@ -165,10 +212,36 @@ def build_report(
     }
 
 
+#: Repaired and unrepaired values listed one by one in a report, most frequent first.
+MAX_LISTED_VALUES = 1000
+
+
+def _not_repaired(raw: str, fate: ValueFate, n: int) -> dict[str, Any]:
+    several = len(fate.not_repaired) > 1
+    why = (
+        "ambiguous: it matches several labels once case is ignored"
+        if several
+        else "case carries meaning in this taxonomy's ids"
+    )
+    return {"value": raw, "candidates": list(fate.not_repaired), "why": why, "count": n}
+
+
+def _most_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (-r["count"], str(r["value"])))
+
+
 def _by_count(counts: Counter[str]) -> dict[str, int]:
     """Most frequent first, ties by label: the report is the same bytes on every
     run (engines count in parallel and return values in any order)."""
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+_ONE = {"rows": "row", "entries": "entry"}
+
+
+def _quoted(value: Any) -> str:
+    """A raw value for a terminal line: quoted, spaces visible."""
+    return repr(str(value))
 
 
 def report_text(report: Mapping[str, Any]) -> str:
@@ -188,7 +261,22 @@ def report_text(report: Mapping[str, Any]) -> str:
         shown = ", ".join(f"'{k}' ({v})" for k, v in list(report["unknown_labels"].items())[:5])
         lines.append(f"  labels not in {report['from']}: {shown} -> review queue")
     if report["normalised"]:
-        lines.append(f"  {report['normalised']} values matched after trimming or lower-casing")
+        shown = "; ".join(
+            f"{_quoted(r['value'])} -> '{r['label']}' ({r['count']}, {r['how']})"
+            for r in report["repaired"][:3]
+        )
+        more = len(report["repaired"]) - 3
+        n = report["normalised"]
+        unit = report["counted_in"] if n != 1 else _ONE[report["counted_in"]]
+        lines.append(
+            f"  {n} {unit} repaired to the label's spelling: "
+            f"{shown}{f'; {more} more in the report' if more > 0 else ''}"
+        )
+    for r in report["not_repaired"][:3]:
+        candidates = " or ".join(f"'{c}'" for c in r["candidates"])
+        lines.append(
+            f"  {_quoted(r['value'])} ({r['count']}) not repaired to {candidates}: {r['why']}"
+        )
     if report["unlabeled"]:
         lines.append(f"  {report['unlabeled']} unlabeled (null or empty), kept unlabeled")
     if report["rows_with_duplicate_labels"]:

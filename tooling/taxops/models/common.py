@@ -1,4 +1,4 @@
-"""Types shared by every governed file: label ids, semantic versions, owners."""
+"""Types shared by every governed file: label id references, versions, owners."""
 
 from __future__ import annotations
 
@@ -6,12 +6,38 @@ import re
 from functools import total_ordering
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+)
 from pydantic_core import core_schema
 
-#: A label id is what datasets store: lowercase, dotted segments, stable forever.
-LABEL_ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$"
-LabelId = Annotated[str, StringConstraints(pattern=LABEL_ID_PATTERN, max_length=200)]
+from taxops.models.characters import forbidden_character
+
+
+def _label_reference(value: str) -> str:
+    """Any id some taxonomy may declare; whether it has *this* taxonomy's shape
+    and exists there is checked across files, where the taxonomy is known."""
+    bad = forbidden_character(value)
+    if bad is not None:
+        raise ValueError(f"a label id never holds {bad}")
+    if value != value.strip():
+        raise ValueError(f"'{value}' starts or ends with a space; label ids never do")
+    return value
+
+
+#: A reference to a label id (in guidelines and policies): text as the taxonomy
+#: writes the id, compared exactly. The taxonomy's ``ids:`` decides its shape.
+LabelId = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_label_reference),
+]
 #: Identifiers of governed documents (taxonomies, vendors, datasets): kebab or snake case.
 DOC_ID_PATTERN = r"^[a-z][a-z0-9_-]*$"
 DocId = Annotated[str, StringConstraints(pattern=DOC_ID_PATTERN, max_length=100)]
@@ -110,3 +136,31 @@ class Strict(BaseModel):
         use_attribute_docstrings=True,
         str_strip_whitespace=False,
     )
+
+
+#: A region where data is stored or processed, as the privacy policy names it
+#: (``eu``, ``us``, ``eu-west``): lowercase, kebab case.
+REGION_PATTERN = r"^[a-z][a-z0-9-]*$"
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN, max_length=50)]
+#: Who owns a governed file, in a form CODEOWNERS accepts: ``@user``,
+#: ``@org/team`` or an email address.
+OWNER_PATTERN = r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Za-z0-9._-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$"
+
+
+def _owner(value: str) -> str:
+    if not re.match(OWNER_PATTERN, value):
+        raise ValueError(
+            f"'{value[:60]}' is not an owner CODEOWNERS understands; "
+            "write @user, @org/team or an email address"
+        )
+    return value
+
+
+Owner = Annotated[
+    str,
+    StringConstraints(max_length=200),
+    AfterValidator(_owner),
+    WithJsonSchema({"type": "string", "pattern": OWNER_PATTERN, "maxLength": 200}),
+]
+#: A share of items, 0 to 1 (0.05 = 5 %).
+Share = Annotated[float, Field(ge=0, le=1)]

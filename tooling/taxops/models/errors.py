@@ -22,8 +22,13 @@ def diagnostics_from_validation_error(
 ) -> list[Diagnostic]:
     out = []
     errors = exc.errors(include_url=False)
+    numbers = _numbers_as_ids(errors, doc)
+    if numbers:
+        out.append(_number_as_id(numbers, doc))
     for err in errors:
         loc = tuple(err["loc"])
+        if _data_path(doc.data, loc) in numbers:
+            continue  # one finding for all of them, above
         if err["type"] in ("too_short", "too_long") and _has_inner_error(errors, loc):
             # A tuple counts its *valid* items: when items fail, pydantic also says
             # the sequence is too short. The item errors are the finding.
@@ -60,6 +65,82 @@ def diagnostics_from_validation_error(
             hint = None
         out.append(Diagnostic(rule, Severity.ERROR, message, doc.locate(path, at=at), hint))
     return out
+
+
+#: Fields that hold a label id or a reference to one (taxonomy and guideline
+#: models): a number there lost what made it a code.
+_ID_FIELDS = frozenset({"id", "parent", "replaced_by", "label", "use", "labels", "otherwise"})
+
+
+def _numbers_as_ids(errors: list[Any], doc: YamlDocument) -> dict[tuple[str | int, ...], Any]:
+    """Data paths of the ids and label references YAML read as numbers (or
+    true/false), in file order, with the value read."""
+    found: dict[tuple[str | int, ...], Any] = {}
+    for err in errors:
+        if err["type"] not in ("string_type", "literal_error", "enum"):
+            continue
+        path = _data_path(doc.data, tuple(err["loc"]))
+        if path in found:
+            continue
+        value = _value_at(doc.data, path)
+        if not isinstance(value, int | float):  # bool is an int too: 'id: true'
+            continue
+        name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        if name in _ID_FIELDS:
+            found[path] = value
+    return found
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (IndexError, KeyError, TypeError):
+            return None
+    return node
+
+
+def _number_as_id(numbers: dict[tuple[str | int, ...], Any], doc: YamlDocument) -> Diagnostic:
+    """One finding for every id written as a number: a published code such as
+    ``010121`` silently became 10121, and a thousand findings saying "expected
+    text" would hide the one fix (quote them)."""
+    places = [doc.locate(path) for path in numbers]
+    first_path, first_value = next(iter(numbers.items()))
+    written = _token_at(doc.text, places[0].line, places[0].column) or str(first_value)
+    key = next((p for p in reversed(first_path) if isinstance(p, str)), "id")
+    message = (
+        f"'{key}' {written} is written as a number (YAML reads {_describe(first_value)}), "
+        "not as text"
+    )
+    if len(numbers) > 1:
+        lines = sorted({p.line for p in places[1:]})
+        shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+        message += (
+            f"; {len(numbers) - 1} more ids or label references in this file are numbers "
+            f"too (line{'s' if len(lines) > 1 else ''} {shown})"
+        )
+    return Diagnostic(
+        "number-as-id",
+        Severity.ERROR,
+        message,
+        places[0],
+        f"quote ids and label references ({key}: '{written}'): unquoted, YAML reads digits "
+        "as a number, dropping leading zeros and trailing decimal zeros",
+        data={"count": len(numbers)},
+    )
+
+
+def _token_at(text: str, line: int, column: int) -> str | None:
+    """The plain scalar written at a 1-based line and column, as typed."""
+    lines = text.splitlines()
+    if not 1 <= line <= len(lines):
+        return None
+    rest = lines[line - 1][column - 1 :]
+    token = rest.split("#", 1)[0].strip()
+    for stop in (",", "]", "}"):
+        token = token.split(stop, 1)[0]
+    return token.strip() or None
 
 
 def _has_inner_error(errors: list[Any], loc: tuple[Any, ...]) -> bool:

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from taxops.models.common import SemVer, Strict
+from taxops.models.ids import IdPreset, IdRule, IdsField, id_rule
 
 TAXONOMY_FORMAT = "taxonomy/1"
 
@@ -104,8 +105,10 @@ class Label(Strict):
     """One label of the taxonomy."""
 
     id: str
-    """Stable id stored in datasets: lowercase, dotted (``vehicle.truck``). Never
-    changed or reused; to rename, change ``name``."""
+    """Stable id stored in datasets, exactly as written: a slug
+    (``vehicle.truck``) or a published code (``A00.0``), as the taxonomy's
+    ``ids:`` says. Never changed or reused; to rename, change ``name``. Quote
+    codes that look like numbers (``id: '010121'``)."""
     name: str = Field(min_length=1)
     """Display name shown to labelers."""
     parent: str | None = None
@@ -160,8 +163,17 @@ class Taxonomy(Strict):
     """What the taxonomy is for: the model it trains, the data it labels."""
     compatibility: Compatibility = Compatibility.BACKWARD
     """Which changes a new version may make without a major bump being required."""
+    ids: IdsField = IdPreset.SLUG
+    """The shape of label ids: ``slug`` (lowercase dotted, the default), ``code``
+    (a published code as it is: ``150``, ``A00.0``, ``31-33``) or
+    ``{pattern: REGEX, case: sensitive|insensitive}``."""
     labels: tuple[Label, ...] = Field(min_length=1)
     """The labels, including deprecated and retired ones."""
+
+    @cached_property
+    def id_rule(self) -> IdRule:
+        """What an id of this taxonomy may look like, and when two are the same."""
+        return id_rule(self.ids)
 
     @cached_property
     def index(self) -> dict[str, int]:

@@ -16,7 +16,7 @@ from taxops.media import Anchor, External, RepoFile, judge, locate
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
-from taxops.site.urls import page_url, relative_url
+from taxops.site.urls import label_page_name, page_url, relative_url
 
 #: Where copies of repository media go in the built site.
 MEDIA_FOLDER = "_media"
@@ -87,7 +87,7 @@ class TaxonomySite:
         return f"{self.id}/{name}.md"
 
     def label_src(self, label_id: str) -> str:
-        return f"{self.id}/labels/{label_id}.md"
+        return f"{self.id}/labels/{label_page_name(label_id)}.md"
 
     def briefing_src(self, old: str, new: str) -> str:
         return f"{self.id}/changes/{old}-to-{new}.md"

@@ -75,12 +75,15 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
         self.site = build_site(self.root, directory_urls=config.use_directory_urls)
-        for d in sorted(self.site.diagnostics, key=lambda d: d.sort_key):
-            log.warning(f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message)
-        if self.site.diagnostics:
-            log.warning(
-                f"taxops: {summary_line(self.site.diagnostics)}; run 'taxops validate' for hints"
-            )
+        # Findings inside frozen releases are history (fixed in a later version):
+        # they are shown, but never fail a --strict build.
+        found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)
+        current = [d for d in found if not d.data.get("frozen")]
+        for d in found:
+            text = f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
+            (log.info if d.data.get("frozen") else log.warning)(text)
+        if current:
+            log.warning(f"taxops: {summary_line(current)}; run 'taxops validate' for hints")
         # With an explicit nav, on_nav adds the taxonomies' sections itself.
         listed_by_us = self.config.nav and config.nav is not None
         self.generated = {}

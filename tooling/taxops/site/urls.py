@@ -3,7 +3,25 @@ relative URL from one page to another, exactly as MkDocs computes them."""
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import re
+
+#: Ids that are already safe, readable page names on every file system.
+_PLAIN_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
+
+
+def label_page_name(label_id: str) -> str:
+    """The page name of a label: the id itself when it is a plain lowercase
+    name (every slug), else a readable form plus a short hash of the exact id.
+    Published codes hold upper case (``A00.0`` and ``a00.0`` may be two labels,
+    one file on a case-insensitive disk), slashes, dots-only segments or any
+    other character: none may pick a page's path."""
+    if _PLAIN_NAME.fullmatch(label_id) and ".." not in label_id:
+        return label_id
+    readable = re.sub(r"[^a-z0-9_.-]+", "_", label_id.lower()).strip("._")[:60] or "label"
+    digest = hashlib.sha256(label_id.encode("utf-8")).hexdigest()[:10]
+    return f"{readable}-{digest}"
 
 
 def page_url(src: str, directory_urls: bool) -> str:

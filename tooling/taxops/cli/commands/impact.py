@@ -14,9 +14,10 @@ from taxops.engines.datasets import detect_format, read_counts, read_provenance
 from taxops.engines.duckdb_migrate import Job, count_values
 from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
-from taxops.vendors import find_vendor
+from taxops.models.sla import Sla
+from taxops.policies import Policies, load_policies
 
-__all__ = ["COMMAND", "find_vendor", "read_counts"]  # also used by the PR report
+__all__ = ["COMMAND", "find_sla", "read_counts"]  # also used by the PR report
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -39,9 +40,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--multi-label", action="store_true", help="with --dataset: the column holds lists"
     )
-    p.add_argument(
-        "--vendor", metavar="ID", help="price reviews at this vendor's rates (policies/)"
+    pricing = p.add_mutually_exclusive_group()
+    pricing.add_argument(
+        "--vendor", metavar="ID", help="price reviews under this vendor's SLA for the taxonomy"
     )
+    pricing.add_argument("--sla", metavar="ID", help="price reviews under this SLA (policies/)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="default: text")
     add_repo(p)
 
@@ -55,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         raise TaxopsError("which version are the items labeled with?", "pass --from VERSION")
     migration = migration_map(root, args.taxonomy, start, args.end)
     counts = _dataset_counts(args) if args.dataset else read_counts(args.counts)
-    vendor = find_vendor(root, args.vendor, args.taxonomy)
-    result = impact(migration, counts, vendor)
+    sla = find_sla(load_policies(root), args.taxonomy, vendor=args.vendor, sla_id=args.sla)
+    result = impact(migration, counts, sla)
     write(json.dumps(result, indent=2) + "\n" if args.format == "json" else impact_text(result))
     return exit_codes.OK
 
@@ -76,12 +79,36 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     return count_values(Job(args.dataset, fmt, column, args.multi_label))
 
 
+def find_sla(
+    policies: Policies, taxonomy: str, *, vendor: str | None = None, sla_id: str | None = None
+) -> Sla | None:
+    """The SLA named, the one of the vendor named covering the taxonomy, or the
+    only SLA covering it (None when there is none or several)."""
+    if sla_id is not None:
+        found = policies.sla(sla_id)
+        if found is None:
+            known = ", ".join(s.model.id for s in policies.slas) or "none"
+            raise TaxopsError(f"no valid SLA '{sla_id}' under policies/", f"known SLAs: {known}")
+        return found.model
+    if vendor is not None:
+        sla = policies.sla_for(taxonomy, vendor=vendor)
+        if sla is None:
+            known = ", ".join(s.model.id for s in policies.slas if s.model.vendor == vendor)
+            raise TaxopsError(
+                f"vendor '{vendor}' has no SLA covering '{taxonomy}' under policies/",
+                f"its SLAs: {known}; pass --sla ID" if known else "add an SLA file (sla/1)",
+            )
+        return sla
+    return policies.sla_for(taxonomy)
+
+
 COMMAND = Command(
     name="impact",
     summary="count what a taxonomy change would relabel, and what review would cost",
     description="Before migrating: how many items each change touches, how many need human\n"
-    "review, and the estimated review cost and days at a vendor's rates and throughput\n"
-    "(policies/vendors/*.yaml). Counts come from a dataset or a label,count CSV file.",
+    "review, and the estimated review cost and days under a vendor's SLA (prices and\n"
+    "throughput from policies/slas/*.yaml). Counts come from a dataset or a label,count\n"
+    "CSV file.",
     configure=configure,
     run=run,
 )

@@ -194,7 +194,7 @@ def relabel_impact(
     if not specs:
         return None
     # The migration engineer's modules: the map is built from the same change set.
-    from taxops.cli.commands.impact import find_vendor, read_counts
+    from taxops.cli.commands.impact import find_sla, read_counts
     from taxops.migration import build_map
     from taxops.migration.impact import impact
 
@@ -212,11 +212,14 @@ def relabel_impact(
                 f"--counts {spec}: which taxonomy? (changed: {changed})",
                 "write --counts TAXONOMY=FILE",
             )
+    from taxops.policies import Policies, load_policies
+
+    policies = load_policies(root) if root else Policies()
     results: list[dict[str, object]] = []
     for c in primary:
         if c.taxonomy in files:
-            vendor = find_vendor(root, None, c.taxonomy) if root else None
-            results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), vendor))
+            sla = find_sla(policies, c.taxonomy)
+            results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), sla))
     return impact_markdown(results) if results else None
 
 

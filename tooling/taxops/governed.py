@@ -1,0 +1,23 @@
+"""A valid governed file, as every index of files holds it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from taxops.loading import YamlDocument
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Governed(Generic[M]):
+    """A valid governed file: its model and the document its positions come from."""
+
+    path: Path
+    display: str
+    doc: YamlDocument
+    model: M

@@ -1,0 +1,158 @@
+"""The policy files of a repository, indexed: vendors, SLAs, quality plans, the
+privacy policy, the datasets registry, dataset specs and workflows.
+
+Filled by :func:`taxops.repository.assemble` from checked files (for the
+cross-file checks and the site), or by :func:`load_policies` straight from
+``policies/`` (for commands that need only the policies: ``impact``,
+``migrate``, ``redact``). Lookups by id return the first file declaring it;
+duplicates are a cross-file finding of their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from taxops.diagnostics import Location, TaxopsError, has_errors
+from taxops.governed import Governed
+from taxops.models.dataset_spec import DatasetSpec
+from taxops.models.datasets import Dataset, DatasetRegistry
+from taxops.models.privacy import Privacy
+from taxops.models.quality_plan import QualityPlan
+from taxops.models.sla import Sla
+from taxops.models.vendor import Vendor
+from taxops.models.workflow import Workflow
+
+POLICIES_FOLDER = "policies"
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A dataset of the registry, with the file and list position it is declared at."""
+
+    dataset: Dataset
+    registry: Governed[DatasetRegistry]
+    index: int
+
+    def locate(self, key: str, *, at: str = "value") -> Location:
+        """Where ``key`` of this dataset's entry is."""
+        return self.registry.doc.locate(("datasets", self.index, key), at=at)
+
+
+@dataclass
+class Policies:
+    vendors: list[Governed[Vendor]] = field(default_factory=list)
+    slas: list[Governed[Sla]] = field(default_factory=list)
+    quality_plans: list[Governed[QualityPlan]] = field(default_factory=list)
+    privacy: list[Governed[Privacy]] = field(default_factory=list)
+    registries: list[Governed[DatasetRegistry]] = field(default_factory=list)
+    specs: list[Governed[DatasetSpec]] = field(default_factory=list)
+    workflows: list[Governed[Workflow]] = field(default_factory=list)
+
+    def add(self, governed: Governed[BaseModel]) -> bool:
+        """File a valid policy under its kind; False when it is not a policy."""
+        for kind, listing in self._listings():
+            if isinstance(governed.model, kind):
+                listing.append(governed)
+                return True
+        return False
+
+    def _listings(self) -> Iterator[tuple[type[BaseModel], list[Governed[BaseModel]]]]:
+        yield Vendor, self.vendors  # type: ignore[misc]
+        yield Sla, self.slas  # type: ignore[misc]
+        yield QualityPlan, self.quality_plans  # type: ignore[misc]
+        yield Privacy, self.privacy  # type: ignore[misc]
+        yield DatasetRegistry, self.registries  # type: ignore[misc]
+        yield DatasetSpec, self.specs  # type: ignore[misc]
+        yield Workflow, self.workflows  # type: ignore[misc]
+
+    # --- lookups ------------------------------------------------------------
+
+    def vendor(self, vendor_id: str) -> Governed[Vendor] | None:
+        return next((v for v in self.vendors if v.model.id == vendor_id), None)
+
+    def sla(self, sla_id: str) -> Governed[Sla] | None:
+        return next((s for s in self.slas if s.model.id == sla_id), None)
+
+    def workflow(self, workflow_id: str) -> Governed[Workflow] | None:
+        return next((w for w in self.workflows if w.model.id == workflow_id), None)
+
+    def quality_plan(self, taxonomy_id: str) -> Governed[QualityPlan] | None:
+        return next((q for q in self.quality_plans if q.model.taxonomy == taxonomy_id), None)
+
+    @property
+    def privacy_policy(self) -> Governed[Privacy] | None:
+        return self.privacy[0] if self.privacy else None
+
+    def datasets(self) -> list[Registered]:
+        """Every registered dataset, in file and list order."""
+        return [
+            Registered(dataset, registry, i)
+            for registry in self.registries
+            for i, dataset in enumerate(registry.model.datasets)
+        ]
+
+    def dataset(self, dataset_id: str) -> Registered | None:
+        return next((r for r in self.datasets() if r.dataset.id == dataset_id), None)
+
+    def sla_for(
+        self, taxonomy: str, *, vendor: str | None = None, workflow: str | None = None
+    ) -> Sla | None:
+        """The SLA work on ``taxonomy`` runs under: the one of ``vendor`` (and
+        ``workflow``) covering it, or, without a vendor, the only SLA covering it."""
+        covering = [
+            s.model
+            for s in self.slas
+            if s.model.covers(taxonomy, workflow) and vendor in (None, s.model.vendor)
+        ]
+        if workflow is not None:  # an SLA for this very workflow beats a catch-all one
+            covering.sort(key=lambda s: s.workflow != workflow)
+            covering = [s for s in covering if s.workflow == covering[0].workflow]
+        return covering[0] if len(covering) == 1 else None
+
+    def sla_of(self, registered: Dataset) -> Sla | None:
+        """The SLA a registered dataset's labeling runs under."""
+        if registered.sla is not None:
+            found = self.sla(registered.sla)
+            return found.model if found else None
+        if registered.vendor is None:
+            return None
+        return self.sla_for(
+            registered.taxonomy, vendor=registered.vendor, workflow=registered.workflow
+        )
+
+
+def load_policies(root: Path) -> Policies:
+    """The valid policy files under ``root/policies`` (invalid ones are skipped:
+    ``taxops validate`` reports them)."""
+    from taxops.documents import KINDS
+    from taxops.loading import load_yaml
+    from taxops.validate import display_path, validate_document
+
+    policies = Policies()
+    folder = root / POLICIES_FOLDER
+    for path in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+        doc, _ = load_yaml(path, display_path(path, root))
+        kind = KINDS.get(str(doc.data.get("taxops"))) if doc is not None else None
+        if doc is None or kind is None:
+            continue
+        model, problems = validate_document(doc, kind)
+        if model is not None and not has_errors(problems):
+            policies.add(Governed(path, doc.path, doc, model))
+    return policies
+
+
+def registered_dataset(root: Path, dataset_id: str) -> tuple[Registered, Policies]:
+    """A registered dataset by id, or an error listing the registered ones."""
+    policies = load_policies(root)
+    found = policies.dataset(dataset_id)
+    if found is None:
+        known = ", ".join(r.dataset.id for r in policies.datasets()) or "none"
+        raise TaxopsError(
+            f"'{dataset_id}' is neither a file nor a registered dataset",
+            f"registered datasets (policies/datasets.yaml): {known}",
+        )
+    return found, policies

@@ -180,3 +180,25 @@ def test_a_real_diff_with_hostile_names_and_file_name(
     assert not RAW_CONTROLS.search(out)
     if fmt != "json":
         assert "\n::error file=a" not in out
+
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_commands_own_lines_escape_the_values_in_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'wrote FILE' and argument errors quote what the user typed: one line each."""
+    target = tmp_path / "map\n::error file=a::pwned\x1b[2J.yaml"
+    code = main(
+        ["migration-map", "support-intents", "--from", "1.0.0", "-o", str(target),
+         "--repo", str(REPO_ROOT)]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0 and target.is_file()
+    assert out.count("\n") == 1 and "map\\n::error file=a::pwned\\x1b[2J.yaml" in out
+    with pytest.raises(SystemExit):
+        main(["diff", "a", "b", "--format", "x\n::error file=a::pwned"])
+    err = capsys.readouterr().err
+    check_text(err)
+    assert "x\\n::error" in err

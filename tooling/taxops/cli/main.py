@@ -36,7 +36,7 @@ Run 'taxops COMMAND --help' for a command's options.
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"taxops: error: {message}\n")
+        sys.stderr.write(f"taxops: error: {terminal(message)}\n")  # quotes the argument
         raise SystemExit(exit_codes.USAGE)
 
 

@@ -73,6 +73,7 @@ def _removed(n: int) -> list[Diagnostic]:
 def test_text_caps_each_rule_and_says_how_many_were_left_out() -> None:
     out = format_text([*_removed(500), PARENT], files=1, per_rule=3).splitlines()
     assert out[0] == "1 file checked: 501 errors"
+    assert out[1] == "findings by rule: label-removed 500, unknown-parent 1"
     shown = [line for line in out if "[label-removed]" in line and line.startswith(TAXONOMY)]
     assert [line.split(":")[1] for line in shown] == ["10", "11", "12"]  # the first, in order
     assert "    ... and 497 more [label-removed] errors not shown" in out

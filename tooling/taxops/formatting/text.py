@@ -33,6 +33,9 @@ def format_text(
     how many were left out and how to see them."""
     lines = [summary_line(diagnostics, files), *comparison_lines(comparisons)]
     groups = by_rule(diagnostics, per_rule)
+    if any(g.left_out for g in groups):
+        counts = ", ".join(f"{g.rule} {g.total:,}" for g in groups)
+        lines.append(f"findings by rule: {counts}")
     if groups:
         lines.append("")
     left_out = 0

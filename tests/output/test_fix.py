@@ -135,3 +135,22 @@ def test_values_yaml_would_read_as_something_else_are_quoted(value: str, quoted:
     out = _scalar(value)
     assert out == value
     assert (type(out) is not str) is quoted
+
+
+def test_a_deprecated_label_removed_keeps_the_replacement_it_declared(tmp_path: Path) -> None:
+    old = OLD.replace(
+        "    definition: Any other vehicle.\n",
+        "    definition: Any other vehicle.\n    status: deprecated\n    replaced_by: [vehicle.car]\n",
+    )
+    new = OLD.replace(
+        "  - id: vehicle.other\n    name: Other vehicle\n    parent: vehicle\n"
+        "    definition: Any other vehicle.\n",
+        "",
+    )
+    root = repo(tmp_path, old, new)
+    assert main(["fix", "--repo", str(root)]) == 0
+    text = (root / "taxonomies/fleet/taxonomy.yaml").read_text()
+    assert text.endswith(
+        "  - id: vehicle.other\n    name: Other vehicle\n    parent: vehicle\n"
+        "    definition: Any other vehicle.\n    status: retired\n    replaced_by: [vehicle.car]\n"
+    )

@@ -61,12 +61,16 @@ def _tombstone(stone: Tombstone) -> CommentedMap:
     if label.definition:
         out["definition"] = _scalar(" ".join(label.definition.split()))
     out["status"] = "retired"
-    if stone.replaced_by:
-        targets = CommentedSeq(_scalar(t) for t in stone.replaced_by)
+    # An accepted suggestion, else what the label already declared when it was
+    # deprecated, else a human decides.
+    replaced_by = stone.replaced_by or label.replaced_by
+    if replaced_by:
+        targets = CommentedSeq(_scalar(t) for t in replaced_by)
         targets.fa.set_flow_style()  # replaced_by: [new.id], as people write it
         out["replaced_by"] = targets
-    else:
-        out["replacement"] = "review"
+    mode = label.replacement.value if label.replacement and not stone.replaced_by else None
+    if mode or not replaced_by:
+        out["replacement"] = mode or "review"
     return out
 
 

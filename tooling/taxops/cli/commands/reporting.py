@@ -21,6 +21,7 @@ from taxops.formatting import (
 )
 from taxops.formatting.impact_section import impact_markdown
 from taxops.formatting.markdown import links_from
+from taxops.formatting.report import Section
 from taxops.formatting.selection import DEFAULT_PER_RULE
 from taxops.formatting.summary import changes_summary
 from taxops.writing import write_atomic
@@ -122,9 +123,12 @@ def render(
     args: argparse.Namespace,
     paths: Sequence[str] = (),
     impact: str | None = None,
+    sections: Sequence[Section] = (),
 ) -> str:
     if fmt == "markdown":
-        return markdown_report(diagnostics, comparisons, base=base, impact=impact, args=args)
+        return markdown_report(
+            diagnostics, comparisons, base=base, impact=impact, args=args, sections=sections
+        )
     if fmt == "json":
         return json_document(diagnostics, comparisons, base=base, files=files)
     if fmt == "github":
@@ -157,10 +161,18 @@ def markdown_report(
     base: str,
     impact: str | None,
     args: argparse.Namespace,
+    sections: Sequence[Section] = (),
 ) -> str:
+    """The pull-request report; ``sections`` are added after the relabel impact
+    (each renders with the report's item cap, so the whole still fits)."""
     links = links_from(os.environ, args.link_base, args.docs_url)
     return format_markdown(
-        diagnostics, comparisons=comparisons, base=base, impact=impact, links=links
+        diagnostics,
+        comparisons=comparisons,
+        base=base,
+        impact=impact,
+        links=links,
+        sections=sections,
     )
 
 
@@ -172,16 +184,26 @@ def write_outputs(
     base: str,
     files: int | None,
     impact: str | None,
+    sections: Sequence[Section] = (),
 ) -> None:
     """The chosen format on stdout, then the files asked for (``--report``,
-    ``--findings``), each written atomically."""
-    write(
-        render(
-            args.format, diagnostics, comparisons, base=base, files=files, args=args, impact=impact
-        )
+    ``--findings``), each written atomically. ``sections``: extra parts of the
+    pull-request report (e.g. registered datasets)."""
+    shown = render(
+        args.format,
+        diagnostics,
+        comparisons,
+        base=base,
+        files=files,
+        args=args,
+        impact=impact,
+        sections=sections,
     )
+    write(shown)
     if args.report is not None:
-        report = markdown_report(diagnostics, comparisons, base=base, impact=impact, args=args)
+        report = markdown_report(
+            diagnostics, comparisons, base=base, impact=impact, args=args, sections=sections
+        )
         write_atomic(args.report, report)
     if args.findings is not None:
         write_atomic(args.findings, json_document(diagnostics, comparisons, base=base, files=files))

@@ -119,11 +119,16 @@ def test_deleted_taxonomy_blocks(repo: Path, capsys: pytest.CaptureFixture[str])
     assert "[taxonomy-removed] taxonomy `fleet`" in out
 
 
-def test_modified_release_snapshot_fails(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def released_on_main_then_branched(repo: Path, branch: str) -> None:
+    """Release 1.0.0 on main, commit it, and start ``branch`` from there."""
     git(repo, "checkout", "-q", "main")
     assert main(["release", "--repo", str(repo)]) == 0
     commit_all(repo, "release 1.0.0")
-    git(repo, "checkout", "-q", "-b", "edit-history")
+    git(repo, "checkout", "-q", "-b", branch)
+
+
+def test_modified_release_snapshot_fails(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    released_on_main_then_branched(repo, "edit-history")
     snapshot = repo / "taxonomies/fleet/releases/1.0.0.yaml"
     snapshot.write_text(snapshot.read_text().replace("Other vehicle", "Misc vehicle"))
     commit_all(repo, "rewrite history")
@@ -131,14 +136,35 @@ def test_modified_release_snapshot_fails(repo: Path, capsys: pytest.CaptureFixtu
     code, out = check(repo, capsys, "--against", "main")
     assert code == 1
     assert (
-        "error [release-modified] released snapshot taxonomies/fleet/releases/1.0.0.yaml differs"
-        in out
+        "error [release-modified] released snapshot taxonomies/fleet/releases/1.0.0.yaml was "
+        "edited: its content no longer has the hash recorded in "
+        "taxonomies/fleet/releases/SHA256SUMS" in out
     )
+    assert out.count("[release-modified]") == 1  # the record and git agree: reported once
     # Without --against, the same edit is caught against HEAD while uncommitted.
     git(repo, "checkout", "-q", "main")
     snapshot.write_text(snapshot.read_text().replace("Other vehicle", "Misc vehicle"))
     code, out = check(repo, capsys)
     assert code == 1 and "[release-modified]" in out
+
+
+def test_a_release_deleted_with_its_record_line_is_caught_by_git(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record cannot see a release removed together with its line; the base
+    ref can."""
+    released_on_main_then_branched(repo, "erase-history")
+    (repo / "taxonomies/fleet/releases/1.0.0.yaml").unlink()
+    (repo / "taxonomies/fleet/releases/SHA256SUMS").write_text("")
+    commit_all(repo, "erase 1.0.0")
+    capsys.readouterr()
+    code, out = check(repo, capsys, "--against", "main")
+    assert code == 1
+    assert (
+        "released snapshot taxonomies/fleet/releases/1.0.0.yaml was deleted (it exists at main)"
+        in out
+    )
+    assert "released snapshot taxonomies/fleet/releases/SHA256SUMS differs" in out
 
 
 def test_merge_base_ignores_what_main_did_since_the_fork(

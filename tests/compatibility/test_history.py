@@ -17,7 +17,7 @@ import pytest
 from taxops.cli.main import main
 
 HISTORY = Path(__file__).parent / "history"
-RELEASE = "taxonomies/products/releases/2019.0.0.yaml"
+RELEASE = "taxonomies/products/releases/2019.07.10.yaml"
 WORKING = "taxonomies/products/taxonomy.yaml"
 MISTAKES = ("[parent-cycle]", "[duplicate-sibling-name]", "[duplicate-label-id]")
 
@@ -50,10 +50,10 @@ def test_findings_in_a_release_are_warnings_reported_once(
 def test_a_release_with_mistakes_can_be_compared_mapped_and_migrated_from(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out = run(capsys, "diff", "products@2019.0.0", "products", "--repo", str(repo))
+    code, out = run(capsys, "diff", "products@2019.07.10", "products", "--repo", str(repo))
     assert code == 0, out
     assert "label `3237` moved from `3237` to `1`" in out
-    args = ["products", "--from", "2019.0.0", "--to", "2021.0.0", "--repo", str(repo)]
+    args = ["products", "--from", "2019.07.10", "--to", "2021.09.21", "--repo", str(repo)]
     code, out = run(capsys, "migration-map", *args, "--format", "json")
     assert code == 0, out
     entries = {e["label"]: e for e in json.loads(out)["entries"]}
@@ -72,7 +72,7 @@ def test_a_version_after_a_release_with_mistakes_can_be_released_and_published(
 ) -> None:
     code, out = run(capsys, "release", "--repo", str(repo))
     assert code == 0, out
-    assert (repo / "taxonomies/products/releases/2021.0.0.yaml").is_file()
+    assert (repo / "taxonomies/products/releases/2021.09.21.yaml").is_file()
     shutil.copy(HISTORY.parents[2] / "mkdocs.yml", repo / "mkdocs.yml")
     (repo / "site" / "docs").mkdir(parents=True)
     (repo / "site" / "docs" / "index.md").write_text("# Home\n")
@@ -105,7 +105,7 @@ def test_a_waiver_accepts_a_validation_finding_scoped_to_a_file_and_a_label(
     text = (repo / WORKING).read_text().replace("name: Pet Food", "name: pet supplies")
     (repo / WORKING).write_text(text)
     code, out = run(capsys, "validate", "--repo", str(repo))
-    assert code == 1 and f"{WORKING}:14:" in out and "error [duplicate-sibling-name]" in out
+    assert code == 1 and f"{WORKING}:15:" in out and "error [duplicate-sibling-name]" in out
 
     (repo / "policies").mkdir()
     waivers = repo / "policies" / "waivers.yaml"

@@ -58,6 +58,28 @@ def test_transitive_mode_catches_what_only_an_earlier_release_forbids(
     assert "was: taxonomies/fleet/releases/1.0.0.yaml:" in out
 
 
+def test_an_id_reused_after_its_tombstone_was_dropped_is_caught_across_releases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """1.0.0 has vehicle.other; 2.0.0 retires it; 2.0.1 drops the tombstone (a
+    warning); 3.0.0 brings the id back with another meaning. Against 2.0.1 alone
+    it is only an added label: every release is read."""
+    history(tmp_path, "backward")
+    code, _ = run(capsys, "release", "--repo", str(tmp_path))  # 2.0.1, tombstone dropped
+    assert code == 0
+    reused = WITHOUT_OTHER + "- id: vehicle.other\n  name: Off-road vehicle\n  parent: vehicle\n"
+    write(tmp_path, TAX, taxonomy("3.0.0", reused, head="compatibility: backward\n"))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 3, out
+    assert "info [label-added] label `vehicle.other` was added" in out
+    assert (
+        "error [retired-id-reused] label id `vehicle.other` comes back with another meaning: "
+        'it meant "Other vehicle" until retired in 2.0.0, and now "Off-road vehicle"' in out
+    )
+    assert "was: taxonomies/fleet/releases/2.0.0.yaml:" in out
+    assert "not released" in run(capsys, "release", "--repo", str(tmp_path))[1]
+
+
 def test_release_freezes_once_and_keeps_comments(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -73,6 +95,63 @@ def test_release_freezes_once_and_keeps_comments(
     assert code == 0 and "already released" in out
     code, out = run(capsys, "check", "--repo", str(tmp_path))
     assert code == 0, out
+
+
+def test_edited_and_deleted_releases_are_caught_without_a_git_base(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No git at all: the integrity record taxops release keeps is enough."""
+    write(tmp_path, TAX, taxonomy("1.0.0", LABELS))
+    assert run(capsys, "release", "--repo", str(tmp_path))[0] == 0
+    write(tmp_path, TAX, taxonomy("1.1.0", LABELS.replace("name: Van", "name: Minivan")))
+    assert run(capsys, "release", "--repo", str(tmp_path))[0] == 0
+    releases = tmp_path / "taxonomies/fleet/releases"
+    record = (releases / "SHA256SUMS").read_text()
+    assert [line.split("  ")[1] for line in record.splitlines()] == ["1.0.0.yaml", "1.1.0.yaml"]
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0 and "[release-" not in out, out
+
+    first = releases / "1.0.0.yaml"
+    first.write_text(first.read_text().replace("Other vehicle", "Misc vehicle"))
+    (releases / "1.1.0.yaml").unlink()
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 1, out
+    assert (
+        "taxonomies/fleet/releases/1.0.0.yaml:1:1: error [release-modified] released snapshot "
+        "taxonomies/fleet/releases/1.0.0.yaml was edited" in out
+    )
+    assert (
+        "taxonomies/fleet/releases/1.1.0.yaml:1:1: error [release-modified] released snapshot "
+        "taxonomies/fleet/releases/1.1.0.yaml was deleted (the integrity record "
+        "taxonomies/fleet/releases/SHA256SUMS lists it)" in out
+    )
+    # An edited release blocks releasing, and the record keeps its lines.
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 1 and "not released" in out
+    assert (releases / "SHA256SUMS").read_text() == record
+    # A line ending conversion (git autocrlf on checkout) is not an edit.
+    first.write_text(first.read_text().replace("Misc vehicle", "Other vehicle"))
+    first.write_bytes(first.read_bytes().replace(b"\n", b"\r\n"))
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert "1.0.0.yaml was edited" not in out and "1.1.0.yaml was deleted" in out
+
+
+def test_releases_without_a_record_are_recorded_by_the_next_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = taxonomy("1.0.0", LABELS)
+    write(tmp_path, "taxonomies/fleet/releases/1.0.0.yaml", snapshot_text(text))
+    write(tmp_path, TAX, text)
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0
+    assert (
+        "warning [release-unrecorded] release not in the integrity record "
+        "taxonomies/fleet/releases/SHA256SUMS: taxonomies/fleet/releases/1.0.0.yaml" in out
+    )
+    code, out = run(capsys, "release", "--repo", str(tmp_path))
+    assert code == 0 and "recorded the integrity of taxonomies/fleet/releases/1.0.0.yaml" in out
+    code, out = run(capsys, "check", "--repo", str(tmp_path))
+    assert code == 0 and "[release-unrecorded]" not in out
 
 
 def test_release_refuses_changed_content_under_a_released_version(

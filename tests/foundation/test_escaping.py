@@ -130,3 +130,32 @@ def test_csv_cell_survives_a_csv_round_trip() -> None:
     buffer = io.StringIO()
     csv.writer(buffer).writerow([escaping.csv_cell("=1+1"), escaping.csv_cell("ok")])
     assert next(csv.reader(io.StringIO(buffer.getvalue()))) == ["'=1+1", "ok"]
+
+
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "bigquery", "snowflake", "postgres"])
+@pytest.mark.parametrize(
+    "value", ["it's", 'x"y', "a`b", "back\\slash", "x'; DROP TABLE t; --", "ü€", "*/", "\n"]
+)
+def test_sql_literals_and_identifiers_round_trip_in_every_dialect(dialect: str, value: str) -> None:
+    import sqlglot
+    from sqlglot import exp
+
+    parsed = sqlglot.parse_one(
+        f"SELECT {escaping.sql_literal(value, dialect)} AS {escaping.sql_identifier(value, dialect)}",
+        read=dialect,
+    )
+    [alias] = parsed.expressions
+    assert isinstance(alias, exp.Alias)
+    assert alias.this.this == value and alias.alias == value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("tickets\nDROP TABLE t; --", "tickets\\nDROP TABLE t; --"),
+        ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),
+        ("x */ y /* z", "x * / y / * z"),
+    ],
+)
+def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:
+    assert escaping.sql_comment(value) == expected

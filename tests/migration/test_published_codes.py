@@ -19,6 +19,7 @@ from taxops.engines.sql_script import migration_sql, split_statements
 from taxops.history import migration_map
 from taxops.migration.model import Action, Entry, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
+from taxops.models.ids import IdPreset, IdRule
 
 HEADER = """taxops: taxonomy/1
 id: icd
@@ -263,3 +264,22 @@ def test_python_script_matches_codes_exactly(repo: Path, tmp_path: Path) -> None
     assert done.returncode == 0, done.stderr
     with open(tmp_path / "py.csv", newline="", encoding="utf-8") as f:
         assert [(r["id"], r["code"]) for r in csv.DictReader(f)] == _expected_migrated()
+
+
+PUBLISHED = [
+    "150",
+    "1604",
+    "A00.0",
+    "E88.29",
+    "010121",
+    "31-33",
+    "I10-I1A",
+    "80DV8O",
+    "weiß_schwarz",
+]
+
+
+@pytest.mark.parametrize("code", PUBLISHED)
+def test_published_codes_are_valid_codes_and_not_slugs(code: str) -> None:
+    assert IdRule.of(IdPreset.CODE).problem(code) is None
+    assert IdRule.of(IdPreset.SLUG).problem(code) is not None

@@ -36,7 +36,7 @@ def _script(migration, dialect: str) -> list[str]:  # type: ignore[no-untyped-de
     sql = migration_sql(
         migration, dialect=dialect, table="tickets", label_column="intent", columns=COLUMNS
     )
-    return split_statements(sql)
+    return split_statements(sql, dialect)
 
 
 def _duckdb_run(migration) -> tuple[list, list, bool]:  # type: ignore[no-untyped-def]

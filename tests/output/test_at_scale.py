@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from taxops.cli.main import main
+from taxops.compatibility.integrity import record_releases
 
 REMOVED = 500
 GROUPS = 20
@@ -56,6 +57,7 @@ def repo(tmp_path: Path) -> Path:
     (folder / "releases").mkdir(parents=True)
     (folder / "releases" / "1.0.0.yaml").write_text(old, encoding="utf-8")
     (folder / "taxonomy.yaml").write_text(new, encoding="utf-8")
+    record_releases(folder / "releases", ["1.0.0.yaml"])  # as taxops release would
     return tmp_path
 
 

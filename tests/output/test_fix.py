@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from taxops.changes import diff
 from taxops.cli.main import main
+from taxops.compatibility.integrity import record_releases
 from taxops.fixes.plan import FixPlan, plan_labels
 from taxops.fixes.yaml_edit import _scalar, apply
 from taxops.loading import parse_yaml
@@ -42,6 +43,7 @@ def repo(tmp_path: Path, old: str, new: str) -> Path:
     (folder / "releases").mkdir(parents=True)
     (folder / "releases" / "1.0.0.yaml").write_text(old, encoding="utf-8")
     (folder / "taxonomy.yaml").write_text(new, encoding="utf-8")
+    record_releases(folder / "releases", ["1.0.0.yaml"])  # as taxops release would
     return tmp_path
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile_fields import write_repository
 from site_pages import ROOT
 
 MALICIOUS = ROOT / "tests" / "guidelines" / "cases" / "malicious"
@@ -76,6 +77,15 @@ def hostile_site(hostile_repo: Path) -> Path:
     """Built without --strict: the author ignored every warning, and still
     nothing may run."""
     return build(hostile_repo / "mkdocs.yml", hostile_repo / "site-build", strict=False)
+
+
+@pytest.fixture(scope="session")
+def hostile_names_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every plain-text field of a taxonomy and its guideline holding a payload
+    that breaks out of an HTML context (see hostile_fields.py), built without
+    --strict: validation warns and errs, the author publishes anyway."""
+    repo = write_repository(tmp_path_factory.mktemp("hostile-names") / "repo")
+    return build(repo / "mkdocs.yml", repo / "site-build", strict=False)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -136,7 +136,7 @@ def markdown_code(text: object) -> str:
 #: A cell starting with one of these is read as a formula by spreadsheet
 #: programs (OWASP "CSV injection"); tab and carriage return as well, since
 #: some programs strip them before looking.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def csv_cell(text: str) -> str:
@@ -144,7 +144,7 @@ def csv_cell(text: str) -> str:
     queue): a cell that would be read as a formula gets a leading apostrophe,
     which spreadsheets show as text and do not display. Only for files people
     open; a migrated dataset keeps its values unchanged."""
-    if text.startswith(_FORMULA_START):
+    if text.startswith(FORMULA_START):
         return "'" + text
     return text
 
@@ -214,3 +214,28 @@ def github_property(text: object) -> str:
     """A property value of a workflow command (``file=``, ``title=``): as
     :func:`github_data`, plus ``:`` and ``,``, which end a property."""
     return github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def sql_comment(text: object) -> str:
+    """A value in a ``--`` comment line of a generated SQL or Python script: one
+    line (line breaks, including U+2028/U+2029 and NEL, shown as escapes), no
+    invisible characters, and no ``*/`` or ``/*`` that a block comment around it
+    would take as its end or start."""
+    value = terminal(text).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return value.replace("*/", "* /").replace("/*", "/ *")
+
+
+def sql_literal(text: str, dialect: str = "duckdb") -> str:
+    """A string literal in ``dialect``'s SQL, written by sqlglot from a literal
+    node (doubled quotes; backslashes escaped where the dialect reads escapes,
+    as Spark and BigQuery do). Never paste a value between quotes by hand."""
+    from sqlglot import exp
+
+    return exp.Literal.string(text).sql(dialect=dialect)
+
+
+def sql_identifier(name: str, dialect: str = "duckdb") -> str:
+    """A quoted identifier (a table or column name) in ``dialect``'s SQL."""
+    from sqlglot import exp
+
+    return exp.to_identifier(name, quoted=True).sql(dialect=dialect)

@@ -17,17 +17,18 @@ from pathlib import Path
 
 from taxops.changes import diff
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.migration import DecisionHint, MigrationMap, build_map, compose
+from taxops.migration import DecisionHint, MigrationMap, backward_map, build_map, compose
 from taxops.migration.hints import hints_from_guideline
-from taxops.models.common import SemVer
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import Repository, assemble
 from taxops.validate import CheckedFile, check_paths, expand
+from taxops.versioning.versions import Version as TaxonomyVersion
+from taxops.versioning.versions import parse_version
 
 
 @dataclass(frozen=True)
 class Version:
-    version: SemVer
+    version: TaxonomyVersion
     taxonomy: Taxonomy
     released: bool
 
@@ -66,7 +67,7 @@ def versions(root: Path, taxonomy_id: str, repo: Repository | None = None) -> li
     return [found[v] for v in sorted(found)]
 
 
-def newest(known: list[Version]) -> SemVer:
+def newest(known: list[Version]) -> TaxonomyVersion:
     """The version datasets migrate to by default: the newest release (a working
     file whose version is not released yet is a draft), else the working file."""
     released = [v.version for v in known if v.released]
@@ -77,12 +78,13 @@ def chain(
     root: Path, taxonomy_id: str, start: str, end: str | None = None, repo: Repository | None = None
 ) -> list[Taxonomy]:
     """The versions from ``start`` to ``end`` (default: the newest release),
-    inclusive, in order. Both ends must be known versions."""
+    inclusive, in the order a migration walks them (newest first when ``end`` is
+    older). Both ends must be known versions."""
     known = versions(root, taxonomy_id, repo)
     by_version = {v.version: v for v in known}
     listing = ", ".join(str(v.version) for v in known)
-    first = _parse(start)
-    last = _parse(end) if end else newest(known)
+    first = parse_version_argument(start)
+    last = parse_version_argument(end) if end else newest(known)
     for wanted in (first, last):
         if wanted not in by_version:
             raise TaxopsError(
@@ -90,20 +92,26 @@ def chain(
                 f"known versions: {listing} (releases are taxonomies/{taxonomy_id}/releases/*.yaml)",
             )
     if last < first:
-        raise TaxopsError(f"cannot migrate backwards, from {first} to {last}")
+        # Backwards (a new version's data for a system that reads an old one):
+        # the same versions, newest first.
+        return [v.taxonomy for v in reversed(known) if last <= v.version <= first]
     return [v.taxonomy for v in known if first <= v.version <= last]
 
 
 def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
     """The map from ``start`` to ``end`` (default: the newest release), composed
     from one step per consecutive pair of versions, with the guideline's decision
-    rules as hints for reviewers when the taxonomy has a guideline."""
+    rules as hints for reviewers when the taxonomy has a guideline. When ``end``
+    is older than ``start`` the map goes backwards, each step read from the
+    declarations of the newer version (:func:`taxops.migration.backward_map`)."""
     repo = load_repository(root, taxonomy_id)
     versions_ = chain(root, taxonomy_id, start, end, repo)
     guideline = repo.guideline_for(taxonomy_id)
     hints = hints_from_guideline(guideline.model) if guideline else []
     if len(versions_) == 1:
         return compose([build_map(diff(versions_[0], versions_[0]), hints)])
+    if versions_[-1].version < versions_[0].version:
+        return compose([backward_map(diff(b, a)) for a, b in itertools.pairwise(versions_)])
     return compose([build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)])
 
 
@@ -133,8 +141,9 @@ def _fail_on_broken(files: Iterable[CheckedFile]) -> None:
             )
 
 
-def _parse(text: str) -> SemVer:
+def parse_version_argument(text: str) -> TaxonomyVersion:
+    """A version given on the command line, or an error saying what is wrong."""
     try:
-        return SemVer(text)
+        return parse_version(text)
     except ValueError as exc:
         raise TaxopsError(str(exc)) from None

@@ -11,17 +11,23 @@ appeared are only *suggested* as a rename.
 
 from __future__ import annotations
 
-import difflib
 import operator
 from collections import defaultdict
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
+from taxops.changes.declared import declared_changes
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
-from taxops.checks.taxonomy import normalise_name
+from taxops.changes.similarity import Places, Scores, score, words
 from taxops.loading import gc_paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
+from taxops.names import normalise_name
 
-_METADATA_FIELDS = ("title", "description", "owners", "compatibility")
+_METADATA_FIELDS = ("title", "description", "owners", "compatibility", "ids", "versioning")
+#: Fields whose written forms differ but mean the same (``ids: code`` and
+#: ``ids: {preset: code}``): compared by what they mean.
+_MEANING = {"ids": "id_rule", "versioning": "policy"}
 #: Above this many removed x added pairs, only exact name matches are suggested.
 _FUZZY_PAIR_LIMIT = 250_000
 _SUGGEST_AT = 0.8
@@ -50,6 +56,17 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
 
     retiring: list[tuple[Label, Label, int, int]] = []
     added: list[Label] = []
+    in_use: dict[str | None, list[str]] | None = None
+
+    def children_in_use(label_id: str) -> list[str]:
+        nonlocal in_use
+        if in_use is None:
+            in_use = {}
+            for label in new.labels:
+                if label.status is not Status.RETIRED:
+                    in_use.setdefault(label.parent, []).append(label.id)
+        return list(in_use.get(label_id, []))
+
     in_order, last_i = True, -1  # do the shared labels keep their relative order?
     for label_id, j in new_at.items():
         after = new.labels[j]
@@ -68,6 +85,9 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             continue  # most labels of a new version are: skip them cheaply
         for change in _label_changes(before, after, i, j):
             label_changes.append((_order(j, i), change))
+        if after.narrowed or after.became_group or after.reused:
+            for change in declared_changes(before, after, i, j, old, new, children_in_use):
+                label_changes.append((_order(j, i), change))
         if after.status is Status.RETIRED and before.status is not Status.RETIRED:
             retiring.append((before, after, i, j))
         elif after.status is Status.DEPRECATED and before.status is Status.ACTIVE:
@@ -91,7 +111,7 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     changes += [c for _, c in label_changes]
     if reordered:
         changes.append(reordered)
-    return ChangeSet(old, new, tuple(changes), tuple(_suggestions(removed, added)))
+    return ChangeSet(old, new, tuple(changes), tuple(_suggestions(removed, added, old, new)))
 
 
 #: Every field of a label but its attributes, read straight from the model's
@@ -130,6 +150,9 @@ def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
             ChangeKind.LEAF_ONLY_CHANGED, detail={"before": old.leaf_only, "after": new.leaf_only}
         )
     for name in _METADATA_FIELDS:
+        meaning = _MEANING.get(name, name)
+        if getattr(old, meaning) == getattr(new, meaning):
+            continue
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             yield Change(
@@ -139,6 +162,8 @@ def _taxonomy_changes(old: Taxonomy, new: Taxonomy) -> Iterator[Change]:
 
 
 def _plain(value: object) -> object:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", exclude_none=True)
     return getattr(value, "value", value)
 
 
@@ -229,13 +254,13 @@ def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Chan
     for alias in before.aliases:
         if alias not in new_aliases:
             yield change(ChangeKind.ALIAS_REMOVED, alias=alias)
-    if _words(before.definition) != _words(after.definition):
+    if words(before.definition) != words(after.definition):
         yield change(
             ChangeKind.DEFINITION_CHANGED, before=before.definition, after=after.definition
         )
     if before.parent != after.parent:
         yield change(ChangeKind.PARENT_CHANGED, before=before.parent, after=after.parent)
-    if _words(before.note) != _words(after.note):
+    if words(before.note) != words(after.note):
         yield change(ChangeKind.NOTE_CHANGED, before=before.note, after=after.note)
     if before.since != after.since:
         yield change(
@@ -244,11 +269,6 @@ def _label_changes(before: Label, after: Label, i: int, j: int) -> Iterator[Chan
             after=str(after.since) if after.since else None,
         )
     yield from _attribute_changes(before, after, change)
-
-
-def _words(text: str | None) -> str:
-    """Definitions compare by words: re-wrapping a paragraph is not a change."""
-    return " ".join((text or "").split())
 
 
 def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:  # type: ignore[no-untyped-def]
@@ -280,7 +300,7 @@ def _attribute_changes(before: Label, after: Label, change) -> Iterator[Change]:
                 before=was.required,
                 after=attr.required,
             )
-        if _words(was.description) != _words(attr.description):
+        if words(was.description) != words(attr.description):
             yield change(
                 ChangeKind.ATTRIBUTE_DESCRIPTION_CHANGED,
                 attribute=name,
@@ -342,35 +362,40 @@ def _bisect(values: list[int], tails: list[int], value: int) -> int:
     return lo
 
 
-def _suggestions(removed: list[Label], added: list[Label]) -> Iterator[Suggestion]:
-    """Removed labels that look like an added one: same normalised name, or
-    similar name and definition. A reviewer confirms and declares it."""
+def _suggestions(
+    removed: list[Label], added: list[Label], old: Taxonomy, new: Taxonomy
+) -> Iterator[Suggestion]:
+    """Removed labels that look like an added one at the same depth of the tree:
+    same normalised name, or alike in name, definition and place in the tree. A
+    reviewer confirms and declares it."""
     if not removed or not added:
         return
-    by_name: dict[str, list[Label]] = defaultdict(list)
+    old_places, new_places = Places(old), Places(new)
+    by_name: dict[tuple[int, str], list[Label]] = defaultdict(list)
+    by_depth: dict[int, list[Label]] = defaultdict(list)
     for label in added:
-        by_name[normalise_name(label.name)].append(label)
+        depth = new_places.depth(label.id)
+        by_name[(depth, normalise_name(label.name))].append(label)
+        by_depth[depth].append(label)
     fuzzy = len(removed) * len(added) <= _FUZZY_PAIR_LIMIT
     for gone in removed:
-        exact = by_name.get(normalise_name(gone.name), [])
+        gone_path = old_places.path(gone.id)
+        depth = len(gone_path)
+        exact = by_name.get((depth, normalise_name(gone.name)), [])
         if exact:
             for label in exact:
-                yield Suggestion(gone.id, label.id, 1.0, "same display name")
+                s = score(gone, label, gone_path, new_places.path(label.id))
+                yield Suggestion(
+                    gone.id, label.id, 1.0, "same display name", s.name, s.definition, s.path
+                )
             continue
         if not fuzzy:
             continue
-        best: tuple[float, Label] | None = None
-        for label in added:
-            score = _similarity(gone, label)
-            if score >= _SUGGEST_AT and (best is None or score > best[0]):
-                best = (score, label)
+        best: tuple[Scores, Label] | None = None
+        for label in by_depth.get(depth, ()):
+            s = score(gone, label, gone_path, new_places.path(label.id))
+            if s.overall >= _SUGGEST_AT and (best is None or s.overall > best[0].overall):
+                best = (s, label)
         if best:
-            yield Suggestion(gone.id, best[1].id, round(best[0], 2), "similar name and definition")
-
-
-def _similarity(a: Label, b: Label) -> float:
-    name = difflib.SequenceMatcher(None, normalise_name(a.name), normalise_name(b.name)).ratio()
-    if a.definition and b.definition:
-        text = difflib.SequenceMatcher(None, _words(a.definition), _words(b.definition)).ratio()
-        return max(name * 0.4 + text * 0.6, text)
-    return name
+            s, label = best
+            yield Suggestion(gone.id, label.id, s.overall, "alike", s.name, s.definition, s.path)

@@ -56,6 +56,16 @@ class ChangeKind(str, enum.Enum):
     ATTRIBUTE_DESCRIPTION_CHANGED = "attribute-description-changed"
     TAXONOMY_ID_CHANGED = "taxonomy-id-changed"
     """The taxonomy's own ``id``, which guidelines, policies and datasets cite."""
+    LABEL_NARROWED = "label-narrowed"
+    """The label stays, but part of its meaning moved to other labels (declared
+    with ``narrowed:``). ``detail["targets"]`` are the labels that took part of it,
+    ``detail["mode"]`` what happens to its items (review or keep)."""
+    LABEL_BECAME_GROUP = "label-became-group"
+    """The label became a group items cannot carry (declared with ``became_group:``);
+    its items go to ``detail["targets"]`` (direct or review)."""
+    LABEL_REUSED = "label-reused"
+    """The id took another meaning (declared with ``reused:``); items that carried
+    the old meaning go to ``detail["targets"]`` (direct or review)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,9 @@ _FIELD: dict[ChangeKind, tuple[str, ...]] = {
     ChangeKind.ATTRIBUTE_DESCRIPTION_CHANGED: ("attributes",),
     ChangeKind.NOTE_CHANGED: ("note",),
     ChangeKind.SINCE_CHANGED: ("since",),
+    ChangeKind.LABEL_NARROWED: ("narrowed",),
+    ChangeKind.LABEL_BECAME_GROUP: ("became_group",),
+    ChangeKind.LABEL_REUSED: ("reused",),
 }
 
 
@@ -114,7 +127,14 @@ class Suggestion:
     removed: str
     added: str
     similarity: float
+    """The overall score, 0 to 1 (1.0 for the same display name)."""
     reason: str
+    name: float = 0.0
+    """How alike the display names are, 0 to 1."""
+    definition: float | None = None
+    """How alike the definitions are, 0 to 1 (None when one has none)."""
+    path: float = 1.0
+    """How alike the places in the tree are (the names of the ancestors), 0 to 1."""
 
 
 @dataclass(frozen=True)

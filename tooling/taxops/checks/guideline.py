@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from taxops.checks.common import repeats
 from taxops.checks.guideline_refs import prose_fields
+from taxops.checks.text import guideline_text
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
@@ -128,4 +129,5 @@ CHECKS: tuple[Check, ...] = (
     decision_rules_decide,
     changelog_in_order,
     raw_html,
+    guideline_text,
 )

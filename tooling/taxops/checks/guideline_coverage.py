@@ -29,9 +29,10 @@ def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> li
 
 def assignable(tax: Taxonomy, label: Label, parents: set[str]) -> bool:
     """Whether labelers may put ``label`` on new items: it is active, and when the
-    taxonomy uses leaf labels only, no label still in use sits under it.
+    taxonomy uses leaf labels only, no label still in use sits under it; and it
+    did not become a group (``became_group``).
     ``parents`` holds the ids that have a child that is not retired."""
-    if label.status is not Status.ACTIVE:
+    if label.status is not Status.ACTIVE or label.became_group:
         return False
     return not (tax.leaf_only and label.id in parents)
 

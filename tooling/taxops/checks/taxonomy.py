@@ -6,15 +6,18 @@ involved and the line to fix. Rule ids are stable: teams grep for them and waive
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator
 
 from taxops.checks.common import did_you_mean, repeats
+from taxops.checks.declarations import declarations
+from taxops.checks.text import taxonomy_text
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.characters import visible
 from taxops.models.ids import IdPreset
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
+from taxops.models.versioning import Scheme
+from taxops.names import sibling_key
 
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
 
@@ -34,16 +37,6 @@ def _error(
 ) -> Diagnostic:
     """A finding; ``label`` (the label it is about) lets a waiver accept it."""
     return Diagnostic(rule, Severity.ERROR, message, loc, hint, data=label_data(label))
-
-
-_SEPARATORS = str.maketrans("_-", "  ")
-
-
-def normalise_name(text: str) -> str:
-    """Names compare equal when a labeler would confuse them: Unicode-normalised
-    (NFKC), case-folded, with runs of spaces and separators collapsed."""
-    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(folded.translate(_SEPARATORS).split())
 
 
 _CODES_HINT = "; a taxonomy that keeps a publisher's codes declares 'ids: code' (or a pattern)"
@@ -274,8 +267,9 @@ def _chain(
 
 
 def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    """Two siblings with the same display name or alias (after normalising case,
-    Unicode and separators) are indistinguishable to a labeler."""
+    """Two siblings with the same display name or alias (after folding case,
+    Unicode forms, separators, invisible characters and look-alike letters:
+    :func:`taxops.names.sibling_key`) are indistinguishable to a labeler."""
     groups: dict[str | None, list[int]] = {}
     for i, label in enumerate(tax.labels):
         if label.status is not Status.RETIRED:
@@ -292,8 +286,8 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
             ]
             own: set[str] = set()
             for what, text, path in names:
-                key = normalise_name(text)
-                if key in own:
+                key = sibling_key(text)
+                if key in own or not key:  # a blank name is its own finding
                     continue
                 own.add(key)
                 if key in seen and seen[key][0] != label.id:
@@ -342,6 +336,34 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 )
 
 
+def versioning_policy(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """The policy table names rules that exist, and only for semantic versions."""
+    from taxops.versioning.policy import known_keys  # the catalogue reads the models
+
+    policy = tax.policy
+    if not policy.bumps:
+        return
+    if policy.scheme is Scheme.CALVER:
+        yield _error(
+            "bumps-without-semver",
+            "'bumps' says which bump a change needs, but calendar versions have no bumps",
+            doc.locate(("versioning", "bumps"), at="key"),
+            "remove 'bumps', or use 'scheme: semver'; with calendar versions the "
+            "compatibility mode alone judges a change",
+        )
+        return
+    known = known_keys()
+    for key in policy.bumps:
+        if key not in known:
+            yield _error(
+                "unknown-rule",
+                f"the versioning policy names '{key}', which is neither a rule that requires "
+                "a bump nor a category (breaking, additive, cosmetic)",
+                doc.locate(("versioning", "bumps", key), at="key"),
+                did_you_mean(key, known) or "taxops rules lists the rule ids",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     label_id_syntax,
     unique_ids,
@@ -351,4 +373,7 @@ CHECKS: tuple[Check, ...] = (
     replacements_resolve,
     sibling_names,
     attributes,
+    versioning_policy,
+    taxonomy_text,
+    declarations,
 )

@@ -14,6 +14,7 @@ from pathlib import Path
 from taxops import gitrepo
 from taxops.compatibility.baselines import match, taxonomies_at
 from taxops.compatibility.compare import Comparison, Version, compare
+from taxops.compatibility.integrity import verify
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
 from taxops.compatibility.terms import is_transitive
 from taxops.compatibility.waivers import WaiverBook
@@ -81,18 +82,23 @@ def run_check(
     report = CheckReport("the last release of each taxonomy", len(checked))
     report.validation = [d for c in checked for d in c.diagnostics]
     report.process += snapshot_findings(repo.releases)
+    # The integrity record needs no git base; git, when there is one, adds what
+    # the record cannot know (a release deleted together with its line).
+    recorded = verify(root)
+    report.process += recorded
+    seen = {d.data.get("path") for d in recorded}
 
     wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
     in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)
     if against is not None and commit is not None:
         shown = f"merge-base({against})" if merge_base else against
         report.base = f"{shown} ({gitrepo.short(root, commit)})"
-        report.process += unchanged_since(root, commit, shown)
+        report.process += _unseen(unchanged_since(root, commit, shown), seen)
         report.comparisons, found = _against_ref(root, commit, shown, wanted, repo.releases)
         report.process += found
     else:
         if in_git:
-            report.process += unchanged_since(root, "HEAD", "HEAD")
+            report.process += _unseen(unchanged_since(root, "HEAD", "HEAD"), seen)
         report.comparisons, found = _against_releases(wanted, repo.releases)
         report.process += found
 
@@ -107,6 +113,11 @@ def run_check(
         comparison.versioning = book.apply(comparison.versioning)
     report.process = book.apply(report.process) + book.findings(wanted)
     return report
+
+
+def _unseen(found: list[Diagnostic], seen: set[object]) -> list[Diagnostic]:
+    """Findings about releases the integrity record did not already report."""
+    return [d for d in found if d.data.get("path") not in seen]
 
 
 def _against_releases(
@@ -128,7 +139,8 @@ def _against_releases(
                 )
             )
             continue
-        primary = compare(Version(last.model, last.doc, last.display), new)
+        history = [Version(s.model, s.doc, s.display) for s in snapshots if s is not last]
+        primary = compare(Version(last.model, last.doc, last.display), new, history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=last)]
     return comparisons, found
 
@@ -161,8 +173,9 @@ def _against_ref(
                 baseline_unreadable.diagnose(taxonomy_id, f"{shown}:{before.path}", reason, where)
             )
             continue
-        primary = compare(before.version, new)
         snapshots = releases.get(taxonomy_id, [])
+        history = [Version(s.model, s.doc, s.display) for s in snapshots]
+        primary = compare(before.version, new, history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=None)]
     for ref in gone:
         if (root / ref.path).exists():

@@ -8,17 +8,21 @@ protected direction becomes a blocking error), then check the version.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
-from taxops.compatibility.semver import check_version, declared_bump
+from taxops.changes.reuse import find_reuses
 from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
+from taxops.models.declarations import applying
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.rules import migration_unmapped_label, undeclared_rename
-from taxops.rules.base import Bump, RuleContext, max_bump
-from taxops.rules.registry import BY_KIND, RULES
+from taxops.models.versioning import Scheme
+from taxops.rules import migration_unmapped_label, retired_id_reused, undeclared_rename
+from taxops.rules.base import Bump, RuleContext
+from taxops.rules.registry import BY_KIND
+from taxops.versioning.policy import check_version, declared_bump, required_bump, with_policy
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ class Comparison:
     def diagnostics(self) -> list[Diagnostic]:
         return [*self.findings, *self.versioning]
 
+    @property
+    def versions_in_words(self) -> str:
+        """What the version needed and what it did, for a summary line."""
+        if self.new.taxonomy.policy.scheme is Scheme.CALVER:
+            moved = {None: "went down", Bump.NONE: "is unchanged"}.get(self.declared, "increased")
+            return f"calendar versions: the version {moved}"
+        declared = self.declared.value if self.declared else "version decreased"
+        return f"{self.required.value} bump required, {declared} declared"
+
     def summary(self) -> dict[str, object]:
         """Plain data for JSON output (schema in site/docs/reference/check-json.md)."""
         return {
@@ -63,6 +76,7 @@ class Comparison:
             "old": {"version": str(self.old.taxonomy.version), "source": self.old.source},
             "new": {"version": str(self.new.taxonomy.version), "source": self.new.source},
             "mode": self.mode.value,
+            "versioning": self.new.taxonomy.policy.scheme.value,
             "primary": self.primary,
             "required_bump": self.required.value,
             "declared_bump": self.declared.value if self.declared else None,
@@ -85,9 +99,12 @@ def compare(
     *,
     mode: Compatibility | None = None,
     check_versions: bool = True,
+    history: Sequence[Version] = (),
 ) -> Comparison:
     """Every finding between two versions. ``mode`` defaults to the new
-    version's ``compatibility`` (so relaxing it is itself a reviewed change)."""
+    version's ``compatibility`` (so relaxing it is itself a reviewed change).
+    ``history``: the other versions before ``new`` (every release), read to
+    find ids that come back with another meaning."""
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
     ctx = RuleContext(changes, old.doc, new.doc)
@@ -97,6 +114,7 @@ def compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
+    findings += reused_ids([old, *history], new)
     # The migration map must give every old label a fate; where it cannot and no
     # rule above already raised an error for that label, the map's finding stands.
     findings += migration_unmapped_label.diagnose(changes, old.doc, new.doc, findings)
@@ -113,10 +131,8 @@ def compare(
                 else None,
             )
         )
-    findings = [apply_mode(d, mode) for d in findings]
-    required = max_bump(RULES[d.rule].bump for d in findings)
-    if changes.content_changed:
-        required = max_bump((required, Bump.PATCH))
+    findings = [apply_mode(d, mode) for d in with_policy(findings, new.taxonomy.policy)]
+    required = required_bump(findings, new.taxonomy.policy, changes.content_changed)
     versioning = check_version(changes, required, old.doc, new.doc) if check_versions else []
     return Comparison(
         old,
@@ -129,6 +145,47 @@ def compare(
         declared_bump(old.taxonomy.version, new.taxonomy.version),
         primary=check_versions,
     )
+
+
+def reused_ids(history: Sequence[Version], new: Version) -> list[Diagnostic]:
+    """Ids of ``new`` that an earlier version used with another meaning (the
+    versions of ``history`` up to ``new``'s, each once, oldest first)."""
+    before: dict[object, Version] = {}
+    for v in sorted(history, key=lambda v: v.taxonomy.version):
+        if v.taxonomy.version <= new.taxonomy.version:
+            before.setdefault(v.taxonomy.version, v)
+    ordered = list(before.values())
+    # Reuses the new version declares (a publisher's crosswalk, ``reused:``) made
+    # since the newest version compared: still a finding, as the policy says.
+    since = ordered[-1].taxonomy.version if ordered else None
+    declared = (
+        [
+            label.id
+            for label in new.taxonomy.labels
+            if label.reused and applying(label.reused, since, new.taxonomy.version)
+        ]
+        if since is not None
+        else []
+    )
+    found = find_reuses((v.taxonomy for v in ordered), new.taxonomy, declared=declared)
+    out = []
+    for reuse in found:
+        was = ordered[reuse.before.at]
+        at = new.taxonomy.index[reuse.label.id]
+        out.append(
+            retired_id_reused.diagnose(
+                reuse,
+                new.taxonomy.id,
+                str(was.taxonomy.version),
+                str(ordered[reuse.left_in].taxonomy.version) if reuse.left_in is not None else None,
+                new.taxonomy.id_rule.reuse,
+                new.doc.locate(("labels", at, "id")) if new.doc else None,
+                was.doc.locate(("labels", was.taxonomy.index[reuse.label.id], "id"))
+                if was.doc
+                else None,
+            )
+        )
+    return out
 
 
 def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from taxops import gitrepo
 from taxops.diagnostics import Diagnostic, TaxopsError
-from taxops.models.common import SemVer
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import RELEASES_FOLDER, Governed, is_release
 from taxops.rules import release_modified, release_version_mismatch
+from taxops.versioning.versions import Version
 from taxops.writing import write_atomic
 
 #: The editor comment that points at the JSON Schema by a relative path.
@@ -28,7 +28,7 @@ _SCHEMA_COMMENT = re.compile(
 )
 
 
-def release_path(taxonomy_file: Path, version: SemVer) -> Path:
+def release_path(taxonomy_file: Path, version: Version) -> Path:
     """Where ``version`` of the taxonomy in ``taxonomy_file`` is frozen."""
     return taxonomy_file.parent / RELEASES_FOLDER / f"{version}.yaml"
 

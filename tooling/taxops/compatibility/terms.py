@@ -12,42 +12,11 @@ reviewed change (rule ``compatibility-relaxed``).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 
 from taxops.models.taxonomy import Compatibility
+from taxops.versioning.bumps import Bump, max_bump
 
-
-class Bump(str, enum.Enum):
-    """The semver part a change requires to move (semver.org): ``major`` when
-    labeled data or consumers need a migration step, ``minor`` for additions,
-    ``patch`` for wording, ``none`` for findings that are not changes."""
-
-    NONE = "none"
-    PATCH = "patch"
-    MINOR = "minor"
-    MAJOR = "major"
-
-    @property
-    def rank(self) -> int:
-        return _BUMP_RANK[self]
-
-    @property
-    def category(self) -> str:
-        """The reviewer's word for it: breaking, additive, cosmetic."""
-        return _CATEGORY[self]
-
-
-_BUMP_RANK = {Bump.NONE: 0, Bump.PATCH: 1, Bump.MINOR: 2, Bump.MAJOR: 3}
-_CATEGORY = {
-    Bump.NONE: "note",
-    Bump.PATCH: "cosmetic",
-    Bump.MINOR: "additive",
-    Bump.MAJOR: "breaking",
-}
-
-
-def max_bump(bumps: Iterable[Bump]) -> Bump:
-    return max(bumps, key=lambda b: b.rank, default=Bump.NONE)
+__all__ = ["Bump", "Direction", "is_relaxation", "is_transitive", "max_bump", "protected"]
 
 
 class Direction(str, enum.Enum):

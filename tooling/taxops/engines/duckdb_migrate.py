@@ -30,6 +30,7 @@ from typing import Any
 
 import duckdb
 
+from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
@@ -136,6 +137,8 @@ def run(
                 # full chunks instead of the few review rows left in each input chunk.
                 _copy(con, q.review_rows_sql(), review_rows, "FORMAT parquet", "review", progress)
                 review = q.review_sql(f"read_parquet({_lit(str(review_rows))})")
+            if job.format in ("csv", "tsv"):
+                review = _spreadsheet_safe(con, review)
             tally.rows_review = _copy(con, review, review_out, review_options, "review", progress)
             if q.multi or job.format == "jsonl":
                 tally.review_reasons.update(_reasons_written(con, q, review_out))
@@ -494,7 +497,7 @@ def _append_rejects(
         if header:
             writer.writerow(
                 [
-                    *columns,
+                    *(escaping.csv_cell(c) for c in columns),
                     "_taxops_row",
                     "_taxops_reason",
                     "_taxops_old_label",
@@ -503,17 +506,40 @@ def _append_rejects(
                 ]
             )
         for bad in tally.malformed:
-            writer.writerow(
-                [""] * len(columns) + ["", "malformed", "", "", f"line {bad['line']}: {bad['raw']}"]
-            )
+            cells = [""] * len(columns) + [
+                "",
+                "malformed",
+                "",
+                "",
+                f"line {bad['line']}: {bad['raw']}",
+            ]
+            writer.writerow([escaping.csv_cell(c) for c in cells])
+
+
+def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """The review queue's rows as a reviewer's spreadsheet must get them: every
+    cell (and column name) that would be read as a formula gets a leading
+    apostrophe, as :func:`taxops.escaping.csv_cell` does (the same starting
+    characters, ``escaping.FORMULA_START``). The migrated dataset is untouched."""
+    starts = ", ".join(_lit(s) for s in escaping.FORMULA_START)
+    text = "CAST(x AS VARCHAR)"
+    con.execute(
+        f"CREATE OR REPLACE TEMP MACRO taxops_csv_cell(x) AS CASE WHEN left({text}, 1) "
+        f"IN ({starts}) THEN {_lit(chr(39))} || {text} ELSE {text} END"
+    )
+    names = [row[0] for row in con.execute(f"DESCRIBE {sql}").fetchall()]
+    cells = ", ".join(
+        f"taxops_csv_cell({_ident(n)}) AS {_ident(escaping.csv_cell(n))}" for n in names
+    )
+    return f"SELECT {cells} FROM ({sql})"
 
 
 def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return escaping.sql_literal(text, "duckdb")
 
 
 def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+    return escaping.sql_identifier(name, "duckdb")
 
 
 def _json_key(name: str) -> str:

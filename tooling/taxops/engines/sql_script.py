@@ -1,6 +1,6 @@
 """Migration SQL for engines taxops does not run itself (Spark for a
-two-billion-row archive, a warehouse). One canonical form, written in DuckDB's
-dialect and transpiled by sqlglot, with the map inlined as a VALUES table:
+two-billion-row archive, a warehouse). One canonical form, built as a sqlglot
+syntax tree and written in each dialect, with the map inlined as a VALUES table:
 
 1. ``CREATE TABLE <output>``: the migrated rows (label rewritten where the map is
    direct; kept where it is keep; unlabeled rows unchanged);
@@ -14,20 +14,28 @@ written back unchanged), else once surrounding spaces are trimmed, else, when
 the ids ignore case, once lower-cased (only where one id has that lower case).
 Each is a join on a unique key, so no row is ever duplicated. SQL tables have no
 order: keep a key column to sort by.
+
+Nothing the user gives (table and column names, labels) is pasted into SQL
+text: names become quoted identifiers and labels string literals in the tree,
+and sqlglot writes each with the quoting rules of the dialect (doubled quotes,
+backslash escapes in Spark and BigQuery). A name that does not come back
+unchanged from its own SQL, or that holds a control character, is refused. The
+header comments carry values made inert (one line, control characters shown
+as escapes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import sqlglot
-from sqlglot import exp
-
+from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
 from taxops.migration.values import repairs_by_lower_case
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
+_MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key"]
 
 
 def migration_sql(
@@ -40,7 +48,11 @@ def migration_sql(
     output_table: str | None = None,
     review_table: str | None = None,
 ) -> str:
-    """The script for ``dialect``; ``columns`` are the table's columns in order."""
+    """The script for ``dialect``; ``columns`` are the table's columns in order.
+    Table names are dotted (``catalog.schema.table``): each part is quoted."""
+    import sqlglot
+    from sqlglot import exp
+
     if dialect not in DIALECTS:
         raise TaxopsError(
             f"unknown SQL dialect '{dialect}'", f"choose one of: {', '.join(DIALECTS)}"
@@ -54,101 +66,238 @@ def migration_sql(
         )
     if label_column not in columns:
         raise TaxopsError(
-            f"the label column '{label_column}' is not among the columns: {', '.join(columns)}"
+            f"the label column '{escaping.terminal(label_column)}' is not among the columns: "
+            f"{', '.join(escaping.terminal(c) for c in columns)}"
         )
-    suffix = migration.to_version.replace(".", "_")
-    base = table.split(".")[-1]
-    output_table = output_table or f"{table}_v{suffix}"
-    review_table = review_table or f"{table}_review_v{suffix}"
-
-    q = _quote
-    label = f"t.{q(label_column)}"
-    unlabeled = f"({label} IS NULL OR TRIM({label}) = '')"
-    columns_of_map = "old_label, new_label, needs_review, candidates, repair_key"
-    with_map = (
-        f"WITH taxops_map AS (SELECT * FROM (VALUES {_values(migration)}) AS v({columns_of_map}))"
-    )
-    # Exact match first (e); only a value that matched nothing is repaired (r),
-    # on repair_key, unique per id (NULL where a repair would be ambiguous).
-    repaired = f"LOWER(TRIM({label}))" if migration.id_case == "insensitive" else f"TRIM({label})"
-    source = (
-        f"{_table(table)} AS t LEFT JOIN taxops_map AS e ON {label} = e.old_label "
-        f"LEFT JOIN taxops_map AS r ON e.old_label IS NULL AND {repaired} = r.repair_key"
-    )
-    found = "COALESCE(e.old_label, r.old_label)"
-    new_label = "COALESCE(e.new_label, r.new_label)"
-    needs_review = "COALESCE(e.needs_review, r.needs_review)"
-    select = ", ".join(
-        f"CASE WHEN {found} IS NULL THEN {label} ELSE {new_label} END AS {q(c)}"
-        if c == label_column
-        else f"t.{q(c)}"
-        for c in columns
-    )
-    migrated = (
-        f"CREATE TABLE {_table(output_table)} AS {with_map} SELECT {select} FROM {source} "
-        f"WHERE {unlabeled} OR ({found} IS NOT NULL AND NOT {needs_review})"
+    suffix = "_v" + str(migration.to_version).replace(".", "_")
+    source = _table_parts(table, "--table", dialect)
+    output = (
+        _table_parts(output_table, "--output-table", dialect)
+        if output_table
+        else [*source[:-1], source[-1] + suffix]
     )
     review = (
-        f"CREATE TABLE {_table(review_table)} AS {with_map} SELECT t.*, "
-        f"CASE WHEN {found} IS NULL THEN 'unknown-label' ELSE 'review' END AS taxops_reason, "
-        f"COALESCE(e.candidates, r.candidates) AS taxops_candidates FROM {source} "
-        f"WHERE NOT {unlabeled} AND ({found} IS NULL OR {needs_review})"
+        _table_parts(review_table, "--review-table", dialect)
+        if review_table
+        else [*source[:-1], source[-1] + "_review" + suffix]
     )
-    check = (
-        f"SELECT (SELECT COUNT(*) FROM {_table(output_table)}) + (SELECT COUNT(*) FROM "
-        f"{_table(review_table)}) = (SELECT COUNT(*) FROM {_table(table)}) AS taxops_rows_add_up"
+    for column in columns:
+        _check_name(column, "column", dialect)
+    for entry in migration:
+        for value in (entry.label, *entry.targets):
+            _check_literal(value, dialect)
+
+    def col(name: str, qualifier: str = "t") -> exp.Column:
+        """A column of the table (its name quoted: it is the user's) or of the
+        map (``e``, ``r``: our own names, unquoted like the VALUES alias that
+        declares them)."""
+        return exp.column(exp.to_identifier(name, quoted=qualifier == "t"), qualifier)
+
+    def label() -> exp.Column:
+        return col(label_column)
+
+    def either(name: str) -> Any:
+        """The map's column from the exact match (e), else from the repair (r)."""
+        return exp.func("COALESCE", col(name, "e"), col(name, "r"))
+
+    unlabeled = exp.paren(
+        exp.or_(label().is_(exp.null()), exp.func("TRIM", label()).eq(exp.Literal.string("")))
     )
-    statements = [
-        sqlglot.transpile(sql, read="duckdb", write=dialect, pretty=True)[0]
-        for sql in (migrated, review, check)
+    by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
+    insensitive = migration.id_case == "insensitive"
+    mapping = exp.values(
+        [_map_row(e, by_lower, insensitive) for e in migration]
+        or [(None, None, False, None, None)],
+        alias="v",
+        columns=_MAP_COLUMNS,
+    )
+    repaired = exp.func("TRIM", label())
+    if insensitive:
+        repaired = exp.func("LOWER", repaired)
+    found = either("old_label")
+    # Exact match first (e); only a value that matched nothing is repaired (r),
+    # on repair_key, unique per id (NULL where a repair would be ambiguous).
+    exact_on = label().eq(col("old_label", "e"))
+    repair_on = exp.and_(col("old_label", "e").is_(exp.null()), repaired.eq(col("repair_key", "r")))
+
+    def joined(query: exp.Select) -> exp.Select:
+        return (
+            query.with_("taxops_map", as_=exp.select("*").from_(mapping))
+            .from_(_table(source, "t"))
+            .join(exp.to_table("taxops_map").as_("e"), on=exact_on, join_type="left")
+            .join(exp.to_table("taxops_map").as_("r"), on=repair_on, join_type="left")
+        )
+
+    new_label = exp.Case(
+        ifs=[exp.If(this=found.copy().is_(exp.null()), true=label())],
+        default=either("new_label"),
+    )
+    migrated = joined(
+        exp.select(
+            *(
+                new_label.copy().as_(exp.to_identifier(c, quoted=True))
+                if c == label_column
+                else col(c)
+                for c in columns
+            )
+        )
+    ).where(
+        exp.or_(
+            unlabeled.copy(),
+            exp.paren(
+                exp.and_(exp.not_(found.copy().is_(exp.null())), exp.not_(either("needs_review")))
+            ),
+        )
+    )
+    reason = exp.Case(
+        ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string("unknown-label"))],
+        default=exp.Literal.string("review"),
+    )
+    to_review = joined(
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
+            reason.as_("taxops_reason"),
+            either("candidates").as_("taxops_candidates"),
+        )
+    ).where(
+        exp.and_(
+            exp.not_(unlabeled.copy()),
+            exp.paren(exp.or_(found.copy().is_(exp.null()), either("needs_review"))),
+        )
+    )
+
+    def count(parts: list[str]) -> exp.Subquery:
+        return exp.Subquery(this=exp.select(exp.func("COUNT", exp.Star())).from_(_table(parts)))
+
+    check = exp.select(
+        exp.EQ(
+            this=exp.Add(this=count(output), expression=count(review)), expression=count(source)
+        ).as_("taxops_rows_add_up")
+    )
+    statements: list[Any] = [
+        exp.Create(this=_table(output), kind="TABLE", expression=migrated),
+        exp.Create(this=_table(review), kind="TABLE", expression=to_review),
+        check,
     ]
+    body = [s.sql(dialect=dialect, pretty=True) for s in statements]
+    # The statements are exactly what was built: a name that changed the parse
+    # (it cannot happen through the tree; this is the last guard) is refused.
+    if len(sqlglot.parse(";\n".join(body), read=dialect)) != len(statements):
+        raise TaxopsError(f"a name cannot be written safely in {dialect} SQL")
+    return _header(migration, dialect, table, label_column, output, review) + (
+        ";\n\n".join(body) + ";\n"
+    )
+
+
+def split_statements(script: str, dialect: str = "duckdb") -> list[str]:
+    """The script's statements without comments (for engines that run one at a
+    time), split by the parser, not by text, so no quoted name can split one."""
+    import sqlglot
+
+    return [s.sql(dialect=dialect) for s in sqlglot.parse(script, read=dialect) if s is not None]
+
+
+def _map_row(
+    entry: Any, by_lower: dict[str, str], insensitive: bool
+) -> tuple[str, str | None, bool, str | None, str | None]:
+    """One row of the map: old label, new label, needs review, candidates, and
+    the key a trimmed (and, when ids ignore case, lower-cased) value repairs to."""
+    review = entry.mode is Mode.REVIEW
+    key = by_lower.get(entry.label) if insensitive else entry.label
+    return (
+        entry.label,
+        None if review else entry.targets[0],
+        review,
+        "|".join(entry.targets) if review else None,
+        key,
+    )
+
+
+def _table(parts: list[str], alias: str | None = None) -> Any:
+    from sqlglot import exp
+
+    names = [exp.to_identifier(p, quoted=True) for p in parts]
+    table = exp.Table(this=names[-1])
+    if len(names) > 1:
+        table.set("db", names[-2])
+    if len(names) > 2:
+        table.set("catalog", names[-3])
+    return table.as_(alias) if alias else table
+
+
+def _table_parts(name: str, option: str, dialect: str) -> list[str]:
+    """``catalog.schema.table`` into its parts, each checked."""
+    parts = name.split(".")
+    if len(parts) > 3:
+        raise TaxopsError(
+            f"{option} '{escaping.terminal(name)}' has more than three parts",
+            "give TABLE, SCHEMA.TABLE or CATALOG.SCHEMA.TABLE (dots separate the parts)",
+        )
+    for part in parts:
+        _check_name(part, f"{option} part", dialect)
+    return parts
+
+
+def _check_name(name: str, what: str, dialect: str) -> None:
+    """Refuse a name no dialect should see (empty, control or invisible
+    characters) or one that does not survive quoting in ``dialect``."""
+    import sqlglot
+    from sqlglot import exp
+
+    shown = escaping.terminal(name)
+    if not name.strip() or escaping.has_unsafe_characters(name):
+        raise TaxopsError(
+            f"{what} '{shown}' is empty or holds a control or invisible character; "
+            "it cannot be a SQL name",
+            "give the name as the table shows it, without line breaks or hidden characters",
+        )
+    quoted = exp.to_identifier(name, quoted=True).sql(dialect=dialect)
+    try:
+        back = sqlglot.parse_one(f"SELECT {quoted}", read=dialect).expressions[0]
+    except sqlglot.errors.SqlglotError:
+        back = None
+    if not isinstance(back, exp.Column) or back.name != name:
+        raise TaxopsError(
+            f"{what} '{shown}' cannot be quoted in {dialect} SQL",
+            "rename the table or column, or migrate with taxops migrate",
+        )
+
+
+def _check_literal(value: str, dialect: str) -> None:
+    if "\x00" in value:
+        raise TaxopsError(
+            f"the label '{escaping.terminal(value)}' holds a NUL character, "
+            f"which {dialect} strings cannot hold",
+            "fix the label id in the taxonomy",
+        )
+
+
+def _header(
+    migration: MigrationMap,
+    dialect: str,
+    table: str,
+    label_column: str,
+    output: list[str],
+    review: list[str],
+) -> str:
+    """Comment lines: every value one line, with nothing that ends the comment."""
+
+    def inert(value: object) -> str:
+        return escaping.sql_comment(value)
+
     counts = migration.summary()
-    header = [
-        (
-            f"-- taxops migration script: {migration.taxonomy} {migration.from_version} -> "
-            f"{migration.to_version} ({dialect})"
-        ),
-        f"-- Relabels {table}.{label_column}; generated by taxops migration-script, edit the map in",
-        "-- the taxonomy, not here. Actions: "
+    lines = [
+        f"taxops migration script: {inert(migration.taxonomy)} {inert(migration.from_version)} -> "
+        f"{inert(migration.to_version)} ({dialect})",
+        f"Relabels {inert(table)}.{inert(label_column)}; generated by taxops migration-script, "
+        "edit the map in",
+        "the taxonomy, not here. Actions: "
         + ", ".join(f"{n} {a}" for a, n in counts.items() if n)
         + ".",
-        f"-- 1. {output_table}: migrated rows. 2. {review_table}: rows a human must relabel",
-        "--    (taxops_reason: review | unknown-label; taxops_candidates: labels joined by '|').",
-        "-- 3. true when migrated + review = input.",
-        f"-- Source table: {base}. SQL tables have no row order: sort by a key column.",
+        f"1. {inert('.'.join(output))}: migrated rows. 2. {inert('.'.join(review))}: rows a "
+        "human must relabel",
+        "   (taxops_reason: review | unknown-label; taxops_candidates: labels joined by '|').",
+        "3. true when migrated + review = input.",
+        "SQL tables have no row order: sort by a key column.",
     ]
-    return "\n".join(header) + "\n\n" + ";\n\n".join(statements) + ";\n"
-
-
-def split_statements(script: str) -> list[str]:
-    """The script's statements without comments (for engines that run one at a time)."""
-    body = "\n".join(line for line in script.splitlines() if not line.startswith("--"))
-    return [s.strip() for s in body.split(";\n") if s.strip().rstrip(";")]
-
-
-def _values(migration: MigrationMap) -> str:
-    by_lower = {label: low for low, label in repairs_by_lower_case(migration).items()}
-    rows = []
-    for e in migration:
-        review = e.mode is Mode.REVIEW
-        new = "NULL" if review else _lit(e.targets[0])
-        candidates = _lit("|".join(e.targets)) if review else "NULL"
-        if migration.id_case == "insensitive":
-            key = _lit(by_lower[e.label]) if e.label in by_lower else "NULL"
-        else:
-            key = _lit(e.label)
-        flag = "TRUE" if review else "FALSE"
-        rows.append(f"({_lit(e.label)}, {new}, {flag}, {candidates}, {key})")
-    return ", ".join(rows)
-
-
-def _quote(name: str) -> str:
-    return exp.to_identifier(name, quoted=True).sql("duckdb")
-
-
-def _table(name: str) -> str:
-    return exp.to_table(name).sql("duckdb")
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    return "".join(f"-- {line}\n" for line in lines) + "\n"

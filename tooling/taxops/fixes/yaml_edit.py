@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -24,13 +23,14 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from taxops.fixes.plan import FixPlan, Tombstone
+from taxops.yaml_roundtrip import flow_list, round_trip
 
 
 def apply(text: str, plan: FixPlan) -> str:
     """``text`` with the plan's tombstones, replacements and version written in."""
     if not plan:
         return text
-    yaml = _yaml(text)
+    yaml = round_trip(text)
     base = _dump(yaml, yaml.load(text))
     data = yaml.load(text)
     labels = data["labels"]
@@ -65,9 +65,7 @@ def _tombstone(stone: Tombstone) -> CommentedMap:
     # deprecated, else a human decides.
     replaced_by = stone.replaced_by or label.replaced_by
     if replaced_by:
-        targets = CommentedSeq(_scalar(t) for t in replaced_by)
-        targets.fa.set_flow_style()  # replaced_by: [new.id], as people write it
-        out["replaced_by"] = targets
+        out["replaced_by"] = flow_list(_scalar(t) for t in replaced_by)
     mode = label.replacement.value if label.replacement and not stone.replaced_by else None
     if mode or not replaced_by:
         out["replacement"] = mode or "review"
@@ -145,17 +143,6 @@ def _scalar(value: str, like: object = None) -> str:
     except Exception:  # not valid as a plain scalar (': ', '#', ...): ruamel quotes it
         return value
     return value if read == value else DoubleQuotedScalarString(value)
-
-
-def _yaml(text: str) -> YAML:
-    """A round-trip YAML set to the file's own indentation and no re-wrapping."""
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 1 << 20
-    dash = re.search(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)-[ \t]+", text, re.MULTILINE)
-    offset = len(dash.group(1)) if dash else 2
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
-    return yaml
 
 
 def _dump(yaml: YAML, data: Any) -> str:

@@ -25,4 +25,5 @@ def changes_summary(comparisons: Sequence[Comparison]) -> str:
     if not any(counts.values()):
         return "no changes to any taxonomy"
     parts = ", ".join(f"{n:,} {k}" for k, n in counts.items())
-    return f"{required} bump required: {parts}"
+    # Calendar versions require no bump: the counts alone.
+    return f"{required} bump required: {parts}" if required != "none" else parts

@@ -82,8 +82,7 @@ def comparison_lines(comparisons: Sequence[Comparison]) -> list[str]:
         return []
     lines = [
         f"{c.taxonomy} {c.old.taxonomy.version} -> {c.new.taxonomy.version} "
-        f"({c.old.source}): {c.required.value} bump required, "
-        f"{c.declared.value if c.declared else 'version decreased'} declared"
+        f"({c.old.source}): {c.versions_in_words}"
         for c in primary
     ]
     return [*lines, changes_summary(comparisons)]

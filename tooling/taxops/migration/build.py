@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from taxops.changes import Change, ChangeKind, ChangeSet
-from taxops.migration.model import Action, Entry, MigrationMap, Mode
+from taxops.migration.model import Action, Entry, MigrationMap, Mode, SuggestedLabel
 from taxops.migration.outcome import OPEN, Outcome, direct, fan_out, name_action
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy
 
@@ -36,7 +36,13 @@ _FATE: dict[ChangeKind, Action] = {
     ChangeKind.LABEL_ID_CHANGED: Action.RENAME,
     ChangeKind.LABEL_SPLIT: Action.SPLIT,
     ChangeKind.LABEL_RETIRED: Action.REVIEW,
+    ChangeKind.LABEL_NARROWED: Action.NARROWED,
+    ChangeKind.LABEL_BECAME_GROUP: Action.BECAME_GROUP,
+    ChangeKind.LABEL_REUSED: Action.REUSED,
 }
+#: When one label has several declared fates in a step, the strongest wins: a
+#: reused id's old meaning is gone, and a group cannot keep its own items.
+_PRECEDENCE = (Action.REUSED, Action.BECAME_GROUP, Action.NARROWED)
 
 
 def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> MigrationMap:
@@ -46,6 +52,7 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
     new_ids = changes.new.by_id()
     fates = _fates(changes)
     cosmetic = _cosmetic(changes)
+    suggested = _suggested(changes)
     entries = []
     for label in _unique_labels(changes.old):
         fate = fates.get(label.id)
@@ -53,6 +60,7 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
         action, mode = name_action(label.id, [action], outcome)
         after = new_ids.get(label.id)
         renamed, moved = cosmetic.get(label.id, (None, None))
+        declared = fate[1].detail if fate and fate[0] in _PRECEDENCE else {}
         entries.append(
             Entry(
                 label=label.id,
@@ -64,9 +72,14 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
                 and any(new_ids[t].status is Status.DEPRECATED for t in outcome.targets),
                 renamed=renamed if mode is Mode.KEEP else None,
                 moved=moved if mode is Mode.KEEP else None,
-                note=after.note
-                if after is not None and after.status is not Status.ACTIVE
-                else None,
+                note=declared.get("note")
+                or (
+                    after.note if after is not None and after.status is not Status.ACTIVE else None
+                ),
+                narrowed_to=tuple(declared.get("targets", ()))
+                if fate and fate[0] is Action.NARROWED
+                else (),
+                suggestions=suggested.get(label.id, ()) if action is Action.UNMAPPED else (),
             )
         )
     return MigrationMap(
@@ -75,7 +88,11 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
         to_version=str(changes.new.version),
         kind=changes.new.kind.value,
         entries=tuple(entries),
-        valid_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is not Status.RETIRED),
+        valid_labels=tuple(
+            i
+            for i, lbl in new_ids.items()
+            if lbl.status is not Status.RETIRED and not lbl.became_group
+        ),
         deprecated_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is Status.DEPRECATED),
         id_case=changes.old.id_rule.case.value,
     )
@@ -89,7 +106,16 @@ def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:
             for source in change.detail["sources"]:
                 fates[source] = (Action.MERGE, change)
         elif change.kind in _FATE and change.label is not None:
-            fates[change.label] = (_FATE[change.kind], change)
+            action = _FATE[change.kind]
+            held = fates.get(change.label)
+            if (
+                held
+                and held[0] in _PRECEDENCE
+                and action in _PRECEDENCE
+                and _PRECEDENCE.index(held[0]) <= _PRECEDENCE.index(action)
+            ):
+                continue
+            fates[change.label] = (action, change)
     return fates
 
 
@@ -113,15 +139,25 @@ def _fate(
         return action, OPEN
     if action is Action.MERGE:
         return action, resolve(change.detail["target"], new_ids)
+    if action is Action.NARROWED:
+        if change.detail["mode"] == "keep":
+            return action, direct(label.id)
+        candidates = [label.id, *change.detail["targets"]]
+        return action, fan_out(Mode.REVIEW, [resolve(t, new_ids) for t in candidates])
+    if action in (Action.BECAME_GROUP, Action.REUSED):
+        targets = change.detail["targets"]
+        mode = Mode.DIRECT if change.detail["mode"] == "direct" else Mode.REVIEW
+        return action, fan_out(mode, [resolve(t, new_ids) for t in targets])
     if action is Action.REVIEW:  # retired: its own declaration says how
         action = _tombstone_action(new_ids[label.id])
     return action, resolve(label.id, new_ids)
 
 
 def _tombstone_action(label: Label) -> Action:
-    """The action a retired label's own declaration implies."""
+    """The action a retired label's own declaration implies (a group's items,
+    were there any, go to its children)."""
     if label.status is not Status.RETIRED:
-        return Action.KEEP
+        return Action.BECAME_GROUP if label.became_group else Action.KEEP
     mode = label.replacement_mode
     if mode is None:
         return Action.UNMAPPED
@@ -141,6 +177,13 @@ def resolve(
     label = new_ids.get(label_id)
     if label is None or label_id in seen:
         return OPEN  # an unknown or looping replacement: validation reports it
+    if label.became_group and label.status is not Status.RETIRED:
+        # A group items cannot carry: follow its latest redirect, as a tombstone.
+        seen = seen | {label_id}
+        redirect = label.became_group[-1]
+        targets = redirect.replaced_by or _children(label_id, new_ids)
+        step = Mode.DIRECT if redirect.mode.value == "direct" and targets else Mode.REVIEW
+        return fan_out(step, [resolve(t, new_ids, seen) for t in targets])
     if label.status is not Status.RETIRED:
         return direct(label_id)
     seen = seen | {label_id}
@@ -151,6 +194,24 @@ def resolve(
         return OPEN
     parts = [resolve(t, new_ids, seen) for t in label.replaced_by]
     return fan_out(Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts)
+
+
+def _children(label_id: str, new_ids: dict[str, Label]) -> list[str]:
+    return [
+        i
+        for i, lbl in new_ids.items()
+        if lbl.parent == label_id and lbl.status is not Status.RETIRED
+    ]
+
+
+def _suggested(changes: ChangeSet) -> dict[str, tuple[SuggestedLabel, ...]]:
+    """Suggested replacements for removed labels, best first (never applied)."""
+    found: dict[str, list[SuggestedLabel]] = {}
+    for s in changes.suggestions:
+        found.setdefault(s.removed, []).append(
+            SuggestedLabel(s.added, s.similarity, s.name, s.definition, s.path)
+        )
+    return {k: tuple(sorted(v, key=lambda x: -x.score)) for k, v in found.items()}
 
 
 def _cosmetic(

@@ -12,7 +12,9 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from taxops.escaping import json_text, terminal
-from taxops.migration.model import Action, Entry, MigrationMap, Mode, Step
+from taxops.migration.clusters import clusters
+from taxops.migration.model import Action, Entry, MigrationMap, Mode, Step, SuggestedLabel
+from taxops.migration.sssom import map_to_sssom
 
 SCHEMA = "taxops/migration-map/1"
 CSV_COLUMNS = (
@@ -28,6 +30,9 @@ CSV_COLUMNS = (
     "hints",
     "note",
     "via",
+    "narrowed_to",
+    "suggestions",
+    "cluster",
 )
 #: Separator of several labels in one CSV cell (label ids never contain it).
 LIST_SEPARATOR = "|"
@@ -46,6 +51,10 @@ def map_to_dict(migration: MigrationMap) -> dict[str, Any]:
         "entries": [_entry(e) for e in migration.entries],
         "valid_labels": list(migration.valid_labels),
         "deprecated_labels": list(migration.deprecated_labels),
+        "clusters": [
+            {"size": c.size, "shape": c.shape, "old": list(c.old), "new": list(c.new)}
+            for c in clusters(migration)
+        ],
     }
 
 
@@ -69,6 +78,17 @@ def _entry(e: Entry) -> dict[str, Any]:
                 "targets": list(s.targets),
             }
             for s in e.via
+        ],
+        "narrowed_to": list(e.narrowed_to),
+        "suggestions": [
+            {
+                "label": s.label,
+                "score": s.score,
+                "name": s.name,
+                "definition": s.definition,
+                "path": s.path,
+            }
+            for s in e.suggestions
         ],
     }
 
@@ -97,6 +117,11 @@ def map_from_dict(data: dict[str, Any]) -> MigrationMap:
             via=tuple(
                 Step(s["from"], s["to"], s["label"], Action(s["action"]), tuple(s["targets"]))
                 for s in e.get("via", ())
+            ),
+            narrowed_to=tuple(e.get("narrowed_to", ())),
+            suggestions=tuple(
+                SuggestedLabel(s["label"], s["score"], s["name"], s["definition"], s["path"])
+                for s in e.get("suggestions", ())
             ),
         )
         for e in data["entries"]
@@ -135,6 +160,7 @@ def map_to_csv(migration: MigrationMap) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
+    cluster_of = {label: str(n) for n, c in enumerate(clusters(migration), 1) for label in c.old}
     for e in migration.entries:
         writer.writerow(
             [
@@ -153,9 +179,12 @@ def map_to_csv(migration: MigrationMap) -> str:
                     f"{s.to_version}: {s.label} {s.action.value} {LIST_SEPARATOR.join(s.targets)}".rstrip()
                     for s in e.via
                 ),
+                LIST_SEPARATOR.join(e.narrowed_to),
+                LIST_SEPARATOR.join(f"{s.label} ({s.score:.2f})" for s in e.suggestions),
+                cluster_of.get(e.label, ""),
             ]
         )
     return out.getvalue()
 
 
-FORMATS = {"yaml": map_to_yaml, "json": map_to_json, "csv": map_to_csv}
+FORMATS = {"yaml": map_to_yaml, "json": map_to_json, "csv": map_to_csv, "sssom": map_to_sssom}

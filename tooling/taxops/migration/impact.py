@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from taxops.escaping import terminal_lines
-from taxops.migration.model import MigrationMap, Mode
+from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
 from taxops.models.sla import Sla, TaskType
 
@@ -39,20 +39,21 @@ def impact(
         else:
             assert fate.label is not None
             per_label[fate.label] = per_label.get(fate.label, 0) + n
-    changes = []
+    changes: list[dict[str, Any]] = []
     for entry in migration:
         items = per_label.get(entry.label, 0)
-        if entry.mode is Mode.KEEP:
+        if entry.mode is Mode.KEEP and entry.action is not Action.NARROWED:
             continue
-        changes.append(
-            {
-                "label": entry.label,
-                "action": entry.action.value,
-                "mode": entry.mode.value,
-                "targets": list(entry.targets),
-                "items": items,
-            }
-        )
+        change: dict[str, Any] = {
+            "label": entry.label,
+            "action": entry.action.value,
+            "mode": entry.mode.value,
+            "targets": list(entry.targets),
+            "items": items,
+        }
+        if entry.narrowed_to:
+            change["narrowed_to"] = list(entry.narrowed_to)
+        changes.append(change)
     direct = sum(c["items"] for c in changes if c["mode"] == Mode.DIRECT.value)
     review = sum(c["items"] for c in changes if c["mode"] == Mode.REVIEW.value) + sum(
         unknown.values()
@@ -68,6 +69,10 @@ def impact(
         "items_relabeled_by_machine": direct,
         "items_needing_review": review,
         "items_unlabeled": unlabeled,
+        # Kept on a narrowed label whose meaning partly moved: some may now be wrong.
+        "items_kept_on_narrowed_labels": sum(
+            c["items"] for c in changes if c["mode"] == Mode.KEEP.value
+        ),
         "unknown_labels": dict(sorted(unknown.items(), key=lambda kv: -kv[1])),
         "changes": sorted(changes, key=lambda c: -c["items"]),
         "cost": _cost(review, sla) if sla else None,
@@ -105,8 +110,19 @@ def impact_text(result: Mapping[str, Any]) -> str:
         f"{result['items_relabeled_by_machine']:,}, needing review {result['items_needing_review']:,}"
         + (f", unlabeled {result['items_unlabeled']:,}" if result["items_unlabeled"] else ""),
     ]
+    if result.get("items_kept_on_narrowed_labels"):
+        lines.append(
+            f"  kept on narrowed labels {result['items_kept_on_narrowed_labels']:,} "
+            "(part of their meaning moved: some of these may now be wrong)"
+        )
     for change in result["changes"]:
-        if change["items"]:
+        if change["items"] and change["mode"] == Mode.KEEP.value:
+            moved = " | ".join(change.get("narrowed_to", ()))
+            lines.append(
+                f"  {change['items']:>10,}  {change['action']:<8} {change['label']} stays "
+                f"(part moved to {moved})"
+            )
+        elif change["items"]:
             arrow = " | ".join(change["targets"]) or "(a reviewer decides)"
             lines.append(
                 f"  {change['items']:>10,}  {change['action']:<8} {change['label']} -> {arrow}"

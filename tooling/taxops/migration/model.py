@@ -49,6 +49,15 @@ class Action(str, enum.Enum):
     UNMAPPED = "unmapped"
     """Removed or retired without saying where items go: sent to review, and a
     finding that fails ``taxops check``."""
+    NARROWED = "narrowed"
+    """The label stays, but part of its meaning moved to other labels: a human
+    decides among the label itself and those (review), or items stay (keep)."""
+    BECAME_GROUP = "became-group"
+    """The label became a group items cannot carry: items go to one of its
+    children (direct) or a human picks among them (review)."""
+    REUSED = "reused"
+    """The id now means something else: items that carried its old meaning go
+    where the new version says (direct or review)."""
 
 
 #: The mode each action implies when it is the only step.
@@ -61,7 +70,13 @@ ACTION_MODE: dict[Action, Mode] = {
     Action.REVIEW: Mode.REVIEW,
     Action.PARENT: Mode.DIRECT,
     Action.UNMAPPED: Mode.REVIEW,
+    Action.NARROWED: Mode.REVIEW,
+    Action.BECAME_GROUP: Mode.DIRECT,
+    Action.REUSED: Mode.DIRECT,
 }
+
+#: Actions whose name holds in either mode (the declaration says direct or review).
+EITHER_MODE: frozenset[Action] = frozenset({Action.NARROWED, Action.BECAME_GROUP, Action.REUSED})
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,18 @@ class Step:
     label: str
     action: Action
     targets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestedLabel:
+    """A label of the new version that resembles an unmapped old label: the
+    overall score and its parts (display name, definition, place in the tree)."""
+
+    label: str
+    score: float
+    name: float
+    definition: float | None
+    path: float
 
 
 @dataclass(frozen=True)
@@ -95,6 +122,12 @@ class Entry:
     #: The tombstone's note: why the label was retired or deprecated.
     note: str | None = None
     via: tuple[Step, ...] = ()
+    #: A narrowed label: the labels that took part of its meaning (also when its
+    #: items stay, ``keep``).
+    narrowed_to: tuple[str, ...] = ()
+    #: Unmapped entries: labels of the new version that look like this one,
+    #: best first. Shown to reviewers, never applied unless declared.
+    suggestions: tuple[SuggestedLabel, ...] = ()
 
     @property
     def relabels(self) -> bool:

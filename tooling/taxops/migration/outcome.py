@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from taxops.migration.model import ACTION_MODE, Action, Mode
+from taxops.migration.model import ACTION_MODE, EITHER_MODE, Action, Mode
 
 T = TypeVar("T")
 
@@ -80,19 +80,21 @@ def fan_out(mode: Mode, parts: Iterable[Outcome]) -> Outcome:
 def name_action(label: str, actions: list[Action], outcome: Outcome) -> tuple[Action, Mode]:
     """The action and mode an entry reports, from the actions of the steps it went
     through and where it ended up. A single step keeps its own name unless
-    resolving tombstones changed its mode; several steps are named by the result."""
+    resolving tombstones changed its mode; several steps are named by the result.
+    Items that stay on a narrowed label are ``narrowed``, mode ``keep``."""
     if outcome.mode is not Mode.REVIEW and outcome.targets == (label,):
-        return Action.KEEP, Mode.KEEP
+        return (Action.NARROWED if Action.NARROWED in actions else Action.KEEP), Mode.KEEP
     moving = _unique(a for a in actions if a is not Action.KEEP)
     if outcome.mode is not Mode.REVIEW:
-        if (len(moving) == 1 and ACTION_MODE[moving[0]] is not Mode.REVIEW) or moving == (
-            Action.SPLIT,
-        ):
+        if (
+            len(moving) == 1
+            and (ACTION_MODE[moving[0]] is not Mode.REVIEW or moving[0] in EITHER_MODE)
+        ) or moving == (Action.SPLIT,):
             return moving[0], Mode.DIRECT
         return Action.REPLACE, Mode.DIRECT
     if Action.UNMAPPED in moving and not outcome.targets:
         return Action.UNMAPPED, Mode.REVIEW
-    if len(moving) == 1 and ACTION_MODE[moving[0]] is Mode.REVIEW:
+    if len(moving) == 1 and (ACTION_MODE[moving[0]] is Mode.REVIEW or moving[0] in EITHER_MODE):
         return moving[0], Mode.REVIEW
     return (Action.SPLIT if len(outcome.targets) >= 2 else Action.REVIEW), Mode.REVIEW
 

@@ -15,8 +15,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from taxops.models.common import DocId, Owner, SemVer, Share, Strict
+from taxops.models.common import DocId, Owner, Share, Strict
 from taxops.models.datasets import DatasetFormat
+from taxops.versioning.versions import Version
 
 DATASET_SPEC_FORMAT = "dataset-spec/1"
 
@@ -106,7 +107,7 @@ class DatasetSpec(Strict):
     """Id of the registered dataset the request produces, once registered."""
     taxonomy: DocId
     """Id of the taxonomy to label with."""
-    version: SemVer
+    version: Version
     """The released taxonomy version to label with."""
     item_schema: tuple[ItemField, ...] = Field(min_length=1)
     """The fields of an item."""

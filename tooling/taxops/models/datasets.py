@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import Field
 
-from taxops.models.common import DocId, Owner, Region, SemVer, Strict
+from taxops.models.common import DocId, Owner, Region, Strict
+from taxops.versioning.versions import Version
 
 DATASETS_FORMAT = "datasets/1"
 
@@ -44,7 +45,7 @@ class Dataset(Strict):
     """What it is, in a few words."""
     taxonomy: DocId
     """Id of the taxonomy its labels come from."""
-    version: SemVer
+    version: Version
     """The released taxonomy version it is labeled with (a file under
     taxonomies/<id>/releases/)."""
     location: str = Field(min_length=1)

@@ -19,6 +19,7 @@ from typing import Literal
 from pydantic import Field
 
 from taxops.models.common import DocId, LabelId, SemVer, Strict
+from taxops.versioning.versions import Version
 
 GUIDELINE_FORMAT = "guideline/1"
 
@@ -185,7 +186,7 @@ class ChangelogEntry(Strict):
     """Why it changed."""
     labels: tuple[LabelId, ...] = ()
     """Labels whose guidance the change affects."""
-    taxonomy_version: SemVer | None = None
+    taxonomy_version: Version | None = None
     """The taxonomy version the change goes with, when it follows a taxonomy release."""
 
 

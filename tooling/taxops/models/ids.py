@@ -62,6 +62,16 @@ class IdCase(str, enum.Enum):
     repaired to the id's spelling."""
 
 
+class IdReuse(str, enum.Enum):
+    """Whether an id may ever take another meaning."""
+
+    FORBIDDEN = "forbidden"
+    """Never: an id used in any release keeps its meaning (the default)."""
+    DECLARED = "declared"
+    """When the version declares it (a publisher's crosswalk reuses a code and
+    says where the items with the old meaning go); still reported."""
+
+
 class IdShape(Strict):
     """The shape of a taxonomy's label ids, in full: a preset or a pattern, and
     the case rule."""
@@ -74,6 +84,9 @@ class IdShape(Strict):
     case: IdCase | None = None
     """``sensitive`` or ``insensitive``; default: insensitive for slugs (they
     are lowercase), sensitive otherwise."""
+    reuse: IdReuse = IdReuse.FORBIDDEN
+    """``forbidden`` (default): an id never takes another meaning; ``declared``:
+    a declared reuse is accepted (and reported)."""
 
     @field_validator("pattern")
     @classmethod
@@ -110,12 +123,13 @@ class IdRule:
     preset: IdPreset | None
     pattern: str | None
     case: IdCase
+    reuse: IdReuse = IdReuse.FORBIDDEN
 
     @classmethod
     def of(cls, ids: IdPreset | IdShape) -> IdRule:
         shape = IdShape(preset=ids) if isinstance(ids, IdPreset) else ids
         default = IdCase.INSENSITIVE if shape.preset is IdPreset.SLUG else IdCase.SENSITIVE
-        return cls(shape.preset, shape.pattern, shape.case or default)
+        return cls(shape.preset, shape.pattern, shape.case or default, shape.reuse)
 
     @property
     def case_insensitive(self) -> bool:

@@ -16,10 +16,13 @@ import enum
 from functools import cached_property
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
-from taxops.models.common import SemVer, Strict
+from taxops.models.common import Strict
+from taxops.models.declarations import Narrowing, Redirect, since
 from taxops.models.ids import IdPreset, IdRule, IdsField, id_rule
+from taxops.models.versioning import Scheme, VersioningField, VersioningPolicy, policy_of
+from taxops.versioning.versions import Version, parse_version, version_text
 
 TAXONOMY_FORMAT = "taxonomy/1"
 
@@ -127,10 +130,26 @@ class Label(Strict):
     replacement, review for several."""
     note: str | None = None
     """Why the label was deprecated or retired, for reviewers and labelers."""
-    since: SemVer | None = None
+    since: Version | None = None
     """Taxonomy version that introduced the label."""
     attributes: tuple[Attribute, ...] = ()
     """Properties annotated with this label."""
+    narrowed: tuple[Narrowing, ...] = ()
+    """Versions in which part of this label's meaning moved to other labels (the
+    label stays valid; items labeled with it before may belong elsewhere)."""
+    became_group: tuple[Redirect, ...] = ()
+    """The version in which this label became a group: it stays in the tree, is no
+    longer assignable, and its items go to one child or to review among children."""
+    reused: tuple[Redirect, ...] = ()
+    """Versions in which this id took another meaning: where the items that
+    carried its old meaning go."""
+    backward: tuple[Redirect, ...] = ()
+    """Where this label's items go when a dataset is migrated back to the version
+    before ``version`` (when the official table says so; otherwise derived)."""
+
+    def is_group_at(self, version: Version) -> bool:
+        """Whether the label is a group that items cannot carry in ``version``."""
+        return bool(since(self.became_group, version))
 
     @property
     def replacement_mode(self) -> Replacement | None:
@@ -151,8 +170,13 @@ class Taxonomy(Strict):
     """Stable id of the taxonomy (kebab-case), used by guidelines, policies and datasets."""
     title: str = Field(min_length=1)
     """Human title."""
-    version: SemVer
-    """Semantic version of this taxonomy (MAJOR.MINOR.PATCH)."""
+    versioning: VersioningField = Scheme.SEMVER
+    """How versions are written and what each change requires: ``semver`` (the
+    default; a ``bumps:`` table may set the team's own policy) or ``calver``
+    (calendar versions that only have to increase)."""
+    version: Version
+    """Version of this taxonomy: MAJOR.MINOR.PATCH (semver), or a calendar
+    version such as '2024.1' or '2016.09.01' (calver; quote it)."""
     kind: TaxonomyKind
     """single-label, multi-label or hierarchical."""
     leaf_only: bool = False
@@ -169,6 +193,22 @@ class Taxonomy(Strict):
     ``{pattern: REGEX, case: sensitive|insensitive}``."""
     labels: tuple[Label, ...] = Field(min_length=1)
     """The labels, including deprecated and retired ones."""
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _in_its_scheme(cls, value: object, info: ValidationInfo) -> Version:
+        """The version as the declared scheme writes it (``versioning`` is
+        validated first: it is declared before ``version``)."""
+        declared = info.data.get("versioning", Scheme.SEMVER)
+        scheme = policy_of(declared).scheme.value
+        if isinstance(value, Version):
+            return parse_version(str(value), scheme)
+        return parse_version(version_text(value, scheme), scheme)
+
+    @cached_property
+    def policy(self) -> VersioningPolicy:
+        """The versioning policy in full (scheme and bump table)."""
+        return policy_of(self.versioning)
 
     @cached_property
     def id_rule(self) -> IdRule:

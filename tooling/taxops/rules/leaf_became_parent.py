@@ -22,9 +22,19 @@ Breaks: data.
 ```
 
 ## How to fix or migrate
-Retire the former leaf with a replacement (`replaced_by:` its children and
-`replacement: review`: a split) so its items are reassigned, and bump the major
-version. Or add the new labels as siblings instead of children.
+Declare on the former leaf that it became a group in this version: it stays in
+the tree, is no longer assignable, and its items go to one child by machine
+(`replaced_by: [child]`) or to a human review among its children (the default):
+
+```yaml
+  - id: vehicle.truck
+    name: Truck
+    parent: vehicle
+    became_group: [{version: 2.0.0}]
+```
+
+Bump the major version (rule `label-became-group` then reports the move). Or
+add the new labels as siblings instead of children.
 """
 
 from __future__ import annotations
@@ -33,6 +43,7 @@ from collections.abc import Iterator
 
 from taxops.changes import Change, ChangeKind
 from taxops.diagnostics import Diagnostic, Severity
+from taxops.models.declarations import applying
 from taxops.models.taxonomy import Status
 from taxops.rules.base import DATA, Bump, Rule, RuleContext
 
@@ -47,6 +58,8 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
     parent = new.labels[ctx.new_at[parent_id]] if parent_id in ctx.new_at else None
     if parent is None or parent.status is not Status.ACTIVE:
         return  # retired or deprecated with a replacement: its items are reassigned
+    if applying(parent.became_group, old.version, new.version):
+        return  # declared a group in this version: its items go to its children
     children = ctx.new_children.get(parent_id, [])
     if not children or children[0] != change.label:
         return  # one finding per former leaf, on its first child
@@ -55,8 +68,9 @@ def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
         f"`{parent_id}` was a leaf that items carry and now has children "
         f"({', '.join(f'`{c}`' for c in children)}); in this leaf-only taxonomy its items "
         "are no longer valid",
-        f"retire `{parent_id}` with `replaced_by:` its children and `replacement: review`, "
-        "or add the new labels beside it",
+        f"declare `became_group: [{{version: {new.version}}}]` on `{parent_id}` (its items go "
+        "to review among its children; `replaced_by: [child]` sends them to one by machine), "
+        "and bump the major version; or add the new labels beside it",
         at=("labels", ctx.new_at[change.label or ""], "parent"),
         was=("labels", ctx.old_at[parent_id]),
     )

@@ -1,12 +1,15 @@
-"""The taxonomy's title, description, owners or compatibility mode changed.
+"""The taxonomy's title, description, owners, modes or policies changed.
 
 ## What it detects
-A change to `title`, `description`, `owners` or `compatibility`.
+A change to `title`, `description`, `owners`, `compatibility`, `ids` or
+`versioning` (by meaning: `ids: code` and `ids: {preset: code}` are the same).
 
 ## Why it matters
 None of these touch labeled data or consumers. Owners decide who approves
-future changes, and the compatibility mode decides what future versions may
-do, so reviewers should see them; a **patch** version.
+future changes, the compatibility mode and the versioning policy decide what
+future versions may do, and the id shape and its case rule decide how dataset
+values are matched to labels, so reviewers should see them; a **patch**
+version.
 
 Breaks: nothing.
 
@@ -34,6 +37,8 @@ from taxops.rules.base import NOTHING, Bump, Rule, RuleContext
 def _short(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_short(v)}" for k, v in value.items())
     text = " ".join(str(value).split()) if value is not None else "unset"
     return text if len(text) <= 60 else text[:57] + "..."
 

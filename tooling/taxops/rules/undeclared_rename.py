@@ -41,8 +41,7 @@ def diagnose(
         RULE.id,
         RULE.severity,
         f"label `{suggestion.removed}` was removed and `{suggestion.added}` added "
-        f"({suggestion.reason}, {suggestion.similarity:.0%} alike); if this is a rename, "
-        "declare it",
+        f"({suggestion.reason}: {_parts(suggestion)}); if this is a rename, declare it",
         location,
         f"keep `{suggestion.removed}` with `status: retired` and `replaced_by: "
         f"[{suggestion.added}]`, or keep the old id and change only `name:`",
@@ -52,10 +51,22 @@ def diagnose(
             "label": suggestion.removed,
             "added": suggestion.added,
             "similarity": suggestion.similarity,
+            "similarity_parts": {
+                "name": suggestion.name,
+                "definition": suggestion.definition,
+                "path": suggestion.path,
+            },
             "bump": RULE.bump.value,
             "category": RULE.bump.category,
             "breaks": [],
         },
+    )
+
+
+def _parts(s: Suggestion) -> str:
+    definition = f"definition {s.definition:.0%}, " if s.definition is not None else ""
+    return (
+        f"score {s.similarity:.0%}; name {s.name:.0%}, {definition}place in the tree {s.path:.0%}"
     )
 
 

@@ -5,8 +5,10 @@ The new `version` is greater than the old one, but the changes need a bigger
 bump: a major change (retirement, split, merge, move, removed option...) under
 a minor or patch bump, or a minor change under a patch bump. The required bump
 is the largest that any finding requires (each rule's bump is in the
-catalogue). In `0.y.z` versions, where everything may change, a minor bump
-counts as major and a patch bump as minor.
+catalogue, unless the taxonomy's versioning policy table, `versioning: {bumps:
+...}`, sets its own). In `0.y.z` versions, where everything may change, a minor
+bump counts as major and a patch bump as minor. Calendar versions
+(`versioning: calver`) have no bumps: they only have to increase.
 
 ## Why it matters
 Datasets, consumers and the migration tooling trust the version: a `2.1.0`

@@ -31,16 +31,19 @@ def diagnose(
     taxonomy: str,
     old: str,
     new: str,
-    minimum: str,
+    minimum: str | None,
     location: Location | None,
     previous: Location | None,
 ) -> Diagnostic:
+    """``minimum`` is None for calendar versions: any later one will do."""
     return Diagnostic(
         RULE.id,
         RULE.severity,
         f"version went down from {old} to {new}",
         location,
-        f"set `version: {minimum}` (or higher)",
+        f"set `version: {minimum}` (or higher)"
+        if minimum is not None
+        else f"set `version:` to a calendar version after {old}",
         previous,
         {"taxonomy": taxonomy, "old_version": old, "new_version": new, "minimum": minimum},
     )

@@ -20,7 +20,8 @@ version: 2.0.0
 ```
 
 ## How to fix or migrate
-Bump `version:` by at least what the changes require (the finding names it).
+Bump `version:` by at least what the changes require (the finding names it);
+with calendar versions, set a later one.
 """
 
 from __future__ import annotations
@@ -33,18 +34,26 @@ def diagnose(
     taxonomy: str,
     version: str,
     required: Bump,
-    minimum: str,
+    minimum: str | None,
     count: int,
     location: Location | None,
     previous: Location | None,
 ) -> Diagnostic:
+    """``minimum`` is None for calendar versions: any later one will do."""
+    changed = f"{count} change{'s' if count != 1 else ''} but the version is still {version}; "
+    if minimum is None:
+        message = changed + "a changed taxonomy needs a later version"
+        hint = f"set `version:` to a calendar version after {version}"
+    else:
+        they = "they require" if count != 1 else "it requires"
+        message = changed + f"{they} a {required.value} bump"
+        hint = f"set `version: {minimum}` (or higher)"
     return Diagnostic(
         RULE.id,
         RULE.severity,
-        f"{count} change{'s' if count != 1 else ''} but the version is still {version}; "
-        f"{'they require' if count != 1 else 'it requires'} a {required.value} bump",
+        message,
         location,
-        f"set `version: {minimum}` (or higher)",
+        hint,
         previous,
         {
             "taxonomy": taxonomy,

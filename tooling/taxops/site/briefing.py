@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from taxops.changes import ChangeKind, ChangeSet
-from taxops.models.common import SemVer
 from taxops.site.context import Here, Link, TaxonomySite
 from taxops.site.pages import Page, TocEntry
 from taxops.site.timeline import Timeline, describe, instead_verb
 from taxops.site.views import ChangeEntryView, change_entry_view
+from taxops.versioning.versions import parse_version
 
 _LEAVING = (
+    ChangeKind.LABEL_BECAME_GROUP,
     ChangeKind.LABEL_DEPRECATED,
     ChangeKind.LABEL_RETIRED,
     ChangeKind.LABEL_SPLIT,
@@ -46,6 +47,17 @@ class LeavingLabel:
 
 
 @dataclass(frozen=True)
+class MeaningChange:
+    """A label still in use whose meaning changed: narrowed (part of it moved to
+    other labels) or reused (the id means something else now)."""
+
+    link: Link
+    id: str
+    text: str
+    instead: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class DefinitionChange:
     link: Link
     id: str
@@ -69,6 +81,7 @@ class BriefingView:
     summary: tuple[str, ...]
     new_labels: tuple[NewLabel, ...]
     leaving: tuple[LeavingLabel, ...]
+    meaning: tuple[MeaningChange, ...]
     definitions: tuple[DefinitionChange, ...]
     other: tuple[OtherChange, ...]
     guidance: tuple[ChangeEntryView, ...]
@@ -95,6 +108,7 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
         if c.label and c.new
     )
     leaving = tuple(_leaving(site, here, changes))
+    meaning = tuple(_meaning(site, here, changes))
     definitions = tuple(
         DefinitionChange(
             here.label_link(c.label),
@@ -115,6 +129,7 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
         for n, one, many, rest in (
             (len(new_labels), "new label", "new labels", " to learn"),
             (len(leaving), "label", "labels", " no longer used for new work"),
+            (len(meaning), "label", "labels", " whose meaning changed"),
             (len(definitions), "definition", "definitions", " changed"),
             (
                 len(other),
@@ -135,6 +150,7 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
         summary,
         new_labels,
         leaving,
+        meaning,
         definitions,
         other,
         guidance,
@@ -142,6 +158,7 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
     sections = [
         ("new-labels", "New labels", new_labels),
         ("no-longer-used", "No longer used: what to do instead", leaving),
+        ("meaning-changed", "Same label, changed meaning", meaning),
         ("definitions", "Changed definitions", definitions),
         ("other-changes", "Other changes", other),
         ("guidance", "Guideline changes", guidance),
@@ -167,6 +184,8 @@ def _leaving(site: TaxonomySite, here: Here, changes: ChangeSet) -> list[Leaving
             status = (
                 now.status.value if now and c.kind is not ChangeKind.LABEL_REMOVED else "removed"
             )
+            if c.kind is ChangeKind.LABEL_BECAME_GROUP:
+                status = "group"
             out.append(
                 LeavingLabel(
                     here.label_link(label_id) if label_id in site.labels else None,
@@ -181,6 +200,28 @@ def _leaving(site: TaxonomySite, here: Here, changes: ChangeSet) -> list[Leaving
                     else (),
                 )
             )
+    return out
+
+
+def _meaning(site: TaxonomySite, here: Here, changes: ChangeSet) -> list[MeaningChange]:
+    out = []
+    for c in changes.of_kind(ChangeKind.LABEL_NARROWED, ChangeKind.LABEL_REUSED):
+        if not c.label:
+            continue
+        targets = [t for t in c.detail.get("targets", []) if t in site.labels]
+        if c.kind is ChangeKind.LABEL_NARROWED:
+            text = (
+                "narrowed: part of what it covered now belongs to another label; for such items use"
+            )
+        else:
+            text = "now means something else; for what it meant before, use"
+        if not targets:
+            text = text.rsplit(";", 1)[0] + ": ask before labeling such items"
+        out.append(
+            MeaningChange(
+                here.label_link(c.label), c.label, text, tuple(here.label_link(t) for t in targets)
+            )
+        )
     return out
 
 
@@ -245,10 +286,12 @@ def _index(site: TaxonomySite, briefings: list[Page]) -> Page:
             "; ".join(p.view.summary) + (" (not released yet)" if p.view.upcoming else ""),
         )
         for p in sorted(
-            briefings, key=lambda p: (SemVer(p.view.new), SemVer(p.view.old)), reverse=True
+            briefings,
+            key=lambda p: (parse_version(p.view.new), parse_version(p.view.old)),
+            reverse=True,
         )
     )
-    latest = max((p.view.new for p in briefings), key=SemVer, default="")
+    latest = max((p.view.new for p in briefings), key=parse_version, default="")
     view = BriefingIndexView(Link(site.title, here.href(site.src("index"))), links, latest)
     return Page(
         src,

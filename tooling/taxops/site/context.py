@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -153,7 +154,8 @@ class Here:
             if locate(self.site.root, verdict) is None:
                 return None
             dest = self.site.media.setdefault(verdict.path, f"{MEDIA_FOLDER}/{verdict.path}")
-            return relative_url(dest, self.url)
+            # A file name may hold '#', '?', '%' or spaces: the URL encodes them.
+            return quote(relative_url(dest, self.url), safe="/")
         return None
 
 

@@ -14,7 +14,6 @@ place in ``on_page_content`` together with its table of contents.
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 from pathlib import Path
@@ -30,6 +29,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
+from taxops import escaping
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
 from taxops.site.build import SiteBuild, build_site
@@ -80,8 +80,10 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)
         current = [d for d in found if not d.data.get("frozen")]
         for d in found:
+            # One log line per finding: a value holding a line break must not
+            # start a line of its own (a CI log reads '::error::' as a command).
             text = f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
-            (log.info if d.data.get("frozen") else log.warning)(text)
+            (log.info if d.data.get("frozen") else log.warning)(escaping.terminal(text))
         if current:
             log.warning(f"taxops: {summary_line(current)}; run 'taxops validate' for hints")
         # With an explicit nav, on_nav adds the taxonomies' sections itself.
@@ -127,8 +129,9 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             ]  # fmt: skip
             if not children:
                 continue
-            group = Section(section.title, children)
-            short = {p.src: p.nav_title for p in section.pages if p.nav_title}
+            # Navigation titles are HTML to the theme, as page titles are.
+            group = Section(escaping.html_text(section.title), children)
+            short = {p.src: escaping.html_text(p.nav_title) for p in section.pages if p.nav_title}
             for child in children:
                 child.parent = group
                 if child.file.src_uri in short:
@@ -159,8 +162,13 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
 
 
 def _front_matter(page: Page) -> str:
-    """The Markdown source MkDocs sees: the title and search settings (JSON is YAML)."""
-    lines = ["---", f"title: {json.dumps(page.title)}"]
+    """The Markdown source MkDocs sees: the title and search settings (JSON is YAML).
+
+    MkDocs and the theme treat a page title as HTML (it goes unescaped into
+    ``<title>``, the header, the navigation and the search index, whose results
+    the theme renders as HTML), while ours are plain text that may hold a
+    label's name: so it is HTML-escaped here, once, for all of them."""
+    lines = ["---", f"title: {json.dumps(escaping.html_text(page.title))}"]
     if not page.searchable:
         lines += ["search:", "  exclude: true"]
     elif page.search_boost != 1.0:
@@ -172,6 +180,6 @@ def _toc_token(entry: TocEntry) -> Any:
     return {
         "level": entry.level,
         "id": entry.id,
-        "name": html.escape(entry.title),
+        "name": escaping.html_text(entry.title),
         "children": [_toc_token(child) for child in entry.children],
     }

@@ -145,6 +145,21 @@ def describe(change: Change) -> list[tuple[str, str]]:
         ]
     if kind is ChangeKind.LABEL_REMOVED:
         return [(label, "removed from the taxonomy")]
+    if kind is ChangeKind.LABEL_NARROWED:
+        targets = list(d.get("targets", []))
+        return [(label, f"narrowed: part of its meaning moved to {_names(targets)}")] + [
+            (t, f"takes over part of '{label}'") for t in targets
+        ]
+    if kind is ChangeKind.LABEL_BECAME_GROUP:
+        return [(label, f"became a group: {instead(list(d.get('targets', [])), d.get('mode'))}")]
+    if kind is ChangeKind.LABEL_REUSED:
+        targets = list(d.get("targets", []))
+        return [
+            (
+                label,
+                f"now means something else; for its former meaning {instead(targets, d.get('mode'))}",
+            )
+        ]
     if kind.value.startswith("attribute-"):
         return [(label, _attribute_sentence(kind, d))]
     return []

@@ -19,6 +19,7 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        crosswalk,
         diff,
         fix,
         impact,
@@ -38,6 +39,7 @@ def _registry() -> list[Command]:
         migration_map.COMMAND,
         migrate.COMMAND,
         migration_script.COMMAND,
+        crosswalk.COMMAND,
         impact.COMMAND,
         check.COMMAND,
         diff.COMMAND,

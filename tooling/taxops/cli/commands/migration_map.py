@@ -8,8 +8,10 @@ from pathlib import Path
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
-from taxops.history import migration_map
+from taxops.history import migration_map, versions
+from taxops.migration.clusters import clusters
 from taxops.migration.formats import FORMATS
+from taxops.migration.sssom import map_to_sssom
 from taxops.writing import write_atomic
 
 
@@ -17,7 +19,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("taxonomy", metavar="TAXONOMY", help="taxonomy id, e.g. support-intents")
     p.add_argument("--from", dest="start", required=True, metavar="VERSION", help="old version")
     p.add_argument(
-        "--to", dest="end", metavar="VERSION", help="new version (default: the newest release)"
+        "--to",
+        dest="end",
+        metavar="VERSION",
+        help="new version (default: the newest release); an older version than --from "
+        "gives the backward map",
     )
     p.add_argument("--format", choices=sorted(FORMATS), default="yaml", help="default: yaml")
     p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically)")
@@ -28,13 +34,27 @@ def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
     migration = migration_map(root, args.taxonomy, args.start, args.end)
-    text = FORMATS[args.format](migration)
+    if args.format == "sssom":
+        names = {
+            str(v.version): {lbl.id: lbl.name for lbl in v.taxonomy.labels}
+            for v in versions(root, args.taxonomy)
+        }
+        text = map_to_sssom(migration, names)
+    else:
+        text = FORMATS[args.format](migration)
     if args.output:
         write_atomic(args.output, text)
         counts = ", ".join(f"{n} {a}" for a, n in migration.summary().items() if n)
+        found = clusters(migration)
+        tangles = (
+            f"; {len(found)} clusters of labels, the largest {found[0].shape} with "
+            f"{found[0].size} labels"
+            if found
+            else ""
+        )
         say(
             f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
-            f"{migration.from_version} -> {migration.to_version} ({counts})"
+            f"{migration.from_version} -> {migration.to_version} ({counts}){tangles}"
         )
     else:
         write(text)
@@ -46,8 +66,11 @@ COMMAND = Command(
     summary="say what happens to every label of an old taxonomy version",
     description="Print the migration map between two versions of a taxonomy: for every label\n"
     "of the old version exactly one entry (keep, rename, merge, split, replace, review,\n"
-    "parent or unmapped), composed through every release in between.\n"
-    "Formats: yaml, json (schema taxops/migration-map/1), csv (one row per old label).",
+    "parent, unmapped, narrowed, became-group or reused), composed through every\n"
+    "release in between. With --to older than --from, the backward map (a merge\n"
+    "read backwards is a review among its sources).\n"
+    "Formats: yaml, json (schema taxops/migration-map/1, with the clusters of labels\n"
+    "the map connects), csv (one row per old label), sssom (an SSSOM mapping set).",
     configure=configure,
     run=run,
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from taxops import escaping
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
@@ -51,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     migration = migration_map(root, args.taxonomy, args.start, args.end)
     if args.python:
-        text = python_script(migration, args.output.name if args.output else "migrate.py")
+        text = python_script(migration)
     else:
         if not args.table or not args.label_column:
             raise TaxopsError(
@@ -81,15 +82,16 @@ def _columns(args: argparse.Namespace) -> list[str]:
         import duckdb
 
         try:
+            # The file name is a string literal written by sqlglot, never pasted.
+            source = escaping.sql_literal(str(args.like), "duckdb")
             return [
                 r[0]
-                for r in duckdb.connect()
-                .execute(f"DESCRIBE SELECT * FROM '{args.like}'")
-                .fetchall()
+                for r in duckdb.connect().execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
             ]
         except duckdb.Error as exc:
             raise TaxopsError(
-                f"cannot read the columns of {args.like}: {str(exc).splitlines()[0]}"
+                f"cannot read the columns of {escaping.terminal(args.like)}: "
+                f"{escaping.terminal(str(exc).splitlines()[0])}"
             ) from None
     raise TaxopsError(
         "SQL needs the table's columns to rewrite one of them",

@@ -10,6 +10,7 @@ from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.cli.commands.reporting import exit_code
 from taxops.compatibility.check import run_check
+from taxops.compatibility.integrity import record_releases
 from taxops.compatibility.releases import freeze
 from taxops.diagnostics import Diagnostic, Severity, TaxopsError
 from taxops.formatting import format_text
@@ -66,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
             say(f"released {taxonomy_id} {current.model.version}: {shown}")
         else:
             say(f"{taxonomy_id} {current.model.version} is already released ({shown})")
+        # The new release, and any earlier one the record lacks (a repository
+        # adopting the record), get their line; existing lines never change.
+        releases = frozen.path.parent
+        names = sorted(p.name for p in releases.iterdir() if p.suffix in (".yaml", ".yml"))
+        for name in record_releases(releases, names):
+            if not (frozen.written and name == frozen.path.name):
+                say(f"  recorded the integrity of {shown.rsplit('/', 1)[0]}/{name}")
     return status
 
 
@@ -75,8 +83,9 @@ COMMAND = Command(
     description="Copy taxonomies/<id>/taxonomy.yaml to taxonomies/<id>/releases/<version>.yaml\n"
     "(byte for byte, comments kept; only the editor's relative $schema path gains a\n"
     "'../'), after the same check CI runs against the last release. An existing\n"
-    "release is never overwritten: bump the version instead. Commit the new file:\n"
-    "taxops check then fails if it is ever edited.",
+    "release is never overwritten: bump the version instead. Its hash goes into\n"
+    "releases/SHA256SUMS (with any earlier release not recorded yet). Commit both:\n"
+    "taxops check then fails if a release is ever edited or deleted.",
     configure=configure,
     run=run,
 )

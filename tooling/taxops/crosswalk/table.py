@@ -1,0 +1,393 @@
+"""Reading a publisher's correspondence table: rows of old code, new code and,
+when the table has them, the relationship and automatic-conversion flags.
+
+CSV, TSV, XLSX (the first sheet, or one named) and SSSOM mapping sets are read
+into the same :class:`Row` shape. Columns are named by the user or detected:
+
+* the old and new code columns are the ones whose values are codes of the old
+  and of the new version (a code only the old version has, or only the new one,
+  tells them apart; otherwise headers such as ``old``/``new``, ``from``/``to`` or
+  the versions themselves, then column order);
+* flag columns hold yes/no values (``A``, ``Y``, ``x``, ``1``, ``true``...); one
+  named ``forward``/``backward`` (or after the old and after the new code, as in
+  transition tables without a header) is read as such;
+* SSSOM's ``subject_id``/``object_id`` are the old and new codes, and its
+  predicate gives the flags (:data:`SKOS_FLAGS`).
+
+Codes are kept exactly as written, except surrounding whitespace; a number cell
+of a spreadsheet is written without ``.0`` and, when its cell format pads it
+with zeros, with them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from taxops.diagnostics import TaxopsError
+
+#: How each SKOS (and OWL) predicate reads as (forward, backward) automatic flags:
+#: old ``exactMatch`` new converts both ways; the new code is broader
+#: (``broadMatch``): old items go to it by machine, not back; narrower
+#: (``narrowMatch``): the reverse; ``closeMatch``: a human checks both ways.
+SKOS_FLAGS: dict[str, tuple[bool, bool]] = {
+    "skos:exactMatch": (True, True),
+    "owl:equivalentClass": (True, True),
+    "skos:broadMatch": (True, False),
+    "rdfs:subClassOf": (True, False),
+    "skos:narrowMatch": (False, True),
+    "skos:closeMatch": (False, False),
+}
+NO_TERM = "sssom:NoTermFound"
+_YES = {"a", "y", "yes", "true", "t", "1", "x", "auto", "automatic", "ja", "j", "oui", "si", "sí"}
+_NO = {"n", "no", "false", "f", "0", "", "-", "nein", "non", "manual"}
+_OLD_WORDS = re.compile(r"old|from|source|subject|previous|prior|before|alt", re.I)
+_NEW_WORDS = re.compile(r"new|\bto\b|target|object|current|after|neu", re.I)
+_FORWARD_WORDS = re.compile(r"forw|vorw|auto.*(old|alt)|(old|alt).*auto", re.I)
+_BACKWARD_WORDS = re.compile(r"back|rück|ruck|reverse|auto.*(new|neu)|(new|neu).*auto", re.I)
+_RELATION_WORDS = re.compile(r"relat|predicate|match|type|cardinal", re.I)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One correspondence of the table. ``new`` is None when the old code has no
+    successor (SSSOM's ``sssom:NoTermFound``, or an empty cell)."""
+
+    line: int
+    old: str | None
+    new: str | None
+    forward: bool | None = None
+    """Whether the publisher converts old to new automatically (None: not said)."""
+    backward: bool | None = None
+    """Whether new converts back to old automatically (None: not said)."""
+    relationship: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Table:
+    rows: list[Row]
+    columns: dict[str, str]
+    """Which column was read as what: old, new, forward, backward, relationship."""
+    skipped: list[str] = field(default_factory=list)
+    """Rows left out, each with why (an unknown predicate, a low confidence)."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column names (or 1-based numbers) the user gave; None: detect."""
+
+    old: str | None = None
+    new: str | None = None
+    forward: str | None = None
+    backward: str | None = None
+    relationship: str | None = None
+    note: str | None = None
+    sheet: str | None = None
+    min_confidence: float = 0.0
+
+
+def read_table(
+    path: Path, old_ids: Iterable[str], new_ids: Iterable[str], given: Columns | None = None
+) -> Table:
+    """The rows of the table at ``path``; ``old_ids``/``new_ids`` are the codes of
+    the two versions, used to find the code columns."""
+    given = given or Columns()
+    old_set, new_set = set(old_ids), set(new_ids)
+    if not path.is_file():
+        raise TaxopsError(f"no such table: {path}")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        records = _xlsx(path, given.sheet)
+    else:
+        text = _text(path)
+        if _is_sssom(text):
+            return _sssom(text, old_set, new_set, given.min_confidence)
+        records = _delimited(text, "\t" if suffix in (".tsv", ".tab") else None)
+    if not records:
+        raise TaxopsError(f"{path} holds no rows")
+    return _rows(records, old_set, new_set, given, str(path))
+
+
+# -- reading cells ---------------------------------------------------------------
+
+
+def _text(path: Path) -> str:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TaxopsError(f"{path} is neither UTF-8 nor Windows-1252 text")  # pragma: no cover
+
+
+def _delimited(text: str, delimiter: str | None) -> list[list[str]]:
+    if delimiter is None:
+        sample = "\n".join(text.splitlines()[:20])
+        try:
+            delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+
+
+def _xlsx(path: Path, sheet: str | None) -> list[list[str]]:
+    try:
+        import openpyxl  # a spreadsheet reader, needed only here
+    except ImportError:  # pragma: no cover - a dependency of taxops
+        raise TaxopsError("reading .xlsx needs openpyxl: pip install openpyxl") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a broken file
+        raise TaxopsError(f"cannot read {path} as a spreadsheet: {exc}") from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise TaxopsError(
+            f"{path} has no sheet '{sheet}'", f"its sheets: {', '.join(book.sheetnames)}"
+        )
+    ws = book[sheet] if sheet else book.worksheets[0]
+    rows = [[_cell(c) for c in row] for row in ws.iter_rows()]
+    book.close()
+    return [r for r in rows if any(r)]
+
+
+def _cell(cell: Any) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        text = str(value)
+        fmt = getattr(cell, "number_format", "") or ""
+        if re.fullmatch(r"0+", fmt):  # a code column formatted to keep leading zeros
+            text = text.zfill(len(fmt))
+        return text
+    return str(value).strip()
+
+
+# -- plain tables -------------------------------------------------------------
+
+
+def _rows(
+    records: list[list[str]], old_ids: set[str], new_ids: set[str], given: Columns, source: str
+) -> Table:
+    first = [c.strip() for c in records[0]]
+    headless = any(c in old_ids or c in new_ids for c in first)
+    header = [str(i + 1) for i in range(max(len(r) for r in records))] if headless else first
+    body = records if headless else records[1:]
+    start = 1 if headless else 2
+    width = len(header)
+    cells = [[(r[i].strip() if i < len(r) else "") for i in range(width)] for r in body]
+
+    def pick(name: str | None, what: str) -> int | None:
+        if name is None:
+            return None
+        if name in header:
+            return header.index(name)
+        if name.isdigit() and 1 <= int(name) <= width:
+            return int(name) - 1
+        raise TaxopsError(
+            f"{source} has no column '{name}' (for the {what} codes)",
+            f"its columns: {', '.join(header)}",
+        )
+
+    old_col = pick(given.old, "old")
+    new_col = pick(given.new, "new")
+    if old_col is None or new_col is None:
+        old_col, new_col = _code_columns(header, cells, old_ids, new_ids, old_col, new_col, source)
+    taken = {old_col, new_col}
+    forward = pick(given.forward, "forward flag")
+    backward = pick(given.backward, "backward flag")
+    if given.forward is None and given.backward is None:
+        forward, backward = _flag_columns(header, cells, old_col, new_col, taken)
+    relationship = pick(given.relationship, "relationship")
+    if relationship is None and given.relationship is None:
+        relationship = next(
+            (
+                i
+                for i, name in enumerate(header)
+                if i not in taken | {forward, backward} and _RELATION_WORDS.search(name)
+            ),
+            None,
+        )
+    note = pick(given.note, "note")
+    rows = []
+    skipped = []
+    for n, row in enumerate(cells, start):
+        old, new = row[old_col] or None, row[new_col] or None
+        if old is None and new is None:
+            continue
+        rel = row[relationship] if relationship is not None else None
+        fwd = _flag(row[forward]) if forward is not None else None
+        bwd = _flag(row[backward]) if backward is not None else None
+        if rel in SKOS_FLAGS:
+            fwd, bwd = SKOS_FLAGS[rel] if fwd is None and bwd is None else (fwd, bwd)
+        elif rel and rel.startswith(("skos:", "owl:", "rdfs:")):
+            skipped.append(f"line {n}: {old} {rel} {new} is not a correspondence taxops reads")
+            continue
+        text = (row[note] or None) if note is not None else None
+        rows.append(Row(n, old, new, fwd, bwd, rel or None, text))
+    named = {"old": header[old_col], "new": header[new_col]}
+    for what, col in (("forward", forward), ("backward", backward), ("relationship", relationship)):
+        if col is not None:
+            named[what] = header[col]
+    return Table(rows, named, skipped)
+
+
+def _code_columns(
+    header: list[str],
+    cells: list[list[str]],
+    old_ids: set[str],
+    new_ids: set[str],
+    old_col: int | None,
+    new_col: int | None,
+    source: str,
+) -> tuple[int, int]:
+    """The old and new code columns: by the codes only one version has, then by
+    the share of codes, then by header words, then by order."""
+    only_old, only_new, both = old_ids - new_ids, new_ids - old_ids, old_ids | new_ids
+    stats = []
+    for i in range(len(header)):
+        values = {row[i] for row in cells if row[i]}
+        stats.append(
+            (
+                len(values & only_old),
+                len(values & only_new),
+                len(values & both) / max(len(values), 1),
+            )
+        )
+    codes = [i for i, s in enumerate(stats) if s[2] >= 0.5]
+    if len(codes) < 2 and (old_col is None or new_col is None):
+        raise TaxopsError(
+            f"cannot tell which columns of {source} hold the old and new codes: "
+            f"{len(codes)} column(s) hold codes of either version",
+            "name them with --old-column and --new-column",
+        )
+
+    def best(score: int, exclude: int | None, words: re.Pattern[str]) -> int:
+        candidates = [i for i in codes if i != exclude]
+        return max(
+            candidates,
+            key=lambda i: (stats[i][score], bool(words.search(header[i])), -candidates.index(i)),
+        )
+
+    if old_col is None:
+        old_col = best(0, new_col, _OLD_WORDS)
+    if new_col is None:
+        new_col = best(1, old_col, _NEW_WORDS)
+    if stats[old_col][0] == stats[new_col][0] == stats[old_col][1] == stats[new_col][1] == 0:
+        # No code tells the versions apart: trust words, then order.
+        old_words = [i for i in codes if _OLD_WORDS.search(header[i])]
+        new_words = [i for i in codes if _NEW_WORDS.search(header[i])]
+        if old_words and new_words and old_words[0] != new_words[0]:
+            old_col, new_col = old_words[0], new_words[0]
+    return old_col, new_col
+
+
+def _flag_columns(
+    header: list[str], cells: list[list[str]], old_col: int, new_col: int, taken: set[int]
+) -> tuple[int | None, int | None]:
+    flags = [
+        i
+        for i in range(len(header))
+        if i not in taken
+        and all(row[i].lower() in _YES | _NO for row in cells)
+        and any(row[i] for row in cells)
+    ]
+    forward = next((i for i in flags if _FORWARD_WORDS.search(header[i])), None)
+    backward = next((i for i in flags if _BACKWARD_WORDS.search(header[i]) and i != forward), None)
+    if forward is None and backward is None and flags:
+        # Unnamed: a flag beside the old code is about the old code's conversion
+        # (forward), one beside the new code about the new code's (backward).
+        forward = next((i for i in flags if i == old_col + 1 and i != new_col), None)
+        backward = next((i for i in flags if i == new_col + 1 and i != forward), None)
+    return forward, backward
+
+
+def _flag(value: str) -> bool | None:
+    low = value.strip().lower()
+    if low in _YES:
+        return True
+    return False if low in _NO else None
+
+
+# -- SSSOM --------------------------------------------------------------------
+
+
+def _is_sssom(text: str) -> bool:
+    head = [line for line in text.splitlines()[:200] if line and not line.startswith("#")]
+    return bool(head) and {"subject_id", "object_id", "predicate_id"} <= set(head[0].split("\t"))
+
+
+def _sssom(text: str, old_ids: set[str], new_ids: set[str], min_confidence: float) -> Table:
+    lines = text.splitlines()
+    body_start = next(i for i, line in enumerate(lines) if line and not line.startswith("#"))
+    reader = csv.DictReader(io.StringIO("\n".join(lines[body_start:])), delimiter="\t")
+    rows: list[Row] = []
+    skipped: list[str] = []
+    for n, record in enumerate(reader, body_start + 2):
+        subject = _local(record.get("subject_id") or "", old_ids)
+        obj_raw = (record.get("object_id") or "").strip()
+        predicate = (record.get("predicate_id") or "").strip()
+        confidence = _float(record.get("confidence"))
+        if confidence is not None and confidence < min_confidence:
+            skipped.append(f"line {n}: {subject} -> {obj_raw}: confidence {confidence} is too low")
+            continue
+        if obj_raw == NO_TERM:
+            rows.append(Row(n, subject, None, None, None, predicate, _note(record)))
+            continue
+        if predicate not in SKOS_FLAGS:
+            skipped.append(
+                f"line {n}: {subject} {predicate} {obj_raw} is not a correspondence taxops reads"
+            )
+            continue
+        fwd, bwd = SKOS_FLAGS[predicate]
+        rows.append(Row(n, subject, _local(obj_raw, new_ids), fwd, bwd, predicate, _note(record)))
+    return Table(
+        rows, {"old": "subject_id", "new": "object_id", "relationship": "predicate_id"}, skipped
+    )
+
+
+def _local(curie: str, ids: set[str]) -> str:
+    """The code a CURIE names: itself when it is a code, else its local part
+    (percent-decoded when that is a code)."""
+    value = curie.strip()
+    if value in ids or ":" not in value:
+        return value
+    local = value.split(":", 1)[1]
+    for candidate in (local, unquote(local)):
+        if candidate in ids:
+            return candidate
+    return unquote(local)
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _note(record: dict[str, Any]) -> str | None:
+    parts = [record.get("comment"), record.get("mapping_justification")]
+    text = "; ".join(p.strip() for p in parts[:1] if p and p.strip())
+    return text or None
+
+
+def columns_text(table: Table) -> str:
+    """Which columns were read as what, for the import's report."""
+    return ", ".join(f"{what} = '{name}'" for what, name in table.columns.items())
+
+
+def codes(rows: Sequence[Row]) -> tuple[set[str], set[str]]:
+    """The old and the new codes the rows name."""
+    return {r.old for r in rows if r.old}, {r.new for r in rows if r.new}

@@ -1,0 +1,101 @@
+"""The backward map: for every label of a new version, where its items go in the
+version before, read from the same declarations as the forward map.
+
+A model trained on the new version may feed a system that still reads the old
+one; official tables give both directions. Reading the forward map backwards:
+
+* a label whose items come from one old label goes back to it by machine (a
+  split read backwards is a merge; a rename is a rename);
+* a label whose items may come from several old labels needs a human, who picks
+  among them (a merge read backwards is a review among its sources);
+* a label nothing leads to (new in this version, from nothing) is ``unmapped``.
+
+Where the new version declares ``backward:`` on a label (an official table's
+per-target direction flags, applied to the step they were declared in), that
+declaration decides instead.
+"""
+
+from __future__ import annotations
+
+from taxops.changes import ChangeSet
+from taxops.migration.build import build_map
+from taxops.migration.model import Action, Entry, MigrationMap, Mode
+from taxops.migration.outcome import Outcome
+from taxops.models.declarations import RedirectMode, applying
+from taxops.models.taxonomy import Label, Status
+
+
+def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> MigrationMap:
+    """The map from ``changes.new`` back to ``changes.old``: one entry per label
+    of the new version, in its file order. ``forward`` is the forward map of the
+    same change set (built when not given)."""
+    forward = forward or build_map(changes)
+    old, new = changes.old, changes.new
+    old_ids = old.by_id()
+    sources = _sources(forward)
+    entries = []
+    seen: set[str] = set()
+    for label in new.labels:
+        if label.id in seen:
+            continue
+        seen.add(label.id)
+        declared = applying(label.backward, old.version, new.version)
+        if declared:
+            targets = tuple(dict.fromkeys(t for d in declared for t in d.replaced_by))
+            direct = all(d.mode is RedirectMode.DIRECT for d in declared) and len(targets) == 1
+            outcome = Outcome(Mode.DIRECT if direct else Mode.REVIEW, targets)
+        else:
+            outcome = _derived(label, sources.get(label.id, ()), old_ids)
+        entries.append(_entry(label, outcome, forward))
+    return MigrationMap(
+        taxonomy=new.id,
+        from_version=str(new.version),
+        to_version=str(old.version),
+        kind=old.kind.value,
+        entries=tuple(entries),
+        valid_labels=tuple(
+            i
+            for i, lbl in old_ids.items()
+            if lbl.status is not Status.RETIRED and not lbl.became_group
+        ),
+        deprecated_labels=tuple(i for i, lbl in old_ids.items() if lbl.status is Status.DEPRECATED),
+        id_case=new.id_rule.case.value,
+    )
+
+
+def _sources(forward: MigrationMap) -> dict[str, tuple[str, ...]]:
+    """New label -> the old labels whose items may end up with it, in old file
+    order (a narrowed label whose items stay still gave part of its meaning to
+    the labels in ``narrowed_to``)."""
+    found: dict[str, dict[str, None]] = {}
+    for entry in forward:
+        for target in (*entry.targets, *entry.narrowed_to):
+            found.setdefault(target, {})[entry.label] = None
+    return {label: tuple(olds) for label, olds in found.items()}
+
+
+def _derived(label: Label, sources: tuple[str, ...], old_ids: dict[str, Label]) -> Outcome:
+    if not sources:
+        # Nothing leads here: a label new from nothing has no old counterpart;
+        # one that was in the old version (now a group or a tombstone) is itself.
+        if label.id in old_ids:
+            return Outcome(Mode.DIRECT, (label.id,))
+        return Outcome(Mode.REVIEW, ())
+    if len(sources) == 1:
+        return Outcome(Mode.DIRECT, sources)
+    return Outcome(Mode.REVIEW, sources)
+
+
+def _entry(label: Label, outcome: Outcome, forward: MigrationMap) -> Entry:
+    if outcome.mode is Mode.DIRECT and outcome.targets == (label.id,):
+        action, mode = Action.KEEP, Mode.KEEP
+    elif outcome.mode is Mode.DIRECT:
+        source = outcome.targets[0]
+        renamed = source in forward and forward[source].targets == (label.id,)
+        action, mode = (Action.RENAME if renamed else Action.MERGE), Mode.DIRECT
+    elif not outcome.targets:
+        action, mode = Action.UNMAPPED, Mode.REVIEW
+    else:
+        action = Action.SPLIT if len(outcome.targets) >= 2 else Action.REVIEW
+        mode = Mode.REVIEW
+    return Entry(label=label.id, action=action, mode=mode, targets=outcome.targets)

@@ -11,20 +11,12 @@ from pathlib import Path
 
 import pytest
 from taxops.cli.main import main
-from taxops.compatibility.integrity import record_releases
+
+from .fleet import HEADER, released_and_edited
 
 REMOVED = 500
 GROUPS = 20
-HEAD = """\
-# The fleet taxonomy: edit by pull request.
-taxops: taxonomy/1
-id: fleet
-title: Fleet
-version: 1.0.0
-kind: hierarchical
-owners: ["@fleet"]
-labels:
-"""
+HEAD = "# The fleet taxonomy: edit by pull request.\n" + HEADER
 
 
 def taxonomy(kept: int | None = None) -> str:
@@ -52,13 +44,7 @@ def _old_and_new() -> tuple[str, str]:
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    old, new = _old_and_new()
-    folder = tmp_path / "taxonomies" / "fleet"
-    (folder / "releases").mkdir(parents=True)
-    (folder / "releases" / "1.0.0.yaml").write_text(old, encoding="utf-8")
-    (folder / "taxonomy.yaml").write_text(new, encoding="utf-8")
-    record_releases(folder / "releases", ["1.0.0.yaml"])  # as taxops release would
-    return tmp_path
+    return released_and_edited(tmp_path, *_old_and_new())
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:

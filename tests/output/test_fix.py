@@ -10,20 +10,16 @@ from pathlib import Path
 import pytest
 from taxops.changes import diff
 from taxops.cli.main import main
-from taxops.compatibility.integrity import record_releases
 from taxops.fixes.plan import FixPlan, plan_labels
 from taxops.fixes.yaml_edit import _scalar, apply
 from taxops.loading import parse_yaml
 from taxops.models.taxonomy import Taxonomy
 
-OLD = """\
-taxops: taxonomy/1
-id: fleet
-title: Fleet
-version: 1.0.0
-kind: hierarchical
-owners: ["@fleet"]
-labels:
+from .fleet import HEADER, released_and_edited
+
+OLD = (
+    HEADER
+    + """\
   - id: vehicle
     name: Vehicle
   - id: vehicle.car
@@ -35,16 +31,12 @@ labels:
     parent: vehicle
     definition: Any other vehicle.
 """
+)
 RENAMED = OLD.replace("id: vehicle.other", "id: vehicle.misc")
 
 
 def repo(tmp_path: Path, old: str, new: str) -> Path:
-    folder = tmp_path / "taxonomies" / "fleet"
-    (folder / "releases").mkdir(parents=True)
-    (folder / "releases" / "1.0.0.yaml").write_text(old, encoding="utf-8")
-    (folder / "taxonomy.yaml").write_text(new, encoding="utf-8")
-    record_releases(folder / "releases", ["1.0.0.yaml"])  # as taxops release would
-    return tmp_path
+    return released_and_edited(tmp_path, old, new)
 
 
 def changed_lines(before: str, after: str) -> list[str]:

@@ -74,6 +74,8 @@ CASES: list[tuple[Callable[[str], str], str, str]] = [
     (escaping.csv_cell, "\t=1", "'\t=1"),
     (escaping.csv_cell, "billing.refund", "billing.refund"),
     (escaping.csv_cell, "a=b", "a=b"),
+    (escaping.csv_cell, "'=1", "''=1"),
+    (escaping.csv_cell, "'quoted", "''quoted"),
     # XML text (JUnit): characters XML cannot hold become visible.
     (escaping.xml_text, "a\x01b<c>&", "a\\x01b&lt;c&gt;&amp;"),
     # XML through a serializer that escapes markup itself: only characters.
@@ -159,3 +161,10 @@ def test_sql_literals_and_identifiers_round_trip_in_every_dialect(dialect: str, 
 )
 def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:
     assert escaping.sql_comment(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["=1", "'=1", "''=1", "'", "''", "'abc", "abc", "", "-", "@x", "a'b"]
+)
+def test_csv_cell_value_undoes_csv_cell_exactly(value: str) -> None:
+    assert escaping.csv_cell_value(escaping.csv_cell(value)) == value

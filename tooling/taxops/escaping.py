@@ -137,16 +137,32 @@ def markdown_code(text: object) -> str:
 #: programs (OWASP "CSV injection"); tab and carriage return as well, since
 #: some programs strip them before looking.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+#: Cells that get the protective apostrophe: formulas, and values that already
+#: begin with an apostrophe (so that reading the file back is exact: ``'=x``
+#: and ``=x`` stay two different values).
+PROTECTED_START = (*FORMULA_START, "'")
 
 
 def csv_cell(text: str) -> str:
     """A value written to a CSV meant to be opened in a spreadsheet (the review
     queue): a cell that would be read as a formula gets a leading apostrophe,
     which spreadsheets show as text and do not display. Only for files people
-    open; a migrated dataset keeps its values unchanged."""
-    if text.startswith(FORMULA_START):
+    open; a migrated dataset keeps its values unchanged. A value that already
+    begins with an apostrophe gets one more, so :func:`csv_cell_value` can undo
+    exactly what was added (and the spreadsheet still shows the value as it is)."""
+    if text.startswith(PROTECTED_START):
         return "'" + text
     return text
+
+
+def csv_cell_value(cell: str) -> str:
+    """The value :func:`csv_cell` was given, read back from a file people edited
+    (decided review rows returning to the dataset, an audit sample): the
+    apostrophe it added is removed. Exact inverse of :func:`csv_cell`, because
+    that also protects values that already begin with an apostrophe."""
+    if cell.startswith("'") and cell[1:].startswith(PROTECTED_START):
+        return cell[1:]
+    return cell
 
 
 #: Characters XML 1.0 cannot hold at all, even as character references.

@@ -520,8 +520,8 @@ def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, sql: str) -> str:
     """The review queue's rows as a reviewer's spreadsheet must get them: every
     cell (and column name) that would be read as a formula gets a leading
     apostrophe, as :func:`taxops.escaping.csv_cell` does (the same starting
-    characters, ``escaping.FORMULA_START``). The migrated dataset is untouched."""
-    starts = ", ".join(_lit(s) for s in escaping.FORMULA_START)
+    characters, ``escaping.PROTECTED_START``). The migrated dataset is untouched."""
+    starts = ", ".join(_lit(s) for s in escaping.PROTECTED_START)
     text = "CAST(x AS VARCHAR)"
     con.execute(
         f"CREATE OR REPLACE TEMP MACRO taxops_csv_cell(x) AS CASE WHEN left({text}, 1) "

@@ -35,7 +35,8 @@ LABEL_KEYS = (
 )
 
 
-def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Path) -> Tally:
+def read_tasks(source: Path) -> list[Any]:
+    """The tasks of a Label Studio JSON export, or say why it is not one."""
     try:
         tasks = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -45,6 +46,11 @@ def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Pa
             f"{source} is not a Label Studio JSON export: expected a list of tasks",
             "export the project with 'Export > JSON' in Label Studio",
         )
+    return tasks
+
+
+def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Path) -> Tally:
+    tasks = read_tasks(source)
     tally = Tally(rows_in=len(tasks))
     fates: dict[str | None, ValueFate] = {}
     values: Counter[str | None] = Counter()
@@ -113,14 +119,21 @@ def _results(task: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _label_lists(task: dict[str, Any]) -> list[list[str]]:
+    return [labels for result in _results(task) for labels in result_labels(result)]
+
+
+def result_labels(result: dict[str, Any]) -> list[list[str]]:
+    """The label lists of one result: each ``choices``/``labels``/... list, and
+    the last element of each ``taxonomy`` path."""
+    value = result.get("value") or {}
+    if not isinstance(value, dict):
+        return []
     lists = []
-    for result in _results(task):
-        value = result.get("value") or {}
-        for key in LABEL_KEYS:
-            if isinstance(value.get(key), list):
-                lists.append([v for v in value[key] if isinstance(v, str)])
-        if isinstance(value.get("taxonomy"), list):
-            lists.append([p[-1] for p in value["taxonomy"] if isinstance(p, list) and p])
+    for key in LABEL_KEYS:
+        if isinstance(value.get(key), list):
+            lists.append([v for v in value[key] if isinstance(v, str)])
+    if isinstance(value.get("taxonomy"), list):
+        lists.append([p[-1] for p in value["taxonomy"] if isinstance(p, list) and p])
     return lists
 
 

@@ -200,5 +200,5 @@ def python_script(migration: MigrationMap) -> str:
         start=str(migration.from_version),
         end=str(migration.to_version),
         map_json=json.dumps(data, separators=(",", ":")),
-        formula_start=escaping.FORMULA_START,
+        formula_start=escaping.PROTECTED_START,
     )

@@ -49,7 +49,7 @@ def format_github(
         for b in sorted(chosen[s], key=lambda b: b.first.sort_key)
     ]
     if any(left_out.values()):
-        lines.append(_left_out_notice(left_out))
+        lines.append(_left_out_notice(left_out, per_level))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -89,11 +89,12 @@ def _title(bundle: Bundle) -> str:
     return f"taxops [{bundle.first.rule}]{count}"
 
 
-def _left_out_notice(left_out: dict[Severity, int]) -> str:
+def _left_out_notice(left_out: dict[Severity, int], per_level: int) -> str:
     parts = ", ".join(f"{n:,} {_LEVEL[s]}{'s' if n != 1 else ''}" for s, n in left_out.items() if n)
     message = (
-        f"{parts} not annotated: GitHub shows only {PER_LEVEL} annotations of each level "
-        "in a step. Every finding is listed by taxops check --format json (or "
-        "--findings FILE, kept as the run's artefact) and counted in the pull-request report."
+        f"{parts} not annotated: at most {per_level} annotations of each level are "
+        f"printed (GitHub shows {PER_LEVEL} of each in a step). Every finding is listed by "
+        "taxops check --format json (or --findings FILE, kept as the run's artefact) and "
+        "counted in the pull-request report."
     )
     return f"::notice title={github_property('taxops: more findings')}::{github_data(message)}"

@@ -279,5 +279,5 @@ def _footer(diagnostics: Sequence[Diagnostic], links: Links) -> list[str]:
         return []
     where = "`taxops check --format json` (or `--format junit`)"
     if links.run:
-        where = f"the `taxops-findings` artefact of [this run]({links.run}), or {where}"
+        where = f"`taxops-findings.json` among the artefacts of [this run]({links.run}), or {where}"
     return [f"<sub>{_plural(len(diagnostics), 'finding')} in all; every one is in {where}.</sub>"]

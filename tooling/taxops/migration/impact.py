@@ -8,7 +8,6 @@ compatibility PR report alike.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -16,6 +15,7 @@ from taxops.escaping import terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
 from taxops.models.sla import Sla, TaskType
+from taxops.quality.forecast import delivery_days, work_days
 
 IMPACT_SCHEMA = "taxops/relabel-impact/1"
 
@@ -83,7 +83,8 @@ def impact(
 def _cost(review_items: int, sla: Sla) -> dict[str, Any]:
     rate = sla.rate(TaskType.REVIEW) or sla.rate(TaskType.LABEL) or sla.rates[0]
     per_day = rate.items_per_day or sla.throughput_per_day
-    days = review_items / per_day if review_items else 0.0
+    # The pace rule of the staffing forecasts (taxops ops plan), in one place.
+    days = work_days(review_items, per_day)
     turnaround_days = sla.turnaround.days
     return {
         "vendor": sla.vendor,
@@ -94,9 +95,7 @@ def _cost(review_items: int, sla: Sla) -> dict[str, Any]:
         "review_cost": round(review_items * rate.cost_per_item, 2),
         "items_per_day": per_day,
         "working_days": round(days, 1),
-        "calendar_days_with_turnaround": math.ceil(days) + math.ceil(turnaround_days)
-        if review_items
-        else 0,
+        "calendar_days_with_turnaround": delivery_days(days, turnaround_days),
         "turnaround_sla_days": round(turnaround_days, 2),
         "turnaround": sla.turnaround.describe(),
     }

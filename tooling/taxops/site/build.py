@@ -11,6 +11,7 @@ from taxops.diagnostics import Diagnostic
 from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
+from taxops.site.dashboard import build_dashboard
 from taxops.site.label_pages import label_pages
 from taxops.site.overview_pages import (
     all_taxonomies_page,
@@ -21,9 +22,13 @@ from taxops.site.overview_pages import (
 )
 from taxops.site.pages import Page
 from taxops.site.render import render_page
+from taxops.site.site_home import site_home_page
 from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
 from taxops.validate import check_paths, governed_files
+
+#: Where the dashboard's result files live, relative to the repository.
+DASHBOARD_FOLDER = "reports"
 
 
 @dataclass
@@ -40,10 +45,21 @@ class SiteBuild:
     #: Findings of the validation the build ran (the same as ``taxops validate``).
     diagnostics: list[Diagnostic]
     nav: list[NavSection] = field(default_factory=list)
+    #: The site's home page, used when the docs folder has no index.md.
+    home: Page | None = None
+    #: Files generated for the pages (the dashboard's charts): site path -> content.
+    generated: dict[str, str] = field(default_factory=dict)
 
 
-def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
-    """Every generated page of the repository at ``root``, rendered."""
+def build_site(
+    root: Path,
+    *,
+    directory_urls: bool = True,
+    site_name: str = "Labeling guidelines",
+    dashboard: str = DASHBOARD_FOLDER,
+) -> SiteBuild:
+    """Every generated page of the repository at ``root``, rendered; with result
+    files under ``root/dashboard``, the dashboard section too."""
     checked = check_paths(governed_files(root), root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
@@ -54,10 +70,17 @@ def build_site(root: Path, *, directory_urls: bool = True) -> SiteBuild:
         own = taxonomy_pages(site)
         section.pages = [p for p in own if p.nav]
         pages += own
-    for page in pages:
+    board = build_dashboard(root, dashboard, directory_urls)
+    if board.pages:
+        nav.append(NavSection("Dashboard", board.pages))
+        pages += board.pages
+    home = site_home_page(sites, site_name)
+    for page in [*pages, home]:
         page.html = render_page(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}
-    return SiteBuild(pages, media, diagnostics, nav)
+    return SiteBuild(
+        pages, media, diagnostics + board.diagnostics, nav, home=home, generated=board.files
+    )
 
 
 def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:

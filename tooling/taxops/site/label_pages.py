@@ -188,7 +188,9 @@ def _page(
     )
     return Page(
         src=src,
-        title=f"{label.name} ({label.id})",
+        # Search results show the title: a label no longer used says so there.
+        title=f"{label.name} ({label.id})"
+        + ("" if label.status is Status.ACTIVE else f", {label.status.value}"),
         template="label.html.j2",
         view=view,
         toc=_toc(view),

@@ -256,8 +256,8 @@ class TaxonomyCard:
     labels: int
 
 
-def all_taxonomies_page(sites: list[TaxonomySite]) -> Page:
-    src = "taxonomies.md"
+def taxonomy_cards(sites: list[TaxonomySite], src: str) -> tuple[TaxonomyCard, ...]:
+    """A card per taxonomy, with links relative to the page ``src``."""
     cards = []
     for site in sites:
         here = site.here(src)
@@ -270,6 +270,17 @@ def all_taxonomies_page(sites: list[TaxonomySite]) -> Page:
                 active,
             )
         )
+    return tuple(cards)
+
+
+def all_taxonomies_page(sites: list[TaxonomySite]) -> Page:
+    src = "taxonomies.md"
     return Page(
-        src, "All taxonomies", "taxonomies.html.j2", tuple(cards), nav=True, searchable=False
+        src,
+        "All taxonomies",
+        "taxonomies.html.j2",
+        taxonomy_cards(sites, src),
+        nav=True,
+        searchable=False,
+        nav_title="All taxonomies",
     )

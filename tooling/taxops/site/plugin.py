@@ -25,15 +25,17 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 from mkdocs.structure.toc import get_toc
 
 from taxops import escaping
 from taxops.documents import governed_folders
 from taxops.formatting.text import summary_line
-from taxops.site.build import SiteBuild, build_site
+from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
+from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
+from taxops.site.urls import page_url, relative_url
 
 log = logging.getLogger("mkdocs.plugins.taxops")
 
@@ -46,7 +48,18 @@ class TaxopsConfig(Config):  # type: ignore[no-untyped-call]
     """The governance repository (holding taxonomies/), relative to mkdocs.yml.
     Default: the folder of mkdocs.yml."""
     nav = config_options.Type(bool, default=True)
-    """Add a navigation section per taxonomy."""
+    """Arrange the navigation: home, hand-written pages, a section per taxonomy."""
+    guidelines_section = config_options.Type(str, default="Labeling guidelines")
+    """With an explicit ``nav``: the top-level section the taxonomies' sections go
+    into, when ``nav`` has one of that title (else they go at the top level)."""
+    reference = config_options.Type(str, default="")
+    """A docs folder of product reference pages, listed as one separate section
+    (every page there, by title, with no nav entry needed). Empty: none."""
+    reference_title = config_options.Type(str, default="Reference")
+    """Title of that section."""
+    dashboard = config_options.Type(str, default=DASHBOARD_FOLDER)
+    """Folder (in the repository) of the quality and operations result files the
+    dashboard section shows."""
 
 
 class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
@@ -54,6 +67,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.site: SiteBuild | None = None
         self.generated: dict[str, Page] = {}
         self.config_dir = Path(".")
+        self.home_src: str | None = None
+        self.scopes: dict[str, str] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -74,7 +89,12 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             raise PluginError(
                 f"taxops: {self.root} has no taxonomies/ folder; set 'repo:' to the repository"
             )
-        self.site = build_site(self.root, directory_urls=config.use_directory_urls)
+        self.site = build_site(
+            self.root,
+            directory_urls=config.use_directory_urls,
+            site_name=config.site_name,
+            dashboard=self.config.dashboard,
+        )
         # Findings inside frozen releases are history (fixed in a later version):
         # they are shown, but never fail a --strict build.
         found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)
@@ -86,14 +106,20 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             (log.info if d.data.get("frozen") else log.warning)(escaping.terminal(text))
         if current:
             log.warning(f"taxops: {summary_line(current)}; run 'taxops validate' for hints")
-        # With an explicit nav, on_nav adds the taxonomies' sections itself.
-        listed_by_us = self.config.nav and config.nav is not None
+        # Search keeps to the taxonomy being read: its folder and title.
+        self.scopes = {s.pages[0].src.split("/", 1)[0]: s.title for s in self.site.nav if s.pages}
+        # on_nav places the generated pages itself (navigation.arrange).
         self.generated = {}
-        for page in self.site.pages:
+        self.home_src = None
+        pages = list(self.site.pages)
+        if self.site.home is not None and files.get_file_from_path(self.site.home.src) is None:
+            pages.append(self.site.home)  # the team wrote no home page
+            self.home_src = self.site.home.src
+        for page in pages:
             inclusion = (
-                InclusionLevel.INCLUDED
-                if page.nav and not listed_by_us
-                else InclusionLevel.NOT_IN_NAV
+                InclusionLevel.NOT_IN_NAV
+                if self.config.nav or not page.nav
+                else InclusionLevel.INCLUDED
             )
             self._add(
                 files,
@@ -102,6 +128,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             self.generated[page.src] = page
         for repo_path, dest in self.site.media.items():
             self._add(files, File.generated(config, dest, abs_src_path=str(self.root / repo_path)))
+        for dest, content in sorted(self.site.generated.items()):
+            self._add(files, File.generated(config, dest, content=content))
         for asset in sorted(ASSETS.iterdir()):
             self._add(
                 files,
@@ -119,30 +147,18 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         files.append(file)
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if not self.config.nav or self.site is None or config.nav is None:
-            return nav  # without an explicit nav, MkDocs lists every page itself
-        listed = {p.file.src_uri for p in nav.pages}
-        for section in self.site.nav:
-            children: list[Any] = [
-                f.page for p in section.pages
-                if p.src not in listed and (f := files.get_file_from_path(p.src)) and f.page
-            ]  # fmt: skip
-            if not children:
-                continue
-            # Navigation titles are HTML to the theme, as page titles are.
-            group = Section(escaping.html_text(section.title), children)
-            short = {p.src: escaping.html_text(p.nav_title) for p in section.pages if p.nav_title}
-            for child in children:
-                child.parent = group
-                if child.file.src_uri in short:
-                    child.title = short[child.file.src_uri]
-            nav.items.append(group)
-            nav.pages.extend(children)
-        pages = nav.pages
-        for i, page in enumerate(pages):
-            page.previous_page = pages[i - 1] if i else None
-            page.next_page = pages[i + 1] if i + 1 < len(pages) else None
-        return nav
+        if not self.config.nav or self.site is None:
+            return nav
+        return arrange(
+            nav,
+            self.site.nav,
+            files,
+            explicit=config.nav is not None,
+            home_src=self.home_src,
+            guidelines_section=self.config.guidelines_section,
+            reference_folder=self.config.reference,
+            reference_title=self.config.reference_title,
+        )
 
     def on_page_content(
         self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
@@ -151,7 +167,9 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         if generated is None:
             return html_
         page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
-        return generated.html
+        return (
+            _scope_marker(generated, page, self.scopes, config.use_directory_urls) + generated.html
+        )
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():
@@ -159,6 +177,21 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _scope_marker(
+    generated: Page, page: MkPage, scopes: dict[str, str], directory_urls: bool
+) -> str:
+    """A hidden element naming the taxonomy a page belongs to, which the site's
+    search script reads to keep results within that taxonomy."""
+    folder = generated.src.split("/", 1)[0]
+    if "/" not in generated.src or folder not in scopes:
+        return ""
+    root = relative_url(page_url(f"{folder}/index.md", directory_urls), page.url)
+    return (
+        f'<div class="tx-scope" hidden data-root="{escaping.html_text(root)}" '
+        f'data-title="{escaping.html_text(scopes[folder])}"></div>'
+    )
 
 
 def _front_matter(page: Page) -> str:

@@ -58,6 +58,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="separator of labels in a multi-label CSV/TSV cell (default: |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
+    p.add_argument(
+        "--apply-review",
+        type=Path,
+        metavar="DECISIONS",
+        help="merge reviewers' decisions (from 'taxops review pull', or the review project's "
+        "Label Studio JSON export) into DATASET, a dataset taxops migrate wrote",
+    )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
         "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
@@ -85,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     source: Path = args.dataset
     if not source.is_file():
         raise TaxopsError(f"no such dataset: {source}")
+    if args.apply_review:
+        from taxops.cli.commands.apply_review import apply_review
+
+        return apply_review(args)
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
     taxonomy = args.taxonomy or provenance.get("taxonomy")

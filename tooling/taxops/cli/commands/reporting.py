@@ -19,6 +19,7 @@ from taxops.formatting import (
     format_markdown,
     format_text,
 )
+from taxops.formatting.github import PER_LEVEL
 from taxops.formatting.impact_section import impact_markdown
 from taxops.formatting.markdown import links_from
 from taxops.formatting.report import Section
@@ -88,6 +89,8 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_max_findings(p: argparse.ArgumentParser) -> None:
+    """``--max-findings`` (text) and ``--max-annotations`` (github): the caps of
+    the formats people read."""
     p.add_argument(
         "--max-findings",
         type=_count,
@@ -95,6 +98,15 @@ def add_max_findings(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"text output: show at most N findings of each rule, and how many more there "
         f"are (default: {DEFAULT_PER_RULE}; 0 shows all)",
+    )
+    p.add_argument(
+        "--max-annotations",
+        type=_positive,
+        default=PER_LEVEL,
+        metavar="N",
+        help=f"github output: at most N annotations of each level (error, warning, notice), "
+        f"then a notice of how many were left out (default: {PER_LEVEL}, what GitHub shows "
+        "of a step)",
     )
 
 
@@ -105,6 +117,13 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"'{text}' is negative: give 0 to show all")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"'{text}': give at least 2 (one is the notice)")
     return value
 
 
@@ -132,7 +151,7 @@ def render(
     if fmt == "json":
         return json_document(diagnostics, comparisons, base=base, files=files)
     if fmt == "github":
-        return format_github(diagnostics, files=files)
+        return format_github(diagnostics, files=files, per_level=args.max_annotations)
     if fmt == "junit":
         return format_junit(diagnostics, files=files, paths=paths)
     return format_text(diagnostics, files=files, comparisons=comparisons, per_rule=per_rule(args))

@@ -43,7 +43,8 @@ COMMAND = Command(
     summary="print or write the JSON Schema of governed files",
     description="Print the JSON Schema of a kind of governed file, or write all of them.\n"
     "Editors use it through the comment at the top of each file:\n"
-    "  # yaml-language-server: $schema=../../site/docs/schemas/taxonomy.schema.json",
+    "  # yaml-language-server: $schema=../../schemas/taxonomy.schema.json\n"
+    "  taxops schema --output schemas   (what taxops init sets up)",
     configure=configure,
     run=run,
 )

@@ -7,8 +7,10 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
@@ -18,7 +20,6 @@ from taxops.escaping import terminal, terminal_lines
 
 MINIMAL_CONFIG = """\
 site_name: Labeling guidelines
-docs_dir: site/docs
 site_dir: site-build
 theme: {name: material, font: false}
 plugins: [search, taxops]"""
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         if args.site_command == "serve":
             from mkdocs.commands.serve import serve
 
-            serve(config_file=str(config_file), livereload=True, dev_addr=args.addr)
+            overrides: dict[str, Any] = {"dev_addr": args.addr, **_docs_dir_override(config_file)}
+            serve(config_file=str(config_file), livereload=True, **overrides)
             return exit_codes.OK
         return _build(config_file, args.strict)
     except Abort as exc:
@@ -76,7 +78,9 @@ def _build(config_file: Path, strict: bool) -> int:
     from mkdocs.config import load_config
 
     started = time.perf_counter()
-    config = load_config(config_file=str(config_file), strict=strict)
+    config = load_config(
+        config_file=str(config_file), strict=strict, **_docs_dir_override(config_file)
+    )
     build(config)
     site_dir = Path(config.site_dir)
     pages = sum(1 for _ in site_dir.rglob("index.html")) if config.use_directory_urls else 0
@@ -84,6 +88,25 @@ def _build(config_file: Path, strict: bool) -> int:
     counted = f"{pages} pages " if pages else ""
     say(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/")
     return exit_codes.OK
+
+
+def _docs_dir_override(config_file: Path) -> dict[str, str]:
+    """A site may have no hand-written pages at all: the plugin generates the
+    home page and every taxonomy's pages. MkDocs insists the docs folder exists,
+    so when it does not, an empty one stands in for it."""
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(config_file, encoding="utf-8") as f:
+            data = yaml_load(f) or {}
+    except Exception:  # MkDocs itself reports a broken config, with its own words
+        return {}
+    docs = (
+        config_file.parent / str(data.get("docs_dir", "docs")) if isinstance(data, dict) else None
+    )
+    if docs is None or docs.is_dir():
+        return {}
+    return {"docs_dir": tempfile.mkdtemp(prefix="taxops-empty-docs-")}
 
 
 def _config_file(args: argparse.Namespace) -> Path:
@@ -113,13 +136,27 @@ def _show_mkdocs_log(level: int) -> None:
     """MkDocs logs through 'mkdocs'; show its messages from ``level`` up (every
     validation finding is a warning) on stderr."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_taxops", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setLevel(level)
+    handler = next((h for h in logger.handlers if isinstance(h, _CurrentStderr)), None)
+    if handler is None:
+        handler = _CurrentStderr()
         handler.setFormatter(_EscapedFormatter("%(levelname)s: %(message)s"))
-        handler._taxops = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    handler.setLevel(level)
+
+
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a message comes (not the one of
+    the first run: a second run in the same process, as in tests or an
+    embedding tool, must see its own messages)."""
+
+    @property
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
 
 
 COMMAND = Command(

@@ -11,7 +11,7 @@ from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_format, add_repo, repo_root, write
 from taxops.cli.commands.reporting import add_max_findings, per_rule
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.formatting import FORMATTERS, format_text
+from taxops.formatting import FORMATTERS, format_github, format_text
 from taxops.loading import DEFAULT_MAX_BYTES
 from taxops.validate import check_paths, expand, find_root, governed_files
 
@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = [d for c in checked for d in c.diagnostics]
     if args.format == "text":
         write(format_text(diagnostics, files=len(checked), per_rule=per_rule(args)))
+    elif args.format == "github":
+        write(format_github(diagnostics, per_level=args.max_annotations))
     else:
         write(FORMATTERS[args.format](diagnostics, files=len(checked)))
     return exit_codes.FINDINGS if has_errors(diagnostics) else exit_codes.OK

@@ -1,0 +1,115 @@
+"""Operations figures from a task event log (real DuckDB on files written here),
+and the vendor scorecard against SLA lines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+from taxops.diagnostics import Location
+from taxops.engines.events import read_events
+from taxops.quality.operations import figures, scorecard, window_ending
+from taxops.quality.targets import Target
+
+T0 = dt.datetime(2025, 3, 3, 9)
+
+
+def _log(path: Path, vendors: dict[str, list[float]], rework_every: int = 10) -> Path:
+    """One task per turnaround (hours) given per vendor, all created on T0 + i hours."""
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(
+            ["task", "vendor", "created", "started", "submitted", "accepted", "rework", "cost"]
+        )
+        n = 0
+        for vendor, hours in vendors.items():
+            for i, h in enumerate(hours):
+                n += 1
+                created = T0 + dt.timedelta(hours=i % 48)
+                started = created + dt.timedelta(minutes=30)
+                out.writerow(
+                    [
+                        f"t{n}",
+                        vendor,
+                        created.isoformat(),
+                        started.isoformat(),
+                        (started + dt.timedelta(minutes=2)).isoformat(),
+                        (created + dt.timedelta(hours=h)).isoformat(),
+                        "yes" if i % rework_every == 0 else "no",
+                        "0.05",
+                    ]
+                )
+    return path
+
+
+SLA_LINE = Location("policies/slas/slow-vendor.yaml", 14, 10)
+
+
+def test_turnaround_percentiles_equal_linear_interpolation(tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    hours = [float(h) for h in np.round(rng.uniform(2, 100, 301), 4)]
+    data = read_events(_log(tmp_path / "events.csv", {"a": hours}), percentiles=(50, 95, 99.5))
+    group = data.groups[("a", None)]
+    for p in (50, 95, 99.5):
+        assert group["turnaround_percentiles"][f"p{p:g}"] == pytest.approx(
+            float(np.percentile(hours, p)), abs=1e-6
+        )
+    assert group["delivered"] == 301
+    assert group["reworked"] == 31  # every tenth task, from the first
+    assert figures(group, 7.0)["rework_rate"] == pytest.approx(31 / 301)
+    assert figures(group, 7.0)["cost_per_item"] == pytest.approx(0.05)
+
+
+def test_vendor_over_its_p95_turnaround_is_missed_with_figure_and_line(tmp_path: Path) -> None:
+    fast = [10.0 + i % 40 for i in range(200)]  # p95 well under 72 h
+    slow = [30.0 + i % 70 for i in range(200)]  # p95 about 96 h
+    path = _log(tmp_path / "events.csv", {"fast": fast, "slow": slow})
+    data = read_events(path, percentiles=(95,))
+    window = window_ending(data.last_accepted, 7)
+    target = Target(
+        "turnaround_hours", 72, at_least=False, scope="slow", location=SLA_LINE,
+        source="SLA slow-vendor (policies/slas/slow-vendor.yaml)", detail="p95",
+    )  # fmt: skip
+    cards = {}
+    for vendor in ("fast", "slow"):
+        now = read_events(path, percentiles=(95,), window=window.as_pair())
+        before = read_events(path, percentiles=(95,), window=window.before().as_pair())
+        cards[vendor] = scorecard(
+            vendor,
+            f"{vendor}-sla",
+            [target],
+            window,
+            figures(now.groups.get((vendor, None)), window.days),
+            figures(before.groups.get((vendor, None)), window.days),
+        )
+    assert cards["fast"].met is True and not cards["fast"].findings
+    slow_card = cards["slow"]
+    p95 = float(np.percentile(slow, 95))
+    assert slow_card.met is False
+    [line] = slow_card.lines
+    assert line["met"] is False and line["figure"] == pytest.approx(p95, abs=1e-6)
+    assert line["by"] == pytest.approx(p95 - 72, abs=1e-6)
+    assert line["line"] == "turnaround (hours) p95 <= 72"
+    [finding] = slow_card.findings
+    assert finding.rule == "sla-missed" and finding.location == SLA_LINE
+    assert f"{p95:.1f}".rstrip("0") in finding.message and "72" in finding.message
+    assert "SLA slow-vendor" in finding.message
+
+
+def test_window_keeps_tasks_delivered_in_it(tmp_path: Path) -> None:
+    path = _log(tmp_path / "events.csv", {"a": [1.0] * 10 + [24.0 * 9] * 5})
+    data = read_events(path)
+    window = window_ending(data.last_accepted, 7)
+    inside = read_events(path, window=window.as_pair())
+    # The five tasks delivered nine days after creation fall in the last week only.
+    assert inside.groups[("a", None)]["delivered"] == 5
+
+
+def test_times_running_backwards_are_counted_and_left_out(tmp_path: Path) -> None:
+    path = _log(tmp_path / "events.csv", {"a": [5.0, -3.0, 7.0]})
+    data = read_events(path)
+    assert data.inconsistent == 1
+    assert data.groups[("a", None)]["delivered"] == 2

@@ -1,0 +1,122 @@
+"""``taxops init``: a governance repository for a team, ready to check and publish."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import write
+from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal
+from taxops.interchange.formats import IMPORTS
+from taxops.writing import write_atomic
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+        help="where to set up the repository (default: the current folder)",
+    )  # fmt: skip
+    p.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        metavar="FILE",
+        help="start from this taxonomy file instead of the starter",
+    )
+    p.add_argument(
+        "--format", choices=sorted(IMPORTS), help="the format of --from (default: from its name)"
+    )
+    p.add_argument(
+        "--taxonomy",
+        metavar="ID",
+        help="the taxonomy's id (default: comment-toxicity, or from --from)",
+    )
+    p.add_argument("--title", metavar="TITLE", help="the taxonomy's title")
+    p.add_argument(
+        "--owner",
+        default="@your-team",
+        metavar="OWNER",
+        help="who approves changes (default: %(default)s)",
+    )
+    p.add_argument(
+        "--taxops-spec", metavar="REQUIREMENT",
+        help="what CI and pre-commit install (default: taxops==<this version>; e.g. a git URL)",
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    from taxops.scaffold import STARTER_TAXONOMY, STARTER_TITLE, Answers, plan
+
+    root: Path = args.directory
+    if root.exists() and not root.is_dir():
+        raise TaxopsError(f"{root} is a file, not a folder")
+    imported = None
+    taxonomy, title = args.taxonomy or STARTER_TAXONOMY, args.title or STARTER_TITLE
+    if args.source:
+        from taxops.cli.commands.import_taxonomy import read, report
+        from taxops.interchange.imported import validate_imported
+
+        imported = read(args.source, args.format)
+        imported.id = args.taxonomy or imported.id
+        imported.title = args.title or imported.title
+        imported.owners = [args.owner]
+        report(imported, args.source)
+        errors = [
+            d for d in validate_imported(imported, str(args.source)) if d.severity.value == "error"
+        ]
+        if errors:
+            raise TaxopsError(
+                f"{args.source} does not import as a valid taxonomy: {errors[0].message}",
+                f"run 'taxops import {args.source}' to see every finding",
+            )
+        taxonomy, title = imported.id, imported.title
+    answers = Answers(taxonomy=taxonomy, title=title, owner=args.owner)
+    if args.taxops_spec:
+        answers = Answers(taxonomy, title, args.owner, args.taxops_spec)
+    files = plan(answers, imported)
+    has_taxonomies = any((root / "taxonomies").glob("*/taxonomy.yaml"))
+    written, kept = [], []
+    for relative, content in files.items():
+        target = root / relative
+        if target.exists() or (
+            has_taxonomies
+            and relative.startswith(("taxonomies/", "guidelines/"))
+            and not args.source
+        ):
+            kept.append(relative)
+            continue
+        write_atomic(target, content)
+        written.append(relative)
+    for relative in written:
+        write(f"  created {terminal(relative)}\n")
+    if kept:
+        sys.stderr.write(
+            f"kept {len(kept)} existing file(s) as they are (init never overwrites): "
+            f"{terminal(', '.join(kept))}\n"
+        )
+    shown = terminal(root)
+    write(
+        f"\nset up a taxops repository in {shown} with the taxonomy '{terminal(taxonomy)}'. Next:\n"
+        f"  cd {shown} && taxops check && taxops site build --strict\n"
+        "  git add -A && git commit -m 'Governance repository' && taxops release\n"
+        "  export a labeling config: taxops export " + terminal(taxonomy) + " --to label-studio\n"
+    )
+    return exit_codes.OK
+
+
+COMMAND = Command(
+    name="init",
+    summary="set up a governance repository: a starter taxonomy, guideline, policies, site, CI",
+    description="Set up a team's governance repository in DIR: a starter taxonomy (or one imported\n"
+    "with --from), its guideline, a vendor policy and a waivers file, JSON Schemas for\n"
+    "editors, mkdocs.yml for the guideline site, a CI workflow, a pre-commit config and a\n"
+    ".gitignore. Existing files are never overwritten: only what is missing is added.\n"
+    "  taxops init my-labels\n"
+    "  taxops init --from label_config.xml --taxonomy support-intents",
+    configure=configure,
+    run=run,
+)

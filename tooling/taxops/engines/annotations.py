@@ -1,0 +1,408 @@
+"""Annotation exports reduced by DuckDB to what the agreement figures need.
+
+A long-format export has one row per rating: item, annotator, label, and
+optionally vendor and time (multi-label: a list column, labels joined by a
+separator, or one row per chosen label). Label Studio JSON exports are turned
+into that shape first (one rating per annotation; predictions and cancelled
+annotations are not ratings).
+
+Passes, each streaming (DuckDB spills past its memory limit):
+
+1. the labels used, dictionary-coded as an ENUM;
+2. one row per (item, annotator) rating into a scratch table (single-label: a
+   repeated rating keeps the latest by time, else the highest code, and is
+   counted; multi-label: the set of labels, possibly empty);
+3. label-count patterns per item, overall, per vendor and per week;
+4. per pair of annotators, the contingency table of their shared items.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from taxops.diagnostics import TaxopsError
+from taxops.engines.datasets import detect_format
+from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
+from taxops.quality.agreement import Floats, Units
+from taxops.quality.annotations import AnnotationData
+from taxops.quality.gold import GoldCount
+
+ITEM = ("item", "item_id", "task", "task_id", "id")
+ANNOTATOR = ("annotator", "annotator_id", "labeler", "rater", "worker", "completed_by")
+LABEL = ("label", "labels", "choice", "class")
+VENDOR = ("vendor", "vendor_id", "team")
+TIME = ("time", "created_at", "submitted_at", "timestamp", "updated_at")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Column names as given on the command line (None: found by name)."""
+
+    item: str | None = None
+    annotator: str | None = None
+    label: str | None = None
+    vendor: str | None = None
+    time: str | None = None
+
+
+def read_annotations(
+    path: Path,
+    columns: Columns = Columns(),
+    *,
+    multi_label: bool = False,
+    separator: str | None = None,
+    fmt: str | None = None,
+    memory_limit: str | None = None,
+    gold: dict[str, str] | None = None,
+) -> AnnotationData:
+    """Reduce an annotation export (see the module docstring); with ``gold``
+    (item -> label), also count each annotator's ratings of gold items."""
+    con = connect(memory_limit)
+    fmt = detect_format(path, fmt)
+    scratch: Path | None = None
+    try:
+        if fmt == "label-studio":
+            scratch = _label_studio_rows(path)
+            table = open_table(con, scratch, "jsonl")
+            table = Table(path, "label-studio", table.relation, table.types)
+        else:
+            table = open_table(con, path, fmt)
+        try:
+            data = _reduce(con, table, columns, multi_label, separator)
+            if gold:
+                data.gold_counts = _gold_counts(con, gold)
+            return data
+        except duckdb.Error as exc:
+            raise query_error(path, exc) from None
+    finally:
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+
+
+def _reduce(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    given: Columns,
+    multi_label: bool,
+    separator: str | None,
+) -> AnnotationData:
+    item = table.require(given.item, ITEM, "item", "--item-column")
+    annotator = table.require(given.annotator, ANNOTATOR, "annotator", "--annotator-column")
+    label = table.require(given.label, LABEL, "label", "--label-column")
+    vendor = table.column(given.vendor, VENDOR, "vendor", "--vendor-column")
+    time = table.column(given.time, TIME, "time", "--time-column")
+    listed = table.is_list(label)
+    # A list column means several labels per rating, except in a Label Studio
+    # export, where every rating is a list: there only --multi-label says so.
+    multi = multi_label or separator is not None or (listed and table.format != "label-studio")
+    if listed:
+        # An empty or null list is a rating with no label: kept as one null row.
+        cell = f"CAST({ident(label)} AS VARCHAR[])"
+        value = f"unnest(CASE WHEN len(coalesce({cell}, [])) = 0 THEN [NULL] ELSE {cell} END)"
+    elif separator is not None:
+        parts = f"string_split(CAST({ident(label)} AS VARCHAR), {literal(separator)})"
+        value = f"unnest(list_transform({parts}, lambda s: nullif(trim(s), '')))"
+    else:
+        value = table.text(label)
+    vendor_sql = table.text(vendor) if vendor else "NULL::VARCHAR"
+    time_sql = table.time(time) if time else "NULL::TIMESTAMP"
+    con.execute(
+        f"CREATE TEMP VIEW src AS SELECT {table.text(item)} AS item, "
+        f"{table.text(annotator)} AS annotator, {vendor_sql} AS vendor, {time_sql} AS t, "
+        f"nullif(lbl, '') AS label FROM (SELECT *, {value} AS lbl FROM {table.relation}) "
+        "WHERE item IS NOT NULL AND annotator IS NOT NULL"
+    )
+    per_label = con.execute("SELECT label, count(*) FROM src GROUP BY label").fetchall()
+    rows = sum(n for _, n in per_label)
+    without = sum(n for lbl, n in per_label if lbl is None)
+    labels = sorted(lbl for lbl, _ in per_label if lbl is not None)
+    if not labels:
+        raise TaxopsError(
+            f"{table.path} has no labeled ratings",
+            f"check the label column ('{label}') holds the labels",
+        )
+    enum = ", ".join(literal(x) for x in labels)
+    con.execute(f"CREATE TYPE taxops_label AS ENUM ({enum})")
+    code = "enum_code(label::taxops_label)::INTEGER"
+    data = AnnotationData(labels, multi, Units(np.zeros((0, 0)), np.zeros(0), ()))
+    data.rows, data.rows_without_label = int(rows), int(without)
+    data.columns = {
+        "item": item,
+        "annotator": annotator,
+        "label": label,
+        "vendor": vendor,
+        "time": time,
+    }
+    if multi:
+        con.execute(
+            # Vendor '' for none: the per-vendor patterns join on it (NULL never joins).
+            f"CREATE TEMP TABLE rated AS SELECT DISTINCT item, annotator, "
+            f"coalesce(vendor, '') AS vendor, "
+            f"CASE WHEN label IS NOT NULL THEN {code} END AS code, t FROM src"
+        )
+        con.execute(
+            "CREATE TEMP TABLE raters AS SELECT item, annotator, any_value(vendor) AS vendor, "
+            "min(t) AS t, count(code) AS chosen FROM rated GROUP BY item, annotator"
+        )
+        data.pairs = _multi_pairs(con, len(labels))
+    else:
+        pick = f"arg_max({code}, t)" if time else f"max({code})"
+        # A rating without a label (an empty cell) is no rating in single-label data.
+        con.execute(
+            f"CREATE TEMP TABLE rated AS SELECT item, annotator, any_value(vendor) AS vendor, "
+            f"min(t) AS t, {pick} AS code, min({code}) <> max({code}) AS repeated "
+            "FROM src WHERE label IS NOT NULL GROUP BY item, annotator"
+        )
+        con.execute("CREATE TEMP VIEW raters AS SELECT * FROM rated")
+        data.repeated_ratings = int(
+            (con.execute("SELECT count(*) FROM rated WHERE repeated").fetchone() or (0,))[0]
+        )
+        data.pairs = _single_pairs(con)
+    # One row per item and vendor (its pattern and week): patterns overall and per
+    # week in one grouped pass, per vendor in another. An item rated by several
+    # vendors has a row per vendor; only then is a row per item made apart.
+    pattern = _MULTI if multi else _SINGLE
+    week = WEEK if time else "NULL"
+    con.execute(
+        f"CREATE TEMP TABLE per_vendor AS SELECT item, vendor, {week} AS k, "
+        f"{pattern.select} FROM rated {pattern.join_by_vendor} GROUP BY item, vendor"
+    )
+    split = (
+        vendor
+        and (
+            con.execute(
+                "SELECT count(*) FROM (SELECT item FROM per_vendor GROUP BY item HAVING count(*) > 1)"
+            ).fetchone()
+            or (0,)
+        )[0]
+    )
+    if split:
+        con.execute(
+            f"CREATE TEMP TABLE per_item AS SELECT item, {week} AS k, {pattern.select} "
+            f"FROM rated {pattern.join} GROUP BY item"
+        )
+    else:
+        con.execute("CREATE TEMP VIEW per_item AS SELECT * FROM per_vendor")
+    grouped = _units(con, labels, pattern, "per_item", by_key=bool(time))
+    data.overall = grouped.pop(None)
+    data.by_week = {k: v for k, v in sorted(grouped.items(), key=lambda kv: str(kv[0])) if k}
+    if vendor:
+        con.execute(
+            "CREATE TEMP VIEW vendor_patterns AS SELECT * EXCLUDE (k), vendor AS k "
+            "FROM per_vendor WHERE coalesce(vendor, '') <> ''"
+        )
+        per_vendor = _units(con, labels, pattern, "vendor_patterns", by_key=True, overall=False)
+        data.by_vendor = {
+            k: v for k, v in sorted(per_vendor.items(), key=lambda kv: str(kv[0])) if k
+        }
+    data.annotators = {
+        a: (v, int(n))
+        for a, v, n in con.execute(
+            "SELECT annotator, nullif(any_value(vendor), ''), count(*) FROM raters "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    }
+    return data
+
+
+def _gold_counts(con: duckdb.DuckDBPyConnection, gold: dict[str, str]) -> list[GoldCount]:
+    """Ratings of gold items per annotator and gold label, and how many equal it
+    (multi-label: how many ratings include it)."""
+    con.execute("CREATE TEMP TABLE gold (item VARCHAR, label VARCHAR)")
+    con.executemany("INSERT INTO gold VALUES (?, ?)", sorted(gold.items()))
+    names = "enum_range(NULL::taxops_label)"
+    rows = con.execute(
+        "SELECT r.annotator, nullif(any_value(r.vendor), ''), g.label, count(DISTINCT r.item), "
+        f"count(DISTINCT r.item) FILTER (WHERE {names}[r.code + 1] = g.label) "
+        "FROM rated r JOIN gold g USING (item) GROUP BY r.annotator, g.label ORDER BY ALL"
+    ).fetchall()
+    return [GoldCount(a, v, g, int(n), int(ok)) for a, v, g, n, ok in rows]
+
+
+#: The week an item belongs to: the week of its first rating.
+WEEK = "strftime(date_trunc('week', min(t)), '%Y-%m-%d')"
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """How one item's ratings become a pattern: the aggregate over its rows
+    (``join``: per item; ``join_by_vendor``: per item and vendor)."""
+
+    select: str
+    columns: str
+    join: str = ""
+    join_by_vendor: str = ""
+
+
+#: Single-label: the sorted list of the label codes given to the item.
+_SINGLE = _Pattern("list_sort(list(code)) AS codes", "codes")
+#: Multi-label: annotators who rated the item, and per label chosen how many chose it.
+_MULTI_JOIN = (
+    "LEFT JOIN (SELECT {keys}, list(code ORDER BY code) AS c, list(x ORDER BY code) AS n FROM "
+    "(SELECT {keys}, code, count(DISTINCT annotator) AS x FROM rated WHERE code IS NOT NULL "
+    "GROUP BY {keys}, code) GROUP BY {keys}) USING ({keys})"
+)
+_MULTI = _Pattern(
+    "count(DISTINCT annotator) AS m, any_value(c) AS c, any_value(n) AS n",
+    "m, c, n",
+    _MULTI_JOIN.format(keys="item"),
+    _MULTI_JOIN.format(keys="item, vendor"),
+)
+
+
+def _units(
+    con: duckdb.DuckDBPyConnection,
+    labels: list[str],
+    pattern: _Pattern,
+    table: str,
+    *,
+    by_key: bool,
+    overall: bool = True,
+) -> dict[str | None, Units]:
+    """Pattern counts of a per-item table, per key ``k`` and (with ``overall``)
+    for all its items (key None)."""
+    cols = pattern.columns
+    if not by_key:
+        sql = f"SELECT 1, NULL, {cols}, count(*) FROM {table} GROUP BY {cols}"
+    else:
+        sets = f"((k, {cols}), ({cols}))" if overall else f"((k, {cols}))"
+        sql = (
+            f"SELECT grouping(k), any_value(k), {cols}, count(*) FROM {table} "
+            f"GROUP BY GROUPING SETS {sets}"
+        )
+    by: dict[str | None, list[tuple[Any, ...]]] = {}
+    for all_, k, *rest in con.execute(sql).fetchall():
+        by.setdefault(None if all_ else str(k or ""), []).append(tuple(rest))
+    if overall:
+        by.setdefault(None, [])
+    for rows in by.values():
+        # DuckDB groups in parallel, in any order; the bootstrap draws depend on
+        # the order of the patterns, so fix it: same data and seed, same interval.
+        rows.sort(key=repr)
+    multi = pattern is _MULTI
+    return {k: (_multi(rows, labels) if multi else _single(rows, labels)) for k, rows in by.items()}
+
+
+def _single(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
+    lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
+    cols = np.fromiter(itertools.chain.from_iterable(c for c, _ in rows), dtype=np.int64)
+    counts = np.zeros((len(rows), len(labels)))
+    np.add.at(counts, (np.repeat(np.arange(len(rows)), lengths), cols), 1)
+    weights = np.fromiter((n for _, n in rows), dtype=np.float64, count=len(rows))
+    return Units(counts, weights, tuple(labels))
+
+
+def _multi(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
+    counts = np.zeros((len(rows), len(labels)))
+    raters = np.zeros(len(rows))
+    weights = np.zeros(len(rows))
+    for row, (m, c, n, items) in enumerate(rows):
+        if c:
+            counts[row, np.asarray(c, dtype=np.int64)] = n
+        raters[row], weights[row] = m, items
+    return Units(counts, weights, tuple(labels), raters, True)
+
+
+def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Floats]:
+    """Each pair's contingency table over the labels that pair used (Cohen's kappa
+    does not change with labels neither annotator chose)."""
+    # Annotators as numbers: millions of cells come back as integer arrays, not
+    # as Python strings (measured: the string columns were most of the peak memory).
+    names = [
+        r[0] for r in con.execute("SELECT DISTINCT annotator FROM rated ORDER BY 1").fetchall()
+    ]
+    con.execute(
+        "CREATE TEMP TABLE annotator_ids AS SELECT annotator, (row_number() OVER "
+        "(ORDER BY annotator) - 1)::INTEGER AS id FROM (SELECT DISTINCT annotator FROM rated)"
+    )
+    cols = con.execute(
+        "SELECT ax.id AS x, ay.id AS y, cx, cy, n FROM (SELECT a.annotator AS x, "
+        "b.annotator AS y, a.code AS cx, b.code AS cy, count(*) AS n FROM rated a JOIN rated b "
+        "ON a.item = b.item AND a.annotator < b.annotator GROUP BY ALL) "
+        "JOIN annotator_ids ax ON ax.annotator = x JOIN annotator_ids ay ON ay.annotator = y "
+        "ORDER BY ax.id, ay.id"
+    ).fetchnumpy()
+    out: dict[tuple[str, str], Floats] = {}
+    x, y = cols["x"], cols["y"]
+    if not len(x):
+        return out
+    starts = np.flatnonzero(np.r_[True, (x[1:] != x[:-1]) | (y[1:] != y[:-1])])
+    ends = np.r_[starts[1:], len(x)]
+    cx, cy, n = (
+        cols["cx"].astype(np.int64),
+        cols["cy"].astype(np.int64),
+        cols["n"].astype(np.float64),
+    )
+    for a, b in zip(starts, ends, strict=True):
+        used, local = np.unique(np.r_[cx[a:b], cy[a:b]], return_inverse=True)
+        table = np.zeros((len(used), len(used)))
+        np.add.at(table, (local[: b - a], local[b - a :]), n[a:b])
+        out[(names[x[a]], names[y[a]])] = table
+    return out
+
+
+def _multi_pairs(con: duckdb.DuckDBPyConnection, q: int) -> dict[tuple[str, str], Floats]:
+    rows = con.execute(
+        "WITH pairs AS (SELECT a.annotator AS x, b.annotator AS y, count(*) AS shared, "
+        "  sum(a.chosen) AS nx, sum(b.chosen) AS ny FROM raters a JOIN raters b "
+        "  ON a.item = b.item AND a.annotator < b.annotator GROUP BY ALL), "
+        "both_ AS (SELECT a.annotator AS x, b.annotator AS y, count(*) AS both_ FROM rated a "
+        "  JOIN rated b ON a.item = b.item AND a.code = b.code AND a.annotator < b.annotator "
+        "  GROUP BY ALL) "
+        "SELECT x, y, shared, nx, ny, coalesce(both_, 0) FROM pairs LEFT JOIN both_ USING (x, y)"
+    ).fetchall()
+    out: dict[tuple[str, str], Floats] = {}
+    for x, y, shared, nx, ny, both in rows:
+        out[(x, y)] = np.array(
+            [[both, nx - both], [ny - both, shared * q - nx - ny + both]], dtype=np.float64
+        )
+    return out
+
+
+def _label_studio_rows(path: Path) -> Path:
+    """A Label Studio JSON export as JSON lines of ratings, in a scratch file."""
+    from taxops.engines.labelstudio import read_tasks
+
+    tasks = read_tasks(path)
+    fd, name = tempfile.mkstemp(prefix="taxops-ls-", suffix=".jsonl")
+    with open(fd, "w", encoding="utf-8") as out:
+        for row in _ratings(tasks):
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return Path(name)
+
+
+def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
+    from taxops.engines.labelstudio import result_labels
+
+    for position, task in enumerate(tasks, start=1):
+        if not isinstance(task, dict):
+            continue
+        item = task.get("id", position)
+        for annotation in task.get("annotations") or []:
+            if not isinstance(annotation, dict) or annotation.get("was_cancelled"):
+                continue
+            who = annotation.get("completed_by")
+            if isinstance(who, dict):
+                who = who.get("email") or who.get("id")
+            labels = [
+                label
+                for result in annotation.get("result") or []
+                if isinstance(result, dict)
+                for labels_ in result_labels(result)
+                for label in labels_
+            ]
+            yield {
+                "item": str(item),
+                "annotator": None if who is None else str(who),
+                "labels": labels,
+                "time": annotation.get("created_at"),
+            }

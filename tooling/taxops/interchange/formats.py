@@ -1,0 +1,69 @@
+"""The formats ``taxops export`` and ``taxops import`` know, in one registry.
+
+Each entry says what the format is for and the file extension its output gets;
+the CLI builds its choices and help from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from taxops.interchange.imported import Imported
+
+EXPORTS: dict[str, tuple[str, str]] = {
+    "label-studio": (".xml", "Label Studio labeling config (Choices, Labels or Taxonomy)"),
+    "cvat": (".json", "CVAT project labels (with attribute input types)"),
+    "labelbox": (".json", "Labelbox ontology (normalized JSON)"),
+    "argilla": (".json", "Argilla dataset settings (rg.Settings.from_json)"),
+    "coco": (".json", "COCO categories, numbered stably across versions"),
+    "skos": (".ttl", "SKOS concept scheme in Turtle"),
+    "skos-jsonld": (".jsonld", "SKOS concept scheme in JSON-LD"),
+}
+
+IMPORTS: dict[str, str] = {
+    "label-studio": "a Label Studio labeling config (XML)",
+    "cvat": "CVAT labels (JSON: the raw labels list, or a project holding them)",
+    "skos": "a SKOS concept scheme (Turtle, JSON-LD or RDF/XML)",
+    "csv": "a CSV of category paths, or of id,parent,name rows",
+    "google": "Google's product taxonomy (taxonomy-with-ids text: 'id - A > B > C')",
+}
+
+_BY_SUFFIX = {
+    ".xml": "label-studio",
+    ".ttl": "skos",
+    ".jsonld": "skos",
+    ".rdf": "skos",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "google",
+}
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    fmt: str
+    control: str | None = None
+    path_separator: str | None = None
+
+
+def guess_import_format(name: str) -> str | None:
+    """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD)."""
+    lower = name.lower()
+    return next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
+
+
+def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
+    """Dispatch to the format's importer (each imports its heavy library itself)."""
+    from taxops.interchange import csv_labels, cvat, google_product, labelstudio_config, skos
+
+    if request.fmt == "label-studio":
+        return labelstudio_config.import_label_studio(text, origin, request.control)
+    if request.fmt == "cvat":
+        return cvat.import_cvat(text, origin)
+    if request.fmt == "skos":
+        return skos.import_skos(text, origin)
+    if request.fmt == "csv":
+        return csv_labels.import_csv(text, origin, request.path_separator)
+    return google_product.import_google(text, origin)

@@ -1,0 +1,200 @@
+"""The draft taxonomy an import produces, and how it becomes a governed file.
+
+An import never guesses silently: everything the source had that a taxonomy
+cannot hold (hotkeys, colours, tool settings), and every value that had to be
+changed to fit (an id made from a name), is written to ``notes``, the report the
+CLI prints. The result is validated exactly as ``taxops validate`` would
+validate the file, before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from taxops.diagnostics import Diagnostic
+from taxops.models.ids import IdPreset, id_rule
+from taxops.models.taxonomy import TAXONOMY_FORMAT
+
+#: The comment that points editors at the schema, as ``taxops init`` lays it out:
+#: schemas live in the repository's ``schemas/`` folder.
+SCHEMA_COMMENT = "# yaml-language-server: $schema=../../schemas/taxonomy.schema.json"
+
+
+@dataclass
+class ImportedLabel:
+    id: str
+    name: str
+    parent: str | None = None
+    definition: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    status: str = "active"
+    replaced_by: list[str] = field(default_factory=list)
+    replacement: str | None = None
+    note: str | None = None
+    since: str | None = None
+    attributes: list[dict[str, Any]] = field(default_factory=list)
+
+    def document(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"id": self.id, "name": self.name}
+        if self.parent is not None:
+            out["parent"] = self.parent
+        if self.definition:
+            out["definition"] = self.definition
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        if self.status != "active":
+            out["status"] = self.status
+        if self.replaced_by:
+            out["replaced_by"] = list(self.replaced_by)
+        if self.replacement:
+            out["replacement"] = self.replacement
+        if self.note:
+            out["note"] = self.note
+        if self.since:
+            out["since"] = self.since
+        if self.attributes:
+            out["attributes"] = self.attributes
+        return out
+
+
+@dataclass
+class Imported:
+    id: str
+    title: str
+    kind: str
+    labels: list[ImportedLabel]
+    version: str = "1.0.0"
+    leaf_only: bool = False
+    owners: list[str] = field(default_factory=lambda: ["@your-team"])
+    description: str | None = None
+    compatibility: str | None = None
+    #: The taxonomy's id shape (``ids:``), when its ids are not the default slugs.
+    ids: str | dict[str, Any] | None = None
+    #: ``calver`` for calendar versions (``2021.09.21``); default semantic versions.
+    versioning: str | dict[str, Any] | None = None
+    #: What could not be carried over, or was changed to fit, in the user's words.
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._distinct_sibling_names()
+        if self.ids is None and not all(is_slug(label.id) for label in self.labels):
+            self.ids = "code"
+            self.notes.append(
+                "ids are kept exactly as the source wrote them, so the taxonomy declares "
+                "'ids: code' (published codes, not lowercase slugs)"
+            )
+        for label in self.labels:
+            if label.status == "retired" and not label.replaced_by and not label.replacement:
+                label.replacement = "review"
+                self.notes.append(
+                    f"retired label '{label.id}' does not say what replaces it: "
+                    "'replacement: review' (a human relabels its items)"
+                )
+
+    def _distinct_sibling_names(self) -> None:
+        """Labelers pick by name, so siblings never share one (a source that
+        repeats a name gets ``Car (2)``, and the report says so)."""
+        from taxops.names import normalise_name
+
+        seen: set[tuple[str | None, str]] = set()
+        for label in self.labels:
+            name, n = label.name, 2
+            while (label.parent, normalise_name(name)) in seen:
+                name, n = f"{label.name} ({n})", n + 1
+            if name != label.name:
+                self.notes.append(f"two labels are named '{label.name}': '{label.id}' is '{name}'")
+                label.name = name
+            seen.add((label.parent, normalise_name(name)))
+
+    def document(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "taxops": TAXONOMY_FORMAT,
+            "id": self.id,
+            "title": self.title,
+            "version": self.version,
+            "kind": self.kind,
+        }
+        if self.ids:
+            out["ids"] = self.ids
+        if self.versioning:
+            out["versioning"] = self.versioning
+        if self.kind == "hierarchical":
+            out["leaf_only"] = self.leaf_only
+        out["owners"] = list(self.owners)
+        if self.description:
+            out["description"] = self.description
+        if self.compatibility:
+            out["compatibility"] = self.compatibility
+        out["labels"] = [label.document() for label in self.labels]
+        return out
+
+    def to_yaml(self) -> str:
+        body = yaml.safe_dump(
+            self.document(), sort_keys=False, allow_unicode=True, width=88, indent=2
+        )
+        return f"{SCHEMA_COMMENT}\n{body}"
+
+
+def validate_imported(imported: Imported, display: str) -> list[Diagnostic]:
+    """The findings ``taxops validate`` would report on the file ``to_yaml`` writes."""
+    from taxops.documents import KINDS
+    from taxops.loading.yaml_source import parse_yaml
+    from taxops.validate import validate_document
+
+    doc, problems = parse_yaml(imported.to_yaml(), display)
+    if doc is None:
+        return problems
+    _, found = validate_document(doc, KINDS[TAXONOMY_FORMAT])
+    return [*problems, *found]
+
+
+_NOT_ID = re.compile(r"[^a-z0-9]+")
+_SLUG = id_rule(IdPreset.SLUG)
+_CODE = id_rule(IdPreset.CODE)
+
+
+def is_label_id(text: str) -> bool:
+    """Whether ``text`` can be kept as a label id exactly as the source wrote it
+    (a published code such as ``150`` or ``A00.0`` included: ids are never
+    rewritten; only text no id may hold, such as spaces, gets a new id)."""
+    return _CODE.problem(text) is None
+
+
+def is_slug(text: str) -> bool:
+    return _SLUG.problem(text) is None
+
+
+def slug(text: str) -> str:
+    """A label id segment from a name: ASCII lowercase, words joined by ``_``,
+    starting with a letter (``"Trucks & Vans"`` -> ``trucks_vans``)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = _NOT_ID.sub("_", ascii_text.lower()).strip("_")
+    if not words:
+        return "label"
+    return words if words[0].isalpha() else f"l_{words}"
+
+
+def taxonomy_slug(text: str) -> str:
+    """A taxonomy id (kebab-case) from a title or file name."""
+    return slug(text).replace("_", "-")
+
+
+def unique(candidate: str, taken: set[str]) -> str:
+    """``candidate``, or ``candidate_2``, ``_3``... when it is taken; recorded as taken."""
+    chosen, n = candidate, 2
+    while chosen in taken:
+        chosen, n = f"{candidate}_{n}", n + 1
+    taken.add(chosen)
+    return chosen
+
+
+def humanise(label_id: str) -> str:
+    """A display name from an id when the source has none: ``vehicle.truck_heavy``
+    reads ``Truck heavy``."""
+    last = label_id.rsplit(".", 1)[-1].replace("_", " ").replace("-", " ").strip()
+    return (last[:1].upper() + last[1:]) if last else label_id

@@ -1,0 +1,341 @@
+"""SKOS: the taxonomy as a concept scheme (Turtle or JSON-LD, through rdflib),
+the migration map between two versions as SKOS mapping relations, and the
+import of a SKOS concept scheme.
+
+Each label is a ``skos:Concept`` in the scheme: ``prefLabel`` (the name),
+``altLabel`` (aliases), ``definition``, ``broader`` (the parent), ``notation``
+(the label id, exactly as datasets store it). Deprecated and retired labels are
+``owl:deprecated true`` with ``dcterms:isReplacedBy`` their replacements;
+``taxops:status``, ``taxops:replacement`` and ``taxops:position`` keep what SKOS
+has no word for, so an export imports back unchanged. The scheme carries the
+taxonomy id (``dcterms:identifier``) and version (``owl:versionInfo``).
+
+Mapping relations (``taxops export ID --to skos --mapping-from V``): a label kept
+under a new id is ``exactMatch``; merged into another or falling back to its
+parent, ``broadMatch`` (the new concept is wider); split for review,
+``narrowMatch`` to each candidate.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote
+
+from taxops.diagnostics import TaxopsError
+from taxops.interchange.imported import (
+    Imported,
+    ImportedLabel,
+    humanise,
+    is_label_id,
+    slug,
+    unique,
+)
+from taxops.interchange.source import ExportSource
+from taxops.migration.model import Action, MigrationMap
+from taxops.models.taxonomy import Status
+
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
+TAXOPS_NS = "https://taxops.dev/ns/skos#"
+SERIALISATIONS = {"turtle": "turtle", "json-ld": "json-ld"}
+
+
+def default_base(taxonomy_id: str) -> str:
+    return f"urn:taxops:{taxonomy_id}:"
+
+
+def _graph() -> tuple[Graph, Any]:
+    from rdflib import Graph, Namespace
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    graph = Graph()
+    taxops = Namespace(TAXOPS_NS)
+    graph.bind("skos", SKOS)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("owl", OWL)
+    graph.bind("taxops", taxops)
+    return graph, taxops
+
+
+def concept(base: str, label_id: str) -> URIRef:
+    from rdflib import URIRef
+
+    return URIRef(base + quote(label_id, safe=""))
+
+
+def scheme_uri(base: str) -> URIRef:
+    from rdflib import URIRef
+
+    return URIRef(base.rstrip(":/#") or base)
+
+
+def export_skos(
+    source: ExportSource, serialisation: str = "turtle", base: str | None = None, lang: str = "en"
+) -> str:
+    from rdflib import RDF, Literal
+    from rdflib.namespace import DCTERMS, OWL, SKOS, XSD
+
+    base = base or default_base(source.id)
+    graph, taxops = _graph()
+    tax = source.taxonomy
+    scheme = scheme_uri(base)
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal(tax.title, lang=lang)))
+    graph.add((scheme, DCTERMS.identifier, Literal(tax.id)))
+    graph.add((scheme, OWL.versionInfo, Literal(str(tax.version))))
+    graph.add((scheme, taxops.kind, Literal(tax.kind.value)))
+    graph.add((scheme, taxops.leafOnly, Literal(tax.leaf_only)))
+    graph.add((scheme, taxops.compatibility, Literal(tax.compatibility.value)))
+    # How ids and versions are written, so an import declares the same shapes.
+    ids = tax.model_dump(mode="json")["ids"]
+    if ids != "slug":
+        graph.add((scheme, taxops.ids, Literal(json.dumps(ids))))
+    versioning = tax.model_dump(mode="json")["versioning"]
+    if versioning != "semver":
+        graph.add((scheme, taxops.versioning, Literal(json.dumps(versioning))))
+    if tax.description:
+        graph.add((scheme, DCTERMS.description, Literal(tax.description, lang=lang)))
+    for owner in tax.owners:
+        graph.add((scheme, DCTERMS.creator, Literal(owner)))
+    for position, label in enumerate(tax.labels):
+        node = concept(base, label.id)
+        graph.add((node, RDF.type, SKOS.Concept))
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((node, SKOS.notation, Literal(label.id)))
+        graph.add((node, SKOS.prefLabel, Literal(label.name, lang=lang)))
+        graph.add((node, taxops.position, Literal(position, datatype=XSD.integer)))
+        for alias in label.aliases:
+            graph.add((node, SKOS.altLabel, Literal(alias, lang=lang)))
+        definition = source.definition(label)
+        if definition:
+            graph.add((node, SKOS.definition, Literal(definition, lang=lang)))
+        if label.parent:
+            graph.add((node, SKOS.broader, concept(base, label.parent)))
+            graph.add((concept(base, label.parent), SKOS.narrower, node))
+        else:
+            graph.add((node, SKOS.topConceptOf, scheme))
+            graph.add((scheme, SKOS.hasTopConcept, node))
+        if label.status is not Status.ACTIVE:
+            graph.add((node, OWL.deprecated, Literal(True)))
+            graph.add((node, taxops.status, Literal(label.status.value)))
+            for target in label.replaced_by:
+                graph.add((node, DCTERMS.isReplacedBy, concept(base, target)))
+            if len(label.replaced_by) > 1:  # RDF is unordered; the first is the default
+                graph.add((node, taxops.replacedByOrder, Literal(json.dumps(label.replaced_by))))
+            if label.replacement is not None:
+                graph.add((node, taxops.replacement, Literal(label.replacement.value)))
+        if label.note:
+            graph.add((node, SKOS.historyNote, Literal(label.note, lang=lang)))
+        if label.since is not None:
+            graph.add((node, taxops.since, Literal(str(label.since))))
+        if label.attributes:
+            # SKOS has no word for annotation attributes; kept as JSON so they come back.
+            attributes = [
+                a.model_dump(mode="json", exclude_defaults=True) for a in label.attributes
+            ]
+            graph.add((node, taxops.attributes, Literal(json.dumps(attributes))))
+    return _serialise(graph, serialisation)
+
+
+def export_skos_mapping(
+    migration: MigrationMap, serialisation: str = "turtle", base: str | None = None
+) -> str:
+    """The migration map as SKOS mapping relations from the old version's
+    concepts to the new version's (same URIs: a label id is one concept)."""
+    from rdflib import RDF, Literal
+    from rdflib.namespace import OWL, SKOS
+
+    base = base or default_base(migration.taxonomy)
+    graph, taxops = _graph()
+    mapping = scheme_uri(base + "mapping")
+    graph.add((mapping, RDF.type, taxops.MigrationMap))
+    graph.add((mapping, taxops.fromVersion, Literal(migration.from_version)))
+    graph.add((mapping, taxops.toVersion, Literal(migration.to_version)))
+    graph.add((mapping, OWL.versionInfo, Literal(migration.to_version)))
+    relation = {
+        Action.RENAME: SKOS.exactMatch,
+        Action.MERGE: SKOS.broadMatch,
+        Action.REPLACE: SKOS.broadMatch,
+        Action.PARENT: SKOS.broadMatch,
+        Action.SPLIT: SKOS.narrowMatch,
+        Action.REVIEW: SKOS.narrowMatch,
+    }
+    for entry in migration:
+        predicate = relation.get(entry.action)
+        if predicate is None:
+            continue
+        if entry.action is Action.REPLACE and len(entry.targets) == 1:
+            predicate = (
+                SKOS.exactMatch
+                if entry.via and all(s.action is Action.RENAME for s in entry.via)
+                else predicate
+            )
+        old = concept(base, entry.label)
+        for target in entry.targets:
+            graph.add((old, predicate, concept(base, target)))
+        graph.add((old, taxops.action, Literal(entry.action.value)))
+    return _serialise(graph, serialisation)
+
+
+def _serialise(graph: Graph, serialisation: str) -> str:
+    if serialisation not in SERIALISATIONS:
+        raise TaxopsError(f"unknown SKOS serialisation '{serialisation}'", "use turtle or json-ld")
+    text = graph.serialize(format=SERIALISATIONS[serialisation])
+    return text if text.endswith("\n") else text + "\n"
+
+
+# -- import -----------------------------------------------------------------------
+
+
+def import_skos(text: str, origin: str, lang: str = "en") -> Imported:
+    """A draft taxonomy from a SKOS concept scheme (Turtle, JSON-LD or RDF/XML)."""
+    from rdflib import RDF, Graph, Namespace
+    from rdflib.namespace import DCTERMS, OWL, SKOS
+
+    taxops = Namespace(TAXOPS_NS)
+    graph = Graph()
+    errors = []
+    for fmt in _formats_for(origin):
+        try:
+            graph.parse(data=text, format=fmt)
+            break
+        except Exception as exc:  # rdflib raises many kinds for a wrong syntax
+            errors.append(f"{fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+    else:
+        raise TaxopsError(
+            f"{origin} is not SKOS in Turtle, JSON-LD or RDF/XML ({'; '.join(errors)})"
+        )
+    notes: list[str] = []
+    schemes = sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str)
+    scheme = schemes[0] if schemes else None
+    if len(schemes) > 1:
+        notes.append(f"{len(schemes)} concept schemes found; imported {scheme} only")
+    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
+    if scheme is not None:
+        in_scheme = set(graph.subjects(SKOS.inScheme, scheme)) | set(
+            graph.objects(scheme, SKOS.hasTopConcept)
+        )
+        concepts = (concepts & in_scheme) or in_scheme or concepts
+    if not concepts:
+        raise TaxopsError(f"{origin} has no skos:Concept to import")
+
+    def text_of(node: Any, predicate: Any) -> str | None:
+        values = list(graph.objects(node, predicate))
+        preferred = [v for v in values if getattr(v, "language", None) in (lang, None)]
+        chosen = (preferred or values)[:1]
+        return str(chosen[0]) if chosen else None
+
+    taken: set[str] = set()
+    ids: dict[Any, str] = {}
+    for node in sorted(concepts, key=str):
+        notation = text_of(node, SKOS.notation)
+        local = unquote(str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1])
+        wanted = notation if notation and is_label_id(notation) else None
+        if wanted is None:
+            wanted = local if is_label_id(local) else slug(text_of(node, SKOS.prefLabel) or local)
+            notes.append(f"{node} has no usable skos:notation: its id is '{wanted}'")
+        ids[node] = unique(wanted, taken)
+
+    def position(node: Any) -> tuple[int, str]:
+        value = next(iter(graph.objects(node, taxops.position)), None)
+        try:
+            return (int(str(value)), ids[node]) if value is not None else (1 << 30, ids[node])
+        except ValueError:
+            return (1 << 30, ids[node])
+
+    labels = []
+    for node in sorted(concepts, key=position):
+        parents = [p for p in graph.objects(node, SKOS.broader) if p in ids]
+        if len(parents) > 1:
+            notes.append(
+                f"'{ids[node]}' has {len(parents)} broader concepts; a taxonomy keeps one: "
+                f"'{ids[sorted(parents, key=str)[0]]}'"
+            )
+        deprecated = str(next(iter(graph.objects(node, OWL.deprecated)), "false")).lower() == "true"
+        status = text_of(node, taxops.status) or ("deprecated" if deprecated else "active")
+        replaced = sorted(ids[t] for t in graph.objects(node, DCTERMS.isReplacedBy) if t in ids)
+        order = _json_list(text_of(node, taxops.replacedByOrder))
+        if order and sorted(order) == replaced:
+            replaced = order
+        name = text_of(node, SKOS.prefLabel)
+        if not name:
+            notes.append(f"'{ids[node]}' has no skos:prefLabel: its name is made from its id")
+        labels.append(
+            ImportedLabel(
+                id=ids[node],
+                name=name or humanise(ids[node]),
+                parent=ids[sorted(parents, key=str)[0]] if parents else None,
+                definition=text_of(node, SKOS.definition),
+                aliases=sorted(
+                    str(a)
+                    for a in graph.objects(node, SKOS.altLabel)
+                    if getattr(a, "language", None) in (lang, None)
+                ),
+                status=status,
+                replaced_by=replaced,
+                replacement=text_of(node, taxops.replacement),
+                note=text_of(node, SKOS.historyNote),
+                since=text_of(node, taxops.since),
+                attributes=_attributes(text_of(node, taxops.attributes), ids[node], notes),
+            )
+        )
+    title = (text_of(scheme, SKOS.prefLabel) if scheme is not None else None) or "Imported taxonomy"
+    kind = (text_of(scheme, taxops.kind) if scheme is not None else None) or (
+        "hierarchical" if any(label.parent for label in labels) else "single-label"
+    )
+    leaf_only = (text_of(scheme, taxops.leafOnly) if scheme is not None else None) == "true"
+    identifier = text_of(scheme, DCTERMS.identifier) if scheme is not None else None
+    owners = sorted(str(o) for o in graph.objects(scheme, DCTERMS.creator)) if scheme else []
+    return Imported(
+        id=identifier or slug(title).replace("_", "-"),
+        title=title,
+        kind=kind,
+        labels=labels,
+        version=(text_of(scheme, OWL.versionInfo) if scheme is not None else None) or "1.0.0",
+        leaf_only=leaf_only,
+        owners=owners or ["@your-team"],
+        description=text_of(scheme, DCTERMS.description) if scheme is not None else None,
+        compatibility=text_of(scheme, taxops.compatibility) if scheme is not None else None,
+        ids=_json_value(text_of(scheme, taxops.ids)) if scheme is not None else None,
+        versioning=_json_value(text_of(scheme, taxops.versioning)) if scheme is not None else None,
+        notes=notes,
+    )
+
+
+def _attributes(text: str | None, label_id: str, notes: list[str]) -> list[dict[str, Any]]:
+    if not text:
+        return []
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
+        notes.append(f"the attributes of '{label_id}' are not a JSON list: not carried over")
+        return []
+    return value
+
+
+def _json_value(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _json_list(text: str | None) -> list[str]:
+    try:
+        value = json.loads(text) if text else []
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _formats_for(origin: str) -> list[str]:
+    lower = origin.lower()
+    if lower.endswith((".jsonld", ".json")):
+        return ["json-ld", "turtle", "xml"]
+    if lower.endswith((".rdf", ".xml", ".owl")):
+        return ["xml", "turtle", "json-ld"]
+    return ["turtle", "json-ld", "xml"]

@@ -1,0 +1,145 @@
+"""Reading a review queue as ``taxops migrate`` writes it: every queued row with
+its original row number, why it is queued, its old label(s) and the candidate
+labels (none: any label of the new version)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from taxops.diagnostics import TaxopsError
+from taxops.escaping import csv_cell_value
+
+#: Columns a CSV/TSV queue adds to the dataset's own.
+CSV_COLUMNS = (
+    "_taxops_row",
+    "_taxops_reason",
+    "_taxops_old_label",
+    "_taxops_candidates",
+    "_taxops_raw",
+)
+CANDIDATE_SEPARATOR = "|"
+
+
+@dataclass
+class QueuedRow:
+    #: 1-based position of the row in the dataset before migration (None: a
+    #: malformed line, which cannot be placed and is fixed by hand).
+    row: int | None
+    reason: str
+    old_labels: list[str]
+    candidates: list[str]
+    #: The row's own fields (columns, JSON keys, or a Label Studio task's data).
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Queue:
+    path: Path
+    #: csv, tsv, jsonl or label-studio.
+    format: str
+    rows: list[QueuedRow]
+    #: CSV/TSV: the dataset's columns, in order, and the delimiter.
+    columns: list[str] = field(default_factory=list)
+    delimiter: str = ","
+
+    def by_row(self) -> dict[int, QueuedRow]:
+        return {r.row: r for r in self.rows if r.row is not None}
+
+
+def read_queue(path: Path) -> Queue:
+    if not path.is_file():
+        raise TaxopsError(f"no such review queue: {path}")
+    text = path.read_text(encoding="utf-8-sig")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".tsv"):
+        return _delimited(path, text, "\t" if suffix == ".tsv" else ",")
+    if suffix == ".json":
+        return _label_studio(path, text)
+    return _json_lines(path, text)
+
+
+def _delimited(path: Path, text: str, delimiter: str) -> Queue:
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = list(reader.fieldnames or [])
+    if "_taxops_row" not in header:
+        raise TaxopsError(
+            f"{path} is not a review queue written by taxops migrate (no _taxops_row column)"
+        )
+    rows = []
+    for record in reader:
+        number = (record.get("_taxops_row") or "").strip()
+        rows.append(
+            QueuedRow(
+                row=int(number) if number else None,
+                reason=record.get("_taxops_reason") or "",
+                old_labels=[csv_cell_value(record.get("_taxops_old_label") or "")],
+                candidates=_split(record.get("_taxops_candidates")),
+                # The queue's cells were made safe for spreadsheets; the dataset
+                # gets the values back as they were.
+                fields={
+                    csv_cell_value(k): csv_cell_value(v or "")
+                    for k, v in record.items()
+                    if k not in CSV_COLUMNS and k is not None
+                },
+            )
+        )
+    columns = [csv_cell_value(c) for c in header if c not in CSV_COLUMNS]
+    return Queue(path, "tsv" if delimiter == "\t" else "csv", rows, columns, delimiter)
+
+
+def _json_lines(path: Path, text: str) -> Queue:
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            raise TaxopsError(f"{path}:{n}: not a JSON line of a review queue") from None
+        meta = record.pop("_taxops", None) if isinstance(record, dict) else None
+        if not isinstance(meta, dict):
+            raise TaxopsError(
+                f"{path}:{n}: no _taxops object: not a review queue written by taxops"
+            )
+        old = meta.get("old_label")
+        rows.append(
+            QueuedRow(
+                row=meta.get("row") if meta.get("reason") != "malformed" else None,
+                reason=str(meta.get("reason") or ""),
+                old_labels=[str(o) for o in old] if isinstance(old, list) else [str(old)],
+                candidates=[str(c) for c in meta.get("candidates") or []],
+                fields=record,
+            )
+        )
+    return Queue(path, "jsonl", rows)
+
+
+def _label_studio(path: Path, text: str) -> Queue:
+    try:
+        tasks = json.loads(text)
+    except ValueError as exc:
+        raise TaxopsError(f"{path} is not JSON: {exc}") from None
+    if not isinstance(tasks, list):
+        raise TaxopsError(f"{path} is not a list of Label Studio tasks")
+    rows = []
+    for task in tasks:
+        meta = ((task or {}).get("meta") or {}).get("taxops") or {}
+        rows.append(
+            QueuedRow(
+                row=meta.get("row") if meta.get("reason") != "malformed" else None,
+                reason=str(meta.get("reason") or ""),
+                old_labels=[str(o) for o in meta.get("old_labels") or []],
+                candidates=[str(c) for c in meta.get("candidates") or []],
+                fields=dict(task.get("data") or {}),
+            )
+        )
+    return Queue(path, "label-studio", rows)
+
+
+def _split(cell: str | None) -> list[str]:
+    return [c for c in (cell or "").split(CANDIDATE_SEPARATOR) if c]

@@ -35,7 +35,7 @@ PROMO = """\
 @pytest.fixture
 def three_edits(tmp_path: Path) -> Path:
     """The example content, compared with its last release, after three edits."""
-    for folder in ("taxonomies", "guidelines", "policies"):
+    for folder in ("taxonomies", "guidelines", "policies", "examples"):
         shutil.copytree(REPO_ROOT / folder, tmp_path / folder)
     path = tmp_path / INTENTS
     text = path.read_text(encoding="utf-8")

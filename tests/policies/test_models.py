@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from taxops.documents import KINDS
 from taxops.loading import parse_yaml
-from taxops.models.privacy import Privacy, RedactionRule
+from taxops.models.privacy import Privacy
 from taxops.models.quality_plan import QualityPlan
 from taxops.models.sla import Sla
 from taxops.validate import validate_document
@@ -227,20 +227,6 @@ def test_sla_turnaround_and_coverage() -> None:
     sla = Sla.model_validate(doc.data)
     assert sla.turnaround.days == 2 and sla.turnaround.describe() == "p95 within 48 h"
     assert sla.covers("pets") and sla.covers("pets", "any-workflow")
-
-
-@pytest.mark.parametrize(
-    ("rule", "match", "masked"),
-    [
-        ({"detect": "email"}, "a@b.example", "[email]"),
-        ({"detect": "payment_card", "keep_last": 4}, "4111 1111 1111 1111", "[payment_card …1111]"),
-        ({"detect": "payment_card", "mask": "[card {last}]", "keep_last": 2}, "4242", "[card 42]"),
-    ],
-)
-def test_a_redaction_rule_says_what_replaces_a_match(
-    rule: dict[str, object], match: str, masked: str
-) -> None:
-    assert RedactionRule.model_validate(rule).replacement(match) == masked
 
 
 def test_privacy_policy_lookups() -> None:

@@ -126,7 +126,7 @@ def test_quiz_holds_every_example_and_near_miss_of_labels_in_use(example_site: P
     )
     assert len(questions) > 100  # 55 labels, an example and a near miss each at least
     assert "billing.refund_status" not in questions  # retired: never an answer
-    assert 'data-pass-mark="80"' in html
+    assert 'data-pass-mark="85"' in html and "set by the quality plan" in html
 
 
 def test_no_page_loads_anything_from_elsewhere(example_site: Path) -> None:

@@ -69,6 +69,10 @@ class Policies:
         yield DatasetSpec, self.specs  # type: ignore[misc]
         yield Workflow, self.workflows  # type: ignore[misc]
 
+    def all(self) -> list[Governed[BaseModel]]:
+        """Every policy file."""
+        return [g for _, listing in self._listings() for g in listing]
+
     # --- lookups ------------------------------------------------------------
 
     def vendor(self, vendor_id: str) -> Governed[Vendor] | None:
@@ -143,6 +147,27 @@ def load_policies(root: Path) -> Policies:
         if model is not None and not has_errors(problems):
             policies.add(Governed(path, doc.path, doc, model))
     return policies
+
+
+def dataset_file(
+    root: Path, name: str, elsewhere: str
+) -> tuple[Path, Dataset | None, Policies | None]:
+    """The file a command works on: ``name`` when it is a file, else the file of
+    the registered dataset of that id (with the dataset and the policies).
+    ``elsewhere`` is the hint when the dataset is not a local file."""
+    given = Path(name)
+    if given.is_file():
+        return given, None, None
+    registered, policies = registered_dataset(root, name)
+    d = registered.dataset
+    if d.is_remote:
+        raise TaxopsError(
+            f"dataset '{d.id}' is at {d.location}, which taxops cannot read here", elsewhere
+        )
+    path = root / d.location
+    if not path.is_file():
+        raise TaxopsError(f"dataset '{d.id}': no file at {d.location}")
+    return path, d, policies
 
 
 def registered_dataset(root: Path, dataset_id: str) -> tuple[Registered, Policies]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from taxops.checks.cross_file import check_repository
+from taxops.checks.deadlines import Deadlines
 from taxops.compatibility.waivers import waive_validation
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
@@ -154,13 +155,15 @@ def check_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
     today: datetime.date | None = None,
+    deadlines: Deadlines | None = None,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
     HEAD locally (what is about to be committed), the pull request's base in CI.
-    ``today`` decides which waivers still apply."""
+    ``today`` decides which waivers still apply; ``deadlines`` (default: today,
+    the default window) which contracts, certifications and datasets are ending."""
     checked = [check_file(p, root, max_bytes) for p in paths]
-    check_across_files(checked, root, max_bytes, baseline, today)
+    check_across_files(checked, root, max_bytes, baseline, today, deadlines)
     return checked
 
 
@@ -170,6 +173,7 @@ def check_across_files(
     max_bytes: int = DEFAULT_MAX_BYTES,
     baseline: str = "HEAD",
     today: datetime.date | None = None,
+    deadlines: Deadlines | None = None,
 ) -> None:
     """The repository step: with every governed file loaded, run the checks that
     span files (a guideline against its taxonomy, and against its version at the
@@ -183,10 +187,11 @@ def check_across_files(
     repository = assemble(checked + others, root)
     at_head = (lambda path: file_at(root, baseline, path)) if root is not None else None
     by_display = {c.display: c for c in checked}
-    _hand_out(by_display, check_repository(repository, at_head))
+    deadlines = deadlines or Deadlines(today or datetime.date.today())
+    _hand_out(by_display, check_repository(repository, at_head, deadlines))
     waivers = next((f for f in checked + others if isinstance(f.model, Waivers)), None)
     if waivers is not None and isinstance(waivers.model, Waivers) and waivers.doc is not None:
-        day = today or datetime.date.today()
+        day = deadlines.today
         _hand_out(by_display, waive_validation(checked, waivers.model, waivers.doc, day))
 
 

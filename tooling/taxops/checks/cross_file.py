@@ -1,15 +1,18 @@
 """Checks that need several files at once, run after every file was checked on
 its own: each guideline against its taxonomy, its media against the repository's
-files, and (when a previous version is at hand) against its previous version."""
+files, and (when a previous version is at hand) against its previous version; the
+policies against each other, the taxonomies and the guidelines."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
+from taxops.checks.deadlines import Deadlines
 from taxops.checks.guideline_coverage import check_against_taxonomy
 from taxops.checks.guideline_history import check_against_previous
 from taxops.checks.guideline_media import check_media
+from taxops.checks.policies import check_policies
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import parse_yaml
 from taxops.models.guideline import Guideline
@@ -20,9 +23,13 @@ from taxops.repository import Governed, Repository
 PreviousText = Callable[[Path], str | None]
 
 
-def check_repository(repo: Repository, previous: PreviousText | None = None) -> list[Diagnostic]:
-    """Every cross-file finding, located in the file to fix."""
+def check_repository(
+    repo: Repository, previous: PreviousText | None = None, deadlines: Deadlines | None = None
+) -> list[Diagnostic]:
+    """Every cross-file finding, located in the file to fix. ``deadlines`` says
+    what day it is for contracts, certifications and retention (default: today)."""
     out: list[Diagnostic] = [_shadowed(left, used) for left, used in repo.shadowed]
+    out += check_policies(repo, deadlines or Deadlines())
     claimed: dict[str, Governed[Guideline]] = {}
     for g in repo.guidelines:
         out += _one_guideline_per_taxonomy(g, claimed)

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from taxops import gitrepo
+from taxops.checks.deadlines import Deadlines
+from taxops.codeowners import drift as codeowners_drift
+from taxops.codeowners import invalid_owners
 from taxops.compatibility.baselines import match, taxonomies_at
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.integrity import verify
@@ -64,6 +67,7 @@ def run_check(
     merge_base: bool = False,
     only: tuple[str, ...] = (),
     today: datetime.date | None = None,
+    deadlines: Deadlines | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     after_load: Callable[[], None] | None = None,
 ) -> CheckReport:
@@ -75,13 +79,16 @@ def run_check(
         commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
     # Guidelines are compared with the base too, so a definition changed in the
     # pull request without a changelog entry is caught in CI, not only locally.
-    checked = check_paths(files, root, max_bytes, baseline=commit or "HEAD", today=today)
+    checked = check_paths(
+        files, root, max_bytes, baseline=commit or "HEAD", today=today, deadlines=deadlines
+    )
     if after_load is not None:
         after_load()
     repo = assemble(checked, root)
     report = CheckReport("the last release of each taxonomy", len(checked))
     report.validation = [d for c in checked for d in c.diagnostics]
     report.process += snapshot_findings(repo.releases)
+    report.process += [*invalid_owners(repo), *codeowners_drift(root, repo)]
     # The integrity record needs no git base; git, when there is one, adds what
     # the record cannot know (a release deleted together with its line).
     recorded = verify(root)

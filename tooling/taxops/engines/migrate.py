@@ -5,6 +5,7 @@ all outputs at once with the provenance that says which version they conform to.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,12 @@ def migrate_dataset(
     migration: MigrationMap,
     outputs: Outputs,
     progress: duckdb_migrate.Progress | None = None,
+    review_filter: Callable[[Path], dict[str, Any]] | None = None,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is
-    accounted for (migrated + review = input)."""
+    accounted for (migrated + review = input). ``review_filter`` rewrites the
+    review queue before anything is published (the privacy policy's redaction)
+    and returns what it did, for the report."""
     if job.source.resolve() in {
         p.resolve() for p in (outputs.review, outputs.report, outputs.sidecar)
     }:
@@ -58,6 +62,8 @@ def migrate_dataset(
                 "this is a bug in taxops: please report it with the dataset's shape",
             )
         review_written = tmp[outputs.review].exists()
+        if review_written and review_filter is not None:
+            report["review_redaction"] = review_filter(tmp[outputs.review])
         report["outputs"] = {
             "dataset": str(outputs.dataset),
             "review": str(outputs.review) if review_written else None,

@@ -9,15 +9,30 @@ compatibility PR report alike.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from taxops.escaping import terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
+from taxops.models.datasets import Dataset
 from taxops.models.sla import Sla, TaskType
 from taxops.quality.forecast import delivery_days, work_days
 
 IMPACT_SCHEMA = "taxops/relabel-impact/1"
+
+
+@dataclass(frozen=True)
+class RegisteredImpact:
+    """One registered dataset's share of a change."""
+
+    dataset: Dataset
+    #: Where the counts came from: the dataset file, or its counts file.
+    counts_from: str | None
+    #: ``taxops/relabel-impact/1`` data (None when no counts could be had).
+    result: dict[str, Any] | None
+    #: Why there is no result.
+    problem: str | None = None
 
 
 def impact(

@@ -86,6 +86,13 @@ class Example(Strict):
     attributes: dict[str, AttributeValue] = Field(default_factory=dict)
     """Attribute values the item carries, when the label has attributes
     (``occluded: true``)."""
+    data_class: DocId | None = None
+    """The privacy policy's class of the item (default: the policy's
+    ``example_class``). Items of a class with redaction rules are redacted before
+    they reach the site; the build fails on personal data in an item published as is."""
+    unredactable: bool = False
+    """No redaction makes the item safe to publish (a face, a voice): the site
+    build refuses it. Replace it with a synthetic item."""
 
 
 class NearMiss(Strict):
@@ -99,6 +106,10 @@ class NearMiss(Strict):
     """What tells it apart from the label it resembles."""
     media: tuple[str, ...] = ()
     """Images or clips of the item, relative to the guideline file."""
+    data_class: DocId | None = None
+    """The privacy policy's class of the item (default: the policy's ``example_class``)."""
+    unredactable: bool = False
+    """No redaction makes the item safe to publish: the site build refuses it."""
 
 
 class LabelGuidance(Strict):

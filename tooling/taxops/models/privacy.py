@@ -93,13 +93,13 @@ class RedactionRule(Strict):
             raise ValueError("the mask shows '{last}' but 'keep_last' keeps nothing")
         return self
 
-    def replacement(self, match: str) -> str:
-        """What replaces ``match``."""
-        mask = self.mask
-        if mask is None:
-            mask = f"[{self.detect} …{{last}}]" if self.keep_last else f"[{self.detect}]"
-        last = match[-self.keep_last :] if self.keep_last else ""
-        return mask.replace("{last}", last)
+    @property
+    def mask_template(self) -> str:
+        """The mask, with ``{last}`` where the kept characters go (the redaction
+        SQL fills it in per match)."""
+        if self.mask is not None:
+            return self.mask
+        return f"[{self.detect} …{{last}}]" if self.keep_last else f"[{self.detect}]"
 
 
 class Access(Strict):

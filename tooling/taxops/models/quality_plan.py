@@ -32,6 +32,16 @@ class AgreementMetric(str, enum.Enum):
     GWET_AC1 = "gwet_ac1"
     """Gwet's AC1: stable when one label dominates (kappa's paradox)."""
 
+    @property
+    def display_name(self) -> str:
+        """The metric's name as people write it."""
+        return {
+            "cohen_kappa": "Cohen's kappa",
+            "fleiss_kappa": "Fleiss' kappa",
+            "krippendorff_alpha": "Krippendorff's alpha",
+            "gwet_ac1": "Gwet's AC1",
+        }[self.value]
+
 
 class AuditMethod(str, enum.Enum):
     RANDOM = "random"
@@ -99,6 +109,17 @@ class Audit(Strict):
             if self.rate is not None:
                 raise ValueError("'rate' belongs to a random audit; iso-2859-1 derives the sample")
         return self
+
+    def describe(self) -> str:
+        """The plan in words: ``a random 3 % of items`` or ``ISO 2859-1 ...``."""
+        if self.method is AuditMethod.RANDOM:
+            return f"a random {(self.rate or 0) * 100:g} % of items"
+        level = self.inspection_level.value
+        kind = "special" if level.startswith("S") else "general"
+        return (
+            f"ISO 2859-1 acceptance sampling per lot: {kind} inspection level {level}, "
+            f"AQL {self.aql:g} %, {self.severity.value} inspection"
+        )
 
 
 class Agreement(Strict):

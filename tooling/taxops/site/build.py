@@ -1,13 +1,21 @@
-"""The site build, read top to bottom: load and validate the repository, assemble
-the page models of every taxonomy, render them. MkDocs (through
-:mod:`taxops.site.plugin`) then adds theme, navigation and search, and writes."""
+"""The site build, read top to bottom: load and validate the repository, redact
+guideline examples by the privacy policy, assemble the page models of every
+taxonomy, render them. MkDocs (through :mod:`taxops.site.plugin`) then adds
+theme, navigation and search, and writes.
+
+Nothing personal is published: an item of a class with redaction rules reaches
+the page models only redacted, and findings that would publish personal data
+(:data:`taxops.checks.guideline_privacy.PRIVACY_RULES`) stop the build, strict or
+not (:attr:`SiteBuild.blocking`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from taxops.checks.guideline_privacy import PRIVACY_RULES
 from taxops.diagnostics import Diagnostic
+from taxops.redaction.guidelines import redacted_guideline
 from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
@@ -21,6 +29,7 @@ from taxops.site.overview_pages import (
     home_page,
 )
 from taxops.site.pages import Page
+from taxops.site.policy_pages import policy_pages
 from taxops.site.render import render_page
 from taxops.site.site_home import site_home_page
 from taxops.site.timeline import Timeline
@@ -50,6 +59,11 @@ class SiteBuild:
     #: Files generated for the pages (the dashboard's charts): site path -> content.
     generated: dict[str, str] = field(default_factory=dict)
 
+    @property
+    def blocking(self) -> list[Diagnostic]:
+        """Findings that would put personal data on a page: the build must stop."""
+        return [d for d in self.diagnostics if d.rule in PRIVACY_RULES]
+
 
 def build_site(
     root: Path,
@@ -63,17 +77,28 @@ def build_site(
     checked = check_paths(governed_files(root), root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
+    if any(d.rule in PRIVACY_RULES for d in diagnostics):
+        return SiteBuild([], {}, diagnostics)  # nothing is rendered that could leak
     sites = [taxonomy_site(repo, tid, directory_urls) for tid in sorted(repo.taxonomies)]
     nav = [NavSection(site.title, []) for site in sites]
     pages = [all_taxonomies_page(sites)] if sites else []
     for site, section in zip(sites, nav, strict=True):
-        own = taxonomy_pages(site)
+        plan = repo.policies.quality_plan(site.id)
+        own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
     if board.pages:
         nav.append(NavSection("Dashboard", board.pages))
         pages += board.pages
+    policy = policy_pages(
+        repo.policies,
+        directory_urls,
+        lambda t: next((s.src("index") for s in sites if s.id == t), None),
+    )
+    if policy:
+        pages += policy
+        nav.append(NavSection("Working with us", [p for p in policy if p.nav] + policy[1:]))
     home = site_home_page(sites, site_name)
     for page in [*pages, home]:
         page.html = render_page(page)
@@ -86,6 +111,10 @@ def build_site(
 def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:
     tax = repo.taxonomies[taxonomy_id]
     governed = repo.guideline_for(taxonomy_id)
+    guideline = governed.model if governed else None
+    privacy = repo.policies.privacy_policy
+    if guideline is not None and privacy is not None:
+        guideline = redacted_guideline(guideline, privacy.model)
     folder = PurePosixPath("guidelines")
     if governed is not None and repo.root is not None:
         folder = PurePosixPath(
@@ -93,7 +122,7 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
         )
     return TaxonomySite(
         taxonomy=tax.model,
-        guideline=governed.model if governed else None,
+        guideline=guideline,
         releases=[r.model for r in repo.releases.get(taxonomy_id, [])],
         root=repo.root,
         guideline_folder=folder,
@@ -101,15 +130,16 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
     )
 
 
-def taxonomy_pages(site: TaxonomySite) -> list[Page]:
-    """One taxonomy's pages, in navigation order."""
+def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> list[Page]:
+    """One taxonomy's pages, in navigation order. ``pass_mark``: the quality
+    plan's, which the quiz scores against."""
     timeline = Timeline.of(site.releases, site.taxonomy)
     return [
         home_page(site, timeline),
         *briefing_pages(site, timeline),
         decision_guide_page(site),
         edge_case_page(site),
-        quiz_page(site),
+        quiz_page(site, pass_mark),
         flashcards_page(site),
         cheat_sheet_page(site),
         changelog_page(site, timeline),

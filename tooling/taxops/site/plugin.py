@@ -31,6 +31,7 @@ from mkdocs.structure.toc import get_toc
 
 from taxops import escaping
 from taxops.documents import governed_folders
+from taxops.escaping import terminal
 from taxops.formatting.text import summary_line
 from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
 from taxops.site.navigation import arrange
@@ -95,6 +96,15 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             site_name=config.site_name,
             dashboard=self.config.dashboard,
         )
+        if self.site.blocking:
+            # Personal data would reach a page or the search index: no build, strict or not.
+            blocked = "; ".join(
+                f"{d.location}: [{d.rule}] {d.message}" if d.location else d.message
+                for d in sorted(self.site.blocking, key=lambda d: d.sort_key)
+            )
+            raise PluginError(
+                f"taxops: the site is not built, it would publish personal data: {terminal(blocked)}"
+            )
         # Findings inside frozen releases are history (fixed in a later version):
         # they are shown, but never fail a --strict build.
         found = sorted(self.site.diagnostics, key=lambda d: d.sort_key)

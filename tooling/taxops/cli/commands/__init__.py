@@ -19,6 +19,7 @@ class Command:
 def _registry() -> list[Command]:
     from taxops.cli.commands import (
         check,
+        codeowners,
         crosswalk,
         diff,
         export,
@@ -32,6 +33,7 @@ def _registry() -> list[Command]:
         migration_script,
         ops,
         quality,
+        redact,
         release,
         review,
         rules,
@@ -52,7 +54,9 @@ def _registry() -> list[Command]:
         quality.COMMAND,
         ops.COMMAND,
         inspect.COMMAND,
+        redact.COMMAND,
         check.COMMAND,
+        codeowners.COMMAND,
         diff.COMMAND,
         fix.COMMAND,
         release.COMMAND,

@@ -4,19 +4,22 @@ last release or a git ref, and block what its compatibility mode forbids."""
 from __future__ import annotations
 
 import argparse
-import datetime
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root
+from taxops.cli.commands.common import add_deadlines, add_repo, deadlines, repo_root
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
     keep_loaded,
+    registered_datasets,
     relabel_impact,
     write_outputs,
 )
 from taxops.compatibility.check import run_check
+from taxops.formatting.datasets_markdown import registered_markdown, registered_text
+from taxops.formatting.report import Section
+from taxops.migration.impact import RegisteredImpact
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -38,13 +41,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="compare with the commit where HEAD forked from --against (what a pull request "
         "changes), not the ref's tip",
     )
-    p.add_argument(
-        "--today",
-        type=datetime.date.fromisoformat,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help=argparse.SUPPRESS,  # waiver expiry in tests; defaults to today
-    )
+    add_deadlines(p)
     add_output_options(p)
     add_repo(p)
 
@@ -58,13 +55,34 @@ def run(args: argparse.Namespace) -> int:
         merge_base=args.merge_base,
         only=tuple(args.taxonomies),
         today=args.today,
+        deadlines=deadlines(args),
         after_load=keep_loaded,
     )
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)
+    registered = registered_datasets(root, report.comparisons)
     comparisons, base = report.comparisons, report.base
-    write_outputs(args, diagnostics, comparisons, base=base, files=report.files, impact=impact)
+    write_outputs(
+        args,
+        diagnostics,
+        comparisons,
+        base=base,
+        files=report.files,
+        impact=impact,
+        sections=[_registered_section(t, i) for t, i in registered],
+        text_after=[registered_text(t, i) for t, i in registered],
+    )
     return exit_code(diagnostics)
+
+
+def _registered_section(taxonomy: str, impacts: list[RegisteredImpact]) -> Section:
+    """The registered datasets a change touches, as a report section (capped
+    with the report's other lists)."""
+
+    def render(cap: int) -> list[str]:
+        return [registered_markdown(taxonomy, impacts, limit=2 * cap), ""]
+
+    return Section(f"registered datasets of {taxonomy}", render)
 
 
 COMMAND = Command(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from taxops.checks.deadlines import DEFAULT_WARN_DAYS, Deadlines
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import terminal_lines
 from taxops.validate import find_root
@@ -50,6 +53,40 @@ def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
     return root
 
 
+def add_deadlines(parser: argparse.ArgumentParser) -> None:
+    """``--warn-within DAYS`` (and, for tests, the day it is)."""
+    parser.add_argument(
+        "--warn-within",
+        type=_days,
+        default=DEFAULT_WARN_DAYS,
+        metavar="DAYS",
+        help="warn about vendor contracts, certifications and dataset retention ending "
+        f"within this many days (default: {DEFAULT_WARN_DAYS}; a contract's notice period "
+        "widens it)",
+    )
+    parser.add_argument(
+        "--today",
+        type=datetime.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help=argparse.SUPPRESS,  # expiry dates in tests; defaults to today
+    )
+
+
+def deadlines(args: argparse.Namespace) -> Deadlines:
+    return Deadlines(args.today or datetime.date.today(), args.warn_within)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("the number of days cannot be negative")
+    return value
+
+
 def write(text: str) -> None:
     """A document a formatter made (its values already escaped for its format)."""
     sys.stdout.write(text)
@@ -61,3 +98,20 @@ def say(*lines: object) -> None:
     terminal as a whole (:func:`taxops.escaping.terminal_lines`), so a file name
     or label in it cannot start a line of its own or drive the terminal."""
     write(terminal_lines(lines))
+
+
+def progress_bar() -> Callable[[str, float], None]:
+    """One line per pass of a long DuckDB run (read, count, relabel, review,
+    redact), redrawn in place on stderr."""
+    shown: list[str] = []
+
+    def show(phase: str, percent: float) -> None:
+        if shown and shown[-1] != phase:
+            sys.stderr.write("\n")
+        if not shown or shown[-1] != phase:
+            shown.append(phase)
+        filled = int(percent / 100 * 30)
+        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
+        sys.stderr.flush()
+
+    return show

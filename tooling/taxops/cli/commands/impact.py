@@ -12,8 +12,10 @@ from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format, read_counts, read_provenance
 from taxops.engines.duckdb_migrate import Job, count_values
+from taxops.engines.registered import dataset_counts
 from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
+from taxops.models.datasets import Dataset
 from taxops.models.sla import Sla
 from taxops.policies import Policies, load_policies
 
@@ -32,7 +34,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--to", dest="end", metavar="VERSION", help="new version (default: the newest release)"
     )
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--dataset", type=Path, metavar="FILE", help="count labels in this dataset")
+    source.add_argument(
+        "--dataset",
+        type=Path,
+        metavar="DATASET",
+        help="count labels in this dataset: a file, or a registered dataset's id "
+        "(its counts file when it has one; priced under its SLA)",
+    )
     source.add_argument(
         "--counts", type=Path, metavar="FILE", help="a CSV file with columns label,count"
     )
@@ -52,16 +60,38 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
+    policies = load_policies(root)
+    registered = None
+    if args.dataset and not args.dataset.is_file() and policies.dataset(str(args.dataset)):
+        registered = _registered(policies, str(args.dataset), args.taxonomy)
     provenance = read_provenance(args.dataset) if args.dataset and args.dataset.is_file() else None
-    start = args.start or (provenance or {}).get("version")
+    start = args.start or (
+        str(registered.version) if registered else (provenance or {}).get("version")
+    )
     if not start:
         raise TaxopsError("which version are the items labeled with?", "pass --from VERSION")
     migration = migration_map(root, args.taxonomy, start, args.end)
-    counts = _dataset_counts(args) if args.dataset else read_counts(args.counts)
-    sla = find_sla(load_policies(root), args.taxonomy, vendor=args.vendor, sla_id=args.sla)
+    if registered is not None:
+        counts, _ = dataset_counts(root, registered)
+    else:
+        counts = _dataset_counts(args) if args.dataset else read_counts(args.counts)
+    sla = find_sla(policies, args.taxonomy, vendor=args.vendor, sla_id=args.sla)
+    if registered is not None and not (args.vendor or args.sla):
+        sla = policies.sla_of(registered)
     result = impact(migration, counts, sla)
     write(json.dumps(result, indent=2) + "\n" if args.format == "json" else impact_text(result))
     return exit_codes.OK
+
+
+def _registered(policies: Policies, name: str, taxonomy: str) -> Dataset:
+    found = policies.dataset(name)
+    assert found is not None
+    if found.dataset.taxonomy != taxonomy:
+        raise TaxopsError(
+            f"registered dataset '{name}' is labeled with '{found.dataset.taxonomy}', "
+            f"not '{taxonomy}'"
+        )
+    return found.dataset
 
 
 def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:

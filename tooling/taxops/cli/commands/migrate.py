@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, say, write
+from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
 from taxops.diagnostics import TaxopsError
-from taxops.engines.datasets import FORMATS, default_outputs, detect_format, read_provenance
-from taxops.engines.duckdb_migrate import Job, Progress
+from taxops.engines.datasets import (
+    FORMATS,
+    default_outputs,
+    detect_format,
+    read_provenance,
+    review_format,
+)
+from taxops.engines.duckdb_migrate import Job
 from taxops.engines.migrate import migrate_dataset
 from taxops.history import migration_map
 from taxops.migration.values import report_text
+from taxops.models.datasets import Dataset
+from taxops.policies import Policies, dataset_file
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "dataset",
-        type=Path,
         metavar="DATASET",
-        help="CSV, TSV, JSONL, Parquet or Label Studio JSON",
+        help="CSV, TSV, JSONL, Parquet or Label Studio JSON, or a registered dataset's id "
+        "(policies/datasets.yaml)",
     )
     p.add_argument(
         "--taxonomy", metavar="ID", help="taxonomy id (default: from the dataset's provenance)"
@@ -78,6 +88,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.report.json)"
     )
+    p.add_argument(
+        "--data-class",
+        metavar="CLASS",
+        help="the data class of the dataset (default: the registry's); when the privacy "
+        "policy redacts it, so is the review queue",
+    )
     p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
     p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
     shown = p.add_mutually_exclusive_group()
@@ -89,15 +105,24 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    source: Path = args.dataset
-    if not source.is_file():
-        raise TaxopsError(f"no such dataset: {source}")
     if args.apply_review:
         from taxops.cli.commands.apply_review import apply_review
 
+        args.dataset = Path(args.dataset)
+        if not args.dataset.is_file():
+            raise TaxopsError(f"no such dataset: {args.dataset}")
         return apply_review(args)
+    root = repo_root(args)
+    assert root is not None
+    source, registered, policies = dataset_file(
+        root,
+        args.dataset,
+        "take the SQL of 'taxops migration-script' to where it is, or download it",
+    )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
+    if registered is not None:
+        provenance = _with_registry(provenance, registered, source)
     taxonomy = args.taxonomy or provenance.get("taxonomy")
     if not taxonomy:
         raise TaxopsError(
@@ -107,8 +132,6 @@ def run(args: argparse.Namespace) -> int:
     if provenance and provenance.get("taxonomy") != taxonomy:
         raise TaxopsError(f"{source} records taxonomy '{provenance['taxonomy']}', not '{taxonomy}'")
     start = _start_version(args.start, provenance, source)
-    root = repo_root(args)
-    assert root is not None
     migration = migration_map(root, taxonomy, start, args.end)
     if migration.from_version == migration.to_version:
         say(f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate")
@@ -133,13 +156,90 @@ def run(args: argparse.Namespace) -> int:
         source, fmt, label_column or "", multi, args.list_separator, args.memory_limit, args.threads
     )
     show = args.progress if args.progress is not None else sys.stderr.isatty()
-    result = migrate_dataset(job, migration, outputs, _bar() if show else None)
+    data_class = args.data_class or (registered.data_class if registered else None)
+    redact = _review_redaction(root, policies, data_class, registered, label_column, fmt)
+    result = migrate_dataset(job, migration, outputs, progress_bar() if show else None, redact)
     if show:
         sys.stderr.write("\n")
     write(report_text(result.report))
     review = f", review queue {outputs.review}" if result.review_written else ""
     say(f"  wrote {outputs.dataset}{review}, report {outputs.report}")
+    if result.report.get("review_redaction"):
+        masked = result.report["review_redaction"]["masked"]
+        say(f"  review queue redacted by the privacy policy: {masked:,} values masked")
     return exit_codes.OK
+
+
+def _with_registry(provenance: dict[str, Any], d: Dataset, source: Path) -> dict[str, Any]:
+    """The registry says what a registered dataset is labeled with; a provenance
+    sidecar that disagrees means one of them is stale."""
+    recorded = provenance.get("version")
+    if recorded and not provenance.get("stale") and recorded != str(d.version):
+        raise TaxopsError(
+            f"{source} records that it conforms to {d.taxonomy} {recorded}, but the registry "
+            f"says '{d.id}' is labeled with {d.version}",
+            "update 'version:' in policies/datasets.yaml (a migration moved it on), or check "
+            "the file",
+        )
+    return {
+        **provenance,
+        "taxonomy": d.taxonomy,
+        "version": str(d.version),
+        "label_column": provenance.get("label_column") or d.label_column,
+        "stale": False,
+    }
+
+
+#: Review-queue columns taxops adds: ids and labels, never personal data.
+_QUEUE_COLUMNS = ("_taxops_row", "_taxops_reason", "_taxops_old_label", "_taxops_candidates")
+
+
+def _review_redaction(
+    root: Path,
+    policies: Policies | None,
+    data_class: str | None,
+    registered: Dataset | None,
+    label_column: str | None,
+    fmt: str,
+) -> Callable[[Path], dict[str, Any]] | None:
+    """Redaction of the review queue by the dataset's class, when the class has rules."""
+    if data_class is None:
+        return None
+    from taxops.policies import load_policies
+    from taxops.redaction.plan import class_rules
+
+    policy = (policies or load_policies(root)).privacy_policy
+    if policy is None:
+        raise TaxopsError(
+            f"data class '{data_class}' was given, but there is no privacy policy",
+            "add policies/privacy.yaml ('taxops: privacy/1')",
+        )
+    dataset_id = registered.id if registered else None
+    classes = [data_class] + [
+        f.data_class for f in policy.model.fields if f.dataset in (None, dataset_id)
+    ]
+    if not any(class_rules(policy.model, c) for c in classes if policy.model.data_class(c)):
+        return None  # nothing of this dataset is redacted
+    queue_format = review_format(fmt)
+    if queue_format == "label-studio":
+        raise TaxopsError(
+            "taxops cannot redact a Label Studio review queue",
+            "export the tasks as CSV or JSON lines, then migrate that file",
+        )
+
+    def redact(path: Path) -> dict[str, Any]:
+        from taxops.engines.redact import redact_file
+
+        redacted = path.with_name(path.name + ".redacted")
+        report = redact_file(
+            path, queue_format, redacted, policy.model, data_class,
+            dataset_id=dataset_id,
+            skip=[*([label_column] if label_column else []), *_QUEUE_COLUMNS],
+        )  # fmt: skip
+        os.replace(redacted, path)
+        return report
+
+    return redact
 
 
 def _start_version(given: str | None, provenance: dict[str, Any], source: Path) -> str:
@@ -165,22 +265,6 @@ def _start_version(given: str | None, provenance: dict[str, Any], source: Path) 
             "pass --from VERSION",
         )
     return str(start)
-
-
-def _bar() -> Progress:
-    """One line per pass (read, count, relabel, review), redrawn in place."""
-    shown: list[str] = []
-
-    def show(phase: str, percent: float) -> None:
-        if shown and shown[-1] != phase:
-            sys.stderr.write("\n")
-        if not shown or shown[-1] != phase:
-            shown.append(phase)
-        filled = int(percent / 100 * 30)
-        sys.stderr.write(f"\r{phase:<8} [{'#' * filled}{'.' * (30 - filled)}] {percent:5.1f}%")
-        sys.stderr.flush()
-
-    return show
 
 
 COMMAND = Command(

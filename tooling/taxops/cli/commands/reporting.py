@@ -25,6 +25,7 @@ from taxops.formatting.markdown import links_from
 from taxops.formatting.report import Section
 from taxops.formatting.selection import DEFAULT_PER_RULE
 from taxops.formatting.summary import changes_summary
+from taxops.migration.impact import RegisteredImpact
 from taxops.writing import write_atomic
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
@@ -204,10 +205,12 @@ def write_outputs(
     files: int | None,
     impact: str | None,
     sections: Sequence[Section] = (),
+    text_after: Sequence[str] = (),
 ) -> None:
     """The chosen format on stdout, then the files asked for (``--report``,
     ``--findings``), each written atomically. ``sections``: extra parts of the
-    pull-request report (e.g. registered datasets)."""
+    pull-request report (e.g. registered datasets); ``text_after``: what the text
+    format prints after the findings (the same, for the terminal)."""
     shown = render(
         args.format,
         diagnostics,
@@ -218,6 +221,8 @@ def write_outputs(
         impact=impact,
         sections=sections,
     )
+    if args.format == "text":
+        shown += "".join(text_after)
     write(shown)
     if args.report is not None:
         report = markdown_report(
@@ -262,6 +267,29 @@ def relabel_impact(
             sla = find_sla(policies, c.taxonomy)
             results.append(impact(build_map(c.changes), read_counts(files[c.taxonomy]), sla))
     return impact_markdown(results) if results else None
+
+
+def registered_datasets(
+    root: Path, comparisons: Sequence[Comparison]
+) -> list[tuple[str, list[RegisteredImpact]]]:
+    """For each taxonomy whose content changed, the registered datasets labeled
+    with it and what the change costs them (policies/datasets.yaml)."""
+    from taxops.engines.registered import registered_impacts
+    from taxops.migration import build_map
+    from taxops.policies import load_policies
+
+    changed = [c for c in comparisons if c.primary and c.changes.content_changed]
+    if not changed:
+        return []
+    policies = load_policies(root)
+    found = []
+    for c in changed:
+        impacts = registered_impacts(
+            root, policies, c.taxonomy, c.old.taxonomy.version, build_map(c.changes)
+        )
+        if impacts:
+            found.append((c.taxonomy, impacts))
+    return found
 
 
 def keep_loaded() -> None:

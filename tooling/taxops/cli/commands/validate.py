@@ -8,7 +8,14 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_format, add_repo, repo_root, write
+from taxops.cli.commands.common import (
+    add_deadlines,
+    add_format,
+    add_repo,
+    deadlines,
+    repo_root,
+    write,
+)
 from taxops.cli.commands.reporting import add_max_findings, per_rule
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.formatting import FORMATTERS, format_github, format_text
@@ -34,6 +41,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="MB",
         help=f"refuse files larger than this (default: {DEFAULT_MAX_BYTES / 1e6:.0f} MB)",
     )
+    add_deadlines(p)
 
 
 def _megabytes(text: str) -> float:
@@ -63,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         root = repo_root(args)
         assert root is not None
         files = governed_files(root)
-    checked = check_paths(files, root, int(args.max_file_size * 1e6))
+    checked = check_paths(files, root, int(args.max_file_size * 1e6), deadlines=deadlines(args))
     diagnostics = [d for c in checked for d in c.diagnostics]
     if args.format == "text":
         write(format_text(diagnostics, files=len(checked), per_rule=per_rule(args)))

@@ -1,0 +1,129 @@
+"""``taxops redact``: every planted email, phone and card number masked, every
+other value as it was, row count and order kept, in CSV, JSON lines and Parquet,
+with a report per field and rule that adds up to what was planted."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from taxops.cli.main import main
+
+BASE = Path(__file__).parent / "base"
+ROWS = 2000
+
+
+def _planted(rng: random.Random, i: int) -> tuple[str, dict[str, int]]:
+    """A caption, and what it holds."""
+    parts, held = [f"photo {i} of a pet"], {"email": 0, "phone": 0, "payment_card": 0}
+    if i % 3 == 0:
+        parts.append(f"owner{i}@example.com")
+        held["email"] += 1
+    if i % 5 == 0:
+        parts.append(f"+1 415-555-{i % 10000:04d}")
+        held["phone"] += 1
+    if i % 7 == 0:
+        parts.append(rng.choice(["4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005"]))
+        held["payment_card"] += 1
+    parts.append(f"shot on 2025-03-{1 + i % 28:02d}, ref NW-{100000 + i}")  # not personal
+    return ", ".join(parts), held
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def _write_csv(path: Path) -> tuple[list[list[str]], dict[str, int]]:
+    rng = random.Random(3)
+    rows, totals = [], {"email": 0, "phone": 0, "payment_card": 0}
+    for i in range(ROWS):
+        caption, held = _planted(rng, i)
+        rows.append([f"p{i}.jpg", caption, "dog" if i % 2 else "cat"])
+        for k, n in held.items():
+            totals[k] += n
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["photo", "caption", "label"])
+        writer.writerows(rows)
+    return rows, totals
+
+
+SECRETS = ("@example.com", "415-555-", "4111 1111", "5555-5555", "378282246310005")
+
+
+def _check(rows: list[list[str]], out: list[list[str]]) -> None:
+    assert len(out) == len(rows)
+    for before, after in zip(rows, out, strict=True):
+        assert after[0] == before[0] and after[2] == before[2]  # untouched, in order
+        assert not any(s in after[1] for s in SECRETS), after[1]
+        assert after[1].split(", shot on ")[1] == before[1].split(", shot on ")[1]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_redact_masks_every_planted_value_and_keeps_rows_in_order(
+    repo: Path, tmp_path: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "pets.csv"
+    rows, totals = _write_csv(source)
+    if fmt != "csv":
+        converted = tmp_path / f"pets.{fmt}"
+        with duckdb.connect() as con:
+            kind = "FORMAT json" if fmt == "jsonl" else "FORMAT parquet"
+            con.execute(
+                f"COPY (SELECT * FROM read_csv('{source}', all_varchar = true)) TO '{converted}' ({kind})"
+            )
+        source = converted
+    before = source.read_bytes()
+    out = tmp_path / f"out.{fmt}"
+    code = main(["redact", str(source), "-o", str(out), "--data-class", "personal",
+                 "--label-column", "label", "--repo", str(repo)])  # fmt: skip
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert source.read_bytes() == before  # the input is never modified
+    with duckdb.connect() as con:
+        reader = {"csv": "read_csv", "jsonl": "read_json", "parquet": "read_parquet"}[fmt]
+        result = [
+            list(r)
+            for r in con.execute(f"SELECT photo, caption, label FROM {reader}('{out}')").fetchall()
+        ]
+    _check(rows, result)
+    report = json.loads((tmp_path / f"out.{fmt}.redaction.json").read_text())
+    assert report["rows"] == ROWS
+    [caption] = [f for f in report["fields"] if f["field"] == "caption"]
+    masked = {r["detect"]: r["masked"] for r in caption["rules"]}
+    assert {k: masked[k] for k in totals} == totals
+    assert all(f["field"] != "label" for f in report["fields"])  # labels are never redacted
+    assert f"caption (personal): email {totals['email']:,}" in printed
+
+
+def test_a_registered_dataset_is_redacted_by_its_fields_classes(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pets-2025 is 'public', but the policy says its captions are personal."""
+    data = repo / "data" / "pets-2025.csv"
+    data.write_text(data.read_text() + 'p5.jpg,"mail owner@example.com",dog\n')
+    out = repo / "out" / "pets.csv"
+    assert main(["redact", "pets-2025", "-o", str(out), "--repo", str(repo)]) == 0
+    assert out.read_text().splitlines()[-1] == "p5.jpg,mail [email],dog"
+    printed = capsys.readouterr().out
+    assert "caption (personal): email 1" in printed and "photo" not in printed.split("\n", 1)[1]
+
+
+def test_redact_refuses_to_overwrite_its_input_and_needs_a_class(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "x.csv"
+    source.write_text("a\nb\n")
+    assert main(["redact", str(source), "-o", str(source), "--data-class", "personal",
+                 "--repo", str(repo)]) == 2  # fmt: skip
+    assert "never overwrites" in capsys.readouterr().err
+    assert main(["redact", str(source), "-o", str(tmp_path / "y.csv"), "--repo", str(repo)]) == 2
+    assert "--data-class" in capsys.readouterr().err

@@ -1,0 +1,129 @@
+"""Registered datasets in the change workflow: a pull request that retires a
+label used by two registered datasets shows, in its Markdown report, both
+datasets, their counts (one counted from its file, one from its counts file,
+each from the version it is labeled with) and the relabel cost under its SLA;
+``taxops impact`` and ``taxops migrate`` take a registered dataset by name."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from compatibility.gitrepos import commit_all, git, init
+from taxops.cli.main import main
+
+BASE = Path(__file__).parent / "base"
+TAXONOMY = "taxonomies/pets/taxonomy.yaml"
+
+
+@pytest.fixture()
+def pull_request(tmp_path: Path) -> Path:
+    """The base repository on main, and a branch retiring 'bird' in favour of a
+    reviewer's choice between two new labels."""
+    repo = init(tmp_path / "repo")
+    shutil.rmtree(repo / "taxonomies")
+    shutil.copytree(BASE, repo, dirs_exist_ok=True)
+    commit_all(repo, "pets 1.1.0")
+    git(repo, "checkout", "-q", "-b", "retire-bird")
+    path = repo / TAXONOMY
+    text = path.read_text()
+    text = text.replace("version: 1.1.0", "version: 2.0.0")
+    text = text.replace(
+        "  - id: bird\n    name: Bird\n    definition: A bird kept as a pet.\n",
+        "  - id: bird\n    name: Bird\n    definition: A bird kept as a pet.\n"
+        "    status: retired\n    replaced_by: [parrot, songbird]\n    replacement: review\n"
+        "  - id: parrot\n    name: Parrot\n    definition: A parrot.\n"
+        "  - id: songbird\n    name: Songbird\n    definition: A songbird.\n",
+    )
+    path.write_text(text)
+    commit_all(repo, "retire bird")
+    return repo
+
+
+def test_the_pull_request_report_shows_both_registered_datasets_and_their_cost(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = pull_request / "report.md"
+    main(["check", "--repo", str(pull_request), "--against", "main", "--report", str(report),
+          "--today", "2026-06-01"])  # fmt: skip
+    out = capsys.readouterr().out
+    markdown = report.read_text()
+    section = markdown[markdown.index("#### Registered datasets") :]
+    rows = {
+        line.split("|")[1].strip(): line for line in section.splitlines() if line.startswith("| `")
+    }
+    assert set(rows) == {"`pets-2025`", "`pets-archive`"}
+    # pets-2025 is a 4-row CSV labeled with 1.0.0: counted from the file; its one
+    # bird needs review; its hamster is deprecated, still valid: it stays.
+    assert [c.strip() for c in rows["`pets-2025`"].split("|")[2:9]] == [
+        "`1.0.0`", "4", "0", "1", "0.10 EUR (`acme-pets`)", "0.0 (3)", "`data/pets-2025.csv`",
+    ]  # fmt: skip
+    # pets-archive (1.1.0) from its counts file: 300 birds to review at 0.10 EUR.
+    assert [c.strip() for c in rows["`pets-archive`"].split("|")[2:9]] == [
+        "`1.1.0`", "2,590", "0", "300", "30.00 EUR (`acme-pets`)", "0.6 (3)",
+        "`data/pets-archive.counts.csv`",
+    ]  # fmt: skip
+    assert "Relabel cost across registered datasets: **30.10 EUR**." in section
+    # The terminal says it too.
+    assert "pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300 needing review" in out
+
+
+def test_impact_takes_a_registered_dataset_by_name(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(pull_request, "checkout", "-q", "main")
+    code = main(
+        [
+            "impact",
+            "pets",
+            "--repo",
+            str(pull_request),
+            "--dataset",
+            "pets-2025",
+            "--format",
+            "json",
+        ]
+    )
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["from"] == "1.0.0" and result["to"] == "1.1.0"
+    assert result["items"] == 4 and result["items_unchanged"] == 4  # hamster: deprecated, kept
+    assert result["cost"]["sla"] == "acme-pets"
+
+
+def test_migrate_takes_a_registered_dataset_by_name_and_redacts_its_review_queue(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pets-2025's captions are personal (policies/privacy.yaml): the row a
+    reviewer must see goes to the queue with its caption redacted."""
+    git(pull_request, "checkout", "-q", "main")
+    data = pull_request / "data" / "pets-2025.csv"
+    data.write_text(data.read_text() + 'p5.jpg,"Found him! Call +1 415-555-0132",dgo\n')
+    out = pull_request / "out" / "pets.csv"
+    code = main(["migrate", "pets-2025", "--repo", str(pull_request), "-o", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert (
+        "pets-2025" in printed
+        and "review queue redacted by the privacy policy: 1 values masked" in printed
+    )
+    assert out.read_text().splitlines()[1:] == [
+        "p1.jpg,A dog on a sofa,dog", "p2.jpg,Two cats,cat", "p3.jpg,Hamster in a wheel,hamster",
+        "p4.jpg,Parrot,bird",
+    ]  # fmt: skip
+    queue = (out.parent / "pets.review.csv").read_text()
+    assert "415-555-0132" not in queue and "Found him! Call [phone]" in queue
+    assert ",dgo," in queue  # the label a reviewer must fix is kept
+    report = json.loads((out.parent / "pets.report.json").read_text())
+    [caption] = [f for f in report["review_redaction"]["fields"] if f["field"] == "caption"]
+    assert {r["detect"]: r["masked"] for r in caption["rules"]}["phone"] == 1
+
+
+def test_an_unknown_name_lists_the_registered_datasets(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["migrate", "pets-2052", "--repo", str(pull_request), "-o", "x.csv"]) == 2
+    err = capsys.readouterr().err
+    assert "'pets-2052' is neither a file nor a registered dataset" in err
+    assert "pets-2025, pets-archive" in err

@@ -42,7 +42,7 @@ Run 'taxops COMMAND --help' for a command's options.
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"taxops: error: {message}\n")
+        sys.stderr.write(f"taxops: error: {terminal(message)}\n")  # quotes the argument
         raise SystemExit(exit_codes.USAGE)
 
 
@@ -76,6 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     interrupts.install()
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -127,6 +128,16 @@ def _interrupted() -> int:
             return exit_codes.INTERRUPTED
         except KeyboardInterrupt:
             continue
+
+
+def _tolerant_streams() -> None:
+    """Output to a terminal or pipe that cannot encode a character (a latin-1
+    locale, a Windows code page) shows it as ``\\u274c`` instead of stopping the
+    command with UnicodeEncodeError. UTF-8 output is unchanged."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _crash(command: str, exc: Exception) -> int:

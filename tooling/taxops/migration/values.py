@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from taxops.escaping import terminal
+from taxops.escaping import terminal, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 
 
@@ -307,7 +307,7 @@ def report_text(report: Mapping[str, Any]) -> str:
         lines.append(
             f"  {report['rows_with_duplicate_labels']} rows listed a label twice: written once"
         )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # names and dataset values are escaped here
 
 
 def _short(value: str, limit: int = 60) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, write
+from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import ENCODINGS, guess_label_column
 from taxops.engines.datasets import (
@@ -165,9 +165,7 @@ def run(args: argparse.Namespace) -> int:
     start = _start_version(args.start, provenance, source)
     migration = migration_map(root, taxonomy, start, args.end)
     if migration.from_version == migration.to_version:
-        write(
-            f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate\n"
-        )
+        say(f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate")
         return exit_codes.OK
 
     label_column = args.label_column or provenance.get("label_column")
@@ -214,13 +212,11 @@ def run(args: argparse.Namespace) -> int:
             f"pass --label-column to use another)\n{rest}"
         )
     write(text)
-    write(f"  wrote {outputs.dataset}")
-    if result.review_written:
-        write(f", review queue {outputs.review}")
-    write(f", report {outputs.report}\n")
+    review = f", review queue {outputs.review}" if result.review_written else ""
+    say(f"  wrote {outputs.dataset}{review}, report {outputs.report}")
     if result.report.get("review_redaction"):
         masked = result.report["review_redaction"]["masked"]
-        write(f"  review queue redacted by the privacy policy: {masked:,} values masked\n")
+        say(f"  review queue redacted by the privacy policy: {masked:,} values masked")
     return exit_codes.OK
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import columns
 from taxops.engines.datasets import detect_format
@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.output:
         write_atomic(args.output, text)
-        write(f"wrote {args.output}\n")
+        say(f"wrote {args.output}")
     else:
         write(text)
     return exit_codes.OK

@@ -88,7 +88,7 @@ def test_sample_is_reproducible_and_audit_scores_it(
     _run(capsys, *args, "-o", str(tmp_path / "b.csv"))
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
     record = json.loads((tmp_path / "a.csv.taxops.json").read_text())
-    assert record["plan"]["table"] == "ISO 2859-1 Table II-A"
+    assert record["plan"]["table"] == "MIL-STD-105E Table II-A"
     # Reviewers mark every sampled item right: the lot is accepted.
     with open(tmp_path / "a.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))

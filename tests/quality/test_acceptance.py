@@ -224,8 +224,9 @@ def test_reduced_goes_back_to_normal_above_the_acceptance_number() -> None:
     gap = LotResult(Inspection.REDUCED, accept=1, reject=4, nonconforming=2)
     assert gap.accepted
     state = replay([gap], reduced)
-    assert state.inspection is Inspection.NORMAL and "above its acceptance number" in (
-        state.reasons[0]
+    assert (
+        state.inspection is Inspection.NORMAL
+        and "above its acceptance number" in (state.reasons[0])
     )
     at_ac = LotResult(Inspection.REDUCED, accept=1, reject=4, nonconforming=1)
     assert replay([at_ac] * 20, reduced).inspection is Inspection.REDUCED

@@ -353,8 +353,10 @@ def estimate_units(
         return {m: Estimate(points[m]) for m in metrics}
     draws: dict[str, list[Floats]] = {m: [] for m in metrics}
     for batch in resample(units.weights, replicates, rng):
+        # Multi-label: one pass over the labels serves every metric.
+        figures = macro(units, batch) if units.multi_label else None
         for m in metrics:
-            draws[m].append(UNIT_METRICS[m](units, batch))
+            draws[m].append(figures[m] if figures else UNIT_METRICS[m](units, batch))
     out = {}
     for m in metrics:
         low, high = _interval(np.concatenate(draws[m]), level)

@@ -29,6 +29,7 @@ from taxops.file_check import RELEASES_FOLDER, CheckedFile, check_file
 from taxops.governed import Governed
 from taxops.migration import DecisionHint, MigrationMap, backward_map, build_map, compose
 from taxops.models.taxonomy import Taxonomy
+from taxops.suggestions import taxonomy_folder
 from taxops.versioning.versions import Version as TaxonomyVersion
 from taxops.versioning.versions import parse_version
 
@@ -61,16 +62,7 @@ class TaxonomyFiles:
 
     @classmethod
     def of(cls, root: Path, taxonomy_id: str) -> TaxonomyFiles:
-        folder = root / "taxonomies" / taxonomy_id
-        if not folder.is_dir():
-            parent = root / "taxonomies"
-            known = (
-                sorted(p.name for p in parent.iterdir() if p.is_dir()) if parent.is_dir() else []
-            )
-            raise TaxopsError(
-                f"no taxonomy '{taxonomy_id}' in {root / 'taxonomies'}",
-                f"known taxonomies: {', '.join(known) or 'none'}",
-            )
+        folder = taxonomy_folder(root, taxonomy_id)  # an existing folder's name, never a path
         files = cls(root, taxonomy_id)
         working = folder / WORKING_FILE
         files.working_path = working if working.is_file() else None

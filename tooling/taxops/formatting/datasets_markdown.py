@@ -1,8 +1,8 @@
 """The pull-request report's section on registered datasets: which datasets of
 the registry a taxonomy change touches, their counts, and what relabeling them
-costs under each one's SLA. A bounded addition to the report's impact section
-(:func:`taxops.formatting.markdown.format_markdown` places it there); every
-value from the user's files is escaped for Markdown."""
+costs under each one's SLA. A section of the report after the relabel impact
+(:class:`taxops.formatting.report.Section`, capped with the report's other
+lists); every value from the user's files is escaped for Markdown."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from taxops.migration.impact import RegisteredImpact
 HEADING = "#### Registered datasets"
 
 
-def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> str:
-    """One table row per registered dataset of ``taxonomy``, then a total per currency."""
+def registered_markdown(
+    taxonomy: str, impacts: Sequence[RegisteredImpact], limit: int | None = None
+) -> str:
+    """One table row per registered dataset of ``taxonomy`` (the first ``limit``,
+    and how many more: the report caps every list), then a total per currency
+    over all of them."""
     out = [
         f"{HEADING} of {markdown_code(taxonomy)}",
         "",
@@ -24,8 +28,13 @@ def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> s
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     totals: dict[str, float] = {}
-    for entry in impacts:
+    for row, entry in enumerate(impacts):
         d = entry.dataset
+        if limit is not None and row >= limit:
+            cost = entry.result.get("cost") if entry.result else None
+            if cost:
+                totals[cost["currency"]] = totals.get(cost["currency"], 0.0) + cost["review_cost"]
+            continue
         name = markdown_code(d.id)
         version = markdown_code(str(d.version))
         if entry.result is None:
@@ -47,6 +56,8 @@ def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> s
             f"{r['items_needing_review']:,} | {price} | {days} | "
             f"{markdown_code(entry.counts_from) if entry.counts_from else ''} |"
         )
+    if limit is not None and len(impacts) > limit:
+        out.append(f"| … and {len(impacts) - limit:,} more (taxops impact) | | | | | | | |")
     if totals:
         shown = ", ".join(f"{v:,.2f} {markdown_inline(c)}" for c, v in sorted(totals.items()))
         out += ["", f"Relabel cost across registered datasets: **{shown}**."]

@@ -83,6 +83,7 @@ REGISTRY: tuple[Entry, ...] = (
         "print or write CODEOWNERS from the owners the governed files declare",
     ),
     Entry("diff", "diff", "compare two versions of a taxonomy (files or TAXONOMY@VERSION)"),
+    Entry("fix", "fix", "write the fixes a check asks for: tombstones, replacements, the version"),
     Entry("release", "release", "freeze the current version of a taxonomy as an immutable release"),
     Entry("rules", "rules", "list the compatibility rules (id, bump, what they break)"),
     Entry(

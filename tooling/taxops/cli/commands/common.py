@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal_lines
 from taxops.file_check import find_root
 
 if TYPE_CHECKING:
@@ -94,8 +95,16 @@ def _days(text: str) -> int:
 
 
 def write(text: str) -> None:
+    """A document a formatter made (its values already escaped for its format)."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def say(*lines: object) -> None:
+    """Lines a command prints itself ("wrote out/x.csv"): each is escaped for the
+    terminal as a whole (:func:`taxops.escaping.terminal_lines`), so a file name
+    or label in it cannot start a line of its own or drive the terminal."""
+    write(terminal_lines(lines))
 
 
 def progress_bar() -> Callable[[str, float], None]:

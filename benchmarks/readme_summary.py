@@ -40,6 +40,10 @@ def _limit(value: float, unit: str) -> str:
     return f"<= {value:g}x" if unit == "x" else f"<= {value:,g} {unit}"
 
 
+def _times(value: float, base: float) -> str:
+    return f"{value / base:.2f}x" if base else "n/a"
+
+
 def section(results: Path = RESULTS) -> str:
     """The section's text (between the markers, markers excluded)."""
     lines = [
@@ -71,19 +75,34 @@ def section(results: Path = RESULTS) -> str:
                 f"{met} |"
             )
     lines.append("")
-    lines.append("The baselines, in the same runs:")
+    lines.append(
+        "Each case's baseline, and every variant as a multiple of it in wall time and in "
+        "CPU time (user + system; on a loaded machine the steadier of the two):"
+    )
     lines.append("")
     for name in BENCHMARKS:
         path = results / f"{name}.json"
         if not path.is_file():
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
+        cases: dict[str, list[dict[str, Any]]] = {}
         for cell in data["cells"]:
-            if cell["baseline"]:
-                lines.append(
-                    f"- `{name}`, {cell['case']}: {cell['variant']}, "
-                    f"{cell['seconds']:.2f} s, {cell['peak_mb']:,.0f} MB"
-                )
+            cases.setdefault(cell["case"], []).append(cell)
+        for case, cells in cases.items():
+            base = next((c for c in cells if c["baseline"]), None)
+            if base is None:
+                continue
+            versus = [
+                f"{c['variant']} {_times(c['seconds'], base['seconds'])} wall, "
+                f"{_times(c.get('cpu_seconds', 0), base.get('cpu_seconds', 0))} CPU"
+                for c in cells
+                if not c["baseline"]
+            ]
+            lines.append(
+                f"- `{name}`, {case}: **{base['variant']}** {base['seconds']:.2f} s "
+                f"({base.get('cpu_seconds', 0):.2f} s CPU), {base['peak_mb']:,.0f} MB; "
+                + "; ".join(versus)
+            )
     if missing:
         lines.append("")
         lines.append("Not measured on this branch yet: " + ", ".join(f"`{m}`" for m in missing))

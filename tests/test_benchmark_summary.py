@@ -40,6 +40,7 @@ def test_the_section_shows_each_aim_with_its_baseline_and_load(tmp_path: Path) -
             "variant": "plain",
             "seconds": 2.0,
             "peak_mb": 100,
+            "cpu_seconds": 1.0,
             "load": 0.5,
             "baseline": True,
         },
@@ -48,6 +49,7 @@ def test_the_section_shows_each_aim_with_its_baseline_and_load(tmp_path: Path) -
             "variant": "taxops",
             "seconds": 3.0,
             "peak_mb": 120,
+            "cpu_seconds": 2.5,
             "load": 1.5,
             "baseline": False,
         },
@@ -62,7 +64,10 @@ def test_the_section_shows_each_aim_with_its_baseline_and_load(tmp_path: Path) -
     assert "| taxops / plain | 1.50x | <= 1.3x | **not met** |" in text
     assert "| peak | 120 MB | <= 1,000 MB | met |" in text
     assert "2026-12-05 06:00 UTC (0.5-1.5)" in text
-    assert "- `relabel`, c: plain, 2.00 s, 100 MB" in text
+    assert (
+        "- `relabel`, c: **plain** 2.00 s (1.00 s CPU), 100 MB; taxops 1.50x wall, 2.50x CPU"
+        in text
+    )
     assert "`load_taxonomy`" in text.rsplit("Not measured", 1)[1]
 
 

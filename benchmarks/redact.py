@@ -190,12 +190,13 @@ WORKERS = {"taxops": work_taxops, "duckdb-copy": work_copy, "python-csv": work_p
 
 def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, object]:
     dst = OUT / f"result-{variant}.csv"
-    times, peaks = [], []
+    times, cpus, peaks = [], [], []
     for _ in range(repeat):
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, __file__, "--worker", variant, str(src), str(dst)])
         _, status, usage = os.wait4(proc.pid, 0)
         times.append(time.perf_counter() - started)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         peaks.append(usage.ru_maxrss / 1024)
         if status != 0:
             return {"variant": variant, "error": f"exit status {status}"}
@@ -203,6 +204,9 @@ def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, object
     result: dict[str, object] = {
         "variant": variant,
         "seconds": round(seconds, 2),
+        # CPU seconds (user + system, every thread): what the work costs, much
+        # less disturbed than wall time by other jobs on a shared machine.
+        "cpu_seconds": round(sorted(cpus)[len(cpus) // 2], 2),
         "rows_per_s": round(rows / seconds),
         "peak_rss_mb": round(max(peaks)),
     }

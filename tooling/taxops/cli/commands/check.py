@@ -19,7 +19,7 @@ from taxops.cli.commands.reporting import (
 )
 from taxops.compatibility.check import run_check
 from taxops.formatting import format_markdown
-from taxops.formatting.datasets_markdown import registered_markdown, registered_text
+from taxops.formatting.datasets_markdown import registered_markdown
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -66,12 +66,17 @@ def run(args: argparse.Namespace) -> int:
             [*([impact] if impact else []), *(registered_markdown(t, i) for t, i in registered)]
         )
     comparisons, base = report.comparisons, report.base
-    output = render(
-        args.format, diagnostics, comparisons, base=base, files=report.files, impact=impact
+    write(
+        render(
+            args.format,
+            diagnostics,
+            comparisons,
+            base=base,
+            files=report.files,
+            impact=impact,
+            registered=registered,
+        )
     )
-    if args.format == "text":
-        output += "".join(registered_text(t, i) for t, i in registered)
-    write(output)
     write_report(
         args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
     )

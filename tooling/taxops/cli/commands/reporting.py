@@ -17,9 +17,13 @@ from taxops.formatting import (
     format_markdown,
     format_text,
 )
+from taxops.formatting.datasets_markdown import registered_annotation, registered_text
 from taxops.formatting.markdown import impact_markdown, summary_line
 from taxops.migration.impact import RegisteredImpact
 from taxops.writing import write_atomic
+
+#: Per changed taxonomy, the registered datasets labeled with it and their impact.
+Registered = list[tuple[str, list[RegisteredImpact]]]
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
 
@@ -70,19 +74,29 @@ def render(
     files: int | None,
     paths: Sequence[str] = (),
     impact: str | None = None,
+    registered: Registered | None = None,
 ) -> str:
+    """``registered``: the registered datasets each changed taxonomy touches
+    (``taxops check``; None where a command does not look, as ``taxops diff``).
+    The Markdown report gets them through ``impact``; JUnit does not: its
+    cases pass or fail, and a relabel cost is neither."""
     if fmt == "markdown":
         return format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
     if fmt == "json":
+        extra = {}
+        if registered is not None:
+            extra["registered_datasets"] = [i.summary() for _, found in registered for i in found]
         return format_json(
             diagnostics,
             files=files,
             base=base,
             summary_line=summary_line(comparisons),
             comparisons=[c.summary() for c in comparisons],
+            **extra,
         )
     if fmt == "github":
-        return format_github(diagnostics, files=files)
+        notices = "".join(registered_annotation(t, found) for t, found in registered or ())
+        return format_github(diagnostics, files=files) + notices
     if fmt == "junit":
         return format_junit(diagnostics, files=files, paths=paths)
     text = format_text(diagnostics, files=files)
@@ -94,7 +108,7 @@ def render(
             if c.primary
         ]
         text += "\n".join(lines) + "\n" + summary_line(comparisons) + "\n"
-    return text
+    return text + "".join(registered_text(t, found) for t, found in registered or ())
 
 
 def relabel_impact(
@@ -133,9 +147,7 @@ def relabel_impact(
     return impact_markdown(results) if results else None
 
 
-def registered_datasets(
-    root: Path, comparisons: Sequence[Comparison]
-) -> list[tuple[str, list[RegisteredImpact]]]:
+def registered_datasets(root: Path, comparisons: Sequence[Comparison]) -> Registered:
     """For each taxonomy whose content changed, the registered datasets labeled
     with it and what the change costs them (policies/datasets.yaml)."""
     from taxops.engines.registered import registered_impacts

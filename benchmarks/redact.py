@@ -80,7 +80,9 @@ def generate(rows: int) -> Path:
         f"CASE WHEN i % 13 = 0 THEN 'Refund to card ' || {cards}[(i % 4)::INTEGER + 1] || '.' END, "
         "'Thanks!')"
     )
-    duckdb.sql(
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.execute(
         f"COPY (SELECT i AS id, strftime(DATE '2025-01-01' + (i % 365)::INTEGER, '%Y-%m-%d') AS created, "
         f"{text} AS text, 'label_' || (i % 40) AS label FROM range({rows}) t(i)) "
         f"TO '{path}.tmp' (FORMAT csv, HEADER true)"
@@ -92,21 +94,31 @@ def generate(rows: int) -> Path:
 # --- workers: each runs in its own process ----------------------------------------
 
 
+#: The memory limit a worker gives DuckDB (the memory sweep sets it).
+LIMIT_VARIABLE = "REDACT_BENCH_MEMORY_LIMIT"
+
+
+def _memory_limit() -> str:
+    from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT
+
+    return os.environ.get(LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT)
+
+
 def work_taxops(src: Path, dst: Path) -> None:
     from taxops.engines.redact import redact_file
     from taxops.models.privacy import Privacy
 
     report = redact_file(
-        src, "csv", dst, Privacy.model_validate(POLICY), "personal", skip=["label"]
-    )
+        src, "csv", dst, Privacy.model_validate(POLICY), "personal", skip=["label"],
+        memory_limit=_memory_limit(),
+    )  # fmt: skip
     dst.with_name(dst.name + ".report.json").write_text(json.dumps(report))
 
 
 def work_copy(src: Path, dst: Path) -> None:
     import duckdb
-    from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
 
-    duckdb.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
+    duckdb.execute(f"SET memory_limit = '{_memory_limit()}'")
     duckdb.execute(
         f"COPY (SELECT * FROM read_csv('{src}', all_varchar = true)) TO '{dst}' "
         "(FORMAT csv, HEADER true)"
@@ -221,6 +233,76 @@ def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, object
     return result
 
 
+def _rss_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def trace(variant: str, src: Path, limit: str) -> dict[str, object]:
+    """One run with DuckDB's memory limit at ``limit``: its peak (max RSS) and
+    its RSS every 0.2 s."""
+    import threading
+
+    dst = OUT / f"result-{variant}.csv"
+    env = {**os.environ, LIMIT_VARIABLE: limit}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, "--worker", variant, str(src), str(dst)], env=env
+    )
+    samples: list[tuple[float, float]] = []
+
+    def sample() -> None:
+        while (rss := _rss_mb(proc.pid)) is not None:
+            samples.append((round(time.perf_counter() - started, 1), round(rss)))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    sampler.join(timeout=1)
+    return {
+        "variant": variant,
+        "memory_limit": limit,
+        "status": status,
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "rss_mb": samples,
+    }
+
+
+def memory_sweep(rows: list[int], limits: list[str]) -> None:
+    """Peak memory over file size, at several memory limits: growth that stops
+    at the limit is DuckDB's buffer pool, not memory held per row. Writes the
+    chart ``results/redact-memory.svg`` and the traces beside the outputs."""
+    from chart import line_chart
+
+    peaks: dict[str, list[tuple[float, float]]] = {}
+    traces = []
+    for n in rows:
+        src = generate(n)
+        runs = [("taxops", limit) for limit in limits] + [("duckdb-copy", limits[-1])]
+        for variant, limit in runs:
+            r = {"rows": n, **trace(variant, src, limit)}
+            traces.append(r)
+            print(json.dumps({k: v for k, v in r.items() if k != "rss_mb"}), flush=True)
+            peak = float(str(r["peak_rss_mb"]))
+            peaks.setdefault(f"{variant}, memory limit {limit}", []).append((n / 1e6, peak))
+    (OUT / "redact-memory.json").write_text(json.dumps(traces))
+    svg = line_chart(
+        peaks,
+        title="taxops redact: peak memory over rows",
+        x_label="rows (millions)",
+        y_label="peak RSS (MB)",
+    )
+    (Path(__file__).parent / "results" / "redact-memory.svg").write_text(svg)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -231,11 +313,22 @@ def main() -> None:
         help="sizes the python-csv baseline also runs at (it is slow)",
     )  # fmt: skip
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median time)")
+    parser.add_argument(
+        "--memory-sweep", type=int, nargs="*", metavar="ROWS",
+        help="instead: peak memory of taxops at each --memory-limits over these sizes, "
+        "and the plain copy at the last limit (one run each), charted",
+    )  # fmt: skip
+    parser.add_argument("--memory-limits", nargs="*", default=["256MB", "512MB", "1GB"])
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         variant, src, dst = args.worker
         {**WORKERS, "verify": work_verify}[variant](Path(src), Path(dst))
+        return
+    if args.memory_sweep:
+        print(f"load before: {os.getloadavg()}", flush=True)
+        memory_sweep(args.memory_sweep, args.memory_limits)
+        print(f"load after: {os.getloadavg()}")
         return
     print(f"load before: {os.getloadavg()}", flush=True)
     results = []

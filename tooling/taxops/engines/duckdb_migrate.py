@@ -22,8 +22,6 @@ Rows read = rows migrated + rows for review, checked from the COPY counts.
 from __future__ import annotations
 
 import tempfile
-import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,17 +30,16 @@ import duckdb
 
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
+from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT, Progress
+from taxops.engines.duckdb_run import first_line as _first_line
+from taxops.engines.duckdb_run import run_query as _query
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
 
-#: DuckDB's memory limit unless --memory-limit says otherwise; it spills beyond it.
-DEFAULT_MEMORY_LIMIT = "512MB"
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
 _JSONL_DELIM = "\x1f"  # never in a valid JSON line: control characters must be escaped there
 CANDIDATE_SEPARATOR = "|"
-
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True)
@@ -453,38 +450,6 @@ def _copy(
     return int(result[0][0])
 
 
-def _query(
-    con: duckdb.DuckDBPyConnection, sql: str, phase: str, progress: Progress | None
-) -> list[Any]:
-    """Run one statement; while it runs, report DuckDB's progress from another thread."""
-    if progress is None:
-        try:
-            return con.execute(sql).fetchall()
-        except duckdb.Error as exc:
-            raise TaxopsError(f"DuckDB could not {phase} the dataset: {_first_line(exc)}") from None
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.25):
-            try:
-                pct = con.query_progress()
-            except duckdb.Error:
-                continue
-            if pct >= 0:
-                progress(phase, pct)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        return con.execute(sql).fetchall()
-    except duckdb.Error as exc:
-        raise TaxopsError(f"DuckDB could not {phase} the dataset: {_first_line(exc)}") from None
-    finally:
-        done.set()
-        watcher.join()
-        progress(phase, 100.0)
-
-
 def _append_rejects(
     review_out: Path, tally: Tally, job: Job, columns: list[str], header: bool
 ) -> None:
@@ -544,7 +509,3 @@ def _ident(name: str) -> str:
 
 def _json_key(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]

@@ -14,6 +14,7 @@ from taxops import __version__
 from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate, labelstudio
 from taxops.engines.datasets import Outputs, fingerprint, provenance_record
+from taxops.engines.duckdb_run import Progress
 from taxops.engines.staging import staged
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import build_report
@@ -30,7 +31,7 @@ def migrate_dataset(
     job: duckdb_migrate.Job,
     migration: MigrationMap,
     outputs: Outputs,
-    progress: duckdb_migrate.Progress | None = None,
+    progress: Progress | None = None,
     review_filter: Callable[[Path], dict[str, Any]] | None = None,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is

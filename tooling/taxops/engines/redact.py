@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, _query
+from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT, Progress, run_query
 from taxops.escaping import sql_identifier, sql_literal
 from taxops.models.privacy import Privacy
 from taxops.redaction.plan import field_plan
@@ -95,7 +95,7 @@ def redact_file(
     counted = count_columns(plan)
     scratch = output.with_name(f".{output.name}.redact-scratch.parquet")
     try:
-        _query(
+        run_query(
             con,
             f"COPY ({query}) TO {sql_literal(str(scratch))} (FORMAT parquet)",
             "redact",
@@ -107,7 +107,7 @@ def redact_file(
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
             totals = list(con.execute(f"SELECT {sums} FROM {scanned}").fetchone() or totals)
         shown = ", ".join(sql_identifier(c) for c in columns)
-        rows = _query(
+        rows = run_query(
             con,
             f"COPY (SELECT {shown} FROM {scanned}) TO {sql_literal(str(output))} ({copy_options(fmt)})",
             "write",

@@ -18,9 +18,9 @@ import duckdb
 
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format
-from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
 from taxops.engines.duckdb_migrate import _ident as ident
 from taxops.engines.duckdb_migrate import _lit as literal
+from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT
 
 __all__ = ["Table", "connect", "ident", "literal", "open_table"]
 

@@ -99,7 +99,7 @@ LIMIT_VARIABLE = "REDACT_BENCH_MEMORY_LIMIT"
 
 
 def _memory_limit() -> str:
-    from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT
+    from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 
     return os.environ.get(LIMIT_VARIABLE, DEFAULT_MEMORY_LIMIT)
 

@@ -273,7 +273,9 @@ def test_outputs_json_junit_markdown(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert len(removed["data"]["fingerprint"]) == 12
 
     markdown = report.read_text()
-    assert markdown.startswith("## taxops check: ❌ **blocked**: 2 changes not allowed")
+    assert markdown.startswith(
+        "<!-- taxops-report -->\n## taxops check: ❌ **blocked**: 2 changes not allowed"
+    )
     assert "**major bump required: 1 breaking, 0 additive, 0 cosmetic**" in markdown
     assert "<!-- taxops:impact:start -->" in markdown and "<!-- taxops:impact:end -->" in markdown
 
@@ -314,7 +316,8 @@ def test_counts_fill_the_relabel_impact_section(
     )
     assert code == 0
     section = report.read_text().split("<!-- taxops:impact:start -->")[1]
-    assert "| `fleet` 1.0.0 → 2.0.0 | 100 | 60 | 40 | 0 |" in section
+    assert "| `fleet` `1.0.0` → `2.0.0` | 100 | 60 | 40 | 0 |" in section
     assert "| `fleet` | `vehicle.other` | merge | 40 | `vehicle.car` |" in section
+    # Counts for a taxonomy that does not exist are a typo, not "no impact".
     code, out = run(capsys, "check", "--repo", str(tmp_path), "--counts", f"other={counts}")
-    assert code == 0 and "Relabel impact" not in out
+    assert code == 2 and "Relabel impact" not in out

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
@@ -56,6 +58,14 @@ CASES: list[tuple[Callable[[str], str], str, str]] = [
     (escaping.markdown_code, "a`b", "``a`b``"),
     (escaping.markdown_code, "`x", "`` `x ``"),
     (escaping.markdown_code, "a|b", "`a\\|b`"),
+    # ...and a value whose raw source would still carry markup, a marker or a mention.
+    (
+        escaping.markdown_code,
+        "<!-- taxops-report -->",
+        "<code>&lt;\\!\\-\\- taxops\\-report \\-\\-&gt;</code>",
+    ),
+    (escaping.markdown_code, "@org/team", "<code>&#64;org/team</code>"),
+    (escaping.markdown_code, "a&b", "<code>a&amp;b</code>"),
     # CSV cells a reviewer opens in a spreadsheet.
     (escaping.csv_cell, '=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'),
     (escaping.csv_cell, "+1 555", "'+1 555"),
@@ -68,6 +78,13 @@ CASES: list[tuple[Callable[[str], str], str, str]] = [
     (escaping.csv_cell, "'quoted", "''quoted"),
     # XML text (JUnit): characters XML cannot hold become visible.
     (escaping.xml_text, "a\x01b<c>&", "a\\x01b&lt;c&gt;&amp;"),
+    # XML through a serializer that escapes markup itself: only characters.
+    (escaping.xml_chars, "a\x01b<c>\n\x1b[31m", "a\\x01b<c>\\n\\x1b[31m"),
+    (escaping.xml_chars, "x\ufffe", "x\\ufffe"),
+    # JSON text: what json.dumps leaves raw but a terminal obeys or hides.
+    (escaping.json_text, '"a\x9b2J\u202eb"', '"a\\u009b2J\\u202eb"'),
+    (escaping.json_text, '"tag\U000e0041"', '"tag\\udb40\\udc41"'),
+    (escaping.json_text, '"weiß"', '"weiß"'),
     # GitHub workflow command parts.
     (escaping.github_data, "50% off\n::error::x", "50%25 off%0A::error::x"),
     (escaping.github_data, "bell\x07", "bell\\x07"),
@@ -91,6 +108,24 @@ def test_terminal_output_is_one_line_without_controls(value: str) -> None:
 def test_xml_text_always_parses(value: str) -> None:
     root = ET.fromstring(f'<a b="{escaping.xml_text(value)}">{escaping.xml_text(value)}</a>')
     assert root.tag == "a"
+
+
+@pytest.mark.parametrize("value", [v for _, v, _ in CASES])
+def test_json_text_reads_back_the_same_values(value: str) -> None:
+    document = json.dumps({"v": value}, ensure_ascii=False)
+    out = escaping.json_text(document)
+    assert json.loads(out) == {"v": value}
+    assert not re.search("[\x7f-\x9f\u200b-\u200f\u202a-\u202e]", out)
+
+
+def test_terminal_lines_keeps_our_line_breaks_and_escapes_the_values() -> None:
+    name = "x\n::error file=a::pwned\x1b]8;;http://e\x07"
+    out = escaping.terminal_lines([f"label {name}", "  second line"])
+    assert out.splitlines() == [
+        "label x\\n::error file=a::pwned\\x1b]8;;http://e\\x07",
+        "  second line",
+    ]
+    assert escaping.terminal_lines([]) == ""
 
 
 def test_csv_cell_survives_a_csv_round_trip() -> None:

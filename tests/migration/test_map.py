@@ -258,3 +258,30 @@ def test_check_reports_an_unmapped_label_once() -> None:
         "label-removed", alone.severity, "removed", data={"label": "b", "breaks": ["data"]}
     )
     assert migration_unmapped_label.diagnose(changes, None, None, [covered]) == []
+
+
+def test_a_chain_of_thousands_of_tombstones_resolves_without_recursion() -> None:
+    """Resolving walks the chain iteratively: 3,000 retired labels, each replaced
+    by the next, lead to the one active label at the end."""
+    n = 3000
+    old = make_taxonomy("1.0.0", [{"id": "t0"}])
+    chain = [{"id": f"t{i}", "status": "retired", "replaced_by": [f"t{i + 1}"]} for i in range(n)]
+    new = make_taxonomy("2.0.0", [*chain, {"id": f"t{n}"}])
+    entries = {e.label: e for e in build_map(diff(old, new))}
+    assert (entries["t0"].mode, entries["t0"].targets) == (Mode.DIRECT, (f"t{n}",))
+
+
+def test_replacements_that_fan_out_and_meet_again_are_resolved_once_each() -> None:
+    """40 levels of a -> [b, c], b -> [d, e], c -> [d, e] ...: 2**40 paths, 80
+    labels. Following every path would never finish."""
+    levels = 40
+    labels = [
+        {"id": f"x{i}{side}", "status": "retired", "replaced_by": [f"x{i + 1}a", f"x{i + 1}b"], "replacement": "review"}
+        for i in range(levels)
+        for side in "ab"
+    ]  # fmt: skip
+    new = make_taxonomy("2.0.0", [*labels, {"id": f"x{levels}a"}, {"id": f"x{levels}b"}])
+    old = make_taxonomy("1.0.0", [{"id": "x0a"}])
+    entries = {e.label: e for e in build_map(diff(old, new))}
+    assert entries["x0a"].mode is Mode.REVIEW
+    assert set(entries["x0a"].targets) == {f"x{levels}a", f"x{levels}b"}

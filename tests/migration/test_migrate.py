@@ -62,12 +62,12 @@ def test_csv_every_value_has_a_defined_fate_and_counts_add_up(csv_file: Path, ca
         ("8", "returns.refund_status"),
     ]
     review = duckdb.sql(
-        f"SELECT id, _taxops_reason, _taxops_old_label, _taxops_raw FROM read_csv('{out.with_name('out.review.csv')}', all_varchar=true)"
+        f"SELECT id, _taxops_row, _taxops_reason, _taxops_old_label, _taxops_raw FROM read_csv('{out.with_name('out.review.csv')}', all_varchar=true)"
     ).fetchall()
     assert review == [
-        ("3", "review", "product.general_question", None),
-        ("5", "unknown-label", "orders.order_stat", None),
-        (None, "malformed", None, "line 8: 7,too,many,cells"),
+        ("3", "3", "review", "product.general_question", None),
+        ("5", "5", "unknown-label", "orders.order_stat", None),
+        (None, "7", "malformed", None, "7,too,many,cells"),
     ]
     rep = report(out.with_name("out.report.json"))
     assert rep["rows"] == {

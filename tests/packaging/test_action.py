@@ -5,7 +5,9 @@ well-formed for GitHub (composite steps have a shell, paths exist)."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -71,13 +73,22 @@ def test_the_check_step_caps_annotations_and_says_how_many_were_left_out(tmp_pat
     done = subprocess.run(["bash", str(SCRIPT)], cwd=clone, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    annotations = [line for line in lines if line.startswith(("::error", "::warning"))]
-    assert len(annotations) == 3
-    everything = (tmp_path / "report" / "annotations.txt").read_text().splitlines()
-    total = sum(1 for line in everything if line.startswith("::"))
-    assert total > 3
-    [notice] = [line for line in lines if line.startswith("::notice")]
-    assert f"{total - 3} more findings are not shown" in notice
+    # At most 3 annotations of each level, then one notice counting the rest,
+    # checked against every finding (the JSON beside the report).
+    errors = [line for line in lines if line.startswith("::error ")]
+    warnings = [line for line in lines if line.startswith("::warning ")]
+    assert 0 < len(errors) <= 3 and len(warnings) <= 3
+    findings = json.loads((tmp_path / "report" / "taxops-findings.json").read_text())
+    errors_found = findings["summary"]["error"]
+    assert errors_found > 3
+    notice = lines[-1]
+    assert notice.startswith("::notice ") and "not annotated" in notice
+    # An annotation stands for its rule's findings on its line ("x490" in its title).
+    shown = sum(
+        int((re.search(r"\] x([\d,]+)::", line) or [None, "1"])[1].replace(",", ""))
+        for line in errors
+    )
+    assert re.search(rf"::{errors_found - shown:,} errors?\b", notice)
     recorded = dict(line.split("=", 1) for line in outputs.read_text().splitlines())
     assert recorded["exit_code"] in ("1", "3")
     report = Path(recorded["report"]).read_text()

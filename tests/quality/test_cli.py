@@ -88,7 +88,7 @@ def test_sample_is_reproducible_and_audit_scores_it(
     _run(capsys, *args, "-o", str(tmp_path / "b.csv"))
     assert (tmp_path / "a.csv").read_text() == (tmp_path / "b.csv").read_text()
     record = json.loads((tmp_path / "a.csv.taxops.json").read_text())
-    assert record["plan"]["table"] == "ISO 2859-1 Table II-A"
+    assert record["plan"]["table"] == "MIL-STD-105E Table II-A"
     # Reviewers mark every sampled item right: the lot is accepted.
     with open(tmp_path / "a.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -201,3 +201,41 @@ def test_bad_input_is_a_message_not_a_traceback(
     code = main(["quality", "agreement", str(path), "--repo", str(ROOT)])
     err = capsys.readouterr().err
     assert code == 2 and "no item column" in err and "Traceback" not in err
+
+
+def test_multi_label_agreement_end_to_end(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A multi-label export (labels joined by '|'): macro figures overall, the
+    pooled ones beside them, per-pair kappas, and which labels stand in for
+    each other, in JSON and in the table."""
+    path = tmp_path / "tags.csv"
+    rows = ["item,annotator,label"]
+    for i in range(40):
+        rows += [f"i{i},ann,a|b", f"i{i},bob,{'a|c' if i % 4 == 0 else 'a|b'}"]
+        rows.append(f"i{i},cy,{'' if i % 5 == 0 else 'a'}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ("quality", "agreement", str(path), "--separator", "|", "--bootstrap", "30")
+    code, text = _run(capsys, *args, "--format", "json")
+    report = json.loads(text)
+    assert code == 0 and report["multi_label"]
+    # cy's empty cells are ratings with no label, not missing ratings.
+    assert report["summary"]["ratings"] == 120 and report["summary"]["rows_without_label"] == 8
+    labels = report["labels"]
+    macro = report["overall"]["krippendorff_alpha"]["value"]
+    per_label = [labels[x]["krippendorff_alpha"]["value"] for x in ("a", "b", "c")]
+    defined = [v for v in per_label if v is not None]
+    assert macro == pytest.approx(sum(defined) / len(defined), abs=1e-9)
+    assert report["overall_pooled"]["krippendorff_alpha"] != macro
+    assert report["confusion"]["top"][0]["labels"] == ["b", "c"]
+    assert report["confusion"]["labels"] == ["a", "b", "c"]
+    assert report["confusion"]["chosen_together"][0][1] == 40 + 30  # a with b
+    assert {tuple(p["annotators"]) for p in report["pairs"]} == {
+        ("ann", "bob"),
+        ("ann", "cy"),
+        ("bob", "cy"),
+    }
+    assert all(p["items"] == 40 for p in report["pairs"])
+    _, text = _run(capsys, *args)
+    assert "averaged over the labels" in text and "in place of each other" in text
+    assert "b <> c" in text

@@ -21,7 +21,10 @@ class Severity(str, enum.Enum):
 
     @property
     def rank(self) -> int:
-        return {"error": 2, "warning": 1, "info": 0}[self.value]
+        return _RANK[self.value]
+
+
+_RANK = {"error": 2, "warning": 1, "info": 0}
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 
 #: C0 controls, DEL and C1 controls.
 _CONTROL = "\x00-\x1f\x7f-\x9f"
@@ -66,7 +67,19 @@ def terminal(text: object) -> str:
     bidi characters become visible escapes (``\\n``, ``\\x1b``, ``\\u202e``),
     so a value can neither start a new line (a CI workflow command) nor send an
     escape sequence to the terminal."""
-    return _UNSAFE.sub(_visible, str(text))
+    value = str(text)
+    if value.isascii() and value.isprintable():
+        return value  # the common case, at C speed: nothing to escape
+    return _UNSAFE.sub(_visible, value)
+
+
+def terminal_lines(lines: Iterable[object]) -> str:
+    """Lines of terminal output, each laid out by taxops with values in it: each
+    line goes through :func:`terminal`, so a value can neither end its line (a
+    newline in a name) nor drive the terminal, and the line breaks are ours.
+    Ends with a newline when there is any line."""
+    out = "\n".join(terminal(line) for line in lines)
+    return out + "\n" if out else ""
 
 
 def html_text(text: object) -> str:
@@ -97,11 +110,22 @@ def markdown_inline(text: object) -> str:
     )
 
 
+#: Characters that stay in the raw text of a code span: harmless when rendered,
+#: but a bot reading the comment's source (a marker comment ``<!-- ... -->``,
+#: an ``@team``) or a reviewer's mail client would still see them.
+_RAW_IN_CODE = re.compile(r"[<>@&]")
+
+
 def markdown_code(text: object) -> str:
     """A value shown as inline code in Markdown (label ids): fenced with enough
     backticks that none inside can close it, on one line. Inside a code span
     nothing is live, except that GitHub still reads ``|`` as a table separator,
-    so it is escaped; HTML entities are not decoded in code, so ``<`` is safe."""
+    so it is escaped. A value holding ``<``, ``>``, ``@`` or ``&`` is written as
+    a ``<code>`` element with entities instead: in a code span those characters
+    stay in the comment's source, where a copy of a marker comment or a mention
+    would still be found by tools that read it."""
+    if _RAW_IN_CODE.search(str(text)):
+        return f"<code>{markdown_inline(text)}</code>"
     value = " ".join(terminal(text).split()).replace("|", "\\|")
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
@@ -150,6 +174,44 @@ def xml_text(text: object) -> str:
     forbids become visible escapes, the rest is entity-escaped."""
     value = _XML_ILLEGAL.sub(_visible, str(text))
     return html.escape(value, quote=True)
+
+
+_XML_UNSAFE = re.compile(f"[{_CONTROL}{_INVISIBLE}\ufffe\uffff]")
+
+
+def xml_chars(text: object) -> str:
+    """A value handed to an XML serializer that escapes markup itself
+    (ElementTree, for JUnit reports): control, invisible and bidi characters
+    become visible as in :func:`terminal` (XML 1.0 cannot hold most controls at
+    all, and a CI page would show the rest raw), and so do the two non-characters
+    XML forbids. ``< > &`` are left to the serializer."""
+    value = str(text)
+    if value.isascii() and value.isprintable():
+        return value
+    return _XML_UNSAFE.sub(_visible, value)
+
+
+#: What a JSON document may hold raw but a terminal would obey or hide: DEL, C1
+#: controls (a C1 CSI starts an escape sequence), invisible and bidi characters.
+#: ``json.dumps`` already escapes C0 controls and quotes.
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
+
+
+def json_text(document: str) -> str:
+    """A JSON document written to a terminal or log: the characters above become
+    ``\\uXXXX`` escapes. They can only occur inside JSON strings, where the
+    escape means the same character, so a parser reads exactly the same values."""
+    if document.isascii():
+        return document  # nothing above DEL: nothing to escape
+    return _JSON_UNSAFE.sub(_json_escape, document)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code > 0xFFFF:  # a surrogate pair, as JSON spells characters beyond the BMP
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
 
 
 _UNSAFE_BUT_NEWLINES = re.compile(f"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f{_INVISIBLE}]")

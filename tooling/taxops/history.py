@@ -21,6 +21,7 @@ from taxops.migration import DecisionHint, MigrationMap, backward_map, build_map
 from taxops.migration.hints import hints_from_guideline
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import Repository, assemble
+from taxops.suggestions import taxonomy_folder
 from taxops.validate import CheckedFile, check_paths, expand
 from taxops.versioning.versions import Version as TaxonomyVersion
 from taxops.versioning.versions import parse_version
@@ -37,13 +38,7 @@ def load_repository(root: Path, taxonomy_id: str) -> Repository:
     """The taxonomy's files and the guidelines, checked and indexed. A broken
     release or working file is an error naming the file: migrating through a
     version taxops cannot read would be a guess."""
-    folder = root / "taxonomies" / taxonomy_id
-    if not folder.is_dir():
-        known = sorted(p.name for p in (root / "taxonomies").iterdir() if p.is_dir())
-        raise TaxopsError(
-            f"no taxonomy '{taxonomy_id}' in {root / 'taxonomies'}",
-            f"known taxonomies: {', '.join(known) or 'none'}",
-        )
+    folder = taxonomy_folder(root, taxonomy_id)
     guidelines = [root / "guidelines"] if (root / "guidelines").is_dir() else []
     checked = check_paths(expand([folder, *guidelines], root), root)
     _fail_on_broken(c for c in checked if folder in c.path.parents)

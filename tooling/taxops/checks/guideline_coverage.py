@@ -5,6 +5,7 @@ used. Findings sit on the guideline's lines: that is the file to fix."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from taxops.checks.common import did_you_mean
 from taxops.checks.guideline_refs import label_references
@@ -15,12 +16,15 @@ from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxo
 
 
 def check_against_taxonomy(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> list[Diagnostic]:
-    """Every finding of the guideline against its taxonomy."""
-    return [
+    """Every finding of the guideline against its taxonomy. A finding about a
+    label also names the taxonomy, so the PR report can list it under the
+    change to that label (its root cause)."""
+    found = [
         *coverage(g, doc, tax),
         *references(g, doc, tax),
         *example_attributes(g, doc, tax),
     ]
+    return [replace(d, data={**d.data, "taxonomy": tax.id}) if d.data else d for d in found]
 
 
 def assignable(tax: Taxonomy, label: Label, parents: set[str]) -> bool:

@@ -364,6 +364,40 @@ def versioning_policy(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
             )
 
 
+#: Deeper than this, a hierarchy is beyond what a labeler can navigate (published
+#: classifications nest 5 to 7 levels); taxops itself handles any depth.
+MAX_HIERARCHY_DEPTH = 32
+
+
+def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
+    """One warning for the deepest label past :data:`MAX_HIERARCHY_DEPTH` levels.
+    Depths are counted iteratively (a chain of thousands of parents is valid
+    YAML); labels in a parent cycle are reported by ``no_cycles``."""
+    index = tax.index
+    parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
+    depth: dict[str, int] = {}
+    for start in parent_of:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node not in depth and node not in path:
+            path.append(node)
+            node = parent_of.get(node)
+        base = depth.get(node, 0) if node is not None else 0
+        for offset, label_id in enumerate(reversed(path), start=1):
+            depth[label_id] = base + offset
+    if not depth or max(depth.values()) <= MAX_HIERARCHY_DEPTH:
+        return
+    deepest = max(depth, key=lambda i: (depth[i], -index[i]))
+    yield Diagnostic(
+        "hierarchy-too-deep",
+        Severity.WARNING,
+        f"label '{deepest}' is {depth[deepest]} levels deep; a labeler cannot find "
+        f"their way through more than {MAX_HIERARCHY_DEPTH}",
+        _at(doc, index[deepest], "parent"),
+        "group fewer levels: a label's parent should be a category labelers recognise",
+    )
+
+
 CHECKS: tuple[Check, ...] = (
     label_id_syntax,
     unique_ids,
@@ -376,4 +410,5 @@ CHECKS: tuple[Check, ...] = (
     versioning_policy,
     taxonomy_text,
     declarations,
+    hierarchy_depth,
 )

@@ -5,15 +5,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
 
-from taxops import __version__
-from taxops.cli import exit_codes
-from taxops.cli.commands import COMMANDS
-from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
+try:  # Ctrl-C while the modules load is an interruption too, not a traceback
+    from taxops import __version__, interrupts
+    from taxops.cli import exit_codes
+    from taxops.cli.commands import COMMANDS
+    from taxops.diagnostics import TaxopsError
+    from taxops.escaping import terminal
+except KeyboardInterrupt:
+    sys.stderr.write("taxops: interrupted\n")
+    sys.stderr.flush()
+    os._exit(130)  # nothing is written yet; exit before another signal can land
 
 DESCRIPTION = """\
 Governance-as-code for data-labeling operations: taxonomies, guidelines and
@@ -36,7 +42,7 @@ Run 'taxops COMMAND --help' for a command's options.
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"taxops: error: {message}\n")
+        sys.stderr.write(f"taxops: error: {terminal(message)}\n")  # quotes the argument
         raise SystemExit(exit_codes.USAGE)
 
 
@@ -62,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # even one raised while a handler below runs
+        return _interrupted()
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    interrupts.install()
+    _tolerant_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
@@ -75,8 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"  hint: {terminal(exc.hint)}\n")
         return exit_codes.USAGE
     except KeyboardInterrupt:
-        sys.stderr.write("taxops: interrupted\n")
-        return exit_codes.INTERRUPTED
+        return _interrupted()
     except BrokenPipeError:
         return exit_codes.OK
     except OSError as exc:
@@ -86,7 +100,44 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"taxops: {terminal(exc.strerror or exc)}{terminal(where)}\n")
         return exit_codes.USAGE
     except Exception as exc:  # the one place a bug becomes a message
+        if _is_interruption(exc):
+            return _interrupted()
         return _crash(args.command, exc)
+
+
+def _is_interruption(exc: Exception) -> bool:
+    """DuckDB reports Ctrl-C during a query as its own exception (RuntimeError
+    'Query interrupted', or duckdb.InterruptException), wherever it runs."""
+    return type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip().lower() == "query interrupted"
+    )
+
+
+def _interrupted() -> int:
+    """Ctrl-C: one line and exit 130. Temporary files were removed on the way
+    out (``finally`` blocks). Further SIGINTs are ignored from here: one still
+    pending (DuckDB can raise the signal again after it stops a query) must not
+    turn the exit into a kill by signal."""
+    while True:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            # Objects half-built when the signal hit (GitPython's config
+            # parser) complain from their finalizers at exit: not the user's news.
+            sys.unraisablehook = lambda _: None
+            sys.stderr.write("taxops: interrupted\n")
+            return exit_codes.INTERRUPTED
+        except KeyboardInterrupt:
+            continue
+
+
+def _tolerant_streams() -> None:
+    """Output to a terminal or pipe that cannot encode a character (a latin-1
+    locale, a Windows code page) shows it as ``\\u274c`` instead of stopping the
+    command with UnicodeEncodeError. UTF-8 output is unchanged."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _crash(command: str, exc: Exception) -> int:

@@ -27,6 +27,7 @@ from taxops.models.taxonomy import Taxonomy
 from taxops.models.waivers import Waivers
 from taxops.repository import Governed, assemble
 from taxops.rules import baseline_unreadable, taxonomy_added, taxonomy_removed
+from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.validate import check_paths, governed_files
 
 
@@ -95,6 +96,10 @@ def run_check(
     report.process += recorded
     seen = {d.data.get("path") for d in recorded}
 
+    known = set(repo.taxonomies) | set(taxonomy_folders(root))
+    for name in only:
+        if name not in known:  # a typo must not compare nothing and pass
+            raise unknown_name("taxonomy", name, known)
     wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
     in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)
     if against is not None and commit is not None:

@@ -11,19 +11,17 @@ not; a file with nothing to add is not rewritten.
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from taxops.crosswalk.compile import Fate, Kind, Plan
 from taxops.diagnostics import TaxopsError
 from taxops.models.taxonomy import Status, Taxonomy, TaxonomyKind
 from taxops.writing import write_atomic
+from taxops.yaml_roundtrip import flow_list, round_trip
 
 _FIELD = {Kind.NARROWED: "narrowed", Kind.BECAME_GROUP: "became_group", Kind.REUSED: "reused"}
 
@@ -46,7 +44,7 @@ class Written:
 
 def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[str, Written]:
     """The file's new text with the plan's declarations, and what was written."""
-    yaml = _yaml(text)
+    yaml = round_trip(text)
     data = yaml.load(text)
     labels = data.get("labels") if isinstance(data, dict) else None
     if not isinstance(labels, CommentedSeq):
@@ -103,27 +101,11 @@ def write_plan(path: Path, plan: Plan, old: Taxonomy, new: Taxonomy) -> Written:
     return written
 
 
-def _yaml(text: str) -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.preserve_quotes = True
-    yaml.width = 4096  # never re-wrap the user's long lines
-    match = re.search(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)- ", text, re.MULTILINE)
-    offset = len(match.group(1)) if match else 2
-    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
-    return yaml
-
-
-def _flow(items: Iterable[str]) -> CommentedSeq:
-    seq = CommentedSeq(items)
-    seq.fa.set_flow_style()
-    return seq
-
-
 def _redirect(version: str, targets: tuple[str, ...], mode: str) -> CommentedMap:
     entry = CommentedMap()
     entry["version"] = version
     if targets:
-        entry["replaced_by"] = _flow(targets)
+        entry["replaced_by"] = flow_list(targets)
     default = "direct" if len(targets) == 1 else "review"
     if mode != default:
         entry["replacement"] = mode
@@ -134,7 +116,7 @@ def _declaration(fate: Fate, version: str) -> CommentedMap:
     if fate.kind is Kind.NARROWED:
         entry = CommentedMap()
         entry["version"] = version
-        entry["moved_to"] = _flow(fate.targets)
+        entry["moved_to"] = flow_list(fate.targets)
         if fate.mode == "keep":
             entry["items"] = "keep"
     else:
@@ -177,7 +159,7 @@ def _tombstone(fate: Fate, name: str, parent: str | None, new: Taxonomy) -> Comm
         entry["parent"] = parent
     entry["status"] = Status.RETIRED.value
     if fate.targets:
-        entry["replaced_by"] = _flow(fate.targets)
+        entry["replaced_by"] = flow_list(fate.targets)
     default = "direct" if len(fate.targets) == 1 else "review"
     if fate.mode != default or not fate.targets:
         entry["replacement"] = fate.mode if fate.targets else "review"
@@ -195,7 +177,7 @@ def _update_tombstone(label: CommentedMap, fate: Fate, written: Written) -> None
     has = [str(t) for t in label.get("replaced_by") or []]
     if not has and not label.get("replacement"):
         if fate.targets:
-            label["replaced_by"] = _flow(fate.targets)
+            label["replaced_by"] = flow_list(fate.targets)
         default = "direct" if len(fate.targets) == 1 else "review"
         if fate.mode != default or not fate.targets:
             label["replacement"] = fate.mode if fate.targets else "review"

@@ -13,7 +13,9 @@ Passes, each streaming (DuckDB spills past its memory limit):
    repeated rating keeps the latest by time, else the highest code, and is
    counted; multi-label: the set of labels, possibly empty);
 3. label-count patterns per item, overall, per vendor and per week;
-4. per pair of annotators, the contingency table of their shared items.
+4. per pair of annotators, the contingency table of their shared items
+   (multi-label: the patterns of their two label sets);
+5. multi-label: which labels are substituted for, or used with, each other.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import numpy as np
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
-from taxops.quality.agreement import Floats, Units
+from taxops.quality.agreement import Floats, LabelSets, PairSets, Units
 from taxops.quality.annotations import AnnotationData
 from taxops.quality.gold import GoldCount
 
@@ -109,8 +111,11 @@ def _reduce(
         cell = f"CAST({ident(label)} AS VARCHAR[])"
         value = f"unnest(CASE WHEN len(coalesce({cell}, [])) = 0 THEN [NULL] ELSE {cell} END)"
     elif separator is not None:
-        parts = f"string_split(CAST({ident(label)} AS VARCHAR), {literal(separator)})"
-        value = f"unnest(list_transform({parts}, lambda s: nullif(trim(s), '')))"
+        # An empty cell is a rating with no label, as an empty list is.
+        cell = f"coalesce(CAST({ident(label)} AS VARCHAR), '')"
+        parts = f"list_filter(string_split({cell}, {literal(separator)}), lambda s: trim(s) <> '')"
+        chosen = f"list_transform({parts}, lambda s: trim(s))"
+        value = f"unnest(CASE WHEN len({chosen}) = 0 THEN [NULL] ELSE {chosen} END)"
     else:
         value = table.text(label)
     vendor_sql = table.text(vendor) if vendor else "NULL::VARCHAR"
@@ -153,7 +158,12 @@ def _reduce(
             "CREATE TEMP TABLE raters AS SELECT item, annotator, any_value(vendor) AS vendor, "
             "min(t) AS t, count(code) AS chosen FROM rated GROUP BY item, annotator"
         )
-        data.pairs = _multi_pairs(con, len(labels))
+        con.execute(
+            "CREATE TEMP TABLE label_sets AS SELECT item, annotator, coalesce(list(code "
+            "ORDER BY code) FILTER (WHERE code IS NOT NULL), []) AS s FROM rated GROUP BY ALL"
+        )
+        data.pairs = dict(_multi_pairs(con, len(labels)))
+        data.label_sets = _label_sets(con, labels)
     else:
         pick = f"arg_max({code}, t)" if time else f"max({code})"
         # A rating without a label (an empty cell) is no rating in single-label data.
@@ -166,7 +176,7 @@ def _reduce(
         data.repeated_ratings = int(
             (con.execute("SELECT count(*) FROM rated WHERE repeated").fetchone() or (0,))[0]
         )
-        data.pairs = _single_pairs(con)
+        data.pairs = dict(_single_pairs(con))
     # One row per item and vendor (its pattern and week): patterns overall and per
     # week in one grouped pass, per vendor in another. An item rated by several
     # vendors has a row per vendor; only then is a row per item made apart.
@@ -317,13 +327,7 @@ def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Float
     does not change with labels neither annotator chose)."""
     # Annotators as numbers: millions of cells come back as integer arrays, not
     # as Python strings (measured: the string columns were most of the peak memory).
-    names = [
-        r[0] for r in con.execute("SELECT DISTINCT annotator FROM rated ORDER BY 1").fetchall()
-    ]
-    con.execute(
-        "CREATE TEMP TABLE annotator_ids AS SELECT annotator, (row_number() OVER "
-        "(ORDER BY annotator) - 1)::INTEGER AS id FROM (SELECT DISTINCT annotator FROM rated)"
-    )
+    names = _annotator_ids(con, "rated")
     cols = con.execute(
         "SELECT ax.id AS x, ay.id AS y, cx, cy, n FROM (SELECT a.annotator AS x, "
         "b.annotator AS y, a.code AS cx, b.code AS cy, count(*) AS n FROM rated a JOIN rated b "
@@ -350,22 +354,69 @@ def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Float
     return out
 
 
-def _multi_pairs(con: duckdb.DuckDBPyConnection, q: int) -> dict[tuple[str, str], Floats]:
+def _annotator_ids(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Number the annotators of ``table`` (as table ``annotator_ids``), by name."""
+    con.execute(
+        "CREATE TEMP TABLE annotator_ids AS SELECT annotator, (row_number() OVER "
+        f"(ORDER BY annotator) - 1)::INTEGER AS id FROM (SELECT DISTINCT annotator FROM {table})"
+    )
+    return [r[0] for r in con.execute("SELECT annotator FROM annotator_ids ORDER BY id").fetchall()]
+
+
+def _multi_pairs(
+    con: duckdb.DuckDBPyConnection, q: int
+) -> Iterator[tuple[tuple[str, str], PairSets]]:
+    """Each pair's shared items as patterns of (first's label set, second's)."""
+    names = _annotator_ids(con, "label_sets")
     rows = con.execute(
-        "WITH pairs AS (SELECT a.annotator AS x, b.annotator AS y, count(*) AS shared, "
-        "  sum(a.chosen) AS nx, sum(b.chosen) AS ny FROM raters a JOIN raters b "
-        "  ON a.item = b.item AND a.annotator < b.annotator GROUP BY ALL), "
-        "both_ AS (SELECT a.annotator AS x, b.annotator AS y, count(*) AS both_ FROM rated a "
-        "  JOIN rated b ON a.item = b.item AND a.code = b.code AND a.annotator < b.annotator "
-        "  GROUP BY ALL) "
-        "SELECT x, y, shared, nx, ny, coalesce(both_, 0) FROM pairs LEFT JOIN both_ USING (x, y)"
+        "SELECT ax.id, ay.id, a.s, b.s, count(*) FROM label_sets a JOIN label_sets b "
+        "ON a.item = b.item AND a.annotator < b.annotator "
+        "JOIN annotator_ids ax ON ax.annotator = a.annotator "
+        "JOIN annotator_ids ay ON ay.annotator = b.annotator "
+        "GROUP BY ALL ORDER BY ALL"
     ).fetchall()
-    out: dict[tuple[str, str], Floats] = {}
-    for x, y, shared, nx, ny, both in rows:
-        out[(x, y)] = np.array(
-            [[both, nx - both], [ny - both, shared * q - nx - ny + both]], dtype=np.float64
-        )
-    return out
+    for (x, y), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
+        patterns = list(group)
+        first = np.zeros((len(patterns), q), dtype=bool)
+        second = np.zeros((len(patterns), q), dtype=bool)
+        for k, (_, _, a, b, _) in enumerate(patterns):
+            first[k, a] = True
+            second[k, b] = True
+        weights = np.array([r[4] for r in patterns], dtype=np.float64)
+        yield (names[x], names[y]), PairSets(first, second, weights)
+
+
+def _label_sets(con: duckdb.DuckDBPyConnection, labels: list[str]) -> LabelSets:
+    """Substitutions and unions over pairs of ratings of one item, each item
+    weighted 1 / (m - 1); labels chosen together within one rating."""
+    con.execute(
+        "CREATE TEMP VIEW rating_pairs AS SELECT list_filter(a.s, lambda v: NOT list_contains(b.s, v)) "
+        "AS only_a, list_filter(b.s, lambda v: NOT list_contains(a.s, v)) AS only_b, "
+        "list_distinct(list_concat(a.s, b.s)) AS u, 1.0 / (m.m - 1) AS w "
+        "FROM label_sets a JOIN label_sets b ON a.item = b.item AND a.annotator < b.annotator "
+        "JOIN (SELECT item, count(*) AS m FROM label_sets GROUP BY item) m ON m.item = a.item"
+    )
+    q = len(labels)
+
+    def matrix(sql: str) -> Floats:
+        out = np.zeros((q, q))
+        for c, k, w in con.execute(sql).fetchall():
+            out[c, k] += w
+        return out
+
+    substituted = matrix(
+        "SELECT c, k, sum(w) FROM (SELECT c, unnest(only_b) AS k, w FROM "
+        "(SELECT unnest(only_a) AS c, only_b, w FROM rating_pairs)) GROUP BY ALL"
+    )
+    either = matrix(
+        "SELECT c, k, sum(w) FROM (SELECT c, unnest(u) AS k, w FROM "
+        "(SELECT unnest(u) AS c, u, w FROM rating_pairs)) GROUP BY ALL"
+    )
+    together = matrix(
+        "SELECT c, k, count(*) FROM (SELECT c, unnest(s) AS k FROM "
+        "(SELECT unnest(s) AS c, s FROM label_sets)) GROUP BY ALL"
+    )
+    return LabelSets(tuple(labels), substituted, either, together)
 
 
 def _label_studio_rows(path: Path) -> Path:

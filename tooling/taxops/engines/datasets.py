@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import itertools
 import json
+import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,55 @@ class Outputs:
         return [self.dataset, self.review, self.report, self.sidecar]
 
 
+def refuse_overlaps(source: Path, outputs: Outputs, in_place: bool) -> None:
+    """Refuse outputs that are one file, or that are the input (or its
+    provenance sidecar), before anything runs: ``-o o.csv --review o.csv`` would
+    leave the review rows as the dataset. "One file" means the same path once
+    symlinks are resolved, the same inode (a hard link), or paths that differ
+    only in case or Unicode normalisation (one file on macOS and Windows)."""
+    named = [
+        ("the migrated dataset", outputs.dataset),
+        ("the review queue", outputs.review),
+        ("the report", outputs.report),
+        ("the dataset's provenance sidecar", outputs.sidecar),
+    ]
+    for (a, path_a), (b, path_b) in itertools.combinations(named, 2):
+        if same_file(path_a, path_b):
+            raise TaxopsError(
+                f"{a} and {b} would both be written to {path_b}: one would overwrite the other",
+                "name a different file for each with -o, --review and --report",
+            )
+    inputs = [
+        ("the input dataset", source),
+        ("the input's provenance sidecar", sidecar_path(source)),
+    ]
+    for (a, path_a), (b, path_b) in itertools.product(named, inputs):
+        replaced_on_purpose = in_place and (a, b) in (
+            ("the migrated dataset", "the input dataset"),
+            ("the dataset's provenance sidecar", "the input's provenance sidecar"),
+        )
+        if not replaced_on_purpose and same_file(path_a, path_b):
+            raise TaxopsError(
+                f"{a} would overwrite {b} ({path_b})",
+                "taxops never modifies its input unless asked: write elsewhere with -o, "
+                "or pass --in-place to replace the dataset itself",
+            )
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file, or would on some filesystem."""
+    try:
+        if a.exists() and b.exists() and os.path.samefile(a, b):
+            return True
+    except OSError:
+        pass
+    return _path_key(a) == _path_key(b)
+
+
+def _path_key(path: Path) -> str:
+    return unicodedata.normalize("NFC", str(path.resolve())).casefold()
+
+
 def review_format(dataset_format: str) -> str:
     """Review queues are files a labeling tool imports: CSV/TSV for delimited
     input, Label Studio tasks for Label Studio input, JSON lines otherwise."""
@@ -80,21 +132,11 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
     or its sidecar; None when it records none. A sidecar whose recorded
     fingerprint no longer matches the file comes back with ``stale: True``."""
     if path.suffix.lower() in (".parquet", ".pq") and path.is_file():
-        import duckdb
+        from taxops.engines.paths import parquet_query
 
-        try:
-            rows = (
-                duckdb.connect()
-                .execute(
-                    "SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(path)]
-                )
-                .fetchall()
-            )
-        except duckdb.Error as exc:
-            raise TaxopsError(
-                f"cannot read {path} as Parquet: {str(exc).strip().splitlines()[0]}",
-                "check the file is a complete Parquet file, or pass --format",
-            ) from None
+        rows = parquet_query(
+            path, "SELECT decode(key), decode(value) FROM parquet_kv_metadata({path})"
+        )
         meta = {k: v for k, v in rows}
         if meta.get("taxops.taxonomy") and meta.get("taxops.version"):
             return provenance_record(meta["taxops.taxonomy"], meta["taxops.version"])

@@ -2,8 +2,10 @@
 
 How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
 
-1. CSV and TSV are parsed once into a columnar scratch file beside the outputs;
-   every pass below reads that (or the Parquet input itself).
+1. CSV, TSV and JSON lines are parsed once into a columnar scratch file beside
+   the outputs (:mod:`taxops.engines.duckdb_source`, which also proves every
+   record of the file is read or rejected); every pass below reads that (or the
+   Parquet input itself).
 2. One aggregate pass counts the distinct raw values of the label column.
 3. Each distinct value's fate is decided once, in Python
    (:func:`taxops.migration.values.classify`), and handed to DuckDB as an ENUM
@@ -14,67 +16,85 @@ How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
    filter (DuckDB 2.0 reorders rows behind one).
 4. ``COPY (SELECT ... WHERE not review) TO`` streams the migrated rows out in
    input order (``preserve_insertion_order``); the review queue follows, only
-   when some row needs review.
+   when some row needs review. Only when DuckDB rejected records does the queue
+   need an ORDER BY, to put them among the other review rows.
 
-Rows read = rows migrated + rows for review, checked from the COPY counts.
+Rows in (counted by Python, not DuckDB) = rows migrated + rows for review,
+checked from the COPY counts.
 """
 
 from __future__ import annotations
 
+import csv
+import shutil
 import tempfile
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from taxops import escaping
+from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
-from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT, Progress
-from taxops.engines.duckdb_run import first_line as _first_line
-from taxops.engines.duckdb_run import run_query as _query
+from taxops.engines.dataset_input import first_object_keys
+from taxops.engines.duckdb_source import (
+    JSONL_DELIM,
+    Source,
+    columns_sql,
+    ident,
+    numbered,
+    open_source,
+)
+from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, DEFAULT_MEMORY_LIMIT, Job
+from taxops.engines.paths import read_path, sql_literal, write_path
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import Disposition, Tally, ValueFate, classify
 
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
-_JSONL_DELIM = "\x1f"  # never in a valid JSON line: control characters must be escaped there
 CANDIDATE_SEPARATOR = "|"
+#: What taxops adds to review rows: CSV columns ``_taxops_row``... (prefix),
+#: a ``_taxops`` key (JSON). Another name is chosen when the user's data has it.
+RESERVED = "_taxops"
+REVIEW_FIELDS = ("row", "reason", "old_label", "candidates", "raw")
+_LINES = f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{JSONL_DELIM}'"
 
-
-@dataclass(frozen=True)
-class Job:
-    source: Path
-    format: str  # csv, tsv, jsonl, parquet
-    label_column: str
-    multi_label: bool = False
-    #: Multi-label CSV/TSV cells hold labels joined by this separator.
-    list_separator: str = "|"
-    memory_limit: str | None = None
-    threads: int | None = None
+Progress = Callable[[str, float], None]
+__all__ = [
+    "DEFAULT_MAX_LINE_SIZE",
+    "DEFAULT_MEMORY_LIMIT",
+    "Job",
+    "Progress",
+    "count_values",
+    "run",
+    "run_query",
+]
 
 
 def count_values(job: Job) -> dict[str | None, int]:
     """How often each raw value occurs in the label column (entries, for lists):
     the first pass of :func:`run`, alone, for ``taxops impact``."""
     con = _connect(job)
-    q = _Query(job)
-    _check_column(con, q)
+    source = open_source(con, job, None, _runner(con, None))
+    q = _Query(source, job)
+    _check_label_type(con, q)
     tally = Tally()
-    _count(con, q, tally, None)
+    _count(con, q, tally, _runner(con, None))
     return tally.values
 
 
 def _connect(job: Job) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
-    # Progress is read from another thread (see _query); DuckDB must not print its own bar.
+    # Progress is read from another thread (see _runner); DuckDB must not print its own bar.
     con.execute("SET enable_progress_bar = true")
     con.execute("SET enable_progress_bar_print = false")
     # Without a limit DuckDB keeps up to 80% of RAM in its buffer pool, so the
     # peak grows with the file; a limit keeps it flat (measured: same speed).
-    con.execute(f"SET memory_limit = {_lit(job.memory_limit or DEFAULT_MEMORY_LIMIT)}")
-    con.execute(f"SET temp_directory = {_lit(tempfile.gettempdir())}")
+    con.execute(f"SET memory_limit = {sql_literal(job.memory_limit or DEFAULT_MEMORY_LIMIT)}")
+    con.execute(f"SET temp_directory = {write_path(Path(tempfile.gettempdir()))}")
     if job.threads:
         con.execute(f"SET threads = {int(job.threads)}")
     return con
@@ -90,109 +110,117 @@ def run(
 ) -> Tally:
     """Write the migrated dataset and the review queue; return the counts."""
     con = _connect(job)
-    q = _Query(job)
-    _check_column(con, q)
+    run_sql = _runner(con, progress)
     # Scratch files live beside the outputs (same disk, removed at the end).
-    staged_source = dataset_out.with_name(dataset_out.name + ".source.parquet")
+    staged = dataset_out.with_name(dataset_out.name + ".source.parquet")
     review_rows = review_out.with_name(review_out.name + ".rows.parquet")
     try:
-        if job.format in ("csv", "tsv"):
-            # Parse the text once: every later pass reads a columnar copy (same
-            # text values, same order), so CSV costs one parse, not three.
-            _copy(
-                con, f"SELECT * FROM {q.source}", staged_source, "FORMAT parquet", "read", progress
-            )
-            q.source = f"read_parquet({_lit(str(staged_source))})"
-            q.columnar = True
+        parsed = json_parsed(job, "line") if job.format == "jsonl" else None
+        source = open_source(con, job, staged, run_sql, parsed)
+        q = _Query(source, job)
+        _check_label_type(con, q)
         tally = Tally()
-        _count(con, q, tally, progress)
+        invalid = _count(con, q, tally, run_sql)
+        counted = source.counted
+        tally.rows_in = counted.records - (counted.blank if job.format == "jsonl" else 0)
+        # Blank lines are no records (in a one-column CSV they are empty values).
+        one_column = job.format in ("csv", "tsv") and len(source.names) == 1
+        tally.blank_lines = 0 if one_column else counted.blank
         fates = [classify(v, migration) for v in tally.values if v is not None]
         _install_lookups(con, q, fates)
-        to_review = [f for f in fates if f.disposition.to_review]
 
-        meta = ", ".join(f"{_lit(k)}: {_lit(v)}" for k, v in parquet_metadata.items())
-        lines = f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{_JSONL_DELIM}'"
-        delimited = {
-            "csv": "FORMAT csv, HEADER true, DELIMITER ','",
-            "tsv": "FORMAT csv, HEADER true, DELIMITER '\t'",
-        }
-        options = {
-            "parquet": f"FORMAT parquet, KV_METADATA {{{meta}}}",
-            "jsonl": lines,
-            **delimited,
-        }
-        tally.rows_migrated = _copy(
-            con, q.migrated_sql(), dataset_out, options[job.format], "relabel", progress
-        )
-
-        if to_review or (tally.malformed and job.format == "jsonl"):
-            review_options = {"parquet": "FORMAT json", "jsonl": lines, **delimited}[job.format]
-            review = q.review_sql()
-            if q.columnar:
-                # Two steps: the review rows into a compact file (a filter pushed into
-                # the scan), then the queue from it, so the per-row lookups run on
-                # full chunks instead of the few review rows left in each input chunk.
-                _copy(con, q.review_rows_sql(), review_rows, "FORMAT parquet", "review", progress)
-                review = q.review_sql(f"read_parquet({_lit(str(review_rows))})")
-            if job.format in ("csv", "tsv"):
-                review = _spreadsheet_safe(con, review)
-            tally.rows_review = _copy(con, review, review_out, review_options, "review", progress)
-            if q.multi or job.format == "jsonl":
-                tally.review_reasons.update(_reasons_written(con, q, review_out))
-            else:  # one label per row: the counts per value say it exactly
-                for fate in fates:
-                    if fate.disposition.to_review:
-                        tally.review_reasons[fate.disposition.value] += tally.values[fate.raw]
-        if tally.malformed and job.format in ("csv", "tsv"):
-            _append_rejects(review_out, tally, job, q.columns, header=not review_out.exists())
-            tally.rows_review += len(tally.malformed)
-            tally.review_reasons["malformed"] += len(tally.malformed)
+        tally.rows_migrated = _write_migrated(con, q, dataset_out, parquet_metadata, run_sql)
+        if any(f.disposition.to_review for f in fates) or invalid or source.rejected:
+            run_sql(
+                f"COPY ({q.review_rows_sql()}) TO {write_path(review_rows)} (FORMAT parquet)",
+                "review",
+            )
+            rows = f"read_parquet({read_path(review_rows)})"
+            key = _review_key(con, q, rows)
+            tally.review_key = key
+            reasons = con.execute(
+                f"SELECT {q.reason(q.stored_label)}, count(*) FROM {rows} GROUP BY ALL"
+            ).fetchall()
+            tally.review_reasons.update({str(r): int(n) for r, n in reasons})
+            if source.rejected:
+                tally.review_reasons["malformed"] += source.rejected
+            tally.rows_review = _write_review(con, q, rows, review_out, key, run_sql)
+            tally.malformed = _malformed_examples(con, q, rows)
         return tally
     finally:
-        staged_source.unlink(missing_ok=True)
+        staged.unlink(missing_ok=True)
         review_rows.unlink(missing_ok=True)
 
 
-class _Query:
-    """SQL pieces for one job: the source relation, the label value expression
-    and the lookups, shared by every pass."""
+def json_parsed(job: Job, col: str) -> dict[str, str]:
+    """What every pass needs from a JSON line, as SQL over the line ``col``:
+    ``taxops_ok`` (an object whose label value is text, a number or null; for
+    multi-label a list or null), ``taxops_value`` (the label(s), when ok) and
+    ``taxops_key`` (the label key is there). Computed once, when the file is
+    staged: DuckDB parses the JSON text again for every function called on it."""
+    key = sql_literal(f"$.{_json_key(job.label_column)}")
+    kinds = "IN ('ARRAY', 'NULL')" if job.multi_label else "NOT IN ('ARRAY', 'OBJECT')"
+    # CASE, not AND: DuckDB evaluates both sides, and json_type fails on invalid JSON.
+    ok = (
+        f"(CASE WHEN json_valid({col}) THEN json_type({col}) = 'OBJECT' "
+        f"AND coalesce(json_type({col}, {key}) {kinds}, true) ELSE false END)"
+    )
+    if job.multi_label:
+        extracted = f"from_json(json_extract({col}, {key}), '[\"VARCHAR\"]')"
+    else:
+        extracted = f"json_extract_string({col}, {key})"
+    return {
+        "taxops_ok": ok,
+        "taxops_value": f"CASE WHEN {ok} THEN {extracted} END",
+        "taxops_key": f"(CASE WHEN json_valid({col}) THEN json_exists({col}, {key}) ELSE false END)",
+    }
 
-    def __init__(self, job: Job) -> None:
+
+class _Query:
+    """SQL pieces for one job: the label value expression and the lookups,
+    shared by every pass. Expressions take the label column's SQL (the source's,
+    or the stored review rows')."""
+
+    def __init__(self, source: Source, job: Job) -> None:
+        self.source = source
         self.job = job
         self.multi = job.multi_label
-        self.columns: list[str] = []
-        #: The source is Parquet (the input, or a columnar copy of a CSV/TSV input).
-        self.columnar = job.format == "parquet"
-        path = _lit(str(job.source))
-        col = _ident(job.label_column)
-        if job.format == "parquet":
-            self.source = f"read_parquet({path})"
-            self.value = col
-            self.valid = "true"
-        elif job.format in ("csv", "tsv"):
-            delim = "," if job.format == "csv" else "\t"
-            self.source = (
-                f"read_csv({path}, all_varchar = true, header = true, delim = '{delim}', "
-                "store_rejects = true)"
+        #: The label column inside the review rows file (positional, or ``line``).
+        self.stored_label = (
+            '"line"' if job.format == "jsonl" else ident(f"c{source.names.index(job.label_column)}")
+        )
+        if job.format == "jsonl":
+            self.blank = "(line IS NULL OR trim(line, chr(32) || chr(9) || chr(13)) = '')"
+        else:
+            self.blank = "false"
+
+    def valid(self, col: str | None = None) -> str:
+        """Whether a row is well formed (JSON lines: an object whose label value
+        is text, a number or null; multi-label: a list or null)."""
+        if self.job.format != "jsonl":
+            return "true"
+        if self.source.parsed:
+            return "taxops_ok"
+        return json_parsed(self.job, col or self.source.label)["taxops_ok"]
+
+    def value(self, col: str | None = None) -> str:
+        col = col or self.source.label
+        fmt = self.job.format
+        if fmt == "jsonl":
+            return (
+                "taxops_value" if self.source.parsed else json_parsed(self.job, col)["taxops_value"]
             )
-            sep = _lit(job.list_separator)
-            self.value = f"string_split({col}, {sep})" if self.multi else col
-            self.valid = "true"
-        elif job.format == "jsonl":
-            self.source = (
-                f"read_csv({path}, columns = {{'line': 'VARCHAR'}}, header = false, "
-                f"delim = '{_JSONL_DELIM}', quote = '', escape = '', auto_detect = false, "
-                "store_rejects = true)"
-            )
-            key = _lit(f"$.{_json_key(job.label_column)}")
-            if self.multi:
-                self.valid = f"(json_valid(line) AND coalesce(json_type(line, {key}) IN ('ARRAY', 'NULL'), true))"
-                self.value = f"CASE WHEN {self.valid} THEN from_json(json_extract(line, {key}), '[\"VARCHAR\"]') END"
-            else:
-                self.valid = "json_valid(line)"
-                self.value = f"CASE WHEN {self.valid} THEN json_extract_string(line, {key}) END"
-        else:  # pragma: no cover - the CLI routes other formats elsewhere
-            raise TaxopsError(f"DuckDB cannot migrate the {job.format} format")
+        if fmt in ("csv", "tsv") and self.multi:
+            return f"string_split({col}, {sql_literal(self.job.list_separator)})"
+        return col
+
+    def has_key(self) -> str:
+        """Whether a row holds the label column (JSON lines: the key; always, else)."""
+        if self.job.format != "jsonl":
+            return "true"
+        if self.source.parsed:
+            return "taxops_key"
+        return json_parsed(self.job, self.source.label)["taxops_key"]
 
     # -- lookups: enum code of a raw value -> fate -------------------------------
     @staticmethod
@@ -208,126 +236,66 @@ class _Query:
             return f"getvariable('{name}')[{self.code(x)}]"
         return f"(SELECT {name} FROM taxops_fates)[{self.code(x)}]"
 
-    def review_cond(self) -> str:
+    def review_cond(self, col: str | None = None) -> str:
         """Whether a row goes to review. Never a plain ``label IN (...)``: DuckDB
         pushes that into the Parquet scan and then returns rows out of order
         (measured on DuckDB 2.0.1: 1,775 inversions among 2.5M of 50M rows; the
         same filter as a lookup keeps the order)."""
+        v = self.value(col)
         if self.multi:
-            flags = f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('flag', 'x', True)}))"
+            flags = f"list_bool_or(list_transform({v}, lambda x: {self.lookup('flag', 'x', True)}))"
         else:
-            flags = self.lookup("flag", self.value)
-        return f"(NOT {self.valid} OR coalesce({flags}, false))"
+            flags = self.lookup("flag", v)
+        return f"(NOT {self.valid(col)} OR coalesce({flags}, false))"
 
     def new_value(self) -> str:
-        v = self.value
+        v = self.value()
         if not self.multi:  # a null value has no code, and looks up null
             return self.lookup("new", v)
         kept = f"list_filter({v}, lambda x: x IS NOT NULL)"
         return f"taxops_dedupe(flatten(list_transform({kept}, lambda x: {self.lookup('new', 'x', True)})))"
 
-    def candidates(self) -> str:
-        v = self.value
+    def candidates(self, col: str) -> str:
+        v = self.value(col)
         if not self.multi:
             return f"coalesce({self.lookup('cand', v)}, [])"
         return f"taxops_dedupe(flatten(list_transform({v}, lambda x: coalesce({self.lookup('cand', 'x', True)}, []))))"
 
-    def reason(self) -> str:
+    def reason(self, col: str) -> str:
+        v = self.value(col)
         if self.multi:
-            unknown = f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('unknown', 'x', True)}))"
+            unknown = (
+                f"list_bool_or(list_transform({v}, lambda x: {self.lookup('unknown', 'x', True)}))"
+            )
         else:
-            unknown = self.lookup("unknown", self.value)
+            unknown = self.lookup("unknown", v)
         return (
-            f"CASE WHEN NOT {self.valid} THEN 'malformed' "
+            f"CASE WHEN NOT {self.valid(col)} THEN 'malformed' "
             f"WHEN coalesce({unknown}, false) THEN 'unknown-label' ELSE 'review' END"
         )
 
     # -- the passes ------------------------------------------------------------
-    def migrated_sql(self) -> str:
-        fmt, col = self.job.format, _ident(self.job.label_column)
-        where = f"WHERE NOT {self.review_cond()}"
-        new = self.new_value()
-        if fmt == "parquet":
-            return f"SELECT * REPLACE ({new} AS {col}) FROM {self.source} {where}"
-        if fmt in ("csv", "tsv"):
-            if self.multi:
-                new = f"array_to_string({new}, {_lit(self.job.list_separator)})"
-            return f"SELECT * REPLACE ({new} AS {col}) FROM {self.source} {where}"
-        # JSON lines: only relabeled lines are rewritten; the others pass byte for byte.
-        key = _lit(self.job.label_column)
-        changed = (
-            f"list_bool_or(list_transform({self.value}, lambda x: {self.lookup('changed', 'x', True)})) "
-            f"OR len({self.value}) <> len({new})"
-            if self.multi
-            else f"coalesce({self.lookup('changed', self.value)}, false)"
-        )
-        patched = f"json_merge_patch(line, json_object({key}, {new}))"
-        return f"SELECT CASE WHEN {changed} THEN {patched} ELSE line END FROM {self.source} {where}"
+    def rows(self) -> str:
+        return f"{self.source.scan} WHERE NOT {self.blank}"
 
     def review_rows_sql(self) -> str:
-        """Columnar source: the rows for review with their 1-based row number."""
-        return (
-            "SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS _taxops_row FROM "
-            f"{self.source[:-1]}, file_row_number = true) WHERE {self.review_cond()}"
-        )
-
-    def review_sql(self, review_rows: str | None = None) -> str:
-        """The review queue; for Parquet, from ``review_rows`` (the output of
-        :meth:`review_rows_sql`), already numbered and filtered."""
-        fmt = self.job.format
-        old = self.value
-        cands = self.candidates()
-        if review_rows is not None:
-            numbered, where = review_rows, ""
+        """The rows for review, with positional columns and ``taxops_k`` (their
+        1-based order among the rows read), filtered inside the scan."""
+        if self.job.format == "jsonl":
+            columns = "line, taxops_ok, taxops_value, taxops_key" if self.source.parsed else "line"
         else:
-            numbered = f"(SELECT *, row_number() OVER () AS _taxops_row FROM {self.source})"
-            where = f"WHERE {self.review_cond()}"
-        meta = (
-            f"json_object('row', _taxops_row, 'reason', {self.reason()}, "
-            f"'old_label', {old}, 'candidates', {cands})"
-        )
-        if fmt == "jsonl":
-            return (
-                f"SELECT CASE WHEN NOT {self.valid} THEN json_object('_taxops', json_object("
-                "'row', _taxops_row, 'reason', 'malformed', 'raw', line)) "
-                f"ELSE json_merge_patch(line, json_object('_taxops', {meta})) END "
-                f"FROM {numbered} {where}"
-            )
-        if fmt == "parquet":
-            # JSON lines (COPY ... FORMAT json): every column of the row, plus what
-            # the reviewer needs under _taxops.
-            struct = (
-                f"{{'row': _taxops_row, 'reason': {self.reason()}, 'old_label': {old}, "
-                f"'candidates': {cands}}}"
-            )
-            return f"SELECT * EXCLUDE (_taxops_row), {struct} AS _taxops FROM {numbered} {where}"
-        sep = _lit(CANDIDATE_SEPARATOR)
-        old_text = f"array_to_string({old}, {_lit(self.job.list_separator)})" if self.multi else old
+            columns = columns_sql(self.source)
         return (
-            f"SELECT * EXCLUDE (_taxops_row), _taxops_row, {self.reason()} AS _taxops_reason, "
-            f"{old_text} AS _taxops_old_label, array_to_string({cands}, {sep}) AS _taxops_candidates, "
-            f"NULL::VARCHAR AS _taxops_raw FROM {numbered} {where}"
+            f"SELECT {columns}, file_row_number + 1 AS taxops_k FROM {self.source.scan} "
+            f"WHERE NOT {self.blank} AND {self.review_cond()}"
         )
 
 
-def _check_column(con: duckdb.DuckDBPyConnection, q: _Query) -> None:
-    if q.job.format == "jsonl":
-        return  # keys are per line; a missing key reads as an unlabeled row
-    try:
-        rows = con.execute(f"DESCRIBE SELECT * FROM {q.source}").fetchall()
-    except duckdb.Error as exc:
-        raise TaxopsError(
-            f"cannot read {q.job.source} as {q.job.format}: {_first_line(exc)}"
-        ) from None
-    q.columns = [r[0] for r in rows]
-    types = {r[0]: r[1] for r in rows}
-    if q.job.label_column not in types:
-        raise TaxopsError(
-            f"{q.job.source} has no column '{q.job.label_column}'",
-            f"its columns are: {', '.join(q.columns)}; pass the label column with --label-column",
-        )
-    kind = types[q.job.label_column]
-    if q.job.format == "parquet" and q.multi != kind.endswith("[]"):
+def _check_label_type(con: duckdb.DuckDBPyConnection, q: _Query) -> None:
+    if q.job.format != "parquet":
+        return
+    kind = _column_type(con, q)
+    if q.multi != kind.endswith("[]"):
         want = "a list column (multi-label)" if q.multi else "a single label per row"
         raise TaxopsError(
             f"column '{q.job.label_column}' of {q.job.source} is {kind}, not {want}",
@@ -335,33 +303,48 @@ def _check_column(con: duckdb.DuckDBPyConnection, q: _Query) -> None:
         )
 
 
-def _count(
-    con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, progress: Progress | None
-) -> None:
-    """Pass 1: distinct raw values and how often each occurs; rows; malformed rows."""
+def _column_type(con: duckdb.DuckDBPyConnection, q: _Query) -> str:
+    rows = con.execute(f"DESCRIBE SELECT {q.source.label} AS x FROM {q.source.scan}").fetchall()
+    return str(rows[0][1])
+
+
+def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Run) -> int:
+    """Pass 1: distinct raw values and how often each occurs; rows that are not
+    well formed (returned)."""
+    value, valid, has_key = q.value(), q.valid(), q.has_key()
     if q.multi:
         counts_sql = (
-            f"SELECT x, count(*) FROM (SELECT unnest({q.value}) AS x FROM {q.source} "
-            f"WHERE {q.valid}) GROUP BY x"
+            f"SELECT x, count(*) FROM (SELECT unnest({value}) AS x FROM {q.rows()} "
+            f"AND {valid}) GROUP BY x"
         )
         stats_sql = (
-            f"SELECT count(*), count(*) FILTER (WHERE NOT {q.valid}), "
-            f"count(*) FILTER (WHERE {q.valid} AND len(list_filter({q.value}, lambda x: x IS NOT NULL)) "
-            f"<> len(list_distinct({q.value}))) FROM {q.source}"
+            f"SELECT count(*) FILTER (WHERE NOT {valid}), "
+            f"count(*) FILTER (WHERE {valid} AND len(list_filter({value}, lambda x: x IS NOT NULL)) "
+            f"<> len(list_distinct({value}))), count(*) FILTER (WHERE {has_key}), count(*) "
+            f"FROM {q.rows()}"
         )
-        rows = _query(con, counts_sql, "count", progress)
-        tally.rows_in, malformed, tally.rows_with_duplicates = _query(
-            con, stats_sql, "count", progress
-        )[0]
+        rows = run_sql(counts_sql, "count")
+        invalid, tally.rows_with_duplicates, keyed, total = run_sql(stats_sql, "count")[0]
     else:
-        # One pass: rows per (well-formed?, value).
-        counts_sql = (
-            f"SELECT {q.valid} AS ok, {q.value} AS x, count(*) FROM {q.source} GROUP BY ALL"
+        grouped = run_sql(
+            f"SELECT {valid} AS ok, {value} AS x, {has_key} AS k, count(*) FROM {q.rows()} "
+            "GROUP BY ALL",
+            "count",
         )
-        grouped = _query(con, counts_sql, "count", progress)
-        rows = [(x, n) for ok, x, n in grouped if ok]
-        malformed = sum(n for ok, _, n in grouped if not ok)
-        tally.rows_in = sum(n for _, _, n in grouped)
+        rows_by_value: dict[Any, int] = {}
+        for ok, x, _, n in grouped:
+            if ok:
+                rows_by_value[x] = rows_by_value.get(x, 0) + n
+        rows = list(rows_by_value.items())
+        invalid = sum(n for ok, _, _, n in grouped if not ok)
+        keyed = sum(n for _, _, k, n in grouped if k)
+        total = sum(n for *_, n in grouped)
+    if total - invalid and not keyed:  # a key no object has: a typo, not unlabeled rows
+        raise TaxopsError(
+            f"no line of {q.job.source} has the key '{q.job.label_column}'",
+            did_you_mean(q.job.label_column, first_object_keys(q.job.source))
+            or "pass the key that holds the labels with --label-column",
+        )
     if len(rows) > MAX_DISTINCT_VALUES:
         raise TaxopsError(
             f"column '{q.job.label_column}' of {q.job.source} holds {len(rows):,} distinct values; "
@@ -372,18 +355,7 @@ def _count(
     tally.values = dict(sorted(rows, key=lambda vn: (vn[0] is not None, vn[0] or "")))
     if q.multi:
         tally.null_entries = tally.values.pop(None, 0)
-    if malformed:
-        tally.malformed = [{"reason": "not a JSON object line"}] * malformed
-    if q.job.format in ("csv", "tsv"):
-        rejects = con.execute(
-            "SELECT line, csv_line, error_message FROM reject_errors ORDER BY line"
-        ).fetchall()
-        seen: set[int] = set()
-        for line, raw, message in rejects:
-            if line not in seen:
-                seen.add(line)
-                tally.malformed.append({"line": line, "raw": raw, "error": message})
-        tally.rows_in += len(tally.malformed)
+    return int(invalid or 0)
 
 
 def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[ValueFate]) -> None:
@@ -420,92 +392,303 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     con.execute(f"CREATE TABLE taxops_fates AS SELECT {columns}")
 
 
-def _reasons_written(con: duckdb.DuckDBPyConnection, q: _Query, review_out: Path) -> dict[str, int]:
-    """Review rows per reason, read back from the review queue just written."""
-    path = _lit(str(review_out))
-    if q.job.format in ("csv", "tsv"):
-        delim = "," if q.job.format == "csv" else "\t"
-        sql = (
-            f"SELECT _taxops_reason, count(*) FROM read_csv({path}, all_varchar = true, "
-            f"header = true, delim = '{delim}') GROUP BY ALL"
-        )
-    else:
-        sql = (
-            f"SELECT json_extract_string(line, '$._taxops.reason'), count(*) FROM read_csv({path}, "
-            f"columns = {{'line': 'VARCHAR'}}, header = false, delim = '{_JSONL_DELIM}', quote = '', "
-            "escape = '', auto_detect = false) GROUP BY ALL"
-        )
-    return {str(r): int(n) for r, n in con.execute(sql).fetchall()}
+# --- writing --------------------------------------------------------------------
 
 
-def _copy(
+def _write_migrated(
     con: duckdb.DuckDBPyConnection,
-    sql: str,
+    q: _Query,
     out: Path,
-    options: str,
-    phase: str,
-    progress: Progress | None,
+    parquet_metadata: dict[str, str],
+    run_sql: _Run,
 ) -> int:
-    result = _query(con, f"COPY ({sql}) TO {_lit(str(out))} ({options})", phase, progress)
-    return int(result[0][0])
+    source, fmt = q.source, q.job.format
+    where = f"{q.rows()} AND NOT {q.review_cond()}"
+    if fmt == "jsonl":
+        # Only relabeled lines are rewritten; the others pass byte for byte.
+        v, new, key = q.value(), q.new_value(), sql_literal(q.job.label_column)
+        changed = (
+            f"list_bool_or(list_transform({v}, lambda x: {q.lookup('changed', 'x', True)})) "
+            f"OR len({v}) <> len({new})"
+            if q.multi
+            else f"coalesce({q.lookup('changed', v)}, false)"
+        )
+        patched = f"json_merge_patch(line, json_object({key}, {new}))"
+        select = f"SELECT CASE WHEN {changed} THEN {patched} ELSE line END FROM {where}"
+        return _copy(run_sql, select, out, _LINES, "relabel")
+    new = q.new_value()
+    if fmt in ("csv", "tsv") and q.multi:
+        new = f"array_to_string({new}, {sql_literal(q.job.list_separator)})"
+    exprs = [new if c == source.label else c for c in source.cols]
+    aliases = [f"a{i}" for i in range(len(exprs))]
+    select = "SELECT " + ", ".join(f"{e} AS {a}" for e, a in zip(exprs, aliases, strict=True))
+    select += f" FROM {where}"
+    if fmt == "parquet":
+        meta = ", ".join(f"{sql_literal(k)}: {sql_literal(v)}" for k, v in parquet_metadata.items())
+        renamed = _renamed(select, aliases, source.names)
+        return _copy(run_sql, renamed, out, f"FORMAT parquet, KV_METADATA {{{meta}}}", "relabel")
+    assert source.dialect is not None
+    dialect = source.dialect
+    return _copy_csv(
+        run_sql, select, out, source.names, dialect.delimiter, dialect.quote, dialect.bom, "relabel"
+    )
 
 
-def _append_rejects(
-    review_out: Path, tally: Tally, job: Job, columns: list[str], header: bool
-) -> None:
-    """Malformed CSV lines join the review queue with their raw text."""
-    import csv
+def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
+    """The name taxops gives what it adds to review rows: ``_taxops`` unless the
+    user's data already has it (a review queue migrated again), then the one
+    after the highest taken (``_taxops2``, ``_taxops3``...), so the user's
+    columns come out untouched and readers know the highest is taxops'."""
+    candidates = [RESERVED, *(f"{RESERVED}{n}" for n in range(2, 10))]
+    if q.job.format == "jsonl":  # the keys of the review rows' objects, each line parsed once
+        keys = con.execute(
+            f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(line)) AS k FROM {rows} "
+            f"WHERE {q.valid(q.stored_label)}) WHERE starts_with(k, {sql_literal(RESERVED)})"
+        ).fetchall()
+        taken = {c for c in candidates if (c,) in keys}
+    else:
+        names = {n.casefold() for n in q.source.names}
+        suffix = [f"_{f}" for f in REVIEW_FIELDS] if q.job.format in ("csv", "tsv") else [""]
+        taken = {c for c in candidates if any((c + s).casefold() in names for s in suffix)}
+    # After the last one taken: readers of the queue take the highest as taxops'.
+    last = max((candidates.index(c) for c in taken), default=-1)
+    if last + 1 < len(candidates):
+        return candidates[last + 1]
+    raise TaxopsError(
+        f"{q.job.source} already uses every name taxops would add to its review rows "
+        f"({', '.join(candidates)})",
+        "rename those columns before migrating",
+    )
 
-    delim = "," if job.format == "csv" else "\t"
-    with open(review_out, "a", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, delimiter=delim, lineterminator="\n")
-        if header:
-            writer.writerow(
-                [
-                    *(escaping.csv_cell(c) for c in columns),
-                    "_taxops_row",
-                    "_taxops_reason",
-                    "_taxops_old_label",
-                    "_taxops_candidates",
-                    "_taxops_raw",
-                ]
+
+def _write_review(
+    con: duckdb.DuckDBPyConnection, q: _Query, rows: str, out: Path, key: str, run_sql: _Run
+) -> int:
+    """The review queue, in input order, from the stored review rows (and the
+    records DuckDB rejected, at their places)."""
+    fmt, source = q.job.format, q.source
+    col = q.stored_label
+    old, cands, reason = q.value(col), q.candidates(col), q.reason(col)
+    relation = numbered(source, rows)
+    rejects = bool(source.rejected)
+    if fmt == "jsonl":
+        meta = (
+            f"json_object('row', taxops_pos, 'reason', {reason}, "
+            f"'old_label', {old}, 'candidates', {cands})"
+        )
+        k = sql_literal(key)
+        select = (
+            f"SELECT CASE WHEN NOT {q.valid(col)} THEN json_object({k}, json_object("
+            "'row', taxops_pos, 'reason', 'malformed', 'raw', line)) "
+            f"ELSE json_merge_patch(line, json_object({k}, {meta})) END AS line, taxops_pos "
+            f"FROM {relation}"
+        )
+        if rejects:
+            select += (
+                f" UNION ALL SELECT json_object({k}, json_object('row', pos, 'reason', "
+                "'malformed', 'raw', raw)), pos FROM taxops_rejects"
             )
-        for bad in tally.malformed:
-            cells = [""] * len(columns) + [
-                "",
-                "malformed",
-                "",
-                "",
-                f"line {bad['line']}: {bad['raw']}",
-            ]
-            writer.writerow([escaping.csv_cell(c) for c in cells])
+        return _copy(run_sql, _in_order(select, rejects), out, _LINES, "review")
+    positional = [ident(f"c{i}") for i in range(len(source.names))]
+    if fmt == "parquet":
+        struct = (
+            f"{{'row': taxops_pos, 'reason': {reason}, 'old_label': {old}, 'candidates': {cands}}}"
+        )
+        columns = ", ".join(
+            f"{c} AS {ident(n)}" for c, n in zip(positional, source.names, strict=True)
+        )
+        select = f"SELECT {columns}, {struct} AS {ident(key)} FROM {relation}"
+        return _copy(run_sql, select, out, "FORMAT json", "review")
+    old_text = f"array_to_string({old}, {sql_literal(q.job.list_separator)})" if q.multi else old
+    sep = sql_literal(CANDIDATE_SEPARATOR)
+    n = len(positional)
+    added = [
+        "taxops_pos",
+        reason,
+        old_text,
+        f"array_to_string({cands}, {sep})",
+        "NULL::VARCHAR",
+    ]  # one per REVIEW_FIELDS
+    select = (
+        "SELECT "
+        + ", ".join(f"{c} AS a{i}" for i, c in enumerate([*positional, *added]))
+        + f", taxops_pos FROM {relation}"
+    )
+    if rejects:
+        nulls = "NULL::VARCHAR, " * n
+        select += (
+            f" UNION ALL SELECT {nulls}pos, 'malformed', NULL, NULL, raw, pos FROM taxops_rejects"
+        )
+    names = [*source.names, *(f"{key}_{f}" for f in REVIEW_FIELDS)]
+    assert source.dialect is not None
+    return _copy_csv(
+        run_sql,
+        _spreadsheet_safe(con, _in_order(select, rejects), len(names)),
+        out,
+        [escaping.csv_cell(n) for n in names],
+        source.dialect.delimiter,
+        '"',  # the queue's raw text may hold delimiters and newlines: always quotable
+        source.dialect.bom,
+        "review",
+    )
 
 
-def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, sql: str) -> str:
-    """The review queue's rows as a reviewer's spreadsheet must get them: every
-    cell (and column name) that would be read as a formula gets a leading
-    apostrophe, as :func:`taxops.escaping.csv_cell` does (the same starting
-    characters, ``escaping.PROTECTED_START``). The migrated dataset is untouched."""
-    starts = ", ".join(_lit(s) for s in escaping.PROTECTED_START)
+def _in_order(select: str, rejects: bool) -> str:
+    """Rows come out in input order by themselves; mixed with rejects they are
+    sorted by position (the positions are then the last thing dropped)."""
+    if not rejects:
+        return f"SELECT * EXCLUDE (taxops_pos) FROM ({select})"
+    return f"SELECT * EXCLUDE (taxops_pos) FROM ({select}) ORDER BY taxops_pos"
+
+
+def _spreadsheet_safe(con: duckdb.DuckDBPyConnection, select: str, width: int) -> str:
+    """The review queue's cells as a reviewer's spreadsheet must get them: a
+    cell that would be read as a formula gets a leading apostrophe, as
+    :func:`taxops.escaping.csv_cell` does (the same starting characters,
+    ``escaping.PROTECTED_START``). The migrated dataset is untouched."""
+    starts = ", ".join(sql_literal(s) for s in escaping.PROTECTED_START)
     text = "CAST(x AS VARCHAR)"
     con.execute(
         f"CREATE OR REPLACE TEMP MACRO taxops_csv_cell(x) AS CASE WHEN left({text}, 1) "
-        f"IN ({starts}) THEN {_lit(chr(39))} || {text} ELSE {text} END"
+        f"IN ({starts}) THEN {sql_literal(chr(39))} || {text} ELSE {text} END"
     )
-    names = [row[0] for row in con.execute(f"DESCRIBE {sql}").fetchall()]
-    cells = ", ".join(
-        f"taxops_csv_cell({_ident(n)}) AS {_ident(escaping.csv_cell(n))}" for n in names
+    cells = ", ".join(f"taxops_csv_cell(a{i}) AS a{i}" for i in range(width))
+    return f"SELECT {cells} FROM ({select})"
+
+
+def _malformed_examples(
+    con: duckdb.DuckDBPyConnection, q: _Query, rows: str
+) -> list[dict[str, Any]]:
+    """The first malformed records, with their row and what is wrong, for the report."""
+    found: list[dict[str, Any]] = [
+        {"row": int(pos), "error": str(error)}
+        for pos, error in con.execute(
+            "SELECT pos, error FROM taxops_rejects ORDER BY pos LIMIT 100"
+        ).fetchall()
+    ]
+    if q.job.format == "jsonl":
+        relation = numbered(q.source, rows)
+        found += [
+            {"row": int(pos), "error": "not a JSON object with a text label value"}
+            for (pos,) in con.execute(
+                f"SELECT taxops_pos FROM {relation} WHERE NOT {q.valid(q.stored_label)} "
+                "ORDER BY taxops_pos LIMIT 100"
+            ).fetchall()
+        ]
+    return sorted(found, key=lambda m: int(m["row"]))[:100]
+
+
+def _renamed(select: str, aliases: list[str], names: list[str]) -> str:
+    columns = ", ".join(f"{ident(a)} AS {ident(n)}" for a, n in zip(aliases, names, strict=True))
+    return f"SELECT {columns} FROM ({select})"
+
+
+def _keeps_names(names: list[str]) -> bool:
+    """Whether DuckDB writes these column names unchanged: it renames empty names
+    and names repeated up to case (``a``, ``A`` -> ``a``, ``A_1``)."""
+    return all(names) and len({n.casefold() for n in names}) == len(names)
+
+
+def _copy_csv(
+    run_sql: _Run,
+    select: str,
+    out: Path,
+    names: list[str],
+    delimiter: str,
+    quote: str,
+    bom: bool,
+    phase: str,
+) -> int:
+    """``select`` (columns ``a0``...) as CSV in the input's dialect, under the
+    header ``names`` exactly. DuckDB writes the header itself when it would keep
+    the names; otherwise (or to keep a byte order mark) Python writes it and
+    the body DuckDB wrote is appended."""
+    options = (
+        f"FORMAT csv, DELIMITER {sql_literal(delimiter)}, QUOTE {sql_literal(quote)}, "
+        f"ESCAPE {sql_literal(quote)}"
     )
-    return f"SELECT {cells} FROM ({sql})"
+    aliases = [f"a{i}" for i in range(len(names))]
+    if not bom and _keeps_names(names):
+        return _copy(
+            run_sql, _renamed(select, aliases, names), out, options + ", HEADER true", phase
+        )
+    body = out.with_name(out.name + ".body")
+    try:
+        written = _copy(run_sql, select, body, options + ", HEADER false", phase)
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            if bom:
+                f.write("\ufeff")
+            if quote:
+                csv.writer(f, delimiter=delimiter, quotechar=quote, lineterminator="\n").writerow(
+                    names
+                )
+            else:
+                f.write(delimiter.join(names) + "\n")
+        with open(body, "rb") as src, open(out, "ab") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        return written
+    finally:
+        body.unlink(missing_ok=True)
 
 
-def _lit(text: str) -> str:
-    return escaping.sql_literal(text, "duckdb")
+_Run = Callable[[str, str], list[Any]]
 
 
-def _ident(name: str) -> str:
-    return escaping.sql_identifier(name, "duckdb")
+def _copy(run_sql: _Run, sql: str, out: Path, options: str, phase: str) -> int:
+    result = run_sql(f"COPY ({sql}) TO {write_path(out)} ({options})", phase)
+    return int(result[0][0])
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, sql: str, phase: str, progress: Progress | None = None
+) -> list[Any]:
+    """Run one statement as every pass of a migration does: progress reported,
+    DuckDB's errors as messages, Ctrl-C as KeyboardInterrupt."""
+    return _runner(con, progress)(sql, phase)
+
+
+def _runner(con: duckdb.DuckDBPyConnection, progress: Progress | None) -> _Run:
+    """Run one statement; while it runs, report DuckDB's progress from another
+    thread. Ctrl-C (DuckDB's 'Query interrupted') becomes KeyboardInterrupt."""
+
+    def run_sql(sql: str, phase: str) -> list[Any]:
+        done = threading.Event()
+        watcher = None
+        if progress is not None:
+
+            def watch() -> None:
+                while not done.wait(0.25):
+                    try:
+                        pct = con.query_progress()
+                    except duckdb.Error:
+                        continue
+                    if pct >= 0:
+                        progress(phase, pct)
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+        try:
+            return con.execute(sql).fetchall()
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None
+        except duckdb.Error as exc:
+            raise TaxopsError(f"DuckDB could not {phase} the dataset: {_first_line(exc)}") from None
+        except RuntimeError as exc:
+            if "interrupt" in str(exc).lower():
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            done.set()
+            if watcher is not None and progress is not None:
+                watcher.join()
+                progress(phase, 100.0)
+
+    return run_sql
 
 
 def _json_key(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]

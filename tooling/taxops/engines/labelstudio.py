@@ -41,6 +41,11 @@ def read_tasks(source: Path) -> list[Any]:
         tasks = json.loads(source.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise TaxopsError(f"cannot read {source} as a Label Studio JSON export: {exc}") from None
+    except RecursionError:
+        raise TaxopsError(
+            f"cannot read {source} as a Label Studio JSON export: it nests deeper than "
+            "Python's JSON reader allows"
+        ) from None
     if not isinstance(tasks, list):
         raise TaxopsError(
             f"{source} is not a Label Studio JSON export: expected a list of tasks",
@@ -55,16 +60,21 @@ def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Pa
     fates: dict[str | None, ValueFate] = {}
     values: Counter[str | None] = Counter()
     migrated, review = [], []
+    malformed = 0
     for position, task in enumerate(tasks, start=1):
-        if not isinstance(task, dict):
-            tally.malformed.append({"task": position, "error": "not a JSON object"})
+        problem = _malformed(task)
+        if problem is not None:
+            malformed += 1
+            if len(tally.malformed) < 100:
+                tally.malformed.append({"row": position, "error": problem})
             review.append(
                 {
-                    "data": {},
+                    "data": task.get("data", {}) if isinstance(task, dict) else {},
                     "meta": {"taxops": {"row": position, "reason": "malformed", "raw": task}},
                 }
             )
             continue
+        assert isinstance(task, dict)
         found: list[ValueFate] = []
         for label_list in _label_lists(task):
             for value in label_list:
@@ -96,7 +106,7 @@ def run(source: Path, migration: MigrationMap, dataset_out: Path, review_out: Pa
             tally.review_reasons[reason] += 1
         else:
             migrated.append(_relabel(task, fates))
-    tally.review_reasons["malformed"] += len(tally.malformed)
+    tally.review_reasons["malformed"] += malformed
     tally.values = dict(values)
     tally.rows_migrated, tally.rows_review = len(migrated), len(review)
     dataset_out.write_text(
@@ -116,6 +126,43 @@ def _results(task: dict[str, Any]) -> list[dict[str, Any]]:
             if isinstance(item, dict):
                 out += [r for r in item.get("result") or [] if isinstance(r, dict)]
     return out
+
+
+def _malformed(task: Any) -> str | None:
+    """What makes a task unreadable as labels, or None: a task that is not an
+    object, or a label that is not text (a number, a list where a label belongs)
+    would otherwise pass through unmigrated."""
+    if not isinstance(task, dict):
+        return "not a JSON object"
+    for group in ("annotations", "predictions"):
+        items = task.get(group)
+        if items is None:
+            continue
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            return f"'{group}' is not a list of objects"
+        for item in items:
+            results = item.get("result")
+            if results is not None and not (
+                isinstance(results, list) and all(isinstance(r, dict) for r in results)
+            ):
+                return f"a 'result' in '{group}' is not a list of objects"
+    for result in _results(task):
+        value = result.get("value") or {}
+        if not isinstance(value, dict):
+            return "a result's 'value' is not an object"
+        for key in LABEL_KEYS:
+            labels = value.get(key)
+            if labels is not None and not (
+                isinstance(labels, list) and all(isinstance(v, str) for v in labels)
+            ):
+                return f"'{key}' is not a list of text labels"
+        paths = value.get("taxonomy")
+        if paths is not None and not (
+            isinstance(paths, list)
+            and all(isinstance(p, list) and all(isinstance(v, str) for v in p) for p in paths)
+        ):
+            return "'taxonomy' is not a list of label paths"
+    return None
 
 
 def _label_lists(task: dict[str, Any]) -> list[list[str]]:

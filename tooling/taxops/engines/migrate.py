@@ -13,8 +13,7 @@ from typing import Any
 from taxops import __version__
 from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate, labelstudio
-from taxops.engines.datasets import Outputs, fingerprint, provenance_record
-from taxops.engines.duckdb_run import Progress
+from taxops.engines.datasets import Outputs, fingerprint, provenance_record, refuse_overlaps
 from taxops.engines.staging import staged
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import build_report
@@ -31,17 +30,17 @@ def migrate_dataset(
     job: duckdb_migrate.Job,
     migration: MigrationMap,
     outputs: Outputs,
-    progress: Progress | None = None,
+    progress: duckdb_migrate.Progress | None = None,
     review_filter: Callable[[Path], dict[str, Any]] | None = None,
+    *,
+    in_place: bool = False,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is
-    accounted for (migrated + review = input). ``review_filter`` rewrites the
+    accounted for (migrated + review = input), and nothing runs when two outputs,
+    or an output and the input, are one file. ``review_filter`` rewrites the
     review queue before anything is published (the privacy policy's redaction)
     and returns what it did, for the report."""
-    if job.source.resolve() in {
-        p.resolve() for p in (outputs.review, outputs.report, outputs.sidecar)
-    }:
-        raise TaxopsError(f"an output would overwrite the input {job.source}")
+    refuse_overlaps(job.source, outputs, in_place)
     finals = outputs.all()
     with staged(finals) as tmp:
         metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
@@ -74,7 +73,7 @@ def migrate_dataset(
             migration.taxonomy,
             migration.to_version,
             migrated_from=migration.from_version,
-            label_column=job.label_column,
+            label_column=job.label_column or None,
             multi_label=job.multi_label,
             rows=tally.rows_migrated,
             rows_in_review=tally.rows_review,

@@ -143,10 +143,16 @@ def main():
             col = header.index(args.label_column)
             writer.writerow(header)
             queue.writerow(queue_row(header + ["_taxops_row", "_taxops_reason", "_taxops_old_label", "_taxops_candidates", "_taxops_raw"]))
-            for n, row in enumerate(reader, 1):
+            n = 0
+            for row in reader:
+                if not row:  # a blank line: no record, or an empty value in one column
+                    if len(header) > 1:
+                        continue
+                    row = [""]
+                n += 1
                 counts["input"] += 1
                 if len(row) != len(header):
-                    queue.writerow(queue_row([""] * len(header) + ["", "malformed", "", "", delim.join(row)]))
+                    queue.writerow(queue_row([""] * len(header) + [n, "malformed", "", "", delim.join(row)]))
                     counts["review"] += 1
                     continue
                 cell = row[col]

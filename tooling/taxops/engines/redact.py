@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT, Progress, run_query
+from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, run_query
+from taxops.engines.paths import read_path, write_path
 from taxops.escaping import sql_identifier, sql_literal
 from taxops.models.privacy import Privacy
 from taxops.redaction.plan import field_plan
@@ -37,7 +38,7 @@ FORMATS = ("csv", "tsv", "jsonl", "parquet")
 
 def source_sql(path: Path, fmt: str) -> str:
     """The file as a DuckDB relation; CSV and TSV as text throughout."""
-    p = sql_literal(str(path))
+    p = read_path(path)  # a path is that file, never a glob pattern
     if fmt in ("csv", "tsv"):
         delim = "," if fmt == "csv" else "\\t"
         return f"read_csv({p}, all_varchar = true, header = true, delim = E'{delim}')"
@@ -97,11 +98,11 @@ def redact_file(
     try:
         run_query(
             con,
-            f"COPY ({query}) TO {sql_literal(str(scratch))} (FORMAT parquet)",
+            f"COPY ({query}) TO {write_path(scratch)} (FORMAT parquet)",
             "redact",
             progress,
         )
-        scanned = f"read_parquet({sql_literal(str(scratch))})"
+        scanned = f"read_parquet({read_path(scratch)})"
         totals = [0] * len(counted)
         if counted:
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
@@ -109,7 +110,7 @@ def redact_file(
         shown = ", ".join(sql_identifier(c) for c in columns)
         rows = run_query(
             con,
-            f"COPY (SELECT {shown} FROM {scanned}) TO {sql_literal(str(output))} ({copy_options(fmt)})",
+            f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt)})",
             "write",
             progress,
         )[0][0]

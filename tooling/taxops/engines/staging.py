@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from taxops import interrupts
+
 _TAG = ".taxops-tmp-"
 
 
@@ -25,11 +27,14 @@ def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
     sidecar left stale by a crash between two renames is recognised)."""
     for final in finals:
         final.parent.mkdir(parents=True, exist_ok=True)
-        for stale in final.parent.glob(f".{final.name}{_TAG}*"):
-            stale.unlink(missing_ok=True)
+        leftover = f".{final.name}{_TAG}"  # compared as text: a name is not a pattern
+        for stale in final.parent.iterdir():
+            if stale.name.startswith(leftover) and stale.is_file():
+                stale.unlink(missing_ok=True)
     temps = {final: temp_path(final) for final in finals}
     try:
         yield temps
+        interrupts.check()  # a Ctrl-C the engine missed still stops the run here
         for final in finals:
             tmp = temps[final]
             if tmp.exists():

@@ -18,9 +18,10 @@ import duckdb
 
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format
-from taxops.engines.duckdb_migrate import _ident as ident
-from taxops.engines.duckdb_migrate import _lit as literal
-from taxops.engines.duckdb_run import DEFAULT_MEMORY_LIMIT
+from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
+from taxops.engines.duckdb_source import ident
+from taxops.engines.paths import read_path
+from taxops.engines.paths import sql_literal as literal
 
 __all__ = ["Table", "connect", "ident", "literal", "open_table"]
 
@@ -98,7 +99,7 @@ def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = Non
     if not path.is_file():
         raise TaxopsError(f"no such file: {path}")
     fmt = detect_format(path, fmt)
-    p = literal(str(path))
+    p = read_path(path)  # a path is that file, never a glob pattern
     relations = {
         "csv": f"read_csv({p}, all_varchar = true, header = true, delim = ',')",
         "tsv": f"read_csv({p}, all_varchar = true, header = true, delim = '\t')",

@@ -1,8 +1,8 @@
 """Registered datasets in the outputs of ``taxops check``: which datasets of the
 registry a taxonomy change touches, their counts, and what relabeling them costs
-under each one's SLA. The pull-request report's section (a bounded addition to
-its impact section: :func:`taxops.formatting.markdown.format_markdown` places
-it there), the terminal's lines and a GitHub notice; the JSON output carries
+under each one's SLA. The pull-request report's section after the relabel
+impact (:class:`taxops.formatting.report.Section`, capped with the report's
+other lists), the terminal's lines and a GitHub notice; the JSON output carries
 :meth:`taxops.migration.impact.RegisteredImpact.summary`. Every value from the
 user's files is escaped for the output it goes to."""
 
@@ -16,8 +16,12 @@ from taxops.migration.impact import RegisteredImpact
 HEADING = "#### Registered datasets"
 
 
-def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> str:
-    """One table row per registered dataset of ``taxonomy``, then a total per currency."""
+def registered_markdown(
+    taxonomy: str, impacts: Sequence[RegisteredImpact], limit: int | None = None
+) -> str:
+    """One table row per registered dataset of ``taxonomy`` (the first ``limit``,
+    and how many more: the report caps every list), then a total per currency
+    over all of them."""
     out = [
         f"{HEADING} of {markdown_code(taxonomy)}",
         "",
@@ -26,8 +30,13 @@ def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> s
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     totals: dict[str, float] = {}
-    for entry in impacts:
+    for row, entry in enumerate(impacts):
         d = entry.dataset
+        if limit is not None and row >= limit:
+            cost = entry.result.get("cost") if entry.result else None
+            if cost:
+                totals[cost["currency"]] = totals.get(cost["currency"], 0.0) + cost["review_cost"]
+            continue
         name = markdown_code(d.id)
         version = markdown_code(str(d.version))
         if entry.result is None:
@@ -49,6 +58,8 @@ def registered_markdown(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> s
             f"{r['items_needing_review']:,} | {price} | {days} | "
             f"{markdown_code(entry.counts_from) if entry.counts_from else ''} |"
         )
+    if limit is not None and len(impacts) > limit:
+        out.append(f"| … and {len(impacts) - limit:,} more (taxops impact) | | | | | | | |")
     if totals:
         shown = ", ".join(f"{v:,.2f} {markdown_inline(c)}" for c, v in sorted(totals.items()))
         out += ["", f"Relabel cost across registered datasets: **{shown}**."]

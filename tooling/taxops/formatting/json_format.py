@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.escaping import json_text
 
 JSON_SCHEMA_VERSION = "taxops/diagnostics/1"
 
@@ -53,4 +54,6 @@ def format_json(
             diagnostic_to_dict(d) for d in sorted(diagnostics, key=lambda d: d.sort_key)
         ],
     }
-    return json.dumps(body, indent=2, ensure_ascii=False, default=str) + "\n"
+    # Names stay readable (no \u00e9 for é), but what a terminal would obey or
+    # hide (C1 controls, bidi and invisible characters) is escaped.
+    return json_text(json.dumps(body, indent=2, ensure_ascii=False, default=str)) + "\n"

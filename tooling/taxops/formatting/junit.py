@@ -1,6 +1,10 @@
 """JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure):
 one test suite per file, one test case per finding; errors are failures,
-warnings and infos pass with their message as output."""
+warnings and infos pass with their message as output.
+
+This is a full artefact: every finding is in it. Values go through
+:func:`taxops.escaping.xml_chars` (XML 1.0 cannot hold most control characters,
+and a CI page would show the rest raw); ElementTree escapes the markup."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from taxops.diagnostics import Diagnostic, Severity
+from taxops.escaping import xml_chars
 
 
 def format_junit(
@@ -30,24 +35,28 @@ def format_junit(
         suite = ET.SubElement(
             root,
             "testsuite",
-            name=path,
+            name=xml_chars(path),
             tests=str(max(len(found), 1)),
             failures=str(sum(1 for d in found if d.severity is Severity.ERROR)),
             errors="0",
         )
         if not found:
-            ET.SubElement(suite, "testcase", name="no findings", classname=path)
+            ET.SubElement(suite, "testcase", name="no findings", classname=xml_chars(path))
         for d in found:
             loc = d.location or d.previous
             where = f"{loc.line}:{loc.column}" if loc else "-"
-            case = ET.SubElement(suite, "testcase", name=f"[{d.rule}] {where}", classname=path)
-            text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+            case = ET.SubElement(
+                suite, "testcase", name=f"[{xml_chars(d.rule)}] {where}", classname=xml_chars(path)
+            )
+            text = xml_chars(d.message) + (f"\nhint: {xml_chars(d.hint)}" if d.hint else "")
             if d.previous and d.previous != d.location:
-                text += f"\nwas: {d.previous}"
+                text += f"\nwas: {xml_chars(d.previous)}"
             if d.related:
-                text += f"\nsee: {d.related}"
+                text += f"\nsee: {xml_chars(d.related)}"
             if d.severity is Severity.ERROR:
-                failure = ET.SubElement(case, "failure", type=d.rule, message=d.message)
+                failure = ET.SubElement(
+                    case, "failure", type=xml_chars(d.rule), message=xml_chars(d.message)
+                )
                 failure.text = text
             else:
                 ET.SubElement(case, "system-out").text = f"{d.severity.value}: {text}"

@@ -1,173 +1,129 @@
-"""The pull-request report: what a reviewer reads in one minute.
+"""Markdown building blocks for the pull-request report: a finding's message,
+its place (linked to the file at the pull request's head) and its rule (linked
+to the rule's page on the docs site).
 
-A status line, the summary ("major bump required: 2 breaking, 3 additive, 5
-cosmetic"), what blocks the merge, then each taxonomy's changes grouped by
-category in tables, and a marked section where the relabel impact goes
-(``<!-- taxops:impact -->``), filled when a counts file is given.
+Every value from a user's file goes through :mod:`taxops.escaping`: messages
+quote ids and names between backticks, so each backtick span becomes a code
+span (:func:`~taxops.escaping.markdown_code`) and the text around it inline
+Markdown (:func:`~taxops.escaping.markdown_inline`), where HTML, mentions and
+Markdown syntax are inert. However a value splits the message, each piece is
+escaped for where it lands. Long values are shortened first, so one name of
+50,000 characters cannot fill the report.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import quote
 
 from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.escaping import markdown_code, markdown_inline
 
-if TYPE_CHECKING:
-    from taxops.compatibility.compare import Comparison
+ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
 
-IMPACT_START = "<!-- taxops:impact:start -->"
-IMPACT_END = "<!-- taxops:impact:end -->"
-
-_CATEGORIES = (
-    ("breaking", "Breaking (major)"),
-    ("additive", "Additive (minor)"),
-    ("cosmetic", "Cosmetic (patch)"),
-    ("note", "Notes"),
-)
-_ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
-_RANK = {"none": 0, "patch": 1, "minor": 2, "major": 3}
+#: A value longer than this is shortened in the report (the JSON keeps it whole).
+LONGEST_VALUE = 300
+_CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
-def summary_line(comparisons: Sequence[Comparison]) -> str:
-    """``major bump required: 2 breaking, 3 additive, 5 cosmetic``."""
-    primary = [c for c in comparisons if c.primary]
-    counts = {"breaking": 0, "additive": 0, "cosmetic": 0}
-    for c in primary:
-        for key, n in c.counts().items():
-            if key in counts:
-                counts[key] += n
-    required = max((c.required.value for c in primary), key=_RANK.__getitem__, default="none")
-    if not any(counts.values()):
-        return "no changes to any taxonomy"
-    parts = ", ".join(f"{n} {k}" for k, n in counts.items())
-    return f"{required} bump required: {parts}" if required != "none" else parts
+def clip(text: str, limit: int = LONGEST_VALUE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def format_markdown(
-    diagnostics: Sequence[Diagnostic],
-    *,
-    comparisons: Sequence[Comparison] = (),
-    base: str = "",
-    impact: str | None = None,
-    files: int | None = None,
-) -> str:
-    """The report. ``diagnostics`` are all findings (waivers applied);
-    ``comparisons`` say what was compared; ``impact`` is Markdown for the impact
-    section, or None for a placeholder saying how to get it."""
-    blocking = [
-        d for d in diagnostics if d.severity is Severity.ERROR and d.data.get("allowed") is False
-    ]
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR and d not in blocking]
-    if blocking:
-        status = (
-            f"❌ **blocked**: {len(blocking)} change{'s' if len(blocking) != 1 else ''} not allowed"
-        )
-    elif errors:
-        status = f"❌ **{len(errors)} error{'s' if len(errors) != 1 else ''}** to fix"
-    else:
-        status = "✅ **compatible**"
-    out = [f"## taxops check: {status}", "", f"**{summary_line(comparisons)}**"]
-    if base:
-        out[-1] += f" · compared with {base}"
-    out.append("")
-    primary = [c for c in comparisons if c.primary]
-    if primary:
-        out += [
-            "| Taxonomy | Version | Bump (declared / required) | Mode | Breaking | Additive | Cosmetic |",
-            "|---|---|---|---|---:|---:|---:|",
-        ]
-        for c in primary:
-            n = c.counts()
-            declared = c.declared.value if c.declared else "decreased"
-            ok = "✅" if c.declared and _RANK[declared] >= _RANK[c.required.value] else "❌"
-            out.append(
-                f"| `{c.taxonomy}` | {c.old.taxonomy.version} → {c.new.taxonomy.version} | "
-                f"{ok} {declared} / {c.required.value} | {c.mode.value} | {n['breaking']} | "
-                f"{n['additive']} | {n['cosmetic']} |"
-            )
-        out.append("")
-    if blocking or errors:
-        out += ["### Must fix", ""]
-        out += [
-            f"- {_ICON[d.severity]} {_where(d.location)} **[{d.rule}]** {_cell(d.message)}"
-            + (f" — _{_cell(d.hint)}_" if d.hint else "")
-            for d in [*blocking, *errors]
-        ]
-        out.append("")
-    for c in primary:
-        out += _comparison(c)
-    out += [IMPACT_START, "### Relabel impact", ""]
-    out.append(
-        impact.strip()
-        if impact
-        else "_Not computed: run `taxops check --counts COUNTS` with per-label item counts "
-        "of the registered datasets to see items touched, review items, cost and days._"
-    )
-    out += ["", IMPACT_END, ""]
-    return "\n".join(out)
+def message(text: str | None) -> str:
+    """A message or hint as one line of inline Markdown, with its backtick spans
+    (ids, names, YAML snippets) as code."""
+    text = clip(" ".join((text or "").split()), 2 * LONGEST_VALUE)
+    out, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        out.append(_inline(text[last : match.start()]))
+        out.append(markdown_code(match.group(1)))
+        last = match.end()
+    out.append(_inline(text[last:]))
+    return "".join(out)
 
 
-def impact_markdown(results: Sequence[dict[str, object]]) -> str:
-    """The relabel impact section's body, from ``taxops.migration.impact`` results
-    (schema ``taxops/relabel-impact/1``): one row per taxonomy, then the changes
-    that touch the most items."""
-    out = [
-        "| Taxonomy | Items | Unchanged | Relabeled by machine | Needing review | Review cost | Days |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        cost = r.get("cost") or {}
-        assert isinstance(cost, dict)
-        price = f"{cost['review_cost']:,.2f} {cost['currency']}" if cost else "—"
-        days = (
-            f"{cost['working_days']} ({cost['calendar_days_with_turnaround']} with SLA)"
-            if cost
-            else "—"
-        )
-        out.append(
-            f"| `{r['taxonomy']}` {r['from']} → {r['to']} | {r['items']:,} | {r['items_unchanged']:,} | "
-            f"{r['items_relabeled_by_machine']:,} | {r['items_needing_review']:,} | {price} | {days} |"
-        )
-    touched = [
-        (r["taxonomy"], c)
-        for r in results
-        for c in r.get("changes", [])  # type: ignore[attr-defined]
-        if c["items"]
-    ]
-    if touched:
-        out += ["", "| Taxonomy | Label | Action | Items | Into |", "|---|---|---|---:|---|"]
-        for taxonomy, c in sorted(touched, key=lambda tc: -int(tc[1]["items"]))[:10]:
-            into = ", ".join(f"`{t}`" for t in c["targets"]) or "a reviewer decides"
-            out.append(
-                f"| `{taxonomy}` | `{c['label']}` | {c['action']} | {c['items']:,} | {into} |"
-            )
-    return "\n".join(out)
+def _inline(text: str) -> str:
+    """Inline Markdown for the text between two code spans, keeping the spaces
+    that separate it from them."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[0].isspace() else ""
+    trail = " " if text[-1].isspace() else ""
+    return lead + markdown_inline(text) + trail
 
 
-def _comparison(c: Comparison) -> list[str]:
-    out = [f"### `{c.taxonomy}` {c.old.taxonomy.version} → {c.new.taxonomy.version}", ""]
-    if not c.findings:
-        return [*out, "No changes.", ""]
-    for key, title in _CATEGORIES:
-        found = [d for d in c.findings if d.data.get("category", "note") == key]
-        if not found:
-            continue
-        opened = " open" if key == "breaking" else ""
-        out += [f"<details{opened}><summary><b>{title}: {len(found)}</b></summary>", ""]
-        out += ["| | Rule | Change | Where | Breaks |", "|---|---|---|---|---|"]
-        for d in found:
-            breaks = ", ".join(str(b) for b in d.data.get("breaks") or []) or "—"  # type: ignore[attr-defined]
-            out.append(
-                f"| {_ICON[d.severity]} | `{d.rule}` | {_cell(d.message)} | {_where(d.location)} | {breaks} |"
-            )
-        out += ["", "</details>", ""]
+def code(value: object) -> str:
+    """An id or other value as inline code."""
+    return markdown_code(clip(str(value)))
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the report links: ``blob`` is the URL of the repository's files at
+    the pull request's head (``.../blob/<branch>``), ``docs`` the docs site that
+    has the rules page, ``run`` the CI run that keeps the full artefact. Each is
+    optional: without it the report shows plain text."""
+
+    blob: str | None = None
+    docs: str | None = None
+    run: str | None = None
+
+    def place(self, loc: Location | None) -> str:
+        """``path:line``, linked to that line when the file's URL is known."""
+        if loc is None:
+            return ""
+        shown = code(f"{loc.path}:{loc.line}")
+        if not self.blob:
+            return shown
+        return f"[{shown}]({self.blob}/{quote(loc.path)}#L{loc.line})"
+
+    def rule(self, rule_id: str) -> str:
+        """The rule id, linked to its section of the rules page when it is a
+        compatibility rule and the docs site is known."""
+        from taxops.rules.registry import RULES
+
+        shown = code(rule_id)
+        if not self.docs or rule_id not in RULES:
+            return shown
+        return f"[{shown}]({self.docs}/reference/rules/#{quote(rule_id)})"
+
+
+def links_from(
+    env: Mapping[str, str], link_base: str | None = None, docs_url: str | None = None
+) -> Links:
+    """Links for a report made in CI: ``--link-base`` or, in GitHub Actions, the
+    repository's files at the pull request's branch (``GITHUB_HEAD_REF``; the
+    commit ``GITHUB_SHA`` outside a pull request); ``--docs-url`` or
+    ``TAXOPS_DOCS_URL``; the run's page from ``GITHUB_RUN_ID``."""
+    server = _url(env.get("GITHUB_SERVER_URL") or "")
+    repo = env.get("GITHUB_REPOSITORY", "")
+    blob = _url(link_base) if link_base else None
+    ref = env.get("GITHUB_HEAD_REF") or env.get("GITHUB_SHA")
+    if blob is None and server and repo and ref:
+        blob = f"{server}/{quote(repo)}/blob/{quote(ref, safe='')}"
+    run = None
+    if server and repo and env.get("GITHUB_RUN_ID"):
+        run = f"{server}/{quote(repo)}/actions/runs/{quote(env['GITHUB_RUN_ID'], safe='')}"
+    docs = _url(docs_url or env.get("TAXOPS_DOCS_URL") or "")
+    return Links(blob, docs or None, run)
+
+
+def _url(text: str | None) -> str | None:
+    """An http(s) URL given by the user, with anything that could end a Markdown
+    link (spaces, parentheses, angle brackets, quotes) percent-encoded; None for
+    anything else (a ``javascript:`` link is not a link)."""
+    if not text or not re.match(r"https?://", text, re.IGNORECASE):
+        return None
+    return quote(text.rstrip("/"), safe=":/?#[]@!$&*+,;=%~.-_")
+
+
+def finding_line(d: Diagnostic, links: Links, *, hint: bool = True) -> str:
+    """One finding as a list item's text: icon, place, rule, message, hint."""
+    out = f"{ICON[d.severity]} {links.place(d.location or d.previous)} **{links.rule(d.rule)}** "
+    out += message(d.message)
+    if hint and d.hint:
+        out += f" — _{message(d.hint)}_"
     return out
-
-
-def _where(loc: Location | None) -> str:
-    return f"`{loc.path}:{loc.line}`" if loc else ""
-
-
-def _cell(text: str | None) -> str:
-    return " ".join((text or "").split()).replace("|", "\\|")

@@ -36,6 +36,14 @@ DEFAULT_MAX_BYTES = 128 * 1024 * 1024
 #: Alias expansion bound. Legitimate governance files use a handful of aliases; a
 #: "billion laughs" file needs millions of replayed events and fails fast here.
 MAX_ALIAS_EVENTS = 100_000
+#: Nesting bound. Governed files nest a few levels; a file nested hundreds of
+#: levels deep is hostile or broken, and PyYAML (which locates findings) stops at
+#: 1,000 levels. Checked only when a line is indented this deep (see below).
+MAX_NESTING = 100
+# Block nesting needs indentation (or '- ' indicators) on the deepest line: at
+# least one character per two levels. Lines indented less cannot be too deep, so
+# this cheap search decides whether the event walk runs at all.
+_DEEP_LINE = re.compile(rf"^[ \t?:-]{{{MAX_NESTING // 2}}}", re.MULTILINE)
 
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 # No '!!timestamp': yaml-rs refuses it without a position, and dates stay text anyway.
@@ -300,7 +308,41 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
         ]
     if not isinstance(data, dict):
         return None, [_not_a_mapping(text, path, data)]
+    if _DEEP_LINE.search(text):
+        problem = _too_deep(text, path)
+        if problem:
+            return None, [problem]
     return YamlDocument(path, text, data), []
+
+
+def _too_deep(text: str, path: str) -> Diagnostic | None:
+    """Where the file nests deeper than :data:`MAX_NESTING` levels, if it does.
+    Walks PyYAML's event stream, which stops at the first level too many."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_NESTING:
+                    return _nesting_diag(path, _pos(event.start_mark))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        if "nesting depth" in str(exc.problem):
+            return _nesting_diag(path, _pos(exc.problem_mark))
+    except yaml.YAMLError:
+        pass
+    return None
+
+
+def _nesting_diag(path: str, mark: tuple[int, int]) -> Diagnostic:
+    return _diag(
+        "nesting-too-deep",
+        f"the YAML nests more than {MAX_NESTING} levels deep here; governed files nest "
+        "a few levels",
+        Location.from_zero_based(path, *mark),
+        "a label's place in the hierarchy is its 'parent:', not indentation: flatten the structure",
+    )
 
 
 # --- decoding -------------------------------------------------------------------
@@ -524,8 +566,14 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    with gc_paused():
-        return yaml.compose(text, Loader=yaml.CSafeLoader)
+    """The node graph with marks, or None when PyYAML cannot compose what yaml-rs
+    read (YAML 1.1 differences such as U+2028 in plain text, or nesting past
+    libyaml's limit): findings are then located at the file, not a crash."""
+    try:
+        with gc_paused():
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
+    except (yaml.YAMLError, RecursionError):
+        return None
 
 
 def _index_marks(text: str, prefix: Path_ = (), first_index: int = 0) -> dict[Path_, NodeMarks]:

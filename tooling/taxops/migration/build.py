@@ -12,7 +12,7 @@ construction (labels whose fate the new version does not declare become
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from taxops.changes import Change, ChangeKind, ChangeSet
@@ -168,32 +168,60 @@ def _tombstone_action(label: Label) -> Action:
     return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
 
 
-def resolve(
-    label_id: str, new_ids: dict[str, Label], seen: frozenset[str] = frozenset()
-) -> Outcome:
+def resolve(label_id: str, new_ids: dict[str, Label]) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
-    chain leads (direct, review among candidates, or the parent)."""
-    label = new_ids.get(label_id)
-    if label is None or label_id in seen:
-        return OPEN  # an unknown or looping replacement: validation reports it
+    chain leads (direct, review among candidates, or the parent).
+
+    Iterative, each label resolved once: a chain of thousands of tombstones must
+    not exhaust Python's stack, and replacements that fan out and meet again
+    (a -> [b, c], b -> [d, e], c -> [d, e] ...) must not be followed once per path."""
+    done: dict[str, Outcome] = {}
+    on_path: set[str] = set()  # a label met again on its own chain is a loop
+    stack = [(label_id, False)]
+    while stack:
+        current, expanded = stack.pop()
+        if current in done:
+            continue
+        label = new_ids.get(current)
+        if label is None:
+            done[current] = OPEN  # an unknown replacement: validation reports it
+            continue
+        plan = _next_steps(current, label, new_ids)
+        if plan is None:
+            done[current] = direct(current)
+            continue
+        combine, steps = plan
+        if not expanded:
+            on_path.add(current)
+            stack.append((current, True))
+            stack += [(s, False) for s in steps if s not in done and s not in on_path]
+            continue
+        on_path.discard(current)
+        done[current] = combine([done.get(s, OPEN) for s in steps])  # a looping step is open
+    return done[label_id]
+
+
+def _next_steps(
+    label_id: str, label: Label, new_ids: dict[str, Label]
+) -> tuple[Callable[[list[Outcome]], Outcome], list[str]] | None:
+    """None when an item can carry ``label`` as it is; else the labels it moves
+    on to and how their outcomes combine."""
     if label.became_group and label.status is not Status.RETIRED:
         # A group items cannot carry: follow its latest redirect, as a tombstone.
-        seen = seen | {label_id}
         redirect = label.became_group[-1]
-        targets = redirect.replaced_by or _children(label_id, new_ids)
+        targets = list(redirect.replaced_by or _children(label_id, new_ids))
         step = Mode.DIRECT if redirect.mode.value == "direct" and targets else Mode.REVIEW
-        return fan_out(step, [resolve(t, new_ids, seen) for t in targets])
+        return (lambda parts: fan_out(step, parts)), targets
     if label.status is not Status.RETIRED:
-        return direct(label_id)
-    seen = seen | {label_id}
+        return None
     mode = label.replacement_mode
     if mode is Replacement.PARENT:
-        return resolve(label.parent, new_ids, seen) if label.parent else OPEN
+        return (lambda parts: parts[0] if parts else OPEN), [label.parent] if label.parent else []
     if mode is None:
-        return OPEN
-    parts = [resolve(t, new_ids, seen) for t in label.replaced_by]
-    return fan_out(Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW, parts)
+        return (lambda parts: OPEN), []
+    split = Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW
+    return (lambda parts: fan_out(split, parts)), list(label.replaced_by)
 
 
 def _children(label_id: str, new_ids: dict[str, Label]) -> list[str]:

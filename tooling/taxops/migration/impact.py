@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from taxops.escaping import terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
 from taxops.models.datasets import Dataset
@@ -170,4 +171,4 @@ def impact_text(result: Mapping[str, Any]) -> str:
             f"{cost['items_per_day']:,}/day; delivered within {cost['calendar_days_with_turnaround']} "
             f"days with the turnaround SLA ({cost['turnaround']})"
         )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # names and dataset values are escaped here

@@ -30,6 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from taxops.escaping import terminal, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 
 
@@ -127,7 +128,13 @@ class Tally:
     rows_with_duplicates: int = 0
     #: Multi-label: null entries dropped from lists.
     null_entries: int = 0
+    #: The first malformed records: their row and what is wrong.
     malformed: list[dict[str, Any]] = field(default_factory=list)
+    #: Blank lines skipped (JSON lines; CSV of several columns): no records.
+    blank_lines: int = 0
+    #: The name of what taxops adds to review rows (``_taxops``, or a fresh one
+    #: when the data already has it).
+    review_key: str = "_taxops"
 
 
 def build_report(
@@ -208,6 +215,8 @@ def build_report(
         "before": _by_count(before),
         "after": _by_count(after),
         "malformed": tally.malformed[:100],
+        "blank_lines": tally.blank_lines,
+        "review_key": tally.review_key,
     }
 
 
@@ -257,7 +266,9 @@ def report_text(report: Mapping[str, Any]) -> str:
     acted = ", ".join(f"{n} {a}" for a, n in report["by_action"].items() if n)
     lines.append(f"  {report['counted_in']} by action: {acted or 'none'}")
     if report["unknown_labels"]:
-        shown = ", ".join(f"'{k}' ({v})" for k, v in list(report["unknown_labels"].items())[:5])
+        shown = ", ".join(
+            f"'{_short(k)}' ({v})" for k, v in list(report["unknown_labels"].items())[:5]
+        )
         lines.append(f"  labels not in {report['from']}: {shown} -> review queue")
     if report["normalised"]:
         shown = "; ".join(
@@ -278,8 +289,29 @@ def report_text(report: Mapping[str, Any]) -> str:
         )
     if report["unlabeled"]:
         lines.append(f"  {report['unlabeled']} unlabeled (null or empty), kept unlabeled")
+    if report.get("blank_lines"):
+        lines.append(f"  {report['blank_lines']} blank lines skipped (no records)")
+    malformed = report.get("malformed") or []
+    if malformed:
+        shown = "; ".join(
+            f"row {m['row']}: {m['error']}" if "row" in m else str(m.get("error", m))
+            for m in malformed[:3]
+        )
+        lines.append(f"  malformed: {_short(shown, 300)}" + (" ..." if len(malformed) > 3 else ""))
+    if report.get("review_key", "_taxops") != "_taxops":
+        lines.append(
+            f"  the data already has '_taxops' fields: review fields are named "
+            f"'{terminal(report['review_key'])}'"
+        )
     if report["rows_with_duplicate_labels"]:
         lines.append(
             f"  {report['rows_with_duplicate_labels']} rows listed a label twice: written once"
         )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # names and dataset values are escaped here
+
+
+def _short(value: str, limit: int = 60) -> str:
+    """A value as the terminal may show it: escaped, and cut when long (a
+    malformed cell can hold megabytes)."""
+    text = terminal(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(value):,} characters)"

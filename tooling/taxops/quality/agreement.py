@@ -21,6 +21,18 @@ agreement information and is left out of the observed agreement):
   observed. With every item rated by the same annotators this is Fleiss' kappa;
 - *Cohen's kappa* for one pair of annotators from their contingency table.
 
+Multi-label data (a rating is a set of labels, possibly empty) has no single
+label per rating to compare, so each label is judged as its own yes/no decision
+(chose it, or not, among those who rated the item), every coefficient above on
+that binary data, and the overall figure is their **macro average**: the mean
+over the labels where the figure is defined, each label counting once. The
+alternative, pooling every (item, label) decision into one yes/no table
+(:func:`pooled`, kept in the report as ``overall_pooled``), leans on the many
+labels nobody chose on an item: with 50 labels, two annotators who disagree on
+every label they chose still agree on the 48 they both left out, so the pooled
+figure drifts up with the size of the label set. Cohen's kappa for a pair is the
+same macro average of its per-label kappas, over the items the pair shares.
+
 Reference implementations (the ``krippendorff`` package, statsmodels,
 scikit-learn, irrCAC) agree with these to 1e-9 (``tests/quality``).
 """
@@ -105,7 +117,7 @@ def alpha(units: Units, weights: Floats | None = None) -> Floats:
     """Krippendorff's alpha (nominal). ``weights`` may be a matrix of replicates
     (one row each); the result then has one value per row."""
     if units.multi_label:
-        return pooled(units, weights)["krippendorff_alpha"]
+        return macro(units, weights)["krippendorff_alpha"]
     w = units.weights if weights is None else weights
     counts = units.counts
     m = counts.sum(1)
@@ -120,7 +132,7 @@ def alpha(units: Units, weights: Floats | None = None) -> Floats:
 
 
 def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
-    assert not units.multi_label, "multi-label figures are pooled per label"
+    assert not units.multi_label, "multi-label figures are averaged over labels"
     counts = units.counts
     m = counts.sum(1)
     valid, rated = m >= 2, m >= 1
@@ -136,7 +148,7 @@ def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
 def fleiss_kappa(units: Units, weights: Floats | None = None) -> Floats:
     """Fleiss' kappa (Gwet's generalisation to unequal numbers of ratings)."""
     if units.multi_label:
-        return pooled(units, weights)["fleiss_kappa"]
+        return macro(units, weights)["fleiss_kappa"]
     pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     pe = (pi * pi).sum(-1)
     return _safe_div(pa - pe, 1 - pe)
@@ -145,7 +157,7 @@ def fleiss_kappa(units: Units, weights: Floats | None = None) -> Floats:
 def gwet_ac1(units: Units, weights: Floats | None = None) -> Floats:
     """Gwet's AC1; ``q`` is the number of labels observed in the data."""
     if units.multi_label:
-        return pooled(units, weights)["gwet_ac1"]
+        return macro(units, weights)["gwet_ac1"]
     pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     q = units.observed_labels
     if q < 2:
@@ -157,7 +169,7 @@ def gwet_ac1(units: Units, weights: Floats | None = None) -> Floats:
 def percent_agreement(units: Units, weights: Floats | None = None) -> Floats:
     """Share of agreeing pairs of ratings on items rated at least twice."""
     if units.multi_label:
-        return pooled(units, weights)["percent_agreement"]
+        return macro(units, weights)["percent_agreement"]
     pa, _ = _agreement_and_prevalence(units, units.weights if weights is None else weights)
     return pa
 
@@ -212,9 +224,25 @@ def per_label(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
 
 
 def pooled(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
-    """Multi-label overall figures: every (item, label) yes/no decision pooled."""
+    """Every (item, label) yes/no decision pooled into one binary table (the
+    micro average; see the module docstring for why it is not the headline)."""
     parts = _binary_parts(units, units.weights if weights is None else weights)
     return _binary_metrics({k: v.sum(-1) for k, v in parts.items()})
+
+
+def macro(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
+    """Multi-label overall figures: each label's yes/no figure averaged over the
+    labels where it is defined (a label nobody chose, or everybody always chose,
+    has no agreement to measure and is left out)."""
+    return {m: mean_defined(v) for m, v in per_label(units, weights).items()}
+
+
+def mean_defined(values: Floats) -> Floats:
+    """The mean over the last axis of the finite values (NaN where none is)."""
+    finite = np.isfinite(values)
+    count = finite.sum(-1)
+    total = np.where(finite, values, 0.0).sum(-1)
+    return _safe_div(total, count.astype(np.float64))
 
 
 def cohen_kappa(table: Floats) -> Floats:
@@ -224,6 +252,44 @@ def cohen_kappa(table: Floats) -> Floats:
     po = np.trace(table, axis1=-2, axis2=-1) / n
     pe = (table.sum(-1) * table.sum(-2)).sum(-1) / (n * n)
     return _safe_div(po - pe, 1 - pe)
+
+
+@dataclass(frozen=True)
+class PairSets:
+    """Multi-label ratings of the items two annotators share, as patterns: on
+    ``weights[k]`` items the first chose the labels marked in ``first[k]`` and the
+    second those in ``second[k]`` (columns: the data's labels)."""
+
+    first: NDArray[np.bool_]
+    second: NDArray[np.bool_]
+    weights: Floats
+
+    def label_tables(self, weights: Floats | None = None) -> Floats:
+        """Each label's 2x2 yes/no table of the pair, shape ``(..., labels, 2, 2)``."""
+        w = self.weights if weights is None else weights
+        a, b = self.first.astype(np.float64), self.second.astype(np.float64)
+        cells = [w @ (x * y) for x in (a, 1 - a) for y in (b, 1 - b)]
+        stacked: Floats = np.stack(cells, -1)
+        return stacked.reshape((*stacked.shape[:-1], 2, 2))
+
+
+#: What two annotators' shared items reduce to: a contingency table of their
+#: labels (single-label), or their label sets (multi-label).
+PairRatings = Floats | PairSets
+
+
+def pair_kappa(pair: PairRatings, weights: Floats | None = None) -> Floats:
+    """Cohen's kappa of a pair: from the contingency table, or (multi-label) the
+    macro average of the per-label kappas."""
+    if isinstance(pair, PairSets):
+        return mean_defined(cohen_kappa(pair.label_tables(weights)))
+    return cohen_kappa(pair if weights is None else weights.reshape((-1, *pair.shape)))
+
+
+def pair_items(pair: PairRatings) -> int:
+    """The items a pair shares."""
+    total = pair.weights.sum() if isinstance(pair, PairSets) else pair.sum()
+    return round(float(total))
 
 
 UNIT_METRICS: dict[str, Callable[[Units, Floats | None], Floats]] = {
@@ -287,8 +353,10 @@ def estimate_units(
         return {m: Estimate(points[m]) for m in metrics}
     draws: dict[str, list[Floats]] = {m: [] for m in metrics}
     for batch in resample(units.weights, replicates, rng):
+        # Multi-label: one pass over the labels serves every metric.
+        figures = macro(units, batch) if units.multi_label else None
         for m in metrics:
-            draws[m].append(UNIT_METRICS[m](units, batch))
+            draws[m].append(figures[m] if figures else UNIT_METRICS[m](units, batch))
     out = {}
     for m in metrics:
         low, high = _interval(np.concatenate(draws[m]), level)
@@ -318,16 +386,14 @@ def estimate_per_label(
     return out
 
 
-def estimate_cohen(table: Floats, replicates: int, seed: int, level: float = 0.95) -> Estimate:
+def estimate_pair(pair: PairRatings, replicates: int, seed: int, level: float = 0.95) -> Estimate:
     """Cohen's kappa of a pair with a bootstrap interval over the shared items."""
-    point = _finite(float(cohen_kappa(table)))
-    total = table.sum()
-    if replicates <= 0 or total == 0:
+    point = _finite(float(pair_kappa(pair)))
+    weights = pair.weights if isinstance(pair, PairSets) else pair.reshape(-1)
+    if replicates <= 0 or weights.sum() == 0:
         return Estimate(point)
     rng = np.random.default_rng(seed)
-    flat = table.reshape(-1)
-    q = table.shape[0]
-    samples = [cohen_kappa(batch.reshape(-1, q, q)) for batch in resample(flat, replicates, rng)]
+    samples = [pair_kappa(pair, batch) for batch in resample(weights, replicates, rng)]
     low, high = _interval(np.concatenate(samples), level)
     return Estimate(point, low, high)
 
@@ -364,6 +430,47 @@ def confused_pairs(units: Units, top: int = 10) -> list[dict[str, object]]:
                         "labels": [units.labels[i], units.labels[j]],
                         "pairs": round(float(pairs), 6),
                         "share_of_their_pairs": round(float(share), 6),
+                    }
+                )
+    rows.sort(key=lambda r: (-float(r["pairs"]), r["labels"]))  # type: ignore[arg-type]
+    return rows[:top]
+
+
+@dataclass(frozen=True)
+class LabelSets:
+    """Multi-label counterparts of the coincidence matrix, over the pairs of
+    ratings of one item by two annotators (each item weighted ``1 / (m - 1)``,
+    as in the coincidence matrix, so an item counts about once however many
+    rated it): ``substituted[c, k]``, one annotator chose ``c`` and not ``k``, the
+    other ``k`` and not ``c`` (with one label per rating, the coincidence matrix
+    off its diagonal); ``either[c, k]``, each of ``c`` and ``k`` was chosen by at
+    least one of the two (diagonal: ``c`` by at least one). And
+    ``together[c, k]``: ratings (one annotator, one item) choosing both ``c`` and
+    ``k`` (diagonal: ratings choosing ``c``), the labels used side by side."""
+
+    labels: tuple[str, ...]
+    substituted: Floats
+    either: Floats
+    together: Floats
+
+
+def substituted_pairs(sets: LabelSets, top: int = 10) -> list[dict[str, object]]:
+    """Multi-label: the label pairs most often substituted for each other, most
+    first; ``share_of_their_pairs`` is their share of the pairs of ratings in
+    which either label was chosen by either annotator."""
+    s, e = sets.substituted, sets.either
+    rows = []
+    q = len(sets.labels)
+    for i in range(q):
+        for j in range(i + 1, q):
+            pairs = float(s[i, j] + s[j, i])
+            if pairs > 0:
+                involved = float(e[i, i] + e[j, j] - e[i, j])
+                rows.append(
+                    {
+                        "labels": [sets.labels[i], sets.labels[j]],
+                        "pairs": round(pairs, 6),
+                        "share_of_their_pairs": round(pairs / max(involved, 1e-12), 6),
                     }
                 )
     rows.sort(key=lambda r: (-float(r["pairs"]), r["labels"]))  # type: ignore[arg-type]

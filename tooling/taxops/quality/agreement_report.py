@@ -16,10 +16,13 @@ from taxops.quality.agreement import (
     Estimate,
     coincidences,
     confused_pairs,
-    estimate_cohen,
+    estimate_pair,
     estimate_per_label,
     estimate_units,
+    pair_items,
     per_label,
+    pooled,
+    substituted_pairs,
 )
 from taxops.quality.annotations import AnnotationData
 from taxops.quality.targets import Target, hold
@@ -55,12 +58,9 @@ def agreement_report(
         for name, units in data.by_vendor.items()
     }
     pairs: list[dict[str, Any]] = []
-    for (a, b), table in sorted(data.pairs.items(), key=lambda kv: (-kv[1].sum(), kv[0])):
-        if len(pairs) < MAX_PAIRS:
-            estimate = estimate_cohen(table, replicates, seed)
-        else:
-            estimate = estimate_cohen(table, 0, seed)
-        pairs.append({"annotators": [a, b], "items": _items(table, data), "kappa": estimate})
+    for (a, b), shared in sorted(data.pairs.items(), key=lambda kv: (-pair_items(kv[1]), kv[0])):
+        estimate = estimate_pair(shared, replicates if len(pairs) < MAX_PAIRS else 0, seed)
+        pairs.append({"annotators": [a, b], "items": pair_items(shared), "kappa": estimate})
     report: dict[str, Any] = {
         "schema": AGREEMENT_SCHEMA,
         "source": source,
@@ -83,6 +83,7 @@ def agreement_report(
             **{m: _est(e) for m, e in overall.items()},
             "cohen_kappa": {"value": _mean_pair_kappa(pairs), "ci_low": None, "ci_high": None},
         },
+        **_pooled(data),
         "labels": {
             label: {"chosen": int(chosen[i]), **{m: _est(e) for m, e in labels[label].items()}}
             for i, label in enumerate(data.labels)
@@ -105,11 +106,11 @@ def agreement_report(
     return report
 
 
-def _items(table: np.ndarray[Any, Any], data: AnnotationData) -> int:
-    total = float(table.sum())
-    if data.multi_label:
-        total /= max(len(data.labels), 1)
-    return round(total)
+def _pooled(data: AnnotationData) -> dict[str, Any]:
+    """Multi-label: the pooled (micro) figures beside the macro ones, points only."""
+    if not data.multi_label:
+        return {}
+    return {"overall_pooled": {m: _round(float(v)) for m, v in pooled(data.overall).items()}}
 
 
 def _mean_pair_kappa(pairs: list[dict[str, Any]]) -> float | None:
@@ -146,10 +147,17 @@ def _annotators(data: AnnotationData, pairs: list[dict[str, Any]]) -> dict[str, 
 
 
 def _confusion(data: AnnotationData) -> dict[str, Any]:
-    if data.multi_label:
-        return {"note": "not computed for multi-label data: see each label's figures"}
-    out: dict[str, Any] = {"top": confused_pairs(data.overall)}
-    if len(data.labels) <= MAX_MATRIX_LABELS:
+    small = len(data.labels) <= MAX_MATRIX_LABELS
+    if data.label_sets is not None:
+        sets = data.label_sets
+        out: dict[str, Any] = {"top": substituted_pairs(sets)}
+        if small:
+            out["labels"] = list(sets.labels)
+            out["substituted"] = np.round(sets.substituted + sets.substituted.T, 6).tolist()
+            out["chosen_together"] = np.round(sets.together, 6).tolist()
+        return out
+    out = {"top": confused_pairs(data.overall)}
+    if small:
         out["labels"] = list(data.labels)
         out["coincidences"] = np.round(coincidences(data.overall), 6).tolist()
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from taxops.quality.agreement import Floats, Units
+from taxops.quality.agreement import LabelSets, PairRatings, Units
 from taxops.quality.gold import GoldCount
 
 
@@ -19,9 +19,11 @@ class AnnotationData:
     overall: Units
     by_vendor: dict[str, Units] = field(default_factory=dict)
     by_week: dict[str, Units] = field(default_factory=dict)
-    #: (annotator a, annotator b) -> contingency table (a's labels x b's labels;
-    #: multi-label: 2x2 yes/no pooled over labels).
-    pairs: dict[tuple[str, str], Floats] = field(default_factory=dict)
+    #: (annotator a, annotator b) -> their shared items: a contingency table (a's
+    #: labels x b's labels), or (multi-label) their label sets.
+    pairs: dict[tuple[str, str], PairRatings] = field(default_factory=dict)
+    #: Multi-label: which labels are substituted for, or used with, each other.
+    label_sets: LabelSets | None = None
     #: annotator -> (vendor or None, ratings)
     annotators: dict[str, tuple[str | None, int]] = field(default_factory=dict)
     rows: int = 0

@@ -3,7 +3,7 @@ whether the lot is accepted, with the reasons in words.
 
 A reviewed item is nonconforming when the reviewer's verdict says so, or when
 the reviewer's label differs from the delivered label (labels compared exactly).
-Under an ISO 2859-1 plan the lot is accepted with at most ``Ac`` nonconforming
+Under a single sampling plan (MIL-STD-105E's tables) the lot is accepted with at most ``Ac`` nonconforming
 items and rejected with ``Re`` or more; under reduced inspection a count in
 between accepts the lot and sends the next one back to normal inspection. Under
 a random audit, the share of conforming items is held to the accuracy the plan
@@ -89,7 +89,7 @@ def _judge_plan(result: AuditResult, plan: Plan, history: State | None) -> None:
         else ""
     )
     table = (
-        f"ISO 2859-1 Table {plan.table}, code letter {plan.code_letter}{arrow}, "
+        f"{plan.source}, code letter {plan.code_letter}{arrow}, "
         f"{plan.inspection.value} inspection, AQL {plan.aql}"
     )
     if lot.accepted and d <= plan.accept:

@@ -1,17 +1,26 @@
-"""ISO 2859-1 switching rules: which inspection (normal, tightened, reduced) the
-next lot gets, replayed from the results of the lots before it.
+"""The switching rules: which inspection (normal, tightened, reduced) the next
+lot gets, replayed from the results of the lots before it. Each rule as the
+standards word it (MIL-STD-105E 4.7 and ANSI/ASQ Z1.4 8.3-8.4, ISO 2859-1:1999
+9.3-9.4; lots judged on original inspection):
 
 - normal to tightened: 2 of 5 or fewer consecutive lots not accepted;
 - tightened to normal: 5 consecutive lots accepted;
-- normal to reduced (ISO 2859-1:1999, 9.3.3): the switching score reaches 30.
-  It starts at 0; for each lot accepted, add 3 when the acceptance number is 2
-  or more and the lot would also have been accepted at one AQL step tighter
-  (else reset to 0), add 2 when the acceptance number is 0 or 1 (a lot not
-  accepted resets it). Production must also be steady and the responsible
-  authority must agree: taxops says the score allows the switch;
-- reduced to normal: a lot not accepted, or accepted with a count between the
-  acceptance and rejection numbers;
-- discontinue: 5 lots not accepted while on tightened inspection.
+- normal to reduced: ISO 2859-1:1999's switching score (9.3.3) reaches 30. It
+  starts at 0 with normal inspection; after each lot, add 3 when the acceptance
+  number is 2 or more and the lot would also have been accepted one AQL step
+  tighter (else reset to 0), add 2 when the acceptance number is 0 or 1 and the
+  lot is accepted (else reset to 0). MIL-STD-105E asks instead for 10 accepted
+  lots whose nonconforming items stay within Table VIII's limit number (a limit
+  Z1.4 8.5 lets both parties drop); the score plays that part here. Production
+  must also be steady and the responsible authority must agree: taxops says
+  the score allows the switch, and a user who does not take it passes
+  ``--inspection normal``;
+- reduced to normal: a lot not accepted, or accepted with more than the
+  acceptance number but fewer than the rejection number (MIL-STD-105E 4.7.4 b:
+  the reduced plans' gap); irregular or delayed production, the standard's other
+  reason, is the user's to call (``--inspection normal``);
+- discontinue: the cumulative number of lots not accepted on tightened
+  inspection reaches 5 (ANSI/ASQ Z1.4 8.4, ISO 2859-1:1999 9.4).
 """
 
 from __future__ import annotations

@@ -92,6 +92,8 @@ def agreement_text(report: Mapping[str, Any]) -> str:
         f"Agreement, with 95% intervals ({b['replicates']:,} bootstrap resamples of items, seed {b['seed']}):",
     ]
     overall = report["overall"]
+    if report["multi_label"]:
+        lines.append("(multi-label: each label's yes/no figure, averaged over the labels)")
     lines += table(
         ["metric", "value [95% interval]"],
         [[METRIC_NAMES[m], ci(overall[m])] for m in overall if overall[m]["value"] is not None],
@@ -123,7 +125,12 @@ def agreement_text(report: Mapping[str, Any]) -> str:
     _more(lines, len(labels))
     top = report["confusion"].get("top") or []
     if top:
-        lines += ["", "Most confused label pairs (pairs of ratings of one item):"]
+        lines += [
+            "",
+            "Labels most often chosen in place of each other (pairs of ratings of one item):"
+            if report["multi_label"]
+            else "Most confused label pairs (pairs of ratings of one item):",
+        ]
         lines += table(
             ["labels", "pairs", "share"],
             [

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,32 +65,52 @@ def read_queue(path: Path) -> Queue:
 
 
 def _delimited(path: Path, text: str, delimiter: str) -> Queue:
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    # The queue keeps the dataset's delimiter (a semicolon export stays one).
+    first = text.split("\n", 1)[0]
+    delimiter = next(
+        (d for d in (delimiter, ";", "\t", "|", ",") if _queue_key(first.split(d))), delimiter
+    )
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = list(reader.fieldnames or [])
-    if "_taxops_row" not in header:
+    key = _queue_key(header)
+    if key is None:
         raise TaxopsError(
             f"{path} is not a review queue written by taxops migrate (no _taxops_row column)"
         )
+    added = [f"{key}{c[len('_taxops') :]}" for c in CSV_COLUMNS]
     rows = []
     for record in reader:
-        number = (record.get("_taxops_row") or "").strip()
+        number = (record.get(added[0]) or "").strip()
+        reason = record.get(added[1]) or ""
         rows.append(
             QueuedRow(
-                row=int(number) if number else None,
-                reason=record.get("_taxops_reason") or "",
-                old_labels=[csv_cell_value(record.get("_taxops_old_label") or "")],
-                candidates=_split(record.get("_taxops_candidates")),
+                # A malformed record has its number, but no fields to put back.
+                row=int(number) if number and reason != "malformed" else None,
+                reason=reason,
+                old_labels=[csv_cell_value(record.get(added[2]) or "")],
+                candidates=_split(record.get(added[3])),
                 # The queue's cells were made safe for spreadsheets; the dataset
                 # gets the values back as they were.
                 fields={
                     csv_cell_value(k): csv_cell_value(v or "")
                     for k, v in record.items()
-                    if k not in CSV_COLUMNS and k is not None
+                    if k not in added and k is not None
                 },
             )
         )
-    columns = [csv_cell_value(c) for c in header if c not in CSV_COLUMNS]
+    columns = [csv_cell_value(c) for c in header if c not in added]
     return Queue(path, "tsv" if delimiter == "\t" else "csv", rows, columns, delimiter)
+
+
+def _queue_key(names: list[str]) -> str | None:
+    """What migrate named the fields it added: ``_taxops``, or ``_taxops2``,
+    ``_taxops3``... when the dataset already had such fields (the latest wins)."""
+    found = [m.group(1) for n in names if (m := _KEY.fullmatch(n.strip()))]
+    return max(found, key=lambda k: int(k[len("_taxops") :] or 1), default=None)
+
+
+_KEY = re.compile(r"(_taxops\d*)_row")
+_JSON_KEY = re.compile(r"_taxops\d*")
 
 
 def _json_lines(path: Path, text: str) -> Queue:
@@ -101,7 +122,9 @@ def _json_lines(path: Path, text: str) -> Queue:
             record = json.loads(line)
         except ValueError:
             raise TaxopsError(f"{path}:{n}: not a JSON line of a review queue") from None
-        meta = record.pop("_taxops", None) if isinstance(record, dict) else None
+        keys = [k for k in record if _JSON_KEY.fullmatch(k)] if isinstance(record, dict) else []
+        key = max(keys, key=lambda k: int(k[len("_taxops") :] or 1), default="_taxops")
+        meta = record.pop(key, None) if isinstance(record, dict) else None
         if not isinstance(meta, dict):
             raise TaxopsError(
                 f"{path}:{n}: no _taxops object: not a review queue written by taxops"

@@ -115,6 +115,24 @@ class RuleContext:
     def new_children(self) -> dict[str, list[str]]:
         return _children(self.changes.new.labels)
 
+    @cached_property
+    def stood_before(self) -> list[int | None]:
+        """For each label of the old file, the new file's index of the first label
+        after it that the new version still has (else the last one before it):
+        where a removed label stood. One pass each way, for any number of removals."""
+        old, new_at = self.changes.old.labels, self.new_at
+        out: list[int | None] = [None] * len(old)
+        following: int | None = None
+        for k in range(len(old) - 1, -1, -1):
+            out[k] = following
+            following = new_at.get(old[k].id, following)
+        preceding: int | None = None
+        for k, label in enumerate(old):
+            if out[k] is None:
+                out[k] = preceding
+            preceding = new_at.get(label.id, preceding)
+        return out
+
     @property
     def exclusive(self) -> bool:
         """Whether an item of the new version carries exactly one label."""
@@ -186,10 +204,16 @@ class RuleContext:
         source = change.detail.get("source_indexes")
         if source:
             return doc.locate(("labels", source[0][1], "replaced_by"), at="key")
-        # Removed: the nearest ancestor that survived, else the labels list itself.
+        # Removed: the nearest ancestor that survived, else the place where the
+        # label stood (the label now in its place): a line a reviewer can act on,
+        # never the `labels:` key for every removed top-level label.
         ancestor = self.surviving_ancestor(change.old)
         if ancestor is not None:
             return doc.locate(("labels", self.new_at[ancestor]))
+        if change.old_index is not None:
+            near = self.stood_before[change.old_index]
+            if near is not None:
+                return doc.locate(("labels", near))
         return doc.locate(("labels",), at="key")
 
     def _old_location(self, change: Change, was: tuple[str | int, ...] | None) -> Location | None:

@@ -1,7 +1,9 @@
 """A label's display name changed.
 
 ## What it detects
-A label whose `name` changed while its id stayed.
+A label whose `name` changed while its id stayed. A change of spacing only (a
+trailing or doubled space) is cosmetic too, and reported without the alias
+advice: nobody searches for the old spelling.
 
 ## Why it matters
 Datasets store the id, so nothing breaks: this is the right way to rename a
@@ -34,6 +36,14 @@ from taxops.rules.base import NOTHING, Bump, Rule, RuleContext
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:
     before, after = change.detail.get("before"), change.detail.get("after")
+    if " ".join(str(before).split()) == " ".join(str(after).split()):
+        # A trailing or doubled space: nobody searches for the old spelling.
+        yield ctx.report(
+            change,
+            f'only the spacing of the name of `{change.label}` changed ("{before}" to "{after}")',
+            "bump the patch version",
+        )
+        return
     yield ctx.report(
         change,
         f'label `{change.label}` was renamed from "{before}" to "{after}"',

@@ -24,12 +24,19 @@ from taxops.site.views import (
 
 @dataclass(frozen=True)
 class TreeNode:
+    """One row of the label tree in document order. The tree is flat so that
+    neither building nor rendering it recurses (a hierarchy thousands of levels
+    deep is valid YAML): a node with children opens a nested list, and after a
+    leaf ``close`` nested lists end."""
+
     link: Link
     id: str
     status: str
     note: str
     group: bool
-    children: tuple[TreeNode, ...]
+    depth: int
+    has_children: bool
+    close: int
 
 
 @dataclass(frozen=True)
@@ -116,27 +123,40 @@ def _escalation(here: Here, site: TaxonomySite) -> tuple[EscalationView, ...]:
 
 
 def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
-    """The label tree, retired labels last within their parent."""
+    """The label tree in document order, retired labels last within their parent.
+    Iterative: a parent chain thousands of labels long renders like any other."""
     kids: dict[str | None, list[Label]] = {}
     for label in site.taxonomy.labels:
         parent = label.parent if label.parent in site.labels else None
         kids.setdefault(parent, []).append(label)
+    for siblings in kids.values():
+        siblings.sort(key=lambda lb: lb.status is Status.RETIRED)
 
-    def nodes(parent: str | None, seen: frozenset[str]) -> tuple[TreeNode, ...]:
-        ordered = sorted(kids.get(parent, []), key=lambda lb: lb.status is Status.RETIRED)
-        return tuple(
+    rows: list[tuple[Label, int, bool]] = []
+    placed: set[str] = set()  # a parent cycle (reported by validate) is shown once
+    stack = [(label, 0) for label in reversed(kids.get(None, []))]
+    while stack:
+        label, depth = stack.pop()
+        children = [c for c in kids.get(label.id, []) if c.id not in placed and c.id != label.id]
+        placed.add(label.id)
+        rows.append((label, depth, bool(children)))
+        stack += [(child, depth + 1) for child in reversed(children)]
+    nodes = []
+    for i, (label, depth, has_children) in enumerate(rows):
+        next_depth = rows[i + 1][1] if i + 1 < len(rows) else 0
+        nodes.append(
             TreeNode(
                 here.label_link(label.id),
                 label.id,
                 label.status.value,
                 status_note(label),
                 site.is_group(label),
-                nodes(label.id, seen | {label.id}) if label.id not in seen else (),
+                depth,
+                has_children,
+                0 if has_children else depth - next_depth,
             )
-            for label in ordered
         )
-
-    return nodes(None, frozenset())
+    return tuple(nodes)
 
 
 @dataclass(frozen=True)

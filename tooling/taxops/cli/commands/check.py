@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_deadlines, add_repo, deadlines, repo_root, write
+from taxops.cli.commands.common import add_deadlines, add_repo, deadlines, repo_root
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
@@ -14,12 +14,16 @@ from taxops.cli.commands.reporting import (
     keep_loaded,
     registered_datasets,
     relabel_impact,
-    render,
-    write_report,
+    write_outputs,
 )
 from taxops.compatibility.check import run_check
-from taxops.formatting import format_markdown
-from taxops.formatting.datasets_markdown import registered_markdown
+from taxops.formatting.datasets_markdown import (
+    registered_annotation,
+    registered_markdown,
+    registered_text,
+)
+from taxops.formatting.report import Section
+from taxops.migration.impact import RegisteredImpact
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -61,26 +65,30 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = report.diagnostics
     impact = relabel_impact(root, args.counts, report.comparisons)
     registered = registered_datasets(root, report.comparisons)
-    if registered:
-        impact = "\n\n".join(
-            [*([impact] if impact else []), *(registered_markdown(t, i) for t, i in registered)]
-        )
     comparisons, base = report.comparisons, report.base
-    write(
-        render(
-            args.format,
-            diagnostics,
-            comparisons,
-            base=base,
-            files=report.files,
-            impact=impact,
-            registered=registered,
-        )
-    )
-    write_report(
-        args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
+    write_outputs(
+        args,
+        diagnostics,
+        comparisons,
+        base=base,
+        files=report.files,
+        impact=impact,
+        sections=[_registered_section(t, i) for t, i in registered],
+        text_after=[registered_text(t, i) for t, i in registered],
+        json_extra={"registered_datasets": [e.summary() for _, i in registered for e in i]},
+        github_after=[registered_annotation(t, i) for t, i in registered],
     )
     return exit_code(diagnostics)
+
+
+def _registered_section(taxonomy: str, impacts: list[RegisteredImpact]) -> Section:
+    """The registered datasets a change touches, as a report section (capped
+    with the report's other lists)."""
+
+    def render(cap: int) -> list[str]:
+        return [registered_markdown(taxonomy, impacts, limit=2 * cap), ""]
+
+    return Section(f"registered datasets of {taxonomy}", render)
 
 
 COMMAND = Command(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from taxops.checks.deadlines import DEFAULT_WARN_DAYS, Deadlines
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal_lines
 from taxops.validate import find_root
 
 
@@ -87,8 +88,16 @@ def _days(text: str) -> int:
 
 
 def write(text: str) -> None:
+    """A document a formatter made (its values already escaped for its format)."""
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+def say(*lines: object) -> None:
+    """Lines a command prints itself ("wrote out/x.csv"): each is escaped for the
+    terminal as a whole (:func:`taxops.escaping.terminal_lines`), so a file name
+    or label in it cannot start a line of its own or drive the terminal."""
+    write(terminal_lines(lines))
 
 
 def progress_bar() -> Callable[[str, float], None]:

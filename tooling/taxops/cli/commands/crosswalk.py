@@ -15,7 +15,7 @@ from taxops.crosswalk.compile import Kind, Plan, compile_table
 from taxops.crosswalk.table import Columns, Table, columns_text, read_table
 from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.escaping import terminal
+from taxops.escaping import terminal, terminal_lines
 from taxops.history import Version, migration_map, parse_version_argument, versions
 from taxops.models.taxonomy import Status
 from taxops.validate import check_paths
@@ -119,7 +119,9 @@ def run(args: argparse.Namespace) -> int:
         code = _check(root, args, old, new, plan, out)
     else:
         code = _import(root, args, old, new, plan, table, out)
-    write("".join(out))
+    # Escape sequences and bidi characters in codes or file names are shown,
+    # not obeyed (each piece here ends its own lines).
+    write(terminal_lines("".join(out).splitlines()))
     return code
 
 

@@ -7,21 +7,20 @@ import argparse
 from pathlib import Path
 
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, write
+from taxops.cli.commands.common import add_repo
 from taxops.cli.commands.reporting import (
     EXIT_CODES_HELP,
     add_output_options,
     exit_code,
     keep_loaded,
     relabel_impact,
-    render,
-    write_report,
+    write_outputs,
 )
 from taxops.compatibility.compare import Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
-from taxops.formatting import format_markdown
 from taxops.models.taxonomy import Compatibility, Taxonomy
 from taxops.repository import RELEASES_FOLDER
+from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.validate import check_file, find_root
 
 
@@ -49,12 +48,10 @@ def resolve_version(spec: str, root: Path | None) -> Path:
             f"no such file: {spec}",
             "outside a governance repository, name two taxonomy files",
         )
+    known = taxonomy_folders(root)
+    if name not in known:
+        raise unknown_name("file or taxonomy", name, known)
     folder = root / "taxonomies" / name
-    if not folder.is_dir():
-        known = sorted(p.name for p in (root / "taxonomies").iterdir() if p.is_dir())
-        raise TaxopsError(
-            f"no file or taxonomy '{name}'", f"known taxonomies: {', '.join(known) or 'none'}"
-        )
     if not version:
         return folder / "taxonomy.yaml"
     target = folder / RELEASES_FOLDER / f"{version}.yaml"
@@ -92,10 +89,7 @@ def run(args: argparse.Namespace) -> int:
         diagnostics += comparison.diagnostics
     base = f"{args.old}"
     impact = relabel_impact(root, args.counts, comparisons)
-    write(render(args.format, diagnostics, comparisons, base=base, files=2, impact=impact))
-    write_report(
-        args.report, format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
-    )
+    write_outputs(args, diagnostics, comparisons, base=base, files=2, impact=impact)
     return exit_code(diagnostics)
 
 

@@ -10,8 +10,9 @@ from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import guess_label_column
 from taxops.engines.datasets import detect_format, read_counts, read_provenance
-from taxops.engines.duckdb_migrate import Job, count_values
+from taxops.engines.job import Job
 from taxops.engines.registered import dataset_counts
 from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
@@ -96,7 +97,8 @@ def _registered(policies: Policies, name: str, taxonomy: str) -> Dataset:
 
 def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     if not args.dataset.is_file():
-        raise TaxopsError(f"no such dataset: {args.dataset}")
+        what = "not a file" if args.dataset.exists() else "no such dataset"
+        raise TaxopsError(f"{what}: {args.dataset}")
     fmt = detect_format(args.dataset)
     if fmt == "label-studio":
         raise TaxopsError(
@@ -104,8 +106,11 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
             "export label counts to --counts",
         )
     column = args.label_column or (read_provenance(args.dataset) or {}).get("label_column")
+    column = column or guess_label_column(args.dataset, fmt)
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+    from taxops.engines.duckdb_migrate import count_values  # loads DuckDB
+
     return count_values(Job(args.dataset, fmt, column, args.multi_label))
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, write
+from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import ENCODINGS, guess_label_column
 from taxops.engines.datasets import (
     FORMATS,
     default_outputs,
@@ -20,8 +21,8 @@ from taxops.engines.datasets import (
     read_provenance,
     review_format,
 )
-from taxops.engines.duckdb_migrate import Job
-from taxops.engines.migrate import migrate_dataset
+from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, Job
+from taxops.escaping import terminal
 from taxops.history import migration_map
 from taxops.migration.values import report_text
 from taxops.models.datasets import Dataset
@@ -64,10 +65,30 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--list-separator",
         default="|",
+        type=argtypes.separator,
         metavar="SEP",
         help="separator of labels in a multi-label CSV/TSV cell (default: |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
+    p.add_argument(
+        "--delimiter",
+        type=argtypes.delimiter,
+        metavar="CHAR",
+        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
+    )
+    p.add_argument(
+        "--encoding",
+        choices=sorted(ENCODINGS),
+        help="CSV/TSV text encoding (default: utf-8; a byte order mark is recognised)",
+    )
+    p.add_argument(
+        "--max-line-size",
+        type=argtypes.size(1024, 2 * 1024**3),
+        default=DEFAULT_MAX_LINE_SIZE,
+        metavar="SIZE",
+        help="longest CSV record or JSON line read, e.g. 64MB (default: 16MiB); "
+        "a longer one goes to the review queue as malformed",
+    )
     p.add_argument(
         "--apply-review",
         type=Path,
@@ -94,8 +115,18 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="the data class of the dataset (default: the registry's); when the privacy "
         "policy redacts it, so is the review queue",
     )
-    p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
-    p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
+    p.add_argument(
+        "--memory-limit",
+        type=argtypes.memory_limit,
+        metavar="SIZE",
+        help="DuckDB memory limit, e.g. 2GB (default: 512MB)",
+    )
+    p.add_argument(
+        "--threads",
+        type=argtypes.int_range(1, 1024),
+        metavar="N",
+        help="DuckDB threads (default: all cores)",
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument(
         "--progress", action="store_true", default=None, help="show a progress bar on stderr"
@@ -134,14 +165,16 @@ def run(args: argparse.Namespace) -> int:
     start = _start_version(args.start, provenance, source)
     migration = migration_map(root, taxonomy, start, args.end)
     if migration.from_version == migration.to_version:
-        write(
-            f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate\n"
-        )
+        say(f"{source} already conforms to {taxonomy} {migration.to_version}: nothing to migrate")
         return exit_codes.OK
 
     label_column = args.label_column or provenance.get("label_column")
+    guessed = False
     if not label_column and fmt != "label-studio":
-        raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
+        label_column = guess_label_column(source, fmt)
+        guessed = label_column is not None
+        if not label_column:
+            raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     multi = args.multi if args.multi is not None else migration.kind == "multi-label"
     output = source if args.in_place else args.output
     outputs = default_outputs(output, fmt)
@@ -149,28 +182,41 @@ def run(args: argparse.Namespace) -> int:
         outputs = type(outputs)(
             output, args.review or outputs.review, args.report or outputs.report
         )
-    if not args.in_place and output.resolve() == source.resolve():
-        raise TaxopsError(
-            "the output is the input; taxops never overwrites a dataset unless asked",
-            "write elsewhere with --output, or pass --in-place",
-        )
     job = Job(
-        source, fmt, label_column or "", multi, args.list_separator, args.memory_limit, args.threads
+        source,
+        fmt,
+        label_column or "",
+        multi,
+        args.list_separator,
+        args.memory_limit,
+        args.threads,
+        args.delimiter,
+        args.encoding,
+        args.max_line_size,
     )
+    from taxops.engines.migrate import migrate_dataset  # loads DuckDB
+
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     data_class = args.data_class or (registered.data_class if registered else None)
     redact = _review_redaction(root, policies, data_class, registered, label_column, fmt)
-    result = migrate_dataset(job, migration, outputs, progress_bar() if show else None, redact)
+    result = migrate_dataset(
+        job, migration, outputs, progress_bar() if show else None, redact, in_place=args.in_place
+    )
     if show:
         sys.stderr.write("\n")
-    write(report_text(result.report))
-    write(f"  wrote {outputs.dataset}")
-    if result.review_written:
-        write(f", review queue {outputs.review}")
-    write(f", report {outputs.report}\n")
+    text = report_text(result.report)
+    if guessed:  # right under the first line, which names the dataset
+        head, _, rest = text.partition("\n")
+        text = (
+            f"{head}\n  label column: '{terminal(label_column or '')}' (found by its name; "
+            f"pass --label-column to use another)\n{rest}"
+        )
+    write(text)
+    review = f", review queue {outputs.review}" if result.review_written else ""
+    say(f"  wrote {outputs.dataset}{review}, report {outputs.report}")
     if result.report.get("review_redaction"):
         masked = result.report["review_redaction"]["masked"]
-        write(f"  review queue redacted by the privacy policy: {masked:,} values masked\n")
+        say(f"  review queue redacted by the privacy policy: {masked:,} values masked")
     return exit_codes.OK
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.history import migration_map, versions
 from taxops.migration.clusters import clusters
 from taxops.migration.formats import FORMATS
@@ -52,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
             if found
             else ""
         )
-        write(
+        say(
             f"wrote {args.output}: {len(migration)} labels of {migration.taxonomy} "
-            f"{migration.from_version} -> {migration.to_version} ({counts}){tangles}\n"
+            f"{migration.from_version} -> {migration.to_version} ({counts}){tangles}"
         )
     else:
         write(text)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from taxops import escaping
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import columns
+from taxops.engines.datasets import detect_format
 from taxops.engines.python_script import python_script
 from taxops.engines.sql_script import DIALECTS, migration_sql
 from taxops.history import migration_map
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.output:
         write_atomic(args.output, text)
-        write(f"wrote {args.output}\n")
+        say(f"wrote {args.output}")
     else:
         write(text)
     return exit_codes.OK
@@ -79,20 +80,15 @@ def _columns(args: argparse.Namespace) -> list[str]:
     if args.columns:
         return [c.strip() for c in args.columns.split(",") if c.strip()]
     if args.like:
-        import duckdb
-
-        try:
-            # The file name is a string literal written by sqlglot, never pasted.
-            source = escaping.sql_literal(str(args.like), "duckdb")
-            return [
-                r[0]
-                for r in duckdb.connect().execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-            ]
-        except duckdb.Error as exc:
-            raise TaxopsError(
-                f"cannot read the columns of {escaping.terminal(args.like)}: "
-                f"{escaping.terminal(str(exc).splitlines()[0])}"
-            ) from None
+        # The sample's columns as migrate reads them: a path is a path (never a
+        # glob), the CSV dialect sniffed, names exactly as written.
+        sample = Path(args.like)
+        if not sample.is_file():
+            raise TaxopsError(f"no such file: {sample}", "--like names a sample of the dataset")
+        found = columns(sample, detect_format(sample))
+        if not found:
+            raise TaxopsError(f"cannot read the columns of {sample}")
+        return found
     raise TaxopsError(
         "SQL needs the table's columns to rewrite one of them",
         "pass --columns id,text,label (in table order), or --like a sample file",

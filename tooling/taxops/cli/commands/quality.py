@@ -277,7 +277,7 @@ def _sample(args: argparse.Namespace) -> int:
         if sample.plan:
             p = sample.plan
             text += (
-                f"\n  ISO 2859-1 Table {p.table}: code letter {p.code_letter}, sample {p.sample_size}, "
+                f"\n  {p.source}: code letter {p.code_letter}, sample {p.sample_size}, "
                 f"accept with at most {p.accept} nonconforming, reject with {p.reject}"
                 + (f" ({p.note})" if p.note else "")
             )

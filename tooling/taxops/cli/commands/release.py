@@ -7,7 +7,7 @@ import argparse
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.cli.commands.reporting import exit_code
 from taxops.compatibility.check import run_check
 from taxops.compatibility.integrity import record_releases
@@ -57,23 +57,23 @@ def run(args: argparse.Namespace) -> int:
             if d.severity is Severity.ERROR and _concerns(d, taxonomy_id, folder)
         ]
         if problems:
-            write(format_text(problems))
-            write(f"not released: {taxonomy_id} {current.model.version} has the errors above\n")
+            write(format_text(problems, per_rule=None))
+            say(f"not released: {taxonomy_id} {current.model.version} has the errors above")
             status = max(status, exit_code(problems))
             continue
         frozen = freeze(current.path, current.model)
         shown = frozen.path.relative_to(root).as_posix()
         if frozen.written:
-            write(f"released {taxonomy_id} {current.model.version}: {shown}\n")
+            say(f"released {taxonomy_id} {current.model.version}: {shown}")
         else:
-            write(f"{taxonomy_id} {current.model.version} is already released ({shown})\n")
+            say(f"{taxonomy_id} {current.model.version} is already released ({shown})")
         # The new release, and any earlier one the record lacks (a repository
         # adopting the record), get their line; existing lines never change.
         releases = frozen.path.parent
         names = sorted(p.name for p in releases.iterdir() if p.suffix in (".yaml", ".yml"))
         for name in record_releases(releases, names):
             if not (frozen.written and name == frozen.path.name):
-                write(f"  recorded the integrity of {shown.rsplit('/', 1)[0]}/{name}\n")
+                say(f"  recorded the integrity of {shown.rsplit('/', 1)[0]}/{name}")
     return status
 
 

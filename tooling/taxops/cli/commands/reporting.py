@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from taxops.cli import exit_codes
+from taxops.cli.commands.common import write
 from taxops.compatibility.compare import Comparison
 from taxops.diagnostics import Diagnostic, Severity, TaxopsError, has_errors
 from taxops.formatting import (
@@ -17,13 +20,15 @@ from taxops.formatting import (
     format_markdown,
     format_text,
 )
-from taxops.formatting.datasets_markdown import registered_annotation, registered_text
-from taxops.formatting.markdown import impact_markdown, summary_line
+from taxops.formatting.github import PER_LEVEL
+from taxops.formatting.impact_section import impact_markdown
+from taxops.formatting.markdown import links_from
+from taxops.formatting.report import Section
+from taxops.formatting.selection import DEFAULT_PER_RULE
+from taxops.formatting.summary import changes_summary
 from taxops.migration.impact import RegisteredImpact
+from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.writing import write_atomic
-
-#: Per changed taxonomy, the registered datasets labeled with it and their impact.
-Registered = list[tuple[str, list[RegisteredImpact]]]
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
 
@@ -42,11 +47,12 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text for people (both locations), json for tools (schema taxops/diagnostics/1, "
-        "documented in the docs' check-json page), github for workflow annotations at the "
-        "YAML line, junit for CI test reports, markdown for a pull-request comment "
-        "(default: text)",
+        help="text for people (summary first, both locations), json for tools (schema "
+        "taxops/diagnostics/1, documented in the docs' check-json page), github for "
+        "workflow annotations at the YAML line, junit for CI test reports, markdown for a "
+        "pull-request comment (default: text)",
     )
+    add_max_findings(p)
     p.add_argument(
         "--counts",
         action="append",
@@ -61,8 +67,72 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
         "--report",
         type=Path,
         metavar="FILE",
-        help="also write the Markdown pull-request report to FILE",
+        help="also write the Markdown pull-request report to FILE (under 60,000 characters)",
     )
+    p.add_argument(
+        "--findings",
+        type=Path,
+        metavar="FILE",
+        help="also write every finding as JSON to FILE: the full list the capped outputs "
+        "(text, github, the report) point to; keep it as the CI run's artefact",
+    )
+    p.add_argument(
+        "--link-base",
+        metavar="URL",
+        help="the URL of the repository's files at the pull request's head "
+        "(https://github.com/ORG/REPO/blob/BRANCH): the report links each place to its line. "
+        "Default in GitHub Actions: from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_HEAD_REF",
+    )
+    p.add_argument(
+        "--docs-url",
+        metavar="URL",
+        help="the docs site with the rules page: the report links each rule to it "
+        "(default: the TAXOPS_DOCS_URL environment variable)",
+    )
+
+
+def add_max_findings(p: argparse.ArgumentParser) -> None:
+    """``--max-findings`` (text) and ``--max-annotations`` (github): the caps of
+    the formats people read."""
+    p.add_argument(
+        "--max-findings",
+        type=_count,
+        default=DEFAULT_PER_RULE,
+        metavar="N",
+        help=f"text output: show at most N findings of each rule, and how many more there "
+        f"are (default: {DEFAULT_PER_RULE}; 0 shows all)",
+    )
+    p.add_argument(
+        "--max-annotations",
+        type=_positive,
+        default=PER_LEVEL,
+        metavar="N",
+        help=f"github output: at most N annotations of each level (error, warning, notice), "
+        f"then a notice of how many were left out (default: {PER_LEVEL}, what GitHub shows "
+        "of a step)",
+    )
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is negative: give 0 to show all")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _count(text)
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"'{text}': give at least 2 (one is the notice)")
+    return value
+
+
+def per_rule(args: argparse.Namespace) -> int | None:
+    """``--max-findings``: None (all) for 0."""
+    return args.max_findings or None
 
 
 def render(
@@ -72,43 +142,114 @@ def render(
     *,
     base: str,
     files: int | None,
+    args: argparse.Namespace,
     paths: Sequence[str] = (),
     impact: str | None = None,
-    registered: Registered | None = None,
+    sections: Sequence[Section] = (),
+    json_extra: Mapping[str, Any] | None = None,
+    github_after: Sequence[str] = (),
 ) -> str:
-    """``registered``: the registered datasets each changed taxonomy touches
-    (``taxops check``; None where a command does not look, as ``taxops diff``).
-    The Markdown report gets them through ``impact``; JUnit does not: its
-    cases pass or fail, and a relabel cost is neither."""
     if fmt == "markdown":
-        return format_markdown(diagnostics, comparisons=comparisons, base=base, impact=impact)
-    if fmt == "json":
-        extra = {}
-        if registered is not None:
-            extra["registered_datasets"] = [i.summary() for _, found in registered for i in found]
-        return format_json(
-            diagnostics,
-            files=files,
-            base=base,
-            summary_line=summary_line(comparisons),
-            comparisons=[c.summary() for c in comparisons],
-            **extra,
+        return markdown_report(
+            diagnostics, comparisons, base=base, impact=impact, args=args, sections=sections
         )
+    if fmt == "json":
+        return json_document(diagnostics, comparisons, base=base, files=files, extra=json_extra)
     if fmt == "github":
-        notices = "".join(registered_annotation(t, found) for t, found in registered or ())
-        return format_github(diagnostics, files=files) + notices
+        shown = format_github(diagnostics, files=files, per_level=args.max_annotations)
+        return shown + "".join(github_after)
     if fmt == "junit":
         return format_junit(diagnostics, files=files, paths=paths)
-    text = format_text(diagnostics, files=files)
-    if comparisons:
-        lines = [
-            f"{c.taxonomy} {c.old.taxonomy.version} -> {c.new.taxonomy.version} "
-            f"({c.old.source}): {c.versions_in_words}"
-            for c in comparisons
-            if c.primary
-        ]
-        text += "\n".join(lines) + "\n" + summary_line(comparisons) + "\n"
-    return text + "".join(registered_text(t, found) for t, found in registered or ())
+    return format_text(diagnostics, files=files, comparisons=comparisons, per_rule=per_rule(args))
+
+
+def json_document(
+    diagnostics: Sequence[Diagnostic],
+    comparisons: Sequence[Comparison],
+    *,
+    base: str,
+    files: int | None,
+    extra: Mapping[str, Any] | None = None,
+) -> str:
+    """The JSON document (schema ``taxops/diagnostics/1``); ``extra``: top-level
+    fields a command adds (only ever added: the schema stays compatible)."""
+    return format_json(
+        diagnostics,
+        files=files,
+        base=base,
+        summary_line=changes_summary(comparisons),
+        comparisons=[c.summary() for c in comparisons],
+        **(extra or {}),
+    )
+
+
+def markdown_report(
+    diagnostics: Sequence[Diagnostic],
+    comparisons: Sequence[Comparison],
+    *,
+    base: str,
+    impact: str | None,
+    args: argparse.Namespace,
+    sections: Sequence[Section] = (),
+) -> str:
+    """The pull-request report; ``sections`` are added after the relabel impact
+    (each renders with the report's item cap, so the whole still fits)."""
+    links = links_from(os.environ, args.link_base, args.docs_url)
+    return format_markdown(
+        diagnostics,
+        comparisons=comparisons,
+        base=base,
+        impact=impact,
+        links=links,
+        sections=sections,
+    )
+
+
+def write_outputs(
+    args: argparse.Namespace,
+    diagnostics: Sequence[Diagnostic],
+    comparisons: Sequence[Comparison],
+    *,
+    base: str,
+    files: int | None,
+    impact: str | None,
+    sections: Sequence[Section] = (),
+    text_after: Sequence[str] = (),
+    json_extra: Mapping[str, Any] | None = None,
+    github_after: Sequence[str] = (),
+) -> None:
+    """The chosen format on stdout, then the files asked for (``--report``,
+    ``--findings``), each written atomically. What a command adds beyond the
+    findings (e.g. registered datasets), per format: ``sections``, extra parts
+    of the pull-request report; ``text_after``, what the text format prints
+    after the findings; ``json_extra``, top-level fields of the JSON document;
+    ``github_after``, workflow commands after the annotations. JUnit gets none:
+    its test cases pass or fail."""
+    shown = render(
+        args.format,
+        diagnostics,
+        comparisons,
+        base=base,
+        files=files,
+        args=args,
+        impact=impact,
+        sections=sections,
+        json_extra=json_extra,
+        github_after=github_after,
+    )
+    if args.format == "text":
+        shown += "".join(text_after)
+    write(shown)
+    if args.report is not None:
+        report = markdown_report(
+            diagnostics, comparisons, base=base, impact=impact, args=args, sections=sections
+        )
+        write_atomic(args.report, report)
+    if args.findings is not None:
+        write_atomic(
+            args.findings,
+            json_document(diagnostics, comparisons, base=base, files=files, extra=json_extra),
+        )
 
 
 def relabel_impact(
@@ -136,6 +277,10 @@ def relabel_impact(
                 f"--counts {spec}: which taxonomy? (changed: {changed})",
                 "write --counts TAXONOMY=FILE",
             )
+    known = {c.taxonomy for c in comparisons} | set(taxonomy_folders(root) if root else [])
+    for name in files:
+        if name not in known:
+            raise unknown_name("taxonomy", name, known, f" for --counts {name}={files[name]}")
     from taxops.policies import Policies, load_policies
 
     policies = load_policies(root) if root else Policies()
@@ -147,7 +292,9 @@ def relabel_impact(
     return impact_markdown(results) if results else None
 
 
-def registered_datasets(root: Path, comparisons: Sequence[Comparison]) -> Registered:
+def registered_datasets(
+    root: Path, comparisons: Sequence[Comparison]
+) -> list[tuple[str, list[RegisteredImpact]]]:
     """For each taxonomy whose content changed, the registered datasets labeled
     with it and what the change costs them (policies/datasets.yaml)."""
     from taxops.engines.registered import registered_impacts
@@ -173,12 +320,6 @@ def keep_loaded() -> None:
     cyclic collector's sight. Two 200,000-label versions are millions of objects,
     and each full collection pass over them cost about 2 s and freed nothing."""
     gc.freeze()
-
-
-def write_report(path: Path | None, markdown: str) -> None:
-    """The Markdown report, written atomically (a workflow then posts it)."""
-    if path is not None:
-        write_atomic(path, markdown)
 
 
 def exit_code(diagnostics: Sequence[Diagnostic]) -> int:

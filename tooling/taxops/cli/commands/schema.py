@@ -9,7 +9,7 @@ from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import write
+from taxops.cli.commands.common import say, write
 from taxops.diagnostics import TaxopsError
 from taxops.documents import KINDS
 from taxops.schemas import json_schema, write_schemas
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     kinds = [k for k in KINDS.values() if args.kind in (None, k.name)]
     if args.output:
         for path in write_schemas(args.output, kinds):
-            write(f"wrote {path}\n")
+            say(f"wrote {path}")
         return exit_codes.OK
     if len(kinds) != 1:
         raise TaxopsError("name one kind to print, or use --output DIR to write them all")

@@ -14,8 +14,9 @@ from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal, terminal_lines
 
 MINIMAL_CONFIG = """\
 site_name: Labeling guidelines
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
             return exit_codes.OK
         return _build(config_file, args.strict)
     except Abort as exc:
-        sys.stderr.write(f"taxops: site not built: {exc.message}\n")
+        sys.stderr.write(terminal_lines([f"taxops: site not built: {exc.message}"]))
         return exit_codes.FINDINGS
     except MkDocsException as exc:
         raise TaxopsError(f"site not built: {exc}") from None
@@ -85,7 +86,7 @@ def _build(config_file: Path, strict: bool) -> int:
     pages = sum(1 for _ in site_dir.rglob("index.html")) if config.use_directory_urls else 0
     shown = os.path.relpath(site_dir)
     counted = f"{pages} pages " if pages else ""
-    write(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/\n")
+    say(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/")
     return exit_codes.OK
 
 
@@ -124,6 +125,13 @@ def _config_file(args: argparse.Namespace) -> Path:
     return path
 
 
+class _EscapedFormatter(logging.Formatter):
+    """MkDocs warnings quote page titles and label names: one line each, escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal(super().format(record))
+
+
 def _show_mkdocs_log(level: int) -> None:
     """MkDocs logs through 'mkdocs'; show its messages from ``level`` up (every
     validation finding is a warning) on stderr."""
@@ -131,7 +139,7 @@ def _show_mkdocs_log(level: int) -> None:
     handler = next((h for h in logger.handlers if isinstance(h, _CurrentStderr)), None)
     if handler is None:
         handler = _CurrentStderr()
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(_EscapedFormatter("%(levelname)s: %(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
     handler.setLevel(level)

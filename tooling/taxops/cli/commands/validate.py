@@ -16,8 +16,9 @@ from taxops.cli.commands.common import (
     repo_root,
     write,
 )
+from taxops.cli.commands.reporting import add_max_findings, per_rule
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.formatting import FORMATTERS
+from taxops.formatting import FORMATTERS, format_github, format_text
 from taxops.loading import DEFAULT_MAX_BYTES
 from taxops.validate import check_paths, expand, find_root, governed_files
 
@@ -32,6 +33,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     add_repo(p)
     add_format(p)
+    add_max_findings(p)
     p.add_argument(
         "--max-file-size",
         type=_megabytes,
@@ -71,7 +73,12 @@ def run(args: argparse.Namespace) -> int:
         files = governed_files(root)
     checked = check_paths(files, root, int(args.max_file_size * 1e6), deadlines=deadlines(args))
     diagnostics = [d for c in checked for d in c.diagnostics]
-    write(FORMATTERS[args.format](diagnostics, files=len(checked)))
+    if args.format == "text":
+        write(format_text(diagnostics, files=len(checked), per_rule=per_rule(args)))
+    elif args.format == "github":
+        write(format_github(diagnostics, per_level=args.max_annotations))
+    else:
+        write(FORMATTERS[args.format](diagnostics, files=len(checked)))
     return exit_codes.FINDINGS if has_errors(diagnostics) else exit_codes.OK
 
 

@@ -1,0 +1,101 @@
+"""Argument types: every option value is checked when the command line is
+parsed, so a bad one is a usage error (exit 2, naming the option and what it
+takes), never a traceback from deep inside a run. argparse turns a ValueError
+or ArgumentTypeError raised here into ``argument --x: invalid ... value``."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections.abc import Callable
+
+_UNITS = {
+    "": 1,
+    "b": 1,
+    "kb": 1000,
+    "mb": 1000**2,
+    "gb": 1000**3,
+    "tb": 1000**4,
+    "kib": 1024,
+    "mib": 1024**2,
+    "gib": 1024**3,
+    "tib": 1024**4,
+}
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def _parse_size(text: str) -> int:
+    match = _SIZE.match(text)
+    unit = match.group(2).lower() if match else None
+    if match is None or unit not in _UNITS:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a size: write a number and a unit, e.g. 512MB, 2GB or 64MiB"
+        )
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def size(minimum: int, maximum: int) -> Callable[[str], int]:
+    """A size in bytes (``512MB``, ``2GB``, ``64MiB``) within the bounds."""
+
+    def parse(text: str) -> int:
+        return _within(_parse_size(text), f"'{text}'", minimum, maximum, _human)
+
+    return parse
+
+
+def memory_limit(text: str) -> str:
+    """A DuckDB memory limit: a size of at least 64 MB, passed on in bytes."""
+    return f"{size(64 * 1000**2, 1000**5)(text)}B"
+
+
+def int_range(minimum: int, maximum: int) -> Callable[[str], int]:
+    """A whole number within the bounds."""
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        return _within(n, str(n), minimum, maximum, str)
+
+    return parse
+
+
+def _within(n: int, shown: str, minimum: int, maximum: int, show: Callable[[int], str]) -> int:
+    if not minimum <= n <= maximum:
+        raise argparse.ArgumentTypeError(
+            f"{shown} is out of range: between {show(minimum)} and {show(maximum)}"
+        )
+    return n
+
+
+def separator(text: str) -> str:
+    """A non-empty separator of labels inside one cell, without line breaks."""
+    if not text:
+        raise argparse.ArgumentTypeError(
+            "the separator is empty: it would split every label into characters"
+        )
+    if any(c in text for c in "\r\n\x00"):
+        raise argparse.ArgumentTypeError("the separator cannot hold a line break or NUL")
+    return text
+
+
+def delimiter(text: str) -> str:
+    """One character that separates CSV fields (``\\t`` for a tab)."""
+    value = {"\\t": "\t", "tab": "\t", "TAB": "\t"}.get(text, text)
+    if len(value) != 1:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not one character: write e.g. ',' or ';' or '\\t' for a tab"
+        )
+    if value in '\r\n"\x00' or value.isalnum():
+        raise argparse.ArgumentTypeError(
+            f"{value!r} cannot separate fields: use a punctuation character or a tab"
+        )
+    return value
+
+
+def _human(n: int) -> str:
+    for unit, factor in (("TB", 1000**4), ("GB", 1000**3), ("MB", 1000**2), ("KB", 1000)):
+        if n >= factor:
+            return f"{n / factor:g} {unit}"
+    return f"{n} bytes"

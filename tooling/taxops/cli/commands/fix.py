@@ -1,0 +1,143 @@
+"""``taxops fix``: write the fixes a check asks for into the taxonomy files."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+
+from taxops.cli import exit_codes
+from taxops.cli.commands import Command
+from taxops.cli.commands.common import add_repo, repo_root, say, write
+from taxops.compatibility.check import run_check
+from taxops.compatibility.compare import Comparison, Version, compare
+from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal_lines
+from taxops.fixes.plan import FixPlan, plan_labels, version_to_set
+from taxops.fixes.yaml_edit import apply
+from taxops.loading import parse_yaml
+from taxops.models.taxonomy import Taxonomy
+from taxops.writing import write_atomic
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "taxonomies", nargs="*", metavar="TAXONOMY", help="taxonomy ids to fix (default: all)"
+    )
+    p.add_argument(
+        "--against",
+        metavar="REF",
+        help="fix what taxops check --against REF finds (default: against the last release)",
+    )
+    p.add_argument(
+        "--merge-base", action="store_true", help="with --against: compare with the merge base"
+    )
+    p.add_argument(
+        "--accept-suggestions",
+        type=_confidence,
+        metavar="SCORE",
+        help="a removed label with a suggested replacement at least this alike (0 to 1, e.g. "
+        "0.9) is retired into it (replaced_by) instead of to review",
+    )
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="print the edits as a unified diff and write nothing (exit 1 if there are any)",
+    )
+    add_repo(p)
+
+
+def _confidence(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number between 0 and 1") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not between 0 and 1")
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    root = repo_root(args)
+    assert root is not None
+    report = run_check(
+        root, against=args.against, merge_base=args.merge_base, only=tuple(args.taxonomies)
+    )
+    edited = 0
+    for comparison in report.comparisons:
+        if not comparison.primary:
+            continue
+        path = root / comparison.new.source
+        text = path.read_text(encoding="utf-8")
+        plan = plan_labels(comparison.changes, args.accept_suggestions)
+        fixed = apply(text, plan)
+        plan.version = _version_after(comparison, fixed)
+        fixed = apply(fixed, FixPlan(version=plan.version))
+        if fixed == text:
+            continue
+        edited += 1
+        shown = comparison.new.source
+        if args.diff:
+            lines = difflib.unified_diff(
+                text.splitlines(), fixed.splitlines(), f"a/{shown}", f"b/{shown}", lineterm=""
+            )
+            write(terminal_lines(lines))
+        else:
+            write_atomic(path, fixed)
+            say(f"fixed {shown}: {_described(plan, comparison)}")
+    if not edited:
+        say("nothing to fix")
+        return exit_codes.OK
+    if args.diff:
+        return exit_codes.FINDINGS
+    say("run 'taxops check' to see what is left")
+    return exit_codes.OK
+
+
+def _version_after(comparison: Comparison, fixed: str) -> str | None:
+    """The version the fixed file must declare: its changes compared again with
+    the same old version (a tombstone changes what the change requires)."""
+    shown = comparison.new.source
+    doc, problems = parse_yaml(fixed, shown)
+    if doc is None:
+        raise TaxopsError(f"taxops fix made {shown} unreadable: {problems[0].message}")
+    try:
+        model = Taxonomy.model_validate(doc.data)
+    except ValueError as exc:
+        raise TaxopsError(f"taxops fix made {shown} invalid: {exc}") from None
+    again = compare(comparison.old, Version(model, doc, shown))
+    return version_to_set(again.versioning)
+
+
+def _described(plan: FixPlan, comparison: Comparison) -> str:
+    parts = []
+    if plan.tombstones:
+        n = len(plan.tombstones)
+        part = (
+            f"{n:,} removed label{'s' if n != 1 else ''} kept as tombstone{'s' if n != 1 else ''}"
+        )
+        if plan.accepted:
+            part += f" ({plan.accepted:,} replaced by an accepted suggestion, the rest to review)"
+        else:
+            part += " (items to review)"
+        parts.append(part)
+    if plan.review:
+        parts.append(f"{len(plan.review):,} inactive label(s) given 'replacement: review'")
+    if plan.version:
+        parts.append(f"version {comparison.new.taxonomy.version} -> {plan.version}")
+    return "; ".join(parts)
+
+
+COMMAND = Command(
+    name="fix",
+    summary="write the fixes a check asks for: tombstones, replacements, the version",
+    description="Fix what has one right fix, in the taxonomy files, keeping comments and\n"
+    "layout (like ruff --fix): a label removed without a tombstone comes back as\n"
+    "'status: retired' with its old name, parent and definition and 'replacement:\n"
+    "review' (or, with --accept-suggestions SCORE, 'replaced_by' the suggested new\n"
+    "label); a deprecated or retired label without a replacement gets 'replacement:\n"
+    "review'; the version is bumped to the smallest the changes require. Files are\n"
+    "written atomically; --diff shows the edits instead. Running it twice changes\n"
+    "nothing the second time.",
+    configure=configure,
+    run=run,
+)

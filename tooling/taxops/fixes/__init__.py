@@ -1,0 +1,1 @@
+"""`taxops fix`: the findings with one right fix, written into the YAML files."""

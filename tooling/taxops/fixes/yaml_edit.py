@@ -1,0 +1,224 @@
+"""Applying a :class:`~taxops.fixes.plan.FixPlan` to a taxonomy file's text,
+keeping everything else byte for byte.
+
+The edit is made on ruamel.yaml's round-trip tree (what it is for: comments,
+anchors, quoting and key order are kept, and new nodes are written as valid,
+correctly quoted YAML). ruamel still normalises a few things on the way out (an
+anchor nothing refers to, unusual spacing, an indentation it does not use
+everywhere). So the result is not ruamel's output: it is the original text with
+only the lines ruamel's output changed *because of the edit* carried over. Lines
+the edit did not touch stay exactly as the user wrote them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+from ruamel.yaml.tokens import CommentToken
+
+from taxops.fixes.plan import FixPlan, Tombstone
+from taxops.yaml_roundtrip import flow_list, round_trip
+
+
+def apply(text: str, plan: FixPlan) -> str:
+    """``text`` with the plan's tombstones, replacements and version written in."""
+    if not plan:
+        return text
+    yaml = round_trip(text)
+    base = _dump(yaml, yaml.load(text))
+    data = yaml.load(text)
+    labels = data["labels"]
+    for i in plan.review:
+        _set_after(labels[i], "replacement", "review", after="status")
+    # From the end, so earlier indexes still point where they did; tombstones
+    # sharing a place keep their old order.
+    for before in sorted({t.before for t in plan.tombstones}, reverse=True):
+        here = [_tombstone(t) for t in plan.tombstones if t.before == before]
+        for offset, stone in enumerate(here):
+            labels.insert(before + offset, stone)
+        if before > 0:
+            # A comment between two labels introduces the next one: it stays
+            # above that label, below the tombstones put back before it.
+            _attach_trailing(here[-1], _detach_trailing(labels[before - 1]))
+    if plan.version is not None:
+        data["version"] = _scalar(plan.version, like=data.get("version"))
+    return carry_over(text, base, _dump(yaml, data))
+
+
+def _tombstone(stone: Tombstone) -> CommentedMap:
+    label = stone.label
+    out = CommentedMap()
+    out["id"] = _scalar(label.id)
+    out["name"] = _scalar(label.name)
+    if label.parent is not None:
+        out["parent"] = _scalar(label.parent)
+    if label.definition:
+        out["definition"] = _scalar(" ".join(label.definition.split()))
+    out["status"] = "retired"
+    # An accepted suggestion, else what the label already declared when it was
+    # deprecated, else a human decides.
+    replaced_by = stone.replaced_by or label.replaced_by
+    if replaced_by:
+        out["replaced_by"] = flow_list(_scalar(t) for t in replaced_by)
+    mode = label.replacement.value if label.replacement and not stone.replaced_by else None
+    if mode or not replaced_by:
+        out["replacement"] = mode or "review"
+    return out
+
+
+def _trailing_slot(node: Any) -> tuple[list[Any], int] | None:
+    """Where ruamel keeps the comment lines that follow a node: on its last key
+    (or item), or deeper when that holds a collection."""
+    if isinstance(node, CommentedMap) and node:
+        key = list(node)[-1]
+        value = node[key]
+        if isinstance(value, CommentedMap | CommentedSeq) and value:
+            return _trailing_slot(value)
+        slots = node.ca.items.get(key)
+        return (slots, 2) if slots and slots[2] is not None else None
+    if isinstance(node, CommentedSeq) and node:
+        value = node[-1]
+        if isinstance(value, CommentedMap | CommentedSeq) and value:
+            return _trailing_slot(value)
+        slots = node.ca.items.get(len(node) - 1)
+        return (slots, 0) if slots and slots[0] is not None else None
+    return None
+
+
+def _detach_trailing(node: Any) -> str:
+    """The comment lines after ``node`` (not its end-of-line comment), removed."""
+    found = _trailing_slot(node)
+    if found is None:
+        return ""
+    slots, i = found
+    value: str = slots[i].value
+    if value.startswith("\n"):
+        eol, rest = "", value[1:]
+    else:
+        eol, _, rest = value.partition("\n")
+        eol += "\n"
+    if not rest.strip():
+        return ""
+    if eol:
+        slots[i].value = eol
+    else:
+        slots[i] = None
+    return rest
+
+
+def _attach_trailing(node: CommentedMap, comment: str) -> None:
+    if not comment:
+        return
+    token = CommentToken("\n" + comment, CommentMark(0), None)
+    node.ca.items[list(node)[-1]] = [None, None, token, None]
+
+
+def _set_after(mapping: Any, key: str, value: str, *, after: str) -> None:
+    if key in mapping:
+        mapping[key] = value
+        return
+    keys = list(mapping)
+    position = keys.index(after) + 1 if after in keys else len(keys)
+    mapping.insert(position, key, value)
+
+
+_PLAIN_STRING = YAML(typ="safe", pure=True)
+
+
+def _scalar(value: str, like: object = None) -> str:
+    """A string as the file should hold it: in the quoting of the value it
+    replaces, and quoted where YAML would read it as something else (``150``,
+    ``2024``, ``no``, ``1.10``), so an id or version keeps its exact text."""
+    if isinstance(like, ScalarString):
+        quoted: str = type(like)(value)  # same class: same quotes in the file
+        return quoted
+    try:
+        read = _PLAIN_STRING.load(value)
+    except Exception:  # not valid as a plain scalar (': ', '#', ...): ruamel quotes it
+        return value
+    return value if read == value else DoubleQuotedScalarString(value)
+
+
+def _dump(yaml: YAML, data: Any) -> str:
+    _keep_anchors(data)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _keep_anchors(node: Any) -> None:
+    """ruamel drops an anchor nothing refers to; the user wrote it, keep it."""
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", None):
+        anchor.always_dump = True
+    if isinstance(node, dict):
+        for value in node.values():
+            _keep_anchors(value)
+    elif isinstance(node, list):
+        for value in node:
+            _keep_anchors(value)
+
+
+def carry_over(original: str, base: str, edited: str) -> str:
+    """``original`` with the changes that turn ``base`` (ruamel's rendering of
+    it) into ``edited`` (its rendering after the edit). Where an edited region
+    cannot be placed in the original (ruamel rewrote those very lines), the
+    edited rendering is returned whole: valid, and only normalised."""
+    ours, theirs, after = (s.splitlines(keepends=True) for s in (original, base, edited))
+    to_ours: dict[int, int] = {}
+    for a, b, size in difflib.SequenceMatcher(
+        None, theirs, ours, autojunk=False
+    ).get_matching_blocks():
+        for k in range(size):
+            to_ours[a + k] = b + k
+    out: list[str] = []
+    done = 0  # lines of ``ours`` already copied
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(
+        None, theirs, after, autojunk=False
+    ).get_opcodes():
+        if tag == "equal":
+            continue
+        span: tuple[int, int] | None
+        if i1 < i2:
+            span = _mapped_span(range(i1, i2), to_ours)
+        else:
+            point = _insertion_point(i1, to_ours, len(theirs), len(ours))
+            span = None if point is None else (point, point)
+        if span is None:
+            return edited
+        start, end = span
+        if start < done:
+            return edited
+        out += ours[done:start] + after[j1:j2]
+        done = end
+    out += ours[done:]
+    return "".join(out)
+
+
+def _mapped_span(lines: range, to_ours: dict[int, int]) -> tuple[int, int] | None:
+    """The original lines that ``base`` lines correspond to, when they are all
+    there and in one run."""
+    mapped = [to_ours.get(i) for i in lines]
+    first = mapped[0]
+    if first is None or mapped != list(range(first, first + len(mapped))):
+        return None
+    return first, first + len(mapped)
+
+
+def _insertion_point(i: int, to_ours: dict[int, int], n_theirs: int, n_ours: int) -> int | None:
+    """Where a line inserted before ``base[i]`` goes in the original."""
+    if i < n_theirs and i in to_ours:
+        return to_ours[i]
+    if i > 0 and (i - 1) in to_ours:
+        return to_ours[i - 1] + 1
+    if i == 0:
+        return 0
+    if i >= n_theirs:
+        return n_ours
+    return None

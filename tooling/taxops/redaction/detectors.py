@@ -18,6 +18,10 @@ knowledge comes in, moved into SQL so that nothing is called once per row:
   a letter TLD: a pattern is the test;
 * a policy's own detectors: their pattern is the test.
 
+Each detector also has a prefilter: a pattern every value holding a match
+contains, tested first because most values hold nothing (see the prefilters
+below, and :mod:`taxops.redaction.sql` for how they are applied).
+
 ``tests/policies/test_detectors.py`` holds the SQL tests to the libraries'
 verdicts on generated numbers.
 """

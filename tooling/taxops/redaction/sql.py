@@ -61,12 +61,17 @@ def matches_sql(
 def _pattern_filter(pairs: str, pattern: str) -> str:
     """The candidates of ``pairs`` whose normal form matches ``pattern`` whole,
     with the pattern outside any lambda (compiled once per query): the pairs
-    are written ``,c;d,`` one after the other, and the pattern extracts each
-    ``c`` whose ``d`` it matches between ``;`` and ``,``."""
+    are written ``,c;d,`` one after the other, the pattern finds each whole
+    ``,c;d,`` whose ``d`` it matches between ``;`` and ``,``, and the ``c`` is
+    cut out of it by position."""
     # list_reduce, not array_to_string: that one runs string_agg per list,
     # measured four times slower here.
     joined = f"list_reduce({pairs}, lambda acc, m: acc || ',' || m.c || ';' || m.d || ',', '')"
-    return f"regexp_extract_all({joined}, {sql_literal(f',([^,;]*);(?:{pattern}),')}, 1)"
+    # The whole match, not a group: RE2 then finds its bounds with its DFA
+    # alone, where a group costs a backtracking pass over the long pattern
+    # (libphonenumber's), measured twice as slow.
+    found = f"regexp_extract_all({joined}, {sql_literal(f',[^,;]*;(?:{pattern}),')})"
+    return f"list_transform({found}, lambda h: split_part(h[2:], ';', 1))"
 
 
 def _mask(rule: RedactionRule) -> str:

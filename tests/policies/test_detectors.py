@@ -151,6 +151,29 @@ def test_email_addresses(text: str, expected: list[str]) -> None:
     assert found(DETECTORS["email"], [text]) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("detector", "text", "expected"),
+    [
+        # Valid and invalid candidates side by side: each valid one comes back
+        # as written (separators kept), in order, the invalid ones left out.
+        (
+            "phone",
+            "call 020 7946 0123 or 000 0000 or +1 415-555-0123, not 2025-01-01; (020) 7946 0999",
+            ["020 7946 0123", "+1 415-555-0123", "(020) 7946 0999"],
+        ),
+        ("phone", "0000000 then 020 7946 0123", ["020 7946 0123"]),
+        ("phone", "020 7946 0123, 020 7946 0123", ["020 7946 0123", "020 7946 0123"]),
+        (
+            "iban",
+            "to GB82 WEST 1234 5698 7654 32, not GB82 WEST 1234 5698 7654 33; DE89370400440532013000",
+            ["GB82 WEST 1234 5698 7654 32", "DE89370400440532013000"],
+        ),
+    ],
+)
+def test_several_candidates_in_one_value(detector: str, text: str, expected: list[str]) -> None:
+    assert found(DETECTORS[detector], [text]) == [expected]
+
+
 def test_dates_and_order_numbers_are_not_phone_numbers() -> None:
     texts = ["on 2025-01-01", "on 01/02/2025", "order NW-654999", "ticket T-25000"]
     assert found(DETECTORS["phone"], texts) == [[], [], [], []]

@@ -14,6 +14,11 @@ that are not personal. Each run is its own process; peak memory is its max RSS
 (``os.wait4``); time is the median of ``--repeat`` runs. After the taxops run a
 separate process checks the output: no planted value left, every row there in
 order, and the report's counts equal to what was planted.
+
+Results: ``results/redact.md`` (the table, each variant's time as a ratio to the
+plain copy at the same size, wall and CPU, and the machine's load during the
+run) and ``results/redact.svg``; the memory sweep writes
+``results/redact-memory.md`` and ``results/redact-memory.svg``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ import sys
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+RESULTS = HERE / "results"
 CARDS = ["4111 1111 1111 1111", "5555-5555-5555-4444", "378282246310005", "6011111111111117"]
 POLICY = {
     "taxops": "privacy/1",
@@ -93,6 +100,9 @@ def generate(rows: int) -> Path:
 
 # --- workers: each runs in its own process ----------------------------------------
 
+
+#: 1-minute load averages sampled during the run (reported as a range).
+_LOADS: list[float] = []
 
 #: The memory limit a worker gives DuckDB (the memory sweep sets it).
 LIMIT_VARIABLE = "REDACT_BENCH_MEMORY_LIMIT"
@@ -203,6 +213,7 @@ WORKERS = {"taxops": work_taxops, "duckdb-copy": work_copy, "python-csv": work_p
 def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, object]:
     dst = OUT / f"result-{variant}.csv"
     times, cpus, peaks = [], [], []
+    load_before = os.getloadavg()[0]
     for _ in range(repeat):
         started = time.perf_counter()
         proc = subprocess.Popen([sys.executable, __file__, "--worker", variant, str(src), str(dst)])
@@ -221,6 +232,8 @@ def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, object
         "cpu_seconds": round(sorted(cpus)[len(cpus) // 2], 2),
         "rows_per_s": round(rows / seconds),
         "peak_rss_mb": round(max(peaks)),
+        # The 1-minute load average before and after this variant's runs.
+        "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     if variant == "taxops":
         marker = OUT / "verify-source.txt"
@@ -289,18 +302,113 @@ def memory_sweep(rows: list[int], limits: list[str]) -> None:
         runs = [(variant, limit) for variant in ("taxops", "duckdb-copy") for limit in limits]
         for variant, limit in runs:
             r = {"rows": n, **trace(variant, src, limit)}
+            _LOADS.append(os.getloadavg()[0])
             traces.append(r)
             print(json.dumps({k: v for k, v in r.items() if k != "rss_mb"}), flush=True)
             peak = float(str(r["peak_rss_mb"]))
-            peaks.setdefault(f"{variant}, memory limit {limit}", []).append((n / 1e6, peak))
+            peaks.setdefault(f"{variant}, memory limit {limit}", []).append((n / 1e3, peak))
     (OUT / "redact-memory.json").write_text(json.dumps(traces))
     svg = line_chart(
         peaks,
         title="taxops redact: peak memory over rows",
-        x_label="rows (millions)",
+        x_label="rows (thousands)",
         y_label="peak RSS (MB)",
     )
-    (Path(__file__).parent / "results" / "redact-memory.svg").write_text(svg)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "redact-memory.svg").write_text(svg)
+    lines = [
+        "# Redaction benchmark: peak memory over rows, at several memory limits\n",
+        f"`python benchmarks/redact.py {' '.join(sys.argv[1:])}`; {_machine()}. One run per "
+        "point, each in its own process; peak = its max RSS. The plain copy (a DuckDB "
+        "CSV-to-CSV copy of the same file) runs at the same limits.\n",
+        "| rows | variant | memory limit | seconds | peak MB |",
+        "|---:|---|---|---:|---:|",
+    ]
+    lines += [
+        f"| {r['rows']:,} | {r['variant']} | {r['memory_limit']} | {r['seconds']} | "
+        f"{r['peak_rss_mb']} |"
+        for r in traces
+    ]
+    lines.append("\n![peak memory over rows](redact-memory.svg)")
+    (RESULTS / "redact-memory.md").write_text("\n".join(lines) + "\n")
+
+
+def _machine() -> str:
+    import duckdb
+
+    return (
+        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, DuckDB {duckdb.__version__}, "
+        f"load average {_loads()}"
+    )
+
+
+def _loads() -> str:
+    """The range of 1-minute load averages seen during the run."""
+    if not _LOADS:
+        return "not recorded"
+    return f"{min(_LOADS):.1f} to {max(_LOADS):.1f} (1-minute, sampled around each measurement)"
+
+
+def _check_text(check: dict[str, object]) -> str:
+    ok = (
+        check["left"] == 0
+        and check["rows_kept"]
+        and check["order_kept"]
+        and check["dates_kept"]
+        and check["counts_as_planted"]
+    )
+    if ok:
+        return "all masked, rows, order and dates kept, counts = planted"
+    return "FAILED: " + json.dumps(check)
+
+
+def write_results(results: list[dict[str, object]], repeat: int) -> None:
+    """``results/redact.md``: each variant's median time and its ratio to the
+    plain copy of the same file in the same run; ``results/redact.svg``."""
+    from chart import line_chart
+
+    copy = {r["rows"]: r for r in results if r["variant"] == "duckdb-copy" and "error" not in r}
+    lines = [
+        "# Redaction benchmark: taxops redact against a plain DuckDB copy\n",
+        f"`python benchmarks/redact.py {' '.join(sys.argv[1:])}`; {_machine()}. Median of "
+        f"{repeat} runs, each its own process (start-up included); CPU = user + system "
+        "seconds of every thread; peak = max RSS. The ratio is taxops' time over the "
+        "plain copy's (`COPY (SELECT * FROM read_csv(...)) TO ...`: the same read and "
+        "write, no detection) on the same file in the same run. CPU seconds are less "
+        "disturbed than wall time by the other jobs sharing the machine.\n",
+        "| rows | variant | seconds | x copy | CPU s | x copy (CPU) | rows/s | peak MB | load | check |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    ratios: dict[str, list[tuple[float, float]]] = {}
+    for r in results:
+        if "error" in r:
+            lines.append(f"| {r['rows']:,} | {r['variant']} | {r['error']} | | | | | | | |")
+            continue
+        base = copy.get(r["rows"])
+        wall = cpu = ""
+        if base is not None:
+            w = float(str(r["seconds"])) / float(str(base["seconds"]))
+            c = float(str(r["cpu_seconds"])) / float(str(base["cpu_seconds"]))
+            wall, cpu = f"{w:.1f}", f"{c:.1f}"
+            if r["variant"] == "taxops":
+                ratios.setdefault("wall time", []).append((int(str(r["rows"])) / 1e3, w))
+                ratios.setdefault("CPU time", []).append((int(str(r["rows"])) / 1e3, c))
+        load = r["load"]
+        check = _check_text(r["check"]) if "check" in r else ""
+        lines.append(
+            f"| {r['rows']:,} | {r['variant']} | {r['seconds']} | {wall} | {r['cpu_seconds']} "
+            f"| {cpu} | {r['rows_per_s']:,} | {r['peak_rss_mb']} | {load[0]:.1f} → {load[1]:.1f} | {check} |"
+        )
+    lines.append("\n![taxops redact's time as a multiple of the plain copy's](redact.svg)")
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "redact.md").write_text("\n".join(lines) + "\n")
+    svg = line_chart(
+        ratios,
+        title="taxops redact: time as a multiple of a plain DuckDB copy",
+        x_label="rows (thousands)",
+        y_label="x the copy's time",
+    )
+    (RESULTS / "redact.svg").write_text(svg)
 
 
 def main() -> None:
@@ -325,12 +433,10 @@ def main() -> None:
         variant, src, dst = args.worker
         {**WORKERS, "verify": work_verify}[variant](Path(src), Path(dst))
         return
+    _LOADS.append(os.getloadavg()[0])
     if args.memory_sweep:
-        print(f"load before: {os.getloadavg()}", flush=True)
         memory_sweep(args.memory_sweep, args.memory_limits)
-        print(f"load after: {os.getloadavg()}")
         return
-    print(f"load before: {os.getloadavg()}", flush=True)
     results = []
     for rows in args.rows:
         src = generate(rows)
@@ -338,9 +444,11 @@ def main() -> None:
             if variant == "python-csv" and rows not in args.python_rows:
                 continue
             r = {"rows": rows, **measure(variant, src, rows, args.repeat)}
+            _LOADS.extend(r.get("load", []))
             results.append(r)
             print(json.dumps(r), flush=True)
-    print(f"load after: {os.getloadavg()}")
+    write_results(results, args.repeat)
+    print(f"wrote {RESULTS / 'redact.md'}; load average {_loads()}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
@@ -318,7 +319,7 @@ def memory_sweep(rows: list[int], limits: list[str]) -> None:
     (RESULTS / "redact-memory.svg").write_text(svg)
     lines = [
         "# Redaction benchmark: peak memory over rows, at several memory limits\n",
-        f"`python benchmarks/redact.py {' '.join(sys.argv[1:])}`; {_machine()}. One run per "
+        f"`python benchmarks/redact.py {' '.join(sys.argv[1:])}`; {_machine(_LOADS)}. One run per "
         "point, each in its own process; peak = its max RSS. The plain copy (a DuckDB "
         "CSV-to-CSV copy of the same file) runs at the same limits.\n",
         "| rows | variant | memory limit | seconds | peak MB |",
@@ -333,20 +334,18 @@ def memory_sweep(rows: list[int], limits: list[str]) -> None:
     (RESULTS / "redact-memory.md").write_text("\n".join(lines) + "\n")
 
 
-def _machine() -> str:
+def _machine(loads: list[float]) -> str:
     import duckdb
 
+    seen = (
+        f"{min(loads):.1f} to {max(loads):.1f} (1-minute, sampled around each measurement)"
+        if loads
+        else "not recorded"
+    )
     return (
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, DuckDB {duckdb.__version__}, "
-        f"load average {_loads()}"
+        f"load average {seen}"
     )
-
-
-def _loads() -> str:
-    """The range of 1-minute load averages seen during the run."""
-    if not _LOADS:
-        return "not recorded"
-    return f"{min(_LOADS):.1f} to {max(_LOADS):.1f} (1-minute, sampled around each measurement)"
 
 
 def _check_text(check: dict[str, object]) -> str:
@@ -362,20 +361,37 @@ def _check_text(check: dict[str, object]) -> str:
     return "FAILED: " + json.dumps(check)
 
 
-def write_results(results: list[dict[str, object]], repeat: int) -> None:
+#: What the file and the policy are, for the results page.
+DATA = (
+    "The file: `id`, `created`, `text`, `label`; `text` is a support message in which one "
+    "row in 9 holds an email address, one in 11 a phone number (US `+1 415-555-0123` or UK "
+    "`020 7946 0123`), one in 13 a card number (Luhn-valid; spaced, hyphenated or plain), "
+    "one in 7 an order number and every row a date (neither is personal). Policy: class "
+    "`personal` on `text` (email, phone, payment_card keeping the last 4 digits, iban), "
+    "`id` and `created` internal, the label column never redacted; `phone_regions: [US, GB]`. "
+    "The check, a separate process reading taxops' output: no planted value left, every row "
+    "there in order, every date kept, and the report's counts per rule equal to the numbers "
+    "planted."
+)
+
+
+def write_results(run: dict[str, Any]) -> None:
     """``results/redact.md``: each variant's median time and its ratio to the
     plain copy of the same file in the same run; ``results/redact.svg``."""
     from chart import line_chart
 
+    results: list[dict[str, Any]] = run["results"]
+    loads = [x for r in results for x in r.get("load", [])]
     copy = {r["rows"]: r for r in results if r["variant"] == "duckdb-copy" and "error" not in r}
     lines = [
         "# Redaction benchmark: taxops redact against a plain DuckDB copy\n",
-        f"`python benchmarks/redact.py {' '.join(sys.argv[1:])}`; {_machine()}. Median of "
-        f"{repeat} runs, each its own process (start-up included); CPU = user + system "
-        "seconds of every thread; peak = max RSS. The ratio is taxops' time over the "
+        f"`python benchmarks/redact.py {run['command']}`; {_machine(loads)}. Median of "
+        f"{run['repeat']} runs, each its own process (start-up included); CPU = user + system "
+        "seconds of every thread; peak = max RSS. The ratio is a variant's time over the "
         "plain copy's (`COPY (SELECT * FROM read_csv(...)) TO ...`: the same read and "
         "write, no detection) on the same file in the same run. CPU seconds are less "
         "disturbed than wall time by the other jobs sharing the machine.\n",
+        DATA + "\n",
         "| rows | variant | seconds | x copy | CPU s | x copy (CPU) | rows/s | peak MB | load | check |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
@@ -387,17 +403,26 @@ def write_results(results: list[dict[str, object]], repeat: int) -> None:
         base = copy.get(r["rows"])
         wall = cpu = ""
         if base is not None:
-            w = float(str(r["seconds"])) / float(str(base["seconds"]))
-            c = float(str(r["cpu_seconds"])) / float(str(base["cpu_seconds"]))
+            w, c = r["seconds"] / base["seconds"], r["cpu_seconds"] / base["cpu_seconds"]
             wall, cpu = f"{w:.1f}", f"{c:.1f}"
             if r["variant"] == "taxops":
-                ratios.setdefault("wall time", []).append((int(str(r["rows"])) / 1e3, w))
-                ratios.setdefault("CPU time", []).append((int(str(r["rows"])) / 1e3, c))
+                ratios.setdefault("wall time", []).append((r["rows"] / 1e3, w))
+                ratios.setdefault("CPU time", []).append((r["rows"] / 1e3, c))
         load = r["load"]
         check = _check_text(r["check"]) if "check" in r else ""
         lines.append(
             f"| {r['rows']:,} | {r['variant']} | {r['seconds']} | {wall} | {r['cpu_seconds']} "
-            f"| {cpu} | {r['rows_per_s']:,} | {r['peak_rss_mb']} | {load[0]:.1f} → {load[1]:.1f} | {check} |"
+            f"| {cpu} | {r['rows_per_s']:,} | {r['peak_rss_mb']} | {load[0]:.1f} → {load[1]:.1f} "
+            f"| {check} |"
+        )
+    taxops = [r for r in results if r["variant"] == "taxops" and "error" not in r]
+    if len(taxops) > 1:
+        peaks = ", ".join(f"{r['peak_rss_mb']} MB at {r['rows']:,}" for r in taxops)
+        copies = ", ".join(f"{copy[r['rows']]['peak_rss_mb']} MB" for r in taxops)
+        lines.append(
+            f"\nPeak memory of taxops: {peaks} rows (the plain copy: {copies}). DuckDB's memory "
+            "limit (512 MB unless `--memory-limit` says otherwise) bounds both; "
+            "`redact-memory.md` has the peak at several limits."
         )
     lines.append("\n![taxops redact's time as a multiple of the plain copy's](redact.svg)")
     RESULTS.mkdir(exist_ok=True)
@@ -409,6 +434,56 @@ def write_results(results: list[dict[str, object]], repeat: int) -> None:
         y_label="x the copy's time",
     )
     (RESULTS / "redact.svg").write_text(svg)
+
+
+def profile(rows: int) -> None:
+    """Where the time goes, in one process on a table already in memory (so
+    reading the file is left out): the CPU seconds of each detector alone, of
+    all together as ``taxops redact`` runs them, and of the screens alone (no
+    value passing them), the best of two runs each. Printed, not written: the
+    redaction reference page quotes it."""
+    import dataclasses
+    import resource
+
+    import duckdb
+    from taxops.models.privacy import Privacy
+    from taxops.redaction import sql
+    from taxops.redaction.plan import field_plan
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{_memory_limit()}'")
+    con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv('{generate(rows)}', all_varchar = true)")
+    columns = ["id", "created", "text", "label"]
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    def run(name: str, detect: list[str], screens_only: bool = False) -> None:
+        personal = {**POLICY["classes"][1]}  # type: ignore[index]
+        personal["redaction"] = [r for r in personal["redaction"] if r["detect"] in detect]
+        policy = Privacy.model_validate({**POLICY, "classes": [POLICY["classes"][0], personal]})  # type: ignore[index]
+        plan = field_plan(policy, columns, "personal", skip=["label"])
+        real = sql.detectors
+        if screens_only:  # a screen no value passes: what the rows that hold nothing cost
+            sql.detectors = lambda p: {  # type: ignore[assignment]
+                k: dataclasses.replace(d, prefilter="x^") for k, d in real(p).items()
+            }
+        query = sql.redaction_query("t", columns, plan, policy)
+        sql.detectors = real  # type: ignore[assignment]
+        best = float("inf")
+        for _ in range(2):
+            started = cpu()
+            con.execute(f"SELECT sum(hash(text)), sum(__taxops_n_0_0) FROM ({query})").fetchall()
+            best = min(best, cpu() - started)
+        print(f"{name:<36} {best:6.2f} CPU s", flush=True)
+
+    print(f"{rows:,} rows in memory; load average {os.getloadavg()[0]:.1f}")
+    every = ["email", "iban", "payment_card", "phone"]
+    for d in every:
+        run(f"{d} alone", [d])
+    run("all four, as taxops redact runs them", every)
+    run("all four, no value passing a screen", every, screens_only=True)
 
 
 def main() -> None:
@@ -427,11 +502,26 @@ def main() -> None:
         "over these sizes (one run each), charted",
     )  # fmt: skip
     parser.add_argument("--memory-limits", nargs="*", default=["256MB", "512MB", "1GB"])
+    parser.add_argument(
+        "--rewrite", action="store_true",
+        help="instead: write the results page again from the last run's figures (out/redact-run.json)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--profile", type=int, metavar="ROWS",
+        help="instead: CPU seconds of each detector and of the screens, in one process (printed)",
+    )  # fmt: skip
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         variant, src, dst = args.worker
         {**WORKERS, "verify": work_verify}[variant](Path(src), Path(dst))
+        return
+    saved = OUT / "redact-run.json"
+    if args.rewrite:
+        write_results(json.loads(saved.read_text()))
+        return
+    if args.profile:
+        profile(args.profile)
         return
     _LOADS.append(os.getloadavg()[0])
     if args.memory_sweep:
@@ -444,11 +534,12 @@ def main() -> None:
             if variant == "python-csv" and rows not in args.python_rows:
                 continue
             r = {"rows": rows, **measure(variant, src, rows, args.repeat)}
-            _LOADS.extend(r.get("load", []))
             results.append(r)
             print(json.dumps(r), flush=True)
-    write_results(results, args.repeat)
-    print(f"wrote {RESULTS / 'redact.md'}; load average {_loads()}")
+    run = {"command": " ".join(sys.argv[1:]), "repeat": args.repeat, "results": results}
+    saved.write_text(json.dumps(run))
+    write_results(run)
+    print(f"wrote {RESULTS / 'redact.md'}")
 
 
 if __name__ == "__main__":

@@ -11,10 +11,10 @@ For a rule on field ``f`` the work is::
     f       := CASE WHEN len(matches) > 0
                THEN list_reduce(matches, lambda acc, c: replace(acc, c, MASK(c)), f) ELSE f END
 
-The prefilter is the profile's answer (``benchmarks/results/redact.md``): most
-values hold nothing personal, and a yes/no test with RE2's DFA costs a fraction
-of extracting groups and running the lambdas, which DuckDB's CASE then runs on
-the few values that passed.
+The prefilter is the profile's answer (the redaction reference page, "Where
+the time goes"): most values hold nothing personal, and a yes/no test with
+RE2's DFA costs a fraction of extracting groups and running the lambdas, which
+DuckDB's CASE then runs on the few values that passed.
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ as spreadsheets write them.
 from __future__ import annotations
 
 import csv
-import io
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import (
@@ -23,6 +22,7 @@ from taxops.interchange.imported import (
     taxonomy_slug,
     unique,
 )
+from taxops.textfiles import csv_rows
 
 PATH_SEPARATORS = (" > ", ">", " / ", "/")
 STATUSES = ("active", "deprecated", "retired")
@@ -38,7 +38,7 @@ def import_csv(text: str, origin: str, path_separator: str | None = None) -> Imp
         )
     except csv.Error:
         dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
     header = [h.strip().lower() for h in rows[0]]
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if "id" in header and "name" in header:

@@ -25,7 +25,7 @@ class _Server:
         seen = self.seen
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 seen.append(dict(self.headers))
                 status, headers, body = answer(self)
                 self.send_response(status)
@@ -35,7 +35,7 @@ class _Server:
                 self.end_headers()
                 self.wfile.write(body)
 
-            do_POST = do_GET  # noqa: N815
+            do_POST = do_GET
 
             def log_message(self, *args: Any) -> None:
                 pass

@@ -275,3 +275,25 @@ def test_migration_map_csv_cells_are_never_formulas_and_read_back_exactly() -> N
         for cell in row.values():
             assert not cell.startswith(FORMULA_START), cell
         assert csv_cell_value(row["note"]) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_an_error_hint_quoting_a_value_stays_one_line(value: str) -> None:
+    """A TaxopsError's message and hint quote what the user gave (a column name,
+    a sheet name): each is one line, so a line break in the value cannot forge a
+    line of output or a workflow command; only the example keeps its lines."""
+    from taxops.cli.main import error_text
+    from taxops.diagnostics import TaxopsError
+
+    text = error_text(
+        TaxopsError(f"no column '{value}'", f"its columns are: {value}", "columns:\n  - id")
+    )
+    check_text(text)
+    assert text.splitlines() == [
+        text.splitlines()[0],
+        text.splitlines()[1],
+        "    columns:",
+        "      - id",
+    ]
+    assert text.splitlines()[0].startswith("taxops: no column")
+    assert text.splitlines()[1].startswith("  hint: its columns are: ")

@@ -16,8 +16,8 @@ from typing import Any
 
 from taxops.collisions import same_file
 from taxops.diagnostics import TaxopsError
-from taxops.models.datasets import FORMAT_BY_EXTENSION
 from taxops.escaping import short
+from taxops.models.datasets import FORMAT_BY_EXTENSION
 from taxops.textfiles import csv_rows, read_json, read_text
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "label-studio")

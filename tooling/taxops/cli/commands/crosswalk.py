@@ -7,7 +7,7 @@ import argparse
 import difflib
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.crosswalk.agree import disagreements
@@ -41,7 +41,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="say, per code, where a version's declarations disagree with a table",
     )
     for action in (imp, chk):
-        action.add_argument("table", type=Path, metavar="TABLE", help="the correspondence table")
+        action.add_argument(
+            "table", type=argtypes.reads("TABLE"), metavar="TABLE", help="the correspondence table"
+        )
         action.add_argument("--taxonomy", required=True, metavar="ID", help="taxonomy id")
         action.add_argument(
             "--from",

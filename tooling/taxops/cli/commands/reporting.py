@@ -8,7 +8,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands.common import write
 from taxops.compatibility.compare import Comparison
 from taxops.diagnostics import Diagnostic, Severity, TaxopsError, has_errors
@@ -64,13 +64,13 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--report",
-        type=Path,
+        type=argtypes.writes("--report"),
         metavar="FILE",
         help="also write the Markdown pull-request report to FILE (under 60,000 characters)",
     )
     p.add_argument(
         "--findings",
-        type=Path,
+        type=argtypes.writes("--findings"),
         metavar="FILE",
         help="also write every finding as JSON to FILE: the full list the capped outputs "
         "(text, github, the report) point to; keep it as the CI run's artefact",

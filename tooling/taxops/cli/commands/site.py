@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say
 from taxops.diagnostics import TaxopsError
@@ -43,7 +43,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         add_repo(action)
         action.add_argument(
             "--config-file",
-            type=Path,
+            type=argtypes.reads("--config-file"),
             metavar="FILE",
             help="the MkDocs configuration (default: mkdocs.yml at the repository root)",
         )
@@ -120,7 +120,8 @@ def _config_file(args: argparse.Namespace) -> Path:
     if not path.is_file():
         raise TaxopsError(
             f"{root} has no mkdocs.yml, so there is no site to build",
-            "create mkdocs.yml beside taxonomies/ with at least:\n" + MINIMAL_CONFIG,
+            "create mkdocs.yml beside taxonomies/ with at least:",
+            MINIMAL_CONFIG,
         )
     return path
 

@@ -10,11 +10,14 @@ changed.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 import pytest
 from taxops.cli import exit_codes
@@ -226,3 +229,65 @@ def test_hostile_command_lines_are_clear_errors(
     assert "Traceback" not in err
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p in before}
     assert after == before  # nothing that was there is changed
+
+
+HIDDEN = "def \x1b]0;pwned\x07 \x9b2J \u202e rev \u200b end"
+#: Each export format, and how to read the definition back out of it.
+EXPORT_READERS: dict[str, Callable[[str], str]] = {
+    "label-studio": lambda text: next(
+        e.get("hint", "") for e in ET.fromstring(text).iter() if e.get("alias") == "threat"
+    ),
+    "argilla": lambda text: _json_strings(json.loads(text)),
+    "skos": lambda text: _rdf_definition(text, "turtle"),
+    "skos-jsonld": lambda text: _rdf_definition(text, "json-ld"),
+}
+
+
+def _json_strings(value: object) -> str:
+    if isinstance(value, dict):
+        return " ".join(_json_strings(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_json_strings(v) for v in value)
+    return value if isinstance(value, str) else ""
+
+
+def _rdf_definition(text: str, fmt: str) -> str:
+    from rdflib import Graph
+    from rdflib.namespace import SKOS
+
+    graph = Graph().parse(data=text, format=fmt)
+    return " ".join(str(o) for o in graph.objects(None, SKOS.definition))
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPORT_READERS))
+def test_an_export_printed_to_a_terminal_carries_no_control_and_keeps_the_value(
+    fmt: str,
+    template: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A definition written with YAML escapes ("\\e]0;...\\a", a C1 CSI, a bidi
+    override) passes validate; exported to stdout it must not retitle or clear
+    the terminal, and the tool must read the same definition (XML cannot hold
+    ESC or BEL at all: those become visible text there)."""
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    taxonomy = root / "taxonomies" / "comment-toxicity" / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    quoted = json.dumps(HIDDEN)  # a YAML double-quoted scalar with escapes
+    text = re.sub(r"(- id: threat\n    name: Threat\n    definition: )>-\n(      .*\n)+",
+                  lambda m: m.group(1) + quoted + "\n", text)  # fmt: skip
+    assert quoted in text
+    taxonomy.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["export", "comment-toxicity", "--to", fmt, "--version", "1.0.0"]) == 0
+    out = capsys.readouterr().out
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e]", out)
+    read = EXPORT_READERS[fmt](out)
+    expected = (
+        HIDDEN.replace("\x1b", "\\x1b").replace("\x07", "\\x07")
+        if fmt == "label-studio"
+        else HIDDEN
+    )
+    assert expected in read, read

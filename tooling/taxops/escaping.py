@@ -233,6 +233,34 @@ def yaml_allows_raw_unicode(document: str) -> bool:
     return _DOCUMENT_UNSAFE.search(document) is None
 
 
+def xml_document(document: str) -> str:
+    """An XML document a library wrote, made safe to show and to load: controls
+    XML 1.0 cannot hold at all (ESC, BEL...) become visible ``\\xNN`` text (the
+    document was invalid with them), the rest of :data:`_DOCUMENT_UNSAFE`
+    (C1 controls, bidi and invisible characters) character references, which
+    a parser reads as the same characters. Only values hold such characters, so
+    the markup is untouched."""
+    return _DOCUMENT_UNSAFE.sub(_xml_reference, document)
+
+
+def _xml_reference(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return _visible(match) if code < 0x20 and code != 0x0D else f"&#x{code:x};"
+
+
+def turtle_document(document: str) -> str:
+    """A Turtle (RDF) document a library wrote: every character of
+    :data:`_DOCUMENT_UNSAFE` becomes a ``\\uXXXX`` escape, which Turtle allows
+    in any string or IRI (the only places such a character can be) and reads
+    as the same character."""
+    return _DOCUMENT_UNSAFE.sub(_turtle_escape, document)
+
+
+def _turtle_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
+
+
 #: What a JSON document may hold raw but a terminal would obey or hide: DEL, C1
 #: controls (a C1 CSI starts an escape sequence), invisible and bidi characters.
 #: ``json.dumps`` already escapes C0 controls and quotes.

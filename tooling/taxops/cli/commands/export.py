@@ -74,12 +74,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         source = load_source(root, args.taxonomy, args.version)
         text = render(source, args)
+    text = _shown_safely(text, EXPORTS[args.fmt][0])
     if args.output:
         write_atomic(args.output, text)
         tell(f"wrote {args.output} ({args.fmt})")
     else:
         write(text)
     return exit_codes.OK
+
+
+def _shown_safely(document: str, suffix: str) -> str:
+    """The document with the controls, bidi and invisible characters a
+    definition or note may hold escaped in the format's own way: the same
+    values for the labeling tool, nothing a terminal obeys when it is printed
+    (and no control XML forbids in a Label Studio config)."""
+    from taxops.escaping import json_text, turtle_document, xml_document
+
+    escape = {".xml": xml_document, ".ttl": turtle_document}.get(suffix, json_text)
+    return escape(document)
 
 
 def _serialisation(fmt: str) -> str:

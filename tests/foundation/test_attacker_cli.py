@@ -75,6 +75,16 @@ def _migrated(root: Path) -> None:
         os.chdir(here)
 
 
+def _site_dir(folder: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        config = root / "mkdocs.yml"
+        text = config.read_text(encoding="utf-8")
+        assert "site_dir: site-build" in text
+        config.write_text(text.replace("site_dir: site-build", f"site_dir: {folder}"))
+
+    return edit
+
+
 def _deep_json(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -119,6 +129,12 @@ CASES = [
          ["quality", "audit", "rev.csv", "--history", "rev.csv"],
          ("--history would overwrite REVIEWED (rev.csv)",),
          files={"rev.csv": "item,label,reviewed_label,verdict\n1,acceptable,,\n"}),
+    Case("site_dir: policies (MkDocs empties site_dir)", ["site", "build"],
+         ("would be emptied before the build", "lies inside policies"), setup=_site_dir("policies")),
+    Case("site_dir: a taxonomy's folder", ["site", "build"],
+         ("would be emptied before the build",), setup=_site_dir("taxonomies/comment-toxicity")),
+    Case("site_dir: the repository's parent", ["site", "build"],
+         ("would be emptied before the build",), setup=_site_dir("..")),
     Case("a NUL in a file name", ["export", "comment-toxicity", "--to", "skos", "-o", "a\x00b"],
          ("cannot be empty or hold NUL",)),
     # -- names that match nothing: an error naming what exists -----------------------

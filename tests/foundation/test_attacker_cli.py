@@ -307,3 +307,49 @@ def test_an_export_printed_to_a_terminal_carries_no_control_and_keeps_the_value(
         else HIDDEN
     )
     assert expected in read, read
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "comment-toxicity", "--to", "coco", "-o", "pipe"],
+        [*MIGRATE, "-o", "pipe", "--review", "out/q.csv", "--report", "out/r.json"],
+    ],
+    ids=["export", "migrate"],
+)
+def test_an_output_that_is_a_pipe_is_written_as_a_stream_not_replaced(
+    argv: list[str], template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o /dev/stdout`` or a FIFO: the output is written into it. Renaming a
+    finished file over it (the atomic write) replaced the node itself: run as
+    root, ``-o /dev/full`` turned the device into a regular file."""
+    import stat
+    import threading
+
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    pipe = root / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    monkeypatch.chdir(root)
+    assert main(argv) == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe
+    assert received and received[0].strip()  # and what was written went through it
+
+
+def test_an_output_that_cannot_be_written_is_named_as_given(
+    template: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    monkeypatch.chdir(root)
+    for target, says in (("ann.csv/x.json", "cannot write there"), (".", "a folder, not a file")):
+        assert main(["export", "comment-toxicity", "--to", "coco", "-o", target]) == 2
+        err = capsys.readouterr().err
+        assert says in err and target in err and ".tmp" not in err, err

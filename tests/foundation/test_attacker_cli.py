@@ -200,6 +200,9 @@ CASES = [
          ("refers to a JSON-LD context by address", "never fetches one"),
          files={"remote.jsonld": '{"@context": "http://169.254.169.254/latest/meta-data/", '
                                  '"@id": "x"}'}),
+    Case("a CSV category path 5,000 levels deep (ids grow with the square)",
+         ["import", "deep.csv", "-o", "-"], ("deep.csv, path 1: 5,000 levels",),
+         files={"deep.csv": "category\n" + " > ".join(f"c{i}" for i in range(5000)) + "\n"}),
     Case("a CVAT export nested too deep", ["import", "labels.json", "--from", "cvat", "-o", "-"],
          ("nested too deeply",), files={"labels.json": _deep_json(100_000)}),
     Case("a Label Studio address that is a local file",

@@ -53,7 +53,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Case:
     name: str
     argv: list[str]
-    #: What the message (stderr) must say, each in one line.
+    #: What the message (or the findings) must say, each in one line.
     says: tuple[str, ...]
     code: int = exit_codes.USAGE
     files: dict[str, str | bytes] = field(default_factory=dict)
@@ -200,6 +200,11 @@ CASES = [
          ("refers to a JSON-LD context by address", "never fetches one"),
          files={"remote.jsonld": '{"@context": "http://169.254.169.254/latest/meta-data/", '
                                  '"@id": "x"}'}),
+    Case("validate /dev/zero (its size says 0; it never ends)",
+         ["validate", "/dev/zero", "--max-file-size", "1"],
+         ("goes on past the limit of 1.0 MB",), code=exit_codes.FINDINGS),
+    Case("counts read from /dev/zero", [*IMPACT, "--counts", "/dev/zero"],
+         ("/dev/zero is a device, not a file",)),
     Case("a CSV category path 5,000 levels deep (ids grow with the square)",
          ["import", "deep.csv", "-o", "-"], ("deep.csv, path 1: 5,000 levels",),
          files={"deep.csv": "category\n" + " > ".join(f"c{i}" for i in range(5000)) + "\n"}),
@@ -241,7 +246,7 @@ def test_hostile_command_lines_are_clear_errors(
     out, err = capsys.readouterr()
     assert code == case.code, err
     for text in case.says:
-        assert any(text in line for line in err.splitlines()), (text, err[:2000])
+        assert any(text in line for line in (err + out).splitlines()), (text, err[:2000])
     for line in (out + err).splitlines():
         assert not line.lstrip().startswith("::"), line  # no forged workflow command
         assert len(line) <= 2500, line[:200]  # a huge value is clipped

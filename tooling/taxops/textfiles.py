@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,6 +33,10 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     file is an error naming it. ``encoding="utf-8-sig"`` also drops a byte-order
     mark."""
     try:
+        if path.exists() and not path.is_file() and not path.is_dir() and not _is_pipe(path):
+            raise TaxopsError(
+                f"{path} is a device, not a file", "pass the file to read (a pipe works too)"
+            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise TaxopsError(f"no such file: {path}") from None
@@ -46,6 +51,11 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
             f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start:,})",
             "save it as UTF-8, or check that this is the file you meant",
         ) from None
+
+
+def _is_pipe(path: Path) -> bool:
+    """A FIFO (``<(command)``, ``/dev/stdin`` fed by a pipe): read as it flows."""
+    return stat.S_ISFIFO(path.stat().st_mode)
 
 
 def parse_json(text: str, origin: object) -> Any:

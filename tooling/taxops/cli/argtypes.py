@@ -6,6 +6,7 @@ or ArgumentTypeError raised here into ``argument --x: invalid ... value``."""
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -58,6 +59,27 @@ def int_range(minimum: int, maximum: int) -> Callable[[str], int]:
         except ValueError:
             raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
         return _within(n, str(n), minimum, maximum, str)
+
+    return parse
+
+
+def number(minimum: float, maximum: float, *, above: bool = False) -> Callable[[str], float]:
+    """A finite number within the bounds (``above``: strictly above ``minimum``):
+    'inf', 'nan' and '-1' hours of work are refused here, not met as a crash or
+    a forecast of -153 days."""
+
+    def parse(text: str) -> float:
+        try:
+            x = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        low_ok = x > minimum if above else x >= minimum
+        if not (math.isfinite(x) and low_ok and x <= maximum):
+            side = "above" if above else "from"
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: a number {side} {minimum:g} up to {maximum:g}"
+            )
+        return x
 
     return parse
 

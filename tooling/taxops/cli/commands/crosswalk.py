@@ -67,7 +67,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         cols.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet (default: the first)")
         cols.add_argument(
             "--min-confidence",
-            type=float,
+            type=argtypes.number(0, 1),
             default=0.0,
             metavar="X",
             help="SSSOM: leave out mappings with a lower confidence (default: 0)",

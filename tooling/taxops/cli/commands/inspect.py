@@ -43,7 +43,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--minimum",
-        type=int,
+        type=argtypes.int_range(0, 10**12),
         default=10,
         help="labels with fewer items are listed as rare (default: %(default)s)",
     )

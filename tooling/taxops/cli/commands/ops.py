@@ -52,10 +52,17 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="EVENTS",
         help="the task event log (handle times, deliveries)",
     )
-    plan.add_argument("--volume", type=int, required=True, help="items to deliver")
+    plan.add_argument(
+        "--volume", type=argtypes.int_range(1, 10**12), required=True, help="items to deliver"
+    )
     target = plan.add_mutually_exclusive_group(required=True)
     target.add_argument("--due", type=_date, metavar="DATE", help="the delivery date")
-    target.add_argument("--staff", type=float, metavar="PEOPLE", help="people working on it")
+    target.add_argument(
+        "--staff",
+        type=argtypes.number(0, 1e6, above=True),
+        metavar="PEOPLE",
+        help="people working on it",
+    )
     plan.add_argument(
         "--start",
         type=_date,
@@ -74,7 +81,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     plan.add_argument(
         "--productive-hours",
-        type=float,
+        type=argtypes.number(0, 24, above=True),
         default=6.5,
         help="productive hours per person per day (default: %(default)s)",
     )
@@ -86,7 +93,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="working days a week (default: %(default)s)",
     )
     plan.add_argument(
-        "--handle-hours", type=float, help="labeling handle time per item, instead of the log's"
+        "--handle-hours",
+        type=argtypes.number(0, 1e4, above=True),
+        help="labeling handle time per item, instead of the log's",
     )
     plan.add_argument("--vendor", help="measure handle times and deliveries of this vendor only")
     plan.add_argument("--seed", type=int, default=0, help="seed of the delivery simulation")

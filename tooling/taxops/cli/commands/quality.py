@@ -51,7 +51,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     agreement.add_argument(
         "--bootstrap",
-        type=int,
+        type=argtypes.int_range(0, 100_000),
         default=1000,
         metavar="N",
         help="bootstrap resamples for the intervals (0: none; default: %(default)s)",
@@ -79,7 +79,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     way.add_argument("--iso", action="store_true", help="ISO 2859-1 single sampling")
     sample.add_argument(
-        "--minimum", type=int, default=1, help="with --by-label: at least this many per label"
+        "--minimum",
+        type=argtypes.int_range(1, 10**9),
+        default=1,
+        help="with --by-label: at least this many per label",
     )
     sample.add_argument("--level", help="ISO 2859-1 inspection level (I, II, III, S-1..S-4)")
     sample.add_argument("--aql", help="ISO 2859-1 AQL (e.g. 2.5)")
@@ -124,7 +127,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     audit.add_argument("--record", action="store_true", help="append this lot to --history")
     audit.add_argument(
         "--min-accuracy",
-        type=float,
+        type=argtypes.number(0, 1),
         help="for a random sample: the share that must be right (default: the plan's gold accuracy target)",
     )
     add_report_options(audit)

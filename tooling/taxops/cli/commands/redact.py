@@ -46,7 +46,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=("csv", "tsv", "jsonl", "parquet"), help="file format")
     p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
-    p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
+    p.add_argument(
+        "--threads",
+        type=argtypes.int_range(1, 1024),
+        metavar="N",
+        help="DuckDB threads (default: all cores)",
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--progress", action="store_true", default=None, help="show progress")
     shown.add_argument("--no-progress", dest="progress", action="store_false", help="never")

@@ -194,6 +194,11 @@ CASES = [
          ["review", "push", "q.csv", "--to-files", "out"],
          ("q.csv, queued row 1: the row number x1 is not one migrate wrote",),
          files={"q.csv": QUEUE_HEADER + "2,buy,spam,x1,split,spam,acceptable|insult\n"}),
+    Case("impact text with a 300,000-character label and a huge count",
+         [*IMPACT, "--counts", "c.csv"], ("300,005 characters)", "99,999,999,999,999,999,999,999"),
+         code=exit_codes.OK,
+         files={"c.csv": "label,count\nspam,99999999999999999999999\n"
+                         + "x" * 300_000 + "\u202e\x1b[2J,3\n"}),
     Case("counts that are a binary file", [*IMPACT, "--counts", "c.csv"],
          ("c.csv",), files={"c.csv": b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"}),
     Case("counts with a 3 MB cell", [*IMPACT, "--counts", "c.csv"],
@@ -268,6 +273,7 @@ def test_hostile_command_lines_are_clear_errors(
         assert not line.lstrip().startswith("::"), line  # no forged workflow command
         assert len(line) <= 2500, line[:200]  # a huge value is clipped
     assert "Traceback" not in err
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out + err)  # inert
     after = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and p in before}
     assert after == before  # nothing that was there is changed
 

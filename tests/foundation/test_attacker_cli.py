@@ -59,6 +59,8 @@ class Case:
     files: dict[str, str | bytes] = field(default_factory=dict)
     #: Run before the command, in the repository (links, folders).
     setup: Callable[[Path], None] | None = None
+    #: What no line of the output may start with.
+    never: tuple[str, ...] = ()
 
 
 def _hard_link(root: Path) -> None:
@@ -83,6 +85,19 @@ def _site_dir(folder: str) -> Callable[[Path], None]:
         config.write_text(text.replace("site_dir: site-build", f"site_dir: {folder}"))
 
     return edit
+
+
+def _owner_injection(root: Path) -> None:
+    """An owner (and a policy file name) carrying a second CODEOWNERS line."""
+    taxonomy = root / "taxonomies" / "comment-toxicity" / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    assert '  - "@your-team"\n' in text
+    taxonomy.write_text(
+        text.replace('  - "@your-team"\n', '  - "@your-team\\n* @evil"\n  - "@a #x"\n'),
+        encoding="utf-8",
+    )
+    vendor = root / "policies" / "vendors" / "in-house.yaml"
+    shutil.copy(vendor, vendor.with_name("x\n* @evil.yaml"))
 
 
 def _deep_json(depth: int) -> str:
@@ -154,6 +169,9 @@ CASES = [
     Case("crosswalk --min-confidence 2",
          ["crosswalk", "check", "t.csv", "--taxonomy", "comment-toxicity", "--from", "0.1.0",
           "--to", "1.0.0", "--min-confidence", "2"], ("argument --min-confidence: 2 is out of range",)),
+    Case("codeowners with an owner and a file name holding a second line", ["codeowners"],
+         ("/policies/vendors/in-house.yaml  @your-team",), code=exit_codes.OK,
+         setup=_owner_injection, never=("*", "/taxonomies/")),
     # -- names that match nothing: an error naming what exists -----------------------
     Case("impact --vendor nosuch", [*IMPACT, "--counts", "c.csv", "--vendor", "in-hose"],
          ("no vendor 'in-hose' under policies/", "did you mean 'in-house'?", "known vendors: 'in-house'"),
@@ -270,7 +288,7 @@ def test_hostile_command_lines_are_clear_errors(
     for text in case.says:
         assert any(text in line for line in (err + out).splitlines()), (text, err[:2000])
     for line in (out + err).splitlines():
-        assert not line.lstrip().startswith("::"), line  # no forged workflow command
+        assert not line.lstrip().startswith(("::", *case.never)), line  # no forged line
         assert len(line) <= 2500, line[:200]  # a huge value is clipped
     assert "Traceback" not in err
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]", out + err)  # inert

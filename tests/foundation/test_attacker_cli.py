@@ -100,6 +100,12 @@ def _owner_injection(root: Path) -> None:
     shutil.copy(vendor, vendor.with_name("x\n* @evil.yaml"))
 
 
+def _version_with_newline(root: Path) -> None:
+    taxonomy = root / "taxonomies" / "comment-toxicity" / "taxonomy.yaml"
+    text = taxonomy.read_text(encoding="utf-8")
+    taxonomy.write_text(text.replace("version: 1.0.0", 'version: "1.0.0\\n"'), encoding="utf-8")
+
+
 def _deep_json(depth: int) -> str:
     return "[" * depth + "]" * depth
 
@@ -172,6 +178,10 @@ CASES = [
     Case("codeowners with an owner and a file name holding a second line", ["codeowners"],
          ("/policies/vendors/in-house.yaml  @your-team",), code=exit_codes.OK,
          setup=_owner_injection, never=("*", "/taxonomies/")),
+    Case("a version with a trailing line break (release wrote '1.0.0\\n.yaml')", ["release"],
+         ("no valid taxonomy to release", "taxonomies/ holds: comment-toxicity"), setup=_version_with_newline),
+    Case("validate: a version with a trailing line break", ["validate"],
+         ("[invalid-version]",), code=exit_codes.FINDINGS, setup=_version_with_newline),
     # -- names that match nothing: an error naming what exists -----------------------
     Case("impact --vendor nosuch", [*IMPACT, "--counts", "c.csv", "--vendor", "in-hose"],
          ("no vendor 'in-hose' under policies/", "did you mean 'in-house'?", "known vendors: 'in-house'"),

@@ -49,6 +49,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.fixture
+def repo(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh copy of the template, the current folder while the test runs."""
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    monkeypatch.chdir(root)
+    return root
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -269,13 +278,11 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_hostile_command_lines_are_clear_errors(
     case: Case,
-    template: Path,
-    tmp_path: Path,
+    repo: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(template, root)
+    root = repo
     for name, content in case.files.items():
         path = root / name
         if isinstance(content, bytes):
@@ -284,7 +291,6 @@ def test_hostile_command_lines_are_clear_errors(
             path.write_text(content, encoding="utf-8")
     if case.setup:
         case.setup(root)
-    monkeypatch.chdir(root)
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", "secret-token")
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
@@ -337,17 +343,14 @@ def _rdf_definition(text: str, fmt: str) -> str:
 @pytest.mark.parametrize("fmt", sorted(EXPORT_READERS))
 def test_an_export_printed_to_a_terminal_carries_no_control_and_keeps_the_value(
     fmt: str,
-    template: Path,
-    tmp_path: Path,
+    repo: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A definition written with YAML escapes ("\\e]0;...\\a", a C1 CSI, a bidi
     override) passes validate; exported to stdout it must not retitle or clear
     the terminal, and the tool must read the same definition (XML cannot hold
     ESC or BEL at all: those become visible text there)."""
-    root = tmp_path / "repo"
-    shutil.copytree(template, root)
+    root = repo
     taxonomy = root / "taxonomies" / "comment-toxicity" / "taxonomy.yaml"
     text = taxonomy.read_text(encoding="utf-8")
     quoted = json.dumps(HIDDEN)  # a YAML double-quoted scalar with escapes
@@ -355,7 +358,6 @@ def test_an_export_printed_to_a_terminal_carries_no_control_and_keeps_the_value(
                   lambda m: m.group(1) + quoted + "\n", text)  # fmt: skip
     assert quoted in text
     taxonomy.write_text(text, encoding="utf-8")
-    monkeypatch.chdir(root)
     assert main(["export", "comment-toxicity", "--to", fmt, "--version", "1.0.0"]) == 0
     out = capsys.readouterr().out
     assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e]", out)
@@ -377,7 +379,7 @@ def test_an_export_printed_to_a_terminal_carries_no_control_and_keeps_the_value(
     ids=["export", "migrate"],
 )
 def test_an_output_that_is_a_pipe_is_written_as_a_stream_not_replaced(
-    argv: list[str], template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    argv: list[str], repo: Path
 ) -> None:
     """``-o /dev/stdout`` or a FIFO: the output is written into it. Renaming a
     finished file over it (the atomic write) replaced the node itself: run as
@@ -385,14 +387,12 @@ def test_an_output_that_is_a_pipe_is_written_as_a_stream_not_replaced(
     import stat
     import threading
 
-    root = tmp_path / "repo"
-    shutil.copytree(template, root)
+    root = repo
     pipe = root / "pipe"
     os.mkfifo(pipe)
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
     reader.start()
-    monkeypatch.chdir(root)
     assert main(argv) == 0
     reader.join(timeout=30)
     assert stat.S_ISFIFO(pipe.stat().st_mode)  # still the pipe
@@ -400,14 +400,9 @@ def test_an_output_that_is_a_pipe_is_written_as_a_stream_not_replaced(
 
 
 def test_an_output_that_cannot_be_written_is_named_as_given(
-    template: Path,
-    tmp_path: Path,
+    repo: Path,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = tmp_path / "repo"
-    shutil.copytree(template, root)
-    monkeypatch.chdir(root)
     for target, says in (("ann.csv/x.json", "cannot write there"), (".", "a folder, not a file")):
         assert main(["export", "comment-toxicity", "--to", "coco", "-o", target]) == 2
         err = capsys.readouterr().err

@@ -243,6 +243,7 @@ def main() -> None:
                 base.load,
                 True,
                 base.extra,
+                base.cpu_seconds,
             ),
             warm,
         ]

@@ -33,7 +33,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-OUT = HERE / "out"
+#: Generated inputs. Outside the project's repository: a taxonomy file under a
+#: folder with ``taxonomies/`` above it is validated as part of that repository
+#: (its every other file too), which is not the case a benchmark means to time.
+OUT = Path(os.environ.get("TAXOPS_BENCH_OUT") or Path(tempfile.gettempdir()) / "taxops-bench")
 #: The interpreter of the environment taxops is installed in.
 PYTHON = sys.executable
 #: The ``taxops`` command beside that interpreter (whole-process cells run it).
@@ -67,6 +70,8 @@ class Cell:
     """The highest 1-minute load average seen during the runs."""
     baseline: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    """The median CPU time (user + system, all threads) of the runs."""
 
 
 def run_once(
@@ -90,7 +95,13 @@ def run_once(
                 f"benchmark command failed ({proc.returncode}): {' '.join(argv)}\n"
                 + err.read().decode(errors="replace")[-3000:]
             )
+        _LAST_CPU[0] = usage.ru_utime + usage.ru_stime
         return seconds, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
+
+
+#: The CPU seconds (user + system) of the last :func:`run_once`: on a loaded
+#: machine the wall time includes waiting for a core, the CPU time does not.
+_LAST_CPU = [0.0]
 
 
 def measure(
@@ -105,13 +116,14 @@ def measure(
     before_each: object = None,
 ) -> Cell:
     """Run ``argv`` ``repeat`` times; the median time and the highest peak memory."""
-    times, peaks, loads = [], [], []
+    times, peaks, loads, cpus = [], [], [], []
     out = ""
     for _ in range(repeat):
         if callable(before_each):
             before_each()
         loads.append(load())
         seconds, peak, out = run_once(argv, env=env, cwd=cwd)
+        cpus.append(_LAST_CPU[0])
         loads.append(load())
         times.append(seconds)
         peaks.append(peak)
@@ -123,6 +135,7 @@ def measure(
         round(max(peaks)),
         round(max(loads), 2),
         baseline,
+        cpu_seconds=round(statistics.median(cpus), 3),
     )
     last = out.strip().splitlines()[-1] if out.strip() else ""
     if last.startswith("{"):
@@ -175,15 +188,16 @@ def cells_table(cells: Sequence[Cell]) -> str:
     """One row per cell; each variant's time as a multiple of its case's baseline."""
     bases = {c.case: c for c in cells if c.baseline}
     lines = [
-        "| case | variant | median s | runs (s) | peak MB | vs baseline | load |",
-        "|---|---|---:|---|---:|---:|---:|",
+        "| case | variant | median s | runs (s) | CPU s | peak MB | vs baseline | load |",
+        "|---|---|---:|---|---:|---:|---:|---:|",
     ]
     for c in cells:
         base = bases.get(c.case)
         versus = "baseline" if c.baseline else (f"{ratio(c, base):.2f}x" if base else "")
         runs = ", ".join(f"{t:.2f}" for t in c.runs)
         lines.append(
-            f"| {c.case} | {c.variant} | {c.seconds:.2f} | {runs} | {c.peak_mb:,.0f} | "
+            f"| {c.case} | {c.variant} | {c.seconds:.2f} | {runs} | {c.cpu_seconds:.2f} | "
+            f"{c.peak_mb:,.0f} | "
             f"{versus} | {c.load:.2f} |"
         )
     return "\n".join(lines) + "\n"

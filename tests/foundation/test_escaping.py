@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from taxops import escaping
 
 CASES: list[tuple[Callable[[str], str], str, str]] = [
@@ -168,3 +170,19 @@ def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:
 )
 def test_csv_cell_value_undoes_csv_cell_exactly(value: str) -> None:
     assert escaping.csv_cell_value(escaping.csv_cell(value)) == value
+
+
+@given(st.text())
+def test_duckdb_literals_are_what_sqlglot_writes(value: str) -> None:
+    from sqlglot import exp
+
+    assert escaping.sql_literal(value) == exp.Literal.string(value).sql(dialect="duckdb")
+
+
+@given(st.text())
+def test_duckdb_identifiers_are_what_sqlglot_writes(name: str) -> None:
+    from sqlglot import exp
+
+    assert escaping.sql_identifier(name) == exp.to_identifier(name, quoted=True).sql(
+        dialect="duckdb"
+    )

@@ -347,12 +347,13 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     counts = Counter(keys)
     shared = [e for e, k in enumerate(keys) if counts[k] > 1]
     pairs = {(owners[e], keys[e]) for e in shared}
-    if len({(labels[i].parent, k) for i, k in pairs}) == len(pairs):
+    parents = cols.parents  # a column: no model attribute read per name
+    if len({(parents[i], k) for i, k in pairs}) == len(pairs):
         return  # repeated keys, but under different parents (or on one label)
     key_of = dict(zip(texts, keys, strict=True))
     groups: dict[str | None, list[int]] = {}
     for i in live:
-        groups.setdefault(labels[i].parent, []).append(i)
+        groups.setdefault(parents[i], []).append(i)
     for siblings in groups.values():
         seen: dict[str, tuple[str, str]] = {}
         for i in siblings:

@@ -348,12 +348,15 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     shared = [e for e, k in enumerate(keys) if counts[k] > 1]
     pairs = {(owners[e], keys[e]) for e in shared}
     parents = cols.parents  # a column: no model attribute read per name
-    if len({(parents[i], k) for i, k in pairs}) == len(pairs):
+    under = Counter((parents[i], k) for i, k in pairs)
+    crowded = {parent for (parent, _), n in under.items() if n > 1}
+    if not crowded:
         return  # repeated keys, but under different parents (or on one label)
     key_of = dict(zip(texts, keys, strict=True))
     groups: dict[str | None, list[int]] = {}
-    for i in live:
-        groups.setdefault(parents[i], []).append(i)
+    for i in live:  # only the parents where two children share a key are walked
+        if parents[i] in crowded:
+            groups.setdefault(parents[i], []).append(i)
     for siblings in groups.values():
         seen: dict[str, tuple[str, str]] = {}
         for i in siblings:

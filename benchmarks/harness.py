@@ -72,6 +72,10 @@ class Cell:
     extra: dict[str, object] = field(default_factory=dict)
     cpu_seconds: float = 0.0
     """The median CPU time (user + system, all threads) of the runs."""
+    argv: list[str] = field(default_factory=list)
+    """The command the cell ran (kept so an aim not met can be profiled)."""
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
 
 
 def run_once(
@@ -136,6 +140,9 @@ def measure(
         round(max(loads), 2),
         baseline,
         cpu_seconds=round(statistics.median(cpus), 3),
+        argv=list(argv),
+        env=dict(env or {}),
+        cwd=str(cwd) if cwd is not None else None,
     )
     last = out.strip().splitlines()[-1] if out.strip() else ""
     if last.startswith("{"):
@@ -158,6 +165,18 @@ class Aim:
     value: float
     limit: float
     unit: str  # "x" for a ratio, "s", "MB"
+    cell: Cell | None = None
+    """The taxops cell the aim is about: profiled when the aim is not met."""
+    profile: str = ""
+    """Where the time goes when the aim is not met (:func:`where_time_goes`),
+    taken when the aim is made, while the cell's inputs still exist."""
+
+    def __post_init__(self) -> None:
+        if self.cell is not None and not self.met and not self.profile:
+            key = (self.cell.case, self.cell.variant)
+            if key not in _PROFILED:
+                _PROFILED.add(key)
+                self.profile = where_time_goes(self.cell)
 
     @property
     def met(self) -> bool:
@@ -169,6 +188,53 @@ class Aim:
         )
         limit = f"{self.limit:g}{self.unit}" if self.unit == "x" else f"{self.limit:,g} {self.unit}"
         return f"| {self.what} | {shown} | <= {limit} | {'met' if self.met else '**not met**'} |"
+
+
+#: The cells already profiled in this run (several aims may name one cell).
+_PROFILED: set[tuple[str, str]] = set()
+
+#: Frames that say nothing about where taxops spends its time.
+_NOISE = ("<frozen ", "builtins.exec", "<string>", "cProfile", "profile.py")
+
+
+def where_time_goes(cell: Cell, top: int = 16) -> str:
+    """One more run of the cell's command under cProfile: the functions with
+    the most cumulative time (imports and the interpreter's own frames left
+    out), as a Markdown table. This is what an aim not met reports: the
+    profile says what is left."""
+    if not cell.argv:
+        return ""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "profile"
+        head = cell.argv[1:] if cell.argv[0] == PYTHON else cell.argv
+        argv = [PYTHON, "-m", "cProfile", "-o", str(out), *head]
+        run_once(argv, env=cell.env, cwd=Path(cell.cwd) if cell.cwd else None)
+        import pstats
+
+        stats = pstats.Stats(str(out))
+        entries = stats.stats  # type: ignore[attr-defined]
+        total = max((cum for _, _, _, cum, _ in entries.values()), default=0.0)
+        rows = []
+        for (filename, line, name), (_, calls, _, cum, _) in entries.items():
+            where = f"{filename}:{line}({name})" if line else name
+            if any(n in where for n in _NOISE) or "importlib" in where or cum >= 0.95 * total:
+                continue  # the interpreter, imports, and the wrappers around everything
+            if "/taxops/" in filename:
+                where = "taxops/" + filename.split("/taxops/", 1)[1] + f":{line} {name}"
+            elif "site-packages/" in filename:
+                where = filename.split("site-packages/", 1)[1] + f":{line} {name}"
+            rows.append((cum, calls, where))
+    rows.sort(reverse=True)
+    lines = [
+        f"### {cell.case}: {cell.variant}\n",
+        f"One run under cProfile ({total:.2f} s in all, the profiler's overhead included):\n",
+        "| function | calls | cumulative s | share |",
+        "|---|---:|---:|---:|",
+    ]
+    for cum, calls, where in rows[:top]:
+        share = f"{cum / total:.0%}" if total else ""
+        lines.append(f"| `{where}` | {calls:,} | {cum:.2f} | {share} |")
+    return "\n".join(lines) + "\n"
 
 
 def ratio(cell: Cell, base: Cell) -> float:
@@ -242,12 +308,23 @@ def write_results(
         body += f"\n![chart]({name}.svg)\n"
     if notes.strip():
         body += "\n" + notes.strip() + "\n"
+    unmet = [a for a in aims if not a.met and a.cell is not None]
+    if unmet:
+        body += (
+            "\n## Where the time goes, for each aim not met\n\n"
+            "Profiled in the same run (a separate run of the same command), so what is "
+            "left is read from the profile, not guessed.\n\n"
+        )
+        body += "".join(aim.profile + "\n" for aim in unmet if aim.profile)
     path = RESULTS / f"{name}.md"
     path.write_text(body, encoding="utf-8")
     data = {
         "machine": info,
         "cells": [asdict(c) for c in cells],
-        "aims": [{**asdict(a), "met": a.met} for a in aims],
+        "aims": [
+            {**{k: v for k, v in asdict(a).items() if k not in ("cell", "profile")}, "met": a.met}
+            for a in aims
+        ],
         **(extra or {}),
     }
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

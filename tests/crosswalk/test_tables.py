@@ -164,10 +164,15 @@ def test_unknown_codes_are_notes_and_columns_that_cannot_be_told_apart_a_clear_e
     assert caught.value.hint == "name them with --old-column and --new-column"
     path.write_text("old,new\nA00.0,A00.0\nZ99,A00.0\nA00.1,Q12\n", encoding="utf-8")
     plan = compile_table(read_table(path, _ids(ICD_OLD), _ids(ICD_NEW)).rows, ICD_OLD, ICD_NEW)
-    assert plan.notes[:2] == [
+    # A code a row sends to an unknown code gets no declaration (the other rows
+    # alone would route its items wrongly), and that note comes first.
+    assert plan.notes[:3] == [
+        "code 'A00.1' is left as the file has it: the table's line 4 sends its items to a "
+        "code codes 2020.0.0 does not have (correct the table, or declare the code yourself)",
         "line 3: old code 'Z99' is not a label of codes 2019.0.0",
         "line 4: new code 'Q12' is not a label of codes 2020.0.0",
     ]
+    assert "A00.1" not in plan.fates and plan.skipped == ["A00.1"]
 
 
 def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() -> None:

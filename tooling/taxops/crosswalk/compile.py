@@ -82,6 +82,8 @@ class Plan:
     backward: dict[str, Back] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Rows or codes the import could not use as they are, each with why."""
+    skipped: list[str] = field(default_factory=list)
+    """Old codes given no declaration: a row of theirs names an unknown code."""
 
     def count(self, kind: Kind) -> int:
         return sum(1 for f in self.fates.values() if f.kind is kind)
@@ -94,6 +96,7 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
     successors: dict[str, dict[str, bool | None]] = {}
     sources: dict[str, dict[str, bool | None]] = {}
     notes: dict[str, str] = {}
+    unreadable: dict[str, list[int]] = {}
     for row in rows:
         if row.old is None:
             continue  # a new code from nothing: no old items to route
@@ -111,6 +114,9 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
             plan.notes.append(
                 f"line {row.line}: new code '{row.new}' is not a label of {new.id} {new.version}"
             )
+            # Where this row sends the code's items is unknown: declaring what
+            # the other rows say would route them wrongly by machine.
+            unreadable.setdefault(row.old, []).append(row.line)
             continue
         if targets.get(row.new) is None:
             targets[row.new] = row.forward
@@ -118,6 +124,17 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
         if sources[row.new].get(row.old) is None:
             sources[row.new][row.old] = row.backward
     exclusive = new.kind is not TaxonomyKind.MULTI_LABEL
+    left: list[str] = []  # first among the notes: these codes got no declaration
+    for code, lines in unreadable.items():
+        del successors[code]
+        plan.skipped.append(code)
+        left.append(
+            f"code '{code}' is left as the file has it: the table's line"
+            f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))} send"
+            f"{'' if len(lines) > 1 else 's'} its items to a code {new.id} {new.version} does "
+            "not have (correct the table, or declare the code yourself)"
+        )
+    plan.notes[:0] = left
     for code, targets in successors.items():
         after = new_ids.get(code)
         if after is not None and after.status is Status.DEPRECATED and list(targets) != [code]:
@@ -209,7 +226,12 @@ def _derive_groups(plan: Plan, old: Taxonomy, new: Taxonomy) -> None:
     new_depth = _depths(new)
     for label in old.labels:
         code = label.id
-        if code in plan.fates or code in new_ids or label.status is Status.RETIRED:
+        if (
+            code in plan.fates
+            or code in new_ids
+            or code in plan.skipped
+            or label.status is Status.RETIRED
+        ):
             continue
         below = [plan.fates[d] for d in sorted(_descendants(code, old)) if d in plan.fates]
         if not below:

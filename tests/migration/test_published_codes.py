@@ -78,6 +78,11 @@ ROWS = [
     ("8", "a00.0", None),
     ("9", "E88.29", None),
     ("10", "A00-B99", "A00-B99"),
+    # Surrounding tabs, no-break and ideographic spaces are trimmed alike by every
+    # engine; a value of such spaces alone is unlabeled and kept as it is.
+    ("11", "A00.1\t", "A00.1"),
+    ("12", "\u00a0A00.0\u3000", "A00.0"),
+    ("13", "\u3000", "\u3000"),
 ]
 KEPT = {row_id for row_id, value, after in ROWS if value == after}
 
@@ -132,7 +137,7 @@ def test_csv_keeps_exact_values_byte_for_byte(repo: Path, tmp_path: Path) -> Non
     src = tmp_path / "d.csv"
     src.write_text(
         "id,code\n"
-        + "".join(f'{i},"{v}"\n' if v != v.strip() else f"{i},{v}\n" for i, v, _ in ROWS),
+        + "".join(f'{i},"{v}"\n' if v != v.strip(" \t") else f"{i},{v}\n" for i, v, _ in ROWS),
         encoding="utf-8",
     )
     rep = migrate(repo, src, tmp_path / "o.csv")
@@ -175,7 +180,14 @@ def test_parquet_keeps_exact_values(repo: Path, tmp_path: Path) -> None:
 
 def _assert_report(rep: dict) -> None:  # type: ignore[type-arg]
     assert rep["check"]["balanced"]
-    assert rep["repaired"] == [{"value": " A00.1 ", "label": "A00.1", "how": "trimmed", "count": 1}]
+    assert rep["repaired"] == [
+        {"value": value, "label": label, "how": "trimmed", "count": 1}
+        for value, label in (
+            (" A00.1 ", "A00.1"),
+            ("A00.1\t", "A00.1"),
+            ("\u00a0A00.0\u3000", "A00.0"),
+        )
+    ]
     assert rep["not_repaired"] == [
         {
             "value": "a00.0",

@@ -8,7 +8,7 @@ import json
 
 from taxops import escaping
 from taxops.migration.model import MigrationMap
-from taxops.migration.values import repairs_by_lower_case
+from taxops.migration.values import SPACES, repairs_by_lower_case
 
 _TEMPLATE = '''#!/usr/bin/env python3
 """Migrate a dataset from one version of a taxonomy to another (TAXONOMY,
@@ -43,6 +43,8 @@ ENTRIES = {{e["label"]: e for e in MAP["entries"]}}
 # Label ids by their lower case, when case carries no meaning and only one id has it.
 BY_LOWER = MAP["by_lower"]
 FORMULA_START = {formula_start!r}
+# The surrounding spaces taxops trims (a fixed set: the same in every engine).
+SPACES = {spaces!r}
 
 
 def csv_cell(value):
@@ -57,11 +59,11 @@ def queue_row(cells):
 
 def fate(value):
     """(kind, labels): kind is unlabeled, ok, review or unknown-label."""
-    if value is None or not str(value).strip():
+    if value is None or not str(value).strip(SPACES):
         return "unlabeled", []
     key = str(value)
     if key not in ENTRIES:
-        key = key.strip()
+        key = key.strip(SPACES)
         if key not in ENTRIES:
             key = BY_LOWER.get(key.lower(), key)
     entry = ENTRIES.get(key)
@@ -207,4 +209,5 @@ def python_script(migration: MigrationMap) -> str:
         end=str(migration.to_version),
         map_json=json.dumps(data, separators=(",", ":")),
         formula_start=escaping.PROTECTED_START,
+        spaces=SPACES,
     )

@@ -32,7 +32,7 @@ from typing import Any
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
-from taxops.migration.values import repairs_by_lower_case
+from taxops.migration.values import SPACES, repairs_by_lower_case
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 _MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key"]
@@ -100,9 +100,11 @@ def migration_sql(
         """The map's column from the exact match (e), else from the repair (r)."""
         return exp.func("COALESCE", col(name, "e"), col(name, "r"))
 
-    unlabeled = exp.paren(
-        exp.or_(label().is_(exp.null()), exp.func("TRIM", label()).eq(exp.Literal.string("")))
-    )
+    def trimmed() -> exp.Trim:
+        """The value without surrounding spaces, as taxops migrate trims them."""
+        return exp.Trim(this=label(), expression=exp.Literal.string(SPACES))
+
+    unlabeled = exp.paren(exp.or_(label().is_(exp.null()), trimmed().eq(exp.Literal.string(""))))
     by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
     insensitive = migration.id_case == "insensitive"
     mapping = exp.values(
@@ -111,7 +113,7 @@ def migration_sql(
         alias="v",
         columns=_MAP_COLUMNS,
     )
-    repaired = exp.func("TRIM", label())
+    repaired: exp.Expression = trimmed()
     if insensitive:
         repaired = exp.func("LOWER", repaired)
     found = either("old_label")

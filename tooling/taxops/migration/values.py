@@ -33,6 +33,14 @@ from typing import Any
 from taxops.escaping import terminal, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 
+#: What "surrounding spaces" are, for every engine: the characters Python's
+#: ``str.strip()`` removes (``str.isspace``: tab, line breaks, no-break and
+#: ideographic spaces...). The generated SQL trims exactly these (a bare SQL
+#: ``TRIM`` removes only the space) and the generated Python script strips them,
+#: so a value with a tab or a no-break space is repaired, or unlabeled, alike in
+#: every engine.
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
 
 class Disposition(str, enum.Enum):
     KEEP = "keep"
@@ -70,7 +78,7 @@ class ValueFate:
 
 def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
     """Decide what one raw label value becomes (see the module docstring)."""
-    if raw is None or not str(raw).strip():
+    if raw is None or not str(raw).strip(SPACES):
         return ValueFate(raw, None, Disposition.UNLABELED, ())
     label, repaired, others = match_label(str(raw), migration)
     if label is None:
@@ -94,7 +102,7 @@ def match_label(
     then, where ids ignore case, lower-cased, when exactly one id matches."""
     if value in migration:
         return value, None, ()
-    trimmed = value.strip()
+    trimmed = value.strip(SPACES)
     how = "trimmed" if trimmed != value else None
     if trimmed in migration:
         return trimmed, how, ()

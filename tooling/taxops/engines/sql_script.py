@@ -113,7 +113,7 @@ def migration_sql(
         alias="v",
         columns=_MAP_COLUMNS,
     )
-    repaired: exp.Expression = trimmed()
+    repaired: exp.Func = trimmed()
     if insensitive:
         repaired = exp.func("LOWER", repaired)
     found = either("old_label")

@@ -163,3 +163,27 @@ def test_label_studio_export_gets_the_same_reasons(repo: Path, tmp_path: Path) -
     assert {
         str(t["meta"]["taxops"]["task_id"]): t["meta"]["taxops"]["reason"] for t in review
     } == EXPECTED
+
+
+@pytest.mark.spark
+def test_spark_engine_gives_the_same_reasons(spark, repo: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from taxops.engines import spark_migrate
+    from taxops.engines.duckdb_migrate import Job
+
+    migration = migration_map(repo, "goods", "1.0.0", "2.0.0")
+    single, multi = tmp_path / "single.parquet", tmp_path / "multi.parquet"
+    rows = ", ".join(f"('{row}', '{value}')" for row, value, _ in ROWS)
+    duckdb.sql(f"COPY (FROM (VALUES {rows}) v(id, code)) TO '{single}' (FORMAT parquet)")
+    lists = [["10", "12", "11"], ["13", "99"], ["17", "14"], ["10", "17"]]
+    listed = ", ".join(f"({i}, {codes!r})" for i, codes in enumerate(lists, 1))
+    duckdb.sql(f"COPY (FROM (VALUES {listed}) v(id, codes)) TO '{multi}' (FORMAT parquet)")
+
+    def queued(source: Path, column: str, many: bool) -> dict[str, str]:
+        out, review = tmp_path / f"{source.stem}.out", tmp_path / f"{source.stem}.review"
+        job = Job(source, "parquet", column, multi_label=many)
+        spark_migrate.run(job, migration, out, review, spark=spark)
+        found = duckdb.sql(f"SELECT id, _taxops.reason FROM '{review}/*.parquet'").fetchall()
+        return {str(i): reason for i, reason in found}
+
+    assert queued(single, "code", False) == EXPECTED
+    assert queued(multi, "codes", True) == {"1": "split", "2": "unknown-label", "3": "reused"}

@@ -18,7 +18,7 @@ declaration decides instead.
 from __future__ import annotations
 
 from taxops.changes import ChangeSet
-from taxops.migration.build import build_map, resolve
+from taxops.migration.build import LabelIndex, build_map, resolve
 from taxops.migration.model import Action, Entry, MigrationMap, Mode
 from taxops.migration.outcome import Outcome
 from taxops.models.declarations import RedirectMode, applying
@@ -31,7 +31,7 @@ def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> Mig
     same change set (built when not given)."""
     forward = forward or build_map(changes)
     old, new = changes.old, changes.new
-    old_ids = old.by_id()
+    old_ids = LabelIndex(old)
     # Only labels items can carry in the old version are ways back: a tombstone
     # kept in both versions leads forward, but nothing goes back to it.
     valid = {
@@ -84,9 +84,7 @@ def _sources(forward: MigrationMap, valid: set[str]) -> dict[str, tuple[str, ...
     return {label: tuple(olds) for label, olds in found.items()}
 
 
-def _derived(
-    label: Label, sources: tuple[str, ...], old_ids: dict[str, Label], reused: bool
-) -> Outcome:
+def _derived(label: Label, sources: tuple[str, ...], old_ids: LabelIndex, reused: bool) -> Outcome:
     if not sources:
         # Nothing leads here: a label new from nothing, or an id reused in this
         # step (its old meaning is not its new one), has no old counterpart; one

@@ -192,3 +192,35 @@ def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() ->
     assert "x" not in plan.fates and "deprecated in codes 2.0.0" in plan.notes[0]
     assert (plan.fates["y"].kind, plan.fates["y"].targets) == (Kind.RETIRED, ("z",))
     assert "maps it to itself" in plan.notes[1]
+
+
+def test_one_automatic_successor_of_several_reviews_by_default_and_agrees_when_declared_direct(
+    tmp_path: Path,
+) -> None:
+    """A split whose table flags one successor as automatic goes to review (a
+    split is a review); the import's note says to declare replaced_by: [that
+    one] for a machine relabel, and a version that does so still agrees with
+    the table, while one that routes the items to the other successor does not."""
+    from taxops.changes import diff
+    from taxops.crosswalk.agree import disagreements
+    from taxops.migration import build_map
+
+    old = _taxonomy("1.0.0", [{"id": "A10"}, {"id": "B20"}], kind="single-label")
+    path = tmp_path / "t.csv"
+    path.write_text("old,forward,new\nA10,A,A11\nA10,,A12\nB20,A,B20\n", encoding="utf-8")
+
+    def version(replaced_by: list[str]) -> Taxonomy:
+        retired = {"id": "A10", "status": "retired", "replaced_by": replaced_by}
+        return _taxonomy(
+            "2.0.0", [{"id": "B20"}, {"id": "A11"}, {"id": "A12"}, retired], kind="single-label"
+        )
+
+    new = version(["A11", "A12"])
+    table = read_table(path, _ids(old), _ids(new))
+    plan = compile_table(table.rows, old, new)
+    fate = plan.fates["A10"]
+    assert (fate.mode, fate.targets, fate.automatic) == ("review", ("A11", "A12"), "A11")
+    assert any("declare replaced_by: ['A11']" in note for note in plan.notes)
+    for replaced_by, disagree in ((["A11", "A12"], []), (["A11"], []), (["A12"], ["A10"])):
+        migration = build_map(diff(old, version(replaced_by)))
+        assert [d.code for d in disagreements(plan, migration)] == disagree, replaced_by

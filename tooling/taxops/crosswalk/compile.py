@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from taxops.crosswalk.table import Row
 from taxops.models.taxonomy import Label, Status, Taxonomy, TaxonomyKind
@@ -51,6 +51,10 @@ class Fate:
     derived: bool = False
     """Not in the table: derived from the rows of its sub-codes."""
     note: str | None = None
+    automatic: str | None = None
+    """The one successor the table converts to automatically, when it lists
+    several (mode review): a version may route the items to it directly
+    instead, as the import's note says, and still agree with the table."""
 
     def outcome(self) -> tuple[str, frozenset[str]]:
         """The mode and targets the migration map must give the code (keep,
@@ -62,6 +66,14 @@ class Fate:
         if not self.targets:
             return "review", frozenset()
         return self.mode, frozenset(self.targets)
+
+    def agreeing(self) -> list[tuple[str, frozenset[str]]]:
+        """Every outcome that agrees with the table: :meth:`outcome`, and the
+        direct conversion the table flags as automatic, if it flags one."""
+        found = [self.outcome()]
+        if self.automatic is not None:
+            found.append(("direct", frozenset({self.automatic})))
+        return found
 
 
 @dataclass(frozen=True)
@@ -157,7 +169,7 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
 
 
 def _with_note(fate: Fate, note: str) -> Fate:
-    return Fate(fate.code, fate.kind, fate.targets, fate.mode, fate.derived, note)
+    return replace(fate, note=note)
 
 
 def _fate(
@@ -182,8 +194,15 @@ def _fate(
             return Fate(code, Kind.NARROWED, others, "keep" if keep else "review")
         children = _descendants(code, new)
         kind = Kind.BECAME_GROUP if listed and set(listed) <= children else Kind.REUSED
-        return Fate(code, kind, listed, _mode(code, listed, automatic, manual, exclusive, plan))
-    return Fate(code, Kind.RETIRED, listed, _mode(code, listed, automatic, manual, exclusive, plan))
+        mode = _mode(code, listed, automatic, manual, exclusive, plan)
+        return Fate(code, kind, listed, mode, automatic=_sole(automatic, listed, mode))
+    mode = _mode(code, listed, automatic, manual, exclusive, plan)
+    return Fate(code, Kind.RETIRED, listed, mode, automatic=_sole(automatic, listed, mode))
+
+
+def _sole(automatic: list[str], listed: tuple[str, ...], mode: str) -> str | None:
+    """The one automatic successor of a code the table sends to review among several."""
+    return automatic[0] if mode == "review" and len(automatic) == 1 and len(listed) > 1 else None
 
 
 def _mode(

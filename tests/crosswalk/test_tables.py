@@ -224,3 +224,23 @@ def test_one_automatic_successor_of_several_reviews_by_default_and_agrees_when_d
     for replaced_by, disagree in ((["A11", "A12"], []), (["A11"], []), (["A12"], ["A10"])):
         migration = build_map(diff(old, version(replaced_by)))
         assert [d.code for d in disagreements(plan, migration)] == disagree, replaced_by
+
+
+def test_a_tombstone_stands_where_its_label_stood_even_first(tmp_path: Path) -> None:
+    """Tombstones go right after the label that preceded them in the old version;
+    one that had none (the first label) goes first, not at the end of the file."""
+    from taxops.crosswalk.write import plan_to_text
+
+    old = _taxonomy("1.0.0", [{"id": "A10"}, {"id": "B20"}, {"id": "C30"}], kind="single-label")
+    new = _taxonomy("2.0.0", [{"id": "B20"}, {"id": "C31"}], kind="single-label")
+    path = tmp_path / "t.csv"
+    path.write_text("old,new\nA10,B20\nB20,B20\nC30,C31\n", encoding="utf-8")
+    plan = compile_table(read_table(path, _ids(old), _ids(new)).rows, old, new)
+    text = (
+        "taxops: taxonomy/1\nid: codes\ntitle: Codes\nversion: 2.0.0\nkind: single-label\n"
+        "ids: code\nowners: ['@x']\nlabels:\n"
+        "  - {id: B20, name: name of B20}\n  - {id: C31, name: name of C31}\n"
+    )
+    written, _ = plan_to_text(text, plan, old, new)
+    ids = [line.split(",")[0].split("id: ")[1] for line in written.splitlines() if "{id:" in line]
+    assert ids == ["A10", "B20", "C30", "C31"]

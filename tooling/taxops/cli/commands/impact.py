@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
@@ -18,7 +17,8 @@ from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
 from taxops.models.datasets import Dataset
 from taxops.models.sla import Sla
-from taxops.policies import Policies, load_policies
+from taxops.policies import Policies, load_policies, registered_dataset
+from taxops.suggestions import unknown_name
 
 __all__ = ["COMMAND", "find_sla", "read_counts"]  # also used by the PR report
 
@@ -37,13 +37,16 @@ def configure(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--dataset",
-        type=Path,
+        type=argtypes.reads("--dataset"),
         metavar="DATASET",
         help="count labels in this dataset: a file, or a registered dataset's id "
         "(its counts file when it has one; priced under its SLA)",
     )
     source.add_argument(
-        "--counts", type=Path, metavar="FILE", help="a CSV file with columns label,count"
+        "--counts",
+        type=argtypes.reads("--counts"),
+        metavar="FILE",
+        help="a CSV file with columns label,count",
     )
     p.add_argument("--label-column", metavar="COLUMN", help="with --dataset: the label column")
     p.add_argument(
@@ -63,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     policies = load_policies(root)
     registered = None
-    if args.dataset and not args.dataset.is_file() and policies.dataset(str(args.dataset)):
+    if args.dataset and not args.dataset.exists():  # a registered dataset's id, or a typo
+        registered_dataset(root, str(args.dataset))  # an error listing the registered ones
         registered = _registered(policies, str(args.dataset), args.taxonomy)
     provenance = read_provenance(args.dataset) if args.dataset and args.dataset.is_file() else None
     start = args.start or (
@@ -97,8 +101,7 @@ def _registered(policies: Policies, name: str, taxonomy: str) -> Dataset:
 
 def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
     if not args.dataset.is_file():
-        what = "not a file" if args.dataset.exists() else "no such dataset"
-        raise TaxopsError(f"{what}: {args.dataset}")
+        raise TaxopsError(f"not a file: {args.dataset}")
     fmt = detect_format(args.dataset)
     if fmt == "label-studio":
         raise TaxopsError(
@@ -122,10 +125,13 @@ def find_sla(
     if sla_id is not None:
         found = policies.sla(sla_id)
         if found is None:
-            known = ", ".join(s.model.id for s in policies.slas) or "none"
-            raise TaxopsError(f"no valid SLA '{sla_id}' under policies/", f"known SLAs: {known}")
+            slas = (s.model.id for s in policies.slas)
+            raise unknown_name("valid SLA", sla_id, slas, " under policies/", "SLAs")
         return found.model
     if vendor is not None:
+        if policies.vendor(vendor) is None:
+            vendors = (v.model.id for v in policies.vendors)
+            raise unknown_name("vendor", vendor, vendors, " under policies/", "vendors")
         sla = policies.sla_for(taxonomy, vendor=vendor)
         if sla is None:
             known = ", ".join(s.model.id for s in policies.slas if s.model.vendor == vendor)

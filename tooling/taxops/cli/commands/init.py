@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import write
+from taxops.cli.commands.common import say, tell
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
 from taxops.interchange.formats import IMPORTS
 from taxops.writing import write_atomic
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+        "directory", nargs="?", type=argtypes.folder, default=Path("."), metavar="DIR",
         help="where to set up the repository (default: the current folder)",
     )  # fmt: skip
     p.add_argument(
         "--from",
         dest="source",
-        type=Path,
+        type=argtypes.reads("--from"),
         metavar="FILE",
         help="start from this taxonomy file instead of the starter",
     )
@@ -91,19 +89,18 @@ def run(args: argparse.Namespace) -> int:
             continue
         write_atomic(target, content)
         written.append(relative)
-    for relative in written:
-        write(f"  created {terminal(relative)}\n")
+    say(*(f"  created {relative}" for relative in written))
     if kept:
-        sys.stderr.write(
+        tell(
             f"kept {len(kept)} existing file(s) as they are (init never overwrites): "
-            f"{terminal(', '.join(kept))}\n"
+            + ", ".join(kept)
         )
-    shown = terminal(root)
-    write(
-        f"\nset up a taxops repository in {shown} with the taxonomy '{terminal(taxonomy)}'. Next:\n"
-        f"  cd {shown} && taxops check && taxops site build --strict\n"
-        "  git add -A && git commit -m 'Governance repository' && taxops release\n"
-        "  export a labeling config: taxops export " + terminal(taxonomy) + " --to label-studio\n"
+    say(
+        "",
+        f"set up a taxops repository in {root} with the taxonomy '{taxonomy}'. Next:",
+        f"  cd {root} && taxops check && taxops site build --strict",
+        "  git add -A && git commit -m 'Governance repository' && taxops release",
+        f"  export a labeling config: taxops export {taxonomy} --to label-studio",
     )
     return exit_codes.OK
 

@@ -407,3 +407,24 @@ def test_an_output_that_cannot_be_written_is_named_as_given(
         assert main(["export", "comment-toxicity", "--to", "coco", "-o", target]) == 2
         err = capsys.readouterr().err
         assert says in err and target in err and ".tmp" not in err, err
+
+
+@pytest.mark.parametrize("link_folder", [False, True], ids=["linked-file", "linked-folder"])
+def test_a_governed_file_linked_out_of_the_repository_is_not_read(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], link_folder: bool
+) -> None:
+    """A pull request that adds ``guidelines/pw.yaml -> /some/secret`` must not make
+    CI read the secret and echo it in a parse error or an annotation."""
+    secret = tmp_path / "outside" / "secret.yaml"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:TOPSECRET-VALUE:/root:/bin/bash\n  - [", encoding="utf-8")
+    if link_folder:
+        (repo / "policies" / "leak").symlink_to(secret.parent, target_is_directory=True)
+    else:
+        (repo / "guidelines" / "pw.yaml").symlink_to(secret)
+    code = main(["validate", "--format", "github"])
+    out = capsys.readouterr()
+    assert "TOPSECRET" not in out.out + out.err
+    if not link_folder:  # a linked folder is not walked at all (pathlib follows no folder link)
+        assert code == exit_codes.FINDINGS
+        assert "file-outside-repository" in out.out

@@ -159,6 +159,8 @@ def test_sql_literals_and_identifiers_round_trip_in_every_dialect(dialect: str, 
         ("tickets\nDROP TABLE t; --", "tickets\\nDROP TABLE t; --"),
         ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),
         ("x */ y /* z", "x * / y / * z"),
+        # No quote in a comment: DuckDB would read what follows as in a string.
+        ('it\'s "x" `y`', "it\u2019s \u201dx\u201d \u2019y\u2019"),
     ],
 )
 def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:

@@ -306,8 +306,13 @@ def sql_comment(text: object) -> str:
     """A value in a ``--`` comment line of a generated SQL or Python script: one
     line (line breaks, including U+2028/U+2029 and NEL, shown as escapes), no
     invisible characters, and no ``*/`` or ``/*`` that a block comment around it
-    would take as its end or start."""
+    would take as its end or start. Quotes become typographic ones (U+2019, U+201D): a
+    quote in a block comment makes DuckDB (2.0) read the rest of the script as
+    inside a string when it replaces Unicode spaces, so the no-break and
+    ideographic spaces of a later literal (the spaces every engine trims) were
+    silently turned into plain ones."""
     value = terminal(text).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    value = value.replace("'", "\u2019").replace('"', "\u201d").replace("`", "\u2019")
     return value.replace("*/", "* /").replace("/*", "/ *")
 
 

@@ -40,6 +40,18 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="SQL: a sample file (CSV, Parquet...) with the same columns",
     )
+    lists = p.add_mutually_exclusive_group()
+    lists.add_argument(
+        "--multi-label",
+        dest="multi",
+        action="store_true",
+        default=None,
+        help="SQL: the label column is a list (array) of labels "
+        "(default for multi-label taxonomies)",
+    )
+    lists.add_argument(
+        "--single-label", dest="multi", action="store_false", help="SQL: one label per row"
+    )
     p.add_argument("--output-table", metavar="NAME", help="SQL: table for migrated rows")
     p.add_argument("--review-table", metavar="NAME", help="SQL: table for the review queue")
     p.add_argument(
@@ -71,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
             columns=_columns(args),
             output_table=args.output_table,
             review_table=args.review_table,
+            # As taxops migrate decides it: the flag, else the taxonomy's kind.
+            multi_label=args.multi if args.multi is not None else migration.kind == "multi-label",
         )
     if args.output:
         write_atomic(args.output, text)

@@ -1,11 +1,13 @@
 """migration-script --multi-label: the SQL relabels a list (array) column as
-taxops migrate --multi-label does, row by row, on real DuckDB and on local
-Spark; BigQuery, Snowflake and Postgres scripts parse back in their dialect to
-the intended statements with every hostile name and label intact."""
+taxops migrate --multi-label does, row by row, on real DuckDB, local Spark and
+a throwaway PostgreSQL server; every dialect's script (BigQuery and Snowflake
+only so) parses back in its dialect to the intended statements with every
+hostile name and label intact."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ import duckdb
 import pytest
 import sqlglot
 from sqlglot import exp
+from taxops import escaping
 from taxops.cli.main import main
 from taxops.engines.sql_script import DIALECTS, migration_sql, split_statements
 from taxops.history import migration_map
@@ -116,7 +119,7 @@ def _taxops_migrate(repo: Path, tmp_path: Path) -> tuple[list[Any], list[Any]]:
     args = ["migrate", str(src), "--repo", str(repo), "--taxonomy", "tags", "--from", "1.0.0"]
     args += ["--to", "2.0.0", "--label-column", "tags", "--multi-label", "-o", str(out)]
     assert main([*args, "--no-progress"]) == 0
-    migrated = duckdb.sql(f"SELECT id, tags FROM '{out}' ORDER BY id").fetchall()
+    migrated = con.execute(f"SELECT id, tags FROM '{out}' ORDER BY id").fetchall()
     review = []
     for line in (tmp_path / "out.review.jsonl").read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
@@ -221,7 +224,7 @@ def test_every_dialect_parses_back_with_names_and_labels_intact(dialect: str, na
 
 @pytest.mark.parametrize("name", NAMES)
 def test_duckdb_sql_with_hostile_names_splits_every_label(name: str) -> None:
-    q = lambda n: '"' + n.replace('"', '""') + '"'  # noqa: E731
+    q = escaping.sql_identifier
     con = duckdb.connect()
     con.execute(f"CREATE TABLE {q(name)} (id INTEGER, {q(name)} VARCHAR[])")
     rows = [(1, LABELS[:2]), (2, [LABELS[2], LABELS[3], LABELS[2]]), (3, [LABELS[4]]), (4, None)]
@@ -268,3 +271,86 @@ def test_cli_reads_the_taxonomy_kind_and_single_label_refuses_a_split(
     assert main([*args, "--single-label"]) == 2
     _, err = capsys.readouterr()
     assert "several labels" in err and "--multi-label" in err
+
+
+def test_postgres_sql_equals_taxops_migrate_row_by_row(  # type: ignore[no-untyped-def]
+    postgres, migration: MigrationMap
+) -> None:
+    """The Postgres script, run on a real PostgreSQL server, gives the rows the
+    DuckDB script gives (which equal taxops migrate's, above)."""
+    script = migration_sql(
+        migration,
+        dialect="postgres",
+        table="items",
+        label_column="tags",
+        columns=["id", "tags"],
+        multi_label=True,
+    )
+    values = ", ".join(f"({i}, {'NULL' if tags is None else _pg_array(tags)})" for i, tags in ROWS)
+    lines = postgres(
+        "DROP TABLE IF EXISTS items, items_v2_0_0, items_review_v2_0_0;\n"
+        f"CREATE TABLE items (id INTEGER, tags TEXT[]);\nINSERT INTO items VALUES {values};\n"
+        + script
+        + "SELECT json_build_array(id, tags) FROM items_v2_0_0 ORDER BY id;\n"
+        "SELECT json_build_array(id, tags, taxops_reason, taxops_candidates) "
+        "FROM items_review_v2_0_0 ORDER BY id;\n"
+    )
+    check, *rows = lines
+    migrated = [tuple(json.loads(r)) for r in rows if len(json.loads(r)) == 2]
+    review = [tuple(json.loads(r)) for r in rows if len(json.loads(r)) == 4]
+    assert (migrated, review, check == "t") == _duckdb_sql(migration)
+
+
+def _pg_array(tags: Sequence[str | None]) -> str:
+    """A TEXT[] literal of the test's own simple values (tabs as E'' escapes)."""
+    items = [
+        "NULL" if t is None else "E'" + t.replace("\\", "\\\\").replace("'", "''") + "'"
+        for t in tags
+    ]
+    return f"ARRAY[{', '.join(items)}]::TEXT[]"
+
+
+def test_postgres_sql_with_hostile_names_splits_every_label(postgres) -> None:  # type: ignore[no-untyped-def]
+    """Every hostile table and column name at once, on a real PostgreSQL server:
+    each name is only a name, each label only a label."""
+    q = escaping.sql_identifier
+    rows = [(1, LABELS[:2]), (2, [LABELS[2], LABELS[3], LABELS[2]]), (3, [LABELS[4]]), (4, None)]
+    values = ", ".join(f"({i}, {'NULL' if t is None else _pg_array(t)})" for i, t in rows)
+    sql = "CREATE TABLE t (keep INTEGER);\n"
+    for name in NAMES:
+        sql += f"CREATE TABLE {q(name)} (id INTEGER, {q(name)} TEXT[]);\n"
+        sql += f"INSERT INTO {q(name)} VALUES {values};\n"
+        sql += migration_sql(
+            hostile_map(),
+            dialect="postgres",
+            table=name,
+            label_column=name,
+            columns=["id", name],
+            multi_label=True,
+        )
+        sql += (
+            f"SELECT json_build_array(id, {q(name)}) FROM {q(name + '_v2_0_0')} ORDER BY id;\n"
+            "SELECT json_build_array(id, taxops_reason, taxops_candidates) "
+            f"FROM {q(name + '_review_v2_0_0')} ORDER BY id;\n"
+        )
+    sql += "SELECT count(*) FROM pg_tables WHERE tablename = 't';\n"
+    lines = postgres(sql)
+    assert lines.pop() == "1"  # no injected DROP reached t
+    per_name = [lines[i : i + 5] for i in range(0, len(lines), 5)]
+    assert len(per_name) == len(NAMES)
+    for check, *found in per_name:
+        assert check == "t"
+        assert [json.loads(r) for r in found] == [
+            [1, ["IT'S!", "it's'2", 'SAY "HI"!', 'say "hi"\'2']],
+            [
+                2,
+                [
+                    "BACK\\SLASH!",
+                    "back\\slash'2",
+                    "X'); DROP TABLE T; --!",
+                    "x'); DROP TABLE t; --'2",
+                ],
+            ],
+            [4, None],
+            [3, "split", ["a", "b's"]],
+        ]

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, say, write
+from taxops.cli.commands.common import (
+    add_label_kind,
+    add_repo,
+    multi_label,
+    repo_root,
+    say,
+    write,
+)
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import columns
 from taxops.engines.datasets import detect_format
@@ -40,18 +47,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="SQL: a sample file (CSV, Parquet...) with the same columns",
     )
-    lists = p.add_mutually_exclusive_group()
-    lists.add_argument(
-        "--multi-label",
-        dest="multi",
-        action="store_true",
-        default=None,
-        help="SQL: the label column is a list (array) of labels "
-        "(default for multi-label taxonomies)",
-    )
-    lists.add_argument(
-        "--single-label", dest="multi", action="store_false", help="SQL: one label per row"
-    )
+    add_label_kind(p, "SQL: ")
     p.add_argument("--output-table", metavar="NAME", help="SQL: table for migrated rows")
     p.add_argument("--review-table", metavar="NAME", help="SQL: table for the review queue")
     p.add_argument(
@@ -83,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
             columns=_columns(args),
             output_table=args.output_table,
             review_table=args.review_table,
-            # As taxops migrate decides it: the flag, else the taxonomy's kind.
-            multi_label=args.multi if args.multi is not None else migration.kind == "multi-label",
+            multi_label=multi_label(args, migration.kind),
         )
     if args.output:
         write_atomic(args.output, text)

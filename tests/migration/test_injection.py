@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -103,6 +104,16 @@ def test_every_dialect_parses_back_to_exactly_the_intended_statements(
         label_column=name,
         columns=["id", name],
     )
+    trees = parsed_as_intended(script, dialect, name)
+    # every label reaches the script as one string literal, unchanged
+    literals = {lit.this for lit in trees[0].find_all(exp.Literal) if lit.is_string}
+    assert set(LABELS) <= literals
+
+
+def parsed_as_intended(script: str, dialect: str, name: str) -> list[Any]:
+    """The script's statements, parsed back in ``dialect``, once checked to be
+    exactly the two tables (``db.<name>_v2_0_0`` and its review table) and the
+    count check, with nothing hidden in them and a header of one-line comments."""
     trees = [t for t in sqlglot.parse(script, read=dialect) if t is not None]
     assert [type(t).__name__ for t in trees] == ["Create", "Create", "Select"]
     created = [t.this for t in trees[:2]]
@@ -116,12 +127,10 @@ def test_every_dialect_parses_back_to_exactly_the_intended_statements(
             assert not isinstance(
                 node, exp.Drop | exp.Copy | exp.Insert | exp.Delete | exp.Update | exp.Command
             ), node.sql(dialect)
-    # every label reaches the script as one string literal, unchanged
-    literals = {lit.this for lit in trees[0].find_all(exp.Literal) if lit.is_string}
-    assert set(LABELS) <= literals
     # the header comments are one line each, and end at their line
     header = [line for line in script.splitlines() if line.startswith("--")]
     assert len(header) == 9
+    return trees
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,9 @@ Values match labels as in ``taxops migrate``: exactly first (a kept value is
 written back unchanged), else once surrounding spaces are trimmed, else, when
 the ids ignore case, once lower-cased (only where one id has that lower case).
 Each is a join on a unique key, so no row is ever duplicated. SQL tables have no
-order: keep a key column to sort by.
+order: keep a key column to sort by. A list (array) label column, as ``taxops
+migrate --multi-label`` relabels it, is built by :mod:`taxops.engines.sql_lists`
+(``multi_label=True``); the map, the names, the checks and the header are shared.
 
 Nothing the user gives (table and column names, labels) is pasted into SQL
 text: names become quoted identifiers and labels string literals in the tree,
@@ -28,12 +30,15 @@ as escapes).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
 from taxops.migration.values import SPACES, UNKNOWN_LABEL, entry_reason, repairs_by_lower_case
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
 _MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key", "reason"]
@@ -48,9 +53,12 @@ def migration_sql(
     columns: Sequence[str],
     output_table: str | None = None,
     review_table: str | None = None,
+    multi_label: bool = False,
 ) -> str:
     """The script for ``dialect``; ``columns`` are the table's columns in order.
-    Table names are dotted (``catalog.schema.table``): each part is quoted."""
+    Table names are dotted (``catalog.schema.table``): each part is quoted.
+    ``multi_label``: the label column holds a list of labels (an array), see
+    :mod:`taxops.engines.sql_lists`."""
     import sqlglot
     from sqlglot import exp
 
@@ -59,11 +67,11 @@ def migration_sql(
             f"unknown SQL dialect '{dialect}'", f"choose one of: {', '.join(DIALECTS)}"
         )
     several = [e.label for e in migration if e.mode is Mode.DIRECT and len(e.targets) > 1]
-    if several:
+    if several and not multi_label:
         raise TaxopsError(
             f"the map gives items carrying {', '.join(several[:3])} several labels at once; "
-            "SQL scripts relabel one label per row",
-            "use taxops migrate or the Python script (migration-script --python) for multi-label data",
+            "a column of one label per row cannot hold them",
+            "pass --multi-label to relabel a list (array) column",
         )
     if label_column not in columns:
         raise TaxopsError(
@@ -103,7 +111,7 @@ def migration_sql(
 
     def trimmed() -> exp.Trim:
         """The value without surrounding spaces, as taxops migrate trims them."""
-        return exp.Trim(this=label(), expression=exp.Literal.string(SPACES))
+        return _trim(label())
 
     unlabeled = exp.paren(exp.or_(label().is_(exp.null()), trimmed().eq(exp.Literal.string(""))))
     by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
@@ -131,43 +139,64 @@ def migration_sql(
             .join(exp.to_table("taxops_map").as_("r"), on=repair_on, join_type="left")
         )
 
-    new_label = exp.Case(
-        ifs=[exp.If(this=found.copy().is_(exp.null()), true=label())],
-        default=either("new_label"),
-    )
-    migrated = joined(
-        exp.select(
-            *(
-                new_label.copy().as_(exp.to_identifier(c, quoted=True))
-                if c == label_column
-                else col(c)
-                for c in columns
+    def one_label() -> tuple[exp.Select, exp.Select]:
+        """One label per row: each row joined to the map once (exact, then repaired)."""
+        new_label = exp.Case(
+            ifs=[exp.If(this=found.copy().is_(exp.null()), true=label())],
+            default=either("new_label"),
+        )
+        migrated = joined(
+            exp.select(
+                *(
+                    new_label.copy().as_(exp.to_identifier(c, quoted=True))
+                    if c == label_column
+                    else col(c)
+                    for c in columns
+                )
+            )
+        ).where(
+            exp.or_(
+                unlabeled.copy(),
+                exp.paren(
+                    exp.and_(
+                        exp.not_(found.copy().is_(exp.null())), exp.not_(either("needs_review"))
+                    )
+                ),
             )
         )
-    ).where(
-        exp.or_(
-            unlabeled.copy(),
-            exp.paren(
-                exp.and_(exp.not_(found.copy().is_(exp.null())), exp.not_(either("needs_review")))
-            ),
+        reason = exp.Case(
+            ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string(UNKNOWN_LABEL))],
+            default=either("reason"),
         )
-    )
-    reason = exp.Case(
-        ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string(UNKNOWN_LABEL))],
-        default=either("reason"),
-    )
-    to_review = joined(
-        exp.select(
-            exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
-            reason.as_("taxops_reason"),
-            either("candidates").as_("taxops_candidates"),
+        to_review = joined(
+            exp.select(
+                exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
+                reason.as_("taxops_reason"),
+                either("candidates").as_("taxops_candidates"),
+            )
+        ).where(
+            exp.and_(
+                exp.not_(unlabeled.copy()),
+                exp.paren(exp.or_(found.copy().is_(exp.null()), either("needs_review"))),
+            )
         )
-    ).where(
-        exp.and_(
-            exp.not_(unlabeled.copy()),
-            exp.paren(exp.or_(found.copy().is_(exp.null()), either("needs_review"))),
+        return migrated, to_review
+
+    if multi_label:
+        from taxops.engines import sql_lists
+
+        migrated, to_review = sql_lists.statements(
+            dialect=dialect,
+            mapping=mapping,
+            migration=migration,
+            source=_table(source, "t"),
+            label=label,
+            columns=columns,
+            label_column=label_column,
+            repaired=lambda value: exp.func("LOWER", _trim(value)) if insensitive else _trim(value),
         )
-    )
+    else:
+        migrated, to_review = one_label()
 
     def count(parts: list[str]) -> exp.Subquery:
         return exp.Subquery(this=exp.select(exp.func("COUNT", exp.Star())).from_(_table(parts)))
@@ -187,9 +216,17 @@ def migration_sql(
     # (it cannot happen through the tree; this is the last guard) is refused.
     if len(sqlglot.parse(";\n".join(body), read=dialect)) != len(statements):
         raise TaxopsError(f"a name cannot be written safely in {dialect} SQL")
-    return _header(migration, dialect, table, label_column, output, review) + (
+    return _header(migration, dialect, table, label_column, output, review, multi_label) + (
         ";\n\n".join(body) + ";\n"
     )
+
+
+def _trim(value: Any) -> exp.Trim:
+    """``value`` without surrounding spaces, as taxops migrate trims them (a
+    bare SQL ``TRIM`` removes only the space)."""
+    from sqlglot import exp
+
+    return exp.Trim(this=value, expression=exp.Literal.string(SPACES))
 
 
 def split_statements(script: str, dialect: str = "duckdb") -> list[str]:
@@ -284,6 +321,7 @@ def _header(
     label_column: str,
     output: list[str],
     review: list[str],
+    multi_label: bool,
 ) -> str:
     """Comment lines: every value one line, with nothing that ends the comment."""
 
@@ -294,8 +332,9 @@ def _header(
     lines = [
         f"taxops migration script: {inert(migration.taxonomy)} {inert(migration.from_version)} -> "
         f"{inert(migration.to_version)} ({dialect})",
-        f"Relabels {inert(table)}.{inert(label_column)}; generated by taxops migration-script, "
-        "edit the map in",
+        f"Relabels {inert(table)}.{inert(label_column)} "
+        f"({'a list of labels' if multi_label else 'one label'} per row); generated by "
+        "taxops migration-script, edit the map in",
         "the taxonomy, not here. Actions: "
         + ", ".join(f"{n} {a}" for a, n in counts.items() if n)
         + ".",
@@ -303,7 +342,7 @@ def _header(
         "human must relabel",
         "   (taxops_reason: what the reviewer decides: the action of the map (split, narrowed,",
         "   became-group, reused, review, unmapped) or unknown-label; taxops_candidates:",
-        "   labels joined by '|').",
+        "   the labels, as a list)." if multi_label else "   labels joined by '|').",
         "3. true when migrated + review = input.",
         "SQL tables have no row order: sort by a key column.",
     ]

@@ -39,6 +39,27 @@ def add_repo(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_label_kind(parser: argparse.ArgumentParser, prefix: str = "") -> None:
+    """``--multi-label`` / ``--single-label`` (``args.multi``: None when neither
+    is given, then the taxonomy's kind decides, see :func:`multi_label`)."""
+    lists = parser.add_mutually_exclusive_group()
+    lists.add_argument(
+        "--multi-label",
+        dest="multi",
+        action="store_true",
+        default=None,
+        help=f"{prefix}the column holds a list of labels (default for multi-label taxonomies)",
+    )
+    lists.add_argument(
+        "--single-label", dest="multi", action="store_false", help=f"{prefix}one label per row"
+    )
+
+
+def multi_label(args: argparse.Namespace, kind: str) -> bool:
+    """Whether the label column holds lists: the flag, else the taxonomy's kind."""
+    return bool(args.multi) if args.multi is not None else kind == "multi-label"
+
+
 def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
     if getattr(args, "repo", None):
         given = Path(args.repo)

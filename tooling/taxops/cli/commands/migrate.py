@@ -11,7 +11,15 @@ from typing import Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
+from taxops.cli.commands.common import (
+    add_label_kind,
+    add_repo,
+    multi_label,
+    progress_bar,
+    repo_root,
+    say,
+    write,
+)
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import ENCODINGS, guess_label_column
 from taxops.engines.datasets import (
@@ -51,17 +59,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--label-column", metavar="COLUMN", help="column (or JSON key) holding the label(s)"
     )
-    lists = p.add_mutually_exclusive_group()
-    lists.add_argument(
-        "--multi-label",
-        dest="multi",
-        action="store_true",
-        default=None,
-        help="the column holds a list of labels (default for multi-label taxonomies)",
-    )
-    lists.add_argument(
-        "--single-label", dest="multi", action="store_false", help="one label per row"
-    )
+    add_label_kind(p)
     p.add_argument(
         "--list-separator",
         default="|",
@@ -185,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         guessed = label_column is not None
         if not label_column:
             raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
-    multi = args.multi if args.multi is not None else migration.kind == "multi-label"
+    multi = multi_label(args, migration.kind)
     output = source if args.in_place else args.output
     outputs = default_outputs(output, fmt)
     if args.review or args.report:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, say, write
+from taxops.cli.commands.common import (
+    add_label_kind,
+    add_repo,
+    multi_label,
+    repo_root,
+    say,
+    write,
+)
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import columns
 from taxops.engines.datasets import detect_format
@@ -40,6 +47,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="SQL: a sample file (CSV, Parquet...) with the same columns",
     )
+    add_label_kind(p, "SQL: ")
     p.add_argument("--output-table", metavar="NAME", help="SQL: table for migrated rows")
     p.add_argument("--review-table", metavar="NAME", help="SQL: table for the review queue")
     p.add_argument(
@@ -71,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             columns=_columns(args),
             output_table=args.output_table,
             review_table=args.review_table,
+            multi_label=multi_label(args, migration.kind),
         )
     if args.output:
         write_atomic(args.output, text)

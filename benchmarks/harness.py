@@ -94,7 +94,11 @@ def run_once(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        if proc.returncode not in (0, 1, 3):
+        errors = err.read().decode(errors="replace")
+        err.seek(0)
+        # Exit 1 is a result for taxops (findings), but a Python worker that died
+        # of an exception exits 1 too: a traceback is never a result.
+        if proc.returncode not in (0, 1, 3) or "Traceback (most recent call last)" in errors:
             raise SystemExit(
                 f"benchmark command failed ({proc.returncode}): {' '.join(argv)}\n"
                 + err.read().decode(errors="replace")[-3000:]

@@ -104,14 +104,17 @@ def test_redact_masks_every_planted_value_and_keeps_rows_in_order(
     assert f"caption (personal): email {totals['email']:,}" in printed
 
 
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_a_registered_dataset_is_redacted_by_its_fields_classes(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    repo: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
-    """pets-2025 is 'public', but the policy says its captions are personal."""
+    """pets-2025 is 'public', but the policy says its captions are personal; a
+    registered dataset's file named by its path is that dataset too."""
     data = repo / "data" / "pets-2025.csv"
     data.write_text(data.read_text() + 'p5.jpg,"mail owner@example.com",dog\n')
     out = repo / "out" / "pets.csv"
-    assert main(["redact", "pets-2025", "-o", str(out), "--repo", str(repo)]) == 0
+    name = "pets-2025" if named == "by id" else str(data)
+    assert main(["redact", name, "-o", str(out), "--repo", str(repo)]) == 0
     assert out.read_text().splitlines()[-1] == "p5.jpg,mail [email],dog"
     printed = capsys.readouterr().out
     assert "caption (personal): email 1" in printed and "photo" not in printed.split("\n", 1)[1]

@@ -70,8 +70,15 @@ def test_the_pull_request_report_shows_both_registered_datasets_and_their_cost(
     assert "pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300 needing review" in out
 
 
+def _named(repo: Path, named: str) -> str:
+    """pets-2025 by its id, or by its file's path (written another way than the
+    registry's location)."""
+    return "pets-2025" if named == "by id" else str(repo / "data" / ".." / "data" / "pets-2025.csv")
+
+
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_impact_takes_a_registered_dataset_by_name(
-    pull_request: Path, capsys: pytest.CaptureFixture[str]
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
     git(pull_request, "checkout", "-q", "main")
     code = main(
@@ -81,7 +88,7 @@ def test_impact_takes_a_registered_dataset_by_name(
             "--repo",
             str(pull_request),
             "--dataset",
-            "pets-2025",
+            _named(pull_request, named),
             "--format",
             "json",
         ]
@@ -92,16 +99,19 @@ def test_impact_takes_a_registered_dataset_by_name(
     assert result["cost"]["sla"] == "acme-pets"
 
 
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_migrate_takes_a_registered_dataset_by_name_and_redacts_its_review_queue(
-    pull_request: Path, capsys: pytest.CaptureFixture[str]
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
     """pets-2025's captions are personal (policies/privacy.yaml): the row a
-    reviewer must see goes to the queue with its caption redacted."""
+    reviewer must see goes to the queue with its caption redacted, whether the
+    dataset is named by its id or by its file."""
     git(pull_request, "checkout", "-q", "main")
     data = pull_request / "data" / "pets-2025.csv"
     data.write_text(data.read_text() + 'p5.jpg,"Found him! Call +1 415-555-0132",dgo\n')
     out = pull_request / "out" / "pets.csv"
-    code = main(["migrate", "pets-2025", "--repo", str(pull_request), "-o", str(out)])
+    name = _named(pull_request, named)
+    code = main(["migrate", name, "--repo", str(pull_request), "-o", str(out)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert (
@@ -127,3 +137,30 @@ def test_an_unknown_name_lists_the_registered_datasets(
     err = capsys.readouterr().err
     assert "'pets-2052' is neither a file nor a registered dataset" in err
     assert "pets-2025, pets-archive" in err
+
+
+@pytest.mark.parametrize("named", ["by id", "by its path"])
+def test_inspect_takes_a_registered_dataset_and_its_version_from_the_registry(
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    """No --taxonomy and no sidecar: the registry says pets-2025 is labeled with
+    pets 1.0.0 in its column 'label'; --against takes a registered dataset too."""
+    git(pull_request, "checkout", "-q", "main")
+    name = _named(pull_request, named)
+    code = main(["inspect", name, "--repo", str(pull_request), "--against", "pets-2025",
+                 "--format", "json"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (result["dataset"], result["taxonomy"], result["version"]) == (name, "pets", "1.0.0")
+    assert result["label_column"] == "label" and result["rows"] == 4
+    assert result["drift"]["datasets"] == ["pets-2025", name]
+
+
+def test_inspect_of_an_unregistered_file_asks_for_the_version_of_each_dataset(
+    pull_request: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("label\ndog\n")
+    code = main(["inspect", "pets-2025", "--repo", str(pull_request), "--against", str(other)])
+    assert code == 2
+    assert "pass --against-taxonomy ID@VERSION" in capsys.readouterr().err

@@ -113,3 +113,37 @@ def test_times_running_backwards_are_counted_and_left_out(tmp_path: Path) -> Non
     data = read_events(path)
     assert data.inconsistent == 1
     assert data.groups[("a", None)]["delivered"] == 2
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_times_written_with_offsets_are_compared_as_moments(tmp_path: Path, fmt: str) -> None:
+    """Tools write times with their zone (a vendor in India, a client in Berlin,
+    a server in UTC): turnaround is the time between the two moments, not
+    between the clock readings. A time without a zone is taken as written."""
+    rows = [
+        ("a", "2025-03-03T08:00:00Z", "2025-03-03T10:00:00+02:00"),  # 0 h
+        ("b", "2025-03-03T08:00:00+05:30", "2025-03-03T08:00:00Z"),  # 5.5 h
+        ("c", "2025-03-03 08:00:00", "2025-03-03 20:00:00"),  # 12 h
+        ("d", "2025-03-30T01:30:00+01:00", "2025-03-30T03:30:00+02:00"),  # 1 h, over the DST change
+    ]
+    path = tmp_path / "events.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["task", "vendor", "created", "accepted"])
+        out.writerows([(task, "v", created, accepted) for task, created, accepted in rows])
+    if fmt == "parquet":
+        import duckdb
+
+        parquet = tmp_path / "events.parquet"
+        duckdb.sql(
+            f"COPY (SELECT task, vendor, created::TIMESTAMPTZ AS created, accepted::TIMESTAMPTZ "
+            f"AS accepted FROM read_csv('{path}', all_varchar = true)) TO '{parquet}'"
+        )
+        path = parquet
+    data = read_events(path, percentiles=(0, 50, 100))
+    turnaround = data.groups[("v", None)]["turnaround_percentiles"]
+    assert turnaround["p0"] == pytest.approx(0.0)
+    assert turnaround["p50"] == pytest.approx((1 + 5.5) / 2)
+    assert turnaround["p100"] == pytest.approx(12.0)
+    # Read as clock readings they would be 2, 0, 12 and 2 hours.
+    assert data.inconsistent == 0

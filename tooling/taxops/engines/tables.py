@@ -4,7 +4,8 @@ or Parquet file, and finding the columns a command needs by name.
 
 Delimited files are read as text (``all_varchar``) and cast where a number or a
 time is needed, so a column that looks numeric in the first rows and holds text
-further down never stops a run; Parquet keeps its types.
+further down never stops a run; Parquet keeps its types. Times are compared in
+UTC, whatever offset each one was written with.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def connect(
     flat as files grow) and prints no progress bar of its own."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # times with an offset are compared in UTC
     con.execute(f"SET memory_limit = {literal(memory_limit or DEFAULT_MEMORY_LIMIT)}")
     con.execute(f"SET temp_directory = {literal(tempfile.gettempdir())}")
     if threads:
@@ -91,7 +93,11 @@ class Table:
         return f"TRY_CAST({ident(column)} AS DOUBLE)"
 
     def time(self, column: str) -> str:
-        return f"TRY_CAST({ident(column)} AS TIMESTAMP)"
+        """The column as a UTC time: ``2025-03-05T09:00:00+01:00`` and
+        ``2025-03-05T08:00:00Z`` are the same moment (tools write their zone, and
+        a vendor's offset differs from the client's); a time without a zone is
+        taken as written (the connection's zone is UTC)."""
+        return f"timezone('UTC', TRY_CAST({ident(column)} AS TIMESTAMPTZ))"
 
 
 def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None) -> Table:

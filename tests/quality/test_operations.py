@@ -12,7 +12,7 @@ import pytest
 from taxops.diagnostics import Location
 from taxops.engines.events import read_events
 from taxops.quality.operations import figures, scorecard, window_ending
-from taxops.quality.targets import Target
+from taxops.quality.targets import Target, hold
 
 T0 = dt.datetime(2025, 3, 3, 9)
 
@@ -147,3 +147,22 @@ def test_times_written_with_offsets_are_compared_as_moments(tmp_path: Path, fmt:
     assert turnaround["p100"] == pytest.approx(12.0)
     # Read as clock readings they would be 2, 0, 12 and 2 hours.
     assert data.inconsistent == 0
+
+
+@pytest.mark.parametrize(
+    ("figures_", "bound", "at_least", "met"),
+    [
+        ([0.08] * 18, 0.08, False, True),  # mean price 0.08000000000000002 <= 0.08
+        ([0.1, 0.7], 0.4, True, True),  # mean 0.39999999999999997 >= 0.4
+        ([0.0801], 0.08, False, False),
+        ([0.7999], 0.8, True, False),
+    ],
+)
+def test_a_figure_equal_to_its_bound_keeps_to_it(
+    figures_: list[float], bound: float, at_least: bool, met: bool
+) -> None:
+    value = sum(figures_) / len(figures_)
+    target = Target("cost_per_item", bound, at_least=at_least, location=SLA_LINE)
+    assert target.met(value) is met
+    finding = hold(target, value, rule="sla-missed", subject="vendor `v`")
+    assert (finding is None) is met

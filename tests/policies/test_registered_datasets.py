@@ -66,6 +66,11 @@ def test_the_pull_request_report_shows_both_registered_datasets_and_their_cost(
         "`data/pets-archive.counts.csv`",
     ]  # fmt: skip
     assert "Relabel cost across registered datasets: **30.10 EUR**." in section
+    # They are the relabel impact: between its markers, and nothing says "not computed".
+    impact = markdown.split("<!-- taxops:impact:start -->")[1].split("<!-- taxops:impact:end -->")[
+        0
+    ]
+    assert "#### Registered datasets" in impact and "Not computed" not in markdown
     # The terminal says it too.
     assert "pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300 needing review" in out
 

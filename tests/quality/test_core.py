@@ -151,6 +151,43 @@ def test_label_studio_export_reads_like_its_long_format(tmp_path: Path) -> None:
     assert float(alpha(from_ls.overall)) == pytest.approx(float(alpha(from_csv.overall)), abs=1e-12)
 
 
+def test_a_label_studio_project_with_several_controls_is_read_by_the_control_named(
+    tmp_path: Path,
+) -> None:
+    """A real project's annotation holds every control's results (a sentiment
+    choice, the topic as a Taxonomy path, NER spans): agreement is on the
+    control named, as if exported alone; which one is never guessed."""
+    from taxops.engines.annotations import Columns
+
+    tasks = []
+    for i in range(30):
+        annotations = [
+            {"completed_by": r, "created_at": "2025-03-03T10:00:00+01:00", "result": [
+                {"from_name": "sentiment", "type": "choices",
+                 "value": {"choices": ["pos" if (i * r) % 3 else "neg"]}},
+                {"from_name": "topic", "type": "taxonomy",
+                 "value": {"taxonomy": [["shipping", "a" if (i + r) % 4 else "b"]]}},
+                {"from_name": "entities", "type": "labels", "value": {"labels": ["Brand"]}},
+            ]}
+            for r in range(3)
+        ]  # fmt: skip
+        tasks.append({"id": i, "annotations": annotations, "drafts": [{"result": []}]})
+    ls = tmp_path / "export.json"
+    ls.write_text(json.dumps(tasks), encoding="utf-8")
+    long = tmp_path / "long.csv"
+    long.write_text(
+        "item,annotator,label\n"
+        + "".join(f"{i},{r},{'a' if (i + r) % 4 else 'b'}\n" for i in range(30) for r in range(3)),
+        encoding="utf-8",
+    )
+    with pytest.raises(TaxopsError, match="holds the labels of 3 controls"):
+        read_annotations(ls)
+    topic = read_annotations(ls, Columns(label="topic"))
+    assert topic.labels == ["a", "b"] and topic.overall.ratings == 90
+    expected = float(alpha(read_annotations(long).overall))
+    assert float(alpha(topic.overall)) == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize("multi", [False, True])
 def test_items_rated_by_two_vendors_count_once_overall(tmp_path: Path, multi: bool) -> None:
     rows = []

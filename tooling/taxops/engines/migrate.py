@@ -46,7 +46,11 @@ def migrate_dataset(
         metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
         if job.format == "label-studio":
             tally = labelstudio.run(
-                job.source, migration, tmp[outputs.dataset], tmp[outputs.review]
+                job.source,
+                migration,
+                tmp[outputs.dataset],
+                tmp[outputs.review],
+                control=job.label_column or None,
             )
         else:
             tally = duckdb_migrate.run(

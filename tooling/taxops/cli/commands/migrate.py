@@ -49,7 +49,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--to", dest="end", metavar="VERSION", help="target version (default: the newest release)"
     )
     p.add_argument(
-        "--label-column", metavar="COLUMN", help="column (or JSON key) holding the label(s)"
+        "--label-column",
+        metavar="COLUMN",
+        help="column (or JSON key) holding the label(s); of a Label Studio export, the "
+        "control's name (needed when its project has several)",
     )
     lists = p.add_mutually_exclusive_group()
     lists.add_argument(

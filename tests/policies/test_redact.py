@@ -130,3 +130,36 @@ def test_redact_refuses_to_overwrite_its_input_and_needs_a_class(
     assert "never overwrites" in capsys.readouterr().err
     assert main(["redact", str(source), "-o", str(tmp_path / "y.csv"), "--repo", str(repo)]) == 2
     assert "--data-class" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding", "suffix"),
+    [(";", "utf-8-sig", "csv"), ("|", "utf-8", "csv"), ("\t", "utf-8", "tsv"),
+     (";", "latin-1", "csv")],
+)  # fmt: skip
+def test_redact_reads_and_writes_a_csv_in_its_own_dialect(
+    repo: Path, tmp_path: Path, delimiter: str, encoding: str, suffix: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A spreadsheet's semicolon export is not one column of a comma CSV: read
+    as one, its first row became the header and went out unmasked. Every row
+    is masked, the header is the file's, and the output keeps the delimiter."""
+    source = tmp_path / f"owners.{suffix}"
+    rows = [["photo", "caption", "label"]] + [
+        [f"p{i}.jpg", f"Café owner{i}@example.com, rings +1 415-555-{i:04d}, ok", "dog"]
+        for i in range(30)
+    ]
+    with open(source, "w", newline="", encoding=encoding) as f:
+        csv.writer(f, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    out = tmp_path / f"out.{suffix}"
+    enc = [] if encoding != "latin-1" else ["--encoding", "latin-1"]
+    code = main(["redact", str(source), "-o", str(out), "--data-class", "personal",
+                 "--label-column", "label", "--repo", str(repo), *enc])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    with open(out, newline="", encoding="utf-8") as f:
+        written = list(csv.reader(f, delimiter=delimiter))
+    assert written == [rows[0]] + [
+        [r[0], "Café [email], rings [phone], ok", "dog"] for r in rows[1:]
+    ]
+    report = json.loads((tmp_path / f"out.{suffix}.redaction.json").read_text())
+    assert report["rows"] == 30 and report["masked"] == 60

@@ -169,3 +169,34 @@ def test_inspect_of_an_unregistered_file_asks_for_the_version_of_each_dataset(
     code = main(["inspect", "pets-2025", "--repo", str(pull_request), "--against", str(other)])
     assert code == 2
     assert "pass --against-taxonomy ID@VERSION" in capsys.readouterr().err
+
+
+def test_the_review_queue_of_a_semicolon_export_is_redacted_in_its_own_dialect(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet's export: ';'-delimited, with a BOM, and already a column
+    named '_taxops_row' (so migrate names its own fields '_taxops2_*'). The
+    queue keeps its header and delimiter, every caption and a malformed row's
+    raw text are masked, and the fields taxops added are not redaction fields."""
+    data = pull_request / "export.csv"
+    lines = ["photo;caption;_taxops_row;label"] + [
+        f"p{i}.jpg;Call owner{i}@example.com, or +1 415-555-{i:04d};{i};{'bird' if i % 2 else 'dog'}"
+        for i in range(6)
+    ] + ["p9.jpg;too;many;fields;from leak@example.com"]  # fmt: skip
+    data.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    out = pull_request / "out" / "export.csv"
+    code = main(["migrate", str(data), "--repo", str(pull_request), "-o", str(out),
+                 "--taxonomy", "pets", "--from", "1.1.0", "--to", "2.0.0",
+                 "--data-class", "personal"])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    queue = (out.parent / "export.review.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert queue[0] == (
+        "photo;caption;_taxops_row;label;_taxops2_row;_taxops2_reason;_taxops2_old_label;"
+        "_taxops2_candidates;_taxops2_raw"
+    )
+    assert queue[1] == "p1.jpg;Call [email], or [phone];1;bird;2;review;bird;parrot|songbird;"
+    assert len(queue) == 5 and "@example.com" not in "".join(queue) and "[email]" in queue[-1]
+    report = json.loads((out.parent / "export.report.json").read_text())
+    redacted = {f["field"] for f in report["review_redaction"]["fields"]}
+    assert redacted == {"photo", "caption", "_taxops_row", "_taxops2_raw"}
+    assert report["review_redaction"]["dataset"] == str(out.parent / "export.review.csv")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import CsvDialect, resolve_dialect
 from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, run_query
 from taxops.engines.paths import read_path, write_path
 from taxops.escaping import sql_identifier, sql_literal
@@ -34,14 +35,23 @@ from taxops.redaction.sql import count_columns, redaction_query
 
 REPORT_SCHEMA = "taxops/redaction-report/1"
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
+_DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
-def source_sql(path: Path, fmt: str) -> str:
-    """The file as a DuckDB relation; CSV and TSV as text throughout."""
+def source_sql(path: Path, fmt: str, dialect: CsvDialect | None = None) -> str:
+    """The file as a DuckDB relation; CSV and TSV as text throughout, read in
+    their own dialect (sniffed when not given: a semicolon export is not one
+    column of a comma CSV) with the header's names exactly as written."""
     p = read_path(path)  # a path is that file, never a glob pattern
     if fmt in ("csv", "tsv"):
-        delim = "," if fmt == "csv" else "\\t"
-        return f"read_csv({p}, all_varchar = true, header = true, delim = E'{delim}')"
+        dialect = dialect or resolve_dialect(path, fmt)
+        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(dialect.names)))
+        named = ", ".join(
+            f"{sql_identifier(f'c{i}')} AS {sql_identifier(n)}" for i, n in enumerate(dialect.names)
+        )
+        return (
+            f"(SELECT {named} FROM read_csv({p}, {dialect.duckdb_options()}, columns = {{{spec}}}))"
+        )
     if fmt == "jsonl":
         return f"read_json({p}, format = 'newline_delimited')"
     if fmt == "parquet":
@@ -49,13 +59,16 @@ def source_sql(path: Path, fmt: str) -> str:
     raise TaxopsError(f"taxops redacts {', '.join(FORMATS)} files, not {fmt}")
 
 
-def copy_options(fmt: str) -> str:
-    return {
-        "csv": "FORMAT csv, HEADER true, DELIMITER ','",
-        "tsv": "FORMAT csv, HEADER true, DELIMITER E'\\t'",
-        "jsonl": "FORMAT json",
-        "parquet": "FORMAT parquet",
-    }[fmt]
+def copy_options(fmt: str, dialect: CsvDialect | None = None) -> str:
+    """DuckDB COPY options writing ``fmt``; a CSV or TSV in the dialect it was read in."""
+    if fmt in ("csv", "tsv"):
+        delimiter = dialect.delimiter if dialect else _DELIMITERS[fmt]
+        quote = (dialect.quote if dialect else "") or '"'
+        return (
+            f"FORMAT csv, HEADER true, DELIMITER {sql_literal(delimiter)}, "
+            f"QUOTE {sql_literal(quote)}"
+        )
+    return {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}[fmt]
 
 
 def redact_file(
@@ -67,13 +80,18 @@ def redact_file(
     *,
     dataset_id: str | None = None,
     skip: Sequence[str] = (),
+    delimiter: str | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Write ``source`` redacted to ``output`` (same format) and return the report:
     rows, and what was masked per field and rule. ``skip``: columns never
-    redacted (the label column)."""
+    redacted (the label column: a CSV whose sniffed dialect does not show it in
+    the header is read in the format's default one). ``delimiter``, ``encoding``: a
+    CSV's or TSV's, when known (else sniffed; UTF-8); the output keeps the input's
+    delimiter and quoting, in UTF-8."""
     import duckdb
 
     con = duckdb.connect()
@@ -84,7 +102,12 @@ def redact_file(
     con.execute(f"SET temp_directory = {sql_literal(tempfile.gettempdir())}")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    relation = source_sql(source, fmt)
+    dialect = None
+    if fmt in ("csv", "tsv"):
+        dialect = resolve_dialect(
+            source, fmt, delimiter, encoding, label_column=next(iter(skip), None)
+        )
+    relation = source_sql(source, fmt, dialect)
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
@@ -110,7 +133,7 @@ def redact_file(
         shown = ", ".join(sql_identifier(c) for c in columns)
         rows = run_query(
             con,
-            f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt)})",
+            f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt, dialect)})",
             "write",
             progress,
         )[0][0]

@@ -201,7 +201,9 @@ def run(args: argparse.Namespace) -> int:
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     data_class = args.data_class or (registered.data_class if registered else None)
-    redact = _review_redaction(root, policies, data_class, registered, label_column, fmt)
+    redact = _review_redaction(
+        root, policies, data_class, registered, label_column, fmt, args.delimiter
+    )
     result = migrate_dataset(
         job, migration, outputs, progress_bar() if show else None, redact, in_place=args.in_place
     )
@@ -243,10 +245,6 @@ def _with_registry(provenance: dict[str, Any], d: Dataset, source: Path) -> dict
     }
 
 
-#: Review-queue columns taxops adds: ids and labels, never personal data.
-_QUEUE_COLUMNS = ("_taxops_row", "_taxops_reason", "_taxops_old_label", "_taxops_candidates")
-
-
 def _review_redaction(
     root: Path,
     policies: Policies | None,
@@ -254,8 +252,12 @@ def _review_redaction(
     registered: Dataset | None,
     label_column: str | None,
     fmt: str,
-) -> Callable[[Path], dict[str, Any]] | None:
-    """Redaction of the review queue by the dataset's class, when the class has rules."""
+    delimiter: str | None,
+) -> Callable[[Path, str], dict[str, Any]] | None:
+    """Redaction of the review queue by the dataset's class, when the class has
+    rules: the dataset's fields, in the dataset's CSV dialect; of what taxops
+    added, only a malformed record's raw text (the rest are row numbers and
+    labels)."""
     if data_class is None:
         return None
     from taxops.policies import load_policies
@@ -280,14 +282,17 @@ def _review_redaction(
             "export the tasks as CSV or JSON lines, then migrate that file",
         )
 
-    def redact(path: Path) -> dict[str, Any]:
+    def redact(path: Path, key: str) -> dict[str, Any]:
+        from taxops.engines.duckdb_migrate import REVIEW_FIELDS
         from taxops.engines.redact import redact_file
 
         redacted = path.with_name(path.name + ".redacted")
+        added = [f"{key}_{field}" for field in REVIEW_FIELDS if field != "raw"]
         report = redact_file(
             path, queue_format, redacted, policy.model, data_class,
             dataset_id=dataset_id,
-            skip=[*([label_column] if label_column else []), *_QUEUE_COLUMNS],
+            skip=[*([label_column] if label_column else []), *added],
+            delimiter=delimiter,
         )  # fmt: skip
         os.replace(redacted, path)
         return report

@@ -163,3 +163,40 @@ def test_redact_reads_and_writes_a_csv_in_its_own_dialect(
     ]
     report = json.loads((tmp_path / f"out.{suffix}.redaction.json").read_text())
     assert report["rows"] == 30 and report["masked"] == 60
+
+
+def test_nested_json_values_and_fields_named_like_sql_variables_are_redacted(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An email inside an object or a list is masked (it was passed through:
+    the field was not text), the value stays JSON; fields named 'm', 'c' or
+    'acc' (the redaction SQL's own variables) are fields like any other."""
+    source = tmp_path / "owners.jsonl"
+    rows = [
+        {"m": f"owner{i}@example.com", "c": "call +1 415-555-0132", "acc": "x",
+         "owner": {"email": f"o{i}@example.com", "pets": [1, 2]},
+         "notes": [f"n{i}@example.com", "fine"], "label": "dog"}
+        for i in range(5)
+    ]  # fmt: skip
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    code = main(["redact", str(source), "-o", str(out), "--data-class", "personal",
+                 "--label-column", "label", "--repo", str(repo)])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [
+        {"m": "[email]", "c": "call [phone]", "acc": "x",
+         "owner": {"email": "[email]", "pets": [1, 2]}, "notes": ["[email]", "fine"],
+         "label": "dog"}
+    ] * 5  # fmt: skip
+    report = json.loads((tmp_path / "out.jsonl.redaction.json").read_text())
+    assert report["masked"] == 20 and [f["field"] for f in report["fields"]] == [
+        "m", "c", "acc", "owner", "notes",
+    ]  # fmt: skip
+    parquet = tmp_path / "owners.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_json('{source}')) TO '{parquet}' (FORMAT parquet)")
+    code = main(["redact", str(parquet), "-o", str(tmp_path / "o.parquet"),
+                 "--data-class", "personal", "--repo", str(repo)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "'notes', 'owner' of the fields it must redact hold nested values" in err
+    assert not (tmp_path / "o.parquet").exists()

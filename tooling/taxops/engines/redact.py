@@ -5,7 +5,10 @@ How it stays streamed and bounded (measured in ``benchmarks/redact.py``):
 
 1. The source is read by DuckDB (CSV and TSV as text, so every untouched value
    is written back as it was read); its text columns get their class's rules
-   (:func:`taxops.redaction.plan.field_plan`).
+   (:func:`taxops.redaction.plan.field_plan`). A JSON-lines field holding
+   nested values (an object, a list) is redacted as its JSON text and written
+   back as JSON: an email inside ``{"owner": {"email": ...}}`` is masked, not
+   passed through because the field is not text.
 2. One query (:func:`taxops.redaction.sql.redaction_query`) finds each rule's
    candidates with RE2, validates them in SQL (Luhn, mod 97, libphonenumber's
    patterns), replaces them and counts them, column-wide; nothing runs in
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +117,31 @@ def redact_file(
     except duckdb.Error as exc:
         raise TaxopsError(f"DuckDB cannot read {source}: {str(exc).splitlines()[0]}") from None
     columns = [str(row[0]) for row in described]
-    text = [str(row[0]) for row in described if str(row[1]) == "VARCHAR"]
-    plan = field_plan(policy, text, data_class, dataset_id=dataset_id, skip=skip)
-    query = redaction_query(relation, columns, plan, policy)
+    nested = {str(row[0]) for row in described if _is_nested(str(row[1]))}
+    text = [str(row[0]) for row in described if str(row[1]) == "VARCHAR" or row[0] in nested]
+    named = field_plan(policy, text, data_class, dataset_id=dataset_id, skip=skip)
+    nested &= {f.field for f in named}
+    if nested and fmt != "jsonl":
+        raise TaxopsError(
+            f"{source}: taxops redacts text fields, and "
+            + ", ".join(f"'{n}'" for n in sorted(nested))
+            + " of the fields it must redact hold nested values (lists or structs)",
+            "write those fields as text, or the file as JSON lines, then redact it",
+        )
+    # The query sees the fields by position (f0, f1...): a user's field named
+    # like a variable of the redaction SQL ('m', 'c', 'acc') cannot capture it.
+    alias = {c: f"__taxops_f{i}" for i, c in enumerate(columns)}
+    relation = "(SELECT {} FROM {})".format(
+        ", ".join(
+            # JSON lines: a nested value is redacted as its JSON text.
+            f"{f'to_json({sql_identifier(c)})::VARCHAR' if c in nested else sql_identifier(c)}"
+            f" AS {alias[c]}"
+            for c in columns
+        ),
+        relation,
+    )
+    plan = [replace(f, field=alias[f.field]) for f in named]
+    query = redaction_query(relation, list(alias.values()), plan, policy)
     counted = count_columns(plan)
     scratch = output.with_name(f".{output.name}.redact-scratch.parquet")
     try:
@@ -130,7 +156,10 @@ def redact_file(
         if counted:
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
             totals = list(con.execute(f"SELECT {sums} FROM {scanned}").fetchone() or totals)
-        shown = ", ".join(sql_identifier(c) for c in columns)
+        shown = ", ".join(
+            (f"CAST({alias[c]} AS JSON)" if c in nested else alias[c]) + f" AS {sql_identifier(c)}"
+            for c in columns
+        )
         rows = run_query(
             con,
             f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt, dialect)})",
@@ -140,7 +169,14 @@ def redact_file(
     finally:
         scratch.unlink(missing_ok=True)
         con.close()
-    return _report(source, data_class, int(rows), plan, counted, totals)
+    original = {alias[f.field]: f for f in named}
+    counted = [(c, original[f.field], rule) for c, f, rule in counted]
+    return _report(source, data_class, int(rows), named, counted, totals)
+
+
+def _is_nested(type_name: str) -> bool:
+    """Whether a DuckDB type holds values inside values (a list, struct, map)."""
+    return type_name.endswith("]") or type_name.startswith(("STRUCT", "MAP", "UNION", "JSON"))
 
 
 def _report(

@@ -64,3 +64,37 @@ def line_chart(
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def bar_chart(
+    groups: dict[str, dict[str, float]], *, title: str, unit: str = "s", width: int = 720
+) -> str:
+    """Horizontal bars, one group per case and one bar per variant in it; each
+    bar is labelled with its value. Scales are per group, so a 100 s case does
+    not flatten a 1 s one."""
+    bar, gap, left, right = 16, 14, 250, 90
+    rows = sum(len(v) for v in groups.values())
+    height = 40 + rows * (bar + 4) + len(groups) * (gap + 18)
+    plot_w = width - left - right
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'font-family="sans-serif" font-size="12">',
+        f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">{escape(title)}</text>',
+    ]
+    y = 36.0
+    for case, variants in groups.items():
+        parts.append(f'<text x="8" y="{y + 12}" font-weight="bold">{escape(case)}</text>')
+        y += 18
+        top = max(variants.values(), default=1.0) or 1.0
+        for n, (name, value) in enumerate(variants.items()):
+            colour = _COLOURS[n % len(_COLOURS)]
+            w = plot_w * value / top
+            parts.append(
+                f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{escape(name)}</text>'
+                f'<rect x="{left}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour}"/>'
+                f'<text x="{left + w + 4:.1f}" y="{y + 12}">{value:,.2f} {escape(unit)}</text>'
+            )
+            y += bar + 4
+        y += gap
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"

@@ -1,43 +1,102 @@
-"""Benchmark: compare two 200,000-label versions of a taxonomy (issue 3).
+"""Benchmark: ``taxops diff`` end to end, next to a plain-dict change set that
+does the same work, in the same run.
 
-Version 2 changes about 1% of the labels in each way: renamed (new display
-name), moved (new parent), retired (tombstone falling back to its parent) and
-added. Measured in one run, each in a fresh process:
+Cases (every cell a whole process, the median of ``--repeat`` runs):
 
-* ``change set``: :func:`taxops.changes.diff` alone, both versions already loaded;
-* ``rules``: the whole comparison (change set, every rule, located findings in
-  both files, semver), both versions already loaded;
-* ``taxops diff``: the command end to end, loading both files included, output
-  written to /dev/null;
-* ``plain-dict baseline``: what a team writes first, on the parsed dicts
-  (loading excluded): index both versions by id, compare every field, and
-  recompute each label's ancestor path to find moves.
+* **200,000 labels, cold**: two generated versions (61 MB each); version 2
+  renames, moves and retires 1% of the labels each and adds 1%. The release
+  cache is off: both files are parsed, validated and checked.
+* **200,000 labels, releases seen before**: the same two versions as releases
+  of a repository, diffed as ``TAXONOMY@VERSION`` after a first run filled the
+  release cache.
+* **a published classification of about 97,000 codes**: codes, short titles
+  and parents only (``ids: code``, calendar versions); next year's version
+  deletes 294 codes outright (no tombstone, as publishers do), adds 3,123 and
+  revises 200 titles.
+* **50,000 removals** against **500 removals** from one 100,000-label version:
+  the cost grows with the changes, not with changes times labels.
 
-Results: a Markdown table on stdout and in ``benchmarks/results/diff_taxonomy.md``.
+The **baseline** of each case parses both files with yaml-rs (the parser
+taxops uses), indexes them by id and counts the same changes taxops reports
+(added, removed, renamed, moved, retired, and the other field changes), with
+the collector paused as taxops pauses it. Its count is checked against
+taxops' own, so the two do the same work.
 
-    python benchmarks/diff_taxonomy.py                # 200,000 labels
-    python benchmarks/diff_taxonomy.py --labels 20000
+Aims (issue 12): 200,000 labels under 3 s cold and under 1 s from the
+release cache; the classification under 1.5 s.
+
+    python benchmarks/diff_taxonomy.py
+    python benchmarks/diff_taxonomy.py --labels 20000 --repeat 1
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
-import subprocess
+import shutil
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import taxonomy_yaml
+from chart import bar_chart
+from generate import (
+    classification_codes,
+    classification_update,
+    classification_yaml,
+    taxonomy_yaml,
+)
+from harness import (
+    OUT,
+    PYTHON,
+    TAXOPS,
+    Aim,
+    Cell,
+    measure,
+    run_once,
+    wait_for_quiet,
+    write_results,
+)
 
-OUT = HERE / "out"
-RESULTS = HERE / "results"
 HEADER_END = "labels:\n"
+
+#: The plain-dict change set: what a team writes first, doing the same work.
+PLAIN = r"""
+import gc, json, sys, yaml_rs
+texts = [open(p, encoding="utf-8").read() for p in sys.argv[1:3]]
+gc.disable()
+old, new = (yaml_rs.loads(t, parse_datetime=False) for t in texts)
+before = {lb["id"]: lb for lb in old["labels"]}
+after = {lb["id"]: lb for lb in new["labels"]}
+kinds = {}
+def count(kind):
+    kinds[kind] = kinds.get(kind, 0) + 1
+def words(text):
+    return " ".join(str(text).split()) if text is not None else None
+for label_id, lb in after.items():
+    was = before.get(label_id)
+    if was is None:
+        count("label-added")
+        continue
+    if was.get("status", "active") != lb.get("status", "active"):
+        count("label-" + {"retired": "retired", "deprecated": "deprecated"}.get(lb.get("status"), "reactivated"))
+    for key, kind in (("name", "name-changed"), ("parent", "parent-changed")):
+        if was.get(key) != lb.get(key):
+            count(kind)
+    if words(was.get("definition")) != words(lb.get("definition")):
+        count("definition-changed")
+    for alias in set(lb.get("aliases", ())) - set(was.get("aliases", ())):
+        count("alias-added")
+    for alias in set(was.get("aliases", ())) - set(lb.get("aliases", ())):
+        count("alias-removed")
+    if was.get("attributes") != lb.get("attributes"):
+        count("attribute-changed")
+for label_id in before:
+    if label_id not in after:
+        count("label-removed")
+print(json.dumps({"changes": sum(kinds.values()), "kinds": kinds}))
+"""
 
 
 def changed_version(n: int, share: float = 0.01) -> tuple[str, dict[str, int]]:
@@ -73,145 +132,176 @@ def changed_version(n: int, share: float = 0.01) -> tuple[str, dict[str, int]]:
     return head + HEADER_END + "".join(out), counts
 
 
-def plain_dict_diff(old: dict, new: dict) -> int:
-    """The baseline: field changes and recomputed ancestor paths on plain dicts."""
-    before = {label["id"]: label for label in old["labels"]}
-    after = {label["id"]: label for label in new["labels"]}
-
-    def paths(index: dict) -> dict:
-        memo: dict = {}
-
-        def path(label_id: str) -> tuple:
-            if label_id in memo:
-                return memo[label_id]
-            parent = index[label_id].get("parent")
-            result = (*path(parent), label_id) if parent in index else (label_id,)
-            memo[label_id] = result
-            return result
-
-        return {label_id: path(label_id) for label_id in index}
-
-    sys.setrecursionlimit(100_000)
-    old_paths, new_paths = paths(before), paths(after)
-    changes = 0
-    for label_id, label in after.items():
-        was = before.get(label_id)
-        if was is None:
-            changes += 1
-            continue
-        for key in set(was) | set(label):
-            if was.get(key) != label.get(key):
-                changes += 1
-        if old_paths[label_id] != new_paths[label_id]:
-            changes += 1
-    changes += sum(1 for label_id in before if label_id not in after)
-    return changes
+def removals(n: int, removed: int) -> str:
+    """Version 2.0.0 with ``removed`` leaves deleted outright (no tombstone)."""
+    text = taxonomy_yaml(n).replace("version: 1.0.0", "version: 2.0.0", 1)
+    head, _, body = text.partition(HEADER_END)
+    items = body.split("  - id: g")[1:]
+    leaves = list(range(n // 10 + 1, n))
+    step = max(1, len(leaves) // removed)
+    gone = set(leaves[::step][:removed])
+    kept = ["  - id: g" + item for i, item in enumerate(items) if i not in gone]
+    return head + HEADER_END + "".join(kept)
 
 
-def worker(mode: str, old_path: Path, new_path: Path) -> None:
-    """One measurement in this process, printed as JSON."""
-    from taxops.validate import check_file
-
-    if mode == "taxops-diff":
-        from taxops.cli.main import main
-
-        start = time.perf_counter()
-        with open(os.devnull, "w") as sink:
-            saved, sys.stdout = sys.stdout, sink
-            try:
-                code = main(["diff", str(old_path), str(new_path)])
-            finally:
-                sys.stdout = saved
-        seconds, result = time.perf_counter() - start, {"exit": code}
-    elif mode == "plain-dict":
-        import yaml_rs
-
-        old = yaml_rs.loads(old_path.read_text(encoding="utf-8"), parse_datetime=False)
-        new = yaml_rs.loads(new_path.read_text(encoding="utf-8"), parse_datetime=False)
-        start = time.perf_counter()
-        found = plain_dict_diff(old, new)
-        seconds, result = time.perf_counter() - start, {"changes": found}
-    else:
-        import gc
-
-        old_checked, new_checked = check_file(old_path), check_file(new_path)
-        gc.freeze()  # as the CLI does once both versions are loaded
-        if mode == "change-set":
-            from taxops.changes import diff
-
-            start = time.perf_counter()
-            changes = diff(old_checked.model, new_checked.model)  # type: ignore[arg-type]
-            seconds = time.perf_counter() - start
-            kinds: dict[str, int] = {}
-            for c in changes:
-                kinds[c.kind.value] = kinds.get(c.kind.value, 0) + 1
-            result = {"changes": len(changes), "kinds": kinds}
-        else:
-            from taxops.compatibility.compare import Version, compare
-
-            start = time.perf_counter()
-            comparison = compare(
-                Version(old_checked.model, old_checked.doc, "old"),  # type: ignore[arg-type]
-                Version(new_checked.model, new_checked.doc, "new"),  # type: ignore[arg-type]
-            )
-            seconds = time.perf_counter() - start
-            result = {
-                "findings": len(comparison.diagnostics),
-                "required": comparison.required.value,
-            }
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, **result}))
+def _write(path: Path, text: str) -> Path:
+    if not path.exists():
+        path.write_text(text, encoding="utf-8")
+    return path
 
 
-def measure(mode: str, old: Path, new: Path) -> dict:
-    done = subprocess.run(
-        [sys.executable, __file__, "--worker", mode, str(old), str(new)],
-        capture_output=True,
-        text=True,
-        check=True,
+def _diff_cells(
+    case: str, old: Path, new: Path, repeat: int, *, env: dict[str, str], cwd: Path
+) -> tuple[Cell, Cell]:
+    base = measure(
+        case,
+        "plain-dict change set (baseline)",
+        [PYTHON, "-c", PLAIN, str(old), str(new)],
+        repeat=repeat,
+        baseline=True,
     )
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    cell = measure(
+        case,
+        "taxops diff",
+        [TAXOPS, "diff", str(old), str(new), "--format", "json"],
+        repeat=repeat,
+        env=env,
+        cwd=cwd,
+    )
+    _same_changes(base, cell)
+    return base, cell
+
+
+def _same_changes(base: Cell, cell: Cell) -> None:
+    """The baseline counted the changes taxops counted (its change set)."""
+    comparisons = cell.extra.get("comparisons") if isinstance(cell.extra, dict) else None
+    if not comparisons:
+        return
+    ours = comparisons[0]["changes"]  # type: ignore[index]
+    cell.extra = {"changes": ours, "findings": len(cell.extra.get("diagnostics", []))}  # type: ignore[arg-type]
+    theirs = base.extra.get("changes")
+    if theirs != ours:
+        print(f"  note: baseline counted {theirs} changes, taxops {ours}", file=sys.stderr)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--worker", nargs=3, metavar=("MODE", "OLD", "NEW"))
     parser.add_argument("--labels", type=int, default=200_000)
+    parser.add_argument("--codes", type=int, default=97_000)
+    parser.add_argument("--removals-of", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quiet-load", type=float, default=1.5)
+    parser.add_argument("--patience", type=float, default=300.0)
     args = parser.parse_args()
-    if args.worker:
-        worker(args.worker[0], Path(args.worker[1]), Path(args.worker[2]))
-        return
     OUT.mkdir(exist_ok=True)
-    RESULTS.mkdir(exist_ok=True)
-    n = args.labels
-    old, new = OUT / f"diff-{n}-v1.yaml", OUT / f"diff-{n}-v2.yaml"
-    old.write_text(taxonomy_yaml(n), encoding="utf-8")
-    text, counts = changed_version(n)
-    new.write_text(text, encoding="utf-8")
-    cells = {
-        "change set (taxops.changes.diff)": measure("change-set", old, new),
-        "comparison (change set + rules + locations + semver)": measure("compare", old, new),
-        "taxops diff, end to end (loading both included)": measure("taxops-diff", old, new),
-        "plain-dict baseline (loading excluded)": measure("plain-dict", old, new),
-    }
-    lines = [
-        f"Two versions of {n:,} labels ({old.stat().st_size / 1e6:.0f} MB each); version 2 "
-        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
-        + f". Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}.",
-        "",
-        "| what | seconds | peak memory | result |",
-        "|---|---:|---:|---|",
-    ]
-    for name, cell in cells.items():
-        extra = {k: v for k, v in cell.items() if k not in ("seconds", "peak_mb")}
-        lines.append(
-            f"| {name} | {cell['seconds']:.2f} | {cell['peak_mb']:.0f} MB | `{json.dumps(extra)}` |"
+    work = Path(tempfile.mkdtemp(prefix="taxops-diff-bench-"))  # not a repository
+    cold = {"TAXOPS_NO_CACHE": "1"}
+    cells: list[Cell] = []
+    aims: list[Aim] = []
+    try:
+        n = args.labels
+        v1 = _write(OUT / f"diff-{n}-v1.yaml", taxonomy_yaml(n))
+        v2_text, counts = changed_version(n)
+        v2 = _write(OUT / f"diff-{n}-v2.yaml", v2_text)
+        case = f"{n:,} labels, cold"
+        wait_for_quiet(args.quiet_load, args.patience)
+        base, cell = _diff_cells(case, v1, v2, args.repeat, env=cold, cwd=work)
+        cells += [base, cell]
+        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 3.0, "s"))
+
+        # The same versions as releases, read from the release cache.
+        repo = work / "repo"
+        releases = repo / "taxonomies" / "generated" / "releases"
+        releases.mkdir(parents=True)
+        shutil.copyfile(v1, releases / "1.0.0.yaml")
+        shutil.copyfile(v2, releases / "2.0.0.yaml")
+        cache = {"TAXOPS_CACHE_DIR": str(work / "cache")}
+        warm_argv = [
+            TAXOPS,
+            "diff",
+            "generated@1.0.0",
+            "generated@2.0.0",
+            "--repo",
+            str(repo),
+            "--format",
+            "json",
+        ]
+        run_once(warm_argv, env=cache, cwd=work)  # fills the cache
+        case = f"{n:,} labels, releases seen before"
+        warm = measure(
+            case, "taxops diff TAXONOMY@VERSION", warm_argv, repeat=args.repeat, env=cache, cwd=work
         )
-    report = "\n".join(lines) + "\n"
-    (RESULTS / "diff_taxonomy.md").write_text(report, encoding="utf-8")
-    print(report)
+        cells += [
+            Cell(
+                case,
+                base.variant,
+                base.seconds,
+                base.runs,
+                base.peak_mb,
+                base.load,
+                True,
+                base.extra,
+            ),
+            warm,
+        ]
+        aims.append(Aim(f"taxops diff, {case}", warm.seconds, 1.0, "s"))
+
+        # A published classification's yearly update.
+        codes = classification_codes(args.codes)
+        updated, renamed = classification_update(codes, 294, 3123, 200)
+        c1 = _write(
+            OUT / f"classification-{args.codes}-2024.yaml", classification_yaml(codes, "2024")
+        )
+        c2 = _write(
+            OUT / f"classification-{args.codes}-2025.yaml",
+            classification_yaml(updated, "2025", renamed=renamed),
+        )
+        case = f"classification, {len(codes):,} codes: 294 removed, 3,123 added"
+        wait_for_quiet(args.quiet_load, args.patience)
+        base, cell = _diff_cells(case, c1, c2, args.repeat, env=cold, cwd=work)
+        cells += [base, cell]
+        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 1.5, "s"))
+
+        # Linear in removals.
+        m = args.removals_of
+        r1 = _write(OUT / f"removals-{m}-v1.yaml", taxonomy_yaml(m))
+        per: dict[int, Cell] = {}
+        for k in (500, 50_000):
+            rk = _write(OUT / f"removals-{m}-{k}.yaml", removals(m, k))
+            case = f"{m:,} labels, {k:,} removed"
+            base, cell = _diff_cells(case, r1, rk, args.repeat, env=cold, cwd=work)
+            cells += [base, cell]
+            per[k] = cell
+        growth = per[50_000].seconds / per[500].seconds
+        aims.append(
+            Aim("taxops diff: 50,000 removals / 500 removals (100x the changes)", growth, 3.0, "x")
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    groups: dict[str, dict[str, float]] = {}
+    for c in cells:
+        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    intro = __doc__.split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
+    notes = (
+        f"Version 2 of the {args.labels:,}-label case: "
+        + ", ".join(f"{v:,} {k}" for k, v in counts.items())
+        + ". The linearity aim: with 100 times the removals, taxops takes less than 3 times as "
+        "long (a quadratic step would take about 100 times; parsing and checking both files "
+        "is the same in both)."
+    )
+    write_results(
+        "diff_taxonomy",
+        "taxops diff vs a plain-dict change set",
+        intro,
+        cells,
+        aims,
+        notes=notes,
+        chart=bar_chart(groups, title="taxops diff, whole process (median seconds)"),
+        extra={"generated": counts},
+    )
 
 
 if __name__ == "__main__":

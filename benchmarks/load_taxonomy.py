@@ -1,32 +1,34 @@
-"""Benchmark: load and validate large taxonomies (issue: foundation).
+"""Benchmark: load and validate a large taxonomy, next to parsing it alone.
 
-Generates taxonomies of 10,000, 50,000 and 200,000 labels and measures, each in a
-fresh process (so peak memory is that of one job):
+Generated hierarchical taxonomies (10 children per inner label; each label with
+a definition, two aliases and an attribute) of 10,000, 50,000 and 200,000
+labels. Every cell is a whole process, the median of ``--repeat`` runs:
 
-* ``taxops``: ``check_file`` on a valid file (parse, model, in-file checks);
-* ``taxops, 1 error``: the same file with one dangling parent three quarters in,
-  located at file:line:column;
-* ``naive``: what a team writes first, ruamel.yaml round-trip (which keeps
-  positions) then Pydantic; measured at the smaller sizes only unless ``--full``
-  (it takes minutes at 200,000 labels);
-* ``pyyaml C + pydantic``: PyYAML's C loader, a faster baseline without positions.
+* ``taxops validate FILE``: parse, model, every in-file check (outside a
+  repository, so only the file is read);
+* the same file with one error three quarters in, located at file:line:column:
+  a parent that does not exist (an in-file check's finding) and a status that
+  does not exist (a model error);
+* **baseline** ``yaml-rs parse alone``: the parser taxops uses, on the same
+  text, the collector paused as taxops pauses it;
+* ``json.loads`` of the same data written as JSON (the collector paused too);
+* ``PyYAML C + pydantic``: PyYAML's C loader and the same Pydantic model, the
+  collector paused as taxops pauses it (the issue's fairness fix: with the
+  collector on it spends most of its time collecting).
 
-Results: a Markdown table on stdout and in ``benchmarks/results/load_taxonomy.md``,
-and an SVG chart beside it. Ratios are against the naive baseline of the same run.
+Aims (issue 12): at 200,000 labels, taxops within 2x the parse alone and under
+1 GB, also with an error to locate.
 
-    python benchmarks/load_taxonomy.py            # 10k, 50k, 200k
-    python benchmarks/load_taxonomy.py --sizes 10000 --repeat 3
+    python benchmarks/load_taxonomy.py                 # 10k, 50k, 200k
+    python benchmarks/load_taxonomy.py --sizes 10000 --repeat 1
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
-import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -34,141 +36,149 @@ sys.path.insert(0, str(HERE))
 
 from chart import line_chart
 from generate import taxonomy_yaml
+from harness import OUT, PYTHON, TAXOPS, Aim, Cell, measure, ratio, wait_for_quiet, write_results
 
-OUT = HERE / "out"
-RESULTS = HERE / "results"
-
-
-def worker(mode: str, path: Path) -> None:
-    """Run one measurement in this process and print it as JSON."""
-    import gc
-
-    if mode.startswith("taxops"):
-        from taxops.validate import check_file
-
-        start = time.perf_counter()
-        checked = check_file(path, max_bytes=1 << 30)
-        seconds = time.perf_counter() - start
-        findings = [str(d.location) + " " + d.rule for d in checked.diagnostics]
-    elif mode == "naive":
-        from ruamel.yaml import YAML
-        from taxops.models.taxonomy import Taxonomy
-
-        start = time.perf_counter()
-        data = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
-        Taxonomy.model_validate(data)
-        seconds = time.perf_counter() - start
-        findings = []
-    elif mode == "pyyaml":
-        import yaml
-        from taxops.models.taxonomy import Taxonomy
-
-        start = time.perf_counter()
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-        Taxonomy.model_validate(data)
-        seconds = time.perf_counter() - start
-        findings = []
-    else:
-        raise SystemExit(f"unknown mode {mode}")
-    gc.collect()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "findings": findings}))
+YAML_RS = """
+import gc, sys, yaml_rs
+text = open(sys.argv[1], encoding="utf-8").read()
+gc.disable()
+data = yaml_rs.loads(text, parse_datetime=False)
+print(len(data["labels"]))
+"""
+JSON_LOADS = """
+import gc, json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+gc.disable()
+data = json.loads(text)
+print(len(data["labels"]))
+"""
+PYYAML = """
+import gc, sys, yaml
+from taxops.models.taxonomy import Taxonomy
+text = open(sys.argv[1], encoding="utf-8").read()
+gc.disable()
+model = Taxonomy.model_validate(yaml.load(text, Loader=yaml.CSafeLoader))
+print(len(model.labels))
+"""
 
 
-def measure(mode: str, path: Path, repeat: int) -> dict[str, float]:
-    runs = []
-    for _ in range(repeat):
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker", mode, str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        runs.append(json.loads(out.stdout))
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "peak_mb": max(r["peak_mb"] for r in runs),
-        "findings": runs[0]["findings"],
+def model_error(text: str, n: int) -> str:
+    """The file with one label's status misspelled three quarters in."""
+    target = f"  - id: g{n * 3 // 4}\n"
+    return text.replace(target, target + "    status: gone\n", 1)
+
+
+def files(n: int) -> dict[str, Path]:
+    OUT.mkdir(exist_ok=True)
+    valid = OUT / f"taxonomy-{n}.yaml"
+    out = {
+        "valid": valid,
+        "check-error": OUT / f"taxonomy-{n}-error.yaml",
+        "model-error": OUT / f"taxonomy-{n}-model-error.yaml",
+        "json": OUT / f"taxonomy-{n}.json",
     }
+    if not valid.exists():
+        valid.write_text(taxonomy_yaml(n), encoding="utf-8")
+    if not out["check-error"].exists():
+        out["check-error"].write_text(taxonomy_yaml(n, error_at=n * 3 // 4), encoding="utf-8")
+    if not out["model-error"].exists():
+        out["model-error"].write_text(model_error(taxonomy_yaml(n), n), encoding="utf-8")
+    if not out["json"].exists():
+        import yaml_rs
+
+        data = yaml_rs.loads(valid.read_text(encoding="utf-8"), parse_datetime=False)
+        out["json"].write_text(json.dumps(data), encoding="utf-8")
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--worker", nargs=2, metavar=("MODE", "FILE"))
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per cell (median reported)")
-    parser.add_argument("--full", action="store_true", help="run the naive baseline at every size")
-    parser.add_argument("--naive-max", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quiet-load", type=float, default=1.5, help="wait for this load")
+    parser.add_argument("--patience", type=float, default=300.0, help="seconds to wait for it")
     args = parser.parse_args()
-    if args.worker:
-        worker(args.worker[0], Path(args.worker[1]))
-        return
 
-    OUT.mkdir(exist_ok=True)
-    RESULTS.mkdir(exist_ok=True)
-    rows = []
+    cells: list[Cell] = []
+    aims: list[Aim] = []
+    elsewhere = tempfile.mkdtemp(prefix="taxops-bench-")  # not a governance repository
     for n in args.sizes:
-        valid = OUT / f"taxonomy-{n}.yaml"
-        broken = OUT / f"taxonomy-{n}-error.yaml"
-        if not valid.exists():
-            valid.write_text(taxonomy_yaml(n), encoding="utf-8")
-        if not broken.exists():
-            broken.write_text(taxonomy_yaml(n, error_at=n * 3 // 4), encoding="utf-8")
-        size_mb = valid.stat().st_size / 1e6
-        cells = {"taxops": measure("taxops", valid, args.repeat)}
-        cells["taxops, 1 error"] = measure("taxops-error", broken, args.repeat)
-        cells["pyyaml C + pydantic"] = measure("pyyaml", valid, args.repeat)
-        if args.full or n <= args.naive_max:
-            cells["naive (ruamel rt + pydantic)"] = measure("naive", valid, 1)
-        assert not cells["taxops"]["findings"], cells["taxops"]["findings"]
-        located = cells["taxops, 1 error"]["findings"]
-        for mode, cell in cells.items():
-            rows.append({"labels": n, "file_mb": size_mb, "mode": mode, **cell})
-        print(
-            f"{n:>8,} labels ({size_mb:.0f} MB): "
-            + "; ".join(f"{m} {c['seconds']:.2f} s {c['peak_mb']:.0f} MB" for m, c in cells.items())
-            + f"; error located at {located}",
-            flush=True,
+        f = files(n)
+        wait_for_quiet(args.quiet_load, args.patience)
+        case = f"{n:,} labels ({f['valid'].stat().st_size / 1e6:.0f} MB)"
+        validate = [TAXOPS, "validate", "--max-file-size", "1024"]
+        parse = measure(
+            case,
+            "yaml-rs parse alone",
+            [PYTHON, "-c", YAML_RS, str(f["valid"])],
+            repeat=args.repeat,
+            baseline=True,
         )
+        row = [
+            parse,
+            measure(
+                case, "json.loads", [PYTHON, "-c", JSON_LOADS, str(f["json"])], repeat=args.repeat
+            ),
+            measure(
+                case,
+                "PyYAML C + pydantic (collector paused)",
+                [PYTHON, "-c", PYYAML, str(f["valid"])],
+                repeat=args.repeat,
+            ),
+            measure(
+                case,
+                "taxops validate",
+                [*validate, str(f["valid"])],
+                repeat=args.repeat,
+                cwd=Path(elsewhere),
+            ),
+            measure(
+                case,
+                "taxops validate, 1 check error",
+                [*validate, str(f["check-error"])],
+                repeat=args.repeat,
+                cwd=Path(elsewhere),
+            ),
+            measure(
+                case,
+                "taxops validate, 1 model error",
+                [*validate, str(f["model-error"])],
+                repeat=args.repeat,
+                cwd=Path(elsewhere),
+            ),
+        ]
+        cells += row
+        if n == max(args.sizes):
+            for cell in row[3:]:
+                aims.append(
+                    Aim(
+                        f"{cell.variant} / yaml-rs parse alone, {n:,} labels",
+                        ratio(cell, parse),
+                        2.0,
+                        "x",
+                    )
+                )
+                aims.append(
+                    Aim(f"{cell.variant}: peak memory, {n:,} labels", cell.peak_mb, 1000, "MB")
+                )
 
-    report = render(rows)
-    (RESULTS / "load_taxonomy.md").write_text(report, encoding="utf-8")
     series: dict[str, list[tuple[float, float]]] = {}
-    for r in rows:
-        series.setdefault(r["mode"], []).append((r["labels"], r["seconds"]))
-    (RESULTS / "load_taxonomy.svg").write_text(
-        line_chart(series, title="Load + validate time", x_label="labels", y_label="seconds"),
-        encoding="utf-8",
+    for c in cells:
+        n = int(c.case.split()[0].replace(",", ""))
+        series.setdefault(c.variant, []).append((n, c.seconds))
+    chart = line_chart(
+        series, title="Load + validate, whole process", x_label="labels", y_label="seconds"
     )
-    print(report)
-
-
-def render(rows: list[dict]) -> str:
-    naive = {r["labels"]: r for r in rows if r["mode"].startswith("naive")}
-    lines = [
-        "| labels | file | mode | seconds | peak memory | vs naive (time) | vs naive (memory) |",
-        "|---:|---:|---|---:|---:|---:|---:|",
-    ]
-    for r in rows:
-        base = naive.get(r["labels"])
-        speed = f"{base['seconds'] / r['seconds']:.0f}x faster" if base and r is not base else ""
-        mem = f"{base['peak_mb'] / r['peak_mb']:.1f}x less" if base and r is not base else ""
-        lines.append(
-            f"| {r['labels']:,} | {r['file_mb']:.0f} MB | {r['mode']} | {r['seconds']:.2f} | "
-            f"{r['peak_mb']:.0f} MB | {speed} | {mem} |"
-        )
-    taxops = [r for r in rows if r["mode"] == "taxops"]
-    if len(taxops) >= 2:
-        a, b = taxops[0], taxops[-1]
-        growth = (b["seconds"] / a["seconds"]) / (b["labels"] / a["labels"])
-        lines.append(
-            f"\nScaling {a['labels']:,} -> {b['labels']:,} labels: time x{b['seconds'] / a['seconds']:.1f} "
-            f"for x{b['labels'] / a['labels']:.0f} labels ({growth:.2f} of linear), "
-            f"memory x{b['peak_mb'] / a['peak_mb']:.1f}."
-        )
-    return "\n".join(lines) + "\n"
+    write_results(
+        "load_taxonomy",
+        "Load + validate a taxonomy vs parsing it alone",
+        __doc__.split("\n\n")[1] + "\n\n" + __doc__.split("\n\n")[2],
+        cells,
+        aims,
+        chart=chart,
+    )
 
 
 if __name__ == "__main__":

@@ -1,45 +1,29 @@
-"""Benchmark: build the guideline site for generated taxonomies of 500 to 5,000
-labels (issue 5).
+"""Benchmark: build the guideline site at 5,000, 20,000 and 100,000 labels
+(issue 12): whole-process strict builds, the median of several runs, with the
+machine's load noted, and what a reader loads (pages, the search index, the
+biggest piece of the label finder's index).
 
-Each size is a generated repository: a hierarchical taxonomy (10 children per
-inner label, one attribute each), two earlier releases (so briefings and label
-histories have real changes to show), and a complete guideline: every label with
-a definition, criteria, two examples and a near miss, a decision rule per group of
-siblings, an edge case per 50 labels. Each build runs in a fresh process and is
-the real thing: ``mkdocs build --strict`` with mkdocs-material, its search index,
-and the taxops plugin, writing every page to disk.
+Aims: 5,000 labels under 15 s; 100,000 labels under 2 minutes and 1.5 GB.
 
-Reported: wall seconds for the whole build and for taxops' part (load, validate,
-assemble, render), peak memory, and growth against linear (seconds per label,
-relative to the smallest size: 1.00 is perfectly linear).
-
-Results: a Markdown table on stdout and in ``benchmarks/results/site_build.md``,
-and an SVG chart beside it.
-
-    python benchmarks/site_build.py                    # 500, 1000, 2000, 5000
-    python benchmarks/site_build.py --sizes 500 --keep # keep the generated repo
+    python benchmarks/site_build.py                     # 5k, 20k, 100k
+    python benchmarks/site_build.py --sizes 5000 --repeat 1 --keep
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from chart import line_chart
+from harness import TAXOPS, Aim, Cell, measure, wait_for_quiet, write_results
 
-RESULTS = HERE / "results"
-SIZES = (500, 1000, 2000, 5000)
+SIZES = (5_000, 20_000, 100_000)
 FANOUT = 10
 
 MKDOCS_YML = """\
@@ -199,71 +183,20 @@ def generate(root: Path, n: int) -> None:
     (root / "mkdocs.yml").write_text(MKDOCS_YML)
 
 
-def worker(root: Path) -> None:
-    """One strict build, timed, in this process; prints JSON."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from taxops.site import plugin
-
-    taxops_seconds = 0.0
-    original = plugin.build_site
-
-    def timed(*args: object, **kwargs: object) -> object:
-        nonlocal taxops_seconds
-        start = time.perf_counter()
-        result = original(*args, **kwargs)  # type: ignore[arg-type]
-        taxops_seconds += time.perf_counter() - start
-        return result
-
-    plugin.build_site = timed  # type: ignore[assignment]
-    start = time.perf_counter()
-    build(load_config(config_file=str(root / "mkdocs.yml"), strict=True))
-    seconds = time.perf_counter() - start
-    pages = sum(1 for _ in (root / "site-build").rglob("index.html"))
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(
-        json.dumps(
-            {"seconds": seconds, "taxops": taxops_seconds, "pages": pages, "peak_mb": peak_mb}
-        )
-    )
-
-
-def measure(n: int, keep: bool) -> dict[str, float]:
-    root = Path(tempfile.mkdtemp(prefix=f"taxops-site-{n}-"))
-    try:
-        generate(root, n)
-        done = subprocess.run(
-            [sys.executable, __file__, "--worker", str(root)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"build of {n} labels failed:\n{done.stderr[-3000:]}")
-        result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
-        return result
-    finally:
-        if keep:
-            print(f"kept {root}", file=sys.stderr)
-        else:
-            shutil.rmtree(root, ignore_errors=True)
-
-
-def report(rows: list[tuple[int, dict[str, float]]]) -> str:
-    base_n, base = rows[0]
-    out = [
-        "| labels | pages | build (s) | taxops part (s) | peak MB | s per 1,000 labels | growth vs linear |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for n, r in rows:
-        per_k = r["seconds"] / n * 1000
-        growth = (r["seconds"] / base["seconds"]) / (n / base_n)
-        out.append(
-            f"| {n:,} | {r['pages']:,.0f} | {r['seconds']:.1f} | {r['taxops']:.1f} | "
-            f"{r['peak_mb']:.0f} | {per_k:.2f} | {growth:.2f} |"
-        )
-    return "\n".join(out) + "\n"
+def site_facts(site: Path) -> dict[str, float]:
+    """What a reader downloads: pages, the search index, the biggest piece of
+    the label finder's index (the most one search loads), the whole site."""
+    pages = sum(1 for _ in site.rglob("index.html"))
+    index = site / "search" / "search_index.json"
+    pieces = [p.stat().st_size for p in site.rglob("_find/*.json") if p.name != "manifest.json"]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    return {
+        "pages": pages,
+        "search_index_mb": round(index.stat().st_size / 1e6, 2) if index.exists() else 0.0,
+        "largest_finder_piece_kb": round(max(pieces) / 1e3, 1) if pieces else 0.0,
+        "finder_pieces": len(pieces),
+        "site_mb": round(total / 1e6, 1),
+    }
 
 
 def main() -> None:
@@ -271,37 +204,89 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
-    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--quiet-load", type=float, default=1.5)
+    parser.add_argument("--patience", type=float, default=300.0)
     args = parser.parse_args()
-    if args.worker:
-        worker(args.worker)
-        return
-    rows = []
+    cells: list[Cell] = []
+    aims: list[Aim] = []
+    facts: dict[int, dict[str, float]] = {}
     for n in args.sizes:
-        result = measure(n, args.keep)
-        rows.append((n, result))
-        print(f"{n:>6,} labels: {result['seconds']:.1f} s", file=sys.stderr)
-    table = report(rows)
-    header = (
-        "# Site build: `mkdocs build --strict` with the taxops plugin\n\n"
-        f"{os.cpu_count()} cores, Python {sys.version.split()[0]}; each size in a fresh process. "
-        "Growth vs linear is (seconds / seconds at the smallest size) / (labels / smallest labels): "
-        "1.00 is linear.\n\n"
-    )
-    print(table)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "site_build.md").write_text(header + table + "\n![chart](site_build.svg)\n")
+        root = Path(tempfile.mkdtemp(prefix=f"taxops-site-{n}-"))
+        try:
+            generate(root, n)
+            wait_for_quiet(args.quiet_load, args.patience)
+            cell = measure(
+                f"{n:,} labels",
+                "taxops site build --strict",
+                [TAXOPS, "site", "build", "--strict"],
+                repeat=args.repeat,
+                cwd=root,
+                # Every run starts cold: no release cache from the run before.
+                env={"TAXOPS_NO_CACHE": "1", "NO_MKDOCS_2_WARNING": "1"},
+            )
+            facts[n] = site_facts(root / "site-build")
+            cell.extra = facts[n]
+            cells.append(cell)
+        finally:
+            if args.keep:
+                print(f"kept {root}", file=sys.stderr)
+            else:
+                shutil.rmtree(root, ignore_errors=True)
+        if n == 5_000:
+            aims.append(Aim("5,000 labels: strict build", cell.seconds, 15.0, "s"))
+        if n == 100_000:
+            aims.append(Aim("100,000 labels: strict build", cell.seconds, 120.0, "s"))
+            aims.append(Aim("100,000 labels: peak memory", cell.peak_mb, 1500.0, "MB"))
+            aims.append(
+                Aim(
+                    "100,000 labels: the most one label search loads",
+                    facts[n]["largest_finder_piece_kb"],
+                    500,
+                    "kB",
+                )
+            )
+    rows = [
+        "| labels | pages | search index | largest finder piece (pieces) | site | s per 1,000 labels |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in cells:
+        n = int(c.case.split()[0].replace(",", ""))
+        f = facts[n]
+        rows.append(
+            f"| {n:,} | {f['pages']:,.0f} | {f['search_index_mb']} MB | "
+            f"{f['largest_finder_piece_kb']} kB ({f['finder_pieces']:,.0f}) | {f['site_mb']} MB | "
+            f"{c.seconds / n * 1000:.2f} |"
+        )
     chart = line_chart(
-        {
-            "whole build": [(n, r["seconds"]) for n, r in rows],
-            "taxops part": [(n, r["taxops"]) for n, r in rows],
-        },
-        title="Guideline site build time",
+        {"strict build": [(int(c.case.split()[0].replace(",", "")), c.seconds) for c in cells]},
+        title="Guideline site build (whole process)",
         x_label="labels",
         y_label="seconds",
     )
-    (RESULTS / "site_build.svg").write_text(chart)
+    write_results(
+        "site_build",
+        "Guideline site build: mkdocs build --strict with the taxops plugin",
+        INTRO,
+        cells,
+        aims,
+        notes="## What a reader loads\n\n" + "\n".join(rows) + "\n",
+        chart=chart,
+    )
+
+
+INTRO = """
+Each size is a generated repository: a hierarchical taxonomy (10 children per
+inner label, one attribute each), two earlier releases (so briefings and label
+histories have real changes to show), and a complete guideline: every label
+with a definition, criteria, two examples and a near miss, a decision rule per
+group of siblings, an edge case per 50 labels. Each build is `taxops site build
+--strict` in a fresh process with the release cache off (a cold build): MkDocs
+Material with its search plugin and the taxops plugin, every page written.
+Up to 10,000 labels a site has a page per label; above, labels are shown on
+group pages with the label finder (`taxops.site.label_groups`).
+"""
 
 
 if __name__ == "__main__":

@@ -7,11 +7,11 @@ import itertools
 import re
 
 import pytest
-from taxops.compatibility.terms import is_relaxation, is_transitive, protected
 from taxops.models.common import SemVer
 from taxops.models.taxonomy import Compatibility
 from taxops.models.versioning import VersioningPolicy
 from taxops.rules.base import Bump
+from taxops.rules.terms import is_relaxation, is_transitive, protected
 from taxops.versioning.policy import bump_for, declared_bump, minimum_version
 from taxops.versioning.versions import CalVer, parse_version
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from taxops import __version__
 from taxops.cli import exit_codes
-from taxops.cli.commands import COMMANDS
+from taxops.cli.commands import REGISTRY, commands
 from taxops.cli.main import main
 
 from .conftest import BROKEN_TAXONOMY, MakeRepo
@@ -157,12 +157,49 @@ def test_main_help_lists_commands_and_exit_codes(capsys: CapSys) -> None:
     out = " ".join(capsys.readouterr().out.split())  # argparse wraps long lines
     assert "Governance-as-code" in out
     assert "exit codes:" in out
-    for command in COMMANDS:
+    for command in commands():
         assert command.name in out
         assert " ".join(command.summary.split()) in out
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=[c.name for c in COMMANDS])
+def test_the_registry_is_the_commands() -> None:
+    """Each entry names its module's command and shows its summary; every
+    command module is registered."""
+    assert [(e.name, e.summary) for e in REGISTRY] == [(c.name, c.summary) for c in commands()]
+    folder = Path(__file__).resolve().parents[2] / "tooling" / "taxops" / "cli" / "commands"
+    modules = {p.stem for p in folder.glob("*.py") if "\nCOMMAND = " in p.read_text()}
+    assert modules == {e.module for e in REGISTRY}
+
+
+def test_help_and_one_command_load_only_what_they_need() -> None:
+    """``taxops --help`` imports no command module; ``taxops migrate --help``
+    imports migrate's alone, and none of what other commands need."""
+    code = (
+        "import sys\n"
+        "from taxops.cli.main import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('taxops', 'sqlglot', "
+        "'git', 'rdflib', 'mkdocs', 'duckdb', 'jinja2', 'markdown_it', 'openpyxl')))), "
+        "file=sys.stderr)"
+    )
+
+    def loaded(*argv: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code, *argv], capture_output=True, text=True, check=True
+        )
+        return set(done.stderr.split())
+
+    at_help = loaded("--help")
+    assert not {m for m in at_help if m.startswith("taxops.cli.commands.")}
+    heavy = {"sqlglot", "git", "rdflib", "mkdocs", "duckdb", "taxops.models.guideline"}
+    assert not at_help & heavy
+    migrate = loaded("migrate", "--help")
+    commands_loaded = {m for m in migrate if m.startswith("taxops.cli.commands.")}
+    assert commands_loaded <= {"taxops.cli.commands.migrate", "taxops.cli.commands.common"}
+    assert not migrate & {"sqlglot", "git", "rdflib", "mkdocs", "taxops.models.guideline"}
+
+
+@pytest.mark.parametrize("command", commands(), ids=[e.name for e in REGISTRY])
 def test_every_command_has_help(command: object, capsys: CapSys) -> None:
     name = command.name  # type: ignore[attr-defined]
     with pytest.raises(SystemExit) as exc:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from taxops.models.characters import forbidden_character
-from taxops.names import full_sibling_key, normalise_name, sibling_key
+from taxops.names import full_sibling_key, normalise_name, sibling_key, sibling_keys
 from taxops.names.characters import scan
 
 SAME = [
@@ -152,3 +152,22 @@ def test_one_pass_over_all_values_finds_what_each_value_has(values: list[str]) -
     together = sorted((p.index, p.kind) for p in scan(values))
     alone = sorted((i, p.kind) for i, v in enumerate(values) for p in scan([v]))
     assert together == alone
+
+
+_NAMES = st.lists(
+    st.one_of(
+        st.text(max_size=12),
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=12),
+        st.sampled_from(["Car", "Cаr", " iced--tea ", "A\u200bB", " ", "\x1c\x1fx", "ß", "ǅ"]),
+    ),
+    max_size=12,
+)
+
+
+@given(_NAMES)
+@settings(max_examples=400, deadline=None)
+def test_keys_in_one_batch_are_each_names_key(names: list[str]) -> None:
+    """The batch that keys a whole taxonomy's names at once gives every name its
+    own key, whatever the names hold (white space of every kind, look-alikes,
+    combining marks, NUL)."""
+    assert sibling_keys(names) == [sibling_key(n) for n in names]

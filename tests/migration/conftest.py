@@ -32,7 +32,7 @@ def taxonomy():  # type: ignore[no-untyped-def]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "spark: needs pyspark and Java (one local[1] session per run)"
+        "markers", "spark: needs pyspark and Java (one local[*] session per run)"
     )
 
 
@@ -52,7 +52,7 @@ def spark(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-
         pytest.skip("pyspark is not installed (pip install -e '.[spark]')")
     warehouse = tmp_path_factory.mktemp("spark-warehouse")
     session = (
-        SparkSession.builder.master("local[1]")
+        SparkSession.builder.master("local[*]")
         .appName("taxops-tests")
         .config("spark.driver.memory", "512m")
         .config("spark.ui.enabled", "false")

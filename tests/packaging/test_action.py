@@ -114,3 +114,21 @@ def test_action_and_init_workflow_are_well_formed(tmp_path: Path) -> None:
     install = next(s for s in steps if s.get("name") == "Install taxops")
     assert "-e ." not in install["run"]  # a team's repository is not taxops' source
     assert shutil.which("bash")
+
+
+def test_the_action_keeps_the_release_cache_between_runs() -> None:
+    """The release cache is restored before taxops check runs, at the folder
+    taxops check is told to use, keyed by the releases' content."""
+    steps = yaml.safe_load((ROOT / "action.yml").read_text())["runs"]["steps"]
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    check = next(s for s in steps if s.get("id") == "check")
+    assert steps.index(cache) < steps.index(check)
+    assert check["env"]["TAXOPS_CACHE_DIR"] == cache["with"]["path"]
+    assert "hashFiles(" in cache["with"]["key"] and "releases" in cache["with"]["key"]
+
+
+def test_init_ignores_a_cache_kept_in_the_repository() -> None:
+    """A team that keeps the release cache in the repository
+    (TAXOPS_CACHE_DIR=.taxops/cache) never commits it."""
+    ignored = (ROOT / "tooling" / "taxops" / "scaffold" / "files" / "gitignore").read_text()
+    assert "/.taxops/" in ignored.splitlines()

@@ -165,3 +165,17 @@ def test_plain_fast_path_renders_like_the_parser(text: str) -> None:
 @given(st.text(alphabet="ab c.d_1-2'\"()?:,", min_size=1, max_size=30))
 def test_plain_fast_path_on_mostly_plain_text(text: str) -> None:
     test_plain_fast_path_renders_like_the_parser.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+_PIECES = st.sampled_from(
+    ["a", "b.c", "a.b", "Z", "09", " ", " ", "**", "*", "`", "`a.b`", "**main cue**", "`x y`",
+     ".", ",", ";", "(", ")", "?", "!", "_", "-", "'", "\"", "&", "<", ":"]
+)  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=14).map("".join))
+def test_code_and_strong_fast_path_renders_like_the_parser(text: str) -> None:
+    """Sentences with code spans and strong emphasis (the guideline's usual
+    markup) skip the parser: only where the parser would give the same HTML."""
+    test_plain_fast_path_renders_like_the_parser.hypothesis.inner_test(text)  # type: ignore[attr-defined]

@@ -1,35 +1,24 @@
 """The kinds of governed file, in one registry: each names its format marker, the
 folder it lives in, its model and its in-file checks. Guidelines and policies are
-added here beside taxonomies; nothing else needs to learn a new kind."""
+added here beside taxonomies; nothing else needs to learn a new kind.
+
+Models and checks are named, not imported: a kind's are loaded the first time a
+file of that kind is read, so a command that reads one taxonomy never loads the
+guideline, policy or vendor models (a test checks each name resolves, and that
+each format is its model's own marker)."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from taxops.checks.datasets import check_registry, check_spec
-from taxops.checks.guideline import check_guideline
-from taxops.checks.privacy import check_privacy
-from taxops.checks.quality_plan import check_quality_plan
-from taxops.checks.taxonomy import check_taxonomy
-from taxops.checks.vendor import check_sla, check_vendor
-from taxops.checks.waivers import check_waivers
-from taxops.checks.workflow import check_workflow
 from taxops.diagnostics import Diagnostic
-from taxops.loading import YamlDocument
-from taxops.models.dataset_spec import DATASET_SPEC_FORMAT, DatasetSpec
-from taxops.models.datasets import DATASETS_FORMAT, DatasetRegistry
-from taxops.models.guideline import GUIDELINE_FORMAT, Guideline
-from taxops.models.privacy import PRIVACY_FORMAT, Privacy
-from taxops.models.quality_plan import QUALITY_PLAN_FORMAT, QualityPlan
-from taxops.models.sla import SLA_FORMAT, Sla
-from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
-from taxops.models.vendor import VENDOR_FORMAT, Vendor
-from taxops.models.waivers import WAIVERS_FORMAT, Waivers
-from taxops.models.workflow import WORKFLOW_FORMAT, Workflow
+from taxops.models.taxonomy import TAXONOMY_FORMAT
+from taxops.positions import Positions
 
 #: The top-level key that says what a governed file is: ``taxops: taxonomy/1``.
 MARKER = "taxops"
@@ -40,29 +29,78 @@ class DocumentKind:
     name: str
     format: str
     folder: str
-    model: type[BaseModel]
-    check: Callable[[Any, YamlDocument], list[Diagnostic]]
+    model_path: str
+    """``module:Class`` of the model."""
+    check_path: str
+    """``module:function`` of the in-file checks."""
+
+    @property
+    def model(self) -> type[BaseModel]:
+        model: type[BaseModel] = _load(self.model_path)
+        return model
+
+    @property
+    def check(self) -> Callable[[Any, Positions], list[Diagnostic]]:
+        check: Callable[[Any, Positions], list[Diagnostic]] = _load(self.check_path)
+        return check
 
     @property
     def marker_line(self) -> str:
         return f"{MARKER}: {self.format}"
 
 
+def _load(path: str) -> Any:
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _kind(name: str, format: str, folder: str, model: str, check: str) -> DocumentKind:
+    return DocumentKind(name, format, folder, f"taxops.models.{model}", f"taxops.checks.{check}")
+
+
 KINDS: dict[str, DocumentKind] = {
     kind.format: kind
     for kind in (
-        DocumentKind("taxonomy", TAXONOMY_FORMAT, "taxonomies", Taxonomy, check_taxonomy),
-        DocumentKind("guideline", GUIDELINE_FORMAT, "guidelines", Guideline, check_guideline),
-        DocumentKind("waivers", WAIVERS_FORMAT, "policies", Waivers, check_waivers),
-        DocumentKind("vendor", VENDOR_FORMAT, "policies", Vendor, check_vendor),
-        DocumentKind("sla", SLA_FORMAT, "policies", Sla, check_sla),
-        DocumentKind(
-            "quality-plan", QUALITY_PLAN_FORMAT, "policies", QualityPlan, check_quality_plan
+        _kind(
+            "taxonomy",
+            TAXONOMY_FORMAT,
+            "taxonomies",
+            "taxonomy:Taxonomy",
+            "taxonomy:check_taxonomy",
         ),
-        DocumentKind("privacy", PRIVACY_FORMAT, "policies", Privacy, check_privacy),
-        DocumentKind("datasets", DATASETS_FORMAT, "policies", DatasetRegistry, check_registry),
-        DocumentKind("dataset-spec", DATASET_SPEC_FORMAT, "policies", DatasetSpec, check_spec),
-        DocumentKind("workflow", WORKFLOW_FORMAT, "policies", Workflow, check_workflow),
+        _kind(
+            "guideline",
+            "guideline/1",
+            "guidelines",
+            "guideline:Guideline",
+            "guideline:check_guideline",
+        ),
+        _kind("waivers", "waivers/1", "policies", "waivers:Waivers", "waivers:check_waivers"),
+        _kind("vendor", "vendor/1", "policies", "vendor:Vendor", "vendor:check_vendor"),
+        _kind("sla", "sla/1", "policies", "sla:Sla", "vendor:check_sla"),
+        _kind(
+            "quality-plan",
+            "quality-plan/1",
+            "policies",
+            "quality_plan:QualityPlan",
+            "quality_plan:check_quality_plan",
+        ),
+        _kind("privacy", "privacy/1", "policies", "privacy:Privacy", "privacy:check_privacy"),
+        _kind(
+            "datasets",
+            "datasets/1",
+            "policies",
+            "datasets:DatasetRegistry",
+            "datasets:check_registry",
+        ),
+        _kind(
+            "dataset-spec",
+            "dataset-spec/1",
+            "policies",
+            "dataset_spec:DatasetSpec",
+            "datasets:check_spec",
+        ),
+        _kind("workflow", "workflow/1", "policies", "workflow:Workflow", "workflow:check_workflow"),
     )
 }
 

@@ -1,7 +1,13 @@
 """A taxonomy's versions on disk, for migrations: the frozen releases under
-``taxonomies/<id>/releases/<version>.yaml`` and the working ``taxonomy.yaml``,
-read through the same repository index validate, check and the site use
-(:func:`taxops.repository.assemble`).
+``taxonomies/<id>/releases/<version>.yaml`` and the working ``taxonomy.yaml``.
+
+A command that migrates, maps or weighs one taxonomy reads that taxonomy's
+folder and nothing else: each file is checked on its own
+(:func:`taxops.file_check.check_file`, releases through the release cache),
+never the repository's other guidelines, policies or git history, which
+``validate`` and ``check`` are for. A migration between two releases reads
+only the releases it walks through (a release file is named after its
+version), and the guideline only for its decision rules.
 
 Datasets are labeled against releases, so migration steps go release to release;
 the working file counts as one more version when its version is not released yet
@@ -11,20 +17,26 @@ the working file counts as one more version when its version is not released yet
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from taxops.changes import diff
 from taxops.diagnostics import TaxopsError, has_errors
+from taxops.file_check import RELEASES_FOLDER, CheckedFile, check_file
+from taxops.governed import Governed
 from taxops.migration import DecisionHint, MigrationMap, backward_map, build_map, compose
-from taxops.migration.hints import hints_from_guideline
 from taxops.models.taxonomy import Taxonomy
-from taxops.repository import Repository, assemble
 from taxops.suggestions import taxonomy_folder
-from taxops.validate import CheckedFile, check_paths, expand
 from taxops.versioning.versions import Version as TaxonomyVersion
 from taxops.versioning.versions import parse_version
+
+if TYPE_CHECKING:
+    from taxops.repository import Repository
+
+WORKING_FILE = "taxonomy.yaml"
 
 
 @dataclass(frozen=True)
@@ -34,25 +46,107 @@ class Version:
     released: bool
 
 
+@dataclass
+class TaxonomyFiles:
+    """What a taxonomy's folder holds: release files by the version their name
+    says, loaded on demand, and the working file."""
+
+    root: Path
+    taxonomy_id: str
+    named: dict[TaxonomyVersion, Path] = field(default_factory=dict)
+    """Release files by the version in their name."""
+    unnamed: list[Path] = field(default_factory=list)
+    """Release files whose name is not a version (read to know theirs)."""
+    working_path: Path | None = None
+    _loaded: dict[Path, Governed[Taxonomy] | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, root: Path, taxonomy_id: str) -> TaxonomyFiles:
+        folder = taxonomy_folder(root, taxonomy_id)  # an existing folder's name, never a path
+        files = cls(root, taxonomy_id)
+        working = folder / WORKING_FILE
+        files.working_path = working if working.is_file() else None
+        releases = folder / RELEASES_FOLDER
+        for path in sorted(releases.glob("*.y*ml")) if releases.is_dir() else ():
+            try:
+                files.named.setdefault(parse_version(path.stem), path)
+            except ValueError:
+                files.unnamed.append(path)
+        return files
+
+    def load(self, path: Path) -> Governed[Taxonomy] | None:
+        """One file, checked on its own (a broken one is an error naming it);
+        None when it is another taxonomy's."""
+        if path not in self._loaded:
+            checked = check_file(path, self.root)
+            _fail_on_broken([checked])
+            assert isinstance(checked.model, Taxonomy) and checked.doc is not None
+            governed = Governed(path, checked.display, checked.doc, checked.model)
+            self._loaded[path] = governed if checked.model.id == self.taxonomy_id else None
+        return self._loaded[path]
+
+    def working(self) -> Governed[Taxonomy] | None:
+        return self.load(self.working_path) if self.working_path else None
+
+    def releases(self) -> list[Governed[Taxonomy]]:
+        """Every release, oldest first."""
+        found = [self.load(p) for p in [*self.named.values(), *self.unnamed]]
+        return sorted((g for g in found if g is not None), key=lambda g: g.model.version)
+
+    def between(self, first: TaxonomyVersion, last: TaxonomyVersion) -> list[Version] | None:
+        """The versions from ``first`` to ``last`` (either order), loading only
+        the releases named in that range; None when the names cannot be
+        trusted for it (a release not named after its version, or an end that
+        only the working file may hold), so the caller reads everything."""
+        low, high = min(first, last), max(first, last)
+        if self.unnamed or first not in self.named or last not in self.named:
+            return None
+        picked = []
+        for version, path in sorted(self.named.items()):
+            if low <= version <= high:
+                governed = self.load(path)
+                if governed is None or governed.model.version != version:
+                    return None
+                picked.append(Version(version, governed.model, True))
+        return picked
+
+
 def load_repository(root: Path, taxonomy_id: str) -> Repository:
-    """The taxonomy's files and the guidelines, checked and indexed. A broken
-    release or working file is an error naming the file: migrating through a
-    version taxops cannot read would be a guess."""
-    folder = taxonomy_folder(root, taxonomy_id)
-    guidelines = [root / "guidelines"] if (root / "guidelines").is_dir() else []
-    checked = check_paths(expand([folder, *guidelines], root), root)
-    _fail_on_broken(c for c in checked if folder in c.path.parents)
+    """The taxonomy's files and its guideline, each checked on its own, as the
+    repository index export and the site read them. A broken release or
+    working file is an error naming the file: migrating through a version
+    taxops cannot read would be a guess."""
+    from taxops.repository import assemble
+
+    files = TaxonomyFiles.of(root, taxonomy_id)
+    paths = [*files.named.values(), *files.unnamed]
+    if files.working_path is not None:
+        paths.append(files.working_path)
+    checked = [check_file(p, root) for p in paths]
+    _fail_on_broken(checked)
+    guideline = _guideline_file(root, taxonomy_id)
+    if guideline is not None:
+        checked.append(check_file(guideline, root))
     return assemble(checked, root)
 
 
-def versions(root: Path, taxonomy_id: str, repo: Repository | None = None) -> list[Version]:
+def versions(
+    root: Path, taxonomy_id: str, files: TaxonomyFiles | Repository | None = None
+) -> list[Version]:
     """Every known version of the taxonomy, oldest first."""
-    repo = repo or load_repository(root, taxonomy_id)
-    found = {
-        r.model.version: Version(r.model.version, r.model, True)
-        for r in repo.releases.get(taxonomy_id, [])
-    }
-    working = repo.taxonomies.get(taxonomy_id)
+    if files is None or not isinstance(files, TaxonomyFiles):
+        if files is not None:  # a repository index already loaded
+            releases = files.releases.get(taxonomy_id, [])
+            working = files.taxonomies.get(taxonomy_id)
+            return _known(releases, working, taxonomy_id)
+        files = TaxonomyFiles.of(root, taxonomy_id)
+    return _known(files.releases(), files.working(), taxonomy_id)
+
+
+def _known(
+    releases: list[Governed[Taxonomy]], working: Governed[Taxonomy] | None, taxonomy_id: str
+) -> list[Version]:
+    found = {r.model.version: Version(r.model.version, r.model, True) for r in releases}
     if working is not None:
         found.setdefault(
             working.model.version, Version(working.model.version, working.model, False)
@@ -70,22 +164,34 @@ def newest(known: list[Version]) -> TaxonomyVersion:
 
 
 def chain(
-    root: Path, taxonomy_id: str, start: str, end: str | None = None, repo: Repository | None = None
+    root: Path,
+    taxonomy_id: str,
+    start: str,
+    end: str | None = None,
+    files: TaxonomyFiles | None = None,
 ) -> list[Taxonomy]:
     """The versions from ``start`` to ``end`` (default: the newest release),
     inclusive, in the order a migration walks them (newest first when ``end`` is
-    older). Both ends must be known versions."""
-    known = versions(root, taxonomy_id, repo)
-    by_version = {v.version: v for v in known}
-    listing = ", ".join(str(v.version) for v in known)
+    older). Both ends must be known versions. Only the releases in between are
+    read when their names say which they are."""
+    files = files or TaxonomyFiles.of(root, taxonomy_id)
     first = parse_version_argument(start)
-    last = parse_version_argument(end) if end else newest(known)
-    for wanted in (first, last):
-        if wanted not in by_version:
-            raise TaxopsError(
-                f"{taxonomy_id} has no version {wanted}",
-                f"known versions: {listing} (releases are taxonomies/{taxonomy_id}/releases/*.yaml)",
-            )
+    last = parse_version_argument(end) if end else (max(files.named) if files.named else None)
+    quick = files.between(first, last) if last is not None else None
+    if quick is not None:
+        known = quick
+    else:
+        known = versions(root, taxonomy_id, files)
+        by_version = {v.version for v in known}
+        listing = ", ".join(str(v.version) for v in known)
+        last = parse_version_argument(end) if end else newest(known)
+        for wanted in (first, last):
+            if wanted not in by_version:
+                raise TaxopsError(
+                    f"{taxonomy_id} has no version {wanted}",
+                    f"known versions: {listing} (releases are taxonomies/{taxonomy_id}/releases/*.yaml)",
+                )
+    assert last is not None
     if last < first:
         # Backwards (a new version's data for a system that reads an old one):
         # the same versions, newest first.
@@ -99,27 +205,70 @@ def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = No
     rules as hints for reviewers when the taxonomy has a guideline. When ``end``
     is older than ``start`` the map goes backwards, each step read from the
     declarations of the newer version (:func:`taxops.migration.backward_map`)."""
-    repo = load_repository(root, taxonomy_id)
-    versions_ = chain(root, taxonomy_id, start, end, repo)
-    guideline = repo.guideline_for(taxonomy_id)
-    hints = hints_from_guideline(guideline.model) if guideline else []
+    versions_ = chain(root, taxonomy_id, start, end)
     if len(versions_) == 1:
+        hints = guideline_hints(root, taxonomy_id)
         return compose([build_map(diff(versions_[0], versions_[0]), hints)])
     if versions_[-1].version < versions_[0].version:
         return compose([backward_map(diff(b, a)) for a, b in itertools.pairwise(versions_)])
+    hints = guideline_hints(root, taxonomy_id)
     return compose([build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)])
 
 
 def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
-    """Decision rules of the taxonomy's guideline, if it has a valid one."""
-    guideline = load_repository(root, taxonomy_id).guideline_for(taxonomy_id)
-    return hints_from_guideline(guideline.model) if guideline else []
+    """The decision rules of the taxonomy's guideline, as hints for reviewers.
+    Only its ``decision_rules`` are read and validated: a guideline of 100,000
+    labels is not checked to relabel a dataset. None when it has no valid ones."""
+    path = _guideline_file(root, taxonomy_id)
+    if path is None:
+        return []
+    from taxops.file_check import display_path
+    from taxops.loading import load_yaml
+
+    doc, _ = load_yaml(path, display_path(path, root))
+    rules: Any = doc.data.get("decision_rules") if doc is not None else None
+    if not rules or not isinstance(rules, list):
+        return []
+    from pydantic import TypeAdapter, ValidationError
+
+    from taxops.migration.hints import hints_from_guideline
+    from taxops.models.guideline import DecisionRule
+
+    try:
+        parsed = TypeAdapter(tuple[DecisionRule, ...]).validate_python(rules)
+    except ValidationError:
+        return []  # reported by taxops validate; hints are a help, not a must
+    return hints_from_guideline(_Rules(parsed))
+
+
+@dataclass(frozen=True)
+class _Rules:
+    decision_rules: tuple[Any, ...]
+
+
+def _guideline_file(root: Path, taxonomy_id: str) -> Path | None:
+    """The guideline file that declares ``taxonomy: <id>`` (found by reading the
+    files' text, not parsing them), or None."""
+    folder = root / "guidelines"
+    if not folder.is_dir():
+        return None
+    marker = re.compile(
+        rf"^taxonomy[ \t]*:[ \t]*(['\"]?){re.escape(taxonomy_id)}\1[ \t]*(#.*)?$", re.MULTILINE
+    )
+    for path in sorted(folder.rglob("*.y*ml")):
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if marker.search(text):
+            return path
+    return None
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
     """Load and validate one taxonomy file (a release, say), or say which file
     is broken and how."""
-    [checked] = check_paths([path], None)
+    checked = check_file(path, None)
     _fail_on_broken([checked])
     assert isinstance(checked.model, Taxonomy)
     return checked.model

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
+from taxops.file_check import is_release
 from taxops.governed import Governed
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
@@ -20,9 +21,6 @@ from taxops.models.taxonomy import Taxonomy
 from taxops.policies import Policies
 
 __all__ = ["Governed", "LoadedFile", "Repository", "assemble", "is_release"]
-
-#: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
-RELEASES_FOLDER = "releases"
 
 
 class LoadedFile(Protocol):
@@ -51,11 +49,6 @@ class Repository:
 
     def guideline_for(self, taxonomy_id: str) -> Governed[Guideline] | None:
         return next((g for g in self.guidelines if g.model.taxonomy == taxonomy_id), None)
-
-
-def is_release(path: Path) -> bool:
-    """Whether ``path`` is a frozen release snapshot rather than a working file."""
-    return path.parent.name == RELEASES_FOLDER
 
 
 def _add_working(repo: Repository, tax: Governed[Taxonomy]) -> None:

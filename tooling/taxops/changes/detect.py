@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from taxops.changes.declared import declared_changes
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
-from taxops.loading import gc_paused
+from taxops.collector import paused
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -37,7 +37,7 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     """Every change from ``old`` to ``new``, each reported once."""
     # Two large versions are millions of live objects: a collection pass over
     # them in the middle of the diff would cost more than the diff and free nothing.
-    with gc_paused():
+    with paused():
         return _diff(old, new)
 
 

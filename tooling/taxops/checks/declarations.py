@@ -5,7 +5,7 @@ makes sense for the label it sits on."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
@@ -16,11 +16,15 @@ from taxops.models.taxonomy import Label, Status, Taxonomy
 def declarations(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """Every declaration of every label, checked; nothing is read when no label
     declares anything (the common case costs one attribute read per label)."""
-    ids: dict[str, Label] | None = None
+    ids: Mapping[str, Label] | None = None
     children: dict[str | None, list[Label]] | None = None
-    for i, label in enumerate(tax.labels):
-        if not (label.narrowed or label.became_group or label.reused or label.backward):
-            continue
+    declaring = [
+        i
+        for i, label in enumerate(tax.labels)
+        if label.narrowed or label.became_group or label.reused or label.backward
+    ]
+    for i in declaring:
+        label = tax.labels[i]
         ids = ids if ids is not None else tax.by_id()
         children = children if children is not None else tax.children()
         yield from _versions(tax, label, i, doc)
@@ -59,7 +63,7 @@ def _targets(
     k: int,
     key: str,
     targets: tuple[str, ...],
-    ids: dict[str, Label],
+    ids: Mapping[str, Label],
     doc: YamlDocument,
 ) -> Iterator[Diagnostic]:
     for t, target in enumerate(targets):
@@ -98,7 +102,7 @@ def _not_on_retired(label: Label, i: int, field: str, doc: YamlDocument) -> Iter
 
 
 def _narrowed(
-    label: Label, i: int, ids: dict[str, Label], doc: YamlDocument
+    label: Label, i: int, ids: Mapping[str, Label], doc: YamlDocument
 ) -> Iterator[Diagnostic]:
     yield from _not_on_retired(label, i, "narrowed", doc)
     for k, narrowing in enumerate(label.narrowed):
@@ -109,7 +113,7 @@ def _became_group(
     tax: Taxonomy,
     label: Label,
     i: int,
-    ids: dict[str, Label],
+    ids: Mapping[str, Label],
     children: dict[str | None, list[Label]],
     doc: YamlDocument,
 ) -> Iterator[Diagnostic]:
@@ -145,7 +149,7 @@ def _became_group(
 
 
 def _reused(
-    tax: Taxonomy, label: Label, i: int, ids: dict[str, Label], doc: YamlDocument
+    tax: Taxonomy, label: Label, i: int, ids: Mapping[str, Label], doc: YamlDocument
 ) -> Iterator[Diagnostic]:
     yield from _not_on_retired(label, i, "reused", doc)
     for k, redirect in enumerate(label.reused):
@@ -182,7 +186,7 @@ def _one_direct(
         )
 
 
-def _descends(ids: dict[str, Label], label_id: str, ancestor: str) -> bool:
+def _descends(ids: Mapping[str, Label], label_id: str, ancestor: str) -> bool:
     seen: set[str] = set()
     parent = ids[label_id].parent
     while parent is not None and parent not in seen:

@@ -47,7 +47,6 @@ def _pass_mark_once(g: Governed[Guideline], repo: Repository) -> Iterator[Diagno
 def _items(g: Governed[Guideline], policy: Governed[Privacy] | None) -> Iterator[Diagnostic]:
     published: list[Item] = []
     for item in items(g.model, policy.model if policy else None):
-        where = g.doc.locate((*item.path, "content"))
         if item.item.unredactable:
             yield Diagnostic(
                 "example-unredactable",
@@ -92,7 +91,7 @@ def _items(g: Governed[Guideline], policy: Governed[Privacy] | None) -> Iterator
                 Severity.ERROR,
                 f"the {item.what} is '{data_class.id}' data, which the privacy policy keeps off "
                 "the guideline site",
-                where,
+                g.doc.locate((*item.path, "content")),  # located only for a finding
                 "replace it with a synthetic item of a publishable class",
                 related=policy.doc.locate(("classes", index, "published")),
             )

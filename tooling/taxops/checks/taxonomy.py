@@ -6,7 +6,10 @@ involved and the line to fix. Rule ids are stable: teams grep for them and waive
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+import operator
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 
 from taxops.checks.common import did_you_mean, repeats
 from taxops.checks.declarations import declarations
@@ -15,9 +18,16 @@ from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
 from taxops.models.characters import visible
 from taxops.models.ids import IdPreset
-from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy, TaxonomyKind
+from taxops.models.taxonomy import (
+    AttributeType,
+    Label,
+    Replacement,
+    Status,
+    Taxonomy,
+    TaxonomyKind,
+)
 from taxops.models.versioning import Scheme
-from taxops.names import sibling_key
+from taxops.names import sibling_keys
 
 Check = Callable[[Taxonomy, YamlDocument], Iterator[Diagnostic]]
 
@@ -45,17 +55,16 @@ _CODES_HINT = "; a taxonomy that keeps a publisher's codes declares 'ids: code' 
 def label_id_syntax(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """Every id has the shape the taxonomy's ``ids:`` declares."""
     rule = tax.id_rule
-    for i, label in enumerate(tax.labels):
-        problem = rule.problem(label.id)
-        if problem is not None:
-            yield _error(
-                "label-id-syntax",
-                f"label id '{visible(label.id)}' {problem}",
-                _at(doc, i, "id"),
-                "ids are stored in datasets and never change; put the human wording in 'name:'"
-                + (_CODES_HINT if rule.preset is IdPreset.SLUG else ""),
-                label=label.id,
-            )
+    for i, problem in rule.problems(tax.columns.ids):
+        label = tax.labels[i]
+        yield _error(
+            "label-id-syntax",
+            f"label id '{visible(label.id)}' {problem}",
+            _at(doc, i, "id"),
+            "ids are stored in datasets and never change; put the human wording in 'name:'"
+            + (_CODES_HINT if rule.preset is IdPreset.SLUG else ""),
+            label=label.id,
+        )
 
 
 def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -84,7 +93,11 @@ def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     ids = tax.index
-    for i, label in enumerate(tax.labels):
+    parents = set(tax.columns.parents)
+    parents.discard(None)
+    hierarchical = tax.kind is TaxonomyKind.HIERARCHICAL
+    fine = parents <= ids.keys() if hierarchical else not parents
+    for i, label in enumerate(() if fine else tax.labels):
         if label.parent is None:
             continue
         if tax.kind is not TaxonomyKind.HIERARCHICAL:
@@ -115,9 +128,14 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     index = tax.index
+    parents = tax.columns.parents
+    # Parents written before their children (the usual layout) cannot form a cycle.
+    where = [index.get(p, -1) if p is not None else -1 for p in parents]
+    if all(map(operator.lt, where, range(len(where)))):
+        return
     parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
     done: set[str] = set()  # labels known to reach a root
-    for start in parent_of:
+    for start in _on_or_above_a_cycle(parent_of):
         path: list[str] = []
         on_path: set[str] = set()
         node: str | None = start
@@ -142,10 +160,38 @@ def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         done.update(path)
 
 
+def _on_or_above_a_cycle(parent_of: Mapping[str, str | None]) -> list[str]:
+    """The labels whose chain of parents never reaches a root, in file order.
+
+    Pointer jumping: each round, every label still in play jumps to the label
+    its jump leads to, so its reach doubles; a label whose jump leaves the
+    table has reached a root and drops out. After log2(n) + 1 rounds only the
+    labels on a cycle, or above one, are left: a few dictionary passes in C for
+    a 200,000-label tree instead of a walk per label."""
+    jump: dict[str, str | None] = dict(parent_of)
+    rounds = max(1, len(jump)).bit_length() + 1
+    for _ in range(rounds):
+        if not jump:
+            return []
+        jump = {k: jump[v] for k, v in jump.items() if v in jump}
+    return [k for k in parent_of if k in jump]
+
+
 def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """Active labels under retired parents; replacements on active labels."""
+    cols = tax.columns
+    if cols.all_active and not any(cols.replaced_by) and not any(cols.replacements):
+        return
     retired = {label.id: label for label in tax.labels if label.status is Status.RETIRED}
-    for i, label in enumerate(tax.labels):
+    active = Status.ACTIVE
+    suspects = [
+        i
+        for i, label in enumerate(tax.labels)
+        if label.status is active
+        and (label.replaced_by or label.replacement or (retired and label.parent in retired))
+    ]
+    for i in suspects:
+        label = tax.labels[i]
         parent = retired.get(label.parent) if label.parent else None
         if label.status is Status.ACTIVE and parent and parent.status is Status.RETIRED:
             yield _error(
@@ -166,10 +212,14 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    ids: dict[str, Label] | None = None
-    for i, label in enumerate(tax.labels):
-        if label.status is Status.ACTIVE:
-            continue
+    ids: Mapping[str, Label] | None = None
+    active = Status.ACTIVE
+    statuses = tax.columns.statuses
+    inactive = (
+        [] if tax.columns.all_active else [i for i, s in enumerate(statuses) if s is not active]
+    )
+    for i in inactive:
+        label = tax.labels[i]
         ids = ids if ids is not None else tax.by_id()
         mode = label.replacement_mode
         if mode is None:
@@ -230,7 +280,11 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
 
 
 def _chain(
-    label: Label, target: str, ids: dict[str, Label], doc: YamlDocument, path: tuple[str | int, ...]
+    label: Label,
+    target: str,
+    ids: Mapping[str, Label],
+    doc: YamlDocument,
+    path: tuple[str | int, ...],
 ) -> Iterator[Diagnostic]:
     """A replacement may itself be deprecated or retired if it is replaced in turn;
     the chain must end at an active label (or a review) without looping."""
@@ -269,15 +323,40 @@ def _chain(
 def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """Two siblings with the same display name or alias (after folding case,
     Unicode forms, separators, invisible characters and look-alike letters:
-    :func:`taxops.names.sibling_key`) are indistinguishable to a labeler."""
+    :func:`taxops.names.sibling_key`) are indistinguishable to a labeler.
+
+    Every name's key is computed in one batch (:func:`taxops.names.sibling_keys`).
+    Most keys occur once in the whole taxonomy; of those that repeat, only the
+    ones two labels under one parent share make a finding, and only then are
+    siblings walked, to name them."""
+    labels, cols = tax.labels, tax.columns
+    retired = Status.RETIRED
+    if cols.all_active:
+        live = list(range(len(labels)))
+        aliases = cols.aliases
+        texts = cols.names.copy()
+    else:
+        live = [i for i, status in enumerate(cols.statuses) if status is not retired]
+        aliases = [cols.aliases[i] for i in live]
+        texts = [cols.names[i] for i in live]
+    texts += itertools.chain.from_iterable(aliases)
+    keys = sibling_keys(texts)
+    if len(set(keys)) == len(keys):
+        return  # every key once: no two names read the same anywhere
+    owners = live + [i for i, own in zip(live, aliases, strict=True) for _ in own]
+    counts = Counter(keys)
+    shared = [e for e, k in enumerate(keys) if counts[k] > 1]
+    pairs = {(owners[e], keys[e]) for e in shared}
+    if len({(labels[i].parent, k) for i, k in pairs}) == len(pairs):
+        return  # repeated keys, but under different parents (or on one label)
+    key_of = dict(zip(texts, keys, strict=True))
     groups: dict[str | None, list[int]] = {}
-    for i, label in enumerate(tax.labels):
-        if label.status is not Status.RETIRED:
-            groups.setdefault(label.parent, []).append(i)
+    for i in live:
+        groups.setdefault(labels[i].parent, []).append(i)
     for siblings in groups.values():
         seen: dict[str, tuple[str, str]] = {}
         for i in siblings:
-            label = tax.labels[i]
+            label = labels[i]
             names: list[tuple[str, str, tuple[str | int, ...]]] = [
                 ("name", label.name, ("labels", i, "name"))
             ]
@@ -286,7 +365,7 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
             ]
             own: set[str] = set()
             for what, text, path in names:
-                key = sibling_key(text)
+                key = key_of[text]
                 if key in own or not key:  # a blank name is its own finding
                     continue
                 own.add(key)
@@ -305,7 +384,18 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 
 def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    for i, label in enumerate(tax.labels):
+    enum = AttributeType.ENUM
+    suspects = [
+        i
+        for i, attrs in enumerate(tax.columns.attributes)
+        if attrs
+        and (
+            len(attrs) > 1
+            or (len(attrs[0].options) < 2 if attrs[0].type is enum else bool(attrs[0].options))
+        )
+    ]
+    for i in suspects:
+        label = tax.labels[i]
         names: set[str] = set()
         for j, attr in enumerate(label.attributes):
             path = ("labels", i, "attributes", j)

@@ -37,31 +37,32 @@ Where = Callable[[int], tuple[YamlPath, str, str]]
 
 
 def taxonomy_text(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
-    labels = tax.labels
+    labels, cols = tax.labels, tax.columns
     yield from _fields(doc, [tax.title], lambda _: (("title",), "title", ""))
     yield from _fields(doc, tax.owners, lambda k: (("owners", k), "owner", ""))
     yield from _fields(
         doc,
-        [label.name for label in labels],
+        cols.names,
         lambda i: (("labels", i, "name"), "name", f" of label '{labels[i].id}'"),
     )
-    aliases = list(itertools.chain.from_iterable(label.aliases for label in labels))
+    aliases = list(itertools.chain.from_iterable(cols.aliases))
 
     def alias(k: int) -> tuple[YamlPath, str, str]:
-        i, j = _owner((label.aliases for label in labels), k)
+        i, j = _owner(cols.aliases, k)
         return ("labels", i, "aliases", j), "alias", f" of label '{labels[i].id}'"
 
     yield from _fields(doc, aliases, alias)
     attributes = [
         (i, j, a)
-        for i, label in enumerate(labels)
-        if label.attributes
-        for j, a in enumerate(label.attributes)
+        for i, attrs in enumerate(cols.attributes)
+        if attrs
+        for j, a in enumerate(attrs)
+        if a.options
     ]
     options = list(itertools.chain.from_iterable(a.options for _, _, a in attributes))
 
     def option(k: int) -> tuple[YamlPath, str, str]:
-        n, o = _owner((a.options for _, _, a in attributes), k)
+        n, o = _owner([a.options for _, _, a in attributes], k)
         i, j, attribute = attributes[n]
         path = ("labels", i, "attributes", j, "options", o)
         return path, "option", f" of attribute '{attribute.name}'"

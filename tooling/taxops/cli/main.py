@@ -13,7 +13,7 @@ from collections.abc import Sequence
 try:  # Ctrl-C while the modules load is an interruption too, not a traceback
     from taxops import __version__, interrupts
     from taxops.cli import exit_codes
-    from taxops.cli.commands import COMMANDS
+    from taxops.cli.commands import REGISTRY
     from taxops.diagnostics import TaxopsError
     from taxops.escaping import terminal
 except KeyboardInterrupt:
@@ -46,7 +46,10 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(exit_codes.USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser. Every command is listed, but only the one ``argv`` names is
+    loaded and configured: the others' modules (and what they import) stay
+    unloaded."""
     parser = _Parser(
         prog="taxops",
         description=DESCRIPTION,
@@ -55,16 +58,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"taxops {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for command in COMMANDS:
+    wanted = _command_named(argv)
+    for entry in REGISTRY:
         p = sub.add_parser(
-            command.name,
-            help=command.summary,
-            description=command.description,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            entry.name, help=entry.summary, formatter_class=argparse.RawDescriptionHelpFormatter
         )
-        command.configure(p)
-        p.set_defaults(run=command.run)
+        if entry.name == wanted:
+            command = entry.load()
+            p.description = command.description
+            command.configure(p)
+            p.set_defaults(run=command.run)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` asks for: its first word that is not an option
+    (taxops' own options, --help and --version, take no value)."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,8 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     interrupts.install()
     _tolerant_streams()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(given)
+    args = parser.parse_args(given)
     if not getattr(args, "run", None):
         parser.print_help()
         return exit_codes.USAGE

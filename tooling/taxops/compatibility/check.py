@@ -19,7 +19,6 @@ from taxops.compatibility.baselines import match, taxonomies_at
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.integrity import verify
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
-from taxops.compatibility.terms import is_transitive
 from taxops.compatibility.waivers import WaiverBook
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import DEFAULT_MAX_BYTES
@@ -27,6 +26,7 @@ from taxops.models.taxonomy import Taxonomy
 from taxops.models.waivers import Waivers
 from taxops.repository import Governed, assemble
 from taxops.rules import baseline_unreadable, taxonomy_added, taxonomy_removed
+from taxops.rules.terms import is_transitive
 from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.validate import check_paths, governed_files
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
 from taxops.changes.reuse import find_reuses
-from taxops.compatibility.terms import protected
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import applying
@@ -22,6 +21,7 @@ from taxops.models.versioning import Scheme
 from taxops.rules import migration_unmapped_label, retired_id_reused, undeclared_rename
 from taxops.rules.base import Bump, RuleContext
 from taxops.rules.registry import BY_KIND
+from taxops.rules.terms import protected
 from taxops.versioning.policy import check_version, declared_bump, required_bump, with_policy
 
 

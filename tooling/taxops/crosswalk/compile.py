@@ -23,7 +23,7 @@ only where they say something else than the map derives.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from taxops.crosswalk.table import Row
@@ -147,7 +147,7 @@ def _fate(
     code: str,
     targets: dict[str, bool | None],
     label: Label,
-    new_ids: dict[str, Label],
+    new_ids: Mapping[str, Label],
     new: Taxonomy,
     exclusive: bool,
     plan: Plan,
@@ -252,7 +252,9 @@ def _depths(taxonomy: Taxonomy) -> dict[str, int]:
     return depth
 
 
-def _ancestor_at(code: str, level: int, ids: dict[str, Label], depth: dict[str, int]) -> str | None:
+def _ancestor_at(
+    code: str, level: int, ids: Mapping[str, Label], depth: dict[str, int]
+) -> str | None:
     node: str | None = code
     while node is not None and node in ids and depth[node] > level:
         node = ids[node].parent
@@ -260,7 +262,7 @@ def _ancestor_at(code: str, level: int, ids: dict[str, Label], depth: dict[str, 
 
 
 def _backward(
-    plan: Plan, sources: dict[str, dict[str, bool | None]], old_ids: dict[str, Label]
+    plan: Plan, sources: dict[str, dict[str, bool | None]], old_ids: Mapping[str, Label]
 ) -> None:
     """``backward`` declarations where the table's flags differ from what the
     backward map derives from the forward declarations."""

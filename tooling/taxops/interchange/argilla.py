@@ -12,6 +12,7 @@ labels are offered. The taxonomy id and version are two metadata properties
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from taxops.interchange.source import ExportSource
@@ -71,7 +72,7 @@ def _terms(name: str, values: list[str]) -> dict[str, Any]:
     }
 
 
-def _path(label: Label, by_id: dict[str, Label]) -> str:
+def _path(label: Label, by_id: Mapping[str, Label]) -> str:
     names = [label.name]
     seen = {label.id}
     parent = label.parent

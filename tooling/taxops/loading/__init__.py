@@ -2,10 +2,20 @@
 
 from taxops.loading.yaml_source import (
     DEFAULT_MAX_BYTES,
+    PARTIAL_LOCATE_BYTES,
     YamlDocument,
-    gc_paused,
+    decode,
     load_yaml,
     parse_yaml,
+    read_bounded,
 )
 
-__all__ = ["DEFAULT_MAX_BYTES", "YamlDocument", "gc_paused", "load_yaml", "parse_yaml"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "PARTIAL_LOCATE_BYTES",
+    "YamlDocument",
+    "decode",
+    "load_yaml",
+    "parse_yaml",
+    "read_bounded",
+]

@@ -17,11 +17,8 @@ strings until a model asks for a date, so a country code ``NO`` is never ``False
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +26,7 @@ from typing import Any
 import yaml
 import yaml_rs
 
+from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 
 #: Default file-size bound: admits a 200,000-label taxonomy (about 50-65 MB) with room.
@@ -71,23 +69,31 @@ class NodeMarks:
     value: tuple[int, int]
 
 
-#: Files larger than this locate findings by re-reading only the list item (or
-#: top-level key) involved, instead of composing the whole file with marks.
+#: Files larger than this locate findings from a line index of their large
+#: lists instead of composing the whole file with marks.
 PARTIAL_LOCATE_BYTES = 1_000_000
 
 
 @dataclass
 class YamlDocument:
     """A parsed governed file: its plain data and, on demand, the position of
-    every mapping key and list item."""
+    every mapping key and list item.
+
+    A small file is composed once, with a mark on every node, the first time a
+    position is asked for. A large one (a 200,000-label taxonomy) never is: one
+    pass over the text finds where each item of its big lists starts (the line
+    index), and a finding's key is then found by reading that item's few lines.
+    Only a path deeper than an item's own keys (an alias, an attribute's
+    option), or an item not written in plain block style, composes that one
+    item."""
 
     path: str
     text: str
     data: Any
     _marks: dict[Path_, NodeMarks] | None = field(default=None, repr=False)
     _partial: dict[Path_, dict[Path_, NodeMarks]] = field(default_factory=dict, repr=False)
-    _items: dict[str, list[int] | None] = field(default_factory=dict, repr=False)
-    _item_lines: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _index: dict[str, tuple[list[int], list[int]] | None] = field(default_factory=dict, repr=False)
+    _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -117,41 +123,109 @@ class YamlDocument:
             return Location.from_zero_based(self.path, *pos)
         return Location(self.path, 1, 1)
 
+    # --- the line index of a large file ---------------------------------------------
+
+    def item_index(self, key: str) -> tuple[list[int], list[int]] | None:
+        """Where the items of the top-level block list ``key`` start: character
+        offsets and 0-based lines, found in one pass over the text, once (None
+        when the list is not written in plain block style)."""
+        if key not in self._index:
+            found = _item_offsets(self.text, key)
+            self._index[key] = None if found is None else (found, _lines_of(self.text, found))
+        return self._index[key]
+
+    def item_indexes(self) -> dict[str, tuple[list[int], list[int]]]:
+        """The line indexes built so far (a release cache keeps them)."""
+        return {k: v for k, v in self._index.items() if v is not None}
+
+    def adopt_item_index(self, key: str, offsets: list[int], lines: list[int]) -> None:
+        """Take a line index built earlier for this same text."""
+        if len(offsets) != len(lines):
+            raise ValueError("a line index has one line per offset")
+        self._index[key] = (offsets, lines)
+
     def _marks_for(self, path: Path_) -> dict[Path_, NodeMarks]:
-        """For a large file, compose only the part holding ``path``: one item of a
+        """For a large file, only the part holding ``path``: one item of a
         top-level list (a label among 200,000) or one top-level entry. Falls back
         to the whole file when the layout is not plain block style."""
         if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES or not path:
             return self.marks
         head = path[0]
+        part: dict[Path_, NodeMarks] | None
         if len(path) >= 2 and isinstance(path[1], int) and isinstance(head, str):
-            part = self._item_marks(head, path[1])
-        else:
+            part = self._item_part(head, path[1], path[2:])
+        elif len(path) == 1:
             part = self._top_key_marks(str(head))
+        else:
+            part = None
+        if part is None:
+            part = self._top_entry_marks(str(head))
         return part if part is not None else self.marks
 
-    def _item_marks(self, key: str, index: int) -> dict[Path_, NodeMarks] | None:
+    def _item_part(self, key: str, index: int, rest: Path_) -> dict[Path_, NodeMarks] | None:
+        """Marks for a path inside item ``index`` of the list ``key``: its own
+        keys from a scan of its lines, anything deeper by composing the item."""
+        located = self._located_item(key, index)
+        if located is None:
+            return None
+        start, end, line0 = located
+        top = self._top_key_marks(key) or {}
+        if len(rest) <= 1 and (not rest or isinstance(rest[0], str)):
+            keys = self._item_keys(key, index, start, end, line0)
+            if keys is not None:
+                item, own = keys
+                out = {**top, (key, index): item}
+                out.update({(key, index, name): m for name, m in own.items()})
+                return out
+        return self._item_marks(key, index, start, end, line0, top)
+
+    def _located_item(self, key: str, index: int) -> tuple[int, int, int] | None:
+        """Start and end offsets and first line of item ``index``, when the line
+        index agrees with the parsed list (same number of items)."""
+        found = self.item_index(key)
+        value = self.data.get(key) if isinstance(self.data, dict) else None
+        if found is None or not isinstance(value, list):
+            return None
+        offsets, lines = found
+        if len(offsets) != len(value) or not 0 <= index < len(offsets):
+            return None
+        item = value[index]
+        expected = item.get("id") if isinstance(item, dict) else None
+        start = offsets[index]
+        end = (
+            offsets[index + 1] if index + 1 < len(offsets) else _end_of_top_entry(self.text, start)
+        )
+        if expected is not None and _snippet_id(self.text[start:end]) != str(expected):
+            return None  # the line scan disagrees with the parser: be exact instead
+        return start, end, lines[index]
+
+    def _item_keys(
+        self, key: str, index: int, start: int, end: int, line0: int
+    ) -> tuple[NodeMarks, dict[str, NodeMarks]] | None:
+        cache_key: Path_ = (key, index)
+        if cache_key not in self._keys:
+            self._keys[cache_key] = _scan_item(self.text[start:end], line0)
+        scanned = self._keys[cache_key]
+        if scanned is None:
+            return None
+        own = dict(scanned)
+        item = own.pop("", None)
+        return (item, own) if item is not None else None
+
+    def _item_marks(
+        self,
+        key: str,
+        index: int,
+        start: int,
+        end: int,
+        line0: int,
+        top: dict[Path_, NodeMarks],
+    ) -> dict[Path_, NodeMarks]:
+        """Every node of one item, composed (cached per item)."""
         cache_key: Path_ = (key, index)
         if cache_key in self._partial:
             return self._partial[cache_key]
-        items = self._items.get(key, ())
-        if key not in self._items:
-            items = self._items[key] = _block_items(self.text, key)
-        value = self.data.get(key) if isinstance(self.data, dict) else None
-        if not items or not isinstance(value, list) or len(items) != len(value):
-            return None
-        if not 0 <= index < len(items):
-            return None
-        start = items[index]
-        end = items[index + 1] if index + 1 < len(items) else _end_of_top_entry(self.text, start)
-        snippet = self.text[start:end]
-        marks = _index_marks(snippet, prefix=(key,), first_index=index)
-        item = value[index]
-        expected = item.get("id") if isinstance(item, dict) else None
-        found = _snippet_id(snippet)
-        if expected is not None and found != str(expected):
-            return None  # the line scan disagrees with the parser: be exact instead
-        line0 = self._line_of_item(key, items, index)
+        marks = _index_marks(self.text[start:end], prefix=(key,), first_index=index)
         shifted = {
             p: NodeMarks(
                 (m.key[0] + line0, m.key[1]) if m.key else None,
@@ -159,23 +233,35 @@ class YamlDocument:
             )
             for p, m in marks.items()
         }
-        shifted.update(self._top_key_marks(key) or {})
+        shifted.update(top)
         self._partial[cache_key] = shifted
         return shifted
 
-    def _line_of_item(self, key: str, items: list[int], index: int) -> int:
-        """0-based line where item ``index`` starts. The lines of all items are
-        counted in one pass, once: counting from the top for each finding made
-        thousands of findings in a 60 MB file take minutes."""
-        lines = self._item_lines.get(key)
-        if lines is None:
-            lines, count, previous = [], 0, 0
-            for offset in items:
-                count += self.text.count("\n", previous, offset)
-                lines.append(count)
-                previous = offset
-            self._item_lines[key] = lines
-        return lines[index]
+    def _top_entry_marks(self, key: str) -> dict[Path_, NodeMarks] | None:
+        """Every node of one top-level entry (``owners: [a, b]``), composed from
+        its own lines: a list in flow style is small, the file may not be."""
+        cache_key: Path_ = (key,)
+        if cache_key in self._partial:
+            return self._partial[cache_key]
+        match = re.search(rf"^{re.escape(key)}[ \t]*:", self.text, re.MULTILINE)
+        if match is None:
+            return None
+        end = _end_of_top_entry(self.text, match.start())
+        marks = _index_marks(self.text[match.start() : end])
+        if (key,) not in marks:
+            return None
+        line0 = self.text.count("\n", 0, match.start())
+        shifted = {
+            p: NodeMarks(
+                (m.key[0] + line0, m.key[1]) if m.key else None,
+                (m.value[0] + line0, m.value[1]),
+            )
+            for p, m in marks.items()
+            if p
+        }
+        shifted[()] = NodeMarks(None, (0, 0))
+        self._partial[cache_key] = shifted
+        return shifted
 
     def _top_key_marks(self, key: str) -> dict[Path_, NodeMarks] | None:
         match = re.search(rf"^{re.escape(key)}[ \t]*:", self.text, re.MULTILINE)
@@ -195,7 +281,7 @@ class YamlDocument:
         }
 
 
-def _block_items(text: str, key: str) -> list[int] | None:
+def _item_offsets(text: str, key: str) -> list[int] | None:
     """Offsets where the items of the top-level block sequence ``key:`` start,
     found by a line scan (fast on a 50 MB file), or None when the list is not in
     plain block style."""
@@ -210,15 +296,32 @@ def _block_items(text: str, key: str) -> list[int] | None:
         return None
     indent = first.group(1)
     end = _end_of_top_entry(text, first.start())
-    item = re.compile(rf"^{re.escape(indent)}-(?:[ \t]|$)", re.MULTILINE)
-    return [m.start() for m in item.finditer(text, first.start(), end)]
+    # A newline then exactly the items' indentation and a dash: a literal the
+    # regex engine searches for at C speed (a '^' anchor tests every line).
+    item = re.compile(rf"\n{re.escape(indent)}-(?=[ \t\n]|\Z)")
+    return [first.start(), *(m.start() + 1 for m in item.finditer(text, first.start(), end))]
+
+
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The 0-based line of each offset (ascending), counted in one pass: counting
+    from the top for each finding made thousands of findings in a 60 MB file
+    take minutes."""
+    lines, count, previous = [], 0, 0
+    for offset in offsets:
+        count += text.count("\n", previous, offset)
+        lines.append(count)
+        previous = offset
+    return lines
 
 
 def _end_of_top_entry(text: str, start: int) -> int:
     """Offset of the next top-level key (a line starting in column 0 that is not a
     comment or a list item) after ``start``, or the end of the text."""
-    nxt = re.compile(r"^[^\s#-]", re.MULTILINE).search(text, start + 1)
-    return nxt.start() if nxt else len(text)
+    nxt = _NEXT_TOP_KEY.search(text, start)
+    return nxt.start() + 1 if nxt else len(text)
+
+
+_NEXT_TOP_KEY = re.compile(r"\n[^\s#-]")
 
 
 def _snippet_id(snippet: str) -> str | None:
@@ -230,12 +333,116 @@ def _snippet_id(snippet: str) -> str | None:
     return m.group(1) if m else None
 
 
+#: The first line of a block sequence item: its indentation, the dash and the
+#: spaces before its content.
+_ITEM_HEAD = re.compile(r"( *)-( +|$)")
+#: A mapping key at the start of a line's content: plain, or quoted on one line.
+_KEY = re.compile(
+    r"(?:([^\s'\"#:\[\]{},&*!|>%@`-][^:#\n]*?)|'([^'\n]*)'|\"([^\"\\\n]*)\") *:(?= |$)"
+)
+
+
+def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
+    """The keys of a sequence item written in plain block style (``- key:
+    value`` lines), with their marks and their values' (key ``""`` is the
+    item's own mark), read from its lines without parsing. None when the item
+    is anything else (a flow mapping, a multi-line quoted value, a key without
+    a value, a tab), so the caller composes it and stays exact.
+
+    In block style every key of the item starts in one column, and whatever
+    belongs to a value (block scalars, continued lines, nested lists) is
+    indented further: so a line's indentation says what it is."""
+    if "\t" in snippet:
+        return None
+    lines = snippet.split("\n")
+    head = _ITEM_HEAD.match(lines[0])
+    if head is None:
+        return None
+    column = head.end() if head.group(2) else -1
+    found: dict[str, NodeMarks] = {}
+    pending: str | None = None  # a key whose value starts on a later line
+    for k, line in enumerate(lines):
+        start = column if k == 0 else len(line) - len(line.lstrip(" "))
+        content = line[start:] if k == 0 else line.lstrip(" ")
+        if k == 0 and column < 0:
+            continue  # '-' alone: the item's keys start on the next line
+        if not content or content.startswith("#"):
+            continue
+        if column < 0:
+            column = start
+        if start > column:
+            if pending is not None:
+                key_mark = found[pending].key
+                found[pending] = NodeMarks(key_mark, (line0 + k, start))
+                pending = None
+            continue
+        if start < column or pending is not None:
+            return None  # less indented than the keys, or a key with no value
+        m = _KEY.match(content)
+        if m is None:
+            return None
+        name = next(g for g in m.groups() if g is not None).rstrip()
+        if name in found or not name:
+            return None
+        value = content[m.end() :].lstrip(" ")
+        if not value or value.startswith("#"):
+            pending = name
+            found[name] = NodeMarks((line0 + k, start), (line0 + k, start))
+        else:
+            if value[0] == "*" or (value[0] in "'\"" and not _closed_quote(value)):
+                return None  # an alias (marked at its anchor), or quotes over lines
+            found[name] = NodeMarks(
+                (line0 + k, start), (line0 + k, start + len(content) - len(value))
+            )
+    if pending is not None or not found:
+        return None
+    first = next(iter(found.values()))
+    found[""] = NodeMarks(None, first.key or first.value)
+    return found
+
+
+def _closed_quote(value: str) -> bool:
+    """Whether a quoted scalar that starts ``value`` ends on the same line."""
+    quote = value[0]
+    i = 1
+    while i < len(value):
+        c = value[i]
+        if quote == '"' and c == "\\":
+            i += 2
+            continue
+        if c == quote:
+            if quote == "'" and value[i + 1 : i + 2] == "'":
+                i += 2
+                continue
+            return True
+        i += 1
+    return False
+
+
 def load_yaml(
     path: Path, display: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Read and parse one file. Returns the document, or None with diagnostics
     saying why it could not be read."""
     shown = display or str(path)
+    raw, problems = read_bounded(path, shown, max_bytes)
+    if raw is None:
+        return None, problems
+    # Decoded here so the raw bytes are freed before parsing (a 50 MB file
+    # would otherwise be held twice through the whole load).
+    text, problem = decode(raw, shown)
+    del raw
+    if problem:
+        return None, [problem]
+    assert text is not None
+    return parse_yaml(text, shown)
+
+
+def read_bounded(
+    path: Path, display: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[bytes | None, list[Diagnostic]]:
+    """The bytes of a file no larger than ``max_bytes``, or None with the
+    diagnostic saying why it could not be read."""
     try:
         size = os.stat(path).st_size
         if size > max_bytes:
@@ -243,22 +450,16 @@ def load_yaml(
                 _diag(
                     "file-too-large",
                     f"file is {human_size(size)}, over the limit of {human_size(max_bytes)}",
-                    Location(shown),
+                    Location(display),
                     "split the taxonomy, or raise the limit with --max-file-size if this "
                     "size is intended",
                 )
             ]
-        # Decoded here so the raw bytes are freed before parsing (a 50 MB file
-        # would otherwise be held twice through the whole load).
-        text, problem = _decode(path.read_bytes(), shown)
+        return path.read_bytes(), []
     except OSError as exc:
         return None, [
-            _diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(shown))
+            _diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(display))
         ]
-    if problem:
-        return None, [problem]
-    assert text is not None
-    return parse_yaml(text, shown)
 
 
 def human_size(n: int) -> str:
@@ -273,7 +474,7 @@ def human_size(n: int) -> str:
 def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
     """Parse YAML text (bytes are decoded as UTF-8) into a :class:`YamlDocument`."""
     if isinstance(raw, bytes):
-        text, problem = _decode(raw, path)
+        text, problem = decode(raw, path)
         if problem:
             return None, [problem]
     else:
@@ -289,7 +490,7 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
         if problem:
             return None, [problem]
     try:
-        with gc_paused():
+        with paused():
             data = yaml_rs.loads(
                 text,
                 parse_datetime=False,
@@ -348,7 +549,9 @@ def _nesting_diag(path: str, mark: tuple[int, int]) -> Diagnostic:
 # --- decoding -------------------------------------------------------------------
 
 
-def _decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """The text of a file's bytes (UTF-8, a byte-order mark dropped), or the
+    diagnostic saying where it is not UTF-8 or holds a control character."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -406,7 +609,7 @@ def _explain_parse_error(text: str, path: str, message: str) -> Diagnostic:
             "write the repeated content out, or use fewer nested aliases (*name)",
         )
     try:
-        with gc_paused():
+        with paused():
             list(yaml.compose_all(text, Loader=yaml.CSafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -570,7 +773,7 @@ def _compose(text: str) -> yaml.Node | None:
     read (YAML 1.1 differences such as U+2028 in plain text, or nesting past
     libyaml's limit): findings are then located at the file, not a crash."""
     try:
-        with gc_paused():
+        with paused():
             return yaml.compose(text, Loader=yaml.CSafeLoader)
     except (yaml.YAMLError, RecursionError):
         return None
@@ -587,7 +790,7 @@ def _index_marks(text: str, prefix: Path_ = (), first_index: int = 0) -> dict[Pa
     if root is None:
         return marks
     visited: set[int] = set()
-    with gc_paused():
+    with paused():
         stack: list[tuple[Path_, tuple[int, int] | None, yaml.Node]] = [(prefix, None, root)]
         while stack:
             path, key_mark, node = stack.pop()
@@ -614,26 +817,6 @@ def _key(node: yaml.Node) -> str | int:
     if isinstance(value, str) and value.isdigit() and node.tag.endswith(":int"):
         return int(value)
     return str(value)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Parsers allocate millions of small containers; the cyclic collector
-    rescanning them is half the load time and finds nothing to free.
-
-    On the way out, everything allocated meanwhile is moved straight to the
-    oldest generation (freeze, then unfreeze): re-enabled, the collector would
-    otherwise walk those millions of young objects once per generation (0.8 s
-    at 200,000 labels). Nothing is exempt from collection afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _diag(rule: str, message: str, loc: Location, hint: str | None = None) -> Diagnostic:

@@ -17,6 +17,8 @@ declaration decides instead.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from taxops.changes import ChangeSet
 from taxops.migration.build import build_map
 from taxops.migration.model import Action, Entry, MigrationMap, Mode
@@ -74,7 +76,7 @@ def _sources(forward: MigrationMap) -> dict[str, tuple[str, ...]]:
     return {label: tuple(olds) for label, olds in found.items()}
 
 
-def _derived(label: Label, sources: tuple[str, ...], old_ids: dict[str, Label]) -> Outcome:
+def _derived(label: Label, sources: tuple[str, ...], old_ids: Mapping[str, Label]) -> Outcome:
     if not sources:
         # Nothing leads here: a label new from nothing has no old counterpart;
         # one that was in the old version (now a group or a tombstone) is itself.

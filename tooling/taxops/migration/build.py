@@ -12,7 +12,7 @@ construction (labels whose fate the new version does not declare become
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from taxops.changes import Change, ChangeKind, ChangeSet
@@ -45,16 +45,23 @@ _FATE: dict[ChangeKind, Action] = {
 _PRECEDENCE = (Action.REUSED, Action.BECAME_GROUP, Action.NARROWED)
 
 
-def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> MigrationMap:
+def build_map(
+    changes: ChangeSet, hints: Sequence[DecisionHint] = (), *, only: Collection[str] | None = None
+) -> MigrationMap:
     """The migration map from ``changes.old`` to ``changes.new``: one entry per
     old label, in the old file's order. ``hints`` (optional, e.g. a guideline's
-    decision rules) are attached to entries a human must review."""
-    new_ids = changes.new.by_id()
+    decision rules) are attached to entries a human must review. ``only``
+    restricts the entries to those labels (each entry depends on its own
+    label alone): a finding about a few labels does not build 200,000."""
+    new_ids = _Labels(changes.new)
     fates = _fates(changes)
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
     entries = []
-    for label in _unique_labels(changes.old):
+    labels = _unique_labels(changes.old)
+    if only is not None:
+        labels = [label for label in labels if label.id in only]
+    for label in labels:
         fate = fates.get(label.id)
         action, outcome = _fate(label, fate, new_ids)
         action, mode = name_action(label.id, [action], outcome)
@@ -90,10 +97,12 @@ def build_map(changes: ChangeSet, hints: Sequence[DecisionHint] = ()) -> Migrati
         entries=tuple(entries),
         valid_labels=tuple(
             i
-            for i, lbl in new_ids.items()
+            for i, lbl in changes.new.by_id().items()
             if lbl.status is not Status.RETIRED and not lbl.became_group
         ),
-        deprecated_labels=tuple(i for i, lbl in new_ids.items() if lbl.status is Status.DEPRECATED),
+        deprecated_labels=tuple(
+            i for i, lbl in changes.new.by_id().items() if lbl.status is Status.DEPRECATED
+        ),
         id_case=changes.old.id_rule.case.value,
     )
 
@@ -119,8 +128,53 @@ def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:
     return fates
 
 
+class _Labels(Mapping[str, Label]):
+    """A version's labels by id, with one more label laid over them (a tombstone
+    the new version deleted), and the labels in use under each parent, tabled
+    once, on first use, and shared: finding a group's children by scanning
+    every label, once per group, made a map quadratic."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        extra: Label | None = None,
+        kids: list[dict[str | None, list[str]]] | None = None,
+    ) -> None:
+        self._base = taxonomy.by_id()
+        self._extra = extra
+        self._kids = kids if kids is not None else []
+        self._taxonomy = taxonomy
+
+    def __getitem__(self, label_id: str) -> Label:
+        if self._extra is not None and label_id == self._extra.id:
+            return self._extra
+        return self._base[label_id]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._base
+        if self._extra is not None and self._extra.id not in self._base:
+            yield self._extra.id
+
+    def __len__(self) -> int:
+        extra = self._extra is not None and self._extra.id not in self._base
+        return len(self._base) + extra
+
+    def with_label(self, label: Label) -> _Labels:
+        return _Labels(self._taxonomy, label, self._kids)
+
+    def children(self, label_id: str) -> list[str]:
+        """The labels in use (not retired) whose parent is ``label_id``."""
+        if not self._kids:
+            table: dict[str | None, list[str]] = {}
+            for i, lbl in self._base.items():
+                if lbl.status is not Status.RETIRED:
+                    table.setdefault(lbl.parent, []).append(i)
+            self._kids.append(table)
+        return list(self._kids[0].get(label_id, ()))
+
+
 def _fate(
-    label: Label, fate: tuple[Action, Change] | None, new_ids: dict[str, Label]
+    label: Label, fate: tuple[Action, Change] | None, new_ids: _Labels
 ) -> tuple[Action, Outcome]:
     if fate is None:
         # Still in the new version with no fate change: active, deprecated (still
@@ -134,7 +188,7 @@ def _fate(
             # A tombstone deleted in the new version: the old version's own
             # declaration still says where its items go (deleting it is reported
             # by the tombstone-removed rule, not treated as stranding data).
-            with_tombstone = {**new_ids, label.id: label}
+            with_tombstone = new_ids.with_label(label)
             return _tombstone_action(label), resolve(label.id, with_tombstone)
         return action, OPEN
     if action is Action.MERGE:
@@ -168,7 +222,7 @@ def _tombstone_action(label: Label) -> Action:
     return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
 
 
-def resolve(label_id: str, new_ids: dict[str, Label]) -> Outcome:
+def resolve(label_id: str, new_ids: _Labels) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
     chain leads (direct, review among candidates, or the parent).
@@ -203,14 +257,14 @@ def resolve(label_id: str, new_ids: dict[str, Label]) -> Outcome:
 
 
 def _next_steps(
-    label_id: str, label: Label, new_ids: dict[str, Label]
+    label_id: str, label: Label, new_ids: _Labels
 ) -> tuple[Callable[[list[Outcome]], Outcome], list[str]] | None:
     """None when an item can carry ``label`` as it is; else the labels it moves
     on to and how their outcomes combine."""
     if label.became_group and label.status is not Status.RETIRED:
         # A group items cannot carry: follow its latest redirect, as a tombstone.
         redirect = label.became_group[-1]
-        targets = list(redirect.replaced_by or _children(label_id, new_ids))
+        targets = list(redirect.replaced_by or new_ids.children(label_id))
         step = Mode.DIRECT if redirect.mode.value == "direct" and targets else Mode.REVIEW
         return (lambda parts: fan_out(step, parts)), targets
     if label.status is not Status.RETIRED:
@@ -222,14 +276,6 @@ def _next_steps(
         return (lambda parts: OPEN), []
     split = Mode.DIRECT if mode is Replacement.DIRECT else Mode.REVIEW
     return (lambda parts: fan_out(split, parts)), list(label.replaced_by)
-
-
-def _children(label_id: str, new_ids: dict[str, Label]) -> list[str]:
-    return [
-        i
-        for i, lbl in new_ids.items()
-        if lbl.parent == label_id and lbl.status is not Status.RETIRED
-    ]
 
 
 def _suggested(changes: ChangeSet) -> dict[str, tuple[SuggestedLabel, ...]]:
@@ -265,10 +311,8 @@ def _hints_for(outcome: Outcome, hints: Iterable[DecisionHint]) -> tuple[str, ..
 
 
 def _unique_labels(taxonomy: Taxonomy) -> list[Label]:
-    seen: set[str] = set()
-    out = []
-    for label in taxonomy.labels:
-        if label.id not in seen:
-            seen.add(label.id)
-            out.append(label)
-    return out
+    """The first label of each id, in file order (the index already holds them)."""
+    labels = taxonomy.labels
+    if len(taxonomy.index) == len(labels):
+        return list(labels)
+    return [labels[i] for i in taxonomy.index.values()]

@@ -3,25 +3,27 @@ would have nowhere to go is a finding, whatever version bump is declared."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.loading import YamlDocument
 from taxops.migration.build import build_map
 from taxops.migration.model import Action
+from taxops.models.taxonomy import Status
+from taxops.positions import Positions
 
 RULE_UNMAPPED = "migration-unmapped-label"
 
 
 def map_findings(
-    changes: ChangeSet, old_doc: YamlDocument | None = None, new_doc: YamlDocument | None = None
+    changes: ChangeSet, old_doc: Positions | None = None, new_doc: Positions | None = None
 ) -> list[Diagnostic]:
     """One error per old label the new version gives no fate (removed without a
     tombstone, or retired without ``replaced_by``/``replacement``). Pass the two
     parsed files to get locations: the label in the old file, and in the new
     file the label itself, or its nearest surviving parent when it was removed."""
-    migration = build_map(changes)
-    old_at = {label.id: i for i, label in reversed(list(enumerate(changes.old.labels)))}
-    new_at = {label.id: i for i, label in reversed(list(enumerate(changes.new.labels)))}
+    migration = build_map(changes, only=_without_plain_fate(changes))
+    old_at, new_at = changes.old.index, changes.new.index
     found = []
     for entry in migration:
         if entry.action is not Action.UNMAPPED:
@@ -57,8 +59,31 @@ def map_findings(
     return found
 
 
+def _without_plain_fate(changes: ChangeSet) -> set[str]:
+    """The old labels whose entry could be unmapped: those a change is about,
+    and those not active in the new version. Any other label is active in both
+    versions and untouched by a fate change (kept), so its entry is not built."""
+    about = {c.label for c in changes if c.label is not None}
+    about.update(s for c in changes for s in c.detail.get("sources", ()))
+    new = changes.new
+    if not new.columns.all_active:
+        about.update(
+            label_id
+            for label_id, status in zip(new.columns.ids, new.columns.statuses, strict=True)
+            if status is not Status.ACTIVE
+        )
+    about.difference_update(
+        label_id for label_id in list(about) if label_id not in changes.old.index
+    )
+    return about
+
+
 def _new_location(
-    doc: YamlDocument | None, j: int | None, changes: ChangeSet, label: str, new_at: dict[str, int]
+    doc: Positions | None,
+    j: int | None,
+    changes: ChangeSet,
+    label: str,
+    new_at: Mapping[str, int],
 ) -> Location | None:
     if doc is None:
         return None

@@ -14,11 +14,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.loading import YamlDocument
+from taxops.positions import Positions
 
 
 def diagnostics_from_validation_error(
-    exc: ValidationError, doc: YamlDocument, model: type[BaseModel]
+    exc: ValidationError, doc: Positions, model: type[BaseModel]
 ) -> list[Diagnostic]:
     out = []
     errors = exc.errors(include_url=False)
@@ -72,7 +72,7 @@ def diagnostics_from_validation_error(
 _ID_FIELDS = frozenset({"id", "parent", "replaced_by", "label", "use", "labels", "otherwise"})
 
 
-def _numbers_as_ids(errors: list[Any], doc: YamlDocument) -> dict[tuple[str | int, ...], Any]:
+def _numbers_as_ids(errors: list[Any], doc: Positions) -> dict[tuple[str | int, ...], Any]:
     """Data paths of the ids and label references YAML read as numbers (or
     true/false), in file order, with the value read."""
     found: dict[tuple[str | int, ...], Any] = {}
@@ -101,7 +101,7 @@ def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
     return node
 
 
-def _number_as_id(numbers: dict[tuple[str | int, ...], Any], doc: YamlDocument) -> Diagnostic:
+def _number_as_id(numbers: dict[tuple[str | int, ...], Any], doc: Positions) -> Diagnostic:
     """One finding for every id written as a number: a published code such as
     ``010121`` silently became 10121, and a thousand findings saying "expected
     text" would hide the one fix (quote them)."""

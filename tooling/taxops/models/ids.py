@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Annotated, Any
@@ -39,6 +40,9 @@ from taxops.models.common import Strict
 SLUG_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_]*)*$"
 #: Longer than any published code; bounds what a dataset column must hold.
 MAX_ID_LENGTH = 200
+_SLUG_BODY = SLUG_PATTERN.removeprefix("^").removesuffix("$").replace("(", "(?:")
+#: Slugs joined by newlines: the whole taxonomy's ids checked in one match.
+_SLUGS = re.compile(f"{_SLUG_BODY}(?:\n{_SLUG_BODY})*")
 
 
 class IdPreset(str, enum.Enum):
@@ -145,6 +149,43 @@ class IdRule:
         """What makes two ids the same id: the id itself, or its lower case when
         case carries no meaning."""
         return label_id.lower() if self.case_insensitive else label_id
+
+    def problems(self, ids: Sequence[str]) -> Iterator[tuple[int, str]]:
+        """``(index, problem)`` for each id with one. The ids are screened
+        together first (a few passes in C over all of them joined); only when
+        the screen finds something is each id asked :meth:`problem`."""
+        if not self._all_fine(ids):
+            for i, label_id in enumerate(ids):
+                problem = self.problem(label_id)
+                if problem is not None:
+                    yield i, problem
+
+    def _all_fine(self, ids: Sequence[str]) -> bool:
+        """Whether every id is printable ASCII, not blank, not padded, not too
+        long, and of this taxonomy's shape (a cheap, exact screen: anything it
+        does not clear goes through :meth:`problem`)."""
+        if not ids:
+            return True
+        joined = "\n".join(ids)
+        if (
+            joined.count("\n") != len(ids) - 1
+            or not joined.isascii()
+            or not joined.replace("\n", "").isprintable()
+            or joined.startswith(" ")
+            or joined.endswith(" ")
+            or " \n" in joined
+            or "\n " in joined
+            or "\n\n" in joined
+            or not joined
+            or max(map(len, ids)) > MAX_ID_LENGTH
+        ):
+            return False
+        if self.preset is IdPreset.SLUG:
+            return _SLUGS.fullmatch(joined) is not None
+        if self.preset is IdPreset.CODE:
+            return " " not in joined
+        regex = self._regex
+        return regex is None or all(map(regex.fullmatch, ids))
 
     def problem(self, label_id: str) -> str | None:
         """What is wrong with ``label_id`` as an id of this shape, as the end of

@@ -21,7 +21,9 @@ characters go through normalisation and the full table, loaded on first use.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
@@ -73,3 +75,58 @@ def full_sibling_key(text: str) -> str:
     folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
     mapped = unicodedata.normalize("NFD", folded.translate(_confusables()))
     return " ".join(mapped.translate(_SEPARATORS).split())
+
+
+#: A run of white space as ``str.split()`` sees it, and the spaces around a
+#: separator between two names.
+_SPACES = re.compile(r"\s+")
+_AROUND = re.compile(" ?\x00 ?")
+
+
+def sibling_keys(texts: Sequence[str]) -> list[str]:
+    """``[sibling_key(t) for t in texts]``, computed on all the names joined
+    into one string: a few passes in C for 600,000 names instead of 600,000
+    calls. Each step works character by character (NUL, the separator, is never
+    mapped, combined or folded), so a joined key splits into each name's own
+    (a test checks it against :func:`sibling_key`)."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:  # a NUL inside a name
+        return [sibling_key(t) for t in texts]
+    if joined.isascii():
+        mapped = joined.lower().translate(_ASCII_TABLE)
+        if _single_spaced(mapped):
+            return mapped.split("\x00")
+    else:
+        ascii_keys = [sibling_key(t) if t.isascii() else None for t in texts]
+        others = [t for t, k in zip(texts, ascii_keys, strict=True) if k is None]
+        folded = iter(_full_keys(others))
+        return [k if k is not None else next(folded) for k in ascii_keys]
+    return _split(mapped)
+
+
+def _single_spaced(mapped: str) -> bool:
+    """Whether ASCII names (joined, mapped) hold no white space but single
+    spaces between words: then there is nothing to collapse (the common case,
+    found by a few scans at C speed)."""
+    return (
+        "  " not in mapped
+        and " \x00" not in mapped
+        and "\x00 " not in mapped
+        and not mapped.startswith(" ")
+        and not mapped.endswith(" ")
+        and mapped.replace("\x00", "").isprintable()
+    )
+
+
+def _full_keys(texts: list[str]) -> list[str]:
+    joined = "\x00".join(texts)
+    folded = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", joined).casefold())
+    mapped = unicodedata.normalize("NFD", folded.translate(_confusables()))
+    return _split(mapped.translate(_SEPARATORS))
+
+
+def _split(mapped: str) -> list[str]:
+    collapsed = _AROUND.sub("\x00", _SPACES.sub(" ", mapped)).strip(" ")
+    return collapsed.split("\x00")

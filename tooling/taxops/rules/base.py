@@ -18,7 +18,10 @@ from functools import cached_property
 from typing import Any
 
 from taxops.changes import Change, ChangeKind, ChangeSet
-from taxops.compatibility.terms import (
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.models.taxonomy import Label, TaxonomyKind
+from taxops.positions import Positions
+from taxops.rules.terms import (
     BOTH,
     CONSUMERS,
     DATA,
@@ -27,9 +30,6 @@ from taxops.compatibility.terms import (
     Direction,
     max_bump,
 )
-from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.loading import YamlDocument
-from taxops.models.taxonomy import Label, TaxonomyKind
 
 __all__ = [
     "BOTH",
@@ -94,18 +94,20 @@ class RuleContext:
     ``rule`` is bound by the engine before each rule runs."""
 
     changes: ChangeSet
-    old_doc: YamlDocument | None
-    new_doc: YamlDocument | None
+    old_doc: Positions | None
+    new_doc: Positions | None
     rule: Rule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @cached_property
+    @property
     def old_at(self) -> dict[str, int]:
-        return _positions(self.changes.old.labels)
+        """Position of each label id in the old file (the model's own index)."""
+        return self.changes.old.index
 
-    @cached_property
+    @property
     def new_at(self) -> dict[str, int]:
-        return _positions(self.changes.new.labels)
+        """Position of each label id in the new file (the model's own index)."""
+        return self.changes.new.index
 
     @cached_property
     def old_children(self) -> dict[str, list[str]]:
@@ -278,20 +280,13 @@ _KIND_WORDS = {
 }
 
 
-def _taxonomy_path(change: Change, doc: YamlDocument) -> tuple[str, ...]:
+def _taxonomy_path(change: Change, doc: Positions) -> tuple[str, ...]:
     """The top-level key a taxonomy-level change is about; when the file does
     not have it (``leaf_only`` left at its default), the ``kind:`` line."""
     name = _TAXONOMY_FIELD.get(change.kind) or str(change.detail.get("field", ""))
     if not name:
         return ()
     return (name,) if isinstance(doc.data, dict) and name in doc.data else ("kind",)
-
-
-def _positions(labels: Iterable[Label]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, label in enumerate(labels):
-        index.setdefault(label.id, i)
-    return index
 
 
 def _children(labels: Iterable[Label]) -> dict[str, list[str]]:

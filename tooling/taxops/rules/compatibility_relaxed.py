@@ -30,10 +30,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from taxops.changes import Change, ChangeKind
-from taxops.compatibility.terms import is_relaxation
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.models.taxonomy import Compatibility
 from taxops.rules.base import NOTHING, Bump, Rule, RuleContext
+from taxops.rules.terms import is_relaxation
 
 
 def check(change: Change, ctx: RuleContext) -> Iterator[Diagnostic]:

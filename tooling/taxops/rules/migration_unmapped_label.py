@@ -32,15 +32,15 @@ from dataclasses import replace
 
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.loading import YamlDocument
 from taxops.migration import RULE_UNMAPPED, map_findings
+from taxops.positions import Positions
 from taxops.rules.base import DATA, Bump, Rule
 
 
 def diagnose(
     changes: ChangeSet,
-    old_doc: YamlDocument | None,
-    new_doc: YamlDocument | None,
+    old_doc: Positions | None,
+    new_doc: Positions | None,
     already: list[Diagnostic],
 ) -> list[Diagnostic]:
     """Unmapped old labels that no finding in ``already`` reports as breaking

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from taxops.checks.guideline_privacy import PRIVACY_RULES
+from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
 from taxops.redaction.guidelines import redacted_guideline
 from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
 from taxops.site.dashboard import build_dashboard
+from taxops.site.finder import finder_files
 from taxops.site.label_pages import label_pages
 from taxops.site.overview_pages import (
     all_taxonomies_page,
@@ -74,6 +76,13 @@ def build_site(
 ) -> SiteBuild:
     """Every generated page of the repository at ``root``, rendered; with result
     files under ``root/dashboard``, the dashboard section too."""
+    # Millions of small, long-lived objects (models, views, HTML pieces): the
+    # cyclic collector would rescan them all, again and again, for nothing.
+    with paused():
+        return _build_site(root, directory_urls, site_name, dashboard)
+
+
+def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
     checked = check_paths(governed_files(root), root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
@@ -85,6 +94,12 @@ def build_site(
     for site, section in zip(sites, nav, strict=True):
         plan = repo.policies.quality_plan(site.id)
         own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
+        if site.large:
+            # Pages that grow with the labels (guide, edge cases, cards, sheet,
+            # changelog, briefings) would fill Material's index with megabytes:
+            # its labels are found with the label finder, these pages by the nav.
+            for page in own[1:]:
+                page.searchable = False
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
@@ -102,9 +117,14 @@ def build_site(
     home = site_home_page(sites, site_name)
     for page in [*pages, home]:
         page.html = render_page(page)
+        page.view = None  # rendered: a 100,000-label site does not keep both
     media = {path: dest for site in sites for path, dest in site.media.items()}
+    generated = dict(board.files)
+    for site in sites:
+        if site.large:  # its labels are found with the label finder's index
+            generated.update(finder_files(site))
     return SiteBuild(
-        pages, media, diagnostics + board.diagnostics, nav, home=home, generated=board.files
+        pages, media, diagnostics + board.diagnostics, nav, home=home, generated=generated
     )
 
 

@@ -5,6 +5,7 @@ being assembled."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -17,7 +18,8 @@ from taxops.media import Anchor, External, RepoFile, judge, locate
 from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
-from taxops.site.urls import label_page_name, page_url, relative_url
+from taxops.site.label_groups import LabelGroup, is_large, label_groups
+from taxops.site.urls import label_anchor, label_page_name, page_url, relative_url
 
 #: Where copies of repository media go in the built site.
 MEDIA_FOLDER = "_media"
@@ -59,7 +61,7 @@ class TaxonomySite:
         return self.taxonomy.title
 
     @cached_property
-    def labels(self) -> dict[str, Label]:
+    def labels(self) -> Mapping[str, Label]:
         return self.taxonomy.by_id()
 
     @cached_property
@@ -90,6 +92,31 @@ class TaxonomySite:
     def label_src(self, label_id: str) -> str:
         return f"{self.id}/labels/{label_page_name(label_id)}.md"
 
+    # --- a large taxonomy's labels live on group pages (taxops.site.label_groups) ---
+
+    @cached_property
+    def large(self) -> bool:
+        """Whether labels are shown by group, many to a page."""
+        return is_large(self.taxonomy)
+
+    @cached_property
+    def groups(self) -> list[LabelGroup]:
+        return label_groups(self.taxonomy) if self.large else []
+
+    @cached_property
+    def _group_of(self) -> dict[str, str]:
+        return {label.id: group.key for group in self.groups for label in group.labels}
+
+    def group_src(self, key: str) -> str:
+        return f"{self.id}/labels/{key}.md"
+
+    def label_target(self, label_id: str) -> tuple[str, str]:
+        """Where a label is read: its own page, or its group page and anchor."""
+        key = self._group_of.get(label_id) if self.large else None
+        if key is None:
+            return self.label_src(label_id), ""
+        return self.group_src(key), label_anchor(label_id)
+
     def briefing_src(self, old: str, new: str) -> str:
         return f"{self.id}/changes/{old}-to-{new}.md"
 
@@ -118,15 +145,19 @@ class Here:
         url = relative_url(page_url(target_src, self.site.directory_urls), self.url)
         return f"{url}#{anchor}" if anchor else url
 
+    def path(self, site_path: str) -> str:
+        """Relative URL of a file or folder of the built site (not a page)."""
+        return relative_url(site_path, self.url)
+
     def label_link(self, label_id: str, note: str = "") -> Link:
         label = self.site.labels.get(label_id)
         text = label.name if label else label_id
-        return Link(text, self.href(self.site.label_src(label_id)), note)
+        return Link(text, self.href(*self.site.label_target(label_id)), note)
 
     def label_href(self, label_id: str) -> str | None:
         """For prose: a label id that names a label of this taxonomy links to its page."""
         if label_id in self.site.labels:
-            return self.href(self.site.label_src(label_id))
+            return self.href(*self.site.label_target(label_id))
         return None
 
     def prose(self, text: str | None) -> Markup:

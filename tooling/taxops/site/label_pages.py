@@ -11,9 +11,11 @@ from markupsafe import Markup
 
 from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Label, Replacement, Status
-from taxops.site.context import Link, TaxonomySite, status_note
+from taxops.site.context import Here, Link, TaxonomySite, status_note
+from taxops.site.label_groups import LabelGroup
 from taxops.site.pages import Page, TocEntry
 from taxops.site.timeline import Event, Timeline, instead_verb
+from taxops.site.urls import label_anchor
 from taxops.site.views import (
     ChangeEntryView,
     EdgeCaseView,
@@ -26,6 +28,8 @@ from taxops.site.views import (
     rule_view,
 )
 
+#: Where the label finder's index lives in a large taxonomy's site.
+FINDER_FOLDER = "labels/_find"
 #: Labels in use come first in search results; retired ones last.
 _SEARCH_BOOST = {Status.ACTIVE: 2.0, Status.DEPRECATED: 1.0, Status.RETIRED: 0.5}
 
@@ -115,15 +119,63 @@ class _Index:
         return cls(confused, rules, cases, changes)
 
 
+@dataclass(frozen=True)
+class GroupView:
+    """A group page of a large taxonomy: its labels, each a section."""
+
+    title: str
+    home: Link
+    parents: tuple[Link, ...]
+    labels: tuple[tuple[str, LabelView], ...]
+    """(anchor, label) pairs, in tree order."""
+    finder: str
+    """The label finder's index folder, relative to this page."""
+
+
 def label_pages(site: TaxonomySite, timeline: Timeline) -> list[Page]:
     """A page for every label of the working taxonomy, retired ones included
-    (old annotations still carry them)."""
+    (old annotations still carry them); for a large taxonomy, a page per group
+    of labels instead (:mod:`taxops.site.label_groups`)."""
     index = _Index.of(site.guideline)
     children: dict[str, list[Label]] = defaultdict(list)
     for label in site.taxonomy.labels:
         if label.parent:
             children[label.parent].append(label)
+    if site.large:
+        return [_group_page(site, g, index, children, timeline) for g in site.groups]
     return [_page(site, label, index, children, timeline) for label in site.taxonomy.labels]
+
+
+def _group_page(
+    site: TaxonomySite,
+    group: LabelGroup,
+    index: _Index,
+    children: dict[str, list[Label]],
+    timeline: Timeline,
+) -> Page:
+    src = site.group_src(group.key)
+    here = site.here(src)
+    views = tuple(
+        (label_anchor(label.id), _view(site, label, index, children, timeline, here))
+        for label in group.labels
+    )
+    view = GroupView(
+        title=group.title,
+        home=Link(site.title, here.href(site.src("index"))),
+        parents=tuple(here.label_link(p) for p in group.parents if p is not None),
+        labels=views,
+        finder=here.path(f"{site.id}/{FINDER_FOLDER}/"),
+    )
+    return Page(
+        src=src,
+        title=f"{group.title}: {len(views)} labels",
+        template="label_group.html.j2",
+        view=view,
+        toc=[TocEntry(anchor, v.name) for anchor, v in views],
+        # The label finder indexes these pages: Material's index would hold
+        # every label's full text (megabytes no phone should load).
+        searchable=False,
+    )
 
 
 def _page(
@@ -134,10 +186,30 @@ def _page(
     timeline: Timeline,
 ) -> Page:
     src = site.label_src(label.id)
-    here = site.here(src)
+    view = _view(site, label, index, children, timeline, site.here(src))
+    return Page(
+        src=src,
+        # Search results show the title: a label no longer used says so there.
+        title=f"{label.name} ({label.id})"
+        + ("" if label.status is Status.ACTIVE else f", {label.status.value}"),
+        template="label.html.j2",
+        view=view,
+        toc=_toc(view),
+        search_boost=_SEARCH_BOOST[label.status],
+    )
+
+
+def _view(
+    site: TaxonomySite,
+    label: Label,
+    index: _Index,
+    children: dict[str, list[Label]],
+    timeline: Timeline,
+    here: Here,
+) -> LabelView:
     g = site.guideline
     entry = site.guidance.get(label.id)
-    view = LabelView(
+    return LabelView(
         id=label.id,
         name=label.name,
         status=label.status.value,
@@ -185,16 +257,6 @@ def _page(
         )
         if g
         else (),
-    )
-    return Page(
-        src=src,
-        # Search results show the title: a label no longer used says so there.
-        title=f"{label.name} ({label.id})"
-        + ("" if label.status is Status.ACTIVE else f", {label.status.value}"),
-        template="label.html.j2",
-        view=view,
-        toc=_toc(view),
-        search_boost=_SEARCH_BOOST[label.status],
     )
 
 

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from taxops.models.taxonomy import Label, Status
 from taxops.site.context import Here, Link, TaxonomySite, status_note
+from taxops.site.label_pages import FINDER_FOLDER
 from taxops.site.pages import Page, TocEntry
 from taxops.site.timeline import Timeline
 from taxops.site.views import (
@@ -61,6 +62,9 @@ class HomeView:
     start: tuple[Link, ...]
     escalation: tuple[EscalationView, ...]
     tree: tuple[TreeNode, ...]
+    finder: str = ""
+    """A large taxonomy's label finder index folder (relative); empty otherwise."""
+    tree_depth: int = 0
 
 
 def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
@@ -93,6 +97,8 @@ def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
         start=tuple(start),
         escalation=_escalation(here, site),
         tree=_tree(site, here),
+        finder=here.path(f"{site.id}/{FINDER_FOLDER}/") if site.large else "",
+        tree_depth=LARGE_TREE_DEPTH,
     )
     toc = [
         TocEntry("start-here", "Start here"),
@@ -122,9 +128,16 @@ def _escalation(here: Here, site: TaxonomySite) -> tuple[EscalationView, ...]:
     )
 
 
+#: A large taxonomy's home shows this many levels of its tree (the rest is on
+#: the group pages, and in the label finder).
+LARGE_TREE_DEPTH = 2
+
+
 def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
-    """The label tree in document order, retired labels last within their parent.
-    Iterative: a parent chain thousands of labels long renders like any other."""
+    """The label tree in document order, retired labels last within their parent
+    (for a large taxonomy, its top levels). Iterative: a parent chain thousands
+    of labels long renders like any other."""
+    limit = LARGE_TREE_DEPTH if site.large else None
     kids: dict[str | None, list[Label]] = {}
     for label in site.taxonomy.labels:
         parent = label.parent if label.parent in site.labels else None
@@ -138,6 +151,8 @@ def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
     while stack:
         label, depth = stack.pop()
         children = [c for c in kids.get(label.id, []) if c.id not in placed and c.id != label.id]
+        if limit is not None and depth + 1 >= limit:
+            children = []  # deeper levels are on the group pages
         placed.add(label.id)
         rows.append((label, depth, bool(children)))
         stack += [(child, depth + 1) for child in reversed(children)]

@@ -177,9 +177,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         if generated is None:
             return html_
         page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
-        return (
-            _scope_marker(generated, page, self.scopes, config.use_directory_urls) + generated.html
-        )
+        html_, generated.html = generated.html, ""  # MkDocs keeps it from here: one copy
+        return _scope_marker(generated, page, self.scopes, config.use_directory_urls) + html_
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():

@@ -15,7 +15,7 @@ _TAGS = {
     "a", "abbr", "article", "aside", "b", "blockquote", "br", "button", "caption", "code",
     "col", "colgroup", "dd", "del", "details", "div", "dl", "dt", "em", "figcaption",
     "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "i", "img",
-    "ins", "kbd", "li", "mark", "nav", "ol", "output", "p", "pre", "progress", "q", "s",
+    "input", "ins", "kbd", "label", "li", "mark", "nav", "ol", "output", "p", "pre", "progress", "q", "s",
     "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "time", "tr", "ul",
 }  # fmt: skip
@@ -31,6 +31,7 @@ _ATTRIBUTES = {
     "progress": {"value", "max"},
     "output": {"for"},
     "details": {"open"},
+    "input": {"type", "autocomplete", "spellcheck", "placeholder"},
 }
 #: The site's own scripts read state from data-* attributes and ARIA labels.
 _GENERIC_PREFIXES = {"data-", "aria-"}

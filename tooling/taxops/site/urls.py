@@ -6,11 +6,13 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+from functools import lru_cache
 
 #: Ids that are already safe, readable page names on every file system.
 _PLAIN_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,99}")
 
 
+@lru_cache(maxsize=1 << 17)
 def label_page_name(label_id: str) -> str:
     """The page name of a label: the id itself when it is a plain lowercase
     name (every slug), else a readable form plus a short hash of the exact id.
@@ -24,6 +26,13 @@ def label_page_name(label_id: str) -> str:
     return f"{readable}-{digest}"
 
 
+def label_anchor(label_id: str) -> str:
+    """The HTML id of a label's section on a group page: its page name, which
+    is unique per label and safe in a URL."""
+    return label_page_name(label_id)
+
+
+@lru_cache(maxsize=1 << 16)
 def page_url(src: str, directory_urls: bool) -> str:
     """The URL MkDocs gives the page ``src`` (``a/b.md``): ``a/b/`` with directory
     URLs, else ``a/b.html``; ``index.md`` pages are their folder."""
@@ -34,6 +43,7 @@ def page_url(src: str, directory_urls: bool) -> str:
     return stem + "/" if directory_urls else stem + ".html"
 
 
+@lru_cache(maxsize=1 << 17)
 def relative_url(target: str, start: str) -> str:
     """``target`` (a site URL) as seen from the page at URL ``start``."""
     base = start if start.endswith("/") or not start else posixpath.dirname(start)

@@ -22,8 +22,8 @@ from dataclasses import replace
 
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic
-from taxops.loading import YamlDocument
 from taxops.models.versioning import Scheme, VersioningPolicy
+from taxops.positions import Positions
 from taxops.rules import RULES, version_bump_too_small, version_decreased, version_unchanged
 from taxops.versioning.bumps import CATEGORIES, Bump, max_bump
 from taxops.versioning.versions import SemVer, Version
@@ -127,8 +127,8 @@ def minimum_version(old: Version, required: Bump) -> Version | None:
 def check_version(
     changes: ChangeSet,
     required: Bump,
-    old_doc: YamlDocument | None,
-    new_doc: YamlDocument | None,
+    old_doc: Positions | None,
+    new_doc: Positions | None,
 ) -> list[Diagnostic]:
     """Findings about the declared version: decreased, unchanged with changed
     content, or (semantic versions) bumped by less than ``required``."""

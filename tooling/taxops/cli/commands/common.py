@@ -7,11 +7,14 @@ import datetime
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from taxops.checks.deadlines import DEFAULT_WARN_DAYS, Deadlines
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import terminal_lines
-from taxops.validate import find_root
+from taxops.file_check import find_root
+
+if TYPE_CHECKING:
+    from taxops.checks.deadlines import Deadlines
 
 
 def add_format(
@@ -55,6 +58,8 @@ def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
 
 def add_deadlines(parser: argparse.ArgumentParser) -> None:
     """``--warn-within DAYS`` (and, for tests, the day it is)."""
+    from taxops.checks.deadlines import DEFAULT_WARN_DAYS  # the policy models: only here
+
     parser.add_argument(
         "--warn-within",
         type=_days,
@@ -74,6 +79,8 @@ def add_deadlines(parser: argparse.ArgumentParser) -> None:
 
 
 def deadlines(args: argparse.Namespace) -> Deadlines:
+    from taxops.checks.deadlines import Deadlines
+
     return Deadlines(args.today or datetime.date.today(), args.warn_within)
 
 

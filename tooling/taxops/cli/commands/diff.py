@@ -18,10 +18,9 @@ from taxops.cli.commands.reporting import (
 )
 from taxops.compatibility.compare import Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
+from taxops.file_check import RELEASES_FOLDER, check_file, find_root
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.repository import RELEASES_FOLDER
 from taxops.suggestions import taxonomy_folders, unknown_name
-from taxops.validate import check_file, find_root
 
 
 def configure(p: argparse.ArgumentParser) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands.common import write
+from taxops.collector import keep
 from taxops.compatibility.compare import Comparison
 from taxops.diagnostics import Diagnostic, Severity, TaxopsError, has_errors
 from taxops.formatting import (
@@ -299,9 +299,10 @@ def registered_datasets(
 
 def keep_loaded() -> None:
     """The loaded versions live until the command exits: take them out of the
-    cyclic collector's sight. Two 200,000-label versions are millions of objects,
-    and each full collection pass over them cost about 2 s and freed nothing."""
-    gc.freeze()
+    cyclic collector's sight (:func:`taxops.collector.keep`). Two 200,000-label
+    versions are millions of objects, and each full collection pass over them
+    cost about 2 s and freed nothing."""
+    keep()
 
 
 def exit_code(diagnostics: Sequence[Diagnostic]) -> int:

@@ -1,0 +1,240 @@
+"""What every benchmark shares, so every cell is measured the same way.
+
+* **Whole process.** A cell is a command run in a fresh process (interpreter
+  start-up and imports included), as a user runs it; its time is wall-clock
+  from spawn to exit and its memory the process's peak resident set
+  (``os.wait4``).
+* **Several runs, the median.** The machine is shared: one slow run must not
+  decide a cell. Every run's time is kept in the JSON results.
+* **Load noted.** The 1-minute load average is read before and after each run;
+  the results show the highest seen during the cell, and a run can wait for a
+  quiet machine first (``wait_for_quiet``).
+* **Results written by the script.** Each benchmark writes
+  ``results/<name>.md`` (the tables, the aims met or not, as ratios against the
+  baseline of the same run) and ``results/<name>.json`` (every number), and an
+  SVG chart; nothing in ``results/`` is edited by hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+OUT = HERE / "out"
+#: The interpreter of the environment taxops is installed in.
+PYTHON = sys.executable
+#: The ``taxops`` command beside that interpreter (whole-process cells run it).
+TAXOPS = str(Path(sys.executable).with_name("taxops"))
+
+
+def load() -> float:
+    """The 1-minute load average."""
+    return os.getloadavg()[0]
+
+
+def wait_for_quiet(limit: float = 1.5, patience: float = 600.0, poll: float = 15.0) -> float:
+    """Wait until the load average is under ``limit`` (other jobs share the
+    machine), at most ``patience`` seconds; returns the load when it starts."""
+    deadline = time.monotonic() + patience
+    while load() >= limit and time.monotonic() < deadline:
+        time.sleep(poll)
+    return load()
+
+
+@dataclass
+class Cell:
+    """One variant of one case: the median of its runs."""
+
+    case: str
+    variant: str
+    seconds: float
+    runs: list[float]
+    peak_mb: float
+    load: float
+    """The highest 1-minute load average seen during the runs."""
+    baseline: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def run_once(
+    argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, str]:
+    """One run: wall seconds, peak resident MB (``os.wait4``), standard output.
+    A failing command stops the benchmark with its error output; exit codes 1
+    and 3 (findings) are results, not failures."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            list(argv), stdout=out, stderr=err, env={**os.environ, **(env or {})}, cwd=cwd
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode not in (0, 1, 3):
+            raise SystemExit(
+                f"benchmark command failed ({proc.returncode}): {' '.join(argv)}\n"
+                + err.read().decode(errors="replace")[-3000:]
+            )
+        return seconds, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
+
+
+def measure(
+    case: str,
+    variant: str,
+    argv: Sequence[str],
+    *,
+    repeat: int = 3,
+    baseline: bool = False,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    before_each: object = None,
+) -> Cell:
+    """Run ``argv`` ``repeat`` times; the median time and the highest peak memory."""
+    times, peaks, loads = [], [], []
+    out = ""
+    for _ in range(repeat):
+        if callable(before_each):
+            before_each()
+        loads.append(load())
+        seconds, peak, out = run_once(argv, env=env, cwd=cwd)
+        loads.append(load())
+        times.append(seconds)
+        peaks.append(peak)
+    cell = Cell(
+        case,
+        variant,
+        round(statistics.median(times), 3),
+        [round(t, 3) for t in times],
+        round(max(peaks)),
+        round(max(loads), 2),
+        baseline,
+    )
+    last = out.strip().splitlines()[-1] if out.strip() else ""
+    if last.startswith("{"):
+        with contextlib.suppress(json.JSONDecodeError):
+            cell.extra = json.loads(last)
+    print(
+        f"  {case} | {variant}: {cell.seconds:.2f} s (runs {cell.runs}), "
+        f"{cell.peak_mb:.0f} MB, load {cell.load}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return cell
+
+
+@dataclass
+class Aim:
+    """A target from the issue, checked against this run's cells."""
+
+    what: str
+    value: float
+    limit: float
+    unit: str  # "x" for a ratio, "s", "MB"
+
+    @property
+    def met(self) -> bool:
+        return self.value <= self.limit
+
+    def row(self) -> str:
+        shown = (
+            f"{self.value:.2f}{self.unit}" if self.unit == "x" else f"{self.value:,.2f} {self.unit}"
+        )
+        limit = f"{self.limit:g}{self.unit}" if self.unit == "x" else f"{self.limit:,g} {self.unit}"
+        return f"| {self.what} | {shown} | <= {limit} | {'met' if self.met else '**not met**'} |"
+
+
+def ratio(cell: Cell, base: Cell) -> float:
+    return cell.seconds / base.seconds if base.seconds else float("inf")
+
+
+def machine() -> dict[str, object]:
+    return {
+        "cores": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def cells_table(cells: Sequence[Cell]) -> str:
+    """One row per cell; each variant's time as a multiple of its case's baseline."""
+    bases = {c.case: c for c in cells if c.baseline}
+    lines = [
+        "| case | variant | median s | runs (s) | peak MB | vs baseline | load |",
+        "|---|---|---:|---|---:|---:|---:|",
+    ]
+    for c in cells:
+        base = bases.get(c.case)
+        versus = "baseline" if c.baseline else (f"{ratio(c, base):.2f}x" if base else "")
+        runs = ", ".join(f"{t:.2f}" for t in c.runs)
+        lines.append(
+            f"| {c.case} | {c.variant} | {c.seconds:.2f} | {runs} | {c.peak_mb:,.0f} | "
+            f"{versus} | {c.load:.2f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def aims_table(aims: Sequence[Aim]) -> str:
+    lines = ["| aim | this run | target | |", "|---|---:|---:|---|"]
+    lines += [a.row() for a in aims]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(
+    name: str,
+    title: str,
+    intro: str,
+    cells: Sequence[Cell],
+    aims: Sequence[Aim],
+    *,
+    notes: str = "",
+    chart: str | None = None,
+    extra: dict[str, object] | None = None,
+) -> Path:
+    """``results/<name>.md`` and ``results/<name>.json`` (and the chart), written
+    by the script from this run's cells only."""
+    RESULTS.mkdir(exist_ok=True)
+    info = machine()
+    loads = [c.load for c in cells]
+    header = (
+        f"# {title}\n\n"
+        f"Written by `benchmarks/{name}.py` on {info['date']} (do not edit by hand: re-run it). "
+        f"{info['cores']} cores, Python {info['python']}. Every cell is a whole process "
+        "(start-up and imports included), the median of its runs; peak = the largest "
+        "resident set of its runs; load = the highest 1-minute load average seen during "
+        f"the cell (this run: {min(loads, default=0):.2f} to {max(loads, default=0):.2f}).\n\n"
+    )
+    body = header + intro.strip() + "\n\n"
+    if aims:
+        body += "## Aims\n\n" + aims_table(aims) + "\n"
+    body += "## Cells\n\n" + cells_table(cells)
+    if chart is not None:
+        (RESULTS / f"{name}.svg").write_text(chart, encoding="utf-8")
+        body += f"\n![chart]({name}.svg)\n"
+    if notes.strip():
+        body += "\n" + notes.strip() + "\n"
+    path = RESULTS / f"{name}.md"
+    path.write_text(body, encoding="utf-8")
+    data = {
+        "machine": info,
+        "cells": [asdict(c) for c in cells],
+        "aims": [{**asdict(a), "met": a.met} for a in aims],
+        **(extra or {}),
+    }
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path

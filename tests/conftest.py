@@ -1,0 +1,24 @@
+"""Settings every test shares."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_release_cache() -> Iterator[None]:
+    """The release cache of the test session lives in a folder of its own, so
+    tests never read or fill the user's cache (and commands the tests run in
+    subprocesses inherit it)."""
+    with tempfile.TemporaryDirectory(prefix="taxops-test-cache-") as folder:
+        saved = os.environ.get("TAXOPS_CACHE_DIR")
+        os.environ["TAXOPS_CACHE_DIR"] = folder
+        yield
+        if saved is None:
+            os.environ.pop("TAXOPS_CACHE_DIR", None)
+        else:
+            os.environ["TAXOPS_CACHE_DIR"] = saved

@@ -1,0 +1,131 @@
+"""A large file locates findings from its line index and a scan of one item's
+lines: every position must equal the one composing the whole file gives, for
+every item and every key of every governed file in the repository, and for
+items written in the styles a scan must recognise and hand back (flow
+mappings, keys alone on a line, quoted values over several lines, sequences at
+the keys' column)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from taxops.loading import parse_yaml, yaml_source
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from generate import taxonomy_yaml
+
+STYLES = """\
+taxops: taxonomy/1
+id: styles
+labels:
+  - id: plain
+    name: Plain
+    definition: >-
+      A folded block scalar, its lines indented
+      further than the keys.
+    aliases: [a, "b, c"]
+  -   id: wide
+      name: 'Quoted ''name'''
+      "parent": plain
+  -
+    id: dash-alone
+    name: "A name" # a comment
+    # a comment line at the keys' column
+    aliases:
+      - x
+      - y
+  - {id: flow, name: Flow}
+  - id: quoted-multi
+    name: "A quoted name
+      on two lines"
+  - id: compact
+    aliases:
+    - at the keys' column
+  - id: nested
+    attributes:
+      - name: occluded
+        type: enum
+        options: [yes, no]
+    note: |
+      literal
+      text
+  - id: anchored
+    name: &n Anchored
+    definition: *n
+  - id: empty-value
+    parent:
+    name: Empty
+other: [1, 2]
+"""
+
+
+def _paths(data: dict[str, Any]) -> list[tuple[str | int, ...]]:
+    out: list[tuple[str | int, ...]] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                out.append((key, i))
+                if isinstance(item, dict):
+                    out += [(key, i, k) for k in item]
+                    out.append((key, i, "no-such-key"))
+    return out
+
+
+def _documents() -> list[tuple[str, str]]:
+    files = [
+        p
+        for folder in ("taxonomies", "guidelines", "policies", "tests", "examples")
+        for p in (REPO / folder).rglob("*.yaml")
+    ]
+    docs = [
+        (str(p.relative_to(REPO)), p.read_text(encoding="utf-8", errors="replace")) for p in files
+    ]
+    return [*docs, ("styles", STYLES), ("generated", taxonomy_yaml(60, error_at=40))]
+
+
+@pytest.mark.parametrize("at", ["value", "key"])
+def test_scanned_positions_equal_composed_ones(monkeypatch: pytest.MonkeyPatch, at: str) -> None:
+    compared = composed_whole = 0
+    for name, text in _documents():
+        doc, _ = parse_yaml(text, name)
+        if doc is None:
+            continue
+        paths = _paths(doc.data)
+        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 10**12)
+        whole = [doc.locate(p, at=at) for p in paths]
+        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+        fresh, _ = parse_yaml(text, name)
+        assert fresh is not None
+        partial = [fresh.locate(p, at=at) for p in paths]
+        assert partial == whole, name
+        compared += len(paths)
+        composed_whole += fresh._marks is not None
+    assert compared > 2000
+    # Most files never need the whole-file composition (lists written otherwise
+    # than in block style fall back to it, exactly).
+    assert composed_whole < len(_documents()) // 10
+
+
+def test_plain_items_are_located_without_composing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keys of items in plain block style are read from their lines: no YAML
+    composition at all, however many findings there are."""
+    calls = []
+    original = yaml_source._compose
+
+    def spy(text: str) -> Any:
+        calls.append(len(text))
+        return original(text)
+
+    monkeypatch.setattr(yaml_source, "_compose", spy)
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    doc, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
+    assert doc is not None
+    for i in range(500):
+        doc.locate(("labels", i, "name"), at="key")
+        doc.locate(("labels", i, "definition"))
+        doc.locate(("labels", i))
+    assert calls == []

@@ -1,0 +1,217 @@
+"""Releases load once: the second read of a release comes from the cache and is
+the same as reading the file; an entry that is damaged, forged or stale (the
+release edited behind the cache's back) is never trusted, only rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from taxops import release_cache
+from taxops.loading import yaml_source
+from taxops.models.taxonomy import Taxonomy
+from taxops.validate import check_file
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("TAXOPS_CACHE_DIR", str(folder))
+    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files parsed as YAML (a cached release is not)."""
+    seen: list[str] = []
+    original = yaml_source.parse_yaml
+
+    def spy(raw: bytes | str, path: str):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return original(raw, path)
+
+    monkeypatch.setattr("taxops.file_check.parse_yaml", spy)
+    return seen
+
+
+def _release(tmp_path: Path, source: Path) -> Path:
+    """A copy of a release under a releases/ folder (what makes it a release)."""
+    target = tmp_path / "repo" / "taxonomies" / "t" / "releases" / source.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    return target
+
+
+def _entries(cache: Path) -> list[Path]:
+    return sorted((cache / "releases").glob("*.json"))
+
+
+def _same(a, b) -> None:  # type: ignore[no-untyped-def]
+    assert a.model == b.model
+    assert a.diagnostics == b.diagnostics
+    assert [d.data for d in a.diagnostics] == [d.data for d in b.diagnostics]
+
+
+RELEASES = sorted(
+    p
+    for p in REPO.rglob("releases/*.yaml")
+    if ".venv" not in p.parts and "site-build" not in p.parts
+)
+
+
+@pytest.mark.parametrize("source", RELEASES, ids=lambda p: str(p.relative_to(REPO)))
+def test_a_cached_release_is_the_release(
+    source: Path, tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    """Every release of the repository and its tests: the model, its findings
+    and their places read back from the cache equal a fresh read."""
+    path = _release(tmp_path, source)
+    first = check_file(path)
+    if first.model is None:
+        pytest.skip("an invalid release is not cached")
+    assert len(_entries(cache)) == 1
+    parses.clear()
+    second = check_file(path)
+    assert parses == []  # read from the cache, not parsed
+    _same(first, second)
+    assert isinstance(second.model, Taxonomy)
+    for i in range(len(second.model.labels)):
+        assert second.doc.locate(("labels", i, "id")) == first.doc.locate(("labels", i, "id"))
+
+
+def _large_release(tmp_path: Path) -> Path:
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from generate import taxonomy_yaml
+
+    path = tmp_path / "repo" / "taxonomies" / "generated" / "releases" / "1.0.0.yaml"
+    path.parent.mkdir(parents=True)
+    # One dangling parent: a finding the cache must keep, with its place.
+    path.write_text(taxonomy_yaml(4000, error_at=3000), encoding="utf-8")
+    return path
+
+
+def test_a_large_release_keeps_its_line_index(
+    tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    path = _large_release(tmp_path)
+    first = check_file(path)
+    assert [d.rule for d in first.diagnostics] == ["unknown-parent"]
+    parses.clear()
+    second = check_file(path)
+    assert parses == []
+    _same(first, second)
+    assert "labels" in second.doc.item_indexes()  # no pass over the text to locate
+
+
+def _damage(entry: Path, how: str) -> None:
+    blob = entry.read_bytes()
+    head, _, body = blob.partition(b"\n")
+    if how == "truncated":
+        entry.write_bytes(blob[: len(blob) // 2])
+    elif how == "flipped byte":
+        i = len(head) + 1 + len(body) // 2
+        entry.write_bytes(blob[:i] + bytes([blob[i] ^ 0x01]) + blob[i + 1 :])
+    elif how == "garbage":
+        entry.write_bytes(b"\x00\xff not json at all")
+    elif how == "empty":
+        entry.write_bytes(b"")
+    elif how == "forged model":
+        # A well-formed entry with a matching checksum whose model the taxonomy
+        # model refuses: validation rebuilds it, nothing is trusted.
+        meta, _, model = body.partition(b"\n")
+        data = json.loads(model)
+        data["labels"][0]["id"] = "has\u202eoverride"
+        data["labels"][0]["unknown_field"] = "x"
+        forged = meta + b"\n" + json.dumps(data).encode()
+        header = json.loads(head)
+        header["body_sha256"] = hashlib.sha256(forged).hexdigest()
+        header["body_bytes"] = len(forged)
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + forged)
+    elif how == "other code":
+        header = json.loads(head)
+        header["code"] = "0" * 16
+        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
+    else:
+        raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how", ["truncated", "flipped byte", "garbage", "empty", "forged model", "other code"]
+)
+def test_a_damaged_entry_is_rebuilt_without_an_error(
+    how: str, tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    path = _large_release(tmp_path)
+    first = check_file(path)
+    [entry] = _entries(cache)
+    _damage(entry, how)
+    parses.clear()
+    again = check_file(path)
+    assert parses == [again.display]  # the file was read again
+    _same(first, again)
+    [rebuilt] = _entries(cache)
+    parses.clear()
+    _same(first, check_file(path))  # and the rebuilt entry is good
+    assert parses == []
+    assert rebuilt.read_bytes() != b""
+
+
+def test_a_release_edited_behind_the_cache_is_read_again(
+    tmp_path: Path, cache: Path, parses: list[str]
+) -> None:
+    path = _large_release(tmp_path)
+    check_file(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("name: Category 10\n", "name: Category ten\n", 1), encoding="utf-8"
+    )
+    parses.clear()
+    edited = check_file(path)
+    assert parses == [edited.display]
+    assert isinstance(edited.model, Taxonomy)
+    assert edited.model.labels[10].name == "Category ten"
+    assert len(_entries(cache)) == 2  # one per content: the old bytes keep theirs
+
+
+def test_no_cache_when_turned_off(
+    tmp_path: Path, cache: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
+    path = _large_release(tmp_path)
+    check_file(path)
+    check_file(path)
+    assert len(parses) == 2
+    assert not cache.exists()
+
+
+def test_a_working_file_is_not_cached(tmp_path: Path, cache: Path) -> None:
+    path = tmp_path / "repo" / "taxonomies" / "t" / "taxonomy.yaml"
+    path.parent.mkdir(parents=True)
+    shutil.copyfile(REPO / "taxonomies" / "support-intents" / "taxonomy.yaml", path)
+    check_file(path)
+    assert not cache.exists()
+
+
+def test_an_unwritable_cache_is_only_slower(tmp_path: Path, cache: Path, parses: list[str]) -> None:
+    cache.write_text("a file where the folder should be", encoding="utf-8")
+    path = _large_release(tmp_path)
+    first = check_file(path)
+    second = check_file(path)
+    _same(first, second)
+    assert len(parses) == 2
+
+
+def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TAXOPS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    monkeypatch.setattr("sys.platform", "linux")
+    assert release_cache.folder() == Path("/somewhere/cache/taxops")

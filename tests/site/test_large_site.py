@@ -1,0 +1,138 @@
+"""A large taxonomy's site: labels on group pages, found with the label finder.
+
+Bounded: a generated repository of 900 labels, built with the large-taxonomy
+threshold lowered to 300 (and 60 labels a page), so the build takes the path a
+100,000-label taxonomy takes. Checked: every label is a section of exactly one
+group page, with its definition, examples and history; links to a label land
+on its section; Material's search index leaves the group pages out; the
+finder's pieces hold every label under each word of its name, id and aliases,
+none over the limit; and in Chromium, typing a label's name in the finder
+finds it and the link opens its section."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import build
+from site_pages import ROOT
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from site_build import generate, label_ids
+
+LABELS = 900
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    from taxops.site import finder, label_groups
+
+    repo = tmp_path_factory.mktemp("large-site") / "repo"
+    repo.mkdir()
+    generate(repo, LABELS)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(label_groups, "LARGE_TAXONOMY", 300)
+        m.setattr(label_groups, "GROUP_SIZE", 60)
+        m.setattr(finder, "PIECE_LIMIT", 120)
+        yield build(repo / "mkdocs.yml", repo / "site-build", strict=True)
+
+
+def _html(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): p.read_text(encoding="utf-8") for p in site.rglob("index.html")
+    }
+
+
+def test_labels_live_on_group_pages(large_site: Path) -> None:
+    pages = _html(large_site)
+    groups = {k: v for k, v in pages.items() if k.startswith("generated/labels/")}
+    assert 900 / 60 <= len(groups) <= 900 / 20  # pages by group, not by label
+    assert len(pages) < 100
+    sections: dict[str, str] = {}
+    for path, html in groups.items():
+        for anchor in re.findall(r'<section class="tx-label" aria-labelledby="([^"]+)"', html):
+            assert anchor not in sections, anchor
+            sections[anchor] = path
+    assert sorted(sections) == sorted(label for label, _ in label_ids(LABELS))
+    some = next(iter(groups.values()))
+    assert "Definition" in some and "Examples" in some and "History" in some
+
+
+def test_a_link_to_a_label_lands_on_its_section(large_site: Path) -> None:
+    home = (large_site / "generated" / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="(labels/[^"#]+#[^"]+)">', home)
+    assert hrefs
+    for href in hrefs[:50]:
+        page, anchor = href.split("#")
+        target = (large_site / "generated" / page / "index.html").read_text(encoding="utf-8")
+        assert f'id="{anchor}"' in target
+
+
+def test_search_index_leaves_label_scale_pages_to_the_finder(large_site: Path) -> None:
+    """Material's index keeps the taxonomy's home only: group pages, the guide,
+    edge cases, cards, sheet and changelog grow with the labels."""
+    index = json.loads((large_site / "search" / "search_index.json").read_text())
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    assert {loc for loc in locations if loc.startswith("generated/")} == {"generated/"}
+
+
+def test_every_label_is_in_the_pieces_of_its_words(large_site: Path) -> None:
+    from taxops.site.finder import piece_name, words
+
+    folder = large_site / "generated" / "labels" / "_find"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    pieces = manifest["pieces"]
+    assert manifest["labels"] == LABELS
+    loaded = {k: json.loads((folder / piece_name(k)).read_text()) for k in pieces}
+    assert all(len(v) == pieces[k] for k, v in loaded.items())
+    for key, entries in loaded.items():
+        if len(entries) > 120:  # only a whole word that many labels share
+            word = key.rstrip("$")
+            assert all(word in [w for t in (e[0], e[1], *e[4:]) for w in words(t)] for e in entries)
+    for label, _ in label_ids(LABELS)[::37]:
+        for word in words(label):
+            best = max((k for k in pieces if not k.endswith("$") and word.startswith(k)), key=len)
+            assert label in {entry[1] for entry in loaded[best]}, (label, word, best)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+
+
+def test_finder_finds_a_label_in_chromium(large_site: Path, serve: Any, page: Any) -> None:
+    base = serve(large_site)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(base + "generated/")
+    label, _ = label_ids(LABELS)[777]
+    box = page.locator(".tx-finder-input").first
+    box.click()
+    box.press_sequentially(label, delay=15)
+    result = page.locator(".tx-finder-results a").first
+    result.wait_for()
+    assert page.locator(".tx-finder-results code").first.inner_text() == label
+    result.click()
+    page.wait_for_url(re.compile(r"/generated/labels/.+#"))
+    anchor = page.url.split("#", 1)[1]
+    section = page.locator(f'[id="{anchor}"]')
+    assert section.inner_text().startswith("Category 777")
+    assert section.is_visible()
+    # The search loaded one or two pieces of the index, never the whole of it.
+    loaded = [u for u in requested if "/_find/" in u and not u.endswith("manifest.json")]
+    assert 1 <= len(loaded) <= 2
+    assert all(u.startswith(base) for u in requested)  # nothing from elsewhere
+    # By name, a word with many labels: the rarest word decides.
+    page.goto(base + "generated/")
+    box = page.locator(".tx-finder-input").first
+    box.press_sequentially("category 778", delay=15)
+    page.locator(".tx-finder-results a", has_text="Category 778").first.wait_for()

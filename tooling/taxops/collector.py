@@ -1,0 +1,49 @@
+"""taxops and Python's cyclic garbage collector.
+
+A large taxonomy is millions of small, long-lived objects (dicts from the
+parser, then models): data that is never garbage, and that the collector
+would rescan on every full pass, again and again, freeing nothing. At 200,000
+labels each pass cost about a second, and they came back through a whole
+comparison. Two tools, used by every layer (below all of them: this module
+imports nothing of taxops):
+
+* :func:`paused`: no collection while a parser or a validator builds a mass of
+  objects. On the way out, what was built is moved past the young
+  generations, so re-enabling the collector does not walk it at once;
+* :func:`keep`: everything alive now stays out of the collector's sight for the
+  rest of the process (``gc.freeze``), and whatever a later pause builds joins
+  it. The CLI keeps what it has loaded: a command is one short process, and its
+  data lives until it exits. A library caller (the MkDocs plugin, the tests)
+  never calls it, so nothing is frozen behind its back.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_keeping = False
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """No cyclic collection inside the block (see the module's docstring)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()  # everything allocated meanwhile leaves the young generations
+            if not _keeping:
+                gc.unfreeze()  # ... into the oldest one, still collectable
+            gc.enable()
+
+
+def keep() -> None:
+    """From now on, what is alive, and what later pauses build, is never
+    scanned again (for a command's process: its data lives until it exits)."""
+    global _keeping
+    _keeping = True
+    gc.freeze()

@@ -1,0 +1,228 @@
+"""Checking one governed file: read it (bounded), parse it, validate it
+against its kind's model and run its in-file checks; a release comes from the
+release cache when this taxops has read the same bytes before.
+
+The path of a command that needs one taxonomy (``diff``, ``migrate``,
+``migration-map``, ``impact``): nothing here loads the guideline or policy
+models, git, or the cross-file checks (:mod:`taxops.validate` adds those, for
+``validate`` and ``check``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from taxops import release_cache
+from taxops.collector import paused
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
+from taxops.loading import (
+    DEFAULT_MAX_BYTES,
+    PARTIAL_LOCATE_BYTES,
+    YamlDocument,
+    decode,
+    parse_yaml,
+    read_bounded,
+)
+from taxops.models.errors import diagnostics_from_validation_error
+from taxops.models.streaming import NotStreamable, consumed, validate_streaming
+from taxops.models.taxonomy import TAXONOMY_FORMAT
+
+#: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
+RELEASES_FOLDER = "releases"
+
+
+def is_release(path: Path) -> bool:
+    """Whether ``path`` is a frozen release snapshot rather than a working file."""
+    return path.parent.name == RELEASES_FOLDER
+
+
+@dataclass
+class CheckedFile:
+    """One governed file after validation: its model when it is valid enough to
+    build, and every finding."""
+
+    path: Path
+    display: str
+    kind: DocumentKind | None = None
+    doc: YamlDocument | None = None
+    model: BaseModel | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def find_root(start: Path) -> Path | None:
+    """The governance repository containing ``start``: the nearest folder with a
+    ``taxonomies/`` directory."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "taxonomies").is_dir():
+            return folder
+    return None
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Paths are shown relative to the repository root (as CI annotations need)."""
+    try:
+        if root is not None:
+            return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        pass
+    return str(path)
+
+
+def check_file(
+    path: Path, root: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> CheckedFile:
+    """Load, validate and check one file. A release is read from the release
+    cache when this taxops has read the same bytes before
+    (:mod:`taxops.release_cache`)."""
+    checked = CheckedFile(path, display_path(path, root))
+    raw, problems = read_bounded(path, checked.display, max_bytes)
+    checked.diagnostics += problems
+    if raw is None:
+        return checked
+    release = is_release(path)
+    key = release_cache.source_key(raw) if release else None
+    text, problem = decode(raw, checked.display)
+    del raw  # a 60 MB file is not held twice through the parse
+    if text is None:
+        checked.diagnostics.append(problem)  # type: ignore[arg-type]
+        return checked
+    if key is not None:
+        hit = _cached_release(key, text, checked, max_bytes)
+        if hit is not None:
+            return hit
+    doc, problems = parse_yaml(text, checked.display)
+    checked.diagnostics += problems
+    if doc is None:
+        return checked
+    checked.doc = doc
+    kind, problem = _kind_of(doc, path, root)
+    if problem:
+        checked.diagnostics.append(problem)
+    if kind is None:
+        return checked
+    checked.kind = kind
+    checked.model, found = validate_document(doc, kind)
+    if checked.model is not None and release:
+        found = [as_history(d) for d in found]
+        if kind is KINDS[TAXONOMY_FORMAT]:
+            if len(doc.text) >= PARTIAL_LOCATE_BYTES:
+                doc.item_index("labels")  # kept with the entry: the next run locates at once
+            assert key is not None
+            release_cache.write(key, checked.model, found, doc)
+    checked.diagnostics += found
+    return checked
+
+
+def _cached_release(
+    key: str, text: str, checked: CheckedFile, max_bytes: int
+) -> CheckedFile | None:
+    """The release as an earlier run left it in the cache, or None."""
+    kind = KINDS[TAXONOMY_FORMAT]
+    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
+    if entry is None:
+        return None
+    checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model
+    checked.diagnostics += entry.diagnostics
+    return checked
+
+
+def as_history(d: Diagnostic) -> Diagnostic:
+    """A finding inside a frozen release: the release is what datasets were
+    labeled against and cannot change, so the finding is a warning that asks
+    for the fix in the next version and blocks nothing (comparing, mapping,
+    migrating and releasing after it all go on)."""
+    if d.severity is not Severity.ERROR:
+        return d
+    return replace(
+        d,
+        severity=Severity.WARNING,
+        message=f"{d.message} (in a frozen release: fix it in the next version)",
+        data={**d.data, "frozen": True},
+    )
+
+
+def validate_document(
+    doc: YamlDocument, kind: DocumentKind
+) -> tuple[BaseModel | None, list[Diagnostic]]:
+    """Model validation, then the kind's in-file checks on a valid model."""
+    # Hundreds of thousands of small models: the cyclic collector would rescan
+    # them again and again and find nothing to free.
+    with paused():
+        try:
+            model = validate_streaming(doc.data, kind.model)
+        except (ValidationError, NotStreamable) as exc:
+            if isinstance(exc, ValidationError) and not consumed(doc.data):
+                return None, diagnostics_from_validation_error(exc, doc, kind.model)
+            # A streamed list was invalid: validate the whole document in one call,
+            # from a fresh parse if streaming consumed it, so every error is
+            # reported with its place.
+            if consumed(doc.data):
+                fresh, _ = parse_yaml(doc.text, doc.path)
+                if fresh is not None:
+                    doc.data = fresh.data
+            try:
+                model = kind.model.model_validate(doc.data)
+            except ValidationError as exc:
+                return None, diagnostics_from_validation_error(exc, doc, kind.model)
+        return model, kind.check(model, doc)
+
+
+def _kind_of(
+    doc: YamlDocument, path: Path, root: Path | None
+) -> tuple[DocumentKind | None, Diagnostic | None]:
+    """What the file is: its ``taxops:`` marker, checked against its folder."""
+    expected = _folder_kind(path, root)
+    marker = doc.data.get(MARKER)
+    if marker is None:
+        what = expected.marker_line if expected else f"'{MARKER}: taxonomy/1' (or another kind)"
+        return None, Diagnostic(
+            "unknown-file-kind",
+            Severity.ERROR,
+            f"file does not say what it is: it has no '{MARKER}:' field",
+            Location(doc.path),
+            f"governed files start with {what}; files that are not governed do not belong "
+            f"under {', '.join(f + '/' for f in governed_folders())}",
+        )
+    kind = KINDS.get(str(marker))
+    if kind is None:
+        # 'taxonomy/2' is a known kind in a format this taxops does not read: name
+        # the format it does read rather than every kind.
+        name = str(marker).partition("/")[0]
+        same = next((k for k in KINDS.values() if k.name == name), None)
+        if same is not None:
+            known = f"it reads {name} files as '{same.marker_line}'"
+        else:
+            known = "known: " + ", ".join(sorted(KINDS))
+        return None, Diagnostic(
+            "unknown-file-kind",
+            Severity.ERROR,
+            f"'{MARKER}: {marker}' is not a kind of file taxops knows ({known})",
+            doc.locate((MARKER,)),
+            f"files under {expected.folder}/ start with '{expected.marker_line}'"
+            if expected
+            else None,
+        )
+    if expected is not None and expected.folder != kind.folder:  # a folder may hold several kinds
+        return None, Diagnostic(
+            "wrong-file-kind",
+            Severity.ERROR,
+            f"this file is a {kind.name}, but it is under {expected.folder}/ where "
+            f"{expected.name} files live",
+            doc.locate((MARKER,)),
+            f"move it to {kind.folder}/, or fix the '{MARKER}:' line",
+        )
+    return kind, None
+
+
+def _folder_kind(path: Path, root: Path | None) -> DocumentKind | None:
+    if root is None:
+        return None
+    try:
+        first = path.resolve().relative_to(root.resolve()).parts[0]
+    except (ValueError, IndexError):
+        return None
+    return kind_for_folder(first)

@@ -1,0 +1,267 @@
+"""Releases load once: a frozen release's validated model, its findings and its
+line index, kept on disk so the next command reads them instead of parsing and
+checking the file again.
+
+A release never changes, so what taxops made of it is a function of two things:
+the file's bytes and the taxops code that read them. An entry is keyed by both
+(the SHA-256 of the file, and taxops' version with a fingerprint of its code),
+and is used only when both match: a release edited behind the cache's back
+hashes differently and is read from the file again; so is an entry that is
+corrupt, truncated or written by another taxops. Nothing is ever an error: a
+bad entry is a miss, rebuilt and overwritten.
+
+**Safe by construction.** An entry is plain JSON. The model is rebuilt by the
+model's own validation (``model_validate_json``, in pydantic-core), so an entry
+can only ever produce a taxonomy the model accepts: nothing in it is executed
+or imported (no pickle). The body carries its own SHA-256, so damage is
+detected before anything is built. The folder is the user's own cache folder
+(outside the repository, created private), so a pull request cannot plant an
+entry for CI to trust; whoever can write that folder can already change what
+the user runs.
+
+Where: ``$TAXOPS_CACHE_DIR`` if set, else the platform's user cache folder
+(``$XDG_CACHE_HOME/taxops`` or ``~/.cache/taxops`` on Linux,
+``~/Library/Caches/taxops`` on macOS, ``%LOCALAPPDATA%\\taxops\\Cache`` on
+Windows). ``TAXOPS_NO_CACHE=1`` turns it off. Delete the folder at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from taxops import __version__
+from taxops.collector import paused
+from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.loading import YamlDocument
+
+#: The layout of an entry; bumped when it changes, so old entries are misses.
+FORMAT = "taxops-release-cache/1"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a release became: its model, its findings (located in it), the
+    top-level fields its document answers for, and its line index."""
+
+    model: BaseModel
+    diagnostics: list[Diagnostic]
+    doc: YamlDocument
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("TAXOPS_NO_CACHE"):
+        return None
+    given = os.environ.get("TAXOPS_CACHE_DIR")
+    if given:
+        return Path(given)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "taxops" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "taxops"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "taxops"
+
+
+@cache
+def code_fingerprint() -> str:
+    """taxops' version and a fingerprint of its code (each module's path and
+    content, about a megabyte, hashed once per process): a development
+    checkout never reads an entry that other code wrote, and the same release
+    of taxops installed afresh (a CI runner) reads the entries the last run
+    left."""
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(f"|{path.relative_to(_PACKAGE).as_posix()}:".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def source_key(raw: bytes) -> str:
+    """The key of a release's bytes: their SHA-256."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _entry_path(base: Path, key: str) -> Path:
+    return base / "releases" / f"{key[:40]}.{code_fingerprint()}.json"
+
+
+def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: int) -> Entry | None:
+    """The cached entry for the release whose bytes hash to ``key``
+    (:func:`source_key`), or None: a miss (no entry, another key, a damaged
+    body, anything unexpected)."""
+    base = folder()
+    if base is None:
+        return None
+    path = _entry_path(base, key)
+    try:
+        if path.stat().st_size > 4 * max_bytes:
+            return None
+        blob = path.read_bytes()
+        head, _, body = blob.partition(b"\n")
+        header = json.loads(head)
+        expected = {
+            "format": FORMAT,
+            "source_sha256": key,
+            "code": code_fingerprint(),
+            "taxops": __version__,
+            "body_sha256": hashlib.sha256(body).hexdigest(),
+            "body_bytes": len(body),
+        }
+        if header != expected:
+            return None
+        meta_line, _, model_line = body.partition(b"\n")
+        meta = json.loads(meta_line)
+        with paused():  # a million small objects: nothing for the collector to find
+            built = model.model_validate_json(model_line)
+        doc = YamlDocument(display, text, _stand_in(meta["top"], meta["lists"]))
+        for key_name, (offsets, lines) in meta["index"].items():
+            doc.adopt_item_index(key_name, _ints(offsets), _ints(lines))
+        found = [_diagnostic(d, display) for d in meta["diagnostics"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+        return None
+    return Entry(built, found, doc)
+
+
+def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
+    """Keep what the release whose bytes hash to ``key`` became. Failing to
+    write (a read-only or full disk) is silent: the cache only saves time."""
+    base = folder()
+    if base is None:
+        return
+    top, lists = _top_level(doc.data)
+    try:
+        meta = {
+            "top": top,
+            "lists": lists,
+            "index": {k: list(v) for k, v in doc.item_indexes().items()},
+            "diagnostics": [_plain(d, doc.path) for d in diagnostics],
+        }
+        body = (
+            json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
+            + b"\n"
+            + model.model_dump_json(exclude_defaults=True).encode()
+        )
+    except (TypeError, ValueError):  # a finding whose facts are not plain data
+        return
+    header = {
+        "format": FORMAT,
+        "source_sha256": key,
+        "code": code_fingerprint(),
+        "taxops": __version__,
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "body_bytes": len(body),
+    }
+    target = _entry_path(base, key)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: see the module
+        target.parent.mkdir(exist_ok=True, mode=0o700)
+        tmp.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        os.replace(tmp, target)
+        for stale in _stale(target):
+            stale.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+
+
+def _stale(kept: Path) -> Iterator[Path]:
+    """Entries for the same release written by other taxops code."""
+    prefix = kept.name.split(".", 1)[0]
+    for other in kept.parent.glob(f"{prefix}.*.json"):
+        if other != kept:
+            yield other
+
+
+# --- the document's top level ----------------------------------------------------
+
+
+def _top_level(data: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """The small top-level fields as they are, and the length of each list (a
+    cached document answers for lists as a streamed one does: one ``None`` per
+    item, the items being in the model)."""
+    top: dict[str, Any] = {}
+    lists: dict[str, int] = {}
+    for key, value in data.items() if isinstance(data, dict) else ():
+        if isinstance(value, list):
+            lists[str(key)] = len(value)
+        else:
+            top[str(key)] = value
+    return top, lists
+
+
+def _stand_in(top: dict[str, Any], lists: dict[str, int]) -> dict[str, Any]:
+    if not isinstance(top, dict) or not isinstance(lists, dict):
+        raise TypeError("malformed entry")
+    return {**top, **{str(k): [None] * int(n) for k, n in lists.items()}}
+
+
+def _ints(values: Any) -> list[int]:
+    if not isinstance(values, list) or not all(type(v) is int for v in values):
+        raise TypeError("malformed index")
+    return values
+
+
+# --- findings as plain data ------------------------------------------------------
+
+
+def _plain(d: Diagnostic, own: str) -> dict[str, Any]:
+    def place(loc: Location | None) -> list[Any] | None:
+        if loc is None:
+            return None
+        return [None if loc.path == own else loc.path, loc.line, loc.column]
+
+    return {
+        "rule": d.rule,
+        "severity": d.severity.value,
+        "message": d.message,
+        "hint": d.hint,
+        "location": place(d.location),
+        "previous": place(d.previous),
+        "related": place(d.related),
+        "data": d.data,
+    }
+
+
+def _diagnostic(raw: dict[str, Any], own: str) -> Diagnostic:
+    def place(value: Any) -> Location | None:
+        if value is None:
+            return None
+        path, line, column = value
+        if not (path is None or isinstance(path, str)) or type(line) is not int:
+            raise TypeError("malformed location")
+        if type(column) is not int:
+            raise TypeError("malformed location")
+        return Location(own if path is None else path, line, column)
+
+    for name in ("rule", "message"):
+        if not isinstance(raw[name], str):
+            raise TypeError("malformed finding")
+    if raw["hint"] is not None and not isinstance(raw["hint"], str):
+        raise TypeError("malformed finding")
+    if not isinstance(raw["data"], dict):
+        raise TypeError("malformed finding")
+    return Diagnostic(
+        raw["rule"],
+        Severity(raw["severity"]),
+        raw["message"],
+        place(raw["location"]),
+        raw["hint"],
+        place(raw["previous"]),
+        raw["data"],
+        place(raw["related"]),
+    )

@@ -84,6 +84,11 @@ def migrate_dataset(
             migrated_from=migration.from_version,
             label_column=job.label_column or None,
             multi_label=job.multi_label,
+            # How a CSV cell joins several labels: what --apply-review and the
+            # next migration read the cells by.
+            list_separator=job.list_separator
+            if job.multi_label and job.format in ("csv", "tsv")
+            else None,
             rows=tally.rows_migrated,
             rows_in_review=tally.rows_review,
             review_queue=outputs.review.name if review_written else None,

@@ -73,7 +73,9 @@ def apply_review(args: argparse.Namespace) -> int:
     output: Path = dataset if args.in_place else args.output
     remaining = output.with_name(_remaining_name(output, queue_path))
     finals = [output, remaining, sidecar_path(output)]
-    target = Target(str(record["label_column"]), multi, args.list_separator)
+    # Decided rows join their labels as the migrated rows around them do.
+    separator = args.list_separator or record.get("list_separator") or "|"
+    target = Target(str(record["label_column"]), multi, separator)
     with staged(finals) as tmp:
         merged = merge(dataset, fmt, queue, decided, target, tmp[output])
         left = write_remaining(queue, decided, tmp[remaining]) if merged.still_open else 0

@@ -67,10 +67,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--list-separator",
-        default="|",
         type=argtypes.separator,
         metavar="SEP",
-        help="separator of labels in a multi-label CSV/TSV cell (default: |)",
+        help="separator of labels in a multi-label CSV/TSV cell (default: the one the "
+        "dataset's record names, else |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
     p.add_argument(
@@ -190,7 +190,7 @@ def run(args: argparse.Namespace) -> int:
         fmt,
         label_column or "",
         multi,
-        args.list_separator,
+        args.list_separator or provenance.get("list_separator") or "|",
         args.memory_limit,
         args.threads,
         args.delimiter,

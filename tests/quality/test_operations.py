@@ -108,11 +108,21 @@ def test_window_keeps_tasks_delivered_in_it(tmp_path: Path) -> None:
     assert inside.groups[("a", None)]["delivered"] == 5
 
 
-def test_times_running_backwards_are_counted_and_left_out(tmp_path: Path) -> None:
+def test_times_running_backwards_are_counted_and_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _log(tmp_path / "events.csv", {"a": [5.0, -3.0, 7.0]})
     data = read_events(path)
     assert data.inconsistent == 1
     assert data.groups[("a", None)]["delivered"] == 2
+    # The scorecard says so: half a log delivered "before it was created" (a zone
+    # written wrong) must not pass for a small vendor.
+    from taxops.cli.main import main
+
+    assert main(["ops", "scorecard", str(path), "--repo", str(Path(__file__).parents[2])]) == 0
+    assert "1 tasks with times running backwards (accepted before created: left out" in (
+        capsys.readouterr().out
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

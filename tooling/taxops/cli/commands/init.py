@@ -10,7 +10,7 @@ from taxops.cli import exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import write
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
+from taxops.escaping import shell_word, terminal
 from taxops.interchange.formats import IMPORTS
 from taxops.writing import write_atomic
 
@@ -98,12 +98,13 @@ def run(args: argparse.Namespace) -> int:
             f"kept {len(kept)} existing file(s) as they are (init never overwrites): "
             f"{terminal(', '.join(kept))}\n"
         )
-    shown = terminal(root)
+    here = Path.cwd().resolve() == Path(root).resolve()
     write(
-        f"\nset up a taxops repository in {shown} with the taxonomy '{terminal(taxonomy)}'. Next:\n"
-        f"  cd {shown} && taxops check && taxops site build --strict\n"
+        f"\nset up a taxops repository in {terminal(root)} with the taxonomy "
+        f"'{terminal(taxonomy)}'. Next:\n"
+        f"  {'' if here else f'cd {shell_word(root)} && '}taxops check && taxops site build --strict\n"
         "  git add -A && git commit -m 'Governance repository' && taxops release\n"
-        "  export a labeling config: taxops export " + terminal(taxonomy) + " --to label-studio\n"
+        f"  export a labeling config: taxops export {shell_word(taxonomy)} --to label-studio\n"
     )
     return exit_codes.OK
 

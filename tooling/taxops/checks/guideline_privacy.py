@@ -1,7 +1,8 @@
 """Guidelines held against the policies: every published item (example, near
 miss) has a data class the privacy policy knows and may publish; an item marked
 unredactable is refused; an item published as it is (its class redacts nothing)
-must hold nothing a detector finds. And the quiz pass mark is said once: in the
+must hold nothing a detector finds, and no item's explanation ('why', never
+redacted) may either. And the quiz pass mark is said once: in the
 quality plan when there is one."""
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ def _pass_mark_once(g: Governed[Guideline], repo: Repository) -> Iterator[Diagno
 
 def _items(g: Governed[Guideline], policy: Governed[Privacy] | None) -> Iterator[Diagnostic]:
     published: list[Item] = []
-    for item in items(g.model, policy.model if policy else None):
+    every = list(items(g.model, policy.model if policy else None))
+    yield from _explanations(g, policy, every)
+    for item in every:
         if item.item.unredactable:
             yield Diagnostic(
                 "example-unredactable",
@@ -125,3 +128,28 @@ def _leaks(
             "redacted on the site), or remove the personal data",
             data={"found": found},
         )
+
+
+def _explanations(
+    g: Governed[Guideline], policy: Governed[Privacy] | None, every: list[Item]
+) -> Iterator[Diagnostic]:
+    """An item's 'why' is published as it is, whatever the item's class (only
+    the content is redacted): what a detector finds there would reach the site."""
+    if policy is None or not every:
+        return
+    from taxops.redaction.texts import detect_texts
+
+    for item, found in zip(
+        every, detect_texts([str(i.item.why) for i in every], policy.model), strict=True
+    ):
+        if found:
+            what = ", ".join(f"{n} {d}" for d, n in sorted(found.items()))
+            yield Diagnostic(
+                "personal-data-in-example",
+                Severity.ERROR,
+                f"the 'why' of the {item.what} holds personal data ({what}); the "
+                "explanation is published as it is, whatever the item's class",
+                g.doc.locate((*item.path, "why")),
+                "explain without it (the content may hold it, with its data class)",
+                data={"found": found},
+            )

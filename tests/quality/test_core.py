@@ -217,3 +217,38 @@ def test_a_spreadsheet_safe_cell_reads_back_as_written() -> None:
 
     for value in ("=SUM(A1)", "-x", "+1", "@who", "plain", "'quoted"):
         assert csv_cell_value(csv_cell(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"), [(";", "utf-8-sig"), ("\t", "utf-8"), ("|", "utf-8")]
+)
+def test_an_annotation_export_is_read_in_its_own_dialect(
+    tmp_path: Path, delimiter: str, encoding: str
+) -> None:
+    """A spreadsheet's ';' export (with its byte order mark) reads like the
+    comma file it holds the same ratings as: its header is not one column, and
+    a label with a comma in a quoted cell stays one label."""
+    import csv
+
+    from taxops.engines.events import read_events
+
+    rows = [(f"i{i}", f"a{r}", "x, y" if (i + r) % 3 else "z", f"2025-03-0{1 + i % 5}T10:00:00")
+            for i in range(40) for r in range(3)]  # fmt: skip
+    paths = {}
+    for name, delim, enc in (("comma", ",", "utf-8"), ("other", delimiter, encoding)):
+        paths[name] = tmp_path / f"{name}.csv"
+        with open(paths[name], "w", newline="", encoding=enc) as f:
+            out = csv.writer(f, delimiter=delim, lineterminator="\n")
+            out.writerow(["item", "annotator", "label", "created"])
+            out.writerows(rows)
+    comma, other = read_annotations(paths["comma"]), read_annotations(paths["other"])
+    assert other.labels == comma.labels == ["x, y", "z"]
+    assert float(alpha(other.overall)) == pytest.approx(float(alpha(comma.overall)), abs=1e-12)
+    events = tmp_path / "events.csv"
+    with open(events, "w", newline="", encoding=encoding) as f:
+        out = csv.writer(f, delimiter=delimiter, lineterminator="\n")
+        out.writerow(["task", "vendor", "created", "accepted"])
+        out.writerows(
+            [(f"t{i}", "v", "2025-03-03T08:00:00", "2025-03-03T20:00:00") for i in range(9)]
+        )
+    assert read_events(events).groups[("v", None)]["delivered"] == 9

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.engines.dataset_input import CsvDialect, resolve_dialect
+from taxops.engines.dataset_input import CsvDialect, csv_relation, resolve_dialect
 from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, run_query
 from taxops.engines.paths import read_path, write_path
 from taxops.escaping import sql_identifier, sql_literal
@@ -48,14 +48,7 @@ def source_sql(path: Path, fmt: str, dialect: CsvDialect | None = None) -> str:
     column of a comma CSV) with the header's names exactly as written."""
     p = read_path(path)  # a path is that file, never a glob pattern
     if fmt in ("csv", "tsv"):
-        dialect = dialect or resolve_dialect(path, fmt)
-        spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(dialect.names)))
-        named = ", ".join(
-            f"{sql_identifier(f'c{i}')} AS {sql_identifier(n)}" for i, n in enumerate(dialect.names)
-        )
-        return (
-            f"(SELECT {named} FROM read_csv({p}, {dialect.duckdb_options()}, columns = {{{spec}}}))"
-        )
+        return csv_relation(path, dialect or resolve_dialect(path, fmt))
     if fmt == "jsonl":
         return f"read_json({p}, format = 'newline_delimited')"
     if fmt == "parquet":

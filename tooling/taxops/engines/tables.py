@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import csv_relation, resolve_dialect
 from taxops.engines.datasets import detect_format
 from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
 from taxops.engines.duckdb_source import ident
@@ -107,11 +108,12 @@ def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = Non
     fmt = detect_format(path, fmt)
     p = read_path(path)  # a path is that file, never a glob pattern
     relations = {
-        "csv": f"read_csv({p}, all_varchar = true, header = true, delim = ',')",
-        "tsv": f"read_csv({p}, all_varchar = true, header = true, delim = '\t')",
         "jsonl": f"read_json({p}, format = 'newline_delimited')",
         "parquet": f"read_parquet({p})",
     }
+    if fmt in ("csv", "tsv"):
+        # In its own dialect: a spreadsheet's ';' export is not one column.
+        relations[fmt] = csv_relation(path, resolve_dialect(path, fmt))
     if fmt not in relations:
         raise TaxopsError(f"{path}: the {fmt} format is not read here")
     try:

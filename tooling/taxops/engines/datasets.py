@@ -179,9 +179,10 @@ def fingerprint(path: Path) -> str:
 
 
 def read_counts(path: Path) -> dict[str | None, int]:
-    """A ``label,count`` CSV (header required), or say which row is wrong."""
+    """A ``label,count`` CSV (header required; a spreadsheet's byte order mark
+    is not part of it), or say which row is wrong."""
     try:
-        with open(path, newline="", encoding="utf-8") as f:
+        with open(path, newline="", encoding="utf-8-sig") as f:
             rows = list(csv.reader(f))
     except OSError as exc:
         raise TaxopsError(f"cannot read {path}: {exc.strerror}") from None

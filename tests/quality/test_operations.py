@@ -176,3 +176,17 @@ def test_a_figure_equal_to_its_bound_keeps_to_it(
     assert target.met(value) is met
     finding = hold(target, value, rule="sla-missed", subject="vendor `v`")
     assert (finding is None) is met
+
+
+@pytest.mark.parametrize("volume", ["-5", "0", "1x"])
+def test_a_plan_needs_items_to_deliver(
+    tmp_path: Path, volume: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'-5 items ... 0 people (-0.00)' was a plan; now a usage error naming --volume."""
+    from taxops.cli.main import main
+
+    path = _log(tmp_path / "events.csv", {"a": [5.0, 7.0]})
+    with pytest.raises(SystemExit) as stopped:
+        main(["ops", "plan", "--events", str(path), "--volume", volume, "--due", "2027-04-15"])
+    assert stopped.value.code == 2
+    assert "argument --volume" in capsys.readouterr().err

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import repo_root
 from taxops.cli.commands.results import add_report_options, emit, taxonomy_of
@@ -52,7 +52,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="EVENTS",
         help="the task event log (handle times, deliveries)",
     )
-    plan.add_argument("--volume", type=int, required=True, help="items to deliver")
+    plan.add_argument(
+        "--volume",
+        type=argtypes.int_range(1, 10**12),
+        required=True,
+        help="items to deliver (at least 1)",
+    )
     target = plan.add_mutually_exclusive_group(required=True)
     target.add_argument("--due", type=_date, metavar="DATE", help="the delivery date")
     target.add_argument("--staff", type=float, metavar="PEOPLE", help="people working on it")
@@ -260,7 +265,7 @@ def _plan_text(r: dict[str, Any]) -> str:
     if "staffing" in r:
         s = r["staffing"]
         lines.append(
-            f"to deliver by {r['due']}: {s['people']} {'person' if s['people'] == 1 else 'people'} ({s['people_exact']:.2f}) for "
+            f"to deliver by {r['due']}: {s['people']:,} {'person' if s['people'] == 1 else 'people'} ({s['people_exact']:.2f}) for "
             f"{s['working_days']} working days of {r['productive_hours']:g} h, {s['items_per_day']:,.0f} items a day"
         )
     else:

@@ -123,3 +123,52 @@ def test_a_multi_label_decision_outside_the_candidates_is_refused(
                  "--repo", str(repo)]) == 1  # fmt: skip
     assert "'spam', which is not one of its candidates" in capsys.readouterr().err
     assert out.read_bytes() == before
+
+
+def test_decisions_merge_into_a_label_studio_export_with_several_controls(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Label Studio dataset takes decisions too: each decided task comes back
+    whole from the queue, in its place, only its 'flags' control relabeled (the
+    sentiment choice and the annotation's other fields as they were)."""
+    tasks = [
+        {"id": 100 + int(i), "data": {"text": text}, "annotations": [{"id": int(i), "result": [
+            {"from_name": "sentiment", "to_name": "text", "type": "choices",
+             "value": {"choices": ["neg"]}},
+            {"from_name": "flags", "to_name": "text", "type": "choices",
+             "value": {"choices": labels}}]}]}
+        for i, text, labels in ROWS
+    ]  # fmt: skip
+    source = tmp_path / "project.json"
+    source.write_text(json.dumps(tasks))
+    out = tmp_path / "out" / "project.json"
+    assert main(["migrate", str(source), "--taxonomy", "comment-flags", "--from", "1.0.0",
+                 "--to", "2.0.0", "--label-column", "flags", "-o", str(out),
+                 "--repo", str(repo)]) == 0  # fmt: skip
+    export = _export(out.with_name("project.review.json"), tmp_path, repo)
+    capsys.readouterr()
+    assert main(["migrate", str(out), "--apply-review", str(export), "--in-place",
+                 "--repo", str(repo)]) == 0  # fmt: skip
+    assert "3 migrated + 2 decided = 5 rows" in capsys.readouterr().out
+    final = json.loads(out.read_text())
+    assert [t["id"] for t in final] == [101, 102, 103, 104, 105]
+    assert [[r["value"]["choices"] for r in t["annotations"][0]["result"]] for t in final] == [
+        [["neg"], labels] for labels in FINAL
+    ]
+
+
+def test_a_decision_cannot_relabel_regions() -> None:
+    from taxops.diagnostics import TaxopsError
+    from taxops.engines.labelstudio import decided_task
+
+    task = {"id": 7, "annotations": [{"result": [
+        {"from_name": "topic", "type": "taxonomy", "value": {"taxonomy": [["shipping", "late"]]}},
+        {"from_name": "ner", "type": "labels", "value": {"start": 0, "end": 3, "labels": ["a"]}},
+    ]}]}  # fmt: skip
+    decided = decided_task(task, "topic", ["delayed", "lost"])
+    assert decided["annotations"][0]["result"][0]["value"]["taxonomy"] == [
+        ["shipping", "delayed"], ["shipping", "lost"]
+    ]  # fmt: skip
+    assert task["annotations"][0]["result"][0]["value"]["taxonomy"] == [["shipping", "late"]]
+    with pytest.raises(TaxopsError, match="'ner' labels regions"):
+        decided_task(task, "ner", ["b"])

@@ -150,6 +150,8 @@ def run(
                             "reason": reason,
                             "old_labels": [f.raw for f in found],
                             "candidates": candidates,
+                            # What a decision relabels (taxops migrate --apply-review).
+                            "task": task,
                         }
                     },
                 }
@@ -271,3 +273,33 @@ def _map_list(labels: list[Any], fates: dict[str | None, ValueFate]) -> list[Any
         else:
             out += list(fate.targets)
     return list(dict.fromkeys(out))
+
+
+#: Result keys holding a whole task's labels; the others label regions.
+_TASK_KEYS = ("choices", "taxonomy")
+
+
+def decided_task(task: dict[str, Any], control: str | None, labels: list[str]) -> dict[str, Any]:
+    """``task`` with a reviewer's decision: every result of ``control`` (in each
+    annotation and prediction) holds ``labels``, a taxonomy path keeping its
+    parents; the other controls' results are kept as they are. A decision is
+    about the whole task, so a control labeling regions cannot take one."""
+    task = json.loads(json.dumps(task))  # a copy: the queue stays as read
+    for result in _results(task):
+        if control is not None and control_of(result) != control:
+            continue
+        value = result.get("value") or {}
+        regions = [k for k in LABEL_KEYS if k not in _TASK_KEYS and isinstance(value.get(k), list)]
+        if regions:
+            raise TaxopsError(
+                f"task {task.get('id')}: '{control_of(result)}' labels regions ('{regions[0]}'); "
+                "a decision is about the whole task and cannot say which region it relabels",
+                "relabel the regions of the review queue's tasks in Label Studio and export them",
+            )
+        if isinstance(value.get("choices"), list):
+            value["choices"] = list(labels)
+        paths = value.get("taxonomy")
+        if isinstance(paths, list):
+            parents = paths[0][:-1] if paths and isinstance(paths[0], list) else []
+            value["taxonomy"] = [[*parents, label] for label in labels]
+    return task

@@ -36,6 +36,9 @@ class QueuedRow:
     candidates: list[str]
     #: The row's own fields (columns, JSON keys, or a Label Studio task's data).
     fields: dict[str, Any] = field(default_factory=dict)
+    #: A Label Studio task as the export held it (annotations and all), which a
+    #: decision relabels; None for other formats.
+    task: dict[str, Any] | None = None
 
 
 @dataclass
@@ -159,6 +162,7 @@ def _label_studio(path: Path, text: str) -> Queue:
                 old_labels=[str(o) for o in meta.get("old_labels") or []],
                 candidates=[str(c) for c in meta.get("candidates") or []],
                 fields=dict(task.get("data") or {}),
+                task=meta["task"] if isinstance(meta.get("task"), dict) else None,
             )
         )
     return Queue(path, "label-studio", rows)

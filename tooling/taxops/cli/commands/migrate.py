@@ -11,9 +11,16 @@ from typing import Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
+from taxops.cli.commands.common import (
+    add_csv_dialect,
+    add_repo,
+    progress_bar,
+    repo_root,
+    say,
+    write,
+)
 from taxops.diagnostics import TaxopsError
-from taxops.engines.dataset_input import ENCODINGS, guess_label_column
+from taxops.engines.dataset_input import guess_label_column
 from taxops.engines.datasets import (
     FORMATS,
     default_outputs,
@@ -73,17 +80,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "dataset's record names, else |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
-    p.add_argument(
-        "--delimiter",
-        type=argtypes.delimiter,
-        metavar="CHAR",
-        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
-    )
-    p.add_argument(
-        "--encoding",
-        choices=sorted(ENCODINGS),
-        help="CSV/TSV text encoding (default: utf-8; a byte order mark is recognised)",
-    )
+    add_csv_dialect(p)
     p.add_argument(
         "--max-line-size",
         type=argtypes.size(1024, 2 * 1024**3),

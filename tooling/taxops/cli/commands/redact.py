@@ -7,11 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from taxops.cli import argtypes, exit_codes
+from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, write
+from taxops.cli.commands.common import add_csv_dialect, add_repo, progress_bar, repo_root, write
 from taxops.diagnostics import TaxopsError
-from taxops.engines.dataset_input import ENCODINGS
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,17 +35,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="never redacted (default: the registry's label column)",
     )
     p.add_argument("--format", choices=("csv", "tsv", "jsonl", "parquet"), help="file format")
-    p.add_argument(
-        "--delimiter",
-        type=argtypes.delimiter,
-        metavar="CHAR",
-        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
-    )
-    p.add_argument(
-        "--encoding",
-        choices=sorted(ENCODINGS),
-        help="CSV/TSV text encoding (default: utf-8); the copy is written in UTF-8",
-    )
+    add_csv_dialect(p)
     p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
     p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
     shown = p.add_mutually_exclusive_group()

@@ -271,3 +271,31 @@ def test_multi_label_agreement_end_to_end(
     _, text = _run(capsys, *args)
     assert "averaged over the labels" in text and "in place of each other" in text
     assert "b <> c" in text
+
+
+@pytest.mark.parametrize(("failed", "verdict"), [(1, "undecided"), (2, "reject")])
+def test_a_lot_reaching_its_rejection_number_is_rejected_before_every_item_is_reviewed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, failed: int, verdict: str
+) -> None:
+    """The example lot's plan rejects at 2 nonconforming: with 2 found and 3 items
+    still unreviewed, nothing the 3 hold can accept it; with 1, they decide."""
+    lot = tmp_path / "lot.csv"
+    shutil.copy(
+        EXAMPLES / "support-audit-lumen-2025-03-24.csv.taxops.json",
+        tmp_path / "lot.csv.taxops.json",
+    )
+    with open(EXAMPLES / "support-audit-lumen-2025-03-24.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows):
+        row["verdict"] = "" if i >= len(rows) - 3 else ("fail" if i < failed else "pass")
+        row["reviewed_label"] = ""
+    with open(lot, "w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    code, text = _run(capsys, "quality", "audit", str(lot), "--format", "json")
+    report = json.loads(text)
+    assert (report["verdict"], report["reviewed"], report["nonconforming"]) == (
+        verdict, len(rows) - 3, failed
+    )  # fmt: skip
+    assert code == (1 if verdict == "reject" else 0)

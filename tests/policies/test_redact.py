@@ -8,6 +8,8 @@ import csv
 import json
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -200,3 +202,17 @@ def test_nested_json_values_and_fields_named_like_sql_variables_are_redacted(
     err = capsys.readouterr().err
     assert code == 2 and "'notes', 'owner' of the fields it must redact hold nested values" in err
     assert not (tmp_path / "o.parquet").exists()
+
+
+def test_the_redaction_engine_does_not_load_the_migration_package() -> None:
+    """A command that only redacts starts without the migration engine and maps
+    (the statement runner they share lives apart from both)."""
+    code = (
+        "import sys, taxops.engines.redact\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('taxops.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "taxops.engines.duckdb_run" in loaded
+    assert not {m for m in loaded if m.startswith("taxops.migration")}
+    assert "taxops.engines.duckdb_migrate" not in loaded

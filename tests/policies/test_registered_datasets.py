@@ -75,6 +75,43 @@ def test_the_pull_request_report_shows_both_registered_datasets_and_their_cost(
     assert "pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300 needing review" in out
 
 
+def test_the_json_output_carries_the_same_registered_datasets(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the Markdown report shows, for tools: one entry per registered
+    dataset, its counts' source and its relabel impact (taxops/relabel-impact/1)."""
+    main(["check", "--repo", str(pull_request), "--against", "main", "--format", "json",
+          "--today", "2026-06-01"])  # fmt: skip
+    document = json.loads(capsys.readouterr().out)
+    assert document["schema"] == "taxops/diagnostics/1"  # additive: the same schema
+    found = {d["dataset"]: d for d in document["registered_datasets"]}
+    assert set(found) == {"pets-2025", "pets-archive"}
+    archive = found["pets-archive"]
+    assert (archive["taxonomy"], archive["version"], archive["counts_from"], archive["problem"]) == (
+        "pets", "1.1.0", "data/pets-archive.counts.csv", None,
+    )  # fmt: skip
+    impact = archive["impact"]
+    assert impact["schema"] == "taxops/relabel-impact/1"
+    assert (impact["items"], impact["items_needing_review"]) == (2590, 300)
+    assert (impact["cost"]["review_cost"], impact["cost"]["sla"]) == (30.0, "acme-pets")
+    assert found["pets-2025"]["impact"]["from"] == "1.0.0"  # priced from its own version
+
+
+def test_github_annotations_end_with_a_notice_of_the_registered_datasets(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["check", "--repo", str(pull_request), "--against", "main", "--format", "github",
+          "--today", "2026-06-01"])  # fmt: skip
+    [notice] = [
+        line for line in capsys.readouterr().out.splitlines() if "registered datasets" in line
+    ]
+    title, message = notice.split("::")[1:3]
+    assert title == "notice title=taxops%3A registered datasets of pets"
+    lines = message.split("%0A")  # one annotation, a line per dataset
+    assert len(lines) == 2
+    assert lines[1].startswith("pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300")
+
+
 def _named(repo: Path, named: str) -> str:
     """pets-2025 by its id, or by its file's path (written another way than the
     registry's location)."""

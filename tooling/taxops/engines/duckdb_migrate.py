@@ -28,8 +28,6 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +37,9 @@ from taxops import escaping
 from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import first_object_keys
+from taxops.engines.duckdb_run import Progress, run_query
+from taxops.engines.duckdb_run import Run as _Run
+from taxops.engines.duckdb_run import runner as _runner
 from taxops.engines.duckdb_source import (
     JSONL_DELIM,
     Source,
@@ -61,7 +62,6 @@ RESERVED = "_taxops"
 REVIEW_FIELDS = ("row", "reason", "old_label", "candidates", "raw")
 _LINES = f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{JSONL_DELIM}'"
 
-Progress = Callable[[str, float], None]
 __all__ = [
     "DEFAULT_MAX_LINE_SIZE",
     "DEFAULT_MEMORY_LIMIT",
@@ -631,64 +631,10 @@ def _copy_csv(
         body.unlink(missing_ok=True)
 
 
-_Run = Callable[[str, str], list[Any]]
-
-
 def _copy(run_sql: _Run, sql: str, out: Path, options: str, phase: str) -> int:
     result = run_sql(f"COPY ({sql}) TO {write_path(out)} ({options})", phase)
     return int(result[0][0])
 
 
-def run_query(
-    con: duckdb.DuckDBPyConnection, sql: str, phase: str, progress: Progress | None = None
-) -> list[Any]:
-    """Run one statement as every pass of a migration does: progress reported,
-    DuckDB's errors as messages, Ctrl-C as KeyboardInterrupt."""
-    return _runner(con, progress)(sql, phase)
-
-
-def _runner(con: duckdb.DuckDBPyConnection, progress: Progress | None) -> _Run:
-    """Run one statement; while it runs, report DuckDB's progress from another
-    thread. Ctrl-C (DuckDB's 'Query interrupted') becomes KeyboardInterrupt."""
-
-    def run_sql(sql: str, phase: str) -> list[Any]:
-        done = threading.Event()
-        watcher = None
-        if progress is not None:
-
-            def watch() -> None:
-                while not done.wait(0.25):
-                    try:
-                        pct = con.query_progress()
-                    except duckdb.Error:
-                        continue
-                    if pct >= 0:
-                        progress(phase, pct)
-
-            watcher = threading.Thread(target=watch, daemon=True)
-            watcher.start()
-        try:
-            return con.execute(sql).fetchall()
-        except duckdb.InterruptException:
-            raise KeyboardInterrupt from None
-        except duckdb.Error as exc:
-            raise TaxopsError(f"DuckDB could not {phase} the dataset: {_first_line(exc)}") from None
-        except RuntimeError as exc:
-            if "interrupt" in str(exc).lower():
-                raise KeyboardInterrupt from None
-            raise
-        finally:
-            done.set()
-            if watcher is not None and progress is not None:
-                watcher.join()
-                progress(phase, 100.0)
-
-    return run_sql
-
-
 def _json_key(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0]

@@ -30,7 +30,8 @@ from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import CsvDialect, csv_relation, resolve_dialect
-from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT, Progress, run_query
+from taxops.engines.duckdb_run import Progress, run_query
+from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 from taxops.engines.paths import read_path, write_path
 from taxops.escaping import sql_identifier, sql_literal
 from taxops.models.privacy import Privacy

@@ -20,8 +20,8 @@ import duckdb
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import csv_relation, resolve_dialect
 from taxops.engines.datasets import detect_format
-from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
 from taxops.engines.duckdb_source import ident
+from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 from taxops.engines.paths import read_path
 from taxops.engines.paths import sql_literal as literal
 

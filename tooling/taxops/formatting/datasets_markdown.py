@@ -1,8 +1,10 @@
-"""The pull-request report's section on registered datasets: which datasets of
-the registry a taxonomy change touches, their counts, and what relabeling them
-costs under each one's SLA. A section of the report after the relabel impact
-(:class:`taxops.formatting.report.Section`, capped with the report's other
-lists); every value from the user's files is escaped for Markdown."""
+"""Registered datasets in the outputs of ``taxops check``: which datasets of the
+registry a taxonomy change touches, their counts, and what relabeling them costs
+under each one's SLA. The pull-request report's section after the relabel
+impact (:class:`taxops.formatting.report.Section`, capped with the report's
+other lists), the terminal's lines and a GitHub notice; the JSON output carries
+:meth:`taxops.migration.impact.RegisteredImpact.summary`. Every value from the
+user's files is escaped for the output it goes to."""
 
 from __future__ import annotations
 
@@ -64,27 +66,43 @@ def registered_markdown(
     return "\n".join(out)
 
 
+def _line(entry: RegisteredImpact) -> str:
+    """One dataset in words, every value escaped for a terminal (no control or
+    invisible character survives; what embeds the line escapes its own way)."""
+    from taxops.escaping import terminal
+
+    d = entry.dataset
+    if entry.result is None:
+        return f"{terminal(d.id)} ({d.version}): {terminal(entry.problem or '')}"
+    r = entry.result
+    cost = r.get("cost")
+    price = (
+        f", relabel cost {cost['review_cost']:,.2f} {terminal(cost['currency'])} under "
+        f"{terminal(cost['sla'])}"
+        if cost
+        else ""
+    )
+    return (
+        f"{terminal(d.id)} ({d.version}): {r['items']:,} items, "
+        f"{r['items_relabeled_by_machine']:,} relabeled by machine, "
+        f"{r['items_needing_review']:,} needing review{price}"
+    )
+
+
 def registered_text(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> str:
     """The same, one line per dataset, for the terminal."""
     from taxops.escaping import terminal
 
-    lines = []
-    for entry in impacts:
-        d = entry.dataset
-        if entry.result is None:
-            lines.append(f"  {terminal(d.id)} ({d.version}): {terminal(entry.problem or '')}")
-            continue
-        r = entry.result
-        cost = r.get("cost")
-        price = (
-            f", relabel cost {cost['review_cost']:,.2f} {terminal(cost['currency'])} under "
-            f"{terminal(cost['sla'])}"
-            if cost
-            else ""
-        )
-        lines.append(
-            f"  {terminal(d.id)} ({d.version}): {r['items']:,} items, "
-            f"{r['items_relabeled_by_machine']:,} relabeled by machine, "
-            f"{r['items_needing_review']:,} needing review{price}"
-        )
-    return f"registered datasets of {terminal(taxonomy)}:\n" + "\n".join(lines) + "\n"
+    lines = "".join(f"  {_line(entry)}\n" for entry in impacts)
+    return f"registered datasets of {terminal(taxonomy)}:\n{lines}"
+
+
+def registered_annotation(taxonomy: str, impacts: Sequence[RegisteredImpact]) -> str:
+    """The same as one GitHub Actions notice (no file: it shows in the run's
+    summary, where a reviewer reading the annotations sees what the change
+    costs the registered datasets)."""
+    from taxops.escaping import github_data, github_property, terminal
+
+    title = github_property(f"taxops: registered datasets of {terminal(taxonomy)}")
+    message = github_data("\n".join(_line(entry) for entry in impacts))
+    return f"::notice title={title}::{message}\n"

@@ -34,6 +34,21 @@ class RegisteredImpact:
     #: Why there is no result.
     problem: str | None = None
 
+    def summary(self) -> dict[str, Any]:
+        """Plain data for tools (``registered_datasets`` of ``taxops check
+        --format json``): the dataset, where its counts came from, and its
+        ``taxops/relabel-impact/1`` result or why there is none."""
+        d = self.dataset
+        return {
+            "taxonomy": d.taxonomy,
+            "dataset": d.id,
+            "version": str(d.version),
+            "location": d.location,
+            "counts_from": self.counts_from,
+            "impact": self.result,
+            "problem": self.problem,
+        }
+
 
 def impact(
     migration: MigrationMap, counts: Mapping[str | None, int], sla: Sla | None = None

@@ -60,8 +60,8 @@ def national(region: str) -> tuple[str, str, str, str] | None:
     # The region's general description (the library's summary of every number
     # type, a superset of them, short) when it covers its calling code's other
     # regions too; else the union of the code's number types.
-    code_patterns = numbers_of_code().get(str(meta.country_code))
-    pattern = own if own and _covers(own, str(meta.country_code)) else code_patterns
+    code = str(meta.country_code)
+    pattern = own if own and _covers(own, code) else numbers_of_code(code)
     if pattern is None:
         return None
     prefix = meta.national_prefix_for_parsing or meta.national_prefix or ""
@@ -84,21 +84,17 @@ def _covers(pattern: str, code: str) -> bool:
 
 
 @cache
-def numbers_of_code() -> dict[str, str]:
-    """Country calling code -> the union of its regions' number patterns."""
+def numbers_of_code(code: str) -> str | None:
+    """The union of the number patterns of a calling code's regions."""
     from phonenumbers import COUNTRY_CODE_TO_REGION_CODE, PhoneMetadata
 
-    patterns: dict[str, str] = {}
-    for code, regions in sorted(COUNTRY_CODE_TO_REGION_CODE.items()):
-        found = []
-        for region in regions:
-            meta = PhoneMetadata.metadata_for_region_or_calling_code(code, region)
-            pattern = _pattern(meta) if meta is not None else None
-            if pattern:
-                found.append(pattern)
-        if found:
-            patterns[str(code)] = "|".join(dict.fromkeys(found))
-    return patterns
+    found = []
+    for region in COUNTRY_CODE_TO_REGION_CODE.get(int(code), ()):
+        meta = PhoneMetadata.metadata_for_region_or_calling_code(int(code), region)
+        pattern = _pattern(meta) if meta is not None else None
+        if pattern:
+            found.append(pattern)
+    return "|".join(dict.fromkeys(found)) or None
 
 
 @cache
@@ -117,5 +113,22 @@ def international() -> dict[str, str]:
             if meta is not None and meta.general_desc is not None:
                 lengths |= set(meta.general_desc.possible_length)
         if lengths:
-            patterns[str(code)] = "[0-9]{" + "}|[0-9]{".join(str(n) for n in sorted(lengths)) + "}"
+            patterns[str(code)] = "|".join(_digits(low, high) for low, high in _runs(lengths))
     return patterns
+
+
+def _runs(lengths: set[int]) -> list[tuple[int, int]]:
+    """Consecutive lengths as ranges: {5, 6, 7, 9} -> [(5, 7), (9, 9)]."""
+    runs: list[tuple[int, int]] = []
+    for n in sorted(lengths):
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _digits(low: int, high: int) -> str:
+    """Between ``low`` and ``high`` digits: one repetition, not an alternative
+    per length (a smaller program for RE2)."""
+    return f"[0-9]{{{low}}}" if low == high else f"[0-9]{{{low},{high}}}"

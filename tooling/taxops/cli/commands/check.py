@@ -17,7 +17,11 @@ from taxops.cli.commands.reporting import (
     write_outputs,
 )
 from taxops.compatibility.check import run_check
-from taxops.formatting.datasets_markdown import registered_markdown, registered_text
+from taxops.formatting.datasets_markdown import (
+    registered_annotation,
+    registered_markdown,
+    registered_text,
+)
 from taxops.formatting.report import Section
 from taxops.migration.impact import RegisteredImpact
 
@@ -71,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         impact=impact,
         sections=[_registered_section(t, i) for t, i in registered],
         text_after=[registered_text(t, i) for t, i in registered],
+        json_extra={"registered_datasets": [e.summary() for _, i in registered for e in i]},
+        github_after=[registered_annotation(t, i) for t, i in registered],
     )
     return exit_code(diagnostics)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands.common import write
@@ -145,15 +146,18 @@ def render(
     paths: Sequence[str] = (),
     impact: str | None = None,
     sections: Sequence[Section] = (),
+    json_extra: Mapping[str, Any] | None = None,
+    github_after: Sequence[str] = (),
 ) -> str:
     if fmt == "markdown":
         return markdown_report(
             diagnostics, comparisons, base=base, impact=impact, args=args, sections=sections
         )
     if fmt == "json":
-        return json_document(diagnostics, comparisons, base=base, files=files)
+        return json_document(diagnostics, comparisons, base=base, files=files, extra=json_extra)
     if fmt == "github":
-        return format_github(diagnostics, files=files, per_level=args.max_annotations)
+        shown = format_github(diagnostics, files=files, per_level=args.max_annotations)
+        return shown + "".join(github_after)
     if fmt == "junit":
         return format_junit(diagnostics, files=files, paths=paths)
     return format_text(diagnostics, files=files, comparisons=comparisons, per_rule=per_rule(args))
@@ -165,13 +169,17 @@ def json_document(
     *,
     base: str,
     files: int | None,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
+    """The JSON document (schema ``taxops/diagnostics/1``); ``extra``: top-level
+    fields a command adds (only ever added: the schema stays compatible)."""
     return format_json(
         diagnostics,
         files=files,
         base=base,
         summary_line=changes_summary(comparisons),
         comparisons=[c.summary() for c in comparisons],
+        **(extra or {}),
     )
 
 
@@ -207,11 +215,16 @@ def write_outputs(
     impact: str | None,
     sections: Sequence[Section] = (),
     text_after: Sequence[str] = (),
+    json_extra: Mapping[str, Any] | None = None,
+    github_after: Sequence[str] = (),
 ) -> None:
     """The chosen format on stdout, then the files asked for (``--report``,
-    ``--findings``), each written atomically. ``sections``: extra parts of the
-    pull-request report (e.g. registered datasets); ``text_after``: what the text
-    format prints after the findings (the same, for the terminal)."""
+    ``--findings``), each written atomically. What a command adds beyond the
+    findings (e.g. registered datasets), per format: ``sections``, extra parts
+    of the pull-request report; ``text_after``, what the text format prints
+    after the findings; ``json_extra``, top-level fields of the JSON document;
+    ``github_after``, workflow commands after the annotations. JUnit gets none:
+    its test cases pass or fail."""
     shown = render(
         args.format,
         diagnostics,
@@ -221,6 +234,8 @@ def write_outputs(
         args=args,
         impact=impact,
         sections=sections,
+        json_extra=json_extra,
+        github_after=github_after,
     )
     if args.format == "text":
         shown += "".join(text_after)
@@ -231,7 +246,10 @@ def write_outputs(
         )
         write_atomic(args.report, report)
     if args.findings is not None:
-        write_atomic(args.findings, json_document(diagnostics, comparisons, base=base, files=files))
+        write_atomic(
+            args.findings,
+            json_document(diagnostics, comparisons, base=base, files=files, extra=json_extra),
+        )
 
 
 def relabel_impact(

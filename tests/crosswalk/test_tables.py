@@ -187,3 +187,28 @@ def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() ->
     assert "x" not in plan.fates and "deprecated in codes 2.0.0" in plan.notes[0]
     assert (plan.fates["y"].kind, plan.fates["y"].targets) == (Kind.RETIRED, ("z",))
     assert "maps it to itself" in plan.notes[1]
+
+
+def test_a_spreadsheet_too_big_to_be_a_table_is_refused_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A zip bomb (a small .xlsx that unzips to gigabytes) or a sheet declaring
+    millions of cells: refused by what the archive says, then by cells read.
+    The bounds are lowered here so a small real workbook crosses them."""
+    import openpyxl
+    from taxops.crosswalk import table
+
+    path = tmp_path / "t.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for n in range(200):
+        sheet.append([f"A{n}", f"B{n}", "x" * 50])
+    book.save(path)
+    monkeypatch.setattr(table, "MAX_XLSX_UNZIPPED", 1000)
+    with pytest.raises(TaxopsError, match="would unzip to"):
+        read_table(path, ["A1"], ["B1"])
+    monkeypatch.setattr(table, "MAX_XLSX_UNZIPPED", 1 << 30)
+    monkeypatch.setattr(table, "MAX_XLSX_CELLS", 100)
+    with pytest.raises(TaxopsError, match="more than 100 cells"):
+        read_table(path, ["A1"], ["B1"])

@@ -202,3 +202,98 @@ def test_commands_own_lines_escape_the_values_in_them(
     err = capsys.readouterr().err
     check_text(err)
     assert "x\\n::error" in err
+
+
+# -- the migration map written out: YAML and CSV ------------------------------------
+
+#: What a hint (a guideline's decision rule), a note or a suggested label's name
+#: may hold: bidi and invisible characters, controls, formula starts.
+MAP_VALUES = [
+    *HOSTILE,
+    '=HYPERLINK("http://e/?"&A1,"click")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\uff1d1+1",  # a full-width equals sign, which spreadsheets also read as one
+    "'=already quoted",
+    "line\u2028separator\u2029paragraph",
+]
+
+
+def hostile_map() -> object:
+    from taxops.migration.formats import map_from_dict
+
+    entries = [
+        {
+            "label": f"old-{i}",
+            "action": "split",
+            "mode": "review",
+            "targets": ["a", "b"],
+            "hints": [value, f"pick a or b: {value}"],
+            "note": value,
+            "suggestions": [
+                {"label": "a", "score": 0.5, "name": value, "definition": value, "path": value}
+            ],
+        }
+        for i, value in enumerate(MAP_VALUES)
+    ]
+    return map_from_dict(
+        {
+            "schema": "taxops/migration-map/1",
+            "taxonomy": "fleet",
+            "from": "1.0.0",
+            "to": "2.0.0",
+            "kind": "single-label",
+            "entries": entries,
+            "valid_labels": ["a", "b"],
+        }
+    )
+
+
+def test_migration_map_yaml_shows_hidden_characters_and_keeps_the_values() -> None:
+    from ruamel.yaml import YAML
+    from taxops.migration.formats import map_to_dict, map_to_yaml
+
+    migration = hostile_map()
+    out = map_to_yaml(migration)  # type: ignore[arg-type]
+    assert not RAW_CONTROLS.search(out) and "\r" not in out
+    assert "\u2028" not in out and "\u2029" not in out
+    assert YAML(typ="safe").load(out) == map_to_dict(migration)  # type: ignore[arg-type]
+
+
+def test_migration_map_csv_cells_are_never_formulas_and_read_back_exactly() -> None:
+    import csv
+    import io
+
+    from taxops.escaping import FORMULA_START, csv_cell_value
+    from taxops.migration.formats import map_to_csv
+
+    rows = list(csv.DictReader(io.StringIO(map_to_csv(hostile_map()))))  # type: ignore[arg-type]
+    assert len(rows) == len(MAP_VALUES)
+    for row, value in zip(rows, MAP_VALUES, strict=True):
+        for cell in row.values():
+            assert not cell.startswith(FORMULA_START), cell
+        assert csv_cell_value(row["note"]) == value
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_an_error_hint_quoting_a_value_stays_one_line(value: str) -> None:
+    """A TaxopsError's message and hint quote what the user gave (a column name,
+    a sheet name): each is one line, so a line break in the value cannot forge a
+    line of output or a workflow command; only the example keeps its lines."""
+    from taxops.cli.main import error_text
+    from taxops.diagnostics import TaxopsError
+
+    text = error_text(
+        TaxopsError(f"no column '{value}'", f"its columns are: {value}", "columns:\n  - id")
+    )
+    check_text(text)
+    assert text.splitlines() == [
+        text.splitlines()[0],
+        text.splitlines()[1],
+        "    columns:",
+        "      - id",
+    ]
+    assert text.splitlines()[0].startswith("taxops: no column")
+    assert text.splitlines()[1].startswith("  hint: its columns are: ")

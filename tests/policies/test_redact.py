@@ -129,7 +129,7 @@ def test_redact_refuses_to_overwrite_its_input_and_needs_a_class(
     source.write_text("a\nb\n")
     assert main(["redact", str(source), "-o", str(source), "--data-class", "personal",
                  "--repo", str(repo)]) == 2  # fmt: skip
-    assert "never overwrites" in capsys.readouterr().err
+    assert "never writes over its input" in capsys.readouterr().err
     assert main(["redact", str(source), "-o", str(tmp_path / "y.csv"), "--repo", str(repo)]) == 2
     assert "--data-class" in capsys.readouterr().err
 

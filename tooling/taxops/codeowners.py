@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.escaping import has_unsafe_characters
 from taxops.models.common import OWNER_PATTERN
 from taxops.repository import Repository
 
@@ -38,15 +39,21 @@ def entries(repo: Repository) -> list[Entry]:
     def rel(path: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix() if root else path.as_posix()
 
+    def add(pattern: str, owners: Iterable[str]) -> None:
+        # Only what CODEOWNERS reads as one owner, on a path with no line break:
+        # an owner '@team\n* @evil' (an error 'taxops validate' reports) or a
+        # file named so must never add a line giving @evil every file.
+        usable = tuple(o for o in owners if re.fullmatch(OWNER_PATTERN, o))
+        if usable and not has_unsafe_characters(pattern):
+            found.append(Entry(pattern, usable))
+
     for taxonomy_id, tax in sorted(repo.taxonomies.items()):
-        found.append(Entry(f"/{rel(tax.path.parent)}/", tax.model.owners))
+        add(f"/{rel(tax.path.parent)}/", tax.model.owners)
         guideline = repo.guideline_for(taxonomy_id)
         if guideline is not None:
-            found.append(Entry(f"/{rel(guideline.path)}", tax.model.owners))
+            add(f"/{rel(guideline.path)}", tax.model.owners)
     for governed in sorted(repo.policies.all(), key=lambda g: g.display):
-        owners = getattr(governed.model, "owners", ())
-        if owners:
-            found.append(Entry(f"/{rel(governed.path)}", tuple(owners)))
+        add(f"/{rel(governed.path)}", getattr(governed.model, "owners", ()))
     return found
 
 
@@ -114,7 +121,7 @@ def invalid_owners(repo: Repository) -> Iterable[Diagnostic]:
     their models)."""
     for tax in repo.taxonomies.values():
         for i, owner in enumerate(tax.model.owners):
-            if not re.match(OWNER_PATTERN, owner):
+            if not re.fullmatch(OWNER_PATTERN, owner):
                 yield Diagnostic(
                     "invalid-owner",
                     Severity.ERROR,

@@ -92,9 +92,15 @@ def has_errors(diagnostics: list[Diagnostic]) -> bool:
 class TaxopsError(Exception):
     """Base exception for failures the user must act on (a missing file, a bad
     argument). The CLI turns it into a message and exit code 2; a traceback never
-    reaches the user."""
+    reaches the user.
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    ``message`` and ``hint`` are one line each when printed, whatever values
+    they quote (a line break in a sheet name must not forge a line of output).
+    ``example`` holds lines taxops itself wrote for the user to copy (the YAML
+    to add), printed as lines; never put a value from a file or argument in it."""
+
+    def __init__(self, message: str, hint: str | None = None, example: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.example = example

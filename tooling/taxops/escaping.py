@@ -73,6 +73,32 @@ def terminal(text: object) -> str:
     return _UNSAFE.sub(_visible, value)
 
 
+#: The longest line taxops prints to a terminal or CI log. A value can be
+#: megabytes long (a 3 MB label in a dataset, a 20 MB attribute in an imported
+#: config): printed whole it floods the log and hides everything around it.
+LONGEST_LINE = 2000
+
+
+def clip(text: str, limit: int = LONGEST_LINE) -> str:
+    """``text`` shortened to about ``limit`` characters by leaving out its
+    middle, which is said: the start says what a message is about and the end
+    often why (``'xxxx…' is longer than 200 characters``). Machine outputs
+    (JSON, the files written) keep every value whole."""
+    if len(text) <= limit:
+        return text
+    keep = max(limit - 40, 2)
+    head, tail = text[: keep * 3 // 5], text[len(text) - keep * 2 // 5 :]
+    return f"{head} … [{len(text) - len(head) - len(tail):,} characters left out] … {tail}"
+
+
+def short(value: object, limit: int = 60) -> str:
+    """One value quoted inside a line (a label a dataset holds, a cell): escaped
+    as by :func:`terminal` and cut after ``limit`` characters, saying how long
+    it was. A dataset's cell can hold megabytes."""
+    text = terminal(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value)):,} characters)"
+
+
 def shell_word(text: object) -> str:
     """One word of a shell command taxops suggests (a path with a space or a
     ``;`` in it): quoted for a POSIX shell, then made safe for the terminal."""
@@ -84,9 +110,10 @@ def shell_word(text: object) -> str:
 def terminal_lines(lines: Iterable[object]) -> str:
     """Lines of terminal output, each laid out by taxops with values in it: each
     line goes through :func:`terminal`, so a value can neither end its line (a
-    newline in a name) nor drive the terminal, and the line breaks are ours.
-    Ends with a newline when there is any line."""
-    out = "\n".join(terminal(line) for line in lines)
+    newline in a name) nor drive the terminal, and the line breaks are ours; a
+    line longer than :data:`LONGEST_LINE` is :func:`clip` ped. Ends with a
+    newline when there is any line."""
+    out = "\n".join(clip(terminal(line)) for line in lines)
     return out + "\n" if out else ""
 
 
@@ -197,6 +224,49 @@ def xml_chars(text: object) -> str:
     if value.isascii() and value.isprintable():
         return value
     return _XML_UNSAFE.sub(_visible, value)
+
+
+#: What a document may hold raw and a YAML emitter writes raw, but a terminal
+#: would obey or hide (ruamel.yaml and PyYAML count bidi controls and
+#: invisible characters printable; line breaks and tabs are the document's own).
+_DOCUMENT_UNSAFE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
+
+
+def yaml_allows_raw_unicode(document: str) -> bool:
+    """Whether a YAML document written with non-ASCII characters kept raw is
+    safe to show: it holds no control, invisible or bidi character. When it
+    does, the caller writes it again with ``allow_unicode`` off, so every
+    non-ASCII character is a ``\\uXXXX`` escape in a double-quoted scalar:
+    the same values when parsed, and a reviewer sees what is there."""
+    return _DOCUMENT_UNSAFE.search(document) is None
+
+
+def xml_document(document: str) -> str:
+    """An XML document a library wrote, made safe to show and to load: controls
+    XML 1.0 cannot hold at all (ESC, BEL...) become visible ``\\xNN`` text (the
+    document was invalid with them), the rest of :data:`_DOCUMENT_UNSAFE`
+    (C1 controls, bidi and invisible characters) character references, which
+    a parser reads as the same characters. Only values hold such characters, so
+    the markup is untouched."""
+    return _DOCUMENT_UNSAFE.sub(_xml_reference, document)
+
+
+def _xml_reference(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return _visible(match) if code < 0x20 and code != 0x0D else f"&#x{code:x};"
+
+
+def turtle_document(document: str) -> str:
+    """A Turtle (RDF) document a library wrote: every character of
+    :data:`_DOCUMENT_UNSAFE` becomes a ``\\uXXXX`` escape, which Turtle allows
+    in any string or IRI (the only places such a character can be) and reads
+    as the same character."""
+    return _DOCUMENT_UNSAFE.sub(_turtle_escape, document)
+
+
+def _turtle_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\u{code:04X}" if code <= 0xFFFF else f"\\U{code:08X}"
 
 
 #: What a JSON document may hold raw but a terminal would obey or hide: DEL, C1

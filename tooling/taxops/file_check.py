@@ -9,6 +9,7 @@ models, git, or the cross-file checks (:mod:`taxops.validate` adds those, for
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -62,6 +63,21 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def leaves_repository(path: Path, root: Path) -> bool:
+    """Whether a file that lies in the repository is, through a symbolic link
+    (to the file or to a folder on its way), a file outside it. A file named
+    on the command line outside the repository is the user's choice and is
+    read; a link a pull request adds is not (CI would read, and echo in its
+    findings, whatever the link points at)."""
+    real_root = root.resolve()
+    if path.resolve().is_relative_to(real_root):
+        return False
+    written = Path(os.path.abspath(path))
+    if written.is_relative_to(os.path.abspath(root)) or written.is_relative_to(real_root):
+        return True
+    return path.parent.resolve().is_relative_to(real_root)
+
+
 def display_path(path: Path, root: Path | None) -> str:
     """Paths are shown relative to the repository root (as CI annotations need)."""
     try:
@@ -79,6 +95,19 @@ def check_file(
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
     checked = CheckedFile(path, display_path(path, root))
+    if root is not None and leaves_repository(path, root):
+        checked.diagnostics.append(
+            Diagnostic(
+                "file-outside-repository",
+                Severity.ERROR,
+                "this file is a symbolic link to a file outside the repository; "
+                "taxops does not read it",
+                Location(checked.display),
+                "commit the file itself in place of the link (a link in a pull request "
+                "could otherwise make CI read any file on its machine)",
+            )
+        )
+        return checked
     raw, problems = read_bounded(path, checked.display, max_bytes)
     checked.diagnostics += problems
     if raw is None:

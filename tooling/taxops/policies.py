@@ -147,12 +147,15 @@ def load_policies(root: Path) -> Policies:
     """The valid policy files under ``root/policies`` (invalid ones are skipped:
     ``taxops validate`` reports them)."""
     from taxops.documents import KINDS
+    from taxops.file_check import leaves_repository
     from taxops.loading import load_yaml
     from taxops.validate import display_path, validate_document
 
     policies = Policies()
     folder = root / POLICIES_FOLDER
     for path in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+        if leaves_repository(path, root):  # validate reports it: file-outside-repository
+            continue
         doc, _ = load_yaml(path, display_path(path, root))
         kind = KINDS.get(str(doc.data.get("taxops"))) if doc is not None else None
         if doc is None or kind is None:

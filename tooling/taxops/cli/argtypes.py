@@ -6,8 +6,10 @@ or ArgumentTypeError raised here into ``argument --x: invalid ... value``."""
 from __future__ import annotations
 
 import argparse
+import math
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 _UNITS = {
     "": 1,
@@ -61,6 +63,27 @@ def int_range(minimum: int, maximum: int) -> Callable[[str], int]:
     return parse
 
 
+def number(minimum: float, maximum: float, *, above: bool = False) -> Callable[[str], float]:
+    """A finite number within the bounds (``above``: strictly above ``minimum``):
+    'inf', 'nan' and '-1' hours of work are refused here, not met as a crash or
+    a forecast of -153 days."""
+
+    def parse(text: str) -> float:
+        try:
+            x = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        low_ok = x > minimum if above else x >= minimum
+        if not (math.isfinite(x) and low_ok and x <= maximum):
+            side = "above" if above else "from"
+            raise argparse.ArgumentTypeError(
+                f"{text} is out of range: a number {side} {minimum:g} up to {maximum:g}"
+            )
+        return x
+
+    return parse
+
+
 def _within(n: int, shown: str, minimum: int, maximum: int, show: Callable[[int], str]) -> int:
     if not minimum <= n <= maximum:
         raise argparse.ArgumentTypeError(
@@ -99,3 +122,71 @@ def _human(n: int) -> str:
         if n >= factor:
             return f"{n / factor:g} {unit}"
     return f"{n} bytes"
+
+
+# -- files: read or written --------------------------------------------------------
+
+_CONCRETE_PATH: type[Path] = type(Path())
+
+
+class FileArgument(_CONCRETE_PATH):  # type: ignore[valid-type,misc]
+    """A path given on the command line, with what it is for: the parser knows
+    which files a command reads and which it writes, so the CLI refuses an
+    output that is an input, another output or a governed file before the
+    command runs (:func:`taxops.collisions.refuse_collisions`)."""
+
+    role: str = ""
+
+
+class ReadFile(FileArgument):
+    """A file the command reads."""
+
+
+class WrittenFile(FileArgument):
+    """A file the command writes."""
+
+
+def reads(role: str) -> Callable[[str], Path]:
+    """The type of an argument naming a file the command reads (``role`` names it
+    in messages: ``ANNOTATIONS``, ``--gold``)."""
+    return _typed(ReadFile, role)
+
+
+def writes(role: str) -> Callable[[str], Path]:
+    """The type of an argument naming a file the command writes."""
+    return _typed(WrittenFile, role)
+
+
+def _typed(kind: type[FileArgument], role: str) -> Callable[[str], Path]:
+    def parse(text: str) -> Path:
+        if not text or "\x00" in text:
+            raise argparse.ArgumentTypeError("a file name cannot be empty or hold NUL")
+        path = kind(text)
+        path.role = role
+        return path
+
+    parse.__name__ = "file"  # argparse's message: "invalid file value"
+    return parse
+
+
+def file_arguments(
+    values: dict[str, object],
+) -> tuple[list[tuple[str, Path]], list[tuple[str, Path]]]:
+    """The files parsed arguments write and read, as ``(role, path)`` pairs."""
+    writes_: list[tuple[str, Path]] = []
+    reads_: list[tuple[str, Path]] = []
+    for value in values.values():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, WrittenFile):
+                writes_.append((item.role, Path(item)))
+            elif isinstance(item, ReadFile):
+                reads_.append((item.role, Path(item)))
+    return writes_, reads_
+
+
+def folder(text: str) -> Path:
+    """A folder the command reads from or writes into (``--repo``, ``init DIR``):
+    what it writes there is its own, named by taxops."""
+    if not text or "\x00" in text:
+        raise argparse.ArgumentTypeError("a folder name cannot be empty or hold NUL")
+    return Path(text)

@@ -9,13 +9,15 @@ import signal
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 try:  # Ctrl-C while the modules load is an interruption too, not a traceback
     from taxops import __version__, interrupts
     from taxops.cli import exit_codes
+    from taxops.cli.argtypes import file_arguments
     from taxops.cli.commands import REGISTRY
     from taxops.diagnostics import TaxopsError
-    from taxops.escaping import terminal
+    from taxops.escaping import terminal, terminal_lines
 except KeyboardInterrupt:
     sys.stderr.write("taxops: interrupted\n")
     sys.stderr.flush()
@@ -42,7 +44,7 @@ Run 'taxops COMMAND --help' for a command's options.
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"taxops: error: {terminal(message)}\n")  # quotes the argument
+        sys.stderr.write(terminal_lines([f"taxops: error: {message}"]))  # quotes the argument
         raise SystemExit(exit_codes.USAGE)
 
 
@@ -94,11 +96,10 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return exit_codes.USAGE
     try:
+        _refuse_collisions(args)
         return int(args.run(args))
     except TaxopsError as exc:
-        sys.stderr.write(f"taxops: {terminal(exc.message)}\n")
-        if exc.hint:
-            sys.stderr.write(f"  hint: {terminal(exc.hint)}\n")
+        sys.stderr.write(error_text(exc))
         return exit_codes.USAGE
     except KeyboardInterrupt:
         return _interrupted()
@@ -108,12 +109,35 @@ def _main(argv: Sequence[str] | None) -> int:
         # A file or folder the command needed could not be read or written
         # (e.g. 'schema --output' naming an existing file).
         where = f": {exc.filename}" if exc.filename else ""
-        sys.stderr.write(f"taxops: {terminal(exc.strerror or exc)}{terminal(where)}\n")
+        sys.stderr.write(terminal_lines([f"taxops: {exc.strerror or exc}{where}"]))
         return exit_codes.USAGE
     except Exception as exc:  # the one place a bug becomes a message
         if _is_interruption(exc):
             return _interrupted()
         return _crash(args.command, exc)
+
+
+def error_text(exc: TaxopsError) -> str:
+    """What the user reads for an error: the message and the hint one line each,
+    escaped (a value they quote cannot start a line, so it cannot forge a line
+    of taxops' output or a CI workflow command), then the example's lines."""
+    lines = [f"taxops: {exc.message}", *([f"  hint: {exc.hint}"] if exc.hint else [])]
+    example = exc.example.split("\n") if exc.example else []
+    return terminal_lines(lines) + terminal_lines(f"    {line}" for line in example)
+
+
+def _refuse_collisions(args: argparse.Namespace) -> None:
+    """Before any command runs: no file it writes is one it reads, another it
+    writes, or a governed file (see :mod:`taxops.collisions`)."""
+    writes, reads = file_arguments(vars(args))
+    if not writes:
+        return
+    from taxops.collisions import refuse_collisions
+    from taxops.file_check import find_root
+
+    repo = getattr(args, "repo", None)
+    root = Path(repo) if repo else find_root(Path.cwd())
+    refuse_collisions(writes, reads, root)
 
 
 def _is_interruption(exc: Exception) -> bool:

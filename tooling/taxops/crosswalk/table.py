@@ -22,7 +22,6 @@ with zeros, with them.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +30,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import short
+from taxops.textfiles import csv_dicts, csv_rows
 
 #: How each SKOS (and OWL) predicate reads as (forward, backward) automatic flags:
 #: old ``exactMatch`` new converts both ways; the new code is broader
@@ -108,8 +109,8 @@ def read_table(
     else:
         text = _text(path)
         if _is_sssom(text):
-            return _sssom(text, old_set, new_set, given.min_confidence)
-        records = _delimited(text, "\t" if suffix in (".tsv", ".tab") else None)
+            return _sssom(text, old_set, new_set, given.min_confidence, path)
+        records = _delimited(text, "\t" if suffix in (".tsv", ".tab") else None, path)
     if not records:
         raise TaxopsError(f"{path} holds no rows")
     return _rows(records, old_set, new_set, given, str(path))
@@ -128,14 +129,21 @@ def _text(path: Path) -> str:
     raise TaxopsError(f"{path} is neither UTF-8 nor Windows-1252 text")  # pragma: no cover
 
 
-def _delimited(text: str, delimiter: str | None) -> list[list[str]]:
+def _delimited(text: str, delimiter: str | None, origin: Path) -> list[list[str]]:
     if delimiter is None:
         sample = "\n".join(text.splitlines()[:20])
         try:
             delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(row)]
+    return [row for row in csv_rows(text, origin, delimiter) if any(row)]
+
+
+#: Bounds on a spreadsheet, checked before and while it is read: a published
+#: correspondence table has thousands of rows and a few columns, while a 150 KB
+#: file can declare a million rows of 16,384 columns each, or unzip to gigabytes.
+MAX_XLSX_UNZIPPED = 1 << 30
+MAX_XLSX_CELLS = 20_000_000
 
 
 def _xlsx(path: Path, sheet: str | None) -> list[list[str]]:
@@ -143,18 +151,61 @@ def _xlsx(path: Path, sheet: str | None) -> list[list[str]]:
         import openpyxl  # a spreadsheet reader, needed only here
     except ImportError:  # pragma: no cover - a dependency of taxops
         raise TaxopsError("reading .xlsx needs openpyxl: pip install openpyxl") from None
+    _check_unzipped_size(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a broken file
-        raise TaxopsError(f"cannot read {path} as a spreadsheet: {exc}") from None
-    if sheet is not None and sheet not in book.sheetnames:
-        raise TaxopsError(
-            f"{path} has no sheet '{sheet}'", f"its sheets: {', '.join(book.sheetnames)}"
-        )
-    ws = book[sheet] if sheet else book.worksheets[0]
-    rows = [[_cell(c) for c in row] for row in ws.iter_rows()]
-    book.close()
+        raise TaxopsError(f"cannot read {path} as a spreadsheet: {short(exc, 300)}") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise TaxopsError(
+                f"{path} has no sheet '{sheet}'", f"its sheets: {', '.join(book.sheetnames)}"
+            )
+        if not book.worksheets:
+            raise TaxopsError(f"{path} has no sheet")
+        ws = book[sheet] if sheet else book.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # the size a file declares is not trusted: rows as written
+        rows, cells = [], 0
+        try:
+            for row in ws.iter_rows():
+                cells += len(row)
+                if cells > MAX_XLSX_CELLS:
+                    raise TaxopsError(
+                        f"{path} holds more than {MAX_XLSX_CELLS:,} cells: not a correspondence table",
+                        "save the table's own sheet as CSV and import that",
+                    )
+                rows.append([_cell(c) for c in row])
+        except TaxopsError:
+            raise
+        except Exception as exc:  # a sheet's XML broken halfway through
+            raise TaxopsError(
+                f"cannot read {path} as a spreadsheet: {short(exc, 300)}",
+                "open it in a spreadsheet program and save it again, or save it as CSV",
+            ) from None
+    finally:
+        book.close()
     return [r for r in rows if any(r)]
+
+
+def _check_unzipped_size(path: Path) -> None:
+    """An XLSX file is a zip archive: refuse one that would unzip to more than
+    :data:`MAX_XLSX_UNZIPPED` (a zip bomb), before any of it is unzipped."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TaxopsError(
+            f"cannot read {path} as a spreadsheet: it is not an .xlsx file (not a zip archive)"
+        ) from None
+    if size > MAX_XLSX_UNZIPPED:
+        raise TaxopsError(
+            f"{path} would unzip to {size:,} bytes (more than {MAX_XLSX_UNZIPPED:,}): "
+            "not a correspondence table",
+            "save the table's own sheet as CSV and import that",
+        )
 
 
 def _cell(cell: Any) -> str:
@@ -328,10 +379,12 @@ def _is_sssom(text: str) -> bool:
     return bool(head) and {"subject_id", "object_id", "predicate_id"} <= set(head[0].split("\t"))
 
 
-def _sssom(text: str, old_ids: set[str], new_ids: set[str], min_confidence: float) -> Table:
+def _sssom(
+    text: str, old_ids: set[str], new_ids: set[str], min_confidence: float, origin: Path
+) -> Table:
     lines = text.splitlines()
     body_start = next(i for i, line in enumerate(lines) if line and not line.startswith("#"))
-    reader = csv.DictReader(io.StringIO("\n".join(lines[body_start:])), delimiter="\t")
+    reader = csv_dicts("\n".join(lines[body_start:]), origin, "\t")
     rows: list[Row] = []
     skipped: list[str] = []
     for n, record in enumerate(reader, body_start + 2):

@@ -8,18 +8,17 @@ also in the key-value metadata of Parquet files (keys ``taxops.taxonomy``,
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import itertools
-import json
-import os
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from taxops.collisions import same_file
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import short
 from taxops.models.datasets import FORMAT_BY_EXTENSION
+from taxops.textfiles import csv_rows, read_json, read_text
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "label-studio")
 _SUFFIXES = FORMAT_BY_EXTENSION
@@ -87,20 +86,6 @@ def refuse_overlaps(source: Path, outputs: Outputs, in_place: bool) -> None:
             )
 
 
-def same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file, or would on some filesystem."""
-    try:
-        if a.exists() and b.exists() and os.path.samefile(a, b):
-            return True
-    except OSError:
-        pass
-    return _path_key(a) == _path_key(b)
-
-
-def _path_key(path: Path) -> str:
-    return unicodedata.normalize("NFC", str(path.resolve())).casefold()
-
-
 def review_format(dataset_format: str) -> str:
     """Review queues are files a labeling tool imports: CSV/TSV for delimited
     input, Label Studio tasks for Label Studio input, JSON lines otherwise."""
@@ -142,10 +127,7 @@ def read_provenance(path: Path) -> dict[str, Any] | None:
             return provenance_record(meta["taxops.taxonomy"], meta["taxops.version"])
     sidecar = sidecar_path(path)
     if sidecar.is_file():
-        try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise TaxopsError(f"{sidecar} is not readable JSON: {exc}") from None
+        data = read_json(sidecar)
         if not (isinstance(data, dict) and data.get("taxonomy") and data.get("version")):
             return None
         recorded = data.get("dataset_fingerprint")
@@ -181,11 +163,7 @@ def fingerprint(path: Path) -> str:
 def read_counts(path: Path) -> dict[str | None, int]:
     """A ``label,count`` CSV (header required; a spreadsheet's byte order mark
     is not part of it), or say which row is wrong."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            rows = list(csv.reader(f))
-    except OSError as exc:
-        raise TaxopsError(f"cannot read {path}: {exc.strerror}") from None
+    rows = list(csv_rows(read_text(path, "utf-8-sig"), path))  # a binary file is an error
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["label", "count"]:
         raise TaxopsError(f"{path} must start with the header 'label,count'")
     counts: dict[str | None, int] = {}
@@ -198,7 +176,7 @@ def read_counts(path: Path) -> dict[str | None, int]:
                 raise ValueError
         except (IndexError, ValueError):
             raise TaxopsError(
-                f"{path}, line {n}: expected a label and a whole number of items, got {','.join(row)!r}"
+                f"{path}, line {n}: expected a label and a whole number of items, got {short(','.join(row), 200)}"
             ) from None
         counts[label] = counts.get(label, 0) + count
     return counts

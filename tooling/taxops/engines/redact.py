@@ -33,7 +33,7 @@ from taxops.engines.dataset_input import CsvDialect, csv_relation, resolve_diale
 from taxops.engines.duckdb_run import Progress, run_query
 from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 from taxops.engines.paths import read_path, write_path
-from taxops.escaping import sql_identifier, sql_literal
+from taxops.escaping import sql_identifier, sql_literal, terminal_lines
 from taxops.models.privacy import Privacy
 from taxops.redaction.plan import field_plan
 from taxops.redaction.sql import count_columns, redaction_query
@@ -211,4 +211,4 @@ def report_text(report: dict[str, Any]) -> str:
         lines.append(f"  {terminal(field['field'])} ({terminal(field['data_class'])}): {parts}")
     if not report["fields"]:
         lines.append("  no field's class has redaction rules: copied unchanged")
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped

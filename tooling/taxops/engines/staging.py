@@ -6,6 +6,7 @@ leftovers of a killed run are removed by the next one."""
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +38,12 @@ def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
         interrupts.check()  # a Ctrl-C the engine missed still stops the run here
         for final in finals:
             tmp = temps[final]
-            if tmp.exists():
+            if tmp.exists() and final.exists() and not final.is_file() and not final.is_dir():
+                # A pipe or a device (-o /dev/stdout): written as a stream, never
+                # renamed over (which would replace the device node itself).
+                with open(tmp, "rb") as src, open(final, "wb") as stream:
+                    shutil.copyfileobj(src, stream)
+            elif tmp.exists():
                 with open(tmp, "rb") as f:
                     os.fsync(f.fileno())
                 os.replace(tmp, final)

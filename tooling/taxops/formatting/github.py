@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.escaping import github_data, github_property
+from taxops.escaping import clip, github_data, github_property
 from taxops.formatting.selection import Bundle, bundles, place, spread
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -69,7 +69,7 @@ def _annotation(bundle: Bundle) -> str:
             f"col={loc.column}",
             *props,
         ]
-    message = d.message
+    message = clip(d.message)
     if bundle.others:
         labels = [str(o.data["label"]) for o in bundle.others if o.data.get("label")]
         named = ", ".join(f"`{label}`" for label in labels[:_NAMED])
@@ -78,7 +78,7 @@ def _annotation(bundle: Bundle) -> str:
         if named:
             message += f": {named}" + (f" and {more:,} more" if more else "")
     if d.hint:
-        message += f"\n{d.hint}"
+        message += f"\n{clip(d.hint)}"
     if d.related:
         message += f"\nsee: {d.related}"
     return f"::{_LEVEL[d.severity]} {','.join(props)}::{github_data(message)}"

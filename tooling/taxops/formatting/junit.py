@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from xml.etree import ElementTree as ET
 
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.escaping import xml_chars
+from taxops.escaping import clip, xml_chars
 
 
 def format_junit(
@@ -48,14 +48,16 @@ def format_junit(
             case = ET.SubElement(
                 suite, "testcase", name=f"[{xml_chars(d.rule)}] {where}", classname=xml_chars(path)
             )
-            text = xml_chars(d.message) + (f"\nhint: {xml_chars(d.hint)}" if d.hint else "")
+            text = xml_chars(clip(d.message)) + (
+                f"\nhint: {xml_chars(clip(d.hint))}" if d.hint else ""
+            )
             if d.previous and d.previous != d.location:
                 text += f"\nwas: {xml_chars(d.previous)}"
             if d.related:
                 text += f"\nsee: {xml_chars(d.related)}"
             if d.severity is Severity.ERROR:
                 failure = ET.SubElement(
-                    case, "failure", type=xml_chars(d.rule), message=xml_chars(d.message)
+                    case, "failure", type=xml_chars(d.rule), message=xml_chars(clip(d.message))
                 )
                 failure.text = text
             else:

@@ -12,7 +12,6 @@ as spreadsheets write them.
 from __future__ import annotations
 
 import csv
-import io
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import (
@@ -23,6 +22,11 @@ from taxops.interchange.imported import (
     taxonomy_slug,
     unique,
 )
+from taxops.models.ids import MAX_ID_LENGTH
+from taxops.textfiles import csv_rows
+
+#: The most levels a path's ids can have and stay within MAX_ID_LENGTH.
+MAX_PATH_LEVELS = MAX_ID_LENGTH // 2
 
 PATH_SEPARATORS = (" > ", ">", " / ", "/")
 STATUSES = ("active", "deprecated", "retired")
@@ -38,7 +42,7 @@ def import_csv(text: str, origin: str, path_separator: str | None = None) -> Imp
         )
     except csv.Error:
         dialect = csv.excel
-    rows = [r for r in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in r)]
+    rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
     header = [h.strip().lower() for h in rows[0]]
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if "id" in header and "name" in header:
@@ -109,8 +113,17 @@ def _paths(cells: list[str], origin: str, stem: str, separator: str | None) -> I
     labels: list[ImportedLabel] = []
     by_path: dict[tuple[str, ...], str] = {}
     taken: set[str] = set()
-    for cell in cells:
+    for n, cell in enumerate(cells, start=1):
         parts = tuple(p.strip() for p in cell.split(separator) if p.strip())
+        if len(parts) > MAX_PATH_LEVELS:
+            # Each level adds at least two characters to the ids made from the
+            # path, so a deeper path can never give valid ids; building them
+            # costs the square of the depth (a 5,000-level row ran for minutes).
+            raise TaxopsError(
+                f"{origin}, path {n:,}: {len(parts):,} levels; the ids "
+                f"made from it would be longer than {MAX_ID_LENGTH} characters",
+                "check the level separator (--path-separator), or give the labels an id column",
+            )
         for depth in range(1, len(parts) + 1):
             path = parts[:depth]
             if path in by_path:

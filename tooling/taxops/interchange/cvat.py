@@ -26,6 +26,7 @@ from taxops.interchange.imported import (
 )
 from taxops.interchange.source import ExportSource
 from taxops.models.taxonomy import Attribute, AttributeType
+from taxops.textfiles import parse_json
 
 INPUT_TYPES = {
     AttributeType.BOOL: "checkbox",
@@ -78,10 +79,7 @@ _TYPES_BACK = {"checkbox": "bool", "select": "enum", "radio": "enum", "text": "t
 def import_cvat(text: str, origin: str) -> Imported:
     """A draft single-label taxonomy from CVAT labels (a list, or a project or
     task object holding ``labels``)."""
-    try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise TaxopsError(f"{origin} is not JSON: {exc}") from None
+    data = parse_json(text, origin)
     title = "Imported labels"
     if isinstance(data, dict):
         title = str(data.get("name") or title)

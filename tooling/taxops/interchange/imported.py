@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from taxops.diagnostics import Diagnostic
+from taxops.escaping import yaml_allows_raw_unicode
 from taxops.models.ids import IdPreset, id_rule
 from taxops.models.taxonomy import TAXONOMY_FORMAT
 
@@ -137,6 +138,10 @@ class Imported:
         body = yaml.safe_dump(
             self.document(), sort_keys=False, allow_unicode=True, width=88, indent=2
         )
+        if not yaml_allows_raw_unicode(body):  # a bidi or invisible character: made visible
+            body = yaml.safe_dump(
+                self.document(), sort_keys=False, allow_unicode=False, width=88, indent=2
+            )
         return f"{SCHEMA_COMMENT}\n{body}"
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import short
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
@@ -34,6 +35,7 @@ from taxops.interchange.imported import (
 from taxops.interchange.source import ExportSource
 from taxops.migration.model import Action, MigrationMap
 from taxops.models.taxonomy import Status
+from taxops.textfiles import json_or_none
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -198,6 +200,8 @@ def import_skos(text: str, origin: str, lang: str = "en") -> Imported:
     graph = Graph()
     errors = []
     for fmt in _formats_for(origin):
+        if fmt == "json-ld":
+            _refuse_remote_contexts(json_or_none(text), origin)
         try:
             graph.parse(data=text, format=fmt)
             break
@@ -307,10 +311,7 @@ def import_skos(text: str, origin: str, lang: str = "en") -> Imported:
 def _attributes(text: str | None, label_id: str, notes: list[str]) -> list[dict[str, Any]]:
     if not text:
         return []
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
+    value = json_or_none(text)
     if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
         notes.append(f"the attributes of '{label_id}' are not a JSON list: not carried over")
         return []
@@ -318,18 +319,38 @@ def _attributes(text: str | None, label_id: str, notes: list[str]) -> list[dict[
 
 
 def _json_value(text: str | None) -> Any:
-    try:
-        return json.loads(text) if text else None
-    except ValueError:
-        return None
+    return json_or_none(text)
 
 
 def _json_list(text: str | None) -> list[str]:
-    try:
-        value = json.loads(text) if text else []
-    except ValueError:
-        return []
+    value = json_or_none(text)
     return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _refuse_remote_contexts(document: Any, origin: str) -> None:
+    """A JSON-LD ``@context`` (or ``@import``) given by address makes rdflib fetch
+    it: an import would read a local file or call any host, the cloud's metadata
+    service included. Only contexts written inside the file are read."""
+    stack = [document]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack += node
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("@context", "@import") and _names_a_resource(value):
+                    raise TaxopsError(
+                        f"{origin} refers to a JSON-LD context by address ({short(value, 80)}); "
+                        "taxops never fetches one",
+                        "put the context in the file itself (as the SKOS export does)",
+                    )
+                stack.append(value)
+
+
+def _names_a_resource(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list) and any(isinstance(v, str) for v in value)
+    )
 
 
 def _formats_for(origin: str) -> list[str]:

@@ -445,17 +445,26 @@ def read_bounded(
     diagnostic saying why it could not be read."""
     try:
         size = os.stat(path).st_size
-        if size > max_bytes:
+        raw = b""
+        if size <= max_bytes:
+            # At most one byte past the limit, whatever the size said: /dev/zero,
+            # a FIFO or a file in /proc reports 0 and never ends (validate of
+            # /dev/zero died of MemoryError, exit 70).
+            with open(path, "rb") as f:
+                raw = f.read(max_bytes + 1)
+        if size > max_bytes or len(raw) > max_bytes:
             return None, [
                 _diag(
                     "file-too-large",
-                    f"file is {human_size(size)}, over the limit of {human_size(max_bytes)}",
+                    f"file is {human_size(size)}, over the limit of {human_size(max_bytes)}"
+                    if size > max_bytes
+                    else f"file goes on past the limit of {human_size(max_bytes)}",
                     Location(display),
                     "split the taxonomy, or raise the limit with --max-file-size if this "
                     "size is intended",
                 )
             ]
-        return path.read_bytes(), []
+        return raw, []
     except OSError as exc:
         return None, [
             _diag("file-unreadable", f"cannot read file: {exc.strerror}", Location(display))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from taxops.escaping import terminal_lines
+from taxops.escaping import short, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 from taxops.migration.values import Disposition, classify
 from taxops.models.datasets import Dataset
@@ -161,7 +161,9 @@ def impact_text(result: Mapping[str, Any]) -> str:
             "  labels not in "
             + result["from"]
             + ": "
-            + ", ".join(f"'{k}' ({v:,})" for k, v in list(result["unknown_labels"].items())[:5])
+            + ", ".join(
+                f"'{short(k)}' ({v:,})" for k, v in list(result["unknown_labels"].items())[:5]
+            )
         )
     cost = result.get("cost")
     if cost:

@@ -30,7 +30,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from taxops.escaping import terminal, terminal_lines
+from taxops.escaping import short, terminal, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
 
 
@@ -267,7 +267,7 @@ def report_text(report: Mapping[str, Any]) -> str:
     lines.append(f"  {report['counted_in']} by action: {acted or 'none'}")
     if report["unknown_labels"]:
         shown = ", ".join(
-            f"'{_short(k)}' ({v})" for k, v in list(report["unknown_labels"].items())[:5]
+            f"'{short(k)}' ({v})" for k, v in list(report["unknown_labels"].items())[:5]
         )
         lines.append(f"  labels not in {report['from']}: {shown} -> review queue")
     if report["normalised"]:
@@ -297,7 +297,7 @@ def report_text(report: Mapping[str, Any]) -> str:
             f"row {m['row']}: {m['error']}" if "row" in m else str(m.get("error", m))
             for m in malformed[:3]
         )
-        lines.append(f"  malformed: {_short(shown, 300)}" + (" ..." if len(malformed) > 3 else ""))
+        lines.append(f"  malformed: {short(shown, 300)}" + (" ..." if len(malformed) > 3 else ""))
     if report.get("review_key", "_taxops") != "_taxops":
         lines.append(
             f"  the data already has '_taxops' fields: review fields are named "
@@ -308,10 +308,3 @@ def report_text(report: Mapping[str, Any]) -> str:
             f"  {report['rows_with_duplicate_labels']} rows listed a label twice: written once"
         )
     return terminal_lines(lines)  # names and dataset values are escaped here
-
-
-def _short(value: str, limit: int = 60) -> str:
-    """A value as the terminal may show it: escaped, and cut when long (a
-    malformed cell can hold megabytes)."""
-    text = terminal(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(value):,} characters)"

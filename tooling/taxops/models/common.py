@@ -65,7 +65,7 @@ OWNER_PATTERN = r"^(@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9][A-Z
 
 
 def _owner(value: str) -> str:
-    if not re.match(OWNER_PATTERN, value):
+    if not re.fullmatch(OWNER_PATTERN, value):  # '$' alone lets a trailing newline by
         raise ValueError(
             f"'{value[:60]}' is not an owner CODEOWNERS understands; "
             "write @user, @org/team or an email address"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from taxops.escaping import terminal
+from taxops.escaping import terminal, terminal_lines
 from taxops.quality.targets import METRIC_NAMES
 
 #: Rows shown per table before "... and N more" (the JSON has them all).
@@ -164,7 +164,7 @@ def agreement_text(report: Mapping[str, Any]) -> str:
         if errors
         else ("every target met" if report.get("plan") else "no quality plan: figures only")
     )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped
 
 
 def _gold_lines(gold: Mapping[str, Any]) -> list[str]:
@@ -265,7 +265,7 @@ def scorecard_text(report: Mapping[str, Any]) -> str:
     lines.append(
         f"{missed} SLA line{'s' if missed != 1 else ''} missed" if missed else "every SLA line met"
     )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped
 
 
 def _fig(metric: str, value: object) -> str:

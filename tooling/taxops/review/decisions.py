@@ -10,7 +10,6 @@ labelers may use in the new version).
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass, field
@@ -18,7 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import short
 from taxops.review.queue import Queue
+from taxops.textfiles import as_dict, as_list, read_json
 
 DECISIONS_FORMAT = "taxops/review-decisions/1"
 #: The control of the review project whose results are the decisions.
@@ -61,38 +62,47 @@ def from_label_studio_tasks(tasks: Iterable[Any]) -> Decisions:
     """Decisions from review tasks as Label Studio exports them (JSON). Every
     annotation that was not cancelled is one decision; a choice may be the label
     id (the option's alias) or its name, which is mapped back through the task's
-    candidates."""
+    candidates. Every field is checked for its type: an export edited by hand
+    (or another tool's JSON) gives notes and errors, never a traceback."""
     out = Decisions([])
-    for task in tasks:
+    for n, task in enumerate(tasks, start=1):
         if not isinstance(task, dict):
-            continue
-        data = task.get("data") or {}
-        meta = (task.get("meta") or {}).get("taxops") or {}
+            raise TaxopsError(
+                f"task {n} of the export is not a JSON object: not a Label Studio JSON export",
+                "export the review project as JSON from Label Studio, or use taxops review pull",
+            )
+        data = as_dict(task.get("data"))
+        meta = as_dict(as_dict(task.get("meta")).get("taxops"))
         row = meta.get("row", data.get("taxops_row"))
+        shown = short(task.get("id", n))
         if row is None:
-            out.notes.append(f"task {task.get('id')} is not a taxops review task: skipped")
+            out.notes.append(f"task {shown} is not a taxops review task: skipped")
             continue
-        out.taxonomy = out.taxonomy or meta.get("taxonomy")
-        out.version = out.version or meta.get("version")
+        if not _is_row(row):
+            out.notes.append(f"task {shown}: its row {short(row)} is not a row number: skipped")
+            continue
+        out.taxonomy = out.taxonomy or _text(meta.get("taxonomy"))
+        out.version = out.version or _text(meta.get("version"))
         names = {
             str(c.get("value")): str(c.get("alias"))
-            for c in data.get("taxops_candidates") or []
+            for c in as_list(data.get("taxops_candidates"))
             if isinstance(c, dict) and c.get("alias")
         }
         done = [
             a
-            for a in task.get("annotations") or []
+            for a in as_list(task.get("annotations"))
             if isinstance(a, dict) and not a.get("was_cancelled")
         ]
         if not done:
             out.open_tasks += 1
         for annotation in done:
             chosen: list[str] = []
-            for result in annotation.get("result") or []:
+            for result in as_list(annotation.get("result")):
+                result = as_dict(result)
                 if result.get("from_name") == DECISION_CONTROL:
-                    chosen += [str(c) for c in (result.get("value") or {}).get("choices") or []]
+                    chosen += [str(c) for c in as_list(as_dict(result.get("value")).get("choices"))]
             if not chosen:
-                out.notes.append(f"task {task.get('id')}: an annotation picks no label: skipped")
+                out.notes.append(f"task {shown}: an annotation picks no label: skipped")
                 continue
             reviewer = annotation.get("completed_by")
             if isinstance(reviewer, dict):
@@ -101,22 +111,31 @@ def from_label_studio_tasks(tasks: Iterable[Any]) -> Decisions:
                 Decision(
                     row=int(row),
                     labels=tuple(dict.fromkeys(names.get(c, c) for c in chosen)),
-                    task=task.get("id"),
-                    annotation=annotation.get("id"),
+                    task=_number(task.get("id")),
+                    annotation=_number(annotation.get("id")),
                     reviewer=str(reviewer) if reviewer is not None else None,
                 )
             )
     return out
 
 
+def _is_row(value: object) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool) and value > 0) or (
+        isinstance(value, str) and value.isdigit() and int(value) > 0
+    )
+
+
+def _number(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def read_decisions(path: Path) -> Decisions:
     """A decisions file from ``taxops review pull``, or a Label Studio JSON export."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TaxopsError(f"no such file: {path}") from None
-    except ValueError as exc:
-        raise TaxopsError(f"{path} is not JSON: {exc}") from None
+    data = read_json(path)
     if isinstance(data, list):
         return from_label_studio_tasks(data)
     if not isinstance(data, dict) or data.get("taxops") != DECISIONS_FORMAT:
@@ -125,23 +144,26 @@ def read_decisions(path: Path) -> Decisions:
             "pass the file 'taxops review pull' wrote, or the review project's JSON export",
         )
     decisions = []
-    for i, d in enumerate(data.get("decisions") or [], start=1):
-        try:
-            decisions.append(
-                Decision(
-                    row=int(d["row"]),
-                    labels=tuple(str(x) for x in d["labels"]),
-                    task=d.get("task"),
-                    annotation=d.get("annotation"),
-                    reviewer=d.get("reviewer"),
-                )
+    for i, d in enumerate(as_list(data.get("decisions")), start=1):
+        d = as_dict(d)
+        labels = d.get("labels")
+        if not _is_row(d.get("row")) or not isinstance(labels, list):
+            raise TaxopsError(f"{path}: decision {i} needs a row number and a list of labels")
+        decisions.append(
+            Decision(
+                row=int(d["row"]),
+                labels=tuple(str(x) for x in labels),
+                task=_number(d.get("task")),
+                annotation=_number(d.get("annotation")),
+                reviewer=_text(d.get("reviewer")),
             )
-        except (KeyError, TypeError, ValueError):
-            raise TaxopsError(
-                f"{path}: decision {i} needs a row number and a list of labels"
-            ) from None
+        )
+    open_tasks = data.get("open_tasks")
     return Decisions(
-        decisions, data.get("taxonomy"), data.get("version"), int(data.get("open_tasks") or 0)
+        decisions,
+        _text(data.get("taxonomy")),
+        _text(data.get("version")),
+        open_tasks if isinstance(open_tasks, int) and open_tasks >= 0 else 0,
     )
 
 

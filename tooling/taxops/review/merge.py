@@ -24,6 +24,7 @@ from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.review.queue import CSV_COLUMNS, Queue
+from taxops.textfiles import as_dict, as_list, csv_rows, parse_json, read_text
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def _merge_delimited(
         open(dataset, newline="", encoding="utf-8-sig") as src,
         open(out, "w", newline="", encoding="utf-8") as dst,
     ):
-        reader = csv.reader(src, delimiter=delimiter)
+        reader = csv_rows(src, dataset, delimiter)
         writer = csv.writer(dst, delimiter=delimiter, lineterminator="\n")
         header = next(reader, None)
         if header is None:
@@ -271,18 +272,22 @@ def _open(queue: Queue, decided: dict[int, tuple[str, ...]]) -> int:
 def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path) -> int:
     """The queue without its decided rows, in the queue's own format; the number
     of rows left."""
-    text = queue.path.read_text(encoding="utf-8-sig")
+    text = read_text(queue.path, "utf-8-sig")
     left = 0
     if queue.format in ("csv", "tsv"):
-        reader = csv.DictReader(io.StringIO(text), delimiter=queue.delimiter)
+        rows = csv_rows(text, queue.path, queue.delimiter)
+        fieldnames = next(rows, None) or [*queue.columns, *CSV_COLUMNS]
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter=queue.delimiter, lineterminator="\n")
-        writer.writerow(reader.fieldnames or [*queue.columns, *CSV_COLUMNS])
-        for record in reader:
-            number = (record.get("_taxops_row") or "").strip()
-            if number and int(number) in decided:
+        writer.writerow(fieldnames)
+        for cells in rows:
+            if not cells:
                 continue
-            writer.writerow([record.get(c) or "" for c in reader.fieldnames or []])
+            record = dict(zip(fieldnames, cells, strict=False))
+            number = (record.get("_taxops_row") or "").strip()
+            if number.isdigit() and int(number) in decided:
+                continue
+            writer.writerow([record.get(c) or "" for c in fieldnames])
             left += 1
         out.write_text(buffer.getvalue(), encoding="utf-8")
         return left
@@ -291,7 +296,7 @@ def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path
         for line in text.splitlines():
             if not line.strip():
                 continue
-            row = (json.loads(line).get("_taxops") or {}).get("row")
+            row = as_dict(as_dict(parse_json(line, queue.path)).get("_taxops")).get("row")
             if isinstance(row, int) and row in decided:
                 continue
             kept.append(line)
@@ -299,8 +304,8 @@ def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path
         return len(kept)
     tasks = [
         t
-        for t in json.loads(text)
-        if (((t or {}).get("meta") or {}).get("taxops") or {}).get("row") not in decided
+        for t in as_list(parse_json(text, queue.path))
+        if as_dict(as_dict(as_dict(t).get("meta")).get("taxops")).get("row") not in decided
     ]
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return len(tasks)

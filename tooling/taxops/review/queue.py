@@ -4,16 +4,14 @@ labels (none: any label of the new version)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import csv_cell_value
+from taxops.escaping import csv_cell_value, short
+from taxops.textfiles import as_dict, as_list, csv_rows, parse_json, read_text
 
 #: Columns a CSV/TSV queue adds to the dataset's own.
 CSV_COLUMNS = (
@@ -58,7 +56,7 @@ class Queue:
 def read_queue(path: Path) -> Queue:
     if not path.is_file():
         raise TaxopsError(f"no such review queue: {path}")
-    text = path.read_text(encoding="utf-8-sig")
+    text = read_text(path, "utf-8-sig")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
         return _delimited(path, text, "\t" if suffix == ".tsv" else ",")
@@ -73,8 +71,8 @@ def _delimited(path: Path, text: str, delimiter: str) -> Queue:
     delimiter = next(
         (d for d in (delimiter, ";", "\t", "|", ",") if _queue_key(first.split(d))), delimiter
     )
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = list(reader.fieldnames or [])
+    table = list(csv_rows(text, path, delimiter))
+    header = table[0] if table else []
     key = _queue_key(header)
     if key is None:
         raise TaxopsError(
@@ -82,13 +80,18 @@ def _delimited(path: Path, text: str, delimiter: str) -> Queue:
         )
     added = [f"{key}{c[len('_taxops') :]}" for c in CSV_COLUMNS]
     rows = []
-    for record in reader:
+    for n, cells in enumerate(table[1:], start=1):
+        if not cells:
+            continue  # a blank line, as csv.DictReader skips it
+        record = dict(zip(header, cells, strict=False))
         number = (record.get(added[0]) or "").strip()
         reason = record.get(added[1]) or ""
         rows.append(
             QueuedRow(
                 # A malformed record has its number, but no fields to put back.
-                row=int(number) if number and reason != "malformed" else None,
+                row=_row_number(number, f"{path}, queued row {n}")
+                if number and reason != "malformed"
+                else None,
                 reason=reason,
                 old_labels=[csv_cell_value(record.get(added[2]) or "")],
                 candidates=_split(record.get(added[3])),
@@ -97,7 +100,7 @@ def _delimited(path: Path, text: str, delimiter: str) -> Queue:
                 fields={
                     csv_cell_value(k): csv_cell_value(v or "")
                     for k, v in record.items()
-                    if k not in added and k is not None
+                    if k not in added
                 },
             )
         )
@@ -122,8 +125,8 @@ def _json_lines(path: Path, text: str) -> Queue:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except ValueError:
+            record = parse_json(line, f"{path}:{n}")
+        except TaxopsError:
             raise TaxopsError(f"{path}:{n}: not a JSON line of a review queue") from None
         keys = [k for k in record if _JSON_KEY.fullmatch(k)] if isinstance(record, dict) else []
         key = max(keys, key=lambda k: int(k[len("_taxops") :] or 1), default="_taxops")
@@ -135,10 +138,12 @@ def _json_lines(path: Path, text: str) -> Queue:
         old = meta.get("old_label")
         rows.append(
             QueuedRow(
-                row=meta.get("row") if meta.get("reason") != "malformed" else None,
+                row=_row_number(meta.get("row"), f"{path}:{n}")
+                if meta.get("reason") != "malformed"
+                else None,
                 reason=str(meta.get("reason") or ""),
                 old_labels=[str(o) for o in old] if isinstance(old, list) else [str(old)],
-                candidates=[str(c) for c in meta.get("candidates") or []],
+                candidates=[str(c) for c in as_list(meta.get("candidates"))],
                 fields=record,
             )
         )
@@ -146,26 +151,40 @@ def _json_lines(path: Path, text: str) -> Queue:
 
 
 def _label_studio(path: Path, text: str) -> Queue:
-    try:
-        tasks = json.loads(text)
-    except ValueError as exc:
-        raise TaxopsError(f"{path} is not JSON: {exc}") from None
+    tasks = parse_json(text, path)
     if not isinstance(tasks, list):
         raise TaxopsError(f"{path} is not a list of Label Studio tasks")
     rows = []
-    for task in tasks:
-        meta = ((task or {}).get("meta") or {}).get("taxops") or {}
+    for n, task in enumerate(tasks, start=1):
+        meta = as_dict(as_dict(as_dict(task).get("meta")).get("taxops"))
         rows.append(
             QueuedRow(
-                row=meta.get("row") if meta.get("reason") != "malformed" else None,
+                row=_row_number(meta.get("row"), f"{path}: task {n}")
+                if meta.get("reason") != "malformed"
+                else None,
                 reason=str(meta.get("reason") or ""),
-                old_labels=[str(o) for o in meta.get("old_labels") or []],
-                candidates=[str(c) for c in meta.get("candidates") or []],
-                fields=dict(task.get("data") or {}),
+                old_labels=[str(o) for o in as_list(meta.get("old_labels"))],
+                candidates=[str(c) for c in as_list(meta.get("candidates"))],
+                fields=dict(as_dict(as_dict(task).get("data"))),
                 task=meta["task"] if isinstance(meta.get("task"), dict) else None,
             )
         )
     return Queue(path, "label-studio", rows)
+
+
+def _row_number(value: object, where: str) -> int | None:
+    """A queued row's number as migrate wrote it (a positive whole number), or
+    an error saying where it was changed; None when the row has none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.strip().isdigit() and int(value) > 0:
+        return int(value)
+    raise TaxopsError(
+        f"{where}: the row number {short(value)} is not one migrate wrote",
+        "the queue's _taxops columns say where each row goes back: leave them as they are",
+    )
 
 
 def _split(cell: str | None) -> list[str]:

@@ -11,16 +11,16 @@ Files that are not valid results are reported, never fatal.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from taxops.diagnostics import Diagnostic, Location, Severity
+from taxops.diagnostics import Diagnostic, Location, Severity, TaxopsError
 from taxops.escaping import terminal
 from taxops.site.charts import Series, bar_chart, line_chart
 from taxops.site.pages import Page, TocEntry
 from taxops.site.urls import page_url, relative_url
+from taxops.textfiles import read_json
 
 FOLDER = "dashboard"
 KNOWN = {
@@ -138,8 +138,8 @@ def _load(root: Path, folder: str, out: Dashboard) -> dict[str, list[tuple[str, 
     for path in sorted(base.rglob("*.json")) if base.is_dir() else []:
         shown = path.relative_to(root).as_posix()
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            data = read_json(path)
+        except TaxopsError as exc:
             out.diagnostics.append(
                 Diagnostic(
                     "dashboard-result-unreadable",

@@ -89,10 +89,12 @@ class SemVer(Version):
     pattern = _SEMVER.pattern
 
     def __init__(self, text: str) -> None:
-        m = _SEMVER.match(text)
+        m = _SEMVER.fullmatch(text)
         if not m:
             hint = (
-                " (a calendar version? declare 'versioning: calver')" if _CALVER.match(text) else ""
+                " (a calendar version? declare 'versioning: calver')"
+                if _CALVER.fullmatch(text)
+                else ""
             )
             raise ValueError(
                 f"'{text}' is not a semantic version; write MAJOR.MINOR.PATCH, e.g. 1.4.0{hint}"
@@ -132,7 +134,7 @@ class CalVer(Version):
     pattern = _CALVER.pattern
 
     def __init__(self, text: str) -> None:
-        if not _CALVER.match(text):
+        if not _CALVER.fullmatch(text):
             raise ValueError(
                 f"'{text}' is not a calendar version; write numbers joined by '.', "
                 "e.g. 2024, 2024.1 or 2016.09.01"
@@ -156,9 +158,9 @@ def parse_version(text: str, scheme: str | None = None) -> Version:
     scheme, a semantic version when it is one, else a calendar version."""
     if scheme is not None:
         return SCHEMES[scheme].from_text(text)
-    if _SEMVER.match(text):
+    if _SEMVER.fullmatch(text):
         return SemVer(text)
-    if _CALVER.match(text):
+    if _CALVER.fullmatch(text):
         return CalVer(text)
     raise ValueError(
         f"'{text}' is not a version; write MAJOR.MINOR.PATCH (e.g. 1.4.0) or a calendar "

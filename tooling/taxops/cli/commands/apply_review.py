@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from taxops import __version__
 from taxops.cli import exit_codes
-from taxops.cli.commands.common import repo_root, write
+from taxops.cli.commands.common import repo_root, say, tell
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
+from taxops.textfiles import read_json
 
 
 def apply_review(args: argparse.Namespace) -> int:
@@ -66,9 +65,8 @@ def apply_review(args: argparse.Namespace) -> int:
     multi = bool(record.get("multi_label"))
     decided, problems = check_decisions(decisions, queue, any_label, multi)
     if problems:
-        for problem in problems:
-            sys.stderr.write(f"{terminal(args.apply_review)}: error: {terminal(problem)}\n")
-        sys.stderr.write(f"taxops: {len(problems)} decision(s) refused; nothing was written\n")
+        tell(*(f"{args.apply_review}: error: {problem}" for problem in problems))
+        tell(f"taxops: {len(problems)} decision(s) refused; nothing was written")
         return exit_codes.FINDINGS
 
     output: Path = dataset if args.in_place else args.output
@@ -106,21 +104,19 @@ def apply_review(args: argparse.Namespace) -> int:
         tmp[sidecar_path(output)].write_text(json.dumps(sidecar, indent=2) + "\n", encoding="utf-8")
     if not left:
         remaining.unlink(missing_ok=True)
-    write(
-        f"{terminal(dataset)}: {merged.migrated} migrated + {merged.decided} decided = "
-        f"{merged.written} rows  (checked)\n"
-        f"  review queue: {len(queue.rows)} = {merged.decided} decided + {left} still open\n"
-        f"  wrote {terminal(output)}"
-        + (f", still to review {terminal(remaining)}" if left else "")
-        + "\n"
+    say(
+        f"{dataset}: {merged.migrated} migrated + {merged.decided} decided = "
+        f"{merged.written} rows  (checked)",
+        f"  review queue: {len(queue.rows)} = {merged.decided} decided + {left} still open",
+        f"  wrote {output}" + (f", still to review {remaining}" if left else ""),
     )
     return exit_codes.OK
 
 
 def _sidecar(path: Path, dataset: Path, fingerprint: Any) -> dict[str, Any] | None:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = read_json(path)
+    except TaxopsError:
         return None
     if not isinstance(data, dict):
         return None

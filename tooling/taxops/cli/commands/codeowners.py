@@ -6,7 +6,7 @@ import argparse
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -36,10 +36,10 @@ def run(args: argparse.Namespace) -> int:
     current = path.read_text(encoding="utf-8") if path.is_file() else None
     updated = merged(current, generated)
     if updated == current:
-        write(f"{path.relative_to(root)} is up to date\n")
+        say(f"{path.relative_to(root)} is up to date")
     else:
         write_atomic(path, updated)
-        write(f"wrote {path.relative_to(root)}\n")
+        say(f"wrote {path.relative_to(root)}")
     return exit_codes.OK
 
 

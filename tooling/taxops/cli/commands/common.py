@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from taxops.cli import argtypes
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import terminal_lines
 from taxops.file_check import find_root
@@ -32,7 +33,7 @@ def add_format(
 def add_repo(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
-        type=Path,
+        type=argtypes.folder,
         default=None,
         help="the governance repository (default: found from the current folder)",
     )
@@ -124,6 +125,13 @@ def say(*lines: object) -> None:
     terminal as a whole (:func:`taxops.escaping.terminal_lines`), so a file name
     or label in it cannot start a line of its own or drive the terminal."""
     write(terminal_lines(lines))
+
+
+def tell(*lines: object) -> None:
+    """Lines for the person running the command that are not its output (notes,
+    warnings) on stderr, escaped and clipped as :func:`say` does."""
+    sys.stderr.write(terminal_lines(lines))
+    sys.stderr.flush()
 
 
 def progress_bar() -> Callable[[str, float], None]:

@@ -7,7 +7,7 @@ import argparse
 import difflib
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.crosswalk.agree import disagreements
@@ -41,7 +41,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="say, per code, where a version's declarations disagree with a table",
     )
     for action in (imp, chk):
-        action.add_argument("table", type=Path, metavar="TABLE", help="the correspondence table")
+        action.add_argument(
+            "table", type=argtypes.reads("TABLE"), metavar="TABLE", help="the correspondence table"
+        )
         action.add_argument("--taxonomy", required=True, metavar="ID", help="taxonomy id")
         action.add_argument(
             "--from",
@@ -65,7 +67,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         cols.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet (default: the first)")
         cols.add_argument(
             "--min-confidence",
-            type=float,
+            type=argtypes.number(0, 1),
             default=0.0,
             metavar="X",
             help="SSSOM: leave out mappings with a lower confidence (default: 0)",

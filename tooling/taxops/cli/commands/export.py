@@ -4,14 +4,11 @@ reads (Label Studio, CVAT, Labelbox, Argilla, COCO, SKOS)."""
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, tell, write
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
 from taxops.interchange.formats import EXPORTS
 from taxops.interchange.source import ExportSource
 from taxops.writing import write_atomic
@@ -27,7 +24,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="; ".join(f"{k}: {v[1]}" for k, v in EXPORTS.items()),
     )
     p.add_argument("--version", metavar="V", help="version to export (default: the newest release)")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write here (default: stdout)")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        metavar="FILE",
+        help="write here (default: stdout)",
+    )
     p.add_argument(
         "--data",
         choices=("text", "image"),
@@ -77,12 +80,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         source = load_source(root, args.taxonomy, args.version)
         text = render(source, args)
+    text = _shown_safely(text, EXPORTS[args.fmt][0])
     if args.output:
         write_atomic(args.output, text)
-        sys.stderr.write(f"wrote {terminal(args.output)} ({args.fmt})\n")
+        tell(f"wrote {args.output} ({args.fmt})")
     else:
         write(text)
     return exit_codes.OK
+
+
+def _shown_safely(document: str, suffix: str) -> str:
+    """The document with the controls, bidi and invisible characters a
+    definition or note may hold escaped in the format's own way: the same
+    values for the labeling tool, nothing a terminal obeys when it is printed
+    (and no control XML forbids in a Label Studio config)."""
+    from taxops.escaping import json_text, turtle_document, xml_document
+
+    escape = {".xml": xml_document, ".ttl": turtle_document}.get(suffix, json_text)
+    return escape(document)
 
 
 def _serialisation(fmt: str) -> str:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.diagnostics import TaxopsError
@@ -18,7 +17,8 @@ from taxops.history import migration_map
 from taxops.migration.impact import impact, impact_text
 from taxops.models.datasets import Dataset
 from taxops.models.sla import Sla
-from taxops.policies import Policies, load_policies
+from taxops.policies import Policies, load_policies, registered_dataset
+from taxops.suggestions import unknown_name
 
 __all__ = ["COMMAND", "find_sla", "read_counts"]  # also used by the PR report
 
@@ -37,13 +37,16 @@ def configure(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument(
         "--dataset",
-        type=Path,
+        type=argtypes.reads("--dataset"),
         metavar="DATASET",
         help="count labels in this dataset: a file, or a registered dataset's id "
         "(its counts file when it has one; priced under its SLA)",
     )
     source.add_argument(
-        "--counts", type=Path, metavar="FILE", help="a CSV file with columns label,count"
+        "--counts",
+        type=argtypes.reads("--counts"),
+        metavar="FILE",
+        help="a CSV file with columns label,count",
     )
     p.add_argument("--label-column", metavar="COLUMN", help="with --dataset: the label column")
     p.add_argument(
@@ -64,15 +67,13 @@ def run(args: argparse.Namespace) -> int:
     policies = load_policies(root)
     registered = None
     is_file = bool(args.dataset and args.dataset.is_file())
-    if args.dataset:
-        # A registered dataset by id, or a file that is a registered dataset's location.
-        found = (
-            policies.dataset_at(root, args.dataset)
-            if is_file
-            else policies.dataset(str(args.dataset))
-        )
-        if found is not None:
-            registered = _registered(found.dataset, str(args.dataset), args.taxonomy)
+    if args.dataset and not args.dataset.exists():  # a registered dataset's id, or a typo
+        found, _ = registered_dataset(root, str(args.dataset))  # a typo: the registered ones
+        registered = _registered(found.dataset, str(args.dataset), args.taxonomy)
+    elif is_file:  # a file that is a registered dataset's location is that dataset
+        at = policies.dataset_at(root, args.dataset)
+        if at is not None:
+            registered = _registered(at.dataset, str(args.dataset), args.taxonomy)
     provenance = read_provenance(args.dataset) if is_file else None
     start = args.start or (
         str(registered.version) if registered else (provenance or {}).get("version")
@@ -109,8 +110,7 @@ def _dataset_counts(
     args: argparse.Namespace, registered_column: str | None
 ) -> dict[str | None, int]:
     if not args.dataset.is_file():
-        what = "not a file" if args.dataset.exists() else "no such dataset"
-        raise TaxopsError(f"{what}: {args.dataset}")
+        raise TaxopsError(f"not a file: {args.dataset}")
     fmt = detect_format(args.dataset)
     if fmt == "label-studio":
         raise TaxopsError(
@@ -138,10 +138,13 @@ def find_sla(
     if sla_id is not None:
         found = policies.sla(sla_id)
         if found is None:
-            known = ", ".join(s.model.id for s in policies.slas) or "none"
-            raise TaxopsError(f"no valid SLA '{sla_id}' under policies/", f"known SLAs: {known}")
+            slas = (s.model.id for s in policies.slas)
+            raise unknown_name("valid SLA", sla_id, slas, " under policies/", "SLAs")
         return found.model
     if vendor is not None:
+        if policies.vendor(vendor) is None:
+            vendors = (v.model.id for v in policies.vendors)
+            raise unknown_name("vendor", vendor, vendors, " under policies/", "vendors")
         sla = policies.sla_for(taxonomy, vendor=vendor)
         if sla is None:
             known = ", ".join(s.model.id for s in policies.slas if s.model.vendor == vendor)

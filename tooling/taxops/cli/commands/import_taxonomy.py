@@ -7,19 +7,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import repo_root, write
+from taxops.cli.commands.common import repo_root, tell, write
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
+from taxops.escaping import clip
 from taxops.formatting.text import format_text
 from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
 from taxops.interchange.imported import Imported, validate_imported
+from taxops.textfiles import read_text
 from taxops.writing import write_atomic
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", type=Path, metavar="FILE", help="the file to import")
+    p.add_argument("file", type=argtypes.reads("FILE"), metavar="FILE", help="the file to import")
     p.add_argument(
         "--from",
         dest="fmt",
@@ -38,7 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--output",
         "-o",
-        type=Path,
+        type=argtypes.writes("--output"),
         metavar="FILE",
         help="where to write the taxonomy ('-' for stdout; default: "
         "taxonomies/<id>/taxonomy.yaml in the repository)",
@@ -51,7 +52,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--repo",
-        type=Path,
+        type=argtypes.folder,
         default=None,
         help="the governance repository (default: found from the current folder)",
     )
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     report(imported, args.file)
     if any(d.severity.value == "error" for d in findings):
         sys.stderr.write(format_text(findings))
-        sys.stderr.write("taxops: the imported taxonomy does not validate; nothing was written\n")
+        tell("taxops: the imported taxonomy does not validate; nothing was written")
         return exit_codes.FINDINGS
     if str(target) == "-":
         write(imported.to_yaml())
@@ -86,9 +87,9 @@ def run(args: argparse.Namespace) -> int:
             "write elsewhere with --output, or pass --id for a new taxonomy",
         )
     write_atomic(target, imported.to_yaml())
-    sys.stderr.write(
-        f"wrote {terminal(target)}: {imported.kind} taxonomy '{terminal(imported.id)}' "
-        f"{terminal(imported.version)}, {len(imported.labels)} labels; it validates\n"
+    tell(
+        f"wrote {target}: {imported.kind} taxonomy '{imported.id}' "
+        f"{imported.version}, {len(imported.labels)} labels; it validates"
     )
     return exit_codes.OK
 
@@ -105,27 +106,21 @@ def read(
             f"cannot tell the format of {path} from its name",
             f"pass --from ({', '.join(sorted(IMPORTS))})",
         )
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise TaxopsError(
-            f"{path} is not UTF-8 text", "save it as UTF-8 and import again"
-        ) from None
+    text = read_text(path, "utf-8-sig")
     return run_import(text, str(path), ImportRequest(fmt, control, separator))
 
 
 def report(imported: Imported, source: Path) -> None:
     """What could not be carried over, on stderr (the taxonomy may go to stdout)."""
     if not imported.notes:
-        sys.stderr.write(f"{terminal(source)}: everything was carried over\n")
+        tell(f"{source}: everything was carried over")
         return
-    sys.stderr.write(
-        f"{terminal(source)}: {len(imported.notes)} thing(s) not carried over or changed:\n"
+    tell(
+        f"{source}: {len(imported.notes)} thing(s) not carried over or changed:",
+        *(f"  - {clip(note, 300)}" for note in imported.notes[:50]),
     )
-    for note in imported.notes[:50]:
-        sys.stderr.write(f"  - {terminal(note)}\n")
     if len(imported.notes) > 50:
-        sys.stderr.write(f"  ... and {len(imported.notes) - 50} more\n")
+        tell(f"  ... and {len(imported.notes) - 50} more")
 
 
 COMMAND = Command(

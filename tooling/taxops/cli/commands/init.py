@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import write
+from taxops.cli.commands.common import say, tell
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import shell_word, terminal
+from taxops.escaping import shell_word
 from taxops.interchange.formats import IMPORTS
 from taxops.writing import write_atomic
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "directory", nargs="?", type=Path, default=Path("."), metavar="DIR",
+        "directory", nargs="?", type=argtypes.folder, default=Path("."), metavar="DIR",
         help="where to set up the repository (default: the current folder)",
     )  # fmt: skip
     p.add_argument(
         "--from",
         dest="source",
-        type=Path,
+        type=argtypes.reads("--from"),
         metavar="FILE",
         help="start from this taxonomy file instead of the starter",
     )
@@ -91,20 +90,19 @@ def run(args: argparse.Namespace) -> int:
             continue
         write_atomic(target, content)
         written.append(relative)
-    for relative in written:
-        write(f"  created {terminal(relative)}\n")
+    say(*(f"  created {relative}" for relative in written))
     if kept:
-        sys.stderr.write(
+        tell(
             f"kept {len(kept)} existing file(s) as they are (init never overwrites): "
-            f"{terminal(', '.join(kept))}\n"
+            + ", ".join(kept)
         )
     here = Path.cwd().resolve() == Path(root).resolve()
-    write(
-        f"\nset up a taxops repository in {terminal(root)} with the taxonomy "
-        f"'{terminal(taxonomy)}'. Next:\n"
-        f"  {'' if here else f'cd {shell_word(root)} && '}taxops check && taxops site build --strict\n"
-        "  git add -A && git commit -m 'Governance repository' && taxops release\n"
-        f"  export a labeling config: taxops export {shell_word(taxonomy)} --to label-studio\n"
+    say(
+        "",
+        f"set up a taxops repository in {root} with the taxonomy '{taxonomy}'. Next:",
+        f"  {'' if here else f'cd {shell_word(root)} && '}taxops check && taxops site build --strict",
+        "  git add -A && git commit -m 'Governance repository' && taxops release",
+        f"  export a labeling config: taxops export {shell_word(taxonomy)} --to label-studio",
     )
     return exit_codes.OK
 

@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import repo_root
 from taxops.cli.commands.results import add_report_options, emit
 from taxops.diagnostics import Diagnostic, TaxopsError
+from taxops.escaping import terminal_lines
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "dataset",
+        type=argtypes.reads("DATASET"),
         metavar="DATASET",
         help="a CSV, TSV, JSONL or Parquet file, or a registered dataset's id (policies/datasets.yaml)",
     )
@@ -36,6 +38,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--multi-label", action="store_true", help="the label column holds lists")
     p.add_argument(
         "--against",
+        type=argtypes.reads("--against"),
         metavar="DATASET",
         help="compare label distributions with this dataset (a file or a registered dataset's id)",
     )
@@ -46,7 +49,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--minimum",
-        type=int,
+        type=argtypes.int_range(0, 10**12),
         default=10,
         help="labels with fewer items are listed as rare (default: %(default)s)",
     )
@@ -277,7 +280,7 @@ def _text(r: dict[str, Any]) -> str:
             )
     if r["findings"]:
         lines += ["", *findings_text(r["findings"])]
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped
 
 
 COMMAND = Command(

@@ -91,23 +91,33 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--apply-review",
-        type=Path,
+        type=argtypes.reads("--apply-review"),
         metavar="DECISIONS",
         help="merge reviewers' decisions (from 'taxops review pull', or the review project's "
         "Label Studio JSON export) into DATASET, a dataset taxops migrate wrote",
     )
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="migrated dataset to write"
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        metavar="FILE",
+        help="migrated dataset to write",
     )
     where.add_argument(
         "--in-place", action="store_true", help="replace DATASET with the migrated rows"
     )
     p.add_argument(
-        "--review", type=Path, metavar="FILE", help="review queue (default: OUTPUT.review.EXT)"
+        "--review",
+        type=argtypes.writes("--review"),
+        metavar="FILE",
+        help="review queue (default: OUTPUT.review.EXT)",
     )
     p.add_argument(
-        "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.report.json)"
+        "--report",
+        type=argtypes.writes("--report"),
+        metavar="FILE",
+        help="report (default: OUTPUT.report.json)",
     )
     p.add_argument(
         "--data-class",

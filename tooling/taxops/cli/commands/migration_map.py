@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.history import migration_map, versions
@@ -26,7 +25,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         "gives the backward map",
     )
     p.add_argument("--format", choices=sorted(FORMATS), default="yaml", help="default: yaml")
-    p.add_argument("--output", "-o", type=Path, metavar="FILE", help="write to FILE (atomically)")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        metavar="FILE",
+        help="write to FILE (atomically)",
+    )
     add_repo(p)
 
 

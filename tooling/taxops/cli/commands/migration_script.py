@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.diagnostics import TaxopsError
@@ -36,14 +36,18 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--like",
-        type=Path,
+        type=argtypes.reads("--like"),
         metavar="FILE",
         help="SQL: a sample file (CSV, Parquet...) with the same columns",
     )
     p.add_argument("--output-table", metavar="NAME", help="SQL: table for migrated rows")
     p.add_argument("--review-table", metavar="NAME", help="SQL: table for the review queue")
     p.add_argument(
-        "--output", "-o", type=Path, metavar="FILE", help="write to FILE instead of printing"
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        metavar="FILE",
+        help="write to FILE instead of printing",
     )
     add_repo(p)
 

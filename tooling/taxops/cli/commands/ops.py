@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 from taxops.cli import argtypes, exit_codes
@@ -13,6 +12,7 @@ from taxops.cli.commands import Command
 from taxops.cli.commands.common import repo_root
 from taxops.cli.commands.results import add_report_options, emit, taxonomy_of
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import terminal_lines
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -26,7 +26,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "figures and the turnaround distribution. Exit 1 when an SLA line is missed.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    card.add_argument("events", type=Path, metavar="EVENTS")
+    card.add_argument("events", type=argtypes.reads("EVENTS"), metavar="EVENTS")
     card.add_argument(
         "--as-of",
         type=_date,
@@ -47,7 +47,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     plan.add_argument(
         "--events",
-        type=Path,
+        type=argtypes.reads("--events"),
         required=True,
         metavar="EVENTS",
         help="the task event log (handle times, deliveries)",
@@ -60,7 +60,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     target = plan.add_mutually_exclusive_group(required=True)
     target.add_argument("--due", type=_date, metavar="DATE", help="the delivery date")
-    target.add_argument("--staff", type=float, metavar="PEOPLE", help="people working on it")
+    target.add_argument(
+        "--staff",
+        type=argtypes.number(0, 1e6, above=True),
+        metavar="PEOPLE",
+        help="people working on it",
+    )
     plan.add_argument(
         "--start",
         type=_date,
@@ -79,7 +84,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     plan.add_argument(
         "--productive-hours",
-        type=float,
+        type=argtypes.number(0, 24, above=True),
         default=6.5,
         help="productive hours per person per day (default: %(default)s)",
     )
@@ -91,7 +96,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="working days a week (default: %(default)s)",
     )
     plan.add_argument(
-        "--handle-hours", type=float, help="labeling handle time per item, instead of the log's"
+        "--handle-hours",
+        type=argtypes.number(0, 1e4, above=True),
+        help="labeling handle time per item, instead of the log's",
     )
     plan.add_argument("--vendor", help="measure handle times and deliveries of this vendor only")
     plan.add_argument("--seed", type=int, default=0, help="seed of the delivery simulation")
@@ -141,7 +148,7 @@ def _scorecard(args: argparse.Namespace) -> int:
     from taxops.quality.text import scorecard_text
 
     root = repo_root(args, required=False)
-    taxonomy, _ = taxonomy_of(args.events, args.taxonomy)
+    taxonomy, _ = taxonomy_of(args.events, args.taxonomy, root)
     found = plans.slas(root, taxonomy) if root else []
     percentiles = sorted({50.0, 90.0, 95.0, 99.0, *plans.sla_percentiles(found)})
     columns = _event_columns(args)
@@ -289,7 +296,7 @@ def _plan_text(r: dict[str, Any]) -> str:
                     f"; risk of missing {fc.get('due', r.get('due'))}: {fc['risk_of_missing']:.0%}"
                 )
             lines.append(line)
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped
 
 
 COMMAND = Command(

@@ -10,11 +10,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.cli.commands.results import add_report_options, emit, taxonomy_of
+from taxops.collisions import refuse_collisions
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import short, terminal_lines
+from taxops.textfiles import as_dict, csv_dicts, parse_json, read_json, read_text
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -27,7 +30,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "label pairs; accuracy on a gold set. Exit 1 when a figure misses the quality plan.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    agreement.add_argument("annotations", type=Path, metavar="ANNOTATIONS")
+    agreement.add_argument("annotations", type=argtypes.reads("ANNOTATIONS"), metavar="ANNOTATIONS")
     _columns(agreement)
     agreement.add_argument(
         "--multi-label", action="store_true", help="a rating may hold several labels"
@@ -36,7 +39,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--separator", metavar="SEP", help="labels joined in one cell by SEP (multi-label)"
     )
     agreement.add_argument(
-        "--gold", type=Path, metavar="FILE", help="gold set: item, label, version"
+        "--gold",
+        type=argtypes.reads("--gold"),
+        metavar="FILE",
+        help="gold set: item, label, version",
     )
     agreement.add_argument(
         "--version",
@@ -45,7 +51,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     agreement.add_argument(
         "--bootstrap",
-        type=int,
+        type=argtypes.int_range(0, 100_000),
         default=1000,
         metavar="N",
         help="bootstrap resamples for the intervals (0: none; default: %(default)s)",
@@ -65,7 +71,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "plan it was drawn by (SAMPLE.taxops.json), which 'taxops quality audit' reads.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    sample.add_argument("items", type=Path, metavar="EXPORT")
+    sample.add_argument("items", type=argtypes.reads("EXPORT"), metavar="EXPORT")
     way = sample.add_mutually_exclusive_group()
     way.add_argument("--rate", type=float, help="audit this share of the items")
     way.add_argument(
@@ -73,7 +79,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     way.add_argument("--iso", action="store_true", help="ISO 2859-1 single sampling")
     sample.add_argument(
-        "--minimum", type=int, default=1, help="with --by-label: at least this many per label"
+        "--minimum",
+        type=argtypes.int_range(1, 10**9),
+        default=1,
+        help="with --by-label: at least this many per label",
     )
     sample.add_argument("--level", help="ISO 2859-1 inspection level (I, II, III, S-1..S-4)")
     sample.add_argument("--aql", help="ISO 2859-1 AQL (e.g. 2.5)")
@@ -84,7 +93,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     sample.add_argument(
         "--history",
-        type=Path,
+        type=argtypes.reads("--history"),
         metavar="FILE",
         help="past lots (JSON lines from 'quality audit --record'): the switching rules pick the inspection",
     )
@@ -94,7 +103,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     sample.add_argument(
         "--seed", type=int, default=0, help="seed of the draw (default: %(default)s)"
     )
-    sample.add_argument("-o", "--output", type=Path, required=True, metavar="SAMPLE.csv")
+    sample.add_argument(
+        "-o", "--output", type=argtypes.writes("--output"), required=True, metavar="SAMPLE.csv"
+    )
     _columns(sample)
     sample.add_argument("--format", choices=("text", "json"), default="text")
     add_repo(sample)
@@ -106,17 +117,17 @@ def configure(p: argparse.ArgumentParser) -> None:
         "plan recorded beside it by 'taxops quality sample'. Exit 1 when the lot is rejected.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    audit.add_argument("reviewed", type=Path, metavar="REVIEWED.csv")
+    audit.add_argument("reviewed", type=argtypes.reads("REVIEWED"), metavar="REVIEWED.csv")
     audit.add_argument(
         "--history",
-        type=Path,
+        type=argtypes.writes("--history"),
         metavar="FILE",
         help="past lots: say which inspection the next lot gets",
     )
     audit.add_argument("--record", action="store_true", help="append this lot to --history")
     audit.add_argument(
         "--min-accuracy",
-        type=float,
+        type=argtypes.number(0, 1),
         help="for a random sample: the share that must be right (default: the plan's gold accuracy target)",
     )
     add_report_options(audit)
@@ -145,7 +156,11 @@ def _agreement(args: argparse.Namespace) -> int:
     from taxops.quality.text import agreement_text
 
     root = repo_root(args, required=False)
-    taxonomy, version = taxonomy_of(args.annotations, getattr(args, "taxonomy", None))
+    taxonomy, version = taxonomy_of(args.annotations, getattr(args, "taxonomy", None), root)
+    if args.version and root and taxonomy:  # a version the taxonomy never had is a typo
+        from taxops.history import chain
+
+        chain(root, taxonomy, args.version, args.version)
     gold_set = None
     if args.gold:
         if root is None or taxonomy is None:
@@ -229,7 +244,7 @@ def _sample(args: argparse.Namespace) -> int:
     from taxops.writing import write_atomic
 
     root = repo_root(args, required=False)
-    taxonomy, _ = taxonomy_of(args.items, getattr(args, "taxonomy", None))
+    taxonomy, _ = taxonomy_of(args.items, getattr(args, "taxonomy", None), root)
     plan = plans.quality_plan(root, taxonomy) if root and taxonomy else None
     settings = plans.audit_settings(plan) if plan else None
     labeled = _lot(args)
@@ -265,25 +280,33 @@ def _sample(args: argparse.Namespace) -> int:
             "pass --rate, --by-label or --iso, or give the taxonomy a quality plan with an audit",
         )
     out = args.output
+    record_path = out.with_name(out.name + ".taxops.json")
+    refuse_collisions(
+        [("the sample", out), ("the sample's record", record_path)],
+        [("the export", args.items), *([("--history", args.history)] if args.history else [])],
+        root,
+    )
     lines = [["item", "label", "reviewed_label", "verdict"]]
     lines += [[item, labeled.get(item) or "", "", ""] for item in sample.items]
     write_atomic(out, _csv(lines))
     record = sample_record(sample, source=str(args.items), plan_file=plan.display if plan else None)
-    write_atomic(out.with_name(out.name + ".taxops.json"), json.dumps(record, indent=2) + "\n")
+    write_atomic(record_path, json.dumps(record, indent=2) + "\n")
     if args.format == "json":
         write(json.dumps(record, indent=2) + "\n")
     else:
-        text = f"{args.items}: {sample.population:,} items; drew {len(sample.items):,} ({sample.method}, seed {sample.seed})"
+        shown = [
+            f"{args.items}: {sample.population:,} items; drew {len(sample.items):,} "
+            f"({sample.method}, seed {sample.seed})"
+        ]
         if sample.plan:
             p = sample.plan
-            text += (
-                f"\n  {p.source}: code letter {p.code_letter}, sample {p.sample_size}, "
+            shown.append(
+                f"  {p.source}: code letter {p.code_letter}, sample {p.sample_size}, "
                 f"accept with at most {p.accept} nonconforming, reject with {p.reject}"
                 + (f" ({p.note})" if p.note else "")
             )
-        write(
-            text + f"\n  wrote {out} (fill reviewed_label or verdict) and {out.name}.taxops.json\n"
-        )
+        shown.append(f"  wrote {out} (fill reviewed_label or verdict) and {record_path.name}")
+        say(*shown)
     return exit_codes.OK
 
 
@@ -342,11 +365,11 @@ def _read_history(path: Path) -> Any:
     from taxops.quality.switching import LotResult
 
     lots = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(read_text(path).splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            r = json.loads(line)
+            r = parse_json(line, f"{path}, line {n}")
             lots.append(
                 LotResult(
                     Inspection(r["inspection"]),
@@ -356,9 +379,9 @@ def _read_history(path: Path) -> Any:
                     r.get("tighter_accept"),
                 )
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, OverflowError, AttributeError, TaxopsError) as exc:
             raise TaxopsError(
-                f"{path}, line {n}: not a recorded lot ({exc})",
+                f"{path}, line {n}: not a recorded lot ({short(exc, 200)})",
                 "the file is written by 'taxops quality audit --record'",
             ) from None
     return lots
@@ -377,7 +400,7 @@ def _audit(args: argparse.Namespace) -> int:
     record = _read_json(sidecar) if sidecar.is_file() else {}
     plan = plan_from_record(record)
     min_accuracy = args.min_accuracy
-    taxonomy, _ = taxonomy_of(args.reviewed, getattr(args, "taxonomy", None))
+    taxonomy, _ = taxonomy_of(args.reviewed, getattr(args, "taxonomy", None), root)
     if plan is None and min_accuracy is None and root and taxonomy:
         quality_plan = plans.quality_plan(root, taxonomy)
         min_accuracy = plans.audit_settings(quality_plan)["min_accuracy"] if quality_plan else None
@@ -398,7 +421,7 @@ def _audit(args: argparse.Namespace) -> int:
             "tighter_accept": tighter_accept(plan),
             "source": str(args.reviewed),
         }
-        before = args.history.read_text(encoding="utf-8") if args.history.is_file() else ""
+        before = read_text(args.history) if args.history.is_file() else ""
         write_atomic(args.history, before + json.dumps(line) + "\n")
     emit(args, report, _audit_text)
     return exit_codes.FINDINGS if result.accepted is False else exit_codes.OK
@@ -416,7 +439,7 @@ def _audit_text(report: dict[str, Any]) -> str:
         lines.append(
             f"  delivered {terminal(c['delivered'])}, reviewer says {terminal(c['reviewed'])}: {c['items']}"
         )
-    return "\n".join(lines) + "\n"
+    return terminal_lines(lines)  # each line escaped and clipped
 
 
 def _reviewed(path: Path) -> Any:
@@ -424,7 +447,7 @@ def _reviewed(path: Path) -> Any:
 
     try:
         with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
+            rows = list(csv_dicts(f, path))
     except (OSError, UnicodeDecodeError) as exc:
         raise TaxopsError(f"cannot read {path}: {exc}") from None
     if not rows or "item" not in rows[0]:
@@ -457,11 +480,7 @@ def _reviewed(path: Path) -> Any:
 
 
 def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise TaxopsError(f"{path} is not readable JSON: {exc}") from None
-    return data if isinstance(data, dict) else {}
+    return as_dict(read_json(path))
 
 
 def _csv(rows: list[list[str]]) -> str:

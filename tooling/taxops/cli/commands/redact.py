@@ -5,11 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_csv_dialect, add_repo, progress_bar, repo_root, write
+from taxops.cli.commands.common import (
+    add_csv_dialect,
+    add_repo,
+    progress_bar,
+    repo_root,
+    say,
+    write,
+)
+from taxops.collisions import refuse_collisions
 from taxops.diagnostics import TaxopsError
 
 
@@ -20,9 +27,19 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="a registered dataset's id (policies/datasets.yaml), or a CSV, TSV, JSONL or "
         "Parquet file",
     )
-    p.add_argument("--output", "-o", type=Path, required=True, metavar="FILE", help="redacted copy")
     p.add_argument(
-        "--report", type=Path, metavar="FILE", help="report (default: OUTPUT.redaction.json)"
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        required=True,
+        metavar="FILE",
+        help="redacted copy",
+    )
+    p.add_argument(
+        "--report",
+        type=argtypes.writes("--report"),
+        metavar="FILE",
+        help="report (default: OUTPUT.redaction.json)",
     )
     p.add_argument(
         "--data-class",
@@ -37,7 +54,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("csv", "tsv", "jsonl", "parquet"), help="file format")
     add_csv_dialect(p)
     p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
-    p.add_argument("--threads", type=int, metavar="N", help="DuckDB threads (default: all cores)")
+    p.add_argument(
+        "--threads",
+        type=argtypes.int_range(1, 1024),
+        metavar="N",
+        help="DuckDB threads (default: all cores)",
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument("--progress", action="store_true", default=None, help="show progress")
     shown.add_argument("--no-progress", dest="progress", action="store_false", help="never")
@@ -70,11 +92,12 @@ def run(args: argparse.Namespace) -> int:
         raise TaxopsError("there is no privacy policy: nothing says what to redact",
                           "add policies/privacy.yaml ('taxops: privacy/1')")  # fmt: skip
     fmt = detect_format(source, args.format)
-    if args.output.resolve() == source.resolve():
-        raise TaxopsError(
-            "the output is the input; taxops never overwrites a dataset", "write elsewhere with -o"
-        )
     report_path = args.report or args.output.with_name(args.output.name + ".redaction.json")
+    refuse_collisions(
+        [("the redacted copy", args.output), ("the redaction report", report_path)],
+        [("the dataset", source)],
+        root,
+    )
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     with staged([args.output, report_path]) as tmp:
         report = redact_file(
@@ -89,7 +112,8 @@ def run(args: argparse.Namespace) -> int:
         write_atomic(tmp[report_path], json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     if show:
         sys.stderr.write("\n")
-    write(report_text(report) + f"  wrote {args.output}, report {report_path}\n")
+    write(report_text(report))
+    say(f"  wrote {args.output}, report {report_path}")
     return exit_codes.OK
 
 

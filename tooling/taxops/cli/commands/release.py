@@ -38,6 +38,14 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     repo = assemble(check_paths(governed_files(root), root), root)
     wanted = list(args.taxonomies) or sorted(repo.taxonomies)
+    if not wanted:  # every taxonomy failed to load: saying nothing would look like success
+        from taxops.suggestions import taxonomy_folders
+
+        folders = ", ".join(taxonomy_folders(root)) or "none"
+        raise TaxopsError(
+            "no valid taxonomy to release",
+            f"taxonomies/ holds: {folders} (taxops validate shows why a taxonomy does not load)",
+        )
     unknown = [t for t in wanted if t not in repo.taxonomies]
     if unknown:
         raise TaxopsError(

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands.common import write
 from taxops.collector import keep
 from taxops.compatibility.compare import Comparison
@@ -65,13 +65,13 @@ def add_output_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--report",
-        type=Path,
+        type=argtypes.writes("--report"),
         metavar="FILE",
         help="also write the Markdown pull-request report to FILE (under 60,000 characters)",
     )
     p.add_argument(
         "--findings",
-        type=Path,
+        type=argtypes.writes("--findings"),
         metavar="FILE",
         help="also write every finding as JSON to FILE: the full list the capped outputs "
         "(text, github, the report) point to; keep it as the CI run's artefact",

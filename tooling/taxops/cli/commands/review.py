@@ -11,11 +11,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, repo_root, write
+from taxops.cli.commands.common import add_repo, repo_root, say, tell
+from taxops.collisions import refuse_collisions
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal
+from taxops.textfiles import as_dict, read_json
 from taxops.writing import write_atomic
 
 DEFAULT_URL = "http://localhost:8080"
@@ -27,7 +28,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         "push", help="create or update a Label Studio project and import the review queue as tasks"
     )
     push.add_argument(
-        "queue", type=Path, metavar="QUEUE", help="the review queue taxops migrate wrote"
+        "queue",
+        type=argtypes.reads("QUEUE"),
+        metavar="QUEUE",
+        help="the review queue taxops migrate wrote",
     )
     where = push.add_mutually_exclusive_group(required=True)
     where.add_argument(
@@ -35,7 +39,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     where.add_argument(
         "--to-files",
-        type=Path,
+        type=argtypes.folder,
         metavar="DIR",
         help="offline: write review-config.xml and review-tasks.json to import by hand",
     )
@@ -51,7 +55,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     pull = sub.add_parser("pull", help="fetch the reviewers' decisions of a Label Studio project")
     pull.add_argument("--project", metavar="TITLE", required=True, help="the review project")
     pull.add_argument(
-        "--output", "-o", type=Path, required=True, metavar="FILE", help="decisions file to write"
+        "--output",
+        "-o",
+        type=argtypes.writes("--output"),
+        required=True,
+        metavar="FILE",
+        help="decisions file to write",
     )
     for action in (push, pull):
         action.add_argument(
@@ -115,35 +124,36 @@ def _push(args: argparse.Namespace) -> int:
             f"{unplaced} malformed line(s) of the queue are not pushed: fix them in the dataset by hand\n"
         )
     if args.to_files:
-        write_atomic(args.to_files / "review-config.xml", config)
-        write_atomic(
-            args.to_files / "review-tasks.json",
-            json.dumps(tasks, ensure_ascii=False, indent=1) + "\n",
+        config_path = args.to_files / "review-config.xml"
+        tasks_path = args.to_files / "review-tasks.json"
+        refuse_collisions(
+            [("the labeling config", config_path), ("the tasks", tasks_path)],
+            [("the review queue", args.queue)],
         )
-        write(
-            f"wrote {terminal(args.to_files / 'review-config.xml')} (the project's labeling config) and "
-            f"{terminal(args.to_files / 'review-tasks.json')} ({len(tasks)} tasks)\n"
+        write_atomic(config_path, config)
+        write_atomic(tasks_path, json.dumps(tasks, ensure_ascii=False, indent=1) + "\n")
+        say(
+            f"wrote {config_path} (the project's labeling config) and "
+            f"{tasks_path} ({len(tasks)} tasks)"
         )
         return exit_codes.OK
     client = _client(args)
     project = client.find_project(args.project)
     if project is None:
-        project = client.call(
-            "POST", "/api/projects", {"title": args.project, "label_config": config}
-        )
+        project = client.create_project(args.project, config)
         verb = "created"
     else:
-        client.call("PATCH", f"/api/projects/{project['id']}", {"label_config": config})
+        client.call("PATCH", f"/api/projects/{project}", {"label_config": config})
         verb = "updated"
     present = {
-        ((t.get("meta") or {}).get("taxops") or {}).get("row") for t in client.tasks(project["id"])
+        as_dict(as_dict(t.get("meta")).get("taxops")).get("row") for t in client.tasks(project)
     }
     new = [t for t in tasks if t["meta"]["taxops"]["row"] not in present]
     if new:
-        client.call("POST", f"/api/projects/{project['id']}/import", new)
-    write(
-        f"{verb} project '{terminal(args.project)}' (id {project['id']}) at {terminal(args.url)}: "
-        f"{len(new)} task(s) imported, {len(tasks) - len(new)} already there\n"
+        client.call("POST", f"/api/projects/{project}/import", new)
+    say(
+        f"{verb} project '{args.project}' (id {project}) at {args.url}: "
+        f"{len(new)} task(s) imported, {len(tasks) - len(new)} already there"
     )
     return exit_codes.OK
 
@@ -155,13 +165,12 @@ def _pull(args: argparse.Namespace) -> int:
     project = client.find_project(args.project)
     if project is None:
         raise TaxopsError(f"Label Studio at {args.url} has no project '{args.project}'")
-    decisions = from_label_studio_tasks(client.export(project["id"]))
+    decisions = from_label_studio_tasks(client.export(project))
     write_atomic(args.output, json.dumps(decisions.document(), indent=2, ensure_ascii=False) + "\n")
-    for note in decisions.notes:
-        sys.stderr.write(f"  {terminal(note)}\n")
-    write(
-        f"wrote {terminal(args.output)}: {len(decisions.decisions)} decision(s), "
-        f"{decisions.open_tasks} task(s) not reviewed yet\n"
+    tell(*(f"  {note}" for note in decisions.notes))
+    say(
+        f"wrote {args.output}: {len(decisions.decisions)} decision(s), "
+        f"{decisions.open_tasks} task(s) not reviewed yet"
     )
     return exit_codes.OK
 
@@ -170,8 +179,8 @@ def queue_record(queue: Path) -> dict[str, Any]:
     """The provenance record of the migrated dataset whose review queue this is."""
     for sidecar in sorted(queue.parent.glob("*.taxops.json")):
         try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = read_json(sidecar)
+        except TaxopsError:
             continue
         if isinstance(data, dict) and data.get("review_queue") == queue.name:
             return data

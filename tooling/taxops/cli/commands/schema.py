@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import say, write
 from taxops.diagnostics import TaxopsError
@@ -20,7 +19,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", nargs="?", choices=names, help="which kind of file (default: all)")
     p.add_argument(
         "--output",
-        type=Path,
+        type=argtypes.folder,
         metavar="DIR",
         help="write KIND.schema.json files into DIR instead of printing",
     )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say
 from taxops.diagnostics import TaxopsError
@@ -43,7 +43,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         add_repo(action)
         action.add_argument(
             "--config-file",
-            type=Path,
+            type=argtypes.reads("--config-file"),
             metavar="FILE",
             help="the MkDocs configuration (default: mkdocs.yml at the repository root)",
         )
@@ -81,6 +81,7 @@ def _build(config_file: Path, strict: bool) -> int:
     config = load_config(
         config_file=str(config_file), strict=strict, **_docs_dir_override(config_file)
     )
+    _refuse_site_dir(Path(config.site_dir), config_file, Path(config.docs_dir))
     build(config)
     site_dir = Path(config.site_dir)
     pages = sum(1 for _ in site_dir.rglob("index.html")) if config.use_directory_urls else 0
@@ -88,6 +89,32 @@ def _build(config_file: Path, strict: bool) -> int:
     counted = f"{pages} pages " if pages else ""
     say(f"built the site ({counted}in {time.perf_counter() - started:.1f} s) into {shown}/")
     return exit_codes.OK
+
+
+def _refuse_site_dir(site_dir: Path, config_file: Path, docs_dir: Path) -> None:
+    """MkDocs empties ``site_dir`` before it builds: a ``site_dir`` of
+    ``policies`` (a typo, or a pull request's edit of mkdocs.yml) deleted every
+    vendor policy, ``..`` the repository. Refused when it is, holds or lies
+    inside a governed folder, the docs or .git, or holds the configuration."""
+    from taxops.collisions import GOVERNED
+
+    root = config_file.resolve().parent
+    site = site_dir.resolve()
+    kept = [root / name for name in (*GOVERNED, ".git")] + [docs_dir.resolve()]
+    clash = next(
+        (
+            p
+            for p in [*kept, config_file.resolve()]
+            if p == site or p.is_relative_to(site) or (site.is_relative_to(p) and p in kept)
+        ),
+        None,
+    )
+    if clash is not None:
+        raise TaxopsError(
+            f"site_dir '{site_dir}' in {config_file.name} would be emptied before the build: "
+            f"it is, holds or lies inside {os.path.relpath(clash, root)}",
+            "point site_dir at a folder of its own, e.g. site_dir: site-build",
+        )
 
 
 def _docs_dir_override(config_file: Path) -> dict[str, str]:
@@ -120,7 +147,8 @@ def _config_file(args: argparse.Namespace) -> Path:
     if not path.is_file():
         raise TaxopsError(
             f"{root} has no mkdocs.yml, so there is no site to build",
-            "create mkdocs.yml beside taxonomies/ with at least:\n" + MINIMAL_CONFIG,
+            "create mkdocs.yml beside taxonomies/ with at least:",
+            MINIMAL_CONFIG,
         )
     return path
 

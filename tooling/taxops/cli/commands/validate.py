@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
 
-from taxops.cli import exit_codes
+from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import (
     add_deadlines,
@@ -27,7 +26,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "paths",
         nargs="*",
-        type=Path,
+        type=argtypes.reads("PATH"),
         metavar="PATH",
         help="files or folders to check (default: every governed file of the repository)",
     )

@@ -178,7 +178,7 @@ def dataset_file(
         policies = load_policies(root)
         at = policies.dataset_at(root, given)
         return given, at.dataset if at else None, policies
-    registered, policies = registered_dataset(root, name)
+    registered, policies = registered_dataset(root, str(name))  # a Path from argparse too
     d = registered.dataset
     if d.is_remote:
         raise TaxopsError(

@@ -190,15 +190,3 @@ def test_a_plan_needs_items_to_deliver(
         main(["ops", "plan", "--events", str(path), "--volume", volume, "--due", "2027-04-15"])
     assert stopped.value.code == 2
     assert "argument --volume" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize("staff", ["0", "-2"])
-def test_a_plan_needs_people(
-    tmp_path: Path, staff: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from taxops.cli.main import main
-
-    path = _log(tmp_path / "events.csv", {"a": [5.0, 7.0]})
-    assert main(["ops", "plan", "--events", str(path), "--volume", "10", "--staff", staff,
-                 "--start", "2027-01-04"]) == 2  # fmt: skip
-    assert f"a staff of {staff} never finishes" in capsys.readouterr().err

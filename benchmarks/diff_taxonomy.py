@@ -209,7 +209,7 @@ def main() -> None:
         wait_for_quiet(args.quiet_load, args.patience)
         base, cell = _diff_cells(case, v1, v2, args.repeat, env=cold, cwd=work)
         cells += [base, cell]
-        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 3.0, "s"))
+        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 3.0, "s", cell=cell))
 
         # The same versions as releases, read from the release cache.
         repo = work / "repo"
@@ -243,10 +243,11 @@ def main() -> None:
                 base.load,
                 True,
                 base.extra,
+                base.cpu_seconds,
             ),
             warm,
         ]
-        aims.append(Aim(f"taxops diff, {case}", warm.seconds, 1.0, "s"))
+        aims.append(Aim(f"taxops diff, {case}", warm.seconds, 1.0, "s", cell=warm))
 
         # A published classification's yearly update.
         codes = classification_codes(args.codes)
@@ -262,7 +263,7 @@ def main() -> None:
         wait_for_quiet(args.quiet_load, args.patience)
         base, cell = _diff_cells(case, c1, c2, args.repeat, env=cold, cwd=work)
         cells += [base, cell]
-        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 1.5, "s"))
+        aims.append(Aim(f"taxops diff, {case}", cell.seconds, 1.5, "s", cell=cell))
 
         # Linear in removals.
         m = args.removals_of

@@ -33,7 +33,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
-OUT = HERE / "out"
+#: Generated inputs. Outside the project's repository: a taxonomy file under a
+#: folder with ``taxonomies/`` above it is validated as part of that repository
+#: (its every other file too), which is not the case a benchmark means to time.
+OUT = Path(os.environ.get("TAXOPS_BENCH_OUT") or Path(tempfile.gettempdir()) / "taxops-bench")
 #: The interpreter of the environment taxops is installed in.
 PYTHON = sys.executable
 #: The ``taxops`` command beside that interpreter (whole-process cells run it).
@@ -67,6 +70,12 @@ class Cell:
     """The highest 1-minute load average seen during the runs."""
     baseline: bool = False
     extra: dict[str, object] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    """The median CPU time (user + system, all threads) of the runs."""
+    argv: list[str] = field(default_factory=list)
+    """The command the cell ran (kept so an aim not met can be profiled)."""
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: str | None = None
 
 
 def run_once(
@@ -90,7 +99,13 @@ def run_once(
                 f"benchmark command failed ({proc.returncode}): {' '.join(argv)}\n"
                 + err.read().decode(errors="replace")[-3000:]
             )
+        _LAST_CPU[0] = usage.ru_utime + usage.ru_stime
         return seconds, usage.ru_maxrss / 1024, out.read().decode(errors="replace")
+
+
+#: The CPU seconds (user + system) of the last :func:`run_once`: on a loaded
+#: machine the wall time includes waiting for a core, the CPU time does not.
+_LAST_CPU = [0.0]
 
 
 def measure(
@@ -105,13 +120,14 @@ def measure(
     before_each: object = None,
 ) -> Cell:
     """Run ``argv`` ``repeat`` times; the median time and the highest peak memory."""
-    times, peaks, loads = [], [], []
+    times, peaks, loads, cpus = [], [], [], []
     out = ""
     for _ in range(repeat):
         if callable(before_each):
             before_each()
         loads.append(load())
         seconds, peak, out = run_once(argv, env=env, cwd=cwd)
+        cpus.append(_LAST_CPU[0])
         loads.append(load())
         times.append(seconds)
         peaks.append(peak)
@@ -123,6 +139,10 @@ def measure(
         round(max(peaks)),
         round(max(loads), 2),
         baseline,
+        cpu_seconds=round(statistics.median(cpus), 3),
+        argv=list(argv),
+        env=dict(env or {}),
+        cwd=str(cwd) if cwd is not None else None,
     )
     last = out.strip().splitlines()[-1] if out.strip() else ""
     if last.startswith("{"):
@@ -145,6 +165,18 @@ class Aim:
     value: float
     limit: float
     unit: str  # "x" for a ratio, "s", "MB"
+    cell: Cell | None = None
+    """The taxops cell the aim is about: profiled when the aim is not met."""
+    profile: str = ""
+    """Where the time goes when the aim is not met (:func:`where_time_goes`),
+    taken when the aim is made, while the cell's inputs still exist."""
+
+    def __post_init__(self) -> None:
+        if self.cell is not None and not self.met and not self.profile:
+            key = (self.cell.case, self.cell.variant)
+            if key not in _PROFILED:
+                _PROFILED.add(key)
+                self.profile = where_time_goes(self.cell)
 
     @property
     def met(self) -> bool:
@@ -156,6 +188,53 @@ class Aim:
         )
         limit = f"{self.limit:g}{self.unit}" if self.unit == "x" else f"{self.limit:,g} {self.unit}"
         return f"| {self.what} | {shown} | <= {limit} | {'met' if self.met else '**not met**'} |"
+
+
+#: The cells already profiled in this run (several aims may name one cell).
+_PROFILED: set[tuple[str, str]] = set()
+
+#: Frames that say nothing about where taxops spends its time.
+_NOISE = ("<frozen ", "builtins.exec", "<string>", "cProfile", "profile.py")
+
+
+def where_time_goes(cell: Cell, top: int = 16) -> str:
+    """One more run of the cell's command under cProfile: the functions with
+    the most cumulative time (imports and the interpreter's own frames left
+    out), as a Markdown table. This is what an aim not met reports: the
+    profile says what is left."""
+    if not cell.argv:
+        return ""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "profile"
+        head = cell.argv[1:] if cell.argv[0] == PYTHON else cell.argv
+        argv = [PYTHON, "-m", "cProfile", "-o", str(out), *head]
+        run_once(argv, env=cell.env, cwd=Path(cell.cwd) if cell.cwd else None)
+        import pstats
+
+        stats = pstats.Stats(str(out))
+        entries = stats.stats  # type: ignore[attr-defined]
+        total = max((cum for _, _, _, cum, _ in entries.values()), default=0.0)
+        rows = []
+        for (filename, line, name), (_, calls, _, cum, _) in entries.items():
+            where = f"{filename}:{line}({name})" if line else name
+            if any(n in where for n in _NOISE) or "importlib" in where or cum >= 0.95 * total:
+                continue  # the interpreter, imports, and the wrappers around everything
+            if "/taxops/" in filename:
+                where = "taxops/" + filename.split("/taxops/", 1)[1] + f":{line} {name}"
+            elif "site-packages/" in filename:
+                where = filename.split("site-packages/", 1)[1] + f":{line} {name}"
+            rows.append((cum, calls, where))
+    rows.sort(reverse=True)
+    lines = [
+        f"### {cell.case}: {cell.variant}\n",
+        f"One run under cProfile ({total:.2f} s in all, the profiler's overhead included):\n",
+        "| function | calls | cumulative s | share |",
+        "|---|---:|---:|---:|",
+    ]
+    for cum, calls, where in rows[:top]:
+        share = f"{cum / total:.0%}" if total else ""
+        lines.append(f"| `{where}` | {calls:,} | {cum:.2f} | {share} |")
+    return "\n".join(lines) + "\n"
 
 
 def ratio(cell: Cell, base: Cell) -> float:
@@ -175,15 +254,16 @@ def cells_table(cells: Sequence[Cell]) -> str:
     """One row per cell; each variant's time as a multiple of its case's baseline."""
     bases = {c.case: c for c in cells if c.baseline}
     lines = [
-        "| case | variant | median s | runs (s) | peak MB | vs baseline | load |",
-        "|---|---|---:|---|---:|---:|---:|",
+        "| case | variant | median s | runs (s) | CPU s | peak MB | vs baseline | load |",
+        "|---|---|---:|---|---:|---:|---:|---:|",
     ]
     for c in cells:
         base = bases.get(c.case)
         versus = "baseline" if c.baseline else (f"{ratio(c, base):.2f}x" if base else "")
         runs = ", ".join(f"{t:.2f}" for t in c.runs)
         lines.append(
-            f"| {c.case} | {c.variant} | {c.seconds:.2f} | {runs} | {c.peak_mb:,.0f} | "
+            f"| {c.case} | {c.variant} | {c.seconds:.2f} | {runs} | {c.cpu_seconds:.2f} | "
+            f"{c.peak_mb:,.0f} | "
             f"{versus} | {c.load:.2f} |"
         )
     return "\n".join(lines) + "\n"
@@ -228,12 +308,23 @@ def write_results(
         body += f"\n![chart]({name}.svg)\n"
     if notes.strip():
         body += "\n" + notes.strip() + "\n"
+    unmet = [a for a in aims if not a.met and a.cell is not None]
+    if unmet:
+        body += (
+            "\n## Where the time goes, for each aim not met\n\n"
+            "Profiled in the same run (a separate run of the same command), so what is "
+            "left is read from the profile, not guessed.\n\n"
+        )
+        body += "".join(aim.profile + "\n" for aim in unmet if aim.profile)
     path = RESULTS / f"{name}.md"
     path.write_text(body, encoding="utf-8")
     data = {
         "machine": info,
         "cells": [asdict(c) for c in cells],
-        "aims": [{**asdict(a), "met": a.met} for a in aims],
+        "aims": [
+            {**{k: v for k, v in asdict(a).items() if k not in ("cell", "profile")}, "met": a.met}
+            for a in aims
+        ],
         **(extra or {}),
     }
     (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")

@@ -158,6 +158,7 @@ def main() -> None:
                         ratio(cell, parse),
                         2.0,
                         "x",
+                        cell=cell,
                     )
                 )
                 aims.append(

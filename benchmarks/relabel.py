@@ -1,32 +1,64 @@
-"""Relabel benchmark (not a test): ``taxops migrate``'s DuckDB engine against a
-plain DuckDB Parquet-to-Parquet copy (the practical lower bound) and pandas
-``Series.map`` (what a user writes by hand), in the same run, on the same files.
+"""Benchmark: relabeling a dataset, ``taxops migrate`` next to a plain DuckDB
+copy (the floor) and what a user writes by hand, in the same run, on the same
+files.
 
-    python benchmarks/relabel.py                      # 10M and 50M Parquet rows, 10M CSV
-    python benchmarks/relabel.py --rows 1000000 --csv-rows 0
+Cases (every cell a whole process, the median of ``--repeat`` runs):
 
-Datasets: ``id`` (int64), ``label`` (1,000 labels), ``score`` (double), written
-under benchmarks/out/ (git-ignored). The map renames 50 labels, merges 50 into
-others and sends 50 to review (split into two candidates), 150 in all. Each
-measurement runs in its own process; peak memory is that process's max RSS
-(``os.wait4``); time is the median of ``--repeat`` runs. The copy runs with
-taxops' DuckDB settings (its default memory limit). pandas is needed only here:
-``pip install pandas``.
+* **N Parquet rows, 1,000 labels, 5% to review**: ``id`` (int64), ``label``,
+  ``score`` (double). The map renames 50 labels, merges 50 into others and
+  sends 50 to review (split into two candidates), 150 in all. Variants:
+  **baseline** a plain DuckDB Parquet-to-Parquet copy with taxops' DuckDB
+  settings (its default memory limit); taxops' migrate pipeline (the map given
+  directly: this case measures the relabel, not the CLI), with its phases
+  timed; polars (lazy scan, join with the map, sink to Parquet) and pandas
+  (``Series.map``), each also writing the same review queue (JSON lines: the
+  row, the old label and the candidates), as taxops does.
+* **fixed cost, 13,000-label taxonomy**: ``taxops migrate`` end to end (the
+  CLI reading two releases from the release cache, then the dataset) on a
+  100-row Parquet file, against the same DuckDB copy of it in a fresh process.
+  The difference is what taxops costs before and after the rows.
+
+Aims (issue 12): the relabel at most 1.3x the copy, ahead of polars, memory
+flat; the fixed cost under 0.3 s.
+
+    python benchmarks/relabel.py                       # 10M and 50M rows
+    python benchmarks/relabel.py --rows 1000000 --repeat 1
+
+polars, pandas and pyarrow are needed only here: ``pip install -e '.[bench]'``.
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
-import subprocess
+import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent / "out"
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from chart import bar_chart
+from diff_taxonomy import changed_version
+from generate import taxonomy_yaml
+from harness import (
+    OUT,
+    PYTHON,
+    TAXOPS,
+    Aim,
+    Cell,
+    measure,
+    ratio,
+    run_once,
+    wait_for_quiet,
+    write_results,
+)
+
 N_LABELS = 1000
+FIXED_LABELS = 13_000
 
 
 def label(i: int) -> str:
@@ -52,124 +84,164 @@ def synthetic_map():  # type: ignore[no-untyped-def]
     return MigrationMap("bench", "1.0.0", "2.0.0", "single-label", tuple(entries))
 
 
-def generate(rows: int, fmt: str) -> Path:
+def lookup() -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What a hand-written relabel needs: old -> new, and old -> candidates."""
+    direct, review = {}, {}
+    for e in synthetic_map():
+        if e.mode.value == "review":
+            review[e.label] = list(e.targets)
+        else:
+            direct[e.label] = e.targets[0]
+    return direct, review
+
+
+def generate(rows: int, labels: list[str], name: str) -> Path:
     import duckdb
 
-    path = OUT / f"labels-{rows}.{fmt}"
+    path = OUT / f"{name}-{rows}.parquet"
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
-    labels = "[" + ", ".join(f"'{label(i)}'" for i in range(N_LABELS)) + "]"
-    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+    values = "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in labels) + "]"
     duckdb.sql(
-        f"COPY (SELECT i AS id, {labels}[(hash(i) % {N_LABELS})::INTEGER + 1] AS label, "
+        f"COPY (SELECT i AS id, {values}[(hash(i) % {len(labels)})::INTEGER + 1] AS label, "
         f"(hash(i * 7) % 100000) / 1000.0 AS score FROM range({rows}) t(i)) "
-        f"TO '{path}.tmp' ({options})"
+        f"TO '{path}.tmp' (FORMAT parquet)"
     )
     os.replace(f"{path}.tmp", path)
     return path
 
 
-# --- workers: each runs in its own process ----------------------------------------
+# --- workers: each runs in a process of its own -------------------------------------
 
 
 def work_taxops(src: Path, dst: Path) -> None:
+    """The migrate pipeline, each phase timed up to its end (a phase's time
+    includes the Python work that prepares it)."""
     from taxops.engines.datasets import default_outputs
     from taxops.engines.duckdb_migrate import Job
     from taxops.engines.migrate import migrate_dataset
 
-    fmt = src.suffix[1:]
-    result = migrate_dataset(Job(src, fmt, "label"), synthetic_map(), default_outputs(dst, fmt))
-    print(json.dumps(result.report["rows"]))
+    ends: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def progress(phase: str, pct: float) -> None:
+        if pct >= 100.0:
+            ends[phase] = time.perf_counter()
+
+    result = migrate_dataset(
+        Job(src, "parquet", "label"), synthetic_map(), default_outputs(dst, "parquet"), progress
+    )
+    done = time.perf_counter()
+    phases, last = {}, started
+    for phase, end in sorted(ends.items(), key=lambda kv: kv[1]):
+        phases[phase] = round(end - last, 3)
+        last = end
+    phases["publish"] = round(done - last, 3)
+    print(json.dumps({"rows": result.report["rows"], "phases": phases}))
 
 
 def work_copy(src: Path, dst: Path) -> None:
     import duckdb
-    from taxops.engines.duckdb_migrate import DEFAULT_MEMORY_LIMIT
+    from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 
-    # The same engine settings as taxops migrate (its default memory limit).
     duckdb.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
-    read = f"read_parquet('{src}')" if src.suffix == ".parquet" else f"read_csv('{src}')"
-    options = "FORMAT parquet" if src.suffix == ".parquet" else "FORMAT csv, HEADER true"
-    duckdb.execute(f"COPY (SELECT * FROM {read}) TO '{dst}' ({options})")
+    duckdb.execute(f"COPY (SELECT * FROM read_parquet('{src}')) TO '{dst}' (FORMAT parquet)")
+
+
+def work_polars(src: Path, dst: Path) -> None:
+    import polars as pl
+
+    direct, review = lookup()
+    table = pl.LazyFrame(
+        {
+            "label": [*direct, *review],
+            "new": [*direct.values(), *([None] * len(review))],
+            "candidates": [*([None] * len(direct)), *review.values()],
+        },
+        schema={"label": pl.String, "new": pl.String, "candidates": pl.List(pl.String)},
+    )
+    rows = pl.scan_parquet(src).with_row_index("row", offset=1)
+    joined = rows.join(table, on="label", how="left", maintain_order="left")
+    queued = joined.filter(pl.col("candidates").is_not_null())
+    (
+        joined.filter(pl.col("candidates").is_null())
+        .with_columns(pl.coalesce("new", "label").alias("label"))
+        .drop("row", "new", "candidates")
+        .sink_parquet(dst)
+    )
+    (
+        queued.select(
+            "id",
+            "label",
+            "score",
+            pl.struct(pl.col("row"), pl.lit("review").alias("reason"), "label", "candidates").alias(
+                "_taxops"
+            ),
+        ).sink_ndjson(dst.with_name(dst.stem + ".review.jsonl"))
+    )
 
 
 def work_pandas(src: Path, dst: Path) -> None:
     import pandas as pd
 
-    m = synthetic_map()
-    lookup = {e.label: e.targets[0] for e in m if e.mode.value != "review"}
-    df = pd.read_parquet(src) if src.suffix == ".parquet" else pd.read_csv(src)
-    df["label"] = df["label"].map(lookup)  # review labels become NaN: what a hand-written map does
-    if dst.suffix == ".parquet":
-        df.to_parquet(dst, index=False)
-    else:
-        df.to_csv(dst, index=False)
+    direct, review = lookup()
+    df = pd.read_parquet(src)
+    queued = df["label"].isin(review.keys())
+    out = df[~queued].copy()
+    out["label"] = out["label"].map(lambda v: direct.get(v, v))
+    out.to_parquet(dst, index=False)
+    rows = df[queued].copy()
+    rows["_taxops"] = [
+        {"row": int(i) + 1, "reason": "review", "old_label": v, "candidates": review[v]}
+        for i, v in zip(rows.index, rows["label"], strict=True)
+    ]
+    rows.to_json(dst.with_name(dst.stem + ".review.jsonl"), orient="records", lines=True)
 
 
 def work_order(path: Path, _: Path) -> None:
-    print(order_kept(path))
-
-
-WORKERS = {"taxops": work_taxops, "duckdb-copy": work_copy, "pandas-map": work_pandas}
-CHECKS = {"order": work_order}
-
-
-def measure(variant: str, src: Path, rows: int, repeat: int) -> dict[str, float | str]:
-    """Median wall time and the largest peak RSS over ``repeat`` runs (the
-    machine is shared: the median keeps one slow run from deciding)."""
-    dst = OUT / f"result-{variant}{src.suffix}"
-    times, peaks = [], []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, __file__, "--worker", variant, str(src), str(dst)])
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - started)
-        peaks.append(usage.ru_maxrss / 1024)
-        if status != 0:
-            return {"variant": variant, "error": f"exit status {status}"}
-    seconds = sorted(times)[len(times) // 2]
-    result: dict[str, float | str] = {
-        "variant": variant,
-        "seconds": round(seconds, 2),
-        "rows_per_s": round(rows / seconds),
-        "peak_rss_mb": round(max(peaks)),
-    }
-    if variant == "taxops":
-        # In a process of its own: a parent grown by the check would show up in
-        # the next child's peak (a forked child starts with the parent's pages).
-        check = subprocess.run(
-            [sys.executable, __file__, "--worker", "order", str(dst), "-"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        result["order_kept"] = check.stdout.strip()
-    return result
-
-
-def order_kept(path: Path) -> bool:
-    """Ids strictly increase through the migrated file (in physical row order for
-    Parquet, line by line for CSV) and row numbers through its review queue."""
-    import re
-
+    """Ids strictly increase through the migrated file (physical row order), and
+    row numbers through its review queue; the rows add up."""
     import duckdb
 
-    if path.suffix == ".parquet":
-        [(bad,)] = duckdb.sql(
-            "SELECT count(*) FROM (SELECT id, lag(id) OVER (ORDER BY file_row_number) AS prev "
-            f"FROM read_parquet('{path}', file_row_number = true)) WHERE id <= prev"
-        ).fetchall()
-        review, pattern = path.with_name(f"{path.stem}.review.jsonl"), re.compile(r'"row":(\d+)')
-    else:
-        with open(path) as f:
-            next(f)
-            ids = [int(line.split(",", 1)[0]) for line in f]
-        bad = sum(1 for a, b in itertools.pairwise(ids) if b <= a)
-        review, pattern = path.with_name(f"{path.stem}.review.csv"), re.compile(r",(\d+),review,")
-    with open(review) as f:
-        rows = [int(m.group(1)) for line in f if (m := pattern.search(line))]
-    return bad == 0 and rows == sorted(rows) and len(rows) > 0
+    [(bad, n)] = duckdb.sql(
+        "SELECT count(*) FILTER (WHERE id <= prev), count(*) FROM (SELECT id, "
+        "lag(id) OVER (ORDER BY file_row_number) AS prev "
+        f"FROM read_parquet('{path}', file_row_number = true))"
+    ).fetchall()
+    review = path.with_name(f"{path.stem}.review.jsonl")
+    [(unordered, queued)] = duckdb.sql(
+        "SELECT count(*) FILTER (WHERE r <= prev), count(*) FROM (SELECT r, lag(r) OVER () "
+        f"AS prev FROM (SELECT _taxops.row AS r FROM read_json('{review}')))"
+    ).fetchall()
+    print(json.dumps({"order_kept": bad == 0 and unordered == 0, "rows": n + queued}))
+
+
+WORKERS = {
+    "taxops": work_taxops,
+    "copy": work_copy,
+    "polars": work_polars,
+    "pandas": work_pandas,
+    "order": work_order,
+}
+
+
+def worker(variant: str, src: Path, dst: Path) -> list[str]:
+    return [PYTHON, __file__, "--worker", variant, str(src), str(dst)]
+
+
+# --- the fixed cost: the CLI on a large taxonomy --------------------------------------
+
+
+def fixed_cost_repo(work: Path) -> tuple[Path, Path]:
+    """A repository with two releases of a 13,000-label taxonomy, and 100 rows."""
+    repo = work / "repo"
+    releases = repo / "taxonomies" / "generated" / "releases"
+    releases.mkdir(parents=True)
+    (releases / "1.0.0.yaml").write_text(taxonomy_yaml(FIXED_LABELS), encoding="utf-8")
+    (releases / "2.0.0.yaml").write_text(changed_version(FIXED_LABELS)[0], encoding="utf-8")
+    data = generate(100, [f"g{i}" for i in range(FIXED_LABELS)], "labels13k")
+    return repo, data
 
 
 def main() -> None:
@@ -177,36 +249,119 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000_000, 50_000_000])
-    parser.add_argument("--csv-rows", type=int, nargs="*", default=[10_000_000])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median time)")
-    parser.add_argument(
-        "--worker", nargs=3, metavar=("VARIANT", "SRC", "DST"), help=argparse.SUPPRESS
-    )
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quiet-load", type=float, default=1.5)
+    parser.add_argument("--patience", type=float, default=300.0)
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         variant, src, dst = args.worker
-        {**WORKERS, **CHECKS}[variant](Path(src), Path(dst))
+        WORKERS[variant](Path(src), Path(dst))
         return
-    plan = [(n, "parquet") for n in args.rows] + [(n, "csv") for n in args.csv_rows if n]
-    results = []
-    for rows, fmt in plan:
-        src = generate(rows, fmt)
-        for variant in WORKERS:
-            r = {"rows": rows, "format": fmt, **measure(variant, src, rows, args.repeat)}
-            results.append(r)
-            print(json.dumps(r), flush=True)
-    print()
-    print(
-        f"{'rows':>11} {'format':<8} {'variant':<12} {'seconds':>8} {'rows/s':>12} {'peak MB':>8}  order kept"
-    )
-    for r in results:
-        if "error" in r:
-            print(f"{r['rows']:>11,} {r['format']:<8} {r['variant']:<12} {r['error']}")
-            continue
-        print(
-            f"{r['rows']:>11,} {r['format']:<8} {r['variant']:<12} {r['seconds']:>8} "
-            f"{r['rows_per_s']:>12,} {r['peak_rss_mb']:>8}  {r.get('order_kept', '')}"
+
+    cells: list[Cell] = []
+    aims: list[Aim] = []
+    work = Path(tempfile.mkdtemp(prefix="taxops-relabel-bench-"))
+    try:
+        for rows in args.rows:
+            src = generate(rows, [label(i) for i in range(N_LABELS)], "labels")
+            case = f"{rows:,} Parquet rows, 5% to review"
+            wait_for_quiet(args.quiet_load, args.patience)
+            dst = work / "out.parquet"
+            base = measure(
+                case,
+                "plain DuckDB copy",
+                worker("copy", src, dst),
+                repeat=args.repeat,
+                baseline=True,
+            )
+            ours = measure(case, "taxops migrate", worker("taxops", src, dst), repeat=args.repeat)
+            _, _, checked = run_once(worker("order", dst, dst))
+            ours.extra["check"] = json.loads(checked.strip().splitlines()[-1])
+            polars = measure(
+                case, "polars lazy join + sink", worker("polars", src, dst), repeat=args.repeat
+            )
+            pandas = measure(case, "pandas map", worker("pandas", src, dst), repeat=args.repeat)
+            cells += [base, ours, polars, pandas]
+            aims.append(
+                Aim(f"taxops / copy, {rows:,} rows", ratio(ours, base), 1.3, "x", cell=ours)
+            )
+            aims.append(Aim(f"taxops / polars, {rows:,} rows", ratio(ours, polars), 1.0, "x"))
+            aims.append(
+                Aim(
+                    f"taxops peak / copy peak, {rows:,} rows", ours.peak_mb / base.peak_mb, 2.0, "x"
+                )
+            )
+
+        repo, data = fixed_cost_repo(work)
+        cache = {"TAXOPS_CACHE_DIR": str(work / "cache")}
+        migrate = [
+            TAXOPS,
+            "migrate",
+            str(data),
+            "--taxonomy",
+            "generated",
+            "--from",
+            "1.0.0",
+            "--to",
+            "2.0.0",
+            "--label-column",
+            "label",
+            "-o",
+            str(work / "fixed.parquet"),
+            "--no-progress",
+            "--repo",
+            str(repo),
+        ]
+        run_once(migrate, env=cache)  # fills the release cache, as a second run finds it
+        case = f"fixed cost: 100 rows, {FIXED_LABELS:,}-label taxonomy"
+        base = measure(
+            case,
+            "plain DuckDB copy",
+            worker("copy", data, work / "copy.parquet"),
+            repeat=args.repeat,
+            baseline=True,
         )
+        ours = measure(case, "taxops migrate (CLI)", migrate, repeat=args.repeat, env=cache)
+        cold = measure(
+            case,
+            "taxops migrate (CLI), release cache off",
+            migrate,
+            repeat=args.repeat,
+            env={"TAXOPS_NO_CACHE": "1"},
+        )
+        cells += [base, ours, cold]
+        aims.append(
+            Aim(
+                "fixed cost: taxops - copy (seconds)",
+                ours.seconds - base.seconds,
+                0.3,
+                "s",
+                cell=ours,
+            )
+        )
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    phase_rows = ["| case | " + " | ".join(("phase", "seconds")) + " |", "|---|---|---:|"]
+    for c in cells:
+        for phase, seconds in (c.extra.get("phases") or {}).items():  # type: ignore[union-attr]
+            phase_rows.append(f"| {c.case} | {phase} | {seconds:.2f} |")
+    groups: dict[str, dict[str, float]] = {}
+    for c in cells:
+        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    write_results(
+        "relabel",
+        "Relabeling: taxops migrate vs a plain copy, polars and pandas",
+        __doc__.split("\n\n", 1)[1].rsplit("\n\n", 2)[0],
+        cells,
+        aims,
+        notes="## Phases of taxops migrate (the last run of each case)\n\n"
+        "Each phase up to its end: the Python work that prepares a pass counts in it.\n\n"
+        + "\n".join(phase_rows)
+        + "\n",
+        chart=bar_chart(groups, title="Relabel, whole process (median seconds)"),
+    )
 
 
 if __name__ == "__main__":

@@ -235,9 +235,9 @@ def main() -> None:
             else:
                 shutil.rmtree(root, ignore_errors=True)
         if n == 5_000:
-            aims.append(Aim("5,000 labels: strict build", cell.seconds, 15.0, "s"))
+            aims.append(Aim("5,000 labels: strict build", cell.seconds, 15.0, "s", cell=cell))
         if n == 100_000:
-            aims.append(Aim("100,000 labels: strict build", cell.seconds, 120.0, "s"))
+            aims.append(Aim("100,000 labels: strict build", cell.seconds, 120.0, "s", cell=cell))
             aims.append(Aim("100,000 labels: peak memory", cell.peak_mb, 1500.0, "MB"))
             aims.append(
                 Aim(

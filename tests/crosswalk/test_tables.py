@@ -164,10 +164,15 @@ def test_unknown_codes_are_notes_and_columns_that_cannot_be_told_apart_a_clear_e
     assert caught.value.hint == "name them with --old-column and --new-column"
     path.write_text("old,new\nA00.0,A00.0\nZ99,A00.0\nA00.1,Q12\n", encoding="utf-8")
     plan = compile_table(read_table(path, _ids(ICD_OLD), _ids(ICD_NEW)).rows, ICD_OLD, ICD_NEW)
-    assert plan.notes[:2] == [
+    # A code a row sends to an unknown code gets no declaration (the other rows
+    # alone would route its items wrongly), and that note comes first.
+    assert plan.notes[:3] == [
+        "code 'A00.1' is left as the file has it: the table's line 4 sends its items to a "
+        "code codes 2020.0.0 does not have (correct the table, or declare the code yourself)",
         "line 3: old code 'Z99' is not a label of codes 2019.0.0",
         "line 4: new code 'Q12' is not a label of codes 2020.0.0",
     ]
+    assert "A00.1" not in plan.fates and plan.skipped == ["A00.1"]
 
 
 def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() -> None:
@@ -187,6 +192,58 @@ def test_a_code_the_team_deprecated_or_retired_is_never_turned_into_a_reuse() ->
     assert "x" not in plan.fates and "deprecated in codes 2.0.0" in plan.notes[0]
     assert (plan.fates["y"].kind, plan.fates["y"].targets) == (Kind.RETIRED, ("z",))
     assert "maps it to itself" in plan.notes[1]
+
+
+def test_one_automatic_successor_of_several_reviews_by_default_and_agrees_when_declared_direct(
+    tmp_path: Path,
+) -> None:
+    """A split whose table flags one successor as automatic goes to review (a
+    split is a review); the import's note says to declare replaced_by: [that
+    one] for a machine relabel, and a version that does so still agrees with
+    the table, while one that routes the items to the other successor does not."""
+    from taxops.changes import diff
+    from taxops.crosswalk.agree import disagreements
+    from taxops.migration import build_map
+
+    old = _taxonomy("1.0.0", [{"id": "A10"}, {"id": "B20"}], kind="single-label")
+    path = tmp_path / "t.csv"
+    path.write_text("old,forward,new\nA10,A,A11\nA10,,A12\nB20,A,B20\n", encoding="utf-8")
+
+    def version(replaced_by: list[str]) -> Taxonomy:
+        retired = {"id": "A10", "status": "retired", "replaced_by": replaced_by}
+        return _taxonomy(
+            "2.0.0", [{"id": "B20"}, {"id": "A11"}, {"id": "A12"}, retired], kind="single-label"
+        )
+
+    new = version(["A11", "A12"])
+    table = read_table(path, _ids(old), _ids(new))
+    plan = compile_table(table.rows, old, new)
+    fate = plan.fates["A10"]
+    assert (fate.mode, fate.targets, fate.automatic) == ("review", ("A11", "A12"), "A11")
+    assert any("declare replaced_by: ['A11']" in note for note in plan.notes)
+    for replaced_by, disagree in ((["A11", "A12"], []), (["A11"], []), (["A12"], ["A10"])):
+        migration = build_map(diff(old, version(replaced_by)))
+        assert [d.code for d in disagreements(plan, migration)] == disagree, replaced_by
+
+
+def test_a_tombstone_stands_where_its_label_stood_even_first(tmp_path: Path) -> None:
+    """Tombstones go right after the label that preceded them in the old version;
+    one that had none (the first label) goes first, not at the end of the file."""
+    from taxops.crosswalk.write import plan_to_text
+
+    old = _taxonomy("1.0.0", [{"id": "A10"}, {"id": "B20"}, {"id": "C30"}], kind="single-label")
+    new = _taxonomy("2.0.0", [{"id": "B20"}, {"id": "C31"}], kind="single-label")
+    path = tmp_path / "t.csv"
+    path.write_text("old,new\nA10,B20\nB20,B20\nC30,C31\n", encoding="utf-8")
+    plan = compile_table(read_table(path, _ids(old), _ids(new)).rows, old, new)
+    text = (
+        "taxops: taxonomy/1\nid: codes\ntitle: Codes\nversion: 2.0.0\nkind: single-label\n"
+        "ids: code\nowners: ['@x']\nlabels:\n"
+        "  - {id: B20, name: name of B20}\n  - {id: C31, name: name of C31}\n"
+    )
+    written, _ = plan_to_text(text, plan, old, new)
+    ids = [line.split(",")[0].split("id: ")[1] for line in written.splitlines() if "{id:" in line]
+    assert ids == ["A10", "B20", "C30", "C31"]
 
 
 def test_a_spreadsheet_too_big_to_be_a_table_is_refused_before_it_is_read(

@@ -199,6 +199,41 @@ def test_help_and_one_command_load_only_what_they_need() -> None:
     assert not migrate & {"sqlglot", "git", "rdflib", "mkdocs", "taxops.models.guideline"}
 
 
+def test_a_migration_loads_no_sql_generator_git_or_site(tmp_path: Path) -> None:
+    """A real ``taxops migrate`` run (the example dataset, from its provenance to
+    the newest release) imports none of what other commands need: its SQL is
+    DuckDB's, quoted without sqlglot; no git, no repository-wide validation, no
+    site."""
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import sys\n"
+        "from taxops.cli.main import main\n"
+        "code = main(sys.argv[1:])\n"
+        "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            code,
+            "migrate",
+            "examples/datasets/support-tickets-2025.csv",
+            "-o",
+            str(tmp_path / "out.csv"),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=root,
+    )
+    exit_code, *modules = done.stderr.split()
+    assert exit_code == "0" and (tmp_path / "out.csv").is_file()
+    unwanted = ("sqlglot", "git", "rdflib", "mkdocs", "taxops.validate", "taxops.repository")
+    assert not [m for m in modules if m.split(".")[0] in unwanted or m in unwanted]
+    assert not [m for m in modules if m.startswith("taxops.site")]
+
+
 @pytest.mark.parametrize("command", commands(), ids=[e.name for e in REGISTRY])
 def test_every_command_has_help(command: object, capsys: CapSys) -> None:
     name = command.name  # type: ignore[attr-defined]

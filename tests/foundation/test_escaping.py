@@ -11,6 +11,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from taxops import escaping
 
 CASES: list[tuple[Callable[[str], str], str, str]] = [
@@ -157,6 +159,8 @@ def test_sql_literals_and_identifiers_round_trip_in_every_dialect(dialect: str, 
         ("tickets\nDROP TABLE t; --", "tickets\\nDROP TABLE t; --"),
         ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),
         ("x */ y /* z", "x * / y / * z"),
+        # No quote in a comment: DuckDB would read what follows as in a string.
+        ('it\'s "x" `y`', "it\u2019s \u201dx\u201d \u2019y\u2019"),
     ],
 )
 def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:
@@ -168,3 +172,19 @@ def test_comment_values_stay_on_their_line(value: str, expected: str) -> None:
 )
 def test_csv_cell_value_undoes_csv_cell_exactly(value: str) -> None:
     assert escaping.csv_cell_value(escaping.csv_cell(value)) == value
+
+
+@given(st.text())
+def test_duckdb_literals_are_what_sqlglot_writes(value: str) -> None:
+    from sqlglot import exp
+
+    assert escaping.sql_literal(value) == exp.Literal.string(value).sql(dialect="duckdb")
+
+
+@given(st.text())
+def test_duckdb_identifiers_are_what_sqlglot_writes(name: str) -> None:
+    from sqlglot import exp
+
+    assert escaping.sql_identifier(name) == exp.to_identifier(name, quoted=True).sql(
+        dialect="duckdb"
+    )

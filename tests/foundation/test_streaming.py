@@ -69,3 +69,42 @@ def test_large_file_locates_a_finding_from_the_item_alone(
     assert [d.location for d in partial] == [d.location for d in whole]
     assert partial[0].rule == "unknown-parent"
     assert text.splitlines()[partial[0].location.line - 1].strip() == "parent: no_such_label"
+
+
+def test_errors_found_chunk_by_chunk_equal_one_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Errors in several chunks and outside the list: the streamed findings are
+    those of one whole-document call, in the same order, at the same places."""
+    text = (
+        taxonomy_yaml(60)
+        .replace("kind: hierarchical", "kind: hierarchicl", 1)
+        .replace(
+            "  - id: g3\n    name: Category 3\n",
+            "  - id: g3\n    name: Category 3\n    status: gone\n",
+        )
+        .replace("  - id: g40\n    name: Category 40\n", "  - id: g40\n    nme: Category 40\n")
+        .replace("  - id: g55\n", "  - id: 55\n")
+        .replace("owners: [ops@example.com]\n", "owners: [ops@example.com]\nsurprise: 1\n")
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10**9)
+    whole = check_file(path).diagnostics
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
+    monkeypatch.setattr(streaming, "CHUNK", 7)
+    calls: list[int] = []
+    original = streaming.stream_errors
+
+    def spy(*args: object) -> object:
+        result = original(*args)  # type: ignore[arg-type]
+        calls.append(len(result or []))
+        return result
+
+    monkeypatch.setattr("taxops.file_check.stream_errors", spy)
+    streamed = check_file(path).diagnostics
+    assert calls and calls[0] > 0  # the chunked path ran and found the errors
+    assert len(whole) >= 5
+    assert [(d.rule, d.location, d.message) for d in streamed] == [
+        (d.rule, d.location, d.message) for d in whole
+    ]

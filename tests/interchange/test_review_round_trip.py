@@ -101,7 +101,7 @@ def test_review_round_trip_through_label_studio(
 ) -> None:
     rows, out, queue = migrate(tmp_path)
     queued = read_csv(queue)
-    assert {r["_taxops_reason"] for r in queued} == {"review", "unknown-label"}
+    assert {r["_taxops_reason"] for r in queued} == {"split", "unknown-label"}
     monkeypatch.setenv("LABEL_STUDIO_API_KEY", label_studio.token)
     push = ["review", "push", str(queue), "--project", "Boxes review", "--url", label_studio.url,
             "--repo", str(ROOT)]  # fmt: skip

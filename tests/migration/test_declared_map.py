@@ -241,3 +241,58 @@ def test_impact_counts_items_kept_on_a_narrowed_label_apart() -> None:
     retail = next(c for c in result["changes"] if c["label"] == "retail")
     assert (retail["mode"], retail["narrowed_to"]) == ("keep", ["online"])
     assert "retail stays (part moved to online)" in impact_text(result)
+
+
+def test_backward_never_sends_a_reused_ids_new_meaning_to_its_old_one() -> None:
+    """An id reused in 2.0.0 for a meaning new from nothing: its items, read
+    back, are not the old meaning's (unmapped, to review); one the new meaning
+    comes from is the way back."""
+    back = {e.label: (e.action, e.mode, e.targets) for e in backward_map(diff(V1, V2))}
+    assert back["tablet"] == (Action.UNMAPPED, Mode.REVIEW, ())
+    assert back["slate"] == (Action.RENAME, Mode.DIRECT, ("tablet",))
+
+
+def test_backward_never_offers_a_label_retired_in_the_older_version() -> None:
+    """A tombstone kept in both versions leads forward to its replacement, but
+    items never go back to it: the replacement goes back to itself."""
+    old = make_taxonomy(
+        "2023.0.0",
+        [{"id": "grp-old", "status": "retired", "replaced_by": ["grp"]}, {"id": "grp"}],
+    )
+    new = make_taxonomy(
+        "2024.0.0",
+        [{"id": "grp-old", "status": "retired", "replaced_by": ["grp"]}, {"id": "grp"}],
+    )
+    back = {e.label: (e.action, e.mode, e.targets) for e in backward_map(diff(old, new))}
+    assert back["grp"] == (Action.KEEP, Mode.KEEP, ("grp",))
+    # The tombstone's own entry follows the older version's tombstone.
+    assert back["grp-old"][1:] == (Mode.DIRECT, ("grp",))
+
+
+def test_composing_keeps_what_a_step_says_beside_its_targets() -> None:
+    """A narrowing whose items stay keeps its step and the labels that took part
+    of it (carried on through a later rename), and an unmapped label keeps its
+    suggestions: composing one step or several changes none of that."""
+    single = compose([build_map(diff(V1, V2))])
+    assert single["retail"].narrowed_to == ("online",)
+    assert [s.action for s in single["retail"].via] == [Action.NARROWED]
+    v3 = _v3({"online": {"status": "retired", "replaced_by": ["web"]}}, ({"id": "web"},))
+    composed = compose([build_map(diff(V1, V2)), build_map(diff(V2, v3))])
+    assert composed["retail"].narrowed_to == ("web",)
+    from taxops.migration.clusters import clusters
+
+    assert any({"retail"} <= set(c.old) and "web" in c.new for c in clusters(composed))
+    old = make_taxonomy("1.0.0", [{"id": "a", "name": "Soybean farming"}, {"id": "b"}])
+    new = make_taxonomy("2.0.0", [{"id": "a2", "name": "Soybean farming"}, {"id": "b"}])
+    newer = make_taxonomy(
+        "3.0.0",
+        [
+            {"id": "a2", "name": "Soybean farming", "status": "retired", "replaced_by": ["a3"]},
+            {"id": "a3", "name": "Soybeans"},
+            {"id": "b"},
+        ],
+    )
+    [suggested] = compose([build_map(diff(old, new))])["a"].suggestions
+    assert suggested.label == "a2"
+    [carried] = compose([build_map(diff(old, new)), build_map(diff(new, newer))])["a"].suggestions
+    assert (carried.label, carried.score) == ("a3", suggested.score)

@@ -260,3 +260,28 @@ def test_ctrl_c_is_one_line_and_exit_130_and_keeps_earlier_outputs(tmp_path: Pat
     after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in outputs}
     assert after == before
     assert not list(tmp_path.glob(".*taxops-tmp*"))
+
+
+def test_migration_map_says_when_its_default_end_maps_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--to`` defaults to the newest release; when that is ``--from`` itself and
+    the working version is newer (a crosswalk was just imported into it), the
+    map changes nothing, and the user is told which version to pass."""
+    folder = tmp_path / "taxonomies" / "shop"
+    (folder / "releases").mkdir(parents=True)
+    head = "taxops: taxonomy/1\nid: shop\ntitle: Shop\nkind: single-label\nowners: ['@x']\n"
+    (folder / "releases" / "1.0.0.yaml").write_text(
+        head + "version: 1.0.0\nlabels:\n  - {id: a, name: A}\n  - {id: b, name: B}\n"
+    )
+    (folder / "taxonomy.yaml").write_text(
+        head + "version: 2.0.0\nlabels:\n  - {id: a, name: A}\n"
+        "  - {id: b, name: B, status: retired, replaced_by: [a]}\n"
+    )
+    args = ["migration-map", "shop", "--from", "1.0.0", "--repo", str(tmp_path)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "1.0.0 is the newest release" in err and "pass --to 2.0.0" in err
+    assert main([*args, "--to", "2.0.0"]) == 0
+    out, err = capsys.readouterr()
+    assert "action: merge" in out and err == ""

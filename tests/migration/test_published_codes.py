@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from taxops import escaping
 from taxops.cli.main import main
 from taxops.engines.sql_script import migration_sql, split_statements
 from taxops.history import migration_map
@@ -78,6 +79,11 @@ ROWS = [
     ("8", "a00.0", None),
     ("9", "E88.29", None),
     ("10", "A00-B99", "A00-B99"),
+    # Surrounding tabs, no-break and ideographic spaces are trimmed alike by every
+    # engine; a value of such spaces alone is unlabeled and kept as it is.
+    ("11", "A00.1\t", "A00.1"),
+    ("12", "\u00a0A00.0\u3000", "A00.0"),
+    ("13", "\u3000", "\u3000"),
 ]
 KEPT = {row_id for row_id, value, after in ROWS if value == after}
 
@@ -132,7 +138,7 @@ def test_csv_keeps_exact_values_byte_for_byte(repo: Path, tmp_path: Path) -> Non
     src = tmp_path / "d.csv"
     src.write_text(
         "id,code\n"
-        + "".join(f'{i},"{v}"\n' if v != v.strip() else f"{i},{v}\n" for i, v, _ in ROWS),
+        + "".join(f'{i},"{v}"\n' if v != v.strip(" \t") else f"{i},{v}\n" for i, v, _ in ROWS),
         encoding="utf-8",
     )
     rep = migrate(repo, src, tmp_path / "o.csv")
@@ -175,7 +181,14 @@ def test_parquet_keeps_exact_values(repo: Path, tmp_path: Path) -> None:
 
 def _assert_report(rep: dict) -> None:  # type: ignore[type-arg]
     assert rep["check"]["balanced"]
-    assert rep["repaired"] == [{"value": " A00.1 ", "label": "A00.1", "how": "trimmed", "count": 1}]
+    assert rep["repaired"] == [
+        {"value": value, "label": label, "how": "trimmed", "count": 1}
+        for value, label in (
+            (" A00.1 ", "A00.1"),
+            ("A00.1\t", "A00.1"),
+            ("\u00a0A00.0\u3000", "A00.0"),
+        )
+    ]
     assert rep["not_repaired"] == [
         {
             "value": "a00.0",
@@ -184,7 +197,7 @@ def _assert_report(rep: dict) -> None:  # type: ignore[type-arg]
             "count": 1,
         }
     ]
-    assert rep["rows"]["review_by_reason"] == {"review": 1, "unknown-label": 1}
+    assert rep["rows"]["review_by_reason"] == {"split": 1, "unknown-label": 1}
 
 
 def test_a_case_insensitive_taxonomy_repairs_case_and_says_so(tmp_path: Path) -> None:
@@ -212,29 +225,41 @@ def test_a_value_matching_two_ids_but_for_case_is_never_repaired() -> None:
     assert (classify("c2 ", m).label, classify("c2 ", m).repaired) == ("C2", "trimmed, case")
 
 
-def _script_rows(repo: Path) -> tuple[list, list]:  # type: ignore[type-arg]
+def _script_rows(repo: Path, table: str = "d") -> tuple[list, list]:  # type: ignore[type-arg]
+    """The generated DuckDB script run statement by statement (each with the
+    header comments before it, as block comments)."""
     migration = migration_map(repo, "icd", "1.0.0")
     sql = migration_sql(
-        migration, dialect="duckdb", table="d", label_column="code", columns=["id", "code"]
+        migration, dialect="duckdb", table=table, label_column="code", columns=["id", "code"]
     )
     con = duckdb.connect()
-    con.execute("CREATE TABLE d (id VARCHAR, code VARCHAR)")
-    con.executemany("INSERT INTO d VALUES (?, ?)", [(i, v) for i, v, _ in ROWS])
+    con.execute(f"CREATE TABLE {escaping.sql_identifier(table)} (id VARCHAR, code VARCHAR)")
+    con.executemany(
+        f"INSERT INTO {escaping.sql_identifier(table)} VALUES (?, ?)", [(i, v) for i, v, _ in ROWS]
+    )
     migrated_sql, review_sql, check_sql = split_statements(sql)
     con.execute(migrated_sql)
     con.execute(review_sql)
     assert con.execute(check_sql).fetchall() == [(True,)]
-    migrated = con.execute("SELECT id, code FROM d_v2_0_0 ORDER BY id::INT").fetchall()
-    review = con.execute(
-        "SELECT id, taxops_reason FROM d_review_v2_0_0 ORDER BY id::INT"
-    ).fetchall()
+    out, queue = (escaping.sql_identifier(table + s) for s in ("_v2_0_0", "_review_v2_0_0"))
+    migrated = con.execute(f"SELECT id, code FROM {out} ORDER BY id::INT").fetchall()
+    review = con.execute(f"SELECT id, taxops_reason FROM {queue} ORDER BY id::INT").fetchall()
     return migrated, review
 
 
 def test_sql_script_matches_codes_exactly(repo: Path) -> None:
     migrated, review = _script_rows(repo)
     assert migrated == _expected_migrated()
-    assert review == [("8", "unknown-label"), ("9", "review")]
+    assert review == [("8", "unknown-label"), ("9", "split")]
+
+
+@pytest.mark.parametrize("table", ["it's", 'say "hi"', "a`b"])
+def test_sql_script_trims_alike_whatever_quotes_its_header_shows(repo: Path, table: str) -> None:
+    """A quote in a header comment (a table's name) must not change what the
+    statements after it do: the no-break and ideographic spaces are still trimmed."""
+    migrated, review = _script_rows(repo, table)
+    assert migrated == _expected_migrated()
+    assert review == [("8", "unknown-label"), ("9", "split")]
 
 
 def test_python_script_matches_codes_exactly(repo: Path, tmp_path: Path) -> None:

@@ -27,8 +27,8 @@ from taxops.loading import (
     parse_yaml,
     read_bounded,
 )
-from taxops.models.errors import diagnostics_from_validation_error
-from taxops.models.streaming import NotStreamable, consumed, validate_streaming
+from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
+from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
 from taxops.models.taxonomy import TAXONOMY_FORMAT
 
 #: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
@@ -186,13 +186,17 @@ def validate_document(
         except (ValidationError, NotStreamable) as exc:
             if isinstance(exc, ValidationError) and not consumed(doc.data):
                 return None, diagnostics_from_validation_error(exc, doc, kind.model)
-            # A streamed list was invalid: validate the whole document in one call,
-            # from a fresh parse if streaming consumed it, so every error is
-            # reported with its place.
+            # A streamed list was invalid: every error, from a fresh parse if
+            # streaming consumed it, each reported with its place; found chunk by
+            # chunk where that gives what one call gives, so a file with an error
+            # costs no more memory than a valid one.
             if consumed(doc.data):
                 fresh, _ = parse_yaml(doc.text, doc.path)
                 if fresh is not None:
                     doc.data = fresh.data
+            errors = stream_errors(doc.data, kind.model)
+            if errors:
+                return None, diagnostics_from_errors(errors, doc, kind.model)
             try:
                 model = kind.model.model_validate(doc.data)
             except ValidationError as exc:

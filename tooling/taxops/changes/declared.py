@@ -18,6 +18,7 @@ from taxops.models.declarations import (
     Redirect,
     RedirectMode,
     applying,
+    since,
 )
 from taxops.models.taxonomy import Label, Status, Taxonomy
 
@@ -34,13 +35,15 @@ def declared_changes(
     """The declared changes of one label present in both versions. ``children``
     gives a label's children in use in the new version (a group's default
     targets)."""
-    if after.status is Status.RETIRED or before.status is Status.RETIRED:
-        return  # a tombstone says where its items go itself
 
     def change(kind: ChangeKind, **detail: object) -> Change:
         return Change(
             kind, after.id, old=before, new=after, old_index=i, new_index=j, detail=detail
         )
+
+    yield from _edited(before, after, old, change)
+    if after.status is Status.RETIRED or before.status is Status.RETIRED:
+        return  # a tombstone says where its items go itself
 
     narrowings = applying(after.narrowed, old.version, new.version)
     if narrowings:
@@ -71,6 +74,51 @@ def declared_changes(
                 index=declared.index(redirects[-1]),
                 note=_note(redirects),
             )
+
+
+#: The declarations a label carries from version to version, as tombstones do.
+DECLARATIONS = ("narrowed", "became_group", "reused", "backward")
+
+
+def declares(label: Label) -> bool:
+    """Whether the label carries any crosswalk declaration (in any version)."""
+    return any(getattr(label, name) for name in DECLARATIONS)
+
+
+def _edited(
+    before: Label, after: Label, old: Taxonomy, change: Callable[..., Change]
+) -> Iterator[Change]:
+    """Declarations about versions up to the old one must read in the new file
+    as they did in the old one: a step acts only on the declarations made after
+    its old version, so an edit there changes nothing any comparison sees,
+    while the file now tells a history the release did not (and a comparison
+    from an earlier version would route items by it). Notes are left out:
+    rewording a publisher's remark changes no item's fate."""
+    for name in DECLARATIONS:
+        was = [_fate_of(d) for d in since(getattr(before, name), old.version)]
+        now = [_fate_of(d) for d in since(getattr(after, name), old.version)]
+        if was != now:
+            versions = sorted(
+                {v for v, f in was if (v, f) not in now} | {v for v, f in now if (v, f) not in was}
+            )
+            yield change(
+                ChangeKind.DECLARATION_EDITED,
+                field=name,
+                versions=versions,
+                before=[f for _, f in was],
+                after=[f for _, f in now],
+                present=bool(getattr(after, name)),
+            )
+
+
+def _fate_of(declaration: Narrowing | Redirect) -> tuple[str, str]:
+    """(version, what the declaration says, in its own keys), without its note."""
+    said = declaration.model_dump(mode="json", exclude={"note", "version"}, exclude_none=True)
+    words = ", ".join(
+        f"{key} [{', '.join(value)}]" if isinstance(value, list) else f"{key} {value}"
+        for key, value in said.items()
+    )
+    return str(declaration.version), f"{declaration.version}: {words or 'declared'}"
 
 
 def _nothing(label_id: str) -> list[str]:

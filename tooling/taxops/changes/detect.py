@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from taxops.changes.declared import declared_changes
+from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
@@ -85,7 +85,7 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             continue  # most labels of a new version are: skip them cheaply
         for change in _label_changes(before, after, i, j):
             label_changes.append((_order(j, i), change))
-        if after.narrowed or after.became_group or after.reused:
+        if declares(after) or declares(before):
             for change in declared_changes(before, after, i, j, old, new, children_in_use):
                 label_changes.append((_order(j, i), change))
         if after.status is Status.RETIRED and before.status is not Status.RETIRED:

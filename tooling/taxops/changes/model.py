@@ -66,6 +66,12 @@ class ChangeKind(str, enum.Enum):
     LABEL_REUSED = "label-reused"
     """The id took another meaning (declared with ``reused:``); items that carried
     the old meaning go to ``detail["targets"]`` (direct or review)."""
+    DECLARATION_EDITED = "declaration-edited"
+    """A declaration about a version the old one already includes (``narrowed``,
+    ``became_group``, ``reused``, ``backward`` with ``version`` up to the old
+    version) was added, removed or changed: history rewritten, which no step
+    acts on. ``detail["field"]``, ``detail["versions"]`` (the versions whose
+    declarations differ), ``detail["before"]``/``detail["after"]``."""
 
 
 @dataclass(frozen=True)

@@ -347,12 +347,16 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     counts = Counter(keys)
     shared = [e for e, k in enumerate(keys) if counts[k] > 1]
     pairs = {(owners[e], keys[e]) for e in shared}
-    if len({(labels[i].parent, k) for i, k in pairs}) == len(pairs):
+    parents = cols.parents  # a column: no model attribute read per name
+    under = Counter((parents[i], k) for i, k in pairs)
+    crowded = {parent for (parent, _), n in under.items() if n > 1}
+    if not crowded:
         return  # repeated keys, but under different parents (or on one label)
     key_of = dict(zip(texts, keys, strict=True))
     groups: dict[str | None, list[int]] = {}
-    for i in live:
-        groups.setdefault(labels[i].parent, []).append(i)
+    for i in live:  # only the parents where two children share a key are walked
+        if parents[i] in crowded:
+            groups.setdefault(parents[i], []).append(i)
     for siblings in groups.values():
         seen: dict[str, tuple[str, str]] = {}
         for i in siblings:

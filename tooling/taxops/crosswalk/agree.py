@@ -30,11 +30,12 @@ def disagreements(plan: Plan, migration: MigrationMap) -> list[Disagreement]:
         want_mode, want = fate.outcome()
         entry = migration[code]
         have = frozenset(entry.targets)
-        if (want_mode, want) != (entry.mode.value, have):
+        if (entry.mode.value, have) not in fate.agreeing():
+            also = f" (or -> {fate.automatic}, automatic)" if fate.automatic else ""
             found.append(
                 Disagreement(
                     code,
-                    _words(want_mode, want),
+                    _words(want_mode, want) + also,
                     _words(entry.mode.value, have, entry.action.value),
                 )
             )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from taxops.crosswalk.table import Row
 from taxops.models.taxonomy import Label, Status, Taxonomy, TaxonomyKind
@@ -51,6 +51,10 @@ class Fate:
     derived: bool = False
     """Not in the table: derived from the rows of its sub-codes."""
     note: str | None = None
+    automatic: str | None = None
+    """The one successor the table converts to automatically, when it lists
+    several (mode review): a version may route the items to it directly
+    instead, as the import's note says, and still agree with the table."""
 
     def outcome(self) -> tuple[str, frozenset[str]]:
         """The mode and targets the migration map must give the code (keep,
@@ -62,6 +66,14 @@ class Fate:
         if not self.targets:
             return "review", frozenset()
         return self.mode, frozenset(self.targets)
+
+    def agreeing(self) -> list[tuple[str, frozenset[str]]]:
+        """Every outcome that agrees with the table: :meth:`outcome`, and the
+        direct conversion the table flags as automatic, if it flags one."""
+        found = [self.outcome()]
+        if self.automatic is not None:
+            found.append(("direct", frozenset({self.automatic})))
+        return found
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class Plan:
     backward: dict[str, Back] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     """Rows or codes the import could not use as they are, each with why."""
+    skipped: list[str] = field(default_factory=list)
+    """Old codes given no declaration: a row of theirs names an unknown code."""
 
     def count(self, kind: Kind) -> int:
         return sum(1 for f in self.fates.values() if f.kind is kind)
@@ -94,6 +108,7 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
     successors: dict[str, dict[str, bool | None]] = {}
     sources: dict[str, dict[str, bool | None]] = {}
     notes: dict[str, str] = {}
+    unreadable: dict[str, list[int]] = {}
     for row in rows:
         if row.old is None:
             continue  # a new code from nothing: no old items to route
@@ -111,6 +126,9 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
             plan.notes.append(
                 f"line {row.line}: new code '{row.new}' is not a label of {new.id} {new.version}"
             )
+            # Where this row sends the code's items is unknown: declaring what
+            # the other rows say would route them wrongly by machine.
+            unreadable.setdefault(row.old, []).append(row.line)
             continue
         if targets.get(row.new) is None:
             targets[row.new] = row.forward
@@ -118,6 +136,17 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
         if sources[row.new].get(row.old) is None:
             sources[row.new][row.old] = row.backward
     exclusive = new.kind is not TaxonomyKind.MULTI_LABEL
+    left: list[str] = []  # first among the notes: these codes got no declaration
+    for code, lines in unreadable.items():
+        del successors[code]
+        plan.skipped.append(code)
+        left.append(
+            f"code '{code}' is left as the file has it: the table's line"
+            f"{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines))} send"
+            f"{'' if len(lines) > 1 else 's'} its items to a code {new.id} {new.version} does "
+            "not have (correct the table, or declare the code yourself)"
+        )
+    plan.notes[:0] = left
     for code, targets in successors.items():
         after = new_ids.get(code)
         if after is not None and after.status is Status.DEPRECATED and list(targets) != [code]:
@@ -140,7 +169,7 @@ def compile_table(rows: Iterable[Row], old: Taxonomy, new: Taxonomy) -> Plan:
 
 
 def _with_note(fate: Fate, note: str) -> Fate:
-    return Fate(fate.code, fate.kind, fate.targets, fate.mode, fate.derived, note)
+    return replace(fate, note=note)
 
 
 def _fate(
@@ -165,8 +194,15 @@ def _fate(
             return Fate(code, Kind.NARROWED, others, "keep" if keep else "review")
         children = _descendants(code, new)
         kind = Kind.BECAME_GROUP if listed and set(listed) <= children else Kind.REUSED
-        return Fate(code, kind, listed, _mode(code, listed, automatic, manual, exclusive, plan))
-    return Fate(code, Kind.RETIRED, listed, _mode(code, listed, automatic, manual, exclusive, plan))
+        mode = _mode(code, listed, automatic, manual, exclusive, plan)
+        return Fate(code, kind, listed, mode, automatic=_sole(automatic, listed, mode))
+    mode = _mode(code, listed, automatic, manual, exclusive, plan)
+    return Fate(code, Kind.RETIRED, listed, mode, automatic=_sole(automatic, listed, mode))
+
+
+def _sole(automatic: list[str], listed: tuple[str, ...], mode: str) -> str | None:
+    """The one automatic successor of a code the table sends to review among several."""
+    return automatic[0] if mode == "review" and len(automatic) == 1 and len(listed) > 1 else None
 
 
 def _mode(
@@ -209,7 +245,12 @@ def _derive_groups(plan: Plan, old: Taxonomy, new: Taxonomy) -> None:
     new_depth = _depths(new)
     for label in old.labels:
         code = label.id
-        if code in plan.fates or code in new_ids or label.status is Status.RETIRED:
+        if (
+            code in plan.fates
+            or code in new_ids
+            or code in plan.skipped
+            or label.status is Status.RETIRED
+        ):
             continue
         below = [plan.fates[d] for d in sorted(_descendants(code, old)) if d in plan.fates]
         if not below:

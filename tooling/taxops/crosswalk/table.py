@@ -14,9 +14,15 @@ into the same :class:`Row` shape. Columns are named by the user or detected:
 * SSSOM's ``subject_id``/``object_id`` are the old and new codes, and its
   predicate gives the flags (:data:`SKOS_FLAGS`).
 
+The rows of data start at the first row naming a code: rows above it are the
+header (several header rows, as merged group cells over column names, are
+joined per column; a title row of one cell is left out).
+
 Codes are kept exactly as written, except surrounding whitespace; a number cell
 of a spreadsheet is written without ``.0`` and, when its cell format pads it
-with zeros, with them.
+with zeros, with them. Two ways publishers' tables lose or pack codes are
+undone and reported (:class:`_Codes`): digits that lost their leading zeros,
+and several codes in one cell.
 """
 
 from __future__ import annotations
@@ -78,6 +84,8 @@ class Table:
     """Which column was read as what: old, new, forward, backward, relationship."""
     skipped: list[str] = field(default_factory=list)
     """Rows left out, each with why (an unknown predicate, a low confidence)."""
+    notes: list[str] = field(default_factory=list)
+    """Cells read otherwise than written (lost leading zeros, packed codes)."""
 
 
 @dataclass(frozen=True)
@@ -228,15 +236,109 @@ def _cell(cell: Any) -> str:
 # -- plain tables -------------------------------------------------------------
 
 
+class _Codes:
+    """How a table's cells read as codes of either version. Publishers' tables
+    lose and pack codes in ways a reader must undo, each reported:
+
+    * a spreadsheet stores ``010121`` as the number 10121 (and a CSV saved from
+      it keeps ``10121``): digits that are no code, but are one once the lost
+      leading zeros are put back, are that code (only when one length fits);
+    * one cell names several codes (``A15.4, A15.5``, as conversion tables list
+      a new code's previous codes): a cell that is no code but whose parts,
+      split at commas, semicolons or spaces, include codes, is read as them.
+    """
+
+    def __init__(self, ids: set[str]) -> None:
+        self.ids = ids
+        self.widths = sorted({len(i) for i in ids if i.isascii() and i.isdigit()})
+        self.padded: dict[str, str] = {}
+        self.packed: dict[str, tuple[int, tuple[str, ...]]] = {}
+
+    def one(self, cell: str) -> str:
+        """The code a single value stands for (the value itself if none)."""
+        if cell in self.ids or not (cell.isascii() and cell.isdigit()):
+            return cell
+        fits = [cell.zfill(w) for w in self.widths if w > len(cell) and cell.zfill(w) in self.ids]
+        if len(fits) != 1:
+            return cell
+        self.padded.setdefault(cell, fits[0])
+        return fits[0]
+
+    def read(self, cell: str, line: int | None = None) -> tuple[str, ...]:
+        """The codes a cell names: none for an empty cell, else one or several."""
+        cell = cell.strip()
+        if not cell:
+            return ()
+        code = self.one(cell)
+        if code in self.ids:
+            return (code,)
+        parts = [p for p in _PACKED.split(cell) if p]
+        if len(parts) > 1:
+            codes = tuple(self.one(p) for p in parts)
+            if any(c in self.ids for c in codes):
+                if line is not None:
+                    self.packed.setdefault(cell, (line, codes))
+                return tuple(dict.fromkeys(codes))
+        return (cell,)
+
+    def is_code(self, cell: str) -> bool:
+        return any(c in self.ids for c in self.read(cell))
+
+    def notes(self) -> list[str]:
+        """What was read otherwise than written, in a few lines."""
+        out = []
+        if self.padded:
+            shown = ", ".join(f"'{k}' as '{v}'" for k, v in list(self.padded.items())[:3])
+            out.append(
+                f"{len(self.padded)} codes were read with the leading zeros the table lost "
+                f"(a spreadsheet's number cells): {shown}"
+                + (", ..." if len(self.padded) > 3 else "")
+            )
+        if self.packed:
+            (cell, (line, codes)), *_ = self.packed.items()
+            out.append(
+                f"{len(self.packed)} cells name several codes, read as one row per code "
+                f"(line {line}: '{cell}' as {', '.join(repr(c) for c in codes)})"
+            )
+        return out
+
+
+_PACKED = re.compile(r"[\s,;]+")
+
+
+def _header(records: list[list[str]], codes: _Codes) -> tuple[list[str] | None, int]:
+    """The column names and the index of the first row of data. The data start
+    at the first row naming a code; the rows above are headers, less title rows
+    (one cell of text, as a sheet's merged title). Several header rows (merged
+    group cells over column names) are joined per column: ``HS 2017 Code``."""
+    start = next((i for i, r in enumerate(records) if any(codes.is_code(c) for c in r)), None)
+    if start is None:
+        return [c.strip() for c in records[0]], 1
+    above = [[c.strip() for c in r] for r in records[:start]]
+    above = [r for r in above if sum(1 for c in r if c) > 1]
+    if not above:
+        return None, start
+    width = max(len(r) for r in records)
+    rows = [r + [""] * (width - len(r)) for r in above]
+    for row in rows[:-1]:  # a group name spans the empty cells right of it
+        for i in range(1, width):
+            row[i] = row[i] or row[i - 1]
+    names = []
+    for i in range(width):
+        parts = [r[i] for r in rows if r[i]]
+        names.append(" ".join(dict.fromkeys(parts)))
+    return names, start
+
+
 def _rows(
     records: list[list[str]], old_ids: set[str], new_ids: set[str], given: Columns, source: str
 ) -> Table:
-    first = [c.strip() for c in records[0]]
-    headless = any(c in old_ids or c in new_ids for c in first)
-    header = [str(i + 1) for i in range(max(len(r) for r in records))] if headless else first
-    body = records if headless else records[1:]
-    start = 1 if headless else 2
-    width = len(header)
+    codes = _Codes(old_ids | new_ids)
+    named, start = _header(records, codes)
+    width = max(len(r) for r in records)
+    header = named or [str(i + 1) for i in range(width)]
+    header += [str(i + 1) for i in range(len(header), width)]
+    body = records[start:]
     cells = [[(r[i].strip() if i < len(r) else "") for i in range(width)] for r in body]
 
     def pick(name: str | None, what: str) -> int | None:
@@ -244,6 +346,9 @@ def _rows(
             return None
         if name in header:
             return header.index(name)
+        ends = [i for i, h in enumerate(header) if h.endswith(f" {name}")]
+        if len(ends) == 1:
+            return ends[0]
         if name.isdigit() and 1 <= int(name) <= width:
             return int(name) - 1
         raise TaxopsError(
@@ -254,7 +359,9 @@ def _rows(
     old_col = pick(given.old, "old")
     new_col = pick(given.new, "new")
     if old_col is None or new_col is None:
-        old_col, new_col = _code_columns(header, cells, old_ids, new_ids, old_col, new_col, source)
+        old_col, new_col = _code_columns(
+            header, cells, old_ids, new_ids, old_col, new_col, source, codes
+        )
     taken = {old_col, new_col}
     forward = pick(given.forward, "forward flag")
     backward = pick(given.backward, "backward flag")
@@ -273,9 +380,10 @@ def _rows(
     note = pick(given.note, "note")
     rows = []
     skipped = []
-    for n, row in enumerate(cells, start):
-        old, new = row[old_col] or None, row[new_col] or None
-        if old is None and new is None:
+    for n, row in enumerate(cells, start + 1):
+        olds = codes.read(row[old_col], n) or (None,)
+        news = codes.read(row[new_col], n) or (None,)
+        if olds == (None,) and news == (None,):
             continue
         rel = row[relationship] if relationship is not None else None
         fwd = _flag(row[forward]) if forward is not None else None
@@ -283,15 +391,17 @@ def _rows(
         if rel in SKOS_FLAGS:
             fwd, bwd = SKOS_FLAGS[rel] if fwd is None and bwd is None else (fwd, bwd)
         elif rel and rel.startswith(("skos:", "owl:", "rdfs:")):
-            skipped.append(f"line {n}: {old} {rel} {new} is not a correspondence taxops reads")
+            skipped.append(
+                f"line {n}: {row[old_col]} {rel} {row[new_col]} is not a correspondence taxops reads"
+            )
             continue
         text = (row[note] or None) if note is not None else None
-        rows.append(Row(n, old, new, fwd, bwd, rel or None, text))
-    named = {"old": header[old_col], "new": header[new_col]}
+        rows += [Row(n, o, w, fwd, bwd, rel or None, text) for o in olds for w in news]
+    columns = {"old": header[old_col], "new": header[new_col]}
     for what, col in (("forward", forward), ("backward", backward), ("relationship", relationship)):
         if col is not None:
-            named[what] = header[col]
-    return Table(rows, named, skipped)
+            columns[what] = header[col]
+    return Table(rows, columns, skipped, codes.notes())
 
 
 def _code_columns(
@@ -302,18 +412,21 @@ def _code_columns(
     old_col: int | None,
     new_col: int | None,
     source: str,
+    reader: _Codes,
 ) -> tuple[int, int]:
     """The old and new code columns: by the codes only one version has, then by
     the share of codes, then by header words, then by order."""
-    only_old, only_new, both = old_ids - new_ids, new_ids - old_ids, old_ids | new_ids
+    only_old, only_new = old_ids - new_ids, new_ids - old_ids
     stats = []
     for i in range(len(header)):
-        values = {row[i] for row in cells if row[i]}
+        cells_read = [reader.read(cell) for cell in {row[i] for row in cells if row[i]}]
+        values = {c for read in cells_read for c in read}
         stats.append(
             (
                 len(values & only_old),
                 len(values & only_new),
-                len(values & both) / max(len(values), 1),
+                sum(1 for read in cells_read if any(c in reader.ids for c in read))
+                / max(len(cells_read), 1),
             )
         )
     codes = [i for i, s in enumerate(stats) if s[2] >= 0.5]

@@ -204,7 +204,8 @@ def _insert(
     labels: CommentedSeq, index: dict[str, int], tombstones: dict[str | None, list[CommentedMap]]
 ) -> None:
     """Insert each group of tombstones after its anchor (tombstones anchored on a
-    tombstone follow that one's group); groups without an anchor go last."""
+    tombstone follow that one's group); labels that came first in the old
+    version (no anchor) go first, as they stood."""
     chained: dict[str, list[CommentedMap]] = {}
     for anchor, group in tombstones.items():
         if anchor is not None and anchor not in index:
@@ -224,5 +225,7 @@ def _insert(
     for at, group in positioned:
         for k, item in enumerate(group):
             labels.insert(at + 1 + k, item)
-    for item in expand(tombstones.get(None, [])) + [i for g in chained.values() for i in g]:
+    for k, item in enumerate(expand(tombstones.get(None, []))):
+        labels.insert(k, item)
+    for item in [i for g in chained.values() for i in g]:
         labels.append(item)

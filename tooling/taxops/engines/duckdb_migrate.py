@@ -51,7 +51,15 @@ from taxops.engines.duckdb_source import (
 from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, DEFAULT_MEMORY_LIMIT, Job
 from taxops.engines.paths import read_path, sql_literal, write_path
 from taxops.migration.model import MigrationMap
-from taxops.migration.values import Disposition, Tally, ValueFate, classify
+from taxops.migration.values import (
+    MALFORMED,
+    UNKNOWN_LABEL,
+    Disposition,
+    Tally,
+    ValueFate,
+    classify,
+    review_reason,
+)
 
 #: Above this many distinct values the column is not a label column.
 MAX_DISTINCT_VALUES = 500_000
@@ -143,7 +151,7 @@ def run(
             ).fetchall()
             tally.review_reasons.update({str(r): int(n) for r, n in reasons})
             if source.rejected:
-                tally.review_reasons["malformed"] += source.rejected
+                tally.review_reasons[MALFORMED] += source.rejected
             tally.rows_review = _write_review(con, q, rows, review_out, key, run_sql)
             tally.malformed = _malformed_examples(con, q, rows)
         return tally
@@ -262,16 +270,24 @@ class _Query:
         return f"taxops_dedupe(flatten(list_transform({v}, lambda x: coalesce({self.lookup('cand', 'x', True)}, []))))"
 
     def reason(self, col: str) -> str:
+        """The row's review reason (:func:`taxops.migration.values.row_reason`):
+        malformed, else unknown-label when any of its values is unknown, else the
+        map's action for its (first reviewed) label."""
         v = self.value(col)
         if self.multi:
-            unknown = (
-                f"list_bool_or(list_transform({v}, lambda x: {self.lookup('unknown', 'x', True)}))"
+            whys = (
+                f"list_filter(list_transform({v}, lambda x: {self.lookup('why', 'x', True)}), "
+                "lambda x: x IS NOT NULL)"
+            )
+            why = (
+                f"CASE WHEN list_contains({whys}, {sql_literal(UNKNOWN_LABEL)}) "
+                f"THEN {sql_literal(UNKNOWN_LABEL)} ELSE {whys}[1] END"
             )
         else:
-            unknown = self.lookup("unknown", v)
+            why = self.lookup("why", v)
         return (
-            f"CASE WHEN NOT {self.valid(col)} THEN 'malformed' "
-            f"WHEN coalesce({unknown}, false) THEN 'unknown-label' ELSE 'review' END"
+            f"CASE WHEN NOT {self.valid(col)} THEN {sql_literal(MALFORMED)} "
+            f"ELSE coalesce({why}, 'review') END"
         )
 
     # -- the passes ------------------------------------------------------------
@@ -381,11 +397,15 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     lists: dict[str, list[Any]] = {
         "new": [new(f) for f in fates],
         "flag": [f.disposition.to_review for f in fates],
-        "unknown": [f.disposition is Disposition.UNKNOWN for f in fates],
+        "why": [review_reason(f) for f in fates],
         "changed": [f.disposition is Disposition.DIRECT for f in fates],
         "cand": [list(f.targets) for f in fates],
     }
-    types = {"new": "VARCHAR[][]" if q.multi else "VARCHAR[]", "cand": "VARCHAR[][]"}
+    types = {
+        "new": "VARCHAR[][]" if q.multi else "VARCHAR[]",
+        "cand": "VARCHAR[][]",
+        "why": "VARCHAR[]",
+    }
     for name, values in lists.items():
         con.execute(f"SET VARIABLE {name} = ?::{types.get(name, 'BOOLEAN[]')}", [values or [None]])
     columns = ", ".join(f"getvariable('{name}') AS {name}" for name in lists)

@@ -24,7 +24,15 @@ from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap
-from taxops.migration.values import Disposition, Tally, ValueFate, classify
+from taxops.migration.values import (
+    MALFORMED,
+    Disposition,
+    Tally,
+    ValueFate,
+    classify,
+    review_reason,
+    row_reason,
+)
 
 LABEL_KEYS = (
     "choices",
@@ -121,7 +129,7 @@ def run(
             review.append(
                 {
                     "data": task.get("data", {}) if isinstance(task, dict) else {},
-                    "meta": {"taxops": {"row": position, "reason": "malformed", "raw": task}},
+                    "meta": {"taxops": {"row": position, "reason": MALFORMED, "raw": task}},
                 }
             )
             continue
@@ -133,12 +141,8 @@ def run(
                 if value not in fates:
                     fates[value] = classify(value, migration)
                 found.append(fates[value])
-        if any(f.disposition.to_review for f in found):
-            reason = (
-                "unknown-label"
-                if any(f.disposition is Disposition.UNKNOWN for f in found)
-                else "review"
-            )
+        reason = row_reason([review_reason(f) for f in found])
+        if reason is not None:
             candidates = list(dict.fromkeys(t for f in found for t in f.targets))
             review.append(
                 {
@@ -159,7 +163,7 @@ def run(
             tally.review_reasons[reason] += 1
         else:
             migrated.append(_relabel(task, fates, control))
-    tally.review_reasons["malformed"] += malformed
+    tally.review_reasons[MALFORMED] += malformed
     tally.values = dict(values)
     tally.rows_migrated, tally.rows_review = len(migrated), len(review)
     dataset_out.write_text(

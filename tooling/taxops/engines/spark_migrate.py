@@ -32,7 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap
-from taxops.migration.values import Disposition, Tally, ValueFate, classify
+from taxops.migration.values import (
+    UNKNOWN_LABEL,
+    Disposition,
+    Tally,
+    ValueFate,
+    classify,
+    review_reason,
+)
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -119,10 +126,9 @@ def run(
     if any(f.disposition.to_review for f in fates):
         report("review", 0.0)
         key = review_key(names)
-        reason = F.when(F.coalesce(F.col(q.unknown), F.lit(False)), F.lit("unknown-label"))
         added = F.struct(
             F.col(q.pos).alias("row"),
-            reason.otherwise(F.lit("review")).alias("reason"),
+            F.col(q.why).alias("reason"),
             F.col(_quoted(label)).alias("old_label"),
             F.col(q.cand).alias("candidates"),
         )
@@ -168,8 +174,8 @@ class _Names:
         self.pos, self.file, self.row, self.offset = (
             f"{tag}_{n}" for n in ("pos", "file", "row", "off")
         )
-        self.raw, self.new, self.flag, self.unknown, self.cand = (
-            f"{tag}_{n}" for n in ("raw", "new", "flag", "unknown", "cand")
+        self.raw, self.new, self.flag, self.why, self.cand = (
+            f"{tag}_{n}" for n in ("raw", "new", "flag", "why", "cand")
         )
         self.i, self.x, self.parts = f"{tag}_i", f"{tag}_x", f"{tag}_parts"
 
@@ -259,7 +265,8 @@ def _sorted(values: dict[Any, int]) -> dict[str | None, int]:
 
 def _fate_rows(fates: list[ValueFate], multi: bool) -> list[tuple[Any, ...]]:
     """One row per distinct value: the raw value, what it becomes, whether it
-    goes to review, whether it is unknown, and the candidate labels."""
+    goes to review, its review reason (:func:`review_reason`), and the candidate
+    labels."""
 
     def new(f: ValueFate) -> Any:
         if f.disposition.to_review:
@@ -273,7 +280,7 @@ def _fate_rows(fates: list[ValueFate], multi: bool) -> list[tuple[Any, ...]]:
             f.raw,
             new(f),
             f.disposition.to_review,
-            f.disposition is Disposition.UNKNOWN,
+            review_reason(f),
             list(f.targets),
         )
         for f in fates
@@ -284,8 +291,9 @@ def _apply(
     spark: SparkSession, positioned: DataFrame, q: _Names, job: Job, fates: list[ValueFate]
 ) -> DataFrame:
     """The input with, per row, the new label(s) (``q.new``), whether it goes to
-    review (``q.flag``), whether a value is unknown (``q.unknown``) and the
-    candidate labels (``q.cand``)."""
+    review (``q.flag``), the row's review reason (``q.why``: unknown-label when
+    any value is unknown, else its first reviewed label's, as every engine
+    gives it) and the candidate labels (``q.cand``)."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import ArrayType, BooleanType, StringType, StructField, StructType
 
@@ -296,7 +304,7 @@ def _apply(
             StructField(q.raw, StringType()),
             StructField(q.new, text_list if multi else StringType()),
             StructField(q.flag, BooleanType()),
-            StructField(q.unknown, BooleanType()),
+            StructField(q.why, StringType()),
             StructField(q.cand, text_list),
         ]
     )
@@ -309,7 +317,7 @@ def _apply(
             *(F.col(_quoted(c)) for c in positioned.columns),
             new.alias(q.new),
             F.col(q.flag),
-            F.col(q.unknown),
+            F.col(q.why),
             F.coalesce(F.col(q.cand), F.array().cast(text_list)).alias(q.cand),
         )
     # A list: one row per entry, joined to its fate, gathered back per row in
@@ -326,7 +334,7 @@ def _apply(
                         F.col(q.x),
                         F.col(q.new),
                         F.col(q.flag),
-                        F.col(q.unknown),
+                        F.col(q.why),
                         F.col(q.cand),
                     )
                 )
@@ -345,6 +353,8 @@ def _apply(
         *(F.col(_quoted(c)) for c in positioned.columns),
         F.when(label.isNull(), F.lit(None).cast(text_list)).otherwise(new_list).alias(q.new),
         F.exists(p, lambda e: F.coalesce(e[q.flag], F.lit(False))).alias(q.flag),
-        F.exists(p, lambda e: F.coalesce(e[q.unknown], F.lit(False))).alias(q.unknown),
+        F.when(F.exists(p, lambda e: e[q.why] == F.lit(UNKNOWN_LABEL)), F.lit(UNKNOWN_LABEL))
+        .otherwise(F.try_element_at(F.filter(p, lambda e: e[q.why].isNotNull()), F.lit(1))[q.why])
+        .alias(q.why),
         cands.alias(q.cand),
     )

@@ -5,8 +5,9 @@ syntax tree and written in each dialect, with the map inlined as a VALUES table:
 1. ``CREATE TABLE <output>``: the migrated rows (label rewritten where the map is
    direct; kept where it is keep; unlabeled rows unchanged);
 2. ``CREATE TABLE <review>``: the rows a human must relabel (the map says review,
-   or the label is not in the old version), with ``taxops_reason`` and
-   ``taxops_candidates`` (candidate labels joined by ``|``);
+   or the label is not in the old version), with ``taxops_reason`` (what the
+   reviewer decides, as in ``taxops migrate``) and ``taxops_candidates``
+   (candidate labels joined by ``|``);
 3. a check that migrated + review = input.
 
 Values match labels as in ``taxops migrate``: exactly first (a kept value is
@@ -32,10 +33,10 @@ from typing import Any
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
 from taxops.migration.model import MigrationMap, Mode
-from taxops.migration.values import repairs_by_lower_case
+from taxops.migration.values import SPACES, UNKNOWN_LABEL, entry_reason, repairs_by_lower_case
 
 DIALECTS = ("duckdb", "spark", "bigquery", "snowflake", "postgres")
-_MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key"]
+_MAP_COLUMNS = ["old_label", "new_label", "needs_review", "candidates", "repair_key", "reason"]
 
 
 def migration_sql(
@@ -100,18 +101,20 @@ def migration_sql(
         """The map's column from the exact match (e), else from the repair (r)."""
         return exp.func("COALESCE", col(name, "e"), col(name, "r"))
 
-    unlabeled = exp.paren(
-        exp.or_(label().is_(exp.null()), exp.func("TRIM", label()).eq(exp.Literal.string("")))
-    )
+    def trimmed() -> exp.Trim:
+        """The value without surrounding spaces, as taxops migrate trims them."""
+        return exp.Trim(this=label(), expression=exp.Literal.string(SPACES))
+
+    unlabeled = exp.paren(exp.or_(label().is_(exp.null()), trimmed().eq(exp.Literal.string(""))))
     by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
     insensitive = migration.id_case == "insensitive"
     mapping = exp.values(
         [_map_row(e, by_lower, insensitive) for e in migration]
-        or [(None, None, False, None, None)],
+        or [(None, None, False, None, None, None)],
         alias="v",
         columns=_MAP_COLUMNS,
     )
-    repaired = exp.func("TRIM", label())
+    repaired: exp.Func = trimmed()
     if insensitive:
         repaired = exp.func("LOWER", repaired)
     found = either("old_label")
@@ -150,8 +153,8 @@ def migration_sql(
         )
     )
     reason = exp.Case(
-        ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string("unknown-label"))],
-        default=exp.Literal.string("review"),
+        ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string(UNKNOWN_LABEL))],
+        default=either("reason"),
     )
     to_review = joined(
         exp.select(
@@ -199,9 +202,10 @@ def split_statements(script: str, dialect: str = "duckdb") -> list[str]:
 
 def _map_row(
     entry: Any, by_lower: dict[str, str], insensitive: bool
-) -> tuple[str, str | None, bool, str | None, str | None]:
-    """One row of the map: old label, new label, needs review, candidates, and
-    the key a trimmed (and, when ids ignore case, lower-cased) value repairs to."""
+) -> tuple[str, str | None, bool, str | None, str | None, str | None]:
+    """One row of the map: old label, new label, needs review, candidates, the
+    key a trimmed (and, when ids ignore case, lower-cased) value repairs to, and
+    the review reason (what the reviewer decides, as in taxops migrate)."""
     review = entry.mode is Mode.REVIEW
     key = by_lower.get(entry.label) if insensitive else entry.label
     return (
@@ -210,6 +214,7 @@ def _map_row(
         review,
         "|".join(entry.targets) if review else None,
         key,
+        entry_reason(entry.action) if review else None,
     )
 
 
@@ -296,8 +301,11 @@ def _header(
         + ".",
         f"1. {inert('.'.join(output))}: migrated rows. 2. {inert('.'.join(review))}: rows a "
         "human must relabel",
-        "   (taxops_reason: review | unknown-label; taxops_candidates: labels joined by '|').",
+        "   (taxops_reason: what the reviewer decides: the action of the map (split, narrowed,",
+        "   became-group, reused, review, unmapped) or unknown-label; taxops_candidates:",
+        "   labels joined by '|').",
         "3. true when migrated + review = input.",
         "SQL tables have no row order: sort by a key column.",
     ]
-    return "".join(f"-- {line}\n" for line in lines) + "\n"
+    # Our own words pass the same filter as the values (no quote in a comment).
+    return "".join(f"-- {inert(line)}\n" for line in lines) + "\n"

@@ -17,10 +17,8 @@ declaration decides instead.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from taxops.changes import ChangeSet
-from taxops.migration.build import build_map
+from taxops.migration.build import LabelIndex, build_map, resolve
 from taxops.migration.model import Action, Entry, MigrationMap, Mode
 from taxops.migration.outcome import Outcome
 from taxops.models.declarations import RedirectMode, applying
@@ -33,8 +31,15 @@ def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> Mig
     same change set (built when not given)."""
     forward = forward or build_map(changes)
     old, new = changes.old, changes.new
-    old_ids = old.by_id()
-    sources = _sources(forward)
+    old_ids = LabelIndex(old)
+    # Only labels items can carry in the old version are ways back: a tombstone
+    # kept in both versions leads forward, but nothing goes back to it.
+    valid = {
+        i
+        for i, lbl in old_ids.items()
+        if lbl.status is not Status.RETIRED and not lbl.is_group_at(old.version)
+    }
+    sources = _sources(forward, valid)
     entries = []
     seen: set[str] = set()
     for label in new.labels:
@@ -47,7 +52,8 @@ def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> Mig
             direct = all(d.mode is RedirectMode.DIRECT for d in declared) and len(targets) == 1
             outcome = Outcome(Mode.DIRECT if direct else Mode.REVIEW, targets)
         else:
-            outcome = _derived(label, sources.get(label.id, ()), old_ids)
+            reused = bool(applying(label.reused, old.version, new.version))
+            outcome = _derived(label, sources.get(label.id, ()), old_ids, reused)
         entries.append(_entry(label, outcome, forward))
     return MigrationMap(
         taxonomy=new.id,
@@ -65,24 +71,30 @@ def backward_map(changes: ChangeSet, forward: MigrationMap | None = None) -> Mig
     )
 
 
-def _sources(forward: MigrationMap) -> dict[str, tuple[str, ...]]:
-    """New label -> the old labels whose items may end up with it, in old file
-    order (a narrowed label whose items stay still gave part of its meaning to
-    the labels in ``narrowed_to``)."""
+def _sources(forward: MigrationMap, valid: set[str]) -> dict[str, tuple[str, ...]]:
+    """New label -> the old labels (of ``valid``) whose items may end up with
+    it, in old file order (a narrowed label whose items stay still gave part of
+    its meaning to the labels in ``narrowed_to``)."""
     found: dict[str, dict[str, None]] = {}
     for entry in forward:
+        if entry.label not in valid:
+            continue
         for target in (*entry.targets, *entry.narrowed_to):
             found.setdefault(target, {})[entry.label] = None
     return {label: tuple(olds) for label, olds in found.items()}
 
 
-def _derived(label: Label, sources: tuple[str, ...], old_ids: Mapping[str, Label]) -> Outcome:
+def _derived(label: Label, sources: tuple[str, ...], old_ids: LabelIndex, reused: bool) -> Outcome:
     if not sources:
-        # Nothing leads here: a label new from nothing has no old counterpart;
-        # one that was in the old version (now a group or a tombstone) is itself.
-        if label.id in old_ids:
-            return Outcome(Mode.DIRECT, (label.id,))
-        return Outcome(Mode.REVIEW, ())
+        # Nothing leads here: a label new from nothing, or an id reused in this
+        # step (its old meaning is not its new one), has no old counterpart; one
+        # that was in the old version (now a group or a tombstone) is itself, or
+        # where its old tombstone leads.
+        if label.id not in old_ids or reused:
+            return Outcome(Mode.REVIEW, ())
+        if old_ids[label.id].status is Status.RETIRED:
+            return resolve(label.id, old_ids)
+        return Outcome(Mode.DIRECT, (label.id,))
     if len(sources) == 1:
         return Outcome(Mode.DIRECT, sources)
     return Outcome(Mode.REVIEW, sources)

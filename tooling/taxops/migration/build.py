@@ -53,7 +53,7 @@ def build_map(
     decision rules) are attached to entries a human must review. ``only``
     restricts the entries to those labels (each entry depends on its own
     label alone): a finding about a few labels does not build 200,000."""
-    new_ids = _Labels(changes.new)
+    new_ids = LabelIndex(changes.new)
     fates = _fates(changes)
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
@@ -128,7 +128,7 @@ def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:
     return fates
 
 
-class _Labels(Mapping[str, Label]):
+class LabelIndex(Mapping[str, Label]):
     """A version's labels by id, with one more label laid over them (a tombstone
     the new version deleted), and the labels in use under each parent, tabled
     once, on first use, and shared: finding a group's children by scanning
@@ -159,8 +159,8 @@ class _Labels(Mapping[str, Label]):
         extra = self._extra is not None and self._extra.id not in self._base
         return len(self._base) + extra
 
-    def with_label(self, label: Label) -> _Labels:
-        return _Labels(self._taxonomy, label, self._kids)
+    def with_label(self, label: Label) -> LabelIndex:
+        return LabelIndex(self._taxonomy, label, self._kids)
 
     def children(self, label_id: str) -> list[str]:
         """The labels in use (not retired) whose parent is ``label_id``."""
@@ -174,7 +174,7 @@ class _Labels(Mapping[str, Label]):
 
 
 def _fate(
-    label: Label, fate: tuple[Action, Change] | None, new_ids: _Labels
+    label: Label, fate: tuple[Action, Change] | None, new_ids: LabelIndex
 ) -> tuple[Action, Outcome]:
     if fate is None:
         # Still in the new version with no fate change: active, deprecated (still
@@ -222,7 +222,7 @@ def _tombstone_action(label: Label) -> Action:
     return Action.REVIEW if mode is Replacement.REVIEW else Action.REPLACE
 
 
-def resolve(label_id: str, new_ids: _Labels) -> Outcome:
+def resolve(label_id: str, new_ids: LabelIndex) -> Outcome:
     """Where an item labeled ``label_id`` ends up in the version ``new_ids``
     describes: itself if the label is valid there, else wherever its tombstone
     chain leads (direct, review among candidates, or the parent).
@@ -257,7 +257,7 @@ def resolve(label_id: str, new_ids: _Labels) -> Outcome:
 
 
 def _next_steps(
-    label_id: str, label: Label, new_ids: _Labels
+    label_id: str, label: Label, new_ids: LabelIndex
 ) -> tuple[Callable[[list[Outcome]], Outcome], list[str]] | None:
     """None when an item can carry ``label`` as it is; else the labels it moves
     on to and how their outcomes combine."""

@@ -42,14 +42,16 @@ def clusters(migration: MigrationMap) -> list[Cluster]:
             parent[node], node = root, parent[node]
         return root
 
+    # A narrowed label whose items stay is still tied to the labels that took
+    # part of its meaning.
     for entry in migration:
-        for target in entry.targets:
+        for target in (*entry.targets, *entry.narrowed_to):
             a, b = find(("old", entry.label)), find(("new", target))
             if a != b:
                 parent[b] = a
     members: dict[tuple[str, str], tuple[dict[str, None], dict[str, None]]] = {}
     for entry in migration:
-        for target in entry.targets:
+        for target in (*entry.targets, *entry.narrowed_to):
             old, new = members.setdefault(find(("old", entry.label)), ({}, {}))
             old[entry.label] = None
             new[target] = None

@@ -9,11 +9,12 @@ gives what migrating step by step gives (the property tests check it).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
-from taxops.migration.model import Entry, MigrationMap, Mode, Step
+from taxops.migration.model import Action, Entry, MigrationMap, Mode, Step, SuggestedLabel
 from taxops.migration.outcome import OPEN, Outcome, name_action, then
 
 
@@ -49,42 +50,90 @@ def _outcome(entry: Entry) -> Outcome:
 
 def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) -> Entry:
     steps: list[Step] = []
-    touched: list[Entry] = []
+    touched: list[tuple[int, Entry]] = []
 
-    def record(m: MigrationMap, entry: Entry) -> None:
-        touched.append(entry)
-        if entry.mode is not Mode.KEEP:
+    def record(at: int, entry: Entry) -> None:
+        touched.append((at, entry))
+        m = maps[at]
+        if entry.mode is not Mode.KEEP or entry.action is not Action.KEEP:
+            # A narrowing whose items stay is a step too (the label lost meaning).
             steps.append(
                 Step(m.from_version, m.to_version, entry.label, entry.action, entry.targets)
             )
 
-    record(maps[0], first)
+    record(0, first)
     outcome = _outcome(first)
-    for m in maps[1:]:
+    for at in range(1, len(maps)):
 
-        def step(label: str, m: MigrationMap = m) -> Outcome:
-            if label not in m:
+        def step(label: str, at: int = at) -> Outcome:
+            if label not in maps[at]:
                 return OPEN
-            record(m, m[label])
-            return _outcome(m[label])
+            record(at, maps[at][label])
+            return _outcome(maps[at][label])
 
         outcome = then(outcome, step)
-    action, mode = name_action(first.label, [e.action for e in touched], outcome)
+    entries = [e for _, e in touched]
+    action, mode = name_action(first.label, [e.action for e in entries], outcome)
     kept = mode is Mode.KEEP
     return Entry(
         label=first.label,
         action=action,
         mode=mode,
         targets=outcome.targets,
-        hints=tuple(dict.fromkeys(h for e in touched for h in e.hints))
+        hints=tuple(dict.fromkeys(h for e in entries for h in e.hints))
         if mode is Mode.REVIEW
         else (),
         deprecated=mode is not Mode.REVIEW and any(t in deprecated for t in outcome.targets),
-        renamed=_span([e.renamed for e in touched]) if kept else None,
-        moved=_span([e.moved for e in touched]) if kept else None,
-        note=next((e.note for e in reversed(touched) if e.note), None),
+        renamed=_span([e.renamed for e in entries]) if kept else None,
+        moved=_span([e.moved for e in entries]) if kept else None,
+        note=next((e.note for e in reversed(entries) if e.note), None),
         via=tuple(steps),
+        narrowed_to=_carried(
+            ((at, label) for at, e in touched for label in e.narrowed_to), maps, outcome.targets
+        ),
+        suggestions=_suggestions(touched, maps) if action is Action.UNMAPPED else (),
     )
+
+
+def _onward(label: str, at: int, maps: Sequence[MigrationMap]) -> Outcome:
+    """Where a label of version ``maps[at].to_version`` ends up in the last one."""
+    outcome = Outcome(Mode.DIRECT, (label,))
+    for later in maps[at + 1 :]:
+
+        def step(x: str, m: MigrationMap = later) -> Outcome:
+            return _outcome(m[x]) if x in m else OPEN
+
+        outcome = then(outcome, step)
+    return outcome
+
+
+def _carried(
+    labels: Iterable[tuple[int, str]], maps: Sequence[MigrationMap], own: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The labels that took part of a narrowed label's meaning, each followed to
+    the last version (a later rename or merge carries it on)."""
+    found: dict[str, None] = {}
+    for at, label in labels:
+        for target in _onward(label, at, maps).targets:
+            if target not in own:
+                found[target] = None
+    return tuple(found)
+
+
+def _suggestions(
+    touched: list[tuple[int, Entry]], maps: Sequence[MigrationMap]
+) -> tuple[SuggestedLabel, ...]:
+    """The suggestions of the step that left the label unmapped, each carried to
+    the last version when it leads to one label there (else left out)."""
+    at, entry = next(((a, e) for a, e in reversed(touched) if e.suggestions), (0, None))
+    if entry is None:
+        return ()
+    out: dict[str, SuggestedLabel] = {}
+    for suggested in entry.suggestions:
+        onward = _onward(suggested.label, at, maps)
+        if onward.mode is Mode.DIRECT and len(onward.targets) == 1:
+            out.setdefault(onward.targets[0], replace(suggested, label=onward.targets[0]))
+    return tuple(out.values())
 
 
 def _span(pairs: list[Any]) -> Any:

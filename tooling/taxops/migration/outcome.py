@@ -46,10 +46,13 @@ def then(first: Outcome, step: Callable[[str], Outcome]) -> Outcome:
 
     * direct into T: the item gets ``step(t)`` for every t; if any of those needs a
       human, the whole item does (candidates are everything it could become).
-    * review among C: the human's choice c then becomes ``step(c)``. If every
-      choice leads to the same labels by machine, the choice no longer matters and
-      the result is direct again; otherwise the candidates are all the labels the
-      choices lead to.
+    * review among C: the human's choice c then becomes ``step(c)``. If several
+      choices all lead to the same labels by machine, the choice no longer matters
+      and the result is direct again; otherwise the candidates are all the labels
+      the choices lead to. A review with one candidate stays a review: the human
+      was not asked to choose but to confirm (a tombstone's ``replacement:
+      review`` with one label, a table's "not automatic"), which no later step
+      answers.
     * An open review (no candidates) stays open: listing some candidates when the
       answer may be anything would mislead the reviewer.
     """
@@ -62,7 +65,7 @@ def then(first: Outcome, step: Callable[[str], Outcome]) -> Outcome:
     if all(r.mode is not Mode.REVIEW for r in results):
         if first.mode is not Mode.REVIEW:
             return Outcome(Mode.DIRECT, union)
-        if len({frozenset(r.targets) for r in results}) == 1:
+        if len(first.targets) >= 2 and len({frozenset(r.targets) for r in results}) == 1:
             return Outcome(Mode.DIRECT, union)
     return Outcome(Mode.REVIEW, union)
 

@@ -19,7 +19,9 @@ Documented behaviour (``site/docs/reference/migrate.md``):
 * a null, empty or whitespace-only value is *unlabeled*: the row is migrated
   unchanged and counted as unlabeled;
 * any other value is *unknown*: the row goes to the review queue with reason
-  ``unknown-label``, never passed through.
+  ``unknown-label``, never passed through;
+* a row the map sends to review gets, as its reason, the map's action for its
+  label (:func:`review_reason`): what the reviewer decides.
 """
 
 from __future__ import annotations
@@ -32,6 +34,14 @@ from typing import Any
 
 from taxops.escaping import short, terminal, terminal_lines
 from taxops.migration.model import Action, MigrationMap, Mode
+
+#: What "surrounding spaces" are, for every engine: the characters Python's
+#: ``str.strip()`` removes (``str.isspace``: tab, line breaks, no-break and
+#: ideographic spaces...). The generated SQL trims exactly these (a bare SQL
+#: ``TRIM`` removes only the space) and the generated Python script strips them,
+#: so a value with a tab or a no-break space is repaired, or unlabeled, alike in
+#: every engine.
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 class Disposition(str, enum.Enum):
@@ -68,9 +78,41 @@ class ValueFate:
         return self.repaired is not None
 
 
+UNKNOWN_LABEL = "unknown-label"
+MALFORMED = "malformed"
+
+
+def review_reason(fate: ValueFate) -> str | None:
+    """Why a value's row goes to the review queue, in the queue's reason column:
+    ``unknown-label`` (the old version never had it), else the map's action for
+    its label, which says what the reviewer decides (``split``, ``narrowed``,
+    ``became-group``, ``reused``, ``review``, ``unmapped``...). None when the
+    value needs no review. Every engine writes this word (the generated scripts
+    carry it in their map), so the queues of all engines agree."""
+    if fate.disposition is Disposition.UNKNOWN:
+        return UNKNOWN_LABEL
+    if fate.disposition is Disposition.REVIEW:
+        return entry_reason(fate.action)
+    return None
+
+
+def entry_reason(action: Action | None) -> str:
+    """The review reason of a map entry a human must decide."""
+    return action.value if action is not None else Disposition.REVIEW.value
+
+
+def row_reason(reasons: list[str | None]) -> str | None:
+    """A row's reason from its labels' reasons, in the row's order (several in a
+    multi-label row): ``unknown-label`` first, else the first label's."""
+    found = [r for r in reasons if r is not None]
+    if UNKNOWN_LABEL in found:
+        return UNKNOWN_LABEL
+    return found[0] if found else None
+
+
 def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
     """Decide what one raw label value becomes (see the module docstring)."""
-    if raw is None or not str(raw).strip():
+    if raw is None or not str(raw).strip(SPACES):
         return ValueFate(raw, None, Disposition.UNLABELED, ())
     label, repaired, others = match_label(str(raw), migration)
     if label is None:
@@ -94,7 +136,7 @@ def match_label(
     then, where ids ignore case, lower-cased, when exactly one id matches."""
     if value in migration:
         return value, None, ()
-    trimmed = value.strip()
+    trimmed = value.strip(SPACES)
     how = "trimmed" if trimmed != value else None
     if trimmed in migration:
         return trimmed, how, ()
@@ -120,7 +162,8 @@ class Tally:
     rows_in: int = 0
     rows_migrated: int = 0
     rows_review: int = 0
-    #: Rows sent to review, by reason: review (the map says so), unknown-label, malformed.
+    #: Rows sent to review, by reason: the map's action for the label (split,
+    #: narrowed, became-group, reused, review...), unknown-label, malformed.
     review_reasons: Counter[str] = field(default_factory=Counter)
     #: Raw value -> number of occurrences (rows for a label column, entries for a list).
     values: dict[str | None, int] = field(default_factory=dict)

@@ -20,8 +20,14 @@ from taxops.positions import Positions
 def diagnostics_from_validation_error(
     exc: ValidationError, doc: Positions, model: type[BaseModel]
 ) -> list[Diagnostic]:
+    return diagnostics_from_errors(list(exc.errors(include_url=False)), doc, model)
+
+
+def diagnostics_from_errors(
+    errors: list[Any], doc: Positions, model: type[BaseModel]
+) -> list[Diagnostic]:
+    """The findings of Pydantic's error list (``ValidationError.errors()``)."""
     out = []
-    errors = exc.errors(include_url=False)
     numbers = _numbers_as_ids(errors, doc)
     if numbers:
         out.append(_number_as_id(numbers, doc))

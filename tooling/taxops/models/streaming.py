@@ -5,9 +5,12 @@ Validated in one call, both are alive at the peak. Here the items of the documen
 largest list are validated in chunks and each chunk's dicts are dropped as soon as
 its models exist, so the peak is about the larger of the two, not their sum.
 
-Only the happy path streams. When a chunk is invalid, :class:`NotStreamable` tells
-the caller to validate the whole document the ordinary way (from a fresh parse),
-which gives every error with its location; an invalid file pays a second parse.
+When a chunk is invalid, :class:`NotStreamable` tells the caller to collect the
+errors from a fresh parse (an invalid file pays a second parse) with
+:func:`stream_errors`: the items again in chunks, their models dropped at once,
+then the rest of the document, so an error to report costs no more memory than
+a valid file. A model with validators of its own (which see the whole document)
+is validated in one call instead.
 """
 
 from __future__ import annotations
@@ -42,12 +45,46 @@ def validate_streaming(data: dict[str, Any], model: type[BaseModel]) -> BaseMode
         try:
             built += adapter.validate_python(chunk)
         except ValidationError as exc:
+            built.clear()  # the traceback keeps this frame: let the models go now
             raise NotStreamable(key) from exc
         items[start : start + len(chunk)] = [None] * len(chunk)
         del chunk
     rest = {k: v for k, v in data.items() if k != key}
     rest[key] = built
     return model.model_validate(rest)
+
+
+def stream_errors(data: dict[str, Any], model: type[BaseModel]) -> list[Any] | None:
+    """Every error of validating ``data`` as ``model``, as one call would report
+    them (``ValidationError.errors()``), found without holding the models: the
+    largest list's items in chunks, then the rest of the document. None when
+    that cannot be the same as one call: no list large enough, or the model has
+    validators that see the whole document."""
+    key = _largest_list(data, model)
+    if key is None or model.__pydantic_decorators__.model_validators:
+        return None
+    items: list[Any] = data[key]
+    adapter = _adapter(model, key)
+    found: list[Any] = []
+    for start in range(0, len(items), CHUNK):
+        try:
+            adapter.validate_python(items[start : start + CHUNK])
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                index, *inner = err["loc"]
+                found.append({**err, "loc": (key, start + int(index), *inner)})
+    rest: list[Any] = []
+    try:
+        model.model_validate({**data, key: []})
+    except ValidationError as exc:
+        # The empty list stands in for the items: its own length error is not theirs.
+        rest = [e for e in exc.errors(include_url=False) if tuple(e["loc"]) != (key,)]
+    # In the order one call reports them: by the field each is about, fields
+    # the model does not have last.
+    order = {name: i for i, name in enumerate(model.model_fields)}
+    ranked = [(order.get(e["loc"][0], len(order) + 1) if e["loc"] else -1, e) for e in rest]
+    ranked += [(order.get(key, len(order)), e) for e in found]
+    return [e for _, e in sorted(ranked, key=lambda pair: pair[0])]
 
 
 def consumed(data: dict[str, Any]) -> bool:

@@ -11,7 +11,10 @@ A piece is named by a word prefix (two letters; a prefix shared by more than
 :data:`PIECE_LIMIT` labels is split by its next letter, and so on, while the
 words are long enough). Words are normalised the way the page's script
 normalises what is typed (NFKC, lower case, separators as spaces), so both
-ends agree on the piece. Each entry is ``[name, id, link, status, alias...]``, the link
+ends agree on the piece. A word more than :data:`LOAD_LIMIT` labels share
+(``category`` in "Category 1" ... "Category 99999") gets no piece at all: the
+manifest counts its labels and the script asks for another word, so no search
+loads more than a few hundred kilobytes. Each entry is ``[name, id, link, status, alias...]``, the link
 relative to the index folder, then the label's aliases.
 """
 
@@ -29,6 +32,9 @@ from taxops.site.urls import page_url, relative_url
 
 #: The most labels a piece holds before it is split by a longer prefix.
 PIECE_LIMIT = 1500
+#: A piece of more labels than this is not written (its word alone finds too
+#: many labels to list; the finder asks for another word of the name or id).
+LOAD_LIMIT = 3000
 _SEPARATORS = re.compile(r"[\s_\-./:]+")
 
 
@@ -65,10 +71,12 @@ def finder_files(site: TaxonomySite) -> dict[str, str]:
             [entries[k] for k in sorted(members)], ensure_ascii=False, separators=(",", ":")
         )
         for prefix, members in pieces.items()
+        if len(members) <= LOAD_LIMIT
     }
     manifest = {
         "schema": "taxops/label-finder/1",
         "labels": len(entries),
+        "load_limit": LOAD_LIMIT,
         "pieces": {prefix: len(members) for prefix, members in sorted(pieces.items())},
     }
     files[folder + "manifest.json"] = json.dumps(

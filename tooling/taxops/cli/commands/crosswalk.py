@@ -226,6 +226,8 @@ def _plan_line(taxonomy: str, old: Version, new: Version, plan: Plan) -> str:
         f"{plan.count(Kind.REUSED)} reused",
         f"{len(plan.backward)} backward",
     ]
+    if plan.skipped:
+        parts.append(f"{len(plan.skipped)} left as they are (see the notes)")
     return f"{taxonomy} {old.version} -> {new.version}: " + ", ".join(parts) + "\n"
 
 
@@ -242,7 +244,7 @@ def _written_line(path: Path, written: Written) -> str:
 
 
 def _notes(plan: Plan, table: Table) -> list[str]:
-    notes = [*table.skipped, *plan.notes]
+    notes = [*table.notes, *table.skipped, *plan.notes]
     if not notes:
         return []
     out = [f"{len(notes)} notes:\n", *(f"  {terminal(note)}\n" for note in notes[:_SHOWN_NOTES])]

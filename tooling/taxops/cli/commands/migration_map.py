@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from taxops import escaping
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
@@ -39,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
     migration = migration_map(root, args.taxonomy, args.start, args.end)
+    if args.end is None and migration.from_version == migration.to_version:
+        _unreleased_note(root, args.taxonomy, migration.to_version)
     if args.format == "sssom":
         names = {
             str(v.version): {lbl.id: lbl.name for lbl in v.taxonomy.labels}
@@ -64,6 +69,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         write(text)
     return exit_codes.OK
+
+
+def _unreleased_note(root: Path, taxonomy: str, newest: str) -> None:
+    """``--to`` left out maps to the newest release: when that is ``--from``
+    itself while the working version is newer (a crosswalk just imported into
+    it), the map changes nothing; say which version the user probably meant."""
+    working = [v for v in versions(root, taxonomy) if not v.released]
+    if working and str(working[-1].version) != newest:
+        version = escaping.terminal(str(working[-1].version))
+        sys.stderr.write(
+            f"note: {escaping.terminal(taxonomy)} {escaping.terminal(newest)} is the newest "
+            f"release, so this map changes nothing; the working version {version} is not "
+            f"released yet: pass --to {version} to map to it\n"
+        )
 
 
 COMMAND = Command(

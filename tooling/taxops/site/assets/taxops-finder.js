@@ -86,6 +86,8 @@
       var rarest = choices.reduce(function (a, b) { return b.count < a.count ? b : a; });
       if (!rarest.keys.length) return show(box, [], "No label matches.");
       if (rarest.keys.length > 8) return show(box, [], "Keep typing: more than " + rarest.count + " labels start like that.");
+      // A word too many labels share has no piece (manifest.load_limit): ask for another.
+      if (rarest.count > (manifest.load_limit || Infinity)) return show(box, [], "Add another word of the name or the id: " + rarest.count + " labels have a word like that.");
       return Promise.all(rarest.keys.map(function (k) {
         return getJSON(new URL(hex(k) + ".json", base).href, pieces);
       })).then(function (lists) {

@@ -231,7 +231,7 @@ def test_the_review_queue_of_a_semicolon_export_is_redacted_in_its_own_dialect(
         "photo;caption;_taxops_row;label;_taxops2_row;_taxops2_reason;_taxops2_old_label;"
         "_taxops2_candidates;_taxops2_raw"
     )
-    assert queue[1] == "p1.jpg;Call [email], or [phone];1;bird;2;review;bird;parrot|songbird;"
+    assert queue[1] == "p1.jpg;Call [email], or [phone];1;bird;2;split;bird;parrot|songbird;"
     assert len(queue) == 5 and "@example.com" not in "".join(queue) and "[email]" in queue[-1]
     report = json.loads((out.parent / "export.report.json").read_text())
     redacted = {f["field"] for f in report["review_redaction"]["fields"]}

@@ -85,3 +85,25 @@ def test_init_from_an_export_checks_and_builds(
     monkeypatch.chdir(repo)
     assert main(["check"]) == 0
     assert main(["site", "build", "--strict"]) == 0
+
+
+def test_the_next_steps_are_commands_that_run_as_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder with a space and a ';' is one quoted word of the suggested 'cd'
+    (unquoted, the shell would run what follows the ';'); in the folder itself
+    there is nothing to change to."""
+    import shlex
+    import subprocess
+
+    folder = tmp_path / "team repo; touch pwned"
+    assert main(["init", str(folder)]) == 0
+    [step] = [line for line in capsys.readouterr().out.splitlines() if "taxops check" in line]
+    cd = step.strip().split(" && ")[0]
+    assert shlex.split(cd) == ["cd", str(folder)]
+    subprocess.run(["sh", "-c", f"{cd} && pwd"], cwd=tmp_path, check=True, capture_output=True)
+    assert not (tmp_path / "pwned").exists()
+    monkeypatch.chdir(folder)
+    assert main(["init", "."]) == 0
+    [step] = [line for line in capsys.readouterr().out.splitlines() if "taxops check" in line]
+    assert step.strip().startswith("taxops check &&")

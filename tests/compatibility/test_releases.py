@@ -318,6 +318,13 @@ def test_counts_fill_the_relabel_impact_section(
     section = report.read_text().split("<!-- taxops:impact:start -->")[1]
     assert "| `fleet` `1.0.0` → `2.0.0` | 100 | 60 | 40 | 0 |" in section
     assert "| `fleet` | `vehicle.other` | merge | 40 | `vehicle.car` |" in section
+    # Saved from a spreadsheet, with its byte order mark: the same counts.
+    counts.write_text("\ufeff" + counts.read_text(), encoding="utf-8")
+    report.unlink()
+    code, _ = run(
+        capsys, "check", "--repo", str(tmp_path), "--counts", str(counts), "--report", str(report)
+    )
+    assert code == 0 and report.read_text().split("<!-- taxops:impact:start -->")[1] == section
     # Counts for a taxonomy that does not exist are a typo, not "no impact".
     code, out = run(capsys, "check", "--repo", str(tmp_path), "--counts", f"other={counts}")
     assert code == 2 and "Relabel impact" not in out

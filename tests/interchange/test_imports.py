@@ -131,6 +131,9 @@ def test_a_hand_written_label_studio_config_imports_with_a_report() -> None:
     assert_valid(imported)
     chosen = import_label_studio(config, "config.xml", control="quality")
     assert [label.id for label in chosen.labels] == ["Blurry"]
+    assert (
+        "export the taxonomy back with 'taxops export ID --to label-studio --control box'" in notes
+    )
     spaced = import_label_studio(config.replace('alias="tl"', ""), "config.xml")
     assert spaced.labels[1].id == "traffic_light"
     assert "'Traffic light' cannot be an id as it is" in "\n".join(spaced.notes)
@@ -178,3 +181,19 @@ def test_csv_rows_keep_aliases_and_status() -> None:
     apple = imported.labels[1]
     assert (apple.parent, apple.aliases) == ("fruit", ["pomme", "manzana"])
     assert "columns not carried over: colour" in imported.notes
+
+
+def test_an_export_keeps_the_projects_control_name() -> None:
+    """A project's annotations name their control ('from_name'): a config going
+    back into the project under another name would orphan them."""
+    from xml.etree import ElementTree as ET
+
+    from taxops.interchange.labelstudio_config import LabelStudioOptions
+
+    for source in ("flat", "driving-objects"):
+        config = export_label_studio(SOURCES[source], LabelStudioOptions(control="topic"))
+        [control] = [el for el in ET.fromstring(config) if el.get("toName") == "text"]
+        assert control.get("name") == "topic"
+        assert [label.id for label in import_label_studio(config, "c.xml", "topic").labels]
+    with pytest.raises(TaxopsError, match="'text' cannot name the control"):
+        export_label_studio(SOURCES["flat"], LabelStudioOptions(control="text"))

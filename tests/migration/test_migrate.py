@@ -224,6 +224,46 @@ def test_label_studio_export(tmp_path: Path) -> None:
     assert queued["meta"]["taxops"]["old_labels"] == ["product.general_question"]
 
 
+def _project_task(i: int, intent: str) -> dict:  # type: ignore[type-arg]
+    """A task of a project with several controls, as Label Studio exports it:
+    the intent, a sentiment choice and NER spans in one annotation's results."""
+    results = [
+        {"from_name": "sentiment", "to_name": "text", "type": "choices",
+         "value": {"choices": ["neg"]}},
+        {"from_name": "intent", "to_name": "text", "type": "choices",
+         "value": {"choices": [intent]}},
+        {"from_name": "entities", "to_name": "text", "type": "labels",
+         "value": {"start": 0, "end": 4, "labels": ["Brand"]}},
+    ]  # fmt: skip
+    return {"id": i, "data": {"text": f"t{i}"}, "annotations": [{"result": results}]}
+
+
+def test_label_studio_export_of_a_project_with_several_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only the control named holds the taxonomy's labels: a sentiment 'neg' or
+    an NER 'Brand' is neither relabeled nor sent to review as an unknown label."""
+    src = tmp_path / "export.json"
+    src.write_text(json.dumps([_project_task(1, "billing.refund_status"),
+                               _project_task(2, "orders.order_status")]))  # fmt: skip
+    out = tmp_path / "migrated.json"
+    assert migrate(str(src), "-o", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "holds the labels of 3 controls: 'sentiment' (choices, 2 results)" in err
+    assert "--label-column NAME" in err and not out.exists()
+    assert migrate(str(src), "--label-column", "intent", "-o", str(out)) == 0
+    migrated = json.loads(out.read_text())
+    assert [[r["value"] for r in t["annotations"][0]["result"]] for t in migrated] == [
+        [{"choices": ["neg"]}, {"choices": ["returns.refund_status"]},
+         {"start": 0, "end": 4, "labels": ["Brand"]}],
+        [{"choices": ["neg"]}, {"choices": ["orders.order_status"]},
+         {"start": 0, "end": 4, "labels": ["Brand"]}],
+    ]  # fmt: skip
+    assert not (tmp_path / "migrated.review.json").exists()
+    assert migrate(str(src), "--label-column", "topic", "-o", str(tmp_path / "x.json")) == 2
+    assert "has no labels of a control named 'topic'" in capsys.readouterr().err
+
+
 def test_missing_label_column_is_a_clear_error(csv_file: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     assert (
         migrate(str(csv_file), "--label-column", "label", "-o", str(csv_file.with_name("o.csv")))

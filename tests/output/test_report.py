@@ -166,5 +166,19 @@ def test_an_added_section_is_capped_with_the_others() -> None:
 
     out = format_markdown(_many(200, 40), sections=[Section("datasets", datasets)])
     assert len(out) <= 60_000 and "### Registered datasets" in out
-    assert out.index("### Registered datasets") > out.index("<!-- taxops:impact:end -->")
+    # Inside the relabel impact, between its markers, without a placeholder.
+    start, end = out.index("<!-- taxops:impact:start -->"), out.index("<!-- taxops:impact:end -->")
+    assert start < out.index("### Registered datasets") < end
+    assert "Not computed" not in out
     assert seen[0] == 50
+
+
+@pytest.mark.parametrize(
+    ("n", "word", "said"),
+    [(1, "other taxonomy", "1 other taxonomy"), (2, "other taxonomy", "2 other taxonomies"),
+     (3, "finding", "3 findings"), (2, "day", "2 days"), (1_200, "change", "1,200 changes")],
+)  # fmt: skip
+def test_counts_are_said_in_english(n: int, word: str, said: str) -> None:
+    from taxops.formatting.report import _plural
+
+    assert _plural(n, word) == said

@@ -106,14 +106,17 @@ def test_redact_masks_every_planted_value_and_keeps_rows_in_order(
     assert f"caption (personal): email {totals['email']:,}" in printed
 
 
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_a_registered_dataset_is_redacted_by_its_fields_classes(
-    repo: Path, capsys: pytest.CaptureFixture[str]
+    repo: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
-    """pets-2025 is 'public', but the policy says its captions are personal."""
+    """pets-2025 is 'public', but the policy says its captions are personal; a
+    registered dataset's file named by its path is that dataset too."""
     data = repo / "data" / "pets-2025.csv"
     data.write_text(data.read_text() + 'p5.jpg,"mail owner@example.com",dog\n')
     out = repo / "out" / "pets.csv"
-    assert main(["redact", "pets-2025", "-o", str(out), "--repo", str(repo)]) == 0
+    name = "pets-2025" if named == "by id" else str(data)
+    assert main(["redact", name, "-o", str(out), "--repo", str(repo)]) == 0
     assert out.read_text().splitlines()[-1] == "p5.jpg,mail [email],dog"
     printed = capsys.readouterr().out
     assert "caption (personal): email 1" in printed and "photo" not in printed.split("\n", 1)[1]
@@ -129,6 +132,76 @@ def test_redact_refuses_to_overwrite_its_input_and_needs_a_class(
     assert "never writes over its input" in capsys.readouterr().err
     assert main(["redact", str(source), "-o", str(tmp_path / "y.csv"), "--repo", str(repo)]) == 2
     assert "--data-class" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding", "suffix"),
+    [(";", "utf-8-sig", "csv"), ("|", "utf-8", "csv"), ("\t", "utf-8", "tsv"),
+     (";", "latin-1", "csv")],
+)  # fmt: skip
+def test_redact_reads_and_writes_a_csv_in_its_own_dialect(
+    repo: Path, tmp_path: Path, delimiter: str, encoding: str, suffix: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A spreadsheet's semicolon export is not one column of a comma CSV: read
+    as one, its first row became the header and went out unmasked. Every row
+    is masked, the header is the file's, and the output keeps the delimiter."""
+    source = tmp_path / f"owners.{suffix}"
+    rows = [["photo", "caption", "label"]] + [
+        [f"p{i}.jpg", f"Café owner{i}@example.com, rings +1 415-555-{i:04d}, ok", "dog"]
+        for i in range(30)
+    ]
+    with open(source, "w", newline="", encoding=encoding) as f:
+        csv.writer(f, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    out = tmp_path / f"out.{suffix}"
+    enc = [] if encoding != "latin-1" else ["--encoding", "latin-1"]
+    code = main(["redact", str(source), "-o", str(out), "--data-class", "personal",
+                 "--label-column", "label", "--repo", str(repo), *enc])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    with open(out, newline="", encoding="utf-8") as f:
+        written = list(csv.reader(f, delimiter=delimiter))
+    assert written == [rows[0]] + [
+        [r[0], "Café [email], rings [phone], ok", "dog"] for r in rows[1:]
+    ]
+    report = json.loads((tmp_path / f"out.{suffix}.redaction.json").read_text())
+    assert report["rows"] == 30 and report["masked"] == 60
+
+
+def test_nested_json_values_and_fields_named_like_sql_variables_are_redacted(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An email inside an object or a list is masked (it was passed through:
+    the field was not text), the value stays JSON; fields named 'm', 'c' or
+    'acc' (the redaction SQL's own variables) are fields like any other."""
+    source = tmp_path / "owners.jsonl"
+    rows = [
+        {"m": f"owner{i}@example.com", "c": "call +1 415-555-0132", "acc": "x",
+         "owner": {"email": f"o{i}@example.com", "pets": [1, 2]},
+         "notes": [f"n{i}@example.com", "fine"], "label": "dog"}
+        for i in range(5)
+    ]  # fmt: skip
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    out = tmp_path / "out.jsonl"
+    code = main(["redact", str(source), "-o", str(out), "--data-class", "personal",
+                 "--label-column", "label", "--repo", str(repo)])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    assert [json.loads(line) for line in out.read_text().splitlines()] == [
+        {"m": "[email]", "c": "call [phone]", "acc": "x",
+         "owner": {"email": "[email]", "pets": [1, 2]}, "notes": ["[email]", "fine"],
+         "label": "dog"}
+    ] * 5  # fmt: skip
+    report = json.loads((tmp_path / "out.jsonl.redaction.json").read_text())
+    assert report["masked"] == 20 and [f["field"] for f in report["fields"]] == [
+        "m", "c", "acc", "owner", "notes",
+    ]  # fmt: skip
+    parquet = tmp_path / "owners.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_json('{source}')) TO '{parquet}' (FORMAT parquet)")
+    code = main(["redact", str(parquet), "-o", str(tmp_path / "o.parquet"),
+                 "--data-class", "personal", "--repo", str(repo)])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 2 and "'notes', 'owner' of the fields it must redact hold nested values" in err
+    assert not (tmp_path / "o.parquet").exists()
 
 
 def test_the_redaction_engine_does_not_load_the_migration_package() -> None:

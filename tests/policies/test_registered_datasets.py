@@ -66,6 +66,11 @@ def test_the_pull_request_report_shows_both_registered_datasets_and_their_cost(
         "`data/pets-archive.counts.csv`",
     ]  # fmt: skip
     assert "Relabel cost across registered datasets: **30.10 EUR**." in section
+    # They are the relabel impact: between its markers, and nothing says "not computed".
+    impact = markdown.split("<!-- taxops:impact:start -->")[1].split("<!-- taxops:impact:end -->")[
+        0
+    ]
+    assert "#### Registered datasets" in impact and "Not computed" not in markdown
     # The terminal says it too.
     assert "pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300 needing review" in out
 
@@ -107,8 +112,15 @@ def test_github_annotations_end_with_a_notice_of_the_registered_datasets(
     assert lines[1].startswith("pets-archive (1.1.0): 2,590 items, 0 relabeled by machine, 300")
 
 
+def _named(repo: Path, named: str) -> str:
+    """pets-2025 by its id, or by its file's path (written another way than the
+    registry's location)."""
+    return "pets-2025" if named == "by id" else str(repo / "data" / ".." / "data" / "pets-2025.csv")
+
+
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_impact_takes_a_registered_dataset_by_name(
-    pull_request: Path, capsys: pytest.CaptureFixture[str]
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
     git(pull_request, "checkout", "-q", "main")
     code = main(
@@ -118,7 +130,7 @@ def test_impact_takes_a_registered_dataset_by_name(
             "--repo",
             str(pull_request),
             "--dataset",
-            "pets-2025",
+            _named(pull_request, named),
             "--format",
             "json",
         ]
@@ -129,16 +141,19 @@ def test_impact_takes_a_registered_dataset_by_name(
     assert result["cost"]["sla"] == "acme-pets"
 
 
+@pytest.mark.parametrize("named", ["by id", "by its path"])
 def test_migrate_takes_a_registered_dataset_by_name_and_redacts_its_review_queue(
-    pull_request: Path, capsys: pytest.CaptureFixture[str]
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
 ) -> None:
     """pets-2025's captions are personal (policies/privacy.yaml): the row a
-    reviewer must see goes to the queue with its caption redacted."""
+    reviewer must see goes to the queue with its caption redacted, whether the
+    dataset is named by its id or by its file."""
     git(pull_request, "checkout", "-q", "main")
     data = pull_request / "data" / "pets-2025.csv"
     data.write_text(data.read_text() + 'p5.jpg,"Found him! Call +1 415-555-0132",dgo\n')
     out = pull_request / "out" / "pets.csv"
-    code = main(["migrate", "pets-2025", "--repo", str(pull_request), "-o", str(out)])
+    name = _named(pull_request, named)
+    code = main(["migrate", name, "--repo", str(pull_request), "-o", str(out)])
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert (
@@ -164,3 +179,61 @@ def test_an_unknown_name_lists_the_registered_datasets(
     err = capsys.readouterr().err
     assert "'pets-2052' is neither a file nor a registered dataset" in err
     assert "pets-2025, pets-archive" in err
+
+
+@pytest.mark.parametrize("named", ["by id", "by its path"])
+def test_inspect_takes_a_registered_dataset_and_its_version_from_the_registry(
+    pull_request: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    """No --taxonomy and no sidecar: the registry says pets-2025 is labeled with
+    pets 1.0.0 in its column 'label'; --against takes a registered dataset too."""
+    git(pull_request, "checkout", "-q", "main")
+    name = _named(pull_request, named)
+    code = main(["inspect", name, "--repo", str(pull_request), "--against", "pets-2025",
+                 "--format", "json"])  # fmt: skip
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (result["dataset"], result["taxonomy"], result["version"]) == (name, "pets", "1.0.0")
+    assert result["label_column"] == "label" and result["rows"] == 4
+    assert result["drift"]["datasets"] == ["pets-2025", name]
+
+
+def test_inspect_of_an_unregistered_file_asks_for_the_version_of_each_dataset(
+    pull_request: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("label\ndog\n")
+    code = main(["inspect", "pets-2025", "--repo", str(pull_request), "--against", str(other)])
+    assert code == 2
+    assert "pass --against-taxonomy ID@VERSION" in capsys.readouterr().err
+
+
+def test_the_review_queue_of_a_semicolon_export_is_redacted_in_its_own_dialect(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet's export: ';'-delimited, with a BOM, and already a column
+    named '_taxops_row' (so migrate names its own fields '_taxops2_*'). The
+    queue keeps its header and delimiter, every caption and a malformed row's
+    raw text are masked, and the fields taxops added are not redaction fields."""
+    data = pull_request / "export.csv"
+    lines = ["photo;caption;_taxops_row;label"] + [
+        f"p{i}.jpg;Call owner{i}@example.com, or +1 415-555-{i:04d};{i};{'bird' if i % 2 else 'dog'}"
+        for i in range(6)
+    ] + ["p9.jpg;too;many;fields;from leak@example.com"]  # fmt: skip
+    data.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    out = pull_request / "out" / "export.csv"
+    code = main(["migrate", str(data), "--repo", str(pull_request), "-o", str(out),
+                 "--taxonomy", "pets", "--from", "1.1.0", "--to", "2.0.0",
+                 "--data-class", "personal"])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    queue = (out.parent / "export.review.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert queue[0] == (
+        "photo;caption;_taxops_row;label;_taxops2_row;_taxops2_reason;_taxops2_old_label;"
+        "_taxops2_candidates;_taxops2_raw"
+    )
+    assert queue[1] == "p1.jpg;Call [email], or [phone];1;bird;2;split;bird;parrot|songbird;"
+    assert len(queue) == 5 and "@example.com" not in "".join(queue) and "[email]" in queue[-1]
+    report = json.loads((out.parent / "export.report.json").read_text())
+    redacted = {f["field"] for f in report["review_redaction"]["fields"]}
+    assert redacted == {"photo", "caption", "_taxops_row", "_taxops2_raw"}
+    assert report["review_redaction"]["dataset"] == str(out.parent / "export.review.csv")

@@ -101,6 +101,38 @@ def test_sample_is_reproducible_and_audit_scores_it(
     assert code == 0 and "ACCEPT" in text and "at most the acceptance number" in text
 
 
+def test_sample_draws_from_a_label_studio_export_by_its_control(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The lot of a Label Studio project: each item's delivered label is the one
+    most annotators chose in the control named (never a sentiment choice), and
+    --since reads the annotations' times with their zone."""
+    tasks = [
+        {"id": i, "annotations": [
+            {"completed_by": r, "created_at": f"2025-03-{10 + i % 2}T23:30:00-02:00",
+             "result": [{"from_name": "mood", "type": "choices", "value": {"choices": ["pos"]}},
+                        {"from_name": "intent", "type": "choices",
+                         "value": {"choices": ["orders.order_status" if r or i % 3 else "billing.promo_code"]}}]}
+            for r in range(2)
+        ] + [{"completed_by": 7, "was_cancelled": True, "result": []}]}
+        for i in range(12)
+    ]  # fmt: skip
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(tasks), encoding="utf-8")
+    out = tmp_path / "lot.csv"
+    code, _ = _run(capsys, "quality", "sample", str(export), "--rate", "1", "-o", str(out))
+    assert code == 2  # two controls: which one?
+    code, text = _run(capsys, "quality", "sample", str(export), "--rate", "1",
+                      "--label-column", "intent", "--since", "2025-03-12", "-o", str(out))  # fmt: skip
+    assert code == 0, text
+    with open(out, encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    # Rated at 23:30 at UTC-2 on the 11th: the 12th in UTC, so only odd items.
+    assert sorted(int(r["item"]) for r in rows) == [1, 3, 5, 7, 9, 11]
+    # Item 3 and 9: one of two annotators chose promo_code: the tie goes to the first label.
+    assert {r["label"] for r in rows} == {"billing.promo_code", "orders.order_status"}
+
+
 def test_audit_of_the_example_lot_says_why(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -239,3 +271,31 @@ def test_multi_label_agreement_end_to_end(
     _, text = _run(capsys, *args)
     assert "averaged over the labels" in text and "in place of each other" in text
     assert "b <> c" in text
+
+
+@pytest.mark.parametrize(("failed", "verdict"), [(1, "undecided"), (2, "reject")])
+def test_a_lot_reaching_its_rejection_number_is_rejected_before_every_item_is_reviewed(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, failed: int, verdict: str
+) -> None:
+    """The example lot's plan rejects at 2 nonconforming: with 2 found and 3 items
+    still unreviewed, nothing the 3 hold can accept it; with 1, they decide."""
+    lot = tmp_path / "lot.csv"
+    shutil.copy(
+        EXAMPLES / "support-audit-lumen-2025-03-24.csv.taxops.json",
+        tmp_path / "lot.csv.taxops.json",
+    )
+    with open(EXAMPLES / "support-audit-lumen-2025-03-24.csv", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for i, row in enumerate(rows):
+        row["verdict"] = "" if i >= len(rows) - 3 else ("fail" if i < failed else "pass")
+        row["reviewed_label"] = ""
+    with open(lot, "w", newline="", encoding="utf-8") as f:
+        out = csv.DictWriter(f, fieldnames=list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    code, text = _run(capsys, "quality", "audit", str(lot), "--format", "json")
+    report = json.loads(text)
+    assert (report["verdict"], report["reviewed"], report["nonconforming"]) == (
+        verdict, len(rows) - 3, failed
+    )  # fmt: skip
+    assert code == (1 if verdict == "reject" else 0)

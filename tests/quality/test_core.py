@@ -151,6 +151,43 @@ def test_label_studio_export_reads_like_its_long_format(tmp_path: Path) -> None:
     assert float(alpha(from_ls.overall)) == pytest.approx(float(alpha(from_csv.overall)), abs=1e-12)
 
 
+def test_a_label_studio_project_with_several_controls_is_read_by_the_control_named(
+    tmp_path: Path,
+) -> None:
+    """A real project's annotation holds every control's results (a sentiment
+    choice, the topic as a Taxonomy path, NER spans): agreement is on the
+    control named, as if exported alone; which one is never guessed."""
+    from taxops.engines.annotations import Columns
+
+    tasks = []
+    for i in range(30):
+        annotations = [
+            {"completed_by": r, "created_at": "2025-03-03T10:00:00+01:00", "result": [
+                {"from_name": "sentiment", "type": "choices",
+                 "value": {"choices": ["pos" if (i * r) % 3 else "neg"]}},
+                {"from_name": "topic", "type": "taxonomy",
+                 "value": {"taxonomy": [["shipping", "a" if (i + r) % 4 else "b"]]}},
+                {"from_name": "entities", "type": "labels", "value": {"labels": ["Brand"]}},
+            ]}
+            for r in range(3)
+        ]  # fmt: skip
+        tasks.append({"id": i, "annotations": annotations, "drafts": [{"result": []}]})
+    ls = tmp_path / "export.json"
+    ls.write_text(json.dumps(tasks), encoding="utf-8")
+    long = tmp_path / "long.csv"
+    long.write_text(
+        "item,annotator,label\n"
+        + "".join(f"{i},{r},{'a' if (i + r) % 4 else 'b'}\n" for i in range(30) for r in range(3)),
+        encoding="utf-8",
+    )
+    with pytest.raises(TaxopsError, match="holds the labels of 3 controls"):
+        read_annotations(ls)
+    topic = read_annotations(ls, Columns(label="topic"))
+    assert topic.labels == ["a", "b"] and topic.overall.ratings == 90
+    expected = float(alpha(read_annotations(long).overall))
+    assert float(alpha(topic.overall)) == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize("multi", [False, True])
 def test_items_rated_by_two_vendors_count_once_overall(tmp_path: Path, multi: bool) -> None:
     rows = []
@@ -180,3 +217,38 @@ def test_a_spreadsheet_safe_cell_reads_back_as_written() -> None:
 
     for value in ("=SUM(A1)", "-x", "+1", "@who", "plain", "'quoted"):
         assert csv_cell_value(csv_cell(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"), [(";", "utf-8-sig"), ("\t", "utf-8"), ("|", "utf-8")]
+)
+def test_an_annotation_export_is_read_in_its_own_dialect(
+    tmp_path: Path, delimiter: str, encoding: str
+) -> None:
+    """A spreadsheet's ';' export (with its byte order mark) reads like the
+    comma file it holds the same ratings as: its header is not one column, and
+    a label with a comma in a quoted cell stays one label."""
+    import csv
+
+    from taxops.engines.events import read_events
+
+    rows = [(f"i{i}", f"a{r}", "x, y" if (i + r) % 3 else "z", f"2025-03-0{1 + i % 5}T10:00:00")
+            for i in range(40) for r in range(3)]  # fmt: skip
+    paths = {}
+    for name, delim, enc in (("comma", ",", "utf-8"), ("other", delimiter, encoding)):
+        paths[name] = tmp_path / f"{name}.csv"
+        with open(paths[name], "w", newline="", encoding=enc) as f:
+            out = csv.writer(f, delimiter=delim, lineterminator="\n")
+            out.writerow(["item", "annotator", "label", "created"])
+            out.writerows(rows)
+    comma, other = read_annotations(paths["comma"]), read_annotations(paths["other"])
+    assert other.labels == comma.labels == ["x, y", "z"]
+    assert float(alpha(other.overall)) == pytest.approx(float(alpha(comma.overall)), abs=1e-12)
+    events = tmp_path / "events.csv"
+    with open(events, "w", newline="", encoding=encoding) as f:
+        out = csv.writer(f, delimiter=delimiter, lineterminator="\n")
+        out.writerow(["task", "vendor", "created", "accepted"])
+        out.writerows(
+            [(f"t{i}", "v", "2025-03-03T08:00:00", "2025-03-03T20:00:00") for i in range(9)]
+        )
+    assert read_events(events).groups[("v", None)]["delivered"] == 9

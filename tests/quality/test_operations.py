@@ -12,7 +12,7 @@ import pytest
 from taxops.diagnostics import Location
 from taxops.engines.events import read_events
 from taxops.quality.operations import figures, scorecard, window_ending
-from taxops.quality.targets import Target
+from taxops.quality.targets import Target, hold
 
 T0 = dt.datetime(2025, 3, 3, 9)
 
@@ -108,8 +108,85 @@ def test_window_keeps_tasks_delivered_in_it(tmp_path: Path) -> None:
     assert inside.groups[("a", None)]["delivered"] == 5
 
 
-def test_times_running_backwards_are_counted_and_left_out(tmp_path: Path) -> None:
+def test_times_running_backwards_are_counted_and_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _log(tmp_path / "events.csv", {"a": [5.0, -3.0, 7.0]})
     data = read_events(path)
     assert data.inconsistent == 1
     assert data.groups[("a", None)]["delivered"] == 2
+    # The scorecard says so: half a log delivered "before it was created" (a zone
+    # written wrong) must not pass for a small vendor.
+    from taxops.cli.main import main
+
+    assert main(["ops", "scorecard", str(path), "--repo", str(Path(__file__).parents[2])]) == 0
+    assert "1 tasks with times running backwards (accepted before created: left out" in (
+        capsys.readouterr().out
+    )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_times_written_with_offsets_are_compared_as_moments(tmp_path: Path, fmt: str) -> None:
+    """Tools write times with their zone (a vendor in India, a client in Berlin,
+    a server in UTC): turnaround is the time between the two moments, not
+    between the clock readings. A time without a zone is taken as written."""
+    rows = [
+        ("a", "2025-03-03T08:00:00Z", "2025-03-03T10:00:00+02:00"),  # 0 h
+        ("b", "2025-03-03T08:00:00+05:30", "2025-03-03T08:00:00Z"),  # 5.5 h
+        ("c", "2025-03-03 08:00:00", "2025-03-03 20:00:00"),  # 12 h
+        ("d", "2025-03-30T01:30:00+01:00", "2025-03-30T03:30:00+02:00"),  # 1 h, over the DST change
+    ]
+    path = tmp_path / "events.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["task", "vendor", "created", "accepted"])
+        out.writerows([(task, "v", created, accepted) for task, created, accepted in rows])
+    if fmt == "parquet":
+        import duckdb
+
+        parquet = tmp_path / "events.parquet"
+        duckdb.sql(
+            f"COPY (SELECT task, vendor, created::TIMESTAMPTZ AS created, accepted::TIMESTAMPTZ "
+            f"AS accepted FROM read_csv('{path}', all_varchar = true)) TO '{parquet}'"
+        )
+        path = parquet
+    data = read_events(path, percentiles=(0, 50, 100))
+    turnaround = data.groups[("v", None)]["turnaround_percentiles"]
+    assert turnaround["p0"] == pytest.approx(0.0)
+    assert turnaround["p50"] == pytest.approx((1 + 5.5) / 2)
+    assert turnaround["p100"] == pytest.approx(12.0)
+    # Read as clock readings they would be 2, 0, 12 and 2 hours.
+    assert data.inconsistent == 0
+
+
+@pytest.mark.parametrize(
+    ("figures_", "bound", "at_least", "met"),
+    [
+        ([0.08] * 18, 0.08, False, True),  # mean price 0.08000000000000002 <= 0.08
+        ([0.1, 0.7], 0.4, True, True),  # mean 0.39999999999999997 >= 0.4
+        ([0.0801], 0.08, False, False),
+        ([0.7999], 0.8, True, False),
+    ],
+)
+def test_a_figure_equal_to_its_bound_keeps_to_it(
+    figures_: list[float], bound: float, at_least: bool, met: bool
+) -> None:
+    value = sum(figures_) / len(figures_)
+    target = Target("cost_per_item", bound, at_least=at_least, location=SLA_LINE)
+    assert target.met(value) is met
+    finding = hold(target, value, rule="sla-missed", subject="vendor `v`")
+    assert (finding is None) is met
+
+
+@pytest.mark.parametrize("volume", ["-5", "0", "1x"])
+def test_a_plan_needs_items_to_deliver(
+    tmp_path: Path, volume: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'-5 items ... 0 people (-0.00)' was a plan; now a usage error naming --volume."""
+    from taxops.cli.main import main
+
+    path = _log(tmp_path / "events.csv", {"a": [5.0, 7.0]})
+    with pytest.raises(SystemExit) as stopped:
+        main(["ops", "plan", "--events", str(path), "--volume", volume, "--due", "2027-04-15"])
+    assert stopped.value.code == 2
+    assert "argument --volume" in capsys.readouterr().err

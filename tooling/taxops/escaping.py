@@ -99,6 +99,14 @@ def short(value: object, limit: int = 60) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(str(value)):,} characters)"
 
 
+def shell_word(text: object) -> str:
+    """One word of a shell command taxops suggests (a path with a space or a
+    ``;`` in it): quoted for a POSIX shell, then made safe for the terminal."""
+    import shlex
+
+    return terminal(shlex.quote(str(text)))
+
+
 def terminal_lines(lines: Iterable[object]) -> str:
     """Lines of terminal output, each laid out by taxops with values in it: each
     line goes through :func:`terminal`, so a value can neither end its line (a

@@ -102,6 +102,20 @@ class Policies:
     def dataset(self, dataset_id: str) -> Registered | None:
         return next((r for r in self.datasets() if r.dataset.id == dataset_id), None)
 
+    def dataset_at(self, root: Path, path: Path) -> Registered | None:
+        """The registered dataset whose location is the file ``path`` (however
+        the path is written): a file named by its path is still that dataset,
+        with its taxonomy, version, class and SLA."""
+        target = path.resolve()
+        return next(
+            (
+                r
+                for r in self.datasets()
+                if not r.dataset.is_remote and (root / r.dataset.location).resolve() == target
+            ),
+            None,
+        )
+
     def sla_for(
         self, taxonomy: str, *, vendor: str | None = None, workflow: str | None = None
     ) -> Sla | None:
@@ -156,12 +170,15 @@ def dataset_file(
     root: Path, name: str, elsewhere: str
 ) -> tuple[Path, Dataset | None, Policies | None]:
     """The file a command works on: ``name`` when it is a file, else the file of
-    the registered dataset of that id (with the dataset and the policies).
-    ``elsewhere`` is the hint when the dataset is not a local file."""
+    the registered dataset of that id; with the registered dataset (by id, or
+    because the file is its location) and the policies. ``elsewhere`` is the
+    hint when the dataset is not a local file."""
     given = Path(name)
     if given.is_file():
-        return given, None, None
-    registered, policies = registered_dataset(root, name)
+        policies = load_policies(root)
+        at = policies.dataset_at(root, given)
+        return given, at.dataset if at else None, policies
+    registered, policies = registered_dataset(root, str(name))  # a Path from argparse too
     d = registered.dataset
     if d.is_remote:
         raise TaxopsError(

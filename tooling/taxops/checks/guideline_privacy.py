@@ -1,12 +1,13 @@
 """Guidelines held against the policies: every published item (example, near
 miss) has a data class the privacy policy knows and may publish; an item marked
 unredactable is refused; an item published as it is (its class redacts nothing)
-must hold nothing a detector finds. And the quiz pass mark is said once: in the
+must hold nothing a detector finds, and no item's explanation ('why', never
+redacted) may either. And the quiz pass mark is said once: in the
 quality plan when there is one."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.governed import Governed
@@ -46,7 +47,9 @@ def _pass_mark_once(g: Governed[Guideline], repo: Repository) -> Iterator[Diagno
 
 def _items(g: Governed[Guideline], policy: Governed[Privacy] | None) -> Iterator[Diagnostic]:
     published: list[Item] = []
-    for item in items(g.model, policy.model if policy else None):
+    every = list(items(g.model, policy.model if policy else None))
+    yield from _explanations(g, policy, every)
+    for item in every:
         if item.item.unredactable:
             yield Diagnostic(
                 "example-unredactable",
@@ -104,16 +107,7 @@ def _leaks(
     g: Governed[Guideline], policy: Governed[Privacy] | None, published: list[Item]
 ) -> Iterator[Diagnostic]:
     """Items published as they are, with what every detector finds in them."""
-    if policy is None or not published:
-        return
-    from taxops.redaction.texts import detect_texts
-
-    for item, found in zip(
-        published, detect_texts([i.item.content for i in published], policy.model), strict=True
-    ):
-        if not found:
-            continue
-        what = ", ".join(f"{n} {d}" for d, n in sorted(found.items()))
+    for item, what, found in _detected(policy, published, lambda i: i.item.content):
         marked = item.data_class or "no class (published as it is)"
         yield Diagnostic(
             "personal-data-in-example",
@@ -125,3 +119,36 @@ def _leaks(
             "redacted on the site), or remove the personal data",
             data={"found": found},
         )
+
+
+def _explanations(
+    g: Governed[Guideline], policy: Governed[Privacy] | None, every: list[Item]
+) -> Iterator[Diagnostic]:
+    """An item's 'why' is published as it is, whatever the item's class (only
+    the content is redacted): what a detector finds there would reach the site."""
+    for item, what, found in _detected(policy, every, lambda i: str(i.item.why)):
+        yield Diagnostic(
+            "personal-data-in-example",
+            Severity.ERROR,
+            f"the 'why' of the {item.what} holds personal data ({what}); the "
+            "explanation is published as it is, whatever the item's class",
+            g.doc.locate((*item.path, "why")),
+            "explain without it (the content may hold it, with its data class)",
+            data={"found": found},
+        )
+
+
+def _detected(
+    policy: Governed[Privacy] | None, chosen: list[Item], text: Callable[[Item], str]
+) -> Iterator[tuple[Item, str, dict[str, int]]]:
+    """Each item whose ``text`` holds what a detector finds, with what it holds
+    (as shown, '1 email, 1 phone', and counted by detector)."""
+    if policy is None or not chosen:
+        return
+    from taxops.redaction.texts import detect_texts
+
+    for item, found in zip(
+        chosen, detect_texts([text(i) for i in chosen], policy.model), strict=True
+    ):
+        if found:
+            yield item, ", ".join(f"{n} {d}" for d, n in sorted(found.items())), found

@@ -24,6 +24,7 @@ import itertools
 import json
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,15 +70,9 @@ def read_annotations(
     """Reduce an annotation export (see the module docstring); with ``gold``
     (item -> label), also count each annotator's ratings of gold items."""
     con = connect(memory_limit)
-    fmt = detect_format(path, fmt)
-    scratch: Path | None = None
-    try:
-        if fmt == "label-studio":
-            scratch = _label_studio_rows(path)
-            table = open_table(con, scratch, "jsonl")
-            table = Table(path, "label-studio", table.relation, table.types)
-        else:
-            table = open_table(con, path, fmt)
+    with annotation_table(con, path, fmt, columns.label) as table:
+        if table.format == "label-studio":
+            columns = Columns()  # the ratings' own columns; the label column was a control
         try:
             data = _reduce(con, table, columns, multi_label, separator)
             if gold:
@@ -85,9 +80,30 @@ def read_annotations(
             return data
         except duckdb.Error as exc:
             raise query_error(path, exc) from None
+
+
+@contextmanager
+def annotation_table(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str | None = None,
+    control: str | None = None,
+) -> Iterator[Table]:
+    """An annotation export as a table: a CSV, TSV, JSON-lines or Parquet file as
+    it is; a Label Studio JSON export as its ratings (``item``, ``annotator``,
+    ``labels``, ``time``) of one control (``control``, the label column of such
+    an export: see :func:`taxops.engines.labelstudio.choose_control`), in a
+    scratch file removed afterwards."""
+    fmt = detect_format(path, fmt)
+    if fmt != "label-studio":
+        yield open_table(con, path, fmt)
+        return
+    scratch = _label_studio_rows(path, control)
+    try:
+        table = open_table(con, scratch, "jsonl")
+        yield Table(path, "label-studio", table.relation, table.types)
     finally:
-        if scratch is not None:
-            scratch.unlink(missing_ok=True)
+        scratch.unlink(missing_ok=True)
 
 
 def _reduce(
@@ -419,19 +435,22 @@ def _label_sets(con: duckdb.DuckDBPyConnection, labels: list[str]) -> LabelSets:
     return LabelSets(tuple(labels), substituted, either, together)
 
 
-def _label_studio_rows(path: Path) -> Path:
-    """A Label Studio JSON export as JSON lines of ratings, in a scratch file."""
-    from taxops.engines.labelstudio import read_tasks
+def _label_studio_rows(path: Path, control: str | None = None) -> Path:
+    """A Label Studio JSON export as JSON lines of ratings (item, annotator,
+    labels, time) in a scratch file the caller deletes: the labels of one
+    control (the one named, or the only one with labels)."""
+    from taxops.engines.labelstudio import choose_control, read_tasks
 
     tasks = read_tasks(path)
+    control = choose_control(tasks, control, path)
     fd, name = tempfile.mkstemp(prefix="taxops-ls-", suffix=".jsonl")
     with open(fd, "w", encoding="utf-8") as out:
-        for row in _ratings(tasks):
+        for row in _ratings(tasks, control):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return Path(name)
 
 
-def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
+def _ratings(tasks: list[Any], control: str | None) -> Iterator[dict[str, Any]]:
     from taxops.engines.labelstudio import result_labels
 
     for position, task in enumerate(tasks, start=1):
@@ -448,7 +467,7 @@ def _ratings(tasks: list[Any]) -> Iterator[dict[str, Any]]:
                 label
                 for result in annotation.get("result") or []
                 if isinstance(result, dict)
-                for labels_ in result_labels(result)
+                for labels_ in result_labels(result, control)
                 for label in labels_
             ]
             yield {

@@ -75,6 +75,21 @@ class CsvDialect:
         return open(path, encoding=ENCODINGS[self.encoding], errors="surrogateescape", newline="")
 
 
+def csv_relation(path: Path, dialect: CsvDialect) -> str:
+    """A CSV or TSV file as a DuckDB relation of text columns named as its
+    header has them, read in ``dialect`` with nothing left to auto-detection."""
+    from taxops.escaping import sql_identifier
+
+    spec = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(dialect.names)))
+    named = ", ".join(
+        f"{sql_identifier(f'c{i}')} AS {sql_identifier(n)}" for i, n in enumerate(dialect.names)
+    )
+    return (
+        f"(SELECT {named} FROM read_csv({read_path(path)}, {dialect.duckdb_options()}, "
+        f"columns = {{{spec}}}))"
+    )
+
+
 def resolve_dialect(
     path: Path,
     fmt: str,

@@ -161,7 +161,8 @@ def fingerprint(path: Path) -> str:
 
 
 def read_counts(path: Path) -> dict[str | None, int]:
-    """A ``label,count`` CSV (header required), or say which row is wrong."""
+    """A ``label,count`` CSV (header required; a spreadsheet's byte order mark
+    is not part of it), or say which row is wrong."""
     rows = list(csv_rows(read_text(path, "utf-8-sig"), path))  # a binary file is an error
     if not rows or [c.strip().lower() for c in rows[0][:2]] != ["label", "count"]:
         raise TaxopsError(f"{path} must start with the header 'label,count'")

@@ -31,22 +31,28 @@ def migrate_dataset(
     migration: MigrationMap,
     outputs: Outputs,
     progress: duckdb_migrate.Progress | None = None,
-    review_filter: Callable[[Path], dict[str, Any]] | None = None,
+    review_filter: Callable[[Path, str], dict[str, Any]] | None = None,
     *,
     in_place: bool = False,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is
     accounted for (migrated + review = input), and nothing runs when two outputs,
     or an output and the input, are one file. ``review_filter`` rewrites the
-    review queue before anything is published (the privacy policy's redaction)
-    and returns what it did, for the report."""
+    review queue before anything is published (the privacy policy's redaction),
+    given its path and the name of the fields taxops added (``_taxops``, or
+    ``_taxops2``... when the data has those), and returns what it did, for the
+    report."""
     refuse_overlaps(job.source, outputs, in_place)
     finals = outputs.all()
     with staged(finals) as tmp:
         metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
         if job.format == "label-studio":
             tally = labelstudio.run(
-                job.source, migration, tmp[outputs.dataset], tmp[outputs.review]
+                job.source,
+                migration,
+                tmp[outputs.dataset],
+                tmp[outputs.review],
+                control=job.label_column or None,
             )
         else:
             tally = duckdb_migrate.run(
@@ -63,7 +69,10 @@ def migrate_dataset(
             )
         review_written = tmp[outputs.review].exists()
         if review_written and review_filter is not None:
-            report["review_redaction"] = review_filter(tmp[outputs.review])
+            report["review_redaction"] = {
+                **review_filter(tmp[outputs.review], tally.review_key),
+                "dataset": str(outputs.review),
+            }
         report["outputs"] = {
             "dataset": str(outputs.dataset),
             "review": str(outputs.review) if review_written else None,
@@ -75,6 +84,11 @@ def migrate_dataset(
             migrated_from=migration.from_version,
             label_column=job.label_column or None,
             multi_label=job.multi_label,
+            # How a CSV cell joins several labels: what --apply-review and the
+            # next migration read the cells by.
+            list_separator=job.list_separator
+            if job.multi_label and job.format in ("csv", "tsv")
+            else None,
             rows=tally.rows_migrated,
             rows_in_review=tally.rows_review,
             review_queue=outputs.review.name if review_written else None,

@@ -5,7 +5,10 @@ How it stays streamed and bounded (measured in ``benchmarks/redact.py``):
 
 1. The source is read by DuckDB (CSV and TSV as text, so every untouched value
    is written back as it was read); its text columns get their class's rules
-   (:func:`taxops.redaction.plan.field_plan`).
+   (:func:`taxops.redaction.plan.field_plan`). A JSON-lines field holding
+   nested values (an object, a list) is redacted as its JSON text and written
+   back as JSON: an email inside ``{"owner": {"email": ...}}`` is masked, not
+   passed through because the field is not text.
 2. One query (:func:`taxops.redaction.sql.redaction_query`) finds each rule's
    candidates with RE2, validates them in SQL (Luhn, mod 97, libphonenumber's
    patterns), replaces them and counts them, column-wide; nothing runs in
@@ -21,10 +24,12 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import CsvDialect, csv_relation, resolve_dialect
 from taxops.engines.duckdb_run import Progress, run_query
 from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 from taxops.engines.paths import read_path, write_path
@@ -35,14 +40,16 @@ from taxops.redaction.sql import count_columns, redaction_query
 
 REPORT_SCHEMA = "taxops/redaction-report/1"
 FORMATS = ("csv", "tsv", "jsonl", "parquet")
+_DELIMITERS = {"csv": ",", "tsv": "\t"}
 
 
-def source_sql(path: Path, fmt: str) -> str:
-    """The file as a DuckDB relation; CSV and TSV as text throughout."""
+def source_sql(path: Path, fmt: str, dialect: CsvDialect | None = None) -> str:
+    """The file as a DuckDB relation; CSV and TSV as text throughout, read in
+    their own dialect (sniffed when not given: a semicolon export is not one
+    column of a comma CSV) with the header's names exactly as written."""
     p = read_path(path)  # a path is that file, never a glob pattern
     if fmt in ("csv", "tsv"):
-        delim = "," if fmt == "csv" else "\\t"
-        return f"read_csv({p}, all_varchar = true, header = true, delim = E'{delim}')"
+        return csv_relation(path, dialect or resolve_dialect(path, fmt))
     if fmt == "jsonl":
         return f"read_json({p}, format = 'newline_delimited')"
     if fmt == "parquet":
@@ -50,13 +57,16 @@ def source_sql(path: Path, fmt: str) -> str:
     raise TaxopsError(f"taxops redacts {', '.join(FORMATS)} files, not {fmt}")
 
 
-def copy_options(fmt: str) -> str:
-    return {
-        "csv": "FORMAT csv, HEADER true, DELIMITER ','",
-        "tsv": "FORMAT csv, HEADER true, DELIMITER E'\\t'",
-        "jsonl": "FORMAT json",
-        "parquet": "FORMAT parquet",
-    }[fmt]
+def copy_options(fmt: str, dialect: CsvDialect | None = None) -> str:
+    """DuckDB COPY options writing ``fmt``; a CSV or TSV in the dialect it was read in."""
+    if fmt in ("csv", "tsv"):
+        delimiter = dialect.delimiter if dialect else _DELIMITERS[fmt]
+        quote = (dialect.quote if dialect else "") or '"'
+        return (
+            f"FORMAT csv, HEADER true, DELIMITER {sql_literal(delimiter)}, "
+            f"QUOTE {sql_literal(quote)}"
+        )
+    return {"jsonl": "FORMAT json", "parquet": "FORMAT parquet"}[fmt]
 
 
 def redact_file(
@@ -68,13 +78,18 @@ def redact_file(
     *,
     dataset_id: str | None = None,
     skip: Sequence[str] = (),
+    delimiter: str | None = None,
+    encoding: str | None = None,
     progress: Progress | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> dict[str, Any]:
     """Write ``source`` redacted to ``output`` (same format) and return the report:
     rows, and what was masked per field and rule. ``skip``: columns never
-    redacted (the label column)."""
+    redacted (the label column: a CSV whose sniffed dialect does not show it in
+    the header is read in the format's default one). ``delimiter``, ``encoding``: a
+    CSV's or TSV's, when known (else sniffed; UTF-8); the output keeps the input's
+    delimiter and quoting, in UTF-8."""
     import duckdb
 
     con = duckdb.connect()
@@ -85,15 +100,42 @@ def redact_file(
     con.execute(f"SET temp_directory = {sql_literal(tempfile.gettempdir())}")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    relation = source_sql(source, fmt)
+    dialect = None
+    if fmt in ("csv", "tsv"):
+        dialect = resolve_dialect(
+            source, fmt, delimiter, encoding, label_column=next(iter(skip), None)
+        )
+    relation = source_sql(source, fmt, dialect)
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
     except duckdb.Error as exc:
         raise TaxopsError(f"DuckDB cannot read {source}: {str(exc).splitlines()[0]}") from None
     columns = [str(row[0]) for row in described]
-    text = [str(row[0]) for row in described if str(row[1]) == "VARCHAR"]
-    plan = field_plan(policy, text, data_class, dataset_id=dataset_id, skip=skip)
-    query = redaction_query(relation, columns, plan, policy)
+    nested = {str(row[0]) for row in described if _is_nested(str(row[1]))}
+    text = [str(row[0]) for row in described if str(row[1]) == "VARCHAR" or row[0] in nested]
+    named = field_plan(policy, text, data_class, dataset_id=dataset_id, skip=skip)
+    nested &= {f.field for f in named}
+    if nested and fmt != "jsonl":
+        raise TaxopsError(
+            f"{source}: taxops redacts text fields, and "
+            + ", ".join(f"'{n}'" for n in sorted(nested))
+            + " of the fields it must redact hold nested values (lists or structs)",
+            "write those fields as text, or the file as JSON lines, then redact it",
+        )
+    # The query sees the fields by position (f0, f1...): a user's field named
+    # like a variable of the redaction SQL ('m', 'c', 'acc') cannot capture it.
+    alias = {c: f"__taxops_f{i}" for i, c in enumerate(columns)}
+    relation = "(SELECT {} FROM {})".format(
+        ", ".join(
+            # JSON lines: a nested value is redacted as its JSON text.
+            f"{f'to_json({sql_identifier(c)})::VARCHAR' if c in nested else sql_identifier(c)}"
+            f" AS {alias[c]}"
+            for c in columns
+        ),
+        relation,
+    )
+    plan = [replace(f, field=alias[f.field]) for f in named]
+    query = redaction_query(relation, list(alias.values()), plan, policy)
     counted = count_columns(plan)
     scratch = output.with_name(f".{output.name}.redact-scratch.parquet")
     try:
@@ -108,17 +150,27 @@ def redact_file(
         if counted:
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
             totals = list(con.execute(f"SELECT {sums} FROM {scanned}").fetchone() or totals)
-        shown = ", ".join(sql_identifier(c) for c in columns)
+        shown = ", ".join(
+            (f"CAST({alias[c]} AS JSON)" if c in nested else alias[c]) + f" AS {sql_identifier(c)}"
+            for c in columns
+        )
         rows = run_query(
             con,
-            f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt)})",
+            f"COPY (SELECT {shown} FROM {scanned}) TO {write_path(output)} ({copy_options(fmt, dialect)})",
             "write",
             progress,
         )[0][0]
     finally:
         scratch.unlink(missing_ok=True)
         con.close()
-    return _report(source, data_class, int(rows), plan, counted, totals)
+    original = {alias[f.field]: f for f in named}
+    counted = [(c, original[f.field], rule) for c, f, rule in counted]
+    return _report(source, data_class, int(rows), named, counted, totals)
+
+
+def _is_nested(type_name: str) -> bool:
+    """Whether a DuckDB type holds values inside values (a list, struct, map)."""
+    return type_name.endswith("]") or type_name.startswith(("STRUCT", "MAP", "UNION", "JSON"))
 
 
 def _report(

@@ -4,7 +4,8 @@ or Parquet file, and finding the columns a command needs by name.
 
 Delimited files are read as text (``all_varchar``) and cast where a number or a
 time is needed, so a column that looks numeric in the first rows and holds text
-further down never stops a run; Parquet keeps its types.
+further down never stops a run; Parquet keeps its types. Times are compared in
+UTC, whatever offset each one was written with.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from taxops.diagnostics import TaxopsError
+from taxops.engines.dataset_input import csv_relation, resolve_dialect
 from taxops.engines.datasets import detect_format
 from taxops.engines.duckdb_source import ident
 from taxops.engines.job import DEFAULT_MEMORY_LIMIT
@@ -33,6 +35,7 @@ def connect(
     flat as files grow) and prints no progress bar of its own."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
+    con.execute("SET TimeZone = 'UTC'")  # times with an offset are compared in UTC
     con.execute(f"SET memory_limit = {literal(memory_limit or DEFAULT_MEMORY_LIMIT)}")
     con.execute(f"SET temp_directory = {literal(tempfile.gettempdir())}")
     if threads:
@@ -91,7 +94,11 @@ class Table:
         return f"TRY_CAST({ident(column)} AS DOUBLE)"
 
     def time(self, column: str) -> str:
-        return f"TRY_CAST({ident(column)} AS TIMESTAMP)"
+        """The column as a UTC time: ``2025-03-05T09:00:00+01:00`` and
+        ``2025-03-05T08:00:00Z`` are the same moment (tools write their zone, and
+        a vendor's offset differs from the client's); a time without a zone is
+        taken as written (the connection's zone is UTC)."""
+        return f"timezone('UTC', TRY_CAST({ident(column)} AS TIMESTAMPTZ))"
 
 
 def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None) -> Table:
@@ -101,11 +108,12 @@ def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = Non
     fmt = detect_format(path, fmt)
     p = read_path(path)  # a path is that file, never a glob pattern
     relations = {
-        "csv": f"read_csv({p}, all_varchar = true, header = true, delim = ',')",
-        "tsv": f"read_csv({p}, all_varchar = true, header = true, delim = '\t')",
         "jsonl": f"read_json({p}, format = 'newline_delimited')",
         "parquet": f"read_parquet({p})",
     }
+    if fmt in ("csv", "tsv"):
+        # In its own dialect: a spreadsheet's ';' export is not one column.
+        relations[fmt] = csv_relation(path, resolve_dialect(path, fmt))
     if fmt not in relations:
         raise TaxopsError(f"{path}: the {fmt} format is not read here")
     try:

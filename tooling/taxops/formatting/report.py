@@ -4,8 +4,8 @@ It is assembled from sections, top to bottom: the verdict and the summary
 table (only taxonomies that changed), what must be fixed (root causes, each
 with the lines it touches and its fallout in the guidelines), the other
 changes of each taxonomy by category, the relabel impact between its markers
-(``<!-- taxops:impact:start -->``), any extra sections a caller adds (e.g.
-registered datasets), and a footer saying where the full list is.
+(``<!-- taxops:impact:start -->``: the ``--counts`` impact and any sections a
+caller adds, the registered datasets), and a footer saying where the full list is.
 
 GitHub refuses a comment over 65,536 characters. Each section renders with a
 cap on the items of its lists; the report lowers the cap until the whole fits
@@ -68,8 +68,8 @@ def format_markdown(
 ) -> str:
     """The report. ``diagnostics`` are all findings (waivers applied);
     ``comparisons`` say what was compared; ``impact`` is Markdown for the impact
-    section, or None for a placeholder saying how to get it; ``sections`` are
-    added after the impact section."""
+    section (from ``--counts``); ``sections`` (the registered datasets) go in the
+    impact section after it. With neither, a placeholder says how to get them."""
     links = links or Links()
     causes = root_causes(diagnostics)
     must_fix = _pick([c for c in causes if c.rank == RANK[Severity.ERROR]])
@@ -84,8 +84,7 @@ def format_markdown(
         Section("summary", lambda cap: _summary(diagnostics, comparisons, changed, base, cap)),
         Section("must-fix", lambda cap: _must_fix(must_fix, links, cap)),
         Section("changes", lambda cap: _other_changes(other_groups, changed, links, cap)),
-        Section("impact", lambda cap: _impact(impact)),
-        *sections,
+        Section("impact", lambda cap: _impact(impact, [s.render(cap) for s in sections])),
         Section("footer", lambda cap: _footer(diagnostics, links)),
     ]
     text = ""
@@ -134,7 +133,11 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'s' if n != 1 else ''}"
+    """``1 finding``, ``2 findings``; ``2 other taxonomies``."""
+    if n == 1:
+        return f"{n:,} {word}"
+    plural = word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+    return f"{n:,} {plural}"
 
 
 def _summary(
@@ -264,14 +267,19 @@ def _table(title: str, shown: _Shown, links: Links, cap: int, opened: bool) -> l
     return [*out, "", "</details>", ""]
 
 
-def _impact(impact: str | None) -> list[str]:
-    body = (
-        impact.strip()
-        if impact
-        else "_Not computed: run `taxops check --counts COUNTS` with per-label item counts "
-        "of the registered datasets to see items touched, review items, cost and days._"
-    )
-    return [IMPACT_START, "### Relabel impact", "", body, "", IMPACT_END, ""]
+def _impact(impact: str | None, parts: list[list[str]]) -> list[str]:
+    """The relabel impact between its markers: the ``--counts`` impact and the
+    registered datasets' tables; what to do when there is neither."""
+    body = [impact.strip(), ""] if impact else []
+    extra = [line for part in parts for line in part]
+    if not body and not extra:
+        body = [
+            "_Not computed: register the datasets labeled with this taxonomy "
+            "(`policies/datasets.yaml`), or run `taxops check --counts COUNTS` with per-label "
+            "item counts, to see items touched, review items, cost and days._",
+            "",
+        ]
+    return [IMPACT_START, "### Relabel impact", "", *body, *extra, IMPACT_END, ""]
 
 
 def _footer(diagnostics: Sequence[Diagnostic], links: Links) -> list[str]:

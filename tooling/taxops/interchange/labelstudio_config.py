@@ -58,6 +58,11 @@ def export_label_studio(source: ExportSource, options: LabelStudioOptions | None
             f"unknown data type '{options.data}' for Label Studio",
             f"use one of: {', '.join(OBJECTS)}",
         )
+    if not options.control.strip() or options.control == options.data:
+        raise TaxopsError(
+            f"'{options.control}' cannot name the control: the tasks' data is '{options.data}'",
+            "name it as your project does (its 'from_name'), e.g. --control intent",
+        )
     object_tag, region_tag = OBJECTS[options.data]
     view = ET.Element("View")
     view.append(ET.Comment(_stamp(source)))
@@ -186,6 +191,12 @@ def import_label_studio(text: str, origin: str, control: str | None = None) -> I
             "imported the control '{}'; not imported: {} (import each with --control NAME)".format(
                 chosen.get("name"), ", ".join(f"'{c.get('name')}' ({c.tag})" for c in others)
             )
+        )
+    if chosen.get("name") and chosen.get("name") != "label":
+        notes.append(
+            f"the project names this control '{chosen.get('name')}': export the taxonomy back "
+            f"with 'taxops export ID --to label-studio --control {chosen.get('name')}', so the "
+            "project's annotations still fit the config"
         )
     stamp = next(
         (m for el in root.iter(ET.Comment) if (m := _STAMP.match(el.text or ""))),  # type: ignore[arg-type]

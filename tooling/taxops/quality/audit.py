@@ -64,6 +64,14 @@ def score(
             pair = (r.label, r.reviewed_label)
             result.confusions[pair] = result.confusions.get(pair, 0) + 1
     missing = len(items) - len(decided)
+    if missing and plan is not None and result.nonconforming >= plan.reject:
+        # The items still to review cannot take nonconforming ones back.
+        result.reasons.append(
+            f"{missing} of the {len(items)} sampled items have no verdict yet, but no verdict "
+            "of theirs can change this one:"
+        )
+        _judge_plan(result, plan, history)
+        return result
     if missing:
         result.reasons.append(
             f"{missing} of the {len(items)} sampled items have no verdict yet: "

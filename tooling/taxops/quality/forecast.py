@@ -160,7 +160,9 @@ def date_for_staff(
 ) -> dict[str, object]:
     """The working day ``staff`` people finish ``volume`` items."""
     if staff <= 0:
-        raise TaxopsError("a staff of zero never finishes", "pass --staff with at least 1 person")
+        raise TaxopsError(
+            f"a staff of {staff:g} never finishes", "pass --staff with more than 0 people"
+        )
     hours = volume * work.hours_per_item
     days = hours / (staff * productive_hours)
     return {

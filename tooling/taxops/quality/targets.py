@@ -48,6 +48,11 @@ class Target:
     detail: str = ""
 
     def met(self, value: float) -> bool:
+        """Whether ``value`` keeps to the bound. A figure equal to the bound keeps
+        to it even when floating point computed it a hair off (the mean of
+        prices of 0.08 is 0.08000000000000002)."""
+        if math.isclose(value, self.bound, rel_tol=1e-9, abs_tol=1e-12):
+            return True
         return value >= self.bound if self.at_least else value <= self.bound
 
     def describe(self) -> str:

@@ -203,6 +203,12 @@ def scorecard_text(report: Mapping[str, Any]) -> str:
         f"{terminal(report['source'])}: {report['rows']:,} tasks, created from "
         f"{report['first_created'] or '-'} to last delivery {report['last_accepted'] or '-'}"
     ]
+    if report.get("tasks_with_times_backwards"):
+        lines.append(
+            f"  {report['tasks_with_times_backwards']:,} tasks with times running backwards "
+            "(accepted before created: left out; submitted before started: no handle time); "
+            "check the log's clocks and zones"
+        )
     for vendor, card in report["vendors"].items():
         w = card["window"]
         verdict = {True: "MET", False: "MISSED", None: "not measured"}[card["met"]]

@@ -67,10 +67,9 @@ def merge(
         return _merge_json_lines(dataset, queue, decided, target, out)
     if fmt == "parquet":
         return _merge_parquet(dataset, queue, decided, target, out)
-    raise TaxopsError(
-        f"decisions cannot be merged into a {fmt} dataset yet",
-        "migrate a CSV, TSV, JSON lines or Parquet export of the data instead",
-    )
+    if fmt == "label-studio":
+        return _merge_label_studio(dataset, queue, decided, target, out)
+    raise TaxopsError(f"decisions cannot be merged into a {fmt} dataset")
 
 
 def _interleave(
@@ -159,6 +158,33 @@ def _merge_json_lines(
             dst.write(line if line.endswith("\n") else line + "\n")
             counts["migrated"] += not is_decided
     return Merged(counts["migrated"], len(decided), _open(queue, decided))
+
+
+def _merge_label_studio(
+    dataset: Path, queue: Queue, decided: dict[int, tuple[str, ...]], target: Target, out: Path
+) -> Merged:
+    """A Label Studio export: each decided task as the queue kept it, its
+    control (``target.column``; empty: the only one) relabeled by the decision."""
+    from taxops.engines.labelstudio import decided_task, read_tasks
+
+    control = target.column or None
+
+    def build(row: Any, labels: tuple[str, ...]) -> Any:
+        if row.task is None:
+            raise TaxopsError(
+                f"the review queue {queue.path.name} does not keep its tasks' annotations "
+                "(an older taxops wrote it)",
+                "migrate the dataset again, review, then apply the decisions",
+            )
+        return decided_task(row.task, control, list(labels))
+
+    tasks = []
+    migrated = 0
+    for is_decided, task in _interleave(iter(read_tasks(dataset)), queue, decided, build):
+        tasks.append(task)
+        migrated += not is_decided
+    out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return Merged(migrated, len(decided), _open(queue, decided))
 
 
 def _merge_parquet(

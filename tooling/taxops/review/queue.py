@@ -34,6 +34,9 @@ class QueuedRow:
     candidates: list[str]
     #: The row's own fields (columns, JSON keys, or a Label Studio task's data).
     fields: dict[str, Any] = field(default_factory=dict)
+    #: A Label Studio task as the export held it (annotations and all), which a
+    #: decision relabels; None for other formats.
+    task: dict[str, Any] | None = None
 
 
 @dataclass
@@ -163,6 +166,7 @@ def _label_studio(path: Path, text: str) -> Queue:
                 old_labels=[str(o) for o in as_list(meta.get("old_labels"))],
                 candidates=[str(c) for c in as_list(meta.get("candidates"))],
                 fields=dict(as_dict(as_dict(task).get("data"))),
+                task=meta["task"] if isinstance(meta.get("task"), dict) else None,
             )
         )
     return Queue(path, "label-studio", rows)

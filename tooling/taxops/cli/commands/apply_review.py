@@ -34,7 +34,9 @@ def apply_review(args: argparse.Namespace) -> int:
     # The sidecar holds what a merge needs (label column, queue); Parquet
     # metadata alone names only the version.
     record = _sidecar(sidecar_path(dataset), dataset, fingerprint) or read_provenance(dataset)
-    if not record or not record.get("label_column"):
+    fmt = detect_format(dataset, args.format)
+    # A Label Studio export's label column is its control, unnamed when it has one.
+    if not record or not (record.get("label_column") or fmt == "label-studio"):
         raise TaxopsError(
             f"{dataset} is not a dataset taxops migrate wrote (no {sidecar_path(dataset).name})",
             "pass the migrated dataset (the --output of taxops migrate), not the input",
@@ -67,11 +69,12 @@ def apply_review(args: argparse.Namespace) -> int:
         tell(f"taxops: {len(problems)} decision(s) refused; nothing was written")
         return exit_codes.FINDINGS
 
-    fmt = detect_format(dataset, args.format)
     output: Path = dataset if args.in_place else args.output
     remaining = output.with_name(_remaining_name(output, queue_path))
     finals = [output, remaining, sidecar_path(output)]
-    target = Target(str(record["label_column"]), multi, args.list_separator)
+    # Decided rows join their labels as the migrated rows around them do.
+    separator = args.list_separator or record.get("list_separator") or "|"
+    target = Target(str(record.get("label_column") or ""), multi, separator)
     with staged(finals) as tmp:
         merged = merge(dataset, fmt, queue, decided, target, tmp[output])
         left = write_remaining(queue, decided, tmp[remaining]) if merged.still_open else 0

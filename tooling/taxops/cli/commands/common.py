@@ -60,6 +60,25 @@ def multi_label(args: argparse.Namespace, kind: str) -> bool:
     return bool(args.multi) if args.multi is not None else kind == "multi-label"
 
 
+def add_csv_dialect(parser: argparse.ArgumentParser) -> None:
+    """``--delimiter`` and ``--encoding``: a CSV's or TSV's dialect, when sniffing
+    it is not enough (one place for every command reading datasets)."""
+    from taxops.cli import argtypes
+    from taxops.engines.dataset_input import ENCODINGS
+
+    parser.add_argument(
+        "--delimiter",
+        type=argtypes.delimiter,
+        metavar="CHAR",
+        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
+    )
+    parser.add_argument(
+        "--encoding",
+        choices=sorted(ENCODINGS),
+        help="CSV/TSV text encoding (default: utf-8; a byte order mark is recognised)",
+    )
+
+
 def repo_root(args: argparse.Namespace, required: bool = True) -> Path | None:
     if getattr(args, "repo", None):
         given = Path(args.repo)

@@ -50,6 +50,12 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="a keyboard shortcut for a label (Label Studio; repeatable); the others are assigned",
     )
     p.add_argument(
+        "--control",
+        metavar="NAME",
+        help="Label Studio: the control's name, 'from_name' in its exports (default: label); "
+        "keep your project's, so its annotations still fit the config",
+    )
+    p.add_argument(
         "--mapping-from",
         metavar="V",
         help="SKOS: export the migration map from version V as SKOS mapping relations",
@@ -115,11 +121,14 @@ def render(source: ExportSource, args: argparse.Namespace) -> str:
         from taxops.interchange.labelstudio_config import LabelStudioOptions, export_label_studio
 
         options = LabelStudioOptions(
-            data=args.data, regions=args.regions, hotkeys=_hotkeys(args.hotkey)
+            data=args.data,
+            regions=args.regions,
+            hotkeys=_hotkeys(args.hotkey),
+            control=args.control or "label",
         )
         return export_label_studio(source, options)
-    if args.hotkey:
-        raise TaxopsError("--hotkey goes with --to label-studio")
+    if args.hotkey or args.control:
+        raise TaxopsError("--hotkey and --control go with --to label-studio")
     if fmt == "cvat":
         from taxops.interchange.cvat import export_cvat
 

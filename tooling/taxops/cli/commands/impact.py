@@ -66,20 +66,27 @@ def run(args: argparse.Namespace) -> int:
     assert root is not None
     policies = load_policies(root)
     registered = None
+    is_file = bool(args.dataset and args.dataset.is_file())
     if args.dataset and not args.dataset.exists():  # a registered dataset's id, or a typo
-        registered_dataset(root, str(args.dataset))  # an error listing the registered ones
-        registered = _registered(policies, str(args.dataset), args.taxonomy)
-    provenance = read_provenance(args.dataset) if args.dataset and args.dataset.is_file() else None
+        found, _ = registered_dataset(root, str(args.dataset))  # a typo: the registered ones
+        registered = _registered(found.dataset, str(args.dataset), args.taxonomy)
+    elif is_file:  # a file that is a registered dataset's location is that dataset
+        at = policies.dataset_at(root, args.dataset)
+        if at is not None:
+            registered = _registered(at.dataset, str(args.dataset), args.taxonomy)
+    provenance = read_provenance(args.dataset) if is_file else None
     start = args.start or (
         str(registered.version) if registered else (provenance or {}).get("version")
     )
     if not start:
         raise TaxopsError("which version are the items labeled with?", "pass --from VERSION")
     migration = migration_map(root, args.taxonomy, start, args.end)
-    if registered is not None:
+    if registered is not None and not is_file:
         counts, _ = dataset_counts(root, registered)
+    elif args.dataset:
+        counts = _dataset_counts(args, registered.label_column if registered else None)
     else:
-        counts = _dataset_counts(args) if args.dataset else read_counts(args.counts)
+        counts = read_counts(args.counts)
     sla = find_sla(policies, args.taxonomy, vendor=args.vendor, sla_id=args.sla)
     if registered is not None and not (args.vendor or args.sla):
         sla = policies.sla_of(registered)
@@ -88,18 +95,20 @@ def run(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-def _registered(policies: Policies, name: str, taxonomy: str) -> Dataset:
-    found = policies.dataset(name)
-    assert found is not None
-    if found.dataset.taxonomy != taxonomy:
+def _registered(found: Dataset, name: str, taxonomy: str) -> Dataset:
+    if found.taxonomy != taxonomy:
         raise TaxopsError(
-            f"registered dataset '{name}' is labeled with '{found.dataset.taxonomy}', "
+            f"{name} is registered dataset '{found.id}', labeled with '{found.taxonomy}', "
             f"not '{taxonomy}'"
+            if found.id != name
+            else f"registered dataset '{name}' is labeled with '{found.taxonomy}', not '{taxonomy}'"
         )
-    return found.dataset
+    return found
 
 
-def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
+def _dataset_counts(
+    args: argparse.Namespace, registered_column: str | None
+) -> dict[str | None, int]:
     if not args.dataset.is_file():
         raise TaxopsError(f"not a file: {args.dataset}")
     fmt = detect_format(args.dataset)
@@ -108,7 +117,11 @@ def _dataset_counts(args: argparse.Namespace) -> dict[str | None, int]:
             "impact counts CSV, TSV, JSON lines and Parquet datasets",
             "export label counts to --counts",
         )
-    column = args.label_column or (read_provenance(args.dataset) or {}).get("label_column")
+    column = (
+        args.label_column
+        or (read_provenance(args.dataset) or {}).get("label_column")
+        or registered_column
+    )
     column = column or guess_label_column(args.dataset, fmt)
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")

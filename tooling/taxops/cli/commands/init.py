@@ -9,6 +9,7 @@ from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import say, tell
 from taxops.diagnostics import TaxopsError
+from taxops.escaping import shell_word
 from taxops.interchange.formats import IMPORTS
 from taxops.writing import write_atomic
 
@@ -95,12 +96,13 @@ def run(args: argparse.Namespace) -> int:
             f"kept {len(kept)} existing file(s) as they are (init never overwrites): "
             + ", ".join(kept)
         )
+    here = Path.cwd().resolve() == Path(root).resolve()
     say(
         "",
         f"set up a taxops repository in {root} with the taxonomy '{taxonomy}'. Next:",
-        f"  cd {root} && taxops check && taxops site build --strict",
+        f"  {'' if here else f'cd {shell_word(root)} && '}taxops check && taxops site build --strict",
         "  git add -A && git commit -m 'Governance repository' && taxops release",
-        f"  export a labeling config: taxops export {taxonomy} --to label-studio",
+        f"  export a labeling config: taxops export {shell_word(taxonomy)} --to label-studio",
     )
     return exit_codes.OK
 

@@ -5,6 +5,7 @@ empty fields, and label drift against another dataset."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,12 @@ from taxops.escaping import terminal_lines
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("dataset", type=argtypes.reads("DATASET"), metavar="DATASET")
+    p.add_argument(
+        "dataset",
+        type=argtypes.reads("DATASET"),
+        metavar="DATASET",
+        help="a CSV, TSV, JSONL or Parquet file, or a registered dataset's id (policies/datasets.yaml)",
+    )
     p.add_argument(
         "--taxonomy",
         metavar="ID@VERSION",
@@ -34,7 +40,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--against",
         type=argtypes.reads("--against"),
         metavar="DATASET",
-        help="compare label distributions with this dataset",
+        help="compare label distributions with this dataset (a file or a registered dataset's id)",
     )
     p.add_argument(
         "--against-taxonomy",
@@ -57,19 +63,45 @@ def _split(text: str) -> tuple[str, str]:
     return taxonomy, version
 
 
-def _which(path: Path, given: str | None, label_column: str | None) -> tuple[str, str, str | None]:
-    from taxops.engines.datasets import read_provenance
+@dataclass(frozen=True)
+class _Dataset:
+    """A dataset to inspect: its file, and the taxonomy version and label column
+    it is labeled with (from the option, else the registry, else its sidecar)."""
 
+    path: Path
+    #: How the user named it (a path, or a registered dataset's id).
+    shown: str
+    taxonomy: str
+    version: str
+    label_column: str | None
+
+
+def _which(
+    root: Path, name: str, given: str | None, label_column: str | None, option: str
+) -> _Dataset:
+    from taxops.engines.datasets import read_provenance
+    from taxops.policies import dataset_file
+
+    path, registered, _ = dataset_file(
+        root, name, "inspect a local copy, or export its label counts and use taxops impact"
+    )
     provenance = read_provenance(path) or {}
+    if registered is not None:
+        provenance = {
+            "taxonomy": registered.taxonomy,
+            "version": str(registered.version),
+            "label_column": registered.label_column,
+        }
     if given:
         taxonomy, version = _split(given)
     elif provenance.get("taxonomy"):
         taxonomy, version = provenance["taxonomy"], provenance["version"]
     else:
         raise TaxopsError(
-            f"which taxonomy version is {path} labeled with?", "pass --taxonomy ID@VERSION"
+            f"which taxonomy version is {path} labeled with?",
+            f"pass {option} ID@VERSION, or register the dataset (policies/datasets.yaml)",
         )
-    return taxonomy, version, label_column or provenance.get("label_column")
+    return _Dataset(path, name, taxonomy, version, label_column or provenance.get("label_column"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -86,7 +118,13 @@ def run(args: argparse.Namespace) -> int:
 
     root = repo_root(args)
     assert root is not None
-    taxonomy_id, version, column = _which(args.dataset, args.taxonomy, args.label_column)
+    this = _which(root, args.dataset, args.taxonomy, args.label_column, "--taxonomy")
+    dataset, taxonomy_id, version, column = (
+        this.path,
+        this.taxonomy,
+        this.version,
+        this.label_column,
+    )
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     known = {str(v.version): v for v in versions(root, taxonomy_id)}
@@ -96,12 +134,12 @@ def run(args: argparse.Namespace) -> int:
         )
     taxonomy = known[version].taxonomy
     counts = inspect_dataset(
-        args.dataset, column, text_column=args.text_column, multi_label=args.multi_label
+        dataset, column, text_column=args.text_column, multi_label=args.multi_label
     )
-    labels, findings = label_findings(counts.labels, taxonomy, str(args.dataset))
+    labels, findings = label_findings(counts.labels, taxonomy, this.shown)
     report: dict[str, Any] = {
         "schema": INSPECT_SCHEMA,
-        "dataset": str(args.dataset),
+        "dataset": this.shown,
         "taxonomy": taxonomy_id,
         "version": version,
         "rows": counts.rows,
@@ -115,16 +153,17 @@ def run(args: argparse.Namespace) -> int:
         "duplicates": counts.duplicates,
     }
     if args.against:
-        other_id, other_version, other_column = _which(
-            args.against, args.against_taxonomy, args.label_column
+        that = _which(
+            root, args.against, args.against_taxonomy, args.label_column, "--against-taxonomy"
         )
+        other_id, other_version = that.taxonomy, that.version
         if other_id != taxonomy_id:
             raise TaxopsError(
-                f"{args.against} is labeled with {other_id}, {args.dataset} with {taxonomy_id}: their labels cannot be compared"
+                f"{that.shown} is labeled with {other_id}, {this.shown} with {taxonomy_id}: their labels cannot be compared"
             )
         other = inspect_dataset(
-            args.against,
-            other_column or column,
+            that.path,
+            that.label_column or column,
             text_column=args.text_column,
             multi_label=args.multi_label,
         )
@@ -143,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
                 second = carry_counts(second, migration)
             carried = f"{old} -> {new}"
         # The other dataset is the baseline: shares move from it to this one.
-        result, found = drift(second, first, (str(args.against), str(args.dataset)))
+        result, found = drift(second, first, (that.shown, this.shown))
         result["carried"] = carried
         report["drift"] = result
         findings += found

@@ -12,6 +12,7 @@ from typing import Any
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import (
+    add_csv_dialect,
     add_label_kind,
     add_repo,
     multi_label,
@@ -21,7 +22,7 @@ from taxops.cli.commands.common import (
     write,
 )
 from taxops.diagnostics import TaxopsError
-from taxops.engines.dataset_input import ENCODINGS, guess_label_column
+from taxops.engines.dataset_input import guess_label_column
 from taxops.engines.datasets import (
     FORMATS,
     default_outputs,
@@ -57,28 +58,21 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--to", dest="end", metavar="VERSION", help="target version (default: the newest release)"
     )
     p.add_argument(
-        "--label-column", metavar="COLUMN", help="column (or JSON key) holding the label(s)"
+        "--label-column",
+        metavar="COLUMN",
+        help="column (or JSON key) holding the label(s); of a Label Studio export, the "
+        "control's name (needed when its project has several)",
     )
     add_label_kind(p)
     p.add_argument(
         "--list-separator",
-        default="|",
         type=argtypes.separator,
         metavar="SEP",
-        help="separator of labels in a multi-label CSV/TSV cell (default: |)",
+        help="separator of labels in a multi-label CSV/TSV cell (default: the one the "
+        "dataset's record names, else |)",
     )
     p.add_argument("--format", choices=FORMATS, help="dataset format (default: from the extension)")
-    p.add_argument(
-        "--delimiter",
-        type=argtypes.delimiter,
-        metavar="CHAR",
-        help="CSV/TSV field delimiter, e.g. ';' or '\\t' (default: sniffed from the file)",
-    )
-    p.add_argument(
-        "--encoding",
-        choices=sorted(ENCODINGS),
-        help="CSV/TSV text encoding (default: utf-8; a byte order mark is recognised)",
-    )
+    add_csv_dialect(p)
     p.add_argument(
         "--max-line-size",
         type=argtypes.size(1024, 2 * 1024**3),
@@ -195,7 +189,7 @@ def run(args: argparse.Namespace) -> int:
         fmt,
         label_column or "",
         multi,
-        args.list_separator,
+        args.list_separator or provenance.get("list_separator") or "|",
         args.memory_limit,
         args.threads,
         args.delimiter,
@@ -206,7 +200,9 @@ def run(args: argparse.Namespace) -> int:
 
     show = args.progress if args.progress is not None else sys.stderr.isatty()
     data_class = args.data_class or (registered.data_class if registered else None)
-    redact = _review_redaction(root, policies, data_class, registered, label_column, fmt)
+    redact = _review_redaction(
+        root, policies, data_class, registered, label_column, fmt, args.delimiter
+    )
     result = migrate_dataset(
         job, migration, outputs, progress_bar() if show else None, redact, in_place=args.in_place
     )
@@ -248,10 +244,6 @@ def _with_registry(provenance: dict[str, Any], d: Dataset, source: Path) -> dict
     }
 
 
-#: Review-queue columns taxops adds: ids and labels, never personal data.
-_QUEUE_COLUMNS = ("_taxops_row", "_taxops_reason", "_taxops_old_label", "_taxops_candidates")
-
-
 def _review_redaction(
     root: Path,
     policies: Policies | None,
@@ -259,8 +251,12 @@ def _review_redaction(
     registered: Dataset | None,
     label_column: str | None,
     fmt: str,
-) -> Callable[[Path], dict[str, Any]] | None:
-    """Redaction of the review queue by the dataset's class, when the class has rules."""
+    delimiter: str | None,
+) -> Callable[[Path, str], dict[str, Any]] | None:
+    """Redaction of the review queue by the dataset's class, when the class has
+    rules: the dataset's fields, in the dataset's CSV dialect; of what taxops
+    added, only a malformed record's raw text (the rest are row numbers and
+    labels)."""
     if data_class is None:
         return None
     from taxops.policies import load_policies
@@ -285,14 +281,17 @@ def _review_redaction(
             "export the tasks as CSV or JSON lines, then migrate that file",
         )
 
-    def redact(path: Path) -> dict[str, Any]:
+    def redact(path: Path, key: str) -> dict[str, Any]:
+        from taxops.engines.duckdb_migrate import REVIEW_FIELDS
         from taxops.engines.redact import redact_file
 
         redacted = path.with_name(path.name + ".redacted")
+        added = [f"{key}_{field}" for field in REVIEW_FIELDS if field != "raw"]
         report = redact_file(
             path, queue_format, redacted, policy.model, data_class,
             dataset_id=dataset_id,
-            skip=[*([label_column] if label_column else []), *_QUEUE_COLUMNS],
+            skip=[*([label_column] if label_column else []), *added],
+            delimiter=delimiter,
         )  # fmt: skip
         os.replace(redacted, path)
         return report

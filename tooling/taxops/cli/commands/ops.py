@@ -53,7 +53,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="the task event log (handle times, deliveries)",
     )
     plan.add_argument(
-        "--volume", type=argtypes.int_range(1, 10**12), required=True, help="items to deliver"
+        "--volume",
+        type=argtypes.int_range(1, 10**12),
+        required=True,
+        help="items to deliver (at least 1)",
     )
     target = plan.add_mutually_exclusive_group(required=True)
     target.add_argument("--due", type=_date, metavar="DATE", help="the delivery date")
@@ -269,7 +272,7 @@ def _plan_text(r: dict[str, Any]) -> str:
     if "staffing" in r:
         s = r["staffing"]
         lines.append(
-            f"to deliver by {r['due']}: {s['people']} {'person' if s['people'] == 1 else 'people'} ({s['people_exact']:.2f}) for "
+            f"to deliver by {r['due']}: {s['people']:,} {'person' if s['people'] == 1 else 'people'} ({s['people_exact']:.2f}) for "
             f"{s['working_days']} working days of {r['productive_hours']:g} h, {s['items_per_day']:,.0f} items a day"
         )
     else:

@@ -312,13 +312,21 @@ def _sample(args: argparse.Namespace) -> int:
 
 def _lot(args: argparse.Namespace) -> dict[str, str]:
     """The items of the lot with their delivered label (the most common rating)."""
-    from taxops.engines.annotations import ITEM, LABEL, TIME, VENDOR
-    from taxops.engines.tables import connect, literal, open_table
+    from taxops.engines.annotations import annotation_table
+    from taxops.engines.tables import connect
 
     con = connect()
-    table = open_table(con, args.items)
-    item = table.require(args.item_column, ITEM, "item", "--item-column")
-    label = table.column(args.label_column, LABEL, "label", "--label-column")
+    with annotation_table(con, args.items, control=args.label_column) as table:
+        return _lot_of(con, table, args)
+
+
+def _lot_of(con: Any, table: Any, args: argparse.Namespace) -> dict[str, str]:
+    from taxops.engines.annotations import ITEM, LABEL, TIME, VENDOR
+    from taxops.engines.tables import ident, literal
+
+    ls = table.format == "label-studio"  # its label column is a control, already read
+    item = table.require(None if ls else args.item_column, ITEM, "item", "--item-column")
+    label = table.column(None if ls else args.label_column, LABEL, "label", "--label-column")
     where = ["item IS NOT NULL"]
     if args.vendor:
         vendor = table.require(args.vendor_column, VENDOR, "vendor", "--vendor-column")
@@ -329,12 +337,15 @@ def _lot(args: argparse.Namespace) -> dict[str, str]:
             where.append(f"{table.time(time)} >= TRY_CAST({literal(args.since)} AS TIMESTAMP)")
         if args.until:
             where.append(f"{table.time(time)} < TRY_CAST({literal(args.until)} AS TIMESTAMP)")
-    label_sql = table.text(label) if label else "NULL"
+    if label and table.is_list(label):  # one rating with several labels: each counts
+        label_sql = f"unnest(CAST({ident(label)} AS VARCHAR[]))"
+    else:
+        label_sql = table.text(label) if label else "NULL"
     rows = con.execute(
         f"SELECT item, (SELECT min(l) FROM (SELECT l, count(*) c FROM unnest(ls) t(l) GROUP BY l "
-        f"QUALIFY c = max(c) OVER ())) FROM (SELECT {table.text(item)} AS item, "
-        f"list({label_sql}) FILTER (WHERE {label_sql} IS NOT NULL) AS ls FROM {table.relation} "
-        f"WHERE {' AND '.join(where)} GROUP BY 1)"
+        f"QUALIFY c = max(c) OVER ())) FROM (SELECT item, list(lbl) FILTER (WHERE lbl IS NOT NULL) "
+        f"AS ls FROM (SELECT {table.text(item)} AS item, {label_sql} AS lbl FROM {table.relation} "
+        f"WHERE {' AND '.join(where)}) GROUP BY 1)"
     ).fetchall()
     if not rows:
         raise TaxopsError(f"{args.items}: no items to sample (check --vendor, --since and --until)")

@@ -8,7 +8,14 @@ import sys
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import add_repo, progress_bar, repo_root, say, write
+from taxops.cli.commands.common import (
+    add_csv_dialect,
+    add_repo,
+    progress_bar,
+    repo_root,
+    say,
+    write,
+)
 from taxops.collisions import refuse_collisions
 from taxops.diagnostics import TaxopsError
 
@@ -45,6 +52,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="never redacted (default: the registry's label column)",
     )
     p.add_argument("--format", choices=("csv", "tsv", "jsonl", "parquet"), help="file format")
+    add_csv_dialect(p)
     p.add_argument("--memory-limit", metavar="SIZE", help="DuckDB memory limit, e.g. 2GB")
     p.add_argument(
         "--threads",
@@ -95,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
         report = redact_file(
             source, fmt, tmp[args.output], privacy.model, data_class,
             dataset_id=dataset_id, skip=[label] if label else [],
+            delimiter=args.delimiter, encoding=args.encoding,
             progress=progress_bar() if show else None,
             memory_limit=args.memory_limit, threads=args.threads,
         )  # fmt: skip
@@ -115,7 +124,8 @@ COMMAND = Command(
     "Parquet dataset: every text field gets its class's rules (a field named in the\n"
     "policy has that field's class, any other the dataset's; the label column none).\n"
     "Streams with DuckDB, keeps every row in order, and writes a report of what was\n"
-    "masked per field and rule. The input is never modified.",
+    "masked per field and rule. A CSV keeps its delimiter and quoting (sniffed, or\n"
+    "--delimiter). The input is never modified.",
     configure=configure,
     run=run,
 )

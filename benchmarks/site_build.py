@@ -229,24 +229,28 @@ def main() -> None:
             facts[n] = site_facts(root / "site-build")
             cell.extra = facts[n]
             cells.append(cell)
+            # The aims are made while the repository exists: one not met is
+            # profiled by building it once more.
+            if n == 5_000:
+                aims.append(Aim("5,000 labels: strict build", cell.seconds, 15.0, "s", cell=cell))
+            if n == 100_000:
+                aims.append(
+                    Aim("100,000 labels: strict build", cell.seconds, 120.0, "s", cell=cell)
+                )
+                aims.append(Aim("100,000 labels: peak memory", cell.peak_mb, 1500.0, "MB"))
+                aims.append(
+                    Aim(
+                        "100,000 labels: the most one label search loads",
+                        facts[n]["largest_finder_piece_kb"],
+                        500,
+                        "kB",
+                    )
+                )
         finally:
             if args.keep:
                 print(f"kept {root}", file=sys.stderr)
             else:
                 shutil.rmtree(root, ignore_errors=True)
-        if n == 5_000:
-            aims.append(Aim("5,000 labels: strict build", cell.seconds, 15.0, "s", cell=cell))
-        if n == 100_000:
-            aims.append(Aim("100,000 labels: strict build", cell.seconds, 120.0, "s", cell=cell))
-            aims.append(Aim("100,000 labels: peak memory", cell.peak_mb, 1500.0, "MB"))
-            aims.append(
-                Aim(
-                    "100,000 labels: the most one label search loads",
-                    facts[n]["largest_finder_piece_kb"],
-                    500,
-                    "kB",
-                )
-            )
     rows = [
         "| labels | pages | search index | largest finder piece (pieces) | site | s per 1,000 labels |",
         "|---:|---:|---:|---:|---:|---:|",

@@ -190,3 +190,48 @@ def test_a_plan_needs_items_to_deliver(
         main(["ops", "plan", "--events", str(path), "--volume", volume, "--due", "2027-04-15"])
     assert stopped.value.code == 2
     assert "argument --volume" in capsys.readouterr().err
+
+
+def _write_rows(path: Path, rows: list[tuple[str, str, str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(["task_id", "vendor", "created", "accepted"])
+        for i, (vendor, created, accepted) in enumerate(rows):
+            out.writerow([f"t{i}", vendor, created, accepted])
+    return path
+
+
+def test_a_log_whose_times_cannot_be_read_is_an_error_not_every_sla_met(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Dates written as 05/03/2025 (or in a column taxops did not expect) used to
+    drop every task: 0 delivered, and the scorecard said every SLA line met."""
+    from taxops.cli.main import main
+
+    path = _write_rows(
+        tmp_path / "events.csv",
+        [("lumen", "05/03/2025 9h", "06/03/2025 10h"), ("lumen", "soon", "later")],
+    )
+    code = main(["ops", "scorecard", str(path), "--repo", str(Path(__file__).parents[2])])
+    out = capsys.readouterr()
+    assert code == 2
+    assert "none of the 2 tasks has a created time that can be read" in out.err
+    assert "met" not in out.out.lower()
+
+
+def test_some_unreadable_times_are_counted_and_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from taxops.cli.main import main
+
+    path = _write_rows(
+        tmp_path / "events.csv",
+        [
+            ("lumen", "2025-03-03T08:00:00Z", "2025-03-03T10:00:00Z"),
+            ("lumen", "2025-03-03T08:00:00Z", "tomorrow"),
+        ],
+    )
+    data = read_events(path)
+    assert data.unreadable == {"accepted": (1, "tomorrow")}
+    assert main(["ops", "scorecard", str(path), "--repo", str(Path(__file__).parents[2])]) == 0
+    assert "1 tasks whose accepted value is not a time (e.g. 'tomorrow')" in capsys.readouterr().out

@@ -25,7 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from taxops.diagnostics import TaxopsError
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
+from taxops.escaping import terminal
 from taxops.quality.operations import EventData
 
 TASK = ("task", "task_id", "id", "item")
@@ -73,6 +75,25 @@ def read_events(
         return _reduce(con, table, columns, tuple(sorted(set(percentiles))), window)
     except duckdb.Error as exc:
         raise query_error(path, exc) from None
+
+
+def _unreadable_times(
+    con: duckdb.DuckDBPyConnection, table: Table, columns: Sequence[str]
+) -> dict[str, tuple[int, str]]:
+    """For each time column: how many rows hold a value that is not a time
+    (written, but unreadable: such a task would silently drop out of every
+    figure) and one such value, for the message."""
+    out: dict[str, tuple[int, str]] = {}
+    for column in columns:
+        written = f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
+        bad = f"{written} IS NOT NULL AND {table.time(column)} IS NULL"
+        n, example = con.execute(
+            f"SELECT count(*) FILTER (WHERE {bad}), any_value({written}) FILTER (WHERE {bad}) "
+            f"FROM {table.relation}"
+        ).fetchone() or (0, None)
+        if n:
+            out[column] = (int(n), str(example))
+    return out
 
 
 def _reduce(
@@ -132,6 +153,15 @@ def _reduce(
         "SELECT count(*), count(*) FILTER (WHERE accepted < created OR submitted < started) "
         "FROM tasks"
     ).fetchone() or (0, 0)
+    data.unreadable = _unreadable_times(con, table, (created, accepted))
+    if data.rows and data.unreadable.get(created, (0, ""))[0] == data.rows:
+        example = data.unreadable[created][1]
+        raise TaxopsError(
+            f"none of the {data.rows:,} tasks has a created time that can be read "
+            f"(column '{terminal(created)}' holds values like '{terminal(example)}')",
+            "write times as ISO 8601 (2025-03-05T09:00:00, with +01:00 or Z for a zone), "
+            "or name the right column with --created-column",
+        )
     keep = "created IS NOT NULL AND NOT coalesce(accepted < created, false)"
     if window:
         start, end = literal(window[0]), literal(window[1])

@@ -38,6 +38,9 @@ class EventData:
     columns: dict[str, str | None] = field(default_factory=dict)
     #: Tasks whose times run backwards (accepted before created...): left out.
     inconsistent: int = 0
+    #: Per time column: rows whose value is written but not a time (left out
+    #: of the figures that need it), and one such value.
+    unreadable: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: Tasks delivered per calendar day (ISO date), per vendor (None: all).
     daily: dict[str | None, dict[str, int]] = field(default_factory=dict)
 
@@ -212,6 +215,10 @@ def scorecard_report(
         "source": source,
         "rows": data.rows,
         "tasks_with_times_backwards": data.inconsistent,
+        "unreadable_times": {
+            column: {"tasks": n, "example": example}
+            for column, (n, example) in data.unreadable.items()
+        },
         "first_created": data.first_created,
         "last_accepted": data.last_accepted,
         "percentiles": [f"p{p:g}" for p in data.percentiles],

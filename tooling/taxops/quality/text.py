@@ -209,6 +209,11 @@ def scorecard_text(report: Mapping[str, Any]) -> str:
             "(accepted before created: left out; submitted before started: no handle time); "
             "check the log's clocks and zones"
         )
+    for column, bad in (report.get("unreadable_times") or {}).items():
+        lines.append(
+            f"  {bad['tasks']:,} tasks whose {terminal(column)} value is not a time "
+            f"(e.g. '{terminal(bad['example'])}'): read as missing; write times as ISO 8601"
+        )
     for vendor, card in report["vendors"].items():
         w = card["window"]
         verdict = {True: "MET", False: "MISSED", None: "not measured"}[card["met"]]

@@ -28,6 +28,18 @@ from taxops.diagnostics import TaxopsError
 csv.field_size_limit(sys.maxsize)
 
 
+def require_file(path: Path, hint: str | None = None) -> None:
+    """An error unless ``path`` is a regular file, saying what it is instead: a
+    folder or a device (``/dev/zero``) is not "no such file"."""
+    if path.is_file():
+        return
+    if path.is_dir():
+        raise TaxopsError(f"{path} is a folder, not a file", hint)
+    if path.exists():
+        raise TaxopsError(f"{path} is a device or a pipe, not a file", hint)
+    raise TaxopsError(f"no such file: {path}", hint)
+
+
 def read_text(path: Path, encoding: str = "utf-8") -> str:
     """The text of ``path``: a missing file, a folder, an unreadable or non-UTF-8
     file is an error naming it. ``encoding="utf-8-sig"`` also drops a byte-order

@@ -24,6 +24,7 @@ from taxops.engines.duckdb_source import ident
 from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 from taxops.engines.paths import read_path
 from taxops.engines.paths import sql_literal as literal
+from taxops.textfiles import require_file
 
 __all__ = ["Table", "connect", "ident", "literal", "open_table"]
 
@@ -103,8 +104,7 @@ class Table:
 
 def open_table(con: duckdb.DuckDBPyConnection, path: Path, fmt: str | None = None) -> Table:
     """The relation for a CSV, TSV, JSON-lines or Parquet file, checked readable."""
-    if not path.is_file():
-        raise TaxopsError(f"no such file: {path}")
+    require_file(path)
     fmt = detect_format(path, fmt)
     p = read_path(path)  # a path is that file, never a glob pattern
     relations = {

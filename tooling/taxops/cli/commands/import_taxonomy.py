@@ -98,8 +98,9 @@ def read(
     path: Path, fmt: str | None, control: str | None = None, separator: str | None = None
 ) -> Imported:
     """Import ``path`` (the format from ``fmt`` or its extension)."""
-    if not path.is_file():
-        raise TaxopsError(f"no such file: {path}")
+    from taxops.textfiles import require_file
+
+    require_file(path)
     fmt = fmt or guess_import_format(path.name)
     if fmt is None:
         raise TaxopsError(

@@ -147,9 +147,8 @@ def load_policies(root: Path) -> Policies:
     """The valid policy files under ``root/policies`` (invalid ones are skipped:
     ``taxops validate`` reports them)."""
     from taxops.documents import KINDS
-    from taxops.file_check import leaves_repository
+    from taxops.file_check import display_path, leaves_repository, validate_document
     from taxops.loading import load_yaml
-    from taxops.validate import display_path, validate_document
 
     policies = Policies()
     folder = root / POLICIES_FOLDER

@@ -113,15 +113,7 @@ def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: i
         blob = path.read_bytes()
         head, _, body = blob.partition(b"\n")
         header = json.loads(head)
-        expected = {
-            "format": FORMAT,
-            "source_sha256": key,
-            "code": code_fingerprint(),
-            "taxops": __version__,
-            "body_sha256": hashlib.sha256(body).hexdigest(),
-            "body_bytes": len(body),
-        }
-        if header != expected:
+        if header != _header(key, body):
             return None
         meta_line, _, model_line = body.partition(b"\n")
         meta = json.loads(meta_line)
@@ -134,6 +126,20 @@ def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: i
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
         return None
     return Entry(built, found, doc)
+
+
+def _header(key: str, body: bytes) -> dict[str, object]:
+    """The first line of an entry: what it was made from (the release's bytes,
+    this taxops and its code) and what its body must be. An entry is read only
+    when its header equals the one this run would write."""
+    return {
+        "format": FORMAT,
+        "source_sha256": key,
+        "code": code_fingerprint(),
+        "taxops": __version__,
+        "body_sha256": hashlib.sha256(body).hexdigest(),
+        "body_bytes": len(body),
+    }
 
 
 def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
@@ -157,14 +163,7 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
         )
     except (TypeError, ValueError):  # a finding whose facts are not plain data
         return
-    header = {
-        "format": FORMAT,
-        "source_sha256": key,
-        "code": code_fingerprint(),
-        "taxops": __version__,
-        "body_sha256": hashlib.sha256(body).hexdigest(),
-        "body_bytes": len(body),
-    }
+    header = _header(key, body)
     target = _entry_path(base, key)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:

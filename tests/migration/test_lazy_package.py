@@ -1,0 +1,38 @@
+"""The migration package loads its parts on first use: an engine that reads a
+map does not import what builds one (the change set, the taxonomy model)."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+
+import taxops.migration as migration
+
+
+def test_every_exported_name_resolves_from_its_module() -> None:
+    """Each name is the object its module defines, also after every submodule
+    was imported (a submodule import sets the package attribute of its own
+    name: ``compose`` the function must not become ``compose`` the module)."""
+    lazy = migration._WHERE
+    assert set(lazy) <= set(migration.__all__)
+    for module in ("backward", "build", "clusters", "compose", "findings", "model"):
+        importlib.import_module(f"taxops.migration.{module}")
+    for name in migration.__all__:
+        value = getattr(migration, name)
+        assert not isinstance(value, type(importlib)), name
+        home = lazy.get(name) or value.__module__.rsplit(".", 1)[-1]
+        assert getattr(importlib.import_module(f"taxops.migration.{home}"), name) is value
+
+
+def test_the_relabel_engine_does_not_import_map_building() -> None:
+    code = (
+        "import sys, taxops.engines.duckdb_migrate\n"
+        "print(' '.join(m for m in sys.modules if m.startswith('taxops.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "taxops.migration.model" in loaded
+    unwanted = {"taxops.migration.build", "taxops.migration.backward", "taxops.changes"}
+    assert not unwanted & set(loaded)

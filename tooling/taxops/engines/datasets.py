@@ -17,7 +17,7 @@ from typing import Any
 from taxops.collisions import same_file
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import short
-from taxops.models.datasets import FORMAT_BY_EXTENSION
+from taxops.models.dataset_formats import FORMAT_BY_EXTENSION
 from taxops.textfiles import csv_rows, read_json, read_text
 
 FORMATS = ("csv", "tsv", "jsonl", "parquet", "label-studio")

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field
 
 from taxops.models.common import DocId, Owner, Share, Strict
-from taxops.models.datasets import DatasetFormat
+from taxops.models.dataset_formats import DatasetFormat
 from taxops.versioning.versions import Version
 
 DATASET_SPEC_FORMAT = "dataset-spec/1"

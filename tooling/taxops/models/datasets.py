@@ -18,22 +18,10 @@ from typing import Literal
 from pydantic import Field
 
 from taxops.models.common import DocId, Owner, Region, Strict
+from taxops.models.dataset_formats import FORMAT_BY_EXTENSION, DatasetFormat
 from taxops.versioning.versions import Version
 
 DATASETS_FORMAT = "datasets/1"
-
-DatasetFormat = Literal["csv", "tsv", "jsonl", "parquet", "label-studio"]
-#: File extensions and the format they mean, for every command that reads datasets.
-FORMAT_BY_EXTENSION: dict[str, DatasetFormat] = {
-    ".csv": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".json": "label-studio",
-}
 
 
 class Dataset(Strict):

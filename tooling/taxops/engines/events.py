@@ -82,18 +82,20 @@ def _unreadable_times(
 ) -> dict[str, tuple[int, str]]:
     """For each time column: how many rows hold a value that is not a time
     (written, but unreadable: such a task would silently drop out of every
-    figure) and one such value, for the message."""
-    out: dict[str, tuple[int, str]] = {}
+    figure) and one such value, for the message. One pass over the log for
+    all the columns."""
+    figures = []
     for column in columns:
         written = f"nullif(trim(CAST({ident(column)} AS VARCHAR)), '')"
         bad = f"{written} IS NOT NULL AND {table.time(column)} IS NULL"
-        n, example = con.execute(
-            f"SELECT count(*) FILTER (WHERE {bad}), any_value({written}) FILTER (WHERE {bad}) "
-            f"FROM {table.relation}"
-        ).fetchone() or (0, None)
-        if n:
-            out[column] = (int(n), str(example))
-    return out
+        figures += [f"count(*) FILTER (WHERE {bad})", f"any_value({written}) FILTER (WHERE {bad})"]
+    row = con.execute(f"SELECT {', '.join(figures)} FROM {table.relation}").fetchone()
+    values = list(row) if row else [0, None] * len(columns)
+    return {
+        column: (int(n), str(example))
+        for column, n, example in zip(columns, values[::2], values[1::2], strict=True)
+        if n
+    }
 
 
 def _reduce(

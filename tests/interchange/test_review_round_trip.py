@@ -303,8 +303,13 @@ def test_a_decision_for_a_row_not_in_the_queue_is_refused(
     assert not (tmp_path / "f.csv").exists()
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
-def test_decisions_merge_into_json_lines_and_parquet(tmp_path: Path, fmt: str) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "queue_ext"), [("jsonl", "jsonl"), ("parquet", "parquet"), ("parquet", "jsonl")]
+)
+def test_decisions_merge_into_json_lines_and_parquet(
+    tmp_path: Path, fmt: str, queue_ext: str
+) -> None:
+    """A Parquet dataset's queue is Parquet (or JSON lines, when named so)."""
     import duckdb
 
     rows = driving_dataset(tmp_path / "boxes.csv")
@@ -315,9 +320,11 @@ def test_decisions_merge_into_json_lines_and_parquet(tmp_path: Path, fmt: str) -
         f"TO '{source}' (FORMAT {'json' if fmt == 'jsonl' else 'parquet'})"
     )
     out = tmp_path / "out" / f"boxes.{fmt}"
+    queue = tmp_path / "out" / f"boxes.review.{queue_ext}"
+    named = ["--review", str(queue)] if queue_ext != fmt else []
     assert main(["migrate", str(source), "--taxonomy", "driving-objects", "--from", "1.0.0",
-                 "--label-column", "label", "-o", str(out), "--repo", str(ROOT)]) == 0  # fmt: skip
-    queue = tmp_path / "out" / "boxes.review.jsonl"
+                 "--label-column", "label", "-o", str(out), *named, "--repo", str(ROOT)]) == 0  # fmt: skip
+    assert queue.read_bytes().startswith(b"PAR1") == (queue_ext == "parquet")
     export = offline_decisions(queue, tmp_path, lambda d: [[decide(d)]])
     final = tmp_path / f"final.{fmt}"
     assert (

@@ -151,12 +151,13 @@ def test_parquet_keeps_order_and_records_provenance_for_the_next_run(tmp_path: P
     assert meta["taxops.version"] == "2.0.0"
     rep = report(tmp_path / "o.report.json")
     assert rep["rows"]["migrated"] + rep["rows"]["review"] == 200000
-    queue = (tmp_path / "o.review.jsonl").read_text().splitlines()
+    # A Parquet dataset's review queue is Parquet, in input order.
+    queue = duckdb.sql(
+        f"SELECT id, intent, _taxops.row FROM '{tmp_path / 'o.review.parquet'}'"
+    ).fetchall()
     assert len(queue) == rep["rows"]["review"]
-    first = json.loads(queue[0])
-    assert (
-        first["intent"] == "product.general_question" and first["_taxops"]["row"] == first["id"] + 1
-    )
+    first = queue[0]
+    assert first[1] == "product.general_question" and first[2] == first[0] + 1
     # The output says where it stands: migrating it again without --from is a no-op,
     # and a wrong --from is refused instead of migrating twice.
     assert main(["migrate", str(out), "--repo", str(ROOT), "--in-place", "--no-progress"]) == 0
@@ -185,8 +186,10 @@ def test_parquet_list_column_multi_label(tmp_path: Path) -> None:
     rep = report(tmp_path / "o.report.json")
     assert rep["rows"]["review"] == 1 and rep["rows"]["input"] == 6
     assert rep["rows_with_duplicate_labels"] == 1 and rep["null_entries_dropped"] == 1
-    (line,) = (tmp_path / "o.review.jsonl").read_text().splitlines()
-    assert json.loads(line)["_taxops"]["candidates"] == ["orders.order_status"]
+    [(candidates,)] = duckdb.sql(
+        f"SELECT _taxops.candidates FROM '{tmp_path / 'o.review.parquet'}'"
+    ).fetchall()
+    assert candidates == ["orders.order_status"]
 
 
 def test_csv_multi_label_cells(tmp_path: Path) -> None:
@@ -339,7 +342,12 @@ def test_order_is_kept_in_the_dataset_and_the_review_queue_across_row_groups(
         f"lag(id) OVER (ORDER BY file_row_number) AS prev FROM read_parquet('{out}', file_row_number = true))"
     ).fetchall()
     assert inversions == 0 and rows > 300_000
-    queue = [json.loads(line)["_taxops"]["row"] for line in (tmp_path / "o.review.jsonl").open()]
+    queue = [
+        r
+        for (r,) in duckdb.sql(
+            f"SELECT _taxops.row FROM '{tmp_path / 'o.review.parquet'}'"
+        ).fetchall()
+    ]
     assert queue == sorted(queue) and len(queue) + rows == 1_000_000
 
 

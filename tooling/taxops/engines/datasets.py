@@ -86,17 +86,51 @@ def refuse_overlaps(source: Path, outputs: Outputs, in_place: bool) -> None:
             )
 
 
-def review_format(dataset_format: str) -> str:
-    """Review queues are files a labeling tool imports: CSV/TSV for delimited
-    input, Label Studio tasks for Label Studio input, JSON lines otherwise."""
+#: A review queue named like this is written as JSON lines, whatever the input.
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def review_format(dataset_format: str, review: Path | None = None) -> str:
+    """The review queue is in the input's own format, so it opens in the tool
+    that opens the dataset: CSV/TSV for delimited input, JSON lines for JSON
+    lines, Label Studio tasks for Label Studio, Parquet for Parquet (the input's
+    column types kept; a queue named ``*.jsonl`` is JSON lines instead)."""
+    if dataset_format == "parquet":
+        named_json = review is not None and review.suffix.lower() in JSON_LINES_SUFFIXES
+        return "jsonl" if named_json else "parquet"
     return {"csv": "csv", "tsv": "tsv", "label-studio": "label-studio"}.get(dataset_format, "jsonl")
+
+
+#: What taxops adds to each queued row: CSV/TSV columns ``_taxops_row``...,
+#: fields of a ``_taxops`` object (JSON lines) or struct (Parquet). The prefix
+#: is ``_taxops2``, ``_taxops3``... when the data already has ``_taxops``.
+REVIEW_FIELDS = ("row", "reason", "old_label", "candidates", "raw")
+
+
+def queue_fields_without_personal_data(queue_format: str, key: str) -> list[str]:
+    """The fields taxops added to a review queue that hold no personal data
+    (row numbers, reasons, labels), which redaction leaves alone. A malformed
+    record's raw text does hold some: the CSV column ``{key}_raw`` and a JSON
+    line's ``key`` object (which holds it) are redacted; a Parquet queue holds
+    no malformed rows, so its ``key`` struct is left alone."""
+    if queue_format in ("csv", "tsv"):
+        return [f"{key}_{f}" for f in REVIEW_FIELDS if f != "raw"]
+    return [key] if queue_format == "parquet" else []
+
+
+#: The extension of each review queue format.
+QUEUE_EXTENSIONS = {
+    "csv": ".csv",
+    "tsv": ".tsv",
+    "jsonl": ".jsonl",
+    "label-studio": ".json",
+    "parquet": ".parquet",
+}
 
 
 def default_outputs(output: Path, dataset_format: str) -> Outputs:
     stem = output.name[: -len(output.suffix)] if output.suffix else output.name
-    ext = {"csv": ".csv", "tsv": ".tsv", "jsonl": ".jsonl", "label-studio": ".json"}[
-        review_format(dataset_format)
-    ]
+    ext = QUEUE_EXTENSIONS[review_format(dataset_format)]
     return Outputs(
         dataset=output,
         review=output.with_name(f"{stem}.review{ext}"),

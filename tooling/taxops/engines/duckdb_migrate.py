@@ -37,6 +37,7 @@ from taxops import escaping
 from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import first_object_keys
+from taxops.engines.datasets import REVIEW_FIELDS, review_format
 from taxops.engines.duckdb_run import Progress, run_query
 from taxops.engines.duckdb_run import Run as _Run
 from taxops.engines.duckdb_run import runner as _runner
@@ -67,7 +68,6 @@ CANDIDATE_SEPARATOR = "|"
 #: What taxops adds to review rows: CSV columns ``_taxops_row``... (prefix),
 #: a ``_taxops`` key (JSON). Another name is chosen when the user's data has it.
 RESERVED = "_taxops"
-REVIEW_FIELDS = ("row", "reason", "old_label", "candidates", "raw")
 _LINES = f"FORMAT csv, HEADER false, QUOTE '', ESCAPE '', DELIMITER '{JSONL_DELIM}'"
 
 __all__ = [
@@ -115,8 +115,10 @@ def run(
     review_out: Path,
     parquet_metadata: dict[str, str],
     progress: Progress | None = None,
+    queue_format: str | None = None,
 ) -> Tally:
-    """Write the migrated dataset and the review queue; return the counts."""
+    """Write the migrated dataset and the review queue (``queue_format``,
+    default :func:`~taxops.engines.datasets.review_format`); return the counts."""
     con = _connect(job)
     run_sql = _runner(con, progress)
     # Scratch files live beside the outputs (same disk, removed at the end).
@@ -138,7 +140,20 @@ def run(
         _install_lookups(con, q, fates)
 
         tally.rows_migrated = _write_migrated(con, q, dataset_out, parquet_metadata, run_sql)
-        if any(f.disposition.to_review for f in fates) or invalid or source.rejected:
+        if not (any(f.disposition.to_review for f in fates) or invalid or source.rejected):
+            return tally
+        if (queue_format or review_format(job.format, review_out)) == "parquet":
+            assert job.format == "parquet", "a Parquet queue is written for Parquet input"
+            # Parquet rows are never malformed: the queue is written straight
+            # from the input, in one pass, and its counts read back from it.
+            tally.review_key = key = _review_key(con, q, None)
+            tally.rows_review = _write_review_parquet(q, review_out, key, run_sql)
+            reasons = con.execute(
+                f"SELECT {ident(key)}.reason, count(*) FROM read_parquet({read_path(review_out)}) "
+                "GROUP BY ALL"
+            ).fetchall()
+            tally.review_reasons.update({str(r): int(n) for r, n in reasons})
+        else:
             run_sql(
                 f"COPY ({q.review_rows_sql()}) TO {write_path(review_rows)} (FORMAT parquet)",
                 "review",
@@ -454,13 +469,14 @@ def _write_migrated(
     )
 
 
-def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
+def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str | None) -> str:
     """The name taxops gives what it adds to review rows: ``_taxops`` unless the
     user's data already has it (a review queue migrated again), then the one
     after the highest taken (``_taxops2``, ``_taxops3``...), so the user's
     columns come out untouched and readers know the highest is taxops'."""
     candidates = [RESERVED, *(f"{RESERVED}{n}" for n in range(2, 10))]
     if q.job.format == "jsonl":  # the keys of the review rows' objects, each line parsed once
+        assert rows is not None
         keys = con.execute(
             f"SELECT DISTINCT k FROM (SELECT unnest(json_keys(line)) AS k FROM {rows} "
             f"WHERE {q.valid(q.stored_label)}) WHERE starts_with(k, {sql_literal(RESERVED)})"
@@ -479,6 +495,28 @@ def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str) -> str:
         f"({', '.join(candidates)})",
         "rename those columns before migrating",
     )
+
+
+def _review_fields(q: _Query, col: str, row: str) -> str:
+    """What taxops adds to a queued row of a Parquet input, as a struct: its
+    1-based position, why it is queued, its old label(s) and the candidates."""
+    return (
+        f"{{'row': {row}, 'reason': {q.reason(col)}, 'old_label': {q.value(col)}, "
+        f"'candidates': {q.candidates(col)}}}"
+    )
+
+
+def _write_review_parquet(q: _Query, out: Path, key: str, run_sql: _Run) -> int:
+    """The review queue of a Parquet input, as Parquet: the input's columns with
+    their own types and the struct ``key``, in input order, straight from the
+    input in one pass (the filter is a lookup, which keeps the order)."""
+    source = q.source
+    struct = _review_fields(q, source.label, "file_row_number + 1")
+    select = (
+        f"SELECT {columns_sql(source, source.names)}, {struct} AS {ident(key)} "
+        f"FROM {q.rows()} AND {q.review_cond()}"
+    )
+    return _copy(run_sql, select, out, "FORMAT parquet", "review")
 
 
 def _write_review(
@@ -511,9 +549,7 @@ def _write_review(
         return _copy(run_sql, _in_order(select, rejects), out, _LINES, "review")
     positional = [ident(f"c{i}") for i in range(len(source.names))]
     if fmt == "parquet":
-        struct = (
-            f"{{'row': taxops_pos, 'reason': {reason}, 'old_label': {old}, 'candidates': {cands}}}"
-        )
+        struct = _review_fields(q, col, "taxops_pos")
         columns = ", ".join(
             f"{c} AS {ident(n)}" for c, n in zip(positional, source.names, strict=True)
         )

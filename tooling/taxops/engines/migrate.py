@@ -13,7 +13,13 @@ from typing import Any
 from taxops import __version__
 from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate, labelstudio
-from taxops.engines.datasets import Outputs, fingerprint, provenance_record, refuse_overlaps
+from taxops.engines.datasets import (
+    Outputs,
+    fingerprint,
+    provenance_record,
+    refuse_overlaps,
+    review_format,
+)
 from taxops.engines.staging import staged
 from taxops.migration.model import MigrationMap
 from taxops.migration.values import build_report
@@ -31,19 +37,20 @@ def migrate_dataset(
     migration: MigrationMap,
     outputs: Outputs,
     progress: duckdb_migrate.Progress | None = None,
-    review_filter: Callable[[Path, str], dict[str, Any]] | None = None,
+    review_filter: Callable[[Path, str, str], dict[str, Any]] | None = None,
     *,
     in_place: bool = False,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is
     accounted for (migrated + review = input), and nothing runs when two outputs,
     or an output and the input, are one file. ``review_filter`` rewrites the
-    review queue before anything is published (the privacy policy's redaction),
-    given its path and the name of the fields taxops added (``_taxops``, or
-    ``_taxops2``... when the data has those), and returns what it did, for the
-    report."""
+    review queue before anything is published (the privacy policy's redaction):
+    given the queue's path, its format (:func:`review_format`) and the name of
+    the fields taxops added (``_taxops``, or ``_taxops2``... when the data has
+    those), it returns what it did, for the report."""
     refuse_overlaps(job.source, outputs, in_place)
     finals = outputs.all()
+    queue_format = review_format(job.format, outputs.review)
     with staged(finals) as tmp:
         metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
         if job.format == "label-studio":
@@ -56,7 +63,13 @@ def migrate_dataset(
             )
         else:
             tally = duckdb_migrate.run(
-                job, migration, tmp[outputs.dataset], tmp[outputs.review], metadata, progress
+                job,
+                migration,
+                tmp[outputs.dataset],
+                tmp[outputs.review],
+                metadata,
+                progress,
+                queue_format,
             )
         report = build_report(
             migration, tally, dataset=str(job.source), multi_label=job.multi_label
@@ -70,7 +83,7 @@ def migrate_dataset(
         review_written = tmp[outputs.review].exists()
         if review_written and review_filter is not None:
             report["review_redaction"] = {
-                **review_filter(tmp[outputs.review], tally.review_key),
+                **review_filter(tmp[outputs.review], queue_format, tally.review_key),
                 "dataset": str(outputs.review),
             }
         report["outputs"] = {

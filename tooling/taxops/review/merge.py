@@ -191,18 +191,21 @@ def _merge_parquet(
     dataset: Path, queue: Queue, decided: dict[int, tuple[str, ...]], target: Target, out: Path
 ) -> Merged:
     """DuckDB: each migrated row's final position is its number plus the queued
-    rows before it (an ASOF join on the queue's gaps), then one ordered COPY."""
+    rows before it (an ASOF join on the queue's gaps), then one ordered COPY.
+    Decided rows come from a Parquet queue with their own column types (joined
+    on their row numbers), or from a text queue's values cast to the dataset's."""
     import duckdb
 
     from taxops.engines.datasets import read_provenance
+    from taxops.engines.paths import read_path, write_path
 
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
-    src = f"read_parquet({_lit(str(dataset))}, file_row_number = true)"
+    src = f"read_parquet({read_path(dataset)}, file_row_number = true)"
     columns = [
         (r[0], r[1])
         for r in con.execute(
-            f"DESCRIBE SELECT * FROM read_parquet({_lit(str(dataset))})"
+            f"DESCRIBE SELECT * FROM read_parquet({read_path(dataset)})"
         ).fetchall()
     ]
     names = [c for c, _ in columns]
@@ -218,32 +221,22 @@ def _merge_parquet(
             f"the review queue {queue.path.name} does not fit {dataset}",
             "merge the decisions into the dataset the queue was written with",
         )
-    con.execute("CREATE TEMP TABLE gaps (s BIGINT, i BIGINT)")
-    if gaps:
-        con.executemany("INSERT INTO gaps VALUES (?, ?)", gaps)
-    rows = []
-    for position, labels in sorted(decided.items()):
-        fields = {**queue.by_row()[position].fields}
-        fields[target.column] = target.value(labels, as_text=False)
-        rows.append(json.dumps({"_taxops_pos": position, **{k: fields.get(k) for k in names}}))
+    con.execute(
+        "CREATE TEMP TABLE gaps AS SELECT unnest(?::BIGINT[]) AS s, unnest(?::BIGINT[]) AS i",
+        [[s for s, _ in gaps], [i for _, i in gaps]],
+    )
+    select = ", ".join(_ident(c) for c in names)
     decided_file = out.with_name(out.name + ".decided.jsonl")
-    decided_file.write_text("\n".join(rows) + "\n" if rows else "", encoding="utf-8")
     try:
-        select = ", ".join(_ident(c) for c in names)
-        cast = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in columns)
-        json_columns = (
-            "{"
-            + ", ".join(
-                [f"{_lit('_taxops_pos')}: 'BIGINT'"] + [f"{_lit(c)}: {_lit(t)}" for c, t in columns]
+        if not decided:
+            decided_sql = (
+                f"SELECT {select}, 0::BIGINT AS _taxops_pos "
+                f"FROM read_parquet({read_path(dataset)}) LIMIT 0"
             )
-            + "}"
-        )
-        decided_sql = (
-            f"SELECT {cast}, _taxops_pos FROM read_json({_lit(str(decided_file))}, "
-            f"format = 'newline_delimited', columns = {json_columns})"
-            if rows
-            else f"SELECT {select}, 0::BIGINT AS _taxops_pos FROM read_parquet({_lit(str(dataset))}) LIMIT 0"
-        )
+        elif queue.format == "parquet":
+            decided_sql = _decided_from_parquet(con, queue, decided, target, columns)
+        else:
+            decided_sql = _decided_from_text(queue, decided, target, columns, decided_file)
         migrated_sql = (
             f"SELECT {select}, m.k + coalesce(g.i, 0) AS _taxops_pos FROM "
             f"(SELECT *, file_row_number + 1 AS k FROM {src}) m "
@@ -258,11 +251,77 @@ def _merge_parquet(
             )
         con.execute(
             f"COPY (SELECT {select} FROM ({migrated_sql} UNION ALL {decided_sql}) "
-            f"ORDER BY _taxops_pos) TO {_lit(str(out))} (FORMAT parquet{metadata})"
+            f"ORDER BY _taxops_pos) TO {write_path(out)} (FORMAT parquet{metadata})"
         )
+    except duckdb.Error as exc:
+        raise TaxopsError(
+            f"the review queue {queue.path.name} does not fit {dataset}: "
+            f"{str(exc).strip().splitlines()[0]}",
+            "merge the decisions into the dataset the queue was written with",
+        ) from None
     finally:
         decided_file.unlink(missing_ok=True)
     return Merged(migrated, len(decided), _open(queue, decided))
+
+
+def _decided_from_parquet(
+    con: Any,
+    queue: Queue,
+    decided: dict[int, tuple[str, ...]],
+    target: Target,
+    columns: list[tuple[str, str]],
+) -> str:
+    """The decided rows of a Parquet queue, read from it with their own types:
+    the queue's columns, the label column set to the decision."""
+    from taxops.engines.paths import read_path
+
+    positions, labels = zip(*sorted(decided.items()), strict=True)
+    con.execute(
+        "CREATE TEMP TABLE decided AS SELECT unnest(?::BIGINT[]) AS pos, "
+        "unnest(?::VARCHAR[][]) AS labels",
+        [list(positions), [list(x) for x in labels]],
+    )
+    chosen = "d.labels" if target.multi_label else "d.labels[1]"
+    cells = ", ".join(
+        f"CAST({chosen if c == target.column else 'q.' + _ident(c)} AS {t}) AS {_ident(c)}"
+        for c, t in columns
+    )
+    return (
+        f"SELECT {cells}, d.pos AS _taxops_pos FROM read_parquet({read_path(queue.path)}) q "
+        f"JOIN decided d ON q.{_ident(queue.key)}.row = d.pos"
+    )
+
+
+def _decided_from_text(
+    queue: Queue,
+    decided: dict[int, tuple[str, ...]],
+    target: Target,
+    columns: list[tuple[str, str]],
+    scratch: Path,
+) -> str:
+    """The decided rows of a CSV or JSON-lines queue, as JSON lines in
+    ``scratch``, read back cast to the dataset's column types."""
+    from taxops.engines.paths import read_path
+
+    names = [c for c, _ in columns]
+    rows = []
+    for position, labels in sorted(decided.items()):
+        fields = {**queue.by_row()[position].fields}
+        fields[target.column] = target.value(labels, as_text=False)
+        rows.append(json.dumps({"_taxops_pos": position, **{k: fields.get(k) for k in names}}))
+    scratch.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cast = ", ".join(f"CAST({_ident(c)} AS {t}) AS {_ident(c)}" for c, t in columns)
+    json_columns = (
+        "{"
+        + ", ".join(
+            [f"{_lit('_taxops_pos')}: 'BIGINT'"] + [f"{_lit(c)}: {_lit(t)}" for c, t in columns]
+        )
+        + "}"
+    )
+    return (
+        f"SELECT {cast}, _taxops_pos FROM read_json({read_path(scratch)}, "
+        f"format = 'newline_delimited', columns = {json_columns})"
+    )
 
 
 def _open(queue: Queue, decided: dict[int, tuple[str, ...]]) -> int:
@@ -272,6 +331,8 @@ def _open(queue: Queue, decided: dict[int, tuple[str, ...]]) -> int:
 def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path) -> int:
     """The queue without its decided rows, in the queue's own format; the number
     of rows left."""
+    if queue.format == "parquet":
+        return _remaining_parquet(queue, decided, out)
     text = read_text(queue.path, "utf-8-sig")
     left = 0
     if queue.format in ("csv", "tsv"):
@@ -284,7 +345,7 @@ def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path
             if not cells:
                 continue
             record = dict(zip(fieldnames, cells, strict=False))
-            number = (record.get("_taxops_row") or "").strip()
+            number = (record.get(f"{queue.key}_row") or "").strip()
             if number.isdigit() and int(number) in decided:
                 continue
             writer.writerow([record.get(c) or "" for c in fieldnames])
@@ -296,7 +357,7 @@ def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path
         for line in text.splitlines():
             if not line.strip():
                 continue
-            row = as_dict(as_dict(parse_json(line, queue.path)).get("_taxops")).get("row")
+            row = as_dict(as_dict(parse_json(line, queue.path)).get(queue.key)).get("row")
             if isinstance(row, int) and row in decided:
                 continue
             kept.append(line)
@@ -309,6 +370,24 @@ def write_remaining(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path
     ]
     out.write_text(json.dumps(tasks, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return len(tasks)
+
+
+def _remaining_parquet(queue: Queue, decided: dict[int, tuple[str, ...]], out: Path) -> int:
+    """A Parquet queue's rows not decided, in the queue's order and types."""
+    import duckdb
+
+    from taxops.engines.paths import read_path, write_path
+
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    con.execute("CREATE TEMP TABLE decided AS SELECT unnest(?::BIGINT[]) AS pos", [list(decided)])
+    key = _ident(queue.key)
+    # A queue is in row order, each row once: sorting by it keeps the queue's order.
+    [(left,)] = con.execute(
+        f"COPY (SELECT q.* FROM read_parquet({read_path(queue.path)}) q ANTI JOIN decided d "
+        f"ON q.{key}.row = d.pos ORDER BY q.{key}.row) TO {write_path(out)} (FORMAT parquet)"
+    ).fetchall()
+    return int(left)
 
 
 def _lit(text: str) -> str:

@@ -1,6 +1,8 @@
 """Reading a review queue as ``taxops migrate`` writes it: every queued row with
 its original row number, why it is queued, its old label(s) and the candidate
-labels (none: any label of the new version)."""
+labels (none: any label of the new version). A queue is in its dataset's format:
+CSV, TSV, JSON lines, Label Studio tasks or Parquet (told by its first bytes, so
+a Parquet queue under any name is read as one)."""
 
 from __future__ import annotations
 
@@ -45,9 +47,13 @@ class Queue:
     #: csv, tsv, jsonl or label-studio.
     format: str
     rows: list[QueuedRow]
-    #: CSV/TSV: the dataset's columns, in order, and the delimiter.
+    #: CSV/TSV and Parquet: the dataset's columns, in order; CSV/TSV: the delimiter.
     columns: list[str] = field(default_factory=list)
     delimiter: str = ","
+    #: What migrate named the fields it added (``_taxops``, or ``_taxops2``...
+    #: when the dataset had those): the prefix of CSV columns, the JSON object's
+    #: key, the Parquet struct's column.
+    key: str = "_taxops"
 
     def by_row(self) -> dict[int, QueuedRow]:
         return {r.row: r for r in self.rows if r.row is not None}
@@ -56,6 +62,8 @@ class Queue:
 def read_queue(path: Path) -> Queue:
     if not path.is_file():
         raise TaxopsError(f"no such review queue: {path}")
+    if is_parquet(path):
+        return _parquet(path)
     text = read_text(path, "utf-8-sig")
     suffix = path.suffix.lower()
     if suffix in (".csv", ".tsv"):
@@ -105,7 +113,7 @@ def _delimited(path: Path, text: str, delimiter: str) -> Queue:
             )
         )
     columns = [csv_cell_value(c) for c in header if c not in added]
-    return Queue(path, "tsv" if delimiter == "\t" else "csv", rows, columns, delimiter)
+    return Queue(path, "tsv" if delimiter == "\t" else "csv", rows, columns, delimiter, key)
 
 
 def _queue_key(names: list[str]) -> str | None:
@@ -120,7 +128,7 @@ _JSON_KEY = re.compile(r"_taxops\d*")
 
 
 def _json_lines(path: Path, text: str) -> Queue:
-    rows = []
+    rows, keys_used = [], set()
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -131,6 +139,7 @@ def _json_lines(path: Path, text: str) -> Queue:
         keys = [k for k in record if _JSON_KEY.fullmatch(k)] if isinstance(record, dict) else []
         key = max(keys, key=lambda k: int(k[len("_taxops") :] or 1), default="_taxops")
         meta = record.pop(key, None) if isinstance(record, dict) else None
+        keys_used.add(key)
         if not isinstance(meta, dict):
             raise TaxopsError(
                 f"{path}:{n}: no _taxops object: not a review queue written by taxops"
@@ -147,7 +156,58 @@ def _json_lines(path: Path, text: str) -> Queue:
                 fields=record,
             )
         )
-    return Queue(path, "jsonl", rows)
+    key = max(keys_used, key=lambda k: int(k[len("_taxops") :] or 1), default="_taxops")
+    return Queue(path, "jsonl", rows, key=key)
+
+
+def is_parquet(path: Path) -> bool:
+    """Whether ``path`` holds Parquet (its magic bytes, whatever its name)."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _parquet(path: Path) -> Queue:
+    """A Parquet queue: the dataset's columns with their own types and a
+    ``_taxops`` struct (row, reason, old_label, candidates). Each row's fields
+    are read as JSON values, as a JSON-lines queue holds them."""
+    from taxops.engines.paths import parquet_query
+    from taxops.escaping import sql_identifier
+
+    described = parquet_query(path, "DESCRIBE SELECT * FROM read_parquet({path})")
+    names = [str(name) for name, kind, *_ in described]
+    structs = [
+        n for n, kind, *_ in described if _JSON_KEY.fullmatch(n) and kind.startswith("STRUCT")
+    ]
+    key = max(structs, key=lambda k: int(k[len("_taxops") :] or 1), default=None)
+    if key is None:
+        raise TaxopsError(
+            f"{path} is not a review queue written by taxops migrate (no _taxops column)"
+        )
+    columns = [n for n in names if n != key]
+    cells = ", ".join(f"to_json({sql_identifier(c, 'duckdb')})::VARCHAR" for c in [key, *columns])
+    cells = cells.replace("{", "{{").replace("}", "}}")  # the query is a format string
+    rows = []
+    for n, (meta_text, *values) in enumerate(
+        parquet_query(path, f"SELECT {cells} FROM read_parquet({{path}})"), start=1
+    ):
+        meta = as_dict(parse_json(meta_text or "null", f"{path}, queued row {n}"))
+        old = meta.get("old_label")
+        rows.append(
+            QueuedRow(
+                row=_row_number(meta.get("row"), f"{path}, queued row {n}"),
+                reason=str(meta.get("reason") or ""),
+                old_labels=[str(o) for o in old] if isinstance(old, list) else [str(old)],
+                candidates=[str(c) for c in as_list(meta.get("candidates"))],
+                fields={
+                    c: None if v is None else parse_json(v, f"{path}, queued row {n}")
+                    for c, v in zip(columns, values, strict=True)
+                },
+            )
+        )
+    return Queue(path, "parquet", rows, columns, key=key)
 
 
 def _label_studio(path: Path, text: str) -> Queue:

@@ -252,7 +252,7 @@ def _review_redaction(
     label_column: str | None,
     fmt: str,
     delimiter: str | None,
-) -> Callable[[Path, str], dict[str, Any]] | None:
+) -> Callable[[Path, str, str], dict[str, Any]] | None:
     """Redaction of the review queue by the dataset's class, when the class has
     rules: the dataset's fields, in the dataset's CSV dialect; of what taxops
     added, only a malformed record's raw text (the rest are row numbers and
@@ -281,12 +281,12 @@ def _review_redaction(
             "export the tasks as CSV or JSON lines, then migrate that file",
         )
 
-    def redact(path: Path, key: str) -> dict[str, Any]:
-        from taxops.engines.duckdb_migrate import REVIEW_FIELDS
+    def redact(path: Path, queue_format: str, key: str) -> dict[str, Any]:
+        from taxops.engines.datasets import queue_fields_without_personal_data
         from taxops.engines.redact import redact_file
 
         redacted = path.with_name(path.name + ".redacted")
-        added = [f"{key}_{field}" for field in REVIEW_FIELDS if field != "raw"]
+        added = queue_fields_without_personal_data(queue_format, key)
         report = redact_file(
             path, queue_format, redacted, policy.model, data_class,
             dataset_id=dataset_id,

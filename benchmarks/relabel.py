@@ -11,8 +11,9 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
   settings (its default memory limit); taxops' migrate pipeline (the map given
   directly: this case measures the relabel, not the CLI), with its phases
   timed; polars (lazy scan, join with the map, sink to Parquet) and pandas
-  (``Series.map``), each also writing the same review queue (JSON lines: the
-  row, the old label and the candidates), as taxops does.
+  (``Series.map``), each also writing the same review queue (Parquet, as
+  taxops writes it for Parquet input: the row's columns and a struct of its
+  row number, the reason, the old label and the candidates).
 * **fixed cost, 13,000-label taxonomy**: ``taxops migrate`` end to end (the
   CLI reading two releases from the release cache, then the dataset) on a
   100-row Parquet file, against the same DuckDB copy of it in a fresh process.
@@ -178,7 +179,7 @@ def work_polars(src: Path, dst: Path) -> None:
             pl.struct(pl.col("row"), pl.lit("review").alias("reason"), "label", "candidates").alias(
                 "_taxops"
             ),
-        ).sink_ndjson(dst.with_name(dst.stem + ".review.jsonl"))
+        ).sink_parquet(dst.with_name(dst.stem + ".review.parquet"))
     )
 
 
@@ -196,7 +197,7 @@ def work_pandas(src: Path, dst: Path) -> None:
         {"row": int(i) + 1, "reason": "review", "old_label": v, "candidates": review[v]}
         for i, v in zip(rows.index, rows["label"], strict=True)
     ]
-    rows.to_json(dst.with_name(dst.stem + ".review.jsonl"), orient="records", lines=True)
+    rows.to_parquet(dst.with_name(dst.stem + ".review.parquet"), index=False)
 
 
 def work_order(path: Path, _: Path) -> None:
@@ -209,10 +210,11 @@ def work_order(path: Path, _: Path) -> None:
         "lag(id) OVER (ORDER BY file_row_number) AS prev "
         f"FROM read_parquet('{path}', file_row_number = true))"
     ).fetchall()
-    review = path.with_name(f"{path.stem}.review.jsonl")
+    review = path.with_name(f"{path.stem}.review.parquet")
     [(unordered, queued)] = duckdb.sql(
-        "SELECT count(*) FILTER (WHERE r <= prev), count(*) FROM (SELECT r, lag(r) OVER () "
-        f"AS prev FROM (SELECT _taxops.row AS r FROM read_json('{review}')))"
+        "SELECT count(*) FILTER (WHERE r <= prev), count(*) FROM (SELECT r, lag(r) OVER "
+        "(ORDER BY file_row_number) AS prev FROM (SELECT _taxops.row AS r, file_row_number "
+        f"FROM read_parquet('{review}', file_row_number = true)))"
     ).fetchall()
     print(json.dumps({"order_kept": bad == 0 and unordered == 0, "rows": n + queued}))
 

@@ -8,7 +8,8 @@ How it stays streamed and bounded (measured in ``benchmarks/redact.py``):
    (:func:`taxops.redaction.plan.field_plan`). A JSON-lines field holding
    nested values (an object, a list) is redacted as its JSON text and written
    back as JSON: an email inside ``{"owner": {"email": ...}}`` is masked, not
-   passed through because the field is not text.
+   passed through because the field is not text. A Parquet field holding a list
+   or struct is redacted the same way and cast back to its own type.
 2. One query (:func:`taxops.redaction.sql.redaction_query`) finds each rule's
    candidates with RE2, validates them in SQL (Luhn, mod 97, libphonenumber's
    patterns), replaces them and counts them, column-wide; nothing runs in
@@ -115,7 +116,8 @@ def redact_file(
     text = [str(row[0]) for row in described if str(row[1]) == "VARCHAR" or row[0] in nested]
     named = field_plan(policy, text, data_class, dataset_id=dataset_id, skip=skip)
     nested &= {f.field for f in named}
-    if nested and fmt != "jsonl":
+    types = {str(row[0]): str(row[1]) for row in described}
+    if nested and fmt not in ("jsonl", "parquet"):
         raise TaxopsError(
             f"{source}: taxops redacts text fields, and "
             + ", ".join(f"'{n}'" for n in sorted(nested))
@@ -127,7 +129,7 @@ def redact_file(
     alias = {c: f"__taxops_f{i}" for i, c in enumerate(columns)}
     relation = "(SELECT {} FROM {})".format(
         ", ".join(
-            # JSON lines: a nested value is redacted as its JSON text.
+            # A nested value is redacted as its JSON text.
             f"{f'to_json({sql_identifier(c)})::VARCHAR' if c in nested else sql_identifier(c)}"
             f" AS {alias[c]}"
             for c in columns
@@ -151,7 +153,8 @@ def redact_file(
             sums = ", ".join(f"coalesce(sum({sql_identifier(c)}), 0)" for c, _, _ in counted)
             totals = list(con.execute(f"SELECT {sums} FROM {scanned}").fetchone() or totals)
         shown = ", ".join(
-            (f"CAST({alias[c]} AS JSON)" if c in nested else alias[c]) + f" AS {sql_identifier(c)}"
+            (_nested_back(alias[c], fmt, types[c]) if c in nested else alias[c])
+            + f" AS {sql_identifier(c)}"
             for c in columns
         )
         rows = run_query(
@@ -166,6 +169,14 @@ def redact_file(
     original = {alias[f.field]: f for f in named}
     counted = [(c, original[f.field], rule) for c, f, rule in counted]
     return _report(source, data_class, int(rows), named, counted, totals)
+
+
+def _nested_back(column: str, fmt: str, type_name: str) -> str:
+    """A nested field redacted as JSON text, as its format holds it: JSON (JSON
+    lines), or its own type again (Parquet; the masks are text inside strings)."""
+    if fmt == "parquet":
+        return f"CAST(CAST({column} AS JSON) AS {type_name})"
+    return f"CAST({column} AS JSON)"
 
 
 def _is_nested(type_name: str) -> bool:

@@ -237,3 +237,34 @@ def test_the_review_queue_of_a_semicolon_export_is_redacted_in_its_own_dialect(
     redacted = {f["field"] for f in report["review_redaction"]["fields"]}
     assert redacted == {"photo", "caption", "_taxops_row", "_taxops2_raw"}
     assert report["review_redaction"]["dataset"] == str(out.parent / "export.review.csv")
+
+
+def test_the_parquet_review_queue_of_a_personal_dataset_is_redacted(
+    pull_request: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Parquet dataset's queue is Parquet: its text and list fields are masked
+    (the list keeps its type), the struct taxops adds is left as it is."""
+    import duckdb
+
+    data = pull_request / "export.parquet"
+    duckdb.sql(
+        "COPY (SELECT 'p' || i || '.jpg' AS photo, 'Call owner' || i || '@example.com' AS caption, "
+        "['tag', 'x' || i || '@example.com'] AS tags, CASE WHEN i % 2 = 1 THEN 'bird' ELSE 'dog' "
+        f"END AS label FROM range(6) t(i)) TO '{data}' (FORMAT parquet)"
+    )
+    out = pull_request / "out" / "export.parquet"
+    code = main(["migrate", str(data), "--repo", str(pull_request), "-o", str(out),
+                 "--taxonomy", "pets", "--from", "1.1.0", "--to", "2.0.0",
+                 "--data-class", "personal"])  # fmt: skip
+    assert code == 0, capsys.readouterr()
+    queue = out.parent / "export.review.parquet"
+    rows = duckdb.sql(f"SELECT caption, tags, label, _taxops FROM '{queue}'").fetchall()
+    assert rows == [
+        ("Call [email]", ["tag", "[email]"], "bird",
+         {"row": n, "reason": "split", "old_label": "bird", "candidates": ["parrot", "songbird"]})
+        for n in (2, 4, 6)
+    ]  # fmt: skip
+    report = json.loads((out.parent / "export.report.json").read_text())
+    redacted = {f["field"] for f in report["review_redaction"]["fields"]}
+    assert {"caption", "tags"} <= redacted and "_taxops" not in redacted
+    assert report["review_redaction"]["dataset"] == str(queue)

@@ -34,7 +34,6 @@ from typing import Any
 import duckdb
 
 from taxops import escaping
-from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
 from taxops.engines.dataset_input import first_object_keys
 from taxops.engines.datasets import REVIEW_FIELDS, review_format
@@ -371,6 +370,8 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Ru
         keyed = sum(n for _, _, k, n in grouped if k)
         total = sum(n for *_, n in grouped)
     if total - invalid and not keyed:  # a key no object has: a typo, not unlabeled rows
+        from taxops.checks.common import did_you_mean  # loads the YAML reader: errors only
+
         raise TaxopsError(
             f"no line of {q.job.source} has the key '{q.job.label_column}'",
             did_you_mean(q.job.label_column, first_object_keys(q.job.source))

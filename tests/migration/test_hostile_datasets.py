@@ -237,9 +237,17 @@ def test_parquet_columns_that_shadow_what_taxops_adds(tmp_path: Path) -> None:
     assert duckdb.sql(f"SELECT * FROM '{out}'").fetchall() == [
         (10, "returns.refund_status", "a", 5)
     ]
-    [queued] = [json.loads(x) for x in (tmp_path / "out.review.jsonl").read_text().splitlines()]
-    assert queued["_taxops"] == "b" and queued["file_row_number"] == 20
-    assert queued["_taxops2"]["row"] == 2 and queued["_taxops2"]["reason"] == "review"
+    [queued] = duckdb.sql(
+        f"SELECT _taxops, file_row_number, _taxops2 FROM '{tmp_path / 'out.review.parquet'}'"
+    ).fetchall()
+    assert queued[:2] == ("b", 20)
+    assert queued[2]["row"] == 2 and queued[2]["reason"] == "review"
+    # The queue's reader takes taxops' struct, and the user's columns as fields.
+    from taxops.review.queue import read_queue
+
+    [row] = read_queue(tmp_path / "out.review.parquet").rows
+    assert (row.row, row.reason) == (2, "review")
+    assert row.fields == {"file_row_number": 20, "intent": Q, "_taxops": "b", "filename": 6}
 
 
 LABEL_STUDIO = [

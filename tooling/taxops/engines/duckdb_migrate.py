@@ -215,6 +215,27 @@ class _Query:
             self.blank = "(line IS NULL OR trim(line, chr(32) || chr(9) || chr(13)) = '')"
         else:
             self.blank = "false"
+        #: The relation the passes read: the source, and once the lookups are
+        #: installed (single-label), each row's enum code beside it (``coded``).
+        self.scan = source.scan
+        self.coded: str | None = None
+
+    def with_codes(self) -> None:
+        """Read each row's enum code once, as a column of the scan, for every
+        lookup of a pass (the filter and the projection): a cast to an ENUM of
+        100,000 values costs as much as the copy itself (measured on DuckDB
+        2.0.1: 1.5 CPU s for 5M rows), and each lookup cast again. Lists
+        (multi-label) are looked up value by value, inside lambdas."""
+        if self.multi:
+            return
+        taken = {n.casefold() for n in [*self.source.names, "line", "file_row_number"]}
+        name = next(f"taxops_code{'_' * i}" for i in range(len(taken) + 1)
+                    if f"taxops_code{'_' * i}" not in taken)  # fmt: skip
+        self.coded = ident(name)
+        self.scan = (
+            f"(SELECT *, file_row_number, {self.code(self.value())} AS {self.coded} "
+            f"FROM {self.source.scan})"
+        )
 
     def valid(self, col: str | None = None) -> str:
         """Whether a row is well formed (JSON lines: an object whose label value
@@ -249,14 +270,17 @@ class _Query:
     def code(x: str) -> str:
         return f"(enum_code(TRY_CAST({x} AS taxops_value))::INTEGER + 1)"
 
-    def lookup(self, name: str, x: str, in_lambda: bool = False) -> str:
-        """The fate list ``name`` at the code of ``x``. The list comes from a
-        one-row table through a scalar subquery: a constant list would be
-        rebuilt for every chunk of rows (measured: a third of the relabel time on
-        a 1,000-label map); lambdas cannot hold subqueries, so they read a variable."""
+    def lookup(self, name: str, x: str, in_lambda: bool = False, scan: bool = False) -> str:
+        """The fate list ``name`` at the code of ``x`` (``scan``: the value of
+        the row being read, whose code the scan holds once :meth:`with_codes`
+        ran). The list comes from a one-row table through a scalar subquery: a
+        constant list would be rebuilt for every chunk of rows (measured: a third
+        of the relabel time on a 1,000-label map); lambdas cannot hold
+        subqueries, so they read a variable."""
         if in_lambda:
             return f"getvariable('{name}')[{self.code(x)}]"
-        return f"(SELECT {name} FROM taxops_fates)[{self.code(x)}]"
+        code = self.coded if scan and self.coded else self.code(x)
+        return f"(SELECT {name} FROM taxops_fates)[{code}]"
 
     def review_cond(self, col: str | None = None) -> str:
         """Whether a row goes to review. Never a plain ``label IN (...)``: DuckDB
@@ -267,23 +291,25 @@ class _Query:
         if self.multi:
             flags = f"list_bool_or(list_transform({v}, lambda x: {self.lookup('flag', 'x', True)}))"
         else:
-            flags = self.lookup("flag", v)
+            flags = self.lookup("flag", v, scan=col is None)
         return f"(NOT {self.valid(col)} OR coalesce({flags}, false))"
 
     def new_value(self) -> str:
         v = self.value()
         if not self.multi:  # a null value has no code, and looks up null
-            return self.lookup("new", v)
+            return self.lookup("new", v, scan=True)
         kept = f"list_filter({v}, lambda x: x IS NOT NULL)"
         return f"taxops_dedupe(flatten(list_transform({kept}, lambda x: {self.lookup('new', 'x', True)})))"
 
-    def candidates(self, col: str) -> str:
+    def candidates(self, col: str | None) -> str:
+        """The candidates of the row (``col``: the label column of the stored
+        review rows; None: of the row being read)."""
         v = self.value(col)
         if not self.multi:
-            return f"coalesce({self.lookup('cand', v)}, [])"
+            return f"coalesce({self.lookup('cand', v, scan=col is None)}, [])"
         return f"taxops_dedupe(flatten(list_transform({v}, lambda x: coalesce({self.lookup('cand', 'x', True)}, []))))"
 
-    def reason(self, col: str) -> str:
+    def reason(self, col: str | None) -> str:
         """The row's review reason (:func:`taxops.migration.values.row_reason`):
         malformed, else unknown-label when any of its values is unknown, else the
         map's action for its (first reviewed) label."""
@@ -298,7 +324,7 @@ class _Query:
                 f"THEN {sql_literal(UNKNOWN_LABEL)} ELSE {whys}[1] END"
             )
         else:
-            why = self.lookup("why", v)
+            why = self.lookup("why", v, scan=col is None)
         return (
             f"CASE WHEN NOT {self.valid(col)} THEN {sql_literal(MALFORMED)} "
             f"ELSE coalesce({why}, 'review') END"
@@ -306,7 +332,7 @@ class _Query:
 
     # -- the passes ------------------------------------------------------------
     def rows(self) -> str:
-        return f"{self.source.scan} WHERE NOT {self.blank}"
+        return f"{self.scan} WHERE NOT {self.blank}"
 
     def review_rows_sql(self) -> str:
         """The rows for review, with positional columns and ``taxops_k`` (their
@@ -316,7 +342,7 @@ class _Query:
         else:
             columns = columns_sql(self.source)
         return (
-            f"SELECT {columns}, file_row_number + 1 AS taxops_k FROM {self.source.scan} "
+            f"SELECT {columns}, file_row_number + 1 AS taxops_k FROM {self.scan} "
             f"WHERE NOT {self.blank} AND {self.review_cond()}"
         )
 
@@ -426,6 +452,7 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
         con.execute(f"SET VARIABLE {name} = ?::{types.get(name, 'BOOLEAN[]')}", [values or [None]])
     columns = ", ".join(f"getvariable('{name}') AS {name}" for name in lists)
     con.execute(f"CREATE TABLE taxops_fates AS SELECT {columns}")
+    q.with_codes()
 
 
 # --- writing --------------------------------------------------------------------
@@ -447,7 +474,7 @@ def _write_migrated(
             f"list_bool_or(list_transform({v}, lambda x: {q.lookup('changed', 'x', True)})) "
             f"OR len({v}) <> len({new})"
             if q.multi
-            else f"coalesce({q.lookup('changed', v)}, false)"
+            else f"coalesce({q.lookup('changed', v, scan=True)}, false)"
         )
         patched = f"json_merge_patch(line, json_object({key}, {new}))"
         select = f"SELECT CASE WHEN {changed} THEN {patched} ELSE line END FROM {where}"
@@ -498,7 +525,7 @@ def _review_key(con: duckdb.DuckDBPyConnection, q: _Query, rows: str | None) -> 
     )
 
 
-def _review_fields(q: _Query, col: str, row: str) -> str:
+def _review_fields(q: _Query, col: str | None, row: str) -> str:
     """What taxops adds to a queued row of a Parquet input, as a struct: its
     1-based position, why it is queued, its old label(s) and the candidates."""
     return (
@@ -512,7 +539,7 @@ def _write_review_parquet(q: _Query, out: Path, key: str, run_sql: _Run) -> int:
     their own types and the struct ``key``, in input order, straight from the
     input in one pass (the filter is a lookup, which keeps the order)."""
     source = q.source
-    struct = _review_fields(q, source.label, "file_row_number + 1")
+    struct = _review_fields(q, None, "file_row_number + 1")
     select = (
         f"SELECT {columns_sql(source, source.names)}, {struct} AS {ident(key)} "
         f"FROM {q.rows()} AND {q.review_cond()}"

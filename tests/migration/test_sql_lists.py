@@ -119,12 +119,11 @@ def _taxops_migrate(repo: Path, tmp_path: Path) -> tuple[list[Any], list[Any]]:
     args += ["--to", "2.0.0", "--label-column", "tags", "--multi-label", "-o", str(out)]
     assert main([*args, "--no-progress"]) == 0
     migrated = con.execute(f"SELECT id, tags FROM '{out}' ORDER BY id").fetchall()
-    review = []
-    for line in (tmp_path / "out.review.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        meta = row["_taxops"]
-        review.append((row["id"], row["tags"], meta["reason"], meta["candidates"]))
-    return migrated, sorted(review, key=lambda r: r[0])
+    review = con.execute(
+        "SELECT id, tags, _taxops.reason, _taxops.candidates "
+        f"FROM '{tmp_path / 'out.review.parquet'}' ORDER BY id"
+    ).fetchall()
+    return migrated, review
 
 
 def test_duckdb_sql_equals_taxops_migrate_row_by_row(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +199,37 @@ def json_parsed(job: Job, col: str) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class _Ranges:
+    """Where each fate's values sit among the ENUM codes (1-based, inclusive
+    ends): first the values queued for review, grouped by reason; then those
+    relabeled by the map (``changed``: the map's direct entries); then the
+    values written as they are. A pass over the rows compares a row's code with
+    these ends instead of looking it up in a list as long as the distinct values
+    (100,000 in a large classification): a list lookup costs in proportion to
+    the list's length (measured on DuckDB 2.0.1)."""
+
+    #: Codes up to ``review`` are queued; up to ``changed``, relabeled by a
+    #: direct entry; up to ``relabeled``, written as another value.
+    review: int = 0
+    changed: int = 0
+    relabeled: int = 0
+    #: The last code of each review reason, in order.
+    reasons: tuple[tuple[int, str], ...] = ()
+
+    @classmethod
+    def of(cls, groups: list[tuple[int, str]]) -> _Ranges:
+        ends: dict[tuple[int, str], int] = {}
+        for code, g in enumerate(groups, start=1):
+            ends[g] = code
+        upto = {
+            kind: max((e for (k, _), e in ends.items() if k <= kind), default=0)
+            for kind in (0, 1, 2)
+        }
+        reasons = tuple((e, why) for (k, why), e in ends.items() if k == 0)
+        return cls(upto[0], upto[1], upto[2], reasons)
+
+
 class _Query:
     """SQL pieces for one job: the label value expression and the lookups,
     shared by every pass. Expressions take the label column's SQL (the source's,
@@ -219,6 +251,7 @@ class _Query:
         #: installed (single-label), each row's enum code beside it (``coded``).
         self.scan = source.scan
         self.coded: str | None = None
+        self.ranges = _Ranges()
 
     def with_codes(self) -> None:
         """Read each row's enum code once, as a column of the scan, for every
@@ -279,8 +312,31 @@ class _Query:
         subqueries, so they read a variable."""
         if in_lambda:
             return f"getvariable('{name}')[{self.code(x)}]"
-        code = self.coded if scan and self.coded else self.code(x)
-        return f"(SELECT {name} FROM taxops_fates)[{code}]"
+        if scan and self.coded:
+            return self._ranged(name, x, self.coded)
+        return f"(SELECT {name} FROM taxops_fates)[{self.code(x)}]"
+
+    def _ranged(self, name: str, x: str, c: str) -> str:
+        """The fate ``name`` of the row being read, from its code ``c`` and the
+        value ``x`` itself (:class:`_Ranges`); null where the list holds null."""
+        r = self.ranges
+        if name == "flag":
+            return f"({c} <= {r.review})"
+        if name == "changed":
+            return f"({c} > {r.review} AND {c} <= {r.changed})"
+        if name == "why":
+            if not r.reasons:
+                return "NULL::VARCHAR"
+            whens = " ".join(f"WHEN {c} <= {end} THEN {sql_literal(why)}" for end, why in r.reasons)
+            return f"(CASE {whens} END)"
+        if name == "new":
+            return (
+                f"(CASE WHEN {c} > {r.relabeled} THEN {x} WHEN {c} > {r.review} "
+                f"THEN (SELECT relabeled FROM taxops_fates)[{c} - {r.review}] END)"
+            )
+        if name == "cand":
+            return f"(CASE WHEN {c} <= {r.review} THEN (SELECT queued_cand FROM taxops_fates)[{c}] END)"
+        raise ValueError(name)
 
     def review_cond(self, col: str | None = None) -> str:
         """Whether a row goes to review. Never a plain ``label IN (...)``: DuckDB
@@ -417,7 +473,26 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Ru
 
 
 def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[ValueFate]) -> None:
-    """The ENUM of raw values and the lists indexed by its code."""
+    """The ENUM of raw values and the lists indexed by its code. The values are
+    ordered by fate (:class:`_Ranges`), so a pass over the rows tells most
+    fates by comparing codes, and looks up only what cannot be compared."""
+
+    def new(f: ValueFate) -> Any:
+        if f.disposition.to_review:
+            return None
+        if f.disposition is Disposition.UNLABELED:
+            return [] if q.multi else f.raw
+        return list(f.targets) if q.multi else f.targets[0]
+
+    def group(f: ValueFate) -> tuple[int, str]:
+        if f.disposition.to_review:
+            return 0, review_reason(f) or ""
+        if f.disposition is Disposition.DIRECT:
+            return 1, ""
+        return (2, "") if new(f) != f.raw else (3, "")
+
+    fates = sorted(fates, key=group)
+    q.ranges = _Ranges.of([group(f) for f in fates])
     raw = [f.raw for f in fates] or ["\x00none"]
     con.execute(
         "CREATE TABLE taxops_values AS SELECT generate_subscripts(l, 1) AS i, unnest(l) AS v "
@@ -428,24 +503,22 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     con.execute(
         "CREATE MACRO taxops_dedupe(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)"
     )
-
-    def new(f: ValueFate) -> Any:
-        if f.disposition.to_review:
-            return None
-        if f.disposition is Disposition.UNLABELED:
-            return [] if q.multi else f.raw
-        return list(f.targets) if q.multi else f.targets[0]
-
+    ranges = q.ranges
     lists: dict[str, list[Any]] = {
         "new": [new(f) for f in fates],
         "flag": [f.disposition.to_review for f in fates],
         "why": [review_reason(f) for f in fates],
         "changed": [f.disposition is Disposition.DIRECT for f in fates],
         "cand": [list(f.targets) for f in fates],
+        # Only the values whose code a pass cannot compare: the relabeled, the queued.
+        "relabeled": [new(f) for f in fates[ranges.review : ranges.relabeled]],
+        "queued_cand": [list(f.targets) for f in fates[: ranges.review]],
     }
     types = {
         "new": "VARCHAR[][]" if q.multi else "VARCHAR[]",
+        "relabeled": "VARCHAR[][]" if q.multi else "VARCHAR[]",
         "cand": "VARCHAR[][]",
+        "queued_cand": "VARCHAR[][]",
         "why": "VARCHAR[]",
     }
     for name, values in lists.items():

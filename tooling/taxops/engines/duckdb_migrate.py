@@ -9,15 +9,24 @@ How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
 2. One aggregate pass counts the distinct raw values of the label column.
 3. Each distinct value's fate is decided once, in Python
    (:func:`taxops.migration.values.classify`), and handed to DuckDB as an ENUM
-   type of the values plus lists indexed by the enum code (new label, needs
-   review, candidates) in a one-row table. Relabeling a row is then a cast and a
-   lookup inside a projection: no join (a hash join reorders rows; ORDER BY to
-   restore the order costs memory), no 150-branch CASE, and no ``IN`` list
-   filter (DuckDB 2.0 reorders rows behind one).
+   type of the values, ordered by fate (queued, by reason; relabeled; kept),
+   plus lists indexed by the enum code in a one-row table. A pass reads each
+   row's code once, beside the row; its fate is then a comparison of codes, and
+   only a relabeled value's new label and a queued value's candidates are
+   looked up (:class:`_Ranges`): no join (a hash join reorders rows; ORDER BY
+   to restore the order costs memory), no 150-branch CASE, no ``IN`` list filter
+   (DuckDB 2.0 reorders rows behind one), and no lookup in a list as long as
+   the distinct values (it costs in proportion to the list).
 4. ``COPY (SELECT ... WHERE not review) TO`` streams the migrated rows out in
    input order (``preserve_insertion_order``); the review queue follows, only
-   when some row needs review. Only when DuckDB rejected records does the queue
-   need an ORDER BY, to put them among the other review rows.
+   when some row needs review. A Parquet input's queue is Parquet, written
+   straight from the input by one more pass that writes only the review rows.
+   A text format's queue is written from those rows, stored first (its reasons
+   and the key taxops adds are read from them); only when DuckDB rejected
+   records does it need an ORDER BY, to put them among the other review rows.
+   The review rows cannot come out of the relabel pass itself: DuckDB's one
+   statement that writes several files (``COPY ... PARTITION_BY``) gives them
+   one set of columns and does not keep the input's order.
 
 Rows in (counted by Python, not DuckDB) = rows migrated + rows for review,
 checked from the COPY counts.

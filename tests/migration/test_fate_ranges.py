@@ -71,13 +71,13 @@ def test_every_fate_comes_out_as_classify_says(
     )
     tally = duckdb_migrate.run(Job(src, fmt, "label"), MAP, out, review, {})
     # The two passes over the input (relabel, review rows) read each row's code
-    # once and look up no list indexed by every value (the queue of a text
-    # format is then written from the stored review rows alone).
-    passes = [s for s in statements if "taxops_code" in s]
-    assert len(passes) == 2 and not any(
-        f"SELECT {name} FROM taxops_fates" in s
-        for s in passes
-        for name in ("new", "flag", "why", "cand")
+    # once; no statement looks up a list indexed by every value (a text
+    # format's queue, written from the stored review rows, neither).
+    assert len([s for s in statements if "taxops_code" in s]) == 2
+    assert not any(
+        f"SELECT {name} FROM taxops_fates" in s or f"getvariable('{name}')" in s
+        for s in statements
+        for name in ("new", "flag", "why", "cand", "changed")
     )
     read = {"parquet": "read_parquet", "csv": "read_csv", "jsonl": "read_json"}[fmt]
     got = con.execute(f"SELECT id, label FROM {read}('{out}')").fetchall()

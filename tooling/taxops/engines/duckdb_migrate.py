@@ -314,21 +314,22 @@ class _Query:
         return f"(enum_code(TRY_CAST({x} AS taxops_value))::INTEGER + 1)"
 
     def lookup(self, name: str, x: str, in_lambda: bool = False, scan: bool = False) -> str:
-        """The fate list ``name`` at the code of ``x`` (``scan``: the value of
-        the row being read, whose code the scan holds once :meth:`with_codes`
-        ran). The list comes from a one-row table through a scalar subquery: a
-        constant list would be rebuilt for every chunk of rows (measured: a third
-        of the relabel time on a 1,000-label map); lambdas cannot hold
-        subqueries, so they read a variable."""
+        """The fate ``name`` of the value ``x`` (``scan``: the value of the row
+        being read, whose code the scan holds once :meth:`with_codes` ran). A
+        single label's fate is told by its code's range (:meth:`_ranged`); an
+        entry of a list, inside a lambda, is looked up in a list indexed by
+        every code, held in a variable (lambdas cannot hold subqueries)."""
         if in_lambda:
             return f"getvariable('{name}')[{self.code(x)}]"
-        if scan and self.coded:
-            return self._ranged(name, x, self.coded)
-        return f"(SELECT {name} FROM taxops_fates)[{self.code(x)}]"
+        assert not self.multi, "a list's entries are looked up inside lambdas"
+        return self._ranged(name, x, self.coded if scan and self.coded else self.code(x))
 
     def _ranged(self, name: str, x: str, c: str) -> str:
-        """The fate ``name`` of the row being read, from its code ``c`` and the
-        value ``x`` itself (:class:`_Ranges`); null where the list holds null."""
+        """The fate ``name`` of a value ``x`` from its code ``c`` (:class:`_Ranges`);
+        only a relabeled value's new label and a queued value's candidates are
+        looked up, in lists as long as those values, from a one-row table
+        through a scalar subquery (a constant list would be rebuilt for every
+        chunk of rows: measured, a third of the relabel time on a 1,000-label map)."""
         r = self.ranges
         if name == "flag":
             return f"({c} <= {r.review})"
@@ -514,16 +515,20 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
         "CREATE MACRO taxops_dedupe(l) AS list_filter(l, lambda x, i: list_position(l, x) = i)"
     )
     ranges = q.ranges
+    # Single labels: only what a code cannot tell, the new labels of relabeled
+    # values and the candidates of queued ones (:meth:`_Query._ranged`).
     lists: dict[str, list[Any]] = {
-        "new": [new(f) for f in fates],
-        "flag": [f.disposition.to_review for f in fates],
-        "why": [review_reason(f) for f in fates],
-        "changed": [f.disposition is Disposition.DIRECT for f in fates],
-        "cand": [list(f.targets) for f in fates],
-        # Only the values whose code a pass cannot compare: the relabeled, the queued.
         "relabeled": [new(f) for f in fates[ranges.review : ranges.relabeled]],
         "queued_cand": [list(f.targets) for f in fates[: ranges.review]],
     }
+    if q.multi:  # each entry of a list is looked up inside a lambda, by its code
+        lists |= {
+            "new": [new(f) for f in fates],
+            "flag": [f.disposition.to_review for f in fates],
+            "why": [review_reason(f) for f in fates],
+            "changed": [f.disposition is Disposition.DIRECT for f in fates],
+            "cand": [list(f.targets) for f in fates],
+        }
     types = {
         "new": "VARCHAR[][]" if q.multi else "VARCHAR[]",
         "relabeled": "VARCHAR[][]" if q.multi else "VARCHAR[]",

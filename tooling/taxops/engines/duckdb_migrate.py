@@ -146,6 +146,7 @@ def run(
         one_column = job.format in ("csv", "tsv") and len(source.names) == 1
         tally.blank_lines = 0 if one_column else counted.blank
         fates = [classify(v, migration) for v in tally.values if v is not None]
+        tally.fates = {f.raw: f for f in fates}
         _install_lookups(con, q, fates)
 
         tally.rows_migrated = _write_migrated(con, q, dataset_out, parquet_metadata, run_sql)

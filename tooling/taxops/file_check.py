@@ -30,14 +30,7 @@ from taxops.loading import (
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
 from taxops.models.taxonomy import TAXONOMY_FORMAT
-
-#: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
-RELEASES_FOLDER = "releases"
-
-
-def is_release(path: Path) -> bool:
-    """Whether ``path`` is a frozen release snapshot rather than a working file."""
-    return path.parent.name == RELEASES_FOLDER
+from taxops.repo_layout import is_release
 
 
 @dataclass
@@ -51,16 +44,6 @@ class CheckedFile:
     doc: YamlDocument | None = None
     model: BaseModel | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def find_root(start: Path) -> Path | None:
-    """The governance repository containing ``start``: the nearest folder with a
-    ``taxonomies/`` directory."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "taxonomies").is_dir():
-            return folder
-    return None
 
 
 def leaves_repository(path: Path, root: Path) -> bool:

@@ -9,7 +9,6 @@ models, git, or the cross-file checks (:mod:`taxops.validate` adds those, for
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from taxops.loading import (
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
 from taxops.models.taxonomy import TAXONOMY_FORMAT
-from taxops.repo_layout import is_release
+from taxops.repo_layout import is_release, leaves_repository
 
 
 @dataclass
@@ -44,21 +43,6 @@ class CheckedFile:
     doc: YamlDocument | None = None
     model: BaseModel | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def leaves_repository(path: Path, root: Path) -> bool:
-    """Whether a file that lies in the repository is, through a symbolic link
-    (to the file or to a folder on its way), a file outside it. A file named
-    on the command line outside the repository is the user's choice and is
-    read; a link a pull request adds is not (CI would read, and echo in its
-    findings, whatever the link points at)."""
-    real_root = root.resolve()
-    if path.resolve().is_relative_to(real_root):
-        return False
-    written = Path(os.path.abspath(path))
-    if written.is_relative_to(os.path.abspath(root)) or written.is_relative_to(real_root):
-        return True
-    return path.parent.resolve().is_relative_to(real_root)
 
 
 def display_path(path: Path, root: Path | None) -> str:

@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from taxops.diagnostics import Location, TaxopsError, has_errors
-from taxops.governed import Governed
-from taxops.models.dataset_spec import DatasetSpec
-from taxops.models.datasets import Dataset, DatasetRegistry
-from taxops.models.privacy import Privacy
-from taxops.models.quality_plan import QualityPlan
-from taxops.models.sla import Sla
-from taxops.models.vendor import Vendor
-from taxops.models.workflow import Workflow
+
+if TYPE_CHECKING:  # the models load with the first policy file: a repository may have none
+    from pydantic import BaseModel
+
+    from taxops.governed import Governed
+    from taxops.models.dataset_spec import DatasetSpec
+    from taxops.models.datasets import Dataset, DatasetRegistry
+    from taxops.models.privacy import Privacy
+    from taxops.models.quality_plan import QualityPlan
+    from taxops.models.sla import Sla
+    from taxops.models.vendor import Vendor
+    from taxops.models.workflow import Workflow
 
 POLICIES_FOLDER = "policies"
 
@@ -61,6 +64,14 @@ class Policies:
         return False
 
     def _listings(self) -> Iterator[tuple[type[BaseModel], list[Governed[BaseModel]]]]:
+        from taxops.models.dataset_spec import DatasetSpec
+        from taxops.models.datasets import DatasetRegistry
+        from taxops.models.privacy import Privacy
+        from taxops.models.quality_plan import QualityPlan
+        from taxops.models.sla import Sla
+        from taxops.models.vendor import Vendor
+        from taxops.models.workflow import Workflow
+
         yield Vendor, self.vendors  # type: ignore[misc]
         yield Sla, self.slas  # type: ignore[misc]
         yield QualityPlan, self.quality_plans  # type: ignore[misc]
@@ -146,13 +157,18 @@ class Policies:
 def load_policies(root: Path) -> Policies:
     """The valid policy files under ``root/policies`` (invalid ones are skipped:
     ``taxops validate`` reports them)."""
-    from taxops.documents import KINDS
-    from taxops.file_check import display_path, leaves_repository, validate_document
-    from taxops.loading import load_yaml
-
     policies = Policies()
     folder = root / POLICIES_FOLDER
-    for path in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+    paths = sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []
+    if not paths:
+        return policies
+    from taxops.documents import KINDS
+    from taxops.file_check import display_path, validate_document
+    from taxops.governed import Governed
+    from taxops.loading import load_yaml
+    from taxops.repo_layout import leaves_repository
+
+    for path in paths:
         if leaves_repository(path, root):  # validate reports it: file-outside-repository
             continue
         doc, _ = load_yaml(path, display_path(path, root))

@@ -4,6 +4,7 @@ release and map caches) needs these before it knows whether to load anything."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 #: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
@@ -23,3 +24,18 @@ def find_root(start: Path) -> Path | None:
         if (folder / "taxonomies").is_dir():
             return folder
     return None
+
+
+def leaves_repository(path: Path, root: Path) -> bool:
+    """Whether a file that lies in the repository is, through a symbolic link
+    (to the file or to a folder on its way), a file outside it. A file named
+    on the command line outside the repository is the user's choice and is
+    read; a link a pull request adds is not (CI would read, and echo in its
+    findings, whatever the link points at)."""
+    real_root = root.resolve()
+    if path.resolve().is_relative_to(real_root):
+        return False
+    written = Path(os.path.abspath(path))
+    if written.is_relative_to(os.path.abspath(root)) or written.is_relative_to(real_root):
+        return True
+    return path.parent.resolve().is_relative_to(real_root)

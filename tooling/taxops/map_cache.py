@@ -17,7 +17,7 @@ An entry is plain JSON read back strictly: every field is checked for its type
 and every action and mode must be one taxops knows, so a damaged or forged
 entry is a miss, never a map. Compact on purpose (one list per entry, fields at
 their defaults left out): at 100,000 labels it is read in a fraction of the
-time the releases take.
+time the releases take: a label kept as it is is written as its id alone.
 """
 
 from __future__ import annotations
@@ -61,8 +61,9 @@ class MapKey:
 
 def _entry_path(base: Path, key: MapKey) -> Path:
     """``maps/<walk>.<everything>.json``: one entry per walk through the
-    releases; a newer guideline or taxops replaces it (same first part)."""
-    walk = sha256(json.dumps([key.taxonomy, key.steps]).encode())[:32]
+    releases' versions; edited files or another taxops replace it (same
+    first part), so the folder holds one map per migration a user ran."""
+    walk = sha256(json.dumps([key.taxonomy, [v for v, _ in key.steps]]).encode())[:32]
     full = sha256(json.dumps([key.identity(), code_fingerprint()]).encode())[:16]
     return base / "maps" / f"{walk}.{full}.json"
 
@@ -132,14 +133,24 @@ def map_from_plain(data: dict[str, Any]) -> MigrationMap:
     )
 
 
-def _entry_to_plain(entry: Entry) -> list[Any]:
+def _entry_to_plain(entry: Entry) -> str | list[Any]:
+    """A label kept as it is (most of them) is its id alone; any other entry
+    the list of its fields."""
+    if entry == _kept(entry.label):
+        return entry.label
     values = [_CODECS[f.name][0](getattr(entry, f.name)) for f in _FIELDS]
     while len(values) > _REQUIRED and values[-1] == _DEFAULTS[len(values) - 1]:
         values.pop()
     return values
 
 
+def _kept(label: str) -> Entry:
+    return Entry(label, Action.KEEP, Mode.KEEP, (label,))
+
+
 def _entry_from_plain(values: Any) -> Entry:
+    if type(values) is str:
+        return _kept(values)
     if type(values) is not list or not _REQUIRED <= len(values) <= len(_FIELDS):
         raise TypeError("not an entry")
     if len(values) == _REQUIRED:  # most entries: a label kept or relabeled, nothing more
@@ -162,8 +173,11 @@ def _optional_text(value: Any) -> str | None:
 
 
 def _texts(value: Any) -> tuple[str, ...]:
-    if type(value) is not list or not all(type(v) is str for v in value):
+    if type(value) is not list:
         raise TypeError("not a list of texts")
+    for item in value:
+        if type(item) is not str:
+            raise TypeError("not a text")
     return tuple(value)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from taxops.checks.common import did_you_mean
 from taxops.diagnostics import TaxopsError
 
 
@@ -15,8 +16,6 @@ def unknown_name(
 ) -> TaxopsError:
     """The error for a ``kind`` named ``value`` that is not among ``known``
     (``plural`` names what ``known`` lists)."""
-    from taxops.checks.common import did_you_mean  # only for the error: it loads the parser
-
     names = sorted(set(known))
     # The closest name, or the same one in another case: names compare exactly.
     listed = ", ".join(f"'{n}'" for n in names[:20]) + (" ..." if len(names) > 20 else "")

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from taxops import release_cache
+from taxops import cache_entries
 from taxops.loading import yaml_source
 from taxops.models.taxonomy import Taxonomy
 from taxops.validate import check_file
@@ -214,4 +214,4 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     monkeypatch.setattr("sys.platform", "linux")
-    assert release_cache.folder() == Path("/somewhere/cache/taxops")
+    assert cache_entries.folder() == Path("/somewhere/cache/taxops")

@@ -363,3 +363,54 @@ def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -
         "taxops.migration.backward",
     )
     assert not [m for m in modules if any(m == u or m.startswith(u + ".") for u in unwanted)]
+
+
+def _plain_map(entry: object) -> dict[str, object]:
+    return {
+        "taxonomy": "t",
+        "from": "1",
+        "to": "2",
+        "kind": "single-label",
+        "id_case": "sensitive",
+        "valid_labels": ["a"],
+        "deprecated_labels": [],
+        "entries": [entry],
+    }
+
+
+MALFORMED = {
+    "label not text": [1, "keep", "keep", ["a"]],
+    "unknown mode": ["a", "keep", "maybe", ["a"]],
+    "target not text": ["a", "merge", "direct", [None]],
+    "too many fields": ["a", "keep", "keep", ["a"], [], False, None, None, None, [], [], [], 1],
+    "too few fields": ["a", "keep", "keep"],
+    "deprecated not a flag": ["a", "merge", "direct", ["b"], [], "yes"],
+    "renamed with no name": ["a", "keep", "keep", ["a"], [], False, [None, "B"]],
+    "moved not a pair": ["a", "keep", "keep", ["a"], [], False, None, ["x"]],
+    "step of four": ["a", "merge", "direct", ["b"], [], False, None, None, None, [[1, 2, 3, 4]]],
+    "step with unknown action": [
+        "a", "merge", "direct", ["b"], [], False, None, None, None,
+        [["1", "2", "a", "explode", ["b"]]],
+    ],
+    "score as text": [
+        "a", "unmapped", "review", [], [], False, None, None, None, [], [],
+        [["b", "high", 0.5, None, 0.5]],
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("entry", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_entry_is_refused(entry: object) -> None:
+    """Every field is checked on the way in: what is not exactly what taxops
+    writes raises (a miss for the cache), never becomes a map."""
+    with pytest.raises((TypeError, ValueError, KeyError)):
+        map_cache.map_from_plain(_plain_map(entry))
+
+
+def test_a_well_formed_entry_is_read() -> None:
+    """The refusals above are for their fault alone: the same shape, well formed, reads."""
+    entry = ["a", "unmapped", "review", [], [], False, None, ["x", None], None, [], [],
+             [["b", 1, 0.5, None, 0.5]]]  # fmt: skip
+    read = map_cache.map_from_plain(_plain_map(entry))
+    assert read["a"].moved == ("x", None)
+    assert read["a"].suggestions == (SuggestedLabel("b", 1.0, 0.5, None, 0.5),)

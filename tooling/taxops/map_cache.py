@@ -217,16 +217,18 @@ def _steps_to_plain(steps: tuple[Step, ...]) -> list[Any]:
     return [[s.from_version, s.to_version, s.label, s.action.value, list(s.targets)] for s in steps]
 
 
+def _rows(value: Any, width: int) -> list[list[Any]]:
+    """A list of lists of ``width`` items each."""
+    if type(value) is not list or not all(type(r) is list and len(r) == width for r in value):
+        raise TypeError(f"not a list of {width}-item lists")
+    return value
+
+
 def _steps_from_plain(value: Any) -> tuple[Step, ...]:
-    if type(value) is not list:
-        raise TypeError("not steps")
-    out = []
-    for step in value:
-        if type(step) is not list or len(step) != 5:
-            raise TypeError("not a step")
-        start, end, label, action, targets = step
-        out.append(Step(_text(start), _text(end), _text(label), _ACTIONS[action], _texts(targets)))
-    return tuple(out)
+    return tuple(
+        Step(_text(start), _text(end), _text(label), _ACTIONS[action], _texts(targets))
+        for start, end, label, action, targets in _rows(value, 5)
+    )
 
 
 def _suggestions_to_plain(found: tuple[SuggestedLabel, ...]) -> list[Any]:
@@ -234,23 +236,16 @@ def _suggestions_to_plain(found: tuple[SuggestedLabel, ...]) -> list[Any]:
 
 
 def _suggestions_from_plain(value: Any) -> tuple[SuggestedLabel, ...]:
-    if type(value) is not list:
-        raise TypeError("not suggestions")
-    out = []
-    for item in value:
-        if type(item) is not list or len(item) != 5:
-            raise TypeError("not a suggestion")
-        label, score, name, definition, path = item
-        out.append(
-            SuggestedLabel(
-                _text(label),
-                _score(score),
-                _score(name),
-                None if definition is None else _score(definition),
-                _score(path),
-            )
+    return tuple(
+        SuggestedLabel(
+            _text(label),
+            _score(score),
+            _score(name),
+            None if definition is None else _score(definition),
+            _score(path),
         )
-    return tuple(out)
+        for label, score, name, definition, path in _rows(value, 5)
+    )
 
 
 def _same(value: Any) -> Any:

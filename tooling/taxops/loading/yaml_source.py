@@ -40,8 +40,12 @@ MAX_ALIAS_EVENTS = 100_000
 MAX_NESTING = 100
 # Block nesting needs indentation (or '- ' indicators) on the deepest line: at
 # least one character per two levels. Lines indented less cannot be too deep, so
-# this cheap search decides whether the event walk runs at all.
-_DEEP_LINE = re.compile(rf"^[ \t?:-]{{{MAX_NESTING // 2}}}", re.MULTILINE)
+# this cheap search decides whether the event walk runs at all. A line is found
+# by its '\n' (a literal the regex engine skips to), not by a multiline '^'
+# tried at every character: 0.1 s instead of 0.6 s on a 61 MB file.
+_INDENT = rf"[ \t?:-]{{{MAX_NESTING // 2}}}"
+_DEEP_FIRST_LINE = re.compile(_INDENT)
+_DEEP_LINE = re.compile(rf"\n{_INDENT}")
 
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 # No '!!timestamp': yaml-rs refuses it without a position, and dates stay text anyway.
@@ -518,7 +522,7 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
         ]
     if not isinstance(data, dict):
         return None, [_not_a_mapping(text, path, data)]
-    if _DEEP_LINE.search(text):
+    if _DEEP_FIRST_LINE.match(text) or _DEEP_LINE.search(text):
         problem = _too_deep(text, path)
         if problem:
             return None, [problem]

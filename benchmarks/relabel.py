@@ -18,7 +18,7 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
   after the first between them does, then the dataset) on a 100-row Parquet
   file, against the same DuckDB copy of it in a fresh process. The difference
   is what taxops costs before and after the rows. With the cache off, the CLI
-  loads both releases and builds the map, as the first migration does.
+  parses both releases and builds the map, as it does when nothing is cached.
 
 Aims (issue 12): the relabel at most 1.3x the copy, ahead of polars, memory
 flat; the fixed cost under 0.3 s.

@@ -17,7 +17,14 @@ from pydantic import BaseModel, ValidationError
 from taxops import release_cache
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
+from taxops.documents import (
+    KINDS,
+    MARKER,
+    TAXONOMY,
+    DocumentKind,
+    governed_folders,
+    kind_for_folder,
+)
 from taxops.loading import (
     DEFAULT_MAX_BYTES,
     PARTIAL_LOCATE_BYTES,
@@ -28,7 +35,6 @@ from taxops.loading import (
 )
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
-from taxops.models.taxonomy import TAXONOMY_FORMAT
 from taxops.repo_layout import is_release, leaves_repository
 
 
@@ -104,7 +110,7 @@ def check_file(
     checked.model, found = validate_document(doc, kind)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
-        if kind is KINDS[TAXONOMY_FORMAT]:
+        if kind is KINDS[TAXONOMY]:
             if len(doc.text) >= PARTIAL_LOCATE_BYTES:
                 doc.item_index("labels")  # kept with the entry: the next run locates at once
             assert key is not None
@@ -117,7 +123,7 @@ def _cached_release(
     key: str, text: str, checked: CheckedFile, max_bytes: int
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache, or None."""
-    kind = KINDS[TAXONOMY_FORMAT]
+    kind = KINDS[TAXONOMY]
     entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
     if entry is None:
         return None

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from taxops import map_cache
+from taxops.cache_entries import folder as cache_folder
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.repo_layout import RELEASES_FOLDER, leaves_repository
 from taxops.suggestions import taxonomy_folder
@@ -280,7 +281,7 @@ def _map_key(
     and the guideline's when the map reads its hints (not backwards). None when
     a file cannot be read, or is a link out of the repository (the build says
     what is wrong)."""
-    if not walk:
+    if not walk or cache_folder() is None:  # nothing to read or keep: hash nothing
         return None
     steps = []
     size = 0

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from taxops import map_cache
 from taxops.cache_entries import folder as cache_folder
+from taxops.collector import paused
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.repo_layout import RELEASES_FOLDER, leaves_repository
 from taxops.suggestions import taxonomy_folder
@@ -265,13 +266,13 @@ def _map_through(root: Path, taxonomy_id: str, versions_: list[Taxonomy]) -> Mig
     from taxops.changes import diff
     from taxops.migration import backward_map, build_map, compose
 
-    if len(versions_) == 1:
-        hints = guideline_hints(root, taxonomy_id)
-        return compose([build_map(diff(versions_[0], versions_[0]), hints)])
+    pairs = list(itertools.pairwise(versions_)) or [(versions_[0], versions_[0])]
     if versions_[-1].version < versions_[0].version:
-        return compose([backward_map(diff(b, a)) for a, b in itertools.pairwise(versions_)])
+        with paused():  # entries by the hundred thousand, none of them garbage
+            return compose([backward_map(diff(b, a)) for a, b in pairs])
     hints = guideline_hints(root, taxonomy_id)
-    return compose([build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)])
+    with paused():
+        return compose([build_map(diff(a, b), hints) for a, b in pairs])
 
 
 def _map_key(

@@ -101,7 +101,7 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
         meta = {
             "top": top,
             "lists": lists,
-            "index": {k: list(v) for k, v in doc.item_indexes().items()},
+            "index": {k: [v[0].tolist(), v[1].tolist()] for k, v in doc.item_indexes().items()},
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
         }
         body = (

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from taxops.checks.common import did_you_mean, repeats
 from taxops.checks.declarations import declarations
@@ -343,12 +343,20 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     keys = sibling_keys(texts)
     if len(set(keys)) == len(keys):
         return  # every key once: no two names read the same anywhere
-    owners = live + [i for i, own in zip(live, aliases, strict=True) for _ in own]
-    counts = Counter(keys)
-    shared = [e for e, k in enumerate(keys) if counts[k] > 1]
-    pairs = {(owners[e], keys[e]) for e in shared}
     parents = cols.parents  # a column: no model attribute read per name
-    under = Counter((parents[i], k) for i, k in pairs)
+    # Each (parent, key) once per label, in C: a classification repeats short
+    # titles under thousands of parents, which only matters when one parent
+    # has a title twice. A label whose name and alias read the same counts once.
+    if len(keys) == len(live):  # no aliases: one key per label
+        labels_of: Iterable[int] = live
+        keys_of: Iterable[str] = keys
+    else:
+        owners = live + [i for i, own in zip(live, aliases, strict=True) for _ in own]
+        labels_of, keys_of = zip(*set(zip(owners, keys, strict=True)), strict=True)
+    placed = list(zip(map(parents.__getitem__, labels_of), keys_of, strict=True))
+    if len(set(placed)) == len(placed):
+        return  # repeated keys, but never two under one parent
+    under = Counter(placed)
     crowded = {parent for (parent, _), n in under.items() if n > 1}
     if not crowded:
         return  # repeated keys, but under different parents (or on one label)

@@ -8,7 +8,6 @@ never cached."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import shutil
 import subprocess
@@ -16,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cache_damage import COMMON, damage, reseal, split
 from taxops import history, map_cache
 from taxops.migration.model import (
     Action,
@@ -31,11 +31,8 @@ TAXONOMY = "driving-objects"
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("TAXOPS_CACHE_DIR", str(folder))
-    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
-    return folder
+def cache(fresh_cache: Path) -> Path:
+    return fresh_cache
 
 
 @pytest.fixture
@@ -103,60 +100,30 @@ def test_hints_from_the_guideline_are_kept(repo: Path, cache: Path) -> None:
 
 
 def _damage(entry: Path, how: str) -> None:
-    blob = entry.read_bytes()
-    head, _, body = blob.partition(b"\n")
-
-    def forged(data: object) -> None:
-        # A well-formed entry with a matching checksum whose content is not a
-        # map taxops would write: checked field by field, never trusted.
-        raw = json.dumps(data).encode()
-        header = json.loads(head)
-        header["body_sha256"] = hashlib.sha256(raw).hexdigest()
-        header["body_bytes"] = len(raw)
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + raw)
-
+    """The damage any entry can take, and forgeries with a matching checksum
+    whose content is not a map taxops would write (checked field by field)."""
+    if how in COMMON:
+        damage(entry, how)
+        return
+    _, body = split(entry)
     data = json.loads(body)
-    if how == "truncated":
-        entry.write_bytes(blob[: len(blob) // 2])
-    elif how == "flipped byte":
-        i = len(head) + 1 + len(body) // 2
-        entry.write_bytes(blob[:i] + bytes([blob[i] ^ 0x01]) + blob[i + 1 :])
-    elif how == "garbage":
-        entry.write_bytes(b"\x00\xff not json at all")
-    elif how == "empty":
-        entry.write_bytes(b"")
-    elif how == "forged action":
+    if how == "forged action":
         first = next(i for i, e in enumerate(data["entries"]) if isinstance(e, list))
         data["entries"][first][1] = "delete-everything"
-        forged(data)
     elif how == "forged types":
         data["entries"][0] = [["not", "a", "label"], "keep", "keep", [1, 2]]
-        forged(data)
     elif how == "forged shape":
-        forged(["not", "a", "map"])
-    elif how == "other code":
-        header = json.loads(head)
-        header["code"] = "0" * 16
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        data = ["not", "a", "map"]
     elif how == "other releases":
-        header = json.loads(head)
-        header["steps"][0][1] = "0" * 64
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
+        header, _ = split(entry)
+        reseal(entry, body, steps=[[header["steps"][0][0], "0" * 64], *header["steps"][1:]])
+        return
     else:
         raise AssertionError(how)
+    reseal(entry, json.dumps(data).encode())
 
 
-DAMAGE = [
-    "truncated",
-    "flipped byte",
-    "garbage",
-    "empty",
-    "forged action",
-    "forged types",
-    "forged shape",
-    "other code",
-    "other releases",
-]
+DAMAGE = [*COMMON, "forged action", "forged types", "forged shape", "other releases"]
 
 
 @pytest.mark.parametrize("how", DAMAGE)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -297,7 +298,8 @@ def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -
         "code = main(sys.argv[1:])\n"
         "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)"
     )
-    env = {"TAXOPS_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "TAXOPS_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TAXOPS_NO_CACHE", None)
 
     def run(out: str) -> tuple[set[str], str]:
         done = subprocess.run(

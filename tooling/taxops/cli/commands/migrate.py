@@ -154,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
         root,
         args.dataset,
         "take the SQL of 'taxops migration-script' to where it is, or download it",
+        kinds=("privacy/1",),  # and the registry: what the dataset is, how its queue is redacted
     )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}

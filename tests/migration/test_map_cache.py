@@ -11,12 +11,11 @@ import dataclasses
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from cache_damage import COMMON, damage, reseal, split
+from fresh_process import taxops_modules
 from taxops import history, map_cache
 from taxops.migration.model import (
     Action,
@@ -292,25 +291,16 @@ def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -
     shutil.copytree(ROOT / "taxonomies" / TAXONOMY, repo / "taxonomies" / TAXONOMY)
     data = tmp_path / "tickets.csv"
     data.write_text("id,intent\n1,billing.refund\n2,billing\n3,nothing-known\n", "utf-8")
-    code = (
-        "import sys\n"
-        "from taxops.cli.main import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)"
-    )
     env = {**os.environ, "TAXOPS_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("TAXOPS_NO_CACHE", None)
 
     def run(out: str) -> tuple[set[str], str]:
-        done = subprocess.run(
-            [sys.executable, "-c", code, "migrate", str(data), "--taxonomy", TAXONOMY,
-             "--from", "1.0.0", "--to", "2.0.0", "--label-column", "intent",
-             "-o", str(tmp_path / out), "--no-progress", "--repo", str(repo)],
-            capture_output=True, text=True, check=True, env=env,
+        modules = taxops_modules(
+            "migrate", str(data), "--taxonomy", TAXONOMY, "--from", "1.0.0", "--to", "2.0.0",
+            "--label-column", "intent", "-o", str(tmp_path / out), "--no-progress",
+            "--repo", str(repo), env=env,
         )  # fmt: skip
-        exit_code, *modules = done.stderr.split()
-        assert exit_code == "0"
-        return set(modules), (tmp_path / out).read_text("utf-8")
+        return modules, (tmp_path / out).read_text("utf-8")
 
     first_modules, first = run("first.csv")
     assert "taxops.migration.build" in first_modules  # the first run builds it

@@ -4,10 +4,9 @@ plans, specs or workflows (their models are never loaded)."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
+from fresh_process import taxops_modules
 from taxops.policies import load_policies
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,19 +28,10 @@ def test_only_the_kinds_asked_for_are_read() -> None:
 
 
 def test_a_migration_loads_no_other_policy_model(tmp_path: Path) -> None:
-    code = (
-        "import sys\n"
-        "from taxops.cli.main import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, "migrate", "examples/datasets/support-tickets-2025.csv",
-         "-o", str(tmp_path / "out.csv"), "--no-progress"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+    modules = taxops_modules(
+        "migrate", "examples/datasets/support-tickets-2025.csv", "-o", str(tmp_path / "out.csv"),
+        "--no-progress", cwd=ROOT,
     )  # fmt: skip
-    exit_code, *modules = done.stderr.split()
-    assert exit_code == "0"
     assert "taxops.models.datasets" in modules and "taxops.models.privacy" in modules
     unwanted = {"vendor", "sla", "quality_plan", "workflow"}
     assert not unwanted & {m.removeprefix("taxops.models.") for m in modules}

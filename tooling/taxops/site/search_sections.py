@@ -70,12 +70,10 @@ def sections(source: str) -> list[Section]:
         if text:
             if skipped:
                 continue
-            if open_tags.get("pre"):
-                text = unescape(text) if "&" in text else text
-            elif text.isspace():
-                text = " "
-            else:
-                text = (unescape(text) if "&" in text else text).replace("\n", " ")
+            if "&" in text:
+                text = unescape(text)
+            if not open_tags.get("pre"):
+                text = " " if text.isspace() else text.replace("\n", " ")
             if not found:
                 section = start(section)
             if open_tags.get(section.tag):

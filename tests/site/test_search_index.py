@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import taxops.site.plugin
 from conftest import build
 from material.plugins.search.plugin import SearchIndex
 from site_pages import ROOT
-
-import taxops.site.plugin
 
 CONFIG = """\
 site_name: Support

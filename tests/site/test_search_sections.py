@@ -11,7 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from material.plugins.search.plugin import Parser
 from site_pages import ROOT
-
 from taxops.site.build import build_site
 from taxops.site.sanitise import sanitise
 from taxops.site.search_sections import sections

@@ -24,9 +24,26 @@ from html import escape, unescape
 _TOKEN = re.compile(r'<(/?)([a-zA-Z][^\s/>]*)([^>"]*(?:"[^"]*"[^>"]*)*)>|([^<]+)')
 _ATTRIBUTE = re.compile(r'([^\s=/>]+)(?:="([^"]*)")?')
 #: Elements without content: never opened, so never part of the context.
-_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 #: Tags Material keeps in a section's text (as bare tags, without attributes).
-_KEPT = frozenset("p code pre li ol ul sub sup".split())
+_KEPT = frozenset(["p", "code", "pre", "li", "ol", "ul", "sub", "sup"])
 _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 #: Always left out, with everything inside.
 _ALWAYS_SKIPPED = frozenset({"object", "script", "style"})

@@ -217,7 +217,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
 
 def _material_search_index(config: MkDocsConfig) -> Any:
     """The index of Material's search plugin when it is enabled, else None."""
-    from material.plugins.search.plugin import SearchPlugin
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
 
     for plugin in config.plugins.values():
         if isinstance(plugin, SearchPlugin) and plugin.config.enabled:

@@ -19,6 +19,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -34,6 +35,7 @@ from taxops.documents import governed_folders
 from taxops.escaping import terminal
 from taxops.formatting.text import summary_line
 from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
+from taxops.site.nav_cache import NavCache, install
 from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
 from taxops.site.search_sections import sections
@@ -73,6 +75,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.scopes: dict[str, str] = {}
         #: Generated pages' bodies as handed to MkDocs, until the search index has them.
         self.bodies: dict[str, str] = {}
+        self.nav_cache: NavCache | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -194,6 +197,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         (a third of a large site's build). Only when the body is still the one
         this plugin produced (no other plugin rewrote it) and Material's search
         plugin is the one indexing; otherwise Material reads the page itself."""
+        if self.nav_cache is not None:
+            self.nav_cache.use(nav, config.extra.get("homepage"))
         body = self.bodies.pop(page.file.src_uri, None)
         if body is None or page.content is not body:
             return context
@@ -206,6 +211,15 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
                 index.create_entry_for_section(section, page.toc, page.url, page)
         page.meta["search"] = {**search, "exclude": True}  # indexed: Material skips it
         return context
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Generated pages outside the navigation share its rendering, folder by
+        folder (:mod:`taxops.site.nav_cache`), when the theme's is Material's."""
+        cache = NavCache(set(self.generated))
+        self.nav_cache = cache if install(env, cache) else None
+        return env
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():

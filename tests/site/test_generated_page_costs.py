@@ -1,7 +1,9 @@
-"""Generated pages reach Material's search index through the taxops plugin
-(:mod:`taxops.site.search_sections`), never through Material's HTML parser;
-the index is the one Material would have written, whatever order the plugins
-are listed in, and a page another plugin rewrote is left to Material."""
+"""How the taxops plugin spares Material work on generated pages, in real
+builds: their search entries are read by :mod:`taxops.site.search_sections`,
+never by Material's HTML parser (the index is the one Material would have
+written, whatever order the plugins are listed in, and a page another plugin
+rewrote is left to Material); pages outside the navigation share its rendering
+(:mod:`taxops.site.nav_cache`), and the site does not change by a byte."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import taxops.site.plugin
 from conftest import build
 from material.plugins.search.plugin import SearchIndex
 from site_pages import ROOT
+from taxops.site.nav_cache import NavCache
 
 CONFIG = """\
 site_name: Support
@@ -106,3 +109,55 @@ def test_a_page_another_plugin_rewrote_is_read_by_material(
         if d["location"].startswith("support-intents/labels/returns.refund_status/")
     ]
     assert any("Reviewed by the hook of this site." in text for text in refund)
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_pages_outside_the_nav_share_its_rendering_and_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[Any] = []
+    keep = NavCache.keep
+
+    def count(self: NavCache, key: Any, html: Any) -> Any:
+        rendered.append(key)
+        return keep(self, key, html)
+
+    monkeypatch.setattr(NavCache, "keep", count)
+    repo = _repo(tmp_path / "shared", "search, taxops")
+    shared = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    labels = [p for p in shared if p.startswith("support-intents/labels/")]
+    assert len(labels) > 20
+    folders = {k for k in rendered if k}
+    assert ("", "support-intents", "labels") in folders
+    # Each folder's navigation is rendered once; pages in the nav render their own.
+    assert len([k for k in rendered if k]) == len(folders)
+    assert len(rendered) < len(shared) - len(labels) + len(folders)
+
+    # The same site with every page rendering its own navigation: not one byte differs.
+    monkeypatch.setattr(taxops.site.plugin, "install", lambda env, cache: False)
+    repo = _repo(tmp_path / "own", "search, taxops")
+    assert _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False)) == shared
+
+
+NAV_OVERRIDE = """\
+{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
+"""
+
+
+def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "search, taxops")
+    config = (repo / "mkdocs.yml").read_text()
+    (repo / "mkdocs.yml").write_text(
+        config.replace(
+            "{name: material, font: false}", "{name: material, font: false, custom_dir: overrides}"
+        )
+    )
+    (repo / "overrides" / "partials").mkdir(parents=True)
+    (repo / "overrides" / "partials" / "nav.html").write_text(NAV_OVERRIDE)
+    site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    for label in ("returns.refund_status", "returns.exchange"):
+        html = (site / "support-intents" / "labels" / label / "index.html").read_text()
+        assert f'<p class="tx-test-nav">support-intents/labels/{label}/</p>' in html

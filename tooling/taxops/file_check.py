@@ -27,6 +27,7 @@ from taxops.loading import (
     parse_yaml,
     read_bounded,
 )
+from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
 from taxops.models.taxonomy import TAXONOMY_FORMAT
@@ -154,6 +155,7 @@ def _cached_release(
     entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
     if entry is None:
         return None
+    compact(entry.model)
     checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model
     checked.diagnostics += entry.diagnostics
     return checked
@@ -201,6 +203,7 @@ def validate_document(
                 model = kind.model.model_validate(doc.data)
             except ValidationError as exc:
                 return None, diagnostics_from_validation_error(exc, doc, kind.model)
+        compact(model)
         return model, kind.check(model, doc)
 
 

@@ -22,3 +22,12 @@ def _private_release_cache() -> Iterator[None]:
             os.environ.pop("TAXOPS_CACHE_DIR", None)
         else:
             os.environ["TAXOPS_CACHE_DIR"] = saved
+
+
+@pytest.fixture
+def fresh_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """An empty cache folder of the test's own, turned on (tests of the caches)."""
+    folder = tmp_path_factory.mktemp("cache") / "cache"
+    monkeypatch.setenv("TAXOPS_CACHE_DIR", str(folder))
+    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
+    return folder

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from fresh_process import taxops_modules
 from taxops import __version__
 from taxops.cli import exit_codes
 from taxops.cli.commands import REGISTRY, commands
@@ -205,30 +206,11 @@ def test_a_migration_loads_no_sql_generator_git_or_site(tmp_path: Path) -> None:
     DuckDB's, quoted without sqlglot; no git, no repository-wide validation, no
     site."""
     root = Path(__file__).resolve().parents[2]
-    code = (
-        "import sys\n"
-        "from taxops.cli.main import main\n"
-        "code = main(sys.argv[1:])\n"
-        "print(code, ' '.join(sorted(sys.modules)), file=sys.stderr)"
-    )
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "migrate",
-            "examples/datasets/support-tickets-2025.csv",
-            "-o",
-            str(tmp_path / "out.csv"),
-            "--no-progress",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=root,
-    )
-    exit_code, *modules = done.stderr.split()
-    assert exit_code == "0" and (tmp_path / "out.csv").is_file()
+    modules = taxops_modules(
+        "migrate", "examples/datasets/support-tickets-2025.csv", "-o", str(tmp_path / "out.csv"),
+        "--no-progress", cwd=root,
+    )  # fmt: skip
+    assert (tmp_path / "out.csv").is_file()
     unwanted = ("sqlglot", "git", "rdflib", "mkdocs", "taxops.validate", "taxops.repository")
     assert not [m for m in modules if m.split(".")[0] in unwanted or m in unwanted]
     assert not [m for m in modules if m.startswith("taxops.site")]

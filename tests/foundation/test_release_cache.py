@@ -4,13 +4,13 @@ release edited behind the cache's back) is never trusted, only rebuilt."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from taxops import release_cache
+from cache_damage import damage, reseal, split
+from taxops import cache_entries
 from taxops.loading import yaml_source
 from taxops.models.taxonomy import Taxonomy
 from taxops.validate import check_file
@@ -19,11 +19,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("TAXOPS_CACHE_DIR", str(folder))
-    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
-    return folder
+def cache(fresh_cache: Path) -> Path:
+    return fresh_cache
 
 
 @pytest.fixture
@@ -112,35 +109,17 @@ def test_a_large_release_keeps_its_line_index(
 
 
 def _damage(entry: Path, how: str) -> None:
-    blob = entry.read_bytes()
-    head, _, body = blob.partition(b"\n")
-    if how == "truncated":
-        entry.write_bytes(blob[: len(blob) // 2])
-    elif how == "flipped byte":
-        i = len(head) + 1 + len(body) // 2
-        entry.write_bytes(blob[:i] + bytes([blob[i] ^ 0x01]) + blob[i + 1 :])
-    elif how == "garbage":
-        entry.write_bytes(b"\x00\xff not json at all")
-    elif how == "empty":
-        entry.write_bytes(b"")
-    elif how == "forged model":
-        # A well-formed entry with a matching checksum whose model the taxonomy
-        # model refuses: validation rebuilds it, nothing is trusted.
-        meta, _, model = body.partition(b"\n")
-        data = json.loads(model)
-        data["labels"][0]["id"] = "has\u202eoverride"
-        data["labels"][0]["unknown_field"] = "x"
-        forged = meta + b"\n" + json.dumps(data).encode()
-        header = json.loads(head)
-        header["body_sha256"] = hashlib.sha256(forged).hexdigest()
-        header["body_bytes"] = len(forged)
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + forged)
-    elif how == "other code":
-        header = json.loads(head)
-        header["code"] = "0" * 16
-        entry.write_bytes(json.dumps(header).encode() + b"\n" + body)
-    else:
-        raise AssertionError(how)
+    if how != "forged model":
+        damage(entry, how)
+        return
+    # A well-formed entry with a matching checksum whose model the taxonomy
+    # model refuses: validation rebuilds it, nothing is trusted.
+    _, body = split(entry)
+    meta, _, model = body.partition(b"\n")
+    data = json.loads(model)
+    data["labels"][0]["id"] = "has\u202eoverride"
+    data["labels"][0]["unknown_field"] = "x"
+    reseal(entry, meta + b"\n" + json.dumps(data).encode())
 
 
 @pytest.mark.parametrize(
@@ -214,4 +193,4 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     monkeypatch.setattr("sys.platform", "linux")
-    assert release_cache.folder() == Path("/somewhere/cache/taxops")
+    assert cache_entries.folder() == Path("/somewhere/cache/taxops")

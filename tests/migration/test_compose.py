@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from taxops.changes import diff
-from taxops.migration import Action, MigrationMap, Mode, build_map, compose
+from taxops.migration import Action, Entry, MigrationMap, Mode, build_map, compose
 from taxops.models.taxonomy import Taxonomy
 
 from .conftest import make_taxonomy
@@ -195,3 +196,45 @@ def test_composing_step_maps_equals_migrating_step_by_step(data: Any, steps: int
         assert _meaning(entry.mode, entry.label, entry.targets) == _step_by_step(entry.label, maps)
         if entry.mode is not Mode.REVIEW:
             assert set(entry.targets) <= set(composed.valid_labels)
+
+
+COMPOSE = importlib.import_module("taxops.migration.compose")  # the module, not the function
+
+
+def _walked(first: Entry, maps: list[MigrationMap], deprecated: set[str]) -> Entry:
+    """The entry the long way gives (the short way turned off)."""
+    saved = COMPOSE._kept_throughout
+    COMPOSE._kept_throughout = lambda *_: None
+    try:
+        return COMPOSE._follow(first, maps, deprecated)  # type: ignore[no-any-return]
+    finally:
+        COMPOSE._kept_throughout = saved
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data(), st.integers(1, 4))
+def test_labels_kept_throughout_take_the_short_way_to_the_same_entry(data: Any, steps: int) -> None:
+    """Most labels are kept by every step, and compose builds their entries
+    without walking them: each such entry is exactly the one the walk gives
+    (renames, moves, notes and deprecation included)."""
+    maps = _maps(*_history(data.draw, steps))
+    deprecated = set(maps[-1].deprecated_labels)
+    for first in maps[0]:
+        quick = COMPOSE._kept_throughout(first, maps, deprecated)
+        if quick is not None:
+            assert quick == _walked(first, maps, deprecated)
+
+
+def test_the_short_way_is_taken_for_a_kept_label_with_a_history() -> None:
+    v2 = make_taxonomy("2.0.0", [{"id": "a", "name": "Ay"}, {"id": "b"}, {"id": "t"}])
+    v3 = make_taxonomy(
+        "3.0.0",
+        [{"id": "a", "name": "Ay", "status": "deprecated", "replaced_by": ["b"]}, {"id": "b"},
+         {"id": "t"}],
+    )  # fmt: skip
+    maps = _maps(V1, v2, v3)
+    deprecated = set(maps[-1].deprecated_labels)
+    quick = COMPOSE._kept_throughout(maps[0]["a"], maps, deprecated)
+    assert quick is not None and quick == _walked(maps[0]["a"], maps, deprecated)
+    assert (quick.renamed, quick.deprecated) == (("A", "Ay"), True)
+    assert compose(maps)["a"] == quick

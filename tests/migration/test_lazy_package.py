@@ -4,10 +4,9 @@ map does not import what builds one (the change set, the taxonomy model)."""
 from __future__ import annotations
 
 import importlib
-import subprocess
-import sys
 
 import taxops.migration as migration
+from fresh_process import modules_after
 
 
 def test_every_exported_name_resolves_from_its_module() -> None:
@@ -26,13 +25,7 @@ def test_every_exported_name_resolves_from_its_module() -> None:
 
 
 def test_the_relabel_engine_does_not_import_map_building() -> None:
-    code = (
-        "import sys, taxops.engines.duckdb_migrate\n"
-        "print(' '.join(m for m in sys.modules if m.startswith('taxops.')))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.split()
+    loaded = modules_after("import taxops.engines.duckdb_migrate")
     assert "taxops.migration.model" in loaded
     unwanted = {"taxops.migration.build", "taxops.migration.backward", "taxops.changes"}
-    assert not unwanted & set(loaded)
+    assert not unwanted & loaded

@@ -9,7 +9,6 @@ models, git, or the cross-file checks (:mod:`taxops.validate` adds those, for
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,7 +17,14 @@ from pydantic import BaseModel, ValidationError
 from taxops import release_cache
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.documents import KINDS, MARKER, DocumentKind, governed_folders, kind_for_folder
+from taxops.documents import (
+    KINDS,
+    MARKER,
+    TAXONOMY,
+    DocumentKind,
+    governed_folders,
+    kind_for_folder,
+)
 from taxops.loading import (
     DEFAULT_MAX_BYTES,
     PARTIAL_LOCATE_BYTES,
@@ -30,15 +36,7 @@ from taxops.loading import (
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
-from taxops.models.taxonomy import TAXONOMY_FORMAT
-
-#: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
-RELEASES_FOLDER = "releases"
-
-
-def is_release(path: Path) -> bool:
-    """Whether ``path`` is a frozen release snapshot rather than a working file."""
-    return path.parent.name == RELEASES_FOLDER
+from taxops.repo_layout import is_release, leaves_repository
 
 
 @dataclass
@@ -52,31 +50,6 @@ class CheckedFile:
     doc: YamlDocument | None = None
     model: BaseModel | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def find_root(start: Path) -> Path | None:
-    """The governance repository containing ``start``: the nearest folder with a
-    ``taxonomies/`` directory."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / "taxonomies").is_dir():
-            return folder
-    return None
-
-
-def leaves_repository(path: Path, root: Path) -> bool:
-    """Whether a file that lies in the repository is, through a symbolic link
-    (to the file or to a folder on its way), a file outside it. A file named
-    on the command line outside the repository is the user's choice and is
-    read; a link a pull request adds is not (CI would read, and echo in its
-    findings, whatever the link points at)."""
-    real_root = root.resolve()
-    if path.resolve().is_relative_to(real_root):
-        return False
-    written = Path(os.path.abspath(path))
-    if written.is_relative_to(os.path.abspath(root)) or written.is_relative_to(real_root):
-        return True
-    return path.parent.resolve().is_relative_to(real_root)
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -138,7 +111,7 @@ def check_file(
     checked.model, found = validate_document(doc, kind)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
-        if kind is KINDS[TAXONOMY_FORMAT]:
+        if kind is KINDS[TAXONOMY]:
             if len(doc.text) >= PARTIAL_LOCATE_BYTES:
                 doc.item_index("labels")  # kept with the entry: the next run locates at once
             assert key is not None
@@ -151,7 +124,7 @@ def _cached_release(
     key: str, text: str, checked: CheckedFile, max_bytes: int
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache, or None."""
-    kind = KINDS[TAXONOMY_FORMAT]
+    kind = KINDS[TAXONOMY]
     entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
     if entry is None:
         return None

@@ -16,6 +16,7 @@ the working file counts as one more version when its version is not released yet
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import re
 from collections.abc import Iterable
@@ -23,17 +24,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from taxops.changes import diff
+from taxops import map_cache
+from taxops.cache_entries import folder as cache_folder
+from taxops.collector import paused
 from taxops.diagnostics import TaxopsError, has_errors
-from taxops.file_check import RELEASES_FOLDER, CheckedFile, check_file
-from taxops.governed import Governed
-from taxops.migration import DecisionHint, MigrationMap, backward_map, build_map, compose
-from taxops.models.taxonomy import Taxonomy
+from taxops.repo_layout import RELEASES_FOLDER, leaves_repository
 from taxops.suggestions import taxonomy_folder
 from taxops.versioning.versions import Version as TaxonomyVersion
 from taxops.versioning.versions import parse_version
 
 if TYPE_CHECKING:
+    from taxops.file_check import CheckedFile
+    from taxops.governed import Governed
+    from taxops.migration import DecisionHint, MigrationMap
+    from taxops.models.taxonomy import Taxonomy
     from taxops.repository import Repository
 
 WORKING_FILE = "taxonomy.yaml"
@@ -78,6 +82,10 @@ class TaxonomyFiles:
         """One file, checked on its own (a broken one is an error naming it);
         None when it is another taxonomy's."""
         if path not in self._loaded:
+            from taxops.file_check import check_file
+            from taxops.governed import Governed
+            from taxops.models.taxonomy import Taxonomy
+
             checked = check_file(path, self.root)
             _fail_on_broken([checked])
             assert isinstance(checked.model, Taxonomy) and checked.doc is not None
@@ -93,21 +101,33 @@ class TaxonomyFiles:
         found = [self.load(p) for p in [*self.named.values(), *self.unnamed]]
         return sorted((g for g in found if g is not None), key=lambda g: g.model.version)
 
-    def between(self, first: TaxonomyVersion, last: TaxonomyVersion) -> list[Version] | None:
-        """The versions from ``first`` to ``last`` (either order), loading only
-        the releases named in that range; None when the names cannot be
-        trusted for it (a release not named after its version, or an end that
-        only the working file may hold), so the caller reads everything."""
-        low, high = min(first, last), max(first, last)
+    def walk(
+        self, first: TaxonomyVersion, last: TaxonomyVersion
+    ) -> list[tuple[TaxonomyVersion, Path]] | None:
+        """The release files a migration from ``first`` to ``last`` walks
+        through, in its order (newest first when ``last`` is older), by their
+        names alone; None when names cannot say (a release not named after a
+        version, or an end that only the working file may hold)."""
         if self.unnamed or first not in self.named or last not in self.named:
             return None
+        low, high = min(first, last), max(first, last)
+        picked = [(v, p) for v, p in sorted(self.named.items()) if low <= v <= high]
+        return picked if first <= last else picked[::-1]
+
+    def between(self, first: TaxonomyVersion, last: TaxonomyVersion) -> list[Version] | None:
+        """The versions from ``first`` to ``last`` (either order), oldest first,
+        loading only the releases named in that range; None when the names
+        cannot be trusted for it (see :meth:`walk`, or a release that declares
+        another version than its name), so the caller reads everything."""
+        walk = self.walk(min(first, last), max(first, last))
+        if walk is None:
+            return None
         picked = []
-        for version, path in sorted(self.named.items()):
-            if low <= version <= high:
-                governed = self.load(path)
-                if governed is None or governed.model.version != version:
-                    return None
-                picked.append(Version(version, governed.model, True))
+        for version, path in walk:
+            governed = self.load(path)
+            if governed is None or governed.model.version != version:
+                return None
+            picked.append(Version(version, governed.model, True))
         return picked
 
 
@@ -116,6 +136,7 @@ def load_repository(root: Path, taxonomy_id: str) -> Repository:
     repository index export and the site read them. A broken release or
     working file is an error naming the file: migrating through a version
     taxops cannot read would be a guess."""
+    from taxops.file_check import check_file
     from taxops.repository import assemble
 
     files = TaxonomyFiles.of(root, taxonomy_id)
@@ -175,8 +196,7 @@ def chain(
     older). Both ends must be known versions. Only the releases in between are
     read when their names say which they are."""
     files = files or TaxonomyFiles.of(root, taxonomy_id)
-    first = parse_version_argument(start)
-    last = parse_version_argument(end) if end else (max(files.named) if files.named else None)
+    first, last = _ends(files, start, end)
     quick = files.between(first, last) if last is not None else None
     if quick is not None:
         known = quick
@@ -199,20 +219,100 @@ def chain(
     return [v.taxonomy for v in known if first <= v.version <= last]
 
 
+def _ends(
+    files: TaxonomyFiles, start: str, end: str | None
+) -> tuple[TaxonomyVersion, TaxonomyVersion | None]:
+    """The versions a migration starts and ends at, as far as the release
+    files' names say (no end when there are none and none was given)."""
+    first = parse_version_argument(start)
+    last = parse_version_argument(end) if end else (max(files.named) if files.named else None)
+    return first, last
+
+
 def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
     """The map from ``start`` to ``end`` (default: the newest release), composed
     from one step per consecutive pair of versions, with the guideline's decision
     rules as hints for reviewers when the taxonomy has a guideline. When ``end``
     is older than ``start`` the map goes backwards, each step read from the
-    declarations of the newer version (:func:`taxops.migration.backward_map`)."""
-    versions_ = chain(root, taxonomy_id, start, end)
-    if len(versions_) == 1:
-        hints = guideline_hints(root, taxonomy_id)
-        return compose([build_map(diff(versions_[0], versions_[0]), hints)])
+    declarations of the newer version (:func:`taxops.migration.backward_map`).
+
+    A map between releases comes from the map cache when this taxops built it
+    before from the same bytes (:mod:`taxops.map_cache`): then no release is
+    loaded. A map that reads the working file (a version not released yet) is
+    built every time: that file changes."""
+    files = TaxonomyFiles.of(root, taxonomy_id)
+    first, last = _ends(files, start, end)
+    walk = files.walk(first, last) if last is not None else None
+    key = _map_key(root, taxonomy_id, walk) if walk is not None else None
+    if key is not None:
+        cached = map_cache.read(key)
+        if cached is not None:
+            return cached
+    quick = files.between(first, last) if last is not None else None
+    if quick is None:
+        built = _map_through(root, taxonomy_id, chain(root, taxonomy_id, start, end, files))
+    else:
+        assert last is not None
+        versions_ = [v.taxonomy for v in (quick if first <= last else reversed(quick))]
+        built = _map_through(root, taxonomy_id, versions_)
+        # Kept only when the files read are still the ones hashed (no edit raced the build).
+        if key is not None and key == _map_key(root, taxonomy_id, walk):
+            map_cache.write(key, built)
+    return built
+
+
+def _map_through(root: Path, taxonomy_id: str, versions_: list[Taxonomy]) -> MigrationMap:
+    """The composed map along ``versions_`` (in walking order)."""
+    from taxops.changes import diff
+    from taxops.migration import backward_map, build_map, compose
+
+    pairs = list(itertools.pairwise(versions_)) or [(versions_[0], versions_[0])]
     if versions_[-1].version < versions_[0].version:
-        return compose([backward_map(diff(b, a)) for a, b in itertools.pairwise(versions_)])
+        with paused():  # entries by the hundred thousand, none of them garbage
+            return compose([backward_map(diff(b, a)) for a, b in pairs])
     hints = guideline_hints(root, taxonomy_id)
-    return compose([build_map(diff(a, b), hints) for a, b in itertools.pairwise(versions_)])
+    with paused():
+        return compose([build_map(diff(a, b), hints) for a, b in pairs])
+
+
+def _map_key(
+    root: Path, taxonomy_id: str, walk: list[tuple[TaxonomyVersion, Path]] | None
+) -> map_cache.MapKey | None:
+    """What the map along ``walk`` is made from: each release's bytes (hashed),
+    and the guideline's when the map reads its hints (not backwards). None when
+    a file cannot be read, or is a link out of the repository (the build says
+    what is wrong)."""
+    if not walk or cache_folder() is None:  # nothing to read or keep: hash nothing
+        return None
+    steps = []
+    size = 0
+    for version, path in walk:
+        found = _file_sha256(path, root)
+        if found is None:
+            return None
+        steps.append((str(version), found[0]))
+        size += found[1]
+    guideline = None
+    if len(walk) == 1 or walk[0][0] < walk[-1][0]:  # hints are read: see _map_through
+        rules = _guideline_file(root, taxonomy_id)
+        found = _file_sha256(rules, root) if rules is not None else None
+        if rules is not None and found is None:
+            return None
+        guideline = found[0] if found else None
+    return map_cache.MapKey(taxonomy_id, tuple(steps), guideline, size)
+
+
+def _file_sha256(path: Path, root: Path) -> tuple[str, int] | None:
+    """A file's SHA-256 and size; None when it cannot be read, or is a link
+    out of the repository."""
+    if leaves_repository(path, root):
+        return None
+    try:
+        with path.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+            return digest, f.tell()
+    except OSError:
+        return None
 
 
 def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
@@ -268,6 +368,9 @@ def _guideline_file(root: Path, taxonomy_id: str) -> Path | None:
 def load_taxonomy(path: Path) -> Taxonomy:
     """Load and validate one taxonomy file (a release, say), or say which file
     is broken and how."""
+    from taxops.file_check import check_file
+    from taxops.models.taxonomy import Taxonomy
+
     checked = check_file(path, None)
     _fail_on_broken([checked])
     assert isinstance(checked.model, Taxonomy)

@@ -10,23 +10,28 @@ duplicates are a cross-file finding of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from taxops.diagnostics import Location, TaxopsError, has_errors
-from taxops.governed import Governed
-from taxops.models.dataset_spec import DatasetSpec
-from taxops.models.datasets import Dataset, DatasetRegistry
-from taxops.models.privacy import Privacy
-from taxops.models.quality_plan import QualityPlan
-from taxops.models.sla import Sla
-from taxops.models.vendor import Vendor
-from taxops.models.workflow import Workflow
+
+if TYPE_CHECKING:  # the models load with the first policy file: a repository may have none
+    from pydantic import BaseModel
+
+    from taxops.governed import Governed
+    from taxops.models.dataset_spec import DatasetSpec
+    from taxops.models.datasets import Dataset, DatasetRegistry
+    from taxops.models.privacy import Privacy
+    from taxops.models.quality_plan import QualityPlan
+    from taxops.models.sla import Sla
+    from taxops.models.vendor import Vendor
+    from taxops.models.workflow import Workflow
 
 POLICIES_FOLDER = "policies"
+#: The marker of the datasets registry.
+REGISTRY = "datasets/1"
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,19 @@ class Registered:
         return self.registry.doc.locate(("datasets", self.index, key), at=at)
 
 
+#: Each policy model (``module:Class``, named so that filing one loads no
+#: other) and the list of :class:`Policies` it is filed in.
+_FILED = {
+    "taxops.models.vendor:Vendor": "vendors",
+    "taxops.models.sla:Sla": "slas",
+    "taxops.models.quality_plan:QualityPlan": "quality_plans",
+    "taxops.models.privacy:Privacy": "privacy",
+    "taxops.models.datasets:DatasetRegistry": "registries",
+    "taxops.models.dataset_spec:DatasetSpec": "specs",
+    "taxops.models.workflow:Workflow": "workflows",
+}
+
+
 @dataclass
 class Policies:
     vendors: list[Governed[Vendor]] = field(default_factory=list)
@@ -54,24 +72,16 @@ class Policies:
 
     def add(self, governed: Governed[BaseModel]) -> bool:
         """File a valid policy under its kind; False when it is not a policy."""
-        for kind, listing in self._listings():
-            if isinstance(governed.model, kind):
-                listing.append(governed)
-                return True
-        return False
-
-    def _listings(self) -> Iterator[tuple[type[BaseModel], list[Governed[BaseModel]]]]:
-        yield Vendor, self.vendors  # type: ignore[misc]
-        yield Sla, self.slas  # type: ignore[misc]
-        yield QualityPlan, self.quality_plans  # type: ignore[misc]
-        yield Privacy, self.privacy  # type: ignore[misc]
-        yield DatasetRegistry, self.registries  # type: ignore[misc]
-        yield DatasetSpec, self.specs  # type: ignore[misc]
-        yield Workflow, self.workflows  # type: ignore[misc]
+        model = type(governed.model)
+        listing = _FILED.get(f"{model.__module__}:{model.__qualname__}")
+        if listing is None:
+            return False
+        getattr(self, listing).append(governed)
+        return True
 
     def all(self) -> list[Governed[BaseModel]]:
         """Every policy file."""
-        return [g for _, listing in self._listings() for g in listing]
+        return [g for listing in _FILED.values() for g in getattr(self, listing)]
 
     # --- lookups ------------------------------------------------------------
 
@@ -143,21 +153,28 @@ class Policies:
         )
 
 
-def load_policies(root: Path) -> Policies:
+def load_policies(root: Path, kinds: Collection[str] | None = None) -> Policies:
     """The valid policy files under ``root/policies`` (invalid ones are skipped:
-    ``taxops validate`` reports them)."""
-    from taxops.documents import KINDS
-    from taxops.file_check import display_path, leaves_repository, validate_document
-    from taxops.loading import load_yaml
-
+    ``taxops validate`` reports them); with ``kinds``, only the files of those
+    kinds (their ``taxops:`` marker, e.g. ``datasets/1``) are validated, the
+    others' models never loaded."""
     policies = Policies()
     folder = root / POLICIES_FOLDER
-    for path in sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []:
+    paths = sorted(folder.rglob("*.y*ml")) if folder.is_dir() else []
+    if not paths:
+        return policies
+    from taxops.documents import KINDS
+    from taxops.file_check import display_path, validate_document
+    from taxops.governed import Governed
+    from taxops.loading import load_yaml
+    from taxops.repo_layout import leaves_repository
+
+    for path in paths:
         if leaves_repository(path, root):  # validate reports it: file-outside-repository
             continue
         doc, _ = load_yaml(path, display_path(path, root))
         kind = KINDS.get(str(doc.data.get("taxops"))) if doc is not None else None
-        if doc is None or kind is None:
+        if doc is None or kind is None or (kinds is not None and kind.format not in kinds):
             continue
         model, problems = validate_document(doc, kind)
         if model is not None and not has_errors(problems):
@@ -166,18 +183,21 @@ def load_policies(root: Path) -> Policies:
 
 
 def dataset_file(
-    root: Path, name: str, elsewhere: str
+    root: Path, name: str, elsewhere: str, kinds: Collection[str] | None = None
 ) -> tuple[Path, Dataset | None, Policies | None]:
     """The file a command works on: ``name`` when it is a file, else the file of
     the registered dataset of that id; with the registered dataset (by id, or
-    because the file is its location) and the policies. ``elsewhere`` is the
-    hint when the dataset is not a local file."""
+    because the file is its location) and the policies (of ``kinds`` only, when
+    given: the datasets registry is always read). ``elsewhere`` is the hint when
+    the dataset is not a local file."""
+    if kinds is not None:
+        kinds = {REGISTRY, *kinds}
     given = Path(name)
     if given.is_file():
-        policies = load_policies(root)
+        policies = load_policies(root, kinds)
         at = policies.dataset_at(root, given)
         return given, at.dataset if at else None, policies
-    registered, policies = registered_dataset(root, str(name))  # a Path from argparse too
+    registered, policies = registered_dataset(root, str(name), kinds)  # a Path from argparse too
     d = registered.dataset
     if d.is_remote:
         raise TaxopsError(
@@ -189,9 +209,12 @@ def dataset_file(
     return path, d, policies
 
 
-def registered_dataset(root: Path, dataset_id: str) -> tuple[Registered, Policies]:
-    """A registered dataset by id, or an error listing the registered ones."""
-    policies = load_policies(root)
+def registered_dataset(
+    root: Path, dataset_id: str, kinds: Collection[str] | None = None
+) -> tuple[Registered, Policies]:
+    """A registered dataset by id, or an error listing the registered ones
+    (with the policies of ``kinds``, see :func:`load_policies`)."""
+    policies = load_policies(root, kinds)
     found = policies.dataset(dataset_id)
     if found is None:
         known = ", ".join(r.dataset.id for r in policies.datasets()) or "none"

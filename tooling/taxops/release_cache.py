@@ -19,35 +19,27 @@ detected before anything is built. The folder is the user's own cache folder
 entry for CI to trust; whoever can write that folder can already change what
 the user runs.
 
-Where: ``$TAXOPS_CACHE_DIR`` if set, else the platform's user cache folder
-(``$XDG_CACHE_HOME/taxops`` or ``~/.cache/taxops`` on Linux,
-``~/Library/Caches/taxops`` on macOS, ``%LOCALAPPDATA%\\taxops\\Cache`` on
-Windows). ``TAXOPS_NO_CACHE=1`` turns it off. Delete the folder at any time.
+The folder, the code fingerprint and the framing of an entry (a header that
+must match, a body that carries its own SHA-256) live in
+:mod:`taxops.cache_entries`, shared with the migration maps' cache.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
-import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from taxops import __version__
+from taxops.cache_entries import code_fingerprint, folder, read_body, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
 FORMAT = "taxops-release-cache/1"
-_PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -60,43 +52,18 @@ class Entry:
     doc: YamlDocument
 
 
-def folder() -> Path | None:
-    """The cache folder, or None when caching is off."""
-    if os.environ.get("TAXOPS_NO_CACHE"):
-        return None
-    given = os.environ.get("TAXOPS_CACHE_DIR")
-    if given:
-        return Path(given)
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
-        return Path(base) / "taxops" / "Cache"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches" / "taxops"
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "taxops"
-
-
-@cache
-def code_fingerprint() -> str:
-    """taxops' version and a fingerprint of its code (each module's path and
-    content, about a megabyte, hashed once per process): a development
-    checkout never reads an entry that other code wrote, and the same release
-    of taxops installed afresh (a CI runner) reads the entries the last run
-    left."""
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(f"|{path.relative_to(_PACKAGE).as_posix()}:".encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def source_key(raw: bytes) -> str:
     """The key of a release's bytes: their SHA-256."""
-    return hashlib.sha256(raw).hexdigest()
+    return sha256(raw)
 
 
 def _entry_path(base: Path, key: str) -> Path:
     return base / "releases" / f"{key[:40]}.{code_fingerprint()}.json"
+
+
+def _identity(key: str) -> dict[str, str]:
+    """What an entry was made from: the release's bytes (and this entry layout)."""
+    return {"format": FORMAT, "source_sha256": key}
 
 
 def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: int) -> Entry | None:
@@ -106,15 +73,10 @@ def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: i
     base = folder()
     if base is None:
         return None
-    path = _entry_path(base, key)
+    body = read_body(_entry_path(base, key), _identity(key), 4 * max_bytes)
+    if body is None:
+        return None
     try:
-        if path.stat().st_size > 4 * max_bytes:
-            return None
-        blob = path.read_bytes()
-        head, _, body = blob.partition(b"\n")
-        header = json.loads(head)
-        if header != _header(key, body):
-            return None
         meta_line, _, model_line = body.partition(b"\n")
         meta = json.loads(meta_line)
         with paused():  # a million small objects: nothing for the collector to find
@@ -123,23 +85,9 @@ def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: i
         for key_name, (offsets, lines) in meta["index"].items():
             doc.adopt_item_index(key_name, _ints(offsets), _ints(lines))
         found = [_diagnostic(d, display) for d in meta["diagnostics"]]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
         return None
     return Entry(built, found, doc)
-
-
-def _header(key: str, body: bytes) -> dict[str, object]:
-    """The first line of an entry: what it was made from (the release's bytes,
-    this taxops and its code) and what its body must be. An entry is read only
-    when its header equals the one this run would write."""
-    return {
-        "format": FORMAT,
-        "source_sha256": key,
-        "code": code_fingerprint(),
-        "taxops": __version__,
-        "body_sha256": hashlib.sha256(body).hexdigest(),
-        "body_bytes": len(body),
-    }
 
 
 def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
@@ -153,7 +101,7 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
         meta = {
             "top": top,
             "lists": lists,
-            "index": {k: list(v) for k, v in doc.item_indexes().items()},
+            "index": {k: [v[0].tolist(), v[1].tolist()] for k, v in doc.item_indexes().items()},
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
         }
         body = (
@@ -163,27 +111,8 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
         )
     except (TypeError, ValueError):  # a finding whose facts are not plain data
         return
-    header = _header(key, body)
-    target = _entry_path(base, key)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        base.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: see the module
-        target.parent.mkdir(exist_ok=True, mode=0o700)
-        tmp.write_bytes(json.dumps(header).encode() + b"\n" + body)
-        os.replace(tmp, target)
-        for stale in _stale(target):
-            stale.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-
-
-def _stale(kept: Path) -> Iterator[Path]:
-    """Entries for the same release written by other taxops code."""
-    prefix = kept.name.split(".", 1)[0]
-    for other in kept.parent.glob(f"{prefix}.*.json"):
-        if other != kept:
-            yield other
+    # Entries for the same release written by other taxops code are stale.
+    write_entry(_entry_path(base, key), _identity(key), body, stale_prefix=f"{key[:40]}.")
 
 
 # --- the document's top level ----------------------------------------------------

@@ -13,12 +13,12 @@ from typing import Protocol
 
 from pydantic import BaseModel
 
-from taxops.file_check import is_release
 from taxops.governed import Governed
 from taxops.loading import YamlDocument
 from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Taxonomy
 from taxops.policies import Policies
+from taxops.repo_layout import is_release
 
 __all__ = ["Governed", "LoadedFile", "Repository", "assemble", "is_release"]
 

@@ -19,13 +19,12 @@ from taxops.file_check import (
     as_history,
     check_file,
     display_path,
-    find_root,
-    is_release,
     validate_document,
 )
 from taxops.gitrepo import file_at
 from taxops.loading import DEFAULT_MAX_BYTES
 from taxops.models.waivers import Waivers
+from taxops.repo_layout import find_root, is_release
 from taxops.repository import assemble
 
 __all__ = [

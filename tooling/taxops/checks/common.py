@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from taxops.diagnostics import Diagnostic, Severity
-from taxops.loading import YamlDocument
+
+if TYPE_CHECKING:  # did_you_mean is for every error message: it must not load the parser
+    from taxops.loading import YamlDocument
 
 
 def repeats(keys: Iterable[Hashable]) -> Iterator[tuple[int, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from taxops.checks.common import did_you_mean, repeats
 from taxops.checks.declarations import declarations
@@ -343,12 +343,20 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     keys = sibling_keys(texts)
     if len(set(keys)) == len(keys):
         return  # every key once: no two names read the same anywhere
-    owners = live + [i for i, own in zip(live, aliases, strict=True) for _ in own]
-    counts = Counter(keys)
-    shared = [e for e, k in enumerate(keys) if counts[k] > 1]
-    pairs = {(owners[e], keys[e]) for e in shared}
     parents = cols.parents  # a column: no model attribute read per name
-    under = Counter((parents[i], k) for i, k in pairs)
+    # Each (parent, key) once per label, in C: a classification repeats short
+    # titles under thousands of parents, which only matters when one parent
+    # has a title twice. A label whose name and alias read the same counts once.
+    if len(keys) == len(live):  # no aliases: one key per label
+        labels_of: Iterable[int] = live
+        keys_of: Iterable[str] = keys
+    else:
+        owners = live + [i for i, own in zip(live, aliases, strict=True) for _ in own]
+        labels_of, keys_of = zip(*set(zip(owners, keys, strict=True)), strict=True)
+    placed = list(zip(map(parents.__getitem__, labels_of), keys_of, strict=True))
+    if len(set(placed)) == len(placed):
+        return  # repeated keys, but never two under one parent
+    under = Counter(placed)
     crowded = {parent for (parent, _), n in under.items() if n > 1}
     if not crowded:
         return  # repeated keys, but under different parents (or on one label)
@@ -468,7 +476,14 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     Depths are counted iteratively (a chain of thousands of parents is valid
     YAML); labels in a parent cycle are reported by ``no_cycles``."""
     index = tax.index
-    parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
+    columns = tax.columns
+    parent_of = {
+        label_id: parent
+        for label_id, parent in zip(columns.ids, columns.parents, strict=True)
+        if parent in index
+    }
+    if not _may_be_deeper_than(parent_of, MAX_HIERARCHY_DEPTH):
+        return
     depth: dict[str, int] = {}
     for start in parent_of:
         path: list[str] = []
@@ -490,6 +505,23 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         _at(doc, index[deepest], "parent"),
         "group fewer levels: a label's parent should be a category labelers recognise",
     )
+
+
+def _may_be_deeper_than(parent_of: dict[str, str], levels: int) -> bool:
+    """Whether some chain of parents may hold more than ``levels`` labels (a loop
+    counts as deeper). By doubling: each table maps a label to its ancestor 1, 2,
+    4... steps up, built in C from the one before and holding only labels that
+    deep. A usual taxonomy (5 to 7 levels) empties it in three steps, so the exact
+    count per label, a loop in Python, runs only when the answer may be yes."""
+    up = parent_of
+    steps = 1
+    while up and steps < levels:
+        up = {label: up[above] for label, above in up.items() if above in up}
+        steps *= 2
+    if up:  # some label has ``steps`` >= ``levels`` ancestors
+        return True
+    # No label has ``steps`` ancestors: chains hold at most ``steps`` labels.
+    return steps > levels
 
 
 CHECKS: tuple[Check, ...] = (

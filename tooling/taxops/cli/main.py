@@ -133,7 +133,7 @@ def _refuse_collisions(args: argparse.Namespace) -> None:
     if not writes:
         return
     from taxops.collisions import refuse_collisions
-    from taxops.file_check import find_root
+    from taxops.repo_layout import find_root
 
     repo = getattr(args, "repo", None)
     root = Path(repo) if repo else find_root(Path.cwd())

@@ -11,9 +11,9 @@ from taxops import gitrepo
 from taxops.compatibility.compare import Version
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER
-from taxops.file_check import is_release
 from taxops.loading import parse_yaml
 from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
+from taxops.repo_layout import is_release
 from taxops.repository import Governed
 from taxops.validate import validate_document
 

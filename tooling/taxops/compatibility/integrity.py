@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from taxops.diagnostics import Diagnostic, Location
-from taxops.file_check import RELEASES_FOLDER
+from taxops.repo_layout import RELEASES_FOLDER
 from taxops.rules import release_modified, release_unrecorded
 from taxops.versioning.versions import parse_version
 from taxops.writing import write_atomic

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from taxops import gitrepo
 from taxops.diagnostics import Diagnostic, TaxopsError
-from taxops.file_check import RELEASES_FOLDER, is_release
 from taxops.models.taxonomy import Taxonomy
+from taxops.repo_layout import RELEASES_FOLDER, is_release
 from taxops.repository import Governed
 from taxops.rules import release_modified, release_version_mismatch
 from taxops.versioning.versions import Version

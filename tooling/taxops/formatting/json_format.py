@@ -14,12 +14,12 @@ the site's JSON output page); fields are only ever added.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.escaping import json_text
+from taxops.jsondoc import readable_json
 
 JSON_SCHEMA_VERSION = "taxops/diagnostics/1"
 
@@ -56,4 +56,4 @@ def format_json(
     }
     # Names stay readable (no \u00e9 for é), but what a terminal would obey or
     # hide (C1 controls, bidi and invisible characters) is escaped.
-    return json_text(json.dumps(body, indent=2, ensure_ascii=False, default=str)) + "\n"
+    return json_text(readable_json(body, rows=("diagnostics",))) + "\n"

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +42,12 @@ MAX_ALIAS_EVENTS = 100_000
 MAX_NESTING = 100
 # Block nesting needs indentation (or '- ' indicators) on the deepest line: at
 # least one character per two levels. Lines indented less cannot be too deep, so
-# this cheap search decides whether the event walk runs at all.
-_DEEP_LINE = re.compile(rf"^[ \t?:-]{{{MAX_NESTING // 2}}}", re.MULTILINE)
+# this cheap search decides whether the event walk runs at all. A line is found
+# by its '\n' (a literal the regex engine skips to), not by a multiline '^'
+# tried at every character: 0.1 s instead of 0.6 s on a 61 MB file.
+_INDENT = rf"[ \t?:-]{{{MAX_NESTING // 2}}}"
+_DEEP_FIRST_LINE = re.compile(_INDENT)
+_DEEP_LINE = re.compile(rf"\n{_INDENT}")
 
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 # No '!!timestamp': yaml-rs refuses it without a position, and dates stay text anyway.
@@ -92,7 +98,9 @@ class YamlDocument:
     data: Any
     _marks: dict[Path_, NodeMarks] | None = field(default=None, repr=False)
     _partial: dict[Path_, dict[Path_, NodeMarks]] = field(default_factory=dict, repr=False)
-    _index: dict[str, tuple[list[int], list[int]] | None] = field(default_factory=dict, repr=False)
+    _index: dict[str, tuple[array[int], array[int]] | None] = field(
+        default_factory=dict, repr=False
+    )
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
 
     @property
@@ -125,24 +133,30 @@ class YamlDocument:
 
     # --- the line index of a large file ---------------------------------------------
 
-    def item_index(self, key: str) -> tuple[list[int], list[int]] | None:
+    def item_index(self, key: str) -> tuple[array[int], array[int]] | None:
         """Where the items of the top-level block list ``key`` start: character
         offsets and 0-based lines, found in one pass over the text, once (None
-        when the list is not written in plain block style)."""
+        when the list is not written in plain block style). Kept as arrays of
+        machine integers: 3 MB for 200,000 items, where lists of int objects
+        held 14 MB at the peak of a large file's validation."""
         if key not in self._index:
             found = _item_offsets(self.text, key)
-            self._index[key] = None if found is None else (found, _lines_of(self.text, found))
+            self._index[key] = (
+                None
+                if found is None
+                else (array("q", found), array("q", _lines_of(self.text, found)))
+            )
         return self._index[key]
 
-    def item_indexes(self) -> dict[str, tuple[list[int], list[int]]]:
+    def item_indexes(self) -> dict[str, tuple[array[int], array[int]]]:
         """The line indexes built so far (a release cache keeps them)."""
         return {k: v for k, v in self._index.items() if v is not None}
 
-    def adopt_item_index(self, key: str, offsets: list[int], lines: list[int]) -> None:
+    def adopt_item_index(self, key: str, offsets: Sequence[int], lines: Sequence[int]) -> None:
         """Take a line index built earlier for this same text."""
         if len(offsets) != len(lines):
             raise ValueError("a line index has one line per offset")
-        self._index[key] = (offsets, lines)
+        self._index[key] = (array("q", offsets), array("q", lines))
 
     def _marks_for(self, path: Path_) -> dict[Path_, NodeMarks]:
         """For a large file, only the part holding ``path``: one item of a
@@ -518,7 +532,7 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
         ]
     if not isinstance(data, dict):
         return None, [_not_a_mapping(text, path, data)]
-    if _DEEP_LINE.search(text):
+    if _DEEP_FIRST_LINE.match(text) or _DEEP_LINE.search(text):
         problem = _too_deep(text, path)
         if problem:
             return None, [problem]

@@ -49,6 +49,9 @@ def _outcome(entry: Entry) -> Outcome:
 
 
 def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) -> Entry:
+    short = _kept_throughout(first, maps, deprecated)
+    if short is not None:
+        return short
     steps: list[Step] = []
     touched: list[tuple[int, Entry]] = []
 
@@ -92,6 +95,38 @@ def _follow(first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]) ->
             ((at, label) for at, e in touched for label in e.narrowed_to), maps, outcome.targets
         ),
         suggestions=_suggestions(touched, maps) if action is Action.UNMAPPED else (),
+    )
+
+
+def _kept_throughout(
+    first: Entry, maps: Sequence[MigrationMap], deprecated: set[str]
+) -> Entry | None:
+    """Most labels, the short way: a label every step keeps as it is (same id,
+    nothing narrowed) is kept, with its display and parent history and its
+    last note; None for any other, which :func:`_follow` walks. The same entry
+    the walk gives (``then`` of a kept label is the label; the property tests
+    hold both to migrating step by step), at a fraction of its cost: 100,000
+    labels through one step are 100,000 of these."""
+    label = first.label
+    entries = [first]
+    for later in maps[1:]:
+        if label not in later:
+            return None
+        entries.append(later[label])
+    for e in entries:
+        if e.mode is not Mode.KEEP or e.action is not Action.KEEP or e.targets != (label,):
+            return None
+        if e.narrowed_to:
+            return None
+    return Entry(
+        label=label,
+        action=Action.KEEP,
+        mode=Mode.KEEP,
+        targets=(label,),
+        deprecated=label in deprecated,
+        renamed=_span([e.renamed for e in entries]),
+        moved=_span([e.moved for e in entries]),
+        note=next((e.note for e in reversed(entries) if e.note), None),
     )
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from ruamel.yaml import YAML
 
 from taxops.escaping import csv_cell, json_text, terminal, yaml_allows_raw_unicode
+from taxops.jsondoc import readable_json
 from taxops.migration.clusters import clusters
 from taxops.migration.model import Action, Entry, MigrationMap, Mode, Step, SuggestedLabel
 from taxops.migration.sssom import map_to_sssom
@@ -144,7 +144,7 @@ def map_from_dict(data: dict[str, Any]) -> MigrationMap:
 
 
 def map_to_json(migration: MigrationMap) -> str:
-    return json_text(json.dumps(map_to_dict(migration), indent=2, ensure_ascii=False)) + "\n"
+    return json_text(readable_json(map_to_dict(migration), rows=("entries",))) + "\n"
 
 
 def map_to_yaml(migration: MigrationMap) -> str:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import re
 from functools import total_ordering
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import GetCoreSchemaHandler
-from pydantic_core import core_schema
+if TYPE_CHECKING:  # pydantic is loaded by the models that hold versions, not by comparing them
+    from pydantic import GetCoreSchemaHandler
+    from pydantic_core import core_schema
 
 _SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
@@ -69,6 +70,8 @@ class Version:
     def __get_pydantic_core_schema__(
         cls, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
+        from pydantic_core import core_schema
+
         def parse(value: Any) -> Version:
             if isinstance(value, cls):
                 return value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from taxops.cli import argtypes
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import terminal_lines
-from taxops.file_check import find_root
+from taxops.repo_layout import find_root
 
 if TYPE_CHECKING:
     from taxops.checks.deadlines import Deadlines

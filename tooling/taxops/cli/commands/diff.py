@@ -18,8 +18,9 @@ from taxops.cli.commands.reporting import (
 )
 from taxops.compatibility.compare import Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
-from taxops.file_check import RELEASES_FOLDER, check_file, find_root
+from taxops.file_check import check_file
 from taxops.models.taxonomy import Compatibility, Taxonomy
+from taxops.repo_layout import RELEASES_FOLDER, find_root
 from taxops.suggestions import taxonomy_folders, unknown_name
 
 

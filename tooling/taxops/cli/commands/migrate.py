@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
@@ -34,8 +34,11 @@ from taxops.engines.job import DEFAULT_MAX_LINE_SIZE, Job
 from taxops.escaping import terminal
 from taxops.history import migration_map
 from taxops.migration.values import report_text
-from taxops.models.datasets import Dataset
-from taxops.policies import Policies, dataset_file
+from taxops.policies import dataset_file
+
+if TYPE_CHECKING:
+    from taxops.models.datasets import Dataset
+    from taxops.policies import Policies
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -151,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
         root,
         args.dataset,
         "take the SQL of 'taxops migration-script' to where it is, or download it",
+        kinds=("privacy/1",),  # and the registry: what the dataset is, how its queue is redacted
     )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}

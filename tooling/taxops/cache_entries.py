@@ -1,0 +1,128 @@
+"""The cache folder and the framing every entry in it shares: where the folder
+is, which taxops code an entry belongs to, and how an entry is written and read
+so that a damaged, forged or stale one is never trusted.
+
+Two kinds of entries live there, each a function of immutable inputs and of
+the code that read them: a release's validated model
+(:mod:`taxops.release_cache`) and the migration map between releases
+(:mod:`taxops.map_cache`). An entry is one file, written atomically:
+
+* a header line, the JSON of what the entry was made from (its ``identity``:
+  the SHA-256 of the files, the versions...), the code fingerprint and taxops'
+  version, and the SHA-256 and length of the body;
+* the body, read only when the header equals the one this run would write for
+  the same identity (so an entry from other code, for other files, or damaged
+  anywhere is a miss).
+
+Nothing here is ever an error: a miss is rebuilt and overwritten; a folder that
+cannot be written only makes commands slower. The folder is the user's own
+cache folder (outside the repository, created private), so a pull request
+cannot plant an entry for CI to trust; whoever can write that folder can already
+change what the user runs. Plain JSON only (never pickle): nothing in an entry
+is executed or imported.
+
+Where: ``$TAXOPS_CACHE_DIR`` if set, else the platform's user cache folder
+(``$XDG_CACHE_HOME/taxops`` or ``~/.cache/taxops`` on Linux,
+``~/Library/Caches/taxops`` on macOS, ``%LOCALAPPDATA%\\taxops\\Cache`` on
+Windows). ``TAXOPS_NO_CACHE=1`` turns it off. Delete the folder at any time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from taxops import __version__
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def folder() -> Path | None:
+    """The cache folder, or None when caching is off."""
+    if os.environ.get("TAXOPS_NO_CACHE"):
+        return None
+    given = os.environ.get("TAXOPS_CACHE_DIR")
+    if given:
+        return Path(given)
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "taxops" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "taxops"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "taxops"
+
+
+@cache
+def code_fingerprint() -> str:
+    """taxops' version and a fingerprint of its code (each module's path and
+    content, about a megabyte, hashed once per process): a development
+    checkout never reads an entry that other code wrote, and the same release
+    of taxops installed afresh (a CI runner) reads the entries the last run
+    left."""
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(f"|{path.relative_to(_PACKAGE).as_posix()}:".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def sha256(raw: bytes) -> str:
+    """The SHA-256 of some bytes, in hex: how entries name the files they stand for."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def header(identity: Mapping[str, object], body: bytes) -> dict[str, object]:
+    """The first line of an entry: what it was made from, this taxops and its
+    code, and what its body must be."""
+    return {
+        **identity,
+        "code": code_fingerprint(),
+        "taxops": __version__,
+        "body_sha256": sha256(body),
+        "body_bytes": len(body),
+    }
+
+
+def read_body(path: Path, identity: Mapping[str, object], max_bytes: int) -> bytes | None:
+    """The body of the entry at ``path`` when its header is the one this run
+    would write for ``identity`` and the body is whole; else None (no entry, too
+    large, damaged, another identity or other code)."""
+    try:
+        if path.stat().st_size > max_bytes:
+            return None
+        blob = path.read_bytes()
+        head, _, body = blob.partition(b"\n")
+        if json.loads(head) != header(identity, body):
+            return None
+    except (OSError, ValueError):
+        return None
+    return body
+
+
+def write_entry(path: Path, identity: Mapping[str, object], body: bytes, stale_prefix: str) -> None:
+    """Write an entry atomically (a reader sees the old one or the new one,
+    whole), then remove the entries it replaces: those in the same folder whose
+    name starts with ``stale_prefix``. Failing (a read-only or full disk) is
+    silent: the cache only saves time."""
+    base = folder()
+    if base is None:
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        base.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: see the module
+        path.parent.mkdir(exist_ok=True, mode=0o700)
+        tmp.write_bytes(json.dumps(header(identity, body)).encode() + b"\n" + body)
+        os.replace(tmp, path)
+        for other in path.parent.glob(f"{stale_prefix}*.json"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

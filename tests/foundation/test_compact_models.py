@@ -1,10 +1,14 @@
-"""Loaded models are compacted (:mod:`taxops.models.compact`): instances share
-their field-name sets and strings, and read exactly as before."""
+"""Models loaded for a command that holds many versions (the site build) are
+compacted (:mod:`taxops.models.compact`): instances share their field-name sets
+and strings, and read exactly as before. Commands that read one or two
+versions do not pay for it."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from taxops.file_check import check_file
 from taxops.models.taxonomy import Label, Taxonomy
 
@@ -12,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKING = ROOT / "taxonomies" / "support-intents" / "taxonomy.yaml"
 
 
-def _loaded(path: Path) -> Taxonomy:
-    model = check_file(path, ROOT).model
+def _loaded(path: Path, compact: bool = True) -> Taxonomy:
+    model = check_file(path, ROOT, compact_models=compact).model
     assert isinstance(model, Taxonomy)
     return model
 
@@ -54,3 +58,25 @@ def test_versions_share_unchanged_strings() -> None:
     assert same
     for a, b in same:
         assert a.id is b.id and a.name is b.name
+
+
+def test_only_when_asked() -> None:
+    model = _loaded(WORKING, compact=False)
+    sets = {id(label.model_fields_set) for label in model.labels}
+    assert len(sets) == len(model.labels)  # Pydantic's own: one set per instance
+
+
+def test_the_site_build_compacts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site build holds every version at once: it asks for compact models."""
+    import taxops.site.build as build
+    from taxops.validate import check_paths
+
+    asked: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs.get("compact_models", False))
+        return check_paths(*args, **kwargs)
+
+    monkeypatch.setattr(build, "check_paths", spy)
+    assert build.build_site(ROOT).pages
+    assert asked == [True]

@@ -75,13 +75,16 @@ def check_paths(
     baseline: str = "HEAD",
     today: datetime.date | None = None,
     deadlines: Deadlines | None = None,
+    *,
+    compact_models: bool = False,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
     HEAD locally (what is about to be committed), the pull request's base in CI.
     ``today`` decides which waivers still apply; ``deadlines`` (default: today,
-    the default window) which contracts, certifications and datasets are ending."""
-    checked = [check_file(p, root, max_bytes) for p in paths]
+    the default window) which contracts, certifications and datasets are ending.
+    ``compact_models``: see :func:`taxops.file_check.check_file`."""
+    checked = [check_file(p, root, max_bytes, compact_models=compact_models) for p in paths]
     check_across_files(checked, root, max_bytes, baseline, today, deadlines)
     return checked
 

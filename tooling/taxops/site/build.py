@@ -83,7 +83,8 @@ def build_site(
 
 
 def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
-    checked = check_paths(governed_files(root), root)
+    # Every version of every taxonomy and the guidelines are held at once.
+    checked = check_paths(governed_files(root), root, compact_models=True)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
     if any(d.rule in PRIVACY_RULES for d in diagnostics):

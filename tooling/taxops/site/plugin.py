@@ -19,11 +19,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
@@ -34,8 +35,10 @@ from taxops.documents import governed_folders
 from taxops.escaping import terminal
 from taxops.formatting.text import summary_line
 from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
+from taxops.site.nav_cache import NavCache, install
 from taxops.site.navigation import arrange
 from taxops.site.pages import Page, TocEntry
+from taxops.site.search_sections import sections
 from taxops.site.urls import page_url, relative_url
 
 log = logging.getLogger("mkdocs.plugins.taxops")
@@ -70,6 +73,9 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.config_dir = Path(".")
         self.home_src: str | None = None
         self.scopes: dict[str, str] = {}
+        #: Generated pages' bodies as handed to MkDocs, until the search index has them.
+        self.bodies: dict[str, str] = {}
+        self.nav_cache: NavCache | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -178,7 +184,42 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             return html_
         page.toc = get_toc([_toc_token(entry) for entry in generated.toc])
         html_, generated.html = generated.html, ""  # MkDocs keeps it from here: one copy
-        return _scope_marker(generated, page, self.scopes, config.use_directory_urls) + html_
+        body = _scope_marker(generated, page, self.scopes, config.use_directory_urls) + html_
+        self.bodies[page.file.src_uri] = body
+        return body
+
+    @event_priority(50)  # before Material's search plugin reads the page, wherever it is listed
+    def on_page_context(
+        self, context: Any, /, *, page: MkPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        """A generated page's search entries, read from its sanitised HTML by
+        :mod:`taxops.site.search_sections` instead of by Material's HTML parser
+        (a third of a large site's build). Only when the body is still the one
+        this plugin produced (no other plugin rewrote it) and Material's search
+        plugin is the one indexing; otherwise Material reads the page itself."""
+        if self.nav_cache is not None:
+            self.nav_cache.use(nav, config.extra.get("homepage"))
+        body = self.bodies.pop(page.file.src_uri, None)
+        if body is None or page.content is not body:
+            return context
+        index = _material_search_index(config)
+        search = page.meta.get("search") or {}
+        if index is None or search.get("exclude"):
+            return context
+        for section in sections(body):
+            if not section.excluded:
+                index.create_entry_for_section(section, page.toc, page.url, page)
+        page.meta["search"] = {**search, "exclude": True}  # indexed: Material skips it
+        return context
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        """Generated pages outside the navigation share its rendering, folder by
+        folder (:mod:`taxops.site.nav_cache`), when the theme's is Material's."""
+        cache = NavCache(set(self.generated))
+        self.nav_cache = cache if install(env, cache) else None
+        return env
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():
@@ -186,6 +227,16 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             if path.is_dir():
                 server.watch(str(path))
         return server
+
+
+def _material_search_index(config: MkDocsConfig) -> Any:
+    """The index of Material's search plugin when it is enabled, else None."""
+    from material.plugins.search.plugin import SearchPlugin  # type: ignore[import-untyped]
+
+    for plugin in config.plugins.values():
+        if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
+            return getattr(plugin, "search_index", None)
+    return None
 
 
 def _scope_marker(

@@ -1,0 +1,163 @@
+"""How the taxops plugin spares Material work on generated pages, in real
+builds: their search entries are read by :mod:`taxops.site.search_sections`,
+never by Material's HTML parser (the index is the one Material would have
+written, whatever order the plugins are listed in, and a page another plugin
+rewrote is left to Material); pages outside the navigation share its rendering
+(:mod:`taxops.site.nav_cache`), and the site does not change by a byte."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import taxops.site.plugin
+from conftest import build
+from material.plugins.search.plugin import SearchIndex
+from site_pages import ROOT
+from taxops.site.nav_cache import NavCache
+
+CONFIG = """\
+site_name: Support
+docs_dir: site/docs
+site_dir: site-build
+theme: {{name: material, font: false}}
+plugins: [{plugins}]
+"""
+
+
+# Not strict: the guideline alone, without the repository's policies, has findings.
+def _repo(root: Path, plugins: str, extra: str = "") -> Path:
+    (root / "taxonomies").mkdir(parents=True)
+    shutil.copytree(
+        ROOT / "taxonomies" / "support-intents", root / "taxonomies" / "support-intents"
+    )
+    (root / "guidelines").mkdir()
+    shutil.copy(ROOT / "guidelines" / "support-intents.yaml", root / "guidelines")
+    (root / "site" / "docs").mkdir(parents=True)
+    (root / "site" / "docs" / "index.md").write_text("# Support\n\nWritten by the team.\n")
+    (root / "mkdocs.yml").write_text(CONFIG.format(plugins=plugins) + extra)
+    return root
+
+
+def _index(site: Path) -> Any:
+    return json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def parsed_by_material(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages Material's search plugin parses itself."""
+    seen: list[str] = []
+    original = SearchIndex.add_entry_from_context
+
+    def spy(self: SearchIndex, page: Any) -> None:
+        if not (page.meta.get("search") or {}).get("exclude"):
+            seen.append(page.file.src_uri)
+        original(self, page)
+
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", spy)
+    return seen
+
+
+@pytest.mark.parametrize("plugins", ["search, taxops", "taxops, search"])
+def test_material_parses_no_generated_page_and_writes_the_same_index(
+    plugins: str,
+    tmp_path: Path,
+    parsed_by_material: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo = _repo(tmp_path / "ours", plugins)
+    ours = _index(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    assert parsed_by_material == ["index.md"]  # the team's own page only
+
+    # The same site with Material reading every page itself.
+    parsed_by_material.clear()
+    monkeypatch.setattr(taxops.site.plugin, "_material_search_index", lambda config: None)
+    repo = _repo(tmp_path / "material", plugins)
+    theirs = _index(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    assert "support-intents/labels/returns.refund_status.md" in parsed_by_material
+    assert ours == theirs
+
+    refund = [
+        d
+        for d in ours["docs"]
+        if d["location"].startswith("support-intents/labels/returns.refund_status/")
+    ]
+    assert refund[0]["title"] == "Return or refund status (returns.refund_status)"
+    assert {d["location"].split("#")[-1] for d in refund[1:]} >= {"definition", "examples"}
+    assert all(d["text"] for d in refund[1:])
+
+
+HOOK = """\
+def on_page_content(html, page, config, files):
+    return html + "<p>Reviewed by the hook of this site.</p>"
+"""
+
+
+def test_a_page_another_plugin_rewrote_is_read_by_material(
+    tmp_path: Path, parsed_by_material: list[str]
+) -> None:
+    repo = _repo(tmp_path, "search, taxops", extra="hooks: [hook.py]\n")
+    (repo / "hook.py").write_text(HOOK)
+    index = _index(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    assert "support-intents/labels/returns.refund_status.md" in parsed_by_material
+    refund = [
+        d["text"]
+        for d in index["docs"]
+        if d["location"].startswith("support-intents/labels/returns.refund_status/")
+    ]
+    assert any("Reviewed by the hook of this site." in text for text in refund)
+
+
+def _pages(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*.html"))}
+
+
+def test_pages_outside_the_nav_share_its_rendering_and_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[Any] = []
+    keep = NavCache.keep
+
+    def count(self: NavCache, key: Any, html: Any) -> Any:
+        rendered.append(key)
+        return keep(self, key, html)
+
+    monkeypatch.setattr(NavCache, "keep", count)
+    repo = _repo(tmp_path / "shared", "search, taxops")
+    shared = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    labels = [p for p in shared if p.startswith("support-intents/labels/")]
+    assert len(labels) > 20
+    folders = {k for k in rendered if k}
+    assert ("", "support-intents", "labels") in folders
+    # Each folder's navigation is rendered once; pages in the nav render their own.
+    assert len([k for k in rendered if k]) == len(folders)
+    assert len(rendered) < len(shared) - len(labels) + len(folders)
+
+    # The same site with every page rendering its own navigation: not one byte differs.
+    monkeypatch.setattr(taxops.site.plugin, "install", lambda env, cache: False)
+    repo = _repo(tmp_path / "own", "search, taxops")
+    assert _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False)) == shared
+
+
+NAV_OVERRIDE = """\
+{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
+"""
+
+
+def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "search, taxops")
+    config = (repo / "mkdocs.yml").read_text()
+    (repo / "mkdocs.yml").write_text(
+        config.replace(
+            "{name: material, font: false}", "{name: material, font: false, custom_dir: overrides}"
+        )
+    )
+    (repo / "overrides" / "partials").mkdir(parents=True)
+    (repo / "overrides" / "partials" / "nav.html").write_text(NAV_OVERRIDE)
+    site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    for label in ("returns.refund_status", "returns.exchange"):
+        html = (site / "support-intents" / "labels" / label / "index.html").read_text()
+        assert f'<p class="tx-test-nav">support-intents/labels/{label}/</p>' in html

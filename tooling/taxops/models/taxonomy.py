@@ -17,7 +17,7 @@ import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
@@ -164,6 +164,8 @@ class Label(Strict):
         return Replacement.DIRECT if len(self.replaced_by) == 1 else Replacement.REVIEW
 
 
+#: Labels read per chunk when building columns.
+_COLUMN_CHUNK = 8192
 #: The label field behind each column of :class:`LabelColumns`, in its order.
 _COLUMN_FIELDS = (
     "id", "name", "parent", "status", "aliases", "replaced_by", "replacement", "attributes"
@@ -185,10 +187,16 @@ class LabelColumns:
 
     @classmethod
     def of(cls, labels: Sequence[Label]) -> LabelColumns:
-        """One C-level pass per field (``map`` over an attribute getter): no
-        row tuples to transpose, which at 200,000 labels held about 50 MB at the
-        peak of validation and took longer."""
-        return cls(*(list(map(operator.attrgetter(name), labels)) for name in _COLUMN_FIELDS))
+        """Every label read once (one attribute getter for all fields: visiting
+        200,000 models once is twice as fast as once per field), in chunks, so
+        the row tuples waiting to be transposed are a few MB, not 50."""
+        read = operator.attrgetter(*_COLUMN_FIELDS)
+        columns: list[list[Any]] = [[] for _ in _COLUMN_FIELDS]
+        for start in range(0, len(labels), _COLUMN_CHUNK):
+            rows = list(map(read, labels[start : start + _COLUMN_CHUNK]))
+            for column, values in zip(columns, zip(*rows, strict=True), strict=True):
+                column += values
+        return cls(*columns)
 
     @property
     def all_active(self) -> bool:

@@ -183,17 +183,23 @@ def load_policies(root: Path, kinds: Collection[str] | None = None) -> Policies:
 
 
 def dataset_file(
-    root: Path, name: str, elsewhere: str, kinds: Collection[str] | None = None
+    root: Path,
+    name: str,
+    elsewhere: str,
+    kinds: Collection[str] | None = None,
+    *,
+    folders: bool = False,
 ) -> tuple[Path, Dataset | None, Policies | None]:
     """The file a command works on: ``name`` when it is a file, else the file of
     the registered dataset of that id; with the registered dataset (by id, or
     because the file is its location) and the policies (of ``kinds`` only, when
     given: the datasets registry is always read). ``elsewhere`` is the hint when
-    the dataset is not a local file."""
+    the dataset is not a local file. ``folders``: a folder of part files is a
+    dataset too (what Spark reads and writes)."""
     if kinds is not None:
         kinds = {REGISTRY, *kinds}
     given = Path(name)
-    if given.is_file():
+    if given.is_file() or (folders and given.is_dir()):
         policies = load_policies(root, kinds)
         at = policies.dataset_at(root, given)
         return given, at.dataset if at else None, policies
@@ -204,7 +210,7 @@ def dataset_file(
             f"dataset '{d.id}' is at {d.location}, which taxops cannot read here", elsewhere
         )
     path = root / d.location
-    if not path.is_file():
+    if not (path.is_file() or (folders and path.is_dir())):
         raise TaxopsError(f"dataset '{d.id}': no file at {d.location}")
     return path, d, policies
 

@@ -179,7 +179,14 @@ _SAMPLE = 8 * 1024 * 1024
 def fingerprint(path: Path) -> str:
     """A content fingerprint that survives copies and git checkouts (unlike a
     modification time): sha256 of the whole file, or for large files of its size
-    and first and last 8 MiB (``sampled:`` prefix)."""
+    and first and last 8 MiB (``sampled:`` prefix). A folder of part files (what
+    Spark writes) is fingerprinted by each file's name and fingerprint
+    (``folder:`` prefix)."""
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for part in sorted(p for p in path.rglob("*") if p.is_file()):
+            digest.update(f"{part.relative_to(path).as_posix()}\0{fingerprint(part)}\n".encode())
+        return "folder:" + digest.hexdigest()
     size = path.stat().st_size
     digest = hashlib.sha256()
     with open(path, "rb") as f:

@@ -5,6 +5,7 @@ all outputs at once with the provenance that says which version they conform to.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ def migrate_dataset(
     review_filter: Callable[[Path, str, str], dict[str, Any]] | None = None,
     *,
     in_place: bool = False,
+    engine: str = "duckdb",
+    spark_master: str | None = None,
 ) -> Result:
     """Migrate one dataset file. Nothing is published unless every row is
     accounted for (migrated + review = input), and nothing runs when two outputs,
@@ -47,7 +50,10 @@ def migrate_dataset(
     review queue before anything is published (the privacy policy's redaction):
     given the queue's path, its format (:func:`review_format`) and the name of
     the fields taxops added (``_taxops``, or ``_taxops2``... when the data has
-    those), it returns what it did, for the report."""
+    those), it returns what it did, for the report. ``engine="spark"`` relabels
+    a Parquet file or folder with Spark (:mod:`taxops.engines.spark_migrate`),
+    on the session spark-submit or Spark's configuration gives, or on
+    ``spark_master``; its outputs are folders of part files."""
     refuse_overlaps(job.source, outputs, in_place)
     finals = outputs.all()
     queue_format = review_format(job.format, outputs.review)
@@ -60,6 +66,19 @@ def migrate_dataset(
                 tmp[outputs.dataset],
                 tmp[outputs.review],
                 control=job.label_column or None,
+            )
+        elif engine == "spark":
+            from taxops.engines import spark_migrate
+
+            if review_filter is not None:
+                raise TaxopsError(
+                    f"the privacy policy redacts the review queue of {job.source}, which the "
+                    "Spark engine does not do yet; nothing was written",
+                    "migrate it with the DuckDB engine (the default), which redacts the queue",
+                )
+            spark = spark_migrate.session(spark_master) if spark_master else None
+            tally = spark_migrate.run(
+                job, migration, tmp[outputs.dataset], tmp[outputs.review], progress, spark=spark
             )
         else:
             tally = duckdb_migrate.run(
@@ -109,8 +128,11 @@ def migrate_dataset(
             written_by=f"taxops {__version__}",
         )
         _write(tmp[outputs.sidecar], json.dumps(sidecar, indent=2) + "\n")
-    if not review_written:
-        outputs.review.unlink(missing_ok=True)  # a queue from an earlier run is stale now
+    if not review_written:  # a queue from an earlier run is stale now
+        if outputs.review.is_dir() and not outputs.review.is_symlink():
+            shutil.rmtree(outputs.review)  # Spark's folder of part files
+        else:
+            outputs.review.unlink(missing_ok=True)
     return Result(report, outputs, review_written)
 
 

@@ -32,6 +32,8 @@ def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
         for stale in final.parent.iterdir():
             if stale.name.startswith(leftover) and stale.is_file():
                 stale.unlink(missing_ok=True)
+            elif stale.name.startswith(leftover) and stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
     temps = {final: temp_path(final) for final in finals}
     try:
         yield temps
@@ -43,10 +45,29 @@ def staged(finals: list[Path]) -> Iterator[dict[Path, Path]]:
                 # renamed over (which would replace the device node itself).
                 with open(tmp, "rb") as src, open(final, "wb") as stream:
                     shutil.copyfileobj(src, stream)
+            elif tmp.is_dir():
+                _replace_folder(tmp, final)
             elif tmp.exists():
                 with open(tmp, "rb") as f:
                     os.fsync(f.fileno())
                 os.replace(tmp, final)
     finally:
         for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
+            if tmp.is_dir() and not tmp.is_symlink():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+
+
+def _replace_folder(tmp: Path, final: Path) -> None:
+    """Put a written folder (Spark's part files) where ``final`` is. A rename
+    cannot replace a folder that has files, so what was there is renamed aside
+    first, then removed: at every moment ``final`` is the old output or the new."""
+    aside = final.with_name(f".{final.name}{_TAG}old-{os.getpid()}")
+    if final.is_symlink() or final.exists():
+        os.replace(final, aside)
+    os.replace(tmp, final)
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        aside.unlink(missing_ok=True)

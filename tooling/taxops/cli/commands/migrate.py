@@ -132,6 +132,20 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="DuckDB threads (default: all cores)",
     )
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help="what relabels the rows: DuckDB on this machine (the default), or Spark for "
+        "a Parquet file or folder that outgrows it (the session spark-submit or Spark's "
+        "configuration gives; outputs are folders of part files)",
+    )
+    p.add_argument(
+        "--spark-master",
+        metavar="URL",
+        help="Spark master, e.g. local[4] or spark://host:7077 (default: what spark-submit "
+        "or spark-defaults.conf says, else local[*])",
+    )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument(
         "--progress", action="store_true", default=None, help="show a progress bar on stderr"
@@ -148,6 +162,15 @@ def run(args: argparse.Namespace) -> int:
         if not args.dataset.is_file():
             raise TaxopsError(f"no such dataset: {args.dataset}")
         return apply_review(args)
+    spark = args.engine == "spark"
+    if args.spark_master and not spark:
+        raise TaxopsError("--spark-master is for the Spark engine", "add --engine spark")
+    if spark and args.in_place:
+        raise TaxopsError(
+            "the Spark engine writes a folder of part files: it does not replace a dataset "
+            "in place",
+            "pass --output FOLDER",
+        )
     root = repo_root(args)
     assert root is not None
     source, registered, policies = dataset_file(
@@ -155,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         args.dataset,
         "take the SQL of 'taxops migration-script' to where it is, or download it",
         kinds=("privacy/1",),  # and the registry: what the dataset is, how its queue is redacted
+        folders=spark,
     )
     fmt = detect_format(source, args.format)
     provenance = read_provenance(source) or {}
@@ -176,6 +200,8 @@ def run(args: argparse.Namespace) -> int:
 
     label_column = args.label_column or provenance.get("label_column")
     guessed = False
+    if not label_column and source.is_dir():
+        raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     if not label_column and fmt != "label-studio":
         label_column = guess_label_column(source, fmt)
         guessed = label_column is not None
@@ -208,7 +234,14 @@ def run(args: argparse.Namespace) -> int:
         root, policies, data_class, registered, label_column, fmt, args.delimiter
     )
     result = migrate_dataset(
-        job, migration, outputs, progress_bar() if show else None, redact, in_place=args.in_place
+        job,
+        migration,
+        outputs,
+        progress_bar() if show else None,
+        redact,
+        in_place=args.in_place,
+        engine=args.engine,
+        spark_master=args.spark_master,
     )
     if show:
         sys.stderr.write("\n")

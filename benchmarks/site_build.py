@@ -12,6 +12,8 @@ Aims: 5,000 labels under 15 s; 100,000 labels under 2 minutes and 1.5 GB.
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import shutil
 import sys
 import tempfile
@@ -199,6 +201,14 @@ def site_facts(site: Path) -> dict[str, float]:
     }
 
 
+def _no_site(site: Path) -> None:
+    """Before each run, untimed: no site built before (MkDocs would first delete
+    the previous run's pages, so the runs of one cell did different work), and
+    the disk's pending writes flushed."""
+    shutil.rmtree(site, ignore_errors=True)
+    os.sync()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -223,8 +233,10 @@ def main() -> None:
                 [TAXOPS, "site", "build", "--strict"],
                 repeat=args.repeat,
                 cwd=root,
-                # Every run starts cold: no release cache from the run before.
+                # Every run starts cold: no release cache from the run before,
+                # and no site built before (as a CI checkout starts).
                 env={"TAXOPS_NO_CACHE": "1", "NO_MKDOCS_2_WARNING": "1"},
+                before_each=functools.partial(_no_site, root / "site-build"),
             )
             facts[n] = site_facts(root / "site-build")
             cell.extra = facts[n]
@@ -286,8 +298,9 @@ inner label, one attribute each), two earlier releases (so briefings and label
 histories have real changes to show), and a complete guideline: every label
 with a definition, criteria, two examples and a near miss, a decision rule per
 group of siblings, an edge case per 50 labels. Each build is `taxops site build
---strict` in a fresh process with the release cache off (a cold build): MkDocs
-Material with its search plugin and the taxops plugin, every page written.
+--strict` in a fresh process with the release cache off and no site built
+before (a cold build, as in CI): MkDocs Material with its search plugin and the
+taxops plugin, every page written.
 Up to 10,000 labels a site has a page per label; above, labels are shown on
 group pages with the label finder (`taxops.site.label_groups`).
 """

@@ -75,6 +75,8 @@ def test_the_spark_engine_through_the_command_equals_duckdb(
     [
         (["--engine", "spark", "--in-place"], "does not replace a dataset in place"),
         (["--spark-master", "local[1]", "-o", "x.parquet"], "--spark-master is for the Spark"),
+        (["--engine", "spark", "--threads", "2", "-o", "x.parquet"], "Spark takes its own"),
+        (["--engine", "spark", "--format", "csv", "-o", "x.csv"], "the Spark engine reads Parquet"),
     ],
 )
 def test_what_the_spark_engine_refuses(

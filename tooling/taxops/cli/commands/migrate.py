@@ -171,6 +171,12 @@ def run(args: argparse.Namespace) -> int:
             "in place",
             "pass --output FOLDER",
         )
+    if spark and (args.threads or args.memory_limit):
+        raise TaxopsError(
+            "--threads and --memory-limit set DuckDB's resources; Spark takes its own from "
+            "spark-submit or spark-defaults.conf",
+            "drop them, or set spark.executor.cores / spark.executor.memory for Spark",
+        )
     root = repo_root(args)
     assert root is not None
     source, registered, policies = dataset_file(
@@ -181,6 +187,11 @@ def run(args: argparse.Namespace) -> int:
         folders=spark,
     )
     fmt = detect_format(source, args.format)
+    if spark and fmt != "parquet":
+        raise TaxopsError(
+            f"the Spark engine reads Parquet; {source} is {fmt}",
+            "convert it to Parquet, or migrate it with the DuckDB engine (the default)",
+        )
     provenance = read_provenance(source) or {}
     if registered is not None:
         provenance = _with_registry(provenance, registered, source)

@@ -10,14 +10,17 @@ not (:attr:`SiteBuild.blocking`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from taxops.checks.guideline_privacy import PRIVACY_RULES
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
+from taxops.models.taxonomy import Taxonomy
 from taxops.redaction.guidelines import redacted_guideline
-from taxops.repository import Repository, assemble
+from taxops.repo_layout import is_release
+from taxops.repository import Governed, Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
 from taxops.site.dashboard import build_dashboard
@@ -34,9 +37,9 @@ from taxops.site.pages import Page
 from taxops.site.policy_pages import policy_pages
 from taxops.site.render import render_page
 from taxops.site.site_home import site_home_page
-from taxops.site.timeline import Timeline
+from taxops.site.timeline import Release, Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
-from taxops.validate import check_paths, governed_files
+from taxops.validate import CheckedFile, check_across_files, check_file, governed_files
 
 #: Where the dashboard's result files live, relative to the repository.
 DASHBOARD_FOLDER = "reports"
@@ -83,8 +86,7 @@ def build_site(
 
 
 def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
-    # Every version of every taxonomy and the guidelines are held at once.
-    checked = check_paths(governed_files(root), root, compact_models=True)
+    checked = _checked(root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
     if any(d.rule in PRIVACY_RULES for d in diagnostics):
@@ -94,13 +96,15 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     pages = [all_taxonomies_page(sites)] if sites else []
     for site, section in zip(sites, nav, strict=True):
         plan = repo.policies.quality_plan(site.id)
-        own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
-        if site.large:
-            # Pages that grow with the labels (guide, edge cases, cards, sheet,
-            # changelog, briefings) would fill Material's index with megabytes:
-            # its labels are found with the label finder, these pages by the nav.
-            for page in own[1:]:
+        own: list[Page] = []
+        for page in taxonomy_pages(site, plan.model.certification.pass_mark if plan else None):
+            if site.large and own:
+                # Pages that grow with the labels (guide, edge cases, cards, sheet,
+                # changelog, briefings) would fill Material's index with megabytes:
+                # its labels are found with the label finder, these pages by the nav.
                 page.searchable = False
+            _render(page)  # as it comes: no 100,000 label views held at once
+            own.append(page)
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
@@ -117,8 +121,8 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
         nav.append(NavSection("Working with us", [p for p in policy if p.nav] + policy[1:]))
     home = site_home_page(sites, site_name)
     for page in [*pages, home]:
-        page.html = render_page(page)
-        page.view = None  # rendered: a 100,000-label site does not keep both
+        if page.view is not None:
+            _render(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}
     generated = dict(board.files)
     for site in sites:
@@ -127,6 +131,50 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     return SiteBuild(
         pages, media, diagnostics + board.diagnostics, nav, home=home, generated=generated
     )
+
+
+def _render(page: Page) -> None:
+    page.html = render_page(page)
+    page.view = None  # rendered: a 100,000-label site does not keep both
+
+
+def _checked(root: Path) -> list[CheckedFile]:
+    """Every governed file checked, as ``taxops validate`` checks them, holding
+    no release's labels: each release is checked on its own and then only its
+    header (id, version, ...) is kept, which is all the checks across files
+    read of a release. The site reads a release's labels again, two releases
+    at a time, when it compares versions (:class:`Timeline`)."""
+    checked = []
+    for path in governed_files(root):
+        one = check_file(path, root, compact_models=True)
+        if is_release(path) and isinstance(one.model, Taxonomy):
+            one.model = release_header(one.model)
+        checked.append(one)
+    check_across_files(checked, root)
+    return checked
+
+
+def release_header(model: Taxonomy) -> Taxonomy:
+    """A release as the repository checks see it: every field but its labels."""
+    fields = {name: getattr(model, name) for name in Taxonomy.model_fields if name != "labels"}
+    return Taxonomy.model_construct(**fields, labels=())
+
+
+def _release(release: Governed[Taxonomy], root: Path | None) -> Release:
+    """A release for the timeline: a header (:func:`release_header`) is read
+    again from its file (from the release cache when it has it) each time a
+    comparison needs it; a whole model is used as it is."""
+    held = release.model
+    if held.labels:
+        return Release(held.version, lambda: held)
+
+    def read() -> Taxonomy:
+        model = check_file(release.path, root, compact_models=True).model
+        if not isinstance(model, Taxonomy):  # it was valid a moment ago
+            raise RuntimeError(f"{release.display} changed while the site was being built")
+        return model
+
+    return Release(held.version, read)
 
 
 def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:
@@ -144,25 +192,24 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
     return TaxonomySite(
         taxonomy=tax.model,
         guideline=guideline,
-        releases=[r.model for r in repo.releases.get(taxonomy_id, [])],
+        releases=[_release(r, repo.root) for r in repo.releases.get(taxonomy_id, [])],
         root=repo.root,
         guideline_folder=folder,
         directory_urls=directory_urls,
     )
 
 
-def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> list[Page]:
-    """One taxonomy's pages, in navigation order. ``pass_mark``: the quality
-    plan's, which the quiz scores against."""
+def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> Iterator[Page]:
+    """One taxonomy's pages, in navigation order, each made when the one
+    before has been taken (rendered, its view let go). ``pass_mark``: the
+    quality plan's, which the quiz scores against."""
     timeline = Timeline.of(site.releases, site.taxonomy)
-    return [
-        home_page(site, timeline),
-        *briefing_pages(site, timeline),
-        decision_guide_page(site),
-        edge_case_page(site),
-        quiz_page(site, pass_mark),
-        flashcards_page(site),
-        cheat_sheet_page(site),
-        changelog_page(site, timeline),
-        *label_pages(site, timeline),
-    ]
+    yield home_page(site, timeline)
+    yield from briefing_pages(site, timeline)
+    yield decision_guide_page(site)
+    yield edge_case_page(site)
+    yield quiz_page(site, pass_mark)
+    yield flashcards_page(site)
+    yield cheat_sheet_page(site)
+    yield changelog_page(site, timeline)
+    yield from label_pages(site, timeline)

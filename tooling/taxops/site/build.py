@@ -17,10 +17,9 @@ from pathlib import Path, PurePosixPath
 from taxops.checks.guideline_privacy import PRIVACY_RULES
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
-from taxops.models.taxonomy import Taxonomy
 from taxops.redaction.guidelines import redacted_guideline
 from taxops.repo_layout import is_release
-from taxops.repository import Governed, Repository, assemble
+from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
 from taxops.site.dashboard import build_dashboard
@@ -35,9 +34,10 @@ from taxops.site.overview_pages import (
 )
 from taxops.site.pages import Page
 from taxops.site.policy_pages import policy_pages
+from taxops.site.releases import HeldReleases
 from taxops.site.render import render_page
 from taxops.site.site_home import site_home_page
-from taxops.site.timeline import Release, Timeline
+from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
 from taxops.validate import CheckedFile, check_across_files, check_file, governed_files
 
@@ -86,12 +86,12 @@ def build_site(
 
 
 def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
-    checked = _checked(root)
+    checked, held = _checked(root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
     if any(d.rule in PRIVACY_RULES for d in diagnostics):
         return SiteBuild([], {}, diagnostics)  # nothing is rendered that could leak
-    sites = [taxonomy_site(repo, tid, directory_urls) for tid in sorted(repo.taxonomies)]
+    sites = [taxonomy_site(repo, tid, directory_urls, held) for tid in sorted(repo.taxonomies)]
     nav = [NavSection(site.title, []) for site in sites]
     pages = [all_taxonomies_page(sites)] if sites else []
     for site, section in zip(sites, nav, strict=True):
@@ -138,46 +138,27 @@ def _render(page: Page) -> None:
     page.view = None  # rendered: a 100,000-label site does not keep both
 
 
-def _checked(root: Path) -> list[CheckedFile]:
+def _checked(root: Path) -> tuple[list[CheckedFile], HeldReleases]:
     """Every governed file checked, as ``taxops validate`` checks them, holding
-    no release's labels: each release is checked on its own and then only its
-    header (id, version, ...) is kept, which is all the checks across files
-    read of a release. The site reads a release's labels again, two releases
-    at a time, when it compares versions (:class:`Timeline`)."""
+    no release's labels: each release is held small once it is checked
+    (:mod:`taxops.site.releases`), before the next file is read."""
     checked = []
+    held = HeldReleases()
     for path in governed_files(root):
         one = check_file(path, root, compact_models=True)
-        if is_release(path) and isinstance(one.model, Taxonomy):
-            one.model = release_header(one.model)
+        if is_release(path):
+            held.hold(one)
         checked.append(one)
     check_across_files(checked, root)
-    return checked
+    return checked, held
 
 
-def release_header(model: Taxonomy) -> Taxonomy:
-    """A release as the repository checks see it: every field but its labels."""
-    fields = {name: getattr(model, name) for name in Taxonomy.model_fields if name != "labels"}
-    return Taxonomy.model_construct(**fields, labels=())
-
-
-def _release(release: Governed[Taxonomy], root: Path | None) -> Release:
-    """A release for the timeline: a header (:func:`release_header`) is read
-    again from its file (from the release cache when it has it) each time a
-    comparison needs it; a whole model is used as it is."""
-    held = release.model
-    if held.labels:
-        return Release(held.version, lambda: held)
-
-    def read() -> Taxonomy:
-        model = check_file(release.path, root, compact_models=True).model
-        if not isinstance(model, Taxonomy):  # it was valid a moment ago
-            raise RuntimeError(f"{release.display} changed while the site was being built")
-        return model
-
-    return Release(held.version, read)
-
-
-def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:
+def taxonomy_site(
+    repo: Repository,
+    taxonomy_id: str,
+    directory_urls: bool = True,
+    held: HeldReleases | None = None,
+) -> TaxonomySite:
     tax = repo.taxonomies[taxonomy_id]
     governed = repo.guideline_for(taxonomy_id)
     guideline = governed.model if governed else None
@@ -192,7 +173,7 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
     return TaxonomySite(
         taxonomy=tax.model,
         guideline=guideline,
-        releases=[_release(r, repo.root) for r in repo.releases.get(taxonomy_id, [])],
+        releases=[(held or HeldReleases()).release(r) for r in repo.releases.get(taxonomy_id, [])],
         root=repo.root,
         guideline_folder=folder,
         directory_urls=directory_urls,

@@ -1,0 +1,66 @@
+"""A site build's releases, held small between the two times it reads them.
+
+The site checks every release (as ``taxops validate`` does) and later compares
+the versions for briefings and label histories. A release of a 100,000-label
+taxonomy is a few hundred megabytes as a model, and a site that kept each of
+them for the comparisons held them all at once. Once checked, a release is kept
+as two small things instead: its header (every field but its labels: all the
+checks across files read of a release) and its model as JSON (about a tenth of
+the model's size), from which the timeline rebuilds it when a comparison needs
+it, two releases at a time (:meth:`taxops.site.timeline.Timeline.walk`).
+
+The JSON is the model's own dump, validated again by the model when read, as
+the release cache (:mod:`taxops.release_cache`) does across runs; it is kept in
+memory for the build only, so a build with the cache off (a CI checkout, a
+benchmark) reads no file twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taxops.collector import paused
+from taxops.file_check import CheckedFile
+from taxops.models.compact import compact
+from taxops.models.taxonomy import Taxonomy
+from taxops.repository import Governed
+from taxops.site.timeline import Release
+
+
+@dataclass
+class HeldReleases:
+    """Releases checked by the build, each held as its header and its JSON."""
+
+    frozen: dict[Path, bytes] = field(default_factory=dict)
+
+    def hold(self, checked: CheckedFile) -> None:
+        """Keep a checked release small: its model becomes its header, its
+        labels are kept as JSON (an invalid release has no model to keep)."""
+        model = checked.model
+        if isinstance(model, Taxonomy) and model.labels:
+            self.frozen[checked.path] = model.model_dump_json(exclude_defaults=True).encode()
+            checked.model = release_header(model)
+
+    def release(self, governed: Governed[Taxonomy]) -> Release:
+        """The release for the timeline: rebuilt from its JSON each time it is
+        read; a release this build did not hold is used as it is."""
+        held = self.frozen.get(governed.path)
+        model = governed.model
+        if held is None or model.labels:
+            return Release(model.version, lambda: model)
+        return Release(model.version, lambda: thaw(held))
+
+
+def release_header(model: Taxonomy) -> Taxonomy:
+    """A release as the checks across files see it: every field but its labels."""
+    fields = {name: getattr(model, name) for name in Taxonomy.model_fields if name != "labels"}
+    return Taxonomy.model_construct(**fields, labels=())
+
+
+def thaw(held: bytes) -> Taxonomy:
+    """The release model again, validated by the model from its own JSON."""
+    with paused():  # hundreds of thousands of small objects, none of them garbage
+        model = Taxonomy.model_validate_json(held)
+        compact(model)
+    return model

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from taxops.collector import paused
 from taxops.file_check import CheckedFile
+from taxops.loading import YamlDocument
 from taxops.models.compact import compact
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import Governed
@@ -38,9 +39,11 @@ class HeldReleases:
         """Keep a checked release small: its model becomes its header, its
         labels are kept as JSON (an invalid release has no model to keep)."""
         model = checked.model
-        if isinstance(model, Taxonomy) and model.labels:
+        if isinstance(model, Taxonomy) and model.labels and checked.doc is not None:
             self.frozen[checked.path] = model.model_dump_json(exclude_defaults=True).encode()
             checked.model = release_header(model)
+            # Its text and line index: no finding is located in a release from here on.
+            checked.doc = YamlDocument(checked.doc.path, "", {})
 
     def release(self, governed: Governed[Taxonomy]) -> Release:
         """The release for the timeline: rebuilt from its JSON each time it is

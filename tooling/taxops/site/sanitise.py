@@ -71,10 +71,15 @@ def sanitise(html: str) -> str:
 
 def _in_pieces(html: str) -> str:
     """The same result as :func:`_clean` of the whole page, for a page whose
-    marked items are whole elements in the flow of the page (the templates').
-    Consecutive items with only white space between them are sanitised
-    together, up to :data:`BATCH_CHARACTERS`; a page whose markup would move
-    an item elsewhere is sanitised whole."""
+    marked items are whole elements in the flow of the page (a card, a section;
+    not a table's row, which a parser reads differently alone): the templates'
+    items are, and a test holds each such page equal to the page sanitised
+    whole. Consecutive items with only white space between them are sanitised
+    together, up to :data:`BATCH_CHARACTERS`. Every character of the result
+    comes out of the sanitiser, whatever the markers: a batch is balanced HTML
+    on its own, so it cannot close or open the page's elements; and a page
+    whose placeholders do not come back one by one, in order, is sanitised
+    whole."""
     nonce = secrets.token_hex(8)  # no page holds it: the placeholders are unambiguous
     shell: list[str] = []
     batches: list[str] = []

@@ -174,7 +174,9 @@ def taxonomy_site(
     return TaxonomySite(
         taxonomy=tax.model,
         guideline=guideline,
-        releases=[(held or HeldReleases()).release(r) for r in repo.releases.get(taxonomy_id, [])],
+        releases=[
+            (held or HeldReleases()).release(r, tax) for r in repo.releases.get(taxonomy_id, [])
+        ],
         root=repo.root,
         guideline_folder=folder,
         directory_urls=directory_urls,

@@ -9,6 +9,10 @@ checks across files read of a release) and its model as JSON (about a tenth of
 the model's size), from which the timeline rebuilds it when a comparison needs
 it, two releases at a time (:meth:`taxops.site.timeline.Timeline.walk`).
 
+A release that is the working file's snapshot (what ``taxops release`` wrote,
+the state of a repository right after a release) is the working taxonomy's
+model: the timeline reads that one instead of rebuilding its twin.
+
 The JSON is the model's own dump, validated again by the model when read, as
 the release cache (:mod:`taxops.release_cache`) does across runs; it is kept in
 memory for the build only, so a build with the cache off (a CI checkout, a
@@ -20,7 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from taxops.cache_entries import sha256
 from taxops.collector import paused
+from taxops.compatibility.releases import snapshot_text
 from taxops.file_check import CheckedFile
 from taxops.loading import YamlDocument
 from taxops.models.compact import compact
@@ -34,6 +40,8 @@ class HeldReleases:
     """Releases checked by the build, each held as its header and its JSON."""
 
     frozen: dict[Path, bytes] = field(default_factory=dict)
+    #: Each held release's text, as a digest: to know a snapshot of the working file.
+    digests: dict[Path, str] = field(default_factory=dict)
 
     def hold(self, checked: CheckedFile) -> None:
         """Keep a checked release small: its model becomes its header, its
@@ -41,17 +49,26 @@ class HeldReleases:
         model = checked.model
         if isinstance(model, Taxonomy) and model.labels and checked.doc is not None:
             self.frozen[checked.path] = model.model_dump_json(exclude_defaults=True).encode()
+            self.digests[checked.path] = sha256(checked.doc.text.encode())
             checked.model = release_header(model)
             # Its text and line index: no finding is located in a release from here on.
             checked.doc = YamlDocument(checked.doc.path, "", {})
 
-    def release(self, governed: Governed[Taxonomy]) -> Release:
+    def release(
+        self, governed: Governed[Taxonomy], working: Governed[Taxonomy] | None = None
+    ) -> Release:
         """The release for the timeline: rebuilt from its JSON each time it is
-        read; a release this build did not hold is used as it is."""
+        read, or the ``working`` taxonomy's model when the release is its
+        snapshot; a release this build did not hold is used as it is."""
         held = self.frozen.get(governed.path)
         model = governed.model
         if held is None or model.labels:
             return Release(model.version, lambda: model)
+        if working is not None and working.doc is not None:
+            snapshot = snapshot_text(working.doc.text).encode()
+            if sha256(snapshot) == self.digests[governed.path]:
+                same = working.model
+                return Release(model.version, lambda: same)
         return Release(model.version, lambda: thaw(held))
 
 

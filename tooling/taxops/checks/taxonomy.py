@@ -10,6 +10,7 @@ import itertools
 import operator
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import cast
 
 from taxops.checks.common import did_you_mean, repeats
 from taxops.checks.declarations import declarations
@@ -131,8 +132,9 @@ def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     index = tax.index
     parents = tax.columns.parents
     # Parents written before their children (the usual layout) cannot form a cycle.
-    where = [index.get(p, -1) if p is not None else -1 for p in parents]
-    if all(map(operator.lt, where, range(len(where)))):
+    position = cast("Callable[[str | None, int], int]", index.get)
+    where = map(position, parents, itertools.repeat(-1))  # no parent, or unknown: -1
+    if all(map(operator.lt, where, itertools.count())):
         return
     parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
     done: set[str] = set()  # labels known to reach a root

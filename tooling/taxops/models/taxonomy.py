@@ -221,10 +221,11 @@ class LabelColumns:
         options = map(len, map(operator.attrgetter("options"), flat))
         return frozenset(zip(types, options, strict=True))
 
-    @property
+    @cached_property
     def all_active(self) -> bool:
-        """Whether every label is active (no tombstones to follow)."""
-        return set(self.statuses) <= {Status.ACTIVE}
+        """Whether every label is active (no tombstones to follow). Counted by
+        identity in C: a set of 200,000 statuses hashes each in Python."""
+        return self.statuses.count(Status.ACTIVE) == len(self.statuses)
 
 
 class Taxonomy(Strict):

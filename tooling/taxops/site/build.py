@@ -18,7 +18,6 @@ from taxops.checks.guideline_privacy import PRIVACY_RULES
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
 from taxops.redaction.guidelines import redacted_guideline
-from taxops.repo_layout import is_release
 from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
@@ -39,7 +38,7 @@ from taxops.site.render import render_page
 from taxops.site.site_home import site_home_page
 from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
-from taxops.validate import CheckedFile, check_across_files, check_file, governed_files
+from taxops.validate import CheckedFile, check_paths, governed_files
 
 #: Where the dashboard's result files live, relative to the repository.
 DASHBOARD_FOLDER = "reports"
@@ -143,14 +142,8 @@ def _checked(root: Path) -> tuple[list[CheckedFile], HeldReleases]:
     """Every governed file checked, as ``taxops validate`` checks them, holding
     no release's labels: each release is held small once it is checked
     (:mod:`taxops.site.releases`), before the next file is read."""
-    checked = []
     held = HeldReleases()
-    for path in governed_files(root):
-        one = check_file(path, root, compact_models=True)
-        if is_release(path):
-            held.hold(one)
-        checked.append(one)
-    check_across_files(checked, root)
+    checked = check_paths(governed_files(root), root, compact_models=True, each=held.hold)
     return checked, held
 
 

@@ -31,6 +31,7 @@ from taxops.file_check import CheckedFile
 from taxops.loading import YamlDocument
 from taxops.models.compact import compact
 from taxops.models.taxonomy import Taxonomy
+from taxops.repo_layout import is_release
 from taxops.repository import Governed
 from taxops.site.timeline import Release
 
@@ -45,8 +46,11 @@ class HeldReleases:
 
     def hold(self, checked: CheckedFile) -> None:
         """Keep a checked release small: its model becomes its header, its
-        labels are kept as JSON (an invalid release has no model to keep)."""
+        labels are kept as JSON (an invalid release has no model to keep).
+        Any other file is left as it is."""
         model = checked.model
+        if not is_release(checked.path):
+            return
         if isinstance(model, Taxonomy) and model.labels and checked.doc is not None:
             self.frozen[checked.path] = model.model_dump_json(exclude_defaults=True).encode()
             self.digests[checked.path] = sha256(checked.doc.text.encode())

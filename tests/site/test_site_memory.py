@@ -102,6 +102,10 @@ def test_holding_releases_small_publishes_the_same_pages(repo: Path) -> None:
             assert render_page(page) == by_src[page.src], page.src
             compared += 1
     assert compared > LABELS  # every label page and every briefing
+    # Held until MkDocs takes them: the big bodies compressed, a label's as it is.
+    stored = {p.src: p.stored for p in built.pages}
+    assert isinstance(stored["generated/flashcards.md"], bytes)
+    assert all(isinstance(stored[s], str) for s in stored if "/labels/" in s)
 
 
 def test_a_release_is_held_as_its_header_once_checked(repo: Path) -> None:

@@ -31,7 +31,7 @@ from taxops.site.overview_pages import (
     edge_case_page,
     home_page,
 )
-from taxops.site.pages import PackedToc, Page
+from taxops.site.pages import PACKED_FROM, PackedToc, Page
 from taxops.site.policy_pages import policy_pages
 from taxops.site.releases import HeldReleases
 from taxops.site.render import render_page
@@ -135,7 +135,8 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
 def _render(page: Page) -> None:
     page.html = render_page(page)
     page.view = None  # rendered: a 100,000-label site does not keep both
-    page.toc = PackedToc(page.toc)
+    if len(page.toc) >= PACKED_FROM:
+        page.toc = PackedToc(page.toc)
 
 
 def _checked(root: Path) -> tuple[list[CheckedFile], HeldReleases]:

@@ -37,23 +37,33 @@ class Page:
     search_boost: float = 1.0
     #: Short title in the navigation, under the taxonomy's section ("Quiz").
     nav_title: str = ""
-    #: The body, compressed from when it is rendered until MkDocs takes it
-    #: (:attr:`html`): a 100,000-label site's bodies are hundreds of MB of HTML.
-    packed: bytes = field(default=b"", repr=False)
+    #: The body (:attr:`html`), a large one compressed from when it is rendered
+    #: until MkDocs takes it: a 100,000-label site's bodies are hundreds of MB.
+    stored: str | bytes = field(default="", repr=False)
 
     @property
     def html(self) -> str:
         """Filled by the renderer: the page body as sanitised HTML."""
-        return zlib.decompress(self.packed).decode() if self.packed else ""
+        body = self.stored
+        return zlib.decompress(body).decode() if isinstance(body, bytes) else body
 
     @html.setter
     def html(self, value: str) -> None:
-        self.packed = zlib.compress(value.encode(), 1) if value else b""
+        large = len(value) >= COMPRESSED_FROM
+        self.stored = zlib.compress(value.encode(), 1) if large else value
+
+
+#: Bodies from this many characters are kept compressed (a group page of a
+#: large taxonomy, the flashcards); a label's own page is left as it is.
+COMPRESSED_FROM = 65_536
+#: Contents of this many entries are kept packed (:class:`PackedToc`): a group
+#: page's, which names every label of the page.
+PACKED_FROM = 64
 
 
 class PackedToc(Sequence[TocEntry]):
-    """A rendered page's table of contents, kept as one compressed string of
-    bytes until MkDocs reads it. A group page's contents name its 200 labels:
+    """A rendered page's long table of contents (:data:`PACKED_FROM`), kept as
+    one compressed string of bytes until MkDocs reads it. A group page's contents name its 200 labels:
     as entries, they were 55,000 small objects (and their names) that outlived
     everything built around them and kept the memory of the whole build from
     being given back before MkDocs needs it for the pages."""

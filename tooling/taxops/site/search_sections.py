@@ -166,10 +166,7 @@ def sections(source: str) -> list[Section]:
 def _blank_after(pieces: list[str], index: int) -> bool:
     """Whether every piece after ``index`` is white space (stops at the first
     that is not)."""
-    for k in range(index + 1, len(pieces)):
-        if not pieces[k].isspace():
-            return False
-    return True
+    return all(pieces[k].isspace() for k in range(index + 1, len(pieces)))
 
 
 def _attributes(raw: str) -> dict[str, str]:

@@ -143,13 +143,9 @@ def test_pages_outside_the_nav_share_its_rendering_and_read_the_same(
     assert _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False)) == shared
 
 
-NAV_OVERRIDE = """\
-{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
-"""
-
-
-def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
-    repo = _repo(tmp_path, "search, taxops")
+def _overriding(root: Path, partial: str, text: str) -> Path:
+    """The test repository, with the site's own version of one of Material's partials."""
+    repo = _repo(root, "search, taxops")
     config = (repo / "mkdocs.yml").read_text()
     (repo / "mkdocs.yml").write_text(
         config.replace(
@@ -157,7 +153,17 @@ def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path:
         )
     )
     (repo / "overrides" / "partials").mkdir(parents=True)
-    (repo / "overrides" / "partials" / "nav.html").write_text(NAV_OVERRIDE)
+    (repo / "overrides" / "partials" / partial).write_text(text)
+    return repo
+
+
+NAV_OVERRIDE = """\
+{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
+"""
+
+
+def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
+    repo = _overriding(tmp_path, "nav.html", NAV_OVERRIDE)
     site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
     for label in ("returns.refund_status", "returns.exchange"):
         html = (site / "support-intents" / "labels" / label / "index.html").read_text()
@@ -203,15 +209,7 @@ def test_a_site_that_overrides_the_header_renders_the_search_box_on_every_page(
     # The header decides the context the search box is rendered in: once it is
     # the site's own, nothing is assumed about it.
     kept = _spy_search_boxes(monkeypatch)
-    repo = _repo(tmp_path, "search, taxops")
-    config = (repo / "mkdocs.yml").read_text()
-    (repo / "mkdocs.yml").write_text(
-        config.replace(
-            "{name: material, font: false}", "{name: material, font: false, custom_dir: overrides}"
-        )
-    )
-    (repo / "overrides" / "partials").mkdir(parents=True)
-    (repo / "overrides" / "partials" / "header.html").write_text(HEADER_OVERRIDE)
+    repo = _overriding(tmp_path, "header.html", HEADER_OVERRIDE)
     pages = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
     assert kept == []
     assert all(b'class="md-search"' in html for html in pages.values())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,10 +116,38 @@ class YamlDocument:
         key is reported where its mapping starts).
 
         ``at="key"`` points at the key of a mapping entry rather than its value.
+        Many findings are located together with :meth:`locate_all`.
         """
-        marks = self._marks_for(path)
+        return self.locate_all(((path, at),))[0]
+
+    def locate_all(self, requests: Iterable[tuple[Path_, str]]) -> list[Location]:
+        """The location of each ``(path, at)`` request, as :meth:`locate` gives
+        it, resolved together: a small file is composed once; in a large one,
+        the items the requests name are read in file order, each once, from
+        the line index built once, whatever the number of findings.
+
+        Callers with many findings (a comparison's rules) collect their
+        requests and ask once, so the cost of locating follows the findings,
+        never findings times the file."""
+        asked = [(tuple(path), at) for path, at in requests]
+        if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES:
+            marks = self.marks
+            return [self._resolve(marks, path, at) for path, at in asked]
+        items = self._scan_items(path for path, _ in asked)
+        out = []
+        for path, at in asked:
+            pos = _from_item(items.get(path[:2]), path, at) if _item_shaped(path) else None
+            out.append(
+                Location.from_zero_based(self.path, *pos)
+                if pos is not None
+                else self._resolve(self._marks_for(path), path, at)
+            )
+        return out
+
+    def _resolve(self, marks: dict[Path_, NodeMarks], path: Path_, at: str) -> Location:
+        """``path`` in ``marks``, or its nearest existing ancestor."""
         for end in range(len(path), -1, -1):
-            m = marks.get(tuple(path[:end]))
+            m = marks.get(path[:end] if end < len(path) else path)
             if m is None:
                 continue
             if end < len(path):
@@ -130,6 +158,26 @@ class YamlDocument:
                 pos = m.key if (at == "key" and m.key) else m.value
             return Location.from_zero_based(self.path, *pos)
         return Location(self.path, 1, 1)
+
+    def _scan_items(self, paths: Iterable[Path_]) -> dict[Path_, dict[str, NodeMarks] | None]:
+        """The own keys of every list item a path names (``("labels", 7, ...)``,
+        at most one key below the item), each item read once, in file order.
+        None for an item whose lines are not plain block style (its paths are
+        then located by composing it, exactly)."""
+        wanted = {path[:2] for path in paths if _item_shaped(path)}
+        found: dict[Path_, dict[str, NodeMarks] | None] = {}
+        for item in sorted(wanted, key=_by_list_then_index):
+            key, index = item
+            assert isinstance(key, str) and isinstance(index, int)
+            if item not in self._keys:
+                located = self._located_item(key, index)
+                self._keys[item] = (
+                    None
+                    if located is None
+                    else _scan_item(self.text[located[0] : located[1]], located[2])
+                )
+            found[item] = self._keys[item]
+        return found
 
     # --- the line index of a large file ---------------------------------------------
 
@@ -177,21 +225,13 @@ class YamlDocument:
         return part if part is not None else self.marks
 
     def _item_part(self, key: str, index: int, rest: Path_) -> dict[Path_, NodeMarks] | None:
-        """Marks for a path inside item ``index`` of the list ``key``: its own
-        keys from a scan of its lines, anything deeper by composing the item."""
+        """Every node of item ``index`` of the list ``key`` (composed), for a
+        path that :meth:`locate_all` could not read from the item's lines."""
         located = self._located_item(key, index)
         if located is None:
             return None
         start, end, line0 = located
-        top = self._top_key_marks(key) or {}
-        if len(rest) <= 1 and (not rest or isinstance(rest[0], str)):
-            keys = self._item_keys(key, index, start, end, line0)
-            if keys is not None:
-                item, own = keys
-                out = {**top, (key, index): item}
-                out.update({(key, index, name): m for name, m in own.items()})
-                return out
-        return self._item_marks(key, index, start, end, line0, top)
+        return self._item_marks(key, index, start, end, line0, self._top_key_marks(key) or {})
 
     def _located_item(self, key: str, index: int) -> tuple[int, int, int] | None:
         """Start and end offsets and first line of item ``index``, when the line
@@ -212,19 +252,6 @@ class YamlDocument:
         if expected is not None and _snippet_id(self.text[start:end]) != str(expected):
             return None  # the line scan disagrees with the parser: be exact instead
         return start, end, lines[index]
-
-    def _item_keys(
-        self, key: str, index: int, start: int, end: int, line0: int
-    ) -> tuple[NodeMarks, dict[str, NodeMarks]] | None:
-        cache_key: Path_ = (key, index)
-        if cache_key not in self._keys:
-            self._keys[cache_key] = _scan_item(self.text[start:end], line0)
-        scanned = self._keys[cache_key]
-        if scanned is None:
-            return None
-        own = dict(scanned)
-        item = own.pop("", None)
-        return (item, own) if item is not None else None
 
     def _item_marks(
         self,
@@ -293,6 +320,38 @@ class YamlDocument:
             (): NodeMarks(None, (0, 0)),
             (key,): NodeMarks((line, 0), (value_line, value_col)),
         }
+
+
+def _from_item(
+    scanned: dict[str, NodeMarks] | None, path: Path_, at: str
+) -> tuple[int, int] | None:
+    """The 0-based mark of ``path`` (an item, or one of its own keys) read from
+    the item's scanned keys, as the composed marks would give it: a missing
+    key is reported at the item; None when the item was not scanned."""
+    if scanned is None:
+        return None
+    item = scanned[""]
+    if len(path) == 2:
+        return item.value
+    m = scanned.get(str(path[2])) if path[2] != "" else None
+    if m is None:
+        return item.value
+    return m.key if (at == "key" and m.key) else m.value
+
+
+def _item_shaped(path: Path_) -> bool:
+    """Whether ``path`` is a list item of a top-level key or one of its own keys
+    (``("labels", 7)``, ``("labels", 7, "name")``): what an item's lines tell."""
+    n = len(path)
+    return (
+        (n == 2 or (n == 3 and isinstance(path[2], str)))
+        and isinstance(path[0], str)
+        and isinstance(path[1], int)
+    )
+
+
+def _by_list_then_index(item: Path_) -> tuple[str, int]:
+    return str(item[0]), int(item[1])
 
 
 def _item_offsets(text: str, key: str) -> list[int] | None:
@@ -376,18 +435,20 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
     found: dict[str, NodeMarks] = {}
     pending: str | None = None  # a key whose value starts on a later line
     for k, line in enumerate(lines):
-        start = column if k == 0 else len(line) - len(line.lstrip(" "))
-        content = line[start:] if k == 0 else line.lstrip(" ")
-        if k == 0 and column < 0:
-            continue  # '-' alone: the item's keys start on the next line
-        if not content or content.startswith("#"):
+        if k == 0:
+            if column < 0:
+                continue  # '-' alone: the item's keys start on the next line
+            start, content = column, line[column:]
+        else:
+            content = line.lstrip(" ")
+            start = len(line) - len(content)
+        if not content or content[0] == "#":
             continue
         if column < 0:
             column = start
         if start > column:
             if pending is not None:
-                key_mark = found[pending].key
-                found[pending] = NodeMarks(key_mark, (line0 + k, start))
+                found[pending] = NodeMarks(found[pending].key, (line0 + k, start))
                 pending = None
             continue
         if start < column or pending is not None:
@@ -395,11 +456,12 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
         m = _KEY.match(content)
         if m is None:
             return None
-        name = next(g for g in m.groups() if g is not None).rstrip()
-        if name in found or not name:
+        # One alternative matched: a plain, a single- or a double-quoted key.
+        name = m.group(m.lastindex or 1).rstrip()
+        if not name or name in found:
             return None
         value = content[m.end() :].lstrip(" ")
-        if not value or value.startswith("#"):
+        if not value or value[0] == "#":
             pending = name
             found[name] = NodeMarks((line0 + k, start), (line0 + k, start))
         else:
@@ -416,21 +478,14 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
 
 
 def _closed_quote(value: str) -> bool:
-    """Whether a quoted scalar that starts ``value`` ends on the same line."""
-    quote = value[0]
-    i = 1
-    while i < len(value):
-        c = value[i]
-        if quote == '"' and c == "\\":
-            i += 2
-            continue
-        if c == quote:
-            if quote == "'" and value[i + 1 : i + 2] == "'":
-                i += 2
-                continue
-            return True
-        i += 1
-    return False
+    """Whether a quoted scalar that starts ``value`` (one line) ends on it."""
+    return (_DOUBLE_QUOTED if value[0] == '"' else _SINGLE_QUOTED).match(value) is not None
+
+
+#: A quoted scalar closed on its line. Possessive, so an escape is never read
+#: back as a closing quote: ``\\"`` and ``''`` are escapes, scanned left to right.
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*+"')
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*+'")
 
 
 def load_yaml(

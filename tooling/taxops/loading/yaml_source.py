@@ -102,6 +102,7 @@ class YamlDocument:
         default_factory=dict, repr=False
     )
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
+    _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -231,7 +232,10 @@ class YamlDocument:
         if located is None:
             return None
         start, end, line0 = located
-        return self._item_marks(key, index, start, end, line0, self._top_key_marks(key) or {})
+        marks = self._item_marks(key, index, start, end, line0, self._top_key_marks(key) or {})
+        # An item that does not compose alone (an alias to an anchor written in
+        # another item) is read with what holds the anchor: its list, or the file.
+        return marks if (key, index) in marks else None
 
     def _located_item(self, key: str, index: int) -> tuple[int, int, int] | None:
         """Start and end offsets and first line of item ``index``, when the line
@@ -305,21 +309,39 @@ class YamlDocument:
         return shifted
 
     def _top_key_marks(self, key: str) -> dict[Path_, NodeMarks] | None:
-        match = re.search(rf"^{re.escape(key)}[ \t]*:", self.text, re.MULTILINE)
-        if match is None:
+        """Marks of a top-level key and where its value starts, read from the
+        text (found once per key), or None where only composing tells (no
+        value, an alias, an anchor or a tag on the key's line)."""
+        if key not in self._top:
+            self._top[key] = _top_key(self.text, key)
+        return self._top[key]
+
+
+def _top_key(text: str, key: str) -> dict[Path_, NodeMarks] | None:
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start())
+    eol = text.find("\n", match.end())
+    rest = text[match.end() : eol if eol >= 0 else len(text)]
+    written = rest.lstrip(" \t").rstrip("\r")
+    if written and not written.startswith("#"):
+        if written[0] in "*&!":
             return None
-        line = self.text.count("\n", 0, match.start())
-        after = match.end()
-        while after < len(self.text) and self.text[after] in " \t":
-            after += 1
-        value_col = (
-            after - match.start() if self.text[after : after + 1] not in ("\n", "#", "") else 0
-        )
-        value_line = line if value_col else line + 1
-        return {
-            (): NodeMarks(None, (0, 0)),
-            (key,): NodeMarks((line, 0), (value_line, value_col)),
-        }
+        value = (line, match.end() - match.start() + len(rest) - len(rest.lstrip(" \t")))
+    else:
+        # The value starts on the first later line with content: indented
+        # further, or a list written at the key's column.
+        nxt = _CONTENT_LINE.search(text, eol) if eol >= 0 else None
+        if nxt is None or not (nxt.group(1) or nxt.group(2) == "-"):
+            return None  # no value (null): composing says where it is
+        value = (line + text.count("\n", eol, nxt.start() + 1), len(nxt.group(1)))
+    return {(): NodeMarks(None, (0, 0)), (key,): NodeMarks((line, 0), value)}
+
+
+#: The next line with content (not blank, not a comment): its indentation and
+#: first character.
+_CONTENT_LINE = re.compile(r"\n([ ]*)([^\s#])")
 
 
 def _from_item(

@@ -103,6 +103,7 @@ class YamlDocument:
     )
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
     _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
+    _starts: dict[str, array[int] | None] = field(default_factory=dict, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -165,20 +166,19 @@ class YamlDocument:
         at most one key below the item), each item read once, in file order.
         None for an item whose lines are not plain block style (its paths are
         then located by composing it, exactly)."""
-        wanted = {path[:2] for path in paths if _item_shaped(path)}
-        found: dict[Path_, dict[str, NodeMarks] | None] = {}
-        for item in sorted(wanted, key=_by_list_then_index):
-            key, index = item
-            assert isinstance(key, str) and isinstance(index, int)
-            if item not in self._keys:
-                located = self._located_item(key, index)
-                self._keys[item] = (
-                    None
-                    if located is None
-                    else _scan_item(self.text[located[0] : located[1]], located[2])
-                )
-            found[item] = self._keys[item]
-        return found
+        wanted = sorted({path[:2] for path in paths if _item_shaped(path)}, key=_by_list_then_index)
+        new = [item for item in wanted if item not in self._keys]
+        bounds = [self._item_bounds(str(key), int(index)) for key, index in new]
+        # The first line of each item still to read, counted in one pass over
+        # the text up to the last of them.
+        starts = sorted(b[0] for b in bounds if b is not None)
+        line_at = dict(zip(starts, _lines_of(self.text, starts), strict=True))
+        lines = (line_at[b[0]] for b in bounds if b is not None)
+        for item, b in zip(new, bounds, strict=True):
+            self._keys[item] = (
+                None if b is None else _scan_item(self.text[b[0] : b[1]], next(lines))
+            )
+        return {item: self._keys[item] for item in wanted}
 
     # --- the line index of a large file ---------------------------------------------
 
@@ -189,13 +189,22 @@ class YamlDocument:
         machine integers: 3 MB for 200,000 items, where lists of int objects
         held 14 MB at the peak of a large file's validation."""
         if key not in self._index:
-            found = _item_offsets(self.text, key)
+            offsets = self._item_starts(key)
             self._index[key] = (
-                None
-                if found is None
-                else (array("q", found), array("q", _lines_of(self.text, found)))
+                None if offsets is None else (offsets, array("q", _lines_of(self.text, offsets)))
             )
         return self._index[key]
+
+    def _item_starts(self, key: str) -> array[int] | None:
+        """The offsets of :meth:`item_index` alone: locating a batch counts the
+        lines of the items it reads, not of every item."""
+        if key in self._index:
+            full = self._index[key]
+            return None if full is None else full[0]
+        if key not in self._starts:
+            found = _item_offsets(self.text, key)
+            self._starts[key] = None if found is None else array("q", found)
+        return self._starts[key]
 
     def item_indexes(self) -> dict[str, tuple[array[int], array[int]]]:
         """The line indexes built so far (a release cache keeps them)."""
@@ -240,11 +249,17 @@ class YamlDocument:
     def _located_item(self, key: str, index: int) -> tuple[int, int, int] | None:
         """Start and end offsets and first line of item ``index``, when the line
         index agrees with the parsed list (same number of items)."""
-        found = self.item_index(key)
+        bounds = self._item_bounds(key, index)
+        found = self.item_index(key) if bounds is not None else None
+        return None if bounds is None or found is None else (*bounds, found[1][index])
+
+    def _item_bounds(self, key: str, index: int) -> tuple[int, int] | None:
+        """Start and end offsets of item ``index``, when the line scan agrees
+        with the parsed list (as many items, the same id)."""
+        offsets = self._item_starts(key)
         value = self.data.get(key) if isinstance(self.data, dict) else None
-        if found is None or not isinstance(value, list):
+        if offsets is None or not isinstance(value, list):
             return None
-        offsets, lines = found
         if len(offsets) != len(value) or not 0 <= index < len(offsets):
             return None
         item = value[index]
@@ -255,7 +270,7 @@ class YamlDocument:
         )
         if expected is not None and _snippet_id(self.text[start:end]) != str(expected):
             return None  # the line scan disagrees with the parser: be exact instead
-        return start, end, lines[index]
+        return start, end
 
     def _item_marks(
         self,
@@ -397,7 +412,7 @@ def _item_offsets(text: str, key: str) -> list[int] | None:
     return [first.start(), *(m.start() + 1 for m in item.finditer(text, first.start(), end))]
 
 
-def _lines_of(text: str, offsets: list[int]) -> list[int]:
+def _lines_of(text: str, offsets: Sequence[int]) -> list[int]:
     """The 0-based line of each offset (ascending), counted in one pass: counting
     from the top for each finding made thousands of findings in a 60 MB file
     take minutes."""

@@ -477,6 +477,15 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     YAML); labels in a parent cycle are reported by ``no_cycles``."""
     index = tax.index
     columns = tax.columns
+    in_order = (
+        _depths_in_file_order(columns.parents, index) if len(index) == len(tax.labels) else None
+    )
+    if in_order is not None:
+        deepest_depth = max(in_order, default=0)
+        if deepest_depth > MAX_HIERARCHY_DEPTH:
+            at = in_order.index(deepest_depth)  # the first label that deep
+            yield _too_deep(columns.ids[at], deepest_depth, _at(doc, at, "parent"))
+        return
     parent_of = {
         label_id: parent
         for label_id, parent in zip(columns.ids, columns.parents, strict=True)
@@ -497,14 +506,35 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     if not depth or max(depth.values()) <= MAX_HIERARCHY_DEPTH:
         return
     deepest = max(depth, key=lambda i: (depth[i], -index[i]))
-    yield Diagnostic(
+    yield _too_deep(deepest, depth[deepest], _at(doc, index[deepest], "parent"))
+
+
+def _too_deep(label_id: str, levels: int, where: Location) -> Diagnostic:
+    return Diagnostic(
         "hierarchy-too-deep",
         Severity.WARNING,
-        f"label '{deepest}' is {depth[deepest]} levels deep; a labeler cannot find "
+        f"label '{label_id}' is {levels} levels deep; a labeler cannot find "
         f"their way through more than {MAX_HIERARCHY_DEPTH}",
-        _at(doc, index[deepest], "parent"),
+        where,
         "group fewer levels: a label's parent should be a category labelers recognise",
     )
+
+
+def _depths_in_file_order(parents: list[str | None], index: Mapping[str, int]) -> list[int] | None:
+    """How many labels each label's chain of parents holds (a root: 1), in one
+    pass, when every parent is written before its children (the usual layout,
+    which cannot hold a loop); None otherwise, for the general walk."""
+    depths: list[int] = []
+    append = depths.append
+    for i, parent in enumerate(parents):
+        j = index.get(parent) if parent is not None else None
+        if j is None:
+            append(1)
+        elif j < i:
+            append(depths[j] + 1)
+        else:
+            return None
+    return depths
 
 
 def _may_be_deeper_than(parent_of: dict[str, str], levels: int) -> bool:

@@ -73,6 +73,7 @@ def _count(monkeypatch: pytest.MonkeyPatch, counts: Counter[str]) -> None:
     spy("map entries built", build, "_fate")
     spy("batches of places located", yaml_source.YamlDocument, "locate_all")
     spy("searches for a top-level key", yaml_source, "_top_key")
+    spy("passes counting a file's lines", yaml_source, "_lines_of")
     spy("ends of a top-level entry found", yaml_source, "_end_of_top_entry")
 
     table = Taxonomy.__dict__["_by_id"]

@@ -198,3 +198,27 @@ def test_batched_positions_equal_single_ones(monkeypatch: pytest.MonkeyPatch) ->
             assert fresh.locate_all(top) == whole, name
             compared += len(asked)
     assert compared > 10_000
+
+
+def test_findings_located_one_by_one_count_lines_at_most_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Checks that locate their findings one at a time, in any order, never
+    make a pass over the file per finding: the first request counts lines up
+    to its item, every later one reads the line index built once."""
+    passes: list[int] = []
+    original = yaml_source._lines_of
+
+    def spy(text: str, offsets: Any) -> list[int]:
+        passes.append(len(offsets))
+        return original(text, offsets)
+
+    monkeypatch.setattr(yaml_source, "_lines_of", spy)
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    doc, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
+    alone, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
+    assert doc is not None and alone is not None
+    asked = [(("labels", i, "name"), "key") for i in reversed(range(500))]
+    one_by_one = [doc.locate(path, at=at) for path, at in asked]
+    assert one_by_one == alone.locate_all(asked)
+    assert len(passes) <= 3  # first request, the line index, the second document's batch

@@ -104,6 +104,7 @@ class YamlDocument:
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
     _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
     _starts: dict[str, array[int] | None] = field(default_factory=dict, repr=False)
+    _counted: set[str] = field(default_factory=set, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -169,16 +170,32 @@ class YamlDocument:
         wanted = sorted({path[:2] for path in paths if _item_shaped(path)}, key=_by_list_then_index)
         new = [item for item in wanted if item not in self._keys]
         bounds = [self._item_bounds(str(key), int(index)) for key, index in new]
-        # The first line of each item still to read, counted in one pass over
-        # the text up to the last of them.
-        starts = sorted(b[0] for b in bounds if b is not None)
-        line_at = dict(zip(starts, _lines_of(self.text, starts), strict=True))
-        lines = (line_at[b[0]] for b in bounds if b is not None)
-        for item, b in zip(new, bounds, strict=True):
-            self._keys[item] = (
-                None if b is None else _scan_item(self.text[b[0] : b[1]], next(lines))
-            )
+        found = [(item, b) for item, b in zip(new, bounds, strict=True) if b is not None]
+        lines = self._first_lines([(str(item[0]), int(item[1]), b[0]) for item, b in found])
+        self._keys.update((item, None) for item, b in zip(new, bounds, strict=True) if b is None)
+        for (item, b), line in zip(found, lines, strict=True):
+            self._keys[item] = _scan_item(self.text[b[0] : b[1]], line)
         return {item: self._keys[item] for item in wanted}
+
+    def _first_lines(self, items: list[tuple[str, int, int]]) -> list[int]:
+        """The 0-based first line of each item (list key, index, offset). A
+        list's first batch counts the lines up to its last item, in one pass;
+        a later one reads them from the list's full line index, built once:
+        never a pass over the file per batch, however findings are asked."""
+        counted: dict[int, int] = {}
+        for key in {k for k, _, _ in items} - self._counted - self._index.keys():
+            self._counted.add(key)
+            offsets = sorted(o for k, _, o in items if k == key)
+            counted.update(zip(offsets, _lines_of(self.text, offsets), strict=True))
+        out = []
+        for key, index, offset in items:
+            if offset in counted:
+                out.append(counted[offset])
+            else:
+                full = self.item_index(key)
+                assert full is not None  # the offset came from it
+                out.append(full[1][index])
+        return out
 
     # --- the line index of a large file ---------------------------------------------
 

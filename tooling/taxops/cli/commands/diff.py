@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
     old, old_problems = _load(old_path, root)
     new, new_problems = _load(new_path, root)
-    keep_loaded()
+    keep_loaded(old, new)
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:

@@ -60,12 +60,23 @@ def find_reuses(
     left: set[str] = set()  # ids not in use now that were seen before
     for version in versions:
         present = version.index.keys()
-        retired = {lb.id for lb in version.labels if lb.status is Status.RETIRED}
+        retired = _retired(version)
         in_use = present - retired
         left = (left | (seen - in_use) | retired) - in_use
         seen |= present
-    in_use_now = {lb.id for lb in new.labels if lb.status is not Status.RETIRED}
+    cols = new.columns
+    in_use_now = (
+        set(new.index)
+        if cols.all_active
+        else {
+            i
+            for i, status in zip(cols.ids, cols.statuses, strict=True)
+            if status is not Status.RETIRED
+        }
+    )
     candidates = (in_use_now & left) | (in_use_now & seen & set(declared))
+    if not candidates:
+        return []  # the usual case: no label of the new version is walked
     found = []
     for label in new.labels:
         if label.id not in candidates or label.status is Status.RETIRED:
@@ -76,6 +87,16 @@ def find_reuses(
         if is_declared or (left_in is not None and _meaning_changed(before.label, label)):
             found.append(Reuse(label, before, left_in, is_declared))
     return found
+
+
+def _retired(version: Taxonomy) -> set[str]:
+    """The ids of a version's retired labels, read from its columns."""
+    cols = version.columns
+    if cols.all_active:
+        return set()
+    return {
+        i for i, status in zip(cols.ids, cols.statuses, strict=True) if status is Status.RETIRED
+    }
 
 
 def _last_use(versions: list[Taxonomy], label_id: str) -> tuple[Use, int | None]:

@@ -44,6 +44,13 @@ def repo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     return root
 
 
+@pytest.fixture(autouse=True)
+def hold_small_releases(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These repositories are small; the build holds releases small from
+    :data:`releases.HOLD_FROM` labels, lowered here so they are."""
+    monkeypatch.setattr(releases, "HOLD_FROM", 1)
+
+
 def _released(repo: Path) -> bool:
     return "version: 2.0.0" in (repo / "taxonomies/generated/taxonomy.yaml").read_text()
 
@@ -75,6 +82,18 @@ def test_the_build_holds_at_most_two_releases(repo: Path, monkeypatch: pytest.Mo
         # Each release is read once; the newest version is the working one.
         assert reads[0] == 4
         assert len(briefings) == 4 + 3
+
+
+def test_releases_under_the_size_are_kept_whole(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taxops.site.build import _checked
+
+    monkeypatch.setattr(releases, "HOLD_FROM", LABELS + 1)
+    checked, held = _checked(repo)
+    kept = [c for c in checked if "/releases/" in c.path.as_posix()]
+    assert len(kept) == 4 and not held.frozen
+    assert all(isinstance(c.model, Taxonomy) and len(c.model.labels) >= LABELS for c in kept)
 
 
 def test_holding_releases_small_publishes_the_same_pages(repo: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import zlib
 from pathlib import Path
 from types import MethodType
 from typing import Any
@@ -25,7 +26,7 @@ from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
@@ -38,7 +39,7 @@ from taxops.formatting.text import summary_line
 from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
 from taxops.site.nav_cache import NavCache, install
 from taxops.site.navigation import arrange
-from taxops.site.pages import Page, TocEntry
+from taxops.site.pages import COMPRESSED_FROM, Page, TocEntry
 from taxops.site.search_sections import sections
 from taxops.site.urls import page_url, relative_url
 
@@ -76,6 +77,11 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.scopes: dict[str, str] = {}
         #: Generated pages' bodies as handed to MkDocs, until the search index has them.
         self.bodies: dict[str, str] = {}
+        #: Large generated bodies between MkDocs reading the pages and building
+        #: each: compressed, and whether the body is still this plugin's own.
+        self.parked: dict[str, tuple[bytes, bool]] = {}
+        #: Generated pages whose body was parked: let go once each is written.
+        self.unparked: set[str] = set()
         self.nav_cache: NavCache | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -189,7 +195,7 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
             page.render = MethodType(_render_nothing, page)  # type: ignore[method-assign]
         return markdown
 
-    def on_page_content(
+    def _page_content(
         self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str:
         generated = self.generated.get(page.file.src_uri)
@@ -201,8 +207,39 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self.bodies[page.file.src_uri] = body
         return body
 
+    @event_priority(-100)  # after every other plugin's on_page_content
+    def _park(self, html_: str, /, *, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        """A large generated body waits compressed until its page is built.
+        MkDocs reads every page before it builds any, so it held every body at
+        once: about 350 MB at 100,000 labels, at the build's peak. Every
+        plugin's ``on_page_content`` has seen the body by now; it is back in
+        place before any plugin's ``on_page_context``."""
+        src = page.file.src_uri
+        if src not in self.generated or len(html_) < COMPRESSED_FROM:
+            return html_
+        ours = html_ is self.bodies.get(src)
+        self.bodies.pop(src, None)
+        self.parked[src] = (zlib.compress(html_.encode(), 1), ours)
+        return ""
+
+    on_page_content = CombinedEvent(_page_content, _park)
+
+    @event_priority(100)  # before every other plugin's on_page_context
+    def _unpark(
+        self, context: Any, /, *, page: MkPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        src = page.file.src_uri
+        parked = self.parked.pop(src, None)
+        if parked is not None:
+            packed, ours = parked
+            page.content = zlib.decompress(packed).decode()
+            if ours:
+                self.bodies[src] = page.content
+            self.unparked.add(src)
+        return context
+
     @event_priority(50)  # before Material's search plugin reads the page, wherever it is listed
-    def on_page_context(
+    def _search_entries(
         self, context: Any, /, *, page: MkPage, config: MkDocsConfig, nav: Navigation
     ) -> Any:
         """A generated page's search entries, read from its sanitised HTML by
@@ -224,6 +261,17 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
                 index.create_entry_for_section(section, page.toc, page.url, page)
         page.meta["search"] = {**search, "exclude": True}  # indexed: Material skips it
         return context
+
+    on_page_context = CombinedEvent(_unpark, _search_entries)
+
+    @event_priority(-100)  # after every other plugin's on_post_page
+    def on_post_page(self, output: str, /, *, page: MkPage, config: MkDocsConfig) -> str:
+        """A parked page is written: its body is let go, as it was parked, so
+        the bodies do not pile up again as the pages are built."""
+        if page.file.src_uri in self.unparked:
+            self.unparked.discard(page.file.src_uri)
+            page.content = ""
+        return output
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files

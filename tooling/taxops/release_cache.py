@@ -26,20 +26,25 @@ must match, a body that carries its own SHA-256) live in
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from taxops.cache_entries import code_fingerprint, folder, read_body, sha256, write_entry
+from taxops.cache_entries import code_fingerprint, folder, read_entry, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
+from taxops.models.lazy_labels import Damaged, digest, lazy_taxonomy, skeleton_of
+from taxops.models.taxonomy import Taxonomy
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
-FORMAT = "taxops-release-cache/1"
+FORMAT = "taxops-release-cache/2"
 
 
 @dataclass(frozen=True)
@@ -66,53 +71,98 @@ def _identity(key: str) -> dict[str, str]:
     return {"format": FORMAT, "source_sha256": key}
 
 
-def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: int) -> Entry | None:
+def read(
+    key: str, text: str, display: str, model: type[BaseModel], max_bytes: int, *, lazy: bool = False
+) -> Entry | None:
     """The cached entry for the release whose bytes hash to ``key``
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
-    body, anything unexpected)."""
+    body, anything unexpected).
+
+    With ``lazy`` (a taxonomy, for a command that compares releases), the
+    model's labels are built only when read (:mod:`taxops.models.lazy_labels`):
+    the labels' bytes are not hashed as a whole, each label is checked against
+    its digest when it is built. Without, every label is validated, the bytes
+    of all of them checked first."""
     base = folder()
     if base is None:
         return None
-    body = read_body(_entry_path(base, key), _identity(key), 4 * max_bytes)
-    if body is None:
+    found = read_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
+    if found is None:
         return None
+    body, tail = found
     try:
-        meta_line, _, model_line = body.partition(b"\n")
+        meta_line, head_line, skeleton_line = body.split(b"\n", 2)
         meta = json.loads(meta_line)
         with paused():  # a million small objects: nothing for the collector to find
-            built = model.model_validate_json(model_line)
+            if lazy and model is Taxonomy:
+                built: BaseModel = _lazy(head_line, skeleton_line, tail)
+            else:
+                if sha256(tail) != meta["tail_sha256"]:
+                    return None
+                built = model.model_validate_json(head_line[:-1] + b',"labels":' + tail + b"}")
         doc = YamlDocument(display, text, _stand_in(meta["top"], meta["lists"]))
         for key_name, (offsets, lines) in meta["index"].items():
-            doc.adopt_item_index(key_name, _ints(offsets), _ints(lines))
-        found = [_diagnostic(d, display) for d in meta["diagnostics"]]
-    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            doc.adopt_item_index(key_name, _unpack(offsets), _unpack(lines))
+        found_ = [_diagnostic(d, display) for d in meta["diagnostics"]]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError, Damaged):
         return None
-    return Entry(built, found, doc)
+    return Entry(built, found_, doc)
+
+
+def _lazy(head_line: bytes, skeleton_line: bytes, tail: bytes) -> Taxonomy:
+    """The release with its labels built when read; the taxonomy's own fields
+    validated now (with its first label: the model needs one)."""
+    skeleton = json.loads(skeleton_line)
+    bounds, digests = _unpack(skeleton["bounds"]), skeleton["digests"]
+    first = tail[bounds[0] : bounds[1] - 1]
+    head = Taxonomy.model_validate_json(head_line[:-1] + b',"labels":[' + first + b"]}")
+    return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
 
 
 def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
     """Keep what the release whose bytes hash to ``key`` became. Failing to
-    write (a read-only or full disk) is silent: the cache only saves time."""
+    write (a read-only or full disk) is silent: the cache only saves time.
+
+    The entry's body is three lines: the document's top level, line index and
+    findings; the model without its labels; the labels' skeleton (the columns
+    every comparison reads, each label's digest and where it is in the tail).
+    Its tail is the labels, a JSON array of each one's canonical JSON."""
     base = folder()
-    if base is None:
+    if base is None or not isinstance(model, Taxonomy):
         return
     top, lists = _top_level(doc.data)
     try:
+        with paused():
+            parts = [
+                label.model_dump_json(exclude_defaults=True).encode() for label in model.labels
+            ]
+            tail = b"[" + b",".join(parts) + b"]"
+            bounds = [1]
+            for part in parts:
+                bounds.append(bounds[-1] + len(part) + 1)
+            skeleton = {
+                "bounds": _pack(array("q", bounds)),
+                "digests": [digest(part) for part in parts],
+                "columns": skeleton_of(model),
+            }
+            del parts
         meta = {
             "top": top,
             "lists": lists,
-            "index": {k: [v[0].tolist(), v[1].tolist()] for k, v in doc.item_indexes().items()},
+            "index": {k: [_pack(v[0]), _pack(v[1])] for k, v in doc.item_indexes().items()},
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
+            "tail_sha256": sha256(tail),
         }
-        body = (
-            json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
-            + b"\n"
-            + model.model_dump_json(exclude_defaults=True).encode()
+        lines = (
+            json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
+            model.model_dump_json(exclude_defaults=True, exclude={"labels"}),
+            json.dumps(skeleton, ensure_ascii=False, separators=(",", ":")),
         )
+        body = "\n".join(lines).encode()
     except (TypeError, ValueError):  # a finding whose facts are not plain data
         return
     # Entries for the same release written by other taxops code are stale.
-    write_entry(_entry_path(base, key), _identity(key), body, stale_prefix=f"{key[:40]}.")
+    write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail)
 
 
 # --- the document's top level ----------------------------------------------------
@@ -138,9 +188,22 @@ def _stand_in(top: dict[str, Any], lists: dict[str, int]) -> dict[str, Any]:
     return {**top, **{str(k): [None] * int(n) for k, n in lists.items()}}
 
 
-def _ints(values: Any) -> list[int]:
-    if not isinstance(values, list) or not all(type(v) is int for v in values):
-        raise TypeError("malformed index")
+def _pack(values: array[int]) -> str:
+    """Machine integers as text: base64 of their 8-byte little-endian form (a
+    list of 200,000 numbers in JSON took longer to read than the rest of an
+    entry's index)."""
+    if sys.byteorder != "little":
+        values = array("q", values)
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(text: Any) -> array[int]:
+    if type(text) is not str:
+        raise TypeError("malformed numbers")
+    values = array("q", base64.b64decode(text, validate=True))  # ValueError when damaged
+    if sys.byteorder != "little":
+        values.byteswap()
     return values
 
 

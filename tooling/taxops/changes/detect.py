@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
+from taxops.models.lazy_labels import LazyLabels
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -62,16 +63,21 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
         nonlocal in_use
         if in_use is None:
             in_use = {}
-            for label in new.labels:
-                if label.status is not Status.RETIRED:
-                    in_use.setdefault(label.parent, []).append(label.id)
+            c = new.columns
+            for child, parent, status in zip(c.ids, c.parents, c.statuses, strict=True):
+                if status is not Status.RETIRED:
+                    in_use.setdefault(parent, []).append(child)
         return list(in_use.get(label_id, []))
+
+    # Two cached releases: a label whose canonical JSON has the digest it had is
+    # untouched, and is never built (see taxops.models.lazy_labels).
+    old_digests, new_digests = _digests(old), _digests(new)
 
     in_order, last_i = True, -1  # do the shared labels keep their relative order?
     for label_id, j in new_at.items():
-        after = new.labels[j]
         i = old_at.get(label_id)
         if i is None:
+            after = new.labels[j]
             added.append(after)
             label_changes.append(
                 (_order(j, None), Change(ChangeKind.LABEL_ADDED, label_id, new=after, new_index=j))
@@ -80,7 +86,9 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
         if i < last_i:
             in_order = False
         last_i = i
-        before = old.labels[i]
+        if old_digests is not None and new_digests is not None and old_digests[i] == new_digests[j]:
+            continue
+        before, after = old.labels[i], new.labels[j]
         if _untouched(before, after):
             continue  # most labels of a new version are: skip them cheaply
         for change in _label_changes(before, after, i, j):
@@ -112,6 +120,12 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     if reordered:
         changes.append(reordered)
     return ChangeSet(old, new, tuple(changes), tuple(_suggestions(removed, added, old, new)))
+
+
+def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
+    """Each label's digest, when the labels come from the release cache."""
+    labels = taxonomy.labels
+    return labels.digests if isinstance(labels, LazyLabels) else None
 
 
 #: Every field of a label but its attributes, read straight from the model's

@@ -17,7 +17,7 @@ policy says (rule ``retired-id-reused``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 from taxops.models.taxonomy import Label, Status, Taxonomy
@@ -60,22 +60,37 @@ def find_reuses(
     left: set[str] = set()  # ids not in use now that were seen before
     for version in versions:
         present = version.index.keys()
-        retired = {lb.id for lb in version.labels if lb.status is Status.RETIRED}
-        in_use = present - retired
-        left = (left | (seen - in_use) | retired) - in_use
+        # Not in use in this version: retired here, or seen before and absent.
+        left = set(_with_status(version, Status.RETIRED)) | (seen - present)
         seen |= present
-    in_use_now = {lb.id for lb in new.labels if lb.status is not Status.RETIRED}
-    candidates = (in_use_now & left) | (in_use_now & seen & set(declared))
+    pool = left | (seen & set(declared))  # few ids: those that could be reused
+    columns = new.columns
+    in_use_now = {
+        label_id
+        for label_id, status in zip(columns.ids, columns.statuses, strict=True)
+        if status is not Status.RETIRED and label_id in pool
+    }
+    candidates = pool & in_use_now
     found = []
-    for label in new.labels:
-        if label.id not in candidates or label.status is Status.RETIRED:
+    for k, (label_id, status) in enumerate(zip(columns.ids, columns.statuses, strict=True)):
+        if label_id not in candidates or status is Status.RETIRED:
             continue
-        candidates.discard(label.id)  # an id listed twice: the first counts
+        candidates.discard(label_id)  # an id listed twice: the first counts
+        label = new.labels[k]
         before, left_in = _last_use(versions, label.id)
         is_declared = label.id in declared
         if is_declared or (left_in is not None and _meaning_changed(before.label, label)):
             found.append(Reuse(label, before, left_in, is_declared))
     return found
+
+
+def _with_status(version: Taxonomy, status: Status) -> Iterator[str]:
+    """The ids of the labels of ``version`` with ``status`` (read from its
+    columns: no label is built)."""
+    columns = version.columns
+    if status is Status.RETIRED and columns.all_active:
+        return iter(())
+    return (i for i, s in zip(columns.ids, columns.statuses, strict=True) if s is status)
 
 
 def _last_use(versions: list[Taxonomy], label_id: str) -> tuple[Use, int | None]:

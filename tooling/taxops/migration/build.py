@@ -58,9 +58,7 @@ def build_map(
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
     entries = []
-    labels = _unique_labels(changes.old)
-    if only is not None:
-        labels = [label for label in labels if label.id in only]
+    labels = _unique_labels(changes.old, only)
     for label in labels:
         fate = fates.get(label.id)
         action, outcome = _fate(label, fate, new_ids)
@@ -95,13 +93,9 @@ def build_map(
         to_version=str(changes.new.version),
         kind=changes.new.kind.value,
         entries=tuple(entries),
-        valid_labels=tuple(
-            i
-            for i, lbl in changes.new.by_id().items()
-            if lbl.status is not Status.RETIRED and not lbl.became_group
-        ),
+        valid_labels=_valid_labels(changes.new),
         deprecated_labels=tuple(
-            i for i, lbl in changes.new.by_id().items() if lbl.status is Status.DEPRECATED
+            i for i, status in _statuses(changes.new) if status is Status.DEPRECATED
         ),
         id_case=changes.old.id_rule.case.value,
     )
@@ -310,9 +304,37 @@ def _hints_for(outcome: Outcome, hints: Iterable[DecisionHint]) -> tuple[str, ..
     return tuple(dict.fromkeys(h.text for h in hints if candidates & set(h.labels)))
 
 
-def _unique_labels(taxonomy: Taxonomy) -> list[Label]:
-    """The first label of each id, in file order (the index already holds them)."""
+def _unique_labels(taxonomy: Taxonomy, only: Collection[str] | None = None) -> list[Label]:
+    """The first label of each id, in file order (the index already holds
+    them); with ``only``, of those ids alone (the other labels are not read)."""
     labels = taxonomy.labels
+    if only is not None:
+        return [labels[i] for label_id, i in taxonomy.index.items() if label_id in only]
     if len(taxonomy.index) == len(labels):
         return list(labels)
     return [labels[i] for i in taxonomy.index.values()]
+
+
+def _statuses(taxonomy: Taxonomy) -> Iterable[tuple[str, Status]]:
+    """Each label id and its status (the first label of the id), in file order,
+    read from the taxonomy's columns: no label is read whole."""
+    columns = taxonomy.columns
+    if len(taxonomy.index) == len(columns.ids):  # no id repeats: the usual case
+        return zip(columns.ids, columns.statuses, strict=True)
+    return ((label_id, columns.statuses[i]) for label_id, i in taxonomy.index.items())
+
+
+def _valid_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The ids items may carry: not retired, not a group (a declaration only
+    the labels that declare anything can make)."""
+    labels, index = taxonomy.labels, taxonomy.index
+    groups = {
+        labels[i].id
+        for i in taxonomy.declaring
+        if labels[i].became_group and index[labels[i].id] == i  # the first of its id
+    }
+    return tuple(
+        label_id
+        for label_id, status in _statuses(taxonomy)
+        if status is not Status.RETIRED and label_id not in groups
+    )

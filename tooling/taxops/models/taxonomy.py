@@ -164,6 +164,10 @@ class Label(Strict):
         return Replacement.DIRECT if len(self.replaced_by) == 1 else Replacement.REVIEW
 
 
+#: The fields in which a label makes a crosswalk declaration (carried from
+#: version to version, as tombstones are).
+DECLARATIONS = ("narrowed", "became_group", "reused", "backward")
+
 #: Labels read per chunk when building columns.
 _COLUMN_CHUNK = 8192
 #: The label field behind each column of :class:`LabelColumns`, in its order.
@@ -277,6 +281,14 @@ class Taxonomy(Strict):
             for i, label_id in enumerate(ids):
                 index.setdefault(label_id, i)
         return index
+
+    @cached_property
+    def declaring(self) -> list[int]:
+        """Positions of the labels that make crosswalk declarations (``narrowed``,
+        ``became_group``, ``reused``, ``backward``): the few a comparison reads
+        for them, without reading every label."""
+        read = operator.attrgetter(*DECLARATIONS)
+        return [i for i, lb in enumerate(self.labels) if any(read(lb))]
 
     @cached_property
     def _by_id(self) -> dict[str, Label]:

@@ -4,12 +4,13 @@ release edited behind the cache's back) is never trusted, only rebuilt."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
 
 import pytest
-from cache_damage import damage, reseal, split
+from cache_damage import COMMON, damage, parts, reseal
 from taxops import cache_entries
 from taxops.loading import yaml_source
 from taxops.models.taxonomy import Taxonomy
@@ -109,22 +110,35 @@ def test_a_large_release_keeps_its_line_index(
 
 
 def _damage(entry: Path, how: str) -> None:
-    if how != "forged model":
+    if how in COMMON:
         damage(entry, how)
         return
-    # A well-formed entry with a matching checksum whose model the taxonomy
-    # model refuses: validation rebuilds it, nothing is trusted.
-    _, body = split(entry)
-    meta, _, model = body.partition(b"\n")
-    data = json.loads(model)
-    data["labels"][0]["id"] = "has\u202eoverride"
-    data["labels"][0]["unknown_field"] = "x"
-    reseal(entry, meta + b"\n" + json.dumps(data).encode())
+    _, body, tail = parts(entry)
+    meta, head, skeleton = body.split(b"\n", 2)
+    if how == "forged model":
+        # A well-formed entry with matching checksums whose model the taxonomy
+        # model refuses: validation rebuilds it, nothing is trusted.
+        data = json.loads(head)
+        data["id"] = "has\u202eoverride"
+        data["unknown_field"] = "x"
+        reseal(entry, meta + b"\n" + json.dumps(data).encode() + b"\n" + skeleton, tail)
+    elif how == "forged label":
+        # The labels changed and their checksum with them: still refused.
+        labels = json.loads(tail)
+        labels[0]["unknown_field"] = "x"
+        forged = json.dumps(labels).encode()
+        fields = json.loads(meta)
+        fields["tail_sha256"] = hashlib.sha256(forged).hexdigest()
+        reseal(entry, json.dumps(fields).encode() + b"\n" + head + b"\n" + skeleton, forged)
+    elif how == "flipped label byte":
+        # The labels are not covered by the body's checksum: their own is checked.
+        i = len(tail) // 2
+        reseal(entry, body, tail[:i] + bytes([tail[i] ^ 0x01]) + tail[i + 1 :])
+    else:
+        raise AssertionError(how)
 
 
-@pytest.mark.parametrize(
-    "how", ["truncated", "flipped byte", "garbage", "empty", "forged model", "other code"]
-)
+@pytest.mark.parametrize("how", [*COMMON, "forged model", "forged label", "flipped label byte"])
 def test_a_damaged_entry_is_rebuilt_without_an_error(
     how: str, tmp_path: Path, cache: Path, parses: list[str]
 ) -> None:

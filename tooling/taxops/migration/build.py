@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.migration.model import Action, Entry, MigrationMap, Mode, SuggestedLabel
@@ -94,9 +95,7 @@ def build_map(
         kind=changes.new.kind.value,
         entries=tuple(entries),
         valid_labels=_valid_labels(changes.new),
-        deprecated_labels=tuple(
-            i for i, status in _statuses(changes.new) if status is Status.DEPRECATED
-        ),
+        deprecated_labels=_deprecated_labels(changes.new),
         id_case=changes.old.id_rule.case.value,
     )
 
@@ -307,21 +306,27 @@ def _hints_for(outcome: Outcome, hints: Iterable[DecisionHint]) -> tuple[str, ..
 def _unique_labels(taxonomy: Taxonomy, only: Collection[str] | None = None) -> list[Label]:
     """The first label of each id, in file order (the index already holds
     them); with ``only``, of those ids alone (the other labels are not read)."""
-    labels = taxonomy.labels
+    labels, index = taxonomy.labels, taxonomy.index
     if only is not None:
-        return [labels[i] for label_id, i in taxonomy.index.items() if label_id in only]
+        return [labels[i] for i in sorted(index[x] for x in set(only) if x in index)]
     if len(taxonomy.index) == len(labels):
         return list(labels)
     return [labels[i] for i in taxonomy.index.values()]
 
 
-def _statuses(taxonomy: Taxonomy) -> Iterable[tuple[str, Status]]:
+def _statuses(taxonomy: Taxonomy) -> tuple[Sequence[str], Sequence[Status]]:
     """Each label id and its status (the first label of the id), in file order,
     read from the taxonomy's columns: no label is read whole."""
     columns = taxonomy.columns
     if len(taxonomy.index) == len(columns.ids):  # no id repeats: the usual case
-        return zip(columns.ids, columns.statuses, strict=True)
-    return ((label_id, columns.statuses[i]) for label_id, i in taxonomy.index.items())
+        return columns.ids, columns.statuses
+    statuses = columns.statuses
+    return list(taxonomy.index), [statuses[i] for i in taxonomy.index.values()]
+
+
+def _deprecated_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
+    ids, statuses = _statuses(taxonomy)
+    return tuple(compress(ids, map(Status.DEPRECATED.__eq__, statuses)))
 
 
 def _valid_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
@@ -333,8 +338,6 @@ def _valid_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
         for i in taxonomy.declaring
         if labels[i].became_group and index[labels[i].id] == i  # the first of its id
     }
-    return tuple(
-        label_id
-        for label_id, status in _statuses(taxonomy)
-        if status is not Status.RETIRED and label_id not in groups
-    )
+    ids, statuses = _statuses(taxonomy)
+    valid = compress(ids, map(Status.RETIRED.__ne__, statuses))  # in C: 200,000 labels
+    return tuple(valid) if not groups else tuple(x for x in valid if x not in groups)

@@ -21,7 +21,7 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
-from taxops.models.lazy_labels import LazyLabels
+from taxops.models.lazy_labels import LazyLabels, build
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -45,15 +45,21 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
 def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     old_at = old.index  # computed once per model (the in-file checks built it already)
     new_at = new.index
+    old_digests = _digests(old)
     changes: list[Change] = list(_taxonomy_changes(old, new))
     label_changes: list[tuple[tuple[int, int], Change]] = []
 
+    gone = sorted(map(old_at.__getitem__, old_at.keys() - new_at.keys()))  # in C
+    to_compare = _to_compare(old, new)
+    if old_digests is not None:  # cached releases: build what is read, at once
+        build(new.labels, (j for _, j in to_compare))
+        build(old.labels, [*gone, *(old_at[x] for x, _ in to_compare if x in old_at)])
+
     removed: list[Label] = []
-    for label_id, k in old_at.items():
-        if label_id not in new_at:
-            removed.append(old.labels[k])
-            change = Change(ChangeKind.LABEL_REMOVED, label_id, old=old.labels[k], old_index=k)
-            label_changes.append((_order(None, k), change))
+    for k in gone:
+        removed.append(old.labels[k])
+        change = Change(ChangeKind.LABEL_REMOVED, old.labels[k].id, old=old.labels[k], old_index=k)
+        label_changes.append((_order(None, k), change))
 
     retiring: list[tuple[Label, Label, int, int]] = []
     added: list[Label] = []
@@ -69,7 +75,7 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
                     in_use.setdefault(parent, []).append(child)
         return list(in_use.get(label_id, []))
 
-    for label_id, j in _to_compare(old, new):
+    for label_id, j in to_compare:
         i = old_at.get(label_id)
         if i is None:
             after = new.labels[j]

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from taxops.models.taxonomy import Label, LabelColumns, Status, Taxonomy
 
@@ -88,18 +88,49 @@ class LazyLabels(Sequence[Label]):
         """How many labels were built so far (for tests that hold the laziness)."""
         return len(self._built)
 
+    def build(self, positions: Iterable[int]) -> None:
+        """Build the labels at ``positions`` now, in one validation (a diff
+        knows which labels it will read: one call for thousands of labels
+        costs a fraction of one call each)."""
+        todo = sorted({i for i in positions if i not in self._built})
+        if not todo:
+            return
+        raws = [self._checked(i) for i in todo]
+        try:
+            labels = _LABELS.validate_json(b"[" + b",".join(raws) + b"]")
+        except ValidationError as exc:
+            raise Damaged("a label is not a label") from exc
+        for i, label in zip(todo, labels, strict=True):
+            self._built[i] = self._agrees(i, label)
+
     def _build(self, i: int) -> Label:
+        try:
+            label = Label.model_validate_json(self._checked(i))
+        except ValidationError as exc:
+            raise Damaged(f"label {i} is not a label") from exc
+        return self._agrees(i, label)
+
+    def _checked(self, i: int) -> bytes:
         raw = self.raw(i)
         if digest(raw) != self.digests[i]:
             raise Damaged(f"label {i} does not match its digest")
-        try:
-            label = Label.model_validate_json(raw)
-        except ValidationError as exc:
-            raise Damaged(f"label {i} is not a label") from exc
+        return raw
+
+    def _agrees(self, i: int, label: Label) -> Label:
         c = self._columns
         if (label.id, label.parent, label.status) != (c.ids[i], c.parents[i], c.statuses[i]):
             raise Damaged(f"label {i} disagrees with its skeleton")
         return label
+
+
+_LABELS = TypeAdapter(list[Label])
+
+
+def build(labels: Sequence[Label], positions: Iterable[int]) -> None:
+    """Build the labels at ``positions`` at once when ``labels`` are a cached
+    release's (:meth:`LazyLabels.build`); nothing to do for any other."""
+    if isinstance(labels, LazyLabels):
+        labels.build(positions)
 
 
 class _Field(Sequence[Any]):

@@ -30,18 +30,23 @@ import base64
 import json
 import sys
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from taxops.cache_entries import code_fingerprint, folder, read_entry, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
-from taxops.models.lazy_labels import Damaged, digest, lazy_taxonomy, skeleton_of
-from taxops.models.taxonomy import Taxonomy
+from taxops.models.lazy_labels import Damaged, digests, lazy_taxonomy, skeleton_of
+from taxops.models.taxonomy import Label, Taxonomy
+
+_LABELS = TypeAdapter(list[Label])
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
 FORMAT = "taxops-release-cache/2"
@@ -133,19 +138,12 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
     top, lists = _top_level(doc.data)
     try:
         with paused():
-            parts = [
-                label.model_dump_json(exclude_defaults=True).encode() for label in model.labels
-            ]
-            tail = b"[" + b",".join(parts) + b"]"
-            bounds = [1]
-            for part in parts:
-                bounds.append(bounds[-1] + len(part) + 1)
+            tail, bounds = _labels_json(model.labels)
             skeleton = {
-                "bounds": _pack(array("q", bounds)),
-                "digests": [digest(part) for part in parts],
+                "bounds": _pack(bounds),
+                "digests": digests(tail, bounds),
                 "columns": skeleton_of(model),
             }
-            del parts
         meta = {
             "top": top,
             "lists": lists,
@@ -163,6 +161,31 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
         return
     # Entries for the same release written by other taxops code are stale.
     write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail)
+
+
+#: Where one label's JSON ends and the next one's starts, in a list of labels
+#: dumped compact: a label's first field is its id (required, never left out),
+#: and inside a JSON string a quote is always escaped, so these bytes occur
+#: only between two labels (unless a nested model starts with an ``id``
+#: field: then the count is off, and each label is dumped alone).
+_NEXT_LABEL = b'},{"id":'
+
+
+def _labels_json(labels: Sequence[Label]) -> tuple[bytes, array[int]]:
+    """The labels as one JSON array (one serialiser call for 200,000 labels,
+    where one call each cost more than the rest of the entry) and where each
+    label starts in it: label ``i`` is ``tail[bounds[i]:bounds[i + 1] - 1]``."""
+    tail = _LABELS.dump_json(list(labels), exclude_defaults=True)
+    pieces = tail.split(_NEXT_LABEL)
+    if len(pieces) == len(labels):
+        # Boundary k is at the length of pieces 0..k plus k boundaries; label k+1
+        # starts 2 bytes into it. Summed in C: 200,000 labels.
+        step = len(_NEXT_LABEL)
+        at = map(add, accumulate(map(len, pieces[:-1])), range(2, step * len(pieces), step))
+        return tail, array("q", [1, *at, len(tail)])
+    parts = [label.model_dump_json(exclude_defaults=True).encode() for label in labels]
+    tail = b"[" + b",".join(parts) + b"]"
+    return tail, array("q", [1, *accumulate(len(p) + 1 for p in parts)])
 
 
 # --- the document's top level ----------------------------------------------------

@@ -19,9 +19,10 @@ status), or :class:`Damaged` is raised (the command reads the releases again).
 
 from __future__ import annotations
 
-import hashlib
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from hashlib import blake2b
+from itertools import pairwise
 from typing import Any, overload
 
 from pydantic import TypeAdapter, ValidationError
@@ -34,10 +35,17 @@ class Damaged(Exception):
     entry is damaged; the release must be read from its file again."""
 
 
-def digest(raw: bytes) -> str:
+def digest(raw: bytes | memoryview) -> str:
     """The digest of a label's canonical JSON (128 bits: equal digests are equal
     labels)."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
+
+
+def digests(tail: bytes, bounds: Sequence[int]) -> list[str]:
+    """The digest of every label of ``tail`` (:func:`digest`, inlined: 200,000
+    calls)."""
+    view = memoryview(tail)
+    return [blake2b(view[a : b - 1], digest_size=16).hexdigest() for a, b in pairwise(bounds)]
 
 
 class LazyLabels(Sequence[Label]):
@@ -174,11 +182,11 @@ def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:
     """The columns a cached release keeps of every label, as plain data: what a
     comparison asks of every label (ids, parents, statuses as ``{position:
     status}`` for the labels not active, and who declares anything)."""
-    c = taxonomy.columns
+    c, active = taxonomy.columns, Status.ACTIVE
     return {
         "ids": c.ids,
         "parents": c.parents,
-        "statuses": {i: s.value for i, s in enumerate(c.statuses) if s is not Status.ACTIVE},
+        "statuses": {i: s.value for i, s in enumerate(c.statuses) if s is not active},
         "declaring": taxonomy.declaring,
     }
 

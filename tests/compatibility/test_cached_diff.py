@@ -223,19 +223,32 @@ def test_generated_pairs_compare_the_same_from_the_cache(
 
 
 def test_unchanged_labels_are_never_built(tmp_path: Path, fresh_cache: Path) -> None:
-    """Of 400 labels, one renamed: the comparison builds a handful."""
+    """Of 400 labels, one renamed, one moved, one removed and one added: the
+    comparison (rules, findings and their places included) builds a handful."""
     data = _base(False)
     labels: list[dict[str, object]] = data["labels"]  # type: ignore[assignment]
-    labels += [{"id": f"x{i}", "name": f"X {i}", "parent": "l0"} for i in range(360)]
+    labels += [{"id": f"x{i}", "name": f"X {i}", "parent": f"l{i % 8}"} for i in range(360)]
+    labels.insert(100, {"id": "solo", "name": "Solo"})  # a top-level label, removed
     new = json.loads(json.dumps(data))
-    new["version"] = "1.0.1"
-    new["labels"][200]["name"] = "X renamed"
+    new["version"] = "2.0.0"
+    by_id = {lb["id"]: lb for lb in new["labels"]}
+    by_id["x150"]["name"] = "X renamed"
+    by_id["x200"]["parent"] = "l3"
+    new["labels"] = [lb for lb in new["labels"] if lb["id"] not in ("x250", "solo")]
+    new["labels"].append({"id": "fresh", "name": "Fresh", "parent": "l2"})
     root = tmp_path / "repo"
     old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
     _, lazy = _same_as_full(root, old_path, new_path)
-    assert [c.kind.value for c in lazy.changes] == ["name-changed"]
-    assert lazy.old.taxonomy.labels.built() <= 3  # type: ignore[attr-defined]
-    assert lazy.new.taxonomy.labels.built() <= 3  # type: ignore[attr-defined]
+    kinds = sorted(c.kind.value for c in lazy.changes)
+    assert kinds == [
+        "label-added",
+        "label-removed",
+        "label-removed",
+        "name-changed",
+        "parent-changed",
+    ]
+    assert lazy.old.taxonomy.labels.built() <= 8  # type: ignore[attr-defined]
+    assert lazy.new.taxonomy.labels.built() <= 8  # type: ignore[attr-defined]
 
 
 def _diff_output(root: Path, *extra: str) -> tuple[int, str]:

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 from cache_damage import COMMON, damage, parts, reseal
-from taxops import cache_entries
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from taxops import cache_entries, release_cache
 from taxops.loading import yaml_source
-from taxops.models.taxonomy import Taxonomy
+from taxops.models.taxonomy import Label, Taxonomy
 from taxops.validate import check_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -208,3 +210,31 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     monkeypatch.setattr("sys.platform", "linux")
     assert cache_entries.folder() == Path("/somewhere/cache/taxops")
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(
+    names=st.lists(
+        st.one_of(
+            st.text(min_size=1, max_size=12),
+            st.sampled_from(['},{"id":', '"},{"id":"x', "\\", '\\"}', "\n"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_label_is_found_in_the_entry_as_its_own_json(names: list[str]) -> None:
+    """Whatever the labels say (text that looks like the place between two
+    labels included), the entry's bounds give each label's own canonical JSON."""
+    labels = [
+        Label(id=f"l{i}", name=name, aliases=(name,) if i % 2 else ())
+        for i, name in enumerate(names)
+    ]
+    tail, bounds = release_cache._labels_json(labels)
+    assert len(bounds) == len(labels) + 1
+    for i, label in enumerate(labels):
+        raw = tail[bounds[i] : bounds[i + 1] - 1]
+        assert raw == label.model_dump_json(exclude_defaults=True).encode()
+    assert [
+        Label.model_validate_json(tail[a : b - 1]) for a, b in zip(bounds, bounds[1:])
+    ] == labels

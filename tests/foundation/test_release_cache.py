@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -235,6 +236,5 @@ def test_each_label_is_found_in_the_entry_as_its_own_json(names: list[str]) -> N
     for i, label in enumerate(labels):
         raw = tail[bounds[i] : bounds[i + 1] - 1]
         assert raw == label.model_dump_json(exclude_defaults=True).encode()
-    assert [
-        Label.model_validate_json(tail[a : b - 1]) for a, b in zip(bounds, bounds[1:])
-    ] == labels
+    built = [Label.model_validate_json(tail[a : b - 1]) for a, b in pairwise(bounds)]
+    assert built == labels

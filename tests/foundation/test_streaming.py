@@ -108,3 +108,53 @@ def test_errors_found_chunk_by_chunk_equal_one_call(
     assert [(d.rule, d.location, d.message) for d in streamed] == [
         (d.rule, d.location, d.message) for d in whole
     ]
+
+
+# Where the errors are, relative to the chunks (7 labels each below): the
+# chunks before the first error are consumed by then, and have nothing to report.
+_ERROR_PLACES = {
+    "first chunk only": [("  - id: g2\n", "  - id: g2\n    status: gone\n")],
+    "late chunks only": [
+        ("  - id: g40\n    name: Category 40\n", "  - id: g40\n    nme: Category 40\n"),
+        ("  - id: g55\n", "  - id: 55\n"),
+    ],
+    "outside the list only": [("kind: hierarchical", "kind: hierarchicl")],
+    "last item and outside": [
+        ("  - id: g59\n", "  - id: g59\n    status: gone\n"),
+        ("owners: [ops@example.com]\n", "owners: [ops@example.com]\nsurprise: 1\n"),
+    ],
+}
+
+
+@pytest.mark.parametrize("place", sorted(_ERROR_PLACES))
+def test_errors_after_consumed_chunks_equal_one_call_with_one_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, place: str
+) -> None:
+    """Every error is found from where streaming stopped, without parsing the
+    file a second time, and equals what one whole-document call reports."""
+    from taxops import file_check
+
+    text = taxonomy_yaml(60)
+    for old, new in _ERROR_PLACES[place]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / "t.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10**9)
+    whole = check_file(path).diagnostics
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
+    monkeypatch.setattr(streaming, "CHUNK", 7)
+    parses: list[str] = []
+    parse = file_check.parse_yaml
+
+    def counting(*args: object, **kwargs: object) -> object:
+        parses.append(str(args[1]))
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(file_check, "parse_yaml", counting)
+    streamed = check_file(path).diagnostics
+    assert whole
+    assert [(d.rule, d.location, d.message) for d in streamed] == [
+        (d.rule, d.location, d.message) for d in whole
+    ]
+    assert len(parses) == 1  # the file was parsed once

@@ -15,6 +15,12 @@ imports nothing of taxops):
   it. The CLI keeps what it has loaded: a command is one short process, and its
   data lives until it exits. A library caller (the MkDocs plugin, the tests)
   never calls it, so nothing is frozen behind its back.
+
+What :func:`keep` is given is also held until the process ends, and
+:func:`holding` says so: the ``taxops`` program then ends without freeing it
+object by object (:func:`taxops.cli.main.console`). The memory goes back to
+the system with the process; freeing 200,000 labels one by one took about a
+quarter of a second, after the command's work was done.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _keeping = False
+_held: list[object] = []
 
 
 @contextmanager
@@ -41,9 +48,16 @@ def paused() -> Iterator[None]:
             gc.enable()
 
 
-def keep() -> None:
+def keep(*loaded: object) -> None:
     """From now on, what is alive, and what later pauses build, is never
-    scanned again (for a command's process: its data lives until it exits)."""
+    scanned again (for a command's process: its data lives until it exits).
+    ``loaded`` is held until the process ends (see the module's docstring)."""
     global _keeping
     _keeping = True
+    _held.extend(loaded)
     gc.freeze()
+
+
+def holding() -> bool:
+    """Whether :func:`keep` holds data that the process need not free."""
+    return bool(_held)

@@ -35,7 +35,7 @@ from taxops.loading import (
 )
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
-from taxops.models.streaming import NotStreamable, consumed, stream_errors, validate_streaming
+from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
 from taxops.repo_layout import is_release, leaves_repository
 
 
@@ -179,20 +179,20 @@ def validate_document(
     with paused():
         try:
             model = validate_streaming(doc.data, kind.model)
-        except (ValidationError, NotStreamable) as exc:
-            if isinstance(exc, ValidationError) and not consumed(doc.data):
-                return None, diagnostics_from_validation_error(exc, doc, kind.model)
-            # A streamed list was invalid: every error, from a fresh parse if
-            # streaming consumed it, each reported with its place; found chunk by
-            # chunk where that gives what one call gives, so a file with an error
-            # costs no more memory than a valid one.
-            if consumed(doc.data):
-                fresh, _ = parse_yaml(doc.text, doc.path)
-                if fresh is not None:
-                    doc.data = fresh.data
-            errors = stream_errors(doc.data, kind.model)
+        except ValidationError as exc:  # not streamed: the one call's errors
+            return None, diagnostics_from_validation_error(exc, doc, kind.model)
+        except NotStreamable as exc:
+            # Every error, each reported with its place, found chunk by chunk
+            # from the first invalid one (the chunks before it were valid), so a
+            # file with an error costs no second parse and no more memory than a
+            # valid one. A model whose validators see the whole document needs
+            # it whole again: parsed afresh and validated in one call.
+            errors = stream_errors(doc.data, kind.model, exc.start)
             if errors:
                 return None, diagnostics_from_errors(errors, doc, kind.model)
+            fresh, _ = parse_yaml(doc.text, doc.path)
+            if fresh is not None:
+                doc.data = fresh.data
             try:
                 model = kind.model.model_validate(doc.data)
             except ValidationError as exc:

@@ -4,18 +4,22 @@ become messages and exit codes."""
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 try:  # Ctrl-C while the modules load is an interruption too, not a traceback
     from taxops import __version__, interrupts
     from taxops.cli import exit_codes
     from taxops.cli.argtypes import file_arguments
     from taxops.cli.commands import REGISTRY
+    from taxops.collector import holding
     from taxops.diagnostics import TaxopsError
     from taxops.escaping import terminal, terminal_lines
 except KeyboardInterrupt:
@@ -77,6 +81,30 @@ def _command_named(argv: Sequence[str]) -> str | None:
     """The command ``argv`` asks for: its first word that is not an option
     (taxops' own options, --help and --version, take no value)."""
     return next((a for a in argv if not a.startswith("-")), None)
+
+
+def console() -> NoReturn:
+    """The ``taxops`` program: :func:`main`, then the end of the process.
+
+    When the command held what it loaded until the end
+    (:func:`taxops.collector.keep`), the process ends without freeing it:
+    output flushed, exit handlers run (temporary folders removed, engines
+    stopped), then ``os._exit``, as mypy ends its runs. The memory goes back to
+    the system with the process; freeing 200,000 labels object by object took
+    about a quarter of a second after the work was done. With another thread
+    still running, the process ends the usual way, which waits for it."""
+    code = main()
+    if not holding() or threading.active_count() > 1:
+        sys.exit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader left: as main() treats it
+        pass
+    except OSError:  # e.g. a full disk: Python's own exit reports it
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -193,4 +221,4 @@ def _crash(command: str, exc: Exception) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    console()

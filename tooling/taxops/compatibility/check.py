@@ -21,6 +21,7 @@ from taxops.compatibility.integrity import verify
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
 from taxops.compatibility.waivers import WaiverBook
 from taxops.diagnostics import Diagnostic, Severity
+from taxops.file_check import CheckedFile
 from taxops.loading import DEFAULT_MAX_BYTES
 from taxops.models.taxonomy import Taxonomy
 from taxops.models.waivers import Waivers
@@ -70,7 +71,7 @@ def run_check(
     today: datetime.date | None = None,
     deadlines: Deadlines | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    after_load: Callable[[], None] | None = None,
+    after_load: Callable[[list[CheckedFile]], None] | None = None,
 ) -> CheckReport:
     """Check the repository at ``root`` against its last releases, or against
     the git ref ``against`` (its merge base with HEAD when ``merge_base``)."""
@@ -84,7 +85,7 @@ def run_check(
         files, root, max_bytes, baseline=commit or "HEAD", today=today, deadlines=deadlines
     )
     if after_load is not None:
-        after_load()
+        after_load(checked)
     repo = assemble(checked, root)
     report = CheckReport("the last release of each taxonomy", len(checked))
     report.validation = [d for c in checked for d in c.diagnostics]

@@ -5,12 +5,14 @@ Validated in one call, both are alive at the peak. Here the items of the documen
 largest list are validated in chunks and each chunk's dicts are dropped as soon as
 its models exist, so the peak is about the larger of the two, not their sum.
 
-When a chunk is invalid, :class:`NotStreamable` tells the caller to collect the
-errors from a fresh parse (an invalid file pays a second parse) with
-:func:`stream_errors`: the items again in chunks, their models dropped at once,
-then the rest of the document, so an error to report costs no more memory than
-a valid file. A model with validators of its own (which see the whole document)
-is validated in one call instead.
+When a chunk is invalid, :class:`NotStreamable` says where: the chunks before it
+were valid (their dicts are gone, and they have no error to report), the items
+from it on are intact. :func:`stream_errors` then collects every error from
+there: the items in chunks, their models dropped at once, then the rest of the
+document. An error to report costs no second parse and no more memory than a
+valid file. A model with validators of its own (which see the whole document)
+needs the whole document again: the caller parses it afresh and validates it in
+one call.
 """
 
 from __future__ import annotations
@@ -26,14 +28,20 @@ CHUNK = 5_000
 
 
 class NotStreamable(Exception):
-    """A chunk failed validation; validate the whole, freshly parsed document."""
+    """Validation failed after items of the list ``key`` were consumed: the
+    items before ``start`` were valid and are gone, those from ``start`` on are
+    intact (:func:`stream_errors` with ``start`` finds every error)."""
+
+    def __init__(self, key: str, start: int) -> None:
+        super().__init__(key, start)
+        self.key, self.start = key, start
 
 
 def validate_streaming(data: dict[str, Any], model: type[BaseModel]) -> BaseModel:
     """Validate ``data`` as ``model``. The dicts of its largest list are replaced
     by ``None`` as their models are built (``data`` is consumed). Raises
-    :class:`NotStreamable` if any item is invalid, ``ValidationError`` for errors
-    outside the list."""
+    :class:`NotStreamable` when it streamed and anything is invalid (an item, or
+    a field outside the list), ``ValidationError`` when it did not stream."""
     key = _largest_list(data, model)
     if key is None:
         return model.model_validate(data)
@@ -46,33 +54,39 @@ def validate_streaming(data: dict[str, Any], model: type[BaseModel]) -> BaseMode
             built += adapter.validate_python(chunk)
         except ValidationError as exc:
             built.clear()  # the traceback keeps this frame: let the models go now
-            raise NotStreamable(key) from exc
+            raise NotStreamable(key, start) from exc
         items[start : start + len(chunk)] = [None] * len(chunk)
         del chunk
     rest = {k: v for k, v in data.items() if k != key}
     rest[key] = built
-    return model.model_validate(rest)
+    try:
+        return model.model_validate(rest)
+    except ValidationError as exc:
+        built.clear()
+        del rest
+        raise NotStreamable(key, len(items)) from exc
 
 
-def stream_errors(data: dict[str, Any], model: type[BaseModel]) -> list[Any] | None:
+def stream_errors(data: dict[str, Any], model: type[BaseModel], start: int = 0) -> list[Any] | None:
     """Every error of validating ``data`` as ``model``, as one call would report
     them (``ValidationError.errors()``), found without holding the models: the
-    largest list's items in chunks, then the rest of the document. None when
-    that cannot be the same as one call: no list large enough, or the model has
-    validators that see the whole document."""
+    largest list's items in chunks, then the rest of the document. ``start``:
+    where :class:`NotStreamable` said the intact items begin (those before it
+    were valid). None when that cannot be the same as one call: no list large
+    enough, or the model has validators that see the whole document."""
     key = _largest_list(data, model)
     if key is None or model.__pydantic_decorators__.model_validators:
         return None
     items: list[Any] = data[key]
     adapter = _adapter(model, key)
     found: list[Any] = []
-    for start in range(0, len(items), CHUNK):
+    for first in range(start, len(items), CHUNK):
         try:
-            adapter.validate_python(items[start : start + CHUNK])
+            adapter.validate_python(items[first : first + CHUNK])
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 index, *inner = err["loc"]
-                found.append({**err, "loc": (key, start + int(index), *inner)})
+                found.append({**err, "loc": (key, first + int(index), *inner)})
     rest: list[Any] = []
     try:
         model.model_validate({**data, key: []})

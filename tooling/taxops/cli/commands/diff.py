@@ -84,7 +84,7 @@ def _compare(
 ) -> tuple[list[Diagnostic], list[Comparison]]:
     old, old_problems = _load(old_path, root, lazy)
     new, new_problems = _load(new_path, root, lazy)
-    keep_loaded()
+    keep_loaded(old, new)
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:

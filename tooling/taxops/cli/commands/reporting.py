@@ -6,12 +6,11 @@ import argparse
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands.common import write
 from taxops.collector import keep
-from taxops.compatibility.compare import Comparison
 from taxops.diagnostics import Diagnostic, Severity, TaxopsError, has_errors
 from taxops.formatting import (
     format_github,
@@ -26,9 +25,12 @@ from taxops.formatting.markdown import links_from
 from taxops.formatting.report import Section
 from taxops.formatting.selection import DEFAULT_PER_RULE
 from taxops.formatting.summary import changes_summary
-from taxops.migration.impact import RegisteredImpact
 from taxops.suggestions import taxonomy_folders, unknown_name
 from taxops.writing import write_atomic
+
+if TYPE_CHECKING:  # validate shares this module and compares nothing
+    from taxops.compatibility.compare import Comparison
+    from taxops.migration.impact import RegisteredImpact
 
 FORMATS = ("text", "json", "github", "junit", "markdown")
 
@@ -315,12 +317,13 @@ def registered_datasets(
     return found
 
 
-def keep_loaded() -> None:
+def keep_loaded(*loaded: object) -> None:
     """The loaded versions live until the command exits: take them out of the
-    cyclic collector's sight (:func:`taxops.collector.keep`). Two 200,000-label
+    cyclic collector's sight, and hold them so the process ends without
+    freeing them one by one (:func:`taxops.collector.keep`). Two 200,000-label
     versions are millions of objects, and each full collection pass over them
     cost about 2 s and freed nothing."""
-    keep()
+    keep(*loaded)
 
 
 def exit_code(diagnostics: Sequence[Diagnostic]) -> int:

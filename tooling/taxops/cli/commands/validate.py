@@ -15,7 +15,7 @@ from taxops.cli.commands.common import (
     repo_root,
     write,
 )
-from taxops.cli.commands.reporting import add_max_findings, per_rule
+from taxops.cli.commands.reporting import add_max_findings, keep_loaded, per_rule
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.formatting import FORMATTERS, format_github, format_text
 from taxops.loading import DEFAULT_MAX_BYTES
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         assert root is not None
         files = governed_files(root)
     checked = check_paths(files, root, int(args.max_file_size * 1e6), deadlines=deadlines(args))
+    keep_loaded(checked)
     diagnostics = [d for c in checked for d in c.diagnostics]
     if args.format == "text":
         write(format_text(diagnostics, files=len(checked), per_rule=per_rule(args)))

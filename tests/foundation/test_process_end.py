@@ -1,0 +1,110 @@
+"""How the ``taxops`` program ends (``taxops.cli.main.console``): a command that
+held what it loaded ends without freeing it object by object, yet its output is
+complete, its exit code kept and every exit handler run. Each case runs the
+program in a process of its own: how a process ends cannot be seen from inside
+the test's."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# A program that ends the way the `taxops` script does. Before the command, it
+# registers an exit handler (as a temporary folder or an engine does) and an
+# audit hook that marks the interpreter's own finalisation (the step that frees
+# every object: CPython raises this event in it, and only in it); with "hold",
+# `keep` holds some data, as a command holds the versions it loaded.
+_PROGRAM = """
+import atexit, sys, threading
+from pathlib import Path
+from taxops.cli.main import console
+from taxops.collector import keep
+
+marks = Path(sys.argv[1])
+atexit.register(lambda: (marks / "exit-handler").write_text("ran"))
+
+def finalising(event, args, mark=str(marks / "finalised"), _open=open):
+    if event == "cpython.PyInterpreterState_Clear":
+        with _open(mark, "w") as f:
+            f.write("finalised")
+sys.addaudithook(finalising)
+
+if sys.argv[2] == "hold":
+    keep([object() for _ in range(1000)])
+if sys.argv[3] == "thread":
+    def work(mark=str(marks / "thread-done"), _open=open):
+        __import__("time").sleep(3)  # still running when the command ends
+        with _open(mark, "w") as f:
+            f.write("done")
+    threading.Thread(target=work).start()
+sys.argv = ["taxops", *sys.argv[4:]]
+console()
+"""
+
+
+def _run(tmp_path: Path, hold: str, thread: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", _PROGRAM, str(tmp_path), hold, thread, *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def invalid_taxonomy(tmp_path: Path) -> Path:
+    """A taxonomy with many findings, so the output is larger than a pipe's buffer."""
+    labels = "".join(
+        f"  - id: l{i}\n    name: L {i}\n    definition: Label {i}.\n    parent: missing{i}\n"
+        for i in range(3000)
+    )
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(
+        "taxops: taxonomy/1\nid: big\ntitle: Big\nversion: 1.0.0\nkind: hierarchical\n"
+        'owners: ["@team/labels"]\n'
+        "description: Many labels whose parents do not exist.\n"
+        f"labels:\n{labels}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_held_data_is_not_freed_but_output_and_exit_handlers_are_complete(
+    tmp_path: Path, invalid_taxonomy: Path
+) -> None:
+    done = _run(
+        tmp_path, "hold", "no-thread", "validate", "--format", "json", str(invalid_taxonomy)
+    )
+    assert done.returncode == 1, done.stderr
+    # Every finding reached the pipe (flushed before the process ended).
+    assert done.stdout.count("missing") >= 3000
+    assert (tmp_path / "exit-handler").read_text() == "ran"
+    assert not (tmp_path / "finalised").exists()  # ended without freeing it
+
+
+def test_without_held_data_the_process_ends_the_usual_way(tmp_path: Path) -> None:
+    done = _run(tmp_path, "free", "no-thread", "rules")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "exit-handler").read_text() == "ran"
+    assert (tmp_path / "finalised").read_text() == "finalised"
+
+
+def test_a_running_thread_makes_the_process_end_the_usual_way(tmp_path: Path) -> None:
+    done = _run(tmp_path, "hold", "thread", "rules")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "exit-handler").read_text() == "ran"
+    assert (tmp_path / "thread-done").read_text() == "done"  # the usual end waited for it
+    assert (tmp_path / "finalised").read_text() == "finalised"
+
+
+def test_the_installed_program_is_the_console_entry() -> None:
+    """``taxops`` on PATH ends through :func:`console`, not bare ``main``."""
+    import importlib.metadata
+
+    (script,) = [
+        e for e in importlib.metadata.entry_points(group="console_scripts") if e.name == "taxops"
+    ]
+    assert script.value == "taxops.cli.main:console"

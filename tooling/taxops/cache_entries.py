@@ -12,7 +12,10 @@ the code that read them: a release's validated model
   version, and the SHA-256 and length of the body;
 * the body, read only when the header equals the one this run would write for
   the same identity (so an entry from other code, for other files, or damaged
-  anywhere is a miss).
+  anywhere is a miss);
+* optionally a tail, whose length the header holds and whose content the entry
+  checks itself (a release's labels: a comparison checks the few it reads
+  against their digests instead of hashing 60 MB).
 
 Nothing here is ever an error: a miss is rebuilt and overwritten; a folder that
 cannot be written only makes commands slower. The folder is the user's own

@@ -14,7 +14,16 @@ bad entry is a miss, rebuilt and overwritten.
 model's own validation (``model_validate_json``, in pydantic-core), so an entry
 can only ever produce a taxonomy the model accepts: nothing in it is executed
 or imported (no pickle). The body carries its own SHA-256, so damage is
-detected before anything is built. The folder is the user's own cache folder
+detected before anything is built; the labels after it (the tail) carry theirs
+in the body, checked before a full read.
+
+**Compared without building every label.** The entry keeps each label's
+canonical JSON with a digest, and a skeleton of the columns a comparison reads
+for every label (:mod:`taxops.models.lazy_labels`). ``diff`` of two releases
+seen before reads them ``lazy``: the labels are not hashed as a whole; each
+label it builds must match its digest, validate and agree with the skeleton,
+or :class:`~taxops.models.lazy_labels.Damaged` sends ``diff`` back to full
+reads. The folder is the user's own cache folder
 (outside the repository, created private), so a pull request cannot plant an
 entry for CI to trust; whoever can write that folder can already change what
 the user runs.
@@ -108,10 +117,10 @@ def read(
         doc = YamlDocument(display, text, _stand_in(meta["top"], meta["lists"]))
         for key_name, (offsets, lines) in meta["index"].items():
             doc.adopt_item_index(key_name, _unpack(offsets), _unpack(lines))
-        found_ = [_diagnostic(d, display) for d in meta["diagnostics"]]
+        findings = [_diagnostic(d, display) for d in meta["diagnostics"]]
     except (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError, Damaged):
         return None
-    return Entry(built, found_, doc)
+    return Entry(built, findings, doc)
 
 
 def _lazy(head_line: bytes, skeleton_line: bytes, tail: bytes) -> Taxonomy:

@@ -287,8 +287,9 @@ class Taxonomy(Strict):
         """Positions of the labels that make crosswalk declarations (``narrowed``,
         ``became_group``, ``reused``, ``backward``): the few a comparison reads
         for them, without reading every label."""
+        none = ((),) * len(DECLARATIONS)  # each declaration field defaults to ()
         read = operator.attrgetter(*DECLARATIONS)
-        return [i for i, lb in enumerate(self.labels) if any(read(lb))]
+        return [i for i, found in enumerate(map(read, self.labels)) if found != none]
 
     @cached_property
     def _by_id(self) -> dict[str, Label]:

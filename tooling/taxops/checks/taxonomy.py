@@ -9,7 +9,8 @@ from __future__ import annotations
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import cast
 
 from taxops.checks.common import did_you_mean, repeats
 from taxops.checks.declarations import declarations
@@ -21,6 +22,7 @@ from taxops.models.ids import IdPreset
 from taxops.models.taxonomy import (
     AttributeType,
     Label,
+    LabelColumns,
     Replacement,
     Status,
     Taxonomy,
@@ -130,8 +132,9 @@ def no_cycles(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     index = tax.index
     parents = tax.columns.parents
     # Parents written before their children (the usual layout) cannot form a cycle.
-    where = [index.get(p, -1) if p is not None else -1 for p in parents]
-    if all(map(operator.lt, where, range(len(where)))):
+    position = cast("Callable[[str | None, int], int]", index.get)
+    where = map(position, parents, itertools.repeat(-1))  # no parent, or unknown: -1
+    if all(map(operator.lt, where, itertools.count())):
         return
     parent_of = {label.id: label.parent for label in tax.labels if label.parent in index}
     done: set[str] = set()  # labels known to reach a root
@@ -397,6 +400,8 @@ def sibling_names(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     enum = AttributeType.ENUM
+    if _attributes_fine(tax.columns):
+        return
     suspects = [
         i
         for i, attrs in enumerate(tax.columns.attributes)
@@ -438,6 +443,16 @@ def attributes(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 )
 
 
+def _attributes_fine(columns: LabelColumns) -> bool:
+    """Whether no label declares two attributes and every attribute has the
+    options its type needs, screened in C: a loop in Python over 200,000
+    labels runs only when some label may have a finding."""
+    if max(map(len, columns.attributes), default=0) > 1:
+        return False
+    shapes = columns.attribute_shapes
+    return all(n >= 2 if kind is AttributeType.ENUM else n == 0 for kind, n in shapes)
+
+
 def versioning_policy(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     """The policy table names rules that exist, and only for semantic versions."""
     from taxops.versioning.policy import known_keys  # the catalogue reads the models
@@ -477,13 +492,15 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     YAML); labels in a parent cycle are reported by ``no_cycles``."""
     index = tax.index
     columns = tax.columns
+    if len(index) == len(columns.ids) and not _may_be_deeper_than(
+        columns.parents, index, MAX_HIERARCHY_DEPTH
+    ):
+        return
     parent_of = {
         label_id: parent
         for label_id, parent in zip(columns.ids, columns.parents, strict=True)
         if parent in index
     }
-    if not _may_be_deeper_than(parent_of, MAX_HIERARCHY_DEPTH):
-        return
     depth: dict[str, int] = {}
     for start in parent_of:
         path: list[str] = []
@@ -507,21 +524,27 @@ def hierarchy_depth(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     )
 
 
-def _may_be_deeper_than(parent_of: dict[str, str], levels: int) -> bool:
-    """Whether some chain of parents may hold more than ``levels`` labels (a loop
-    counts as deeper). By doubling: each table maps a label to its ancestor 1, 2,
-    4... steps up, built in C from the one before and holding only labels that
-    deep. A usual taxonomy (5 to 7 levels) empties it in three steps, so the exact
-    count per label, a loop in Python, runs only when the answer may be yes."""
-    up = parent_of
-    steps = 1
-    while up and steps < levels:
-        up = {label: up[above] for label, above in up.items() if above in up}
-        steps *= 2
-    if up:  # some label has ``steps`` >= ``levels`` ancestors
-        return True
-    # No label has ``steps`` ancestors: chains hold at most ``steps`` labels.
-    return steps > levels
+def _may_be_deeper_than(
+    parents: Sequence[str | None], index: Mapping[str, int], levels: int
+) -> bool:
+    """Whether some chain of parents holds more than ``levels`` labels (a loop
+    counts as deeper), for labels with unique ids (``index``: id to position,
+    ``parents``: each label's parent). By peeling: first the labels that have a
+    child, then those with a child among them, and so on; a label left after
+    ``levels`` rounds has a chain of more than ``levels`` labels below it. Each
+    round is a set built in C from the last, a tenth of its size in a usual
+    taxonomy, so the exact count per label, a loop in Python, runs only when the
+    answer is yes."""
+    above: set[str | None] = set(parents)
+    above.discard(None)
+    above &= index.keys()  # an unknown parent is another check's finding
+    rounds = 1
+    while above and rounds < levels:
+        above = {parents[index[label]] for label in above if label is not None}
+        above.discard(None)
+        above &= index.keys()
+        rounds += 1
+    return bool(above)
 
 
 CHECKS: tuple[Check, ...] = (

@@ -52,6 +52,8 @@ def taxonomy_text(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         return ("labels", i, "aliases", j), "alias", f" of label '{labels[i].id}'"
 
     yield from _fields(doc, aliases, alias)
+    if all(n == 0 for _, n in cols.attribute_shapes):
+        return  # no attribute lists options
     attributes = [
         (i, j, a)
         for i, attrs in enumerate(cols.attributes)

@@ -215,7 +215,7 @@ def lazy_taxonomy(
     if declaring and not 0 <= min(declaring) <= max(declaring) < n:
         raise ValueError("malformed declarations")
     lazy: list[Any] = []  # the columns no comparison reads for every label
-    columns = LabelColumns(ids, lazy, parents, statuses, lazy, lazy, lazy, lazy)
+    columns = LabelColumns(ids, lazy, parents, statuses, lazy, lazy, lazy, lazy, bool(declaring))
     labels = LazyLabels(tail, bounds, digests, columns)
     for column, name in (
         ("names", "name"),

@@ -2,7 +2,8 @@
 
 Structural, not timed: while two versions are compared, count what used to be
 rebuilt per finding (the label index and id table, a pass over a file to
-index its items, a YAML composition, a migration-map entry) and check that
+index its items, a YAML composition, a migration-map entry, a batch of places
+to locate, a search of a file's text) and check that
 removing 20 times more labels does not make any of those counts grow, except
 the map entries, one per removed label."""
 
@@ -70,6 +71,10 @@ def _count(monkeypatch: pytest.MonkeyPatch, counts: Counter[str]) -> None:
     spy("YAML compositions", yaml_source, "_compose")
     spy("passes to index a file's items", yaml_source, "_item_offsets")
     spy("map entries built", build, "_fate")
+    spy("batches of places located", yaml_source.YamlDocument, "locate_all")
+    spy("searches for a top-level key", yaml_source, "_top_key")
+    spy("passes counting a file's lines", yaml_source, "_lines_of")
+    spy("ends of a top-level entry found", yaml_source, "_end_of_top_entry")
 
     table = Taxonomy.__dict__["_by_id"]
 
@@ -108,6 +113,8 @@ def test_removing_more_labels_rebuilds_nothing_more(
         k: v for k, v in many.items() if k != entries
     }
     assert many["YAML compositions"] == 0  # every finding located from the line index
+    # The rules' findings are located in one batch per file, whatever their number.
+    assert many["batches of places located"] == few["batches of places located"]
     assert many["passes to index a file's items"] <= 2  # one per file
     assert many["column reads (index builds)"] <= 2  # one per version
     assert many["id tables built"] <= 2

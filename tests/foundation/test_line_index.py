@@ -7,6 +7,7 @@ the keys' column)."""
 
 from __future__ import annotations
 
+import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,95 @@ def test_plain_items_are_located_without_composing(monkeypatch: pytest.MonkeyPat
         doc.locate(("labels", i, "definition"))
         doc.locate(("labels", i))
     assert calls == []
+
+
+def _requests(data: dict[str, Any], rng: random.Random) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every path a finding may ask for (items, their keys, keys that are not
+    there, nodes below an item's keys, indexes past the end, top-level keys,
+    the root), at the key and at the value, shuffled, some asked twice."""
+    paths: list[tuple[str | int, ...]] = [(), ("no-such-key",)]
+    for key, value in data.items():
+        paths.append((key,))
+        if isinstance(value, list):
+            paths += [(key, len(value)), (key, len(value), "id")]
+            for i, item in enumerate(value):
+                paths.append((key, i))
+                if isinstance(item, dict):
+                    paths.append((key, i, "no-such-key"))
+                    for k, v in item.items():
+                        paths.append((key, i, k))
+                        if isinstance(v, list) and v:
+                            paths += [(key, i, k, 0), (key, i, k, len(v) - 1, "name")]
+        elif isinstance(value, dict):
+            paths += [(key, k) for k in value]
+    asked = [(p, at) for p in paths for at in ("key", "value")]
+    asked += rng.sample(asked, min(len(asked), 50))
+    rng.shuffle(asked)
+    return asked
+
+
+def _variants() -> list[tuple[str, str | bytes]]:
+    """Each document as written, and with CRLF line ends; the styles document
+    also with a byte-order mark, as bytes read from disk."""
+    out: list[tuple[str, str | bytes]] = []
+    for name, text in _documents():
+        out += [(name, text), (name + " (CRLF)", text.replace("\n", "\r\n"))]
+    out.append(("styles (BOM)", b"\xef\xbb\xbf" + STYLES.encode()))
+    return out
+
+
+def test_batched_positions_equal_single_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``locate_all`` answers a batch of requests, in any order and split in
+    any way, exactly as locating each request alone does: for every governed
+    file of the repository (valid and invalid), the odd styles above, CRLF line
+    ends and a byte-order mark; for a small file (composed) and for a large one
+    (read from its line index). A top-level key is placed as composing the
+    whole file places it."""
+    rng = random.Random(12)
+    compared = 0
+    for name, text in _variants():
+        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 10**12)
+        parsed, _ = parse_yaml(text, name)
+        if parsed is None:
+            continue
+        asked = _requests(parsed.data, rng)
+        top = [(path, at) for path, at in asked if len(path) == 1]
+        whole = [parsed.locate(path, at=at) for path, at in top]  # a small file: composed
+        for partial in (10**12, 1):
+            monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", partial)
+            alone, _ = parse_yaml(text, name)
+            assert alone is not None
+            single = [alone.locate(path, at=at) for path, at in asked]
+            batched, _ = parse_yaml(text, name)
+            assert batched is not None
+            half = rng.randrange(len(asked))  # two batches, the second partly asked before
+            assert batched.locate_all(asked[:half]) + batched.locate_all(asked[half:]) == single
+            fresh, _ = parse_yaml(text, name)
+            assert fresh is not None
+            assert fresh.locate_all(top) == whole, name
+            compared += len(asked)
+    assert compared > 10_000
+
+
+def test_findings_located_one_by_one_count_lines_at_most_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Checks that locate their findings one at a time, in any order, never
+    make a pass over the file per finding: the first request counts lines up
+    to its item, every later one reads the line index built once."""
+    passes: list[int] = []
+    original = yaml_source._lines_of
+
+    def spy(text: str, offsets: Any) -> list[int]:
+        passes.append(len(offsets))
+        return original(text, offsets)
+
+    monkeypatch.setattr(yaml_source, "_lines_of", spy)
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    doc, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
+    alone, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
+    assert doc is not None and alone is not None
+    asked = [(("labels", i, "name"), "key") for i in reversed(range(500))]
+    one_by_one = [doc.locate(path, at=at) for path, at in asked]
+    assert one_by_one == alone.locate_all(asked)
+    assert len(passes) <= 3  # first request, the line index, the second document's batch

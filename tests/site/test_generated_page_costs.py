@@ -3,7 +3,8 @@ builds: their search entries are read by :mod:`taxops.site.search_sections`,
 never by Material's HTML parser (the index is the one Material would have
 written, whatever order the plugins are listed in, and a page another plugin
 rewrote is left to Material); pages outside the navigation share its rendering
-(:mod:`taxops.site.nav_cache`), and the site does not change by a byte."""
+(:mod:`taxops.site.nav_cache`) and Material's search box is rendered once per
+build, and the site does not change by a byte."""
 
 from __future__ import annotations
 
@@ -142,13 +143,9 @@ def test_pages_outside_the_nav_share_its_rendering_and_read_the_same(
     assert _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False)) == shared
 
 
-NAV_OVERRIDE = """\
-{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
-"""
-
-
-def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
-    repo = _repo(tmp_path, "search, taxops")
+def _overriding(root: Path, partial: str, text: str) -> Path:
+    """The test repository, with the site's own version of one of Material's partials."""
+    repo = _repo(root, "search, taxops")
     config = (repo / "mkdocs.yml").read_text()
     (repo / "mkdocs.yml").write_text(
         config.replace(
@@ -156,8 +153,63 @@ def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path:
         )
     )
     (repo / "overrides" / "partials").mkdir(parents=True)
-    (repo / "overrides" / "partials" / "nav.html").write_text(NAV_OVERRIDE)
+    (repo / "overrides" / "partials" / partial).write_text(text)
+    return repo
+
+
+NAV_OVERRIDE = """\
+{% include "partials/logo.html" %}<p class="tx-test-nav">{{ page.url }}</p>
+"""
+
+
+def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path: Path) -> None:
+    repo = _overriding(tmp_path, "nav.html", NAV_OVERRIDE)
     site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
     for label in ("returns.refund_status", "returns.exchange"):
         html = (site / "support-intents" / "labels" / label / "index.html").read_text()
         assert f'<p class="tx-test-nav">support-intents/labels/{label}/</p>' in html
+
+
+def _spy_search_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    kept: list[str] = []
+    keep = NavCache.keep_search_box
+
+    def count(self: NavCache, key: str, html: Any) -> Any:
+        kept.append(key)
+        return keep(self, key, html)
+
+    monkeypatch.setattr(NavCache, "keep_search_box", count)
+    return kept
+
+
+def test_the_search_box_is_rendered_once_for_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept = _spy_search_boxes(monkeypatch)
+    repo = _repo(tmp_path / "once", "search, taxops")
+    pages = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    assert len(kept) == 1
+    box = b'<div class="md-search" data-md-component="search" role="dialog">'
+    assert len(pages) > 20
+    assert all(box in html for html in pages.values())
+    # The same site with every page rendering its own: not one byte differs.
+    monkeypatch.setattr(taxops.site.plugin, "install", lambda env, cache: False)
+    repo = _repo(tmp_path / "own", "search, taxops")
+    assert _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False)) == pages
+
+
+HEADER_OVERRIDE = """\
+<header class="tx-test-header">{{ page.title }}{% include "partials/search.html" %}</header>
+"""
+
+
+def test_a_site_that_overrides_the_header_renders_the_search_box_on_every_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The header decides the context the search box is rendered in: once it is
+    # the site's own, nothing is assumed about it.
+    kept = _spy_search_boxes(monkeypatch)
+    repo = _overriding(tmp_path, "header.html", HEADER_OVERRIDE)
+    pages = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
+    assert kept == []
+    assert all(b'class="md-search"' in html for html in pages.values())

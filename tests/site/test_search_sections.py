@@ -106,3 +106,11 @@ def test_a_section_is_cut_at_each_heading_with_an_id() -> None:
         ("hidden", "", "<p>not indexed</p>", True),
     ]
     assert ours(html) == material(html)
+
+
+def test_a_long_section_of_list_items_reads_as_material_reads_it() -> None:
+    # Material looks for the first opening tag of a name when one closes: an
+    # empty item after thousands of others is judged from the first item on.
+    items = "".join(f"<li>card {k}</li>" for k in range(3000))
+    html = sanitise(f'<h2 id="cards">Cards</h2><ul>{items}<li> </li><li></li></ul><p></p>')
+    assert ours(html) == material(html)

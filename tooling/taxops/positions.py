@@ -7,6 +7,7 @@ finding without importing how files are read (:mod:`taxops.loading`, whose
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from taxops.diagnostics import Location
@@ -27,4 +28,9 @@ class Positions(Protocol):
 
     def locate(self, path: NodePath, *, at: str = "value") -> Location:
         """Where the node at ``path`` is, or its nearest existing ancestor."""
+        ...
+
+    def locate_all(self, requests: Iterable[tuple[NodePath, str]]) -> list[Location]:
+        """Where each ``(path, at)`` is, as :meth:`locate` says, resolved
+        together: what a caller with many findings asks, once."""
         ...

@@ -163,10 +163,8 @@ def _untouched(before: Label, after: Label) -> bool:
         return b == a  # one comparison in C, when no attribute model is involved
     if _LABEL_FIELDS(b) != _LABEL_FIELDS(a):
         return False
-    b_attrs, a_attrs = b["attributes"], a["attributes"]
-    if len(b_attrs) != len(a_attrs):
-        return False
-    return all(x.__dict__ == y.__dict__ for x, y in zip(b_attrs, a_attrs, strict=True))
+    # Attribute by attribute, as plain dicts (no generator resumed per label).
+    return [x.__dict__ for x in b["attributes"]] == [y.__dict__ for y in a["attributes"]]
 
 
 def _order(new_index: int | None, old_index: int | None) -> tuple[int, int]:

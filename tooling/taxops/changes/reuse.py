@@ -17,7 +17,7 @@ policy says (rule ``retired-id-reused``).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from taxops.models.taxonomy import Label, Status, Taxonomy
@@ -61,9 +61,11 @@ def find_reuses(
     for version in versions:
         present = version.index.keys()
         # Not in use in this version: retired here, or seen before and absent.
-        left = set(_with_status(version, Status.RETIRED)) | (seen - present)
+        left = _retired(version) | (seen - present)
         seen |= present
     pool = left | (seen & set(declared))  # few ids: those that could be reused
+    if not pool:
+        return []  # the usual case: no label of the new version is walked
     columns = new.columns
     in_use_now = {
         label_id
@@ -84,13 +86,14 @@ def find_reuses(
     return found
 
 
-def _with_status(version: Taxonomy, status: Status) -> Iterator[str]:
-    """The ids of the labels of ``version`` with ``status`` (read from its
-    columns: no label is built)."""
-    columns = version.columns
-    if status is Status.RETIRED and columns.all_active:
-        return iter(())
-    return (i for i, s in zip(columns.ids, columns.statuses, strict=True) if s is status)
+def _retired(version: Taxonomy) -> set[str]:
+    """The ids of a version's retired labels, read from its columns."""
+    cols = version.columns
+    if cols.all_active:
+        return set()
+    return {
+        i for i, status in zip(cols.ids, cols.statuses, strict=True) if status is Status.RETIRED
+    }
 
 
 def _last_use(versions: list[Taxonomy], label_id: str) -> tuple[Use, int | None]:

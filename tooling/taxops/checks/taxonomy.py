@@ -185,13 +185,16 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     cols = tax.columns
     if cols.all_active and not any(cols.replaced_by) and not any(cols.replacements):
         return
-    retired = {label.id: label for label in tax.labels if label.status is Status.RETIRED}
+    labels, statuses, gone = tax.labels, cols.statuses, Status.RETIRED
+    retired = {cols.ids[i]: labels[i] for i, s in enumerate(statuses) if s is gone}
     active = Status.ACTIVE
+    # Read from the columns: no model attribute read per label.
     suspects = [
         i
-        for i, label in enumerate(tax.labels)
-        if label.status is active
-        and (label.replaced_by or label.replacement or (retired and label.parent in retired))
+        for i, (status, replaced_by, replacement, parent) in enumerate(
+            zip(statuses, cols.replaced_by, cols.replacements, cols.parents, strict=True)
+        )
+        if status is active and (replaced_by or replacement or (retired and parent in retired))
     ]
     for i in suspects:
         label = tax.labels[i]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
 from taxops.changes.reuse import find_reuses
-from taxops.diagnostics import Diagnostic, Severity
+from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import applying
 from taxops.models.taxonomy import Compatibility, Taxonomy
@@ -114,23 +114,18 @@ def compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
+    findings = ctx.placed(findings)  # every place the rules asked for, one batch per file
     findings += reused_ids([old, *history], new)
     # The migration map must give every old label a fate; where it cannot and no
     # rule above already raised an error for that label, the map's finding stands.
     findings += migration_unmapped_label.diagnose(changes, old.doc, new.doc, findings)
-    for suggestion in changes.suggestions:
-        added_at = ctx.new_at.get(suggestion.added)
-        removed_at = ctx.old_at.get(suggestion.removed)
-        findings.append(
-            undeclared_rename.diagnose(
-                suggestion,
-                changes,
-                new.doc.locate(("labels", added_at)) if new.doc and added_at is not None else None,
-                old.doc.locate(("labels", removed_at))
-                if old.doc and removed_at is not None
-                else None,
-            )
-        )
+    suggestions = changes.suggestions
+    added_at = _labels_at(new.doc, [ctx.new_at.get(s.added) for s in suggestions])
+    removed_at = _labels_at(old.doc, [ctx.old_at.get(s.removed) for s in suggestions])
+    findings += [
+        undeclared_rename.diagnose(suggestion, changes, added, removed)
+        for suggestion, added, removed in zip(suggestions, added_at, removed_at, strict=True)
+    ]
     findings = [apply_mode(d, mode) for d in with_policy(findings, new.taxonomy.policy)]
     required = required_bump(findings, new.taxonomy.policy, changes.content_changed)
     versioning = check_version(changes, required, old.doc, new.doc) if check_versions else []
@@ -187,6 +182,14 @@ def reused_ids(history: Sequence[Version], new: Version) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def _labels_at(doc: YamlDocument | None, indexes: list[int | None]) -> list[Location | None]:
+    """Where each label (by its index) is in ``doc``, located in one batch."""
+    if doc is None:
+        return [None] * len(indexes)
+    found = iter(doc.locate_all([(("labels", i), "value") for i in indexes if i is not None]))
+    return [None if i is None else next(found) for i in indexes]
 
 
 def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:

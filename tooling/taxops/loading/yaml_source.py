@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,9 @@ class YamlDocument:
         default_factory=dict, repr=False
     )
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
+    _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
+    _starts: dict[str, array[int] | None] = field(default_factory=dict, repr=False)
+    _counted: set[str] = field(default_factory=set, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -116,10 +119,38 @@ class YamlDocument:
         key is reported where its mapping starts).
 
         ``at="key"`` points at the key of a mapping entry rather than its value.
+        Many findings are located together with :meth:`locate_all`.
         """
-        marks = self._marks_for(path)
+        return self.locate_all(((path, at),))[0]
+
+    def locate_all(self, requests: Iterable[tuple[Path_, str]]) -> list[Location]:
+        """The location of each ``(path, at)`` request, as :meth:`locate` gives
+        it, resolved together: a small file is composed once; in a large one,
+        the items the requests name are read in file order, each once, from
+        the line index built once, whatever the number of findings.
+
+        Callers with many findings (a comparison's rules) collect their
+        requests and ask once, so the cost of locating follows the findings,
+        never findings times the file."""
+        asked = [(tuple(path), at) for path, at in requests]
+        if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES:
+            marks = self.marks
+            return [self._resolve(marks, path, at) for path, at in asked]
+        items = self._scan_items(path for path, _ in asked)
+        out = []
+        for path, at in asked:
+            pos = _from_item(items.get(path[:2]), path, at) if _item_shaped(path) else None
+            out.append(
+                Location.from_zero_based(self.path, *pos)
+                if pos is not None
+                else self._resolve(self._marks_for(path), path, at)
+            )
+        return out
+
+    def _resolve(self, marks: dict[Path_, NodeMarks], path: Path_, at: str) -> Location:
+        """``path`` in ``marks``, or its nearest existing ancestor."""
         for end in range(len(path), -1, -1):
-            m = marks.get(tuple(path[:end]))
+            m = marks.get(path[:end] if end < len(path) else path)
             if m is None:
                 continue
             if end < len(path):
@@ -131,6 +162,41 @@ class YamlDocument:
             return Location.from_zero_based(self.path, *pos)
         return Location(self.path, 1, 1)
 
+    def _scan_items(self, paths: Iterable[Path_]) -> dict[Path_, dict[str, NodeMarks] | None]:
+        """The own keys of every list item a path names (``("labels", 7, ...)``,
+        at most one key below the item), each item read once, in file order.
+        None for an item whose lines are not plain block style (its paths are
+        then located by composing it, exactly)."""
+        wanted = sorted({path[:2] for path in paths if _item_shaped(path)}, key=_by_list_then_index)
+        new = [item for item in wanted if item not in self._keys]
+        bounds = [self._item_bounds(str(key), int(index)) for key, index in new]
+        found = [(item, b) for item, b in zip(new, bounds, strict=True) if b is not None]
+        lines = self._first_lines([(str(item[0]), int(item[1]), b[0]) for item, b in found])
+        self._keys.update((item, None) for item, b in zip(new, bounds, strict=True) if b is None)
+        for (item, b), line in zip(found, lines, strict=True):
+            self._keys[item] = _scan_item(self.text[b[0] : b[1]], line)
+        return {item: self._keys[item] for item in wanted}
+
+    def _first_lines(self, items: list[tuple[str, int, int]]) -> list[int]:
+        """The 0-based first line of each item (list key, index, offset). A
+        list's first batch counts the lines up to its last item, in one pass;
+        a later one reads them from the list's full line index, built once:
+        never a pass over the file per batch, however findings are asked."""
+        counted: dict[int, int] = {}
+        for key in {k for k, _, _ in items} - self._counted - self._index.keys():
+            self._counted.add(key)
+            offsets = sorted(o for k, _, o in items if k == key)
+            counted.update(zip(offsets, _lines_of(self.text, offsets), strict=True))
+        out = []
+        for key, index, offset in items:
+            if offset in counted:
+                out.append(counted[offset])
+            else:
+                full = self.item_index(key)
+                assert full is not None  # the offset came from it
+                out.append(full[1][index])
+        return out
+
     # --- the line index of a large file ---------------------------------------------
 
     def item_index(self, key: str) -> tuple[array[int], array[int]] | None:
@@ -140,13 +206,22 @@ class YamlDocument:
         machine integers: 3 MB for 200,000 items, where lists of int objects
         held 14 MB at the peak of a large file's validation."""
         if key not in self._index:
-            found = _item_offsets(self.text, key)
+            offsets = self._item_starts(key)
             self._index[key] = (
-                None
-                if found is None
-                else (array("q", found), array("q", _lines_of(self.text, found)))
+                None if offsets is None else (offsets, array("q", _lines_of(self.text, offsets)))
             )
         return self._index[key]
+
+    def _item_starts(self, key: str) -> array[int] | None:
+        """The offsets of :meth:`item_index` alone: locating a batch counts the
+        lines of the items it reads, not of every item."""
+        if key in self._index:
+            full = self._index[key]
+            return None if full is None else full[0]
+        if key not in self._starts:
+            found = _item_offsets(self.text, key)
+            self._starts[key] = None if found is None else array("q", found)
+        return self._starts[key]
 
     def item_indexes(self) -> dict[str, tuple[array[int], array[int]]]:
         """The line indexes built so far (a release cache keeps them)."""
@@ -177,30 +252,31 @@ class YamlDocument:
         return part if part is not None else self.marks
 
     def _item_part(self, key: str, index: int, rest: Path_) -> dict[Path_, NodeMarks] | None:
-        """Marks for a path inside item ``index`` of the list ``key``: its own
-        keys from a scan of its lines, anything deeper by composing the item."""
+        """Every node of item ``index`` of the list ``key`` (composed), for a
+        path that :meth:`locate_all` could not read from the item's lines."""
         located = self._located_item(key, index)
         if located is None:
             return None
         start, end, line0 = located
-        top = self._top_key_marks(key) or {}
-        if len(rest) <= 1 and (not rest or isinstance(rest[0], str)):
-            keys = self._item_keys(key, index, start, end, line0)
-            if keys is not None:
-                item, own = keys
-                out = {**top, (key, index): item}
-                out.update({(key, index, name): m for name, m in own.items()})
-                return out
-        return self._item_marks(key, index, start, end, line0, top)
+        marks = self._item_marks(key, index, start, end, line0, self._top_key_marks(key) or {})
+        # An item that does not compose alone (an alias to an anchor written in
+        # another item) is read with what holds the anchor: its list, or the file.
+        return marks if (key, index) in marks else None
 
     def _located_item(self, key: str, index: int) -> tuple[int, int, int] | None:
         """Start and end offsets and first line of item ``index``, when the line
         index agrees with the parsed list (same number of items)."""
-        found = self.item_index(key)
+        bounds = self._item_bounds(key, index)
+        found = self.item_index(key) if bounds is not None else None
+        return None if bounds is None or found is None else (*bounds, found[1][index])
+
+    def _item_bounds(self, key: str, index: int) -> tuple[int, int] | None:
+        """Start and end offsets of item ``index``, when the line scan agrees
+        with the parsed list (as many items, the same id)."""
+        offsets = self._item_starts(key)
         value = self.data.get(key) if isinstance(self.data, dict) else None
-        if found is None or not isinstance(value, list):
+        if offsets is None or not isinstance(value, list):
             return None
-        offsets, lines = found
         if len(offsets) != len(value) or not 0 <= index < len(offsets):
             return None
         item = value[index]
@@ -211,20 +287,7 @@ class YamlDocument:
         )
         if expected is not None and _snippet_id(self.text[start:end]) != str(expected):
             return None  # the line scan disagrees with the parser: be exact instead
-        return start, end, lines[index]
-
-    def _item_keys(
-        self, key: str, index: int, start: int, end: int, line0: int
-    ) -> tuple[NodeMarks, dict[str, NodeMarks]] | None:
-        cache_key: Path_ = (key, index)
-        if cache_key not in self._keys:
-            self._keys[cache_key] = _scan_item(self.text[start:end], line0)
-        scanned = self._keys[cache_key]
-        if scanned is None:
-            return None
-        own = dict(scanned)
-        item = own.pop("", None)
-        return (item, own) if item is not None else None
+        return start, end
 
     def _item_marks(
         self,
@@ -278,21 +341,71 @@ class YamlDocument:
         return shifted
 
     def _top_key_marks(self, key: str) -> dict[Path_, NodeMarks] | None:
-        match = re.search(rf"^{re.escape(key)}[ \t]*:", self.text, re.MULTILINE)
-        if match is None:
+        """Marks of a top-level key and where its value starts, read from the
+        text (found once per key), or None where only composing tells (no
+        value, an alias, an anchor or a tag on the key's line)."""
+        if key not in self._top:
+            self._top[key] = _top_key(self.text, key)
+        return self._top[key]
+
+
+def _top_key(text: str, key: str) -> dict[Path_, NodeMarks] | None:
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    if match is None:
+        return None
+    line = text.count("\n", 0, match.start())
+    eol = text.find("\n", match.end())
+    rest = text[match.end() : eol if eol >= 0 else len(text)]
+    written = rest.lstrip(" \t").rstrip("\r")
+    if written and not written.startswith("#"):
+        if written[0] in "*&!":
             return None
-        line = self.text.count("\n", 0, match.start())
-        after = match.end()
-        while after < len(self.text) and self.text[after] in " \t":
-            after += 1
-        value_col = (
-            after - match.start() if self.text[after : after + 1] not in ("\n", "#", "") else 0
-        )
-        value_line = line if value_col else line + 1
-        return {
-            (): NodeMarks(None, (0, 0)),
-            (key,): NodeMarks((line, 0), (value_line, value_col)),
-        }
+        value = (line, match.end() - match.start() + len(rest) - len(rest.lstrip(" \t")))
+    else:
+        # The value starts on the first later line with content: indented
+        # further, or a list written at the key's column.
+        nxt = _CONTENT_LINE.search(text, eol) if eol >= 0 else None
+        if nxt is None or not (nxt.group(1) or nxt.group(2) == "-"):
+            return None  # no value (null): composing says where it is
+        value = (line + text.count("\n", eol, nxt.start() + 1), len(nxt.group(1)))
+    return {(): NodeMarks(None, (0, 0)), (key,): NodeMarks((line, 0), value)}
+
+
+#: The next line with content (not blank, not a comment): its indentation and
+#: first character.
+_CONTENT_LINE = re.compile(r"\n([ ]*)([^\s#])")
+
+
+def _from_item(
+    scanned: dict[str, NodeMarks] | None, path: Path_, at: str
+) -> tuple[int, int] | None:
+    """The 0-based mark of ``path`` (an item, or one of its own keys) read from
+    the item's scanned keys, as the composed marks would give it: a missing
+    key is reported at the item; None when the item was not scanned."""
+    if scanned is None:
+        return None
+    item = scanned[""]
+    if len(path) == 2:
+        return item.value
+    m = scanned.get(str(path[2])) if path[2] != "" else None
+    if m is None:
+        return item.value
+    return m.key if (at == "key" and m.key) else m.value
+
+
+def _item_shaped(path: Path_) -> bool:
+    """Whether ``path`` is a list item of a top-level key or one of its own keys
+    (``("labels", 7)``, ``("labels", 7, "name")``): what an item's lines tell."""
+    n = len(path)
+    return (
+        (n == 2 or (n == 3 and isinstance(path[2], str)))
+        and isinstance(path[0], str)
+        and isinstance(path[1], int)
+    )
+
+
+def _by_list_then_index(item: Path_) -> tuple[str, int]:
+    return str(item[0]), int(item[1])
 
 
 def _item_offsets(text: str, key: str) -> list[int] | None:
@@ -316,7 +429,7 @@ def _item_offsets(text: str, key: str) -> list[int] | None:
     return [first.start(), *(m.start() + 1 for m in item.finditer(text, first.start(), end))]
 
 
-def _lines_of(text: str, offsets: list[int]) -> list[int]:
+def _lines_of(text: str, offsets: Sequence[int]) -> list[int]:
     """The 0-based line of each offset (ascending), counted in one pass: counting
     from the top for each finding made thousands of findings in a 60 MB file
     take minutes."""
@@ -376,18 +489,20 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
     found: dict[str, NodeMarks] = {}
     pending: str | None = None  # a key whose value starts on a later line
     for k, line in enumerate(lines):
-        start = column if k == 0 else len(line) - len(line.lstrip(" "))
-        content = line[start:] if k == 0 else line.lstrip(" ")
-        if k == 0 and column < 0:
-            continue  # '-' alone: the item's keys start on the next line
-        if not content or content.startswith("#"):
+        if k == 0:
+            if column < 0:
+                continue  # '-' alone: the item's keys start on the next line
+            start, content = column, line[column:]
+        else:
+            content = line.lstrip(" ")
+            start = len(line) - len(content)
+        if not content or content[0] == "#":
             continue
         if column < 0:
             column = start
         if start > column:
             if pending is not None:
-                key_mark = found[pending].key
-                found[pending] = NodeMarks(key_mark, (line0 + k, start))
+                found[pending] = NodeMarks(found[pending].key, (line0 + k, start))
                 pending = None
             continue
         if start < column or pending is not None:
@@ -395,11 +510,12 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
         m = _KEY.match(content)
         if m is None:
             return None
-        name = next(g for g in m.groups() if g is not None).rstrip()
-        if name in found or not name:
+        # One alternative matched: a plain, a single- or a double-quoted key.
+        name = m.group(m.lastindex or 1).rstrip()
+        if not name or name in found:
             return None
         value = content[m.end() :].lstrip(" ")
-        if not value or value.startswith("#"):
+        if not value or value[0] == "#":
             pending = name
             found[name] = NodeMarks((line0 + k, start), (line0 + k, start))
         else:
@@ -416,21 +532,14 @@ def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
 
 
 def _closed_quote(value: str) -> bool:
-    """Whether a quoted scalar that starts ``value`` ends on the same line."""
-    quote = value[0]
-    i = 1
-    while i < len(value):
-        c = value[i]
-        if quote == '"' and c == "\\":
-            i += 2
-            continue
-        if c == quote:
-            if quote == "'" and value[i + 1 : i + 2] == "'":
-                i += 2
-                continue
-            return True
-        i += 1
-    return False
+    """Whether a quoted scalar that starts ``value`` (one line) ends on it."""
+    return (_DOUBLE_QUOTED if value[0] == '"' else _SINGLE_QUOTED).match(value) is not None
+
+
+#: A quoted scalar closed on its line. Possessive, so an escape is never read
+#: back as a closing quote: ``\\"`` and ``''`` are escapes, scanned left to right.
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*+"')
+_SINGLE_QUOTED = re.compile(r"'(?:[^']|'')*+'")
 
 
 def load_yaml(

@@ -11,7 +11,7 @@ from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.migration.build import build_map
 from taxops.migration.model import Action
 from taxops.models.taxonomy import Status
-from taxops.positions import Positions
+from taxops.positions import NodePath, Positions
 
 RULE_UNMAPPED = "migration-unmapped-label"
 
@@ -25,7 +25,7 @@ def map_findings(
     file the label itself, or its nearest surviving parent when it was removed."""
     migration = build_map(changes, only=_without_plain_fate(changes))
     old_at, new_at = changes.old.index, changes.new.index
-    found = []
+    unmapped = []
     for entry in migration:
         if entry.action is not Action.UNMAPPED:
             continue
@@ -46,18 +46,26 @@ def map_findings(
                 f"datasets carrying it cannot be migrated to {changes.new.version}"
             )
             hint = "add 'replaced_by: [...]', 'replacement: review' or 'replacement: parent'"
-        found.append(
-            Diagnostic(
-                RULE_UNMAPPED,
-                Severity.ERROR,
-                message,
-                location=_new_location(new_doc, j, changes, entry.label, new_at),
-                hint=hint,
-                previous=old_doc.locate(("labels", i)) if old_doc else None,
-                data={"label": entry.label, "old_index": i, "new_index": j},
-            )
+        unmapped.append((entry.label, i, j, message, hint))
+    # Every place in one batch per file.
+    news = _locate_all(new_doc, [_new_place(j, changes, lb, new_at) for lb, _, j, _, _ in unmapped])
+    olds = _locate_all(old_doc, [(("labels", i), "value") for _, i, _, _, _ in unmapped])
+    return [
+        Diagnostic(
+            RULE_UNMAPPED,
+            Severity.ERROR,
+            message,
+            location=new,
+            hint=hint,
+            previous=old,
+            data={"label": label, "old_index": i, "new_index": j},
         )
-    return found
+        for (label, i, j, message, hint), new, old in zip(unmapped, news, olds, strict=True)
+    ]
+
+
+def _locate_all(doc: Positions | None, asked: list[tuple[NodePath, str]]) -> list[Location | None]:
+    return list(doc.locate_all(asked)) if doc is not None else [None] * len(asked)
 
 
 def _without_plain_fate(changes: ChangeSet) -> set[str]:
@@ -75,22 +83,17 @@ def _without_plain_fate(changes: ChangeSet) -> set[str]:
     return about
 
 
-def _new_location(
-    doc: Positions | None,
-    j: int | None,
-    changes: ChangeSet,
-    label: str,
-    new_at: Mapping[str, int],
-) -> Location | None:
-    if doc is None:
-        return None
+def _new_place(
+    j: int | None, changes: ChangeSet, label: str, new_at: Mapping[str, int]
+) -> tuple[NodePath, str]:
+    """Where an unmapped label belongs in the new file: itself, or when it was
+    removed, its nearest ancestor that survived, else the label list."""
     if j is not None:
-        return doc.locate(("labels", j))
-    # Removed: point at the nearest ancestor that survived, else at the label list.
+        return ("labels", j), "value"
     old_ids = changes.old.by_id()
     parent = old_ids[label].parent
     while parent is not None:
         if parent in new_at:
-            return doc.locate(("labels", new_at[parent]))
+            return ("labels", new_at[parent]), "value"
         parent = old_ids[parent].parent if parent in old_ids else None
-    return doc.locate(("labels",), at="key")
+    return ("labels",), "key"

@@ -4,7 +4,10 @@ A rule claims one or more kinds of change (:class:`~taxops.changes.ChangeKind`),
 receives each such :class:`~taxops.changes.Change` with the whole change set for
 context, and yields :class:`~taxops.diagnostics.Diagnostic` findings through
 :meth:`RuleContext.report`, which places them on both files: the new line, and
-``previous``, the old one. A rule never decides whether its finding blocks a
+``previous``, the old one. Places are asked for as findings are made and
+resolved together by :meth:`RuleContext.placed` (one batch per file, so
+locating costs what the findings need, never a pass over a file for each). A
+rule never decides whether its finding blocks a
 merge: that is the taxonomy's compatibility mode, applied by
 :mod:`taxops.compatibility.compare` from the directions the finding breaks.
 """
@@ -12,7 +15,7 @@ merge: that is the taxonomy's compatibility mode, applied by
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -20,7 +23,7 @@ from typing import Any
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.models.taxonomy import Label, Taxonomy, TaxonomyKind
-from taxops.positions import Positions
+from taxops.positions import NodePath, Positions
 from taxops.rules.terms import (
     BOTH,
     CONSUMERS,
@@ -98,6 +101,11 @@ class RuleContext:
     new_doc: Positions | None
     rule: Rule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    _unplaced: dict[int, tuple[Diagnostic, _Request | None, _Request | None]] = field(
+        default_factory=dict, repr=False
+    )
+    """Findings reported and not yet placed, by identity, with the place each
+    asks for in the new and the old file."""
 
     @property
     def old_at(self) -> dict[str, int]:
@@ -157,7 +165,8 @@ class RuleContext:
         at: tuple[str | int, ...] | None = None,
         was: tuple[str | int, ...] | None = None,
     ) -> Diagnostic:
-        """A finding of the bound rule about ``change``, located in both files.
+        """A finding of the bound rule about ``change``, to be located in both
+        files by :meth:`placed` (which the comparison calls once its rules ran).
 
         ``at``/``was`` override the paths in the new and old file; by default a
         label change points at the changed field of the label, a removed label at
@@ -181,56 +190,69 @@ class RuleContext:
         }
         if change.detail:
             data["detail"] = _jsonable(change.detail)
-        return Diagnostic(
-            rule.id,
-            rule.severity,
-            message,
-            self._new_location(change, at),
-            hint,
-            self._old_location(change, was),
-            data,
+        found = Diagnostic(rule.id, rule.severity, message, None, hint, None, data)
+        self._unplaced[id(found)] = (
+            found,
+            self._new_place(change, at),
+            self._old_place(change, was),
         )
+        return found
 
-    # --- locating ----------------------------------------------------------------
+    def placed(self, findings: list[Diagnostic]) -> list[Diagnostic]:
+        """``findings`` with the places :meth:`report` asked for, each file's
+        places resolved in one batch (:meth:`Positions.locate_all`). Findings
+        this context did not report are kept as they are."""
+        asked = [self._unplaced.pop(id(d), None) for d in findings]
+        new = _resolve(self.new_doc, [a[1] for a in asked if a is not None])
+        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None])
+        out = []
+        for d, a in zip(findings, asked, strict=True):
+            if a is not None:
+                d = Diagnostic(
+                    d.rule, d.severity, d.message, next(new), d.hint, next(old), d.data, d.related
+                )
+            out.append(d)
+        return out
 
-    def _new_location(self, change: Change, at: tuple[str | int, ...] | None) -> Location | None:
+    # --- where a finding belongs ---------------------------------------------------
+
+    def _new_place(self, change: Change, at: NodePath | None) -> _Request | None:
         doc = self.new_doc
         if doc is None:
             return None
         if at is not None:
-            return doc.locate(at, at="key")
+            return at, "key"
         if change.label is None:
-            return doc.locate(_taxonomy_path(change, doc), at="key")
+            return _taxonomy_path(change, doc), "key"
         if change.new_index is not None:
-            return doc.locate(("labels", change.new_index, *change.field_path), at="key")
+            return ("labels", change.new_index, *change.field_path), "key"
         source = change.detail.get("source_indexes")
         if source:
-            return doc.locate(("labels", source[0][1], "replaced_by"), at="key")
+            return ("labels", source[0][1], "replaced_by"), "key"
         # Removed: the nearest ancestor that survived, else the place where the
         # label stood (the label now in its place): a line a reviewer can act on,
         # never the `labels:` key for every removed top-level label.
         ancestor = self.surviving_ancestor(change.old)
         if ancestor is not None:
-            return doc.locate(("labels", self.new_at[ancestor]))
+            return ("labels", self.new_at[ancestor]), "value"
         if change.old_index is not None:
             near = self.stood_before[change.old_index]
             if near is not None:
-                return doc.locate(("labels", near))
-        return doc.locate(("labels",), at="key")
+                return ("labels", near), "value"
+        return ("labels",), "key"
 
-    def _old_location(self, change: Change, was: tuple[str | int, ...] | None) -> Location | None:
-        doc = self.old_doc
-        if doc is None:
+    def _old_place(self, change: Change, was: NodePath | None) -> _Request | None:
+        if self.old_doc is None:
             return None
         if was is not None:
-            return doc.locate(was, at="key")
+            return was, "key"
         if change.label is None:
-            return doc.locate(_taxonomy_path(change, doc), at="key")
+            return _taxonomy_path(change, self.old_doc), "key"
         if change.old_index is not None:
-            return doc.locate(("labels", change.old_index, *change.field_path), at="key")
+            return ("labels", change.old_index, *change.field_path), "key"
         source = change.detail.get("source_indexes")
         if source:
-            return doc.locate(("labels", source[0][0]))
+            return ("labels", source[0][0]), "value"
         return None  # added in this version: nothing to point at in the old file
 
     def attribute_paths(
@@ -278,6 +300,17 @@ _KIND_WORDS = {
     TaxonomyKind.MULTI_LABEL: "multi-label",
     TaxonomyKind.HIERARCHICAL: "hierarchical",
 }
+
+
+#: A place asked for in one file: the node's path and whether its key or value.
+_Request = tuple[NodePath, str]
+
+
+def _resolve(doc: Positions | None, asked: list[_Request | None]) -> Iterator[Location | None]:
+    """The location of each request, None where none was asked; one batch."""
+    wanted = [a for a in asked if a is not None]
+    found = iter(doc.locate_all(wanted) if doc is not None and wanted else ())
+    return (None if a is None else next(found) for a in asked)
 
 
 def _taxonomy_path(change: Change, doc: Positions) -> tuple[str, ...]:

@@ -12,6 +12,11 @@ rendered for the first such page of a folder and reused for its siblings.
 
 Only Material's own partials are cached: if a site overrides the navigation
 (``custom_dir``), or any partial it includes, every page renders it itself.
+
+Material's search box (``partials/search.html``) reads no page at all (only the
+theme's language, icons and features): it is rendered once per build, for
+every page, generated or not, when it and the templates that include it
+(``main.html``, ``base.html``, ``partials/header.html``) are Material's own.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ _PARTIALS = (
     "partials/source.html",
 )
 _NAV = "partials/nav.html"
+#: Material's search box and the templates on its way from the page: the
+#: context it is rendered in is theirs.
+_SEARCH = "partials/search.html"
+_SEARCH_CHAIN = ("main.html", "base.html", "partials/header.html", _SEARCH)
 _ORIGINAL = "taxops-theme"
 _WRAPPER = (
     "{%- set taxops_key = taxops_nav_key(page) -%}"
@@ -38,6 +47,15 @@ _WRAPPER = (
     "{%- else -%}"
     "{%- set taxops_html -%}{% include '" + _ORIGINAL + "/" + _NAV + "' %}{%- endset -%}"
     "{{- taxops_nav_keep(taxops_key, taxops_html) -}}"
+    "{%- endif -%}"
+)
+_ONCE = (
+    "{%- set taxops_key = taxops_search_key(config.theme.language, features, config.theme.icon) -%}"
+    "{%- if taxops_search_cached(taxops_key) is not none -%}"
+    "{{- taxops_search_cached(taxops_key) -}}"
+    "{%- else -%}"
+    "{%- set taxops_html -%}{% include '" + _ORIGINAL + "/" + _SEARCH + "' %}{%- endset -%}"
+    "{{- taxops_search_keep(taxops_key, taxops_html) -}}"
     "{%- endif -%}"
 )
 
@@ -53,6 +71,9 @@ class NavCache:
         #: Where the navigation's links point, as path parts.
         self.targets: list[tuple[str, ...]] = []
         self.rendered: dict[tuple[str, ...], Any] = {}
+        #: Material's search box, by what it reads (the same on every page,
+        #: unless a plugin switches the language or features page by page).
+        self.search: dict[str, Any] = {}
 
     def use(self, nav: Any, homepage: str | None = None) -> None:
         """The navigation the pages are rendered with (MkDocs hands it to
@@ -85,6 +106,17 @@ class NavCache:
             self.rendered[key] = html
         return html
 
+    @staticmethod
+    def search_key(language: Any, features: Any, icons: Any) -> str:
+        return repr((language, list(features or ()), dict(icons or {})))
+
+    def search_box(self, key: str) -> Any:
+        return self.search.get(key)
+
+    def keep_search_box(self, key: str, html: Any) -> Any:
+        self.search[key] = html
+        return html
+
 
 def install(env: jinja2.Environment, cache: NavCache) -> bool:
     """Serve Material's navigation partial through ``cache``; False (and
@@ -92,15 +124,23 @@ def install(env: jinja2.Environment, cache: NavCache) -> bool:
     if env.loader is None or not all(_is_materials(env, name) for name in _PARTIALS):
         return False
     original = env.loader
+    wrappers = {_NAV: _WRAPPER}
+    if all(_is_materials(env, name) for name in _SEARCH_CHAIN):
+        wrappers[_SEARCH] = _ONCE
     env.loader = jinja2.ChoiceLoader(
         [
-            jinja2.DictLoader({_NAV: _WRAPPER}),
+            jinja2.DictLoader(wrappers),
             jinja2.PrefixLoader({_ORIGINAL: original}),
             original,
         ]
     )
     env.globals.update(
-        taxops_nav_key=cache.key, taxops_nav_cached=cache.get, taxops_nav_keep=cache.keep
+        taxops_nav_key=cache.key,
+        taxops_nav_cached=cache.get,
+        taxops_nav_keep=cache.keep,
+        taxops_search_key=cache.search_key,
+        taxops_search_cached=cache.search_box,
+        taxops_search_keep=cache.keep_search_box,
     )
     return True
 

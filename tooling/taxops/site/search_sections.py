@@ -48,6 +48,10 @@ _HEADINGS = frozenset(f"h{n}" for n in range(1, 7))
 #: Always left out, with everything inside.
 _ALWAYS_SKIPPED = frozenset({"object", "script", "style"})
 _CLOSED = float("inf")
+#: Whether a tag's attributes may hold one the rules read (an id aside, read on
+#: headings only): most tags' are never parsed. An entity could spell any name.
+_MAY_MATTER = re.compile(r"data-search-exclude|linenodiv|headerlink|&").search
+_NONE: dict[str, str] = {}
 
 
 class Section:
@@ -89,19 +93,21 @@ def sections(source: str) -> list[Section]:
                 continue
             if "&" in text:
                 text = unescape(text)
-            if not open_tags.get("pre"):
-                text = " " if text.isspace() else text.replace("\n", " ")
+            blank = text.isspace()
+            in_pre = open_tags.get("pre")
+            if not in_pre:
+                text = " " if blank else text.replace("\n", " ")
             if not found:
                 section = start(section)
             if open_tags.get(section.tag):
                 if not any(t == "a" and a.get("class") == "headerlink" for t, a in context):
-                    section.title.append(escape(text, quote=False))
-            elif text.isspace():
+                    section.title.append(_escape(text))
+            elif blank:
                 out = section.text
-                if not out or not out[-1].isspace() or open_tags.get("pre"):
+                if not out or not out[-1].isspace() or in_pre:
                     out.append(text)
             else:
-                section.text.append(escape(text, quote=False))
+                section.text.append(_escape(text))
         elif closing:
             if not context or context[-1][0] != tag:
                 continue
@@ -122,13 +128,16 @@ def sections(source: str) -> list[Section]:
                 continue
             if tag in _KEPT and not skipped:
                 target = section.title if open_tags.get(section.tag) else section.text
+                # Material looks from the first opening tag of that name up to
+                # the first piece that is not white space: never copy the rest
+                # (a section of thousands of list items made this quadratic).
                 index = target.index(f"<{tag}>")
-                if all(piece.isspace() for piece in target[index + 1 :]):
+                if _blank_after(target, index):
                     del target[index:]  # an empty element leaves nothing
                 else:
                     target.append(f"</{tag}>")
         elif tag not in _VOID:
-            attrs = {k: unescape(v) for k, v in _ATTRIBUTE.findall(raw)} if raw else {}
+            attrs = _attributes(raw) if raw and (tag in _HEADINGS or _MAY_MATTER(raw)) else _NONE
             context.append((tag, attrs))
             open_tags[tag] = open_tags.get(tag, 0) + 1
             if tag in skip:
@@ -152,3 +161,21 @@ def sections(source: str) -> list[Section]:
                 target = section.title if open_tags.get(section.tag) else section.text
                 target.append(f"<{tag}>")
     return found
+
+
+def _blank_after(pieces: list[str], index: int) -> bool:
+    """Whether every piece after ``index`` is white space (stops at the first
+    that is not)."""
+    return all(pieces[k].isspace() for k in range(index + 1, len(pieces)))
+
+
+def _attributes(raw: str) -> dict[str, str]:
+    return {k: unescape(v) for k, v in _ATTRIBUTE.findall(raw)}
+
+
+def _escape(text: str) -> str:
+    """``html.escape(text, quote=False)``, without the work when there is
+    nothing to escape (most text)."""
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text, quote=False)
+    return text

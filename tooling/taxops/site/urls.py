@@ -49,13 +49,25 @@ def relative_url(target: str, start: str) -> str:
     base = start if start.endswith("/") or not start else posixpath.dirname(start)
     if not base.endswith("/") and base:
         base += "/"
-    rel = (
-        posixpath.relpath("/" + target, "/" + base)
-        if target
-        else posixpath.relpath("/", "/" + base)
-    )
+    rel = _relpath(target, base)
     if rel == ".":
         rel = "./"
     elif target.endswith("/") or not target:
         rel = rel.rstrip("/") + "/"
     return rel
+
+
+def _relpath(target: str, base: str) -> str:
+    """``posixpath.relpath("/" + target, "/" + base)``, without its two
+    ``abspath`` calls (most of a label page's link time) when neither path
+    has a ``.`` or ``..`` part to resolve."""
+    to = [part for part in target.split("/") if part]
+    start = [part for part in base.split("/") if part]
+    if any(p in (".", "..") for p in (*to, *start)):
+        return posixpath.relpath("/" + target, "/" + base)
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."

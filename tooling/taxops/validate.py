@@ -6,7 +6,7 @@ fails fast)."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from taxops.checks.cross_file import check_repository
@@ -77,14 +77,21 @@ def check_paths(
     deadlines: Deadlines | None = None,
     *,
     compact_models: bool = False,
+    each: Callable[[CheckedFile], None] | None = None,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
     HEAD locally (what is about to be committed), the pull request's base in CI.
     ``today`` decides which waivers still apply; ``deadlines`` (default: today,
     the default window) which contracts, certifications and datasets are ending.
-    ``compact_models``: see :func:`taxops.file_check.check_file`."""
-    checked = [check_file(p, root, max_bytes, compact_models=compact_models) for p in paths]
+    ``compact_models``: see :func:`taxops.file_check.check_file`. ``each`` is
+    called with each file once it is checked, before the next one is read (the
+    site build keeps a release small there: :mod:`taxops.site.releases`)."""
+    checked = []
+    for path in paths:
+        checked.append(check_file(path, root, max_bytes, compact_models=compact_models))
+        if each is not None:
+            each(checked[-1])
     check_across_files(checked, root, max_bytes, baseline, today, deadlines)
     return checked
 

@@ -89,7 +89,7 @@ class BriefingView:
 
 def briefing_pages(site: TaxonomySite, timeline: Timeline) -> list[Page]:
     """A briefing per published pair of versions, and the page listing them."""
-    pages = [_briefing(site, timeline.changes(old, new)) for old, new in timeline.pairs()]
+    pages = timeline.walk(lambda changes: _briefing(site, changes))
     return [*pages, _index(site, pages)] if pages else []
 
 

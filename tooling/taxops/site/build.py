@@ -10,6 +10,7 @@ not (:attr:`SiteBuild.blocking`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -30,13 +31,14 @@ from taxops.site.overview_pages import (
     edge_case_page,
     home_page,
 )
-from taxops.site.pages import Page
+from taxops.site.pages import PACKED_FROM, PackedToc, Page
 from taxops.site.policy_pages import policy_pages
+from taxops.site.releases import HeldReleases
 from taxops.site.render import render_page
 from taxops.site.site_home import site_home_page
 from taxops.site.timeline import Timeline
 from taxops.site.training import cheat_sheet_page, flashcards_page, quiz_page
-from taxops.validate import check_paths, governed_files
+from taxops.validate import CheckedFile, check_paths, governed_files
 
 #: Where the dashboard's result files live, relative to the repository.
 DASHBOARD_FOLDER = "reports"
@@ -83,24 +85,25 @@ def build_site(
 
 
 def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str) -> SiteBuild:
-    # Every version of every taxonomy and the guidelines are held at once.
-    checked = check_paths(governed_files(root), root, compact_models=True)
+    checked, held = _checked(root)
     diagnostics = [d for c in checked for d in c.diagnostics]
     repo = assemble(checked, root)
     if any(d.rule in PRIVACY_RULES for d in diagnostics):
         return SiteBuild([], {}, diagnostics)  # nothing is rendered that could leak
-    sites = [taxonomy_site(repo, tid, directory_urls) for tid in sorted(repo.taxonomies)]
+    sites = [taxonomy_site(repo, tid, directory_urls, held) for tid in sorted(repo.taxonomies)]
     nav = [NavSection(site.title, []) for site in sites]
     pages = [all_taxonomies_page(sites)] if sites else []
     for site, section in zip(sites, nav, strict=True):
         plan = repo.policies.quality_plan(site.id)
-        own = taxonomy_pages(site, plan.model.certification.pass_mark if plan else None)
-        if site.large:
-            # Pages that grow with the labels (guide, edge cases, cards, sheet,
-            # changelog, briefings) would fill Material's index with megabytes:
-            # its labels are found with the label finder, these pages by the nav.
-            for page in own[1:]:
+        own: list[Page] = []
+        for page in taxonomy_pages(site, plan.model.certification.pass_mark if plan else None):
+            if site.large and own:
+                # Pages that grow with the labels (guide, edge cases, cards, sheet,
+                # changelog, briefings) would fill Material's index with megabytes:
+                # its labels are found with the label finder, these pages by the nav.
                 page.searchable = False
+            _render(page)  # as it comes: no 100,000 label views held at once
+            own.append(page)
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
@@ -117,8 +120,8 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
         nav.append(NavSection("Working with us", [p for p in policy if p.nav] + policy[1:]))
     home = site_home_page(sites, site_name)
     for page in [*pages, home]:
-        page.html = render_page(page)
-        page.view = None  # rendered: a 100,000-label site does not keep both
+        if page.view is not None:
+            _render(page)
     media = {path: dest for site in sites for path, dest in site.media.items()}
     generated = dict(board.files)
     for site in sites:
@@ -129,7 +132,28 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     )
 
 
-def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = True) -> TaxonomySite:
+def _render(page: Page) -> None:
+    page.html = render_page(page)
+    page.view = None  # rendered: a 100,000-label site does not keep both
+    if len(page.toc) >= PACKED_FROM:
+        page.toc = PackedToc(page.toc)
+
+
+def _checked(root: Path) -> tuple[list[CheckedFile], HeldReleases]:
+    """Every governed file checked, as ``taxops validate`` checks them, holding
+    no release's labels: each release is held small once it is checked
+    (:mod:`taxops.site.releases`), before the next file is read."""
+    held = HeldReleases()
+    checked = check_paths(governed_files(root), root, compact_models=True, each=held.hold)
+    return checked, held
+
+
+def taxonomy_site(
+    repo: Repository,
+    taxonomy_id: str,
+    directory_urls: bool = True,
+    held: HeldReleases | None = None,
+) -> TaxonomySite:
     tax = repo.taxonomies[taxonomy_id]
     governed = repo.guideline_for(taxonomy_id)
     guideline = governed.model if governed else None
@@ -144,25 +168,26 @@ def taxonomy_site(repo: Repository, taxonomy_id: str, directory_urls: bool = Tru
     return TaxonomySite(
         taxonomy=tax.model,
         guideline=guideline,
-        releases=[r.model for r in repo.releases.get(taxonomy_id, [])],
+        releases=[
+            (held or HeldReleases()).release(r, tax) for r in repo.releases.get(taxonomy_id, [])
+        ],
         root=repo.root,
         guideline_folder=folder,
         directory_urls=directory_urls,
     )
 
 
-def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> list[Page]:
-    """One taxonomy's pages, in navigation order. ``pass_mark``: the quality
-    plan's, which the quiz scores against."""
+def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> Iterator[Page]:
+    """One taxonomy's pages, in navigation order, each made when the one
+    before has been taken (rendered, its view let go). ``pass_mark``: the
+    quality plan's, which the quiz scores against."""
     timeline = Timeline.of(site.releases, site.taxonomy)
-    return [
-        home_page(site, timeline),
-        *briefing_pages(site, timeline),
-        decision_guide_page(site),
-        edge_case_page(site),
-        quiz_page(site, pass_mark),
-        flashcards_page(site),
-        cheat_sheet_page(site),
-        changelog_page(site, timeline),
-        *label_pages(site, timeline),
-    ]
+    yield home_page(site, timeline)
+    yield from briefing_pages(site, timeline)
+    yield decision_guide_page(site)
+    yield edge_case_page(site)
+    yield quiz_page(site, pass_mark)
+    yield flashcards_page(site)
+    yield cheat_sheet_page(site)
+    yield changelog_page(site, timeline)
+    yield from label_pages(site, timeline)

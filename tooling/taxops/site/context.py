@@ -19,6 +19,7 @@ from taxops.models.guideline import Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
 from taxops.site.label_groups import LabelGroup, is_large, label_groups
+from taxops.site.timeline import Release
 from taxops.site.urls import label_anchor, label_page_name, page_url, relative_url
 
 #: Where copies of repository media go in the built site.
@@ -40,8 +41,9 @@ class TaxonomySite:
 
     taxonomy: Taxonomy
     guideline: Guideline | None
-    #: Released snapshots, oldest first.
-    releases: list[Taxonomy]
+    #: Released snapshots, oldest first: models, or releases read when compared
+    #: (:class:`taxops.site.timeline.Release`, what the site build passes).
+    releases: list[Taxonomy] | list[Release]
     #: The repository, for media files (None: media are not published).
     root: Path | None
     #: The guideline file's folder relative to the root: media paths start there.

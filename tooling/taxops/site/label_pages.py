@@ -5,6 +5,7 @@ the edge cases decided about it, and its history."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -132,18 +133,19 @@ class GroupView:
     """The label finder's index folder, relative to this page."""
 
 
-def label_pages(site: TaxonomySite, timeline: Timeline) -> list[Page]:
+def label_pages(site: TaxonomySite, timeline: Timeline) -> Iterator[Page]:
     """A page for every label of the working taxonomy, retired ones included
     (old annotations still carry them); for a large taxonomy, a page per group
-    of labels instead (:mod:`taxops.site.label_groups`)."""
+    of labels instead (:mod:`taxops.site.label_groups`). Made one at a time, so
+    the build renders each before the next one's view exists."""
     index = _Index.of(site.guideline)
     children: dict[str, list[Label]] = defaultdict(list)
     for label in site.taxonomy.labels:
         if label.parent:
             children[label.parent].append(label)
     if site.large:
-        return [_group_page(site, g, index, children, timeline) for g in site.groups]
-    return [_page(site, label, index, children, timeline) for label in site.taxonomy.labels]
+        return (_group_page(site, g, index, children, timeline) for g in site.groups)
+    return (_page(site, label, index, children, timeline) for label in site.taxonomy.labels)
 
 
 def _group_page(

@@ -1,17 +1,22 @@
 """A taxonomy's versions as labelers live through them: the sequence of versions
 (releases, then the working file when it is not released yet), the change set
-between each pair (computed once, by :func:`taxops.changes.diff`), and each
-label's history in plain words ("renamed from 'Order status'", "split into ...").
+between each pair (computed once, by :func:`taxops.changes.diff`, and let go once
+its briefing is made), and each label's history in plain words ("renamed from
+'Order status'", "split into ...").
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import TypeVar
 
 from taxops.changes import ChangeKind, ChangeSet, diff
 from taxops.changes.model import Change
 from taxops.models.taxonomy import Replacement, Taxonomy
+from taxops.versioning.versions import Version
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -22,51 +27,98 @@ class Event:
     text: str
 
 
+@dataclass(frozen=True)
+class Release:
+    """A release the site reads only for its history: its version, and how to
+    read it when a comparison needs its labels. A release of a 100,000-label
+    taxonomy is hundreds of megabytes as a model, so the site does not keep
+    its releases: it reads them again, two at a time (:meth:`Timeline.walk`)."""
+
+    version: Version
+    load: Callable[[], Taxonomy]
+
+
 @dataclass
 class Timeline:
-    """Versions of one taxonomy, oldest first, and the changes between them."""
+    """Versions of one taxonomy, oldest first: releases (as models, or as
+    :class:`Release` to be read when compared) and the working taxonomy when
+    its version is not released yet."""
 
-    versions: list[Taxonomy]
-    _diffs: dict[tuple[str, str], ChangeSet] = field(default_factory=dict)
+    versions: list[Taxonomy | Release]
+    _events: dict[str, list[Event]] | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, releases: list[Taxonomy], working: Taxonomy) -> Timeline:
-        versions = sorted(releases, key=lambda t: t.version)
+    def of(cls, releases: list[Taxonomy] | list[Release], working: Taxonomy) -> Timeline:
+        versions: list[Taxonomy | Release] = sorted(releases, key=lambda t: t.version)
         if not any(r.version == working.version for r in versions):
             versions.append(working)
         return cls(versions)
 
-    def changes(self, old: Taxonomy, new: Taxonomy) -> ChangeSet:
-        key = (str(old.version), str(new.version))
-        if key not in self._diffs:
-            self._diffs[key] = diff(old, new)
-        return self._diffs[key]
+    def pairs(self) -> list[tuple[int, int]]:
+        """Which briefings to publish, as positions in :attr:`versions`: each
+        step, and from every older version straight to the newest (a labeler
+        returning after months reads one page)."""
+        n = len(self.versions)
+        return [(i, i + 1) for i in range(n - 1)] + [(i, n - 1) for i in range(n - 2)]
 
-    def pairs(self) -> list[tuple[Taxonomy, Taxonomy]]:
-        """Which briefings to publish: each step, and from every older version
-        straight to the newest (a labeler returning after months reads one page)."""
-        steps = list(zip(self.versions, self.versions[1:], strict=False))
-        latest = self.versions[-1]
-        catch_up = [(v, latest) for v in self.versions[:-2]]
-        return steps + catch_up
+    def walk(self, brief: Callable[[ChangeSet], T]) -> list[T]:
+        """``brief`` of the change set of each pair of :meth:`pairs`, in that
+        order, each change set computed once; each label's history
+        (:attr:`events`) is recorded on the way.
 
-    @cached_property
+        The versions are read oldest first and let go as soon as no pair needs
+        them: at most two releases are held at any time (with the working
+        taxonomy, which the site holds anyway). ``brief`` keeps what its page
+        needs, never the change set (which holds both versions)."""
+        n = len(self.versions)
+        done: dict[tuple[int, int], T] = {}
+        events: dict[str, list[Event]] = {}
+        previous: Taxonomy | None = None
+        for i in range(n):
+            current: Taxonomy | None = _read(self.versions[i])
+            assert current is not None
+            if i == 0:
+                for label in current.labels:
+                    events.setdefault(label.id, []).append(
+                        Event(str(current.version), "in the first version")
+                    )
+            if previous is not None:
+                done[(i - 1, i)] = _brief(previous, current, brief, events)
+            previous = None  # the older of the pair is let go before the next is read
+            if i < n - 2:  # the catch-up briefing from this version to the newest
+                done[(i, n - 1)] = _brief(current, _read(self.versions[-1]), brief, None)
+            previous, current = current, None
+        order = {str(v.version): i for i, v in enumerate(self.versions)}
+        for history in events.values():  # within a version, "added" reads first
+            history.sort(key=lambda e: (order[e.version], e.text != "added"))
+        self._events = events
+        return [done[pair] for pair in self.pairs()]
+
+    @property
     def events(self) -> dict[str, list[Event]]:
         """Each label's history, oldest first: when it appeared and what changed."""
-        out: dict[str, list[Event]] = {}
-        if not self.versions:
-            return out
-        first = self.versions[0]
-        for label in first.labels:
-            out.setdefault(label.id, []).append(Event(str(first.version), "in the first version"))
-        for old, new in zip(self.versions, self.versions[1:], strict=False):
-            for change in self.changes(old, new):
-                for label_id, text in describe(change):
-                    out.setdefault(label_id, []).append(Event(str(new.version), text))
-        order = {str(v.version): i for i, v in enumerate(self.versions)}
-        for events in out.values():  # within a version, "added" reads first
-            events.sort(key=lambda e: (order[e.version], e.text != "added"))
-        return out
+        if self._events is None:
+            self.walk(lambda _changes: None)
+        assert self._events is not None
+        return self._events
+
+
+def _read(version: Taxonomy | Release) -> Taxonomy:
+    return version.load() if isinstance(version, Release) else version
+
+
+def _brief(
+    old: Taxonomy,
+    new: Taxonomy,
+    brief: Callable[[ChangeSet], T],
+    events: dict[str, list[Event]] | None,
+) -> T:
+    changes = diff(old, new)
+    if events is not None:
+        for change in changes:
+            for label_id, text in describe(change):
+                events.setdefault(label_id, []).append(Event(str(new.version), text))
+    return brief(changes)
 
 
 def _names(ids: list[str]) -> str:

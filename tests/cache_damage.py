@@ -18,12 +18,24 @@ def split(entry: Path) -> tuple[dict[str, Any], bytes]:
     return json.loads(head), body
 
 
-def reseal(entry: Path, body: bytes, **header: Any) -> None:
-    """Write ``body`` under a header whose checksum matches it (a forgery the
-    checksum cannot catch), with ``header``'s fields changed."""
+def parts(entry: Path) -> tuple[dict[str, Any], bytes, bytes]:
+    """The entry's header, body and tail (the part after the body that the
+    entry checks itself: a release's labels)."""
+    fields, rest = split(entry)
+    return fields, rest[: fields["body_bytes"]], rest[fields["body_bytes"] :]
+
+
+def reseal(entry: Path, body: bytes, tail: bytes = b"", **header: Any) -> None:
+    """Write ``body`` and ``tail`` under a header whose checksum matches (a
+    forgery the checksum cannot catch), with ``header``'s fields changed."""
     fields, _ = split(entry)
-    fields.update(header, body_sha256=hashlib.sha256(body).hexdigest(), body_bytes=len(body))
-    entry.write_bytes(json.dumps(fields).encode() + b"\n" + body)
+    fields.update(
+        header,
+        body_sha256=hashlib.sha256(body).hexdigest(),
+        body_bytes=len(body),
+        tail_bytes=len(tail),
+    )
+    entry.write_bytes(json.dumps(fields).encode() + b"\n" + body + tail)
 
 
 def damage(entry: Path, how: str) -> None:
@@ -40,6 +52,7 @@ def damage(entry: Path, how: str) -> None:
     elif how == "empty":
         entry.write_bytes(b"")
     elif how == "other code":
-        reseal(entry, body, code="0" * 16)
+        _, body, tail = parts(entry)
+        reseal(entry, body, tail, code="0" * 16)
     else:
         raise AssertionError(how)

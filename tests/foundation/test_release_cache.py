@@ -4,15 +4,19 @@ release edited behind the cache's back) is never trusted, only rebuilt."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from cache_damage import damage, reseal, split
-from taxops import cache_entries
+from cache_damage import COMMON, damage, parts, reseal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from taxops import cache_entries, release_cache
 from taxops.loading import yaml_source
-from taxops.models.taxonomy import Taxonomy
+from taxops.models.taxonomy import Label, Taxonomy
 from taxops.validate import check_file
 
 REPO = Path(__file__).resolve().parents[2]
@@ -109,22 +113,35 @@ def test_a_large_release_keeps_its_line_index(
 
 
 def _damage(entry: Path, how: str) -> None:
-    if how != "forged model":
+    if how in COMMON:
         damage(entry, how)
         return
-    # A well-formed entry with a matching checksum whose model the taxonomy
-    # model refuses: validation rebuilds it, nothing is trusted.
-    _, body = split(entry)
-    meta, _, model = body.partition(b"\n")
-    data = json.loads(model)
-    data["labels"][0]["id"] = "has\u202eoverride"
-    data["labels"][0]["unknown_field"] = "x"
-    reseal(entry, meta + b"\n" + json.dumps(data).encode())
+    _, body, tail = parts(entry)
+    meta, head, skeleton = body.split(b"\n", 2)
+    if how == "forged model":
+        # A well-formed entry with matching checksums whose model the taxonomy
+        # model refuses: validation rebuilds it, nothing is trusted.
+        data = json.loads(head)
+        data["id"] = "has\u202eoverride"
+        data["unknown_field"] = "x"
+        reseal(entry, meta + b"\n" + json.dumps(data).encode() + b"\n" + skeleton, tail)
+    elif how == "forged label":
+        # The labels changed and their checksum with them: still refused.
+        labels = json.loads(tail)
+        labels[0]["unknown_field"] = "x"
+        forged = json.dumps(labels).encode()
+        fields = json.loads(meta)
+        fields["tail_sha256"] = hashlib.sha256(forged).hexdigest()
+        reseal(entry, json.dumps(fields).encode() + b"\n" + head + b"\n" + skeleton, forged)
+    elif how == "flipped label byte":
+        # The labels are not covered by the body's checksum: their own is checked.
+        i = len(tail) // 2
+        reseal(entry, body, tail[:i] + bytes([tail[i] ^ 0x01]) + tail[i + 1 :])
+    else:
+        raise AssertionError(how)
 
 
-@pytest.mark.parametrize(
-    "how", ["truncated", "flipped byte", "garbage", "empty", "forged model", "other code"]
-)
+@pytest.mark.parametrize("how", [*COMMON, "forged model", "forged label", "flipped label byte"])
 def test_a_damaged_entry_is_rebuilt_without_an_error(
     how: str, tmp_path: Path, cache: Path, parses: list[str]
 ) -> None:
@@ -194,3 +211,30 @@ def test_the_default_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
     monkeypatch.setattr("sys.platform", "linux")
     assert cache_entries.folder() == Path("/somewhere/cache/taxops")
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(
+    names=st.lists(
+        st.one_of(
+            st.text(min_size=1, max_size=12),
+            st.sampled_from(['},{"id":', '"},{"id":"x', "\\", '\\"}', "\n"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_each_label_is_found_in_the_entry_as_its_own_json(names: list[str]) -> None:
+    """Whatever the labels say (text that looks like the place between two
+    labels included), the entry's bounds give each label's own canonical JSON."""
+    labels = [
+        Label(id=f"l{i}", name=name, aliases=(name,) if i % 2 else ())
+        for i, name in enumerate(names)
+    ]
+    tail, bounds = release_cache._labels_json(labels)
+    assert len(bounds) == len(labels) + 1
+    for i, label in enumerate(labels):
+        raw = tail[bounds[i] : bounds[i + 1] - 1]
+        assert raw == label.model_dump_json(exclude_defaults=True).encode()
+    built = [Label.model_validate_json(tail[a : b - 1]) for a, b in pairwise(bounds)]
+    assert built == labels

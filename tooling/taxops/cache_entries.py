@@ -12,7 +12,10 @@ the code that read them: a release's validated model
   version, and the SHA-256 and length of the body;
 * the body, read only when the header equals the one this run would write for
   the same identity (so an entry from other code, for other files, or damaged
-  anywhere is a miss).
+  anywhere is a miss);
+* optionally a tail, whose length the header holds and whose content the entry
+  checks itself (a release's labels: a comparison checks the few it reads
+  against their digests instead of hashing 60 MB).
 
 Nothing here is ever an error: a miss is rebuilt and overwritten; a folder that
 cannot be written only makes commands slower. The folder is the user's own
@@ -78,15 +81,16 @@ def sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def header(identity: Mapping[str, object], body: bytes) -> dict[str, object]:
+def header(identity: Mapping[str, object], body: bytes, tail_bytes: int = 0) -> dict[str, object]:
     """The first line of an entry: what it was made from, this taxops and its
-    code, and what its body must be."""
+    code, and what its body must be (and the length of its tail, if any)."""
     return {
         **identity,
         "code": code_fingerprint(),
         "taxops": __version__,
         "body_sha256": sha256(body),
         "body_bytes": len(body),
+        "tail_bytes": tail_bytes,
     }
 
 
@@ -94,20 +98,40 @@ def read_body(path: Path, identity: Mapping[str, object], max_bytes: int) -> byt
     """The body of the entry at ``path`` when its header is the one this run
     would write for ``identity`` and the body is whole; else None (no entry, too
     large, damaged, another identity or other code)."""
+    found = read_entry(path, identity, max_bytes)
+    if found is None or found[1]:
+        return None
+    return found[0]
+
+
+def read_entry(
+    path: Path, identity: Mapping[str, object], max_bytes: int
+) -> tuple[bytes, bytes] | None:
+    """The body and the tail of the entry at ``path``, as :func:`read_body`
+    checks them. The tail is only as long as the header says: its content is
+    the entry's own to check (a release checks each label it reads against
+    the digest its body keeps, so a command that reads a few labels does not
+    hash them all)."""
     try:
         if path.stat().st_size > max_bytes:
             return None
-        blob = path.read_bytes()
-        head, _, body = blob.partition(b"\n")
-        if json.loads(head) != header(identity, body):
+        with path.open("rb") as entry:  # each part read once, never copied (a tail is 60 MB)
+            head = json.loads(entry.readline(1 << 20))
+            if type(head) is not dict or type(head.get("body_bytes")) is not int:
+                return None
+            body = entry.read(head["body_bytes"])
+            tail = entry.read()
+        if head != header(identity, body, len(tail)):
             return None
     except (OSError, ValueError):
         return None
-    return body
+    return body, tail
 
 
-def write_entry(path: Path, identity: Mapping[str, object], body: bytes, stale_prefix: str) -> None:
-    """Write an entry atomically (a reader sees the old one or the new one,
+def write_entry(
+    path: Path, identity: Mapping[str, object], body: bytes, stale_prefix: str, tail: bytes = b""
+) -> None:
+    """Write an entry (its header, ``body``, then ``tail``) atomically (a reader sees the old one or the new one,
     whole), then remove the entries it replaces: those in the same folder whose
     name starts with ``stale_prefix``. Failing (a read-only or full disk) is
     silent: the cache only saves time."""
@@ -118,7 +142,10 @@ def write_entry(path: Path, identity: Mapping[str, object], body: bytes, stale_p
     try:
         base.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: see the module
         path.parent.mkdir(exist_ok=True, mode=0o700)
-        tmp.write_bytes(json.dumps(header(identity, body)).encode() + b"\n" + body)
+        with tmp.open("wb") as out:  # not joined first: a tail can be 60 MB
+            out.write(json.dumps(header(identity, body, len(tail))).encode() + b"\n")
+            out.write(body)
+            out.write(tail)
         os.replace(tmp, path)
         for other in path.parent.glob(f"{stale_prefix}*.json"):
             if other != path:

@@ -68,18 +68,25 @@ def check_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     *,
     compact_models: bool = False,
+    lazy_release: bool = False,
 ) -> CheckedFile:
     """:func:`_check_file`; with ``compact_models``, the model is then made
     smaller (:mod:`taxops.models.compact`): for a command that holds many
     versions at once (the site build). It costs about 1.3 s per 100,000 labels,
-    which a command that reads one or two versions does not pay."""
-    checked = _check_file(path, root, max_bytes)
+    which a command that reads one or two versions does not pay.
+
+    With ``lazy_release``, a release read from the cache builds its labels only
+    when they are read (:mod:`taxops.models.lazy_labels`): for a command that
+    compares releases and reads the few labels that changed. Reading one may
+    raise :class:`~taxops.models.lazy_labels.Damaged` (a damaged entry): the
+    command reads the release again without it."""
+    checked = _check_file(path, root, max_bytes, lazy_release)
     if compact_models and checked.model is not None:
         compact(checked.model)
     return checked
 
 
-def _check_file(path: Path, root: Path | None, max_bytes: int) -> CheckedFile:
+def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = False) -> CheckedFile:
     """Load, validate and check one file. A release is read from the release
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
@@ -109,7 +116,7 @@ def _check_file(path: Path, root: Path | None, max_bytes: int) -> CheckedFile:
         checked.diagnostics.append(problem)  # type: ignore[arg-type]
         return checked
     if key is not None:
-        hit = _cached_release(key, text, checked, max_bytes)
+        hit = _cached_release(key, text, checked, max_bytes, lazy)
         if hit is not None:
             return hit
     doc, problems = parse_yaml(text, checked.display)
@@ -136,11 +143,11 @@ def _check_file(path: Path, root: Path | None, max_bytes: int) -> CheckedFile:
 
 
 def _cached_release(
-    key: str, text: str, checked: CheckedFile, max_bytes: int
+    key: str, text: str, checked: CheckedFile, max_bytes: int, lazy: bool
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache, or None."""
     kind = KINDS[TAXONOMY]
-    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes)
+    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes, lazy=lazy)
     if entry is None:
         return None
     checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model

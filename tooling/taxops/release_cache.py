@@ -14,7 +14,16 @@ bad entry is a miss, rebuilt and overwritten.
 model's own validation (``model_validate_json``, in pydantic-core), so an entry
 can only ever produce a taxonomy the model accepts: nothing in it is executed
 or imported (no pickle). The body carries its own SHA-256, so damage is
-detected before anything is built. The folder is the user's own cache folder
+detected before anything is built; the labels after it (the tail) carry theirs
+in the body, checked before a full read.
+
+**Compared without building every label.** The entry keeps each label's
+canonical JSON with a digest, and a skeleton of the columns a comparison reads
+for every label (:mod:`taxops.models.lazy_labels`). ``diff`` of two releases
+seen before reads them ``lazy``: the labels are not hashed as a whole; each
+label it builds must match its digest, validate and agree with the skeleton,
+or :class:`~taxops.models.lazy_labels.Damaged` sends ``diff`` back to full
+reads. The folder is the user's own cache folder
 (outside the repository, created private), so a pull request cannot plant an
 entry for CI to trust; whoever can write that folder can already change what
 the user runs.
@@ -26,20 +35,30 @@ must match, a body that carries its own SHA-256) live in
 
 from __future__ import annotations
 
+import base64
 import json
+import sys
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from taxops.cache_entries import code_fingerprint, folder, read_body, sha256, write_entry
+from taxops.cache_entries import code_fingerprint, folder, read_entry, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
+from taxops.models.lazy_labels import Damaged, digests, lazy_taxonomy, skeleton_of
+from taxops.models.taxonomy import Label, Taxonomy
+
+_LABELS = TypeAdapter(list[Label])
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
-FORMAT = "taxops-release-cache/1"
+FORMAT = "taxops-release-cache/2"
 
 
 @dataclass(frozen=True)
@@ -66,53 +85,116 @@ def _identity(key: str) -> dict[str, str]:
     return {"format": FORMAT, "source_sha256": key}
 
 
-def read(key: str, text: str, display: str, model: type[BaseModel], max_bytes: int) -> Entry | None:
+def read(
+    key: str, text: str, display: str, model: type[BaseModel], max_bytes: int, *, lazy: bool = False
+) -> Entry | None:
     """The cached entry for the release whose bytes hash to ``key``
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
-    body, anything unexpected)."""
+    body, anything unexpected).
+
+    With ``lazy`` (a taxonomy, for a command that compares releases), the
+    model's labels are built only when read (:mod:`taxops.models.lazy_labels`):
+    the labels' bytes are not hashed as a whole, each label is checked against
+    its digest when it is built. Without, every label is validated, the bytes
+    of all of them checked first."""
     base = folder()
     if base is None:
         return None
-    body = read_body(_entry_path(base, key), _identity(key), 4 * max_bytes)
-    if body is None:
+    found = read_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
+    if found is None:
         return None
+    body, tail = found
     try:
-        meta_line, _, model_line = body.partition(b"\n")
+        meta_line, head_line, skeleton_line = body.split(b"\n", 2)
         meta = json.loads(meta_line)
         with paused():  # a million small objects: nothing for the collector to find
-            built = model.model_validate_json(model_line)
+            if lazy and model is Taxonomy:
+                built: BaseModel = _lazy(head_line, skeleton_line, tail)
+            else:
+                if sha256(tail) != meta["tail_sha256"]:
+                    return None
+                built = model.model_validate_json(head_line[:-1] + b',"labels":' + tail + b"}")
         doc = YamlDocument(display, text, _stand_in(meta["top"], meta["lists"]))
         for key_name, (offsets, lines) in meta["index"].items():
-            doc.adopt_item_index(key_name, _ints(offsets), _ints(lines))
-        found = [_diagnostic(d, display) for d in meta["diagnostics"]]
-    except (ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            doc.adopt_item_index(key_name, _unpack(offsets), _unpack(lines))
+        findings = [_diagnostic(d, display) for d in meta["diagnostics"]]
+    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError, Damaged):
         return None
-    return Entry(built, found, doc)
+    return Entry(built, findings, doc)
+
+
+def _lazy(head_line: bytes, skeleton_line: bytes, tail: bytes) -> Taxonomy:
+    """The release with its labels built when read; the taxonomy's own fields
+    validated now (with its first label: the model needs one)."""
+    skeleton = json.loads(skeleton_line)
+    bounds, digests = _unpack(skeleton["bounds"]), skeleton["digests"]
+    first = tail[bounds[0] : bounds[1] - 1]
+    head = Taxonomy.model_validate_json(head_line[:-1] + b',"labels":[' + first + b"]}")
+    return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
 
 
 def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
     """Keep what the release whose bytes hash to ``key`` became. Failing to
-    write (a read-only or full disk) is silent: the cache only saves time."""
+    write (a read-only or full disk) is silent: the cache only saves time.
+
+    The entry's body is three lines: the document's top level, line index and
+    findings; the model without its labels; the labels' skeleton (the columns
+    every comparison reads, each label's digest and where it is in the tail).
+    Its tail is the labels, a JSON array of each one's canonical JSON."""
     base = folder()
-    if base is None:
+    if base is None or not isinstance(model, Taxonomy):
         return
     top, lists = _top_level(doc.data)
     try:
+        with paused():
+            tail, bounds = _labels_json(model.labels)
+            skeleton = {
+                "bounds": _pack(bounds),
+                "digests": digests(tail, bounds),
+                "columns": skeleton_of(model),
+            }
         meta = {
             "top": top,
             "lists": lists,
-            "index": {k: [v[0].tolist(), v[1].tolist()] for k, v in doc.item_indexes().items()},
+            "index": {k: [_pack(v[0]), _pack(v[1])] for k, v in doc.item_indexes().items()},
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
+            "tail_sha256": sha256(tail),
         }
-        body = (
-            json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode()
-            + b"\n"
-            + model.model_dump_json(exclude_defaults=True).encode()
+        lines = (
+            json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
+            model.model_dump_json(exclude_defaults=True, exclude={"labels"}),
+            json.dumps(skeleton, ensure_ascii=False, separators=(",", ":")),
         )
+        body = "\n".join(lines).encode()
     except (TypeError, ValueError):  # a finding whose facts are not plain data
         return
     # Entries for the same release written by other taxops code are stale.
-    write_entry(_entry_path(base, key), _identity(key), body, stale_prefix=f"{key[:40]}.")
+    write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail)
+
+
+#: Where one label's JSON ends and the next one's starts, in a list of labels
+#: dumped compact: a label's first field is its id (required, never left out),
+#: and inside a JSON string a quote is always escaped, so these bytes occur
+#: only between two labels (unless a nested model starts with an ``id``
+#: field: then the count is off, and each label is dumped alone).
+_NEXT_LABEL = b'},{"id":'
+
+
+def _labels_json(labels: Sequence[Label]) -> tuple[bytes, array[int]]:
+    """The labels as one JSON array (one serialiser call for 200,000 labels,
+    where one call each cost more than the rest of the entry) and where each
+    label starts in it: label ``i`` is ``tail[bounds[i]:bounds[i + 1] - 1]``."""
+    tail = _LABELS.dump_json(list(labels), exclude_defaults=True)
+    pieces = tail.split(_NEXT_LABEL)
+    if len(pieces) == len(labels):
+        # Boundary k is at the length of pieces 0..k plus k boundaries; label k+1
+        # starts 2 bytes into it. Summed in C: 200,000 labels.
+        step = len(_NEXT_LABEL)
+        at = map(add, accumulate(map(len, pieces[:-1])), range(2, step * len(pieces), step))
+        return tail, array("q", [1, *at, len(tail)])
+    parts = [label.model_dump_json(exclude_defaults=True).encode() for label in labels]
+    tail = b"[" + b",".join(parts) + b"]"
+    return tail, array("q", [1, *accumulate(len(p) + 1 for p in parts)])
 
 
 # --- the document's top level ----------------------------------------------------
@@ -138,9 +220,22 @@ def _stand_in(top: dict[str, Any], lists: dict[str, int]) -> dict[str, Any]:
     return {**top, **{str(k): [None] * int(n) for k, n in lists.items()}}
 
 
-def _ints(values: Any) -> list[int]:
-    if not isinstance(values, list) or not all(type(v) is int for v in values):
-        raise TypeError("malformed index")
+def _pack(values: array[int]) -> str:
+    """Machine integers as text: base64 of their 8-byte little-endian form (a
+    list of 200,000 numbers in JSON took longer to read than the rest of an
+    entry's index)."""
+    if sys.byteorder != "little":
+        values = array("q", values)
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(text: Any) -> array[int]:
+    if type(text) is not str:
+        raise TypeError("malformed numbers")
+    values = array("q", base64.b64decode(text, validate=True))  # ValueError when damaged
+    if sys.byteorder != "little":
+        values.byteswap()
     return values
 
 

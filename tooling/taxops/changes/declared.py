@@ -20,7 +20,7 @@ from taxops.models.declarations import (
     applying,
     since,
 )
-from taxops.models.taxonomy import Label, Status, Taxonomy
+from taxops.models.taxonomy import DECLARATIONS, Label, Status, Taxonomy
 
 
 def declared_changes(
@@ -74,10 +74,6 @@ def declared_changes(
                 index=declared.index(redirects[-1]),
                 note=_note(redirects),
             )
-
-
-#: The declarations a label carries from version to version, as tombstones do.
-DECLARATIONS = ("narrowed", "became_group", "reused", "backward")
 
 
 def declares(label: Label) -> bool:

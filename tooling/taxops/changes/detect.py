@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -21,6 +21,7 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
+from taxops.models.lazy_labels import LazyLabels, build
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -44,15 +45,21 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
 def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     old_at = old.index  # computed once per model (the in-file checks built it already)
     new_at = new.index
+    old_digests = _digests(old)
     changes: list[Change] = list(_taxonomy_changes(old, new))
     label_changes: list[tuple[tuple[int, int], Change]] = []
 
+    gone = sorted(map(old_at.__getitem__, old_at.keys() - new_at.keys()))  # in C
+    to_compare = _to_compare(old, new)
+    if old_digests is not None:  # cached releases: build what is read, at once
+        build(new.labels, (j for _, j in to_compare))
+        build(old.labels, [*gone, *(old_at[x] for x, _ in to_compare if x in old_at)])
+
     removed: list[Label] = []
-    for label_id, k in old_at.items():
-        if label_id not in new_at:
-            removed.append(old.labels[k])
-            change = Change(ChangeKind.LABEL_REMOVED, label_id, old=old.labels[k], old_index=k)
-            label_changes.append((_order(None, k), change))
+    for k in gone:
+        removed.append(old.labels[k])
+        change = Change(ChangeKind.LABEL_REMOVED, old.labels[k].id, old=old.labels[k], old_index=k)
+        label_changes.append((_order(None, k), change))
 
     retiring: list[tuple[Label, Label, int, int]] = []
     added: list[Label] = []
@@ -62,25 +69,22 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
         nonlocal in_use
         if in_use is None:
             in_use = {}
-            for label in new.labels:
-                if label.status is not Status.RETIRED:
-                    in_use.setdefault(label.parent, []).append(label.id)
+            c = new.columns
+            for child, parent, status in zip(c.ids, c.parents, c.statuses, strict=True):
+                if status is not Status.RETIRED:
+                    in_use.setdefault(parent, []).append(child)
         return list(in_use.get(label_id, []))
 
-    in_order, last_i = True, -1  # do the shared labels keep their relative order?
-    for label_id, j in new_at.items():
-        after = new.labels[j]
+    for label_id, j in to_compare:
         i = old_at.get(label_id)
         if i is None:
+            after = new.labels[j]
             added.append(after)
             label_changes.append(
                 (_order(j, None), Change(ChangeKind.LABEL_ADDED, label_id, new=after, new_index=j))
             )
             continue
-        if i < last_i:
-            in_order = False
-        last_i = i
-        before = old.labels[i]
+        before, after = old.labels[i], new.labels[j]
         if _untouched(before, after):
             continue  # most labels of a new version are: skip them cheaply
         for change in _label_changes(before, after, i, j):
@@ -106,12 +110,44 @@ def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
             label_changes.append((_order(j, i), change))
 
     label_changes += _retirements(retiring, old_at, new_at)
-    reordered = None if in_order else _reordered(old_at, new_at)
+    reordered = None if _keeps_order(old_at, new_at) else _reordered(old_at, new_at)
     label_changes.sort(key=lambda pair: pair[0])
     changes += [c for _, c in label_changes]
     if reordered:
         changes.append(reordered)
     return ChangeSet(old, new, tuple(changes), tuple(_suggestions(removed, added, old, new)))
+
+
+def _to_compare(old: Taxonomy, new: Taxonomy) -> Iterable[tuple[str, int]]:
+    """The labels of ``new`` (id, position) to compare with ``old``'s: all of
+    them, or, for two cached releases, those whose digest no label of ``old``
+    has. A digest covers the whole label, id included: a label whose digest
+    the old version has is that label, unchanged, and is never built (see
+    :mod:`taxops.models.lazy_labels`). Set operations in C over 200,000
+    digests, where a loop over them was most of the diff."""
+    old_digests, new_digests = _digests(old), _digests(new)
+    if (
+        old_digests is None
+        or new_digests is None
+        or len(old.index) != len(old_digests)  # an id repeats: the first one counts
+        or len(new.index) != len(new_digests)
+    ):
+        return new.index.items()
+    at = dict(zip(new_digests, range(len(new_digests)), strict=True))
+    ids = new.columns.ids
+    return [(ids[j], j) for j in sorted(at[d] for d in set(new_digests).difference(old_digests))]
+
+
+def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
+    """Each label's digest, when the labels come from the release cache."""
+    labels = taxonomy.labels
+    return labels.digests if isinstance(labels, LazyLabels) else None
+
+
+def _keeps_order(old_at: dict[str, int], new_at: dict[str, int]) -> bool:
+    """Whether the labels both versions have are in the same relative order."""
+    shared = [i for i in map(old_at.get, new_at) if i is not None]
+    return all(map(operator.lt, shared, shared[1:]))
 
 
 #: Every field of a label but its attributes, read straight from the model's

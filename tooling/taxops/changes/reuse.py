@@ -60,28 +60,25 @@ def find_reuses(
     left: set[str] = set()  # ids not in use now that were seen before
     for version in versions:
         present = version.index.keys()
-        retired = _retired(version)
-        in_use = present - retired
-        left = (left | (seen - in_use) | retired) - in_use
+        # Not in use in this version: retired here, or seen before and absent.
+        left = _retired(version) | (seen - present)
         seen |= present
-    cols = new.columns
-    in_use_now = (
-        set(new.index)
-        if cols.all_active
-        else {
-            i
-            for i, status in zip(cols.ids, cols.statuses, strict=True)
-            if status is not Status.RETIRED
-        }
-    )
-    candidates = (in_use_now & left) | (in_use_now & seen & set(declared))
-    if not candidates:
+    pool = left | (seen & set(declared))  # few ids: those that could be reused
+    if not pool:
         return []  # the usual case: no label of the new version is walked
+    columns = new.columns
+    in_use_now = {
+        label_id
+        for label_id, status in zip(columns.ids, columns.statuses, strict=True)
+        if status is not Status.RETIRED and label_id in pool
+    }
+    candidates = pool & in_use_now
     found = []
-    for label in new.labels:
-        if label.id not in candidates or label.status is Status.RETIRED:
+    for k, (label_id, status) in enumerate(zip(columns.ids, columns.statuses, strict=True)):
+        if label_id not in candidates or status is Status.RETIRED:
             continue
-        candidates.discard(label.id)  # an id listed twice: the first counts
+        candidates.discard(label_id)  # an id listed twice: the first counts
+        label = new.labels[k]
         before, left_in = _last_use(versions, label.id)
         is_declared = label.id in declared
         if is_declared or (left_in is not None and _meaning_changed(before.label, label)):

@@ -153,11 +153,12 @@ def reused_ids(history: Sequence[Version], new: Version) -> list[Diagnostic]:
     # Reuses the new version declares (a publisher's crosswalk, ``reused:``) made
     # since the newest version compared: still a finding, as the policy says.
     since = ordered[-1].taxonomy.version if ordered else None
+    labels = new.taxonomy.labels
     declared = (
         [
-            label.id
-            for label in new.taxonomy.labels
-            if label.reused and applying(label.reused, since, new.taxonomy.version)
+            labels[i].id
+            for i in new.taxonomy.declaring  # the labels that declare anything
+            if labels[i].reused and applying(labels[i].reused, since, new.taxonomy.version)
         ]
         if since is not None
         else []

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.migration.model import Action, Entry, MigrationMap, Mode, SuggestedLabel
@@ -58,9 +59,7 @@ def build_map(
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
     entries = []
-    labels = _unique_labels(changes.old)
-    if only is not None:
-        labels = [label for label in labels if label.id in only]
+    labels = _unique_labels(changes.old, only)
     for label in labels:
         fate = fates.get(label.id)
         action, outcome = _fate(label, fate, new_ids)
@@ -95,14 +94,8 @@ def build_map(
         to_version=str(changes.new.version),
         kind=changes.new.kind.value,
         entries=tuple(entries),
-        valid_labels=tuple(
-            i
-            for i, lbl in changes.new.by_id().items()
-            if lbl.status is not Status.RETIRED and not lbl.became_group
-        ),
-        deprecated_labels=tuple(
-            i for i, lbl in changes.new.by_id().items() if lbl.status is Status.DEPRECATED
-        ),
+        valid_labels=_valid_labels(changes.new),
+        deprecated_labels=_deprecated_labels(changes.new),
         id_case=changes.old.id_rule.case.value,
     )
 
@@ -310,9 +303,41 @@ def _hints_for(outcome: Outcome, hints: Iterable[DecisionHint]) -> tuple[str, ..
     return tuple(dict.fromkeys(h.text for h in hints if candidates & set(h.labels)))
 
 
-def _unique_labels(taxonomy: Taxonomy) -> list[Label]:
-    """The first label of each id, in file order (the index already holds them)."""
-    labels = taxonomy.labels
+def _unique_labels(taxonomy: Taxonomy, only: Collection[str] | None = None) -> list[Label]:
+    """The first label of each id, in file order (the index already holds
+    them); with ``only``, of those ids alone (the other labels are not read)."""
+    labels, index = taxonomy.labels, taxonomy.index
+    if only is not None:
+        return [labels[i] for i in sorted(index[x] for x in set(only) if x in index)]
     if len(taxonomy.index) == len(labels):
         return list(labels)
     return [labels[i] for i in taxonomy.index.values()]
+
+
+def _statuses(taxonomy: Taxonomy) -> tuple[Sequence[str], Sequence[Status]]:
+    """Each label id and its status (the first label of the id), in file order,
+    read from the taxonomy's columns: no label is read whole."""
+    columns = taxonomy.columns
+    if len(taxonomy.index) == len(columns.ids):  # no id repeats: the usual case
+        return columns.ids, columns.statuses
+    statuses = columns.statuses
+    return list(taxonomy.index), [statuses[i] for i in taxonomy.index.values()]
+
+
+def _deprecated_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
+    ids, statuses = _statuses(taxonomy)
+    return tuple(compress(ids, map(Status.DEPRECATED.__eq__, statuses)))
+
+
+def _valid_labels(taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The ids items may carry: not retired, not a group (a declaration only
+    the labels that declare anything can make)."""
+    labels, index = taxonomy.labels, taxonomy.index
+    groups = {
+        labels[i].id
+        for i in taxonomy.declaring
+        if labels[i].became_group and index[labels[i].id] == i  # the first of its id
+    }
+    ids, statuses = _statuses(taxonomy)
+    valid = compress(ids, map(Status.RETIRED.__ne__, statuses))  # in C: 200,000 labels
+    return tuple(valid) if not groups else tuple(x for x in valid if x not in groups)

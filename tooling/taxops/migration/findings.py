@@ -4,6 +4,7 @@ would have nowhere to go is a finding, whatever version bump is declared."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import compress
 
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
@@ -75,11 +76,7 @@ def _without_plain_fate(changes: ChangeSet) -> set[str]:
     about.update(s for c in changes for s in c.detail.get("sources", ()))
     new = changes.new
     if not new.columns.all_active:
-        about.update(
-            label_id
-            for label_id, status in zip(new.columns.ids, new.columns.statuses, strict=True)
-            if status is not Status.ACTIVE
-        )
+        about.update(compress(new.columns.ids, map(Status.ACTIVE.__ne__, new.columns.statuses)))
     about.difference_update(
         label_id for label_id in list(about) if label_id not in changes.old.index
     )

@@ -165,15 +165,16 @@ class Label(Strict):
         return Replacement.DIRECT if len(self.replaced_by) == 1 else Replacement.REVIEW
 
 
+#: The fields in which a label makes a crosswalk declaration (carried from
+#: version to version, as tombstones are).
+DECLARATIONS = ("narrowed", "became_group", "reused", "backward")
+
 #: Labels read per chunk when building columns.
 _COLUMN_CHUNK = 8192
 #: The label field behind each column of :class:`LabelColumns`, in its order.
 _COLUMN_FIELDS = (
     "id", "name", "parent", "status", "aliases", "replaced_by", "replacement", "attributes"
 )  # fmt: skip
-#: The crosswalk declarations (:mod:`taxops.models.declarations`): read in the
-#: same pass, kept only as whether any label has one (most taxonomies have none).
-_DECLARATION_FIELDS = ("narrowed", "became_group", "reused", "backward")
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,9 @@ class LabelColumns:
         200,000 models once is twice as fast as once per field, and each more
         pass over them costs about 0.05 s of memory reads alone), in chunks, so
         the row tuples waiting to be transposed are a few MB, not 50."""
-        read = operator.attrgetter(*_COLUMN_FIELDS, *_DECLARATION_FIELDS)
+        # The declarations (DECLARATIONS) are read in the same pass, kept only as
+        # whether any label has one (most taxonomies have none).
+        read = operator.attrgetter(*_COLUMN_FIELDS, *DECLARATIONS)
         columns: list[list[Any]] = [[] for _ in _COLUMN_FIELDS]
         declaring = False
         for start in range(0, len(labels), _COLUMN_CHUNK):
@@ -301,6 +304,17 @@ class Taxonomy(Strict):
             for i, label_id in enumerate(ids):
                 index.setdefault(label_id, i)
         return index
+
+    @cached_property
+    def declaring(self) -> list[int]:
+        """Positions of the labels that make crosswalk declarations (``narrowed``,
+        ``became_group``, ``reused``, ``backward``): the few a comparison reads
+        for them, without reading every label."""
+        if not self.columns.declaring:  # most taxonomies: known from the columns' pass
+            return []
+        none = ((),) * len(DECLARATIONS)  # each declaration field defaults to ()
+        read = operator.attrgetter(*DECLARATIONS)
+        return [i for i, found in enumerate(map(read, self.labels)) if found != none]
 
     @cached_property
     def _by_id(self) -> dict[str, Label]:

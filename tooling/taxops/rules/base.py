@@ -22,7 +22,7 @@ from typing import Any
 
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.models.taxonomy import Label, TaxonomyKind
+from taxops.models.taxonomy import Label, Taxonomy, TaxonomyKind
 from taxops.positions import NodePath, Positions
 from taxops.rules.terms import (
     BOTH,
@@ -119,28 +119,28 @@ class RuleContext:
 
     @cached_property
     def old_children(self) -> dict[str, list[str]]:
-        return _children(self.changes.old.labels)
+        return _children(self.changes.old)
 
     @cached_property
     def new_children(self) -> dict[str, list[str]]:
-        return _children(self.changes.new.labels)
+        return _children(self.changes.new)
 
     @cached_property
     def stood_before(self) -> list[int | None]:
         """For each label of the old file, the new file's index of the first label
         after it that the new version still has (else the last one before it):
         where a removed label stood. One pass each way, for any number of removals."""
-        old, new_at = self.changes.old.labels, self.new_at
+        old, new_at = self.changes.old.columns.ids, self.new_at  # ids: no label is read
         out: list[int | None] = [None] * len(old)
         following: int | None = None
         for k in range(len(old) - 1, -1, -1):
             out[k] = following
-            following = new_at.get(old[k].id, following)
+            following = new_at.get(old[k], following)
         preceding: int | None = None
-        for k, label in enumerate(old):
+        for k, label_id in enumerate(old):
             if out[k] is None:
                 out[k] = preceding
-            preceding = new_at.get(label.id, preceding)
+            preceding = new_at.get(label_id, preceding)
         return out
 
     @property
@@ -285,13 +285,13 @@ class RuleContext:
         """The closest ancestor of ``label`` (as it was) that the new version still has."""
         seen: set[str] = set()
         parent = label.parent if label else None
-        old = self.changes.old.labels
+        parents = self.changes.old.columns.parents  # no label is read whole
         while parent is not None and parent not in seen:
             if parent in self.new_at:
                 return parent
             seen.add(parent)
             i = self.old_at.get(parent)
-            parent = old[i].parent if i is not None else None
+            parent = parents[i] if i is not None else None
         return None
 
 
@@ -322,11 +322,13 @@ def _taxonomy_path(change: Change, doc: Positions) -> tuple[str, ...]:
     return (name,) if isinstance(doc.data, dict) and name in doc.data else ("kind",)
 
 
-def _children(labels: Iterable[Label]) -> dict[str, list[str]]:
+def _children(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Each parent's children's ids, from the columns (no label is read whole)."""
     out: dict[str, list[str]] = {}
-    for label in labels:
-        if label.parent is not None:
-            out.setdefault(label.parent, []).append(label.id)
+    columns = taxonomy.columns
+    for label_id, parent in zip(columns.ids, columns.parents, strict=True):
+        if parent is not None:
+            out.setdefault(parent, []).append(label_id)
     return out
 
 

@@ -16,11 +16,12 @@ from taxops.cli.commands.reporting import (
     relabel_impact,
     write_outputs,
 )
-from taxops.compatibility.compare import Version, compare
+from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
 from taxops.file_check import check_file
+from taxops.models.lazy_labels import Damaged
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.repo_layout import RELEASES_FOLDER, find_root
+from taxops.repo_layout import RELEASES_FOLDER, find_root, is_release
 from taxops.suggestions import taxonomy_folders, unknown_name
 
 
@@ -64,29 +65,47 @@ def resolve_version(spec: str, root: Path | None) -> Path:
     return target
 
 
-def _load(path: Path, root: Path | None) -> tuple[Version | None, list[Diagnostic]]:
+def _load(
+    path: Path, root: Path | None, lazy: bool = True
+) -> tuple[Version | None, list[Diagnostic]]:
     """The version in ``path`` and its validation findings. A file whose model
     builds is compared even when an in-file check fails (a retirement without a
-    replacement is both a validation error and a compatibility finding)."""
-    checked = check_file(path, root)
+    replacement is both a validation error and a compatibility finding). A
+    release seen before comes from the cache with its labels built when read
+    (``lazy``): the comparison reads the labels that changed."""
+    checked = check_file(path, root, lazy_release=lazy)
     if not isinstance(checked.model, Taxonomy) or checked.doc is None:
         return None, checked.diagnostics
     return Version(checked.model, checked.doc, checked.display), checked.diagnostics
 
 
-def run(args: argparse.Namespace) -> int:
-    root = Path(args.repo).resolve() if args.repo else find_root(Path.cwd())
-    old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
-    old, old_problems = _load(old_path, root)
-    new, new_problems = _load(new_path, root)
+def _compare(
+    old_path: Path, new_path: Path, root: Path | None, mode: Compatibility | None, *, lazy: bool
+) -> tuple[list[Diagnostic], list[Comparison]]:
+    old, old_problems = _load(old_path, root, lazy)
+    new, new_problems = _load(new_path, root, lazy)
     keep_loaded(old, new)
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:
-        mode = Compatibility(args.compatibility) if args.compatibility else None
         comparison = compare(old, new, mode=mode)
         comparisons.append(comparison)
         diagnostics += comparison.diagnostics
+    return diagnostics, comparisons
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.repo).resolve() if args.repo else find_root(Path.cwd())
+    old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
+    mode = Compatibility(args.compatibility) if args.compatibility else None
+    # Two releases seen before are compared by their labels' digests, building
+    # only the labels that differ; a release against a working file reads every
+    # label, which one validation of the whole release does fastest.
+    lazy = is_release(old_path) and is_release(new_path)
+    try:
+        diagnostics, comparisons = _compare(old_path, new_path, root, mode, lazy=lazy)
+    except Damaged:  # a cached label did not read back: read both without the labels' cache
+        diagnostics, comparisons = _compare(old_path, new_path, root, mode, lazy=False)
     base = f"{args.old}"
     impact = relabel_impact(root, args.counts, comparisons)
     write_outputs(args, diagnostics, comparisons, base=base, files=2, impact=impact)

@@ -14,7 +14,6 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from taxops.site import plugin
 
-
 _ON_ENV = plugin.TaxopsPlugin.on_env
 
 

@@ -108,3 +108,22 @@ def test_the_installed_program_is_the_console_entry() -> None:
         e for e in importlib.metadata.entry_points(group="console_scripts") if e.name == "taxops"
     ]
     assert script.value == "taxops.cli.main:console"
+
+
+def test_under_a_profiler_the_process_ends_the_usual_way(
+    tmp_path: Path, invalid_taxonomy: Path
+) -> None:
+    """cProfile writes its profile after the program returns: it must get to."""
+    program = tmp_path / "program.py"
+    program.write_text(_PROGRAM, encoding="utf-8")
+    profile = tmp_path / "profile"
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(profile), str(program), str(tmp_path)]
+        + ["hold", "no-thread", "validate", str(invalid_taxonomy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert profile.stat().st_size > 0
+    assert (tmp_path / "finalised").read_text() == "finalised"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from taxops.models import streaming
@@ -71,6 +72,15 @@ def test_large_file_locates_a_finding_from_the_item_alone(
     assert text.splitlines()[partial[0].location.line - 1].strip() == "parent: no_such_label"
 
 
+def _one_call_then_small_chunks(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """The file's findings validated in one call; streaming in chunks of 7 from here on."""
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10**9)
+    whole = check_file(path).diagnostics
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
+    monkeypatch.setattr(streaming, "CHUNK", 7)
+    return whole
+
+
 def test_errors_found_chunk_by_chunk_equal_one_call(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,10 +99,7 @@ def test_errors_found_chunk_by_chunk_equal_one_call(
     )
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10**9)
-    whole = check_file(path).diagnostics
-    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
-    monkeypatch.setattr(streaming, "CHUNK", 7)
+    whole = _one_call_then_small_chunks(path, monkeypatch)
     calls: list[int] = []
     original = streaming.stream_errors
 
@@ -140,10 +147,7 @@ def test_errors_after_consumed_chunks_equal_one_call_with_one_parse(
         text = text.replace(old, new, 1)
     path = tmp_path / "t.yaml"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10**9)
-    whole = check_file(path).diagnostics
-    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 10)
-    monkeypatch.setattr(streaming, "CHUNK", 7)
+    whole = _one_call_then_small_chunks(path, monkeypatch)
     parses: list[str] = []
     parse = file_check.parse_yaml
 

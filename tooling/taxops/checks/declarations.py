@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import RedirectMode
-from taxops.models.taxonomy import Label, Status, Taxonomy
+from taxops.models.taxonomy import DECLARATIONS, Label, Status, Taxonomy
 
 
 def declarations(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
@@ -18,14 +18,7 @@ def declarations(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     declares anything (the common case)."""
     ids: Mapping[str, Label] | None = None
     children: dict[str | None, list[Label]] | None = None
-    if not tax.columns.declaring:
-        return  # read with the other columns, in the same pass
-    declaring = [
-        i
-        for i, label in enumerate(tax.labels)
-        if label.narrowed or label.became_group or label.reused or label.backward
-    ]
-    for i in declaring:
+    for i in tax.declaring:
         label = tax.labels[i]
         ids = ids if ids is not None else tax.by_id()
         children = children if children is not None else tax.children()
@@ -35,9 +28,6 @@ def declarations(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
         yield from _reused(tax, label, i, ids, doc)
 
 
-_FIELDS = ("narrowed", "became_group", "reused", "backward")
-
-
 def _error(
     rule: str, message: str, doc: YamlDocument, path: tuple[str | int, ...], hint: str | None = None
 ) -> Diagnostic:
@@ -45,7 +35,7 @@ def _error(
 
 
 def _versions(tax: Taxonomy, label: Label, i: int, doc: YamlDocument) -> Iterator[Diagnostic]:
-    for field in _FIELDS:
+    for field in DECLARATIONS:
         for k, declaration in enumerate(getattr(label, field)):
             if tax.version < declaration.version:
                 yield _error(

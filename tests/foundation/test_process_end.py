@@ -16,12 +16,13 @@ import pytest
 # registers an exit handler (as a temporary folder or an engine does) and an
 # audit hook that marks the interpreter's own finalisation (the step that frees
 # every object: CPython raises this event in it, and only in it); with "hold",
-# `keep` holds some data, as a command holds the versions it loaded.
+# `keep` holds some data before the command, as a command holds the versions
+# it loaded.
 _PROGRAM = """
 import atexit, sys, threading
 from pathlib import Path
 from taxops.cli.main import console
-from taxops.collector import keep
+from taxops.collector import hold_until_exit, keep
 
 marks = Path(sys.argv[1])
 atexit.register(lambda: (marks / "exit-handler").write_text("ran"))
@@ -33,6 +34,7 @@ def finalising(event, args, mark=str(marks / "finalised"), _open=open):
 sys.addaudithook(finalising)
 
 if sys.argv[2] == "hold":
+    hold_until_exit()  # as console() does first
     keep([object() for _ in range(1000)])
 if sys.argv[3] == "thread":
     def work(mark=str(marks / "thread-done"), _open=open):
@@ -129,3 +131,13 @@ def test_under_a_profiler_the_process_ends_the_usual_way(
     assert "3,000" in done.stdout or "3000" in done.stdout  # the command ran to its end
     assert profile.stat().st_size > 0
     assert (tmp_path / "finalised").read_text() == "finalised"
+
+
+def test_main_in_process_holds_nothing(invalid_taxonomy: Path) -> None:
+    """A caller of main() in its own process (the tests, a tool) runs command
+    after command: what each loaded must not pile up until its process ends."""
+    from taxops import collector
+    from taxops.cli.main import main
+
+    assert main(["validate", "--format", "json", str(invalid_taxonomy)]) == 1
+    assert not collector.holding()

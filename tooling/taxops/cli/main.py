@@ -19,7 +19,7 @@ try:  # Ctrl-C while the modules load is an interruption too, not a traceback
     from taxops.cli import exit_codes
     from taxops.cli.argtypes import file_arguments
     from taxops.cli.commands import REGISTRY
-    from taxops.collector import holding
+    from taxops.collector import hold_until_exit, holding
     from taxops.diagnostics import TaxopsError
     from taxops.escaping import terminal, terminal_lines
 except KeyboardInterrupt:
@@ -95,6 +95,7 @@ def console() -> NoReturn:
     still running, the process ends the usual way, which waits for it; so it
     does under a profiler or a tracer (cProfile, coverage, a debugger), which
     writes what it saw after the program returns."""
+    hold_until_exit()
     code = main()
     watched = sys.getprofile() is not None or sys.gettrace() is not None
     if not holding() or threading.active_count() > 1 or watched:

@@ -69,6 +69,8 @@ def check_file(
     *,
     compact_models: bool = False,
     lazy_release: bool = False,
+    write_entry_to: Path | None = None,
+    read_entry_from: Path | None = None,
 ) -> CheckedFile:
     """:func:`_check_file`; with ``compact_models``, the model is then made
     smaller (:mod:`taxops.models.compact`): for a command that holds many
@@ -79,14 +81,37 @@ def check_file(
     when they are read (:mod:`taxops.models.lazy_labels`): for a command that
     compares releases and reads the few labels that changed. Reading one may
     raise :class:`~taxops.models.lazy_labels.Damaged` (a damaged entry): the
-    command reads the release again without it."""
-    checked = _check_file(path, root, max_bytes, lazy_release)
+    command reads the release again without it.
+
+    ``write_entry_to`` and ``read_entry_from`` hand a checked taxonomy (a
+    release or not) from one process to another through a private folder of
+    cache entries (:mod:`taxops.check_pair`): a worker checks the file and
+    writes its entry there; the caller reads it (``lazy_release`` applies),
+    or, when it is not there, checks the file itself as without a hand-off
+    (its findings are the same either way: the entry keeps them)."""
+    handoff = _Handoff(write_entry_to, read_entry_from)
+    checked = _check_file(path, root, max_bytes, lazy_release, handoff)
     if compact_models and checked.model is not None:
         compact(checked.model)
     return checked
 
 
-def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = False) -> CheckedFile:
+@dataclass(frozen=True)
+class _Handoff:
+    """Where a file's entry is written to, or read from, instead of the user's
+    cache (see :func:`check_file`)."""
+
+    write_to: Path | None = None
+    read_from: Path | None = None
+
+
+def _check_file(
+    path: Path,
+    root: Path | None,
+    max_bytes: int,
+    lazy: bool = False,
+    handoff: _Handoff = _Handoff(),
+) -> CheckedFile:
     """Load, validate and check one file. A release is read from the release
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
@@ -109,14 +134,15 @@ def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = Fals
     if raw is None:
         return checked
     release = is_release(path)
-    key = release_cache.source_key(raw) if release else None
+    handed = handoff.write_to or handoff.read_from
+    key = release_cache.source_key(raw) if release or handed else None
     text, problem = decode(raw, checked.display)
     del raw  # a 60 MB file is not held twice through the parse
     if text is None:
         checked.diagnostics.append(problem)  # type: ignore[arg-type]
         return checked
-    if key is not None:
-        hit = _cached_release(key, text, checked, max_bytes, lazy)
+    if key is not None and handoff.write_to is None:
+        hit = _cached_release(key, text, checked, max_bytes, lazy, handoff.read_from)
         if hit is not None:
             return hit
     doc, problems = parse_yaml(text, checked.display)
@@ -133,21 +159,25 @@ def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = Fals
     checked.model, found = validate_document(doc, kind)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
-        if kind is KINDS[TAXONOMY]:
-            if len(doc.text) >= PARTIAL_LOCATE_BYTES:
-                doc.item_index("labels")  # kept with the entry: the next run locates at once
-            assert key is not None
-            release_cache.write(key, checked.model, found, doc)
+    keeps = (release or handoff.write_to) and not handoff.read_from
+    if checked.model is not None and keeps and kind is KINDS[TAXONOMY]:
+        if len(doc.text) >= PARTIAL_LOCATE_BYTES:
+            doc.item_index("labels")  # kept with the entry: the next run locates at once
+        assert key is not None
+        release_cache.write(key, checked.model, found, doc, base=handoff.write_to)
     checked.diagnostics += found
     return checked
 
 
 def _cached_release(
-    key: str, text: str, checked: CheckedFile, max_bytes: int, lazy: bool
+    key: str, text: str, checked: CheckedFile, max_bytes: int, lazy: bool, base: Path | None
 ) -> CheckedFile | None:
-    """The release as an earlier run left it in the cache, or None."""
+    """The release as an earlier run left it in the cache (or the taxonomy as
+    a worker left it in ``base``), or None."""
     kind = KINDS[TAXONOMY]
-    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes, lazy=lazy)
+    entry = release_cache.read(
+        key, text, checked.display, kind.model, max_bytes, lazy=lazy, base=base
+    )
     if entry is None:
         return None
     checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model

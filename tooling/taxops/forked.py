@@ -1,0 +1,213 @@
+"""One piece of work done in a forked process while this one does another.
+
+The two versions ``taxops diff`` compares are independent until they are
+compared, and loading one (parse, validation, in-file checks) is a second or
+more of one core's work at 100,000 labels; most machines have two cores or
+more. A worker forked after the imports (so it starts at once, sharing the
+loaded code) loads one version while the parent loads the other.
+
+Fork is used only where it is safe and useful (:func:`unavailable` says why
+not): a POSIX system (not Windows, which has no fork), no other thread
+running (a thread's locks would be copied held), more than one usable CPU,
+and no opt-out (``--jobs 1``, or ``TAXOPS_JOBS=1`` in the environment). The
+caller then does the work itself; it does the same whenever the worker fails,
+so a worker can make a command faster and never makes it fail.
+
+A worker never outlives its run: Ctrl-C reaches it (from the terminal, or
+from the parent when it stops it) as in the parent, and it ends without
+running the parent's exit handlers; on Linux it also ends when the parent
+dies. Nothing it writes is the caller's output: it hands its result over in
+files the caller named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import NoReturn
+
+#: The environment variable that sets how many processes may work at once
+#: (``1``: never fork).
+JOBS_VARIABLE = "TAXOPS_JOBS"
+
+#: How long a worker asked to stop may take before it is killed (seconds).
+_STOP_GRACE = 5.0
+
+
+def unavailable(jobs: int | None = None) -> str | None:
+    """Why no worker can be forked now (for the user, in a debug line), or None
+    when one can. ``jobs`` is the user's ``--jobs`` (None: not given, so
+    ``TAXOPS_JOBS`` or the default decides)."""
+    if jobs is None:
+        given = os.environ.get(JOBS_VARIABLE, "").strip()
+        jobs = int(given) if given.isdigit() else None
+    if jobs is not None and jobs < 2:
+        return "one process asked for"
+    if not hasattr(os, "fork") or sys.platform == "win32":
+        return "no fork on this system"
+    if _threads() > 1:
+        return "another thread is running"
+    if _cpus() < 2:
+        return "one CPU"
+    return None
+
+
+def _threads() -> int:
+    """Every thread of the process, those a native library started included
+    (Linux lists them all; elsewhere Python's own count)."""
+    with contextlib.suppress(OSError):
+        return len(os.listdir("/proc/self/task"))
+    return threading.active_count()
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class Worker:
+    """A forked process doing one piece of work: :meth:`wait` for it, and
+    always :meth:`stop` it (a ``finally``), which reaps it whatever happened."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.status: int | None = None
+        """Its exit code once reaped (0: the work was done)."""
+        self.peak_kb = 0
+        """Its peak resident memory, once reaped (kB)."""
+
+    def wait(self) -> bool:
+        """Wait until the work is done; whether it was done well."""
+        if self.status is None:
+            self._reap(0)
+        return self.status == 0
+
+    def stop(self) -> None:
+        """End the worker if it still runs (as Ctrl-C would: it cleans up), and
+        reap it; killed if it does not end within a few seconds."""
+        if self.status is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGINT)
+        deadline = time.monotonic() + _STOP_GRACE
+        while self.status is None:
+            if self._reap(os.WNOHANG):
+                return
+            if time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+                self._reap(0)
+                return
+            time.sleep(0.01)
+
+    def _reap(self, options: int) -> bool:
+        try:
+            pid, status, usage = os.wait4(self.pid, options)
+        except ChildProcessError:  # reaped elsewhere: its result is unknown
+            self.status = -1
+            return True
+        if pid == 0:
+            return False
+        self.status = os.waitstatus_to_exitcode(status)
+        self.peak_kb = usage.ru_maxrss
+        return True
+
+
+@contextmanager
+def beside(work: Callable[[], object]) -> Iterator[Worker]:
+    """A worker forked to run ``work()`` (exit code 0 when it returned) while
+    the block runs; stopped and reaped when the block ends, however it ends.
+    Use only when :func:`unavailable` says nothing.
+
+    Ctrl-C while the process forks is held back until the worker is in hand
+    (then raised as usual), so no worker is ever left without its parent
+    knowing it."""
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered is written twice
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    asked: list[FrameType | None] = []
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: asked.append(frame))
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    worker = None
+    try:
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _worker(work, parent, held)
+        worker = Worker(pid)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        signal.signal(signal.SIGINT, handler)
+    try:
+        if asked and callable(handler):
+            handler(signal.SIGINT, asked[0])  # the Ctrl-C held back, as it would have been
+        yield worker
+    finally:
+        worker.stop()
+
+
+def _worker(work: Callable[[], object], parent: int, held: set[int | signal.Signals]) -> NoReturn:
+    """The worker's whole life: never returns into the caller's code. Its first
+    Ctrl-C interrupts the work (its ``finally`` blocks clean up); any later one
+    is ignored, so nothing can escape past the exit below."""
+    code = 70
+    try:
+        try:
+            signal.signal(signal.SIGINT, _interrupt_once)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            _end_with(parent)
+            _quiet_stdout()
+            work()
+            code = 0
+        except KeyboardInterrupt:
+            code = 130
+        except BaseException:  # the caller does the work itself: never its error
+            code = 1
+        finally:
+            os._exit(code)  # no exit handlers of the parent's, no buffers flushed twice
+    finally:
+        os._exit(130)
+
+
+def _interrupt_once(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _end_with(parent: int) -> None:
+    """On Linux, the worker is killed when its parent dies (even by SIGKILL),
+    so it never works on, or writes, for nobody."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before that took effect
+        os._exit(1)
+
+
+def _quiet_stdout() -> None:
+    """The worker's standard output goes nowhere: the caller's output is the
+    caller's alone."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+
+
+def private_folder() -> Path:
+    """A new folder only this user can read, for what a worker hands over."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix="taxops-work-"))

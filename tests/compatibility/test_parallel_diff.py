@@ -113,7 +113,7 @@ def test_every_invalid_taxonomy_is_reported_the_same_side_by_side(
     case = INVALID_CASES / bad.relative_to(INVALID_CASES).parts[0]
     for pair in ((str(bad), str(VALID)), (str(VALID), str(bad)), (str(bad), str(bad))):
         _both_ways(capsys, *pair, "--repo", str(case))  # some of these files are valid alone
-    assert len(workers) == 6 and all(w.status == 0 for w in workers)
+    assert len(workers) == 6 and all(w.done and w.status == 0 for w in workers)
     assert not list(no_cache.iterdir()) and not (no_cache.parent / "user-cache").exists()
 
 
@@ -122,7 +122,7 @@ def test_every_rule_case_is_reported_the_same_side_by_side(
     case: Path, capsys: pytest.CaptureFixture[str], no_cache: Path, workers: list[forked.Worker]
 ) -> None:
     _both_ways(capsys, str(case / "old.yaml"), str(case / "new.yaml"))
-    assert len(workers) == 2 and all(w.status == 0 for w in workers)
+    assert len(workers) == 2 and all(w.done and w.status == 0 for w in workers)
     assert not list(no_cache.iterdir())
 
 
@@ -181,7 +181,7 @@ def test_releases_go_to_the_cache_when_it_is_on(
     (folder / "taxonomy.yaml").write_bytes(new_path.read_bytes())
     args = ("generated@1.0.0", "generated", "--repo", str(tmp_path / "repo"), "--format", "json")
     first = _diff(capsys, *args)
-    assert len(workers) == 1 and workers[0].status == 0
+    assert len(workers) == 1 and workers[0].done and workers[0].status == 0
     entries = list((fresh_cache / "releases").glob("*.json"))
     assert len(entries) == 1
     again = _diff(capsys, *args)  # the release from the cache, lazily; the working file digested
@@ -233,7 +233,7 @@ def test_a_failing_worker_changes_nothing_but_time(
     assert expected[0] == 3 and "label-removed" in expected[1]  # breaking, not allowed
     # A damaged label found while comparing checks the pair again in full.
     assert len(workers) == 1 or how == "damaged entry"
-    assert (workers[0].status == 0) == (how in ("damaged entry", "no entry"))
+    assert workers[0].done == (workers[0].status == 0) == (how in ("damaged entry", "no entry"))
     assert not list(no_cache.iterdir())
 
 

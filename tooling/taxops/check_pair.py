@@ -70,8 +70,8 @@ def _side_by_side(
             here = check_file(second, root, lazy_release=lazy)
             if lazy:
                 here = _digested(here)  # while the worker writes its entry
-            worker.wait()  # whatever became of it: the file is read below
-        handed = check_file(first, root, lazy_release=lazy, read_entry_from=private)
+            worker.wait()  # whatever became of it, the file is read now (the worker ends meanwhile)
+            handed = check_file(first, root, lazy_release=lazy, read_entry_from=private)
         return handed, here
     finally:
         if private is not None:

@@ -54,7 +54,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def workers(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
-    """Every worker forked during the test, once it was stopped."""
+    """Every worker forked during the test, once it was stopped. The machine
+    counts as idle (the test suite itself keeps a core busy)."""
+    monkeypatch.setattr(forked, "_load", lambda: 0.0)
     seen: list[forked.Worker] = []
     real = forked.beside
 
@@ -246,6 +248,7 @@ def test_a_failing_worker_changes_nothing_but_time(
         ("--jobs 1", "one process asked for"),
         ("TAXOPS_JOBS=1", "one process asked for"),
         ("one CPU", "one CPU"),
+        ("busy CPUs", "the CPUs are busy"),
         ("a thread", "another thread is running"),
         ("no fork", "no fork on this system"),
         ("Windows", "no fork on this system"),
@@ -271,6 +274,8 @@ def test_no_worker_where_it_is_unsafe_or_unwanted(
         monkeypatch.setenv("TAXOPS_JOBS", "1")
     elif setting == "one CPU":
         monkeypatch.setattr(forked, "_cpus", lambda: 1)
+    elif setting == "busy CPUs":
+        monkeypatch.setattr(forked, "_load", lambda: forked._cpus() - 0.4)
     elif setting == "a thread":
         threading.Thread(target=stop.wait, daemon=True).start()
     elif setting == "no fork":
@@ -283,6 +288,34 @@ def test_no_worker_where_it_is_unsafe_or_unwanted(
     finally:
         stop.set()
     assert len(workers) == 1  # none more
+
+
+@pytest.mark.parametrize("how", ["--jobs 2", "TAXOPS_JOBS=2"])
+def test_two_processes_asked_for_are_used_on_a_busy_machine_too(
+    how: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_cache: Path,
+    workers: list[forked.Worker],
+) -> None:
+    old, new = _generated(tmp_path)
+    expected = _diff(capsys, str(old), str(new), "--jobs", "1")
+    monkeypatch.setattr(forked, "_load", lambda: 64.0)
+    monkeypatch.setattr(forked, "_cpus", lambda: 1)
+    assert forked.unavailable() == "one CPU"
+    jobs = ["--jobs", "2"] if how == "--jobs 2" else []
+    if not jobs:
+        monkeypatch.setenv("TAXOPS_JOBS", "2")
+    assert _diff(capsys, str(old), str(new), *jobs) == expected
+    assert len(workers) == 1 and workers[0].done
+    stop = threading.Event()  # but never beside another thread
+    threading.Thread(target=stop.wait, daemon=True).start()
+    try:
+        assert _diff(capsys, str(old), str(new), *jobs) == expected
+    finally:
+        stop.set()
+    assert len(workers) == 1
 
 
 def test_an_interrupted_entry_write_leaves_no_partial_file(
@@ -357,8 +390,8 @@ def _watch(tmp_path: Path, how: str) -> tuple[dict[str, Any], Path]:
     new.write_text(text.replace("version: 1.0.0", "version: 2.0.0", 1), encoding="utf-8")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "TAXOPS_NO_CACHE": "1", "TMPDIR": str(scratch)}
-    env.pop("TAXOPS_JOBS", None)
+    # Two processes asked for: the machine running the tests may be busy.
+    env = {**os.environ, "TAXOPS_NO_CACHE": "1", "TMPDIR": str(scratch), "TAXOPS_JOBS": "2"}
     diff = [sys.executable, "-m", "taxops.cli.main", "diff", str(old), str(new)]
     done = subprocess.run(
         [sys.executable, "-c", _WATCH, how, *diff],

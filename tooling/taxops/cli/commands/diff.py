@@ -39,9 +39,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         choices=(1, 2),
-        help="processes that load the two versions: 2 (the default where the system can fork "
-        f"and has two CPUs) loads them at the same time, 1 one after the other "
-        f"(also: {JOBS_VARIABLE}=1)",
+        help="processes that load the two versions: 2 loads them at the same time, 1 one after "
+        "the other (default: 2 where the system can fork and a second CPU is free; "
+        f"also {JOBS_VARIABLE}=1 or 2)",
     )
     add_output_options(p)
     add_repo(p)

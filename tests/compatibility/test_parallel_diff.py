@@ -61,10 +61,11 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
     real = forked.beside
 
     @contextlib.contextmanager
-    def spy(work: Callable[[], object]) -> Iterator[forked.Worker]:
+    def spy(work: Callable[[], object]) -> Iterator[forked.Worker | None]:
         with real(work) as worker:
             yield worker
-        seen.append(worker)
+        if worker is not None:
+            seen.append(worker)
 
     monkeypatch.setattr(forked, "beside", spy)
     assert forked.unavailable() is None, f"no worker can be forked here: {forked.unavailable()}"
@@ -237,6 +238,29 @@ def test_a_failing_worker_changes_nothing_but_time(
     assert len(workers) == 1 or how == "damaged entry"
     assert workers[0].done == (workers[0].status == 0) == (how in ("damaged entry", "no entry"))
     assert not list(no_cache.iterdir())
+
+
+@pytest.mark.parametrize("what", ["fork", "pipe", "temporary folder"])
+def test_no_process_or_folder_left_loads_both_here(
+    what: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_cache: Path,
+    workers: list[forked.Worker],
+) -> None:
+    old, new = _generated(tmp_path)
+    expected = _diff(capsys, str(old), str(new), "--jobs", "1")
+
+    def refused(*args: object, **kwargs: object) -> Any:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    if what == "temporary folder":
+        monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    else:
+        monkeypatch.setattr(os, what, refused)
+    assert _diff(capsys, str(old), str(new)) == expected
+    assert workers == []
 
 
 # --- when no worker is used -----------------------------------------------------

@@ -43,30 +43,38 @@ def check_pair(
     damaged entry (:class:`~taxops.models.lazy_labels.Damaged`) checks the
     pair again without ``lazy``."""
     both_cached = is_release(first) and is_release(second) and cache_folder() is not None
-    if both_cached or forked.unavailable(jobs) is not None:
-        # Two releases with the cache on are read from it: a worker would only
-        # read what this process then reads again.
+    pair = None
+    # Two releases with the cache on are read from it: a worker would only
+    # read what this process then reads again.
+    if not both_cached and forked.unavailable(jobs) is None:
+        pair = _side_by_side(first, second, root, lazy)
+    if pair is None:
         pair = (
             check_file(first, root, lazy_release=lazy),
             check_file(second, root, lazy_release=lazy),
         )
-    else:
-        pair = _side_by_side(first, second, root, lazy)
     return _comparable(*pair) if lazy else pair
 
 
 def _side_by_side(
     first: Path, second: Path, root: Path | None, lazy: bool
-) -> tuple[CheckedFile, CheckedFile]:
-    """The first file checked by a worker, the second here, at the same time."""
+) -> tuple[CheckedFile, CheckedFile] | None:
+    """The first file checked by a worker, the second here, at the same time;
+    None when no worker could be started (the caller loads both)."""
     # A release goes to the user's cache when it is on, as a check of it would.
-    private = None if is_release(first) and cache_folder() is not None else forked.private_folder()
+    to_cache = is_release(first) and cache_folder() is not None
+    try:
+        private = None if to_cache else forked.private_folder()
+    except OSError:  # no temporary folder to hand the version over in
+        return None
     try:
 
         def work() -> object:  # a release already cached is only read, lazily
             return check_file(first, root, lazy_release=True, write_entry_to=private)
 
         with forked.beside(work) as worker:
+            if worker is None:
+                return None
             here = check_file(second, root, lazy_release=lazy)
             if lazy:
                 here = _digested(here)  # while the worker writes its entry

@@ -162,10 +162,11 @@ _DONE = b"\x01"
 
 
 @contextmanager
-def beside(work: Callable[[], object]) -> Iterator[Worker]:
+def beside(work: Callable[[], object]) -> Iterator[Worker | None]:
     """A worker forked to run ``work()`` while the block runs; stopped and
-    reaped when the block ends, however it ends. Use only when
-    :func:`unavailable` says nothing.
+    reaped when the block ends, however it ends. None when the system could
+    not start one (no process or file descriptor left): the caller does the
+    work itself. Use only when :func:`unavailable` says nothing.
 
     Ctrl-C while the process forks is held back until the worker is in hand
     (then raised as usual), so no worker is ever left without its parent
@@ -178,14 +179,7 @@ def beside(work: Callable[[], object]) -> Iterator[Worker]:
     held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     worker = None
     try:
-        parent = os.getpid()
-        done_read, done_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(done_read)
-            _worker(work, parent, held, done_write)
-        os.close(done_write)
-        worker = Worker(pid, done_read)
+        worker = _fork(work, held)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         signal.signal(signal.SIGINT, handler)
@@ -194,7 +188,28 @@ def beside(work: Callable[[], object]) -> Iterator[Worker]:
             handler(signal.SIGINT, asked[0])  # the Ctrl-C held back, as it would have been
         yield worker
     finally:
-        worker.stop()
+        if worker is not None:
+            worker.stop()
+
+
+def _fork(work: Callable[[], object], held: set[int | signal.Signals]) -> Worker | None:
+    """The worker, or None when the system has no process or pipe left."""
+    parent = os.getpid()
+    try:
+        done_read, done_write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(done_read)
+        os.close(done_write)
+        return None
+    if pid == 0:
+        os.close(done_read)
+        _worker(work, parent, held, done_write)
+    os.close(done_write)
+    return Worker(pid, done_read)
 
 
 def _worker(

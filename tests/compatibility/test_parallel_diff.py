@@ -192,6 +192,24 @@ def test_releases_go_to_the_cache_when_it_is_on(
     assert json.loads(first[1])["comparisons"][0]["changes"]
 
 
+def test_with_the_cache_off_a_release_goes_to_a_private_folder_only(
+    tmp_path: Path,
+    no_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+    workers: list[forked.Worker],
+) -> None:
+    old_path, new_path = _generated(tmp_path)
+    folder = tmp_path / "repo" / "taxonomies" / "generated"
+    (folder / "releases").mkdir(parents=True)
+    (folder / "releases" / "1.0.0.yaml").write_bytes(old_path.read_bytes())
+    (folder / "taxonomy.yaml").write_bytes(new_path.read_bytes())
+    args = ("generated@1.0.0", "generated", "--repo", str(tmp_path / "repo"))
+    assert _diff(capsys, *args) == _diff(capsys, *args, "--jobs", "1")
+    assert len(workers) == 1 and workers[0].done
+    assert not (tmp_path / "user-cache").exists()
+    assert list(no_cache.iterdir()) == []
+
+
 # --- a worker that fails --------------------------------------------------------
 
 FAILURES = ("raises", "killed", "damaged entry", "no entry")

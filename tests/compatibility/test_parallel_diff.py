@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -103,30 +104,53 @@ def _both_ways(capsys: pytest.CaptureFixture[str], *args: str) -> list[tuple[int
     return results
 
 
+@dataclass
+class Runs:
+    """``taxops diff`` run in this process with the cache off: its output, the
+    workers it forked, and the folder its temporary files go to."""
+
+    capsys: pytest.CaptureFixture[str]
+    workers: list[forked.Worker]
+    scratch: Path
+    folder: Path
+
+    def diff(self, *args: str) -> tuple[int, str, str]:
+        return _diff(self.capsys, *args)
+
+    def generated(self) -> tuple[str, str, tuple[int, str, str]]:
+        """Two generated versions (:func:`_generated`) and their diff loaded
+        one after the other."""
+        old, new = _generated(self.folder)
+        return str(old), str(new), self.diff(str(old), str(new), "--jobs", "1")
+
+
+@pytest.fixture
+def runs(
+    capsys: pytest.CaptureFixture[str], workers: list[forked.Worker], no_cache: Path, tmp_path: Path
+) -> Runs:
+    return Runs(capsys, workers, no_cache, tmp_path)
+
+
 # --- the same output ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("bad", INVALID, ids=lambda p: str(p.relative_to(REPO / "tests")))
 def test_every_invalid_taxonomy_is_reported_the_same_side_by_side(
     bad: Path,
-    capsys: pytest.CaptureFixture[str],
-    no_cache: Path,
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
     case = INVALID_CASES / bad.relative_to(INVALID_CASES).parts[0]
     for pair in ((str(bad), str(VALID)), (str(VALID), str(bad)), (str(bad), str(bad))):
-        _both_ways(capsys, *pair, "--repo", str(case))  # some of these files are valid alone
-    assert len(workers) == 6 and all(w.done and w.status == 0 for w in workers)
-    assert not list(no_cache.iterdir()) and not (no_cache.parent / "user-cache").exists()
+        _both_ways(runs.capsys, *pair, "--repo", str(case))  # some of these files are valid alone
+    assert len(runs.workers) == 6 and all(w.done and w.status == 0 for w in runs.workers)
+    assert not list(runs.scratch.iterdir()) and not (runs.scratch.parent / "user-cache").exists()
 
 
 @pytest.mark.parametrize("case", RULE_CASES, ids=lambda p: str(p.relative_to(REPO / "tests")))
-def test_every_rule_case_is_reported_the_same_side_by_side(
-    case: Path, capsys: pytest.CaptureFixture[str], no_cache: Path, workers: list[forked.Worker]
-) -> None:
-    _both_ways(capsys, str(case / "old.yaml"), str(case / "new.yaml"))
-    assert len(workers) == 2 and all(w.done and w.status == 0 for w in workers)
-    assert not list(no_cache.iterdir())
+def test_every_rule_case_is_reported_the_same_side_by_side(case: Path, runs: Runs) -> None:
+    _both_ways(runs.capsys, str(case / "old.yaml"), str(case / "new.yaml"))
+    assert len(runs.workers) == 2 and all(w.done and w.status == 0 for w in runs.workers)
+    assert not list(runs.scratch.iterdir())
 
 
 def _generated(tmp_path: Path, labels: int = 400) -> tuple[Path, Path]:
@@ -194,9 +218,7 @@ def test_releases_go_to_the_cache_when_it_is_on(
 
 def test_with_the_cache_off_a_release_goes_to_a_private_folder_only(
     tmp_path: Path,
-    no_cache: Path,
-    capsys: pytest.CaptureFixture[str],
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
     old_path, new_path = _generated(tmp_path)
     folder = tmp_path / "repo" / "taxonomies" / "generated"
@@ -204,10 +226,10 @@ def test_with_the_cache_off_a_release_goes_to_a_private_folder_only(
     (folder / "releases" / "1.0.0.yaml").write_bytes(old_path.read_bytes())
     (folder / "taxonomy.yaml").write_bytes(new_path.read_bytes())
     args = ("generated@1.0.0", "generated", "--repo", str(tmp_path / "repo"))
-    assert _diff(capsys, *args) == _diff(capsys, *args, "--jobs", "1")
-    assert len(workers) == 1 and workers[0].done
+    assert runs.diff(*args) == runs.diff(*args, "--jobs", "1")
+    assert len(runs.workers) == 1 and runs.workers[0].done
     assert not (tmp_path / "user-cache").exists()
-    assert list(no_cache.iterdir()) == []
+    assert list(runs.scratch.iterdir()) == []
 
 
 # --- a worker that fails --------------------------------------------------------
@@ -218,14 +240,10 @@ FAILURES = ("raises", "killed", "damaged entry", "no entry")
 @pytest.mark.parametrize("how", FAILURES)
 def test_a_failing_worker_changes_nothing_but_time(
     how: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    no_cache: Path,
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
-    old, new = _generated(tmp_path)
-    expected = _diff(capsys, str(old), str(new), "--jobs", "1")
+    old, new, expected = runs.generated()
     real_check, real_write = file_check.check_file, release_cache.write
     parent = os.getpid()
 
@@ -250,25 +268,25 @@ def test_a_failing_worker_changes_nothing_but_time(
 
     monkeypatch.setattr(check_pair, "check_file", check_file)  # what the worker calls
     monkeypatch.setattr(release_cache, "write", write)
-    assert _diff(capsys, str(old), str(new)) == expected
+    assert runs.diff(old, new) == expected
     assert expected[0] == 3 and "label-removed" in expected[1]  # breaking, not allowed
     # A damaged label found while comparing checks the pair again in full.
-    assert len(workers) == 1 or how == "damaged entry"
-    assert workers[0].done == (workers[0].status == 0) == (how in ("damaged entry", "no entry"))
-    assert not list(no_cache.iterdir())
+    assert len(runs.workers) == 1 or how == "damaged entry"
+    assert (
+        runs.workers[0].done
+        == (runs.workers[0].status == 0)
+        == (how in ("damaged entry", "no entry"))
+    )
+    assert not list(runs.scratch.iterdir())
 
 
 @pytest.mark.parametrize("what", ["fork", "pipe", "temporary folder"])
 def test_no_process_or_folder_left_loads_both_here(
     what: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    no_cache: Path,
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
-    old, new = _generated(tmp_path)
-    expected = _diff(capsys, str(old), str(new), "--jobs", "1")
+    old, new, expected = runs.generated()
 
     def refused(*args: object, **kwargs: object) -> Any:
         raise OSError(11, "Resource temporarily unavailable")
@@ -277,8 +295,8 @@ def test_no_process_or_folder_left_loads_both_here(
         monkeypatch.setattr(tempfile, "mkdtemp", refused)
     else:
         monkeypatch.setattr(os, what, refused)
-    assert _diff(capsys, str(old), str(new)) == expected
-    assert workers == []
+    assert runs.diff(old, new) == expected
+    assert runs.workers == []
 
 
 # --- when no worker is used -----------------------------------------------------
@@ -299,15 +317,12 @@ def test_no_process_or_folder_left_loads_both_here(
 def test_no_worker_where_it_is_unsafe_or_unwanted(
     setting: str,
     why: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    no_cache: Path,
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
-    old, new = _generated(tmp_path)
-    expected = _diff(capsys, str(old), str(new))
-    assert len(workers) == 1
+    old, new, expected = runs.generated()
+    assert runs.diff(old, new) == expected
+    assert len(runs.workers) == 1
     jobs: list[str] = []
     stop = threading.Event()
     if setting == "--jobs 1":
@@ -326,38 +341,34 @@ def test_no_worker_where_it_is_unsafe_or_unwanted(
         monkeypatch.setattr(sys, "platform", "win32")
     try:
         assert forked.unavailable(1 if jobs else None) == why
-        assert _diff(capsys, str(old), str(new), *jobs) == expected
+        assert runs.diff(old, new, *jobs) == expected
     finally:
         stop.set()
-    assert len(workers) == 1  # none more
+    assert len(runs.workers) == 1  # none more
 
 
 @pytest.mark.parametrize("how", ["--jobs 2", "TAXOPS_JOBS=2"])
 def test_two_processes_asked_for_are_used_on_a_busy_machine_too(
     how: str,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    no_cache: Path,
-    workers: list[forked.Worker],
+    runs: Runs,
 ) -> None:
-    old, new = _generated(tmp_path)
-    expected = _diff(capsys, str(old), str(new), "--jobs", "1")
+    old, new, expected = runs.generated()
     monkeypatch.setattr(forked, "_load", lambda: 64.0)
     monkeypatch.setattr(forked, "_cpus", lambda: 1)
     assert forked.unavailable() == "one CPU"
     jobs = ["--jobs", "2"] if how == "--jobs 2" else []
     if not jobs:
         monkeypatch.setenv("TAXOPS_JOBS", "2")
-    assert _diff(capsys, str(old), str(new), *jobs) == expected
-    assert len(workers) == 1 and workers[0].done
+    assert runs.diff(old, new, *jobs) == expected
+    assert len(runs.workers) == 1 and runs.workers[0].done
     stop = threading.Event()  # but never beside another thread
     threading.Thread(target=stop.wait, daemon=True).start()
     try:
-        assert _diff(capsys, str(old), str(new), *jobs) == expected
+        assert runs.diff(old, new, *jobs) == expected
     finally:
         stop.set()
-    assert len(workers) == 1
+    assert len(runs.workers) == 1
 
 
 def test_an_interrupted_entry_write_leaves_no_partial_file(

@@ -31,12 +31,12 @@ from taxops.loading import (
     YamlDocument,
     decode,
     parse_yaml,
-    read_bounded,
 )
+from taxops.loading.sources import Source, parse_bytes, read_text
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
-from taxops.repo_layout import is_release, leaves_repository
+from taxops.repo_layout import display_path, is_release
 
 
 @dataclass
@@ -52,16 +52,6 @@ class CheckedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def display_path(path: Path, root: Path | None) -> str:
-    """Paths are shown relative to the repository root (as CI annotations need)."""
-    try:
-        if root is not None:
-            return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        pass
-    return str(path)
-
-
 def check_file(
     path: Path,
     root: Path | None = None,
@@ -69,6 +59,7 @@ def check_file(
     *,
     compact_models: bool = False,
     lazy_release: bool = False,
+    source: Source | None = None,
     write_entry_to: Path | None = None,
     read_entry_from: Path | None = None,
 ) -> CheckedFile:
@@ -83,6 +74,9 @@ def check_file(
     raise :class:`~taxops.models.lazy_labels.Damaged` (a damaged entry): the
     command reads the release again without it.
 
+    ``source``: the file already read and parsed (by
+    :class:`~taxops.loading.ahead.ReadAhead`, with the same steps this takes).
+
     ``write_entry_to`` and ``read_entry_from`` hand a checked taxonomy (a
     release or not) from one process to another through a private folder of
     cache entries (:mod:`taxops.check_pair`): a worker checks the file and
@@ -90,7 +84,7 @@ def check_file(
     or, when it is not there, checks the file itself as without a hand-off
     (its findings are the same either way: the entry keeps them)."""
     handoff = _Handoff(write_entry_to, read_entry_from)
-    checked = _check_file(path, root, max_bytes, lazy_release, handoff)
+    checked = _check_file(path, root, max_bytes, lazy_release, source, handoff)
     if compact_models and checked.model is not None:
         compact(checked.model)
     return checked
@@ -110,43 +104,37 @@ def _check_file(
     root: Path | None,
     max_bytes: int,
     lazy: bool = False,
+    source: Source | None = None,
     handoff: _Handoff = _Handoff(),
 ) -> CheckedFile:
     """Load, validate and check one file. A release is read from the release
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
     checked = CheckedFile(path, display_path(path, root))
-    if root is not None and leaves_repository(path, root):
-        checked.diagnostics.append(
-            Diagnostic(
-                "file-outside-repository",
-                Severity.ERROR,
-                "this file is a symbolic link to a file outside the repository; "
-                "taxops does not read it",
-                Location(checked.display),
-                "commit the file itself in place of the link (a link in a pull request "
-                "could otherwise make CI read any file on its machine)",
-            )
-        )
-        return checked
-    raw, problems = read_bounded(path, checked.display, max_bytes)
-    checked.diagnostics += problems
-    if raw is None:
-        return checked
     release = is_release(path)
     handed = handoff.write_to or handoff.read_from
-    key = release_cache.source_key(raw) if release or handed else None
-    text, problem = decode(raw, checked.display)
-    del raw  # a 60 MB file is not held twice through the parse
-    if text is None:
-        checked.diagnostics.append(problem)  # type: ignore[arg-type]
-        return checked
-    if key is not None and handoff.write_to is None:
-        hit = _cached_release(key, text, checked, max_bytes, lazy, handoff.read_from)
-        if hit is not None:
-            return hit
-    doc, problems = parse_yaml(text, checked.display)
-    checked.diagnostics += problems
+    key: str | None = None  # the cache key (none for a file read ahead)
+    if source is None:
+        raw, problems = read_text(path, checked.display, root, max_bytes)
+        if raw is None:
+            checked.diagnostics += problems
+            return checked
+        if release or handed:  # looked up in the cache by its bytes, before it is parsed
+            key = release_cache.source_key(raw)
+            text, problem = decode(raw, checked.display)
+            del raw  # a 60 MB file is not held twice through the parse
+            if text is None:
+                checked.diagnostics.append(problem)  # type: ignore[arg-type]
+                return checked
+            if handoff.write_to is None:
+                hit = _cached_release(key, text, checked, max_bytes, lazy, handoff.read_from)
+                if hit is not None:
+                    return hit
+            source = Source(*parse_yaml(text, checked.display))
+        else:
+            source = parse_bytes(raw, checked.display)
+    checked.diagnostics += source.diagnostics
+    doc = source.doc
     if doc is None:
         return checked
     checked.doc = doc
@@ -160,10 +148,9 @@ def _check_file(
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
     keeps = (release or handoff.write_to) and not handoff.read_from
-    if checked.model is not None and keeps and kind is KINDS[TAXONOMY]:
+    if checked.model is not None and keeps and kind is KINDS[TAXONOMY] and key is not None:
         if len(doc.text) >= PARTIAL_LOCATE_BYTES:
             doc.item_index("labels")  # kept with the entry: the next run locates at once
-        assert key is not None
         release_cache.write(key, checked.model, found, doc, base=handoff.write_to)
     checked.diagnostics += found
     return checked

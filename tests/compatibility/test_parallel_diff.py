@@ -35,6 +35,7 @@ import pytest
 from taxops import check_pair, file_check, forked, release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Version, compare
+from taxops.loading import PARTIAL_LOCATE_BYTES, YamlDocument
 from taxops.models.lazy_labels import LazyLabels
 from taxops.models.taxonomy import Taxonomy
 
@@ -191,6 +192,29 @@ def test_the_handed_over_version_builds_only_the_labels_that_changed(
     assert lazy.diagnostics == full.diagnostics and lazy.diagnostics
     assert old.diagnostics == one_old.diagnostics
     assert len(workers) == 1
+
+
+def test_large_files_are_reported_the_same_side_by_side(
+    monkeypatch: pytest.MonkeyPatch, runs: Runs
+) -> None:
+    """Files over a megabyte place their findings from a line index: the
+    worker keeps the old one's with its entry, and the command builds the new
+    one's while it waits for the worker."""
+    built: list[str] = []
+    real = YamlDocument.item_index
+
+    def item_index(doc: YamlDocument, key: str) -> Any:
+        built.append(doc.path)
+        return real(doc, key)
+
+    monkeypatch.setattr(forked.Worker, "busy", lambda self: True)
+    monkeypatch.setattr(YamlDocument, "item_index", item_index)
+    old, new = _generated(runs.folder, labels=4000)
+    assert min(Path(old).stat().st_size, Path(new).stat().st_size) > PARTIAL_LOCATE_BYTES
+    for code, out, _ in _both_ways(runs.capsys, str(old), str(new)):
+        assert code == 3 and "label-removed" in out
+    assert str(new) in built
+    assert len(runs.workers) == 2 and all(w.done for w in runs.workers)
 
 
 def test_releases_go_to_the_cache_when_it_is_on(

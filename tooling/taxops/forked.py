@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -110,6 +111,14 @@ class Worker:
         """Its exit code once reaped (0: the work was done)."""
         self.peak_kb = 0
         """Its peak resident memory, once reaped (kB)."""
+
+    def busy(self) -> bool:
+        """Whether the worker is still at work (it has not said it is done,
+        nor ended): the caller may use the time for work of its own."""
+        if self.done is not None or self._done_fd is None:
+            return False
+        ready, _, _ = select.select([self._done_fd], [], [], 0)
+        return not ready
 
     def wait(self) -> bool:
         """Wait until the work is done (or the worker ended without doing

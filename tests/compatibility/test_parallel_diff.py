@@ -70,7 +70,14 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
             seen.append(worker)
 
     monkeypatch.setattr(forked, "beside", spy)
-    assert forked.unavailable() is None, f"no worker can be forked here: {forked.unavailable()}"
+    # A thread an earlier test left behind (a read-ahead finishing its file, a
+    # git reader) would rightly keep the worker away: let it end first.
+    deadline = time.monotonic() + 30
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    why = forked.unavailable()
+    assert why is None, f"no worker can be forked here: {why} ({threading.enumerate()})"
     return seen
 
 

@@ -27,7 +27,7 @@ from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.file_check import check_file
 from taxops.loading import yaml_source
 from taxops.loading.bytes_document import BytesDocument
-from taxops.models.lazy_labels import LazyLabels, digest
+from taxops.models.lazy_labels import Damaged, LazyLabels, digest
 from taxops.models.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -439,3 +439,24 @@ def test_forged_label_offsets_are_never_used(
     lazy.doc.locate_all([(("labels", 20, "name"), "key"), (("labels", 21), "value")])
     assert not lazy.doc._from_bytes  # found out: the entry's offsets are dropped
     assert _diff_output(root) == cold
+
+
+def test_an_entry_cut_short_while_read_is_found_out(tmp_path: Path, fresh_cache: Path) -> None:
+    """A release's labels are read from its entry's file as the comparison
+    needs them; the file cut short meanwhile (by another program: taxops
+    replaces entries whole) reads short, which the labels' digests find:
+    never a wrong comparison."""
+    data = _base(False)
+    new = json.loads(json.dumps(data))
+    new["version"] = "1.0.1"
+    new["labels"][30]["name"] = "Renamed"
+    root = tmp_path / "repo"
+    old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    for path in (old_path, new_path):
+        check_file(path, root)
+    old, new_version = _version(old_path, root, lazy=True), _version(new_path, root, lazy=True)
+    assert old is not None and new_version is not None
+    entry = _entry(fresh_cache, new_path)
+    entry.write_bytes(entry.read_bytes()[: -len(yaml.safe_dump(new)) // 2])
+    with pytest.raises(Damaged):
+        compare(old, new_version)

@@ -48,7 +48,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from taxops.cache_entries import code_fingerprint, folder, read_entry, sha256, write_entry
+from taxops.cache_entries import Tail, code_fingerprint, folder, open_entry, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
@@ -112,7 +112,7 @@ def read(
     base = folder()
     if base is None:
         return None
-    found = read_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
+    found = open_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
     if found is None:
         return None
     body, tail = found
@@ -123,12 +123,22 @@ def read(
             if lazy and model is Taxonomy:
                 built: BaseModel = _lazy(head_line, skeleton_line, tail)
             else:
-                if sha256(tail) != meta["tail_sha256"]:
+                labels = tail[0 : len(tail)]
+                if sha256(labels) != meta["tail_sha256"]:
                     return None
-                built = model.model_validate_json(head_line[:-1] + b',"labels":' + tail + b"}")
+                built = model.model_validate_json(head_line[:-1] + b',"labels":' + labels + b"}")
         doc = _document(display, text, meta, built)
         findings = [_diagnostic(d, display) for d in meta["diagnostics"]]
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError, Damaged):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        ValidationError,
+        Damaged,
+    ):
         return None
     return Entry(built, findings, doc)
 
@@ -166,7 +176,7 @@ def _utf8_offsets(text: str, offsets: Sequence[int]) -> array[int] | None:
     return out
 
 
-def _lazy(head_line: bytes, skeleton_line: bytes, tail: bytes) -> Taxonomy:
+def _lazy(head_line: bytes, skeleton_line: bytes, tail: Tail | bytes) -> Taxonomy:
     """The release with its labels built when read; the taxonomy's own fields
     validated now (with its first label: the model needs one)."""
     skeleton = json.loads(skeleton_line)

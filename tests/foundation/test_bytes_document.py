@@ -172,3 +172,16 @@ def test_offsets_that_do_not_point_at_their_label_are_never_used(
     assert len(asked) > 50
     assert cached.locate_all(asked) == doc.locate_all(asked)
     assert not cached._from_bytes  # found out, and the entry's offsets dropped
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_the_utf8_of_a_document_is_its_text_encoded(bom: bytes) -> None:
+    """What the site hashes to recognise a release's snapshot: the same for a
+    document kept as bytes (never decoded for it) and one kept as text."""
+    raw = bom + WORDS.encode()
+    doc, _ = parse_yaml(raw, "words")
+    assert doc is not None
+    cached = _bytes_document("words", raw, doc)
+    assert cached is not None
+    assert cached.utf8() == doc.utf8() == doc.text.encode()
+    assert cached._decoded is None

@@ -84,6 +84,10 @@ class BytesDocument(YamlDocument):
     def text(self, value: str) -> None:
         self._decoded = value or None
 
+    def utf8(self) -> bytes:
+        raw = self._raw
+        return raw[len(_BOM) :] if raw.startswith(_BOM) else raw  # never decoded for this
+
     def locate_all(self, requests: Iterable[tuple[NodePath, str]]) -> list[Location]:
         asked = list(requests)
         try:

@@ -113,6 +113,10 @@ class YamlDocument:
             self._marks = _index_marks(self.text)
         return self._marks
 
+    def utf8(self) -> bytes:
+        """The text as UTF-8 (the file's bytes, without a byte-order mark)."""
+        return self.text.encode()
+
     def locate(self, path: Path_, *, at: str = "value") -> Location:
         """Location of the node at ``path`` (``("labels", 3, "parent")``), or of
         the nearest existing ancestor when the node does not exist (a missing

@@ -188,6 +188,11 @@ class Tail:
             out += got  # nothing more: cut short, which the caller's checks find
         return bytes(out)
 
+    def __reduce__(self) -> tuple[type[bytes], tuple[bytes]]:
+        # Sent to another process (a worker loading a release), a tail is its
+        # bytes: a file descriptor means nothing there.
+        return bytes, (self[0 : self.length],)
+
     def close(self) -> None:
         if self._fd is not None:
             os.close(self._fd)

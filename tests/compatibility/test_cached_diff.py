@@ -303,6 +303,17 @@ def test_the_command_prints_the_same_from_the_cache(
 # --- damage found while comparing ------------------------------------------------
 
 
+def _one_renamed(tmp_path: Path, label: int) -> tuple[Path, Path, Path]:
+    """A repository whose release 2.0.0 renames one label of 1.0.0 (its
+    version inside: 1.0.1), and the two releases."""
+    data = _base(False)
+    new = json.loads(json.dumps(data))
+    new["version"] = "1.0.1"
+    new["labels"][label]["name"] = "Renamed"
+    root = tmp_path / "repo"
+    return root, *_releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+
+
 def _entry(cache: Path, release: Path) -> Path:
     key = hashlib.sha256(release.read_bytes()).hexdigest()[:40]
     [entry] = (cache / "releases").glob(f"{key}.*.json")
@@ -356,12 +367,7 @@ def test_a_damaged_entry_gives_the_same_diff(
     """Damage in either release's entry, found when the entry is read or only
     when the comparison builds the changed label: never an error, the same
     output as reading both files."""
-    data = _base(False)
-    new = json.loads(json.dumps(data))
-    new["version"] = "1.0.1"
-    new["labels"][20]["name"] = "Renamed"
-    root = tmp_path / "repo"
-    old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    root, old_path, new_path = _one_renamed(tmp_path, 20)
     monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
     cold = _diff_output(root)
     monkeypatch.delenv("TAXOPS_NO_CACHE")
@@ -446,17 +452,12 @@ def test_an_entry_cut_short_while_read_is_found_out(tmp_path: Path, fresh_cache:
     needs them; the file cut short meanwhile (by another program: taxops
     replaces entries whole) reads short, which the labels' digests find:
     never a wrong comparison."""
-    data = _base(False)
-    new = json.loads(json.dumps(data))
-    new["version"] = "1.0.1"
-    new["labels"][30]["name"] = "Renamed"
-    root = tmp_path / "repo"
-    old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    root, old_path, new_path = _one_renamed(tmp_path, 30)
     for path in (old_path, new_path):
         check_file(path, root)
     old, new_version = _version(old_path, root, lazy=True), _version(new_path, root, lazy=True)
     assert old is not None and new_version is not None
     entry = _entry(fresh_cache, new_path)
-    entry.write_bytes(entry.read_bytes()[: -len(yaml.safe_dump(new)) // 2])
+    entry.write_bytes(entry.read_bytes()[: -new_path.stat().st_size // 2])
     with pytest.raises(Damaged):
         compare(old, new_version)

@@ -121,9 +121,10 @@ def test_a_label_is_placed_without_decoding_the_file(monkeypatch: pytest.MonkeyP
         n = len(doc.data["labels"])
         asked = [(("labels", i, k), "key") for i in range(n) for k in ("id", "name", "none")]
         assert cached.locate_all(asked) == doc.locate_all(asked)
+        assert cached.locate(("title",)) == doc.locate(("title",))  # read from its own lines
+        assert cached.locate(("labels",), at="key") == doc.locate(("labels",), at="key")
         assert cached._decoded is None and cached._from_bytes
-        assert cached.locate(("title",)) == doc.locate(("title",))  # decoded when needed
-        assert cached.text == doc.text
+        assert cached.text == doc.text  # decoded when asked for
 
 
 def _shift(at: int, by: int):  # type: ignore[no-untyped-def]
@@ -185,3 +186,28 @@ def test_the_utf8_of_a_document_is_its_text_encoded(bom: bytes) -> None:
     assert cached is not None
     assert cached.utf8() == doc.utf8() == doc.text.encode()
     assert cached._decoded is None
+
+
+def test_top_level_keys_read_from_their_own_lines_are_placed_as_in_the_text(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A large release's top-level key (a finding on ``version:``, a removed
+    label placed at ``labels:``) is placed from the key's own lines, before
+    anything decodes the text: the same place as the text gives, in every
+    file and style (a key that is not there, or whose value only the text can
+    place, decodes it)."""
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    compared = from_bytes = 0
+    for name, raw in _variants():
+        doc, _ = parse_yaml(raw, name)
+        cached = _bytes_document(name, raw, doc) if doc is not None else None
+        if doc is None or cached is None:
+            continue
+        asked = [((k,), at) for k in doc.data for at in ("key", "value")]
+        assert cached.locate_all(asked) == doc.locate_all(asked), name
+        from_bytes += cached._decoded is None
+        absent = [(("no-such-key",), "key"), (("no-such-key",), "value")]
+        assert cached.locate_all(absent) == doc.locate_all(absent), name
+        compared += len(asked)
+    assert compared > 1000
+    assert from_bytes > len(_variants()) // 3  # most taxonomies: nothing decoded

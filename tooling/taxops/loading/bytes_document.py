@@ -26,14 +26,23 @@ from typing import Any
 
 from taxops.diagnostics import Location
 from taxops.loading.yaml_source import (
+    NodeMarks,
     YamlDocument,
     _end_of_top_entry,
     _lines_of,
     _snippet_id,
+    _top_key,
 )
 from taxops.positions import NodePath
 
 _BOM = b"\xef\xbb\xbf"
+#: A top-level key's colon, after its name.
+_KEY_END = re.compile(rb"[ \t]*:")
+#: The next line with content, as ``_top_key`` finds it in the text (a line
+#: this finds first that the text's search skips, such as one starting with
+#: a non-breaking space, only makes the lines decoded too few: then the text
+#: is decoded, never a wrong place).
+_CONTENT_BYTES = re.compile(rb"\n( *)([^\s#])")
 #: What may follow an item's dash.
 _BLANK = (b" ", b"\t", b"\r", b"\n", b"")
 #: The first line of a list item: its indentation and the dash.
@@ -131,6 +140,42 @@ class BytesDocument(YamlDocument):
             return super()._list_end(start)
         rest = self._piece(start, len(self._raw))
         return start + len(rest[: _end_of_top_entry(rest, 0)].encode())
+
+    def _top_key_marks(self, key: str) -> dict[NodePath, NodeMarks] | None:
+        if key not in self._top and self._decoded is None and key.isascii():
+            known, found = self._top_key_in_bytes(key)
+            if known:
+                self._top[key] = found
+        return super()._top_key_marks(key)
+
+    def _top_key_in_bytes(self, key: str) -> tuple[bool, dict[NodePath, NodeMarks] | None]:
+        """A top-level key's marks read from its own lines: its line and the
+        next line with content, decoded alone (the text before them is only
+        counted); not known when only the whole text can tell."""
+        raw, name = self._raw, key.encode()
+        shift = len(_BOM) if raw.startswith(_BOM) else 0
+        if raw.startswith(name, shift) and _KEY_END.match(raw, shift + len(name)):
+            start = shift
+        else:
+            found = re.compile(rb"\n" + re.escape(name) + rb"[ \t]*:").search(raw, shift)
+            if found is None:
+                return True, None  # the text has no such key either
+            start = found.start() + 1
+        eol = raw.find(b"\n", start)
+        content = _CONTENT_BYTES.search(raw, eol) if eol >= 0 else None
+        end = len(raw) if content is None else raw.find(b"\n", content.end())
+        marks = _top_key(raw[start : end if end >= 0 else len(raw)].decode("utf-8"), key)
+        if marks is None:
+            return False, None  # no value on those lines: the text says where it is
+        line0 = raw.count(b"\n", 0, start)
+        return True, {
+            p: NodeMarks(
+                (m.key[0] + line0, m.key[1]) if m.key else None, (m.value[0] + line0, m.value[1])
+            )
+            if p
+            else m
+            for p, m in marks.items()
+        }
 
     def _item_bounds(self, key: str, index: int) -> tuple[int, int] | None:
         found = super()._item_bounds(key, index)

@@ -13,7 +13,10 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
   timed; polars (lazy scan, join with the map, sink to Parquet) and pandas
   (``Series.map``), each also writing the same review queue (Parquet, as
   taxops writes it for Parquet input: the row's columns and a struct of its
-  row number, the reason, the old label and the candidates).
+  row number, the reason, the old label and the candidates). Not an aim but
+  a floor: the same DuckDB copy without the rows sent to review (no relabel,
+  no queue), which says what dropping 5% of the rows costs DuckDB's ordered
+  writer before taxops does anything.
 * **fixed cost, 13,000-label taxonomy**: ``taxops migrate`` end to end (the
   CLI reading the map between two releases from the cache, as every migration
   after the first between them does, then the dataset) on a 100-row Parquet
@@ -125,23 +128,23 @@ def work_taxops(src: Path, dst: Path) -> None:
     from taxops.engines.duckdb_migrate import Job
     from taxops.engines.migrate import migrate_dataset
 
-    ends: dict[str, float] = {}
-    started = time.perf_counter()
+    ends: dict[str, tuple[float, float]] = {}
+    started = (time.perf_counter(), time.process_time())
 
     def progress(phase: str, pct: float) -> None:
-        if pct >= 100.0:
-            ends[phase] = time.perf_counter()
+        if pct >= 100.0:  # wall and CPU (every thread of the process) at the phase's end
+            ends[phase] = (time.perf_counter(), time.process_time())
 
     result = migrate_dataset(
         Job(src, "parquet", "label"), synthetic_map(), default_outputs(dst, "parquet"), progress
     )
-    done = time.perf_counter()
-    phases, last = {}, started
+    ends["publish"] = (time.perf_counter(), time.process_time())
+    phases, cpu, last = {}, {}, started
     for phase, end in sorted(ends.items(), key=lambda kv: kv[1]):
-        phases[phase] = round(end - last, 3)
+        phases[phase] = round(end[0] - last[0], 3)
+        cpu[phase] = round(end[1] - last[1], 3)
         last = end
-    phases["publish"] = round(done - last, 3)
-    print(json.dumps({"rows": result.report["rows"], "phases": phases}))
+    print(json.dumps({"rows": result.report["rows"], "phases": phases, "phase_cpu": cpu}))
 
 
 def work_copy(src: Path, dst: Path) -> None:
@@ -150,6 +153,21 @@ def work_copy(src: Path, dst: Path) -> None:
 
     duckdb.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
     duckdb.execute(f"COPY (SELECT * FROM read_parquet('{src}')) TO '{dst}' (FORMAT parquet)")
+
+
+def work_copy_kept(src: Path, dst: Path) -> None:
+    """The plain copy without the rows taxops sends to review (a short ``IN``
+    list, pushed into the scan), in input order as DuckDB keeps it by default."""
+    import duckdb
+    from taxops.engines.job import DEFAULT_MEMORY_LIMIT
+
+    _, review = lookup()
+    queued = ", ".join("'" + v.replace("'", "''") + "'" for v in review)
+    duckdb.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
+    duckdb.execute(
+        f"COPY (SELECT * FROM read_parquet('{src}') WHERE label NOT IN ({queued})) "
+        f"TO '{dst}' (FORMAT parquet)"
+    )
 
 
 def work_polars(src: Path, dst: Path) -> None:
@@ -224,6 +242,7 @@ def work_order(path: Path, _: Path) -> None:
 WORKERS = {
     "taxops": work_taxops,
     "copy": work_copy,
+    "copy_kept": work_copy_kept,
     "polars": work_polars,
     "pandas": work_pandas,
     "order": work_order,
@@ -279,6 +298,12 @@ def main() -> None:
                 repeat=args.repeat,
                 baseline=True,
             )
+            kept = measure(
+                case,
+                "DuckDB copy without the review rows",
+                worker("copy_kept", src, dst),
+                repeat=args.repeat,
+            )
             ours = measure(case, "taxops migrate", worker("taxops", src, dst), repeat=args.repeat)
             _, _, checked = run_once(worker("order", dst, dst))
             ours.extra["check"] = json.loads(checked.strip().splitlines()[-1])
@@ -286,7 +311,7 @@ def main() -> None:
                 case, "polars lazy join + sink", worker("polars", src, dst), repeat=args.repeat
             )
             pandas = measure(case, "pandas map", worker("pandas", src, dst), repeat=args.repeat)
-            cells += [base, ours, polars, pandas]
+            cells += [base, kept, ours, polars, pandas]
             aims.append(
                 Aim(f"taxops / copy, {rows:,} rows", ratio(ours, base), 1.3, "x", cell=ours)
             )
@@ -347,10 +372,13 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    phase_rows = ["| case | " + " | ".join(("phase", "seconds")) + " |", "|---|---|---:|"]
+    phase_rows = ["| case | phase | seconds | CPU s | cores busy |", "|---|---|---:|---:|---:|"]
     for c in cells:
+        cpu: dict[str, float] = c.extra.get("phase_cpu") or {}  # type: ignore[assignment]
         for phase, seconds in (c.extra.get("phases") or {}).items():  # type: ignore[union-attr]
-            phase_rows.append(f"| {c.case} | {phase} | {seconds:.2f} |")
+            used = cpu.get(phase, 0.0)
+            busy = f"{used / seconds:.2f}" if seconds > 0 else "-"
+            phase_rows.append(f"| {c.case} | {phase} | {seconds:.2f} | {used:.2f} | {busy} |")
     groups: dict[str, dict[str, float]] = {}
     for c in cells:
         groups.setdefault(c.case, {})[c.variant] = c.seconds
@@ -361,7 +389,9 @@ def main() -> None:
         cells,
         aims,
         notes="## Phases of taxops migrate (the last run of each case)\n\n"
-        "Each phase up to its end: the Python work that prepares a pass counts in it.\n\n"
+        "Each phase up to its end: the Python work that prepares a pass counts in it. "
+        "CPU s is the process's CPU time (every thread) in the phase; cores busy is CPU s "
+        "over seconds (at most the machine's cores): what a pass leaves idle.\n\n"
         + "\n".join(phase_rows)
         + "\n",
         chart=bar_chart(groups, title="Relabel, whole process (median seconds)"),

@@ -30,7 +30,7 @@ def test_a_crash_is_one_line_and_its_own_exit_code(
 ) -> None:
     """A bug must not look like findings (exit 1) nor print a traceback; control
     characters in the exception text are shown, not sent to the terminal."""
-    import taxops.cli.commands.validate as validate
+    import taxops.validate as validate  # the command imports check_paths from it as it runs
 
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom\n::error::not a command\x1b[2J")
@@ -49,7 +49,7 @@ def test_a_crash_is_one_line_and_its_own_exit_code(
 def test_a_crash_shows_the_traceback_on_request(
     make_repo: MakeRepo, capsys: CapSys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import taxops.cli.commands.validate as validate
+    import taxops.validate as validate  # the command imports check_paths from it as it runs
 
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")

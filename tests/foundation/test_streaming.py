@@ -140,6 +140,7 @@ def test_errors_after_consumed_chunks_equal_one_call_with_one_parse(
     """Every error is found from where streaming stopped, without parsing the
     file a second time, and equals what one whole-document call reports."""
     from taxops import file_check
+    from taxops.loading import sources
 
     text = taxonomy_yaml(60)
     for old, new in _ERROR_PLACES[place]:
@@ -155,7 +156,8 @@ def test_errors_after_consumed_chunks_equal_one_call_with_one_parse(
         parses.append(str(args[1]))
         return parse(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(file_check, "parse_yaml", counting)
+    monkeypatch.setattr(file_check, "parse_yaml", counting)  # a second parse, after streaming
+    monkeypatch.setattr(sources, "parse_yaml", counting)  # the file's first parse
     streamed = check_file(path).diagnostics
     assert whole
     assert [(d.rule, d.location, d.message) for d in streamed] == [

@@ -29,27 +29,44 @@ quarter of a second, after the command's work was done.
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _keeping = False
 _holding = False
 _held: list[object] = []
+#: Pauses under way (in every thread), and whether the collector was on before the first.
+_pauses = 0
+_resume = False
+_switch = threading.Lock()
 
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """No cyclic collection inside the block (see the module's docstring)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    """No cyclic collection inside the block (see the module's docstring).
+
+    The collector is one switch for the whole process, and two threads may
+    pause it at once (files are parsed ahead on a worker thread while the
+    command validates: :mod:`taxops.loading.ahead`), so pauses are counted:
+    the first one in switches the collector off, the last one out switches it
+    back on as it found it."""
+    global _pauses, _resume
+    with _switch:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.freeze()  # everything allocated meanwhile leaves the young generations
-            if not _keeping:
-                gc.unfreeze()  # ... into the oldest one, still collectable
-            gc.enable()
+        with _switch:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.freeze()  # everything allocated meanwhile leaves the young generations
+                if not _keeping:
+                    gc.unfreeze()  # ... into the oldest one, still collectable
+                gc.enable()
 
 
 def keep(*loaded: object) -> None:

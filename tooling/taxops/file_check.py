@@ -30,12 +30,12 @@ from taxops.loading import (
     YamlDocument,
     decode,
     parse_yaml,
-    read_bounded,
 )
+from taxops.loading.sources import Source, parse_bytes, read_text
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
-from taxops.repo_layout import is_release, leaves_repository
+from taxops.repo_layout import display_path, is_release
 
 
 @dataclass
@@ -51,16 +51,6 @@ class CheckedFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def display_path(path: Path, root: Path | None) -> str:
-    """Paths are shown relative to the repository root (as CI annotations need)."""
-    try:
-        if root is not None:
-            return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        pass
-    return str(path)
-
-
 def check_file(
     path: Path,
     root: Path | None = None,
@@ -68,6 +58,7 @@ def check_file(
     *,
     compact_models: bool = False,
     lazy_release: bool = False,
+    source: Source | None = None,
 ) -> CheckedFile:
     """:func:`_check_file`; with ``compact_models``, the model is then made
     smaller (:mod:`taxops.models.compact`): for a command that holds many
@@ -78,50 +69,47 @@ def check_file(
     when they are read (:mod:`taxops.models.lazy_labels`): for a command that
     compares releases and reads the few labels that changed. Reading one may
     raise :class:`~taxops.models.lazy_labels.Damaged` (a damaged entry): the
-    command reads the release again without it."""
-    checked = _check_file(path, root, max_bytes, lazy_release)
+    command reads the release again without it.
+
+    ``source``: the file already read and parsed (by
+    :class:`~taxops.loading.ahead.ReadAhead`, with the same steps this takes)."""
+    checked = _check_file(path, root, max_bytes, lazy_release, source)
     if compact_models and checked.model is not None:
         compact(checked.model)
     return checked
 
 
-def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = False) -> CheckedFile:
+def _check_file(
+    path: Path, root: Path | None, max_bytes: int, lazy: bool = False, source: Source | None = None
+) -> CheckedFile:
     """Load, validate and check one file. A release is read from the release
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
     checked = CheckedFile(path, display_path(path, root))
-    if root is not None and leaves_repository(path, root):
-        checked.diagnostics.append(
-            Diagnostic(
-                "file-outside-repository",
-                Severity.ERROR,
-                "this file is a symbolic link to a file outside the repository; "
-                "taxops does not read it",
-                Location(checked.display),
-                "commit the file itself in place of the link (a link in a pull request "
-                "could otherwise make CI read any file on its machine)",
-            )
-        )
-        return checked
-    raw, problems = read_bounded(path, checked.display, max_bytes)
-    checked.diagnostics += problems
-    if raw is None:
-        return checked
     release = is_release(path)
-    key = release_cache.source_key(raw) if release else None
-    if key is not None:
-        # Bytes an earlier run read, decoded and checked: the text is decoded
-        # only if a question needs it.
-        hit = _cached_release(key, raw, checked, max_bytes, lazy)
-        if hit is not None:
-            return hit
-    text, problem = decode(raw, checked.display)
-    del raw  # a 60 MB file is not held twice through the parse
-    if text is None:
-        checked.diagnostics.append(problem)  # type: ignore[arg-type]
-        return checked
-    doc, problems = parse_yaml(text, checked.display)
-    checked.diagnostics += problems
+    key: str | None = None  # a release's cache key (none for a release read ahead)
+    if source is None:
+        raw, problems = read_text(path, checked.display, root, max_bytes)
+        if raw is None:
+            checked.diagnostics += problems
+            return checked
+        if release:  # looked up in the cache by its bytes, before it is decoded or parsed
+            key = release_cache.source_key(raw)
+            # Bytes an earlier run read, decoded and checked: the text is
+            # decoded only if a question needs it.
+            hit = _cached_release(key, raw, checked, max_bytes, lazy)
+            if hit is not None:
+                return hit
+            text, problem = decode(raw, checked.display)
+            del raw  # a 60 MB file is not held twice through the parse
+            if text is None:
+                checked.diagnostics.append(problem)  # type: ignore[arg-type]
+                return checked
+            source = Source(*parse_yaml(text, checked.display))
+        else:
+            source = parse_bytes(raw, checked.display)
+    checked.diagnostics += source.diagnostics
+    doc = source.doc
     if doc is None:
         return checked
     checked.doc = doc
@@ -134,10 +122,9 @@ def _check_file(path: Path, root: Path | None, max_bytes: int, lazy: bool = Fals
     checked.model, found = validate_document(doc, kind)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
-        if kind is KINDS[TAXONOMY]:
+        if kind is KINDS[TAXONOMY] and key is not None:
             if doc.locates_by_items():
                 doc.item_index("labels")  # kept with the entry: the next run locates at once
-            assert key is not None
             release_cache.write(key, checked.model, found, doc)
     checked.diagnostics += found
     return checked

@@ -322,8 +322,8 @@ def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
     path = _guideline_file(root, taxonomy_id)
     if path is None:
         return []
-    from taxops.file_check import display_path
     from taxops.loading import load_yaml
+    from taxops.repo_layout import display_path
 
     doc, _ = load_yaml(path, display_path(path, root))
     rules: Any = doc.data.get("decision_rules") if doc is not None else None

@@ -164,10 +164,10 @@ def load_policies(root: Path, kinds: Collection[str] | None = None) -> Policies:
     if not paths:
         return policies
     from taxops.documents import KINDS
-    from taxops.file_check import display_path, validate_document
+    from taxops.file_check import validate_document
     from taxops.governed import Governed
     from taxops.loading import load_yaml
-    from taxops.repo_layout import leaves_repository
+    from taxops.repo_layout import display_path, leaves_repository
 
     for path in paths:
         if leaves_repository(path, root):  # validate reports it: file-outside-repository

@@ -5,7 +5,10 @@ release and map caches) needs these before it knows whether to load anything."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+
+from taxops.documents import governed_folders
 
 #: The folder that holds a taxonomy's frozen snapshots: taxonomies/<id>/releases/.
 RELEASES_FOLDER = "releases"
@@ -39,3 +42,40 @@ def leaves_repository(path: Path, root: Path) -> bool:
     if written.is_relative_to(os.path.abspath(root)) or written.is_relative_to(real_root):
         return True
     return path.parent.resolve().is_relative_to(real_root)
+
+
+def display_path(path: Path, root: Path | None) -> str:
+    """Paths are shown relative to the repository root (as CI annotations need)."""
+    try:
+        if root is not None:
+            return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        pass
+    return str(path)
+
+
+def governed_files(root: Path) -> list[Path]:
+    """Every YAML file under the governed folders, in a stable order."""
+    found: list[Path] = []
+    for folder in governed_folders():
+        base = root / folder
+        if base.is_dir():
+            found += [
+                p
+                for p in base.rglob("*")
+                if p.suffix in (".yaml", ".yml")
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
+            ]
+    return sorted(found)
+
+
+def expand(paths: Iterable[Path], root: Path | None) -> list[Path]:
+    """Files named on the command line; folders expand to the YAML files inside."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
+        else:
+            out.append(p)
+    return out

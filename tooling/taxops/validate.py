@@ -13,18 +13,17 @@ from taxops.checks.cross_file import check_repository
 from taxops.checks.deadlines import Deadlines
 from taxops.compatibility.waivers import waive_validation
 from taxops.diagnostics import Diagnostic
-from taxops.documents import governed_folders
 from taxops.file_check import (
     CheckedFile,
     as_history,
     check_file,
-    display_path,
     validate_document,
 )
 from taxops.gitrepo import file_at
 from taxops.loading import DEFAULT_MAX_BYTES
+from taxops.loading.ahead import ReadAhead
 from taxops.models.waivers import Waivers
-from taxops.repo_layout import find_root, is_release
+from taxops.repo_layout import display_path, expand, find_root, governed_files, is_release
 from taxops.repository import assemble
 
 __all__ = [
@@ -41,33 +40,6 @@ __all__ = [
 ]
 
 
-def governed_files(root: Path) -> list[Path]:
-    """Every YAML file under the governed folders, in a stable order."""
-    found: list[Path] = []
-    for folder in governed_folders():
-        base = root / folder
-        if base.is_dir():
-            found += [
-                p
-                for p in base.rglob("*")
-                if p.suffix in (".yaml", ".yml")
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(root).parts)
-            ]
-    return sorted(found)
-
-
-def expand(paths: Iterable[Path], root: Path | None) -> list[Path]:
-    """Files named on the command line; folders expand to the YAML files inside."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out += sorted(q for q in p.rglob("*") if q.suffix in (".yaml", ".yml") and q.is_file())
-        else:
-            out.append(p)
-    return out
-
-
 def check_paths(
     paths: Iterable[Path],
     root: Path | None,
@@ -78,6 +50,7 @@ def check_paths(
     *,
     compact_models: bool = False,
     each: Callable[[CheckedFile], None] | None = None,
+    ahead: ReadAhead | None = None,
 ) -> list[CheckedFile]:
     """Check each file on its own, then the files together (the repository step).
     ``baseline`` is the git ref whose guidelines the history checks compare with:
@@ -86,12 +59,19 @@ def check_paths(
     the default window) which contracts, certifications and datasets are ending.
     ``compact_models``: see :func:`taxops.file_check.check_file`. ``each`` is
     called with each file once it is checked, before the next one is read (the
-    site build keeps a release small there: :mod:`taxops.site.releases`)."""
+    site build keeps a release small there: :mod:`taxops.site.releases`).
+
+    The files are read and parsed ahead on a worker thread
+    (:class:`~taxops.loading.ahead.ReadAhead`); a caller that started reading
+    them before loading this module passes its ``ahead``."""
     checked = []
-    for path in paths:
-        checked.append(check_file(path, root, max_bytes, compact_models=compact_models))
-        if each is not None:
-            each(checked[-1])
+    with ahead or ReadAhead(list(paths), root, max_bytes) as reading:
+        for path, source in reading.sources():
+            checked.append(
+                check_file(path, root, max_bytes, compact_models=compact_models, source=source)
+            )
+            if each is not None:
+                each(checked[-1])
     check_across_files(checked, root, max_bytes, baseline, today, deadlines)
     return checked
 
@@ -112,7 +92,8 @@ def check_across_files(
     others = []
     if root is not None:  # release snapshots take part in no cross-file check
         wanted = [p for p in governed_files(root) if p.resolve() not in named and not is_release(p)]
-        others = [check_file(p, root, max_bytes) for p in wanted]
+        with ReadAhead(wanted, root, max_bytes) as reading:
+            others = [check_file(p, root, max_bytes, source=s) for p, s in reading.sources()]
     repository = assemble(checked + others, root)
     at_head = (lambda path: file_at(root, baseline, path)) if root is not None else None
     by_display = {c.display: c for c in checked}

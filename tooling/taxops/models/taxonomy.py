@@ -194,17 +194,19 @@ class LabelColumns:
 
     @classmethod
     def of(cls, labels: Sequence[Label]) -> LabelColumns:
-        """Every label read once (one attribute getter for all fields: visiting
-        200,000 models once is twice as fast as once per field, and each more
-        pass over them costs about 0.05 s of memory reads alone), in chunks, so
-        the row tuples waiting to be transposed are a few MB, not 50."""
+        """Every label read once, in chunks, so the row tuples waiting to be
+        transposed are a few MB, not 50. Each more pass over 200,000 models costs
+        about 0.05 s of memory reads alone, so one pass reads every field: from
+        the model's ``__dict__`` (where Pydantic keeps a model's field values,
+        set or defaulted), a plain dict lookup per field where an attribute
+        read first searches the class and its bases (0.15 s against 0.22 s)."""
         # The declarations (DECLARATIONS) are read in the same pass, kept only as
         # whether any label has one (most taxonomies have none).
-        read = operator.attrgetter(*_COLUMN_FIELDS, *DECLARATIONS)
+        read = operator.itemgetter(*_COLUMN_FIELDS, *DECLARATIONS)
         columns: list[list[Any]] = [[] for _ in _COLUMN_FIELDS]
         declaring = False
         for start in range(0, len(labels), _COLUMN_CHUNK):
-            rows = list(map(read, labels[start : start + _COLUMN_CHUNK]))
+            rows = list(map(read, map(vars, labels[start : start + _COLUMN_CHUNK])))
             read_columns = list(zip(*rows, strict=True))
             for column, values in zip(columns, read_columns, strict=False):
                 column += values

@@ -1,0 +1,164 @@
+"""Files read and parsed ahead on a worker thread (:mod:`taxops.loading.ahead`)
+give what reading them in turn gives, stay within their memory budget, never
+read what the command would refuse, and leave no thread behind."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from taxops import collector
+from taxops.file_check import CheckedFile, check_file
+from taxops.loading import ahead as ahead_module
+from taxops.loading import sources, yaml_source
+from taxops.loading.ahead import ReadAhead
+from taxops.repo_layout import governed_files
+from taxops.validate import check_paths
+
+from .conftest import REPO_ROOT, VALID_TAXONOMY, MakeRepo
+
+INVALID = Path(__file__).parent / "invalid"
+#: The repository's own content and every invalid case: (root, files).
+TREES = [(REPO_ROOT, governed_files(REPO_ROOT))] + [
+    (case, governed_files(case)) for case in sorted(INVALID.iterdir()) if case.is_dir()
+]
+
+
+def _seen(checked: CheckedFile) -> tuple[Any, ...]:
+    found = [(d.rule, d.severity, d.location, d.message, d.hint) for d in checked.diagnostics]
+    return checked.display, checked.kind, checked.model, found
+
+
+@pytest.mark.parametrize(("root", "files"), TREES, ids=[r.name for r, _ in TREES])
+def test_read_ahead_equals_reading_in_turn(root: Path, files: list[Path]) -> None:
+    assert files
+    in_turn = [_seen(check_file(p, root)) for p in files]
+    with ReadAhead(files, root, 10**8) as reading:
+        read_ahead = list(reading.sources())
+    assert [p for p, _ in read_ahead] == files
+    assert sum(s is not None for _, s in read_ahead) >= len(
+        [p for p in files if p.parent.name != "releases"]
+    )  # every working file was read ahead (the budget holds them all)
+    ahead = [_seen(check_file(p, root, source=s)) for p, s in read_ahead]
+    assert ahead == in_turn
+
+
+def test_the_first_file_parses_on_the_worker_while_the_command_works(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo(pets=VALID_TAXONOMY, birds=VALID_TAXONOMY.replace("id: pets", "id: birds"))
+    threads: list[str] = []
+    parse = yaml_source.parse_yaml
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr("taxops.loading.sources.parse_yaml", spy)
+    checked = check_paths(governed_files(repo), repo)
+    assert [c.diagnostics for c in checked] == [[], []]
+    assert threads == ["taxops-read-ahead"] * 2
+
+
+def test_after_the_first_file_it_holds_at_most_its_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = [5000, 300, 300, 300, 2000, 300]
+    files = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"f{i}.yaml"
+        path.write_text("a: " + "x" * (size - 4) + "\n", encoding="utf-8")
+        files.append(path)
+    held: list[int] = []
+    read = sources.read_source
+    box: list[ReadAhead] = []  # the worker starts before the constructor returns
+
+    def spy(path: Path, *args: Any) -> Any:
+        before = box[0]._held if box else 0
+        held.append(before + (path.stat().st_size if path != files[0] else 0))
+        return read(path, *args)
+
+    monkeypatch.setattr(ahead_module, "read_source", spy)
+    with ReadAhead(files, None, 10**6, budget=1000) as reading:
+        box.append(reading)
+        deadline = time.monotonic() + 1
+        while len(reading._done) < len(files) and time.monotonic() < deadline:
+            time.sleep(0.01)  # nothing taken: the worker goes as far as its budget lets it
+        assert len(reading._done) == 5  # the sixth would take it past its budget
+        got = list(reading.sources())
+    # The first file whatever its size; one over the budget is left to the caller.
+    assert [s is not None for _, s in got] == [True, True, True, True, False, True]
+    assert max(held) <= 1000
+    assert all(s.doc is not None for _, s in got if s is not None)
+
+
+def test_a_link_out_of_the_repository_is_not_read_ahead(
+    make_repo: MakeRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo()
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("token: do-not-echo\n", encoding="utf-8")
+    link = repo / "taxonomies" / "pets" / "link.yaml"
+    link.symlink_to(secret)
+    opened: list[str] = []
+    read = yaml_source.read_bounded
+
+    def spy(path: Path, *args: Any) -> Any:
+        opened.append(str(path))
+        return read(path, *args)
+
+    monkeypatch.setattr("taxops.loading.sources.read_bounded", spy)
+    checked = check_paths([link], repo)
+    assert str(link) not in opened and str(secret) not in opened
+    assert [d.rule for d in checked[0].diagnostics] == ["file-outside-repository"]
+
+
+def test_a_file_the_worker_fails_on_is_read_by_the_command(
+    make_repo: MakeRepo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = make_repo()
+    files = governed_files(repo)
+    expected = [_seen(check_file(p, repo)) for p in files]
+
+    def broken(*args: Any) -> Any:
+        raise MemoryError("the worker ran out")
+
+    monkeypatch.setattr(ahead_module, "read_source", broken)
+    assert [_seen(c) for c in check_paths(files, repo)] == expected
+
+
+def test_leaving_early_stops_the_worker(tmp_path: Path) -> None:
+    files = []
+    for i in range(5):
+        path = tmp_path / f"f{i}.yaml"
+        path.write_text(f"a: {i}\n", encoding="utf-8")
+        files.append(path)
+    with pytest.raises(KeyboardInterrupt), ReadAhead(files, None, 10**6, budget=1) as reading:
+        for _path, _source in reading.sources():
+            raise KeyboardInterrupt  # Ctrl-C after the first file
+    assert not [t for t in threading.enumerate() if t.name == "taxops-read-ahead"]
+
+
+def test_pauses_of_the_collector_from_two_threads_nest() -> None:
+    """The collector is off while any thread is in a pause, and back on after
+    the last one leaves, in whatever order they leave."""
+    assert gc.isenabled()
+    inside, leave = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collector.paused():
+            inside.set()
+            leave.wait()
+
+    thread = threading.Thread(target=other)
+    with collector.paused():
+        thread.start()
+        inside.wait()
+    assert not gc.isenabled()  # the other thread is still in its pause
+    leave.set()
+    thread.join()
+    assert gc.isenabled()

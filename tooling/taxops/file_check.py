@@ -27,7 +27,6 @@ from taxops.documents import (
 )
 from taxops.loading import (
     DEFAULT_MAX_BYTES,
-    PARTIAL_LOCATE_BYTES,
     YamlDocument,
     decode,
     parse_yaml,
@@ -94,16 +93,18 @@ def _check_file(
         if raw is None:
             checked.diagnostics += problems
             return checked
-        if release:  # looked up in the cache by its bytes, before it is parsed
+        if release:  # looked up in the cache by its bytes, before it is decoded or parsed
             key = release_cache.source_key(raw)
+            # Bytes an earlier run read, decoded and checked: the text is
+            # decoded only if a question needs it.
+            hit = _cached_release(key, raw, checked, max_bytes, lazy)
+            if hit is not None:
+                return hit
             text, problem = decode(raw, checked.display)
             del raw  # a 60 MB file is not held twice through the parse
             if text is None:
                 checked.diagnostics.append(problem)  # type: ignore[arg-type]
                 return checked
-            hit = _cached_release(key, text, checked, max_bytes, lazy)
-            if hit is not None:
-                return hit
             source = Source(*parse_yaml(text, checked.display))
         else:
             source = parse_bytes(raw, checked.display)
@@ -122,7 +123,7 @@ def _check_file(
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
         if kind is KINDS[TAXONOMY] and key is not None:
-            if len(doc.text) >= PARTIAL_LOCATE_BYTES:
+            if doc.locates_by_items():
                 doc.item_index("labels")  # kept with the entry: the next run locates at once
             release_cache.write(key, checked.model, found, doc)
     checked.diagnostics += found
@@ -130,11 +131,11 @@ def _check_file(
 
 
 def _cached_release(
-    key: str, text: str, checked: CheckedFile, max_bytes: int, lazy: bool
+    key: str, raw: bytes, checked: CheckedFile, max_bytes: int, lazy: bool
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache, or None."""
     kind = KINDS[TAXONOMY]
-    entry = release_cache.read(key, text, checked.display, kind.model, max_bytes, lazy=lazy)
+    entry = release_cache.read(key, raw, checked.display, kind.model, max_bytes, lazy=lazy)
     if entry is None:
         return None
     checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model

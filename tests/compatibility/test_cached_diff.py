@@ -25,7 +25,9 @@ from hypothesis import strategies as st
 from taxops.cli.main import main
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.file_check import check_file
-from taxops.models.lazy_labels import LazyLabels, digest
+from taxops.loading import yaml_source
+from taxops.loading.bytes_document import BytesDocument
+from taxops.models.lazy_labels import Damaged, LazyLabels, digest
 from taxops.models.taxonomy import Taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -75,9 +77,20 @@ def _plain(comparison: Comparison) -> object:
     )
 
 
+@pytest.fixture(params=["small", "large"])
+def located_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Files located as small ones are (composed) or as large ones are (from
+    the line index, which a cached release keeps in bytes: its findings are
+    placed from the bytes of their labels, never the decoded text)."""
+    if request.param == "large":
+        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    return str(request.param)
+
+
 def _same_as_full(root: Path, old_path: Path, new_path: Path) -> tuple[Comparison, Comparison]:
     """Warm each release on its own (never the pair), then compare lazily and
-    in full; both must say the same."""
+    in full; both must say the same, every finding at the same file, line and
+    column."""
     full_old, full_new = _version(old_path, root, lazy=False), _version(new_path, root, lazy=False)
     if full_old is None or full_new is None:
         pytest.skip("an invalid release is not cached")
@@ -85,14 +98,18 @@ def _same_as_full(root: Path, old_path: Path, new_path: Path) -> tuple[Compariso
     assert lazy_old is not None and lazy_new is not None
     assert isinstance(lazy_old.taxonomy.labels, LazyLabels)
     assert isinstance(lazy_new.taxonomy.labels, LazyLabels)
+    if yaml_source.PARTIAL_LOCATE_BYTES == 1:
+        assert isinstance(lazy_old.doc, BytesDocument) and lazy_old.doc._from_bytes
     full, lazy = compare(full_old, full_new), compare(lazy_old, lazy_new)
     assert _plain(lazy) == _plain(full)
+    places = [(str(d.location), str(d.previous)) for d in lazy.diagnostics]
+    assert places == [(str(d.location), str(d.previous)) for d in full.diagnostics]
     return full, lazy
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(REPO / "tests" / "cases")))
 def test_every_rule_case_compares_the_same_from_the_cache(
-    case: Path, tmp_path: Path, fresh_cache: Path
+    case: Path, tmp_path: Path, fresh_cache: Path, located_as: str
 ) -> None:
     old, new = _releases(
         tmp_path / "repo",
@@ -210,7 +227,11 @@ def _edit(data: dict[str, object], how: str, k: int, fresh: int) -> None:
     edits=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 10_000)), max_size=8),
 )
 def test_generated_pairs_compare_the_same_from_the_cache(
-    code_ids: bool, edits: list[tuple[str, int]], tmp_path: Path, fresh_cache: Path
+    code_ids: bool,
+    edits: list[tuple[str, int]],
+    tmp_path: Path,
+    fresh_cache: Path,
+    located_as: str,
 ) -> None:
     old = _base(code_ids)
     new = json.loads(json.dumps(old))
@@ -222,9 +243,13 @@ def test_generated_pairs_compare_the_same_from_the_cache(
     _same_as_full(root, old_path, new_path)
 
 
-def test_unchanged_labels_are_never_built(tmp_path: Path, fresh_cache: Path) -> None:
+def test_unchanged_labels_are_never_built(
+    tmp_path: Path, fresh_cache: Path, located_as: str
+) -> None:
     """Of 400 labels, one renamed, one moved, one removed and one added: the
-    comparison (rules, findings and their places included) builds a handful."""
+    comparison (rules, findings and their places included) builds a handful.
+    Located as a large release is, neither release's text is decoded: every
+    place is read from the bytes of the labels it is on."""
     data = _base(False)
     labels: list[dict[str, object]] = data["labels"]  # type: ignore[assignment]
     labels += [{"id": f"x{i}", "name": f"X {i}", "parent": f"l{i % 8}"} for i in range(360)]
@@ -249,6 +274,9 @@ def test_unchanged_labels_are_never_built(tmp_path: Path, fresh_cache: Path) -> 
     ]
     assert lazy.old.taxonomy.labels.built() <= 8  # type: ignore[attr-defined]
     assert lazy.new.taxonomy.labels.built() <= 8  # type: ignore[attr-defined]
+    if located_as == "large":
+        for doc in (lazy.old.doc, lazy.new.doc):
+            assert isinstance(doc, BytesDocument) and doc._from_bytes and doc._decoded is None
 
 
 def _diff_output(root: Path, *extra: str) -> tuple[int, str]:
@@ -280,6 +308,17 @@ def test_the_command_prints_the_same_from_the_cache(
 
 
 # --- damage found while comparing ------------------------------------------------
+
+
+def _one_renamed(tmp_path: Path, label: int) -> tuple[Path, Path, Path]:
+    """A repository whose release 2.0.0 renames one label of 1.0.0 (its
+    version inside: 1.0.1), and the two releases."""
+    data = _base(False)
+    new = json.loads(json.dumps(data))
+    new["version"] = "1.0.1"
+    new["labels"][label]["name"] = "Renamed"
+    root = tmp_path / "repo"
+    return root, *_releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
 
 
 def _entry(cache: Path, release: Path) -> Path:
@@ -335,12 +374,7 @@ def test_a_damaged_entry_gives_the_same_diff(
     """Damage in either release's entry, found when the entry is read or only
     when the comparison builds the changed label: never an error, the same
     output as reading both files."""
-    data = _base(False)
-    new = json.loads(json.dumps(data))
-    new["version"] = "1.0.1"
-    new["labels"][20]["name"] = "Renamed"
-    root = tmp_path / "repo"
-    old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    root, old_path, new_path = _one_renamed(tmp_path, 20)
     monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
     cold = _diff_output(root)
     monkeypatch.delenv("TAXOPS_NO_CACHE")
@@ -349,3 +383,88 @@ def test_a_damaged_entry_gives_the_same_diff(
     _lazy_damage(_entry(fresh_cache, old_path if side == "old" else new_path), how, 20)
     assert _diff_output(root) == cold
     assert _diff_output(root) == cold  # and again, after whatever was rebuilt
+
+
+# --- damage to where the labels are in the release's bytes -----------------------
+
+
+def _forge_offsets(entry: Path, how: str) -> None:
+    """Reseal the entry with the labels' byte offsets changed (a forgery the
+    checksum cannot catch): the labels the comparison places are checked
+    against the release's bytes before any place is read from them."""
+    _, body, tail = parts(entry)
+    meta_line, rest = body.split(b"\n", 1)
+    meta = json.loads(meta_line)
+    field = "utf8" if "labels" in meta["utf8"] else "index"
+    packed = meta["utf8"]["labels"] if field == "utf8" else meta["index"]["labels"][0]
+    at = array("q", base64.b64decode(packed))
+    if how == "one byte on":
+        at[20] += 1
+    elif how == "two labels swapped":
+        at[20], at[21] = at[21], at[20]
+    elif how == "the next label cut short":
+        at[21] -= 5
+    elif how == "text offsets for bytes":  # the offsets of the decoded text
+        del meta["utf8"]["labels"]
+    else:
+        raise AssertionError(how)
+    if how != "text offsets for bytes":
+        forged = base64.b64encode(at.tobytes()).decode()
+        if field == "utf8":
+            meta["utf8"]["labels"] = forged
+        else:
+            meta["index"]["labels"][0] = forged
+    reseal(entry, json.dumps(meta).encode() + b"\n" + rest, tail)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["one byte on", "two labels swapped", "the next label cut short", "text offsets for bytes"],
+)
+@pytest.mark.parametrize("side", ["old", "new"])
+def test_forged_label_offsets_are_never_used(
+    how: str, side: str, tmp_path: Path, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labels placed from a cached release's bytes (as a large release's are),
+    with names that are not ASCII before the changed labels: offsets that do
+    not point at their label are found out, and the output is the same as
+    reading both files."""
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    data = _base(False)
+    for k in range(0, N, 3):
+        data["labels"][k]["name"] = f"Étiquette {k} — 東京"  # type: ignore[index]
+    new = json.loads(json.dumps(data))
+    new["version"] = "1.0.1"
+    new["labels"][20]["name"] = "Renamed"
+    new["labels"][21]["definition"] = "Reworded."
+    root = tmp_path / "repo"
+    old_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    old_path, new_path = _releases(root, old_text, yaml.safe_dump(new, allow_unicode=True))
+    monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
+    cold = _diff_output(root)
+    monkeypatch.delenv("TAXOPS_NO_CACHE")
+    for path in (old_path, new_path):
+        check_file(path, root)
+    release = old_path if side == "old" else new_path
+    _forge_offsets(_entry(fresh_cache, release), how)
+    lazy = _version(release, root, lazy=True)
+    assert lazy is not None and isinstance(lazy.doc, BytesDocument)
+    lazy.doc.locate_all([(("labels", 20, "name"), "key"), (("labels", 21), "value")])
+    assert not lazy.doc._from_bytes  # found out: the entry's offsets are dropped
+    assert _diff_output(root) == cold
+
+
+def test_an_entry_cut_short_while_read_is_found_out(tmp_path: Path, fresh_cache: Path) -> None:
+    """A release's labels are read from its entry's file as the comparison
+    needs them; the file cut short meanwhile (by another program: taxops
+    replaces entries whole) reads short, which the labels' digests find:
+    never a wrong comparison."""
+    root, old_path, new_path = _one_renamed(tmp_path, 30)
+    for path in (old_path, new_path):
+        check_file(path, root)
+    old, new_version = _version(old_path, root, lazy=True), _version(new_path, root, lazy=True)
+    assert old is not None and new_version is not None
+    entry = _entry(fresh_cache, new_path)
+    entry.write_bytes(entry.read_bytes()[: -new_path.stat().st_size // 2])
+    with pytest.raises(Damaged):
+        compare(old, new_version)

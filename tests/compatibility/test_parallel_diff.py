@@ -258,7 +258,8 @@ def test_with_the_cache_off_a_release_goes_to_a_private_folder_only(
     (folder / "releases" / "1.0.0.yaml").write_bytes(old_path.read_bytes())
     (folder / "taxonomy.yaml").write_bytes(new_path.read_bytes())
     args = ("generated@1.0.0", "generated", "--repo", str(tmp_path / "repo"))
-    assert runs.diff(*args) == runs.diff(*args, "--jobs", "1")
+    got, expected = runs.diff(*args), runs.diff(*args, "--jobs", "1")
+    assert got == expected, got[2]
     assert len(runs.workers) == 1 and runs.workers[0].done
     assert not (tmp_path / "user-cache").exists()
     assert list(runs.scratch.iterdir()) == []
@@ -401,6 +402,28 @@ def test_two_processes_asked_for_are_used_on_a_busy_machine_too(
     finally:
         stop.set()
     assert len(runs.workers) == 1
+
+
+def test_a_worker_says_whether_it_is_busy_in_a_process_with_many_files(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Over 1,024 open files (a long-lived caller holding cache entries open),
+    asking a worker whether it is still at work must not fail (select() does)."""
+    import resource
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1200:
+        pytest.skip("the open-file limit is too low to hold 1,100 files")
+    monkeypatch.setattr(forked, "_load", lambda: 0.0)
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        with forked.beside(lambda: time.sleep(0.5)) as worker:
+            assert worker is not None and worker._done_fd is not None
+            assert worker._done_fd > 1024
+            assert worker.busy()
+            assert worker.wait() and not worker.busy()
+    finally:
+        for fd in held:
+            os.close(fd)
 
 
 def test_an_interrupted_entry_write_leaves_no_partial_file(

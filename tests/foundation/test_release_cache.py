@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from taxops import cache_entries, release_cache
 from taxops.loading import yaml_source
+from taxops.models.lazy_labels import LazyLabels
 from taxops.models.taxonomy import Label, Taxonomy
 from taxops.validate import check_file
 
@@ -238,3 +239,25 @@ def test_each_label_is_found_in_the_entry_as_its_own_json(names: list[str]) -> N
         assert raw == label.model_dump_json(exclude_defaults=True).encode()
     built = [Label.model_validate_json(tail[a : b - 1]) for a, b in pairwise(bounds)]
     assert built == labels
+
+
+def test_a_lazily_read_release_sent_to_another_process_carries_its_labels(
+    tmp_path: Path, cache: Path
+) -> None:
+    """A release read for a comparison keeps its labels in the entry's file;
+    pickled (sent to a worker process), it carries their bytes instead of a
+    file descriptor that means nothing there."""
+    import pickle
+
+    from taxops.file_check import check_file as check_one
+
+    path = _release(tmp_path, REPO / "taxonomies" / "driving-objects" / "taxonomy.yaml")
+    check_one(path)
+    lazy = check_one(path, lazy_release=True).model
+    assert isinstance(lazy, Taxonomy) and isinstance(lazy.labels, LazyLabels)
+    assert isinstance(lazy.labels._tail, cache_entries.Tail)
+    copy = pickle.loads(pickle.dumps(lazy))
+    assert isinstance(copy.labels._tail, bytes)
+    assert [label.model_dump() for label in copy.labels] == [
+        label.model_dump() for label in lazy.labels
+    ]

@@ -25,7 +25,6 @@ from pathlib import Path
 from taxops import forked, release_cache
 from taxops.cache_entries import folder as cache_folder
 from taxops.file_check import CheckedFile, check_file
-from taxops.loading import PARTIAL_LOCATE_BYTES
 from taxops.models.lazy_labels import LazyLabels
 from taxops.models.taxonomy import Taxonomy
 from taxops.repo_layout import is_release
@@ -79,11 +78,7 @@ def _side_by_side(
             here = check_file(second, root, lazy_release=lazy)
             if lazy:
                 here = _digested(here)  # while the worker writes its entry
-            if (
-                worker.busy()
-                and here.doc is not None
-                and len(here.doc.text) >= PARTIAL_LOCATE_BYTES
-            ):
+            if worker.busy() and here.doc is not None and here.doc.locates_by_items():
                 here.doc.item_index("labels")  # where findings are placed, built while waiting
             worker.wait()  # whatever became of it, the file is read now (the worker ends meanwhile)
             handed = check_file(first, root, lazy_release=lazy, read_entry_from=private)

@@ -27,7 +27,6 @@ from taxops.documents import (
 )
 from taxops.loading import (
     DEFAULT_MAX_BYTES,
-    PARTIAL_LOCATE_BYTES,
     YamlDocument,
     decode,
     parse_yaml,
@@ -119,17 +118,19 @@ def _check_file(
         if raw is None:
             checked.diagnostics += problems
             return checked
-        if release or handed:  # looked up in the cache by its bytes, before it is parsed
+        if release or handed:  # looked up in the cache by its bytes, before it is decoded or parsed
             key = release_cache.source_key(raw)
+            # Bytes an earlier run read, decoded and checked: the text is
+            # decoded only if a question needs it.
+            if handoff.write_to is None:
+                hit = _cached_release(key, raw, checked, max_bytes, lazy, handoff.read_from)
+                if hit is not None:
+                    return hit
             text, problem = decode(raw, checked.display)
             del raw  # a 60 MB file is not held twice through the parse
             if text is None:
                 checked.diagnostics.append(problem)  # type: ignore[arg-type]
                 return checked
-            if handoff.write_to is None:
-                hit = _cached_release(key, text, checked, max_bytes, lazy, handoff.read_from)
-                if hit is not None:
-                    return hit
             source = Source(*parse_yaml(text, checked.display))
         else:
             source = parse_bytes(raw, checked.display)
@@ -149,7 +150,7 @@ def _check_file(
         found = [as_history(d) for d in found]
     keeps = (release or handoff.write_to) and not handoff.read_from
     if checked.model is not None and keeps and kind is KINDS[TAXONOMY] and key is not None:
-        if len(doc.text) >= PARTIAL_LOCATE_BYTES:
+        if doc.locates_by_items():
             doc.item_index("labels")  # kept with the entry: the next run locates at once
         release_cache.write(key, checked.model, found, doc, base=handoff.write_to)
     checked.diagnostics += found
@@ -157,13 +158,13 @@ def _check_file(
 
 
 def _cached_release(
-    key: str, text: str, checked: CheckedFile, max_bytes: int, lazy: bool, base: Path | None
+    key: str, raw: bytes, checked: CheckedFile, max_bytes: int, lazy: bool, base: Path | None
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache (or the taxonomy as
     a worker left it in ``base``), or None."""
     kind = KINDS[TAXONOMY]
     entry = release_cache.read(
-        key, text, checked.display, kind.model, max_bytes, lazy=lazy, base=base
+        key, raw, checked.display, kind.model, max_bytes, lazy=lazy, base=base
     )
     if entry is None:
         return None

@@ -117,8 +117,12 @@ class Worker:
         nor ended): the caller may use the time for work of its own."""
         if self.done is not None or self._done_fd is None:
             return False
-        ready, _, _ = select.select([self._done_fd], [], [], 0)
-        return not ready
+        try:  # poll, not select: a process may hold more than 1,024 files
+            poller = select.poll()
+            poller.register(self._done_fd, select.POLLIN)
+            return not poller.poll(0)
+        except (OSError, ValueError, AttributeError):  # no poll here: not known to be busy
+            return False
 
     def wait(self) -> bool:
         """Wait until the work is done (or the worker ended without doing

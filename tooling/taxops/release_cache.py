@@ -48,10 +48,11 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from taxops.cache_entries import code_fingerprint, folder, read_entry, sha256, write_entry
+from taxops.cache_entries import Tail, code_fingerprint, folder, open_entry, sha256, write_entry
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
+from taxops.loading.bytes_document import BytesDocument
 from taxops.models.lazy_labels import (
     Damaged,
     DigestedLabels,
@@ -65,7 +66,7 @@ from taxops.models.taxonomy import Label, Taxonomy
 _LABELS = TypeAdapter(list[Label])
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
-FORMAT = "taxops-release-cache/2"
+FORMAT = "taxops-release-cache/3"
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _identity(key: str) -> dict[str, str]:
 
 def read(
     key: str,
-    text: str,
+    text: str | bytes,
     display: str,
     model: type[BaseModel],
     max_bytes: int,
@@ -105,6 +106,11 @@ def read(
     """The cached entry for the release whose bytes hash to ``key``
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
     body, anything unexpected).
+
+    ``text`` is the release's text, or its bytes: then its document
+    (:class:`~taxops.loading.bytes_document.BytesDocument`) decodes the text
+    only if a question needs it, and places findings on the labels from the
+    bytes of those labels alone.
 
     With ``lazy`` (a taxonomy, for a command that compares releases), the
     model's labels are built only when read (:mod:`taxops.models.lazy_labels`):
@@ -117,7 +123,7 @@ def read(
     base = base or folder()
     if base is None:
         return None
-    found = read_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
+    found = open_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
     if found is None:
         return None
     body, tail = found
@@ -128,19 +134,60 @@ def read(
             if lazy and model is Taxonomy:
                 built: BaseModel = _lazy(head_line, skeleton_line, tail)
             else:
-                if sha256(tail) != meta["tail_sha256"]:
+                labels = tail[0 : len(tail)]
+                if sha256(labels) != meta["tail_sha256"]:
                     return None
-                built = model.model_validate_json(head_line[:-1] + b',"labels":' + tail + b"}")
-        doc = YamlDocument(display, text, _stand_in(meta["top"], meta["lists"]))
-        for key_name, (offsets, lines) in meta["index"].items():
-            doc.adopt_item_index(key_name, _unpack(offsets), _unpack(lines))
+                built = model.model_validate_json(head_line[:-1] + b',"labels":' + labels + b"}")
+        doc = _document(display, text, meta, built)
         findings = [_diagnostic(d, display) for d in meta["diagnostics"]]
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, ValidationError, Damaged):
+    except (
+        ValueError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        IndexError,
+        OSError,
+        ValidationError,
+        Damaged,
+    ):
         return None
     return Entry(built, findings, doc)
 
 
-def _lazy(head_line: bytes, skeleton_line: bytes, tail: bytes) -> Taxonomy:
+def _document(
+    display: str, text: str | bytes, meta: dict[str, Any], built: BaseModel
+) -> YamlDocument:
+    """The release's document: its top level, and the line index of its big
+    lists (offsets in the text, or in the bytes when given its bytes)."""
+    data = _stand_in(meta["top"], meta["lists"])
+    index = {k: (_unpack(offsets), _unpack(lines)) for k, (offsets, lines) in meta["index"].items()}
+    if isinstance(text, bytes):
+        utf8 = meta["utf8"]  # offsets in the UTF-8 bytes, where they are not the same
+        if type(utf8) is not dict or not isinstance(built, Taxonomy):
+            raise TypeError("malformed entry")
+        starts = {k: _unpack(utf8[k]) if k in utf8 else v[0] for k, v in index.items()}
+        lines = {k: v[1] for k, v in index.items()}
+        return BytesDocument(display, text, data, starts, lines, {"labels": built.columns.ids})
+    doc = YamlDocument(display, text, data)
+    for key_name, (offsets, lines_at) in index.items():
+        doc.adopt_item_index(key_name, offsets, lines_at)
+    return doc
+
+
+def _utf8_offsets(text: str, offsets: Sequence[int]) -> array[int] | None:
+    """Where each offset of ``text`` is in its UTF-8 bytes, or None when that
+    is the offset itself (an ASCII text)."""
+    if text.isascii():
+        return None
+    out, at, previous = array("q"), 0, 0
+    for offset in offsets:
+        at += len(text[previous:offset].encode())
+        out.append(at)
+        previous = offset
+    return out
+
+
+def _lazy(head_line: bytes, skeleton_line: bytes, tail: Tail | bytes) -> Taxonomy:
     """The release with its labels built when read; the taxonomy's own fields
     validated now (with its first label: the model needs one)."""
     skeleton = json.loads(skeleton_line)
@@ -173,6 +220,7 @@ def write(
     if base is None or not isinstance(model, Taxonomy):
         return
     top, lists = _top_level(doc.data)
+    indexes = doc.item_indexes()
     try:
         with paused():
             tail, bounds = _labels_json(model.labels)
@@ -184,7 +232,10 @@ def write(
         meta = {
             "top": top,
             "lists": lists,
-            "index": {k: [_pack(v[0]), _pack(v[1])] for k, v in doc.item_indexes().items()},
+            "index": {k: [_pack(v[0]), _pack(v[1])] for k, v in indexes.items()},
+            "utf8": {
+                k: _pack(u) for k, v in indexes.items() if (u := _utf8_offsets(doc.text, v[0]))
+            },
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
             "tail_sha256": sha256(tail),
         }

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from taxops.changes import ChangeSet, diff
 from taxops.changes.reuse import find_reuses
+from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import applying
@@ -105,6 +106,20 @@ def compare(
     version's ``compatibility`` (so relaxing it is itself a reviewed change).
     ``history``: the other versions before ``new`` (every release), read to
     find ids that come back with another meaning."""
+    # Thousands of findings, each a few small objects that live as long as the
+    # comparison: collection passes over them (and over a large version's
+    # labels built meanwhile) would free nothing.
+    with paused():
+        return _compare(old, new, mode, check_versions, history)
+
+
+def _compare(
+    old: Version,
+    new: Version,
+    mode: Compatibility | None,
+    check_versions: bool,
+    history: Sequence[Version],
+) -> Comparison:
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
     ctx = RuleContext(changes, old.doc, new.doc)

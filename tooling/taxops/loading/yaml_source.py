@@ -113,6 +113,10 @@ class YamlDocument:
             self._marks = _index_marks(self.text)
         return self._marks
 
+    def utf8(self) -> bytes:
+        """The text as UTF-8 (the file's bytes, without a byte-order mark)."""
+        return self.text.encode()
+
     def locate(self, path: Path_, *, at: str = "value") -> Location:
         """Location of the node at ``path`` (``("labels", 3, "parent")``), or of
         the nearest existing ancestor when the node does not exist (a missing
@@ -133,7 +137,7 @@ class YamlDocument:
         requests and ask once, so the cost of locating follows the findings,
         never findings times the file."""
         asked = [(tuple(path), at) for path, at in requests]
-        if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES:
+        if self._marks is not None or self._small():
             marks = self.marks
             return [self._resolve(marks, path, at) for path, at in asked]
         items = self._scan_items(path for path, _ in asked)
@@ -174,7 +178,7 @@ class YamlDocument:
         lines = self._first_lines([(str(item[0]), int(item[1]), b[0]) for item, b in found])
         self._keys.update((item, None) for item, b in zip(new, bounds, strict=True) if b is None)
         for (item, b), line in zip(found, lines, strict=True):
-            self._keys[item] = _scan_item(self.text[b[0] : b[1]], line)
+            self._keys[item] = _scan_item(self._piece(*b), line)
         return {item: self._keys[item] for item in wanted}
 
     def _first_lines(self, items: list[tuple[str, int, int]]) -> list[int]:
@@ -186,7 +190,7 @@ class YamlDocument:
         for key in {k for k, _, _ in items} - self._counted - self._index.keys():
             self._counted.add(key)
             offsets = sorted(o for k, _, o in items if k == key)
-            counted.update(zip(offsets, _lines_of(self.text, offsets), strict=True))
+            counted.update(zip(offsets, self._lines(offsets), strict=True))
         out = []
         for key, index, offset in items:
             if offset in counted:
@@ -196,6 +200,36 @@ class YamlDocument:
                 assert full is not None  # the offset came from it
                 out.append(full[1][index])
         return out
+
+    # --- where the offsets of the line index point -----------------------------------
+    # Offsets index the text; a document kept as its file's bytes
+    # (:class:`~taxops.loading.bytes_document.BytesDocument`) reads its items
+    # from the bytes instead, through these.
+
+    def _small(self) -> bool:
+        """Whether the file is located by composing it whole (see the class)."""
+        return len(self.text) < PARTIAL_LOCATE_BYTES
+
+    def locates_by_items(self) -> bool:
+        """Whether findings are placed from a line index of the big lists (a
+        large file), which is then worth keeping with a cached release."""
+        return not self._small()
+
+    def _piece(self, start: int, end: int) -> str:
+        """The text between two offsets of the line index."""
+        return self.text[start:end]
+
+    def _lines(self, offsets: Sequence[int]) -> list[int]:
+        """The 0-based line of each offset of the line index (ascending)."""
+        return _lines_of(self.text, offsets)
+
+    def _find_items(self, key: str) -> list[int] | None:
+        """Where the items of the list ``key`` start (the line index's offsets)."""
+        return _item_offsets(self.text, key)
+
+    def _list_end(self, start: int) -> int:
+        """Where the list whose last item starts at ``start`` ends."""
+        return _end_of_top_entry(self.text, start)
 
     # --- the line index of a large file ---------------------------------------------
 
@@ -208,7 +242,7 @@ class YamlDocument:
         if key not in self._index:
             offsets = self._item_starts(key)
             self._index[key] = (
-                None if offsets is None else (offsets, array("q", _lines_of(self.text, offsets)))
+                None if offsets is None else (offsets, array("q", self._lines(offsets)))
             )
         return self._index[key]
 
@@ -219,7 +253,7 @@ class YamlDocument:
             full = self._index[key]
             return None if full is None else full[0]
         if key not in self._starts:
-            found = _item_offsets(self.text, key)
+            found = self._find_items(key)
             self._starts[key] = None if found is None else array("q", found)
         return self._starts[key]
 
@@ -237,7 +271,7 @@ class YamlDocument:
         """For a large file, only the part holding ``path``: one item of a
         top-level list (a label among 200,000) or one top-level entry. Falls back
         to the whole file when the layout is not plain block style."""
-        if self._marks is not None or len(self.text) < PARTIAL_LOCATE_BYTES or not path:
+        if self._marks is not None or self._small() or not path:
             return self.marks
         head = path[0]
         part: dict[Path_, NodeMarks] | None
@@ -282,10 +316,8 @@ class YamlDocument:
         item = value[index]
         expected = item.get("id") if isinstance(item, dict) else None
         start = offsets[index]
-        end = (
-            offsets[index + 1] if index + 1 < len(offsets) else _end_of_top_entry(self.text, start)
-        )
-        if expected is not None and _snippet_id(self.text[start:end]) != str(expected):
+        end = offsets[index + 1] if index + 1 < len(offsets) else self._list_end(start)
+        if expected is not None and _snippet_id(self._piece(start, end)) != str(expected):
             return None  # the line scan disagrees with the parser: be exact instead
         return start, end
 
@@ -302,7 +334,7 @@ class YamlDocument:
         cache_key: Path_ = (key, index)
         if cache_key in self._partial:
             return self._partial[cache_key]
-        marks = _index_marks(self.text[start:end], prefix=(key,), first_index=index)
+        marks = _index_marks(self._piece(start, end), prefix=(key,), first_index=index)
         shifted = {
             p: NodeMarks(
                 (m.key[0] + line0, m.key[1]) if m.key else None,
@@ -429,13 +461,14 @@ def _item_offsets(text: str, key: str) -> list[int] | None:
     return [first.start(), *(m.start() + 1 for m in item.finditer(text, first.start(), end))]
 
 
-def _lines_of(text: str, offsets: Sequence[int]) -> list[int]:
-    """The 0-based line of each offset (ascending), counted in one pass: counting
-    from the top for each finding made thousands of findings in a 60 MB file
-    take minutes."""
+def _lines_of(text: str | bytes, offsets: Sequence[int]) -> list[int]:
+    """The 0-based line of each offset (ascending) of a text or of its UTF-8
+    bytes, counted in one pass: counting from the top for each finding made
+    thousands of findings in a 60 MB file take minutes."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
     lines, count, previous = [], 0, 0
     for offset in offsets:
-        count += text.count("\n", previous, offset)
+        count += text.count(newline, previous, offset)  # type: ignore[arg-type]
         lines.append(count)
         previous = offset
     return lines
@@ -452,12 +485,13 @@ _NEXT_TOP_KEY = re.compile(r"\n[^\s#-]")
 
 
 def _snippet_id(snippet: str) -> str | None:
-    m = re.search(
-        r"^[ \t]*-?[ \t]*id[ \t]*:[ \t]*['\"]?([^'\"\n#]*?)['\"]?[ \t]*(#.*)?$",
-        snippet,
-        re.MULTILINE,
-    )
+    m = _SNIPPET_ID.search(snippet)
     return m.group(1) if m else None
+
+
+_SNIPPET_ID = re.compile(
+    r"^[ \t]*-?[ \t]*id[ \t]*:[ \t]*['\"]?([^'\"\n#]*?)['\"]?[ \t]*(#.*)?$", re.MULTILINE
+)
 
 
 #: The first line of a block sequence item: its indentation, the dash and the

@@ -23,7 +23,7 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from hashlib import blake2b
 from itertools import pairwise
-from typing import Any, overload
+from typing import Any, Protocol, overload
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -48,6 +48,15 @@ def digests(tail: bytes, bounds: Sequence[int]) -> list[str]:
     return [blake2b(view[a : b - 1], digest_size=16).hexdigest() for a, b in pairwise(bounds)]
 
 
+class Stored(Protocol):
+    """Where the labels' JSON is: bytes, or a cache entry's tail read where it
+    is sliced (:class:`taxops.cache_entries.Tail`)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> bytes: ...
+
+
 class LazyLabels(Sequence[Label]):
     """The labels of a cached release, each validated on first read.
 
@@ -56,7 +65,7 @@ class LazyLabels(Sequence[Label]):
     comma or the closing bracket)."""
 
     def __init__(
-        self, tail: bytes, bounds: Sequence[int], digests: list[str], columns: LabelColumns
+        self, tail: Stored, bounds: Sequence[int], digests: list[str], columns: LabelColumns
     ) -> None:
         self._tail = tail
         self._bounds = bounds
@@ -119,7 +128,10 @@ class LazyLabels(Sequence[Label]):
         return self._agrees(i, label)
 
     def _checked(self, i: int) -> bytes:
-        raw = self.raw(i)
+        try:
+            raw = self.raw(i)
+        except (OSError, ValueError) as exc:  # the entry's file cannot be read
+            raise Damaged(f"label {i} cannot be read") from exc
         if digest(raw) != self.digests[i]:
             raise Damaged(f"label {i} does not match its digest")
         return raw
@@ -203,7 +215,7 @@ def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:
 
 
 def lazy_taxonomy(
-    head: Taxonomy, tail: bytes, bounds: Sequence[int], digests: list[str], skeleton: Any
+    head: Taxonomy, tail: Stored, bounds: Sequence[int], digests: list[str], skeleton: Any
 ) -> Taxonomy:
     """``head`` (the release's taxonomy validated with its first label only)
     with every label of ``tail``, built when read. The skeleton is checked

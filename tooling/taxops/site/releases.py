@@ -64,7 +64,7 @@ class HeldReleases:
             return  # small: kept whole
         if isinstance(model, Taxonomy) and model.labels and checked.doc is not None:
             self.frozen[checked.path] = model.model_dump_json(exclude_defaults=True).encode()
-            self.digests[checked.path] = sha256(checked.doc.text.encode())
+            self.digests[checked.path] = sha256(checked.doc.utf8())
             checked.model = release_header(model)
             # Its text and line index: no finding is located in a release from here on.
             checked.doc = YamlDocument(checked.doc.path, "", {})

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from taxops.changes import ChangeSet
-from taxops.diagnostics import Diagnostic
+from taxops.diagnostics import Diagnostic, Location
 from taxops.models.versioning import Scheme, VersioningPolicy
 from taxops.positions import Positions
 from taxops.rules import RULES, version_bump_too_small, version_decreased, version_unchanged
@@ -135,24 +135,36 @@ def check_version(
     old, new = changes.old.version, changes.new.version
     calendar = changes.new.policy.scheme is Scheme.CALVER
     taxonomy = changes.new.id
-    at = new_doc.locate(("version",)) if new_doc else None
-    was = old_doc.locate(("version",)) if old_doc else None
     declared = declared_bump(old, new)
     found = None if calendar else minimum_version(old, max_bump((required, Bump.PATCH)))
     minimum = str(found) if found is not None else None
+    # The 'version:' lines are located only for a finding (a large file read
+    # from the cache is not decoded for a version that moved enough).
     if declared is None:
+        at, was = _version_lines(old_doc, new_doc)
         return [version_decreased.diagnose(taxonomy, str(old), str(new), minimum, at, was)]
     if declared is Bump.NONE:
         if not changes.content_changed:
             return []
         shown = Bump.NONE if calendar else required
+        at, was = _version_lines(old_doc, new_doc)
         return [
             version_unchanged.diagnose(taxonomy, str(new), shown, minimum, len(changes), at, was)
         ]
     if not calendar and declared.rank < required.rank:
+        at, was = _version_lines(old_doc, new_doc)
         return [
             version_bump_too_small.diagnose(
                 taxonomy, str(old), str(new), required, declared, str(minimum), at, was
             )
         ]
     return []
+
+
+def _version_lines(
+    old_doc: Positions | None, new_doc: Positions | None
+) -> tuple[Location | None, Location | None]:
+    """Where the version is declared in the new and the old file."""
+    at = new_doc.locate(("version",)) if new_doc else None
+    was = old_doc.locate(("version",)) if old_doc else None
+    return at, was

@@ -365,7 +365,7 @@ def test_no_worker_where_it_is_unsafe_or_unwanted(
     elif setting == "one CPU":
         monkeypatch.setattr(forked, "_cpus", lambda: 1)
     elif setting == "busy CPUs":
-        monkeypatch.setattr(forked, "_load", lambda: forked._cpus() - 0.9)
+        monkeypatch.setattr(forked, "_load", lambda: forked._cpus() - 0.4)
     elif setting == "a thread":
         threading.Thread(target=stop.wait, daemon=True).start()
     elif setting == "no fork":

@@ -40,7 +40,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         type=int,
         choices=(1, 2),
         help="processes that load the two versions: 2 loads them at the same time, 1 one after "
-        "the other (default: 2 where the system can fork and a whole CPU is free; "
+        "the other (default: 2 where the system can fork and a CPU is free; "
         f"also {JOBS_VARIABLE}=1 or 2)",
     )
     add_output_options(p)

@@ -27,14 +27,28 @@ def did_you_mean(value: str, ids: Collection[str]) -> str | None:
     """The id ``value`` was probably meant to be: the same id in another case
     first (ids are compared exactly, so ``a00.0`` does not name ``A00.0``), else
     the closest spelling."""
-    folded = value.lower()
-    same = [i for i in ids if i.lower() == folded] if len(ids) <= 200_000 else []
-    if same:
-        return f"did you mean '{same[0]}'? ids are compared exactly, case included"
+    same = _same_but_case(value, ids)
+    if same is not None:
+        return f"did you mean '{same}'? ids are compared exactly, case included"
     if len(ids) > 20_000:  # a fuzzy search over a huge taxonomy costs more than it helps
         return None
     match = difflib.get_close_matches(value, list(ids), n=1, cutoff=0.75)
     return f"did you mean '{match[0]}'?" if match else None
+
+
+def _same_but_case(value: str, ids: Collection[str]) -> str | None:
+    """The first id that is ``value`` in another case. Over many ids, one
+    search in C through all of them joined and lowered (a lowered id is found
+    at its own place when lowering changed no length), not a call per id."""
+    folded = value.lower()
+    if len(ids) < 1000 or "\n" in folded:
+        return next((i for i in ids if i.lower() == folded), None)
+    joined = "\n".join(ids)
+    lowered = joined.lower()
+    if len(lowered) != len(joined) or joined.count("\n") != len(ids) - 1:
+        return next((i for i in ids if i.lower() == folded), None)
+    at = f"\n{lowered}\n".find(f"\n{folded}\n")
+    return None if at < 0 else joined[at : at + len(folded)]
 
 
 def duplicates(

@@ -95,14 +95,17 @@ def unique_ids(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     ids = tax.index
-    parents = set(tax.columns.parents)
-    parents.discard(None)
+    parents = tax.columns.parents
+    named = set(parents)
+    named.discard(None)
     hierarchical = tax.kind is TaxonomyKind.HIERARCHICAL
-    fine = parents <= ids.keys() if hierarchical else not parents
-    for i, label in enumerate(() if fine else tax.labels):
-        if label.parent is None:
-            continue
-        if tax.kind is not TaxonomyKind.HIERARCHICAL:
+    # The parents that make a finding: any at all in a flat taxonomy, else the
+    # unknown ones. The labels that name them are picked out in C: a Python
+    # loop over 200,000 labels to find one typo cost 0.1 s.
+    wrong = named - ids.keys() if hierarchical else named
+    for i in itertools.compress(range(len(parents)), map(wrong.__contains__, parents)):
+        label = tax.labels[i]
+        if not hierarchical:
             yield _error(
                 "parent-in-flat-taxonomy",
                 f"label '{label.id}' has a parent, but the taxonomy is {tax.kind.value}",
@@ -110,13 +113,13 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 "set 'kind: hierarchical', or remove 'parent:'",
                 label=label.id,
             )
-        elif label.parent not in ids:
+        else:
             yield _error(
                 "unknown-parent",
                 f"label '{label.id}' has parent '{label.parent}', which is not a label "
                 "of this taxonomy",
                 _at(doc, i, "parent"),
-                did_you_mean(label.parent, ids) or "add the parent label, or fix the id",
+                did_you_mean(str(label.parent), ids) or "add the parent label, or fix the id",
                 label=label.id,
             )
     if tax.leaf_only and tax.kind is not TaxonomyKind.HIERARCHICAL:

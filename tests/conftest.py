@@ -8,6 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
+# The numeric libraries some tests import (numpy, scipy) start a pool of native
+# threads when they load; a process with threads never forks a worker (see
+# taxops.forked), so the tests of diff's worker could not run in the suite.
+# The tests' data are small: one thread each is plenty.
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_release_cache() -> Iterator[None]:

@@ -203,13 +203,21 @@ class Tail:
 
 
 def write_entry(
-    path: Path, identity: Mapping[str, object], body: bytes, stale_prefix: str, tail: bytes = b""
+    path: Path,
+    identity: Mapping[str, object],
+    body: bytes,
+    stale_prefix: str,
+    tail: bytes = b"",
+    *,
+    base: Path | None = None,
 ) -> None:
     """Write an entry (its header, ``body``, then ``tail``) atomically (a reader sees the old one or the new one,
     whole), then remove the entries it replaces: those in the same folder whose
-    name starts with ``stale_prefix``. Failing (a read-only or full disk) is
-    silent: the cache only saves time."""
-    base = folder()
+    name starts with ``stale_prefix``. ``path`` is under ``base``, the cache
+    folder (:func:`folder` unless given). Failing (a read-only or full disk) is
+    silent: the cache only saves time. Interrupted (Ctrl-C), it leaves no
+    partial file behind."""
+    base = base or folder()
     if base is None:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -227,3 +235,7 @@ def write_entry(
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+    except BaseException:  # interrupted: no half-written file in the folder
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise

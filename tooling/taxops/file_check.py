@@ -59,6 +59,8 @@ def check_file(
     compact_models: bool = False,
     lazy_release: bool = False,
     source: Source | None = None,
+    write_entry_to: Path | None = None,
+    read_entry_from: Path | None = None,
 ) -> CheckedFile:
     """:func:`_check_file`; with ``compact_models``, the model is then made
     smaller (:mod:`taxops.models.compact`): for a command that holds many
@@ -72,34 +74,58 @@ def check_file(
     command reads the release again without it.
 
     ``source``: the file already read and parsed (by
-    :class:`~taxops.loading.ahead.ReadAhead`, with the same steps this takes)."""
-    checked = _check_file(path, root, max_bytes, lazy_release, source)
+    :class:`~taxops.loading.ahead.ReadAhead`, with the same steps this takes).
+
+    ``write_entry_to`` and ``read_entry_from`` hand a checked taxonomy (a
+    release or not) from one process to another through a private folder of
+    cache entries (:mod:`taxops.check_pair`): a worker checks the file and
+    writes its entry there; the caller reads it (``lazy_release`` applies),
+    or, when it is not there, checks the file itself as without a hand-off
+    (its findings are the same either way: the entry keeps them)."""
+    handoff = _Handoff(write_entry_to, read_entry_from)
+    checked = _check_file(path, root, max_bytes, lazy_release, source, handoff)
     if compact_models and checked.model is not None:
         compact(checked.model)
     return checked
 
 
+@dataclass(frozen=True)
+class _Handoff:
+    """Where a file's entry is written to, or read from, instead of the user's
+    cache (see :func:`check_file`)."""
+
+    write_to: Path | None = None
+    read_from: Path | None = None
+
+
 def _check_file(
-    path: Path, root: Path | None, max_bytes: int, lazy: bool = False, source: Source | None = None
+    path: Path,
+    root: Path | None,
+    max_bytes: int,
+    lazy: bool = False,
+    source: Source | None = None,
+    handoff: _Handoff = _Handoff(),
 ) -> CheckedFile:
     """Load, validate and check one file. A release is read from the release
     cache when this taxops has read the same bytes before
     (:mod:`taxops.release_cache`)."""
     checked = CheckedFile(path, display_path(path, root))
     release = is_release(path)
-    key: str | None = None  # a release's cache key (none for a release read ahead)
+    handed = handoff.write_to or handoff.read_from
+    key: str | None = None  # the cache key (none for a file read ahead)
     if source is None:
         raw, problems = read_text(path, checked.display, root, max_bytes)
         if raw is None:
             checked.diagnostics += problems
             return checked
-        if release:  # looked up in the cache by its bytes, before it is decoded or parsed
+        if release or handed:  # looked up in the cache by its bytes, before it is decoded or parsed
             key = release_cache.source_key(raw)
             # Bytes an earlier run read, decoded and checked: the text is
             # decoded only if a question needs it.
-            hit = _cached_release(key, raw, checked, max_bytes, lazy)
-            if hit is not None:
-                return hit
+            if handoff.write_to is None:
+                hit = _cached_release(key, raw, checked, max_bytes, lazy, handoff.read_from)
+                if hit is not None:
+                    return hit
             text, problem = decode(raw, checked.display)
             del raw  # a 60 MB file is not held twice through the parse
             if text is None:
@@ -122,20 +148,24 @@ def _check_file(
     checked.model, found = validate_document(doc, kind)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
-        if kind is KINDS[TAXONOMY] and key is not None:
-            if doc.locates_by_items():
-                doc.item_index("labels")  # kept with the entry: the next run locates at once
-            release_cache.write(key, checked.model, found, doc)
+    keeps = (release or handoff.write_to) and not handoff.read_from
+    if checked.model is not None and keeps and kind is KINDS[TAXONOMY] and key is not None:
+        if doc.locates_by_items():
+            doc.item_index("labels")  # kept with the entry: the next run locates at once
+        release_cache.write(key, checked.model, found, doc, base=handoff.write_to)
     checked.diagnostics += found
     return checked
 
 
 def _cached_release(
-    key: str, raw: bytes, checked: CheckedFile, max_bytes: int, lazy: bool
+    key: str, raw: bytes, checked: CheckedFile, max_bytes: int, lazy: bool, base: Path | None
 ) -> CheckedFile | None:
-    """The release as an earlier run left it in the cache, or None."""
+    """The release as an earlier run left it in the cache (or the taxonomy as
+    a worker left it in ``base``), or None."""
     kind = KINDS[TAXONOMY]
-    entry = release_cache.read(key, raw, checked.display, kind.model, max_bytes, lazy=lazy)
+    entry = release_cache.read(
+        key, raw, checked.display, kind.model, max_bytes, lazy=lazy, base=base
+    )
     if entry is None:
         return None
     checked.kind, checked.doc, checked.model = kind, entry.doc, entry.model

@@ -53,7 +53,14 @@ from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.loading.bytes_document import BytesDocument
-from taxops.models.lazy_labels import Damaged, digests, lazy_taxonomy, skeleton_of
+from taxops.models.lazy_labels import (
+    Damaged,
+    DigestedLabels,
+    LazyLabels,
+    digests,
+    lazy_taxonomy,
+    skeleton_of,
+)
 from taxops.models.taxonomy import Label, Taxonomy
 
 _LABELS = TypeAdapter(list[Label])
@@ -94,6 +101,7 @@ def read(
     max_bytes: int,
     *,
     lazy: bool = False,
+    base: Path | None = None,
 ) -> Entry | None:
     """The cached entry for the release whose bytes hash to ``key``
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
@@ -108,8 +116,11 @@ def read(
     model's labels are built only when read (:mod:`taxops.models.lazy_labels`):
     the labels' bytes are not hashed as a whole, each label is checked against
     its digest when it is built. Without, every label is validated, the bytes
-    of all of them checked first."""
-    base = folder()
+    of all of them checked first.
+
+    ``base`` is a cache folder of the caller's in place of the user's (see
+    :func:`write`)."""
+    base = base or folder()
     if base is None:
         return None
     found = open_entry(_entry_path(base, key), _identity(key), 4 * max_bytes)
@@ -186,15 +197,26 @@ def _lazy(head_line: bytes, skeleton_line: bytes, tail: Tail | bytes) -> Taxonom
     return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
 
 
-def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDocument) -> None:
+def write(
+    key: str,
+    model: BaseModel,
+    diagnostics: list[Diagnostic],
+    doc: YamlDocument,
+    *,
+    base: Path | None = None,
+) -> None:
     """Keep what the release whose bytes hash to ``key`` became. Failing to
     write (a read-only or full disk) is silent: the cache only saves time.
+
+    ``base`` is a cache folder of the caller's in place of the user's: a
+    private one, through which one process hands a checked taxonomy (a release
+    or not) to another (:mod:`taxops.check_pair`), also when the cache is off.
 
     The entry's body is three lines: the document's top level, line index and
     findings; the model without its labels; the labels' skeleton (the columns
     every comparison reads, each label's digest and where it is in the tail).
     Its tail is the labels, a JSON array of each one's canonical JSON."""
-    base = folder()
+    base = base or folder()
     if base is None or not isinstance(model, Taxonomy):
         return
     top, lists = _top_level(doc.data)
@@ -226,7 +248,7 @@ def write(key: str, model: BaseModel, diagnostics: list[Diagnostic], doc: YamlDo
     except (TypeError, ValueError):  # a finding whose facts are not plain data
         return
     # Entries for the same release written by other taxops code are stale.
-    write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail)
+    write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail, base=base)
 
 
 #: Where one label's JSON ends and the next one's starts, in a list of labels
@@ -252,6 +274,20 @@ def _labels_json(labels: Sequence[Label]) -> tuple[bytes, array[int]]:
     parts = [label.model_dump_json(exclude_defaults=True).encode() for label in labels]
     tail = b"[" + b",".join(parts) + b"]"
     return tail, array("q", [1, *accumulate(len(p) + 1 for p in parts)])
+
+
+def digested(model: Taxonomy) -> Taxonomy:
+    """``model`` with each label's digest, as an entry keeps them: a version
+    read from its file, compared with a release read ``lazy``, then builds
+    none of the release's labels that did not change. A model whose labels
+    already have their digests is returned as it is."""
+    if isinstance(model.labels, (LazyLabels, DigestedLabels)):
+        return model
+    with paused():
+        tail, bounds = _labels_json(model.labels)
+        found = digests(tail, bounds)
+    # The copy keeps what the model computed from its labels (the same labels).
+    return model.model_copy(update={"labels": DigestedLabels(model.labels, found)})
 
 
 # --- the document's top level ----------------------------------------------------

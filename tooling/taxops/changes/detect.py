@@ -22,7 +22,7 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
-from taxops.models.lazy_labels import LazyLabels, build
+from taxops.models.lazy_labels import DigestedLabels, LazyLabels, build
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -141,9 +141,10 @@ def _to_compare(old: Taxonomy, new: Taxonomy) -> Iterable[tuple[str, int]]:
 
 
 def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
-    """Each label's digest, when the labels come from the release cache."""
+    """Each label's digest, when the labels come from the release cache (or
+    were digested to be compared with labels that do)."""
     labels = taxonomy.labels
-    return labels.digests if isinstance(labels, LazyLabels) else None
+    return labels.digests if isinstance(labels, (LazyLabels, DigestedLabels)) else None
 
 
 def _keeps_order(old_at: dict[str, int], new_at: dict[str, int]) -> bool:

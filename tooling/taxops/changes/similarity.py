@@ -24,30 +24,43 @@ class Scores:
 
 
 class Places:
-    """Depth and ancestor names of every label of one version, computed on demand."""
+    """Depth and ancestor names of every label of one version, computed on
+    demand. The tree is read from the id and parent columns: a depth reads no
+    label (a comparison asks the depth of every added label, thousands in a
+    yearly update of a classification, and the names of a few)."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        self._labels = taxonomy.by_id()
+        self._labels = taxonomy.labels
+        self._at = taxonomy.index  # first occurrence wins, as everywhere
+        self._parents = taxonomy.columns.parents
         self._paths: dict[str, tuple[str, ...]] = {}
+
+    def _ancestors(self, label_id: str) -> list[int]:
+        """Positions of the label's ancestors, nearest first; the walk stops at
+        an unknown parent or where it would loop."""
+        at = self._at.get(label_id)
+        parent = self._parents[at] if at is not None else None
+        found: list[int] = []
+        seen = {label_id}
+        while parent is not None and parent not in seen and (i := self._at.get(parent)) is not None:
+            seen.add(parent)
+            found.append(i)
+            parent = self._parents[i]
+        return found
 
     def path(self, label_id: str) -> tuple[str, ...]:
         """The normalised names of the label's ancestors, root first."""
         found = self._paths.get(label_id)
-        if found is not None:
-            return found
-        names: list[str] = []
-        seen = {label_id}
-        parent = self._labels[label_id].parent if label_id in self._labels else None
-        while parent is not None and parent in self._labels and parent not in seen:
-            seen.add(parent)
-            names.append(normalise_name(self._labels[parent].name))
-            parent = self._labels[parent].parent
-        found = tuple(reversed(names))
-        self._paths[label_id] = found
+        if found is None:
+            ancestors = reversed(self._ancestors(label_id))
+            found = tuple(normalise_name(self._labels[i].name) for i in ancestors)
+            self._paths[label_id] = found
         return found
 
     def depth(self, label_id: str) -> int:
-        return len(self.path(label_id))
+        """How many ancestors the label has (``len(path)``, without the names)."""
+        found = self._paths.get(label_id)
+        return len(found) if found is not None else len(self._ancestors(label_id))
 
 
 def words(text: str | None) -> str:

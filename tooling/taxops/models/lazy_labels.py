@@ -146,6 +146,17 @@ class LazyLabels(Sequence[Label]):
 _LABELS = TypeAdapter(list[Label])
 
 
+class DigestedLabels(list[Label]):
+    """A version's labels, built in full, with each one's digest (of its
+    canonical JSON, as a cached release keeps it): a version read from its file
+    and compared with a cached release by digest, so that the release's labels
+    that did not change are never built."""
+
+    def __init__(self, labels: Iterable[Label], digests: list[str]) -> None:
+        super().__init__(labels)
+        self.digests = digests
+
+
 def build(labels: Sequence[Label], positions: Iterable[int]) -> None:
     """Build the labels at ``positions`` at once when ``labels`` are a cached
     release's (:meth:`LazyLabels.build`); nothing to do for any other."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from taxops.check_pair import check_pair
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo
 from taxops.cli.commands.reporting import (
@@ -18,10 +19,11 @@ from taxops.cli.commands.reporting import (
 )
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.diagnostics import Diagnostic, TaxopsError
-from taxops.file_check import check_file
+from taxops.file_check import CheckedFile
+from taxops.forked import JOBS_VARIABLE
 from taxops.models.lazy_labels import Damaged
 from taxops.models.taxonomy import Compatibility, Taxonomy
-from taxops.repo_layout import RELEASES_FOLDER, find_root, is_release
+from taxops.repo_layout import RELEASES_FOLDER, find_root
 from taxops.suggestions import taxonomy_folders, unknown_name
 
 
@@ -32,6 +34,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--compatibility",
         choices=[m.value for m in Compatibility],
         help="judge with this mode instead of the new version's 'compatibility:'",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        choices=(1, 2),
+        help="processes that load the two versions: 2 loads them at the same time, 1 one after "
+        "the other (default: 2 where the system can fork and a CPU is free; "
+        f"also {JOBS_VARIABLE}=1 or 2)",
     )
     add_output_options(p)
     add_repo(p)
@@ -65,25 +75,32 @@ def resolve_version(spec: str, root: Path | None) -> Path:
     return target
 
 
-def _load(
-    path: Path, root: Path | None, lazy: bool = True
-) -> tuple[Version | None, list[Diagnostic]]:
-    """The version in ``path`` and its validation findings. A file whose model
-    builds is compared even when an in-file check fails (a retirement without a
-    replacement is both a validation error and a compatibility finding). A
-    release seen before comes from the cache with its labels built when read
-    (``lazy``): the comparison reads the labels that changed."""
-    checked = check_file(path, root, lazy_release=lazy)
+def _version(checked: CheckedFile) -> tuple[Version | None, list[Diagnostic]]:
+    """The version a checked file holds and its validation findings. A file
+    whose model builds is compared even when an in-file check fails (a
+    retirement without a replacement is both a validation error and a
+    compatibility finding)."""
     if not isinstance(checked.model, Taxonomy) or checked.doc is None:
         return None, checked.diagnostics
     return Version(checked.model, checked.doc, checked.display), checked.diagnostics
 
 
 def _compare(
-    old_path: Path, new_path: Path, root: Path | None, mode: Compatibility | None, *, lazy: bool
+    old_path: Path,
+    new_path: Path,
+    root: Path | None,
+    mode: Compatibility | None,
+    *,
+    lazy: bool,
+    jobs: int | None,
 ) -> tuple[list[Diagnostic], list[Comparison]]:
-    old, old_problems = _load(old_path, root, lazy)
-    new, new_problems = _load(new_path, root, lazy)
+    """Both versions loaded (at the same time where the system allows:
+    :mod:`taxops.check_pair`), then compared. With ``lazy``, a version that
+    comes from a cache entry has its labels built when read, and the
+    comparison reads the labels that changed."""
+    old_checked, new_checked = check_pair(old_path, new_path, root, lazy=lazy, jobs=jobs)
+    old, old_problems = _version(old_checked)
+    new, new_problems = _version(new_checked)
     keep_loaded(old, new)
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
@@ -98,14 +115,14 @@ def run(args: argparse.Namespace) -> int:
     root = Path(args.repo).resolve() if args.repo else find_root(Path.cwd())
     old_path, new_path = resolve_version(args.old, root), resolve_version(args.new, root)
     mode = Compatibility(args.compatibility) if args.compatibility else None
-    # Two releases seen before are compared by their labels' digests, building
-    # only the labels that differ; a release against a working file reads every
-    # label, which one validation of the whole release does fastest.
-    lazy = is_release(old_path) and is_release(new_path)
     try:
-        diagnostics, comparisons = _compare(old_path, new_path, root, mode, lazy=lazy)
+        diagnostics, comparisons = _compare(
+            old_path, new_path, root, mode, lazy=True, jobs=args.jobs
+        )
     except Damaged:  # a cached label did not read back: read both without the labels' cache
-        diagnostics, comparisons = _compare(old_path, new_path, root, mode, lazy=False)
+        diagnostics, comparisons = _compare(
+            old_path, new_path, root, mode, lazy=False, jobs=args.jobs
+        )
     base = f"{args.old}"
     impact = relabel_impact(root, args.counts, comparisons)
     write_outputs(args, diagnostics, comparisons, base=base, files=2, impact=impact)

@@ -80,7 +80,15 @@ def _threads() -> int:
 
 
 def _load() -> float:
-    """The machine's 1-minute load average (runnable processes)."""
+    """How many tasks want a CPU now, this process included: on Linux the
+    runnable tasks the kernel counts at this instant (``/proc/loadavg``'s
+    fourth field). The 1-minute load average, used where that is not
+    available, lags a minute behind: right after other work (a CI step that
+    installed packages, the previous command) it says a machine that is now
+    idle is busy, and a worker would be refused for a minute for nothing."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return float(f.read().split()[3].partition("/")[0])
     try:
         return os.getloadavg()[0]
     except OSError:

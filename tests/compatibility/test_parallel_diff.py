@@ -60,6 +60,12 @@ def workers(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
     """Every worker forked during the test, once it was stopped. The machine
     counts as idle (the test suite itself keeps a core busy)."""
     monkeypatch.setattr(forked, "_load", lambda: 0.0)
+    # Libraries other tests import at collection (pandas with pyarrow for the
+    # agreement reference; polars where the benchmark extras are installed)
+    # start native thread pools that the worker never uses: here only Python
+    # threads keep it away (test_a_running_thread_keeps_the_worker_away and
+    # friends start one of their own).
+    monkeypatch.setattr(forked, "_threads", threading.active_count)
     seen: list[forked.Worker] = []
     real = forked.beside
 

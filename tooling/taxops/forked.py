@@ -86,9 +86,11 @@ def _load() -> float:
     available, lags a minute behind: right after other work (a CI step that
     installed packages, the previous command) it says a machine that is now
     idle is busy, and a worker would be refused for a minute for nothing."""
-    with contextlib.suppress(OSError, ValueError, IndexError):
-        with open("/proc/loadavg", encoding="ascii") as f:
-            return float(f.read().split()[3].partition("/")[0])
+    with (
+        contextlib.suppress(OSError, ValueError, IndexError),
+        open("/proc/loadavg", encoding="ascii") as f,
+    ):
+        return float(f.read().split()[3].partition("/")[0])
     try:
         return os.getloadavg()[0]
     except OSError:

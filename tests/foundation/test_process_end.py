@@ -141,3 +141,40 @@ def test_main_in_process_holds_nothing(invalid_taxonomy: Path) -> None:
 
     assert main(["validate", "--format", "json", str(invalid_taxonomy)]) == 1
     assert not collector.holding()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files in /proc")
+def test_main_in_process_frees_what_each_command_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run after run, nothing stays frozen out of the collector's sight: a
+    diff of two cached releases reads them lazily, each holding its cache
+    entry's file open, and those files are closed once the command's data goes."""
+    import gc
+    import os
+
+    from taxops.cli.main import main
+
+    from .conftest import VALID_TAXONOMY
+
+    folder = tmp_path / "repo" / "taxonomies" / "pets"
+    (folder / "releases").mkdir(parents=True)
+    renamed = VALID_TAXONOMY.replace("1.0.0", "1.1.0").replace("name: Dog", "name: Hound")
+    (folder / "taxonomy.yaml").write_text(renamed, encoding="utf-8")
+    (folder / "releases" / "1.0.0.yaml").write_text(VALID_TAXONOMY, encoding="utf-8")
+    (folder / "releases" / "1.1.0.yaml").write_text(renamed, encoding="utf-8")
+    monkeypatch.setenv("TAXOPS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
+    monkeypatch.chdir(tmp_path / "repo")
+    assert main(["validate"]) == 0  # fills the release cache
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    gc.collect()
+    before = open_files()
+    for _ in range(4):
+        assert main(["diff", "pets@1.0.0", "pets@1.1.0", "--format", "json"]) == 0
+        assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert open_files() == before

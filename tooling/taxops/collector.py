@@ -80,6 +80,19 @@ def keep(*loaded: object) -> None:
     gc.freeze()
 
 
+def release() -> None:
+    """The command is over and the process goes on (``main()`` called by the
+    tests or a tool): what :func:`keep` froze is scanned again, so a cycle the
+    command left (a lazily read release holds its cache entry's file open) is
+    freed, not kept for the life of the process. The ``taxops`` program, which
+    holds its data until it exits, keeps it frozen."""
+    global _keeping
+    if _holding:
+        return
+    _keeping = False
+    gc.unfreeze()
+
+
 def hold_until_exit() -> None:
     """From now on, :func:`keep` holds what it is given until the process ends
     (the ``taxops`` program, which ends without freeing it)."""

@@ -19,7 +19,7 @@ try:  # Ctrl-C while the modules load is an interruption too, not a traceback
     from taxops.cli import exit_codes
     from taxops.cli.argtypes import file_arguments
     from taxops.cli.commands import REGISTRY
-    from taxops.collector import hold_until_exit, holding
+    from taxops.collector import hold_until_exit, holding, release
     from taxops.diagnostics import TaxopsError
     from taxops.escaping import terminal, terminal_lines
 except KeyboardInterrupt:
@@ -116,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(argv)
     except KeyboardInterrupt:  # even one raised while a handler below runs
         return _interrupted()
+    finally:
+        release()  # called in-process: the command's data may go now
 
 
 def _main(argv: Sequence[str] | None) -> int:

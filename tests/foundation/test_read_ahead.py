@@ -162,3 +162,10 @@ def test_pauses_of_the_collector_from_two_threads_nest() -> None:
     leave.set()
     thread.join()
     assert gc.isenabled()
+
+
+def test_a_read_ahead_of_other_files_is_refused(make_repo: MakeRepo) -> None:
+    repo = make_repo()
+    files = governed_files(repo)
+    with ReadAhead(files[:0], repo, 10**6) as reading, pytest.raises(ValueError):
+        check_paths(files, repo, ahead=reading)

@@ -31,7 +31,7 @@ from taxops.loading import (
     decode,
     parse_yaml,
 )
-from taxops.loading.sources import Source, parse_bytes, read_text
+from taxops.loading.sources import Source, parse_decoded, read_text
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
@@ -126,14 +126,9 @@ def _check_file(
                 hit = _cached_release(key, raw, checked, max_bytes, lazy, handoff.read_from)
                 if hit is not None:
                     return hit
-            text, problem = decode(raw, checked.display)
-            del raw  # a 60 MB file is not held twice through the parse
-            if text is None:
-                checked.diagnostics.append(problem)  # type: ignore[arg-type]
-                return checked
-            source = Source(*parse_yaml(text, checked.display))
-        else:
-            source = parse_bytes(raw, checked.display)
+        decoded = decode(raw, checked.display)
+        del raw  # a 60 MB file is not held twice through the parse
+        source = parse_decoded(decoded, checked.display)
     checked.diagnostics += source.diagnostics
     doc = source.doc
     if doc is None:

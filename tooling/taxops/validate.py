@@ -63,9 +63,12 @@ def check_paths(
 
     The files are read and parsed ahead on a worker thread
     (:class:`~taxops.loading.ahead.ReadAhead`); a caller that started reading
-    them before loading this module passes its ``ahead``."""
+    them before loading this module passes its ``ahead`` (reading ``paths``)."""
+    paths = list(paths)
+    if ahead is not None and ahead.paths != paths:
+        raise ValueError("check_paths: 'ahead' reads other files than 'paths'")
     checked = []
-    with ahead or ReadAhead(list(paths), root, max_bytes) as reading:
+    with ahead or ReadAhead(paths, root, max_bytes) as reading:
         for path, source in reading.sources():
             checked.append(
                 check_file(path, root, max_bytes, compact_models=compact_models, source=source)

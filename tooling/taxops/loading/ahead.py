@@ -57,6 +57,11 @@ class ReadAhead:
         if self._paths:
             self._worker.start()
 
+    @property
+    def paths(self) -> list[Path]:
+        """The files it reads, in order."""
+        return list(self._paths)
+
     def sources(self) -> Iterator[tuple[Path, Source | None]]:
         """Each path with its parsed source, or None: the caller reads that one
         itself (a release, a file over the budget, or one the worker failed on)."""

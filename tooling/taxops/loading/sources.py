@@ -47,21 +47,22 @@ def read_text(
     return read_bounded(path, display, max_bytes)
 
 
-def parse_bytes(raw: bytes, display: str) -> Source:
-    """Decoded (the bytes are let go before parsing: a 60 MB file is not held
-    twice through the parse), then parsed."""
-    text, problem = decode(raw, display)
-    del raw
+def parse_decoded(decoded: tuple[str | None, Diagnostic | None], display: str) -> Source:
+    """The file parsed from :func:`~taxops.loading.yaml_source.decode`'s
+    result. The caller lets go of the bytes between the two (``del raw``), so
+    a 60 MB file is not held twice through the parse."""
+    text, problem = decoded
     if text is None:
         assert problem is not None
         return Source(None, [problem])
-    doc, problems = parse_yaml(text, display)
-    return Source(doc, problems)
+    return Source(*parse_yaml(text, display))
 
 
 def read_source(path: Path, display: str, root: Path | None, max_bytes: int) -> Source:
-    """:func:`read_text` then :func:`parse_bytes`."""
+    """:func:`read_text`, then decoded and :func:`parse_decoded`."""
     raw, problems = read_text(path, display, root, max_bytes)
     if raw is None:
         return Source(None, problems)
-    return parse_bytes(raw, display)
+    decoded = decode(raw, display)
+    del raw
+    return parse_decoded(decoded, display)

@@ -38,7 +38,8 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(path)
         return original(raw, path)
 
-    monkeypatch.setattr("taxops.file_check.parse_yaml", spy)
+    monkeypatch.setattr("taxops.file_check.parse_yaml", spy)  # a second parse, after streaming
+    monkeypatch.setattr("taxops.loading.sources.parse_yaml", spy)  # a file's parse
     return seen
 
 

@@ -119,14 +119,7 @@ def _pages(site: Path) -> dict[str, bytes]:
 def test_pages_outside_the_nav_share_its_rendering_and_read_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered: list[Any] = []
-    keep = NavCache.keep
-
-    def count(self: NavCache, key: Any, html: Any) -> Any:
-        rendered.append(key)
-        return keep(self, key, html)
-
-    monkeypatch.setattr(NavCache, "keep", count)
+    rendered = _spy_on_kept(monkeypatch, "keep")
     repo = _repo(tmp_path / "shared", "search, taxops")
     shared = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
     labels = [p for p in shared if p.startswith("support-intents/labels/")]
@@ -170,22 +163,23 @@ def test_a_site_that_overrides_the_navigation_renders_it_on_every_page(tmp_path:
         assert f'<p class="tx-test-nav">support-intents/labels/{label}/</p>' in html
 
 
-def _spy_search_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    kept: list[str] = []
-    keep = NavCache.keep_search_box
+def _spy_on_kept(monkeypatch: pytest.MonkeyPatch, method: str) -> list[Any]:
+    """The keys ``NavCache.<method>`` is given to keep (each one rendered)."""
+    kept: list[Any] = []
+    keep = getattr(NavCache, method)
 
-    def count(self: NavCache, key: str, html: Any) -> Any:
+    def count(self: NavCache, key: Any, html: Any) -> Any:
         kept.append(key)
         return keep(self, key, html)
 
-    monkeypatch.setattr(NavCache, "keep_search_box", count)
+    monkeypatch.setattr(NavCache, method, count)
     return kept
 
 
 def test_the_search_box_is_rendered_once_for_every_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    kept = _spy_search_boxes(monkeypatch)
+    kept = _spy_on_kept(monkeypatch, "keep_search_box")
     repo = _repo(tmp_path / "once", "search, taxops")
     pages = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
     assert len(kept) == 1
@@ -208,7 +202,7 @@ def test_a_site_that_overrides_the_header_renders_the_search_box_on_every_page(
 ) -> None:
     # The header decides the context the search box is rendered in: once it is
     # the site's own, nothing is assumed about it.
-    kept = _spy_search_boxes(monkeypatch)
+    kept = _spy_on_kept(monkeypatch, "keep_search_box")
     repo = _overriding(tmp_path, "header.html", HEADER_OVERRIDE)
     pages = _pages(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
     assert kept == []

@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import io
 import json
-import shutil
 from array import array
 from pathlib import Path
 
 import pytest
 import yaml
 from cache_damage import COMMON, damage, parts, reseal
+from compared import plain, releases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from taxops.cli.main import main
@@ -34,57 +34,11 @@ REPO = Path(__file__).resolve().parents[2]
 CASES = sorted(p.parent for p in (REPO / "tests" / "cases").rglob("old.yaml"))
 
 
-def _releases(root: Path, old: str, new: str) -> tuple[Path, Path]:
-    """The two texts as releases 1.0.0 and 2.0.0 of taxonomy ``t`` (the
-    versions inside may differ: the file names only make them releases)."""
-    folder = root / "taxonomies" / "t" / "releases"
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    (folder / "1.0.0.yaml").write_text(old, encoding="utf-8")
-    (folder / "2.0.0.yaml").write_text(new, encoding="utf-8")
-    return folder / "1.0.0.yaml", folder / "2.0.0.yaml"
-
-
 def _version(path: Path, root: Path, *, lazy: bool) -> Version | None:
     checked = check_file(path, root, lazy_release=lazy)
     if not isinstance(checked.model, Taxonomy) or checked.doc is None:
         return None
     return Version(checked.model, checked.doc, checked.display)
-
-
-def _plain(comparison: Comparison) -> object:
-    """Everything a comparison says, as plain data (labels as their fields)."""
-    changes = [
-        (
-            c.kind,
-            c.label,
-            c.old.model_dump() if c.old else None,
-            c.new.model_dump() if c.new else None,
-            c.old_index,
-            c.new_index,
-            c.detail,
-        )
-        for c in comparison.changes
-    ]
-    return (
-        changes,
-        comparison.changes.suggestions,
-        comparison.diagnostics,
-        [d.data for d in comparison.diagnostics],
-        comparison.required,
-        comparison.declared,
-    )
-
-
-@pytest.fixture(params=["small", "large"])
-def located_as(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Files located as small ones are (composed) or as large ones are (from
-    the line index, which a cached release keeps in bytes: its findings are
-    placed from the bytes of their labels, never the decoded text)."""
-    if request.param == "large":
-        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
-    return str(request.param)
 
 
 def _same_as_full(root: Path, old_path: Path, new_path: Path) -> tuple[Comparison, Comparison]:
@@ -101,7 +55,7 @@ def _same_as_full(root: Path, old_path: Path, new_path: Path) -> tuple[Compariso
     if yaml_source.PARTIAL_LOCATE_BYTES == 1:
         assert isinstance(lazy_old.doc, BytesDocument) and lazy_old.doc._from_bytes
     full, lazy = compare(full_old, full_new), compare(lazy_old, lazy_new)
-    assert _plain(lazy) == _plain(full)
+    assert plain(lazy) == plain(full)
     places = [(str(d.location), str(d.previous)) for d in lazy.diagnostics]
     assert places == [(str(d.location), str(d.previous)) for d in full.diagnostics]
     return full, lazy
@@ -111,7 +65,7 @@ def _same_as_full(root: Path, old_path: Path, new_path: Path) -> tuple[Compariso
 def test_every_rule_case_compares_the_same_from_the_cache(
     case: Path, tmp_path: Path, fresh_cache: Path, located_as: str
 ) -> None:
-    old, new = _releases(
+    old, new = releases(
         tmp_path / "repo",
         (case / "old.yaml").read_text(encoding="utf-8"),
         (case / "new.yaml").read_text(encoding="utf-8"),
@@ -239,7 +193,7 @@ def test_generated_pairs_compare_the_same_from_the_cache(
     for fresh, (how, k) in enumerate(edits):
         _edit(new, how, k, fresh)
     root = tmp_path / "repo"
-    old_path, new_path = _releases(root, yaml.safe_dump(old), yaml.safe_dump(new))
+    old_path, new_path = releases(root, yaml.safe_dump(old), yaml.safe_dump(new))
     _same_as_full(root, old_path, new_path)
 
 
@@ -262,7 +216,7 @@ def test_unchanged_labels_are_never_built(
     new["labels"] = [lb for lb in new["labels"] if lb["id"] not in ("x250", "solo")]
     new["labels"].append({"id": "fresh", "name": "Fresh", "parent": "l2"})
     root = tmp_path / "repo"
-    old_path, new_path = _releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    old_path, new_path = releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
     _, lazy = _same_as_full(root, old_path, new_path)
     kinds = sorted(c.kind.value for c in lazy.changes)
     assert kinds == [
@@ -291,7 +245,7 @@ def test_the_command_prints_the_same_from_the_cache(
 ) -> None:
     case = REPO / "tests" / "cases" / "labels-merged" / "into-existing"
     root = tmp_path / "repo"
-    _releases(
+    releases(
         root,
         (case / "old.yaml").read_text(encoding="utf-8"),
         (case / "new.yaml").read_text(encoding="utf-8"),
@@ -318,7 +272,7 @@ def _one_renamed(tmp_path: Path, label: int) -> tuple[Path, Path, Path]:
     new["version"] = "1.0.1"
     new["labels"][label]["name"] = "Renamed"
     root = tmp_path / "repo"
-    return root, *_releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
+    return root, *releases(root, yaml.safe_dump(data), yaml.safe_dump(new))
 
 
 def _entry(cache: Path, release: Path) -> Path:
@@ -439,7 +393,7 @@ def test_forged_label_offsets_are_never_used(
     new["labels"][21]["definition"] = "Reworded."
     root = tmp_path / "repo"
     old_text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    old_path, new_path = _releases(root, old_text, yaml.safe_dump(new, allow_unicode=True))
+    old_path, new_path = releases(root, old_text, yaml.safe_dump(new, allow_unicode=True))
     monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
     cold = _diff_output(root)
     monkeypatch.delenv("TAXOPS_NO_CACHE")

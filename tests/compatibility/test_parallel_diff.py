@@ -37,7 +37,7 @@ from taxops import check_pair, file_check, forked, release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Version, compare
 from taxops.loading import PARTIAL_LOCATE_BYTES, YamlDocument
-from taxops.models.lazy_labels import LazyLabels
+from taxops.models.lazy_labels import MatchedLabels, SourceLabels
 from taxops.models.taxonomy import Taxonomy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
@@ -189,7 +189,9 @@ def test_the_handed_over_version_builds_only_the_labels_that_changed(
     old_path, new_path = _generated(tmp_path)
     old, new = check_pair.check_pair(old_path, new_path, None)
     assert isinstance(old.model, Taxonomy) and isinstance(new.model, Taxonomy)
-    assert isinstance(old.model.labels, LazyLabels)
+    # Handed over without its labels serialised: they are read from the file's items.
+    assert isinstance(old.model.labels, SourceLabels)
+    assert isinstance(new.model.labels, MatchedLabels)
     assert old.doc is not None and new.doc is not None
     lazy = compare(
         Version(old.model, old.doc, old.display), Version(new.model, new.doc, new.display)
@@ -294,8 +296,8 @@ def test_a_failing_worker_changes_nothing_but_time(
                 os.kill(os.getpid(), signal.SIGKILL)
         return real_check(*args, **kwargs)
 
-    def write(key: str, *args: Any, base: Path | None = None) -> None:
-        real_write(key, *args, base=base)
+    def write(key: str, *args: Any, base: Path | None = None, **kwargs: Any) -> None:
+        real_write(key, *args, base=base, **kwargs)
         if how == "damaged entry" and base is not None:
             for entry in base.rglob("*.json"):
                 data = bytearray(entry.read_bytes())
@@ -541,3 +543,58 @@ def test_a_worker_ends_with_its_killed_parent(tmp_path: Path) -> None:
     assert seen["code"] == -signal.SIGKILL
     # Adopted (its parent could not reap it) and killed with it, not left working.
     assert seen["orphans"] == [[int(seen["worker"][0]), -signal.SIGKILL]]
+
+
+# --- the version handed over without its labels -----------------------------------
+
+
+ANCHORED = """taxops: taxonomy/1
+id: t
+title: Anchored
+version: {version}
+kind: single-label
+owners: ["@t"]
+labels:
+  - id: car
+    name: &vehicle {name}
+  - id: auto
+    name: Automobile
+    aliases: [*vehicle]
+  - id: bus
+    name: Bus
+"""
+
+
+def test_a_version_whose_items_read_each_other_is_handed_over_in_full(runs: Runs) -> None:
+    """'auto' is written the same in both versions but reads its alias from
+    'car': the worker hands the old version over with its labels, and the
+    change to 'auto' is found."""
+    old, new = runs.folder / "old.yaml", runs.folder / "new.yaml"
+    old.write_text(ANCHORED.format(version="1.0.0", name="Car"), encoding="utf-8")
+    new.write_text(ANCHORED.format(version="1.1.0", name="Motorcar"), encoding="utf-8")
+    got = runs.diff(str(old), str(new), "--format", "json")
+    assert got == runs.diff(str(old), str(new), "--format", "json", "--jobs", "1")
+    found = {(d["rule"], d["data"].get("label")) for d in json.loads(got[1])["diagnostics"]}
+    assert ("alias-added", "auto") in found and ("alias-removed", "auto") in found
+    assert len(runs.workers) == 1 and runs.workers[0].done
+
+
+def test_items_that_do_not_read_back_send_diff_to_full_reads(
+    monkeypatch: pytest.MonkeyPatch, runs: Runs
+) -> None:
+    """The old version's labels are read from its file's items when the
+    comparison needs them; an item that does not read back as a label (the
+    file changed on disk meanwhile, say) makes ``diff`` read both versions in
+    full, with the same result."""
+    old, new, expected = runs.generated()
+    real_parse, calls = release_cache.parse_yaml, []
+
+    def parse_yaml(text: str, path: str) -> Any:
+        calls.append(path)
+        if len(calls) > 1:  # the first label, read with the entry, reads back
+            return None, ["damaged"]
+        return real_parse(text, path)
+
+    monkeypatch.setattr(release_cache, "parse_yaml", parse_yaml)
+    assert runs.diff(old, new) == expected
+    assert len(calls) == 2  # the entry's first label, then the labels that changed

@@ -147,7 +147,9 @@ def _check_file(
     if checked.model is not None and keeps and kind is KINDS[TAXONOMY] and key is not None:
         if doc.locates_by_items():
             doc.item_index("labels")  # kept with the entry: the next run locates at once
-        release_cache.write(key, checked.model, found, doc, base=handoff.write_to)
+        release_cache.write(
+            key, checked.model, found, doc, base=handoff.write_to, handover=bool(handoff.write_to)
+        )
     checked.diagnostics += found
     return checked
 

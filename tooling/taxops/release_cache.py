@@ -53,17 +53,22 @@ from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.loading.bytes_document import BytesDocument
+from taxops.loading.item_source import items_of
+from taxops.loading.yaml_source import parse_yaml
 from taxops.models.lazy_labels import (
+    BuiltOnRead,
     Damaged,
     DigestedLabels,
-    LazyLabels,
     digests,
     lazy_taxonomy,
     skeleton_of,
+    source_taxonomy,
 )
 from taxops.models.taxonomy import Label, Taxonomy
 
 _LABELS = TypeAdapter(list[Label])
+#: The list of a taxonomy's labels.
+LABELS = "labels"
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
 FORMAT = "taxops-release-cache/3"
@@ -131,14 +136,25 @@ def read(
         meta_line, head_line, skeleton_line = body.split(b"\n", 2)
         meta = json.loads(meta_line)
         with paused():  # a million small objects: nothing for the collector to find
-            if lazy and model is Taxonomy:
-                built: BaseModel = _lazy(head_line, skeleton_line, tail)
+            if meta.get("labels_from") == "file":
+                # Handed over by a worker (never in the user's cache): the labels
+                # are read from the file's own items, whose bytes were just hashed.
+                if base is None or not lazy or model is not Taxonomy:
+                    return None  # read in full: the caller checks the file itself
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                doc = _document(display, text, meta, None)
+                built: BaseModel = _from_items(head_line, skeleton_line, doc)
             else:
-                labels = tail[0 : len(tail)]
-                if sha256(labels) != meta["tail_sha256"]:
-                    return None
-                built = model.model_validate_json(head_line[:-1] + b',"labels":' + labels + b"}")
-        doc = _document(display, text, meta, built)
+                if lazy and model is Taxonomy:
+                    built = _lazy(head_line, skeleton_line, tail)
+                else:
+                    labels = tail[0 : len(tail)]
+                    if sha256(labels) != meta["tail_sha256"]:
+                        return None
+                    built = model.model_validate_json(
+                        head_line[:-1] + b',"labels":' + labels + b"}"
+                    )
+                doc = _document(display, text, meta, built)
         findings = [_diagnostic(d, display) for d in meta["diagnostics"]]
     except (
         ValueError,
@@ -155,7 +171,7 @@ def read(
 
 
 def _document(
-    display: str, text: str | bytes, meta: dict[str, Any], built: BaseModel
+    display: str, text: str | bytes, meta: dict[str, Any], built: BaseModel | None
 ) -> YamlDocument:
     """The release's document: its top level, and the line index of its big
     lists (offsets in the text, or in the bytes when given its bytes)."""
@@ -197,6 +213,28 @@ def _lazy(head_line: bytes, skeleton_line: bytes, tail: Tail | bytes) -> Taxonom
     return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
 
 
+def _from_items(head_line: bytes, skeleton_line: bytes, doc: YamlDocument) -> Taxonomy:
+    """The taxonomy a worker checked, its labels built when read from the
+    file's own items (:class:`~taxops.models.lazy_labels.SourceLabels`): the
+    items are found in the text again (never taken from the entry), and must
+    be as many as the worker's labels."""
+    skeleton = json.loads(skeleton_line)
+    items = items_of(doc, LABELS)
+    if items is None or len(items) != skeleton["labels"]:
+        raise ValueError("the file's items are not the labels the worker read")
+
+    def read(positions: list[int]) -> list[Any]:
+        again, problems = parse_yaml(f"{LABELS}:\n" + items.items(positions), doc.path)
+        if again is None or problems:
+            raise ValueError("the items do not read alone")
+        found: list[Any] = again.data[LABELS]
+        return found
+
+    first = Label.model_validate(read([0])[0]).model_dump_json(exclude_defaults=True)
+    head = Taxonomy.model_validate_json(head_line[:-1] + b',"labels":[' + first.encode() + b"]}")
+    return source_taxonomy(head, len(items), read, skeleton["columns"])
+
+
 def write(
     key: str,
     model: BaseModel,
@@ -204,6 +242,7 @@ def write(
     doc: YamlDocument,
     *,
     base: Path | None = None,
+    handover: bool = False,
 ) -> None:
     """Keep what the release whose bytes hash to ``key`` became. Failing to
     write (a read-only or full disk) is silent: the cache only saves time.
@@ -221,14 +260,18 @@ def write(
         return
     top, lists = _top_level(doc.data)
     indexes = doc.item_indexes()
+    # Handed to another process that reads the same file: its labels are read
+    # from the file's own items where they read alone (no labels serialised).
+    from_file = handover and _reads_alone(doc, model)
     try:
         with paused():
-            tail, bounds = _labels_json(model.labels)
-            skeleton = {
-                "bounds": _pack(bounds),
-                "digests": digests(tail, bounds),
-                "columns": skeleton_of(model),
-            }
+            if from_file:
+                tail = b""
+                skeleton: dict[str, Any] = {"labels": len(model.labels)}
+            else:
+                tail, bounds = _labels_json(model.labels)
+                skeleton = {"bounds": _pack(bounds), "digests": digests(tail, bounds)}
+            skeleton["columns"] = skeleton_of(model)
         meta = {
             "top": top,
             "lists": lists,
@@ -238,6 +281,7 @@ def write(
             },
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
             "tail_sha256": sha256(tail),
+            "labels_from": "file" if from_file else "entry",
         }
         lines = (
             json.dumps(meta, ensure_ascii=False, separators=(",", ":")),
@@ -249,6 +293,13 @@ def write(
         return
     # Entries for the same release written by other taxops code are stale.
     write_entry(_entry_path(base, key), _identity(key), body, f"{key[:40]}.", tail, base=base)
+
+
+def _reads_alone(doc: YamlDocument, model: Taxonomy) -> bool:
+    """Whether each label's item of the file reads alone as in place, one item
+    per label (:mod:`taxops.loading.item_source`)."""
+    items = items_of(doc, LABELS)
+    return items is not None and len(items) == len(model.labels)
 
 
 #: Where one label's JSON ends and the next one's starts, in a list of labels
@@ -281,7 +332,7 @@ def digested(model: Taxonomy) -> Taxonomy:
     read from its file, compared with a release read ``lazy``, then builds
     none of the release's labels that did not change. A model whose labels
     already have their digests is returned as it is."""
-    if isinstance(model.labels, (LazyLabels, DigestedLabels)):
+    if isinstance(model.labels, (BuiltOnRead, DigestedLabels)):
         return model
     with paused():
         tail, bounds = _labels_json(model.labels)

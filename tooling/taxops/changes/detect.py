@@ -22,7 +22,13 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
-from taxops.models.lazy_labels import DigestedLabels, LazyLabels, build
+from taxops.models.lazy_labels import (
+    BuiltOnRead,
+    DigestedLabels,
+    LazyLabels,
+    MatchedLabels,
+    build,
+)
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
 
@@ -46,13 +52,12 @@ def diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
 def _diff(old: Taxonomy, new: Taxonomy) -> ChangeSet:
     old_at = old.index  # computed once per model (the in-file checks built it already)
     new_at = new.index
-    old_digests = _digests(old)
     changes: list[Change] = list(_taxonomy_changes(old, new))
     label_changes: list[tuple[tuple[int, int], Change]] = []
 
     gone = sorted(map(old_at.__getitem__, old_at.keys() - new_at.keys()))  # in C
     to_compare = _to_compare(old, new)
-    if old_digests is not None:  # cached releases: build what is read, at once
+    if isinstance(old.labels, BuiltOnRead):  # labels built when read: build them at once
         build(new.labels, (j for _, j in to_compare))
         build(old.labels, [*gone, *(old_at[x] for x, _ in to_compare if x in old_at)])
 
@@ -126,6 +131,15 @@ def _to_compare(old: Taxonomy, new: Taxonomy) -> Iterable[tuple[str, int]]:
     the old version has is that label, unchanged, and is never built (see
     :mod:`taxops.models.lazy_labels`). One set lookup per label, in C (200,000
     digests; a loop over them was most of the diff)."""
+    ids = new.columns.ids
+    matched = new.labels
+    if (
+        isinstance(matched, MatchedLabels)
+        and matched.against is old.labels
+        and len(old.index) == len(old.labels)  # an id repeats: the first one counts
+        and len(new.index) == len(matched)
+    ):
+        return [(ids[j], j) for j in range(len(ids)) if j not in matched.unchanged]
     old_digests, new_digests = _digests(old), _digests(new)
     if (
         old_digests is None
@@ -136,7 +150,6 @@ def _to_compare(old: Taxonomy, new: Taxonomy) -> Iterable[tuple[str, int]]:
         return new.index.items()
     unchanged = set(old_digests).__contains__
     changed = compress(range(len(new_digests)), map(operator.not_, map(unchanged, new_digests)))
-    ids = new.columns.ids
     return [(ids[j], j) for j in changed]
 
 

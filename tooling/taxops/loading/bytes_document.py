@@ -112,6 +112,7 @@ class BytesDocument(YamlDocument):
         for cached in (self._index, self._starts, self._keys, self._partial):
             cached.clear()
         self._counted.clear()
+        self._adopted.clear()
 
     # --- the offsets of the line index point into the bytes ----------------------
 

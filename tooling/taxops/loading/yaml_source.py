@@ -105,6 +105,9 @@ class YamlDocument:
     _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
     _starts: dict[str, array[int] | None] = field(default_factory=dict, repr=False)
     _counted: set[str] = field(default_factory=set, repr=False)
+    #: What :func:`taxops.loading.item_source.items_of` found, per list.
+    items_found: dict[str, Any] = field(default_factory=dict, repr=False)
+    _adopted: set[str] = field(default_factory=set, repr=False)
 
     @property
     def marks(self) -> dict[Path_, NodeMarks]:
@@ -266,6 +269,12 @@ class YamlDocument:
         if len(offsets) != len(lines):
             raise ValueError("a line index has one line per offset")
         self._index[key] = (array("q", offsets), array("q", lines))
+        self._adopted.add(key)
+
+    def adopted(self, key: str) -> bool:
+        """Whether the line index of ``key`` was given (by a cache entry), not
+        found in this text."""
+        return key in self._adopted
 
     def _marks_for(self, path: Path_) -> dict[Path_, NodeMarks]:
         """For a large file, only the part holding ``path``: one item of a

@@ -20,7 +20,7 @@ status), or :class:`Damaged` is raised (the command reads the releases again).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from hashlib import blake2b
 from itertools import pairwise
 from typing import Any, Protocol, overload
@@ -57,24 +57,18 @@ class Stored(Protocol):
     def __getitem__(self, part: slice, /) -> bytes: ...
 
 
-class LazyLabels(Sequence[Label]):
-    """The labels of a cached release, each validated on first read.
+class BuiltOnRead(Sequence[Label]):
+    """Labels each validated on first read, the skeleton's columns answering
+    for all of them: the base of :class:`LazyLabels` (a cache entry's JSON)
+    and :class:`SourceLabels` (the file's own items)."""
 
-    ``tail`` is the JSON array of the labels' canonical JSON; label ``i`` is
-    ``tail[bounds[i]:bounds[i + 1] - 1]`` (the byte after each label is the
-    comma or the closing bracket)."""
-
-    def __init__(
-        self, tail: Stored, bounds: Sequence[int], digests: list[str], columns: LabelColumns
-    ) -> None:
-        self._tail = tail
-        self._bounds = bounds
-        self.digests = digests
+    def __init__(self, n: int, columns: LabelColumns) -> None:
+        self._n = n
         self._columns = columns
         self._built: dict[int, Label] = {}
 
     def __len__(self) -> int:
-        return len(self.digests)
+        return self._n
 
     @overload
     def __getitem__(self, i: int) -> Label: ...
@@ -91,15 +85,12 @@ class LazyLabels(Sequence[Label]):
             raise IndexError(i)
         found = self._built.get(i)
         if found is None:
-            found = self._built[i] = self._build(i)
+            self.build((i,))
+            found = self._built[i]
         return found
 
     def __iter__(self) -> Iterator[Label]:
         return (self[i] for i in range(len(self)))
-
-    def raw(self, i: int) -> bytes:
-        """Label ``i``'s canonical JSON."""
-        return self._tail[self._bounds[i] : self._bounds[i + 1] - 1]
 
     def built(self) -> int:
         """How many labels were built so far (for tests that hold the laziness)."""
@@ -112,20 +103,45 @@ class LazyLabels(Sequence[Label]):
         todo = sorted({i for i in positions if i not in self._built})
         if not todo:
             return
-        raws = [self._checked(i) for i in todo]
-        try:
-            labels = _LABELS.validate_json(b"[" + b",".join(raws) + b"]")
-        except ValidationError as exc:
-            raise Damaged("a label is not a label") from exc
-        for i, label in zip(todo, labels, strict=True):
+        for i, label in zip(todo, self._validated(todo), strict=True):
             self._built[i] = self._agrees(i, label)
 
-    def _build(self, i: int) -> Label:
+    def _validated(self, todo: list[int]) -> list[Label]:
+        """The labels at ``todo`` (ascending), validated, or :class:`Damaged`."""
+        raise NotImplementedError
+
+    def _agrees(self, i: int, label: Label) -> Label:
+        c = self._columns
+        if (label.id, label.parent, label.status) != (c.ids[i], c.parents[i], c.statuses[i]):
+            raise Damaged(f"label {i} disagrees with its skeleton")
+        return label
+
+
+class LazyLabels(BuiltOnRead):
+    """The labels of a cached release, each validated on first read.
+
+    ``tail`` is the JSON array of the labels' canonical JSON; label ``i`` is
+    ``tail[bounds[i]:bounds[i + 1] - 1]`` (the byte after each label is the
+    comma or the closing bracket)."""
+
+    def __init__(
+        self, tail: Stored, bounds: Sequence[int], digests: list[str], columns: LabelColumns
+    ) -> None:
+        super().__init__(len(digests), columns)
+        self._tail = tail
+        self._bounds = bounds
+        self.digests = digests
+
+    def raw(self, i: int) -> bytes:
+        """Label ``i``'s canonical JSON."""
+        return self._tail[self._bounds[i] : self._bounds[i + 1] - 1]
+
+    def _validated(self, todo: list[int]) -> list[Label]:
+        raws = [self._checked(i) for i in todo]
         try:
-            label = Label.model_validate_json(self._checked(i))
+            return _LABELS.validate_json(b"[" + b",".join(raws) + b"]")
         except ValidationError as exc:
-            raise Damaged(f"label {i} is not a label") from exc
-        return self._agrees(i, label)
+            raise Damaged("a label is not a label") from exc
 
     def _checked(self, i: int) -> bytes:
         try:
@@ -136,11 +152,29 @@ class LazyLabels(Sequence[Label]):
             raise Damaged(f"label {i} does not match its digest")
         return raw
 
-    def _agrees(self, i: int, label: Label) -> Label:
-        c = self._columns
-        if (label.id, label.parent, label.status) != (c.ids[i], c.parents[i], c.statuses[i]):
-            raise Damaged(f"label {i} disagrees with its skeleton")
-        return label
+
+class SourceLabels(BuiltOnRead):
+    """The labels of a version whose file this process read itself (the bytes
+    a worker checked, :mod:`taxops.check_pair`), each built from its own item
+    of the file: ``read(positions)`` parses those items (ascending) again, as
+    one list, into the data the worker validated. Only a list whose items read
+    alone as they do in place is read this way
+    (:mod:`taxops.loading.item_source`)."""
+
+    def __init__(
+        self, n: int, read: Callable[[list[int]], list[Any]], columns: LabelColumns
+    ) -> None:
+        super().__init__(n, columns)
+        self._read = read
+
+    def _validated(self, todo: list[int]) -> list[Label]:
+        try:
+            data = self._read(todo)
+            if type(data) is not list or len(data) != len(todo):
+                raise Damaged("the items do not read back as labels")
+            return _LABELS.validate_python(data)
+        except (ValidationError, ValueError) as exc:
+            raise Damaged("an item is not a label") from exc
 
 
 _LABELS = TypeAdapter(list[Label])
@@ -157,10 +191,26 @@ class DigestedLabels(list[Label]):
         self.digests = digests
 
 
+class MatchedLabels(list[Label]):
+    """A version's labels, built in full, with the positions of those written
+    exactly as in the version compared with (``against``, its labels), found
+    by comparing the two files item by item as text
+    (:mod:`taxops.loading.item_source`): those are the same labels, so a
+    comparison never builds or reads them, as with digests, without
+    serialising and hashing every label to get digests."""
+
+    def __init__(
+        self, labels: Iterable[Label], against: Sequence[Label], unchanged: Iterable[int]
+    ) -> None:
+        super().__init__(labels)
+        self.against = against
+        self.unchanged = frozenset(unchanged)
+
+
 def build(labels: Sequence[Label], positions: Iterable[int]) -> None:
     """Build the labels at ``positions`` at once when ``labels`` are a cached
     release's (:meth:`LazyLabels.build`); nothing to do for any other."""
-    if isinstance(labels, LazyLabels):
+    if isinstance(labels, BuiltOnRead):
         labels.build(positions)
 
 
@@ -222,14 +272,33 @@ def lazy_taxonomy(
     field by field (TypeError, ValueError or KeyError when it is not what
     :func:`skeleton_of` writes)."""
     n = len(digests)
-    if type(skeleton) is not dict or len(bounds) != n + 1 or n == 0:
+    if len(bounds) != n + 1 or n == 0:
         raise TypeError("malformed skeleton")
     if bounds[0] != 1 or bounds[-1] != len(tail) or not all(map(operator.lt, bounds, bounds[1:])):
         raise ValueError("malformed bounds")
+    _column(digests, n, str)
+    return _with_labels(head, n, skeleton, lambda c: LazyLabels(tail, bounds, digests, c))
+
+
+def source_taxonomy(
+    head: Taxonomy, n: int, read: Callable[[list[int]], list[Any]], skeleton: Any
+) -> Taxonomy:
+    """``head`` with its ``n`` labels built when read from the file's own
+    items (:class:`SourceLabels`), the skeleton checked as for
+    :func:`lazy_taxonomy`."""
+    if n == 0:
+        raise TypeError("malformed skeleton")
+    return _with_labels(head, n, skeleton, lambda c: SourceLabels(n, read, c))
+
+
+def _with_labels(
+    head: Taxonomy, n: int, skeleton: Any, labels_of: Callable[[LabelColumns], BuiltOnRead]
+) -> Taxonomy:
+    if type(skeleton) is not dict:
+        raise TypeError("malformed skeleton")
     ids, parents = skeleton["ids"], skeleton["parents"]
     _column(ids, n, str)
     _column(parents, n, str, none=True)
-    _column(digests, n, str)
     statuses = [Status.ACTIVE] * n
     for i, value in _sparse(skeleton["statuses"], n):
         statuses[i] = Status(value)
@@ -239,7 +308,7 @@ def lazy_taxonomy(
         raise ValueError("malformed declarations")
     lazy: list[Any] = []  # the columns no comparison reads for every label
     columns = LabelColumns(ids, lazy, parents, statuses, lazy, lazy, lazy, lazy, bool(declaring))
-    labels = LazyLabels(tail, bounds, digests, columns)
+    labels = labels_of(columns)
     for column, name in (
         ("names", "name"),
         ("aliases", "aliases"),

@@ -95,60 +95,69 @@ def sibling_keys(texts: Sequence[str]) -> list[str]:
     if joined.count("\x00") != len(texts) - 1:  # a NUL inside a name
         return [sibling_key(t) for t in texts]
     if joined.isascii():
-        joined = joined.lower()  # rebound: at 600,000 names each copy is 10 MB
-        mapped = _ascii_translate(joined)
-        del joined
+        # Bytes from here: one table lowers and maps, and every scan is memchr.
+        mapped = _ascii_keys(joined.encode("ascii"))
+        del joined  # at 600,000 names each copy is 10 MB
         if _single_spaced(mapped):
-            return mapped.split("\x00")
-    else:
-        ascii_keys = [sibling_key(t) if t.isascii() else None for t in texts]
-        others = [t for t, k in zip(texts, ascii_keys, strict=True) if k is None]
-        folded = iter(_full_keys(others))
-        return [k if k is not None else next(folded) for k in ascii_keys]
-    return _split(mapped)
+            return mapped.decode("ascii").split("\x00")
+        return _split(mapped.decode("ascii"))
+    ascii_keys = [sibling_key(t) if t.isascii() else None for t in texts]
+    others = [t for t, k in zip(texts, ascii_keys, strict=True) if k is None]
+    folded = iter(_full_keys(others))
+    return [k if k is not None else next(folded) for k in ascii_keys]
 
 
-def _ascii_translate(text: str) -> str:
-    """``text.translate(_ASCII_TABLE)`` for ASCII text, at C speed: ``str.translate``
-    looks every character up in a dict (about 0.2 s for the names of a
-    100,000-code classification), a byte table does not. The few prototypes
-    longer than one character (``m`` -> ``rn``) follow as replacements, which
-    is the same as long as no prototype writes a character that is replaced
-    after it (checked when the plan is made; otherwise the dict is used)."""
+def _ascii_keys(text: bytes) -> bytes:
+    """``text.lower().translate(_ASCII_TABLE)`` for ASCII text, as bytes and at
+    C speed: ``str.translate`` looks every character up in a dict (about 0.2 s
+    for the names of a 100,000-code classification); a byte table that lowers
+    and maps in one pass does not. The few prototypes longer than one
+    character (``m`` -> ``rn``) follow as replacements, which is the same as
+    long as no prototype writes a character that is replaced after it (checked
+    when the plan is made; otherwise the dict is used)."""
     plan = _ascii_plan()
     if plan is None:
-        return text.translate(_ASCII_TABLE)
+        return text.decode("ascii").lower().translate(_ASCII_TABLE).encode("ascii")
     table, longer = plan
-    translated = text.encode("ascii").translate(table)
-    mapped = translated.decode("ascii")
-    del translated
+    mapped = text.translate(table)
     for source, target in longer:
         mapped = mapped.replace(source, target)
     return mapped
 
 
 @cache
-def _ascii_plan() -> tuple[bytes, tuple[tuple[str, str], ...]] | None:
-    single = {code: target for code, target in _ASCII_TABLE.items() if len(target) == 1}
-    longer = tuple((chr(c), t) for c, t in _ASCII_TABLE.items() if len(t) != 1)
+def _ascii_plan() -> tuple[bytes, tuple[tuple[bytes, bytes], ...]] | None:
     written = "".join(_ASCII_TABLE.values())
+    longer = tuple((chr(c), t) for c, t in _ASCII_TABLE.items() if len(t) != 1)
     if not written.isascii() or any(source in written for source, _ in longer):
         return None
-    table = bytes(ord(single.get(code, chr(code))) for code in range(256))
-    return table, longer
+
+    def single(code: int) -> int:  # lowered, then mapped unless its prototype is longer
+        low = chr(code).lower()
+        target = _ASCII_TABLE.get(ord(low), low)
+        return ord(target if len(target) == 1 else low)
+
+    table = bytes(single(code) if code < 128 else code for code in range(256))
+    return table, tuple((a.encode("ascii"), b.encode("ascii")) for a, b in longer)
 
 
-def _single_spaced(mapped: str) -> bool:
+#: The bytes a single-spaced key may hold: printable ASCII and the separator.
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\x00"
+#: The separator read as a space: one search then finds a double space, a
+#: space beside a separator, and two separators (an empty name) at once.
+_SEPARATOR_AS_SPACE = bytes.maketrans(b"\x00", b" ")
+
+
+def _single_spaced(mapped: bytes) -> bool:
     """Whether ASCII names (joined, mapped) hold no white space but single
-    spaces between words: then there is nothing to collapse (the common case,
-    found by a few scans at C speed)."""
+    spaces between words, and no name is empty: then there is nothing to
+    collapse (the common case, found by a few scans at C speed)."""
+    spaced = mapped.translate(_SEPARATOR_AS_SPACE)
     return (
-        "  " not in mapped
-        and " \x00" not in mapped
-        and "\x00 " not in mapped
-        and not mapped.startswith(" ")
-        and not mapped.endswith(" ")
-        and mapped.replace("\x00", "").isprintable()
+        b"  " not in spaced
+        and not spaced.startswith(b" ")
+        and not spaced.endswith(b" ")
+        and not mapped.translate(None, _PRINTABLE)  # nothing else: no tab, no control
     )
 
 

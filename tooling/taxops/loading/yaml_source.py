@@ -249,6 +249,11 @@ class YamlDocument:
             )
         return self._index[key]
 
+    def item_starts(self, key: str) -> array[int] | None:
+        """Where the items of the top-level block list ``key`` start: the
+        offsets of :meth:`item_index`, without counting their lines."""
+        return self._item_starts(key)
+
     def _item_starts(self, key: str) -> array[int] | None:
         """The offsets of :meth:`item_index` alone: locating a batch counts the
         lines of the items it reads, not of every item."""

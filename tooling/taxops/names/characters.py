@@ -77,6 +77,7 @@ _MARKUP = re.compile(
     r"|<!|<\?|&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);"
 )
 _SEPARATOR = "\x00"
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,13 @@ def scan(values: Sequence[str]) -> Iterator[Problem]:
 
 def _refused(joined: str, count: int) -> Iterator[tuple[int, str]]:
     """Positions and characters of every refused character in the joined values."""
-    patterns = [_ASCII_REFUSED] if joined.isascii() else [_BMP_REFUSED]
-    if not joined.isascii() and _ASTRAL.search(joined):
+    ascii = joined.isascii()
+    # Printable ASCII deleted in C: what is left is the separators, unless a
+    # value holds a control character (the search below then finds where).
+    if ascii and len(joined.encode("ascii").translate(None, _PRINTABLE_ASCII)) == count - 1:
+        return iter(())
+    patterns = [_ASCII_REFUSED] if ascii else [_BMP_REFUSED]
+    if not ascii and _ASTRAL.search(joined):
         patterns.append(_ASTRAL_REFUSED)
     found = [(m.start(), m.group()) for p in patterns for m in p.finditer(joined)]
     if joined.count(_SEPARATOR) != count - 1:  # a NUL inside a value

@@ -78,8 +78,11 @@ def _side_by_side(
             if worker is None:
                 return None
             here = check_file(second, root, lazy_release=lazy)
-            if worker.busy() and here.doc is not None and here.doc.locates_by_items():
-                here.doc.item_index("labels")  # where findings are placed, built while waiting
+            if worker.busy() and here.doc is not None:  # while waiting:
+                if lazy:
+                    items_of(here.doc, "labels")  # what the comparison by items reads
+                if here.doc.locates_by_items():
+                    here.doc.item_index("labels")  # where findings are placed
             worker.wait()  # whatever became of it, the file is read now (the worker ends meanwhile)
             handed = check_file(first, root, lazy_release=lazy, read_entry_from=private)
         return handed, here

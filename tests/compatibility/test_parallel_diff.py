@@ -36,7 +36,7 @@ import pytest
 from taxops import check_pair, file_check, forked, release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Version, compare
-from taxops.loading import PARTIAL_LOCATE_BYTES, YamlDocument
+from taxops.loading import PARTIAL_LOCATE_BYTES, YamlDocument, yaml_source
 from taxops.models.lazy_labels import MatchedLabels, SourceLabels
 from taxops.models.taxonomy import Taxonomy
 
@@ -598,3 +598,32 @@ def test_items_that_do_not_read_back_send_diff_to_full_reads(
     monkeypatch.setattr(release_cache, "parse_yaml", parse_yaml)
     assert runs.diff(old, new) == expected
     assert len(calls) == 2  # the entry's first label, then the labels that changed
+
+
+@pytest.mark.parametrize("large", [False, True], ids=["small", "large"])
+@pytest.mark.parametrize(
+    "written",
+    ["a byte-order mark", "CRLF line ends", "text that is not ASCII"],
+)
+def test_a_version_handed_over_without_its_labels_is_placed_the_same(
+    written: str, large: bool, monkeypatch: pytest.MonkeyPatch, runs: Runs
+) -> None:
+    """The labels the comparison reads come from the old file's own items:
+    findings on them are at the same file, line and column, however the file
+    is written, located as a small file is (composed) or as a large one is
+    (from its line index)."""
+    if large:
+        monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    old, new = _generated(runs.folder, labels=300)
+    for path in (old, new):
+        raw = path.read_bytes()
+        if written == "a byte-order mark":
+            raw = b"\xef\xbb\xbf" + raw
+        elif written == "CRLF line ends":
+            raw = raw.replace(b"\n", b"\r\n")
+        else:
+            raw = raw.replace(b"name: Category", "name: Catégorie €".encode())
+        path.write_bytes(raw)
+    for code, out, _ in _both_ways(runs.capsys, str(old), str(new)):
+        assert code == 3 and "label-removed" in out
+    assert all(w.done for w in runs.workers)

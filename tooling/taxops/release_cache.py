@@ -54,7 +54,7 @@ from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.loading.bytes_document import BytesDocument
 from taxops.loading.item_source import items_of
-from taxops.loading.yaml_source import parse_yaml
+from taxops.loading.yaml_source import decode, parse_yaml
 from taxops.models.lazy_labels import (
     BuiltOnRead,
     Damaged,
@@ -141,7 +141,11 @@ def read(
                 # are read from the file's own items, whose bytes were just hashed.
                 if base is None or not lazy or model is not Taxonomy:
                     return None  # read in full: the caller checks the file itself
-                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                if isinstance(text, bytes):  # decoded as the worker did (no byte-order mark)
+                    decoded, _ = decode(text, display)
+                    if decoded is None:
+                        return None
+                    text = decoded
                 doc = _document(display, text, meta, None)
                 built: BaseModel = _from_items(head_line, skeleton_line, doc)
             else:

@@ -7,8 +7,9 @@ handed over by a worker has its changed labels built from their own items.
 Both hold only for a list whose items mean nothing outside their own text, so
 the tests check the claim itself, item by item, on every taxonomy of the
 repository and every invalid case, and check that whatever could make an
-item mean something else (an anchor, an alias, a tag, a document marker)
-keeps the list out."""
+item mean something else (an alias, a tag, a document marker)
+keeps the list out (an anchor alone does not: nothing can read it without
+an alias)."""
 
 from __future__ import annotations
 
@@ -70,19 +71,21 @@ READS_ALONE = {
     "a comment": "  - id: a  # the first\n    name: A\n\n  # between\n",
     "quoted": "  - id: '010'\n    name: \"Tab\\there\"\n",
     "a flow mapping": "  - {id: a, name: A}\n",
+    "an anchor (nothing reads it)": "  - id: a\n    name: &n Car\n",
+    "a star inside a word": "  - id: a\n    name: R*2\n",
     "dashes inside a line": "  - id: a\n    name: A --- B\n",
     "dots inside a name": "  - id: a\n    name: Etc...\n",
     "a document end after the list": "  - id: a\n    name: A\n...\n",
 }
 READ_ELSEWHERE = {
-    "an anchor": "  - id: a\n    name: &n Car\n",
     "an alias": "  - id: a\n    name: *n\n",
     "a merge key": "  - id: a\n    <<: *base\n",
     "an alias in a flow sequence": "  - id: a\n    aliases: [x,*n]\n",
     "a tag": "  - id: a\n    name: !!str 010\n",
     "a non-specific tag": "  - id: a\n    name: ! 010\n",
     "a local tag": "  - id: a\n    name: !x Car\n",
-    "an anchor in quotes (read generously)": "  - id: a\n    name: 'Fish &Chips'\n",
+    "an alias in quotes (read generously)": "  - id: a\n    name: 'Fish *Chips'\n",
+    "an alias at the start of a line": "  - id: a\n    aliases:\n      - *n\n",
     "a document start": "  - id: a\n    name: A\n---\n",
 }
 

@@ -10,13 +10,12 @@ digest it took 0.7 s), and a label that did not change need never be built
 from a cache entry either.
 
 That holds only for an item whose meaning is all in its own text. So a list
-is read this way only when no item of it holds a node property, an anchor
-(``&a``), an alias (``*a``, which reads an anchor from elsewhere) or a tag
-(``!x``, which ``%TAG`` directives can redefine), nor a line that ends or
-starts a document (``---``, ``...``). Finding one makes the whole list
-unfit (the caller compares labels as it otherwise does); reading the
-characters ``&``, ``*`` and ``!`` where they cannot start one (``Arts &
-Entertainment``, ``R&D``) does not.
+is read this way only when no item of it holds an alias (``*a``, which reads
+an anchor from elsewhere) or a tag (``!x``, which ``%TAG`` directives can
+redefine), nor a line that ends or starts a document (``---``, ``...``).
+Finding one makes the whole list unfit (the caller compares labels as it
+otherwise does); the characters ``*`` and ``!`` where they cannot start one
+(``5 * 3``, ``Wow!``) do not. An anchor (``&a``) alone changes nothing.
 
 The items are found in the text itself (the line scan of
 :func:`~taxops.loading.yaml_source.YamlDocument.item_index`), never taken
@@ -25,16 +24,23 @@ from a cache entry: what is compared is what the file says.
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taxops.loading.yaml_source import YamlDocument, _end_of_top_entry, _item_offsets
 
-#: What may come before a node property: the start of a line, a space, or a
+#: What may come before an alias or a tag: the start of a line, a space, or a
 #: flow indicator.
 _BEFORE_PROPERTY = frozenset(" \t\r\n[{,")
 _BLANK = frozenset(" \t\r\n")
+#: Each search starts with a literal character (a search in C, however large
+#: the list): an alias has a name (not blank, no flow indicator), a tag is a
+#: '!', a document marker three dashes or dots.
+_ALIAS = re.compile(r"\*[^\s,\[\]{}]")
+_TAG = re.compile("!")
+_MARKERS = (re.compile("---"), re.compile(r"\.\.\."))
 
 
 @dataclass(frozen=True)
@@ -84,27 +90,24 @@ def list_items(text: str, key: str, starts: Sequence[int] | None = None) -> List
 
 
 def _self_contained(text: str, start: int, end: int) -> bool:
-    """Whether no item between ``start`` and ``end`` holds a node property or
-    a document marker. Each character that could start one is searched for
-    (a search in C; most lists have none of them); where there are some, each
-    is read in place (read generously: one inside a quoted scalar counts too,
-    which only costs the comparison by text)."""
-    for marker in ("---", "..."):
-        at = text.find(marker, start, end)
-        while at >= 0:
-            if text[at - 1] == "\n" and (at + 3 == len(text) or text[at + 3] in _BLANK):
+    """Whether no item between ``start`` and ``end`` holds an alias or a tag,
+    and no document marker stands between two of them. Each is searched for
+    from a literal character (most lists have none); where one is found, the
+    character before it says whether it starts a node (``R*2`` and ``Wow!``
+    do not). Read generously: one inside a quoted scalar counts too, which
+    only costs the comparison by text. An anchor alone changes nothing: an
+    item written the same reads the same with it, and no item can read it
+    without an alias."""
+    for marker in _MARKERS:
+        for m in marker.finditer(text, start, end):
+            at = m.start()
+            if text[at - 1] == "\n" and (m.end() == len(text) or text[m.end()] in _BLANK):
                 return False
-            at = text.find(marker, at + 1, end)
-    for char in "&*!":
-        at = text.find(char, start, end)
-        while at >= 0:
-            after = text[at + 1 : at + 2]
-            # Not inside a word (R&D); an anchor or alias has a name; a lone '!' is a tag.
-            if text[at - 1] in _BEFORE_PROPERTY and (
-                char == "!" or (after != "" and after not in _BLANK)
-            ):
+    for found in (_ALIAS, _TAG):
+        for m in found.finditer(text, start, end):
+            at = m.start()
+            if at == start or text[at - 1] in _BEFORE_PROPERTY:
                 return False
-            at = text.find(char, at + 1, end)
     return True
 
 

@@ -43,3 +43,22 @@ def plain(comparison: Comparison) -> object:
         comparison.required,
         comparison.declared,
     )
+
+
+#: A taxonomy whose label 'auto' reads its alias from an anchor on 'car': its
+#: item is written the same whatever 'car' is called, yet it changes with it.
+ANCHORED = """taxops: taxonomy/1
+id: t
+title: Anchored
+version: {version}
+kind: single-label
+owners: ["@t"]
+labels:
+  - id: car
+    name: &vehicle {name}
+  - id: auto
+    name: Automobile
+    aliases: [*vehicle]
+  - id: bus
+    name: Bus
+"""

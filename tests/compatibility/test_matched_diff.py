@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from compared import plain, releases
+from compared import ANCHORED, plain, releases
 from taxops import check_pair, release_cache
 from taxops.compatibility.compare import Version, compare
 from taxops.file_check import CheckedFile, check_file
@@ -64,21 +64,6 @@ def test_every_rule_case_compares_with_a_cached_release_as_in_full(
     assert lazy == full
     if list_items(old_text, "labels") and list_items(new_text, "labels"):
         assert isinstance(new.model, Taxonomy) and isinstance(new.model.labels, MatchedLabels)
-
-
-ANCHORED = """taxops: taxonomy/1
-id: t
-title: Anchored
-version: {version}
-kind: single-label
-owners: ["@t"]
-labels:
-  - id: car
-    name: &vehicle {name}
-  - id: auto
-    name: Automobile
-    aliases: [*vehicle]
-"""
 
 
 def test_an_item_that_reads_another_is_compared_in_full(tmp_path: Path, fresh_cache: Path) -> None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from compared import ANCHORED
 from taxops import check_pair, file_check, forked, release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Version, compare
@@ -546,23 +547,6 @@ def test_a_worker_ends_with_its_killed_parent(tmp_path: Path) -> None:
 
 
 # --- the version handed over without its labels -----------------------------------
-
-
-ANCHORED = """taxops: taxonomy/1
-id: t
-title: Anchored
-version: {version}
-kind: single-label
-owners: ["@t"]
-labels:
-  - id: car
-    name: &vehicle {name}
-  - id: auto
-    name: Automobile
-    aliases: [*vehicle]
-  - id: bus
-    name: Bus
-"""
 
 
 def test_a_version_whose_items_read_each_other_is_handed_over_in_full(runs: Runs) -> None:

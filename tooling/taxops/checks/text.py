@@ -22,13 +22,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from taxops import escaping
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
-from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Taxonomy
 from taxops.names.characters import Problem, describe, scan
+
+if TYPE_CHECKING:  # the guideline model (18 ms to import) only for commands that read guidelines
+    from taxops.models.guideline import Guideline
 
 YamlPath = tuple[str | int, ...]
 #: For a value's index: where it is in the file, what it is and whose it is

@@ -52,7 +52,7 @@ from taxops.cache_entries import Tail, code_fingerprint, folder, open_entry, sha
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
-from taxops.loading.bytes_document import BytesDocument
+from taxops.loading.bytes_document import BytesDocument, Parts
 from taxops.models.lazy_labels import (
     Damaged,
     DigestedLabels,
@@ -95,7 +95,7 @@ def _identity(key: str) -> dict[str, str]:
 
 def read(
     key: str,
-    text: str | bytes,
+    text: str | bytes | Parts,
     display: str,
     model: type[BaseModel],
     max_bytes: int,
@@ -107,7 +107,8 @@ def read(
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
     body, anything unexpected).
 
-    ``text`` is the release's text, or its bytes: then its document
+    ``text`` is the release's text, or its bytes (whole, or read in parts
+    where they are sliced: :mod:`taxops.source_digests`): then its document
     (:class:`~taxops.loading.bytes_document.BytesDocument`) decodes the text
     only if a question needs it, and places findings on the labels from the
     bytes of those labels alone.
@@ -155,13 +156,13 @@ def read(
 
 
 def _document(
-    display: str, text: str | bytes, meta: dict[str, Any], built: BaseModel
+    display: str, text: str | bytes | Parts, meta: dict[str, Any], built: BaseModel
 ) -> YamlDocument:
     """The release's document: its top level, and the line index of its big
     lists (offsets in the text, or in the bytes when given its bytes)."""
     data = _stand_in(meta["top"], meta["lists"])
     index = {k: (_unpack(offsets), _unpack(lines)) for k, (offsets, lines) in meta["index"].items()}
-    if isinstance(text, bytes):
+    if not isinstance(text, str):
         utf8 = meta["utf8"]  # offsets in the UTF-8 bytes, where they are not the same
         if type(utf8) is not dict or not isinstance(built, Taxonomy):
             raise TypeError("malformed entry")

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from taxops.diagnostics import Location
 from taxops.loading.yaml_source import (
@@ -49,6 +49,20 @@ _BLANK = (b" ", b"\t", b"\r", b"\n", b"")
 _ITEM_HEAD = re.compile(r"([ \t]*)-(?=[ \t\r\n]|\Z)")
 
 
+class Parts(Protocol):
+    """A file's bytes read where they are sliced (a release known by its
+    digest, :class:`taxops.source_digests.SourceBytes`): placing a finding on
+    an item reads that item; any other question reads them :meth:`whole`."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> bytes: ...
+
+    def startswith(self, prefix: bytes, start: int = 0, /) -> bool: ...
+
+    def whole(self) -> bytes: ...
+
+
 class _Untrusted(Exception):
     """An offset from the cache entry does not point where it says."""
 
@@ -64,7 +78,7 @@ class BytesDocument(YamlDocument):
     def __init__(
         self,
         path: str,
-        raw: bytes,
+        raw: bytes | Parts,
         data: Any,
         starts: Mapping[str, Sequence[int]],
         lines: Mapping[str, Sequence[int]],
@@ -85,7 +99,7 @@ class BytesDocument(YamlDocument):
     def text(self) -> str:
         """The file's text, decoded the first time it is asked for."""
         if self._decoded is None:
-            raw = self._raw
+            raw = self._bytes()
             self._decoded = (raw[len(_BOM) :] if raw.startswith(_BOM) else raw).decode("utf-8")
         return self._decoded
 
@@ -93,8 +107,13 @@ class BytesDocument(YamlDocument):
     def text(self, value: str) -> None:
         self._decoded = value or None
 
-    def utf8(self) -> bytes:
+    def _bytes(self) -> bytes:
+        """All the file's bytes (read whole when they were read in parts)."""
         raw = self._raw
+        return raw if isinstance(raw, bytes) else raw.whole()
+
+    def utf8(self) -> bytes:
+        raw = self._bytes()
         return raw[len(_BOM) :] if raw.startswith(_BOM) else raw  # never decoded for this
 
     def locate_all(self, requests: Iterable[tuple[NodePath, str]]) -> list[Location]:
@@ -129,7 +148,7 @@ class BytesDocument(YamlDocument):
         return self._last[2]
 
     def _lines(self, offsets: Sequence[int]) -> list[int]:
-        return _lines_of(self._raw, offsets) if self._from_bytes else super()._lines(offsets)
+        return _lines_of(self._bytes(), offsets) if self._from_bytes else super()._lines(offsets)
 
     def _find_items(self, key: str) -> list[int] | None:
         # Only the lists the entry indexed are read from the bytes.
@@ -152,7 +171,7 @@ class BytesDocument(YamlDocument):
         """A top-level key's marks read from its own lines: its line and the
         next line with content, decoded alone (the text before them is only
         counted); not known when only the whole text can tell."""
-        raw, name = self._raw, key.encode()
+        raw, name = self._bytes(), key.encode()
         shift = len(_BOM) if raw.startswith(_BOM) else 0
         if raw.startswith(name, shift) and _KEY_END.match(raw, shift + len(name)):
             start = shift

@@ -213,8 +213,10 @@ def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:
     broken = set(d.data.get("breaks") or ())  # type: ignore[call-overload]
     hit = sorted(dir.value for dir in protected(mode) if dir.value in broken)
     data = {**d.data, "mode": mode.value, "allowed": not hit}
-    if not hit:
-        return replace(d, data=data)
+    if not hit:  # every finding of a large diff: built directly, not by replace()
+        return Diagnostic(
+            d.rule, d.severity, d.message, d.location, d.hint, d.previous, data, d.related
+        )
     return replace(
         d,
         severity=Severity.ERROR,

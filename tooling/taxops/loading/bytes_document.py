@@ -217,8 +217,9 @@ class BytesDocument(YamlDocument):
             raise _Untrusted
         if index + 1 < len(ids):  # the next item starts where this one ends
             dash = head.group().encode()
-            after = raw[end + len(dash) : end + len(dash) + 1]
-            if raw[end - 1 : end] != b"\n" or not raw.startswith(dash, end) or after not in _BLANK:
+            n = len(dash)
+            around = raw[end - 1 : end + n + 1]  # one read: the newline, the dash, what follows
+            if around[:1] != b"\n" or around[1 : n + 1] != dash or around[n + 1 :] not in _BLANK:
                 raise _Untrusted
 
 

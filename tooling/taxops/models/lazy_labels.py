@@ -194,6 +194,11 @@ class _ById(Mapping[str, Label]):
     def __contains__(self, label_id: object) -> bool:
         return label_id in self._index
 
+    def get(self, label_id: str, default: Any = None) -> Any:
+        # Mapping's own get raises and catches a KeyError for each id missing.
+        i = self._index.get(label_id)
+        return default if i is None else self._labels[i]
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)
 

@@ -149,8 +149,8 @@ def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
 
 def _keeps_order(old_at: dict[str, int], new_at: dict[str, int]) -> bool:
     """Whether the labels both versions have are in the same relative order."""
-    at = list(map(old_at.get, new_at))  # in C: 200,000 labels
-    shared = list(compress(at, map(operator.is_not, at, repeat(None))))
+    at = list(map(old_at.get, new_at, repeat(-1)))  # in C: 200,000 labels
+    shared = list(compress(at, map(operator.ne, at, repeat(-1))))
     return shared == sorted(shared)  # distinct positions: sorted is increasing
 
 

@@ -43,6 +43,8 @@ _KEY_END = re.compile(rb"[ \t]*:")
 #: a non-breaking space, only makes the lines decoded too few: then the text
 #: is decoded, never a wrong place).
 _CONTENT_BYTES = re.compile(rb"\n( *)([^\s#])")
+#: Bytes read past an item's end with it (its check reads the next dash).
+_AROUND = 64
 #: What may follow an item's dash.
 _BLANK = (b" ", b"\t", b"\r", b"\n", b"")
 #: The first line of a list item: its indentation and the dash.
@@ -90,6 +92,7 @@ class BytesDocument(YamlDocument):
         self._from_bytes = bool(starts)
         self._ids = ids
         self._last: tuple[int, int, str] = (0, 0, "")
+        self._span: tuple[int, bytes] = (0, b"")
         shift = len(_BOM) if raw.startswith(_BOM) else 0
         for key, offsets in starts.items():
             at = [shift + o for o in offsets] if shift else offsets
@@ -141,11 +144,24 @@ class BytesDocument(YamlDocument):
         if not self._from_bytes:
             return super()._piece(start, end)
         if self._last[:2] != (start, end):  # an item is checked, then read
+            # One read for the item and the bytes around it that its check
+            # looks at (the newline before it, the dash after it).
+            at = max(start - 1, 0)
+            span = self._raw[at : end + _AROUND]
             try:
-                self._last = (start, end, self._raw[start:end].decode("utf-8"))
+                self._last = (start, end, span[start - at : end - at].decode("utf-8"))
             except UnicodeDecodeError as exc:  # an offset inside a character
                 raise _Untrusted from exc
+            self._span = (at, span)
         return self._last[2]
+
+    def _around(self, start: int, end: int) -> bytes:
+        """The bytes from ``start`` to ``end``, from the last item's read when
+        it holds them."""
+        at, span = self._span
+        if at <= start and end <= at + len(span):
+            return span[start - at : end - at]
+        return self._raw[start:end]
 
     def _lines(self, offsets: Sequence[int]) -> list[int]:
         return _lines_of(self._bytes(), offsets) if self._from_bytes else super()._lines(offsets)
@@ -205,10 +221,9 @@ class BytesDocument(YamlDocument):
     def _check(self, key: str, index: int, start: int, end: int) -> None:
         """Raise :class:`_Untrusted` unless item ``index`` of ``key`` is
         exactly the bytes from ``start`` to ``end`` (see the module)."""
-        raw = self._raw
-        if start > 0 and raw[start - 1 : start] != b"\n":
-            raise _Untrusted
         piece = self._piece(start, end)
+        if start > 0 and self._around(start - 1, start) != b"\n":
+            raise _Untrusted
         head = _ITEM_HEAD.match(piece)
         ids = self._ids.get(key)
         if head is None or ids is None or not 0 <= index < len(ids):
@@ -218,7 +233,7 @@ class BytesDocument(YamlDocument):
         if index + 1 < len(ids):  # the next item starts where this one ends
             dash = head.group().encode()
             n = len(dash)
-            around = raw[end - 1 : end + n + 1]  # one read: the newline, the dash, what follows
+            around = self._around(end - 1, end + n + 1)  # the newline, the dash, what follows
             if around[:1] != b"\n" or around[1 : n + 1] != dash or around[n + 1 :] not in _BLANK:
                 raise _Untrusted
 

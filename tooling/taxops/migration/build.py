@@ -103,13 +103,20 @@ def build_map(
 
 
 def _build_targets(changes: ChangeSet) -> None:
-    """Build at once the labels the changes name as targets (a cached
-    release builds its labels when read: thousands of retirements into labels
-    that did not change are one validation, not one each)."""
+    """Build at once the labels the map's first step reads for the changes
+    that move items: the targets they name, and the parent a retired label
+    falls back to (a cached release builds its labels when read: thousands of
+    retirements into labels that did not change are one validation, not one
+    each). Only what is read is built; anything further is built when read."""
     if not isinstance(changes.new.labels, LazyLabels):
         return
     at = changes.new.index
-    targets = {t for change in changes for t in change.detail.get("targets") or ()}
+    targets: set[str] = set()
+    for change in changes:
+        if "targets" in change.detail:
+            targets.update(change.detail["targets"] or ())
+            if change.new is not None and change.new.parent is not None:
+                targets.add(change.new.parent)
     build(changes.new.labels, [at[t] for t in targets if t in at])
 
 

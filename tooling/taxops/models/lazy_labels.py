@@ -83,6 +83,10 @@ class LazyLabels(Sequence[Label]):
     def __getitem__(self, i: slice) -> list[Label]: ...
 
     def __getitem__(self, i: int | slice) -> Label | list[Label]:
+        if type(i) is int:  # tens of thousands of reads of labels built already
+            found = self._built.get(i)
+            if found is not None:
+                return found
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:

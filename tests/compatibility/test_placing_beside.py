@@ -89,7 +89,12 @@ def test_a_worker_that_does_not_hand_back_its_places_changes_nothing(
 ) -> None:
     expected = _placed(compare(*_pair(), jobs=1))
     folder = tmp_path / "work"
-    monkeypatch.setattr(forked, "private_folder", lambda: folder.mkdir() or folder)
+
+    def private_folder() -> Path:
+        folder.mkdir()
+        return folder
+
+    monkeypatch.setattr(forked, "private_folder", private_folder)
     spy = forked.beside
 
     def wrong(work: Callable[[], object]) -> contextlib.AbstractContextManager[object]:

@@ -10,6 +10,7 @@ import contextlib
 import io
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -158,7 +159,7 @@ def test_off_where_the_change_time_is_not_one(
     later: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(source_digests.sys, "platform", "win32")
+    monkeypatch.setattr(sys, "platform", "win32")  # the module reads sys.platform
     path = _release(tmp_path / "repo", "1.0.0", (CASE / "old.yaml").read_text(encoding="utf-8"))
     check_file(path, tmp_path / "repo")
     check_file(path, tmp_path / "repo")
@@ -226,3 +227,46 @@ def test_a_diff_of_a_release_swapped_under_its_record_is_the_files_diff(
     old.write_text(moved, encoding="utf-8")
     source_digests.remember(old, old.stat(), key)  # the status now answers for the old bytes
     assert _diff(root)[1].replace(str(root), "") == expected[1].replace(str(wrong), "")
+
+
+def test_a_diff_of_two_settled_releases_reads_only_their_changed_labels(
+    tmp_path: Path,
+    fresh_cache: Path,
+    hashed: list[int],
+    later: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two releases seen before, compared: neither file is read whole or
+    hashed; each finding is placed from its label's bytes, at the place a
+    read of the files gives."""
+    from taxops.compatibility.compare import Version, compare
+
+    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)  # placed item by item
+    root = tmp_path / "repo"
+    paths = [
+        _release(root, name, (CASE / f"{side}.yaml").read_text(encoding="utf-8"))
+        for name, side in (("1.0.0", "old"), ("2.0.0", "new"))
+    ]
+
+    def versions(lazy: bool) -> list[Version]:
+        out = []
+        for path in paths:
+            checked = check_file(path, root, lazy_release=lazy)
+            assert checked.model is not None and checked.doc is not None
+            out.append(Version(checked.model, checked.doc, checked.display))  # type: ignore[arg-type]
+        return out
+
+    monkeypatch.setenv("TAXOPS_NO_CACHE", "1")
+    full = compare(*versions(False))
+    monkeypatch.delenv("TAXOPS_NO_CACHE")
+    versions(False)  # each release seen once: its entry and its record written
+    hashed.clear()
+    old, new = versions(True)
+    cached = compare(old, new)
+    assert hashed == []
+    for doc in (old.doc, new.doc):
+        assert isinstance(doc, BytesDocument) and isinstance(doc._raw, SourceBytes)
+        assert doc._raw._whole is None and doc._decoded is None
+    assert any(d.location and d.previous for d in cached.findings)
+    places = [(d.rule, str(d.location), str(d.previous)) for d in cached.diagnostics]
+    assert places == [(d.rule, str(d.location), str(d.previous)) for d in full.diagnostics]

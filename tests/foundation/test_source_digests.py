@@ -270,3 +270,15 @@ def test_a_diff_of_two_settled_releases_reads_only_their_changed_labels(
     assert any(d.location and d.previous for d in cached.findings)
     places = [(d.rule, str(d.location), str(d.previous)) for d in cached.diagnostics]
     assert places == [(d.rule, str(d.location), str(d.previous)) for d in full.diagnostics]
+
+
+def test_a_fifo_named_like_a_release_is_never_opened_for_good(
+    tmp_path: Path, fresh_cache: Path, later: None
+) -> None:
+    """The memo opens without waiting and answers only for plain files."""
+    path = tmp_path / "repo" / "taxonomies" / "t" / "releases" / "1.0.0.yaml"
+    path.parent.mkdir(parents=True)
+    os.mkfifo(path)
+    assert source_digests.known(path, 10**9) is None  # returns at once
+    source_digests.remember(path, path.stat(), "0" * 64)
+    assert _records(fresh_cache) == []

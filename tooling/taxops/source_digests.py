@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 import time
 from pathlib import Path
@@ -96,13 +97,13 @@ def known(path: Path, max_bytes: int) -> tuple[str, SourceBytes] | None:
     base = folder()
     if base is None or not enabled():
         return None
-    try:
-        fd = os.open(path, os.O_RDONLY)
+    try:  # never waits: a FIFO named like a release is not opened for good
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
         status = os.fstat(fd)
-        if not 0 < status.st_size <= max_bytes:
+        if not stat.S_ISREG(status.st_mode) or not 0 < status.st_size <= max_bytes:
             os.close(fd)
             return None
         body = read_body(_record_path(base, status), _identity(status), 4096)
@@ -127,8 +128,8 @@ def remember(path: Path, before: os.stat_result, key: str) -> None:
         after = os.stat(path)
     except OSError:
         return
-    if _identity(after) != _identity(before):
-        return  # it moved while it was read
+    if _identity(after) != _identity(before) or not stat.S_ISREG(after.st_mode):
+        return  # it moved while it was read, or is not a plain file
     if _now_ns() - max(after.st_mtime_ns, after.st_ctime_ns) <= SETTLED_NS:
         return  # racy: it could change again within the same tick
     # One record per file, replaced in place (atomically): nothing else to prune.

@@ -9,12 +9,13 @@ models, git, or the cross-file checks (:mod:`taxops.validate` adds those, for
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from taxops import release_cache
+from taxops import release_cache, source_digests
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import (
@@ -31,11 +32,12 @@ from taxops.loading import (
     decode,
     parse_yaml,
 )
+from taxops.loading.bytes_document import Parts
 from taxops.loading.sources import Source, parse_decoded, read_text
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
-from taxops.repo_layout import display_path, is_release
+from taxops.repo_layout import display_path, is_release, leaves_repository
 
 
 @dataclass
@@ -114,12 +116,20 @@ def _check_file(
     handed = handoff.write_to or handoff.read_from
     key: str | None = None  # the cache key (none for a file read ahead)
     if source is None:
+        remembered = release and not handed and source_digests.enabled()
+        if remembered:
+            hit = _remembered_release(path, root, checked, max_bytes, lazy)
+            if hit is not None:
+                return hit
+        before = _status(path) if remembered else None
         raw, problems = read_text(path, checked.display, root, max_bytes)
         if raw is None:
             checked.diagnostics += problems
             return checked
         if release or handed:  # looked up in the cache by its bytes, before it is decoded or parsed
             key = release_cache.source_key(raw)
+            if before is not None:
+                source_digests.remember(path, before, key)
             # Bytes an earlier run read, decoded and checked: the text is
             # decoded only if a question needs it.
             if handoff.write_to is None:
@@ -154,8 +164,39 @@ def _check_file(
     return checked
 
 
+def _remembered_release(
+    path: Path, root: Path | None, checked: CheckedFile, max_bytes: int, lazy: bool
+) -> CheckedFile | None:
+    """The release from the cache, its digest known from its file's status
+    (:mod:`taxops.source_digests`): its bytes are read only where a question
+    needs them. None when the memo or the cache does not know it (a link out
+    of the repository is left to :func:`read_text`, which refuses it)."""
+    if root is not None and leaves_repository(path, root):
+        return None
+    known = source_digests.known(path, max_bytes)
+    if known is None:
+        return None
+    key, raw = known
+    hit = _cached_release(key, raw, checked, max_bytes, lazy, None)
+    if hit is None:
+        raw.close()
+    return hit
+
+
+def _status(path: Path) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
 def _cached_release(
-    key: str, raw: bytes, checked: CheckedFile, max_bytes: int, lazy: bool, base: Path | None
+    key: str,
+    raw: bytes | Parts,
+    checked: CheckedFile,
+    max_bytes: int,
+    lazy: bool,
+    base: Path | None,
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache (or the taxonomy as
     a worker left it in ``base``), or None."""

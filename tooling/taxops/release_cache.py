@@ -39,7 +39,7 @@ import base64
 import json
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import add
@@ -52,7 +52,7 @@ from taxops.cache_entries import Tail, code_fingerprint, folder, open_entry, sha
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
-from taxops.loading.bytes_document import BytesDocument
+from taxops.loading.bytes_document import BytesDocument, Parts
 from taxops.loading.item_source import items_of
 from taxops.loading.yaml_source import decode, parse_yaml
 from taxops.models.lazy_labels import (
@@ -100,7 +100,7 @@ def _identity(key: str) -> dict[str, str]:
 
 def read(
     key: str,
-    text: str | bytes,
+    text: str | bytes | Parts,
     display: str,
     model: type[BaseModel],
     max_bytes: int,
@@ -112,7 +112,8 @@ def read(
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
     body, anything unexpected).
 
-    ``text`` is the release's text, or its bytes: then its document
+    ``text`` is the release's text, or its bytes (whole, or read in parts
+    where they are sliced: :mod:`taxops.source_digests`): then its document
     (:class:`~taxops.loading.bytes_document.BytesDocument`) decodes the text
     only if a question needs it, and places findings on the labels from the
     bytes of those labels alone.
@@ -133,24 +134,24 @@ def read(
         return None
     body, tail = found
     try:
-        meta_line, head_line, skeleton_line = body.split(b"\n", 2)
-        meta = json.loads(meta_line)
+        meta, head_line, skeleton = _lines(body)
         with paused():  # a million small objects: nothing for the collector to find
             if meta.get("labels_from") == "file":
                 # Handed over by a worker (never in the user's cache): the labels
                 # are read from the file's own items, whose bytes were just hashed.
                 if base is None or not lazy or model is not Taxonomy:
                     return None  # read in full: the caller checks the file itself
-                if isinstance(text, bytes):  # decoded as the worker did (no byte-order mark)
-                    decoded, _ = decode(text, display)
+                if not isinstance(text, str):  # decoded as the worker did (no byte-order mark)
+                    raw = text if isinstance(text, bytes) else text.whole()
+                    decoded, _ = decode(raw, display)
                     if decoded is None:
                         return None
                     text = decoded
                 doc = _document(display, text, meta, None)
-                built: BaseModel = _from_items(head_line, skeleton_line, doc)
+                built: BaseModel = _from_items(head_line, skeleton(), doc)
             else:
                 if lazy and model is Taxonomy:
-                    built = _lazy(head_line, skeleton_line, tail)
+                    built = _lazy(head_line, skeleton(), tail)
                 else:
                     labels = tail[0 : len(tail)]
                     if sha256(labels) != meta["tail_sha256"]:
@@ -175,13 +176,13 @@ def read(
 
 
 def _document(
-    display: str, text: str | bytes, meta: dict[str, Any], built: BaseModel | None
+    display: str, text: str | bytes | Parts, meta: dict[str, Any], built: BaseModel | None
 ) -> YamlDocument:
     """The release's document: its top level, and the line index of its big
     lists (offsets in the text, or in the bytes when given its bytes)."""
     data = _stand_in(meta["top"], meta["lists"])
     index = {k: (_unpack(offsets), _unpack(lines)) for k, (offsets, lines) in meta["index"].items()}
-    if isinstance(text, bytes):
+    if not isinstance(text, str):
         utf8 = meta["utf8"]  # offsets in the UTF-8 bytes, where they are not the same
         if type(utf8) is not dict or not isinstance(built, Taxonomy):
             raise TypeError("malformed entry")
@@ -207,22 +208,45 @@ def _utf8_offsets(text: str, offsets: Sequence[int]) -> array[int] | None:
     return out
 
 
-def _lazy(head_line: bytes, skeleton_line: bytes, tail: Tail | bytes) -> Taxonomy:
+def _lines(body: bytes) -> tuple[Any, bytes, Callable[[], Any]]:
+    """The three lines of an entry's body: the document's data (read), the
+    model without its labels (as bytes, for the model's own validation), and
+    the labels' skeleton (read when asked). The body is decoded once and each
+    JSON line read in place: no copy of 10 MB per line (ValueError when the
+    body is not three lines of JSON)."""
+    first = body.index(b"\n")
+    second = body.index(b"\n", first + 1)
+    head_line = body[first + 1 : second]
+    text = body.decode("utf-8")
+    decode = json.JSONDecoder().raw_decode
+    meta, end = decode(text)
+    line_end = text.index("\n")
+    if end != line_end:
+        raise ValueError("malformed entry")
+
+    def skeleton() -> Any:
+        found, end = decode(text, text.index("\n", line_end + 1) + 1)
+        if end != len(text):
+            raise ValueError("malformed entry")
+        return found
+
+    return meta, head_line, skeleton
+
+
+def _lazy(head_line: bytes, skeleton: Any, tail: Tail | bytes) -> Taxonomy:
     """The release with its labels built when read; the taxonomy's own fields
     validated now (with its first label: the model needs one)."""
-    skeleton = json.loads(skeleton_line)
     bounds, digests = _unpack(skeleton["bounds"]), skeleton["digests"]
     first = tail[bounds[0] : bounds[1] - 1]
     head = Taxonomy.model_validate_json(head_line[:-1] + b',"labels":[' + first + b"]}")
     return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
 
 
-def _from_items(head_line: bytes, skeleton_line: bytes, doc: YamlDocument) -> Taxonomy:
+def _from_items(head_line: bytes, skeleton: Any, doc: YamlDocument) -> Taxonomy:
     """The taxonomy a worker checked, its labels built when read from the
     file's own items (:class:`~taxops.models.lazy_labels.SourceLabels`): the
     items are found in the text again (never taken from the entry), and must
     be as many as the worker's labels."""
-    skeleton = json.loads(skeleton_line)
     items = items_of(doc, LABELS)
     if items is None or len(items) != skeleton["labels"]:
         raise ValueError("the file's items are not the labels the worker read")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import compress
+from itertools import compress, repeat
 
 from pydantic import BaseModel
 
@@ -162,8 +162,9 @@ def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
 
 def _keeps_order(old_at: dict[str, int], new_at: dict[str, int]) -> bool:
     """Whether the labels both versions have are in the same relative order."""
-    shared = [i for i in map(old_at.get, new_at) if i is not None]
-    return all(map(operator.lt, shared, shared[1:]))
+    at = list(map(old_at.get, new_at, repeat(-1)))  # in C: 200,000 labels
+    shared = list(compress(at, map(operator.ne, at, repeat(-1))))
+    return shared == sorted(shared)  # distinct positions: sorted is increasing
 
 
 #: Every field of a label but its attributes, read straight from the model's

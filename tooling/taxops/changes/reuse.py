@@ -58,11 +58,12 @@ def find_reuses(
     versions = list(history)
     seen: set[str] = set()
     left: set[str] = set()  # ids not in use now that were seen before
-    for version in versions:
+    for n, version in enumerate(versions, 1):
         present = version.index.keys()
         # Not in use in this version: retired here, or seen before and absent.
         left = _retired(version) | (seen - present)
-        seen |= present
+        if n < len(versions) or declared:  # the last one's ids are read only for those
+            seen |= present
     pool = left | (seen & set(declared))  # few ids: those that could be reused
     if not pool:
         return []  # the usual case: no label of the new version is walked

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from taxops.changes import ChangeSet, diff
 from taxops.changes.reuse import find_reuses
 from taxops.collector import paused
+from taxops.compatibility.placing import placed_beside
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import applying
@@ -101,16 +102,18 @@ def compare(
     mode: Compatibility | None = None,
     check_versions: bool = True,
     history: Sequence[Version] = (),
+    jobs: int | None = None,
 ) -> Comparison:
     """Every finding between two versions. ``mode`` defaults to the new
     version's ``compatibility`` (so relaxing it is itself a reviewed change).
     ``history``: the other versions before ``new`` (every release), read to
-    find ids that come back with another meaning."""
+    find ids that come back with another meaning. ``jobs``: the user's
+    ``--jobs`` (1: never a second process; see :mod:`taxops.compatibility.placing`)."""
     # Thousands of findings, each a few small objects that live as long as the
     # comparison: collection passes over them (and over a large version's
     # labels built meanwhile) would free nothing.
     with paused():
-        return _compare(old, new, mode, check_versions, history)
+        return _compare(old, new, mode, check_versions, history, jobs)
 
 
 def _compare(
@@ -119,6 +122,7 @@ def _compare(
     mode: Compatibility | None,
     check_versions: bool,
     history: Sequence[Version],
+    jobs: int | None = None,
 ) -> Comparison:
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
@@ -129,7 +133,10 @@ def _compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
-    findings = ctx.placed(findings)  # every place the rules asked for, one batch per file
+    # Every place the rules asked for, one batch per file: the old file's in
+    # a worker meanwhile, when there are enough of them.
+    with placed_beside(old.doc, ctx.old_requests(findings), jobs) as old_places:
+        findings = ctx.placed(findings, old_places)
     findings += reused_ids([old, *history], new)
     # The migration map must give every old label a fate; where it cannot and no
     # rule above already raised an error for that label, the map's finding stands.
@@ -213,8 +220,10 @@ def apply_mode(d: Diagnostic, mode: Compatibility) -> Diagnostic:
     broken = set(d.data.get("breaks") or ())  # type: ignore[call-overload]
     hit = sorted(dir.value for dir in protected(mode) if dir.value in broken)
     data = {**d.data, "mode": mode.value, "allowed": not hit}
-    if not hit:
-        return replace(d, data=data)
+    if not hit:  # every finding of a large diff: built directly, not by replace()
+        return Diagnostic(
+            d.rule, d.severity, d.message, d.location, d.hint, d.previous, data, d.related
+        )
     return replace(
         d,
         severity=Severity.ERROR,

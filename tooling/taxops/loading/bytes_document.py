@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from taxops.diagnostics import Location
 from taxops.loading.yaml_source import (
@@ -43,10 +43,26 @@ _KEY_END = re.compile(rb"[ \t]*:")
 #: a non-breaking space, only makes the lines decoded too few: then the text
 #: is decoded, never a wrong place).
 _CONTENT_BYTES = re.compile(rb"\n( *)([^\s#])")
+#: Bytes read past an item's end with it (its check reads the next dash).
+_AROUND = 64
 #: What may follow an item's dash.
 _BLANK = (b" ", b"\t", b"\r", b"\n", b"")
 #: The first line of a list item: its indentation and the dash.
 _ITEM_HEAD = re.compile(r"([ \t]*)-(?=[ \t\r\n]|\Z)")
+
+
+class Parts(Protocol):
+    """A file's bytes read where they are sliced (a release known by its
+    digest, :class:`taxops.source_digests.SourceBytes`): placing a finding on
+    an item reads that item; any other question reads them :meth:`whole`."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, part: slice, /) -> bytes: ...
+
+    def startswith(self, prefix: bytes, start: int = 0, /) -> bool: ...
+
+    def whole(self) -> bytes: ...
 
 
 class _Untrusted(Exception):
@@ -64,7 +80,7 @@ class BytesDocument(YamlDocument):
     def __init__(
         self,
         path: str,
-        raw: bytes,
+        raw: bytes | Parts,
         data: Any,
         starts: Mapping[str, Sequence[int]],
         lines: Mapping[str, Sequence[int]],
@@ -76,6 +92,7 @@ class BytesDocument(YamlDocument):
         self._from_bytes = bool(starts)
         self._ids = ids
         self._last: tuple[int, int, str] = (0, 0, "")
+        self._span: tuple[int, bytes] = (0, b"")
         shift = len(_BOM) if raw.startswith(_BOM) else 0
         for key, offsets in starts.items():
             at = [shift + o for o in offsets] if shift else offsets
@@ -85,7 +102,7 @@ class BytesDocument(YamlDocument):
     def text(self) -> str:
         """The file's text, decoded the first time it is asked for."""
         if self._decoded is None:
-            raw = self._raw
+            raw = self._bytes()
             self._decoded = (raw[len(_BOM) :] if raw.startswith(_BOM) else raw).decode("utf-8")
         return self._decoded
 
@@ -93,8 +110,13 @@ class BytesDocument(YamlDocument):
     def text(self, value: str) -> None:
         self._decoded = value or None
 
-    def utf8(self) -> bytes:
+    def _bytes(self) -> bytes:
+        """All the file's bytes (read whole when they were read in parts)."""
         raw = self._raw
+        return raw if isinstance(raw, bytes) else raw.whole()
+
+    def utf8(self) -> bytes:
+        raw = self._bytes()
         return raw[len(_BOM) :] if raw.startswith(_BOM) else raw  # never decoded for this
 
     def locate_all(self, requests: Iterable[tuple[NodePath, str]]) -> list[Location]:
@@ -123,14 +145,27 @@ class BytesDocument(YamlDocument):
         if not self._from_bytes:
             return super()._piece(start, end)
         if self._last[:2] != (start, end):  # an item is checked, then read
+            # One read for the item and the bytes around it that its check
+            # looks at (the newline before it, the dash after it).
+            at = max(start - 1, 0)
+            span = self._raw[at : end + _AROUND]
             try:
-                self._last = (start, end, self._raw[start:end].decode("utf-8"))
+                self._last = (start, end, span[start - at : end - at].decode("utf-8"))
             except UnicodeDecodeError as exc:  # an offset inside a character
                 raise _Untrusted from exc
+            self._span = (at, span)
         return self._last[2]
 
+    def _around(self, start: int, end: int) -> bytes:
+        """The bytes from ``start`` to ``end``, from the last item's read when
+        it holds them."""
+        at, span = self._span
+        if at <= start and end <= at + len(span):
+            return span[start - at : end - at]
+        return self._raw[start:end]
+
     def _lines(self, offsets: Sequence[int]) -> list[int]:
-        return _lines_of(self._raw, offsets) if self._from_bytes else super()._lines(offsets)
+        return _lines_of(self._bytes(), offsets) if self._from_bytes else super()._lines(offsets)
 
     def _find_items(self, key: str) -> list[int] | None:
         # Only the lists the entry indexed are read from the bytes.
@@ -153,7 +188,7 @@ class BytesDocument(YamlDocument):
         """A top-level key's marks read from its own lines: its line and the
         next line with content, decoded alone (the text before them is only
         counted); not known when only the whole text can tell."""
-        raw, name = self._raw, key.encode()
+        raw, name = self._bytes(), key.encode()
         shift = len(_BOM) if raw.startswith(_BOM) else 0
         if raw.startswith(name, shift) and _KEY_END.match(raw, shift + len(name)):
             start = shift
@@ -187,10 +222,9 @@ class BytesDocument(YamlDocument):
     def _check(self, key: str, index: int, start: int, end: int) -> None:
         """Raise :class:`_Untrusted` unless item ``index`` of ``key`` is
         exactly the bytes from ``start`` to ``end`` (see the module)."""
-        raw = self._raw
-        if start > 0 and raw[start - 1 : start] != b"\n":
-            raise _Untrusted
         piece = self._piece(start, end)
+        if start > 0 and self._around(start - 1, start) != b"\n":
+            raise _Untrusted
         head = _ITEM_HEAD.match(piece)
         ids = self._ids.get(key)
         if head is None or ids is None or not 0 <= index < len(ids):
@@ -199,8 +233,9 @@ class BytesDocument(YamlDocument):
             raise _Untrusted
         if index + 1 < len(ids):  # the next item starts where this one ends
             dash = head.group().encode()
-            after = raw[end + len(dash) : end + len(dash) + 1]
-            if raw[end - 1 : end] != b"\n" or not raw.startswith(dash, end) or after not in _BLANK:
+            n = len(dash)
+            around = self._around(end - 1, end + n + 1)  # the newline, the dash, what follows
+            if around[:1] != b"\n" or around[1 : n + 1] != dash or around[n + 1 :] not in _BLANK:
                 raise _Untrusted
 
 

@@ -19,6 +19,7 @@ from itertools import compress
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.migration.model import Action, Entry, MigrationMap, Mode, SuggestedLabel
 from taxops.migration.outcome import OPEN, Outcome, direct, fan_out, name_action
+from taxops.models.lazy_labels import LazyLabels, build
 from taxops.models.taxonomy import Label, Replacement, Status, Taxonomy
 
 
@@ -56,6 +57,7 @@ def build_map(
     label alone): a finding about a few labels does not build 200,000."""
     new_ids = LabelIndex(changes.new)
     fates = _fates(changes)
+    _build_targets(changes)
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
     entries = []
@@ -98,6 +100,24 @@ def build_map(
         deprecated_labels=_deprecated_labels(changes.new),
         id_case=changes.old.id_rule.case.value,
     )
+
+
+def _build_targets(changes: ChangeSet) -> None:
+    """Build at once the labels the map's first step reads for the changes
+    that move items: the targets they name, and the parent a retired label
+    falls back to (a cached release builds its labels when read: thousands of
+    retirements into labels that did not change are one validation, not one
+    each). Only what is read is built; anything further is built when read."""
+    if not isinstance(changes.new.labels, LazyLabels):
+        return
+    at = changes.new.index
+    targets: set[str] = set()
+    for change in changes:
+        if "targets" in change.detail:
+            targets.update(change.detail["targets"] or ())
+            if change.new is not None and change.new.parent is not None:
+                targets.add(change.new.parent)
+    build(changes.new.labels, [at[t] for t in targets if t in at])
 
 
 def _fates(changes: ChangeSet) -> dict[str, tuple[Action, Change]]:

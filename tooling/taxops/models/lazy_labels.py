@@ -77,6 +77,10 @@ class BuiltOnRead(Sequence[Label]):
     def __getitem__(self, i: slice) -> list[Label]: ...
 
     def __getitem__(self, i: int | slice) -> Label | list[Label]:
+        if type(i) is int:  # tens of thousands of reads of labels built already
+            found = self._built.get(i)
+            if found is not None:
+                return found
         if isinstance(i, slice):
             return [self[k] for k in range(*i.indices(len(self)))]
         if i < 0:
@@ -243,6 +247,11 @@ class _ById(Mapping[str, Label]):
 
     def __contains__(self, label_id: object) -> bool:
         return label_id in self._index
+
+    def get(self, label_id: str, default: Any = None) -> Any:
+        # Mapping's own get raises and catches a KeyError for each id missing.
+        i = self._index.get(label_id)
+        return default if i is None else self._labels[i]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._index)

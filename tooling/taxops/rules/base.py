@@ -198,13 +198,26 @@ class RuleContext:
         )
         return found
 
-    def placed(self, findings: list[Diagnostic]) -> list[Diagnostic]:
+    def old_requests(self, findings: list[Diagnostic]) -> list[_Request]:
+        """The places in the old file :meth:`placed` will ask for ``findings``,
+        in its order: for a caller that resolves them elsewhere meanwhile."""
+        asked = (self._unplaced.get(id(d)) for d in findings)
+        return [a[2] for a in asked if a is not None and a[2] is not None]
+
+    def placed(
+        self,
+        findings: list[Diagnostic],
+        old_places: Callable[[], list[Location]] | None = None,
+    ) -> list[Diagnostic]:
         """``findings`` with the places :meth:`report` asked for, each file's
         places resolved in one batch (:meth:`Positions.locate_all`). Findings
-        this context did not report are kept as they are."""
+        this context did not report are kept as they are.
+
+        ``old_places``: the places of :meth:`old_requests` in the old file,
+        resolved by the caller (after this resolves the new file's)."""
         asked = [self._unplaced.pop(id(d), None) for d in findings]
         new = _resolve(self.new_doc, [a[1] for a in asked if a is not None])
-        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None])
+        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None], old_places)
         out = []
         for d, a in zip(findings, asked, strict=True):
             if a is not None:
@@ -306,10 +319,18 @@ _KIND_WORDS = {
 _Request = tuple[NodePath, str]
 
 
-def _resolve(doc: Positions | None, asked: list[_Request | None]) -> Iterator[Location | None]:
-    """The location of each request, None where none was asked; one batch."""
+def _resolve(
+    doc: Positions | None,
+    asked: list[_Request | None],
+    located: Callable[[], list[Location]] | None = None,
+) -> Iterator[Location | None]:
+    """The location of each request, None where none was asked; one batch
+    (or the batch ``located`` gives)."""
     wanted = [a for a in asked if a is not None]
-    found = iter(doc.locate_all(wanted) if doc is not None and wanted else ())
+    if located is not None and doc is not None and wanted:
+        found = iter(located())
+    else:
+        found = iter(doc.locate_all(wanted) if doc is not None and wanted else ())
     return (None if a is None else next(found) for a in asked)
 
 

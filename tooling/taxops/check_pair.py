@@ -25,7 +25,7 @@ from pathlib import Path
 from taxops import forked, release_cache
 from taxops.cache_entries import folder as cache_folder
 from taxops.collector import paused
-from taxops.file_check import CheckedFile, check_file
+from taxops.file_check import CheckedFile, check_file, read_early
 from taxops.loading.item_source import items_of, same_items
 from taxops.models.lazy_labels import BuiltOnRead, MatchedLabels
 from taxops.models.taxonomy import Taxonomy
@@ -78,13 +78,18 @@ def _side_by_side(
             if worker is None:
                 return None
             here = check_file(second, root, lazy_release=lazy)
+            early = None
             if worker.busy() and here.doc is not None:  # while waiting:
                 if lazy:
                     items_of(here.doc, "labels")  # what the comparison by items reads
                 if here.doc.locates_by_items():
                     here.doc.item_index("labels")  # where findings are placed
+            if worker.busy() and lazy:
+                early = read_early(first, root)  # the old file's bytes, to find the entry by
             worker.wait()  # whatever became of it, the file is read now (the worker ends meanwhile)
-            handed = check_file(first, root, lazy_release=lazy, read_entry_from=private)
+            handed = check_file(
+                first, root, lazy_release=lazy, read_entry_from=private, read_early=early
+            )
         return handed, here
     finally:
         if private is not None:

@@ -33,6 +33,7 @@ from taxops.loading import (
     parse_yaml,
 )
 from taxops.loading.bytes_document import Parts
+from taxops.loading.item_source import ListItems, list_items
 from taxops.loading.sources import Source, parse_decoded, read_text
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
@@ -63,6 +64,7 @@ def check_file(
     source: Source | None = None,
     write_entry_to: Path | None = None,
     read_entry_from: Path | None = None,
+    read_early: ReadEarly | None = None,
 ) -> CheckedFile:
     """:func:`_check_file`; with ``compact_models``, the model is then made
     smaller (:mod:`taxops.models.compact`): for a command that holds many
@@ -83,8 +85,10 @@ def check_file(
     cache entries (:mod:`taxops.check_pair`): a worker checks the file and
     writes its entry there; the caller reads it (``lazy_release`` applies),
     or, when it is not there, checks the file itself as without a hand-off
-    (its findings are the same either way: the entry keeps them)."""
-    handoff = _Handoff(write_entry_to, read_entry_from)
+    (its findings are the same either way: the entry keeps them).
+    ``read_early``: the file as the caller read it while the worker still
+    worked (:func:`read_early`), the entry then looked up by those bytes."""
+    handoff = _Handoff(write_entry_to, read_entry_from, read_early if read_entry_from else None)
     checked = _check_file(path, root, max_bytes, lazy_release, source, handoff)
     if compact_models and checked.model is not None:
         compact(checked.model)
@@ -98,6 +102,36 @@ class _Handoff:
 
     write_to: Path | None = None
     read_from: Path | None = None
+    early: ReadEarly | None = None
+
+
+@dataclass(frozen=True)
+class ReadEarly:
+    """A file read, hashed and decoded, and its labels' items found, before the
+    command needs it (while a worker checks it): the steps :func:`check_file`
+    takes first, taken by :func:`read_early`."""
+
+    key: str
+    text: str
+    items: ListItems | None
+
+
+def read_early(
+    path: Path, root: Path | None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> ReadEarly | None:
+    """The file read as :func:`check_file` reads it (the same guard against
+    links out of the repository, the same size limit), or None where that
+    reports something (the check then reads the file and reports it)."""
+    display = display_path(path, root)
+    raw, problems = read_text(path, display, root, max_bytes)
+    if raw is None or problems:
+        return None
+    key = release_cache.source_key(raw)
+    text, problem = decode(raw, display)
+    del raw
+    if text is None or problem is not None:
+        return None
+    return ReadEarly(key, text, list_items(text, release_cache.LABELS))
 
 
 def _check_file(
@@ -115,6 +149,15 @@ def _check_file(
     release = is_release(path)
     handed = handoff.write_to or handoff.read_from
     key: str | None = None  # the cache key (none for a file read ahead)
+    if source is None and handoff.early is not None:
+        early = handoff.early
+        key = early.key
+        hit = _cached_release(
+            key, early.text, checked, max_bytes, lazy, handoff.read_from, early.items
+        )
+        if hit is not None:
+            return hit
+        source = parse_decoded((early.text, None), checked.display)
     if source is None:
         remembered = release and not handed and source_digests.enabled()
         if remembered:
@@ -192,17 +235,19 @@ def _status(path: Path) -> os.stat_result | None:
 
 def _cached_release(
     key: str,
-    raw: bytes | Parts,
+    raw: str | bytes | Parts,
     checked: CheckedFile,
     max_bytes: int,
     lazy: bool,
     base: Path | None,
+    items: ListItems | None = None,
 ) -> CheckedFile | None:
     """The release as an earlier run left it in the cache (or the taxonomy as
-    a worker left it in ``base``), or None."""
+    a worker left it in ``base``), or None. ``items``: its labels' items, found
+    in ``raw`` (its text) already."""
     kind = KINDS[TAXONOMY]
     entry = release_cache.read(
-        key, raw, checked.display, kind.model, max_bytes, lazy=lazy, base=base
+        key, raw, checked.display, kind.model, max_bytes, lazy=lazy, base=base, items=items
     )
     if entry is None:
         return None

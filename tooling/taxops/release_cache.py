@@ -53,7 +53,7 @@ from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.loading.bytes_document import BytesDocument, Parts
-from taxops.loading.item_source import items_of
+from taxops.loading.item_source import ListItems, items_of
 from taxops.loading.yaml_source import decode, parse_yaml
 from taxops.models.lazy_labels import (
     BuiltOnRead,
@@ -107,6 +107,7 @@ def read(
     *,
     lazy: bool = False,
     base: Path | None = None,
+    items: ListItems | None = None,
 ) -> Entry | None:
     """The cached entry for the release whose bytes hash to ``key``
     (:func:`source_key`), or None: a miss (no entry, another key, a damaged
@@ -125,7 +126,8 @@ def read(
     of all of them checked first.
 
     ``base`` is a cache folder of the caller's in place of the user's (see
-    :func:`write`)."""
+    :func:`write`). ``items``: the labels' items of ``text`` (a text), when the
+    caller found them already (:func:`~taxops.loading.item_source.list_items`)."""
     base = base or folder()
     if base is None:
         return None
@@ -148,6 +150,8 @@ def read(
                         return None
                     text = decoded
                 doc = _document(display, text, meta, None)
+                if items is not None and items.text is text:
+                    doc.items_found[LABELS] = items
                 built: BaseModel = _from_items(head_line, skeleton(), doc)
             else:
                 if lazy and model is Taxonomy:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from taxops.changes import ChangeSet, diff
 from taxops.changes.reuse import find_reuses
 from taxops.collector import paused
-from taxops.compatibility.placing import placed_beside
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.loading import YamlDocument
 from taxops.models.declarations import applying
@@ -102,18 +101,16 @@ def compare(
     mode: Compatibility | None = None,
     check_versions: bool = True,
     history: Sequence[Version] = (),
-    jobs: int | None = None,
 ) -> Comparison:
     """Every finding between two versions. ``mode`` defaults to the new
     version's ``compatibility`` (so relaxing it is itself a reviewed change).
     ``history``: the other versions before ``new`` (every release), read to
-    find ids that come back with another meaning. ``jobs``: the user's
-    ``--jobs`` (1: never a second process; see :mod:`taxops.compatibility.placing`)."""
+    find ids that come back with another meaning."""
     # Thousands of findings, each a few small objects that live as long as the
     # comparison: collection passes over them (and over a large version's
     # labels built meanwhile) would free nothing.
     with paused():
-        return _compare(old, new, mode, check_versions, history, jobs)
+        return _compare(old, new, mode, check_versions, history)
 
 
 def _compare(
@@ -122,7 +119,6 @@ def _compare(
     mode: Compatibility | None,
     check_versions: bool,
     history: Sequence[Version],
-    jobs: int | None = None,
 ) -> Comparison:
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
@@ -133,10 +129,7 @@ def _compare(
             assert rule.check is not None
             ctx.rule = rule
             findings += rule.check(change, ctx)
-    # Every place the rules asked for, one batch per file: the old file's in
-    # a worker meanwhile, when there are enough of them.
-    with placed_beside(old.doc, ctx.old_requests(findings), jobs) as old_places:
-        findings = ctx.placed(findings, old_places)
+    findings = ctx.placed(findings)  # every place the rules asked for, one batch per file
     findings += reused_ids([old, *history], new)
     # The migration map must give every old label a fate; where it cannot and no
     # rule above already raised an error for that label, the map's finding stands.

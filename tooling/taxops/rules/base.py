@@ -198,26 +198,13 @@ class RuleContext:
         )
         return found
 
-    def old_requests(self, findings: list[Diagnostic]) -> list[_Request]:
-        """The places in the old file :meth:`placed` will ask for ``findings``,
-        in its order: for a caller that resolves them elsewhere meanwhile."""
-        asked = (self._unplaced.get(id(d)) for d in findings)
-        return [a[2] for a in asked if a is not None and a[2] is not None]
-
-    def placed(
-        self,
-        findings: list[Diagnostic],
-        old_places: Callable[[], list[Location]] | None = None,
-    ) -> list[Diagnostic]:
+    def placed(self, findings: list[Diagnostic]) -> list[Diagnostic]:
         """``findings`` with the places :meth:`report` asked for, each file's
         places resolved in one batch (:meth:`Positions.locate_all`). Findings
-        this context did not report are kept as they are.
-
-        ``old_places``: the places of :meth:`old_requests` in the old file,
-        resolved by the caller (after this resolves the new file's)."""
+        this context did not report are kept as they are."""
         asked = [self._unplaced.pop(id(d), None) for d in findings]
         new = _resolve(self.new_doc, [a[1] for a in asked if a is not None])
-        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None], old_places)
+        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None])
         out = []
         for d, a in zip(findings, asked, strict=True):
             if a is not None:
@@ -319,18 +306,10 @@ _KIND_WORDS = {
 _Request = tuple[NodePath, str]
 
 
-def _resolve(
-    doc: Positions | None,
-    asked: list[_Request | None],
-    located: Callable[[], list[Location]] | None = None,
-) -> Iterator[Location | None]:
-    """The location of each request, None where none was asked; one batch
-    (or the batch ``located`` gives)."""
+def _resolve(doc: Positions | None, asked: list[_Request | None]) -> Iterator[Location | None]:
+    """The location of each request, None where none was asked; one batch."""
     wanted = [a for a in asked if a is not None]
-    if located is not None and doc is not None and wanted:
-        found = iter(located())
-    else:
-        found = iter(doc.locate_all(wanted) if doc is not None and wanted else ())
+    found = iter(doc.locate_all(wanted) if doc is not None and wanted else ())
     return (None if a is None else next(found) for a in asked)
 
 

@@ -105,7 +105,7 @@ def _compare(
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:
-        comparison = compare(old, new, mode=mode, jobs=jobs)
+        comparison = compare(old, new, mode=mode)
         comparisons.append(comparison)
         diagnostics += comparison.diagnostics
     return diagnostics, comparisons

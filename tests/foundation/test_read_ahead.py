@@ -14,8 +14,9 @@ import pytest
 from taxops import collector
 from taxops.file_check import CheckedFile, check_file
 from taxops.loading import ahead as ahead_module
-from taxops.loading import sources, yaml_source
+from taxops.loading import arriving, sources, yaml_source
 from taxops.loading.ahead import ReadAhead
+from taxops.models import streaming
 from taxops.repo_layout import governed_files
 from taxops.validate import check_paths
 
@@ -33,8 +34,22 @@ def _seen(checked: CheckedFile) -> tuple[Any, ...]:
     return checked.display, checked.kind, checked.model, found
 
 
+@pytest.fixture(params=["whole", "in parts"])
+def parsed(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Files parsed whole, or (as a large taxonomy is) their labels parsed in
+    parts of two while the command validates the parts already there, in
+    chunks of three (:mod:`taxops.loading.arriving`)."""
+    monkeypatch.setattr(streaming, "STREAM_MIN_ITEMS", 2)
+    monkeypatch.setattr(streaming, "CHUNK", 3)
+    if request.param == "in parts":
+        monkeypatch.setattr(arriving, "PIPELINE_MIN_CHARS", 0)
+        monkeypatch.setattr(arriving, "PIPELINE_MIN_ITEMS", 2)
+        monkeypatch.setattr(arriving, "PART_ITEMS", 2)
+    return str(request.param)
+
+
 @pytest.mark.parametrize(("root", "files"), TREES, ids=[r.name for r, _ in TREES])
-def test_read_ahead_equals_reading_in_turn(root: Path, files: list[Path]) -> None:
+def test_read_ahead_equals_reading_in_turn(root: Path, files: list[Path], parsed: str) -> None:
     assert files
     in_turn = [_seen(check_file(p, root)) for p in files]
     with ReadAhead(files, root, 10**8) as reading:
@@ -77,10 +92,10 @@ def test_after_the_first_file_it_holds_at_most_its_budget(
     read = sources.read_source
     box: list[ReadAhead] = []  # the worker starts before the constructor returns
 
-    def spy(path: Path, *args: Any) -> Any:
+    def spy(path: Path, *args: Any, **kwargs: Any) -> Any:
         before = box[0]._held if box else 0
         held.append(before + (path.stat().st_size if path != files[0] else 0))
-        return read(path, *args)
+        return read(path, *args, **kwargs)
 
     monkeypatch.setattr(ahead_module, "read_source", spy)
     with ReadAhead(files, None, 10**6, budget=1000) as reading:
@@ -124,7 +139,7 @@ def test_a_file_the_worker_fails_on_is_read_by_the_command(
     files = governed_files(repo)
     expected = [_seen(check_file(p, repo)) for p in files]
 
-    def broken(*args: Any) -> Any:
+    def broken(*args: Any, **kwargs: Any) -> Any:
         raise MemoryError("the worker ran out")
 
     monkeypatch.setattr(ahead_module, "read_source", broken)
@@ -169,3 +184,40 @@ def test_a_read_ahead_of_other_files_is_refused(make_repo: MakeRepo) -> None:
     files = governed_files(repo)
     with ReadAhead(files[:0], repo, 10**6) as reading, pytest.raises(ValueError):
         check_paths(files, repo, ahead=reading)
+
+
+@pytest.mark.parametrize("failing", ["the rest of the file", "a part", "a part's count"])
+def test_labels_whose_parts_do_not_all_parse_are_read_whole(
+    make_repo: MakeRepo, parsed: str, failing: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever goes wrong while the labels' parts are parsed, the file is
+    checked as if parsed whole: the same model, the same findings."""
+    labels = "".join(f"  - id: l{i}\n    name: Label {i}\n" for i in range(9))
+    text = VALID_TAXONOMY.split("labels:")[0] + "labels:\n" + labels
+    repo = make_repo(pets=text)
+    files = governed_files(repo)
+    in_turn = [_seen(check_file(p, repo)) for p in files]
+    load, parts = yaml_source.load_text, []
+
+    def flaky(text: str) -> Any:
+        is_part = text.startswith("labels:\n")
+        parts.append(is_part)
+        if failing == "the rest of the file" and not is_part:
+            raise yaml_source.yaml_rs.YAMLDecodeError("no")
+        if is_part and len(parts) > 2:
+            if failing == "a part":
+                raise yaml_source.yaml_rs.YAMLDecodeError("no")
+            return {"labels": load(text)["labels"][:1]}
+        return load(text)
+
+    monkeypatch.setattr(sources, "load_text", flaky)
+    with ReadAhead(files, repo, 10**8) as reading:
+        ahead = [_seen(check_file(p, repo, source=s)) for p, s in reading.sources()]
+    assert ahead == in_turn
+    # Read in parts only where asked: the rest of the file first, then parts of two.
+    if parsed == "whole":
+        assert parts == []
+    elif failing == "the rest of the file":
+        assert parts == [False]
+    else:
+        assert parts[0] is False and parts.count(True) >= 2

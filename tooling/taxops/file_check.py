@@ -29,12 +29,15 @@ from taxops.documents import (
 from taxops.loading import (
     DEFAULT_MAX_BYTES,
     YamlDocument,
+    arriving,
     decode,
     parse_yaml,
 )
+from taxops.loading.arriving import Arriving, Unparsed
 from taxops.loading.bytes_document import Parts
 from taxops.loading.item_source import ListItems, list_items
 from taxops.loading.sources import Source, parse_decoded, read_text
+from taxops.models import streaming
 from taxops.models.compact import compact
 from taxops.models.errors import diagnostics_from_errors, diagnostics_from_validation_error
 from taxops.models.streaming import NotStreamable, stream_errors, validate_streaming
@@ -193,7 +196,11 @@ def _check_file(
     if kind is None:
         return checked
     checked.kind = kind
-    checked.model, found = validate_document(doc, kind)
+    try:
+        checked.model, found = validate_document(doc, kind)
+    except Unparsed:  # its labels' parts did not all parse: the whole file says why
+        whole = parse_decoded((doc.text, None), checked.display)
+        return _check_file(path, root, max_bytes, lazy, whole, handoff)
     if checked.model is not None and release:
         found = [as_history(d) for d in found]
     keeps = (release or handoff.write_to) and not handoff.read_from
@@ -277,6 +284,7 @@ def validate_document(
     """Model validation, then the kind's in-file checks on a valid model."""
     # Hundreds of thousands of small models: the cyclic collector would rescan
     # them again and again and find nothing to free.
+    _settle(doc, kind)
     with paused():
         try:
             model = validate_streaming(doc.data, kind.model)
@@ -299,6 +307,19 @@ def validate_document(
             except ValidationError as exc:
                 return None, diagnostics_from_validation_error(exc, doc, kind.model)
         return model, kind.check(model, doc)
+
+
+def _settle(doc: YamlDocument, kind: DocumentKind) -> None:
+    """Labels still arriving (:mod:`taxops.loading.arriving`) are read as they
+    come only by the streaming validation of a taxonomy; anything else reads
+    them all once they are there (or raises
+    :class:`~taxops.loading.arriving.Unparsed`)."""
+    data = doc.data
+    items = data.get(arriving.KEY) if isinstance(data, dict) else None
+    if isinstance(items, Arriving) and (
+        kind is not KINDS[TAXONOMY] or len(items) < streaming.STREAM_MIN_ITEMS
+    ):
+        data[arriving.KEY] = list(items)
 
 
 def _kind_of(

@@ -110,14 +110,20 @@ class ReadAhead:
             if ahead:
                 try:
                     display = display_path(path, self._root)
-                    source = read_source(path, display, self._root, self._max_bytes)
+                    source = read_source(path, display, self._root, self._max_bytes, in_parts=True)
                 except BaseException:  # left to the command, which reads it and reports
                     source = None
+            rest = source.rest if source is not None else None
             with self._ready:
-                self._busy = False
+                self._busy = rest is not None  # still parsing the labels' parts
                 self._done[i] = (source, size if source is not None else 0)
                 self._held += self._done[i][1]
                 self._ready.notify_all()
+            if rest is not None:
+                rest()  # the command validates the parts already here meanwhile
+                with self._ready:
+                    self._busy = False
+                    self._ready.notify_all()
 
     @staticmethod
     def _size(path: Path) -> int:

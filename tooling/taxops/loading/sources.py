@@ -10,11 +10,21 @@ read-ahead starts before the command has loaded its checks.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from taxops.collector import paused
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.loading.yaml_source import YamlDocument, decode, parse_yaml, read_bounded
+from taxops.loading import arriving
+from taxops.loading.yaml_source import (
+    YamlDocument,
+    decode,
+    load_text,
+    parse_yaml,
+    plainly_readable,
+    read_bounded,
+)
 from taxops.repo_layout import leaves_repository
 
 
@@ -25,6 +35,9 @@ class Source:
 
     doc: YamlDocument | None
     diagnostics: list[Diagnostic]
+    #: The labels' parts still to parse into the document, on the reader's
+    #: thread (:mod:`taxops.loading.arriving`), or None.
+    rest: Callable[[], None] | None = None
 
 
 def read_text(
@@ -58,11 +71,40 @@ def parse_decoded(decoded: tuple[str | None, Diagnostic | None], display: str) -
     return Source(*parse_yaml(text, display))
 
 
-def read_source(path: Path, display: str, root: Path | None, max_bytes: int) -> Source:
-    """:func:`read_text`, then decoded and :func:`parse_decoded`."""
+def read_source(
+    path: Path, display: str, root: Path | None, max_bytes: int, *, in_parts: bool = False
+) -> Source:
+    """:func:`read_text`, then decoded and :func:`parse_decoded`. With
+    ``in_parts``, a large taxonomy's labels are left to parse in parts
+    (``Source.rest``), the caller validating them as they arrive."""
     raw, problems = read_text(path, display, root, max_bytes)
     if raw is None:
         return Source(None, problems)
     decoded = decode(raw, display)
     del raw
+    text, problem = decoded
+    if in_parts and text is not None and problem is None:
+        found = parse_in_parts(text, display)
+        if found is not None:
+            return found
     return parse_decoded(decoded, display)
+
+
+def parse_in_parts(text: str, display: str) -> Source | None:
+    """A large taxonomy's document at once, its labels parsed in parts by
+    ``Source.rest`` (:mod:`taxops.loading.arriving`); None where the file is
+    to be parsed whole (it is small, its list does not read item by item, or
+    a check of the text has something to say: the whole parse says it)."""
+    if len(text) < arriving.PIPELINE_MIN_CHARS or not plainly_readable(text, display):
+        return None
+    with paused():
+        found = arriving.parse_in_parts(text, load_text)
+    if found is None:
+        return None
+    data, parse_parts = found
+
+    def rest() -> None:
+        with paused():  # the parts' dicts: nothing for the collector to find
+            parse_parts()
+
+    return Source(YamlDocument(display, text, data), [], rest)

@@ -671,11 +671,7 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
             return None, [problem]
     try:
         with paused():
-            data = yaml_rs.loads(
-                text,
-                parse_datetime=False,
-                alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
-            )
+            data = load_text(text)
     except yaml_rs.YAMLDecodeError as exc:
         return None, [_explain_parse_error(text, path, str(exc))]
     if data is None:  # nothing but blank lines and comments
@@ -694,6 +690,26 @@ def parse_yaml(raw: bytes | str, path: str) -> tuple[YamlDocument | None, list[D
         if problem:
             return None, [problem]
     return YamlDocument(path, text, data), []
+
+
+def load_text(text: str) -> Any:
+    """The data of a YAML text, read with taxops' parser settings (what
+    :func:`parse_yaml` reads, without its checks)."""
+    return yaml_rs.loads(
+        text,
+        parse_datetime=False,
+        alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=MAX_ALIAS_EVENTS),
+    )
+
+
+def plainly_readable(text: str, path: str) -> bool:
+    """Whether none of :func:`parse_yaml`'s checks of the text itself (a
+    control character, a tag, nesting too deep) has anything to say."""
+    if "\x00" in text and _control_character(text, path):
+        return False
+    if "!" in text and _MAYBE_TAG.search(text) and _check_tags(text, path):
+        return False
+    return not ((_DEEP_FIRST_LINE.match(text) or _DEEP_LINE.search(text)) and _too_deep(text, path))
 
 
 def _too_deep(text: str, path: str) -> Diagnostic | None:

@@ -221,3 +221,27 @@ def test_labels_whose_parts_do_not_all_parse_are_read_whole(
         assert parts == [False]
     else:
         assert parts[0] is False and parts.count(True) >= 2
+
+
+READ_ELSEWHERE = {
+    "an alias of an anchor in another part": "  - id: l8\n    name: Label 8\n    aliases: [*first]\n",
+    "an alias of an anchor outside the list": "  - id: l8\n    name: *title\n",
+    "a document marker": "---\n  - id: l8\n    name: Label 8\n",
+    "a quoted name over two lines": '  - id: l8\n    name: "Label\n  - id: l9"\n',
+}
+
+
+@pytest.mark.parametrize("item", READ_ELSEWHERE.values(), ids=READ_ELSEWHERE.keys())
+def test_labels_that_read_elsewhere_are_checked_as_parsed_whole(
+    make_repo: MakeRepo, parsed: str, item: str
+) -> None:
+    head = VALID_TAXONOMY.split("labels:")[0].replace("title:", "title: &title", 1)
+    labels = "  - id: l0\n    name: &first Label 0\n" + "".join(
+        f"  - id: l{i}\n    name: Label {i}\n" for i in range(1, 8)
+    )
+    repo = make_repo(pets=head + "labels:\n" + labels + item)
+    files = governed_files(repo)
+    in_turn = [_seen(check_file(p, repo)) for p in files]
+    with ReadAhead(files, repo, 10**8) as reading:
+        ahead = [_seen(check_file(p, repo, source=s)) for p, s in reading.sources()]
+    assert ahead == in_turn

@@ -6,21 +6,24 @@ the text; validating labels holds it. Parsed whole and then validated, a
 in parts on the read-ahead thread (:mod:`taxops.loading.ahead`) while the
 command validates the parts already parsed, it costs about the larger.
 
-The file is cut where nothing changes its meaning: at the items of its labels
-list, when each item reads alone as it does in place
-(:mod:`taxops.loading.item_source`: no alias, no tag, no document marker in
-the list). The rest of the file (its list emptied) is parsed first: the
-command gets the document at once, its labels an :class:`Arriving` list that
-holds them as their parts are parsed; reading one not parsed yet waits for it.
+The file is cut at the items of its labels list, found by the line scan of
+:mod:`taxops.loading.yaml_source` (each item reads alone as it does in place:
+:mod:`taxops.loading.item_source`). The rest of the file (its list emptied)
+is parsed first: the command gets the document at once, its labels an
+:class:`Arriving` list that holds them as their parts are parsed; reading one
+not parsed yet waits for it.
 
-Anything unexpected stops the parts: a part that does not parse, or holds
-another number of items than it was cut with, or the rest of the file that
-does not parse, with its list's key empty, into a taxonomy's mapping. Then
-the file is parsed whole, as it always was, and every finding is the one a
-whole parse gives (a reader of the list gets :class:`Unparsed`, and the
-caller checks the file again from its text). A test compares both ways on
-every governed file of the repository and every invalid case, cut into parts
-of a few items.
+Each part is checked by parsing it: what could make an item read otherwise
+than in place makes its part fail or hold another number of items (an alias
+of an anchor outside the part is unknown in it; a document marker ends it; a
+cut inside a quoted scalar leaves it unclosed). Anything unexpected stops the
+parts: a part that does not parse, or holds another number of items than it
+was cut with, or the rest of the file that does not parse, with its list's
+key empty, into a taxonomy's mapping. Then the file is parsed whole, as it
+always was, and every finding is the one a whole parse gives (a reader of the
+list gets :class:`Unparsed`, and the caller checks the file again from its
+text). A test compares both ways on every governed file of the repository and
+every invalid case, cut into parts of two items.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, SupportsIndex, overload
 
-from taxops.loading.item_source import list_items
+from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
 
 #: Files smaller than this are parsed whole (a fraction of a second).
 PIPELINE_MIN_CHARS = 4_000_000
@@ -113,17 +116,17 @@ def parse_in_parts(
     None: the caller parses the file whole."""
     if len(text) < PIPELINE_MIN_CHARS:
         return None
-    items = list_items(text, KEY)
-    if items is None or len(items) < max(PIPELINE_MIN_ITEMS, 1):
+    starts = _item_offsets(text, KEY)
+    if starts is None or len(starts) < max(PIPELINE_MIN_ITEMS, 1):
         return None
-    bounds = items.bounds
+    bounds = [*starts, _end_of_top_entry(text, starts[-1])]
     try:
         data = load(text[: bounds[0]] + text[bounds[-1] :])
     except Exception:
         return None
     if type(data) is not dict or data.get("taxops") != MARKER or data.get(KEY, ...) is not None:
         return None
-    n = len(items)
+    n = len(starts)
     arriving = Arriving(n)
     data[KEY] = arriving
 

@@ -32,6 +32,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, SupportsIndex, overload
 
+from taxops.documents import MARKER, TAXONOMY
 from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
 
 #: Files smaller than this are parsed whole (a fraction of a second).
@@ -43,7 +44,6 @@ PIPELINE_MIN_ITEMS = 20_000
 PART_ITEMS = 10_000
 #: The list a large file is cut at (a taxonomy's labels: what makes a file large).
 KEY = "labels"
-MARKER = "taxonomy/1"
 
 _PENDING = object()
 
@@ -113,9 +113,8 @@ def parse_in_parts(
 ) -> tuple[dict[str, Any], Callable[[], None]] | None:
     """The file's top-level mapping with its labels :class:`Arriving`, and
     the function that parses the parts (to run on the read-ahead thread); or
-    None: the caller parses the file whole."""
-    if len(text) < PIPELINE_MIN_CHARS:
-        return None
+    None: the caller parses the file whole (the caller keeps texts under
+    :data:`PIPELINE_MIN_CHARS` out)."""
     starts = _item_offsets(text, KEY)
     if starts is None or len(starts) < max(PIPELINE_MIN_ITEMS, 1):
         return None
@@ -124,7 +123,7 @@ def parse_in_parts(
         data = load(text[: bounds[0]] + text[bounds[-1] :])
     except Exception:
         return None
-    if type(data) is not dict or data.get("taxops") != MARKER or data.get(KEY, ...) is not None:
+    if type(data) is not dict or data.get(MARKER) != TAXONOMY or data.get(KEY, ...) is not None:
         return None
     n = len(starts)
     arriving = Arriving(n)

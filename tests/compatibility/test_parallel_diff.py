@@ -611,3 +611,23 @@ def test_a_version_handed_over_without_its_labels_is_placed_the_same(
     for code, out, _ in _both_ways(runs.capsys, str(old), str(new)):
         assert code == 3 and "label-removed" in out
     assert all(w.done for w in runs.workers)
+
+
+def test_a_new_version_whose_items_read_each_other_is_compared_label_by_label(
+    runs: Runs,
+) -> None:
+    """The old version reads item by item, the new one does not (an alias):
+    the old one is handed over without its labels, and every label is compared,
+    with no digests made for nothing; the result is the one-by-one diff's."""
+    old, new = runs.folder / "old.yaml", runs.folder / "new.yaml"
+    plain = ANCHORED.format(version="1.0.0", name="Car")
+    old.write_text(plain.replace("&vehicle ", "").replace("*vehicle", "Car"), encoding="utf-8")
+    new.write_text(ANCHORED.format(version="1.1.0", name="Car"), encoding="utf-8")
+    first, second = check_pair.check_pair(old, new, None)
+    assert isinstance(first.model, Taxonomy) and isinstance(second.model, Taxonomy)
+    assert isinstance(first.model.labels, SourceLabels)
+    assert type(second.model.labels) is not MatchedLabels and not hasattr(
+        second.model.labels, "digests"
+    )
+    got = runs.diff(str(old), str(new), "--format", "json")
+    assert got == runs.diff(str(old), str(new), "--format", "json", "--jobs", "1")

@@ -27,7 +27,7 @@ from taxops.cache_entries import folder as cache_folder
 from taxops.collector import paused
 from taxops.file_check import CheckedFile, check_file, read_early
 from taxops.loading.item_source import items_of, same_items
-from taxops.models.lazy_labels import BuiltOnRead, MatchedLabels
+from taxops.models.lazy_labels import BuiltOnRead, LazyLabels, MatchedLabels
 from taxops.models.taxonomy import Taxonomy
 from taxops.repo_layout import is_release
 
@@ -84,8 +84,10 @@ def _side_by_side(
                     items_of(here.doc, "labels")  # what the comparison by items reads
                 if here.doc.locates_by_items():
                     here.doc.item_index("labels")  # where findings are placed
-            if worker.busy() and lazy:
-                early = read_early(first, root)  # the old file's bytes, to find the entry by
+            if worker.busy() and lazy and private is not None:
+                # The old file's bytes, to find the hand-over by (a release the
+                # worker puts in the user's cache is read from there instead).
+                early = read_early(first, root)
             worker.wait()  # whatever became of it, the file is read now (the worker ends meanwhile)
             handed = check_file(
                 first, root, lazy_release=lazy, read_entry_from=private, read_early=early
@@ -106,7 +108,12 @@ def _comparable(a: CheckedFile, b: CheckedFile) -> tuple[CheckedFile, CheckedFil
         return a, b
     if _cached(b):
         return _digested(a), b
-    return a, _matched(a, b) or _digested(b)
+    matched = _matched(a, b)
+    if matched is not None:
+        return a, matched
+    # Digests help only against labels that carry theirs (a hand-over read
+    # from the file's items has none: every label is then compared).
+    return a, _digested(b) if _has_digests(a) else b
 
 
 def _matched(old: CheckedFile, new: CheckedFile) -> CheckedFile | None:
@@ -130,6 +137,11 @@ def _matched(old: CheckedFile, new: CheckedFile) -> CheckedFile | None:
     # The copy keeps what the model computed from its labels (the same labels).
     new.model = b.model_copy(update={"labels": labels})
     return new
+
+
+def _has_digests(checked: CheckedFile) -> bool:
+    model = checked.model
+    return isinstance(model, Taxonomy) and isinstance(model.labels, LazyLabels)
 
 
 def _cached(checked: CheckedFile) -> bool:

@@ -60,6 +60,12 @@ def test_read_ahead_equals_reading_in_turn(root: Path, files: list[Path], parsed
     )  # every working file was read ahead (the budget holds them all)
     ahead = [_seen(check_file(p, root, source=s)) for p, s in read_ahead]
     assert ahead == in_turn
+    # Read in parts only where asked (the repository's taxonomies all are).
+    in_parts = [s is not None and s.rest is not None for _, s in read_ahead]
+    if parsed == "whole":
+        assert not any(in_parts)
+    elif root == REPO_ROOT:
+        assert any(in_parts)
 
 
 def test_the_first_file_parses_on_the_worker_while_the_command_works(

@@ -8,12 +8,10 @@ must not build the labels nobody changed."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import io
 import json
-from array import array
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from cache_damage import COMMON, damage, parts, reseal
 from compared import plain, releases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from taxops import release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.file_check import check_file
@@ -290,7 +289,7 @@ def _lazy_damage(entry: Path, how: str, label: int) -> None:
     _, body, tail = parts(entry)
     meta, head, skeleton_line = body.split(b"\n", 2)
     skeleton = json.loads(skeleton_line)
-    bounds = array("q", base64.b64decode(skeleton["bounds"]))
+    bounds = release_cache._unpack(skeleton["bounds"])
     start, end = bounds[label], bounds[label + 1] - 1
     raw = tail[start:end]
     if how == "flipped label byte":
@@ -298,14 +297,20 @@ def _lazy_damage(entry: Path, how: str, label: int) -> None:
         reseal(entry, body, tail[:i] + bytes([tail[i] ^ 0x01]) + tail[i + 1 :])
     elif how == "forged label with its digest":
         forged = raw.replace(b'"name":', b'"nane":', 1)
-        skeleton["digests"][label] = digest(forged)
+        at = label * (len(digest(forged)) + 1)
+        digests = skeleton["digests"]
+        skeleton["digests"] = digests[:at] + digest(forged) + digests[at + len(digest(forged)) :]
         body = meta + b"\n" + head + b"\n" + json.dumps(skeleton).encode()
         reseal(entry, body, tail[:start] + forged + tail[end:])
     elif how == "skeleton disagrees":
-        skeleton["columns"]["parents"][label] = "x0"
+        columns = skeleton["columns"]
+        parents = columns["parents"].split(columns["separator"])
+        parents[label] = "x0"
+        columns["parents"] = columns["separator"].join(parents)
         reseal(entry, meta + b"\n" + head + b"\n" + json.dumps(skeleton).encode(), tail)
     elif how == "malformed skeleton":
-        skeleton["columns"]["ids"] = skeleton["columns"]["ids"][:-1]
+        columns = skeleton["columns"]
+        columns["ids"] = columns["ids"].rpartition(columns["separator"])[0]  # one id fewer
         reseal(entry, meta + b"\n" + head + b"\n" + json.dumps(skeleton).encode(), tail)
     else:
         raise AssertionError(how)
@@ -351,7 +356,7 @@ def _forge_offsets(entry: Path, how: str) -> None:
     meta = json.loads(meta_line)
     field = "utf8" if "labels" in meta["utf8"] else "index"
     packed = meta["utf8"]["labels"] if field == "utf8" else meta["index"]["labels"][0]
-    at = array("q", base64.b64decode(packed))
+    at = release_cache._unpack(packed)
     if how == "one byte on":
         at[20] += 1
     elif how == "two labels swapped":
@@ -363,7 +368,7 @@ def _forge_offsets(entry: Path, how: str) -> None:
     else:
         raise AssertionError(how)
     if how != "text offsets for bytes":
-        forged = base64.b64encode(at.tobytes()).decode()
+        forged = release_cache._pack(at)
         if field == "utf8":
             meta["utf8"]["labels"] = forged
         else:

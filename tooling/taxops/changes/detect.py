@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from itertools import compress, repeat
 
 from pydantic import BaseModel
@@ -25,9 +25,11 @@ from taxops.collector import paused
 from taxops.models.lazy_labels import (
     BuiltOnRead,
     DigestedLabels,
+    Digests,
     LazyLabels,
     MatchedLabels,
     build,
+    differing,
 )
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name
@@ -148,12 +150,10 @@ def _to_compare(old: Taxonomy, new: Taxonomy) -> Iterable[tuple[str, int]]:
         or len(new.index) != len(new_digests)
     ):
         return new.index.items()
-    unchanged = set(old_digests).__contains__
-    changed = compress(range(len(new_digests)), map(operator.not_, map(unchanged, new_digests)))
-    return [(ids[j], j) for j in changed]
+    return [(ids[j], j) for j in differing(old_digests, old.index, new_digests, ids)]
 
 
-def _digests(taxonomy: Taxonomy) -> Sequence[str] | None:
+def _digests(taxonomy: Taxonomy) -> Digests | None:
     """Each label's digest, when the labels come from the release cache (or
     were digested to be compared with labels that do)."""
     labels = taxonomy.labels

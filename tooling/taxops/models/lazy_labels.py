@@ -27,6 +27,7 @@ from typing import Any, Protocol, overload
 from pydantic import TypeAdapter, ValidationError
 
 from taxops.models.taxonomy import Label, LabelColumns, Status, Taxonomy
+from taxops.packed import pack, unpack
 
 
 class Damaged(Exception):
@@ -45,6 +46,87 @@ def digests(tail: bytes, bounds: Sequence[int]) -> list[str]:
     calls)."""
     view = memoryview(tail)
     return [blake2b(view[a : b - 1], digest_size=16).hexdigest() for a, b in pairwise(bounds)]
+
+
+#: The length of a label's digest in hex (:func:`digest`), and of its place in
+#: a column of digests (with the space after it).
+_DIGEST = 32
+_STEP = _DIGEST + 1
+#: How many labels are compared at once as one slice of each column, then,
+#: where they differ, in shorter runs (:func:`differing`).
+_RUNS = (32, 4, 1)
+
+
+class Digests(Sequence[str]):
+    """Every label's digest as one column: the digests joined by spaces (hex
+    never holds one), each at a fixed place. A cache entry keeps the column as
+    it is; reading it makes no string per label, and a comparison compares a
+    run of labels as one slice (:func:`differing`)."""
+
+    def __init__(self, column: Any, n: int) -> None:
+        if type(column) is not str or len(column) != max(_STEP * n - 1, 0):
+            raise TypeError("malformed digests")
+        self.column = column
+        self._n = n
+
+    @classmethod
+    def of(cls, found: list[str]) -> Digests:
+        """The column of these digests (each made by :func:`digest`)."""
+        return cls(" ".join(found), len(found))
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[str]: ...
+
+    def __getitem__(self, i: int | slice) -> str | list[str]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._n))]
+        if i < 0:
+            i += self._n
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return self.column[_STEP * i : _STEP * i + _DIGEST]
+
+
+def differing(
+    old: Digests, old_at: Mapping[str, int], new: Digests, new_ids: Sequence[str]
+) -> list[int]:
+    """The positions of ``new``'s labels that no label of ``old`` is: an id
+    ``old`` does not have, or another digest than ``old``'s label of that id
+    (ids each once on both sides: the caller checks).
+
+    A run of labels is compared as one slice of each column, from where the
+    run's first id is in ``old``: equal, each label of the run is the old
+    label at the same offset, unchanged (equal digests are equal labels, ids
+    included). A run that differs is compared again in shorter runs, down to
+    single labels: 200,000 digests are neither split nor hashed, and a change
+    costs a few comparisons."""
+    at, was, now = old_at.get, old.column, new.column  # one slice each, inline: 30,000 runs
+    n = len(new)
+    runs = [(first, min(_RUNS[0], n - first)) for first in range(0, n, _RUNS[0])]
+    for shorter in (*_RUNS[1:], 0):
+        differ = []
+        for first, count in runs:
+            i = at(new_ids[first])
+            end = _STEP * count - 1
+            if (
+                i is None
+                or was[_STEP * i : _STEP * i + end] != now[_STEP * first : _STEP * first + end]
+            ):
+                differ.append((first, count))
+        if not shorter:
+            return [first for first, _ in differ]
+        runs = [
+            (k, min(shorter, first + count - k))
+            for first, count in differ
+            for k in range(first, first + count, shorter)
+        ]
+    raise AssertionError("the last runs are single labels")
 
 
 class Stored(Protocol):
@@ -128,7 +210,7 @@ class LazyLabels(BuiltOnRead):
     comma or the closing bracket)."""
 
     def __init__(
-        self, tail: Stored, bounds: Sequence[int], digests: list[str], columns: LabelColumns
+        self, tail: Stored, bounds: Sequence[int], digests: Digests, columns: LabelColumns
     ) -> None:
         super().__init__(len(digests), columns)
         self._tail = tail
@@ -193,7 +275,7 @@ class DigestedLabels(list[Label]):
     and compared with a cached release by digest, so that the release's labels
     that did not change are never built."""
 
-    def __init__(self, labels: Iterable[Label], digests: list[str]) -> None:
+    def __init__(self, labels: Iterable[Label], digests: Digests) -> None:
         super().__init__(labels)
         self.digests = digests
 
@@ -283,20 +365,34 @@ def separator(values: Iterable[str]) -> str:
 
 def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:
     """The columns a cached release keeps of every label, as plain data: what a
-    comparison asks of every label. Ids and parents are each one string, joined
-    by a :func:`separator` (read back by one split, in C, where a JSON list of
-    200,000 strings took most of reading an entry); a parent that is none is
-    an empty piece, and the parents that are the empty text are listed apart
-    (``empty``). Statuses are ``{position: status}`` for the labels not active;
-    ``declaring`` lists who declares anything."""
-    c, active = taxonomy.columns, Status.ACTIVE
-    sep = separator(chain(c.ids, filter(None, c.parents)))
+    comparison asks of every label.
+
+    * ``ids``: one text, the ids joined by a :func:`separator`, read back by
+      one split, in C (a JSON list of 200,000 strings took most of reading an
+      entry);
+    * ``parents``: each label's parent as a position (packed,
+      :mod:`taxops.packed`) in the ids, then none (at the count of labels),
+      then the parents that are no label's id (``other_parents``): read back
+      as the ids' own strings, no second string per label;
+    * ``statuses``: ``{position: status}`` for the labels not active;
+    * ``declaring``: who declares anything."""
+    c, active, index = taxonomy.columns, Status.ACTIVE, taxonomy.index
+    n = len(c.ids)
+    others: dict[str, int] = {}
+
+    def position(parent: str | None) -> int:
+        if parent is None:
+            return n
+        found = index.get(parent)  # the first label with that id, as everywhere
+        return found if found is not None else n + 1 + others.setdefault(parent, len(others))
+
+    sep = separator(c.ids)
     return {
-        "labels": len(c.ids),
+        "labels": n,
         "separator": sep,
         "ids": sep.join(c.ids),
-        "parents": sep.join(p or "" for p in c.parents),
-        "empty": [i for i, p in enumerate(c.parents) if p == ""],
+        "parents": pack(map(position, c.parents)),
+        "other_parents": list(others),
         "statuses": {i: s.value for i, s in enumerate(c.statuses) if s is not active},
         "declaring": taxonomy.declaring,
     }
@@ -307,14 +403,14 @@ def lazy_taxonomy(
 ) -> Taxonomy:
     """``head`` (the release's taxonomy validated with its first label only)
     with every label of ``tail``, built when read. ``digests`` is the column
-    :func:`joined_digests` writes. The skeleton is checked field by field
+    of :class:`Digests`. The skeleton is checked field by field
     (TypeError, ValueError or KeyError when it is not what :func:`skeleton_of`
     writes); the bounds of a label are checked when it is built (a label
     whose bounds lie reads bytes that do not match its digest)."""
     n = len(bounds) - 1
     if n < 1 or bounds[0] != 1 or bounds[-1] != len(tail):
         raise ValueError("malformed bounds")
-    found = split_digests(digests, n)
+    found = Digests(digests, n)
     return _with_labels(head, n, skeleton, lambda c: LazyLabels(tail, bounds, found, c))
 
 
@@ -327,23 +423,6 @@ def source_taxonomy(
     if n == 0:
         raise TypeError("malformed skeleton")
     return _with_labels(head, n, skeleton, lambda c: SourceLabels(n, read, c))
-
-
-#: The length of a label's digest in hex (:func:`digest`).
-_DIGEST = 32
-
-
-def joined_digests(found: list[str]) -> str:
-    """The labels' digests as one column: hex never holds a space."""
-    return " ".join(found)
-
-
-def split_digests(column: Any, n: int) -> list[str]:
-    """The ``n`` digests of a column :func:`joined_digests` wrote (TypeError
-    or ValueError when it is not one: another count, another length)."""
-    if type(column) is not str or len(column) != (_DIGEST + 1) * n - 1:
-        raise TypeError("malformed digests")
-    return _split(column, " ", n)
 
 
 def _split(column: Any, sep: str, n: int) -> list[str]:
@@ -367,15 +446,13 @@ def _with_labels(
     if type(sep) is not str or len(sep) != 1:
         raise TypeError("malformed separator")
     ids = _split(skeleton["ids"], sep, n)
-    # A parent that is none is an empty piece; the parents that are the empty
-    # text are listed apart.
-    parents: list[str | None] = [p or None for p in _split(skeleton["parents"], sep, n)]
-    empty = skeleton["empty"]
-    _column(empty, len(empty), int)
-    for i in empty:
-        if not 0 <= i < n or parents[i] is not None:
-            raise ValueError("malformed parents")
-        parents[i] = ""
+    others = skeleton["other_parents"]
+    _column(others, len(others), str)
+    at = unpack(skeleton["parents"], signed=False)
+    if len(at) != n:
+        raise ValueError("malformed parents")
+    known: list[str | None] = [*ids, None, *others]
+    parents = list(map(known.__getitem__, at))  # the ids' own strings; IndexError past them
     statuses = [Status.ACTIVE] * n
     for i, value in _sparse(skeleton["statuses"], n):
         statuses[i] = Status(value)

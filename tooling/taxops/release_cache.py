@@ -303,7 +303,7 @@ def write(
             else:
                 tail, bounds = _labels_json(model.labels)
                 found = Digests.of(digests(tail, bounds))
-                skeleton = {"bounds": pack(bounds), "digests": found.column}
+                skeleton = {"bounds": pack(bounds, narrow=True), "digests": found.column}
             skeleton["columns"] = skeleton_of(model)
         meta = {
             "top": top,

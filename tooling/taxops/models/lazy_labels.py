@@ -391,7 +391,7 @@ def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:
         "labels": n,
         "separator": sep,
         "ids": sep.join(c.ids),
-        "parents": pack(map(position, c.parents)),
+        "parents": pack(map(position, c.parents), narrow=True),
         "other_parents": list(others),
         "statuses": {i: s.value for i, s in enumerate(c.statuses) if s is not active},
         "declaring": taxonomy.declaring,

@@ -54,7 +54,7 @@ _DIGEST = 32
 _STEP = _DIGEST + 1
 #: How many labels are compared at once as one slice of each column, then,
 #: where they differ, in shorter runs (:func:`differing`).
-_RUNS = (32, 4, 1)
+_RUNS = (32, 4)
 
 
 class Digests(Sequence[str]):
@@ -103,30 +103,46 @@ def differing(
     A run of labels is compared as one slice of each column, from where the
     run's first id is in ``old``: equal, each label of the run is the old
     label at the same offset, unchanged (equal digests are equal labels, ids
-    included). A run that differs is compared again in shorter runs, down to
-    single labels: 200,000 digests are neither split nor hashed, and a change
-    costs a few comparisons."""
-    at, was, now = old_at.get, old.column, new.column  # one slice each, inline: 30,000 runs
-    n = len(new)
-    runs = [(first, min(_RUNS[0], n - first)) for first in range(0, n, _RUNS[0])]
-    for shorter in (*_RUNS[1:], 0):
-        differ = []
-        for first, count in runs:
-            i = at(new_ids[first])
-            end = _STEP * count - 1
+    included). A run that differs but holds the same ids as ``old`` there (a
+    label edited in place) is compared in shorter runs, then label by label,
+    at the same offsets; any other run is looked up id by id. 200,000 digests
+    are neither split nor hashed, and a label edited costs a few comparisons."""
+    at, was, now = old_at.get, old.column, new.column  # slices inline: 10,000s of runs
+    # The old ids at their positions (each once: a dict's keys in file order).
+    old_ids = list(old_at) if len(old_at) == len(old) else None
+    out: list[int] = []
+    n, (run, short) = len(new), _RUNS
+    for start in range(0, n, run):
+        count = min(run, n - start)
+        i = at(new_ids[start])
+        if (
+            i is not None
+            and was[_STEP * i : _STEP * (i + count) - 1]
+            == now[_STEP * start : _STEP * (start + count) - 1]
+        ):
+            continue
+        if i is None or old_ids is None or old_ids[i : i + count] != new_ids[start : start + count]:
+            for j in range(start, start + count):  # labels added, removed or moved here
+                k = at(new_ids[j])
+                if (
+                    k is None
+                    or was[_STEP * k : _STEP * k + _DIGEST] != now[_STEP * j : _STEP * j + _DIGEST]
+                ):
+                    out.append(j)
+            continue
+        shift = i - start  # the same ids: label j of new is label j + shift of old
+        for first in range(start, start + count, short):
+            end = min(first + short, start + count)
             if (
-                i is None
-                or was[_STEP * i : _STEP * i + end] != now[_STEP * first : _STEP * first + end]
+                was[_STEP * (first + shift) : _STEP * (end + shift) - 1]
+                == now[_STEP * first : _STEP * end - 1]
             ):
-                differ.append((first, count))
-        if not shorter:
-            return [first for first, _ in differ]
-        runs = [
-            (k, min(shorter, first + count - k))
-            for first, count in differ
-            for k in range(first, first + count, shorter)
-        ]
-    raise AssertionError("the last runs are single labels")
+                continue
+            for j in range(first, end):
+                k = j + shift
+                if was[_STEP * k : _STEP * k + _DIGEST] != now[_STEP * j : _STEP * j + _DIGEST]:
+                    out.append(j)
+    return out
 
 
 class Stored(Protocol):

@@ -435,6 +435,28 @@ def test_a_worker_says_whether_it_is_busy_in_a_process_with_many_files(
             os.close(fd)
 
 
+class _FreedMark:
+    """Writes a file when it is freed: what a worker's result would cost."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __del__(self) -> None:
+        self.path.write_text("freed")
+
+
+def test_a_worker_says_it_is_done_without_freeing_what_it_built(tmp_path: Path) -> None:
+    """A worker's result (a whole taxonomy, in ``diff``) is never freed object
+    by object: the caller hears that the work is done at once, and the process
+    ends without freeing it (a third of a second at 200,000 labels)."""
+    mark = tmp_path / "freed"
+    with forked.beside(lambda: _FreedMark(mark)) as worker:
+        assert worker is not None
+        assert worker.wait()
+    assert worker.status == 0  # reaped: the worker has ended
+    assert not mark.exists()
+
+
 def test_an_interrupted_entry_write_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

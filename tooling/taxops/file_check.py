@@ -205,8 +205,11 @@ def _check_file(
         found = [as_history(d) for d in found]
     keeps = (release or handoff.write_to) and not handoff.read_from
     if checked.model is not None and keeps and kind is KINDS[TAXONOMY] and key is not None:
-        if doc.locates_by_items():
-            doc.item_index("labels")  # kept with the entry: the next run locates at once
+        if doc.locates_by_items() and not handoff.write_to:
+            # Kept with the entry: the next run locates at once. Not for a
+            # hand-over: the caller finds the items in its own read of the file,
+            # and counts the lines of those it places only.
+            doc.item_index("labels")
         release_cache.write(
             key, checked.model, found, doc, base=handoff.write_to, handover=bool(handoff.write_to)
         )

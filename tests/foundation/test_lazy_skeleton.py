@@ -213,3 +213,57 @@ def test_a_release_with_any_ids_is_read_lazily_as_it_is(tmp_path: Path) -> None:
     assert lazy.model.columns.ids == ids == full.model.columns.ids
     assert lazy.model.columns.parents == [None, *ids[:-1]] == full.model.columns.parents
     assert lazy.diagnostics == full.diagnostics
+
+
+class _Counted:
+    """Label JSON that counts the slices read from it (an entry's tail)."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.reads = 0
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+    def __getitem__(self, part: slice) -> bytes:
+        self.reads += 1
+        return self.raw[part]
+
+
+@pytest.mark.parametrize(
+    ("positions", "reads"),
+    [([0, 1, 2, 5, 6], 2), ([3], 1), ([0, 2, 4, 6], 4), (list(range(8)), 1)],
+)
+def test_labels_side_by_side_are_read_in_one_slice(positions: list[int], reads: int) -> None:
+    ids = [f"A0{k}.0" for k in range(8)]
+    taxonomy = _taxonomy(ids, [None, *range(7)])
+    raws = [label.model_dump_json(exclude_defaults=True).encode() for label in taxonomy.labels]
+    tail = _Counted(b"[" + b",".join(raws) + b"]")
+    bounds = [1]
+    for raw in raws:
+        bounds.append(bounds[-1] + len(raw) + 1)
+    digests = " ".join(digest(raw) for raw in raws)
+    read = lazy_taxonomy(taxonomy, tail, bounds, digests, skeleton_of(taxonomy))
+    assert isinstance(read.labels, LazyLabels)
+    read.labels.build(positions)
+    assert tail.reads == reads
+    assert [read.labels[i] for i in positions] == [taxonomy.labels[i] for i in positions]
+    assert tail.reads == reads  # built once
+
+
+def test_a_damaged_label_among_labels_side_by_side_is_found() -> None:
+    ids = [f"A0{k}.0" for k in range(5)]
+    taxonomy = _taxonomy(ids, [None, *range(4)])
+    raws = [label.model_dump_json(exclude_defaults=True).encode() for label in taxonomy.labels]
+    digests = [digest(raw) for raw in raws]
+    raws[2] = raws[2].replace(b'"name":', b'"nane":', 1)
+    tail = b"[" + b",".join(raws) + b"]"
+    bounds = [1]
+    for raw in raws:
+        bounds.append(bounds[-1] + len(raw) + 1)
+    read = lazy_taxonomy(taxonomy, tail, bounds, " ".join(digests), skeleton_of(taxonomy))
+    assert isinstance(read.labels, LazyLabels)
+    with pytest.raises(Damaged):
+        read.labels.build([1, 2, 3])
+    read.labels.build([3, 4])
+    assert read.labels[4] == taxonomy.labels[4]

@@ -233,29 +233,53 @@ class LazyLabels(BuiltOnRead):
         self._bounds = bounds
         self.digests = digests
 
-    def raw(self, i: int) -> bytes:
-        """Label ``i``'s canonical JSON (ValueError when its bounds are not
-        in order within the tail)."""
-        start, end = self._bounds[i], self._bounds[i + 1]
-        if not 0 < start < end <= len(self._tail):
-            raise ValueError(f"label {i} has no place in the entry")
-        return self._tail[start : end - 1]
-
     def _validated(self, todo: list[int]) -> list[Label]:
-        raws = [self._checked(i) for i in todo]
+        raws = [raw for first, last in _side_by_side(todo) for raw in self._read(first, last)]
         try:
             return _LABELS.validate_json(b"[" + b",".join(raws) + b"]")
         except ValidationError as exc:
             raise Damaged("a label is not a label") from exc
 
-    def _checked(self, i: int) -> bytes:
+    def _read(self, first: int, last: int) -> list[bytes]:
+        """The canonical JSON of labels ``first`` to ``last`` (side by side in
+        the tail), read in one slice (three labels changed together: one read
+        of the entry's file, not three), each checked against its bounds and
+        its digest."""
+        bounds = self._bounds
+        start, end = bounds[first], bounds[last + 1]
+        if not 0 < start < end <= len(self._tail):
+            raise Damaged(f"labels {first} to {last} have no place in the entry")
         try:
-            raw = self.raw(i)
+            chunk = self._tail[start:end]
         except (OSError, ValueError) as exc:  # the entry's file cannot be read
-            raise Damaged(f"label {i} cannot be read") from exc
-        if digest(raw) != self.digests[i]:
-            raise Damaged(f"label {i} does not match its digest")
-        return raw
+            raise Damaged(f"labels {first} to {last} cannot be read") from exc
+        out = []
+        for i in range(first, last + 1):
+            a, b = bounds[i] - start, bounds[i + 1] - start
+            if not 0 <= a < b <= end - start:
+                raise Damaged(f"label {i} has no place in the entry")
+            raw = chunk[a : b - 1]
+            if digest(raw) != self.digests[i]:
+                raise Damaged(f"label {i} does not match its digest")
+            out.append(raw)
+        return out
+
+
+#: The most labels read in one slice of an entry (a bound on the bytes held).
+_SIDE_BY_SIDE = 1024
+
+
+def _side_by_side(todo: list[int]) -> Iterator[tuple[int, int]]:
+    """``todo`` (ascending, each once) as runs of positions side by side:
+    (first, last) of each."""
+    k = 0
+    while k < len(todo):
+        first = last = todo[k]
+        k += 1
+        while k < len(todo) and todo[k] == last + 1 and last - first < _SIDE_BY_SIDE - 1:
+            last = todo[k]
+            k += 1
+        yield first, last
 
 
 class SourceLabels(BuiltOnRead):

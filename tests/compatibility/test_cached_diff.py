@@ -25,7 +25,8 @@ from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.file_check import check_file
 from taxops.loading import yaml_source
 from taxops.loading.bytes_document import BytesDocument
-from taxops.models.lazy_labels import Damaged, LazyLabels, digest
+from taxops.models.label_digests import digest
+from taxops.models.lazy_labels import Damaged, LazyLabels
 from taxops.models.taxonomy import Taxonomy
 from taxops.packed import pack, unpack
 

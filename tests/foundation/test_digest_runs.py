@@ -9,7 +9,7 @@ from hashlib import blake2b
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from taxops.models.lazy_labels import Digests, differing
+from taxops.models.label_digests import Digests, differing
 
 #: One edit of a list of (id, content) labels, at a place given as a fraction.
 EDITS = ("edit", "insert", "remove", "move", "swap")

@@ -1,10 +1,11 @@
-"""A cached release's skeleton keeps each column of ids and parents as one
-text, joined by a character none of them holds, and the labels' digests as one
-text: read back, the columns are exactly the release's, whatever its ids hold
-(published codes, text that is not ASCII, the separators themselves, a parent
-that is the empty text); a column that is not what was written (a value too
-many or too few, a digest cut short) is a malformed entry, never a wrong
-column."""
+"""A cached release's skeleton keeps its ids as one text, joined by a
+character none of them holds, each label's parent as a position in those ids,
+and the labels' digests as one text: read back, the columns are exactly the
+release's, whatever its ids hold (published codes, text that is not ASCII, the
+separators themselves, a parent that is no id or the empty text); a column
+that is not what was written (a value too many or too few, a position past the
+ids, a digest cut short) is a malformed entry, never a wrong column; and
+labels side by side are read in one slice, each still checked."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ from typing import Any
 import pytest
 import yaml
 from taxops.file_check import check_file
+from taxops.models.label_digests import digest
 from taxops.models.lazy_labels import (
     Damaged,
     LazyLabels,
-    digest,
     lazy_taxonomy,
     separator,
     skeleton_of,

@@ -53,12 +53,11 @@ from taxops.loading import YamlDocument
 from taxops.loading.bytes_document import BytesDocument, Parts
 from taxops.loading.item_source import ListItems, items_of
 from taxops.loading.yaml_source import decode, parse_yaml
+from taxops.models.label_digests import Digests, digests
 from taxops.models.lazy_labels import (
     BuiltOnRead,
     Damaged,
     DigestedLabels,
-    Digests,
-    digests,
     lazy_taxonomy,
     skeleton_of,
     source_taxonomy,

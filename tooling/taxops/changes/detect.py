@@ -22,14 +22,13 @@ from taxops.changes.declared import declared_changes, declares
 from taxops.changes.model import Change, ChangeKind, ChangeSet, Suggestion
 from taxops.changes.similarity import Places, Scores, score, words
 from taxops.collector import paused
+from taxops.models.label_digests import Digests, differing
 from taxops.models.lazy_labels import (
     BuiltOnRead,
     DigestedLabels,
-    Digests,
     LazyLabels,
     MatchedLabels,
     build,
-    differing,
 )
 from taxops.models.taxonomy import Attribute, Label, Replacement, Status, Taxonomy
 from taxops.names import normalise_name

@@ -96,6 +96,18 @@ def test_the_separator_is_in_no_value() -> None:
     assert separator(["a", "b"]) == " "
 
 
+def test_ids_holding_every_character_still_get_a_separator() -> None:
+    """An attacker's release whose ids hold every character but one (the last
+    first, so a search for each candidate over the ids would scan them almost
+    whole, 200,000 times): the characters present are gathered once, and the
+    one chosen is the one missing."""
+    free = 0x2FA1D  # printable, after 200,000 characters that are
+    taken = [c for c in range(0x10FFFF, 0x1F, -1) if not 0xD800 <= c < 0xE000 and c != free]
+    text = "".join(map(chr, taken))
+    ids = [text[k : k + 100] for k in range(0, len(text), 100)]
+    assert separator(ids) == chr(free)
+
+
 def _mutate(field: str, change: Callable[[Any, str], Any]) -> Callable[[dict[str, Any]], None]:
     def mutate(skeleton: dict[str, Any]) -> None:
         skeleton[field] = change(skeleton[field], skeleton["separator"])

@@ -20,7 +20,6 @@ status), or :class:`Damaged` is raised (the command reads the releases again).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain
 from typing import Any, Protocol, overload
 
 from pydantic import TypeAdapter, ValidationError
@@ -289,8 +288,14 @@ def separator(values: Iterable[str]) -> str:
     until one is missing (there are fewer characters in the values than code
     points)."""
     text = "".join(values)
-    candidates = chain(_SEPARATORS, map(chr, range(0x20, 0x110000)))
-    return next(c for c in candidates if c not in text and c not in '"\\' and c.isprintable())
+    for c in _SEPARATORS:  # one search each, in C: the usual case
+        if c not in text:
+            return c
+    # Every usual one is taken: the characters present are gathered once (ids
+    # holding thousands of distinct characters would make a search for each
+    # cost minutes), then the first printable one missing is taken.
+    present = set(text) | set('"\\')
+    return next(c for c in map(chr, range(0x20, 0x110000)) if c not in present and c.isprintable())
 
 
 def skeleton_of(taxonomy: Taxonomy) -> dict[str, Any]:

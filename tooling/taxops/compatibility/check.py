@@ -16,6 +16,7 @@ from taxops.checks.deadlines import Deadlines
 from taxops.codeowners import drift as codeowners_drift
 from taxops.codeowners import invalid_owners
 from taxops.compatibility.baselines import match, taxonomies_at
+from taxops.compatibility.comparable import comparable
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.integrity import verify
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
@@ -81,8 +82,16 @@ def run_check(
         commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
     # Guidelines are compared with the base too, so a definition changed in the
     # pull request without a changelog entry is caught in CI, not only locally.
+    # A release read from the cache builds its labels when read: the
+    # comparison reads those that changed (see _versions).
     checked = check_paths(
-        files, root, max_bytes, baseline=commit or "HEAD", today=today, deadlines=deadlines
+        files,
+        root,
+        max_bytes,
+        baseline=commit or "HEAD",
+        today=today,
+        deadlines=deadlines,
+        lazy_releases=True,
     )
     if after_load is not None:
         after_load(checked)
@@ -153,7 +162,9 @@ def _against_releases(
             )
             continue
         history = [Version(s.model, s.doc, s.display) for s in snapshots if s is not last]
-        primary = compare(Version(last.model, last.doc, last.display), new, history=history)
+        primary = compare(
+            *_versions(Version(last.model, last.doc, last.display), new), history=history
+        )
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=last)]
     return comparisons, found
 
@@ -188,7 +199,7 @@ def _against_ref(
             continue
         snapshots = releases.get(taxonomy_id, [])
         history = [Version(s.model, s.doc, s.display) for s in snapshots]
-        primary = compare(before.version, new, history=history)
+        primary = compare(*_versions(before.version, new), history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=None)]
     for ref in gone:
         if (root / ref.path).exists():
@@ -215,7 +226,9 @@ def _transitive(
             continue
         if snap.doc.text == (primary.old.doc.text if primary.old.doc else None):
             continue
-        other = compare(Version(snap.model, snap.doc, snap.display), new, check_versions=False)
+        other = compare(
+            *_versions(Version(snap.model, snap.doc, snap.display), new), check_versions=False
+        )
         other.findings = [
             replace(d, message=f"against release {snap.model.version}: {d.message}")
             for d in other.findings
@@ -224,3 +237,10 @@ def _transitive(
         if other.findings:
             extra.append(other)
     return extra
+
+
+def _versions(old: Version, new: Version) -> tuple[Version, Version]:
+    """The two versions made cheap to compare: the comparison reads only the
+    labels that changed (:mod:`taxops.compatibility.comparable`)."""
+    a, b = comparable(old.taxonomy, old.doc, new.taxonomy, new.doc)
+    return replace(old, taxonomy=a), replace(new, taxonomy=b)

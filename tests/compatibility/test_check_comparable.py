@@ -7,11 +7,17 @@ for place, on generated changes of every kind."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from compared import plain
+from taxops import forked, release_cache
+from taxops.compatibility import baselines
 from taxops.compatibility import comparable as comparable_module
 from taxops.compatibility.check import CheckReport, run_check
 from taxops.models.lazy_labels import BuiltOnRead, MatchedLabels
@@ -136,3 +142,85 @@ def test_a_pass_over_a_cached_releases_labels_builds_them_a_chunk_at_a_time(
     assert list(labels) == list(full.labels)  # type: ignore[attr-defined]
     assert calls == [100, 100, 100, 8]
     assert list(labels) == list(full.labels) and len(calls) == 4  # built once
+
+
+needs_fork = pytest.mark.skipif(
+    forked.unavailable(2) in ("no fork on this system", "one CPU"),
+    reason="the worker needs fork and two CPUs",
+)
+
+
+@pytest.fixture()
+def beside(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
+    """Every ref, however small, is loaded by a worker (the machine is taken
+    as idle); the workers started are listed."""
+    monkeypatch.setattr(baselines, "AHEAD_MIN_BYTES", 0)
+    monkeypatch.setattr(forked, "_load", lambda: 0.0)
+    seen: list[forked.Worker] = []
+    real = forked.beside
+
+    @contextlib.contextmanager
+    def spy(work: Callable[[], object]) -> Iterator[forked.Worker | None]:
+        with real(work) as worker:
+            if worker is not None:
+                seen.append(worker)
+            yield worker
+
+    monkeypatch.setattr(forked, "beside", spy)
+    return seen
+
+
+@needs_fork
+@pytest.mark.parametrize("how", ["works", "raises", "no entry", "damaged entry"])
+def test_the_version_at_the_ref_loaded_beside_the_check_says_the_same(
+    repo: Path,
+    fresh_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    beside: list[forked.Worker],
+    how: str,
+) -> None:
+    """The taxonomy at the ref is parsed, validated and checked by a worker
+    while the working files are checked, and handed over without its labels;
+    the check says exactly what loading it here says, also when the worker
+    fails or its hand-over is missing or damaged (then it is loaded here)."""
+    with monkeypatch.context() as here:
+        here.setattr(baselines, "AHEAD_MIN_BYTES", 10**12)
+        expected = _outcome(run_check(repo, against="main"))
+    parent = os.getpid()
+    real_write = release_cache.write
+
+    def write(key: str, *args: Any, base: Path | None = None, **kwargs: Any) -> None:
+        if how == "raises" and os.getpid() != parent:
+            raise RuntimeError("worker broke")
+        if how != "no entry":
+            real_write(key, *args, base=base, **kwargs)
+        if how == "damaged entry" and base is not None:
+            for entry in base.rglob("*.json"):
+                data = bytearray(entry.read_bytes())
+                data[len(data) // 2] ^= 0xFF
+                entry.write_bytes(bytes(data))
+
+    monkeypatch.setattr(release_cache, "write", write)
+    report = run_check(repo, against="main")
+    assert _outcome(report) == expected
+    assert len(beside) == 1 and beside[0].done == (how != "raises")
+    old = report.comparisons[0].old.taxonomy.labels
+    # Handed over: its labels are built from the file's items when read.
+    assert isinstance(old, BuiltOnRead) == (how == "works")
+
+
+@needs_fork
+def test_an_invalid_taxonomy_at_the_ref_is_reported_the_same_beside_the_check(
+    repo: Path, fresh_cache: Path, beside: list[forked.Worker]
+) -> None:
+    """A taxonomy at the ref that does not validate leaves no hand-over: it is
+    loaded here, and says why it cannot be compared, as without a worker."""
+    path = repo / "taxonomies" / "t" / "taxonomy.yaml"
+    git(repo, "checkout", "-q", "main")
+    path.write_text(path.read_text().replace("kind: hierarchical", "kind: nonsense"))
+    commit_all(repo, "broken on main")
+    git(repo, "checkout", "-q", "change")
+    report = run_check(repo, against="main")
+    assert len(beside) == 1
+    (finding,) = [d for d in report.process if d.rule == "baseline-unreadable"]
+    assert "main:taxonomies/t/taxonomy.yaml" in finding.message

@@ -10,6 +10,12 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
   of a repository, diffed as ``TAXONOMY@VERSION`` after each release was
   validated once on its own (which filled the release cache; the pair itself
   was never compared before).
+* **taxops check of a pull request**: the same two versions in a git
+  repository whose main branch released version 1; a branch changes the
+  working file to version 2. ``taxops check`` compares it with the last
+  release (from the release cache, as CI keeps it with ``actions/cache``),
+  ``taxops check --against main`` with main's file; both validate every file
+  first. No aim of its own: the command CI runs, against the same baseline.
 * **a published classification of about 97,000 codes**: codes, short titles
   and parents only (``ids: code``, calendar versions); next year's version
   deletes 294 codes outright (no tombstone, as publishers do), adds 3,123 and
@@ -33,7 +39,10 @@ release cache; the classification under 1.5 s.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -151,6 +160,31 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
+def _pull_request(root: Path, v1: Path, v2: Path) -> Path:
+    """A repository whose main branch released version 1 of the generated
+    taxonomy (its working file the same), and a branch changing the working
+    file to version 2."""
+    folder = root / "taxonomies" / "generated"
+    (folder / "releases").mkdir(parents=True)
+    shutil.copyfile(v1, folder / "taxonomy.yaml")
+    shutil.copyfile(v1, folder / "releases" / "1.0.0.yaml")
+    digest = hashlib.sha256((folder / "releases" / "1.0.0.yaml").read_bytes()).hexdigest()
+    (folder / "releases" / "SHA256SUMS").write_text(f"{digest}  1.0.0.yaml\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}  # fmt: skip
+
+    def git(*argv: str) -> None:
+        subprocess.run(["git", "-C", str(root), *argv], env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "release 1.0.0")
+    git("checkout", "-q", "-b", "change")
+    shutil.copyfile(v2, folder / "taxonomy.yaml")
+    git("commit", "-q", "-am", "version 2.0.0")
+    return root
+
+
 def _diff_cells(
     case: str, old: Path, new: Path, repeat: int, *, env: dict[str, str], cwd: Path
 ) -> tuple[Cell, Cell]:
@@ -252,6 +286,23 @@ def main() -> None:
             warm,
         ]
         aims.append(Aim(f"taxops diff, {case}", warm.seconds, 1.0, "s", cell=warm))
+
+        # The pull request: CI checks the branch's working file against the
+        # last release (in the release cache, as actions/cache keeps it) and
+        # against main. No aim of its own: the command CI runs, measured.
+        pr = _pull_request(work / "pr", v1, v2)
+        for r in sorted((pr / "taxonomies" / "generated" / "releases").glob("*.yaml")):
+            run_once([TAXOPS, "validate", "--repo", str(pr), str(r)], env=cache, cwd=pr)
+        case = f"{n:,} labels, taxops check of a pull request"
+        wait_for_quiet(args.quiet_load, args.patience)
+        cells.append(Cell(case, base.variant, base.seconds, base.runs, base.peak_mb,
+                          base.load, True, base.extra, base.cpu_seconds))  # fmt: skip
+        for variant, extra in (
+            ("taxops check (the last release)", []),
+            ("taxops check --against main", ["--against", "main"]),
+        ):
+            argv = [TAXOPS, "check", "--repo", str(pr), *extra, "--format", "json"]
+            cells.append(measure(case, variant, argv, repeat=args.repeat, env=cache, cwd=pr))
 
         # A published classification's yearly update.
         codes = classification_codes(args.codes)

@@ -22,12 +22,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from taxops import forked, release_cache
+from taxops import forked
 from taxops.cache_entries import folder as cache_folder
-from taxops.collector import paused
+from taxops.compatibility.comparable import comparable
 from taxops.file_check import CheckedFile, check_file, read_early
-from taxops.loading.item_source import items_of, same_items
-from taxops.models.lazy_labels import BuiltOnRead, LazyLabels, MatchedLabels
+from taxops.loading.item_source import items_of
 from taxops.models.taxonomy import Taxonomy
 from taxops.repo_layout import is_release
 
@@ -99,59 +98,8 @@ def _side_by_side(
 
 
 def _comparable(a: CheckedFile, b: CheckedFile) -> tuple[CheckedFile, CheckedFile]:
-    """When one version's labels come from a cache entry and the other's were
-    built in full, the comparison must not build the cached labels that did
-    not change: the new version's labels written exactly as the old one's are
-    found by comparing the two files item by item (:func:`_matched`), or,
-    where the files do not allow that, the full labels get their digests."""
-    if _cached(a) == _cached(b):
-        return a, b
-    if _cached(b):
-        return _digested(a), b
-    matched = _matched(a, b)
-    if matched is not None:
-        return a, matched
-    # Digests help only against labels that carry theirs (a hand-over read
-    # from the file's items has none: every label is then compared).
-    return a, _digested(b) if _has_digests(a) else b
-
-
-def _matched(old: CheckedFile, new: CheckedFile) -> CheckedFile | None:
-    """``new`` with its labels written exactly as ``old``'s marked
-    (:class:`~taxops.models.lazy_labels.MatchedLabels`), when the new version
-    was read from its file and both files' label lists read item by item
-    (:mod:`taxops.loading.item_source`); else None."""
-    a, b = old.model, new.model
-    if not isinstance(a, Taxonomy) or not isinstance(b, Taxonomy) or _cached(new):
-        return None
-    if old.doc is None or new.doc is None:
-        return None
-    new_items, old_items = items_of(new.doc, "labels"), items_of(old.doc, "labels")
-    if new_items is None or old_items is None:
-        return None
-    if len(new_items) != len(b.labels) or len(old_items) != len(a.labels):
-        return None
-    with paused():
-        same = same_items(old_items, new_items, list(map(a.index.get, b.columns.ids)))
-        labels = MatchedLabels(b.labels, a.labels, same)
-    # The copy keeps what the model computed from its labels (the same labels).
-    new.model = b.model_copy(update={"labels": labels})
-    return new
-
-
-def _has_digests(checked: CheckedFile) -> bool:
-    model = checked.model
-    return isinstance(model, Taxonomy) and isinstance(model.labels, LazyLabels)
-
-
-def _cached(checked: CheckedFile) -> bool:
-    model = checked.model
-    return isinstance(model, Taxonomy) and isinstance(model.labels, BuiltOnRead)
-
-
-def _digested(checked: CheckedFile) -> CheckedFile:
-    """``checked`` with its labels' digests (nothing to do for labels read
-    from a cache entry, which have theirs)."""
-    if isinstance(checked.model, Taxonomy):
-        checked.model = release_cache.digested(checked.model)
-    return checked
+    """The two versions made cheap to compare
+    (:func:`~taxops.compatibility.comparable.comparable`)."""
+    if isinstance(a.model, Taxonomy) and isinstance(b.model, Taxonomy):
+        a.model, b.model = comparable(a.model, a.doc, b.model, b.doc)
+    return a, b

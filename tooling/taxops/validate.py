@@ -49,6 +49,7 @@ def check_paths(
     deadlines: Deadlines | None = None,
     *,
     compact_models: bool = False,
+    lazy_releases: bool = False,
     each: Callable[[CheckedFile], None] | None = None,
     ahead: ReadAhead | None = None,
 ) -> list[CheckedFile]:
@@ -57,7 +58,8 @@ def check_paths(
     HEAD locally (what is about to be committed), the pull request's base in CI.
     ``today`` decides which waivers still apply; ``deadlines`` (default: today,
     the default window) which contracts, certifications and datasets are ending.
-    ``compact_models``: see :func:`taxops.file_check.check_file`. ``each`` is
+    ``compact_models`` and ``lazy_releases`` (``lazy_release`` there): see
+    :func:`taxops.file_check.check_file`. ``each`` is
     called with each file once it is checked, before the next one is read (the
     site build keeps a release small there: :mod:`taxops.site.releases`).
 
@@ -71,7 +73,14 @@ def check_paths(
     with ahead or ReadAhead(paths, root, max_bytes) as reading:
         for path, source in reading.sources():
             checked.append(
-                check_file(path, root, max_bytes, compact_models=compact_models, source=source)
+                check_file(
+                    path,
+                    root,
+                    max_bytes,
+                    compact_models=compact_models,
+                    lazy_release=lazy_releases,
+                    source=source,
+                )
             )
             if each is not None:
                 each(checked[-1])

@@ -4,14 +4,17 @@ rename detection (a taxonomy folder renamed on the branch still finds its past).
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from taxops import gitrepo
+from taxops import forked, gitrepo, release_cache
 from taxops.compatibility.compare import Version
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.documents import KINDS, MARKER
-from taxops.loading import parse_yaml
+from taxops.loading import DEFAULT_MAX_BYTES, parse_yaml
 from taxops.models.taxonomy import TAXONOMY_FORMAT, Taxonomy
 from taxops.repo_layout import is_release
 from taxops.repository import Governed
@@ -29,30 +32,108 @@ class RefTaxonomy:
     problem: Diagnostic | None = None
 
 
-def taxonomies_at(root: Path, commit: str, shown: str) -> list[RefTaxonomy]:
-    """Every working taxonomy file (not release snapshots) at ``commit``;
-    positions are shown as ``REF:path:line:col``."""
+@contextmanager
+def taxonomies_at_ahead(
+    root: Path, commit: str, shown: str
+) -> Iterator[Callable[[], list[RefTaxonomy]]]:
+    """Every working taxonomy file (not release snapshots) at ``commit``, its
+    positions shown as ``REF:path:line:col``, loaded while the block runs:
+    the files are read from git now, and, when they are large enough to be worth
+    it and a worker can be forked (:mod:`taxops.forked`), parsed, validated
+    and checked by the worker while the command checks the working files. The
+    block's value gives the list (waiting for the worker if need be).
+
+    The worker hands each version over as ``diff``'s worker does: an entry in
+    a private folder removed at the end (:mod:`taxops.release_cache`), read
+    with its labels built when read. Whatever the worker leaves undone (a
+    failure, a file that is not a valid taxonomy) is loaded here: the list is
+    the same with a worker or without."""
+    blobs = _blobs(root, commit)  # read from git before any fork: the worker never runs git
+    if sum(len(raw) for _, raw in blobs) < AHEAD_MIN_BYTES or forked.unavailable() is not None:
+        yield lambda: _loaded(_ref_taxonomy(path, raw, shown) for path, raw in blobs)
+        return
+    try:
+        private = forked.private_folder()
+    except OSError:  # no temporary folder to hand the versions over in
+        yield lambda: _loaded(_ref_taxonomy(path, raw, shown) for path, raw in blobs)
+        return
+    try:
+
+        def work() -> None:
+            for path, raw in blobs:
+                _ref_taxonomy(path, raw, shown, hand_to=private)
+
+        with forked.beside(work) as worker:
+            handed = private if worker is not None else None
+
+            def loaded() -> list[RefTaxonomy]:
+                if worker is not None:
+                    worker.wait()  # whatever became of it, this process loads what is missing
+                return _loaded(
+                    _ref_taxonomy(path, raw, shown, handed=handed) for path, raw in blobs
+                )
+
+            yield loaded
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _loaded(found: Iterable[RefTaxonomy | None]) -> list[RefTaxonomy]:
+    return [ref for ref in found if ref is not None]
+
+
+#: Below this many bytes of taxonomies at the ref, loading them takes less
+#: than forking a worker would save.
+AHEAD_MIN_BYTES = 1_000_000
+
+
+def _blobs(root: Path, commit: str) -> list[tuple[str, bytes]]:
+    """The working taxonomy files' bytes at ``commit`` (YAML files under
+    taxonomies/, release snapshots aside)."""
     out = []
     for path in gitrepo.files_at(root, commit, "taxonomies"):
         if Path(path).suffix not in (".yaml", ".yml") or is_release(Path(path)):
             continue
         raw = gitrepo.read_at(root, commit, path)
-        if raw is None:
-            continue
-        doc, problems = parse_yaml(raw, f"{shown}:{path}")
-        if doc is None:
-            out.append(RefTaxonomy(path, None, None, problems[0] if problems else None))
-            continue
-        if doc.data.get(MARKER) != TAXONOMY_FORMAT:
-            continue
-        model, problems = validate_document(doc, KINDS[TAXONOMY_FORMAT])
-        taxonomy_id = doc.data.get("id") if isinstance(doc.data.get("id"), str) else None
-        if not isinstance(model, Taxonomy):
-            first = next((p for p in problems if p.severity is Severity.ERROR), None)
-            out.append(RefTaxonomy(path, taxonomy_id, None, first))
-            continue
-        out.append(RefTaxonomy(path, model.id, Version(model, doc, f"{shown}:{path}")))
+        if raw is not None:
+            out.append((path, raw))
     return out
+
+
+def _ref_taxonomy(
+    path: str,
+    raw: bytes,
+    shown: str,
+    *,
+    hand_to: Path | None = None,
+    handed: Path | None = None,
+) -> RefTaxonomy | None:
+    """One file at the ref: its version when it loads and validates, else its
+    first problem; None when it is not a taxonomy. ``hand_to``: a folder to
+    write a valid taxonomy's entry to (a worker); ``handed``: a folder to read
+    it from first (the entry a worker wrote for these bytes)."""
+    display = f"{shown}:{path}"
+    if handed is not None:
+        entry = release_cache.read(
+            release_cache.source_key(raw), raw, display, Taxonomy, DEFAULT_MAX_BYTES,
+            lazy=True, base=handed,
+        )  # fmt: skip
+        if entry is not None and isinstance(entry.model, Taxonomy):
+            return RefTaxonomy(path, entry.model.id, Version(entry.model, entry.doc, display))
+    doc, problems = parse_yaml(raw, display)
+    if doc is None:
+        return RefTaxonomy(path, None, None, problems[0] if problems else None)
+    if doc.data.get(MARKER) != TAXONOMY_FORMAT:
+        return None
+    model, problems = validate_document(doc, KINDS[TAXONOMY_FORMAT])
+    taxonomy_id = doc.data.get("id") if isinstance(doc.data.get("id"), str) else None
+    if not isinstance(model, Taxonomy):
+        first = next((p for p in problems if p.severity is Severity.ERROR), None)
+        return RefTaxonomy(path, taxonomy_id, None, first)
+    if hand_to is not None:
+        key = release_cache.source_key(raw)
+        release_cache.write(key, model, problems, doc, base=hand_to, handover=True)
+    return RefTaxonomy(path, model.id, Version(model, doc, display))
 
 
 def match(

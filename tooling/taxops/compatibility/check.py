@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +16,8 @@ from taxops import gitrepo
 from taxops.checks.deadlines import Deadlines
 from taxops.codeowners import drift as codeowners_drift
 from taxops.codeowners import invalid_owners
-from taxops.compatibility.baselines import match, taxonomies_at
+from taxops.compatibility.baselines import RefTaxonomy, match, taxonomies_at_ahead
+from taxops.compatibility.comparable import comparable
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.compatibility.integrity import verify
 from taxops.compatibility.releases import latest, snapshot_findings, unchanged_since
@@ -79,53 +81,70 @@ def run_check(
     commit = None
     if against is not None:
         commit = gitrepo.merge_base(root, against) if merge_base else gitrepo.resolve(root, against)
-    # Guidelines are compared with the base too, so a definition changed in the
-    # pull request without a changelog entry is caught in CI, not only locally.
-    checked = check_paths(
-        files, root, max_bytes, baseline=commit or "HEAD", today=today, deadlines=deadlines
-    )
-    if after_load is not None:
-        after_load(checked)
-    repo = assemble(checked, root)
-    report = CheckReport("the last release of each taxonomy", len(checked))
-    report.validation = [d for c in checked for d in c.diagnostics]
-    report.process += snapshot_findings(repo.releases)
-    report.process += [*invalid_owners(repo), *codeowners_drift(root, repo)]
-    # The integrity record needs no git base; git, when there is one, adds what
-    # the record cannot know (a release deleted together with its line).
-    recorded = verify(root)
-    report.process += recorded
-    seen = {d.data.get("path") for d in recorded}
+    shown = (f"merge-base({against})" if merge_base else against) or ""
+    with ExitStack() as stack:
+        # The taxonomies at the ref are loaded beside the working files' checks.
+        at_ref = (
+            stack.enter_context(taxonomies_at_ahead(root, commit, shown))
+            if commit is not None
+            else None
+        )
+        # Guidelines are compared with the base too, so a definition changed in the
+        # pull request without a changelog entry is caught in CI, not only locally.
+        # A release read from the cache builds its labels when read: the
+        # comparison reads those that changed (see _versions).
+        checked = check_paths(
+            files,
+            root,
+            max_bytes,
+            baseline=commit or "HEAD",
+            today=today,
+            deadlines=deadlines,
+            lazy_releases=True,
+        )
+        if after_load is not None:
+            after_load(checked)
+        repo = assemble(checked, root)
+        report = CheckReport("the last release of each taxonomy", len(checked))
+        report.validation = [d for c in checked for d in c.diagnostics]
+        report.process += snapshot_findings(repo.releases)
+        report.process += [*invalid_owners(repo), *codeowners_drift(root, repo)]
+        # The integrity record needs no git base; git, when there is one, adds what
+        # the record cannot know (a release deleted together with its line).
+        recorded = verify(root)
+        report.process += recorded
+        seen = {d.data.get("path") for d in recorded}
 
-    known = set(repo.taxonomies) | set(taxonomy_folders(root))
-    for name in only:
-        if name not in known:  # a typo must not compare nothing and pass
-            raise unknown_name("taxonomy", name, known)
-    wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
-    in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)
-    if against is not None and commit is not None:
-        shown = f"merge-base({against})" if merge_base else against
-        report.base = f"{shown} ({gitrepo.short(root, commit)})"
-        report.process += _unseen(unchanged_since(root, commit, shown), seen)
-        report.comparisons, found = _against_ref(root, commit, shown, wanted, repo.releases)
-        report.process += found
-    else:
-        if in_git:
-            report.process += _unseen(unchanged_since(root, "HEAD", "HEAD"), seen)
-        report.comparisons, found = _against_releases(wanted, repo.releases)
-        report.process += found
+        known = set(repo.taxonomies) | set(taxonomy_folders(root))
+        for name in only:
+            if name not in known:  # a typo must not compare nothing and pass
+                raise unknown_name("taxonomy", name, known)
+        wanted = {i: t for i, t in repo.taxonomies.items() if not only or i in only}
+        in_git = gitrepo.work_tree(root) is not None and gitrepo.has_commits(root)
+        if at_ref is not None and commit is not None:
+            report.base = f"{shown} ({gitrepo.short(root, commit)})"
+            report.process += _unseen(unchanged_since(root, commit, shown), seen)
+            report.comparisons, found = _against_ref(
+                at_ref(), shown, wanted, repo.releases, root, commit
+            )
+            report.process += found
+        else:
+            if in_git:
+                report.process += _unseen(unchanged_since(root, "HEAD", "HEAD"), seen)
+            report.comparisons, found = _against_releases(wanted, repo.releases)
+            report.process += found
 
-    waivers = next((c for c in checked if isinstance(c.model, Waivers)), None)
-    book = WaiverBook(
-        waivers.model if waivers and isinstance(waivers.model, Waivers) else None,
-        waivers.doc if waivers else None,
-        today or datetime.date.today(),
-    )
-    for comparison in report.comparisons:
-        comparison.findings = book.apply(comparison.findings)
-        comparison.versioning = book.apply(comparison.versioning)
-    report.process = book.apply(report.process) + book.findings(wanted)
-    return report
+        waivers = next((c for c in checked if isinstance(c.model, Waivers)), None)
+        book = WaiverBook(
+            waivers.model if waivers and isinstance(waivers.model, Waivers) else None,
+            waivers.doc if waivers else None,
+            today or datetime.date.today(),
+        )
+        for comparison in report.comparisons:
+            comparison.findings = book.apply(comparison.findings)
+            comparison.versioning = book.apply(comparison.versioning)
+        report.process = book.apply(report.process) + book.findings(wanted)
+        return report
 
 
 def _unseen(found: list[Diagnostic], seen: set[object]) -> list[Diagnostic]:
@@ -153,19 +172,21 @@ def _against_releases(
             )
             continue
         history = [Version(s.model, s.doc, s.display) for s in snapshots if s is not last]
-        primary = compare(Version(last.model, last.doc, last.display), new, history=history)
+        primary = compare(
+            *_versions(Version(last.model, last.doc, last.display), new), history=history
+        )
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=last)]
     return comparisons, found
 
 
 def _against_ref(
-    root: Path,
-    commit: str,
+    at_ref: list[RefTaxonomy],
     shown: str,
     wanted: dict[str, Governed[Taxonomy]],
     releases: dict[str, list[Governed[Taxonomy]]],
+    root: Path,
+    commit: str,
 ) -> tuple[list[Comparison], list[Diagnostic]]:
-    at_ref = taxonomies_at(root, commit, shown)
     paired, gone = match(wanted, at_ref, gitrepo.renames_since(root, commit, "taxonomies"))
     comparisons: list[Comparison] = []
     found: list[Diagnostic] = []
@@ -188,7 +209,7 @@ def _against_ref(
             continue
         snapshots = releases.get(taxonomy_id, [])
         history = [Version(s.model, s.doc, s.display) for s in snapshots]
-        primary = compare(before.version, new, history=history)
+        primary = compare(*_versions(before.version, new), history=history)
         comparisons += [primary, *_transitive(primary, new, snapshots, skip=None)]
     for ref in gone:
         if (root / ref.path).exists():
@@ -215,7 +236,9 @@ def _transitive(
             continue
         if snap.doc.text == (primary.old.doc.text if primary.old.doc else None):
             continue
-        other = compare(Version(snap.model, snap.doc, snap.display), new, check_versions=False)
+        other = compare(
+            *_versions(Version(snap.model, snap.doc, snap.display), new), check_versions=False
+        )
         other.findings = [
             replace(d, message=f"against release {snap.model.version}: {d.message}")
             for d in other.findings
@@ -224,3 +247,10 @@ def _transitive(
         if other.findings:
             extra.append(other)
     return extra
+
+
+def _versions(old: Version, new: Version) -> tuple[Version, Version]:
+    """The two versions made cheap to compare: the comparison reads only the
+    labels that changed (:mod:`taxops.compatibility.comparable`)."""
+    a, b = comparable(old.taxonomy, old.doc, new.taxonomy, new.doc)
+    return replace(old, taxonomy=a), replace(new, taxonomy=b)

@@ -7,9 +7,7 @@ for place, on generated changes of every kind."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -151,23 +149,11 @@ needs_fork = pytest.mark.skipif(
 
 
 @pytest.fixture()
-def beside(monkeypatch: pytest.MonkeyPatch) -> list[forked.Worker]:
-    """Every ref, however small, is loaded by a worker (the machine is taken
-    as idle); the workers started are listed."""
+def beside(monkeypatch: pytest.MonkeyPatch, workers: list[forked.Worker]) -> list[forked.Worker]:
+    """Every ref, however small, is loaded by a worker (the workers started
+    are listed once stopped)."""
     monkeypatch.setattr(baselines, "AHEAD_MIN_BYTES", 0)
-    monkeypatch.setattr(forked, "_load", lambda: 0.0)
-    seen: list[forked.Worker] = []
-    real = forked.beside
-
-    @contextlib.contextmanager
-    def spy(work: Callable[[], object]) -> Iterator[forked.Worker | None]:
-        with real(work) as worker:
-            if worker is not None:
-                seen.append(worker)
-            yield worker
-
-    monkeypatch.setattr(forked, "beside", spy)
-    return seen
+    return workers
 
 
 @needs_fork

@@ -16,7 +16,10 @@ every governed file of the repository and every invalid case.
 Bounded, so that reading ahead never raises the command's peak memory by more
 than a small amount: the first file is read ahead whatever its size (nothing is
 loaded yet), later ones only while the files read ahead and not yet taken come
-to at most :data:`BUDGET` bytes of YAML. Releases are left to the command: most
+to at most :data:`BUDGET` bytes of YAML. A larger one is read once the command
+asks for it (every file before it taken): a large taxonomy's labels then still
+parse in parts while the command validates them, holding no more than the
+command reading it itself would. Releases are left to the command: most
 come from the release cache, which is cheaper than parsing them. A file the
 worker cannot read ahead, or fails on in any way, is left to the command too,
 which then reads it itself, as it always did: the worker never causes an error.
@@ -50,6 +53,7 @@ class ReadAhead:
         self._root, self._max_bytes, self._budget = root, max_bytes, budget
         self._done: dict[int, tuple[Source | None, int]] = {}  # index: source, bytes held
         self._held = 0  # bytes of files read ahead and not yet taken
+        self._wanted = -1  # the file the command asks for (or works on) now
         self._busy = False  # reading or parsing a file (not to be waited for)
         self._stopped = False
         self._ready = threading.Condition()
@@ -67,6 +71,8 @@ class ReadAhead:
         itself (a release, a file over the budget, or one the worker failed on)."""
         for i, path in enumerate(self._paths):
             with self._ready:
+                self._wanted = i
+                self._ready.notify_all()
                 while i not in self._done:
                     self._ready.wait()
                 source, size = self._done.pop(i)
@@ -99,9 +105,14 @@ class ReadAhead:
     def _work(self) -> None:
         for i, path in enumerate(self._paths):
             size = self._size(path) if i else 0  # the first file whatever its size
-            ahead = not is_release(path) and size <= self._budget
+            ahead = not is_release(path)
+            large = size > self._budget  # read once the command asks for it
             with self._ready:
-                while ahead and not self._stopped and self._held + size > self._budget:
+                while (
+                    ahead
+                    and not self._stopped
+                    and (self._wanted < i if large else self._held + size > self._budget)
+                ):
                     self._ready.wait()
                 if self._stopped:
                     return

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cache_damage import damage
 from compared import plain
 from taxops import forked, release_cache
 from taxops.compatibility import baselines
@@ -191,9 +192,7 @@ def test_the_version_at_the_ref_loaded_beside_the_check_says_the_same(
             real_write(key, *args, base=base, **kwargs)
         if how == "damaged entry" and base is not None:
             for entry in base.rglob("*.json"):
-                data = bytearray(entry.read_bytes())
-                data[len(data) // 2] ^= 0xFF
-                entry.write_bytes(bytes(data))
+                damage(entry, "flipped byte")
 
     monkeypatch.setattr(release_cache, "write", write)
     report = run_check(repo, against="main")

@@ -14,8 +14,9 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
   repository whose main branch released version 1; a branch changes the
   working file to version 2. ``taxops check`` compares it with the last
   release (from the release cache, as CI keeps it with ``actions/cache``),
-  ``taxops check --against main`` with main's file; both validate every file
-  first. No aim of its own: the command CI runs, against the same baseline.
+  ``taxops check --against main`` with main's file (edited since the
+  release, so it is loaded, not read from the cache); both validate every
+  file first. No aim of its own: the command CI runs, against the same baseline.
 * **a published classification of about 97,000 codes**: codes, short titles
   and parents only (``ids: code``, calendar versions); next year's version
   deletes 294 codes outright (no tombstone, as publishers do), adds 3,123 and
@@ -162,11 +163,12 @@ def _write(path: Path, text: str) -> Path:
 
 def _pull_request(root: Path, v1: Path, v2: Path) -> Path:
     """A repository whose main branch released version 1 of the generated
-    taxonomy (its working file the same), and a branch changing the working
-    file to version 2."""
+    taxonomy (its working file the same, with a comment added since: not a
+    release's bytes, so ``--against main`` loads it), and a branch changing
+    the working file to version 2."""
     folder = root / "taxonomies" / "generated"
     (folder / "releases").mkdir(parents=True)
-    shutil.copyfile(v1, folder / "taxonomy.yaml")
+    (folder / "taxonomy.yaml").write_bytes(b"# next: version 2\n" + v1.read_bytes())
     shutil.copyfile(v1, folder / "releases" / "1.0.0.yaml")
     digest = hashlib.sha256((folder / "releases" / "1.0.0.yaml").read_bytes()).hexdigest()
     (folder / "releases" / "SHA256SUMS").write_text(f"{digest}  1.0.0.yaml\n")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from cache_damage import damage
 from compared import plain
 from taxops import forked, release_cache
 from taxops.compatibility import baselines
@@ -59,19 +60,28 @@ def _changed(labels: list[dict[str, object]]) -> list[dict[str, object]]:
     return out
 
 
-@pytest.fixture()
-def repo(tmp_path: Path) -> Path:
-    """Release 1.0.0 committed on main; the working file changes it (2.0.0)."""
-    root = init(tmp_path / "repo")
+def _repository(root: Path, *, edited_since_release: bool) -> Path:
+    """Release 1.0.0 committed on main, its working file the release (or the
+    release with a comment added since); the branch 'change' changes the
+    working file (2.0.0)."""
+    init(root)
     folder = root / "taxonomies" / "t"
     (folder / "releases").mkdir(parents=True)
     labels = _labels(300)
-    (folder / "releases" / "1.0.0.yaml").write_text(_taxonomy("1.0.0", labels))
-    (folder / "taxonomy.yaml").write_text(_taxonomy("1.0.0", labels))
+    released = _taxonomy("1.0.0", labels)
+    (folder / "releases" / "1.0.0.yaml").write_text(released)
+    comment = "# edited since the release\n" if edited_since_release else ""
+    (folder / "taxonomy.yaml").write_text(comment + released)
     commit_all(root, "1.0.0")
     git(root, "checkout", "-q", "-b", "change")
     (folder / "taxonomy.yaml").write_text(_taxonomy("2.0.0", _changed(labels)))
     return root
+
+
+@pytest.fixture()
+def repo(tmp_path: Path) -> Path:
+    """Main's working file is not a release's bytes: it is loaded."""
+    return _repository(tmp_path / "repo", edited_since_release=True)
 
 
 def _outcome(report: CheckReport) -> object:
@@ -182,9 +192,7 @@ def test_the_version_at_the_ref_loaded_beside_the_check_says_the_same(
             real_write(key, *args, base=base, **kwargs)
         if how == "damaged entry" and base is not None:
             for entry in base.rglob("*.json"):
-                data = bytearray(entry.read_bytes())
-                data[len(data) // 2] ^= 0xFF
-                entry.write_bytes(bytes(data))
+                damage(entry, "flipped byte")
 
     monkeypatch.setattr(release_cache, "write", write)
     report = run_check(repo, against="main")
@@ -210,3 +218,29 @@ def test_an_invalid_taxonomy_at_the_ref_is_reported_the_same_beside_the_check(
     assert len(beside) == 1
     (finding,) = [d for d in report.process if d.rule == "baseline-unreadable"]
     assert "main:taxonomies/t/taxonomy.yaml" in finding.message
+
+
+def test_a_file_at_the_ref_written_as_a_release_is_read_from_the_release_cache(
+    repo: Path, fresh_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Right after a release, main's file is the release, byte for byte: the
+    check against main reads it from the release cache (no parse, no worker)
+    and says what loading it says."""
+    repo = _repository(repo.parent / "released", edited_since_release=False)
+    with monkeypatch.context() as off:
+        off.setenv("TAXOPS_NO_CACHE", "1")
+        expected = _outcome(run_check(repo, against="main"))
+    run_check(repo)  # the release is read once (into the cache)
+    parsed: list[str] = []
+    real = baselines.parse_yaml
+
+    def spy(raw: bytes | str, path: str) -> Any:
+        parsed.append(path)
+        return real(raw, path)
+
+    monkeypatch.setattr(baselines, "parse_yaml", spy)
+    monkeypatch.setattr(forked, "beside", None)  # a worker would fail the test
+    report = run_check(repo, against="main")
+    assert parsed == []
+    assert isinstance(report.comparisons[0].old.taxonomy.labels, BuiltOnRead)
+    assert _outcome(report) == expected

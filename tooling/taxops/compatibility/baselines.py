@@ -47,20 +47,29 @@ def taxonomies_at_ahead(
     a private folder removed at the end (:mod:`taxops.release_cache`), read
     with its labels built when read. Whatever the worker leaves undone (a
     failure, a file that is not a valid taxonomy) is loaded here: the list is
-    the same with a worker or without."""
+    the same with a worker or without. A file written exactly as a release
+    taxops has read is read from the release cache instead (no worker)."""
     blobs = _blobs(root, commit)  # read from git before any fork: the worker never runs git
-    if sum(len(raw) for _, raw in blobs) < AHEAD_MIN_BYTES or forked.unavailable() is not None:
-        yield lambda: _loaded(_ref_taxonomy(path, raw, shown) for path, raw in blobs)
+    # A file at the ref written exactly as a release taxops has read (main's
+    # file right after a release) is that release: read from the release cache.
+    known = [_from_entry(path, raw, shown, None) for path, raw in blobs]
+    todo = [blob for blob, ref in zip(blobs, known, strict=True) if ref is None]
+
+    def with_known(found: Iterator[RefTaxonomy | None]) -> list[RefTaxonomy]:
+        return _loaded(ref if ref is not None else next(found) for ref in known)
+
+    if sum(len(raw) for _, raw in todo) < AHEAD_MIN_BYTES or forked.unavailable() is not None:
+        yield lambda: with_known(_ref_taxonomy(path, raw, shown) for path, raw in todo)
         return
     try:
         private = forked.private_folder()
     except OSError:  # no temporary folder to hand the versions over in
-        yield lambda: _loaded(_ref_taxonomy(path, raw, shown) for path, raw in blobs)
+        yield lambda: with_known(_ref_taxonomy(path, raw, shown) for path, raw in todo)
         return
     try:
 
         def work() -> None:
-            for path, raw in blobs:
+            for path, raw in todo:
                 _ref_taxonomy(path, raw, shown, hand_to=private)
 
         with forked.beside(work) as worker:
@@ -69,8 +78,8 @@ def taxonomies_at_ahead(
             def loaded() -> list[RefTaxonomy]:
                 if worker is not None:
                     worker.wait()  # whatever became of it, this process loads what is missing
-                return _loaded(
-                    _ref_taxonomy(path, raw, shown, handed=handed) for path, raw in blobs
+                return with_known(
+                    _ref_taxonomy(path, raw, shown, handed=handed) for path, raw in todo
                 )
 
             yield loaded
@@ -100,6 +109,20 @@ def _blobs(root: Path, commit: str) -> list[tuple[str, bytes]]:
     return out
 
 
+def _from_entry(path: str, raw: bytes, shown: str, base: Path | None) -> RefTaxonomy | None:
+    """The file at the ref from the entry kept for its bytes in ``base`` (a
+    worker's hand-over; None: the user's release cache), its labels built
+    when read; None when there is none (or it cannot be trusted)."""
+    display = f"{shown}:{path}"
+    entry = release_cache.read(
+        release_cache.source_key(raw), raw, display, Taxonomy, DEFAULT_MAX_BYTES,
+        lazy=True, base=base,
+    )  # fmt: skip
+    if entry is None or not isinstance(entry.model, Taxonomy):
+        return None
+    return RefTaxonomy(path, entry.model.id, Version(entry.model, entry.doc, display))
+
+
 def _ref_taxonomy(
     path: str,
     raw: bytes,
@@ -114,12 +137,9 @@ def _ref_taxonomy(
     it from first (the entry a worker wrote for these bytes)."""
     display = f"{shown}:{path}"
     if handed is not None:
-        entry = release_cache.read(
-            release_cache.source_key(raw), raw, display, Taxonomy, DEFAULT_MAX_BYTES,
-            lazy=True, base=handed,
-        )  # fmt: skip
-        if entry is not None and isinstance(entry.model, Taxonomy):
-            return RefTaxonomy(path, entry.model.id, Version(entry.model, entry.doc, display))
+        found = _from_entry(path, raw, shown, handed)
+        if found is not None:
+            return found
     doc, problems = parse_yaml(raw, display)
     if doc is None:
         return RefTaxonomy(path, None, None, problems[0] if problems else None)

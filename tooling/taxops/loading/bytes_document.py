@@ -131,7 +131,7 @@ class BytesDocument(YamlDocument):
         """Stop using the entry's offsets: find the items in the text, as a
         file read without the cache does."""
         self._from_bytes = False
-        for cached in (self._index, self._starts, self._keys, self._partial):
+        for cached in (self._index, self._starts, self._keys, self._heads, self._partial):
             cached.clear()
         self._counted.clear()
         self._adopted.clear()

@@ -102,6 +102,8 @@ class YamlDocument:
         default_factory=dict, repr=False
     )
     _keys: dict[Path_, dict[str, NodeMarks] | None] = field(default_factory=dict, repr=False)
+    #: Items asked for only as a whole: their own mark, read from their first line.
+    _heads: dict[Path_, dict[str, NodeMarks]] = field(default_factory=dict, repr=False)
     _top: dict[str, dict[Path_, NodeMarks] | None] = field(default_factory=dict, repr=False)
     _starts: dict[str, array[int] | None] = field(default_factory=dict, repr=False)
     _counted: set[str] = field(default_factory=set, repr=False)
@@ -173,16 +175,31 @@ class YamlDocument:
         """The own keys of every list item a path names (``("labels", 7, ...)``,
         at most one key below the item), each item read once, in file order.
         None for an item whose lines are not plain block style (its paths are
-        then located by composing it, exactly)."""
-        wanted = sorted({path[:2] for path in paths if _item_shaped(path)}, key=_by_list_then_index)
-        new = [item for item in wanted if item not in self._keys]
+        then located by composing it, exactly). An item asked for only as a
+        whole (a removed label's place) is read from its first line alone
+        (:func:`_item_head`), where it can be."""
+        asked = [path for path in paths if _item_shaped(path)]
+        keyed = {path[:2] for path in asked if len(path) > 2}
+        wanted = sorted({path[:2] for path in asked}, key=_by_list_then_index)
+        new = [
+            item
+            for item in wanted
+            if item not in self._keys and (item in keyed or item not in self._heads)
+        ]
         bounds = [self._item_bounds(str(key), int(index)) for key, index in new]
         found = [(item, b) for item, b in zip(new, bounds, strict=True) if b is not None]
         lines = self._first_lines([(str(item[0]), int(item[1]), b[0]) for item, b in found])
         self._keys.update((item, None) for item, b in zip(new, bounds, strict=True) if b is None)
         for (item, b), line in zip(found, lines, strict=True):
-            self._keys[item] = _scan_item(self._piece(*b), line)
-        return {item: self._keys[item] for item in wanted}
+            piece = self._piece(*b)
+            head = None if item in keyed else _item_head(piece, line)
+            if head is None:
+                self._keys[item] = _scan_item(piece, line)
+            else:
+                self._heads[item] = head
+        return {
+            item: self._keys[item] if item in self._keys else self._heads[item] for item in wanted
+        }
 
     def _first_lines(self, items: list[tuple[str, int, int]]) -> list[int]:
         """The 0-based first line of each item (list key, index, offset). A
@@ -515,6 +532,22 @@ _ITEM_HEAD = re.compile(r"( *)-( +|$)")
 _KEY = re.compile(
     r"(?:([^\s'\"#:\[\]{},&*!|>%@`-][^:#\n]*?)|'([^'\n]*)'|\"([^\"\\\n]*)\") *:(?= |$)"
 )
+
+
+def _item_head(snippet: str, line0: int) -> dict[str, NodeMarks] | None:
+    """The mark of a sequence item whose first line holds its first key
+    (``- id: x``): where that key starts, which is where the item's mapping
+    starts whatever its other lines hold (what :func:`_scan_item` and the
+    composed item both give it). None when the first line holds anything else
+    (the item is then scanned, or composed)."""
+    eol = snippet.find("\n")
+    first = snippet if eol < 0 else snippet[:eol]
+    head = _ITEM_HEAD.match(first)
+    if head is None or not head.group(2) or "\t" in first:
+        return None
+    if _KEY.match(first, head.end()) is None:
+        return None
+    return {"": NodeMarks(None, (line0, head.end()))}
 
 
 def _scan_item(snippet: str, line0: int) -> dict[str, NodeMarks] | None:

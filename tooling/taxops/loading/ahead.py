@@ -68,7 +68,8 @@ class ReadAhead:
 
     def sources(self) -> Iterator[tuple[Path, Source | None]]:
         """Each path with its parsed source, or None: the caller reads that one
-        itself (a release, a file over the budget, or one the worker failed on)."""
+        itself (a release, or a file the worker failed on). A file over the
+        budget is read once it is asked for here."""
         for i, path in enumerate(self._paths):
             with self._ready:
                 self._wanted = i

@@ -52,25 +52,25 @@ def taxonomies_at_ahead(
     blobs = _blobs(root, commit)  # read from git before any fork: the worker never runs git
     # A file at the ref written exactly as a release taxops has read (main's
     # file right after a release) is that release: read from the release cache.
-    known = [_from_entry(path, raw, shown, None) for path, raw in blobs]
+    known = [_from_entry(blob, shown, None) for blob in blobs]
     todo = [blob for blob, ref in zip(blobs, known, strict=True) if ref is None]
 
     def with_known(found: Iterator[RefTaxonomy | None]) -> list[RefTaxonomy]:
         return _loaded(ref if ref is not None else next(found) for ref in known)
 
-    if sum(len(raw) for _, raw in todo) < AHEAD_MIN_BYTES or forked.unavailable() is not None:
-        yield lambda: with_known(_ref_taxonomy(path, raw, shown) for path, raw in todo)
+    if sum(len(b.raw) for b in todo) < AHEAD_MIN_BYTES or forked.unavailable() is not None:
+        yield lambda: with_known(_ref_taxonomy(blob, shown) for blob in todo)
         return
     try:
         private = forked.private_folder()
     except OSError:  # no temporary folder to hand the versions over in
-        yield lambda: with_known(_ref_taxonomy(path, raw, shown) for path, raw in todo)
+        yield lambda: with_known(_ref_taxonomy(blob, shown) for blob in todo)
         return
     try:
 
         def work() -> None:
-            for path, raw in todo:
-                _ref_taxonomy(path, raw, shown, hand_to=private)
+            for blob in todo:
+                _ref_taxonomy(blob, shown, hand_to=private)
 
         with forked.beside(work) as worker:
             handed = private if worker is not None else None
@@ -78,9 +78,7 @@ def taxonomies_at_ahead(
             def loaded() -> list[RefTaxonomy]:
                 if worker is not None:
                     worker.wait()  # whatever became of it, this process loads what is missing
-                return with_known(
-                    _ref_taxonomy(path, raw, shown, handed=handed) for path, raw in todo
-                )
+                return with_known(_ref_taxonomy(blob, shown, handed=handed) for blob in todo)
 
             yield loaded
     finally:
@@ -96,8 +94,18 @@ def _loaded(found: Iterable[RefTaxonomy | None]) -> list[RefTaxonomy]:
 AHEAD_MIN_BYTES = 1_000_000
 
 
-def _blobs(root: Path, commit: str) -> list[tuple[str, bytes]]:
-    """The working taxonomy files' bytes at ``commit`` (YAML files under
+@dataclass(frozen=True)
+class _Blob:
+    """A file at the ref: its path, its bytes, and their cache key (hashed
+    once, whoever looks the file up)."""
+
+    path: str
+    raw: bytes
+    key: str
+
+
+def _blobs(root: Path, commit: str) -> list[_Blob]:
+    """The working taxonomy files at ``commit`` (YAML files under
     taxonomies/, release snapshots aside)."""
     out = []
     for path in gitrepo.files_at(root, commit, "taxonomies"):
@@ -105,27 +113,25 @@ def _blobs(root: Path, commit: str) -> list[tuple[str, bytes]]:
             continue
         raw = gitrepo.read_at(root, commit, path)
         if raw is not None:
-            out.append((path, raw))
+            out.append(_Blob(path, raw, release_cache.source_key(raw)))
     return out
 
 
-def _from_entry(path: str, raw: bytes, shown: str, base: Path | None) -> RefTaxonomy | None:
+def _from_entry(blob: _Blob, shown: str, base: Path | None) -> RefTaxonomy | None:
     """The file at the ref from the entry kept for its bytes in ``base`` (a
     worker's hand-over; None: the user's release cache), its labels built
     when read; None when there is none (or it cannot be trusted)."""
-    display = f"{shown}:{path}"
+    display = f"{shown}:{blob.path}"
     entry = release_cache.read(
-        release_cache.source_key(raw), raw, display, Taxonomy, DEFAULT_MAX_BYTES,
-        lazy=True, base=base,
-    )  # fmt: skip
+        blob.key, blob.raw, display, Taxonomy, DEFAULT_MAX_BYTES, lazy=True, base=base
+    )
     if entry is None or not isinstance(entry.model, Taxonomy):
         return None
-    return RefTaxonomy(path, entry.model.id, Version(entry.model, entry.doc, display))
+    return RefTaxonomy(blob.path, entry.model.id, Version(entry.model, entry.doc, display))
 
 
 def _ref_taxonomy(
-    path: str,
-    raw: bytes,
+    blob: _Blob,
     shown: str,
     *,
     hand_to: Path | None = None,
@@ -135,12 +141,12 @@ def _ref_taxonomy(
     first problem; None when it is not a taxonomy. ``hand_to``: a folder to
     write a valid taxonomy's entry to (a worker); ``handed``: a folder to read
     it from first (the entry a worker wrote for these bytes)."""
-    display = f"{shown}:{path}"
+    path, display = blob.path, f"{shown}:{blob.path}"
     if handed is not None:
-        found = _from_entry(path, raw, shown, handed)
+        found = _from_entry(blob, shown, handed)
         if found is not None:
             return found
-    doc, problems = parse_yaml(raw, display)
+    doc, problems = parse_yaml(blob.raw, display)
     if doc is None:
         return RefTaxonomy(path, None, None, problems[0] if problems else None)
     if doc.data.get(MARKER) != TAXONOMY_FORMAT:
@@ -151,8 +157,7 @@ def _ref_taxonomy(
         first = next((p for p in problems if p.severity is Severity.ERROR), None)
         return RefTaxonomy(path, taxonomy_id, None, first)
     if hand_to is not None:
-        key = release_cache.source_key(raw)
-        release_cache.write(key, model, problems, doc, base=hand_to, handover=True)
+        release_cache.write(blob.key, model, problems, doc, base=hand_to, handover=True)
     return RefTaxonomy(path, model.id, Version(model, doc, display))
 
 

@@ -262,3 +262,29 @@ def test_a_lazily_read_release_sent_to_another_process_carries_its_labels(
     assert [label.model_dump() for label in copy.labels] == [
         label.model_dump() for label in lazy.labels
     ]
+
+
+def test_a_hand_over_is_never_trusted_from_the_users_cache(tmp_path: Path, cache: Path) -> None:
+    """An entry whose labels are read from the file's own items is written
+    only to a worker's private folder; one found in the user's cache (planted,
+    or left by another tool) is a miss there, and reads only where a caller
+    names the folder it handed over in."""
+    items = "".join(f"  - id: l{i}\n    name: Label {i}\n" for i in range(20))
+    text = "taxops: taxonomy/1\nid: t\ntitle: T\nversion: 1.0.0\nkind: hierarchical\n"
+    path = tmp_path / "repo" / "taxonomies" / "t" / "releases" / "1.0.0.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(text + 'owners: ["@t"]\nlabels:\n' + items)
+    checked = check_file(path)
+    assert isinstance(checked.model, Taxonomy) and checked.doc is not None
+    raw = path.read_bytes()
+    key = release_cache.source_key(raw)
+    release_cache.write(key, checked.model, [], checked.doc, base=cache, handover=True)
+    (entry,) = _entries(cache)
+    meta = json.loads(parts(entry)[1].split(b"\n", 1)[0])
+    assert meta["labels_from"] == "file"
+    text = raw.decode()
+    read = release_cache.read
+    assert read(key, text, "t.yaml", Taxonomy, 10**9, lazy=True) is None  # the user's cache
+    named = read(key, text, "t.yaml", Taxonomy, 10**9, lazy=True, base=cache)
+    assert named is not None and isinstance(named.model, Taxonomy)
+    assert list(named.model.labels) == list(checked.model.labels)  # built from the items

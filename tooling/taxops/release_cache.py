@@ -127,6 +127,7 @@ def read(
     ``base`` is a cache folder of the caller's in place of the user's (see
     :func:`write`). ``items``: the labels' items of ``text`` (a text), when the
     caller found them already (:func:`~taxops.loading.item_source.list_items`)."""
+    handed = base is not None  # a caller's folder: a worker's hand-over may be there
     base = base or folder()
     if base is None:
         return None
@@ -140,7 +141,7 @@ def read(
             if meta.get("labels_from") == "file":
                 # Handed over by a worker (never in the user's cache): the labels
                 # are read from the file's own items, whose bytes were just hashed.
-                if base is None or not lazy or model is not Taxonomy:
+                if not handed or not lazy or model is not Taxonomy:
                     return None  # read in full: the caller checks the file itself
                 if not isinstance(text, str):  # decoded as the worker did (no byte-order mark)
                     raw = text if isinstance(text, bytes) else text.whole()

@@ -233,6 +233,45 @@ def test_unchanged_labels_are_never_built(
             assert isinstance(doc, BytesDocument) and doc._from_bytes and doc._decoded is None
 
 
+def test_releases_saved_with_crlf_compare_as_saved_with_line_feeds(
+    tmp_path: Path, fresh_cache: Path, located_as: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Releases checked out on Windows end their lines in CR LF: read from
+    the cache, they compare exactly as the same releases with line feeds read
+    in full, every finding at the same line and column, and a large one is
+    still placed from its items, never composed whole (its entry's offsets
+    are those of its text, so it reads its text)."""
+    old = _base(False)
+    new = json.loads(json.dumps(old))
+    new["version"] = "2.0.0"
+    for how, k in (("rename", 3), ("move", 11), ("remove", 17), ("add", 0)):
+        _edit(new, how, k, 1)
+    texts = yaml.safe_dump(old), yaml.safe_dump(new)
+    lf_old, lf_new = releases(tmp_path / "lf", *texts)
+    crlf_old, crlf_new = releases(tmp_path / "crlf", *texts)
+    for path in (crlf_old, crlf_new):
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    full_old = _version(lf_old, tmp_path / "lf", lazy=False)
+    full_new = _version(lf_new, tmp_path / "lf", lazy=False)
+    for path in (crlf_old, crlf_new):  # each seen once, which fills the cache
+        assert _version(path, tmp_path / "crlf", lazy=False) is not None
+    composed: list[int] = []
+    original = yaml_source._compose
+    monkeypatch.setattr(yaml_source, "_compose", lambda text: composed.append(1) or original(text))
+    lazy_old = _version(crlf_old, tmp_path / "crlf", lazy=True)
+    lazy_new = _version(crlf_new, tmp_path / "crlf", lazy=True)
+    assert full_old is not None and full_new is not None
+    assert lazy_old is not None and lazy_new is not None
+    assert isinstance(lazy_new.taxonomy.labels, LazyLabels)
+    full, lazy = compare(full_old, full_new), compare(lazy_old, lazy_new)
+    assert plain(lazy) == plain(full)
+    places = [(str(d.location), str(d.previous)) for d in lazy.diagnostics]
+    assert places == [(str(d.location), str(d.previous)) for d in full.diagnostics]
+    assert len(places) >= 3
+    if located_as == "large":
+        assert composed == []
+
+
 def _diff_output(root: Path, *extra: str) -> tuple[int, str]:
     out = io.StringIO()
     with contextlib.redirect_stdout(out):

@@ -82,7 +82,8 @@ def _bytes_document(
         return None
     for key, change in forged.items():
         change(starts[key])
-    return BytesDocument(name, raw, _stand_in(doc.data), starts, lines, ids)
+    size = len(text.encode())
+    return BytesDocument(name, raw, _stand_in(doc.data), starts, lines, ids, text_bytes=size)
 
 
 def test_places_from_the_bytes_equal_places_in_the_text(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +103,9 @@ def test_places_from_the_bytes_equal_places_in_the_text(monkeypatch: pytest.Monk
         assert expected is not None
         assert cached.locate_all(asked) == expected.locate_all(asked), name
         compared += len(asked)
-        if only_labels:
+        if b"\r" in raw:  # its offsets point into its text with line feeds
+            assert not cached._from_bytes, name
+        elif only_labels:
             labelled += 1
             kept += cached._from_bytes
     assert compared > 10_000

@@ -70,7 +70,7 @@ _LABELS = TypeAdapter(list[Label])
 LABELS = "labels"
 
 #: The layout of an entry; bumped when it changes, so old entries are misses.
-FORMAT = "taxops-release-cache/4"
+FORMAT = "taxops-release-cache/5"
 
 
 @dataclass(frozen=True)
@@ -188,11 +188,13 @@ def _document(
     index = {k: (unpack(offsets), unpack(lines)) for k, (offsets, lines) in meta["index"].items()}
     if not isinstance(text, str):
         utf8 = meta["utf8"]  # offsets in the UTF-8 bytes, where they are not the same
-        if type(utf8) is not dict or not isinstance(built, Taxonomy):
+        size = meta["utf8_bytes"]
+        if type(utf8) is not dict or type(size) is not int or not isinstance(built, Taxonomy):
             raise TypeError("malformed entry")
         starts = {k: unpack(utf8[k]) if k in utf8 else v[0] for k, v in index.items()}
         lines = {k: v[1] for k, v in index.items()}
-        return BytesDocument(display, text, data, starts, lines, {"labels": built.columns.ids})
+        ids = {"labels": built.columns.ids}
+        return BytesDocument(display, text, data, starts, lines, ids, text_bytes=size)
     doc = YamlDocument(display, text, data)
     for key_name, (offsets, lines_at) in index.items():
         doc.adopt_item_index(key_name, offsets, lines_at)
@@ -312,6 +314,8 @@ def write(
             "utf8": {
                 k: pack(u) for k, v in indexes.items() if (u := _utf8_offsets(doc.text, v[0]))
             },
+            # The file's bytes are longer when its lines end in CR LF.
+            "utf8_bytes": len(doc.text) if doc.text.isascii() else len(doc.text.encode()),
             "diagnostics": [_plain(d, doc.path) for d in diagnostics],
             "tail_sha256": sha256(tail),
             "labels_from": "file" if from_file else "entry",

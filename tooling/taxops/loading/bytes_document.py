@@ -32,6 +32,7 @@ from taxops.loading.yaml_source import (
     _lines_of,
     _snippet_id,
     _top_key,
+    line_feeds,
 )
 from taxops.positions import NodePath
 
@@ -75,7 +76,12 @@ class BytesDocument(YamlDocument):
 
     ``starts`` and ``lines`` are, per list, each item's byte offset in the
     UTF-8 text (after a byte-order mark, if any) and its 0-based line;
-    ``ids`` the id each item of a list must carry."""
+    ``ids`` the id each item of a list must carry; ``text_bytes`` the
+    length of the text's UTF-8. Offsets and lines are those of the text read
+    with line feeds (:func:`~taxops.loading.yaml_source.line_feeds`): when
+    the bytes are longer, the file's lines end in CR LF, its offsets point
+    elsewhere in the bytes, and the document finds its items in its text (as
+    a file read without the cache does; a rare file, one pass over it)."""
 
     def __init__(
         self,
@@ -85,15 +91,19 @@ class BytesDocument(YamlDocument):
         starts: Mapping[str, Sequence[int]],
         lines: Mapping[str, Sequence[int]],
         ids: Mapping[str, Sequence[str]],
+        *,
+        text_bytes: int,
     ) -> None:
         super().__init__(path, "", data)
         self._raw = raw
         self._decoded: str | None = None
-        self._from_bytes = bool(starts)
+        shift = len(_BOM) if raw.startswith(_BOM) else 0
+        self._from_bytes = bool(starts) and len(raw) - shift == text_bytes
         self._ids = ids
         self._last: tuple[int, int, str] = (0, 0, "")
         self._span: tuple[int, bytes] = (0, b"")
-        shift = len(_BOM) if raw.startswith(_BOM) else 0
+        if not self._from_bytes:
+            return
         for key, offsets in starts.items():
             at = [shift + o for o in offsets] if shift else offsets
             self.adopt_item_index(key, at, lines[key])
@@ -102,8 +112,9 @@ class BytesDocument(YamlDocument):
     def text(self) -> str:
         """The file's text, decoded the first time it is asked for."""
         if self._decoded is None:
-            raw = self._bytes()
-            self._decoded = (raw[len(_BOM) :] if raw.startswith(_BOM) else raw).decode("utf-8")
+            body = self._body()
+            text = body.decode("utf-8")
+            self._decoded = line_feeds(text) if b"\r" in body else text
         return self._decoded
 
     @text.setter
@@ -115,9 +126,13 @@ class BytesDocument(YamlDocument):
         raw = self._raw
         return raw if isinstance(raw, bytes) else raw.whole()
 
-    def utf8(self) -> bytes:
+    def _body(self) -> bytes:
         raw = self._bytes()
-        return raw[len(_BOM) :] if raw.startswith(_BOM) else raw  # never decoded for this
+        return raw[len(_BOM) :] if raw.startswith(_BOM) else raw
+
+    def utf8(self) -> bytes:
+        body = self._body()  # never decoded for this, unless its lines end in CR LF
+        return self.text.encode() if b"\r" in body else body
 
     def locate_all(self, requests: Iterable[tuple[NodePath, str]]) -> list[Location]:
         asked = list(requests)

@@ -37,7 +37,11 @@ def test_google_taxonomy_imports_line_by_line(lines: list[tuple[str, list[str]]]
         assert names[::-1] == path
     assert (imported.version, imported.ids, imported.versioning) == ("2021.09.21", "code", "calver")
     assert imported.notes == []
-    errors = [d for d in validate_imported(imported, "google.yaml") if d.severity.value == "error"]
+    errors = [
+        d
+        for d in validate_imported(imported.to_yaml(), "google.yaml")
+        if d.severity.value == "error"
+    ]
     assert errors == []
 
 

@@ -50,7 +50,9 @@ def expected(source: ExportSource, only_active: bool) -> list[dict[str, Any]]:
 
 def assert_valid(imported: Imported) -> None:
     findings = [
-        d for d in validate_imported(imported, "imported.yaml") if d.severity.value == "error"
+        d
+        for d in validate_imported(imported.to_yaml(), "imported.yaml")
+        if d.severity.value == "error"
     ]
     assert not findings, [f"{d.rule}: {d.message}" for d in findings]
 

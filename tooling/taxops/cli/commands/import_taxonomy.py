@@ -72,21 +72,22 @@ def run(args: argparse.Namespace) -> int:
         assert root is not None
         target = root / "taxonomies" / imported.id / "taxonomy.yaml"
     shown = "<stdout>" if str(target) == "-" else str(target)
-    findings = validate_imported(imported, shown)
+    text = imported.to_yaml()
+    findings = validate_imported(text, shown)
     report(imported, args.file)
     if any(d.severity.value == "error" for d in findings):
         sys.stderr.write(format_text(findings))
         tell("taxops: the imported taxonomy does not validate; nothing was written")
         return exit_codes.FINDINGS
     if str(target) == "-":
-        write(imported.to_yaml())
+        write(text)
         return exit_codes.OK
     if target.exists():
         raise TaxopsError(
             f"{target} exists; taxops never overwrites a taxonomy on import",
             "write elsewhere with --output, or pass --id for a new taxonomy",
         )
-    write_atomic(target, imported.to_yaml())
+    write_atomic(target, text)
     tell(
         f"wrote {target}: {imported.kind} taxonomy '{imported.id}' "
         f"{imported.version}, {len(imported.labels)} labels; it validates"

@@ -65,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
         imported.owners = [args.owner]
         report(imported, args.source)
         errors = [
-            d for d in validate_imported(imported, str(args.source)) if d.severity.value == "error"
+            d
+            for d in validate_imported(imported.to_yaml(), str(args.source))
+            if d.severity.value == "error"
         ]
         if errors:
             raise TaxopsError(

@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from taxops.checks.common import did_you_mean
+from taxops.checks.common import FUZZY_ASKS, IdSuggestions, did_you_mean
 
 #: Ids with letters whose lower case is longer (``İ``) or the same in another
 #: case (``ß``, ``K`` for the Kelvin sign), and plain ASCII ones.
@@ -42,3 +42,41 @@ def test_the_same_id_in_another_case_is_found_among_few_or_many(
         assert hint is None or "case included" not in hint
     else:
         assert hint == f"did you mean '{expected}'? ids are compared exactly, case included"
+
+
+class _Counted(list[str]):
+    """Ids that count the passes made over them."""
+
+    passes = 0
+
+    def __iter__(self) -> Any:
+        _Counted.passes += 1
+        return super().__iter__()
+
+
+def test_many_questions_make_one_pass_over_the_ids() -> None:
+    """A check asking about thousands of unknown ids in a large taxonomy (a
+    guideline for labels a new version removed) folds the ids once, not once
+    per finding, and searches spellings only for the first few."""
+    ids = _Counted(f"A{n:06d}.x" for n in range(30_000))
+    suggest = IdSuggestions(ids)
+    _Counted.passes = 0
+    hints = [suggest.hint(f"a{n:06d}.X") for n in range(0, 30_000, 10)]
+    assert hints[5] == "did you mean 'A000050.x'? ids are compared exactly, case included"
+    assert all(h is not None and "case included" in h for h in hints)
+    assert [suggest.hint(f"zz{n}") for n in range(100)] == [None] * 100  # over FUZZY_MAX_IDS
+    assert _Counted.passes == 1
+
+
+def test_the_closest_spelling_is_searched_for_the_first_values_asked() -> None:
+    ids = [f"label_{w}" for w in ("alpha", "bravo", "charlie", "delta")]
+    suggest = IdSuggestions(ids)
+    typos = ["label_alpah", "label_bravvo"] * FUZZY_ASKS
+    hints = [suggest.hint(t) for t in typos]
+    assert hints[:2] == ["did you mean 'label_alpha'?", "did you mean 'label_bravo'?"]
+    assert hints[FUZZY_ASKS - 1] is not None and hints[FUZZY_ASKS:] == [None] * FUZZY_ASKS
+    # The same id in another case is always found: a dictionary lookup.
+    assert suggest.hint("LABEL_DELTA") == (
+        "did you mean 'label_delta'? ids are compared exactly, case included"
+    )
+    assert did_you_mean("label_alpah", ids) == "did you mean 'label_alpha'?"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from taxops.checks.common import did_you_mean
+from taxops.checks.common import IdSuggestions
 from taxops.checks.guideline_refs import label_references
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
@@ -111,6 +111,8 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
     """Every label named exists; labels labelers are told to use are active and
     assignable; retired labels' guidance is marked historical and only theirs."""
     labels = tax.by_id()
+    suggest = IdSuggestions(labels)
+    children_of: dict[str, list[str]] | None = None
     parents = parents_in_use(tax)
     release = f"{tax.id} {tax.version}"
     for ref in label_references(g):
@@ -122,7 +124,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 "unknown-label",
                 f"{ref.role} '{ref.label}', which is not a label of {release}{unlike}",
                 doc.locate(ref.path),
-                did_you_mean(ref.label, labels) or "fix the id, or add the label to the taxonomy",
+                suggest.hint(ref.label) or "fix the id, or add the label to the taxonomy",
                 label=ref.label,
             )
         elif ref.own:
@@ -137,9 +139,7 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 label=ref.label,
             )
         elif ref.answer and not ref.historical and not assignable(tax, label, parents):
-            children = [
-                lb.id for lb in tax.labels if lb.parent == label.id and lb.status is Status.ACTIVE
-            ]
+            children = (children_of := children_of or _active_children(tax)).get(label.id, [])
             yield _error(
                 "label-not-assignable",
                 f"{ref.role} '{ref.label}', a group label: {tax.id} puts only leaf labels on items",
@@ -147,6 +147,16 @@ def references(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagn
                 f"name one of its labels: {', '.join(children[:6])}{', ...' if len(children) > 6 else ''}",
                 label=ref.label,
             )
+
+
+def _active_children(tax: Taxonomy) -> dict[str, list[str]]:
+    """Each label's active children, in file order (built once per check, not
+    once per finding: a pass over every label)."""
+    out: dict[str, list[str]] = {}
+    for lb in tax.labels:
+        if lb.parent is not None and lb.status is Status.ACTIVE:
+            out.setdefault(lb.parent, []).append(lb.id)
+    return out
 
 
 def _historical_marking(

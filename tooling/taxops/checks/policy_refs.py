@@ -9,12 +9,12 @@ files are reported at the second declaration with the first as related."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from taxops.checks.common import IdSuggestions
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.governed import Governed
 from taxops.models.taxonomy import Status, Taxonomy
@@ -32,20 +32,33 @@ def unknown(
     message: str,
     where: Location,
     name: str,
-    known: Iterable[str],
+    known: Iterable[str] | Known,
     related: Location | None = None,
 ) -> Diagnostic:
     """A name that resolves to nothing, with the closest known name as the hint."""
-    known = sorted(set(known))
-    close = difflib.get_close_matches(name, known, n=1)
+    names = known if isinstance(known, Known) else Known(known)
+    close = names.closest(name)
     if close:
-        hint = f"did you mean '{close[0]}'?"
-    elif known:
-        shown = ", ".join(known[:12]) + (", ..." if len(known) > 12 else "")
+        hint = f"did you mean '{close}'?"
+    elif names.sorted:
+        shown = ", ".join(names.sorted[:12]) + (", ..." if len(names.sorted) > 12 else "")
         hint = f"known: {shown}"
     else:
         hint = "there are none yet"
     return Diagnostic(rule, Severity.ERROR, message, where, hint, related=related)
+
+
+class Known:
+    """The names that exist, sorted once, for a check that may report many
+    names that do not (a quality plan's targets for labels a new version
+    removed): the closest one is searched as :class:`IdSuggestions` searches."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.sorted = sorted(set(names))
+        self._suggest = IdSuggestions(self.sorted)
+
+    def closest(self, name: str) -> str | None:
+        return self._suggest.closest(name, cutoff=0.6)
 
 
 @dataclass
@@ -274,16 +287,18 @@ def _sla(r: Resolver, sla: Doc) -> None:
 def _plan_labels(plan: Doc, tax: Governed[Taxonomy]) -> Iterator[Diagnostic]:
     """Per-label targets name labels of the taxonomy that are active."""
     by_id = tax.model.by_id()
+    active: Known | None = None
     for i, targets in enumerate(plan.model.labels):
         where = plan.doc.locate(("labels", i, "label"))
         label = by_id.get(targets.label)
         if label is None:
+            active = active or Known(lb.id for lb in tax.model.labels if lb.status is Status.ACTIVE)
             yield unknown(
                 "unknown-label",
                 f"label '{targets.label}' is not a label of taxonomy '{tax.model.id}'",
                 where,
                 targets.label,
-                (lb.id for lb in tax.model.labels if lb.status is Status.ACTIVE),
+                active,
                 related=tax.doc.locate(("labels",), at="key"),
             )
         elif label.status is not Status.ACTIVE:

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import cast
 
-from taxops.checks.common import did_you_mean, repeats
+from taxops.checks.common import IdSuggestions, did_you_mean, repeats
 from taxops.checks.declarations import declarations
 from taxops.checks.text import taxonomy_text
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
@@ -103,6 +103,7 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     # unknown ones. The labels that name them are picked out in C: a Python
     # loop over 200,000 labels to find one typo cost 0.1 s.
     wrong = named - ids.keys() if hierarchical else named
+    suggest = IdSuggestions(ids)
     for i in itertools.compress(range(len(parents)), map(wrong.__contains__, parents)):
         label = tax.labels[i]
         if not hierarchical:
@@ -119,7 +120,7 @@ def parents_exist(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
                 f"label '{label.id}' has parent '{label.parent}', which is not a label "
                 "of this taxonomy",
                 _at(doc, i, "parent"),
-                did_you_mean(str(label.parent), ids) or "add the parent label, or fix the id",
+                suggest.hint(str(label.parent)) or "add the parent label, or fix the id",
                 label=label.id,
             )
     if tax.leaf_only and tax.kind is not TaxonomyKind.HIERARCHICAL:
@@ -222,6 +223,7 @@ def lifecycle(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
 
 def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnostic]:
     ids: Mapping[str, Label] | None = None
+    suggest: IdSuggestions | None = None
     active = Status.ACTIVE
     statuses = tax.columns.statuses
     inactive = (
@@ -276,12 +278,13 @@ def replacements_resolve(tax: Taxonomy, doc: YamlDocument) -> Iterator[Diagnosti
                     label=label.id,
                 )
             elif target not in ids:
+                suggest = suggest or IdSuggestions(ids)
                 yield _error(
                     "unknown-replacement",
                     f"label '{label.id}' is replaced by '{target}', which is not a label of "
                     "this taxonomy",
                     doc.locate(path),
-                    did_you_mean(target, ids) or "add the replacement label, or fix the id",
+                    suggest.hint(target) or "add the replacement label, or fix the id",
                     label=label.id,
                 )
             else:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
+from functools import partial
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -23,32 +25,151 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from taxops.fixes.plan import FixPlan, Tombstone
+from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
 from taxops.yaml_roundtrip import flow_list, round_trip
 
 
 def apply(text: str, plan: FixPlan) -> str:
-    """``text`` with the plan's tombstones, replacements and version written in."""
+    """``text`` with the plan's tombstones, replacements and version written in.
+
+    A large file is edited where the plan touches it (:func:`_apply_locally`):
+    the whole-file round trip below reads and writes every label with
+    ruamel.yaml, in pure Python, twice, and took 6 minutes and 1.6 GB on a
+    150,000-code taxonomy."""
     if not plan:
         return text
+    if len(text) >= LOCAL_EDIT_CHARS:
+        edited = _apply_locally(text, plan)
+        if edited is not None:
+            return edited
+    return _apply_whole(text, plan)
+
+
+#: From this size on, a file is edited where the plan touches it.
+LOCAL_EDIT_CHARS = 200_000
+
+
+def _apply_whole(text: str, plan: FixPlan) -> str:
     yaml = round_trip(text)
     base = _dump(yaml, yaml.load(text))
     data = yaml.load(text)
-    labels = data["labels"]
-    for i in plan.review:
-        _set_after(labels[i], "replacement", "review", after="status")
-    # From the end, so earlier indexes still point where they did; tombstones
-    # sharing a place keep their old order.
-    for before in sorted({t.before for t in plan.tombstones}, reverse=True):
-        here = [_tombstone(t) for t in plan.tombstones if t.before == before]
-        for offset, stone in enumerate(here):
-            labels.insert(before + offset, stone)
-        if before > 0:
-            # A comment between two labels introduces the next one: it stays
-            # above that label, below the tombstones put back before it.
-            _attach_trailing(here[-1], _detach_trailing(labels[before - 1]))
+    _edit_labels(data["labels"], plan.review, plan.tombstones)
     if plan.version is not None:
         data["version"] = _scalar(plan.version, like=data.get("version"))
     return carry_over(text, base, _dump(yaml, data))
+
+
+def _edit_labels(
+    labels: CommentedSeq, review: list[int], tombstones: list[Tombstone], shift: int = 0
+) -> None:
+    """The plan's edits of the labels list (indexes less ``shift``: the list
+    may be a run of the file's labels)."""
+    for i in review:
+        _set_after(labels[i - shift], "replacement", "review", after="status")
+    # From the end, so earlier indexes still point where they did; tombstones
+    # sharing a place keep their old order.
+    for before in sorted({t.before for t in tombstones}, reverse=True):
+        here = [_tombstone(t) for t in tombstones if t.before == before]
+        at = before - shift
+        for offset, stone in enumerate(here):
+            labels.insert(at + offset, stone)
+        if at > 0:
+            # A comment between two labels introduces the next one: it stays
+            # above that label, below the tombstones put back before it.
+            _attach_trailing(here[-1], _detach_trailing(labels[at - 1]))
+
+
+def _apply_locally(text: str, plan: FixPlan) -> str | None:
+    """``text`` edited as :func:`_apply_whole` edits it, on the lines the plan
+    touches alone: each run of labels an edit needs (a label given
+    ``replacement: review``; the labels on both sides of tombstones, whose
+    comments decide where they go) is round tripped on its own, under a
+    ``labels:`` key at its own indentation, with the same settings and the
+    same edits; the ``version:`` entry alone. None where the labels list is
+    not in block style or a run does not read alone (an alias to an anchor in
+    another label): the whole file is then round tripped."""
+    starts = _item_offsets(text, "labels")
+    if not starts:
+        return None
+    n = len(starts)
+    bounds = [*starts, _end_of_top_entry(text, starts[-1])]
+    if any(not 0 <= i < n for i in plan.review) or any(
+        not 0 <= t.before <= n for t in plan.tombstones
+    ):
+        return None
+    needed = [(i, i + 1) for i in plan.review]
+    needed += [(max(t.before - 1, 0), min(t.before + 1, n)) for t in plan.tombstones]
+    yaml = round_trip(text)
+    splices: list[tuple[int, int, str]] = []  # start, end, new text
+    for lo, hi in _runs(needed):
+        review = [i for i in plan.review if lo <= i < hi]
+        stones = [t for t in plan.tombstones if lo <= t.before <= hi and (t.before < hi or hi == n)]
+
+        edit = partial(_edit_run, review=review, stones=stones, shift=lo)
+        head = "labels:\n"
+        run = _round_tripped(yaml, head + text[bounds[lo] : bounds[hi]], edit, head)
+        if run is None:
+            return None
+        splices.append((bounds[lo], bounds[hi], run))
+    if plan.version is not None:
+        version = _edited_version(text, plan.version)
+        if version is None:
+            return None
+        splices.append(version)
+    out, done = [], 0
+    for start, end, new in sorted(splices):
+        if start < done:
+            return None
+        out += [text[done:start], new]
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _edit_run(data: Any, *, review: list[int], stones: list[Tombstone], shift: int) -> None:
+    _edit_labels(data["labels"], review, stones, shift)
+
+
+def _runs(needed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ranges of labels, merged where they share a label."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in sorted(needed):
+        if out and lo < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _edited_version(text: str, version: str) -> tuple[int, int, str] | None:
+    """The top-level ``version:`` entry with ``version`` written in."""
+    found = re.search(r"^version[ \t]*:", text, re.MULTILINE)
+    if found is None:
+        return None
+    start = found.start()
+    end = _end_of_top_entry(text, start)
+
+    def edit(data: Any) -> None:
+        data["version"] = _scalar(version, like=data.get("version"))
+
+    new = _round_tripped(round_trip(text), text[start:end], edit, "")
+    return None if new is None else (start, end, new)
+
+
+def _round_tripped(yaml: YAML, snippet: str, edit: Any, head: str) -> str | None:
+    """``snippet`` edited on ruamel's round-trip tree, only the lines the edit
+    changed carried over (:func:`carry_over`); ``head`` is what the snippet
+    starts with and the result must too (it is cut off)."""
+    try:
+        base = _dump(yaml, yaml.load(snippet))
+        data = yaml.load(snippet)
+        if not isinstance(data, dict):
+            return None
+        edit(data)
+        new = carry_over(snippet, base, _dump(yaml, data))
+    except Exception:  # the lines do not read alone: the whole file is round tripped
+        return None
+    return new[len(head) :] if new.startswith(head) else None
 
 
 def _tombstone(stone: Tombstone) -> CommentedMap:

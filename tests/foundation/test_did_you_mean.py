@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from taxops.checks.common import FUZZY_ASKS, IdSuggestions, did_you_mean
+from taxops.checks.common import FUZZY_ASKS, FUZZY_WORK, IdSuggestions, did_you_mean
 
 #: Ids with letters whose lower case is longer (``İ``) or the same in another
 #: case (``ß``, ``K`` for the Kelvin sign), and plain ASCII ones.
@@ -80,3 +80,17 @@ def test_the_closest_spelling_is_searched_for_the_first_values_asked() -> None:
         "did you mean 'label_delta'? ids are compared exactly, case included"
     )
     assert did_you_mean("label_alpah", ids) == "did you mean 'label_alpha'?"
+
+
+def test_among_many_ids_fewer_spellings_are_searched() -> None:
+    """Each search is a pass over every id: among 20,000 ids, only as many as
+    keep the work bounded (a guideline with hundreds of typos must not spend
+    minutes suggesting)."""
+    ids = [f"group_{n // 100}.label_{n:05d}" for n in range(20_000)]
+    suggest = IdSuggestions(ids)
+    hints = [suggest.hint(f"group_{n // 100}.labl_{n:05d}") for n in range(0, 20_000, 400)]
+    searched = FUZZY_WORK // len(ids)
+    assert hints[:searched] == [
+        f"did you mean 'group_{n // 100}.label_{n:05d}'?" for n in range(0, searched * 400, 400)
+    ]
+    assert hints[searched:] == [None] * (len(hints) - searched)

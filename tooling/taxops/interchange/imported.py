@@ -14,12 +14,10 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from taxops.diagnostics import Diagnostic
-from taxops.escaping import yaml_allows_raw_unicode
 from taxops.models.ids import IdPreset, id_rule
 from taxops.models.taxonomy import TAXONOMY_FORMAT
+from taxops.yaml_out import generated_yaml
 
 #: The comment that points editors at the schema, as ``taxops init`` lays it out:
 #: schemas live in the repository's ``schemas/`` folder.
@@ -135,22 +133,7 @@ class Imported:
         return out
 
     def to_yaml(self) -> str:
-        document = self.document()
-        body = _dump(document, allow_unicode=True)
-        if not yaml_allows_raw_unicode(body):  # a bidi or invisible character: made visible
-            body = _dump(document, allow_unicode=False)
-        return f"{SCHEMA_COMMENT}\n{body}"
-
-
-#: libyaml's emitter where PyYAML was built with it (its wheels are): the
-#: pure-Python one took 18 of the 30 s a 150,000-code import took.
-_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def _dump(document: dict[str, Any], *, allow_unicode: bool) -> str:
-    return yaml.dump(
-        document, Dumper=_DUMPER, sort_keys=False, allow_unicode=allow_unicode, width=88, indent=2
-    )
+        return f"{SCHEMA_COMMENT}\n{generated_yaml(self.document(), width=88)}"
 
 
 def validate_imported(text: str, display: str) -> list[Diagnostic]:

@@ -67,7 +67,7 @@ class TaxonomySite:
         return self.taxonomy.by_id()
 
     @cached_property
-    def guidance(self) -> dict[str, LabelGuidance]:
+    def guidance(self) -> Mapping[str, LabelGuidance]:
         return self.guideline.by_label() if self.guideline else {}
 
     @cached_property

@@ -19,12 +19,21 @@ values = st.recursive(
 )
 
 
-@given(st.dictionaries(st.text(), values, max_size=5), st.lists(values, max_size=6))
-def test_the_values_are_those_of_an_indented_dump(head: dict[str, Any], rows: list[Any]) -> None:
-    document = {**head, "rows": rows}
-    assert json.loads(readable_json(document, rows=("rows",))) == json.loads(
-        json.dumps(document, indent=2)
-    )
+@given(
+    st.dictionaries(st.text(), values, max_size=5),
+    st.lists(values, max_size=6),
+    st.dictionaries(st.text(), values, max_size=6),
+)
+def test_the_values_are_those_of_an_indented_dump(
+    head: dict[str, Any], rows: list[Any], per_label: dict[str, Any]
+) -> None:
+    """Rows in a list, and entries of a mapping (a migration report's counts
+    per label), each on a line of its own."""
+    document = {**head, "rows": rows, "per_label": per_label}
+    text = readable_json(document, rows=("rows", "per_label"))
+    assert json.loads(text) == json.loads(json.dumps(document, indent=2))
+    if len(per_label) > 1:
+        assert text.count("\n") >= len(per_label)
 
 
 def test_a_row_per_line_and_the_head_indented() -> None:

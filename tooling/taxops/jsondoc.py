@@ -19,13 +19,17 @@ from typing import Any
 def readable_json(
     document: Mapping[str, Any], rows: Collection[str] = (), *, ensure_ascii: bool = False
 ) -> str:
-    """``document`` as indented JSON, except the lists under the top-level keys
-    ``rows``, written one item per line. No trailing newline."""
+    """``document`` as indented JSON, except the lists (and mappings) under
+    the top-level keys ``rows``, written one item (one entry) per line. No
+    trailing newline."""
     dumps = json.JSONEncoder(ensure_ascii=ensure_ascii, default=str, separators=(", ", ": ")).encode
     fields = []
     for key, value in document.items():
         if key in rows and isinstance(value, list) and value:
             text = "[\n" + ",\n".join("    " + dumps(item) for item in value) + "\n  ]"
+        elif key in rows and isinstance(value, dict) and value:
+            entries = (f"    {dumps(k)}: {dumps(v)}" for k, v in value.items())
+            text = "{\n" + ",\n".join(entries) + "\n  }"
         else:
             text = json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=str)
             text = text.replace("\n", "\n  ")

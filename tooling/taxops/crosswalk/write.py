@@ -11,7 +11,9 @@ not; a file with nothing to add is not rewritten.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from taxops.crosswalk.compile import Fate, Kind, Plan
 from taxops.diagnostics import TaxopsError
+from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
 from taxops.models.taxonomy import Status, Taxonomy, TaxonomyKind
 from taxops.writing import write_atomic
 from taxops.yaml_roundtrip import flow_list, round_trip
@@ -43,18 +46,138 @@ class Written:
 
 
 def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[str, Written]:
-    """The file's new text with the plan's declarations, and what was written."""
+    """The file's new text with the plan's declarations, and what was written.
+
+    A large file is edited where the declarations go (:func:`_locally`): the
+    whole round trip reads and writes every label with ruamel.yaml, in pure
+    Python, and took 93 s for 1,500 tombstones in a 150,000-code taxonomy."""
+    if len(text) >= LOCAL_EDIT_CHARS:
+        done = _locally(text, plan, old, new)
+        if done is not None:
+            return done
+    return _whole(text, plan, old, new)
+
+
+def _whole(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[str, Written]:
     yaml = round_trip(text)
     data = yaml.load(text)
     labels = data.get("labels") if isinstance(data, dict) else None
     if not isinstance(labels, CommentedSeq):
         raise TaxopsError("the taxonomy file has no list of labels to write declarations into")
-    index = {str(m.get("id")): k for k, m in enumerate(labels) if isinstance(m, dict)}
+    ids = [str(m.get("id")) if isinstance(m, dict) else None for m in labels]
     # Tombstones are written the way the file writes its labels: one per line
     # (``- {id: a, ...}``) or as blocks.
     flow = bool(labels) and isinstance(labels[0], CommentedMap) and labels[0].fa.flow_style()
+    edits = _edits(plan, old, new, ids, flow)
+    for at, edit in edits.updates:
+        edit(labels[at])
+    _insert(labels, edits.index, edits.tombstones)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    result = out.getvalue()
+    edits.written.changed = result != text
+    return (result if edits.written.changed else text), edits.written
+
+
+#: From this size on, a file is edited where the declarations go.
+LOCAL_EDIT_CHARS = 200_000
+
+
+def _locally(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[str, Written] | None:
+    """:func:`_whole`'s edits, each run of labels they touch round tripped on
+    its own (under a ``labels:`` key, with the same settings): the labels that
+    get a declaration, and the label each group of tombstones follows. Lines
+    outside those runs are kept as written. None where the list is not in
+    block style, its items are not the model's labels, or a run does not read
+    alone (an alias to another label's anchor)."""
+    starts = _item_offsets(text, "labels")
+    ids = list(new.columns.ids)
+    if not starts or len(starts) != len(ids):
+        return None
+    n = len(ids)
+    bounds = [*starts, _end_of_top_entry(text, starts[-1])]
+    yaml = round_trip(text)
+    head = "labels:\n"
+    try:
+        first = yaml.load(head + text[bounds[0] : bounds[1]])["labels"][0]
+    except Exception:  # the first label does not read alone
+        return None
+    flow = isinstance(first, CommentedMap) and first.fa.flow_style()
+    edits = _edits(plan, old, new, ids, flow)
+    # Where each group of tombstones goes: after its label, at the top (no
+    # label before it), or, anchored on another tombstone, where that one goes.
+    owner = {str(t["id"]): a for a, g in edits.tombstones.items() for t in g}
+
+    def place(anchor: str | None) -> int:
+        seen: set[str] = set()
+        while anchor is not None and anchor not in edits.index:
+            if anchor not in owner or anchor in seen:
+                return n - 1  # never placed: appended, as the whole round trip does
+            seen.add(anchor)
+            anchor = owner[anchor]
+        return 0 if anchor is None else edits.index[anchor]
+
+    at_label = {a: place(a) for a in edits.tombstones}
+    needed = {at for at, _ in edits.updates} | set(at_label.values())
+    runs: list[tuple[int, int]] = []
+    for at in sorted(needed):
+        if runs and at == runs[-1][1]:
+            runs[-1] = (runs[-1][0], at + 1)
+        else:
+            runs.append((at, at + 1))
+    loaded: list[tuple[int, int, Any]] = []
+    run_of: dict[int, int] = {}
+    for k, (lo, hi) in enumerate(runs):
+        try:
+            data = yaml.load(head + text[bounds[lo] : bounds[hi]])
+            labels = data["labels"]
+        except Exception:
+            return None
+        if not isinstance(labels, CommentedSeq) or len(labels) != hi - lo:
+            return None
+        loaded.append((lo, hi, data))
+        run_of.update((i, k) for i in range(lo, hi))
+    for at, edit in edits.updates:  # in the order the whole round trip makes them
+        lo, _, data = loaded[run_of[at]]
+        edit(data["labels"][at - lo])
+    by_run: list[dict[str | None, list[CommentedMap]]] = [{} for _ in loaded]
+    for anchor, stones in edits.tombstones.items():
+        by_run[run_of[at_label[anchor]]][anchor] = stones
+    out, done = [], 0
+    for (lo, hi, data), here in zip(loaded, by_run, strict=True):
+        local = {i: k - lo for k in range(lo, hi) if edits.index.get(i := ids[k]) == k}
+        _insert(data["labels"], local, here)
+        written = io.StringIO()
+        yaml.dump(data, written)
+        run = written.getvalue()
+        if not run.startswith(head):
+            return None
+        out += [text[done : bounds[lo]], run[len(head) :]]
+        done = bounds[hi]
+    out.append(text[done:])
+    result = "".join(out)
+    edits.written.changed = result != text
+    return (result if edits.written.changed else text), edits.written
+
+
+@dataclass
+class _Edits:
+    """What the plan writes: edits of the file's labels (by position, in the
+    order they are made) and tombstones by the label they follow."""
+
+    index: dict[str, int]
+    updates: list[tuple[int, Callable[[CommentedMap], None]]]
+    tombstones: dict[str | None, list[CommentedMap]]
+    written: Written
+
+
+def _edits(
+    plan: Plan, old: Taxonomy, new: Taxonomy, ids: Sequence[str | None], flow: bool
+) -> _Edits:
+    index = {i: k for k, i in enumerate(ids) if i is not None}
     version = str(new.version)
     written = Written()
+    updates: list[tuple[int, Callable[[CommentedMap], None]]] = []
     tombstones: dict[str | None, list[CommentedMap]] = {}
     anchor: str | None = None
     old_labels = old.by_id()
@@ -63,7 +186,9 @@ def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[s
         fate = plan.fates.get(label.id)
         if fate is not None and fate.kind is Kind.RETIRED:
             if label.id in index:
-                _update_tombstone(labels[index[label.id]], fate, written)
+                updates.append(
+                    (index[label.id], partial(_update_tombstone, fate=fate, written=written))
+                )
             elif label.id not in placed:
                 tombstone = _tombstone(
                     fate, old_labels[label.id].name, _parent(label.id, old, placed), new
@@ -74,21 +199,22 @@ def plan_to_text(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[s
                 placed.add(label.id)
                 written.count("tombstone")
         elif fate is not None and fate.kind in _FIELD and label.id in index:
-            _upsert(
-                labels[index[label.id]], _FIELD[fate.kind], _declaration(fate, version), written
+            entry = _declaration(fate, version)
+            updates.append(
+                (
+                    index[label.id],
+                    partial(_upsert, key=_FIELD[fate.kind], entry=entry, written=written),
+                )
             )
         if label.id in placed:
             anchor = label.id
     for back in plan.backward.values():
         if back.code in index:
             entry = _redirect(version, back.targets, back.mode)
-            _upsert(labels[index[back.code]], "backward", entry, written)
-    _insert(labels, index, tombstones)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    result = out.getvalue()
-    written.changed = result != text
-    return (result if written.changed else text), written
+            updates.append(
+                (index[back.code], partial(_upsert, key="backward", entry=entry, written=written))
+            )
+    return _Edits(index, updates, tombstones, written)
 
 
 def write_plan(path: Path, plan: Plan, old: Taxonomy, new: Taxonomy) -> Written:
@@ -134,7 +260,7 @@ def _plain(value: Any) -> Any:
     return str(value) if value is not None else None
 
 
-def _upsert(label: CommentedMap, key: str, entry: CommentedMap, written: Written) -> None:
+def _upsert(label: CommentedMap, *, key: str, entry: CommentedMap, written: Written) -> None:
     """Add ``entry`` to the label's ``key`` list, replacing one for the same version."""
     existing = label.get(key)
     if not isinstance(existing, list):
@@ -168,7 +294,7 @@ def _tombstone(fate: Fate, name: str, parent: str | None, new: Taxonomy) -> Comm
     return entry
 
 
-def _update_tombstone(label: CommentedMap, fate: Fate, written: Written) -> None:
+def _update_tombstone(label: CommentedMap, *, fate: Fate, written: Written) -> None:
     """A code already retired in the file: fill in where its items go, or leave a
     declaration that says otherwise as it is (reported)."""
     if label.get("status") != Status.RETIRED.value:

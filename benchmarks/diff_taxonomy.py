@@ -20,7 +20,8 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
 * **a published classification of about 97,000 codes**: codes, short titles
   and parents only (``ids: code``, calendar versions); next year's version
   deletes 294 codes outright (no tombstone, as publishers do), adds 3,123 and
-  revises 200 titles.
+  revises 200 titles. Also the same two files saved with CR LF line ends (as
+  on Windows), which the same aim should hold for.
 * **50,000 removals** against **500 removals** from one 100,000-label version:
   the cost grows with the changes, not with changes times labels.
 
@@ -321,6 +322,21 @@ def main() -> None:
         base, cell = _diff_cells(case, c1, c2, args.repeat, env=cold, cwd=work)
         cells += [base, cell]
         aims.append(Aim(f"taxops diff, {case}", cell.seconds, 1.5, "s", cell=cell))
+        # The same files as saved on Windows (or checked out there by git).
+        crlf = []
+        for path in (c1, c2):
+            crlf.append(work / f"crlf-{path.name}")
+            crlf[-1].write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+        cell = measure(
+            case,
+            "taxops diff, the files saved with CR LF",
+            [TAXOPS, "diff", str(crlf[0]), str(crlf[1]), "--format", "json"],
+            repeat=args.repeat,
+            env=cold,
+            cwd=work,
+        )
+        _same_changes(base, cell)
+        cells.append(cell)
 
         # Linear in removals.
         m = args.removals_of

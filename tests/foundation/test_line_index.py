@@ -111,10 +111,10 @@ def test_scanned_positions_equal_composed_ones(monkeypatch: pytest.MonkeyPatch, 
     assert composed_whole < len(_documents()) // 10
 
 
-def test_plain_items_are_located_without_composing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keys of items in plain block style are read from their lines: no YAML
-    composition at all, however many findings there are."""
-    calls = []
+@pytest.fixture
+def composed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Files located as large ones are; the lengths of the texts composed."""
+    calls: list[int] = []
     original = yaml_source._compose
 
     def spy(text: str) -> Any:
@@ -123,13 +123,19 @@ def test_plain_items_are_located_without_composing(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(yaml_source, "_compose", spy)
     monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
+    return calls
+
+
+def test_plain_items_are_located_without_composing(composed: list[int]) -> None:
+    """Keys of items in plain block style are read from their lines: no YAML
+    composition at all, however many findings there are."""
     doc, _ = parse_yaml(taxonomy_yaml(500), "t.yaml")
     assert doc is not None
     for i in range(500):
         doc.locate(("labels", i, "name"), at="key")
         doc.locate(("labels", i, "definition"))
         doc.locate(("labels", i))
-    assert calls == []
+    assert composed == []
 
 
 @pytest.mark.parametrize("brk", ["\r\n", "\r"], ids=["CRLF", "CR"])
@@ -159,20 +165,9 @@ def test_other_line_breaks_are_placed_as_pyyaml_places_the_file_as_written(
     assert compared > 4000
 
 
-def test_a_large_file_saved_with_crlf_is_placed_without_composing(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_large_file_saved_with_crlf_is_placed_without_composing(composed: list[int]) -> None:
     """Its items are found by its line index, as in a file with line feeds
     (composed whole, a 97,000-code classification took 4 times as long)."""
-    calls = []
-    original = yaml_source._compose
-
-    def spy(text: str) -> Any:
-        calls.append(len(text))
-        return original(text)
-
-    monkeypatch.setattr(yaml_source, "_compose", spy)
-    monkeypatch.setattr(yaml_source, "PARTIAL_LOCATE_BYTES", 1)
     text = taxonomy_yaml(300)
     asked = [(("labels", i, k), "key") for i in range(300) for k in ("name", "parent")]
     places = []
@@ -180,7 +175,7 @@ def test_a_large_file_saved_with_crlf_is_placed_without_composing(
         doc, _ = parse_yaml(written.encode(), "t.yaml")
         assert doc is not None
         places.append(doc.locate_all(asked))
-    assert calls == []
+    assert composed == []
     assert places[0] == places[1]
 
 

@@ -14,8 +14,6 @@ order) is checked by :mod:`taxops.checks.guideline`, and what needs the taxonomy
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from functools import cached_property
 from typing import Literal
 
 from pydantic import Field
@@ -231,15 +229,8 @@ class Guideline(Strict):
     changelog: tuple[ChangelogEntry, ...] = Field(min_length=1)
     """Every change, newest first: date, what, why, labels affected."""
 
-    def by_label(self) -> Mapping[str, LabelGuidance]:
+    def by_label(self) -> dict[str, LabelGuidance]:
         """Guidance by label id (first entry wins; duplicates are a separate finding)."""
-        return self.guidance_index
-
-    @cached_property
-    def guidance_index(self) -> dict[str, LabelGuidance]:
-        """:meth:`by_label`, built once: an export or a page asks for each
-        label's guidance, and building it for each took an export of 20,000
-        labels 40 s."""
         index: dict[str, LabelGuidance] = {}
         for guidance in self.labels:
             index.setdefault(guidance.label, guidance)

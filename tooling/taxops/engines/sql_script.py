@@ -116,12 +116,17 @@ def migration_sql(
     unlabeled = exp.paren(exp.or_(label().is_(exp.null()), trimmed().eq(exp.Literal.string(""))))
     by_lower = {ident: low for low, ident in repairs_by_lower_case(migration).items()}
     insensitive = migration.id_case == "insensitive"
-    mapping = exp.values(
-        [_map_row(e, by_lower, insensitive) for e in migration]
-        or [(None, None, False, None, None, None)],
-        alias="v",
-        columns=_MAP_COLUMNS,
-    )
+    rows: list[tuple[Any, ...]] = [_map_row(e, by_lower, insensitive) for e in migration]
+    if not rows:
+        rows = [(None, None, False, None, None, None)]
+
+    def map_values() -> exp.Values:
+        """The map as a VALUES list, built for each statement that holds it:
+        a tree of 150,000 rows is never copied (sqlglot's builders copy the
+        whole query at each step unless told not to: 118 s and 3.3 GB for a
+        150,000-label map)."""
+        return exp.values(rows, alias="v", columns=_MAP_COLUMNS)
+
     repaired: exp.Func = trimmed()
     if insensitive:
         repaired = exp.func("LOWER", repaired)
@@ -133,10 +138,22 @@ def migration_sql(
 
     def joined(query: exp.Select) -> exp.Select:
         return (
-            query.with_("taxops_map", as_=exp.select("*").from_(mapping))
-            .from_(_table(source, "t"))
-            .join(exp.to_table("taxops_map").as_("e"), on=exact_on, join_type="left")
-            .join(exp.to_table("taxops_map").as_("r"), on=repair_on, join_type="left")
+            query.with_(
+                "taxops_map", as_=exp.select("*").from_(map_values(), copy=False), copy=False
+            )
+            .from_(_table(source, "t"), copy=False)
+            .join(
+                exp.to_table("taxops_map").as_("e"),
+                on=exact_on.copy(),
+                join_type="left",
+                copy=False,
+            )
+            .join(
+                exp.to_table("taxops_map").as_("r"),
+                on=repair_on.copy(),
+                join_type="left",
+                copy=False,
+            )
         )
 
     def one_label() -> tuple[exp.Select, exp.Select]:
@@ -162,7 +179,8 @@ def migration_sql(
                         exp.not_(found.copy().is_(exp.null())), exp.not_(either("needs_review"))
                     )
                 ),
-            )
+            ),
+            copy=False,
         )
         reason = exp.Case(
             ifs=[exp.If(this=found.copy().is_(exp.null()), true=exp.Literal.string(UNKNOWN_LABEL))],
@@ -178,7 +196,8 @@ def migration_sql(
             exp.and_(
                 exp.not_(unlabeled.copy()),
                 exp.paren(exp.or_(found.copy().is_(exp.null()), either("needs_review"))),
-            )
+            ),
+            copy=False,
         )
         return migrated, to_review
 
@@ -187,7 +206,7 @@ def migration_sql(
 
         migrated, to_review = sql_lists.statements(
             dialect=dialect,
-            mapping=mapping,
+            mapping=map_values(),
             migration=migration,
             source=_table(source, "t"),
             label=label,
@@ -211,7 +230,7 @@ def migration_sql(
         exp.Create(this=_table(review), kind="TABLE", expression=to_review),
         check,
     ]
-    body = [s.sql(dialect=dialect, pretty=True) for s in statements]
+    body = [s.sql(dialect=dialect, pretty=True, copy=False) for s in statements]
     # The statements are exactly what was built: a name that changed the parse
     # (it cannot happen through the tree; this is the last guard) is refused.
     if len(sqlglot.parse(";\n".join(body), read=dialect)) != len(statements):

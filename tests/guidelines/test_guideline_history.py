@@ -61,6 +61,36 @@ def test_unchanged_guideline_has_no_history_findings(repo: Path) -> None:
     assert findings(repo) == []
 
 
+def test_a_guideline_committed_with_crlf_and_unchanged_is_not_compared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked out on Windows, a file's lines end in CR LF; taxops reads them
+    as line feeds, and an unchanged file is still seen as unchanged (the
+    committed version is not parsed and compared again)."""
+    from taxops.checks import cross_file
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "repo"
+    shutil.copytree(HERE / "base", root)
+    path = root / GUIDELINE
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    git(root, "init", "-q")
+    git(root, "config", "core.autocrlf", "false")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-q", "-m", "base")
+    compared: list[str] = []
+    original = cross_file.parse_yaml
+
+    def spy(text: str, display: str):  # type: ignore[no-untyped-def]
+        compared.append(display)
+        return original(text, display)
+
+    monkeypatch.setattr(cross_file, "parse_yaml", spy)
+    assert findings(root) == []
+    assert compared == []
+
+
 def test_changed_definition_without_changelog_is_flagged_at_its_line(repo: Path) -> None:
     change_definition(repo)
     assert findings(repo) == [

@@ -15,6 +15,7 @@ from taxops.checks.guideline_media import check_media
 from taxops.checks.policies import check_policies
 from taxops.diagnostics import Diagnostic, Severity
 from taxops.loading import parse_yaml
+from taxops.loading.yaml_source import line_feeds
 from taxops.models.guideline import Guideline
 from taxops.models.taxonomy import Taxonomy
 from taxops.repository import Governed, Repository
@@ -93,7 +94,7 @@ def _folder(g: Governed[Guideline], root: Path | None) -> PurePosixPath:
 def _against_previous(
     g: Governed[Guideline], text: str | None, tax: Taxonomy | None
 ) -> list[Diagnostic]:
-    if text is None or text == g.doc.text:
+    if text is None or line_feeds(text) == g.doc.text:  # read as the working file is
         return []  # a new file, or unchanged since the previous version
     doc, problems = parse_yaml(text, g.display)
     if doc is None or problems:

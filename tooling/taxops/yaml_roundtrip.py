@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 
+from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
+
 #: The first item of the top-level ``labels:`` list: its dash's indentation.
 _FIRST_LABEL = re.compile(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)-[ \t]+", re.MULTILINE)
 
@@ -31,3 +33,29 @@ def flow_list(items: Iterable[str]) -> CommentedSeq:
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq
+
+
+#: What a run of labels is round tripped under, alone (:func:`label_bounds`).
+LABELS_HEAD = "labels:\n"
+
+
+def label_bounds(text: str) -> list[int] | None:
+    """Where each item of the top-level ``labels:`` block list starts in
+    ``text``, then where the list ends; None when the list is not in block
+    style or has no item. A command editing a few labels of a large file
+    round trips each run of them alone (``LABELS_HEAD`` + the run's text), cut
+    at these offsets, rather than every label."""
+    starts = _item_offsets(text, "labels")
+    if not starts:
+        return None
+    return [*starts, _end_of_top_entry(text, starts[-1])]
+
+
+def top_entry_bounds(text: str, key: str) -> tuple[int, int] | None:
+    """Where the top-level entry ``key:`` starts in ``text`` and where the next
+    one does (its value, comments and blank lines between): what an edit of
+    that one entry round trips alone."""
+    found = re.search(rf"^{re.escape(key)}[ \t]*:", text, re.MULTILINE)
+    if found is None:
+        return None
+    return found.start(), _end_of_top_entry(text, found.start())

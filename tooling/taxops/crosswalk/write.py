@@ -21,10 +21,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from taxops.crosswalk.compile import Fate, Kind, Plan
 from taxops.diagnostics import TaxopsError
-from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
 from taxops.models.taxonomy import Status, Taxonomy, TaxonomyKind
 from taxops.writing import write_atomic
-from taxops.yaml_roundtrip import flow_list, round_trip
+from taxops.yaml_roundtrip import LABELS_HEAD, flow_list, label_bounds, round_trip
 
 _FIELD = {Kind.NARROWED: "narrowed", Kind.BECAME_GROUP: "became_group", Kind.REUSED: "reused"}
 
@@ -90,14 +89,13 @@ def _locally(text: str, plan: Plan, old: Taxonomy, new: Taxonomy) -> tuple[str, 
     outside those runs are kept as written. None where the list is not in
     block style, its items are not the model's labels, or a run does not read
     alone (an alias to another label's anchor)."""
-    starts = _item_offsets(text, "labels")
+    bounds = label_bounds(text)
     ids = list(new.columns.ids)
-    if not starts or len(starts) != len(ids):
+    if bounds is None or len(bounds) - 1 != len(ids):
         return None
     n = len(ids)
-    bounds = [*starts, _end_of_top_entry(text, starts[-1])]
     yaml = round_trip(text)
-    head = "labels:\n"
+    head = LABELS_HEAD
     try:
         first = yaml.load(head + text[bounds[0] : bounds[1]])["labels"][0]
     except Exception:  # the first label does not read alone

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import re
 from functools import partial
 from typing import Any
 
@@ -25,8 +24,13 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from taxops.fixes.plan import FixPlan, Tombstone
-from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
-from taxops.yaml_roundtrip import flow_list, round_trip
+from taxops.yaml_roundtrip import (
+    LABELS_HEAD,
+    flow_list,
+    label_bounds,
+    round_trip,
+    top_entry_bounds,
+)
 
 
 def apply(text: str, plan: FixPlan) -> str:
@@ -88,11 +92,10 @@ def _apply_locally(text: str, plan: FixPlan) -> str | None:
     same edits; the ``version:`` entry alone. None where the labels list is
     not in block style or a run does not read alone (an alias to an anchor in
     another label): the whole file is then round tripped."""
-    starts = _item_offsets(text, "labels")
-    if not starts:
+    bounds = label_bounds(text)
+    if bounds is None:
         return None
-    n = len(starts)
-    bounds = [*starts, _end_of_top_entry(text, starts[-1])]
+    n = len(bounds) - 1
     if any(not 0 <= i < n for i in plan.review) or any(
         not 0 <= t.before <= n for t in plan.tombstones
     ):
@@ -106,13 +109,12 @@ def _apply_locally(text: str, plan: FixPlan) -> str | None:
         stones = [t for t in plan.tombstones if lo <= t.before <= hi and (t.before < hi or hi == n)]
 
         edit = partial(_edit_run, review=review, stones=stones, shift=lo)
-        head = "labels:\n"
-        run = _round_tripped(yaml, head + text[bounds[lo] : bounds[hi]], edit, head)
+        run = _round_tripped(yaml, LABELS_HEAD + text[bounds[lo] : bounds[hi]], edit, LABELS_HEAD)
         if run is None:
             return None
         splices.append((bounds[lo], bounds[hi], run))
     if plan.version is not None:
-        version = _edited_version(text, plan.version)
+        version = _edited_version(yaml, text, plan.version)
         if version is None:
             return None
         splices.append(version)
@@ -141,18 +143,17 @@ def _runs(needed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _edited_version(text: str, version: str) -> tuple[int, int, str] | None:
+def _edited_version(yaml: YAML, text: str, version: str) -> tuple[int, int, str] | None:
     """The top-level ``version:`` entry with ``version`` written in."""
-    found = re.search(r"^version[ \t]*:", text, re.MULTILINE)
+    found = top_entry_bounds(text, "version")
     if found is None:
         return None
-    start = found.start()
-    end = _end_of_top_entry(text, start)
+    start, end = found
 
     def edit(data: Any) -> None:
         data["version"] = _scalar(version, like=data.get("version"))
 
-    new = _round_tripped(round_trip(text), text[start:end], edit, "")
+    new = _round_tripped(yaml, text[start:end], edit, "")
     return None if new is None else (start, end, new)
 
 

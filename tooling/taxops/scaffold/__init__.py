@@ -112,9 +112,12 @@ labels:
     ) + (entries or "  []\n")
 
 
-def plan(answers: Answers, imported: Imported | None = None) -> dict[str, str]:
+def plan(
+    answers: Answers, imported: Imported | None = None, imported_text: str | None = None
+) -> dict[str, str]:
     """Every file ``init`` writes, by path. With an imported taxonomy, it takes
-    the starter's place, with a guideline to fill in."""
+    the starter's place (``imported_text``: its file, when the caller made it
+    already), with a guideline to fill in."""
     files = {**template_files(answers), **schema_files()}
     if imported is not None:
         active = [
@@ -122,6 +125,8 @@ def plan(answers: Answers, imported: Imported | None = None) -> dict[str, str]:
             for label in imported.labels
             if label.status == "active"
         ]
-        files[f"taxonomies/{answers.taxonomy}/taxonomy.yaml"] = imported.to_yaml()
+        files[f"taxonomies/{answers.taxonomy}/taxonomy.yaml"] = (
+            imported_text if imported_text is not None else imported.to_yaml()
+        )
         files[f"guidelines/{answers.taxonomy}.yaml"] = guideline_to_fill(answers, active)
     return files

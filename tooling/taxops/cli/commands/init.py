@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     root: Path = args.directory
     if root.exists() and not root.is_dir():
         raise TaxopsError(f"{root} is a file, not a folder")
-    imported = None
+    imported = imported_text = None
     taxonomy, title = args.taxonomy or STARTER_TAXONOMY, args.title or STARTER_TITLE
     if args.source:
         from taxops.cli.commands.import_taxonomy import read, report
@@ -64,9 +64,10 @@ def run(args: argparse.Namespace) -> int:
         imported.title = args.title or imported.title
         imported.owners = [args.owner]
         report(imported, args.source)
+        imported_text = imported.to_yaml()  # validated, then written as it is
         errors = [
             d
-            for d in validate_imported(imported.to_yaml(), str(args.source))
+            for d in validate_imported(imported_text, str(args.source))
             if d.severity.value == "error"
         ]
         if errors:
@@ -78,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     answers = Answers(taxonomy=taxonomy, title=title, owner=args.owner)
     if args.taxops_spec:
         answers = Answers(taxonomy, title, args.owner, args.taxops_spec)
-    files = plan(answers, imported)
+    files = plan(answers, imported, imported_text)
     has_taxonomies = any((root / "taxonomies").glob("*/taxonomy.yaml"))
     written, kept = [], []
     for relative, content in files.items():

@@ -32,8 +32,11 @@ def test_the_values_are_those_of_an_indented_dump(
     document = {**head, "rows": rows, "per_label": per_label}
     text = readable_json(document, rows=("rows", "per_label"))
     assert json.loads(text) == json.loads(json.dumps(document, indent=2))
-    if len(per_label) > 1:
-        assert text.count("\n") >= len(per_label)
+    if per_label:  # one line per entry, between the key's line and its closing brace
+        lines = text.split("\n")
+        start = lines.index('  "per_label": {')
+        end = lines.index("  }", start)
+        assert end - start - 1 == len(per_label)
 
 
 def test_a_row_per_line_and_the_head_indented() -> None:

@@ -22,18 +22,21 @@ Nothing the user gives (table and column names, labels) is pasted into SQL
 text: names become quoted identifiers and labels string literals in the tree,
 and sqlglot writes each with the quoting rules of the dialect (doubled quotes,
 backslash escapes in Spark and BigQuery). A name that does not come back
-unchanged from its own SQL, or that holds a control character, is refused. The
+unchanged from its own SQL, or that holds a control character, is refused, and
+so is a label that does not read back as exactly one string literal
+(:func:`_guard`, the check before a script is written). The
 header comments carry values made inert (one line, control characters shown
 as escapes).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from taxops import escaping
 from taxops.diagnostics import TaxopsError
+from taxops.engines import sql_lists
 from taxops.migration.model import MigrationMap, Mode
 from taxops.migration.values import SPACES, UNKNOWN_LABEL, entry_reason, repairs_by_lower_case
 
@@ -59,7 +62,6 @@ def migration_sql(
     Table names are dotted (``catalog.schema.table``): each part is quoted.
     ``multi_label``: the label column holds a list of labels (an array), see
     :mod:`taxops.engines.sql_lists`."""
-    import sqlglot
     from sqlglot import exp
 
     if dialect not in DIALECTS:
@@ -119,13 +121,7 @@ def migration_sql(
     rows: list[tuple[Any, ...]] = [_map_row(e, by_lower, insensitive) for e in migration]
     if not rows:
         rows = [(None, None, False, None, None, None)]
-
-    def map_values() -> exp.Values:
-        """The map as a VALUES list, built for each statement that holds it:
-        a tree of 150,000 rows is never copied (sqlglot's builders copy the
-        whole query at each step unless told not to: 118 s and 3.3 GB for a
-        150,000-label map)."""
-        return exp.values(rows, alias="v", columns=_MAP_COLUMNS)
+    targets = sql_lists.target_rows(migration) if multi_label else []
 
     repaired: exp.Func = trimmed()
     if insensitive:
@@ -136,7 +132,7 @@ def migration_sql(
     exact_on = label().eq(col("old_label", "e"))
     repair_on = exp.and_(col("old_label", "e").is_(exp.null()), repaired.eq(col("repair_key", "r")))
 
-    def joined(query: exp.Select) -> exp.Select:
+    def joined(query: exp.Select, map_values: Callable[[], exp.Values]) -> exp.Select:
         return (
             query.with_(
                 "taxops_map", as_=exp.select("*").from_(map_values(), copy=False), copy=False
@@ -156,7 +152,7 @@ def migration_sql(
             )
         )
 
-    def one_label() -> tuple[exp.Select, exp.Select]:
+    def one_label(map_values: Callable[[], exp.Values]) -> tuple[exp.Select, exp.Select]:
         """One label per row: each row joined to the map once (exact, then repaired)."""
         new_label = exp.Case(
             ifs=[exp.If(this=found.copy().is_(exp.null()), true=label())],
@@ -170,7 +166,8 @@ def migration_sql(
                     else col(c)
                     for c in columns
                 )
-            )
+            ),
+            map_values,
         ).where(
             exp.or_(
                 unlabeled.copy(),
@@ -191,7 +188,8 @@ def migration_sql(
                 exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
                 reason.as_("taxops_reason"),
                 either("candidates").as_("taxops_candidates"),
-            )
+            ),
+            map_values,
         ).where(
             exp.and_(
                 exp.not_(unlabeled.copy()),
@@ -201,43 +199,96 @@ def migration_sql(
         )
         return migrated, to_review
 
-    if multi_label:
-        from taxops.engines import sql_lists
+    def statements(rows: list[tuple[Any, ...]], targets: list[tuple[Any, ...]]) -> list[Any]:
+        """The script's statements with ``rows`` as the map (``targets``: its
+        targets, for a list column)."""
 
-        migrated, to_review = sql_lists.statements(
-            dialect=dialect,
-            mapping=map_values(),
-            migration=migration,
-            source=_table(source, "t"),
-            label=label,
-            columns=columns,
-            label_column=label_column,
-            repaired=lambda value: exp.func("LOWER", _trim(value)) if insensitive else _trim(value),
-        )
-    else:
-        migrated, to_review = one_label()
+        def map_values() -> exp.Values:
+            """The map as a VALUES list, built for each statement that holds it:
+            a tree of 150,000 rows is never copied (sqlglot's builders copy the
+            whole query at each step unless told not to: 118 s and 3.3 GB for a
+            150,000-label map)."""
+            return exp.values(rows, alias="v", columns=_MAP_COLUMNS)
+
+        if multi_label:
+            migrated, to_review = sql_lists.statements(
+                dialect=dialect,
+                mapping=map_values,
+                targets=lambda: exp.values(targets, alias="g", columns=sql_lists.TARGET_COLUMNS),
+                source=_table(source, "t"),
+                label=label,
+                columns=columns,
+                label_column=label_column,
+                repaired=lambda value: (
+                    exp.func("LOWER", _trim(value)) if insensitive else _trim(value)
+                ),
+            )
+        else:
+            migrated, to_review = one_label(map_values)
+        return [
+            exp.Create(this=_table(output), kind="TABLE", expression=migrated),
+            exp.Create(this=_table(review), kind="TABLE", expression=to_review),
+            exp.select(
+                exp.EQ(
+                    this=exp.Add(this=count(output), expression=count(review)),
+                    expression=count(source),
+                ).as_("taxops_rows_add_up")
+            ),
+        ]
 
     def count(parts: list[str]) -> exp.Subquery:
         return exp.Subquery(this=exp.select(exp.func("COUNT", exp.Star())).from_(_table(parts)))
 
-    check = exp.select(
-        exp.EQ(
-            this=exp.Add(this=count(output), expression=count(review)), expression=count(source)
-        ).as_("taxops_rows_add_up")
-    )
-    statements: list[Any] = [
-        exp.Create(this=_table(output), kind="TABLE", expression=migrated),
-        exp.Create(this=_table(review), kind="TABLE", expression=to_review),
-        check,
-    ]
-    body = [s.sql(dialect=dialect, pretty=True, copy=False) for s in statements]
-    # The statements are exactly what was built: a name that changed the parse
-    # (it cannot happen through the tree; this is the last guard) is refused.
-    if len(sqlglot.parse(";\n".join(body), read=dialect)) != len(statements):
-        raise TaxopsError(f"a name cannot be written safely in {dialect} SQL")
+    _guard(statements(rows[:1], targets[:1]), [*rows, *targets], dialect)
+    body = [s.sql(dialect=dialect, pretty=True, copy=False) for s in statements(rows, targets)]
     return _header(migration, dialect, table, label_column, output, review, multi_label) + (
         ";\n\n".join(body) + ";\n"
     )
+
+
+def _guard(skeleton: list[Any], rows: Sequence[tuple[Any, ...]], dialect: str) -> None:
+    """The last guard before a script is written: what parsing the whole script
+    back would say, at a small part of its cost (for a 150,000-label map the
+    parse took about 50 s of the command's 60):
+
+    - ``skeleton``, the statements with a one-row map, parses back to as many
+      statements: no name changed the parse (it cannot happen through the tree;
+      this is the last guard);
+    - every text of the map's ``rows`` is written as one string literal that
+      reads back as exactly that text: no label ends its literal early.
+
+    A VALUES list is its rows' literals between fixed punctuation, so with both
+    true the whole script parses as the skeleton does."""
+    import sqlglot
+    from sqlglot import TokenType, exp
+    from sqlglot.dialects.dialect import Dialect
+
+    text = ";\n".join(s.sql(dialect=dialect, pretty=True, copy=False) for s in skeleton)
+    if len(sqlglot.parse(text, read=dialect)) != len(skeleton):
+        raise TaxopsError(f"a name cannot be written safely in {dialect} SQL")
+    values = list(dict.fromkeys(v for row in rows for v in row if isinstance(v, str)))
+    if not values:
+        return
+    written = exp.Tuple(expressions=[exp.Literal.string(v) for v in values]).sql(dialect=dialect)
+    try:
+        tokens = Dialect.get_or_raise(dialect).tokenize(written)
+    except sqlglot.errors.SqlglotError:
+        tokens = []
+    literals = tokens[1:-1:2]
+    exact = (
+        len(tokens) == 2 * len(values) + 1
+        and tokens[0].token_type is TokenType.L_PAREN
+        and tokens[-1].token_type is TokenType.R_PAREN
+        and all(t.token_type is TokenType.COMMA for t in tokens[2:-1:2])
+        and all(t.token_type is TokenType.STRING for t in literals)
+        and [t.text for t in literals] == values
+    )
+    if not exact:
+        wrong = next((v for v, t in zip(values, literals, strict=False) if t.text != v), values[-1])
+        raise TaxopsError(
+            f"the label '{escaping.terminal(wrong)}' cannot be written as a {dialect} string",
+            "rename the label in the taxonomy, or migrate with taxops migrate",
+        )
 
 
 def _trim(value: Any) -> exp.Trim:

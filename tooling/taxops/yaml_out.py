@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.representer import SafeRepresenter
 
 from taxops.collector import paused
 from taxops.escaping import yaml_allows_raw_unicode
@@ -54,15 +55,15 @@ def _node(value: Any) -> Node:
     if kind is str:
         return ScalarNode(_STR, value)
     if kind is dict:
-        return MappingNode(_MAP, [(_node(k), _node(v)) for k, v in value.items()], False)
+        return MappingNode(_MAP, [(_node(k), _node(v)) for k, v in value.items()], flow_style=False)
     if kind is list:
-        return SequenceNode(_SEQ, [_node(v) for v in value], False)
+        return SequenceNode(_SEQ, [_node(v) for v in value], flow_style=False)
     if value is None:
         return ScalarNode(_NULL, "null")
     if kind is bool:
         return ScalarNode(_BOOL, "true" if value else "false")
     if kind is int:
         return ScalarNode(_INT, str(value))
-    representer = yaml.SafeDumper(None, default_flow_style=False, sort_keys=False)
+    representer = SafeRepresenter(default_flow_style=False, sort_keys=False)
     node: Node = representer.represent_data(value)
     return node

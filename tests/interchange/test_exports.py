@@ -186,7 +186,7 @@ def test_skos_mapping_relations_follow_the_migration_map() -> None:
     base = default_base("driving-objects")
 
     def c(label: str) -> URIRef:
-        return concept(base, label)
+        return URIRef(concept(base, label))
 
     assert (c("vehicle.van"), SKOS.broadMatch, c("vehicle.car")) in graph
     assert (c("vehicle.truck"), SKOS.narrowMatch, c("vehicle.truck_light")) in graph

@@ -20,9 +20,9 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 from taxops.engines.annotations import read_annotations
+from taxops.quality import agreement
 from taxops.quality.agreement import (
     alpha,
-    cohen_kappa,
     coincidences,
     confused_pairs,
     fleiss_kappa,
@@ -82,6 +82,15 @@ def _frame(data: np.ndarray[Any, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@pytest.fixture(autouse=True, params=["dense", "entries"])
+def storage(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every comparison runs twice: the counts kept as a dense matrix too (a few
+    labels), and read from their entries alone (the path thousands of labels
+    take, where patterns x labels would not fit in memory)."""
+    if request.param == "entries":
+        monkeypatch.setattr(agreement, "DENSE_CELLS", 0)
+
+
 @pytest.fixture(params=sorted(DATASETS))
 def dataset(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[np.ndarray[Any, Any], Any]:
     data = DATASETS[request.param]
@@ -120,7 +129,7 @@ def test_cohen_kappa_of_every_pair(dataset: tuple[np.ndarray[Any, Any], Any]) ->
         if len(set(x) | set(y)) < 2:
             continue
         expected = cohen_kappa_score(x, y)
-        assert float(cohen_kappa(table)) == pytest.approx(expected, abs=TOL)
+        assert float(pair_kappa(table)) == pytest.approx(expected, abs=TOL)
         codes = {f"label-{int(v)}": k for k, v in enumerate(sorted(set(x) | set(y)))}
         square = np.zeros((len(codes), len(codes)))
         for u, v in zip(x, y, strict=True):

@@ -252,3 +252,66 @@ def test_an_annotation_export_is_read_in_its_own_dialect(
             [(f"t{i}", "v", "2025-03-03T08:00:00", "2025-03-03T20:00:00") for i in range(9)]
         )
     assert read_events(events).groups[("v", None)]["delivered"] == 9
+
+
+def test_the_same_ratings_in_another_row_order_give_the_same_report(tmp_path: Path) -> None:
+    """Intervals are seeded: the same ratings give the same figures, whatever
+    order the export lists them in (and however DuckDB groups them), pairs'
+    intervals included, with labels enough for the sparse path."""
+    import random
+
+    from taxops.engines.annotations import read_annotations
+    from taxops.quality.agreement_report import agreement_report
+
+    rng = random.Random(7)
+    rows = []
+    for item in range(400):
+        truth = rng.randrange(300)
+        for rater in range(3):
+            label = truth if rng.random() < 0.7 else rng.randrange(300)
+            rows.append(f"i{item},r{rater},l{label}\n")
+    reports = []
+    for order in range(2):
+        shuffled = rows[:]
+        random.Random(order).shuffle(shuffled)
+        path = tmp_path / f"ratings{order}.csv"
+        path.write_text("item,annotator,label\n" + "".join(shuffled), encoding="utf-8")
+        report = agreement_report(read_annotations(path), source="x", replicates=30, seed=1)
+        reports.append(report)
+    assert reports[0]["pairs"] == reports[1]["pairs"]
+    assert reports[0]["overall"] == reports[1]["overall"]
+    assert reports[0]["labels"] == reports[1]["labels"]
+
+
+def test_thousands_of_labels_never_hold_items_times_labels(tmp_path: Path) -> None:
+    """About 8,000 labels over 8,000 items: a table of patterns x labels would
+    be 500 MB (Google's 5,500 product categories over 100,000 items made 5.6 GB
+    and failed). The figures are read from each item's own labels instead: the
+    memory follows the ratings."""
+    import random
+    import tracemalloc
+
+    from taxops.engines.annotations import read_annotations
+    from taxops.quality.agreement_report import agreement_report
+
+    rng = random.Random(3)
+    lines = ["item,annotator,label\n"]
+    for item in range(8_000):
+        truth = rng.randrange(20_000)
+        for rater in range(2):
+            label = truth if rng.random() < 0.8 else rng.randrange(20_000)
+            lines.append(f"i{item},r{rater},l{label}\n")
+    path = tmp_path / "ratings.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    data = read_annotations(path)
+    tracemalloc.start()
+    try:
+        report = agreement_report(data, source="x", replicates=20, seed=0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    labels, patterns = report["summary"]["labels"], data.overall.patterns
+    assert labels > 7_000 and patterns > 7_000
+    assert 0.55 < report["overall"]["krippendorff_alpha"]["value"] < 0.75
+    assert report["pairs"][0]["kappa"]["ci_low"] is not None
+    assert peak < labels * patterns * 8 / 4, f"{peak / 2**20:.0f} MB"

@@ -35,7 +35,7 @@ import numpy as np
 from taxops.diagnostics import TaxopsError
 from taxops.engines.datasets import detect_format
 from taxops.engines.tables import Table, connect, ident, literal, open_table, query_error
-from taxops.quality.agreement import Floats, LabelSets, PairSets, Units
+from taxops.quality.agreement import Floats, LabelSets, PairCells, PairSets, Units
 from taxops.quality.annotations import AnnotationData
 from taxops.quality.gold import GoldCount
 
@@ -154,7 +154,7 @@ def _reduce(
     enum = ", ".join(literal(x) for x in labels)
     con.execute(f"CREATE TYPE taxops_label AS ENUM ({enum})")
     code = "enum_code(label::taxops_label)::INTEGER"
-    data = AnnotationData(labels, multi, Units(np.zeros((0, 0)), np.zeros(0), ()))
+    data = AnnotationData(labels, multi, Units.empty())
     data.rows, data.rows_without_label = int(rows), int(without)
     data.columns = {
         "item": item,
@@ -321,26 +321,23 @@ def _units(
 def _single(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
     lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
     cols = np.fromiter(itertools.chain.from_iterable(c for c, _ in rows), dtype=np.int64)
-    counts = np.zeros((len(rows), len(labels)))
-    np.add.at(counts, (np.repeat(np.arange(len(rows)), lengths), cols), 1)
     weights = np.fromiter((n for _, n in rows), dtype=np.float64, count=len(rows))
-    return Units(counts, weights, tuple(labels))
+    pattern = np.repeat(np.arange(len(rows)), lengths)
+    return Units.of_entries(pattern, cols, np.ones(len(cols)), weights, tuple(labels))
 
 
 def _multi(rows: list[tuple[Any, ...]], labels: list[str]) -> Units:
-    counts = np.zeros((len(rows), len(labels)))
-    raters = np.zeros(len(rows))
-    weights = np.zeros(len(rows))
-    for row, (m, c, n, items) in enumerate(rows):
-        if c:
-            counts[row, np.asarray(c, dtype=np.int64)] = n
-        raters[row], weights[row] = m, items
-    return Units(counts, weights, tuple(labels), raters, True)
+    raters = np.fromiter((m for m, _, _, _ in rows), dtype=np.float64, count=len(rows))
+    weights = np.fromiter((items for _, _, _, items in rows), dtype=np.float64, count=len(rows))
+    pattern = [k for k, (_, c, _, _) in enumerate(rows) for _ in (c or ())]
+    cols = [code for _, c, _, _ in rows for code in (c or ())]
+    vals = [x for _, c, n, _ in rows if c for x in n]
+    return Units.of_entries(pattern, cols, vals, weights, tuple(labels), raters)
 
 
-def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Floats]:
+def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], PairCells]:
     """Each pair's contingency table over the labels that pair used (Cohen's kappa
-    does not change with labels neither annotator chose)."""
+    does not change with labels neither annotator chose), as its non-empty cells."""
     # Annotators as numbers: millions of cells come back as integer arrays, not
     # as Python strings (measured: the string columns were most of the peak memory).
     names = _annotator_ids(con, "rated")
@@ -349,9 +346,9 @@ def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Float
         "b.annotator AS y, a.code AS cx, b.code AS cy, count(*) AS n FROM rated a JOIN rated b "
         "ON a.item = b.item AND a.annotator < b.annotator GROUP BY ALL) "
         "JOIN annotator_ids ax ON ax.annotator = x JOIN annotator_ids ay ON ay.annotator = y "
-        "ORDER BY ax.id, ay.id"
+        "ORDER BY ax.id, ay.id, cx, cy"  # the cells in one order: the same draws
     ).fetchnumpy()
-    out: dict[tuple[str, str], Floats] = {}
+    out: dict[tuple[str, str], PairCells] = {}
     x, y = cols["x"], cols["y"]
     if not len(x):
         return out
@@ -364,9 +361,8 @@ def _single_pairs(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], Float
     )
     for a, b in zip(starts, ends, strict=True):
         used, local = np.unique(np.r_[cx[a:b], cy[a:b]], return_inverse=True)
-        table = np.zeros((len(used), len(used)))
-        np.add.at(table, (local[: b - a], local[b - a :]), n[a:b])
-        out[(names[x[a]], names[y[a]])] = table
+        cells = PairCells(local[: b - a], local[b - a :], n[a:b], len(used))
+        out[(names[x[a]], names[y[a]])] = cells
     return out
 
 

@@ -39,8 +39,10 @@ scikit-learn, irrCAC) agree with these to 1e-9 (``tests/quality``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -51,21 +53,71 @@ Floats = NDArray[np.float64]
 BATCH = 64
 
 
+Ints = NDArray[np.int64]
+
+#: Below this many cells (patterns x labels) the counts are also kept as a
+#: dense matrix, whose products with the weights are one BLAS call; above it
+#: (thousands of labels: 100,000 items of Google's 5,500 product categories
+#: made 2.4 GB) every sum over patterns reads the stored entries instead.
+DENSE_CELLS = 2_000_000
+
+
 @dataclass(frozen=True)
 class Units:
-    """Reliability data as patterns: on each of ``weights[k]`` items, ``raters[k]``
-    annotators rated the item and ``counts[k, c]`` of them chose label ``c``.
+    """Reliability data as patterns: on each of ``weights[k]`` items, ``m[k]``
+    annotators rated the item and ``count(k, c)`` of them chose label ``c``.
 
-    Single-label data: ``raters`` is the row sum of ``counts``. Multi-label data:
+    Stored as its non-zero entries (``rows[i]`` a pattern, ``cols[i]`` a label,
+    ``vals[i]`` its count): an item's pattern holds a handful of labels however
+    many the taxonomy has, so the data grows with the ratings, never with
+    patterns times labels.
+
+    Single-label data: ``raters`` is a pattern's count total. Multi-label data:
     an annotator may choose several labels or none, so ``raters`` is given, and
     each label is judged as its own yes/no decision (:func:`per_label`).
     """
 
-    counts: Floats
+    rows: Ints
+    cols: Ints
+    vals: Floats
     weights: Floats
     labels: tuple[str, ...]
     raters: Floats | None = None
     multi_label: bool = False
+
+    @classmethod
+    def empty(cls) -> Units:
+        return cls.of_entries([], [], [], np.zeros(0), ())
+
+    @classmethod
+    def of_entries(
+        cls,
+        rows: object,
+        cols: object,
+        vals: object,
+        weights: Floats,
+        labels: tuple[str, ...],
+        raters: Floats | None = None,
+    ) -> Units:
+        """From entries (pattern, label, count), repeated pairs summed."""
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        v = np.asarray(vals, dtype=np.float64)
+        q = max(len(labels), 1)
+        key, at = np.unique(r * q + c, return_inverse=True)
+        summed = np.bincount(at, weights=v, minlength=len(key)) if len(v) else v
+        keep = summed != 0
+        weights = np.asarray(weights, dtype=np.float64)
+        multi = raters is not None
+        return cls(
+            key[keep] // q,
+            key[keep] % q,
+            summed[keep],
+            weights,
+            labels,
+            None if raters is None else np.asarray(raters, dtype=np.float64),
+            multi,
+        )
 
     @classmethod
     def from_patterns(
@@ -78,20 +130,24 @@ class Units:
         number of annotators of each pattern (same order) as ``raters``."""
         names = labels or sorted({lbl for p in patterns for lbl, _ in p})
         index = {name: i for i, name in enumerate(names)}
-        counts = np.zeros((len(patterns), len(names)))
-        weights = np.zeros(len(patterns))
-        for k, (pattern, items) in enumerate(patterns.items()):
-            for label, n in pattern:
-                counts[k, index[label]] += n
-            weights[k] = items
-        if raters is None:
-            return cls(counts, weights, tuple(names))
-        return cls(counts, weights, tuple(names), np.asarray(raters, dtype=np.float64), True)
+        entries = [
+            (k, index[label], n) for k, pattern in enumerate(patterns) for label, n in pattern
+        ]
+        rows, cols, vals = zip(*entries, strict=True) if entries else ((), (), ())
+        weights = np.asarray(list(patterns.values()), dtype=np.float64)
+        extra = None if raters is None else np.asarray(raters, dtype=np.float64)
+        return cls.of_entries(rows, cols, vals, weights, tuple(names), extra)
 
     @property
+    def patterns(self) -> int:
+        return len(self.weights)
+
+    @cached_property
     def m(self) -> Floats:
         """Annotators per pattern."""
-        return self.counts.sum(1) if self.raters is None else self.raters
+        if self.raters is not None:
+            return self.raters
+        return _sums(self.rows, self.vals, self.patterns)
 
     @property
     def items(self) -> int:
@@ -101,15 +157,74 @@ class Units:
     def ratings(self) -> int:
         return int(self.weights @ self.m)
 
+    def chosen(self) -> Floats:
+        """How often each label was chosen (ratings), over every item."""
+        return self.by_label(self.weights, self.vals)
+
     @property
     def observed_labels(self) -> int:
         """``q``: labels chosen at least once."""
-        return int(((self.weights @ self.counts) > 0).sum())
+        return int((self.chosen() > 0).sum())
+
+    @cached_property
+    def dense(self) -> Floats | None:
+        """The counts as a patterns x labels matrix, when that is small
+        (:data:`DENSE_CELLS`); None otherwise."""
+        if self.patterns * len(self.labels) > DENSE_CELLS:
+            return None
+        return self.as_matrix(self.vals)
+
+    def as_matrix(self, values: Floats) -> Floats:
+        """``values`` (one per entry) as a patterns x labels matrix. For small data."""
+        out = np.zeros((self.patterns, len(self.labels)))
+        out[self.rows, self.cols] = values
+        return out
+
+    def only(self, labels: Ints) -> Units:
+        """The same items with only ``labels`` (positions, ascending) kept: for
+        figures of those labels alone. Each pattern keeps its annotators."""
+        keep = np.zeros(len(self.labels), dtype=bool)
+        keep[labels] = True
+        entry = keep[self.cols]
+        renumber = np.cumsum(keep) - 1
+        return Units(
+            self.rows[entry],
+            renumber[self.cols[entry]],
+            self.vals[entry],
+            self.weights,
+            tuple(self.labels[int(c)] for c in labels),
+            self.m,
+            self.multi_label,
+        )
+
+    def by_pattern(self, values: Floats) -> Floats:
+        """The sum of ``values`` (one per entry) in each pattern."""
+        return _sums(self.rows, values, self.patterns)
+
+    def by_label(self, w: Floats, values: Floats) -> Floats:
+        """``sum_k w[..., k] * value(k, c)`` for every label ``c``: ``values`` one
+        per entry (zero elsewhere), ``w`` one weight per pattern or a matrix of
+        replicates (one row each)."""
+        q = len(self.labels)
+        if self.dense is not None:
+            matrix = self.dense if values is self.vals else self.as_matrix(values)
+            out: Floats = w @ matrix
+            return out
+        if w.ndim == 1:
+            return _sums(self.cols, w[self.rows] * values, q)
+        return np.stack([_sums(self.cols, row[self.rows] * values, q) for row in w])
 
 
-def _safe_div(num: Floats, den: Floats) -> Floats:
+def _sums(index: Ints, values: Floats, size: int) -> Floats:
+    """The sum of ``values`` at each position ``0 .. size - 1`` of ``index``."""
+    out: Floats = np.bincount(index, weights=values, minlength=size).astype(np.float64)
+    return out
+
+
+def _safe_div(num: Floats, den: Floats, fill: float = np.nan) -> Floats:
+    """``num / den``, ``fill`` where ``den`` is 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        out: Floats = np.where(den != 0, num / np.where(den == 0, 1, den), np.nan)
+        out: Floats = np.where(den != 0, num / np.where(den == 0, 1, den), fill)
     return out
 
 
@@ -119,29 +234,27 @@ def alpha(units: Units, weights: Floats | None = None) -> Floats:
     if units.multi_label:
         return macro(units, weights)["krippendorff_alpha"]
     w = units.weights if weights is None else weights
-    counts = units.counts
-    m = counts.sum(1)
+    m = units.m
     valid = m >= 2
-    c, mv = counts[valid], m[valid]
-    wv = w[..., valid]
-    n_c = wv @ c
+    wv = w * valid  # an item rated once pairs with nobody
+    n_c = units.by_label(wv, units.vals)
     n = n_c.sum(-1)
-    same = wv @ ((c * (c - 1)).sum(1) / (mv - 1))
+    agreeing = units.by_pattern(units.vals * (units.vals - 1))
+    same = wv @ _safe_div(agreeing, m - 1, fill=0.0)
     expected = n * n - (n_c * n_c).sum(-1)
     return 1 - _safe_div((n - 1) * (n - same), expected)
 
 
 def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
     assert not units.multi_label, "multi-label figures are averaged over labels"
-    counts = units.counts
-    m = counts.sum(1)
+    m = units.m
     valid, rated = m >= 2, m >= 1
-    pair = np.zeros(len(m))
-    pair[valid] = (counts[valid] * (counts[valid] - 1)).sum(1) / (m[valid] * (m[valid] - 1))
-    share = np.zeros_like(counts)
-    share[rated] = counts[rated] / m[rated, None]
-    pa = _safe_div(w[..., valid] @ pair[valid], w[..., valid].sum(-1))
-    pi = w[..., rated] @ share[rated] / np.expand_dims(w[..., rated].sum(-1), -1)
+    agreeing = units.by_pattern(units.vals * (units.vals - 1))
+    pair = _safe_div(agreeing, m * (m - 1), fill=0.0)
+    wv, wr = w * valid, w * rated
+    pa = _safe_div(wv @ pair, wv.sum(-1))
+    share = units.vals / m[units.rows]  # an entry's pattern has a rating at least
+    pi = units.by_label(wr, share) / np.expand_dims(wr.sum(-1), -1)
     return pa, pi
 
 
@@ -176,25 +289,35 @@ def percent_agreement(units: Units, weights: Floats | None = None) -> Floats:
 
 def _binary_parts(units: Units, w: Floats) -> dict[str, Floats]:
     """Sums over items of each label's yes/no decision, shape ``(..., q)``: the
-    pieces every binary coefficient is made of, so labels can also be pooled."""
-    x, m = units.counts, units.m[:, None]
-    valid, rated = units.m >= 2, units.m >= 1
-    y = m - x
-    safe_m = np.where(m >= 1, m, 1)
-    safe_pairs = np.where(m >= 2, m - 1, 1)
-    same = np.where(m >= 2, (x * (x - 1) + y * (y - 1)) / safe_pairs, 0.0)
-    pair = np.where(m >= 2, same / safe_m, 0.0)
-    share = np.where(m >= 1, x / safe_m, 0.0)
-    wv = w[..., valid]
-    q = x.shape[1]
+    pieces every binary coefficient is made of, so labels can also be pooled.
+
+    On an item rated by ``m`` annotators, ``x`` of whom chose the label, the
+    agreeing pairs ``x(x-1) + (m-x)(m-x-1)`` over ``m-1`` are ``m + 2x(x-m)/(m-1)``:
+    the part that does not depend on the label (``m``, all that an unchosen
+    label has) is summed once per item, the rest only where the label was
+    chosen, so nothing grows with items times labels."""
+    x, m = units.vals, units.m
+    valid, rated = m >= 2, m >= 1
+    wv, wr = w * valid, w * rated
+    q = len(units.labels)
+    mx = m[units.rows]
+    deviation = _safe_div(2 * x * (x - mx), mx - 1, fill=0.0)  # zero where m < 2
+    chosen_pairs = units.by_label(wv, deviation)
+    chosen_share = units.by_label(wr, _safe_div(x, mx, fill=0.0))
+    per_item = np.expand_dims(wv @ m, -1)
+    paired = np.expand_dims(wv.sum(-1), -1)
+
+    def each_label(column: Floats) -> Floats:
+        return np.repeat(column, q, -1)
+
     return {
-        "chose": wv @ x[valid],
-        "values": np.repeat(np.expand_dims(wv @ units.m[valid], -1), q, -1),
-        "same": wv @ same[valid],
-        "pair": wv @ pair[valid],
-        "paired_items": np.repeat(np.expand_dims(wv.sum(-1), -1), q, -1),
-        "share": w[..., rated] @ share[rated],
-        "rated_items": np.repeat(np.expand_dims(w[..., rated].sum(-1), -1), q, -1),
+        "chose": units.by_label(wv, x),
+        "values": each_label(per_item),
+        "same": per_item + chosen_pairs,
+        "pair": paired + units.by_label(wv, _safe_div(deviation, mx, fill=0.0)),
+        "paired_items": each_label(paired),
+        "share": chosen_share,
+        "rated_items": each_label(np.expand_dims(wr.sum(-1), -1)),
     }
 
 
@@ -273,23 +396,51 @@ class PairSets:
         return stacked.reshape((*stacked.shape[:-1], 2, 2))
 
 
-#: What two annotators' shared items reduce to: a contingency table of their
-#: labels (single-label), or their label sets (multi-label).
-PairRatings = Floats | PairSets
+@dataclass(frozen=True)
+class PairCells:
+    """Single-label ratings of the items two annotators share, as the non-empty
+    cells of their contingency table: on ``weights[i]`` items the first chose
+    label ``first[i]`` and the second ``second[i]`` (codes ``0 .. used - 1`` of
+    the labels the pair used). A pair that used thousands of labels has a cell
+    per distinct pair of answers, not a square of every label."""
+
+    first: Ints
+    second: Ints
+    weights: Floats
+    used: int
+
+    def table(self) -> Floats:
+        """The contingency table (rows: the first's labels, columns: the second's)."""
+        out: Floats = np.zeros((self.used, self.used))
+        np.add.at(out, (self.first, self.second), self.weights)
+        return out
+
+
+#: What two annotators' shared items reduce to: the cells of a contingency table
+#: of their labels (single-label), or their label sets (multi-label).
+PairRatings = PairCells | PairSets
 
 
 def pair_kappa(pair: PairRatings, weights: Floats | None = None) -> Floats:
-    """Cohen's kappa of a pair: from the contingency table, or (multi-label) the
-    macro average of the per-label kappas."""
+    """Cohen's kappa of a pair: from the cells of its contingency table, or
+    (multi-label) the macro average of the per-label kappas."""
     if isinstance(pair, PairSets):
         return mean_defined(cohen_kappa(pair.label_tables(weights)))
-    return cohen_kappa(pair if weights is None else weights.reshape((-1, *pair.shape)))
+    w = pair.weights if weights is None else weights
+    n = w.sum(-1)
+    po = _safe_div((w * (pair.first == pair.second)).sum(-1), n)
+
+    def chance(row: Floats) -> float:
+        return float(_sums(pair.first, row, pair.used) @ _sums(pair.second, row, pair.used))
+
+    products = [chance(w)] if w.ndim == 1 else [chance(row) for row in w]
+    pe = _safe_div(np.array(products).reshape(np.shape(n)), n * n)
+    return _safe_div(po - pe, 1 - pe)
 
 
 def pair_items(pair: PairRatings) -> int:
     """The items a pair shares."""
-    total = pair.weights.sum() if isinstance(pair, PairSets) else pair.sum()
-    return round(float(total))
+    return round(float(pair.weights.sum()))
 
 
 UNIT_METRICS: dict[str, Callable[[Units, Floats | None], Floats]] = {
@@ -326,16 +477,50 @@ def _interval(samples: Floats, level: float) -> tuple[float | None, float | None
     return float(low), float(high)
 
 
-def resample(weights: Floats, replicates: int, rng: np.random.Generator) -> list[Floats]:
+def resample(
+    weights: Floats, replicates: int, rng: np.random.Generator, batch: int = BATCH
+) -> Iterator[Floats]:
     """Bootstrap weights: each row a multinomial resample of the items (with
-    replacement), in batches of :data:`BATCH` rows."""
+    replacement), in batches of ``batch`` rows, each made when it is used
+    (1,000 replicates of 200,000 patterns held at once were 1.6 GB).
+
+    numpy's multinomial draws a binomial per pattern (about 60 ns each): with
+    as many patterns as items, as thousands of labels give, that took 14 ms a
+    replicate, five times over per report. There each replicate draws its items
+    uniformly instead and counts them per pattern (about 5 ns an item): the
+    same distribution, in time proportional to the items."""
     total = int(weights.sum())
     p = weights / total if total else weights
-    out = []
-    for start in range(0, replicates, BATCH):
-        size = min(BATCH, replicates - start)
-        out.append(rng.multinomial(total, p, size=size).astype(np.float64))
-    return out
+    owner = None
+    if 0 < total < 10 * len(weights):  # cheaper item by item
+        owner = np.repeat(np.arange(len(weights), dtype=np.int64), weights.astype(np.int64))
+    for start in range(0, replicates, batch):
+        size = min(batch, replicates - start)
+        if owner is None:
+            yield rng.multinomial(total, p, size=size).astype(np.float64)
+            continue
+        drawn = np.empty((size, len(weights)))
+        for row in range(size):
+            drawn[row] = np.bincount(owner[rng.integers(0, total, total)], minlength=len(weights))
+        yield drawn
+
+
+def figures(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
+    """Every metric of :data:`UNIT_METRICS` at once (the observed agreement and
+    the prevalences they share computed once)."""
+    if units.multi_label:
+        return macro(units, weights)
+    w = units.weights if weights is None else weights
+    pa, pi = _agreement_and_prevalence(units, w)
+    pe_fleiss = (pi * pi).sum(-1)
+    q = units.observed_labels
+    pe_gwet: Floats = (pi * (1 - pi)).sum(-1) / (q - 1) if q >= 2 else np.full(np.shape(pa), np.nan)
+    return {
+        "krippendorff_alpha": alpha(units, w),
+        "fleiss_kappa": _safe_div(pa - pe_fleiss, 1 - pe_fleiss),
+        "gwet_ac1": _safe_div(pa - pe_gwet, 1 - pe_gwet),
+        "percent_agreement": pa,
+    }
 
 
 def estimate_units(
@@ -348,15 +533,15 @@ def estimate_units(
     """Each metric with a percentile bootstrap interval over items (seeded: the
     same data and seed give the same interval)."""
     rng = np.random.default_rng(seed)
-    points = {m: _finite(float(UNIT_METRICS[m](units, None))) for m in metrics}
+    point = figures(units)
+    points = {m: _finite(float(point[m])) for m in metrics}
     if replicates <= 0 or units.items == 0:
         return {m: Estimate(points[m]) for m in metrics}
     draws: dict[str, list[Floats]] = {m: [] for m in metrics}
     for batch in resample(units.weights, replicates, rng):
-        # Multi-label: one pass over the labels serves every metric.
-        figures = macro(units, batch) if units.multi_label else None
+        found = figures(units, batch)
         for m in metrics:
-            draws[m].append(figures[m] if figures else UNIT_METRICS[m](units, batch))
+            draws[m].append(found[m])
     out = {}
     for m in metrics:
         low, high = _interval(np.concatenate(draws[m]), level)
@@ -364,32 +549,62 @@ def estimate_units(
     return out
 
 
+#: Bootstrap figures kept per label, at most (replicates x labels): 1,000
+#: replicates of 150,000 labels would be 1.2 GB per metric. Past it, the labels
+#: chosen most get intervals; the others (a handful of ratings each, whose
+#: interval would say little) get their value alone.
+PER_LABEL_DRAWS = 10_000_000
+#: Labels x replicates computed at once in one batch of per-label figures.
+PER_LABEL_BATCH_CELLS = 2_000_000
+
+
 def estimate_per_label(
     units: Units, replicates: int, seed: int, level: float = 0.95
 ) -> dict[str, dict[str, Estimate]]:
     """Every label's yes/no figures with bootstrap intervals: label -> metric -> estimate."""
     points = per_label(units)
+    q = len(units.labels)
+    with_interval = np.arange(q)
     draws: dict[str, list[Floats]] = {m: [] for m in points}
-    if replicates > 0 and units.items:
+    if replicates > 0 and units.items and q:
+        if replicates * q > PER_LABEL_DRAWS:
+            most = max(1, PER_LABEL_DRAWS // replicates)
+            with_interval = np.sort(np.argsort(-units.chosen(), kind="stable")[:most])
+        sampled = units.only(with_interval) if len(with_interval) < q else units
         rng = np.random.default_rng(seed)
-        for batch in resample(units.weights, replicates, rng):
-            for m, values in per_label(units, batch).items():
+        size = max(1, min(BATCH, PER_LABEL_BATCH_CELLS // len(with_interval)))
+        for batch in resample(units.weights, replicates, rng, size):
+            for m, values in per_label(sampled, batch).items():
                 draws[m].append(values)
+    bounds = {m: _intervals(np.concatenate(d), level) for m, d in draws.items() if d}
     out: dict[str, dict[str, Estimate]] = {}
+    place = {int(c): k for k, c in enumerate(with_interval)} if bounds else {}
     for c, label in enumerate(units.labels):
-        out[label] = {}
-        for m, values in points.items():
-            low, high = (
-                _interval(np.concatenate(draws[m])[:, c], level) if draws[m] else (None, None)
+        k = place.get(c)
+        out[label] = {
+            m: Estimate(
+                _finite(float(values[c])),
+                *(bounds[m][0][k], bounds[m][1][k]) if k is not None else (None, None),
             )
-            out[label][m] = Estimate(_finite(float(values[c])), low, high)
+            for m, values in points.items()
+        }
     return out
+
+
+def _intervals(samples: Floats, level: float) -> tuple[list[float | None], list[float | None]]:
+    """:func:`_interval` of every column of ``samples`` (replicates x labels) at once."""
+    finite = np.where(np.isfinite(samples), samples, np.nan)
+    tail = (1 - level) / 2 * 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a column with no finite value
+        low, high = np.nanpercentile(finite, [tail, 100 - tail], axis=0)
+    return [_finite(x) for x in low], [_finite(x) for x in high]
 
 
 def estimate_pair(pair: PairRatings, replicates: int, seed: int, level: float = 0.95) -> Estimate:
     """Cohen's kappa of a pair with a bootstrap interval over the shared items."""
     point = _finite(float(pair_kappa(pair)))
-    weights = pair.weights if isinstance(pair, PairSets) else pair.reshape(-1)
+    weights = pair.weights
     if replicates <= 0 or weights.sum() == 0:
         return Estimate(point)
     rng = np.random.default_rng(seed)
@@ -402,36 +617,66 @@ def coincidences(units: Units) -> Floats:
     """Krippendorff's coincidence matrix: ``o[c, k]`` counts the ordered pairs of
     ratings of one item by two annotators, one ``c`` and one ``k``, each item
     weighted ``1 / (m - 1)``. Off the diagonal: how often two labels are
-    confused with each other."""
-    counts = units.counts
-    m = counts.sum(1)
-    valid = m >= 2
-    c = counts[valid]
-    scale = units.weights[valid] / (m[valid] - 1)
-    o: Floats = np.einsum("k,kc,kd->cd", scale, c, c)
-    o -= np.diag(scale @ c)
+    confused with each other. A labels x labels matrix: for a few labels (the
+    report shows it up to :data:`~taxops.quality.agreement_report.MAX_MATRIX_LABELS`)."""
+    q = len(units.labels)
+    o: Floats = np.zeros((q, q))
+    first, second, value = _confusions(units)
+    np.add.at(o, (first, second), value)
+    np.add.at(o, (second, first), value)
+    m = units.m
+    scale = _safe_div(units.weights, m - 1, fill=0.0) * (m >= 2)
+    np.add.at(o, (units.cols, units.cols), scale[units.rows] * units.vals * (units.vals - 1))
     return o
+
+
+def _confusions(units: Units) -> tuple[Ints, Ints, Floats]:
+    """Every pair of different labels given to one item, ``first < second``,
+    with its coincidences ``sum_k w_k n_kc n_kd / (m_k - 1)`` (the coincidence
+    matrix above its diagonal), from each pattern's own entries: the work
+    follows the labels an item was given, never labels times labels."""
+    m = units.m
+    scale = _safe_div(units.weights, m - 1, fill=0.0) * (m >= 2)
+    order = np.lexsort((units.cols, units.rows))
+    rows, cols, vals = units.rows[order], units.cols[order], units.vals[order]
+    firsts, seconds, values = [], [], []
+    step = 1
+    while step < len(rows):
+        at = np.flatnonzero(rows[:-step] == rows[step:])
+        if not len(at):
+            break  # no pattern holds step + 1 labels
+        firsts.append(cols[at])
+        seconds.append(cols[at + step])
+        values.append(scale[rows[at]] * vals[at] * vals[at + step])
+        step += 1
+    if not firsts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(values)
 
 
 def confused_pairs(units: Units, top: int = 10) -> list[dict[str, object]]:
     """The label pairs most often given to one item by two annotators, most first:
     ``pairs`` counts unordered pairs of disagreeing ratings (coincidences / 2, so
     an item rated ``a, b`` by two annotators counts one)."""
-    o = coincidences(units)
-    rows = []
+    first, second, value = _confusions(units)
     q = len(units.labels)
-    for i in range(q):
-        for j in range(i + 1, q):
-            pairs = (o[i, j] + o[j, i]) / 2
-            if pairs > 0:
-                share = pairs / max(o[i].sum() / 2 + o[j].sum() / 2, 1e-12)
-                rows.append(
-                    {
-                        "labels": [units.labels[i], units.labels[j]],
-                        "pairs": round(float(pairs), 6),
-                        "share_of_their_pairs": round(float(share), 6),
-                    }
-                )
+    key, at = np.unique(first * q + second, return_inverse=True)
+    pairs = np.bincount(at, weights=value, minlength=len(key))
+    # A label's coincidences with every label (a row of the matrix): the
+    # ratings of it on items rated at least twice.
+    m = units.m
+    ratings = units.by_label(units.weights * (m >= 2), units.vals)
+    rows = []
+    for k in np.flatnonzero(pairs > 0):
+        i, j = divmod(int(key[k]), q)
+        share = pairs[k] / max(ratings[i] / 2 + ratings[j] / 2, 1e-12)
+        rows.append(
+            {
+                "labels": [units.labels[i], units.labels[j]],
+                "pairs": round(float(pairs[k]), 6),
+                "share_of_their_pairs": round(float(share), 6),
+            }
+        )
     rows.sort(key=lambda r: (-float(r["pairs"]), r["labels"]))  # type: ignore[arg-type]
     return rows[:top]
 

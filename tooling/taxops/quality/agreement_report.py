@@ -19,6 +19,7 @@ from taxops.quality.agreement import (
     estimate_pair,
     estimate_per_label,
     estimate_units,
+    figures,
     pair_items,
     per_label,
     pooled,
@@ -52,7 +53,7 @@ def agreement_report(
     ``targets`` (``scope`` "overall", a label id or a vendor id)."""
     overall = estimate_units(data.overall, METRICS, replicates, seed)
     labels = estimate_per_label(data.overall, replicates, seed)
-    chosen = data.overall.weights @ data.overall.counts
+    chosen = data.overall.chosen()
     vendors = {
         name: (units, estimate_units(units, METRICS, replicates, seed))
         for name, units in data.by_vendor.items()
@@ -168,13 +169,14 @@ def _weeks(data: AnnotationData) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for week, units in data.by_week.items():
         labels = per_label(units)["krippendorff_alpha"]
+        chosen = units.chosen()  # once: a product over the week's patterns
         out[week] = {
             "items": units.items,
-            **{m: _round(float(f(units, None))) for m, f in UNIT_METRICS.items()},
+            **{m: _round(float(v)) for m, v in figures(units).items()},
             "labels": {
                 label: _round(float(labels[i]))
-                for i, label in enumerate(units.labels)
-                if (units.weights @ units.counts)[i] > 0
+                for i in np.flatnonzero(chosen > 0)
+                for label in (units.labels[i],)
             },
         }
     return out

@@ -315,3 +315,26 @@ def test_thousands_of_labels_never_hold_items_times_labels(tmp_path: Path) -> No
     assert 0.55 < report["overall"]["krippendorff_alpha"]["value"] < 0.75
     assert report["pairs"][0]["kappa"]["ci_low"] is not None
     assert peak < labels * patterns * 8 / 4, f"{peak / 2**20:.0f} MB"
+
+
+def test_past_the_per_label_budget_the_labels_chosen_most_get_intervals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taxops.engines.annotations import read_annotations
+    from taxops.quality import agreement
+    from taxops.quality.agreement_report import agreement_report
+
+    lines = ["item,annotator,label\n"]
+    for item in range(60):
+        label = "common" if item < 40 else ("middle" if item < 55 else "rare")
+        lines += [f"i{item},a,{label}\n", f"i{item},b,{label if item % 4 else 'common'}\n"]
+    path = tmp_path / "ratings.csv"
+    path.write_text("".join(lines), encoding="utf-8")
+    monkeypatch.setattr(agreement, "PER_LABEL_DRAWS", 2 * 50)  # two labels at 50 replicates
+    report = agreement_report(read_annotations(path), source="x", replicates=50, seed=0)
+    assert report["bootstrap"]["labels_with_intervals"] == 2
+    with_interval = {
+        label for label, f in report["labels"].items() if f["fleiss_kappa"]["ci_low"] is not None
+    }
+    assert with_interval == {"common", "middle"}
+    assert report["labels"]["rare"]["fleiss_kappa"]["value"] is not None

@@ -558,6 +558,13 @@ PER_LABEL_DRAWS = 10_000_000
 PER_LABEL_BATCH_CELLS = 2_000_000
 
 
+def labels_with_intervals(labels: int, replicates: int) -> int:
+    """How many labels get a bootstrap interval (:data:`PER_LABEL_DRAWS`)."""
+    if replicates <= 0:
+        return 0
+    return min(labels, max(1, PER_LABEL_DRAWS // replicates))
+
+
 def estimate_per_label(
     units: Units, replicates: int, seed: int, level: float = 0.95
 ) -> dict[str, dict[str, Estimate]]:
@@ -567,8 +574,8 @@ def estimate_per_label(
     with_interval = np.arange(q)
     draws: dict[str, list[Floats]] = {m: [] for m in points}
     if replicates > 0 and units.items and q:
-        if replicates * q > PER_LABEL_DRAWS:
-            most = max(1, PER_LABEL_DRAWS // replicates)
+        most = labels_with_intervals(q, replicates)
+        if most < q:
             with_interval = np.sort(np.argsort(-units.chosen(), kind="stable")[:most])
         sampled = units.only(with_interval) if len(with_interval) < q else units
         rng = np.random.default_rng(seed)

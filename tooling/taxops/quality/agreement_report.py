@@ -20,6 +20,7 @@ from taxops.quality.agreement import (
     estimate_per_label,
     estimate_units,
     figures,
+    labels_with_intervals,
     pair_items,
     per_label,
     pooled,
@@ -67,7 +68,13 @@ def agreement_report(
         "source": source,
         "multi_label": data.multi_label,
         "plan_metric": plan_metric,
-        "bootstrap": {"replicates": replicates, "seed": seed, "level": 0.95, "over": "items"},
+        "bootstrap": {
+            "replicates": replicates,
+            "seed": seed,
+            "level": 0.95,
+            "over": "items",
+            "labels_with_intervals": labels_with_intervals(len(data.labels), replicates),
+        },
         "summary": {
             "rows": data.rows,
             "rows_without_label": data.rows_without_label,

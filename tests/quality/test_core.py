@@ -283,9 +283,12 @@ def test_the_same_ratings_in_another_row_order_give_the_same_report(tmp_path: Pa
     assert reports[0]["labels"] == reports[1]["labels"]
 
 
-def test_thousands_of_labels_never_hold_items_times_labels(tmp_path: Path) -> None:
-    """About 8,000 labels over 8,000 items: a table of patterns x labels would
-    be 500 MB (Google's 5,500 product categories over 100,000 items made 5.6 GB
+@pytest.mark.parametrize("multi_label", [False, True], ids=["one label", "label sets"])
+def test_thousands_of_labels_never_hold_items_times_labels(
+    tmp_path: Path, multi_label: bool
+) -> None:
+    """About 5,000 labels over 5,000 items: a table of patterns x labels would
+    be 200 MB (Google's 5,500 product categories over 100,000 items made 5.6 GB
     and failed). The figures are read from each item's own labels instead: the
     memory follows the ratings."""
     import random
@@ -296,14 +299,15 @@ def test_thousands_of_labels_never_hold_items_times_labels(tmp_path: Path) -> No
 
     rng = random.Random(3)
     lines = ["item,annotator,label\n"]
-    for item in range(8_000):
-        truth = rng.randrange(20_000)
+    for item in range(5_000):
+        truth = rng.randrange(12_000)
         for rater in range(2):
-            label = truth if rng.random() < 0.8 else rng.randrange(20_000)
-            lines.append(f"i{item},r{rater},l{label}\n")
+            label = truth if rng.random() < 0.8 else rng.randrange(12_000)
+            extra = f"|l{rng.randrange(12_000)}" if multi_label and item % 3 == 0 else ""
+            lines.append(f"i{item},r{rater},l{label}{extra}\n")
     path = tmp_path / "ratings.csv"
     path.write_text("".join(lines), encoding="utf-8")
-    data = read_annotations(path)
+    data = read_annotations(path, multi_label=multi_label, separator="|" if multi_label else None)
     tracemalloc.start()
     try:
         report = agreement_report(data, source="x", replicates=20, seed=0)
@@ -311,8 +315,8 @@ def test_thousands_of_labels_never_hold_items_times_labels(tmp_path: Path) -> No
     finally:
         tracemalloc.stop()
     labels, patterns = report["summary"]["labels"], data.overall.patterns
-    assert labels > 7_000 and patterns > 7_000
-    assert 0.55 < report["overall"]["krippendorff_alpha"]["value"] < 0.75
+    assert labels > 4_000 and patterns > 4_000
+    assert 0.3 < report["overall"]["krippendorff_alpha"]["value"] < 0.75
     assert report["pairs"][0]["kappa"]["ci_low"] is not None
     assert peak < labels * patterns * 8 / 4, f"{peak / 2**20:.0f} MB"
 
@@ -338,3 +342,22 @@ def test_past_the_per_label_budget_the_labels_chosen_most_get_intervals(
     }
     assert with_interval == {"common", "middle"}
     assert report["labels"]["rare"]["fleiss_kappa"]["value"] is not None
+
+
+def test_intervals_of_every_label_at_once_equal_numpy_percentile_per_label() -> None:
+    """One sort of the replicates x labels matrix reads every label's interval
+    as np.percentile does on that label's finite values, to the last bit."""
+    import numpy as np
+    from taxops.quality.agreement import _interval, _intervals
+
+    rng = np.random.default_rng(0)
+    for trial in range(200):
+        samples = rng.normal(size=(int(rng.integers(1, 60)), int(rng.integers(1, 8))))
+        samples[rng.random(samples.shape) < 0.2] = np.nan
+        samples[rng.random(samples.shape) < 0.05] = np.inf
+        if trial % 7 == 0:
+            samples[:, 0] = np.nan  # a label with no finite figure: no interval
+        low, high = _intervals(samples, 0.95)
+        assert list(zip(low, high, strict=True)) == [
+            _interval(samples[:, c], 0.95) for c in range(samples.shape[1])
+        ]

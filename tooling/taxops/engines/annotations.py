@@ -389,13 +389,16 @@ def _multi_pairs(
     ).fetchall()
     for (x, y), group in itertools.groupby(rows, key=lambda r: (r[0], r[1])):
         patterns = list(group)
-        first = np.zeros((len(patterns), q), dtype=bool)
-        second = np.zeros((len(patterns), q), dtype=bool)
-        for k, (_, _, a, b, _) in enumerate(patterns):
-            first[k, a] = True
-            second[k, b] = True
+        first = [(k, c) for k, (_, _, a, _, _) in enumerate(patterns) for c in sorted(set(a))]
+        second = [(k, c) for k, (_, _, _, b, _) in enumerate(patterns) for c in sorted(set(b))]
         weights = np.array([r[4] for r in patterns], dtype=np.float64)
-        yield (names[x], names[y]), PairSets(first, second, weights)
+        yield (names[x], names[y]), PairSets(*_columns(first), *_columns(second), weights, q)
+
+
+def _columns(entries: list[tuple[int, int]]) -> tuple[Any, Any]:
+    """(pattern, label) entries as two integer arrays."""
+    table = np.array(entries, dtype=np.int64).reshape(-1, 2)
+    return table[:, 0], table[:, 1]
 
 
 def _label_sets(con: duckdb.DuckDBPyConnection, labels: list[str]) -> LabelSets:
@@ -408,24 +411,23 @@ def _label_sets(con: duckdb.DuckDBPyConnection, labels: list[str]) -> LabelSets:
         "FROM label_sets a JOIN label_sets b ON a.item = b.item AND a.annotator < b.annotator "
         "JOIN (SELECT item, count(*) AS m FROM label_sets GROUP BY item) m ON m.item = a.item"
     )
-    q = len(labels)
 
-    def matrix(sql: str) -> Floats:
-        out = np.zeros((q, q))
-        for c, k, w in con.execute(sql).fetchall():
-            out[c, k] += w
-        return out
+    def matrix(sql: str) -> tuple[Any, Any, Floats]:
+        """The non-zero cells ``(c, k, value)`` of a labels x labels matrix."""
+        cells = con.execute(sql).fetchnumpy()
+        c, k, value = (cells[name] for name in ("c", "k", "w"))
+        return c.astype(np.int64), k.astype(np.int64), value.astype(np.float64)
 
     substituted = matrix(
-        "SELECT c, k, sum(w) FROM (SELECT c, unnest(only_b) AS k, w FROM "
+        "SELECT c, k, sum(w) AS w FROM (SELECT c, unnest(only_b) AS k, w FROM "
         "(SELECT unnest(only_a) AS c, only_b, w FROM rating_pairs)) GROUP BY ALL"
     )
     either = matrix(
-        "SELECT c, k, sum(w) FROM (SELECT c, unnest(u) AS k, w FROM "
+        "SELECT c, k, sum(w) AS w FROM (SELECT c, unnest(u) AS k, w FROM "
         "(SELECT unnest(u) AS c, u, w FROM rating_pairs)) GROUP BY ALL"
     )
     together = matrix(
-        "SELECT c, k, count(*) FROM (SELECT c, unnest(s) AS k FROM "
+        "SELECT c, k, count(*) AS w FROM (SELECT c, unnest(s) AS k FROM "
         "(SELECT unnest(s) AS c, s FROM label_sets)) GROUP BY ALL"
     )
     return LabelSets(tuple(labels), substituted, either, together)

@@ -39,7 +39,6 @@ scikit-learn, irrCAC) agree with these to 1e-9 (``tests/quality``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -380,19 +379,39 @@ def cohen_kappa(table: Floats) -> Floats:
 @dataclass(frozen=True)
 class PairSets:
     """Multi-label ratings of the items two annotators share, as patterns: on
-    ``weights[k]`` items the first chose the labels marked in ``first[k]`` and the
-    second those in ``second[k]`` (columns: the data's labels)."""
+    ``weights[k]`` items the first chose the labels ``first_labels[i]`` where
+    ``first_rows[i] == k``, and the second likewise (labels are the data's,
+    ``labels`` of them): the labels chosen, never patterns times labels."""
 
-    first: NDArray[np.bool_]
-    second: NDArray[np.bool_]
+    first_rows: Ints
+    first_labels: Ints
+    second_rows: Ints
+    second_labels: Ints
     weights: Floats
+    labels: int
+
+    @cached_property
+    def _both(self) -> tuple[Ints, Ints]:
+        """The (pattern, label) both annotators chose."""
+        q = max(self.labels, 1)
+        both = np.intersect1d(
+            self.first_rows * q + self.first_labels, self.second_rows * q + self.second_labels
+        )
+        return both // q, both % q
 
     def label_tables(self, weights: Floats | None = None) -> Floats:
-        """Each label's 2x2 yes/no table of the pair, shape ``(..., labels, 2, 2)``."""
+        """Each label's 2x2 yes/no table of the pair, shape ``(..., labels, 2, 2)``:
+        ``[[both chose it, only the first], [only the second, neither]]``."""
         w = self.weights if weights is None else weights
-        a, b = self.first.astype(np.float64), self.second.astype(np.float64)
-        cells = [w @ (x * y) for x in (a, 1 - a) for y in (b, 1 - b)]
-        stacked: Floats = np.stack(cells, -1)
+        rows = [w] if w.ndim == 1 else list(w)
+        tables = []
+        for row in rows:
+            first = _sums(self.first_labels, row[self.first_rows], self.labels)
+            second = _sums(self.second_labels, row[self.second_rows], self.labels)
+            both = _sums(self._both[1], row[self._both[0]], self.labels)
+            neither = row.sum() - first - second + both
+            tables.append(np.stack([both, first - both, second - both, neither], -1))
+        stacked: Floats = tables[0] if w.ndim == 1 else np.stack(tables)
         return stacked.reshape((*stacked.shape[:-1], 2, 2))
 
 
@@ -599,13 +618,26 @@ def estimate_per_label(
 
 
 def _intervals(samples: Floats, level: float) -> tuple[list[float | None], list[float | None]]:
-    """:func:`_interval` of every column of ``samples`` (replicates x labels) at once."""
-    finite = np.where(np.isfinite(samples), samples, np.nan)
-    tail = (1 - level) / 2 * 100
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a column with no finite value
-        low, high = np.nanpercentile(finite, [tail, 100 - tail], axis=0)
-    return [_finite(x) for x in low], [_finite(x) for x in high]
+    """:func:`_interval` of every column of ``samples`` (replicates x labels) at
+    once: each column sorted, its finite values first, and the percentile read
+    as ``np.percentile`` reads it (linear, the same interpolation). numpy's
+    ``nanpercentile`` goes column by column: 6.6 s for 5,000 labels."""
+    x = np.where(np.isfinite(samples), samples, np.nan)
+    x.sort(axis=0)  # NaN last
+    n = np.isfinite(x).sum(0)
+    columns = np.arange(x.shape[1])
+    tail = (1 - level) / 2
+    bounds = []
+    for q in (tail, 1 - tail):
+        position = q * np.maximum(n - 1, 0)
+        below = np.floor(position).astype(np.int64)
+        above = np.minimum(below + 1, np.maximum(n - 1, 0))
+        t = position - below
+        a, b = x[below, columns], x[above, columns]
+        diff = b - a
+        value = np.where(t >= 0.5, b - diff * (1 - t), a + diff * t)  # numpy's _lerp
+        bounds.append([_finite(v) if k else None for v, k in zip(value, n, strict=True)])
+    return bounds[0], bounds[1]
 
 
 def estimate_pair(pair: PairRatings, replicates: int, seed: int, level: float = 0.95) -> Estimate:
@@ -698,32 +730,62 @@ class LabelSets:
     off its diagonal); ``either[c, k]``, each of ``c`` and ``k`` was chosen by at
     least one of the two (diagonal: ``c`` by at least one). And
     ``together[c, k]``: ratings (one annotator, one item) choosing both ``c`` and
-    ``k`` (diagonal: ratings choosing ``c``), the labels used side by side."""
+    ``k`` (diagonal: ratings choosing ``c``), the labels used side by side.
+
+    Each is kept as its non-zero cells (``(c, k, value)`` arrays, one cell
+    once); the matrices are made from them when asked, for a few labels."""
 
     labels: tuple[str, ...]
-    substituted: Floats
-    either: Floats
-    together: Floats
+    substituted_cells: tuple[Ints, Ints, Floats]
+    either_cells: tuple[Ints, Ints, Floats]
+    together_cells: tuple[Ints, Ints, Floats]
+
+    def _matrix(self, cells: tuple[Ints, Ints, Floats]) -> Floats:
+        q = len(self.labels)
+        out: Floats = np.zeros((q, q))
+        np.add.at(out, (cells[0], cells[1]), cells[2])
+        return out
+
+    @property
+    def substituted(self) -> Floats:
+        return self._matrix(self.substituted_cells)
+
+    @property
+    def either(self) -> Floats:
+        return self._matrix(self.either_cells)
+
+    @property
+    def together(self) -> Floats:
+        return self._matrix(self.together_cells)
 
 
 def substituted_pairs(sets: LabelSets, top: int = 10) -> list[dict[str, object]]:
     """Multi-label: the label pairs most often substituted for each other, most
     first; ``share_of_their_pairs`` is their share of the pairs of ratings in
     which either label was chosen by either annotator."""
-    s, e = sets.substituted, sets.either
-    rows = []
     q = len(sets.labels)
-    for i in range(q):
-        for j in range(i + 1, q):
-            pairs = float(s[i, j] + s[j, i])
-            if pairs > 0:
-                involved = float(e[i, i] + e[j, j] - e[i, j])
-                rows.append(
-                    {
-                        "labels": [sets.labels[i], sets.labels[j]],
-                        "pairs": round(pairs, 6),
-                        "share_of_their_pairs": round(pairs / max(involved, 1e-12), 6),
-                    }
-                )
-    rows.sort(key=lambda r: (-float(r["pairs"]), r["labels"]))  # type: ignore[arg-type]
-    return rows[:top]
+    c, k, value = sets.substituted_cells
+    apart = c != k
+    low, high = np.minimum(c[apart], k[apart]), np.maximum(c[apart], k[apart])
+    key, at = np.unique(low * q + high, return_inverse=True)
+    pairs = np.bincount(at, weights=value[apart], minlength=len(key))
+    ec, ek, ev = sets.either_cells
+    either = dict(zip((ec * q + ek).tolist(), ev.tolist(), strict=True))
+    ranked = []
+    for n in np.flatnonzero(pairs > 0):
+        i, j = divmod(int(key[n]), q)
+        ranked.append((-round(float(pairs[n]), 6), sets.labels[i], sets.labels[j], i, j))
+    ranked.sort()
+    rows = []
+    for minus, first, second, i, j in ranked[:top]:
+        substituted = float(pairs[np.searchsorted(key, i * q + j)])
+        involved = either.get(i * q + i, 0.0) + either.get(j * q + j, 0.0)
+        involved -= either.get(i * q + j, 0.0)
+        rows.append(
+            {
+                "labels": [first, second],
+                "pairs": -minus,
+                "share_of_their_pairs": round(substituted / max(involved, 1e-12), 6),
+            }
+        )
+    return rows

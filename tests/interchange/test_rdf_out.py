@@ -125,3 +125,14 @@ def test_a_base_no_iri_can_start_with_is_refused(
     code = main(["export", "support-intents", "--to", "skos", "--base", base, "--repo", str(ROOT)])
     err = capsys.readouterr().err
     assert code == 2 and "is not an IRI" in err and "Traceback" not in err
+
+
+def test_json_ld_written_node_by_node_is_the_text_of_the_whole_list() -> None:
+    """Nodes are written one at a time; the text is what ``json.dumps`` of the
+    whole list gives (every line break is layout: none is inside a string)."""
+    import json
+
+    for texts in ([], ["one"], HOSTILE):
+        triples = _triples(texts)
+        written = triples.json_ld()
+        assert written == json.dumps(json.loads(written), indent=2, ensure_ascii=False)

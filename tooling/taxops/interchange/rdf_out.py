@@ -94,8 +94,16 @@ class Triples:
 
     def json_ld(self) -> str:
         """JSON-LD in expanded form (full IRIs, no context): a list of node
-        objects, one per subject, as rdflib writes it without a context."""
-        nodes = []
+        objects, one per subject, as rdflib writes it without a context. Each
+        node is written as it is made (the text ``json.dumps`` gives the whole
+        list), so the nodes of 150,000 concepts never exist at once."""
+        if not self._by_subject:
+            return "[]"
+        return "[\n  " + ",\n  ".join(self._json_nodes()) + "\n]"
+
+    def _json_nodes(self) -> Iterator[str]:
+        """Each node's text, indented as an item of the list (a JSON string
+        holds no raw line break, so every line break is the layout's)."""
         for subject in sorted(self._by_subject):
             predicates = self._by_subject[subject]
             node: dict[str, object] = {"@id": subject}
@@ -105,8 +113,10 @@ class Triples:
                     node["@type"] = [str(o) for o in objects]
                 else:
                     node[predicate] = [_json_term(o) for o in objects]
-            nodes.append(node)
-        return json.dumps(nodes, indent=2, ensure_ascii=False)
+            yield _JSON.encode(node).replace("\n", "\n  ")
+
+
+_JSON = json.JSONEncoder(indent=2, ensure_ascii=False)
 
 
 def _order(term: Term) -> tuple[int, str, str]:

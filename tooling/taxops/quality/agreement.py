@@ -47,12 +47,10 @@ import numpy as np
 from numpy.typing import NDArray
 
 Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
 
 #: Bootstrap replicates drawn at once: bounds memory to BATCH x patterns numbers.
 BATCH = 64
-
-
-Ints = NDArray[np.int64]
 
 #: Below this many cells (patterns x labels) the counts are also kept as a
 #: dense matrix, whose products with the weights are one BLAS call; above it

@@ -299,3 +299,22 @@ def test_a_lot_reaching_its_rejection_number_is_rejected_before_every_item_is_re
         verdict, len(rows) - 3, failed
     )  # fmt: skip
     assert code == (1 if verdict == "reject" else 0)
+
+
+def test_the_readme_agreement_example_prints_what_the_readme_shows(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README quotes the tour's agreement run, intervals included: the same
+    export and seed must keep giving them, whatever taxops does inside."""
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ taxops quality agreement ")
+    block = readme[start : readme.index("```", start)].splitlines()
+    argv = shlex.split(block[0].removeprefix("$ taxops "))
+    shown = [line.strip() for line in block[1:] if line.strip()]
+    monkeypatch.chdir(ROOT)
+    main(argv)
+    captured = capsys.readouterr()
+    printed = {line.strip() for line in (captured.out + captured.err).splitlines()}
+    assert len(shown) >= 4 and [line for line in shown if line not in printed] == []

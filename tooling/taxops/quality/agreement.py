@@ -494,6 +494,12 @@ def _interval(samples: Floats, level: float) -> tuple[float | None, float | None
     return float(low), float(high)
 
 
+#: Patterns (non-empty) above which a resample may draw item by item (below,
+#: numpy's multinomial costs under a millisecond, and keeps the draws, so the
+#: intervals, of every export this size exactly as earlier versions gave them).
+DRAW_ITEMS_ABOVE = 10_000
+
+
 def resample(
     weights: Floats, replicates: int, rng: np.random.Generator, batch: int = BATCH
 ) -> Iterator[Floats]:
@@ -509,7 +515,8 @@ def resample(
     total = int(weights.sum())
     p = weights / total if total else weights
     owner = None
-    if 0 < total < 10 * len(weights):  # cheaper item by item
+    drawn_from = np.count_nonzero(weights)  # an empty pattern or cell draws nothing
+    if drawn_from > DRAW_ITEMS_ABOVE and 0 < total < 10 * drawn_from:  # cheaper item by item
         owner = np.repeat(np.arange(len(weights), dtype=np.int64), weights.astype(np.int64))
     for start in range(0, replicates, batch):
         size = min(batch, replicates - start)
@@ -645,7 +652,16 @@ def estimate_pair(pair: PairRatings, replicates: int, seed: int, level: float = 
     if replicates <= 0 or weights.sum() == 0:
         return Estimate(point)
     rng = np.random.default_rng(seed)
-    samples = [pair_kappa(pair, batch) for batch in resample(weights, replicates, rng)]
+    batches = resample(weights, replicates, rng)
+    if isinstance(pair, PairCells) and pair.used * pair.used <= DENSE_CELLS:
+        # A small table is resampled cell by cell in its row-major order, empty
+        # cells included (they draw nothing), as taxops always did: the same
+        # export and seed keep giving the same interval.
+        at = pair.first * pair.used + pair.second
+        table = np.zeros(pair.used * pair.used)
+        table[at] = weights
+        batches = (batch[:, at] for batch in resample(table, replicates, rng))
+    samples = [pair_kappa(pair, batch) for batch in batches]
     low, high = _interval(np.concatenate(samples), level)
     return Estimate(point, low, high)
 

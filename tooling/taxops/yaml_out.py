@@ -22,6 +22,9 @@ from taxops.collector import paused
 from taxops.escaping import yaml_allows_raw_unicode
 
 _BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+_STR, _NULL, _BOOL, _INT, _SEQ, _MAP = (
+    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "seq", "map")
+)
 
 
 class _Dumper(_BASE):  # type: ignore[valid-type, misc]
@@ -50,12 +53,6 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
         return _SEQ if kind is SequenceNode else _MAP
 
 
-_DUMPER = _Dumper
-_STR, _NULL, _BOOL, _INT, _SEQ, _MAP = (
-    f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int", "seq", "map")
-)
-
-
 def generated_yaml(document: dict[str, Any], *, width: int) -> str:
     """``document`` as block-style YAML, keys in their order. Non-ASCII text is
     written raw unless the document holds a bidi, invisible or control
@@ -72,7 +69,7 @@ def _dump(document: dict[str, Any], width: int, *, allow_unicode: bool) -> str:
     with paused():
         nodes = _node(document)
         text = yaml.serialize(
-            nodes, Dumper=_DUMPER, allow_unicode=allow_unicode, width=width, indent=2
+            nodes, Dumper=_Dumper, allow_unicode=allow_unicode, width=width, indent=2
         )
     assert isinstance(text, str)
     return text

@@ -116,25 +116,6 @@ class Units:
             multi,
         )
 
-    @classmethod
-    def from_patterns(
-        cls,
-        patterns: dict[tuple[tuple[str, int], ...], int],
-        labels: list[str] | None = None,
-        raters: list[int] | None = None,
-    ) -> Units:
-        """From ``{((label, count), ...): items}``; multi-label data passes the
-        number of annotators of each pattern (same order) as ``raters``."""
-        names = labels or sorted({lbl for p in patterns for lbl, _ in p})
-        index = {name: i for i, name in enumerate(names)}
-        entries = [
-            (k, index[label], n) for k, pattern in enumerate(patterns) for label, n in pattern
-        ]
-        rows, cols, vals = zip(*entries, strict=True) if entries else ((), (), ())
-        weights = np.asarray(list(patterns.values()), dtype=np.float64)
-        extra = None if raters is None else np.asarray(raters, dtype=np.float64)
-        return cls.of_entries(rows, cols, vals, weights, tuple(names), extra)
-
     @property
     def patterns(self) -> int:
         return len(self.weights)
@@ -158,7 +139,7 @@ class Units:
         """How often each label was chosen (ratings), over every item."""
         return self.by_label(self.weights, self.vals)
 
-    @property
+    @cached_property
     def observed_labels(self) -> int:
         """``q``: labels chosen at least once."""
         return int((self.chosen() > 0).sum())
@@ -255,33 +236,39 @@ def _agreement_and_prevalence(units: Units, w: Floats) -> tuple[Floats, Floats]:
     return pa, pi
 
 
+def _kappas(units: Units, w: Floats) -> dict[str, Floats]:
+    """Fleiss' kappa, Gwet's AC1 and the percent agreement, which share the
+    observed agreement and the prevalences."""
+    pa, pi = _agreement_and_prevalence(units, w)
+    pe_fleiss = (pi * pi).sum(-1)
+    q = units.observed_labels
+    pe_gwet: Floats = (pi * (1 - pi)).sum(-1) / (q - 1) if q >= 2 else np.full(np.shape(pa), np.nan)
+    return {
+        "fleiss_kappa": _safe_div(pa - pe_fleiss, 1 - pe_fleiss),
+        "gwet_ac1": _safe_div(pa - pe_gwet, 1 - pe_gwet),
+        "percent_agreement": pa,
+    }
+
+
 def fleiss_kappa(units: Units, weights: Floats | None = None) -> Floats:
     """Fleiss' kappa (Gwet's generalisation to unequal numbers of ratings)."""
     if units.multi_label:
         return macro(units, weights)["fleiss_kappa"]
-    pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
-    pe = (pi * pi).sum(-1)
-    return _safe_div(pa - pe, 1 - pe)
+    return _kappas(units, units.weights if weights is None else weights)["fleiss_kappa"]
 
 
 def gwet_ac1(units: Units, weights: Floats | None = None) -> Floats:
     """Gwet's AC1; ``q`` is the number of labels observed in the data."""
     if units.multi_label:
         return macro(units, weights)["gwet_ac1"]
-    pa, pi = _agreement_and_prevalence(units, units.weights if weights is None else weights)
-    q = units.observed_labels
-    if q < 2:
-        return np.full(np.shape(pa), np.nan)
-    pe = (pi * (1 - pi)).sum(-1) / (q - 1)
-    return _safe_div(pa - pe, 1 - pe)
+    return _kappas(units, units.weights if weights is None else weights)["gwet_ac1"]
 
 
 def percent_agreement(units: Units, weights: Floats | None = None) -> Floats:
     """Share of agreeing pairs of ratings on items rated at least twice."""
     if units.multi_label:
         return macro(units, weights)["percent_agreement"]
-    pa, _ = _agreement_and_prevalence(units, units.weights if weights is None else weights)
-    return pa
+    return _kappas(units, units.weights if weights is None else weights)["percent_agreement"]
 
 
 def _binary_parts(units: Units, w: Floats) -> dict[str, Floats]:
@@ -426,12 +413,6 @@ class PairCells:
     weights: Floats
     used: int
 
-    def table(self) -> Floats:
-        """The contingency table (rows: the first's labels, columns: the second's)."""
-        out: Floats = np.zeros((self.used, self.used))
-        np.add.at(out, (self.first, self.second), self.weights)
-        return out
-
 
 #: What two annotators' shared items reduce to: the cells of a contingency table
 #: of their labels (single-label), or their label sets (multi-label).
@@ -535,16 +516,7 @@ def figures(units: Units, weights: Floats | None = None) -> dict[str, Floats]:
     if units.multi_label:
         return macro(units, weights)
     w = units.weights if weights is None else weights
-    pa, pi = _agreement_and_prevalence(units, w)
-    pe_fleiss = (pi * pi).sum(-1)
-    q = units.observed_labels
-    pe_gwet: Floats = (pi * (1 - pi)).sum(-1) / (q - 1) if q >= 2 else np.full(np.shape(pa), np.nan)
-    return {
-        "krippendorff_alpha": alpha(units, w),
-        "fleiss_kappa": _safe_div(pa - pe_fleiss, 1 - pe_fleiss),
-        "gwet_ac1": _safe_div(pa - pe_gwet, 1 - pe_gwet),
-        "percent_agreement": pa,
-    }
+    return {"krippendorff_alpha": alpha(units, w), **_kappas(units, w)}
 
 
 def estimate_units(

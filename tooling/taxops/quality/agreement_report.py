@@ -181,9 +181,7 @@ def _weeks(data: AnnotationData) -> dict[str, Any]:
             "items": units.items,
             **{m: _round(float(v)) for m, v in figures(units).items()},
             "labels": {
-                label: _round(float(labels[i]))
-                for i in np.flatnonzero(chosen > 0)
-                for label in (units.labels[i],)
+                units.labels[i]: _round(float(labels[i])) for i in np.flatnonzero(chosen > 0)
             },
         }
     return out

@@ -14,7 +14,10 @@ What must hold, whatever the worker does:
 - with the cache off, nothing is written to the user's cache folder; with it
   on, a release the worker checked is in the cache as a check would leave it;
 - the worker is used only where it is safe: ``--jobs 1``, ``TAXOPS_JOBS=1``,
-  a running thread, one CPU or no fork load one after the other."""
+  a running thread, one CPU or no fork load one after the other;
+- a comparison with thousands of findings places the old file's in a worker
+  while it places the new file's (:func:`taxops.forked.alongside`): the same
+  places, whatever becomes of the worker."""
 
 from __future__ import annotations
 
@@ -38,6 +41,7 @@ from taxops.compatibility.compare import Version, compare
 from taxops.loading import PARTIAL_LOCATE_BYTES, YamlDocument, yaml_source
 from taxops.models.lazy_labels import MatchedLabels, SourceLabels
 from taxops.models.taxonomy import Taxonomy
+from taxops.rules import base as rules_base
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from generate import taxonomy_yaml
@@ -618,3 +622,111 @@ def test_a_new_version_whose_items_read_each_other_is_compared_label_by_label(
     )
     got = runs.diff(str(old), str(new), "--format", "json")
     assert got == runs.diff(str(old), str(new), "--format", "json", "--jobs", "1")
+
+
+# --- findings placed by two processes ----------------------------------------------
+
+
+@pytest.fixture
+def placed_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few findings are enough for the old file's to be placed by a worker
+    (thousands are, on a real comparison)."""
+    monkeypatch.setattr(rules_base, "PLACE_OLD_APART_FROM", 1)
+
+
+def test_findings_placed_by_two_processes_are_placed_as_by_one(
+    placed_apart: None, runs: Runs
+) -> None:
+    old, new = _generated(runs.folder, labels=4000)  # large files: placed from their items
+    for code, out, _ in _both_ways(runs.capsys, str(old), str(new)):
+        assert code == 3 and "label-removed" in out
+    # Each run side by side: one worker loads the old version, one places its findings.
+    assert len(runs.workers) == 4 and all(w.done and w.status == 0 for w in runs.workers)
+
+
+def test_findings_on_cached_releases_are_placed_as_by_one_process(
+    placed_apart: None,
+    tmp_path: Path,
+    fresh_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+    workers: list[forked.Worker],
+) -> None:
+    """Two releases read from the cache place findings from the files' bytes
+    (:class:`~taxops.loading.bytes_document.BytesDocument`), in the worker too."""
+    old_path, new_path = _generated(tmp_path, labels=4000)
+    releases = tmp_path / "repo" / "taxonomies" / "generated" / "releases"
+    releases.mkdir(parents=True)
+    (releases / "1.0.0.yaml").write_bytes(old_path.read_bytes())
+    (releases / "2.0.0.yaml").write_bytes(new_path.read_bytes())
+    args = ("generated@1.0.0", "generated@2.0.0", "--repo", str(tmp_path / "repo"))
+    for fmt in ("json", "text"):
+        _diff(capsys, *args, "--format", fmt)  # both releases in the cache now
+        del workers[:]
+        apart = _diff(capsys, *args, "--format", fmt)
+        assert len(workers) == 1 and workers[0].done  # no loading worker: the placing one
+        assert apart == _diff(capsys, *args, "--format", fmt, "--jobs", "1")
+        assert apart[0] == 3 and "label-removed" in apart[1]
+    assert len(workers) == 1
+
+
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_failing_placing_worker_changes_nothing_but_time(
+    how: str, placed_apart: None, monkeypatch: pytest.MonkeyPatch, runs: Runs
+) -> None:
+    old, new, expected = runs.generated()
+    real = rules_base._resolve
+    parent = os.getpid()
+
+    def resolve(doc: Any, asked: Any) -> Any:
+        if os.getpid() != parent:  # in the worker
+            if how == "raises":
+                raise RuntimeError("worker broke")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(doc, asked)
+
+    monkeypatch.setattr(rules_base, "_resolve", resolve)
+    assert runs.diff(old, new) == expected
+    placing = runs.workers[-1]
+    assert not placing.done and placing.status == (1 if how == "raises" else -signal.SIGKILL)
+
+
+def test_no_placing_worker_for_a_few_findings_or_one_process(runs: Runs) -> None:
+    """Below the threshold (the findings of a usual pull request), and with
+    ``--jobs 1``, the findings are placed here: no worker is started for them."""
+    old, new, expected = runs.generated()
+    assert runs.workers == []
+    assert runs.diff(old, new) == expected
+    assert len(runs.workers) == 1  # the loading worker alone
+
+
+# --- forked.alongside ----------------------------------------------------------------
+
+
+def test_alongside_gives_what_one_after_the_other_gives(workers: list[forked.Worker]) -> None:
+    """The worker's answer comes back whole, however large (more than a pipe
+    holds at once: the worker waits for this process to read it)."""
+    big = [("labels", i, f"name {i}") for i in range(50_000)]
+    here, there = forked.alongside(lambda: os.getpid(), lambda: (os.getpid(), big))
+    assert here == os.getpid() and there[0] != os.getpid() and there[1] == big
+    assert len(workers) == 1 and workers[0].done and workers[0].status == 0
+
+
+@pytest.mark.parametrize("how", ["raises", "killed", "one process"])
+def test_alongside_works_it_out_here_when_the_worker_cannot(
+    how: str, workers: list[forked.Worker]
+) -> None:
+    parent = os.getpid()
+    calls: list[int] = []
+
+    def there() -> str:
+        if os.getpid() != parent:
+            if how == "raises":
+                raise RuntimeError("worker broke")
+            os.kill(os.getpid(), signal.SIGKILL)
+        calls.append(os.getpid())
+        return "answer"
+
+    jobs = 1 if how == "one process" else None
+    assert forked.alongside(lambda: "mine", there, jobs) == ("mine", "answer")
+    assert calls == [parent]  # worked out here, once
+    assert len(workers) == (0 if how == "one process" else 1)

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import select
 import signal
 import sys
@@ -41,7 +42,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn
+from typing import NoReturn, TypeVar
+
+_Here = TypeVar("_Here")
+_There = TypeVar("_There")
 
 #: The environment variable that sets how many processes may work at once
 #: (``1``: never fork).
@@ -216,6 +220,62 @@ def beside(work: Callable[[], object]) -> Iterator[Worker | None]:
     finally:
         if worker is not None:
             worker.stop()
+
+
+def alongside(
+    here: Callable[[], _Here], there: Callable[[], _There], jobs: int | None = None
+) -> tuple[_Here, _There]:
+    """``here()`` in this process while a worker forked now computes
+    ``there()``: both results, as calling one after the other gives them.
+
+    For work that reads a lot of what this process holds and answers little
+    (where a comparison's findings are in the old file): the worker starts
+    with this process's memory, so nothing is handed over but its answer,
+    pickled through a pipe from a child of this process (nothing anyone else
+    wrote is unpickled). Where no worker may be forked (:func:`unavailable`;
+    ``jobs`` is the user's ``--jobs``), or it fails, ``there()`` runs here
+    after ``here()``: a worker saves time and never changes a result."""
+    if unavailable(jobs) is not None:
+        return here(), there()
+    try:
+        answer, give = os.pipe()
+    except OSError:
+        return here(), there()
+
+    def work() -> object:
+        os.close(answer)
+        result = there()
+        with os.fdopen(give, "wb") as out:
+            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+        return result
+
+    handed: bytes | None = None
+    try:
+        with beside(work) as worker:
+            os.close(give)  # this process's copy: the worker's close is the end of the answer
+            give = -1
+            mine = here()
+            if worker is not None:
+                handed = _read_all(answer)
+                if not worker.wait():
+                    handed = None
+    finally:
+        for fd in (answer, give):
+            if fd >= 0:
+                os.close(fd)
+    if handed:
+        with contextlib.suppress(Exception):  # a worker that died halfway: work it out here
+            theirs: _There = pickle.loads(handed)
+            return mine, theirs
+    return mine, there()
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything written to the pipe ``fd`` until its writers closed it."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _fork(work: Callable[[], object], held: set[int | signal.Signals]) -> Worker | None:

@@ -101,16 +101,18 @@ def compare(
     mode: Compatibility | None = None,
     check_versions: bool = True,
     history: Sequence[Version] = (),
+    jobs: int | None = None,
 ) -> Comparison:
     """Every finding between two versions. ``mode`` defaults to the new
     version's ``compatibility`` (so relaxing it is itself a reviewed change).
     ``history``: the other versions before ``new`` (every release), read to
-    find ids that come back with another meaning."""
+    find ids that come back with another meaning. ``jobs``: the user's
+    ``--jobs`` (how many processes may place the findings)."""
     # Thousands of findings, each a few small objects that live as long as the
     # comparison: collection passes over them (and over a large version's
     # labels built meanwhile) would free nothing.
     with paused():
-        return _compare(old, new, mode, check_versions, history)
+        return _compare(old, new, mode, check_versions, history, jobs)
 
 
 def _compare(
@@ -119,10 +121,11 @@ def _compare(
     mode: Compatibility | None,
     check_versions: bool,
     history: Sequence[Version],
+    jobs: int | None,
 ) -> Comparison:
     changes = diff(old.taxonomy, new.taxonomy)
     mode = mode or new.taxonomy.compatibility
-    ctx = RuleContext(changes, old.doc, new.doc)
+    ctx = RuleContext(changes, old.doc, new.doc, jobs=jobs)
     findings: list[Diagnostic] = []
     for change in changes:
         for rule in BY_KIND[change.kind]:

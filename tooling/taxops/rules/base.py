@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from taxops import forked
 from taxops.changes import Change, ChangeKind, ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
 from taxops.models.taxonomy import Label, Taxonomy, TaxonomyKind
@@ -101,6 +102,9 @@ class RuleContext:
     new_doc: Positions | None
     rule: Rule | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    jobs: int | None = None
+    """The user's ``--jobs``: whether the two files' findings may be placed
+    by two processes (:func:`taxops.forked.unavailable`)."""
     _unplaced: dict[int, tuple[Diagnostic, _Request | None, _Request | None]] = field(
         default_factory=dict, repr=False
     )
@@ -203,8 +207,17 @@ class RuleContext:
         places resolved in one batch (:meth:`Positions.locate_all`). Findings
         this context did not report are kept as they are."""
         asked = [self._unplaced.pop(id(d), None) for d in findings]
-        new = _resolve(self.new_doc, [a[1] for a in asked if a is not None])
-        old = _resolve(self.old_doc, [a[2] for a in asked if a is not None])
+        new_asked = [a[1] for a in asked if a is not None]
+        old_asked = [a[2] for a in asked if a is not None]
+        if sum(a is not None for a in old_asked) < PLACE_OLD_APART_FROM:
+            new, old = _resolve(self.new_doc, new_asked), _resolve(self.old_doc, old_asked)
+        else:  # each file placed by a process of its own (an unchanged result)
+            found_new, found_old = forked.alongside(
+                lambda: list(_resolve(self.new_doc, new_asked)),
+                lambda: list(_resolve(self.old_doc, old_asked)),
+                self.jobs,
+            )
+            new, old = iter(found_new), iter(found_old)
         out = []
         for d, a in zip(findings, asked, strict=True):
             if a is not None:
@@ -301,6 +314,13 @@ _KIND_WORDS = {
     TaxonomyKind.HIERARCHICAL: "hierarchical",
 }
 
+
+#: From how many findings placed in the old file a forked worker places them
+#: while this process places the new file's (:meth:`RuleContext.placed`). A
+#: large file's findings cost about 20 microseconds each to place, a worker
+#: about 10 milliseconds to start: from a few thousand findings it saves a
+#: tenth of a second and more (a 200,000-label diff places 13,200).
+PLACE_OLD_APART_FROM = 2_000
 
 #: A place asked for in one file: the node's path and whether its key or value.
 _Request = tuple[NodePath, str]

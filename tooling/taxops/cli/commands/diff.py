@@ -39,8 +39,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--jobs",
         type=int,
         choices=(1, 2),
-        help="processes that load the two versions: 2 loads them at the same time, 1 one after "
-        "the other (default: 2 where the system can fork and a CPU is free; "
+        help="processes that load the two versions and place their findings: 2 works on both "
+        "at the same time, 1 one after the other (default: 2 where the system can fork and a "
+        "CPU is free; "
         f"also {JOBS_VARIABLE}=1 or 2)",
     )
     add_output_options(p)
@@ -105,7 +106,7 @@ def _compare(
     diagnostics = [*old_problems, *new_problems]
     comparisons = []
     if old is not None and new is not None:
-        comparison = compare(old, new, mode=mode)
+        comparison = compare(old, new, mode=mode, jobs=jobs)
         comparisons.append(comparison)
         diagnostics += comparison.diagnostics
     return diagnostics, comparisons

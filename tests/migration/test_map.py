@@ -285,3 +285,22 @@ def test_replacements_that_fan_out_and_meet_again_are_resolved_once_each() -> No
     entries = {e.label: e for e in build_map(diff(old, new))}
     assert entries["x0a"].mode is Mode.REVIEW
     assert set(entries["x0a"].targets) == {f"x{levels}a", f"x{levels}b"}
+
+
+CASES = sorted(p.parent for p in (ROOT / "tests" / "cases").rglob("old.yaml"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: str(p.relative_to(ROOT / "tests" / "cases")))
+def test_unmapped_findings_are_the_full_maps_unmapped_entries(case: Path) -> None:
+    """The findings build the entries of the labels whose fate can be open
+    only (a comparison of 200,000 labels builds a few thousand): on every rule
+    case they name exactly the labels the whole map leaves unmapped."""
+    from taxops.file_check import check_file
+    from taxops.models.taxonomy import Taxonomy
+
+    old, new = (check_file(case / name, None).model for name in ("old.yaml", "new.yaml"))
+    if not (isinstance(old, Taxonomy) and isinstance(new, Taxonomy)):
+        pytest.skip("a case of a file that does not validate")
+    changes = diff(old, new)
+    whole = [e.label for e in build_map(changes) if e.action is Action.UNMAPPED]
+    assert [f.data["label"] for f in map_findings(changes)] == whole

@@ -55,12 +55,36 @@ def build_map(
     decision rules) are attached to entries a human must review. ``only``
     restricts the entries to those labels (each entry depends on its own
     label alone): a finding about a few labels does not build 200,000."""
+    return MigrationMap(
+        taxonomy=changes.new.id,
+        from_version=str(changes.old.version),
+        to_version=str(changes.new.version),
+        kind=changes.new.kind.value,
+        entries=entries(changes, hints, only=only),
+        valid_labels=_valid_labels(changes.new),
+        deprecated_labels=_deprecated_labels(changes.new),
+        id_case=changes.old.id_rule.case.value,
+    )
+
+
+#: The change kinds that give an old label a fate of its own (``merged``
+#: gives one to each of its sources). An old label none of them is about, and
+#: that the new version still has active or deprecated, keeps its items.
+FATE_KINDS = frozenset([*_FATE, ChangeKind.LABELS_MERGED])
+
+
+def entries(
+    changes: ChangeSet, hints: Sequence[DecisionHint] = (), *, only: Collection[str] | None = None
+) -> tuple[Entry, ...]:
+    """The entries of :func:`build_map`, without what the map says of the new
+    version as a whole (its valid and deprecated labels: a pass over every label
+    of it, which a finding about a few labels does not need)."""
     new_ids = LabelIndex(changes.new)
     fates = _fates(changes)
     _build_targets(changes)
     cosmetic = _cosmetic(changes)
     suggested = _suggested(changes)
-    entries = []
+    found = []
     labels = _unique_labels(changes.old, only)
     for label in labels:
         fate = fates.get(label.id)
@@ -69,7 +93,7 @@ def build_map(
         after = new_ids.get(label.id)
         renamed, moved = cosmetic.get(label.id, (None, None))
         declared = fate[1].detail if fate and fate[0] in _PRECEDENCE else {}
-        entries.append(
+        found.append(
             Entry(
                 label=label.id,
                 action=action,
@@ -90,16 +114,7 @@ def build_map(
                 suggestions=suggested.get(label.id, ()) if action is Action.UNMAPPED else (),
             )
         )
-    return MigrationMap(
-        taxonomy=changes.new.id,
-        from_version=str(changes.old.version),
-        to_version=str(changes.new.version),
-        kind=changes.new.kind.value,
-        entries=tuple(entries),
-        valid_labels=_valid_labels(changes.new),
-        deprecated_labels=_deprecated_labels(changes.new),
-        id_case=changes.old.id_rule.case.value,
-    )
+    return tuple(found)
 
 
 def _build_targets(changes: ChangeSet) -> None:

@@ -8,7 +8,7 @@ from itertools import compress
 
 from taxops.changes import ChangeSet
 from taxops.diagnostics import Diagnostic, Location, Severity
-from taxops.migration.build import build_map
+from taxops.migration.build import FATE_KINDS, entries
 from taxops.migration.model import Action
 from taxops.models.taxonomy import Status
 from taxops.positions import NodePath, Positions
@@ -23,10 +23,9 @@ def map_findings(
     tombstone, or retired without ``replaced_by``/``replacement``). Pass the two
     parsed files to get locations: the label in the old file, and in the new
     file the label itself, or its nearest surviving parent when it was removed."""
-    migration = build_map(changes, only=_without_plain_fate(changes))
     old_at, new_at = changes.old.index, changes.new.index
     unmapped = []
-    for entry in migration:
+    for entry in entries(changes, only=_without_plain_fate(changes)):
         if entry.action is not Action.UNMAPPED:
             continue
         i = old_at[entry.label]
@@ -69,10 +68,13 @@ def _locate_all(doc: Positions | None, asked: list[tuple[NodePath, str]]) -> lis
 
 
 def _without_plain_fate(changes: ChangeSet) -> set[str]:
-    """The old labels whose entry could be unmapped: those a change is about,
-    and those not active in the new version. Any other label is active in both
-    versions and untouched by a fate change (kept), so its entry is not built."""
-    about = {c.label for c in changes if c.label is not None}
+    """The old labels whose entry could be unmapped: those a change that
+    decides a fate is about (:data:`~taxops.migration.build.FATE_KINDS`: a
+    removal, a retirement, a merge's sources...), and those not active in the
+    new version. Any other label is in the new version, active, with no fate
+    of its own (renamed or moved, say): its items stay, so its entry is not
+    built."""
+    about = {c.label for c in changes if c.label is not None and c.kind in FATE_KINDS}
     about.update(s for c in changes for s in c.detail.get("sources", ()))
     new = changes.new
     if not new.columns.all_active:

@@ -304,3 +304,13 @@ def test_unmapped_findings_are_the_full_maps_unmapped_entries(case: Path) -> Non
     changes = diff(old, new)
     whole = [e.label for e in build_map(changes) if e.action is Action.UNMAPPED]
     assert [f.data["label"] for f in map_findings(changes)] == whole
+
+
+def test_labels_another_finding_reports_get_no_unmapped_finding() -> None:
+    """``taxops check`` reports a label removed outright once (``label-removed``):
+    the map's finding for it is not built at all, the others are."""
+    old = make_taxonomy("1.0.0", [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}])
+    new = make_taxonomy("2.0.0", [{"id": "a"}, {"id": "d", "status": "retired"}])
+    changes = diff(old, new)
+    assert [f.data["label"] for f in map_findings(changes)] == ["b", "c", "d"]
+    assert [f.data["label"] for f in map_findings(changes, reported={"b", "d"})] == ["c"]

@@ -3,7 +3,7 @@ would have nowhere to go is a finding, whatever version bump is declared."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from itertools import compress
 
 from taxops.changes import ChangeSet
@@ -17,15 +17,21 @@ RULE_UNMAPPED = "migration-unmapped-label"
 
 
 def map_findings(
-    changes: ChangeSet, old_doc: Positions | None = None, new_doc: Positions | None = None
+    changes: ChangeSet,
+    old_doc: Positions | None = None,
+    new_doc: Positions | None = None,
+    *,
+    reported: Collection[str] = (),
 ) -> list[Diagnostic]:
     """One error per old label the new version gives no fate (removed without a
     tombstone, or retired without ``replaced_by``/``replacement``). Pass the two
     parsed files to get locations: the label in the old file, and in the new
-    file the label itself, or its nearest surviving parent when it was removed."""
+    file the label itself, or its nearest surviving parent when it was removed.
+    ``reported``: labels another finding already reports (their entries are
+    not built: 50,000 labels removed outright have 50,000 such findings)."""
     old_at, new_at = changes.old.index, changes.new.index
     unmapped = []
-    for entry in entries(changes, only=_without_plain_fate(changes)):
+    for entry in entries(changes, only=_without_plain_fate(changes).difference(reported)):
         if entry.action is not Action.UNMAPPED:
             continue
         i = old_at[entry.label]

@@ -45,7 +45,7 @@ def diagnose(
 ) -> list[Diagnostic]:
     """Unmapped old labels that no finding in ``already`` reports as breaking
     data (e.g. ``label-removed``, ``label-retired``): one finding per problem."""
-    named = {d.data.get("label") for d in already if _breaks_data(d)}
+    named = {str(d.data["label"]) for d in already if _breaks_data(d) and d.data.get("label")}
     return [
         replace(
             d,
@@ -59,8 +59,7 @@ def diagnose(
                 "new_version": str(changes.new.version),
             },
         )
-        for d in map_findings(changes, old_doc, new_doc)
-        if d.data.get("label") not in named
+        for d in map_findings(changes, old_doc, new_doc, reported=named)
     ]
 
 

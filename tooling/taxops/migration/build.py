@@ -46,6 +46,11 @@ _FATE: dict[ChangeKind, Action] = {
 #: reused id's old meaning is gone, and a group cannot keep its own items.
 _PRECEDENCE = (Action.REUSED, Action.BECAME_GROUP, Action.NARROWED)
 
+#: The change kinds that give an old label a fate of its own (``merged``
+#: gives one to each of its sources). An old label none of them is about, and
+#: that the new version still has active or deprecated, keeps its items.
+FATE_KINDS = frozenset([*_FATE, ChangeKind.LABELS_MERGED])
+
 
 def build_map(
     changes: ChangeSet, hints: Sequence[DecisionHint] = (), *, only: Collection[str] | None = None
@@ -65,12 +70,6 @@ def build_map(
         deprecated_labels=_deprecated_labels(changes.new),
         id_case=changes.old.id_rule.case.value,
     )
-
-
-#: The change kinds that give an old label a fate of its own (``merged``
-#: gives one to each of its sources). An old label none of them is about, and
-#: that the new version still has active or deprecated, keeps its items.
-FATE_KINDS = frozenset([*_FATE, ChangeKind.LABELS_MERGED])
 
 
 def entries(

@@ -640,7 +640,8 @@ def test_findings_placed_by_two_processes_are_placed_as_by_one(
     old, new = _generated(runs.folder, labels=4000)  # large files: placed from their items
     for code, out, _ in _both_ways(runs.capsys, str(old), str(new)):
         assert code == 3 and "label-removed" in out
-    # Each run side by side: one worker loads the old version, one places its findings.
+    # Each run side by side: one worker loads the old version, one places its
+    # findings; the runs with --jobs 1 start none.
     assert len(runs.workers) == 4 and all(w.done and w.status == 0 for w in runs.workers)
 
 
@@ -690,9 +691,10 @@ def test_a_failing_placing_worker_changes_nothing_but_time(
     assert not placing.done and placing.status == (1 if how == "raises" else -signal.SIGKILL)
 
 
-def test_no_placing_worker_for_a_few_findings_or_one_process(runs: Runs) -> None:
-    """Below the threshold (the findings of a usual pull request), and with
-    ``--jobs 1``, the findings are placed here: no worker is started for them."""
+def test_no_placing_worker_for_the_findings_of_a_usual_change(runs: Runs) -> None:
+    """Below the threshold (the findings of a usual pull request) the findings
+    are placed here: no worker is started for them (with ``--jobs 1``, none
+    ever is: the first test of this section counts them)."""
     old, new, expected = runs.generated()
     assert runs.workers == []
     assert runs.diff(old, new) == expected

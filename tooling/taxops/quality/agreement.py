@@ -649,10 +649,17 @@ def coincidences(units: Units) -> Floats:
     first, second, value = _confusions(units)
     np.add.at(o, (first, second), value)
     np.add.at(o, (second, first), value)
-    m = units.m
-    scale = _safe_div(units.weights, m - 1, fill=0.0) * (m >= 2)
+    scale = _pair_weight(units)
     np.add.at(o, (units.cols, units.cols), scale[units.rows] * units.vals * (units.vals - 1))
     return o
+
+
+def _pair_weight(units: Units) -> Floats:
+    """Each pattern's weight per pair of its ratings, ``w_k / (m_k - 1)``; zero
+    where an item was rated once (it pairs with nobody)."""
+    m = units.m
+    weight: Floats = _safe_div(units.weights, m - 1, fill=0.0) * (m >= 2)
+    return weight
 
 
 def _confusions(units: Units) -> tuple[Ints, Ints, Floats]:
@@ -660,8 +667,7 @@ def _confusions(units: Units) -> tuple[Ints, Ints, Floats]:
     with its coincidences ``sum_k w_k n_kc n_kd / (m_k - 1)`` (the coincidence
     matrix above its diagonal), from each pattern's own entries: the work
     follows the labels an item was given, never labels times labels."""
-    m = units.m
-    scale = _safe_div(units.weights, m - 1, fill=0.0) * (m >= 2)
+    scale = _pair_weight(units)
     order = np.lexsort((units.cols, units.rows))
     rows, cols, vals = units.rows[order], units.cols[order], units.vals[order]
     firsts, seconds, values = [], [], []
@@ -760,11 +766,11 @@ def substituted_pairs(sets: LabelSets, top: int = 10) -> list[dict[str, object]]
     ranked = []
     for n in np.flatnonzero(pairs > 0):
         i, j = divmod(int(key[n]), q)
-        ranked.append((-round(float(pairs[n]), 6), sets.labels[i], sets.labels[j], i, j))
+        substituted = float(pairs[n])
+        ranked.append((-round(substituted, 6), sets.labels[i], sets.labels[j], substituted, i, j))
     ranked.sort()
     rows = []
-    for minus, first, second, i, j in ranked[:top]:
-        substituted = float(pairs[np.searchsorted(key, i * q + j)])
+    for minus, first, second, substituted, i, j in ranked[:top]:
         involved = either.get(i * q + i, 0.0) + either.get(j * q + j, 0.0)
         involved -= either.get(i * q + j, 0.0)
         rows.append(

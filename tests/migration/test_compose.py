@@ -238,3 +238,35 @@ def test_the_short_way_is_taken_for_a_kept_label_with_a_history() -> None:
     assert quick is not None and quick == _walked(maps[0]["a"], maps, deprecated)
     assert (quick.renamed, quick.deprecated) == (("A", "Ay"), True)
     assert compose(maps)["a"] == quick
+
+
+def test_a_single_step_composes_as_if_a_step_that_keeps_everything_followed() -> None:
+    """One map alone takes a short way (its kept entries are used as they are):
+    it must give what composing it with a step that changes nothing gives,
+    also for entries no built map has (a map read from a file) - a deprecated
+    flag the version does not back, a name that came back, hints on a kept
+    label."""
+    entries = (
+        Entry("plain", Action.KEEP, Mode.KEEP, ("plain",)),
+        Entry("flagged", Action.KEEP, Mode.KEEP, ("flagged",), deprecated=True),
+        Entry("unflagged", Action.KEEP, Mode.KEEP, ("unflagged",)),
+        Entry("back", Action.KEEP, Mode.KEEP, ("back",), renamed=("Back", "Back")),
+        Entry("moved", Action.KEEP, Mode.KEEP, ("moved",), moved=("p", "p")),
+        Entry("renamed", Action.KEEP, Mode.KEEP, ("renamed",), renamed=("Old", "New")),
+        Entry("hinted", Action.KEEP, Mode.KEEP, ("hinted",), hints=("read rule 3",)),
+        Entry("gone", Action.RENAME, Mode.DIRECT, ("plain",)),
+    )
+    labels = ("plain", "flagged", "unflagged", "back", "moved", "renamed", "hinted")
+    one = MigrationMap(
+        "t", "1.0.0", "2.0.0", "single-label", entries, labels, deprecated_labels=("unflagged",)
+    )
+    nothing = MigrationMap(
+        "t",
+        "2.0.0",
+        "2.0.0",
+        "single-label",
+        tuple(Entry(x, Action.KEEP, Mode.KEEP, (x,)) for x in labels),
+        labels,
+        deprecated_labels=("unflagged",),
+    )
+    assert compose([one]).entries == compose([one, nothing]).entries

@@ -108,6 +108,8 @@ def _kept_throughout(
     hold both to migrating step by step), at a fraction of its cost: 100,000
     labels through one step are 100,000 of these."""
     label = first.label
+    if len(maps) == 1 and _kept_as_is(first, deprecated):
+        return first  # one step: its own entry is what the lines below make of it
     entries = [first]
     for later in maps[1:]:
         if label not in later:
@@ -127,6 +129,22 @@ def _kept_throughout(
         renamed=_span([e.renamed for e in entries]),
         moved=_span([e.moved for e in entries]),
         note=next((e.note for e in reversed(entries) if e.note), None),
+    )
+
+
+def _kept_as_is(entry: Entry, deprecated: set[str]) -> bool:
+    """Whether a one-step entry is the one :func:`_kept_throughout` makes of it:
+    a label kept as it is, with nothing the composed entry leaves out or
+    recomputes (a display name or parent that came back counts as unchanged)."""
+    label = entry.label
+    return (
+        entry.mode is Mode.KEEP
+        and entry.action is Action.KEEP
+        and entry.targets == (label,)
+        and not (entry.narrowed_to or entry.hints or entry.via or entry.suggestions)
+        and entry.deprecated == (label in deprecated)
+        and (entry.renamed is None or entry.renamed[0] != entry.renamed[1])
+        and (entry.moved is None or entry.moved[0] != entry.moved[1])
     )
 
 

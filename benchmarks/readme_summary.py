@@ -25,6 +25,7 @@ END = "<!-- /performance -->"
 BENCHMARKS = {
     "load_taxonomy": "Load + validate",
     "diff_taxonomy": "taxops diff",
+    "migration_map": "Migration map",
     "relabel": "Relabeling",
     "site_build": "Guideline site",
 }

@@ -223,9 +223,7 @@ def _fast_entry(
         out.append(f"{pad}{name}:\n")
         if kind is list:  # a list in a mapping starts at the key's column
             return all(_fast_item(dumper, v, column, width, out) for v in value)
-        return all(
-            _fast_entry(dumper, k, v, column + 2, width, out) for k, v in value.items()
-        )
+        return all(_fast_entry(dumper, k, v, column + 2, width, out) for k, v in value.items())
     text = _scalar(dumper, value, column + len(name) + 2, width)
     if text is None:
         return False

@@ -89,17 +89,19 @@ def entries(
         fate = fates.get(label.id)
         after = new_ids.get(label.id)
         renamed, moved = cosmetic.get(label.id, (None, None))
-        if fate is None and after is not None and after.status is Status.ACTIVE:
-            if not after.became_group:
-                # Nearly every label of a large map: still active, no fate of its
-                # own, so kept as it is (what _fate, resolve and name_action give
-                # it, without their 5 microseconds a label).
-                found.append(
-                    Entry(
-                        label.id, Action.KEEP, Mode.KEEP, (label.id,), renamed=renamed, moved=moved
-                    )
-                )
-                continue
+        if (
+            fate is None
+            and after is not None
+            and after.status is Status.ACTIVE
+            and not after.became_group
+        ):
+            # Nearly every label of a large map: still active, no fate of its
+            # own, so kept as it is (what _fate, resolve and name_action give
+            # it, without their 5 microseconds a label).
+            found.append(
+                Entry(label.id, Action.KEEP, Mode.KEEP, (label.id,), renamed=renamed, moved=moved)
+            )
+            continue
         action, outcome = _fate(label, fate, new_ids)
         action, mode = name_action(label.id, [action], outcome)
         declared = fate[1].detail if fate and fate[0] in _PRECEDENCE else {}

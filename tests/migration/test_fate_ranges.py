@@ -43,10 +43,23 @@ def test_ranges_are_the_last_code_of_each_fate() -> None:
     assert duckdb_migrate._Ranges.of([(3, "")]) == duckdb_migrate._Ranges(0, 0, 0, ())
 
 
+#: How a pass reads codes: every row's; by bucket (a large taxonomy's values,
+#: here forced for six); by bucket with every value in one of two buckets, so
+#: kept values share a bucket with changed ones and are cast too.
+READS = {
+    "codes": {},
+    "buckets": {"BUCKETED_FROM": 0},
+    "collisions": {"BUCKETED_FROM": 0, "BUCKETS": 2, "SPARSE": 0},
+}
+
+
+@pytest.mark.parametrize("reads", list(READS))
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
 def test_every_fate_comes_out_as_classify_says(
-    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, fmt: str, reads: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    for name, value in READS[reads].items():
+        monkeypatch.setattr(duckdb_migrate, name, value)
     src = tmp_path / f"in.{fmt}"
     con = duckdb.connect()
     con.execute("CREATE TABLE t (id INTEGER, label VARCHAR)")
@@ -74,6 +87,9 @@ def test_every_fate_comes_out_as_classify_says(
     # once; no statement looks up a list indexed by every value (a text
     # format's queue, written from the stored review rows, neither).
     assert len([s for s in statements if "taxops_code" in s]) == 2
+    # Buckets for text in a column of its own (JSON lines are parsed per pass).
+    bucketed = reads != "codes" and fmt != "jsonl"
+    assert any("SELECT buckets FROM taxops_fates" in s for s in statements) == bucketed
     assert not any(
         f"SELECT {name} FROM taxops_fates" in s or f"getvariable('{name}')" in s
         for s in statements
@@ -104,3 +120,99 @@ def test_every_fate_comes_out_as_classify_says(
         ).fetchall()
     assert [tuple(q) for q in queued] == expected_review
     assert tally.rows_migrated + tally.rows_review == len(VALUES)
+
+
+@pytest.mark.parametrize(("renamed", "written"), [("202", "BIGINT"), ("20A", "VARCHAR")])
+def test_codes_stored_as_numbers_are_relabeled_in_their_type_when_they_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, renamed: str, written: str
+) -> None:
+    """Codes kept as numbers in a Parquet column (published codes often are):
+    read as the text that names them, written back as numbers when every new
+    label is one, else as text, which holds any label. A bucket is the hash of
+    a value's text, and numbers hash otherwise: their codes are read row by
+    row, even where buckets would be used."""
+    monkeypatch.setattr(duckdb_migrate, "BUCKETED_FROM", 0)
+    migration = MigrationMap(
+        "t",
+        "1.0.0",
+        "2.0.0",
+        "single-label",
+        (
+            Entry("101", Action.KEEP, Mode.KEEP, ("101",)),
+            Entry("102", Action.RENAME, Mode.DIRECT, (renamed,)),
+            Entry("103", Action.REVIEW, Mode.REVIEW, ()),
+        ),
+    )
+    src = tmp_path / "in.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT i AS id, 101 + i % 3 AS label FROM range(9) t(i)) TO '{src}' (FORMAT parquet)"
+    )
+    statements: list[str] = []
+    runner = duckdb_migrate._runner
+
+    def recording(c: Any, progress: Any) -> Any:
+        run = runner(c, progress)
+        return lambda sql, phase: statements.append(sql) or run(sql, phase)
+
+    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    out, review = tmp_path / "out.parquet", tmp_path / "out.review.parquet"
+    tally = duckdb_migrate.run(Job(src, "parquet", "label"), migration, out, review, {})
+    assert not any("SELECT buckets FROM taxops_fates" in s for s in statements)
+    got = con.execute(f"SELECT id, label FROM read_parquet('{out}')").fetchall()
+    assert [(i, str(v)) for i, v in got] == [
+        (i, {0: "101", 1: renamed}[i % 3]) for i in range(9) if i % 3 != 2
+    ]
+    kind = con.execute(f"DESCRIBE SELECT label FROM read_parquet('{out}')").fetchall()[0][1]
+    assert kind == written
+    queued = con.execute(f"SELECT id, label, _taxops.reason FROM read_parquet('{review}')")
+    assert queued.fetchall() == [(2, 103, "review"), (5, 103, "review"), (8, 103, "review")]
+    assert (tally.rows_migrated, tally.rows_review) == (6, 3)
+
+
+def test_a_large_taxonomy_reads_codes_by_bucket_and_relabels_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12,000 codes, as many as switch buckets on: 100 renamed, 50 to review,
+    an unknown value; every row comes out where classify puts it, in order."""
+    n = duckdb_migrate.BUCKETED_FROM + 2_000
+    entries = []
+    for i in range(n):
+        code = f"C{i:05d}"
+        if i % 120 == 7:
+            entries.append(Entry(code, Action.RENAME, Mode.DIRECT, (f"R{i:05d}",)))
+        elif i % 240 == 11:
+            entries.append(Entry(code, Action.SPLIT, Mode.REVIEW, (code + "a", code + "b")))
+        else:
+            entries.append(Entry(code, Action.KEEP, Mode.KEEP, (code,)))
+    migration = MigrationMap("t", "1.0.0", "2.0.0", "single-label", tuple(entries))
+    src = tmp_path / "in.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT i AS id, CASE WHEN i = 777 THEN 'nope' ELSE printf('C%05d', (i * 7919) % {n}) "
+        f"END AS label FROM range({3 * n}) t(i)) TO '{src}' (FORMAT parquet)"
+    )
+    statements: list[str] = []
+    runner = duckdb_migrate._runner
+
+    def recording(c: Any, progress: Any) -> Any:
+        run = runner(c, progress)
+        return lambda sql, phase: statements.append(sql) or run(sql, phase)
+
+    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    out, review = tmp_path / "out.parquet", tmp_path / "out.review.parquet"
+    tally = duckdb_migrate.run(Job(src, "parquet", "label"), migration, out, review, {})
+    assert any("SELECT buckets FROM taxops_fates" in s for s in statements)
+    rows = con.execute(f"SELECT id, label FROM read_parquet('{src}')").fetchall()
+    expected, queued = [], []
+    for i, value in rows:
+        fate = classify(value, migration)
+        if fate.disposition.to_review:
+            queued.append((i, review_reason(fate)))
+        else:
+            expected.append((i, fate.targets[0]))
+    assert con.execute(f"SELECT id, label FROM read_parquet('{out}')").fetchall() == expected
+    got = con.execute(f"SELECT id, _taxops.reason FROM read_parquet('{review}')").fetchall()
+    assert got == queued
+    assert ("nope" in dict(rows).values()) and (777, "unknown-label") in queued
+    assert tally.rows_migrated == len(expected) and tally.rows_review == len(queued)

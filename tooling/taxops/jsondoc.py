@@ -33,10 +33,23 @@ def readable_json(
         if key in rows and isinstance(value, list) and value:
             pieces += ["[\n    ", ",\n    ".join(map(dumps, value)), "\n  ]"]
         elif key in rows and isinstance(value, dict) and value:
-            entries = (f"{dumps(k)}: {dumps(v)}" for k, v in value.items())
-            pieces += ["{\n    ", ",\n    ".join(entries), "\n  }"]
+            pieces += ["{\n    ", ",\n    ".join(_entries(value, dumps)), "\n  }"]
         else:
             text = json.dumps(value, indent=2, ensure_ascii=ensure_ascii, default=str)
             pieces.append(text.replace("\n", "\n  "))
     pieces.append("\n}")
     return "".join(pieces)
+
+
+def _entries(value: Mapping[Any, Any], dumps: Any) -> list[str]:
+    """Each ``"key": value`` of a mapping, as the encoder writes it. The keys
+    (text, as a report's labels are) are encoded in one call and cut apart
+    where one ends and the next starts: a quote inside a key is escaped, so
+    ``", "`` only ever stands between two keys. A whole number is its own
+    JSON. 90,000 labels' counts: one encoder call instead of 180,000."""
+    keys = list(value)
+    if not all(type(k) is str for k in keys):
+        return [f"{dumps(k)}: {dumps(v)}" for k, v in value.items()]
+    names = dumps(keys)[2:-2].split('", "')
+    texts = [str(v) if type(v) is int else dumps(v) for v in value.values()]
+    return [f'"{n}": {t}' for n, t in zip(names, texts, strict=True)]

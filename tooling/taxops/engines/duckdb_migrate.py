@@ -545,8 +545,10 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
             return 1, ""
         return (2, "") if new(f) != f.raw else (3, "")
 
-    fates = sorted(fates, key=group)
-    q.ranges = _Ranges.of([group(f) for f in fates])
+    # Each fate's group worked out once (a classification's 90,000 values).
+    grouped = sorted(((group(f), f) for f in fates), key=lambda gf: gf[0])
+    fates = [f for _, f in grouped]
+    q.ranges = _Ranges.of([g for g, _ in grouped])
     raw = [f.raw for f in fates] or ["\x00none"]
     con.execute(
         "CREATE TABLE taxops_values AS SELECT generate_subscripts(l, 1) AS i, unnest(l) AS v "

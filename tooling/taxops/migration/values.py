@@ -110,6 +110,13 @@ def row_reason(reasons: list[str | None]) -> str | None:
     return found[0] if found else None
 
 
+_DISPOSITION = {
+    Mode.KEEP: Disposition.KEEP,
+    Mode.DIRECT: Disposition.DIRECT,
+    Mode.REVIEW: Disposition.REVIEW,
+}
+
+
 def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
     """Decide what one raw label value becomes (see the module docstring)."""
     if raw is None or not str(raw).strip(SPACES):
@@ -118,11 +125,7 @@ def classify(raw: str | None, migration: MigrationMap) -> ValueFate:
     if label is None:
         return ValueFate(raw, None, Disposition.UNKNOWN, (), not_repaired=others)
     entry = migration[label]
-    disposition = {
-        Mode.KEEP: Disposition.KEEP,
-        Mode.DIRECT: Disposition.DIRECT,
-        Mode.REVIEW: Disposition.REVIEW,
-    }[entry.mode]
+    disposition = _DISPOSITION[entry.mode]
     if disposition is Disposition.KEEP and repaired:
         disposition = Disposition.DIRECT  # the value is rewritten as the id is spelled
     return ValueFate(raw, label, disposition, entry.targets, entry.action, repaired)
@@ -193,8 +196,10 @@ def build_report(
         for raw in tally.values
     }
     per_label: dict[str, dict[str, Any]] = {}
-    before: Counter[str] = Counter()
-    after: Counter[str] = Counter()
+    # Plain dicts, not Counters: a classification's 90,000 labels each call a
+    # Counter's __missing__ once, in Python.
+    before: dict[str, int] = {}
+    after: dict[str, int] = {}
     by_action: Counter[str] = Counter()
     unknown: Counter[str] = Counter()
     normalised: Counter[str] = Counter()
@@ -212,22 +217,24 @@ def build_report(
                 not_repaired.append(_not_repaired(str(raw), fate, n))
             continue
         assert fate.label is not None and fate.action is not None
-        before[fate.label] += n
+        before[fate.label] = before.get(fate.label, 0) + n
         by_action[fate.action.value] += n
         if fate.repaired:
             normalised[fate.label] += n
             repaired.append({"value": raw, "label": fate.label, "how": fate.repaired, "count": n})
         if fate.disposition is Disposition.REVIEW:
-            after["(pending review)"] += n
+            after["(pending review)"] = after.get("(pending review)", 0) + n
         else:
             for target in fate.targets:
-                after[target] += n
+                after[target] = after.get(target, 0) + n
+    actions = {a: a.value for a in Action}
+    modes = {m: m.value for m in Mode}
     for entry in migration:
         if before.get(entry.label):
             per_label[entry.label] = {
                 "count": before[entry.label],
-                "action": entry.action.value,
-                "mode": entry.mode.value,
+                "action": actions[entry.action],
+                "mode": modes[entry.mode],
                 "targets": list(entry.targets),
                 "normalised": normalised.get(entry.label, 0),
             }
@@ -287,7 +294,7 @@ def _most_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-r["count"], str(r["value"])))
 
 
-def _by_count(counts: Counter[str]) -> dict[str, int]:
+def _by_count(counts: Mapping[str, int]) -> dict[str, int]:
     """Most frequent first, ties by label: the report is the same bytes on every
     run (engines count in parallel and return values in any order)."""
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

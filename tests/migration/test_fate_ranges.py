@@ -70,14 +70,7 @@ def test_every_fate_comes_out_as_classify_says(
         "jsonl": "FORMAT json",
     }
     con.execute(f"COPY t TO '{src}' ({options[fmt]})")
-    statements: list[str] = []
-    runner = duckdb_migrate._runner
-
-    def recording(c: Any, progress: Any) -> Any:
-        run = runner(c, progress)
-        return lambda sql, phase: statements.append(sql) or run(sql, phase)
-
-    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    statements = _recorded(monkeypatch)
     out, review = (
         tmp_path / f"out.{fmt}",
         tmp_path / f"out.review.{'parquet' if fmt == 'parquet' else fmt}",
@@ -148,14 +141,7 @@ def test_codes_stored_as_numbers_are_relabeled_in_their_type_when_they_fit(
     con.execute(
         f"COPY (SELECT i AS id, 101 + i % 3 AS label FROM range(9) t(i)) TO '{src}' (FORMAT parquet)"
     )
-    statements: list[str] = []
-    runner = duckdb_migrate._runner
-
-    def recording(c: Any, progress: Any) -> Any:
-        run = runner(c, progress)
-        return lambda sql, phase: statements.append(sql) or run(sql, phase)
-
-    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    statements = _recorded(monkeypatch)
     out, review = tmp_path / "out.parquet", tmp_path / "out.review.parquet"
     tally = duckdb_migrate.run(Job(src, "parquet", "label"), migration, out, review, {})
     assert not any("SELECT buckets FROM taxops_fates" in s for s in statements)
@@ -192,14 +178,7 @@ def test_a_large_taxonomy_reads_codes_by_bucket_and_relabels_every_row(
         f"COPY (SELECT i AS id, CASE WHEN i = 777 THEN 'nope' ELSE printf('C%05d', (i * 7919) % {n}) "
         f"END AS label FROM range({3 * n}) t(i)) TO '{src}' (FORMAT parquet)"
     )
-    statements: list[str] = []
-    runner = duckdb_migrate._runner
-
-    def recording(c: Any, progress: Any) -> Any:
-        run = runner(c, progress)
-        return lambda sql, phase: statements.append(sql) or run(sql, phase)
-
-    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    statements = _recorded(monkeypatch)
     out, review = tmp_path / "out.parquet", tmp_path / "out.review.parquet"
     tally = duckdb_migrate.run(Job(src, "parquet", "label"), migration, out, review, {})
     assert any("SELECT buckets FROM taxops_fates" in s for s in statements)
@@ -216,3 +195,16 @@ def test_a_large_taxonomy_reads_codes_by_bucket_and_relabels_every_row(
     assert got == queued
     assert ("nope" in dict(rows).values()) and (777, "unknown-label") in queued
     assert tally.rows_migrated == len(expected) and tally.rows_review == len(queued)
+
+
+def _recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The SQL statements the engine's passes run, as they run them."""
+    statements: list[str] = []
+    runner = duckdb_migrate._runner
+
+    def recording(c: Any, progress: Any) -> Any:
+        run = runner(c, progress)
+        return lambda sql, phase: statements.append(sql) or run(sql, phase)
+
+    monkeypatch.setattr(duckdb_migrate, "_runner", recording)
+    return statements

@@ -155,7 +155,10 @@ def test_random_documents_come_out_as_yaml_dump_writes_them(seed: int) -> None:
     document = {
         "schema": "taxops/test/1",
         "entries": [_value(rng, 1) for _ in range(rng.randint(1, 12))],
-        **{f"top{i}": _value(rng, 0) for i in range(rng.randint(0, 4))},
+        **{
+            _text(rng) if rng.random() < 0.3 else f"top{i}": _value(rng, 0)
+            for i in range(rng.randint(0, 4))
+        },
         "labels": [_text(rng) for _ in range(rng.randint(0, 5))],
     }
     width = rng.choice([88, 100])

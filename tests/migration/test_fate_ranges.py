@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate
 from taxops.engines.job import Job
 from taxops.migration.model import Action, Entry, MigrationMap, Mode
@@ -208,3 +209,19 @@ def _recorded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(duckdb_migrate, "_runner", recording)
     return statements
+
+
+@pytest.mark.parametrize("column", ["0.5 + i", "i % 2 = 0", "DATE '2024-01-01' + i::INTEGER"])
+def test_a_column_of_other_values_is_refused_with_what_to_do(tmp_path: Path, column: str) -> None:
+    """Fractions, booleans, dates are no labels: a clear refusal before any
+    pass, never DuckDB's own error."""
+    src = tmp_path / "in.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT i AS id, {column} AS label FROM range(3) t(i)) TO '{src}' (FORMAT parquet)"
+    )
+    out, review = tmp_path / "out.parquet", tmp_path / "out.review.parquet"
+    with pytest.raises(TaxopsError) as caught:
+        duckdb_migrate.run(Job(src, "parquet", "label"), MAP, out, review, {})
+    assert "labels are text (or codes kept as whole numbers)" in str(caught.value)
+    assert not out.exists() and not review.exists()

@@ -81,8 +81,8 @@ MAX_DISTINCT_VALUES = 500_000
 CANDIDATE_SEPARATOR = "|"
 #: From how many distinct values a pass reads a row's code only where its
 #: value may not be kept as it is (:meth:`_Query.with_codes`), and into how
-#: many buckets the values are hashed to tell it; at most one value in this
-#: many may be a value that is not kept, so the buckets stay sparse.
+#: many buckets the values are hashed to tell it; the values that change may
+#: fill at most one bucket in ``SPARSE``, so most rows fall in buckets without.
 BUCKETED_FROM = 10_000
 BUCKETS = 1 << 16
 SPARSE = 16
@@ -465,8 +465,24 @@ def _check_label_type(con: duckdb.DuckDBPyConnection, q: _Query) -> None:
             f"column '{q.job.label_column}' of {q.job.source} is {kind}, not {want}",
             "use --multi-label for list columns, and leave it out for one label per row",
         )
-    if not q.multi and kind != "VARCHAR":
-        q.label_type = kind  # codes kept as numbers: see _fits_label_type
+    if q.multi or kind == "VARCHAR":
+        return
+    if kind not in _WHOLE_NUMBERS:
+        raise TaxopsError(
+            f"column '{q.job.label_column}' of {q.job.source} is {kind}: labels are text "
+            "(or codes kept as whole numbers)",
+            "write the labels as text (or as whole numbers), or pass the label column "
+            "with --label-column",
+        )
+    q.label_type = kind  # codes kept as numbers: see _fits_label_type
+
+
+#: Column types of codes kept as numbers, which a relabel reads as their text.
+_WHOLE_NUMBERS = frozenset(
+    f"{sign}{size}"
+    for sign in ("", "U")
+    for size in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT")
+)
 
 
 def _column_type(con: duckdb.DuckDBPyConnection, q: _Query) -> str:

@@ -145,7 +145,7 @@ def load_repository(root: Path, taxonomy_id: str) -> Repository:
         paths.append(files.working_path)
     checked = [check_file(p, root) for p in paths]
     _fail_on_broken(checked)
-    guideline = _guideline_file(root, taxonomy_id)
+    guideline = guideline_file(root, taxonomy_id)
     if guideline is not None:
         checked.append(check_file(guideline, root))
     return assemble(checked, root)
@@ -294,7 +294,7 @@ def _map_key(
         size += found[1]
     guideline = None
     if len(walk) == 1 or walk[0][0] < walk[-1][0]:  # hints are read: see _map_through
-        rules = _guideline_file(root, taxonomy_id)
+        rules = guideline_file(root, taxonomy_id)
         found = _file_sha256(rules, root) if rules is not None else None
         if rules is not None and found is None:
             return None
@@ -319,7 +319,7 @@ def guideline_hints(root: Path, taxonomy_id: str) -> list[DecisionHint]:
     """The decision rules of the taxonomy's guideline, as hints for reviewers.
     Only its ``decision_rules`` are read and validated: a guideline of 100,000
     labels is not checked to relabel a dataset. None when it has no valid ones."""
-    path = _guideline_file(root, taxonomy_id)
+    path = guideline_file(root, taxonomy_id)
     if path is None:
         return []
     from taxops.loading import load_yaml
@@ -346,7 +346,7 @@ class _Rules:
     decision_rules: tuple[Any, ...]
 
 
-def _guideline_file(root: Path, taxonomy_id: str) -> Path | None:
+def guideline_file(root: Path, taxonomy_id: str) -> Path | None:
     """The guideline file that declares ``taxonomy: <id>`` (found by reading the
     files' text, not parsing them), or None."""
     folder = root / "guidelines"

@@ -168,7 +168,7 @@ def _historical_marking(
             f"label '{label.id}' is retired, but its guidance is not marked historical",
             doc.locate(("labels", i, "label")),
             "keep the guidance (old annotations still carry the label) and add "
-            "'historical: true', so the site shows it as history, not as advice",
+            "'historical: true', so the site shows it as history, not as advice (taxops fix writes it)",
             label=label.id,
         )
     elif label.status is not Status.RETIRED and entry.historical:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from pathlib import Path
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
@@ -11,11 +12,13 @@ from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.compatibility.check import run_check
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal_lines
+from taxops.escaping import terminal, terminal_lines
+from taxops.fixes.guideline_edit import mark_historical
 from taxops.fixes.plan import FixPlan, plan_labels, version_to_set
 from taxops.fixes.yaml_edit import apply
+from taxops.history import guideline_file
 from taxops.loading import parse_yaml
-from taxops.models.taxonomy import Taxonomy
+from taxops.models.taxonomy import Status, Taxonomy
 from taxops.writing import write_atomic
 
 
@@ -70,20 +73,13 @@ def run(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8")
         plan = plan_labels(comparison.changes, args.accept_suggestions)
         fixed = apply(text, plan)
-        plan.version = _version_after(comparison, fixed)
+        plan.version, model = _version_after(comparison, fixed)
         fixed = apply(fixed, FixPlan(version=plan.version))
-        if fixed == text:
-            continue
-        edited += 1
-        shown = comparison.new.source
-        if args.diff:
-            lines = difflib.unified_diff(
-                text.splitlines(), fixed.splitlines(), f"a/{shown}", f"b/{shown}", lineterm=""
-            )
-            write(terminal_lines(lines))
-        else:
-            write_atomic(path, fixed)
-            say(f"fixed {shown}: {_described(plan, comparison)}")
+        if fixed != text:
+            edited += 1
+            shown = comparison.new.source
+            _write(args, path, shown, text, fixed, _described(plan, comparison))
+        edited += _mark_guidance(args, root, model)
     if not edited:
         say("nothing to fix")
         return exit_codes.OK
@@ -93,9 +89,56 @@ def run(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-def _version_after(comparison: Comparison, fixed: str) -> str | None:
+def _write(
+    args: argparse.Namespace, path: Path, shown: str, text: str, fixed: str, what: str
+) -> None:
+    """The fixed file written (atomically), or its edits shown (``--diff``)."""
+    if args.diff:
+        lines = difflib.unified_diff(
+            text.splitlines(), fixed.splitlines(), f"a/{shown}", f"b/{shown}", lineterm=""
+        )
+        write(terminal_lines(lines))
+    else:
+        write_atomic(path, fixed)
+        say(f"fixed {shown}: {what}")
+
+
+def _mark_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
+    """The guideline's entries for the taxonomy's retired labels marked
+    historical (1 when the guideline was edited). Entries that cannot be
+    edited in place are named, to be marked by hand."""
+    guideline = guideline_file(root, model.id)
+    retired = {label.id for label in model.labels if label.status is Status.RETIRED}
+    if guideline is None or not retired:
+        return 0
+    shown = guideline.relative_to(root).as_posix()
+    text = guideline.read_text(encoding="utf-8")
+    result = mark_historical(text, shown, retired)
+    if result.by_hand:
+        names = ", ".join(terminal(x) for x in result.by_hand[:5])
+        more = f" and {len(result.by_hand) - 5:,} more" if len(result.by_hand) > 5 else ""
+        say(
+            f"{shown}: add 'historical: true' by hand to the guidance of {names}{more} "
+            "(written in a way taxops does not edit)"
+        )
+    if not result.marked:
+        return 0
+    n = len(result.marked)
+    _write(
+        args,
+        guideline,
+        shown,
+        text,
+        result.text,
+        f"guidance of {n:,} retired label{'s' if n != 1 else ''} marked historical",
+    )
+    return 1
+
+
+def _version_after(comparison: Comparison, fixed: str) -> tuple[str | None, Taxonomy]:
     """The version the fixed file must declare: its changes compared again with
-    the same old version (a tombstone changes what the change requires)."""
+    the same old version (a tombstone changes what the change requires); and
+    the fixed taxonomy."""
     shown = comparison.new.source
     doc, problems = parse_yaml(fixed, shown)
     if doc is None:
@@ -105,7 +148,7 @@ def _version_after(comparison: Comparison, fixed: str) -> str | None:
     except ValueError as exc:
         raise TaxopsError(f"taxops fix made {shown} invalid: {exc}") from None
     again = compare(comparison.old, Version(model, doc, shown))
-    return version_to_set(again.versioning)
+    return version_to_set(again.versioning), model
 
 
 def _described(plan: FixPlan, comparison: Comparison) -> str:
@@ -135,7 +178,8 @@ COMMAND = Command(
     "'status: retired' with its old name, parent and definition and 'replacement:\n"
     "review' (or, with --accept-suggestions SCORE, 'replaced_by' the suggested new\n"
     "label); a deprecated or retired label without a replacement gets 'replacement:\n"
-    "review'; the version is bumped to the smallest the changes require. Files are\n"
+    "review'; the version is bumped to the smallest the changes require; the\n"
+    "guideline's entries for retired labels get 'historical: true'. Files are\n"
     "written atomically; --diff shows the edits instead. Running it twice changes\n"
     "nothing the second time.",
     configure=configure,

@@ -1,0 +1,145 @@
+"""``taxops fix`` keeps a removed label as a tombstone, and the guideline's
+entry for it then needs ``historical: true``: fix writes that too, in place,
+so ``check`` passes after it. Every other line of the guideline stays as
+written; an entry fix cannot edit in place is named, never guessed at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from taxops.cli.main import main
+from taxops.fixes.guideline_edit import mark_historical
+from taxops.loading import parse_yaml
+
+from .fleet import released_and_edited
+from .test_fix import OLD, changed_lines
+
+GUIDELINE = """\
+taxops: guideline/1
+taxonomy: fleet
+escalation:
+  - when: Unsure.
+    contact: Shift lead
+    channel: "#fleet-labeling"
+    response_time: 2 hours
+version: 1.0.0
+coverage:
+  min_examples: 0
+  min_near_misses: 0
+changelog:
+  - version: 1.0.0
+    date: 2026-01-05
+    what: First version.
+    why: The fleet team starts labeling.
+labels:
+  - label: vehicle
+    definition: Anything that moves people or goods.
+  - label: vehicle.car
+    definition: A passenger car.
+  - label: vehicle.other
+    definition: Any other vehicle.
+"""
+
+
+def test_fix_marks_the_guidance_of_the_label_it_retires(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = released_and_edited(tmp_path, OLD, OLD.split("  - id: vehicle.other")[0])
+    (root / "guidelines").mkdir()
+    guideline = root / "guidelines" / "fleet.yaml"
+    guideline.write_text(GUIDELINE, encoding="utf-8")
+    assert main(["check", "--repo", str(root)]) != 0
+    capsys.readouterr()
+
+    assert main(["fix", "--repo", str(root), "--diff"]) == 1
+    shown = capsys.readouterr().out
+    assert "+    historical: true" in shown and guideline.read_text() == GUIDELINE
+
+    assert main(["fix", "--repo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "fixed guidelines/fleet.yaml: guidance of 1 retired label marked historical" in out
+    assert changed_lines(GUIDELINE, guideline.read_text()) == ["+    historical: true"]
+    assert guideline.read_text().endswith(
+        "  - label: vehicle.other\n    definition: Any other vehicle.\n    historical: true\n"
+    )
+    assert main(["check", "--repo", str(root)]) == 0, capsys.readouterr().out
+    assert main(["fix", "--repo", str(root)]) == 0
+    assert "nothing to fix" in capsys.readouterr().out
+
+
+#: Entries as people write them: the new line must land at the entry's keys'
+#: column after its last line, whatever that line is.
+SHAPES = [
+    (  # a block scalar whose lines start with '#' (its text, not comments)
+        "  - label: a\n    definition: |\n      # heading\n      text\n      # last\n"
+        "  # a comment before the next entry\n  - label: b\n",
+        "  - label: a\n    definition: |\n      # heading\n      text\n      # last\n"
+        "    historical: true\n  # a comment before the next entry\n  - label: b\n",
+    ),
+    (  # historical written false, with a comment
+        "  - label: a\n    historical: false  # still taught\n    definition: x\n",
+        "  - label: a\n    historical: true  # still taught\n    definition: x\n",
+    ),
+    (  # the dash on a line of its own, keys at another column
+        "-\n    label: a\n    definition: x\n-   label: b\n",
+        "-\n    label: a\n    definition: x\n    historical: true\n-   label: b\n",
+    ),
+    (  # Windows line ends, and a last line with no line end
+        "  - label: a\r\n    definition: x",
+        "  - label: a\r\n    definition: x\r\n    historical: true\r\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("entries", "expected"), SHAPES)
+def test_the_line_goes_where_the_entry_ends(entries: str, expected: str) -> None:
+    head = "taxops: guideline/1\ntaxonomy: t\nlabels:\n"
+    if "\r\n" in entries:
+        head = head.replace("\n", "\r\n")
+    result = mark_historical(head + entries, "g.yaml", {"a"})
+    assert result.text == head + expected
+    assert (result.marked, result.by_hand) == (["a"], [])
+
+
+def test_an_entry_in_flow_style_is_named_and_left_alone() -> None:
+    text = "taxops: guideline/1\ntaxonomy: t\nlabels:\n  - {label: a, definition: x}\n"
+    result = mark_historical(text, "g.yaml", {"a"})
+    assert (result.text, result.marked, result.by_hand) == (text, [], ["a"])
+
+
+def test_only_the_retired_labels_entries_change() -> None:
+    """Many entries, a few retired: the file reads as before but for those."""
+    entries = "".join(f"  - label: c{i}\n    definition: Code {i}.\n" for i in range(500))
+    text = "taxops: guideline/1\ntaxonomy: t\nlabels:\n" + entries
+    retired = {f"c{i}" for i in range(0, 500, 37)} | {"not-in-the-guideline"}
+    result = mark_historical(text, "g.yaml", retired)
+    doc, _ = parse_yaml(result.text, "g.yaml")
+    assert doc is not None
+    marked = {e["label"] for e in doc.data["labels"] if e.get("historical") is True}
+    assert marked == retired - {"not-in-the-guideline"} == set(result.marked)
+    assert len(result.text.splitlines()) == len(text.splitlines()) + len(marked)
+
+
+def test_a_taxonomy_without_a_guideline_is_fixed_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = released_and_edited(tmp_path, OLD, OLD.split("  - id: vehicle.other")[0])
+    assert main(["fix", "--repo", str(root)]) == 0
+    assert "guidelines" not in capsys.readouterr().out
+    assert "    status: retired\n" in (root / "taxonomies/fleet/taxonomy.yaml").read_text()
+
+
+def test_an_edit_that_reads_otherwise_is_never_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edited file is read again: if the new line landed anywhere but at
+    the end of the entry (here, forced into the middle of a block scalar),
+    nothing is written and the label is named."""
+    from taxops.fixes import guideline_edit
+
+    text = (
+        "taxops: guideline/1\ntaxonomy: t\nlabels:\n"
+        "  - label: a\n    definition: |\n      one\n      two\n"
+    )
+    monkeypatch.setattr(guideline_edit, "_last_line", lambda lines, row, column: row + 2)
+    result = mark_historical(text, "g.yaml", {"a"})
+    assert (result.text, result.marked, result.by_hand) == (text, [], ["a"])

@@ -143,3 +143,18 @@ def test_an_edit_that_reads_otherwise_is_never_written(monkeypatch: pytest.Monke
     monkeypatch.setattr(guideline_edit, "_last_line", lambda lines, row, column: row + 2)
     result = mark_historical(text, "g.yaml", {"a"})
     assert (result.text, result.marked, result.by_hand) == (text, [], ["a"])
+
+
+def test_a_guideline_that_is_not_utf8_is_named_and_the_taxonomy_fixed_all_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = released_and_edited(tmp_path, OLD, OLD.split("  - id: vehicle.other")[0])
+    (root / "guidelines").mkdir()
+    broken = GUIDELINE.encode().replace(b"Any other vehicle.", b"Caf\xe9 vehicle.")
+    (root / "guidelines" / "fleet.yaml").write_bytes(broken)
+    assert main(["fix", "--repo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "guidelines/fleet.yaml: retired labels' guidance not marked historical" in out
+    assert "is not UTF-8 text" in out
+    assert (root / "guidelines" / "fleet.yaml").read_bytes() == broken
+    assert "    status: retired\n" in (root / "taxonomies/fleet/taxonomy.yaml").read_text()

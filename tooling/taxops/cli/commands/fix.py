@@ -12,13 +12,14 @@ from taxops.cli.commands.common import add_repo, repo_root, say, write
 from taxops.compatibility.check import run_check
 from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import terminal, terminal_lines
+from taxops.escaping import terminal_lines
 from taxops.fixes.guideline_edit import mark_historical
 from taxops.fixes.plan import FixPlan, plan_labels, version_to_set
 from taxops.fixes.yaml_edit import apply
 from taxops.history import guideline_file
 from taxops.loading import parse_yaml
 from taxops.models.taxonomy import Status, Taxonomy
+from taxops.textfiles import read_text
 from taxops.writing import write_atomic
 
 
@@ -112,10 +113,14 @@ def _mark_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int
     if guideline is None or not retired:
         return 0
     shown = guideline.relative_to(root).as_posix()
-    text = guideline.read_text(encoding="utf-8")
+    try:
+        text = read_text(guideline)
+    except TaxopsError as exc:  # check reported the file: the taxonomy is fixed all the same
+        say(f"{shown}: retired labels' guidance not marked historical: {exc.message}")
+        return 0
     result = mark_historical(text, shown, retired)
     if result.by_hand:
-        names = ", ".join(terminal(x) for x in result.by_hand[:5])
+        names = ", ".join(result.by_hand[:5])  # say() escapes the line
         more = f" and {len(result.by_hand) - 5:,} more" if len(result.by_hand) > 5 else ""
         say(
             f"{shown}: add 'historical: true' by hand to the guidance of {names}{more} "

@@ -65,7 +65,7 @@ def mark_historical(text: str, path: str, retired: Collection[str]) -> Marked:
     for at, _, line in sorted(edits, key=lambda e: e[0], reverse=True):
         lines[at] = line
     edited = "".join(lines)
-    if not _only_marked(text, edited, path, [label for _, label, _ in edits]):
+    if not _only_marked(doc.data, edited, path, [label for _, label, _ in edits]):
         result.by_hand += [label for _, label, _ in edits]
         return result
     result.text = edited
@@ -121,14 +121,14 @@ def _last_line(lines: list[str], row: int, column: int) -> int:
     return last
 
 
-def _only_marked(before: str, after: str, path: str, labels: list[str]) -> bool:
-    """Whether ``after`` reads as ``before`` with those labels' entries marked
-    historical, and nothing else changed."""
-    old, _ = parse_yaml(before, path)
+def _only_marked(before: Any, after: str, path: str, labels: list[str]) -> bool:
+    """Whether the text ``after`` reads as the data ``before`` (the file as
+    read, changed here) with those labels' entries marked historical, and
+    nothing else changed."""
     new, _ = parse_yaml(after, path)
-    if old is None or new is None:
+    if new is None:
         return False
-    expected: Any = old.data
+    expected = before
     wanted = set(labels)
     for entry in expected["labels"]:
         if isinstance(entry, dict) and entry.get("label") in wanted:

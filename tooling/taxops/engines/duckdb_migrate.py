@@ -602,7 +602,7 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     if q.label_type is not None:
         q.keeps_type = _fits_label_type(con, q.label_type, lists["relabeled"])
     columns = ", ".join(f"getvariable('{name}') AS {name}" for name in lists)
-    if _bucketed(con, q, len(fates)):
+    if _bucketed(q, len(fates)):
         q.buckets = BUCKETS
         con.execute(
             "SET VARIABLE buckets = (SELECT list(coalesce(changes, false) ORDER BY b) "
@@ -628,7 +628,7 @@ def _fits_label_type(con: duckdb.DuckDBPyConnection, kind: str, labels: list[Any
     return bool(found and found[0])
 
 
-def _bucketed(con: duckdb.DuckDBPyConnection, q: _Query, values: int) -> bool:
+def _bucketed(q: _Query, values: int) -> bool:
     """Whether a pass reads codes by bucket (:meth:`_Query.with_codes`): one
     label per row, held as text (a bucket is the hash of the text the values
     were counted as), many values, few of them changed, and some kept."""
@@ -638,7 +638,7 @@ def _bucketed(con: duckdb.DuckDBPyConnection, q: _Query, values: int) -> bool:
     if r.relabeled * SPARSE > BUCKETS:
         return False
     if q.job.format == "parquet":
-        return _column_type(con, q) == "VARCHAR"
+        return q.label_type is None  # text: other types were refused or are numbers
     return q.job.format in ("csv", "tsv")  # read as text
 
 

@@ -8,7 +8,8 @@ How it stays fast, ordered and bounded (measured in ``benchmarks/relabel.py``):
    Parquet input itself).
 2. One aggregate pass counts the distinct raw values of the label column.
 3. Each distinct value's fate is decided once, in Python
-   (:func:`taxops.migration.values.classify`), and handed to DuckDB as an ENUM
+   (:func:`taxops.migration.values.sort_out`: a value kept as it is needs no
+   more than its place among the kept), and handed to DuckDB as an ENUM
    type of the values, ordered by fate (queued, by reason; relabeled; kept),
    plus lists indexed by the enum code in a one-row table. A pass reads each
    row's code once, beside the row; its fate is then a comparison of codes, and
@@ -43,6 +44,7 @@ import csv
 import shutil
 import tempfile
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -72,8 +74,8 @@ from taxops.migration.values import (
     Disposition,
     Tally,
     ValueFate,
-    classify,
     review_reason,
+    sort_out,
 )
 
 #: Above this many distinct values the column is not a label column.
@@ -157,9 +159,9 @@ def run(
         # Blank lines are no records (in a one-column CSV they are empty values).
         one_column = job.format in ("csv", "tsv") and len(source.names) == 1
         tally.blank_lines = 0 if one_column else counted.blank
-        fates = [classify(v, migration) for v in tally.values if v is not None]
+        kept, fates = sort_out((v for v in tally.values if v is not None), migration)
         tally.fates = {f.raw: f for f in fates}
-        _install_lookups(con, q, fates)
+        _install_lookups(con, q, fates, kept)
 
         tally.rows_migrated = _write_migrated(con, q, dataset_out, parquet_metadata, run_sql)
         if not (any(f.disposition.to_review for f in fates) or invalid or source.rejected):
@@ -514,13 +516,16 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Ru
             "count",
         )
         rows_by_value: dict[Any, int] = {}
-        for ok, x, _, n in grouped:
+        invalid = keyed = total = 0
+        for ok, x, k, n in grouped:  # one loop: a classification has 90,000 values
+            total += n
+            if k:
+                keyed += n
             if ok:
                 rows_by_value[x] = rows_by_value.get(x, 0) + n
+            else:
+                invalid += n
         rows = list(rows_by_value.items())
-        invalid = sum(n for ok, _, _, n in grouped if not ok)
-        keyed = sum(n for _, _, k, n in grouped if k)
-        total = sum(n for *_, n in grouped)
     if total - invalid and not keyed:  # a key no object has: a typo, not unlabeled rows
         from taxops.checks.common import did_you_mean  # loads the YAML reader: errors only
 
@@ -535,17 +540,23 @@ def _count(con: duckdb.DuckDBPyConnection, q: _Query, tally: Tally, run_sql: _Ru
             "that is not a label column",
             "pass the column that holds the labels with --label-column",
         )
-    # A parallel GROUP BY returns values in any order: sort, so every run is the same.
-    tally.values = dict(sorted(rows, key=lambda vn: (vn[0] is not None, vn[0] or "")))
+    # A parallel GROUP BY returns values in any order: sort, so every run is the
+    # same (null first; every other value is text). A key in C, not a lambda.
+    nulls = [vn for vn in rows if vn[0] is None]
+    tally.values = dict(nulls + sorted((vn for vn in rows if vn[0] is not None), key=itemgetter(0)))
     if q.multi:
         tally.null_entries = tally.values.pop(None, 0)
     return int(invalid or 0)
 
 
-def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[ValueFate]) -> None:
+def _install_lookups(
+    con: duckdb.DuckDBPyConnection, q: _Query, fates: list[ValueFate], kept: list[str]
+) -> None:
     """The ENUM of raw values and the lists indexed by its code. The values are
     ordered by fate (:class:`_Ranges`), so a pass over the rows tells most
-    fates by comparing codes, and looks up only what cannot be compared."""
+    fates by comparing codes, and looks up only what cannot be compared. The
+    values ``kept`` as they are (:func:`~taxops.migration.values.kept_as_is`)
+    come last, after every fate."""
 
     def new(f: ValueFate) -> Any:
         if f.disposition.to_review:
@@ -565,7 +576,7 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     grouped = sorted(((group(f), f) for f in fates), key=lambda gf: gf[0])
     fates = [f for _, f in grouped]
     q.ranges = _Ranges.of([g for g, _ in grouped])
-    raw = [f.raw for f in fates] or ["\x00none"]
+    raw = [f.raw for f in fates] + kept or ["\x00none"]
     con.execute(
         "CREATE TABLE taxops_values AS SELECT generate_subscripts(l, 1) AS i, unnest(l) AS v "
         "FROM (SELECT ?::VARCHAR[] AS l)",
@@ -583,12 +594,13 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
         "queued_cand": [list(f.targets) for f in fates[: ranges.review]],
     }
     if q.multi:  # each entry of a list is looked up inside a lambda, by its code
+        each_kept = [[v] for v in kept]
         lists |= {
-            "new": [new(f) for f in fates],
-            "flag": [f.disposition.to_review for f in fates],
-            "why": [review_reason(f) for f in fates],
-            "changed": [f.disposition is Disposition.DIRECT for f in fates],
-            "cand": [list(f.targets) for f in fates],
+            "new": [new(f) for f in fates] + each_kept,
+            "flag": [f.disposition.to_review for f in fates] + [False] * len(kept),
+            "why": [review_reason(f) for f in fates] + [None] * len(kept),
+            "changed": [f.disposition is Disposition.DIRECT for f in fates] + [False] * len(kept),
+            "cand": [list(f.targets) for f in fates] + each_kept,
         }
     types = {
         "new": "VARCHAR[][]" if q.multi else "VARCHAR[]",
@@ -602,7 +614,7 @@ def _install_lookups(con: duckdb.DuckDBPyConnection, q: _Query, fates: list[Valu
     if q.label_type is not None:
         q.keeps_type = _fits_label_type(con, q.label_type, lists["relabeled"])
     columns = ", ".join(f"getvariable('{name}') AS {name}" for name in lists)
-    if _bucketed(q, len(fates)):
+    if _bucketed(q, len(raw)):
         q.buckets = BUCKETS
         con.execute(
             "SET VARIABLE buckets = (SELECT list(coalesce(changes, false) ORDER BY b) "

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from taxops import __version__
+from taxops.collector import paused
 from taxops.diagnostics import TaxopsError
 from taxops.engines import duckdb_migrate, labelstudio
 from taxops.engines.datasets import (
@@ -62,7 +63,10 @@ def migrate_dataset(
     refuse_overlaps(job.source, outputs, in_place)
     finals = outputs.all()
     queue_format = review_format(job.format, outputs.review)
-    with staged(finals) as tmp:
+    # A classification's 90,000 values each get a few small objects (their
+    # fates, lookups, report lines), all alive to the end: nothing for the
+    # collector to find, which scanned the map's entries again and again.
+    with staged(finals) as tmp, paused():
         metadata = {"taxops.taxonomy": migration.taxonomy, "taxops.version": migration.to_version}
         if job.format == "label-studio":
             tally = labelstudio.run(

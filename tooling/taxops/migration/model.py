@@ -162,6 +162,10 @@ class MigrationMap:
     def __getitem__(self, label: str) -> Entry:
         return self._index[label]
 
+    def get(self, label: object) -> Entry | None:
+        """The entry of ``label``, or None when it is no old label's id."""
+        return self._index.get(label)  # type: ignore[call-overload]
+
     def __contains__(self, label: object) -> bool:
         return label in self._index
 

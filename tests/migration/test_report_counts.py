@@ -36,7 +36,9 @@ SHAPES = [
 
 
 def random_map(rng: random.Random) -> MigrationMap:
-    labels = rng.sample(["a", "b", "c", "A", "B", "ab", "Ab", "x.y", "x y", "é", "É", "1", "\u00a0"], 8)
+    labels = rng.sample(
+        ["a", "b", "c", "A", "B", "ab", "Ab", "x.y", "x y", "é", "É", "1", "\u00a0"], 8
+    )
     entries = []
     for label in labels:
         action, mode, itself = rng.choice(SHAPES)

@@ -162,9 +162,9 @@ class MigrationMap:
     def __getitem__(self, label: str) -> Entry:
         return self._index[label]
 
-    def get(self, label: object) -> Entry | None:
+    def get(self, label: str | None) -> Entry | None:
         """The entry of ``label``, or None when it is no old label's id."""
-        return self._index.get(label)  # type: ignore[call-overload]
+        return self._index.get(label) if label is not None else None
 
     def __contains__(self, label: object) -> bool:
         return label in self._index

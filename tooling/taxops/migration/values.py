@@ -145,9 +145,7 @@ def kept_as_is(raw: str | None, migration: MigrationMap) -> Entry | None:
     return entry if raw.strip(SPACES) else None  # type: ignore[union-attr]
 
 
-def sort_out(
-    values: Iterable[str], migration: MigrationMap
-) -> tuple[list[str], list[ValueFate]]:
+def sort_out(values: Iterable[str], migration: MigrationMap) -> tuple[list[str], list[ValueFate]]:
     """A dataset's distinct values: those kept as they are (:func:`kept_as_is`),
     and the fate of every other one (:func:`classify`)."""
     kept: list[str] = []

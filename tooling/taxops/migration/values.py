@@ -142,7 +142,7 @@ def kept_as_is(raw: str | None, migration: MigrationMap) -> Entry | None:
     entry = migration.get(raw)
     if entry is None or entry.mode is not Mode.KEEP or entry.targets != (raw,):
         return None
-    return entry if raw.strip(SPACES) else None  # type: ignore[union-attr]
+    return entry if raw and raw.strip(SPACES) else None
 
 
 def sort_out(values: Iterable[str], migration: MigrationMap) -> tuple[list[str], list[ValueFate]]:

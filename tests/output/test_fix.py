@@ -148,3 +148,23 @@ def test_a_deprecated_label_removed_keeps_the_replacement_it_declared(tmp_path: 
         "  - id: vehicle.other\n    name: Other vehicle\n    parent: vehicle\n"
         "    definition: Any other vehicle.\n    status: retired\n    replaced_by: [vehicle.car]\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("new", "version"),
+    [
+        (OLD + "  - id: vehicle.van\n    name: Van\n    parent: vehicle\n", "1.1.0"),  # added
+        (OLD.replace("name: Car", "name: Passenger car"), "1.0.1"),  # renamed for display
+    ],
+)
+def test_with_no_label_to_fix_only_the_version_is_bumped(
+    tmp_path: Path, new: str, version: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No tombstone to write: the check's own comparison says which version
+    the file must declare, and only that line changes."""
+    root = repo(tmp_path, OLD, new)
+    path = root / "taxonomies/fleet/taxonomy.yaml"
+    assert main(["fix", "--repo", str(root)]) == 0
+    assert changed_lines(new, path.read_text()) == ["-version: 1.0.0", f"+version: {version}"]
+    capsys.readouterr()
+    assert main(["check", "--repo", str(root)]) == 0, capsys.readouterr().out

@@ -74,7 +74,11 @@ def run(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8")
         plan = plan_labels(comparison.changes, args.accept_suggestions)
         fixed = apply(text, plan)
-        plan.version, model = _version_after(comparison, fixed)
+        if fixed == text:  # no label to fix: the check's comparison holds as it is
+            plan.version = version_to_set(comparison.versioning)
+            model = comparison.new.taxonomy
+        else:
+            plan.version, model = _version_after(comparison, fixed)
         fixed = apply(fixed, FixPlan(version=plan.version))
         if fixed != text:
             edited += 1
@@ -109,7 +113,12 @@ def _mark_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int
     historical (1 when the guideline was edited). Entries that cannot be
     edited in place are named, to be marked by hand."""
     guideline = guideline_file(root, model.id)
-    retired = {label.id for label in model.labels if label.status is Status.RETIRED}
+    columns = model.columns  # not the labels: a model read lazily builds each one read
+    retired = {
+        label_id
+        for label_id, status in zip(columns.ids, columns.statuses, strict=True)
+        if status is Status.RETIRED
+    }
     if guideline is None or not retired:
         return 0
     shown = guideline.relative_to(root).as_posix()

@@ -93,6 +93,10 @@ def _inspect(
 def _duplicates(
     con: duckdb.DuckDBPyConnection, table: Table, text: str, label: str
 ) -> dict[str, Any]:
+    """Exact and near-duplicate groups. Counted with plain GROUP BYs, which
+    DuckDB runs in parallel; a ``count(DISTINCT ...)`` per group is not, and
+    texts made from one template (``Order 1234 is late``) are one near group
+    of millions of rows: 5M such rows took 20 s that way, 2 s this way."""
     raw = f"CAST({ident(text)} AS VARCHAR)"
     lab = f"CAST({ident(label)} AS VARCHAR)"
     con.execute(
@@ -101,18 +105,37 @@ def _duplicates(
         f"FROM {table.relation} WHERE {raw} IS NOT NULL AND trim({raw}) <> ''"
     )
     out: dict[str, Any] = {"text_column": text}
-    for kind, key in (("exact", "exact"), ("near", "near")):
-        distinct = "count(DISTINCT exact) > 1" if kind == "near" else "TRUE"
+    for kind in ("exact", "near"):
+        # The groups of more than one row, then the rows of those groups only
+        # (most texts are in none), and in each group its labels and (near) its
+        # texts, each counted over distinct pairs.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE s AS SELECT {kind} AS k, count(*) AS n, "
+            f"min(text) AS example FROM h GROUP BY {kind} HAVING count(*) > 1"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE r AS SELECT {kind} AS k, exact, label FROM h "
+            f"SEMI JOIN s ON h.{kind} = s.k"
+        )
+        variants = (
+            "SELECT k, count(*) AS variants FROM (SELECT DISTINCT k, exact FROM r) GROUP BY k"
+            if kind == "near"
+            else "SELECT k, 1 AS variants FROM s"
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE g AS SELECT s.k, n, example, variants, "
+            f"coalesce(labels, 0) AS labels FROM s JOIN ({variants}) v ON v.k = s.k "
+            f"LEFT JOIN (SELECT k, count(label) AS labels FROM (SELECT DISTINCT k, label FROM r) "
+            f"GROUP BY k) l ON l.k = s.k " + ("WHERE variants > 1" if kind == "near" else "")
+        )
         summary = con.execute(
-            f"SELECT count(*), coalesce(sum(n), 0), count(*) FILTER (WHERE labels > 1) FROM "
-            f"(SELECT {key}, count(*) AS n, count(DISTINCT label) AS labels FROM h "
-            f"GROUP BY {key} HAVING count(*) > 1 AND {distinct})"
+            "SELECT count(*), coalesce(sum(n), 0), count(*) FILTER (WHERE labels > 1) FROM g"
         ).fetchone() or (0, 0, 0)
         groups = con.execute(
-            f"SELECT count(*) AS n, count(DISTINCT label) AS labels, "
-            f"list(DISTINCT label ORDER BY label) AS label_list, min(text) AS example, "
-            f"count(DISTINCT exact) AS variants FROM h GROUP BY {key} "
-            f"HAVING count(*) > 1 AND {distinct} ORDER BY n DESC, example LIMIT {SHOWN}"
+            f"SELECT n, labels, (SELECT list(label ORDER BY label) FROM (SELECT DISTINCT label "
+            f"FROM r WHERE r.k = g.k AND label IS NOT NULL)) AS label_list, example, "
+            f"variants FROM (SELECT * FROM g ORDER BY n DESC, example LIMIT {SHOWN}) g "
+            "ORDER BY n DESC, example"
         ).fetchall()
         out[kind] = {
             "groups": int(summary[0]),
@@ -121,7 +144,7 @@ def _duplicates(
             "largest": [
                 {
                     "rows": int(n),
-                    "labels": [x for x in labels_ if x is not None],
+                    "labels": [x for x in labels_ or [] if x is not None],
                     "example": example,
                     "variants": int(variants),
                 }

@@ -209,19 +209,19 @@ def _text(r: dict[str, Any]) -> str:
     imb = r["imbalance"]
     if imb.get("labels_used"):
         lines.append(
-            f"  {imb['labels_used']} labels used; largest '{terminal(imb['largest']['label'])}' "
+            f"  {imb['labels_used']:,} labels used; largest '{terminal(imb['largest']['label'])}' "
             f"{pct(imb['largest']['share'])}, smallest '{terminal(imb['smallest']['label'])}' "
             f"({_items(imb['smallest']['items'])}); ratio {imb['ratio_largest_to_smallest']:,.1f}:1, "
             f"normalised entropy {imb['normalised_entropy']:.2f}"
         )
         if imb["below_minimum"]:
             lines.append(
-                f"  {len(imb['below_minimum'])} labels have fewer than {imb['minimum']} items"
+                f"  {len(imb['below_minimum']):,} labels have fewer than {imb['minimum']:,} items"
             )
         never = imb.get("active_labels_never_used") or []
         if never:
             lines.append(
-                f"  {len(never)} active labels never used: "
+                f"  {len(never):,} active labels never used: "
                 + ", ".join(terminal(x) for x in never[:8])
                 + (" ..." if len(never) > 8 else "")
             )
@@ -245,9 +245,10 @@ def _text(r: dict[str, Any]) -> str:
                 )
             )
             for g in x["largest"][:3]:
-                lines.append(
-                    f"    {g['rows']} x {terminal(g['example'][:70])!s} -> {', '.join(terminal(lbl) for lbl in g['labels'])}"
-                )
+                labels = ", ".join(terminal(lbl) for lbl in g["labels"][:8])
+                if len(g["labels"]) > 8:  # a template's group can carry every label
+                    labels += f" and {len(g['labels']) - 8:,} more"
+                lines.append(f"    {g['rows']:,} x {terminal(g['example'][:70])!s} -> {labels}")
     drift_ = r.get("drift")
     if drift_:
         lines.append("")

@@ -291,3 +291,53 @@ def test_a_closed_pipe_does_not_stop_the_import_half_way(tmp_path: Path) -> None
     command = f"'{taxops}' {' '.join(_import(tmp_path)[:-2])} --repo '{tmp_path}' | head -c 1"
     subprocess.run(["sh", "-c", command], check=True, capture_output=True)
     assert "narrowed:" in (folder / "taxonomy.yaml").read_text(encoding="utf-8")
+
+
+def _fresh(tmp_path: Path) -> Path:
+    folder = tmp_path / "taxonomies" / "shop"
+    (folder / "releases").mkdir(parents=True)
+    shutil.copy(DATA / "old.yaml", folder / "releases" / "1.0.0.yaml")
+    shutil.copy(DATA / "new.yaml", folder / "taxonomy.yaml")
+    return tmp_path
+
+
+def test_the_table_routes_what_taxops_fix_sent_to_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`taxops check` says to run `taxops fix`, which keeps each removed code
+    as a tombstone whose items go to review among every label. The table, read
+    after, says where they go: each such tombstone takes the table's labels,
+    and the import names it."""
+    root = _fresh(tmp_path)
+    assert main(["fix", "--repo", str(root)]) == 0
+    path = root / "taxonomies/shop/taxonomy.yaml"
+    assert "replacement: review" in path.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(_import(root)) == 0
+    out = capsys.readouterr().out
+    assert "replaced (" in out and "replacement: review -> direct to services.care" in out
+    migration = migration_map(root, "shop", "1.0.0", "2.0.0")
+    assert _entries(migration) == FORWARD
+    capsys.readouterr()
+    assert main(["crosswalk", "check", str(DATA / "crosswalk.csv"), "--taxonomy", "shop",
+                 "--repo", str(root)]) == 0  # fmt: skip
+    assert "agrees with the table" in capsys.readouterr().out
+
+
+def test_a_tombstone_that_says_otherwise_is_named_even_when_nothing_is_written(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "copy"
+    shutil.copytree(repo, root)
+    path = root / "taxonomies/shop/taxonomy.yaml"
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(r"replaced_by: \[services\.care\]", "replaced_by: [services.travel]", text, 1)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert main(_import(root)) == 0
+    out = capsys.readouterr().out
+    assert "already says what the table says" not in out
+    assert "1 declarations in the file say otherwise than the table" in out
+    assert "(replaced_by: services.travel)" in out
+    assert path.read_text(encoding="utf-8") == edited

@@ -294,20 +294,39 @@ def _tombstone(fate: Fate, name: str, parent: str | None, new: Taxonomy) -> Comm
 
 def _update_tombstone(label: CommentedMap, *, fate: Fate, written: Written) -> None:
     """A code already retired in the file: fill in where its items go, or leave a
-    declaration that says otherwise as it is (reported)."""
+    declaration that says otherwise as it is (reported).
+
+    A tombstone that names no label (``replacement: review`` alone, as ``taxops
+    fix`` writes for a label removed without saying where its items go) says
+    nothing the table contradicts: the table's labels are written in, with its
+    mode, and the change is reported (its items went to review among every
+    label; now the table routes them)."""
     if label.get("status") != Status.RETIRED.value:
         written.kept.append(f"{label.get('id')} (status: {label.get('status')})")
         return
     has = [str(t) for t in label.get("replaced_by") or []]
-    if not has and not label.get("replacement"):
-        if fate.targets:
-            label["replaced_by"] = flow_list(fate.targets)
-        default = "direct" if len(fate.targets) == 1 else "review"
-        if fate.mode != default or not fate.targets:
-            label["replacement"] = fate.mode if fate.targets else "review"
+    if has:
+        if set(has) != set(fate.targets):
+            written.kept.append(f"{label.get('id')} (replaced_by: {', '.join(has)})")
+        return
+    said = label.get("replacement")
+    if not fate.targets:  # the table too sends its items to review
+        if said is None:
+            label["replacement"] = "review"
+            written.count("tombstone")
+        return
+    label["replaced_by"] = flow_list(fate.targets)
+    default = "direct" if len(fate.targets) == 1 else "review"
+    if fate.mode != default:
+        label["replacement"] = fate.mode
+    elif said is not None:
+        del label["replacement"]
+    if said is None:
         written.count("tombstone")
-    elif set(has) != set(fate.targets):
-        written.kept.append(f"{label.get('id')} (replaced_by: {', '.join(has)})")
+    else:
+        written.replaced.append(
+            f"{label.get('id')} (replacement: {said} -> {fate.mode} to {', '.join(fate.targets)})"
+        )
 
 
 def _parent(code: str, old: Taxonomy, placed: set[str]) -> str | None:

@@ -145,6 +145,15 @@ def _import(
     text = path.read_text(encoding="utf-8")
     result, written = plan_to_text(text, plan, old.taxonomy, new.taxonomy)
     out += _notes(plan, table)
+    if written.kept:  # said whether or not anything else is written
+        shown = ", ".join(written.kept[:10]) + (
+            f" and {len(written.kept) - 10:,} more" if len(written.kept) > 10 else ""
+        )
+        out.append(
+            f"{len(written.kept):,} declarations in the file say otherwise than the table and "
+            f"are left as they are: {terminal(shown)}\n"
+            "  edit them by hand, or remove their replaced_by to take the table's\n"
+        )
     if args.diff:
         shown = path.relative_to(root).as_posix()
         out.append(
@@ -159,7 +168,12 @@ def _import(
         )
         return exit_codes.OK
     if not written.changed:
-        out.append(f"{path.relative_to(root)} already says what the table says: nothing written\n")
+        if written.kept:
+            out.append(f"{path.relative_to(root)}: nothing else to write\n")
+        else:
+            out.append(
+                f"{path.relative_to(root)} already says what the table says: nothing written\n"
+            )
         return exit_codes.OK
     write_atomic(path, result)
     out.append(_written_line(path.relative_to(root), written))
@@ -234,13 +248,13 @@ def _plan_line(taxonomy: str, old: Version, new: Version, plan: Plan) -> str:
 def _written_line(path: Path, written: Written) -> str:
     parts = [f"{n} {what}" for what, n in sorted(written.added.items())]
     if written.replaced:
+        more = len(written.replaced) - 5
         parts.append(
-            f"{len(written.replaced)} replaced ({terminal(', '.join(written.replaced[:5]))})"
+            f"{len(written.replaced):,} replaced ({terminal('; '.join(written.replaced[:5]))}"
+            + (f"; {more:,} more" if more > 0 else "")
+            + ")"
         )
-    line = f"wrote {path}: " + (", ".join(parts) or "declarations updated") + "\n"
-    if written.kept:
-        line += f"  left as they are (they say otherwise than the table): {', '.join(written.kept[:10])}\n"
-    return line
+    return f"wrote {path}: " + (", ".join(parts) or "declarations updated") + "\n"
 
 
 def _notes(plan: Plan, table: Table) -> list[str]:

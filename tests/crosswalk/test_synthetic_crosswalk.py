@@ -331,7 +331,9 @@ def test_a_tombstone_that_says_otherwise_is_named_even_when_nothing_is_written(
     shutil.copytree(repo, root)
     path = root / "taxonomies/shop/taxonomy.yaml"
     text = path.read_text(encoding="utf-8")
-    edited = re.sub(r"replaced_by: \[services\.care\]", "replaced_by: [services.travel]", text, 1)
+    edited = re.sub(
+        r"replaced_by: \[services\.care\]", "replaced_by: [services.travel]", text, count=1
+    )
     assert edited != text
     path.write_text(edited, encoding="utf-8")
     capsys.readouterr()

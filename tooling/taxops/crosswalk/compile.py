@@ -243,13 +243,13 @@ def _derive_groups(plan: Plan, old: Taxonomy, new: Taxonomy) -> None:
     new_ids = new.by_id()
     old_depth = _depths(old)
     new_depth = _depths(new)
-    for label in old.labels:
-        code = label.id
+    columns = old.columns  # not the labels: a cached release builds each one read
+    for code, status in zip(columns.ids, columns.statuses, strict=True):
         if (
             code in plan.fates
             or code in new_ids
             or code in plan.skipped
-            or label.status is Status.RETIRED
+            or status is Status.RETIRED
         ):
             continue
         below = [plan.fates[d] for d in sorted(_descendants(code, old)) if d in plan.fates]
@@ -279,14 +279,18 @@ def _derive_groups(plan: Plan, old: Taxonomy, new: Taxonomy) -> None:
 
 
 def _depths(taxonomy: Taxonomy) -> dict[str, int]:
-    ids = taxonomy.by_id()
+    # The id and parent columns: a release read from the cache builds no label.
+    columns = taxonomy.columns
+    parent_of: dict[str, str | None] = {}
+    for code, parent in zip(columns.ids, columns.parents, strict=True):
+        parent_of.setdefault(code, parent)  # the first label of an id, as by_id() has it
     depth: dict[str, int] = {}
-    for code in ids:
+    for code in parent_of:
         chain = []
         node: str | None = code
-        while node is not None and node in ids and node not in depth and node not in chain:
+        while node is not None and node in parent_of and node not in depth and node not in chain:
             chain.append(node)
-            node = ids[node].parent
+            node = parent_of[node]
         base = depth.get(node, -1) if node is not None else -1
         for i, item in enumerate(reversed(chain)):
             depth[item] = base + 1 + i

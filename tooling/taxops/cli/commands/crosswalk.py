@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+from collections.abc import Iterator
 from pathlib import Path
 
 from taxops.cli import argtypes, exit_codes
@@ -17,7 +18,7 @@ from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.escaping import terminal, terminal_lines
 from taxops.history import Version, migration_map, parse_version_argument, versions
-from taxops.models.taxonomy import Status
+from taxops.models.taxonomy import Status, Taxonomy
 from taxops.validate import check_paths
 from taxops.writing import write_atomic
 
@@ -109,8 +110,8 @@ def run(args: argparse.Namespace) -> int:
     # tombstones for every old code, from an earlier import).
     table = read_table(
         args.table,
-        (lbl.id for lbl in old.taxonomy.labels if lbl.status is not Status.RETIRED),
-        (lbl.id for lbl in new.taxonomy.labels if lbl.status is not Status.RETIRED),
+        _in_use(old.taxonomy),
+        _in_use(new.taxonomy),
         given,
     )
     plan = compile_table(table.rows, old.taxonomy, new.taxonomy)
@@ -200,6 +201,17 @@ def _check(
             f"  {terminal(d.code)}: table says {terminal(d.table)}; {new.version} says {terminal(d.declared)}\n"
         )
     return exit_codes.FINDINGS
+
+
+def _in_use(taxonomy: Taxonomy) -> Iterator[str]:
+    """The ids of the labels not retired, from the id and status columns (a
+    release read from the cache builds a label only when it is read)."""
+    columns = taxonomy.columns
+    return (
+        label_id
+        for label_id, status in zip(columns.ids, columns.statuses, strict=True)
+        if status is not Status.RETIRED
+    )
 
 
 def _version(known: list[Version], text: str, taxonomy: str) -> Version:

@@ -318,3 +318,25 @@ def test_the_readme_agreement_example_prints_what_the_readme_shows(
     captured = capsys.readouterr()
     printed = {line.strip() for line in (captured.out + captured.err).splitlines()}
     assert len(shown) >= 4 and [line for line in shown if line not in printed] == []
+
+
+def test_inspect_against_a_release_reads_that_release_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Data held against a release needs that release only: a working draft
+    that does not even parse must not stop it (reading every version cost a
+    second for an 89,000-code classification)."""
+    root = tmp_path / "repo"
+    folder = root / "taxonomies" / "support-intents"
+    (folder / "releases").mkdir(parents=True)
+    release = ROOT / "taxonomies" / "support-intents" / "releases" / "2.0.0.yaml"
+    shutil.copy(release, folder / "releases" / "2.0.0.yaml")
+    (folder / "taxonomy.yaml").write_text("labels: [unclosed\n", encoding="utf-8")
+    data = ROOT / "examples" / "datasets" / "support-tickets-2025.csv"
+    argv = ["inspect", str(data), "--taxonomy", "support-intents@2.0.0", "--format", "json"]
+    assert main([*argv, "--repo", str(root)]) == 1  # retired and unknown labels: findings
+    report = json.loads(capsys.readouterr().out)
+    assert report["not_active"]["account.two_factor"] == {"items": 6, "status": "retired"}
+    # A version no release file is named after still reads every version, and says so.
+    assert main([*argv[:2], "--taxonomy", "support-intents@9.9.9", "--repo", str(root)]) == 2
+    assert "taxonomy.yaml" in capsys.readouterr().err

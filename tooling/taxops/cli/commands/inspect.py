@@ -107,7 +107,7 @@ def _which(
 def run(args: argparse.Namespace) -> int:
     from taxops.engines.inspect import inspect_dataset
     from taxops.formatting.json_format import diagnostic_to_dict
-    from taxops.history import migration_map, versions
+    from taxops.history import Version, migration_map, release_named, versions
     from taxops.quality.inspection import (
         INSPECT_SCHEMA,
         carry_counts,
@@ -127,12 +127,16 @@ def run(args: argparse.Namespace) -> int:
     )
     if not column:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
-    known = {str(v.version): v for v in versions(root, taxonomy_id)}
-    if version not in known:
-        raise TaxopsError(
-            f"{taxonomy_id} has no version {version}", f"known versions: {', '.join(known)}"
-        )
-    taxonomy = known[version].taxonomy
+    picked = release_named(root, taxonomy_id, version)  # the usual case: one file read
+    known: dict[str, Version] = {}
+    if picked is None:
+        known = {str(v.version): v for v in versions(root, taxonomy_id)}
+        if version not in known:
+            raise TaxopsError(
+                f"{taxonomy_id} has no version {version}", f"known versions: {', '.join(known)}"
+            )
+        picked = known[version]
+    taxonomy = picked.taxonomy
     counts = inspect_dataset(
         dataset, column, text_column=args.text_column, multi_label=args.multi_label
     )
@@ -173,6 +177,7 @@ def run(args: argparse.Namespace) -> int:
         carried = None
         if a != b:
             # Carry the older dataset's counts to the newer version first.
+            known = known or {str(v.version): v for v in versions(root, taxonomy_id)}
             older_is_first = known[a].version < known[b].version if b in known else True
             old, new = (a, b) if older_is_first else (b, a)
             migration = migration_map(root, taxonomy_id, old, new)

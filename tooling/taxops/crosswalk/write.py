@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from taxops.crosswalk.compile import Fate, Kind, Plan
 from taxops.diagnostics import TaxopsError
-from taxops.models.taxonomy import Status, Taxonomy, TaxonomyKind
+from taxops.models.taxonomy import Replacement, Status, Taxonomy, TaxonomyKind
 from taxops.writing import write_atomic
 from taxops.yaml_roundtrip import LABELS_HEAD, flow_list, label_bounds, round_trip
 
@@ -299,11 +299,12 @@ def _update_tombstone(label: CommentedMap, *, fate: Fate, written: Written) -> N
     """A code already retired in the file: fill in where its items go, or leave a
     declaration that says otherwise as it is (reported).
 
-    A tombstone that names no label (``replacement: review`` alone, as ``taxops
-    fix`` writes for a label removed without saying where its items go) says
-    nothing the table contradicts: the table's labels are written in, with its
-    mode, and the change is reported (its items went to review among every
-    label; now the table routes them)."""
+    A tombstone that names no label and no other way (``replacement: review``
+    alone, as ``taxops fix`` writes for a label removed without saying where
+    its items go) says nothing the table contradicts: the table's labels are
+    written in, with its mode, and the change is reported (its items went to
+    review among every label; now the table routes them). ``replacement:
+    parent`` is a decision: kept, and reported when the table says otherwise."""
     if label.get("status") != Status.RETIRED.value:
         written.kept.append(f"{label.get('id')} (status: {label.get('status')})")
         return
@@ -313,6 +314,10 @@ def _update_tombstone(label: CommentedMap, *, fate: Fate, written: Written) -> N
             written.kept.append(f"{label.get('id')} (replaced_by: {', '.join(has)})")
         return
     said = label.get("replacement")
+    if said not in (None, Replacement.REVIEW.value):  # 'parent': a decision of its own
+        if fate.targets:
+            written.kept.append(f"{label.get('id')} (replacement: {said})")
+        return
     if not fate.targets:  # the table too sends its items to review
         if said is None:
             label["replacement"] = "review"

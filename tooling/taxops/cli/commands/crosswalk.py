@@ -153,7 +153,7 @@ def _import(
         out.append(
             f"{len(written.kept):,} declarations in the file say otherwise than the table and "
             f"are left as they are: {terminal(shown)}\n"
-            "  edit them by hand, or remove their replaced_by to take the table's\n"
+            "  edit them by hand (a tombstone whose replaced_by you remove takes the table's)\n"
         )
     if args.diff:
         shown = path.relative_to(root).as_posix()

@@ -10,7 +10,7 @@ from taxops import escaping
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
-from taxops.history import migration_map, versions
+from taxops.history import migration_map, release_named, versions
 from taxops.migration.clusters import clusters
 from taxops.migration.formats import FORMATS
 from taxops.migration.sssom import map_to_sssom
@@ -38,6 +38,19 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_repo(p)
 
 
+def _names(root: Path, taxonomy: str, wanted: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """Display names by label, for the versions ``wanted`` (the map's two
+    ends): their releases alone where files are named after them, else read
+    from every version."""
+    picked = [release_named(root, taxonomy, text) for text in wanted]
+    found = (
+        [v for v in picked if v is not None]
+        if all(picked)
+        else [v for v in versions(root, taxonomy) if str(v.version) in wanted]
+    )
+    return {str(v.version): {lbl.id: lbl.name for lbl in v.taxonomy.labels} for v in found}
+
+
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
@@ -45,11 +58,8 @@ def run(args: argparse.Namespace) -> int:
     if args.end is None and migration.from_version == migration.to_version:
         _unreleased_note(root, args.taxonomy, migration.to_version)
     if args.format == "sssom":
-        names = {
-            str(v.version): {lbl.id: lbl.name for lbl in v.taxonomy.labels}
-            for v in versions(root, args.taxonomy)
-        }
-        text = map_to_sssom(migration, names)
+        ends = (migration.from_version, migration.to_version)
+        text = map_to_sssom(migration, _names(root, args.taxonomy, ends))
     else:
         text = FORMATS[args.format](migration)
     if args.output:

@@ -4,7 +4,6 @@ version's declarations, and whether a version agrees with one."""
 from __future__ import annotations
 
 import argparse
-import difflib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from taxops.diagnostics import TaxopsError, has_errors
 from taxops.escaping import terminal, terminal_lines
 from taxops.history import Version, migration_map, parse_version_argument, versions
 from taxops.models.taxonomy import Status, Taxonomy
+from taxops.textdiff import unified_diff
 from taxops.validate import check_paths
 from taxops.writing import write_atomic
 
@@ -159,7 +159,7 @@ def _import(
         shown = path.relative_to(root).as_posix()
         out.append(
             "".join(
-                difflib.unified_diff(
+                unified_diff(
                     text.splitlines(keepends=True),
                     result.splitlines(keepends=True),
                     f"a/{shown}",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 from pathlib import Path
 
 from taxops.cli import exit_codes
@@ -19,6 +18,7 @@ from taxops.fixes.yaml_edit import apply
 from taxops.history import guideline_file
 from taxops.loading import parse_yaml
 from taxops.models.taxonomy import Status, Taxonomy
+from taxops.textdiff import unified_diff
 from taxops.textfiles import read_text
 from taxops.writing import write_atomic
 
@@ -99,7 +99,7 @@ def _write(
 ) -> None:
     """The fixed file written (atomically), or its edits shown (``--diff``)."""
     if args.diff:
-        lines = difflib.unified_diff(
+        lines = unified_diff(
             text.splitlines(), fixed.splitlines(), f"a/{shown}", f"b/{shown}", lineterm=""
         )
         write(terminal_lines(lines))

@@ -98,6 +98,7 @@ def test_edits_at_either_end_and_files_with_no_unique_line() -> None:
     for a, b in (
         (["x"] * 5, ["x"] * 7),
         (["x", "y"] * 20, ["y", "x"] * 20),
+        (["x", "y"] * 5_000, ["y", "x"] * 5_000),  # no anchor: one gap, as fast as difflib
         ([], ["a", "b"]),
         (["a", "b"], []),
         (["a", "b", "c"], ["z", "b", "c"]),

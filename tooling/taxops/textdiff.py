@@ -75,7 +75,10 @@ def _matching_blocks(a: Sequence[str], b: Sequence[str]) -> list[tuple[int, int,
             if i - i0 == j - j0 and a[i0:i] == b[j0:j]:  # most gaps: unchanged
                 blocks.append((i0, j0, i - i0))
             else:
-                gap = difflib.SequenceMatcher(None, a[i0:i], b[j0:j], autojunk=False)
+                # difflib's own settings: where lines repeat a lot (no anchors,
+                # one gap as long as the file) it treats the popular ones as
+                # junk, and stays fast, as difflib.unified_diff does.
+                gap = difflib.SequenceMatcher(None, a[i0:i], b[j0:j])
                 blocks += [(i0 + x, j0 + y, k) for x, y, k in gap.get_matching_blocks() if k]
         if (i, j) != (end_a, end_b):
             blocks.append((i, j, 1))

@@ -65,8 +65,10 @@ from harness import (
     TAXOPS,
     Aim,
     Cell,
+    add_run_options,
     measure,
     run_once,
+    seconds_by_case,
     wait_for_quiet,
     write_results,
 )
@@ -229,9 +231,7 @@ def main() -> None:
     parser.add_argument("--labels", type=int, default=200_000)
     parser.add_argument("--codes", type=int, default=97_000)
     parser.add_argument("--removals-of", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quiet-load", type=float, default=1.5)
-    parser.add_argument("--patience", type=float, default=300.0)
+    add_run_options(parser)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="taxops-diff-bench-"))  # not a repository
@@ -355,9 +355,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    groups: dict[str, dict[str, float]] = {}
-    for c in cells:
-        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    groups = seconds_by_case(cells)
     intro = __doc__.split("\n\n", 1)[1].rsplit("\n\n", 1)[0]
     notes = (
         f"Version 2 of the {args.labels:,}-label case: "

@@ -21,6 +21,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime
 import json
@@ -62,6 +63,22 @@ compile_taxops()
 def load() -> float:
     """The 1-minute load average."""
     return os.getloadavg()[0]
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options every benchmark takes: runs per cell, and the quiet
+    machine to wait for (:func:`wait_for_quiet`)."""
+    parser.add_argument("--repeat", type=int, default=3, help="runs per cell (median time)")
+    parser.add_argument("--quiet-load", type=float, default=1.5, help="wait for this load")
+    parser.add_argument("--patience", type=float, default=300.0, help="seconds to wait for it")
+
+
+def seconds_by_case(cells: Sequence[Cell]) -> dict[str, dict[str, float]]:
+    """Each case's variants and their median seconds: what the bar chart draws."""
+    groups: dict[str, dict[str, float]] = {}
+    for c in cells:
+        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    return groups
 
 
 def wait_for_quiet(limit: float = 1.5, patience: float = 600.0, poll: float = 15.0) -> float:

@@ -36,7 +36,18 @@ sys.path.insert(0, str(HERE))
 
 from chart import line_chart
 from generate import taxonomy_yaml
-from harness import OUT, PYTHON, TAXOPS, Aim, Cell, measure, ratio, wait_for_quiet, write_results
+from harness import (
+    OUT,
+    PYTHON,
+    TAXOPS,
+    Aim,
+    Cell,
+    add_run_options,
+    measure,
+    ratio,
+    wait_for_quiet,
+    write_results,
+)
 
 YAML_RS = """
 import gc, sys, yaml_rs
@@ -96,9 +107,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000, 200_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quiet-load", type=float, default=1.5, help="wait for this load")
-    parser.add_argument("--patience", type=float, default=300.0, help="seconds to wait for it")
+    add_run_options(parser)
     args = parser.parse_args()
 
     cells: list[Cell] = []

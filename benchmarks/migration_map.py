@@ -31,7 +31,18 @@ from pathlib import Path
 
 from chart import bar_chart
 from generate import classification_codes, classification_update, classification_yaml
-from harness import OUT, PYTHON, TAXOPS, Cell, measure, run_once, wait_for_quiet, write_results
+from harness import (
+    OUT,
+    PYTHON,
+    TAXOPS,
+    Cell,
+    add_run_options,
+    measure,
+    run_once,
+    seconds_by_case,
+    wait_for_quiet,
+    write_results,
+)
 
 #: The plain-dict map: both files parsed, every old code kept or sent to review.
 PLAIN = r"""
@@ -62,9 +73,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--codes", type=int, default=97_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quiet-load", type=float, default=1.5)
-    parser.add_argument("--patience", type=float, default=300.0)
+    add_run_options(parser)
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="taxops-map-bench-"))
@@ -112,9 +121,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     intro = __doc__.split("\n\n", 1)[1]
-    groups: dict[str, dict[str, float]] = {}
-    for c in cells:
-        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    groups = seconds_by_case(cells)
     write_results(
         "migration_map",
         "taxops migration-map vs a plain-dict map",

@@ -62,9 +62,11 @@ from harness import (
     TAXOPS,
     Aim,
     Cell,
+    add_run_options,
     measure,
     ratio,
     run_once,
+    seconds_by_case,
     wait_for_quiet,
     write_results,
 )
@@ -357,9 +359,7 @@ def main() -> None:
     )
     parser.add_argument("--rows", type=int, nargs="*", default=[10_000_000, 50_000_000])
     parser.add_argument("--code-rows", type=int, nargs="*", default=[5_000_000])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--quiet-load", type=float, default=1.5)
-    parser.add_argument("--patience", type=float, default=300.0)
+    add_run_options(parser)
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -491,9 +491,7 @@ def main() -> None:
             used = cpu.get(phase, 0.0)
             busy = f"{used / seconds:.2f}" if seconds > 0 else "-"
             phase_rows.append(f"| {c.case} | {phase} | {seconds:.2f} | {used:.2f} | {busy} |")
-    groups: dict[str, dict[str, float]] = {}
-    for c in cells:
-        groups.setdefault(c.case, {})[c.variant] = c.seconds
+    groups = seconds_by_case(cells)
     write_results(
         "relabel",
         "Relabeling: taxops migrate vs a plain copy, polars and pandas",

@@ -259,6 +259,21 @@ CASES = [
          ("refers to a JSON-LD context by address", "never fetches one"),
          files={"remote.jsonld": '{"@context": "http://169.254.169.254/latest/meta-data/", '
                                  '"@id": "x"}'}),
+    Case("SKOS in RDF/XML whose entities expand to gigabytes (billion laughs)",
+         ["import", "lol.rdf", "-o", "-"],
+         ("declares XML entities taxops does not expand", "refers to another entity"),
+         files={"lol.rdf": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a0 "xxxxxxxxxx">'
+                + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+                + ']><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                  'xmlns:s="http://www.w3.org/2004/02/skos/core#"><s:Concept rdf:about="urn:a">'
+                  '<s:prefLabel>&a9;</s:prefLabel></s:Concept></rdf:RDF>'}),
+    Case("SKOS in RDF/XML that reads a local file through an entity",
+         ["import", "xxe.rdf", "-o", "-"],
+         ("declares XML entities taxops does not expand", "external entity"),
+         files={"xxe.rdf": '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+                '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                'xmlns:s="http://www.w3.org/2004/02/skos/core#"><s:Concept rdf:about="urn:a">'
+                '<s:prefLabel>&x;</s:prefLabel></s:Concept></rdf:RDF>'}),
     Case("validate /dev/zero (its size says 0; it never ends)",
          ["validate", "/dev/zero", "--max-file-size", "1"],
          ("goes on past the limit of 1.0 MB",), code=exit_codes.FINDINGS),

@@ -180,7 +180,7 @@ def test_help_and_one_command_load_only_what_they_need() -> None:
         "from taxops.cli.main import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "print(' '.join(sorted(m for m in sys.modules if m.startswith(('taxops', 'sqlglot', "
-        "'git', 'rdflib', 'mkdocs', 'duckdb', 'jinja2', 'markdown_it', 'openpyxl')))), "
+        "'git', 'pyoxigraph', 'mkdocs', 'duckdb', 'jinja2', 'markdown_it', 'openpyxl')))), "
         "file=sys.stderr)"
     )
 
@@ -192,12 +192,12 @@ def test_help_and_one_command_load_only_what_they_need() -> None:
 
     at_help = loaded("--help")
     assert not {m for m in at_help if m.startswith("taxops.cli.commands.")}
-    heavy = {"sqlglot", "git", "rdflib", "mkdocs", "duckdb", "taxops.models.guideline"}
+    heavy = {"sqlglot", "git", "pyoxigraph", "mkdocs", "duckdb", "taxops.models.guideline"}
     assert not at_help & heavy
     migrate = loaded("migrate", "--help")
     commands_loaded = {m for m in migrate if m.startswith("taxops.cli.commands.")}
     assert commands_loaded <= {"taxops.cli.commands.migrate", "taxops.cli.commands.common"}
-    assert not migrate & {"sqlglot", "git", "rdflib", "mkdocs", "taxops.models.guideline"}
+    assert not migrate & {"sqlglot", "git", "pyoxigraph", "mkdocs", "taxops.models.guideline"}
 
 
 def test_a_migration_loads_no_sql_generator_git_or_site(tmp_path: Path) -> None:
@@ -211,7 +211,7 @@ def test_a_migration_loads_no_sql_generator_git_or_site(tmp_path: Path) -> None:
         "--no-progress", cwd=root,
     )  # fmt: skip
     assert (tmp_path / "out.csv").is_file()
-    unwanted = ("sqlglot", "git", "rdflib", "mkdocs", "taxops.validate", "taxops.repository")
+    unwanted = ("sqlglot", "git", "pyoxigraph", "mkdocs", "taxops.validate", "taxops.repository")
     assert not [m for m in modules if m.split(".")[0] in unwanted or m in unwanted]
     assert not [m for m in modules if m.startswith("taxops.site")]
 

@@ -13,7 +13,8 @@ from taxops.interchange.csv_labels import import_csv
 from taxops.interchange.cvat import export_cvat, import_cvat
 from taxops.interchange.imported import Imported, validate_imported
 from taxops.interchange.labelstudio_config import export_label_studio, import_label_studio
-from taxops.interchange.skos import export_skos, import_skos
+from taxops.interchange.skos import export_skos
+from taxops.interchange.skos_import import import_skos
 from taxops.interchange.source import ExportSource
 
 NAMES = sorted(SOURCES)

@@ -25,7 +25,7 @@ EXPORTS: dict[str, tuple[str, str]] = {
 IMPORTS: dict[str, str] = {
     "label-studio": "a Label Studio labeling config (XML)",
     "cvat": "CVAT labels (JSON: the raw labels list, or a project holding them)",
-    "skos": "a SKOS concept scheme (Turtle, JSON-LD or RDF/XML)",
+    "skos": "a SKOS concept scheme (Turtle, N-Triples, JSON-LD or RDF/XML)",
     "csv": "a CSV of category paths, or of id,parent,name rows",
     "google": "Google's product taxonomy (taxonomy-with-ids text: 'id - A > B > C')",
 }
@@ -35,6 +35,8 @@ _BY_SUFFIX = {
     ".ttl": "skos",
     ".jsonld": "skos",
     ".rdf": "skos",
+    ".owl": "skos",
+    ".nt": "skos",
     ".csv": "csv",
     ".tsv": "csv",
     ".txt": "google",
@@ -56,14 +58,20 @@ def guess_import_format(name: str) -> str | None:
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     """Dispatch to the format's importer (each imports its heavy library itself)."""
-    from taxops.interchange import csv_labels, cvat, google_product, labelstudio_config, skos
+    from taxops.interchange import (
+        csv_labels,
+        cvat,
+        google_product,
+        labelstudio_config,
+        skos_import,
+    )
 
     if request.fmt == "label-studio":
         return labelstudio_config.import_label_studio(text, origin, request.control)
     if request.fmt == "cvat":
         return cvat.import_cvat(text, origin)
     if request.fmt == "skos":
-        return skos.import_skos(text, origin)
+        return skos_import.import_skos(text, origin)
     if request.fmt == "csv":
         return csv_labels.import_csv(text, origin, request.path_separator)
     return google_product.import_google(text, origin)

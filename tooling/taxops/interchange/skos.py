@@ -1,7 +1,7 @@
 """SKOS: the taxonomy as a concept scheme (Turtle or JSON-LD, written by
 :mod:`taxops.interchange.rdf_out`),
-the migration map between two versions as SKOS mapping relations, and the
-import of a SKOS concept scheme (read by rdflib).
+and the migration map between two versions as SKOS mapping relations. The
+import of a concept scheme is :mod:`taxops.interchange.skos_import`.
 
 Each label is a ``skos:Concept`` in the scheme: ``prefLabel`` (the name),
 ``altLabel`` (aliases), ``definition``, ``broader`` (the parent), ``notation``
@@ -21,25 +21,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from taxops.collector import paused
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import short, terminal
-from taxops.interchange.imported import (
-    Imported,
-    ImportedLabel,
-    humanise,
-    is_label_id,
-    slug,
-    unique,
-)
+from taxops.escaping import terminal
 from taxops.interchange.rdf_out import IRI, RDF, RDF_TYPE, XSD, Lit, Triples
 from taxops.interchange.source import ExportSource
 from taxops.migration.model import Action, MigrationMap
 from taxops.models.taxonomy import Status
-from taxops.textfiles import json_or_none
 
 TAXOPS_NS = "https://taxops.dev/ns/skos#"
 SERIALISATIONS = {"turtle": "turtle", "json-ld": "json-ld"}
@@ -213,177 +203,3 @@ def _serialise(graph: Triples, serialisation: str) -> str:
         raise TaxopsError(f"unknown SKOS serialisation '{serialisation}'", "use turtle or json-ld")
     text = graph.turtle() if serialisation == "turtle" else graph.json_ld()
     return text if text.endswith("\n") else text + "\n"
-
-
-# -- import -----------------------------------------------------------------------
-
-
-def import_skos(text: str, origin: str, lang: str = "en") -> Imported:
-    """A draft taxonomy from a SKOS concept scheme (Turtle, JSON-LD or RDF/XML)."""
-    from rdflib import RDF, Graph, Namespace
-    from rdflib.namespace import DCTERMS, OWL, SKOS
-
-    taxops = Namespace(TAXOPS_NS)
-    graph = Graph()
-    errors = []
-    for fmt in _formats_for(origin):
-        if fmt == "json-ld":
-            _refuse_remote_contexts(json_or_none(text), origin)
-        try:
-            graph.parse(data=text, format=fmt)
-            break
-        except Exception as exc:  # rdflib raises many kinds for a wrong syntax
-            errors.append(f"{fmt}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
-    else:
-        raise TaxopsError(
-            f"{origin} is not SKOS in Turtle, JSON-LD or RDF/XML ({'; '.join(errors)})"
-        )
-    notes: list[str] = []
-    schemes = sorted(graph.subjects(RDF.type, SKOS.ConceptScheme), key=str)
-    scheme = schemes[0] if schemes else None
-    if len(schemes) > 1:
-        notes.append(f"{len(schemes)} concept schemes found; imported {scheme} only")
-    concepts = set(graph.subjects(RDF.type, SKOS.Concept))
-    if scheme is not None:
-        in_scheme = set(graph.subjects(SKOS.inScheme, scheme)) | set(
-            graph.objects(scheme, SKOS.hasTopConcept)
-        )
-        concepts = (concepts & in_scheme) or in_scheme or concepts
-    if not concepts:
-        raise TaxopsError(f"{origin} has no skos:Concept to import")
-
-    def text_of(node: Any, predicate: Any) -> str | None:
-        values = list(graph.objects(node, predicate))
-        preferred = [v for v in values if getattr(v, "language", None) in (lang, None)]
-        chosen = (preferred or values)[:1]
-        return str(chosen[0]) if chosen else None
-
-    taken: set[str] = set()
-    ids: dict[Any, str] = {}
-    for node in sorted(concepts, key=str):
-        notation = text_of(node, SKOS.notation)
-        local = unquote(str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1])
-        wanted = notation if notation and is_label_id(notation) else None
-        if wanted is None:
-            wanted = local if is_label_id(local) else slug(text_of(node, SKOS.prefLabel) or local)
-            notes.append(f"{node} has no usable skos:notation: its id is '{wanted}'")
-        ids[node] = unique(wanted, taken)
-
-    def position(node: Any) -> tuple[int, str]:
-        value = next(iter(graph.objects(node, taxops.position)), None)
-        try:
-            return (int(str(value)), ids[node]) if value is not None else (1 << 30, ids[node])
-        except ValueError:
-            return (1 << 30, ids[node])
-
-    labels = []
-    for node in sorted(concepts, key=position):
-        parents = [p for p in graph.objects(node, SKOS.broader) if p in ids]
-        if len(parents) > 1:
-            notes.append(
-                f"'{ids[node]}' has {len(parents)} broader concepts; a taxonomy keeps one: "
-                f"'{ids[sorted(parents, key=str)[0]]}'"
-            )
-        deprecated = str(next(iter(graph.objects(node, OWL.deprecated)), "false")).lower() == "true"
-        status = text_of(node, taxops.status) or ("deprecated" if deprecated else "active")
-        replaced = sorted(ids[t] for t in graph.objects(node, DCTERMS.isReplacedBy) if t in ids)
-        order = _json_list(text_of(node, taxops.replacedByOrder))
-        if order and sorted(order) == replaced:
-            replaced = order
-        name = text_of(node, SKOS.prefLabel)
-        if not name:
-            notes.append(f"'{ids[node]}' has no skos:prefLabel: its name is made from its id")
-        labels.append(
-            ImportedLabel(
-                id=ids[node],
-                name=name or humanise(ids[node]),
-                parent=ids[sorted(parents, key=str)[0]] if parents else None,
-                definition=text_of(node, SKOS.definition),
-                aliases=sorted(
-                    str(a)
-                    for a in graph.objects(node, SKOS.altLabel)
-                    if getattr(a, "language", None) in (lang, None)
-                ),
-                status=status,
-                replaced_by=replaced,
-                replacement=text_of(node, taxops.replacement),
-                note=text_of(node, SKOS.historyNote),
-                since=text_of(node, taxops.since),
-                attributes=_attributes(text_of(node, taxops.attributes), ids[node], notes),
-            )
-        )
-    title = (text_of(scheme, SKOS.prefLabel) if scheme is not None else None) or "Imported taxonomy"
-    kind = (text_of(scheme, taxops.kind) if scheme is not None else None) or (
-        "hierarchical" if any(label.parent for label in labels) else "single-label"
-    )
-    leaf_only = (text_of(scheme, taxops.leafOnly) if scheme is not None else None) == "true"
-    identifier = text_of(scheme, DCTERMS.identifier) if scheme is not None else None
-    owners = sorted(str(o) for o in graph.objects(scheme, DCTERMS.creator)) if scheme else []
-    return Imported(
-        id=identifier or slug(title).replace("_", "-"),
-        title=title,
-        kind=kind,
-        labels=labels,
-        version=(text_of(scheme, OWL.versionInfo) if scheme is not None else None) or "1.0.0",
-        leaf_only=leaf_only,
-        owners=owners or ["@your-team"],
-        description=text_of(scheme, DCTERMS.description) if scheme is not None else None,
-        compatibility=text_of(scheme, taxops.compatibility) if scheme is not None else None,
-        ids=_json_value(text_of(scheme, taxops.ids)) if scheme is not None else None,
-        versioning=_json_value(text_of(scheme, taxops.versioning)) if scheme is not None else None,
-        notes=notes,
-    )
-
-
-def _attributes(text: str | None, label_id: str, notes: list[str]) -> list[dict[str, Any]]:
-    if not text:
-        return []
-    value = json_or_none(text)
-    if not isinstance(value, list) or not all(isinstance(a, dict) for a in value):
-        notes.append(f"the attributes of '{label_id}' are not a JSON list: not carried over")
-        return []
-    return value
-
-
-def _json_value(text: str | None) -> Any:
-    return json_or_none(text)
-
-
-def _json_list(text: str | None) -> list[str]:
-    value = json_or_none(text)
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _refuse_remote_contexts(document: Any, origin: str) -> None:
-    """A JSON-LD ``@context`` (or ``@import``) given by address makes rdflib fetch
-    it: an import would read a local file or call any host, the cloud's metadata
-    service included. Only contexts written inside the file are read."""
-    stack = [document]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, list):
-            stack += node
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key in ("@context", "@import") and _names_a_resource(value):
-                    raise TaxopsError(
-                        f"{origin} refers to a JSON-LD context by address ({short(value, 80)}); "
-                        "taxops never fetches one",
-                        "put the context in the file itself (as the SKOS export does)",
-                    )
-                stack.append(value)
-
-
-def _names_a_resource(value: Any) -> bool:
-    return isinstance(value, str) or (
-        isinstance(value, list) and any(isinstance(v, str) for v in value)
-    )
-
-
-def _formats_for(origin: str) -> list[str]:
-    lower = origin.lower()
-    if lower.endswith((".jsonld", ".json")):
-        return ["json-ld", "turtle", "xml"]
-    if lower.endswith((".rdf", ".xml", ".owl")):
-        return ["xml", "turtle", "json-ld"]
-    return ["turtle", "json-ld", "xml"]

@@ -6,10 +6,12 @@ with it (hints, aliases, attributes), and the taxonomy id and version."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-from sources import HOSTILE_NAME, SOURCES, taxonomy
+from sources import HOSTILE_NAME, ROOT, SOURCES, taxonomy
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.argilla import export_argilla
 from taxops.interchange.coco import export_coco
@@ -17,6 +19,7 @@ from taxops.interchange.cvat import export_cvat
 from taxops.interchange.hotkeys import LABEL_STUDIO_RESERVED, assign
 from taxops.interchange.labelbox import export_labelbox
 from taxops.interchange.labelstudio_config import LabelStudioOptions, export_label_studio
+from taxops.interchange.load import load_source
 from taxops.interchange.skos import export_skos, export_skos_mapping
 from taxops.interchange.source import ExportSource
 
@@ -216,3 +219,58 @@ def test_an_export_indexes_the_guideline_once(name: str, monkeypatch: pytest.Mon
     object.__setattr__(fresh, "labels", Counted(fresh.labels))
     export_label_studio(ExportSource(source.taxonomy, fresh))
     assert len(passes) <= 1
+
+
+# -- what an export reads -------------------------------------------------------------
+
+WORKING = "the working file"
+NEXT = "the working file, at 2.1.0"
+BROKEN_DRAFT = "labels: [unclosed\n"
+
+#: (the --version asked, what the folder's working file holds, the version
+#: exported: None when there is no such version)
+READS = [
+    (None, BROKEN_DRAFT, "2.0.0"),  # the newest release, the draft unread
+    ("1.1.0", BROKEN_DRAFT, "1.1.0"),
+    ("2.0.0", WORKING, "2.0.0"),
+    (None, NEXT, "2.0.0"),  # a draft is not exported by default
+    ("2.1.0", NEXT, "2.1.0"),  # ...but when asked for
+    (None, None, "2.0.0"),  # no working file at all
+    ("9.9.9", WORKING, None),  # no such version: the known ones are listed
+    ("9.9.9", BROKEN_DRAFT, None),  # ...and a draft that does not parse is named
+]
+
+
+@pytest.mark.parametrize(("asked", "working", "exported"), READS)
+def test_an_export_reads_the_version_it_exports_and_its_guideline_alone(
+    tmp_path: Path, asked: str | None, working: str | None, exported: str | None
+) -> None:
+    """Exporting a release of an 89,000-code classification validated the
+    working draft and every release first (a second, and 120 MB), and a draft
+    that did not parse stopped the export of a release."""
+    root = tmp_path / "repo"
+    folder = root / "taxonomies" / "support-intents"
+    shutil.copytree(ROOT / "taxonomies" / "support-intents" / "releases", folder / "releases")
+    shutil.copytree(ROOT / "guidelines", root / "guidelines")
+    draft = (ROOT / "taxonomies" / "support-intents" / "taxonomy.yaml").read_text(encoding="utf-8")
+    if working is NEXT:
+        draft = draft.replace("\nversion: 2.0.0\n", "\nversion: 2.1.0\n", 1)
+    elif working is not WORKING:
+        draft = working or ""
+    if working is not None:
+        (folder / "taxonomy.yaml").write_text(draft, encoding="utf-8")
+    if exported is None:
+        with pytest.raises(TaxopsError) as caught:
+            load_source(root, "support-intents", asked)
+        said = f"{caught.value} {caught.value.hint}"
+        assert ("taxonomy.yaml" in said) == (working is BROKEN_DRAFT)
+        assert ("known versions: 1.0.0, 1.1.0, 2.0.0" in said) == (working is WORKING)
+        return
+    source = load_source(root, "support-intents", asked)
+    assert str(source.taxonomy.version) == exported
+    assert source.guideline is not None and source.guideline.taxonomy == "support-intents"
+    assert source.history == ()
+    if working is not BROKEN_DRAFT:  # COCO's numbers: every version, the same labels
+        full = load_source(root, "support-intents", asked, history=True)
+        assert [str(t.version) for t in full.history][:3] == ["1.0.0", "1.1.0", "2.0.0"]
+        assert full.taxonomy.labels == source.taxonomy.labels

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         migration = migration_map(root, args.taxonomy, args.mapping_from, args.version)
         text = export_skos_mapping(migration, _serialisation(args.fmt), args.base)
     else:
-        source = load_source(root, args.taxonomy, args.version)
+        source = load_source(root, args.taxonomy, args.version, history=args.fmt == "coco")
         text = render(source, args)
     text = _shown_safely(text, EXPORTS[args.fmt][0])
     if args.output:

@@ -245,7 +245,13 @@ def _ends(
     return first, last
 
 
-def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = None) -> MigrationMap:
+def migration_map(
+    root: Path,
+    taxonomy_id: str,
+    start: str,
+    end: str | None = None,
+    files: TaxonomyFiles | None = None,
+) -> MigrationMap:
     """The map from ``start`` to ``end`` (default: the newest release), composed
     from one step per consecutive pair of versions, with the guideline's decision
     rules as hints for reviewers when the taxonomy has a guideline. When ``end``
@@ -255,8 +261,9 @@ def migration_map(root: Path, taxonomy_id: str, start: str, end: str | None = No
     A map between releases comes from the map cache when this taxops built it
     before from the same bytes (:mod:`taxops.map_cache`): then no release is
     loaded. A map that reads the working file (a version not released yet) is
-    built every time: that file changes."""
-    files = TaxonomyFiles.of(root, taxonomy_id)
+    built every time: that file changes. ``files``: the taxonomy's files as the
+    caller already read them (each is loaded once however many maps read it)."""
+    files = files or TaxonomyFiles.of(root, taxonomy_id)
     first, last = _ends(files, start, end)
     walk = files.walk(first, last) if last is not None else None
     key = _map_key(root, taxonomy_id, walk) if walk is not None else None

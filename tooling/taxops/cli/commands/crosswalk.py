@@ -16,7 +16,13 @@ from taxops.crosswalk.table import Columns, Table, columns_text, read_table
 from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.escaping import terminal, terminal_lines
-from taxops.history import Version, migration_map, parse_version_argument, versions
+from taxops.history import (
+    TaxonomyFiles,
+    Version,
+    migration_map,
+    parse_version_argument,
+    versions,
+)
 from taxops.models.taxonomy import Status, Taxonomy
 from taxops.textdiff import unified_diff
 from taxops.validate import check_paths
@@ -88,7 +94,8 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
-    known = versions(root, args.taxonomy)
+    files = TaxonomyFiles.of(root, args.taxonomy)
+    known = versions(root, args.taxonomy, files)
     working = next((v for v in known if not v.released), None) or known[-1]
     new = _version(known, args.end, args.taxonomy) if getattr(args, "end", None) else working
     old = (
@@ -119,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     # must not stop the import half way.
     out = [_read_line(args.table, table), _plan_line(args.taxonomy, old, new, plan)]
     if args.crosswalk_command == "check":
-        code = _check(root, args, old, new, plan, out)
+        code = _check(root, args, files, old, new, plan, out)
     else:
         code = _import(root, args, old, new, plan, table, out)
     # Escape sequences and bidi characters in codes or file names are shown,
@@ -188,9 +195,16 @@ def _import(
 
 
 def _check(
-    root: Path, args: argparse.Namespace, old: Version, new: Version, plan: Plan, out: list[str]
+    root: Path,
+    args: argparse.Namespace,
+    files: TaxonomyFiles,
+    old: Version,
+    new: Version,
+    plan: Plan,
+    out: list[str],
 ) -> int:
-    migration = migration_map(root, args.taxonomy, str(old.version), str(new.version))
+    # The versions read above, not read again (the working file is validated once).
+    migration = migration_map(root, args.taxonomy, str(old.version), str(new.version), files)
     found = disagreements(plan, migration)
     if not found:
         out.append(f"{args.taxonomy} {new.version} agrees with the table, code by code\n")

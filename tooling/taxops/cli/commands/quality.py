@@ -209,7 +209,7 @@ def _agreement(args: argparse.Namespace) -> int:
 
 def _gold(root: Path, taxonomy: str, current: str | None, path: Path) -> Any:
     from taxops.engines.tables import connect, open_table
-    from taxops.history import migration_map, newest, versions
+    from taxops.history import TaxonomyFiles, migration_map, newest, versions
     from taxops.quality.gold import GoldItem, carry_gold
 
     con = connect()
@@ -222,7 +222,8 @@ def _gold(root: Path, taxonomy: str, current: str | None, path: Path) -> Any:
     rows = con.execute(
         f"SELECT {table.text(item)}, {table.text(label)}, {version_sql} FROM {table.relation}"
     ).fetchall()
-    known = versions(root, taxonomy)
+    files = TaxonomyFiles.of(root, taxonomy)
+    known = versions(root, taxonomy, files)
     target = current or str(newest(known))
     items = []
     for n, (i, lbl, v) in enumerate(rows, start=2):
@@ -233,7 +234,10 @@ def _gold(root: Path, taxonomy: str, current: str | None, path: Path) -> Any:
                 "add a 'version' column, or record the version in the file's .taxops.json sidecar",
             )
         items.append(GoldItem(i, lbl or "", v))
-    maps = {v: migration_map(root, taxonomy, v, target) for v in sorted({g.version for g in items})}
+    maps = {
+        v: migration_map(root, taxonomy, v, target, files)  # each file loaded once
+        for v in sorted({g.version for g in items})
+    }
     return carry_gold(items, maps)
 
 

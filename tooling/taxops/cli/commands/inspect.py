@@ -107,7 +107,7 @@ def _which(
 def run(args: argparse.Namespace) -> int:
     from taxops.engines.inspect import inspect_dataset
     from taxops.formatting.json_format import diagnostic_to_dict
-    from taxops.history import Version, migration_map, release_named, versions
+    from taxops.history import TaxonomyFiles, Version, migration_map, release_named, versions
     from taxops.quality.inspection import (
         INSPECT_SCHEMA,
         carry_counts,
@@ -129,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
         raise TaxopsError("which column holds the labels?", "pass --label-column COLUMN")
     picked = release_named(root, taxonomy_id, version)  # the usual case: one file read
     known: dict[str, Version] = {}
+    files = TaxonomyFiles.of(root, taxonomy_id)  # each file read once, if at all
     if picked is None:
-        known = {str(v.version): v for v in versions(root, taxonomy_id)}
+        known = {str(v.version): v for v in versions(root, taxonomy_id, files)}
         if version not in known:
             raise TaxopsError(
                 f"{taxonomy_id} has no version {version}", f"known versions: {', '.join(known)}"
@@ -177,10 +178,10 @@ def run(args: argparse.Namespace) -> int:
         carried = None
         if a != b:
             # Carry the older dataset's counts to the newer version first.
-            known = known or {str(v.version): v for v in versions(root, taxonomy_id)}
+            known = known or {str(v.version): v for v in versions(root, taxonomy_id, files)}
             older_is_first = known[a].version < known[b].version if b in known else True
             old, new = (a, b) if older_is_first else (b, a)
-            migration = migration_map(root, taxonomy_id, old, new)
+            migration = migration_map(root, taxonomy_id, old, new, files)
             if older_is_first:
                 first = carry_counts(first, migration)
             else:

@@ -10,7 +10,7 @@ from taxops import escaping
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, say, write
-from taxops.history import migration_map, release_named, versions
+from taxops.history import TaxonomyFiles, migration_map, release_named, versions
 from taxops.migration.clusters import clusters
 from taxops.migration.formats import FORMATS
 from taxops.migration.sssom import map_to_sssom
@@ -38,7 +38,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_repo(p)
 
 
-def _names(root: Path, taxonomy: str, wanted: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def _names(
+    root: Path, taxonomy: str, wanted: tuple[str, ...], files: TaxonomyFiles
+) -> dict[str, dict[str, str]]:
     """Display names by label, for the versions ``wanted`` (the map's two
     ends): their releases alone where files are named after them, else read
     from every version."""
@@ -46,7 +48,7 @@ def _names(root: Path, taxonomy: str, wanted: tuple[str, ...]) -> dict[str, dict
     found = (
         [v for v in picked if v is not None]
         if all(picked)
-        else [v for v in versions(root, taxonomy) if str(v.version) in wanted]
+        else [v for v in versions(root, taxonomy, files) if str(v.version) in wanted]
     )
     return {str(v.version): {lbl.id: lbl.name for lbl in v.taxonomy.labels} for v in found}
 
@@ -54,12 +56,13 @@ def _names(root: Path, taxonomy: str, wanted: tuple[str, ...]) -> dict[str, dict
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
-    migration = migration_map(root, args.taxonomy, args.start, args.end)
+    files = TaxonomyFiles.of(root, args.taxonomy)  # the map and the names read each file once
+    migration = migration_map(root, args.taxonomy, args.start, args.end, files)
     if args.end is None and migration.from_version == migration.to_version:
-        _unreleased_note(root, args.taxonomy, migration.to_version)
+        _unreleased_note(root, args.taxonomy, migration.to_version, files)
     if args.format == "sssom":
         ends = (migration.from_version, migration.to_version)
-        text = map_to_sssom(migration, _names(root, args.taxonomy, ends))
+        text = map_to_sssom(migration, _names(root, args.taxonomy, ends, files))
     else:
         text = FORMATS[args.format](migration)
     if args.output:
@@ -81,11 +84,11 @@ def run(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
-def _unreleased_note(root: Path, taxonomy: str, newest: str) -> None:
+def _unreleased_note(root: Path, taxonomy: str, newest: str, files: TaxonomyFiles) -> None:
     """``--to`` left out maps to the newest release: when that is ``--from``
     itself while the working version is newer (a crosswalk just imported into
     it), the map changes nothing; say which version the user probably meant."""
-    working = [v for v in versions(root, taxonomy) if not v.released]
+    working = [v for v in versions(root, taxonomy, files) if not v.released]
     if working and str(working[-1].version) != newest:
         version = escaping.terminal(str(working[-1].version))
         sys.stderr.write(

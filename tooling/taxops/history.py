@@ -164,7 +164,9 @@ def versions(
     return _known(files.releases(), files.working(), taxonomy_id)
 
 
-def release_named(root: Path, taxonomy_id: str, text: str) -> Version | None:
+def release_named(
+    root: Path, taxonomy_id: str, text: str, files: TaxonomyFiles | None = None
+) -> Version | None:
     """The release whose file is named after version ``text``, loaded alone: a
     command about one version need not read the working file and every other
     release (about a second for an 89,000-code classification). None when no
@@ -174,7 +176,7 @@ def release_named(root: Path, taxonomy_id: str, text: str) -> Version | None:
         wanted = parse_version(text)
     except ValueError:
         return None
-    found = TaxonomyFiles.of(root, taxonomy_id).between(wanted, wanted)
+    found = (files or TaxonomyFiles.of(root, taxonomy_id)).between(wanted, wanted)
     if not found or str(found[0].version) != text:
         return None
     return found[0]

@@ -44,7 +44,7 @@ def _names(
     """Display names by label, for the versions ``wanted`` (the map's two
     ends): their releases alone where files are named after them, else read
     from every version."""
-    picked = [release_named(root, taxonomy, text) for text in wanted]
+    picked = [release_named(root, taxonomy, text, files) for text in wanted]
     found = (
         [v for v in picked if v is not None]
         if all(picked)

@@ -28,6 +28,7 @@ BENCHMARKS = {
     "migration_map": "Migration map",
     "relabel": "Relabeling",
     "site_build": "Guideline site",
+    "skos_import": "SKOS import",
 }
 
 

@@ -303,3 +303,13 @@ def test_random_schemes_import_as_they_were_made(seed: int) -> None:
     graph, expected = random_scheme(rng)
     fmt = rng.choice(sorted(SERIALISATIONS))
     assert rows(graph.serialize(format=fmt), f"random.{SERIALISATIONS[fmt]}") == expected
+
+
+@pytest.mark.parametrize(
+    "key", ["@context", "\\u0040context", "@import"], ids=["plain", "escaped", "import"]
+)
+def test_a_json_ld_context_given_by_address_is_never_fetched(key: str) -> None:
+    text = "{" + f'"{key}": "http://169.254.169.254/latest/meta-data/", "@id": "urn:a"' + "}"
+    with pytest.raises(TaxopsError) as caught:
+        import_skos(text, "remote.jsonld")
+    assert "refers to a JSON-LD context by address" in str(caught.value)

@@ -108,9 +108,13 @@ def _emitted(value: Any, width: int, allow_unicode: bool) -> str:
 
 
 #: Runs of items the emitter writes, past which the whole list goes to it
-#: (one call each costs about 0.1 ms: a list of simple and other items in
-#: turn would cost more than writing it whole).
+#: (one call each costs about 0.1 ms, the time it takes to write about
+#: :data:`_ITEMS_PER_CALL` items in one call: a list of simple and other items
+#: in turn would cost more than writing it whole). A long list of simple items
+#: with a few hundred others among them (titles that start with a quote) is
+#: still written item by item.
 _MOST_RUNS = 256
+_ITEMS_PER_CALL = 8
 
 
 def _items(dumper: _Dumper, items: list[Any], width: int, allow_unicode: bool) -> list[str]:
@@ -119,13 +123,14 @@ def _items(dumper: _Dumper, items: list[Any], width: int, allow_unicode: bool) -
     pieces: list[str] = []
     slow: list[Any] = []
     runs = 0
+    most = max(_MOST_RUNS, len(items) // _ITEMS_PER_CALL)
     for item in items:
         lines: list[str] = []
         if _fast_item(dumper, item, 0, width, lines):
             if slow:
                 pieces.append(_emitted(slow, width, allow_unicode))
                 slow, runs = [], runs + 1
-                if runs > _MOST_RUNS:
+                if runs > most:
                     return [_emitted(items, width, allow_unicode)]
             pieces += lines
         else:
@@ -137,8 +142,9 @@ def _items(dumper: _Dumper, items: list[Any], width: int, allow_unicode: bool) -
 
 #: Text the emitter writes as it is in block context (or in single quotes,
 #: when the resolver reads it as another type): words of letters, digits and
-#: a few marks that are never indicators, one space between words.
-_SIMPLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./()+-]*(?: [A-Za-z0-9_./()+,&=-]+)*")
+#: a few marks that are never indicators, one space between words; an
+#: apostrophe anywhere but first (``Crohn's``, ``'primary'`` as a later word).
+_SIMPLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./()+'-]*(?: [A-Za-z0-9_./()+,&='-]+)*")
 
 
 #: Longer keys the emitter may write as complex keys (``? key``): it decides.
@@ -169,13 +175,16 @@ def _key(dumper: _Dumper, key: Any) -> str | None:
     return name if name is not None and len(name) <= _LONGEST_KEY else None
 
 
-def _scalar(dumper: _Dumper, value: Any, column: int, width: int) -> str | None:
-    """A scalar written from ``column``, or None (the emitter decides)."""
+def _scalar(dumper: _Dumper, value: Any, column: int, width: int, indent: int) -> str | None:
+    """A scalar written from ``column``, or None (the emitter decides). Text
+    past the width is folded as the emitter folds a plain scalar, its next
+    lines at ``indent`` (:func:`_folded`)."""
     kind = type(value)
     if kind is str:
         text = _plain(dumper, value)
-        # Folded at a space past the width: not when the text ends before it.
-        return text if text is not None and column + len(text) <= width else None
+        if text is None or column + len(text) <= width:
+            return text
+        return _folded(text, column, width, indent) if text[0] != "'" else None
     if value is None:
         return "null"
     if kind is bool:
@@ -183,6 +192,26 @@ def _scalar(dumper: _Dumper, value: Any, column: int, width: int) -> str | None:
     if kind is int:
         return str(value)
     return None
+
+
+def _folded(text: str, column: int, width: int, indent: int) -> str:
+    """``text`` (words one space apart) written from ``column`` as the emitter
+    writes a plain scalar (``Emitter.write_plain``): after a word that ends
+    past ``width``, the next word starts a new line at ``indent`` (two right
+    of the key or dash whose value it is) instead of after a space."""
+    words = text.split(" ")
+    out = [words[0]]
+    at = column + len(words[0])
+    for word in words[1:]:
+        if at > width:
+            out.append("\n" + " " * indent)
+            at = indent
+        else:
+            out.append(" ")
+            at += 1
+        out.append(word)
+        at += len(word)
+    return "".join(out)
 
 
 def _fast_item(dumper: _Dumper, item: Any, column: int, width: int, out: list[str]) -> bool:
@@ -206,7 +235,7 @@ def _fast_item(dumper: _Dumper, item: Any, column: int, width: int, out: list[st
             return False  # a list in a list: the emitter's layout
         out.append(f"{pad}- {'[]' if kind is list else '{}'}\n")
         return True
-    text = _scalar(dumper, item, column + 2, width)
+    text = _scalar(dumper, item, column + 2, width, column + 2)
     if text is None:
         return False
     out.append(f"{pad}- {text}\n")
@@ -231,7 +260,7 @@ def _fast_entry(
         if kind is list:  # a list in a mapping starts at the key's column
             return all(_fast_item(dumper, v, column, width, out) for v in value)
         return all(_fast_entry(dumper, k, v, column + 2, width, out) for k, v in value.items())
-    text = _scalar(dumper, value, column + len(name) + 2, width)
+    text = _scalar(dumper, value, column + len(name) + 2, width, column + 2)
     if text is None:
         return False
     out.append(f"{pad}{name}: {text}\n")

@@ -103,12 +103,14 @@ class Imported:
         seen: set[tuple[str | None, str]] = set()
         for label in self.labels:
             name, n = label.name, 2
-            while (label.parent, normalise_name(name)) in seen:
+            key = (label.parent, normalise_name(name))
+            while key in seen:
                 name, n = f"{label.name} ({n})", n + 1
+                key = (label.parent, normalise_name(name))
             if name != label.name:
                 self.notes.append(f"two labels are named '{label.name}': '{label.id}' is '{name}'")
                 label.name = name
-            seen.add((label.parent, normalise_name(name)))
+            seen.add(key)
 
     def document(self) -> dict[str, Any]:
         out: dict[str, Any] = {

@@ -168,10 +168,7 @@ class _Statements:
 
     def text(self, node: str | None, predicate: str) -> str | None:
         """The value to use: the best-ranked language, the first written."""
-        if node is None:
-            return None
-        found = self.texts.get(node, {}).get(predicate)
-        return min(found)[2] if found else None
+        return _best(self.texts.get(node, {}), predicate) if node is not None else None
 
     def all_texts(self, node: str, predicate: str) -> list[str]:
         """Every value in the import's language (or none): aliases, creators."""
@@ -183,6 +180,12 @@ class _Statements:
 
     def subjects(self, predicate: str, obj: str) -> list[str]:
         return [s for s, o in self.links[predicate] if o == obj]
+
+
+def _best(found: dict[str, list[tuple[int, int, str]]], predicate: str) -> str | None:
+    """Of one node's texts for ``predicate``, the best-ranked, first written."""
+    values = found.get(predicate)
+    return min(values)[2] if values else None
 
 
 def _resource(term: Any) -> str:
@@ -390,19 +393,20 @@ def _draft(statements: _Statements, origin: str) -> Imported:
 
     labels = []
     for node in sorted(concepts, key=position):
+        found = statements.texts.get(node, {})  # this concept's texts, looked up once
         above = parents.get(node, [])
         if len(above) > 1:
             notes.append(
                 f"'{ids[node]}' has {len(above)} broader concepts; a taxonomy keeps one: "
                 f"'{ids[sorted(above)[0]]}'"
             )
-        deprecated = (text(node, OWL_NS + "deprecated") or "false").lower() in ("true", "1")
-        status = text(node, TAXOPS_NS + "status") or ("deprecated" if deprecated else "active")
+        deprecated = (_best(found, OWL_NS + "deprecated") or "false").lower() in ("true", "1")
+        status = _best(found, TAXOPS_NS + "status") or ("deprecated" if deprecated else "active")
         replaced = sorted(set(replaced_by.get(node, [])))
-        order = _json_list(text(node, TAXOPS_NS + "replacedByOrder"))
+        order = _json_list(_best(found, TAXOPS_NS + "replacedByOrder"))
         if order and sorted(order) == replaced:
             replaced = order
-        name = text(node, SKOS_NS + "prefLabel")
+        name = _best(found, SKOS_NS + "prefLabel")
         if not name:
             notes.append(f"'{ids[node]}' has no skos:prefLabel: its name is made from its id")
         labels.append(
@@ -410,14 +414,14 @@ def _draft(statements: _Statements, origin: str) -> Imported:
                 id=ids[node],
                 name=name or humanise(ids[node]),
                 parent=ids[sorted(above)[0]] if above else None,
-                definition=text(node, SKOS_NS + "definition"),
+                definition=_best(found, SKOS_NS + "definition"),
                 aliases=sorted(set(statements.all_texts(node, _ALT))),
                 status=status,
                 replaced_by=replaced,
-                replacement=text(node, TAXOPS_NS + "replacement"),
-                note=text(node, SKOS_NS + "historyNote"),
-                since=text(node, TAXOPS_NS + "since"),
-                attributes=_attributes(text(node, TAXOPS_NS + "attributes"), ids[node], notes),
+                replacement=_best(found, TAXOPS_NS + "replacement"),
+                note=_best(found, SKOS_NS + "historyNote"),
+                since=_best(found, TAXOPS_NS + "since"),
+                attributes=_attributes(_best(found, TAXOPS_NS + "attributes"), ids[node], notes),
             )
         )
     title = text(scheme, SKOS_NS + "prefLabel") or "Imported taxonomy"

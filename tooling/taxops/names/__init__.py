@@ -35,7 +35,9 @@ def normalise_name(text: str) -> str:
     """Names compare equal when a labeler would confuse them: Unicode-normalised
     (NFKC), case-folded, with runs of spaces and separators collapsed."""
     folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(folded.translate(_SEPARATORS).split())
+    # Two replaces, not a translate table: a quarter of the time, and every
+    # label's name is normalised by the sibling-name check of every load.
+    return " ".join(folded.replace("_", " ").replace("-", " ").split())
 
 
 @cache

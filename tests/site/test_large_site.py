@@ -28,19 +28,50 @@ from site_build import generate, label_ids
 LABELS = 900
 
 
+#: The home's labels and a training deck's, lowered as the thresholds are.
+HOME_ROWS, DECK_SIZE = 100, 50
+
+
+def _large(m: pytest.MonkeyPatch) -> None:
+    """The thresholds of a 100,000-label taxonomy, scaled down to this one's size."""
+    from taxops.site import finder, label_groups, overview_pages, training
+
+    m.setattr(label_groups, "LARGE_TAXONOMY", 300)
+    m.setattr(label_groups, "GROUP_SIZE", 60)
+    m.setattr(finder, "PIECE_LIMIT", 120)
+    m.setattr(finder, "LOAD_LIMIT", 400)
+    m.setattr(overview_pages, "HOME_ROWS", HOME_ROWS)
+    m.setattr(training, "DECK_SIZE", DECK_SIZE)
+
+
 @pytest.fixture(scope="module")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from taxops.site import finder, label_groups
-
     repo = tmp_path_factory.mktemp("large-site") / "repo"
     repo.mkdir()
     generate(repo, LABELS)
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(label_groups, "LARGE_TAXONOMY", 300)
-        m.setattr(label_groups, "GROUP_SIZE", 60)
-        m.setattr(finder, "PIECE_LIMIT", 120)
-        m.setattr(finder, "LOAD_LIMIT", 400)
+        _large(m)
         yield build(repo / "mkdocs.yml", repo / "site-build", strict=True)
+
+
+FLAT = 400
+
+
+@pytest.fixture(scope="module")
+def flat_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A large taxonomy with no hierarchy at all (a flat list of codes)."""
+    import site_build
+
+    repo = tmp_path_factory.mktemp("flat-site") / "repo"
+    repo.mkdir()
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(site_build, "FANOUT", FLAT + 1)  # every label a root
+        generate(repo, FLAT)
+    with pytest.MonkeyPatch.context() as m:
+        _large(m)
+        # Not strict: the generated guideline's decision rules group siblings,
+        # and a flat list has none (an empty list, which validate reports).
+        yield build(repo / "mkdocs.yml", repo / "site-build", strict=False)
 
 
 def _html(site: Path) -> dict[str, str]:
@@ -62,6 +93,46 @@ def test_labels_live_on_group_pages(large_site: Path) -> None:
     assert sorted(sections) == sorted(label for label, _ in label_ids(LABELS))
     some = next(iter(groups.values()))
     assert "Definition" in some and "Examples" in some and "History" in some
+
+
+def _cards(html: str) -> list[str]:
+    return re.findall(r'<details class="tx-card" id="card-([^"]+)"', html)
+
+
+def test_the_home_and_the_training_decks_stay_bounded(large_site: Path) -> None:
+    """The home shows the levels of the tree that fit (two levels hold 110
+    labels here, over the 100 allowed: one level), and the flashcards and the
+    cheat sheet a deck of the labels: an 89,000-code taxonomy's were a 47 MB
+    and an 18 MB page."""
+    home = (large_site / "generated" / "index.html").read_text(encoding="utf-8")
+    assert home.count('class="tx-tree-node') == 10  # the ten roots
+    assert "The top level of the tree" in home
+    cards = (large_site / "generated" / "flashcards" / "index.html").read_text(encoding="utf-8")
+    assert len(_cards(cards)) == DECK_SIZE
+    assert f"{DECK_SIZE} of " in cards and "labels: those the guideline says most about" in cards
+    sheet = (large_site / "generated" / "cheat-sheet" / "index.html").read_text(encoding="utf-8")
+    assert sheet.count('class="tx-sheet-row"') == DECK_SIZE
+    assert f"{DECK_SIZE} of " in sheet
+
+
+def test_a_flat_taxonomy_home_lists_its_pages_not_its_labels(flat_site: Path) -> None:
+    """400 labels without parents: the top level alone is more than the home
+    shows, so it lists the group pages, each titled with the part it holds."""
+    home = (flat_site / "generated" / "index.html").read_text(encoding="utf-8")
+    assert 'class="tx-tree-node' not in home
+    listed = re.findall(
+        r'<li><a href="(labels/[^"]+)">([^<]+)</a> <small>(\d+) labels</small>', home
+    )
+    assert [title for _, title, _ in listed] == [
+        f"Top-level labels (labels {a + 1} to {min(a + 60, FLAT)} of {FLAT})"
+        for a in range(0, FLAT, 60)
+    ]
+    assert sum(int(n) for _, _, n in listed) == FLAT
+    for href, title, _ in listed:
+        page = (flat_site / "generated" / href / "index.html").read_text(encoding="utf-8")
+        assert f"<h1>{title}</h1>" in page
+    cards = (flat_site / "generated" / "flashcards" / "index.html").read_text(encoding="utf-8")
+    assert len(_cards(cards)) == DECK_SIZE
 
 
 def test_a_link_to_a_label_lands_on_its_section(large_site: Path) -> None:

@@ -53,7 +53,7 @@ def label_groups(taxonomy: Taxonomy, size: int | None = None) -> list[LabelGroup
         parent = label.parent if label.parent in by_id and label.parent != label.id else None
         families.setdefault(parent, []).append(label)
     pages: list[LabelGroup] = []
-    batch: list[tuple[str | None, list[Label]]] = []
+    batch: list[_Part] = []
 
     def flush() -> None:
         if batch:
@@ -68,10 +68,30 @@ def label_groups(taxonomy: Taxonomy, size: int | None = None) -> list[LabelGroup
             if held + len(part) > size:
                 flush()
                 held = 0
-            batch.append((parent, part))
+            batch.append(_Part(parent, part, start, len(family)))
             held += len(part)
     flush()
     return _unique_keys(pages)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A family's labels on one page: all of them, or (a family larger than a
+    page) those from ``start`` on, of ``total``."""
+
+    parent: str | None
+    labels: list[Label]
+    start: int
+    total: int
+
+    def title(self, by_id: Mapping[str, Label]) -> str:
+        """The family's name; a part of a split family says which part, so the
+        pages of 100,000 top-level labels are not 500 pages of one title."""
+        name = "Top-level labels" if self.parent is None else by_id[self.parent].name
+        if len(self.labels) == self.total:
+            return name
+        end = self.start + len(self.labels)
+        return f"{name} (labels {self.start + 1:,} to {end:,} of {self.total:,})"
 
 
 def _tree_order(families: dict[str | None, list[Label]]) -> list[str | None]:
@@ -90,13 +110,13 @@ def _tree_order(families: dict[str | None, list[Label]]) -> list[str | None]:
     return order
 
 
-def _group(batch: list[tuple[str | None, list[Label]]], by_id: Mapping[str, Label]) -> LabelGroup:
-    labels = tuple(label for _, family in batch for label in family)
-    parents = tuple(dict.fromkeys(parent for parent, _ in batch))
+def _group(batch: list[_Part], by_id: Mapping[str, Label]) -> LabelGroup:
+    labels = tuple(label for part in batch for label in part.labels)
+    parents = tuple(dict.fromkeys(part.parent for part in batch))
     first = parents[0]
     # '_top' is never a label's page name (those start with a letter or digit).
     key = "_top" if first is None else label_page_name(first)
-    shown = [("Top-level labels" if p is None else by_id[p].name) for p in parents]
+    shown = [part.title(by_id) for part in batch]
     title = shown[0] if len(shown) == 1 else f"{shown[0]} to {shown[-1]}"
     return LabelGroup(key, title, labels, parents)
 

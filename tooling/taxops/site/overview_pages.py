@@ -65,6 +65,9 @@ class HomeView:
     finder: str = ""
     """A large taxonomy's label finder index folder (relative); empty otherwise."""
     tree_depth: int = 0
+    """How many levels of a large taxonomy's tree the home shows."""
+    pages: tuple[Link, ...] = ()
+    """A large taxonomy whose top level alone is too wide to show: its group pages."""
 
 
 def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
@@ -80,6 +83,7 @@ def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
     ]
     if len(timeline.versions) > 1:
         start.insert(0, Link("What changed", here.href(site.src("changes/index")), "for labelers"))
+    tree, depth = _home_tree(site, here)
     view = HomeView(
         title=site.title,
         purpose=here.prose(tax.description),
@@ -96,9 +100,10 @@ def home_page(site: TaxonomySite, timeline: Timeline) -> Page:
         },
         start=tuple(start),
         escalation=_escalation(here, site),
-        tree=_tree(site, here),
+        tree=tree,
         finder=here.path(f"{site.id}/{FINDER_FOLDER}/") if site.large else "",
-        tree_depth=LARGE_TREE_DEPTH,
+        tree_depth=depth,
+        pages=_group_pages(site, here) if site.large and not tree else (),
     )
     toc = [
         TocEntry("start-here", "Start here"),
@@ -129,15 +134,43 @@ def _escalation(here: Here, site: TaxonomySite) -> tuple[EscalationView, ...]:
 
 
 #: A large taxonomy's home shows this many levels of its tree (the rest is on
-#: the group pages, and in the label finder).
+#: the group pages, and in the label finder)...
 LARGE_TREE_DEPTH = 2
+#: ...and at most this many of its labels: fewer levels when two hold more,
+#: and the list of group pages instead when the top level alone does (100,000
+#: labels without parents made a 14 MB home page).
+HOME_ROWS = 1_000
 
 
-def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
+def _home_tree(site: TaxonomySite, here: Here) -> tuple[tuple[TreeNode, ...], int]:
+    """The tree the home shows and how many levels of it: all of it for a
+    taxonomy shown label by label; for a large one the most levels, up to
+    :data:`LARGE_TREE_DEPTH`, that hold :data:`HOME_ROWS` labels or fewer
+    (none when even the top level holds more)."""
+    if not site.large:
+        return _tree(site, here, None) or (), 0
+    for depth in range(LARGE_TREE_DEPTH, 0, -1):
+        tree = _tree(site, here, depth, most=HOME_ROWS)
+        if tree is not None:
+            return tree, depth
+    return (), 0
+
+
+def _group_pages(site: TaxonomySite, here: Here) -> tuple[Link, ...]:
+    """Each group page, with how many labels it holds."""
+    return tuple(
+        Link(g.title, here.href(site.group_src(g.key)), f"{len(g.labels):,} labels")
+        for g in site.groups
+    )
+
+
+def _tree(
+    site: TaxonomySite, here: Here, limit: int | None, most: int | None = None
+) -> tuple[TreeNode, ...] | None:
     """The label tree in document order, retired labels last within their parent
-    (for a large taxonomy, its top levels). Iterative: a parent chain thousands
-    of labels long renders like any other."""
-    limit = LARGE_TREE_DEPTH if site.large else None
+    (with ``limit``, its top ``limit`` levels; None when they hold more than
+    ``most`` labels). Iterative: a parent chain thousands of labels long
+    renders like any other."""
     kids: dict[str | None, list[Label]] = {}
     for label in site.taxonomy.labels:
         parent = label.parent if label.parent in site.labels else None
@@ -155,6 +188,8 @@ def _tree(site: TaxonomySite, here: Here) -> tuple[TreeNode, ...]:
             children = []  # deeper levels are on the group pages
         placed.add(label.id)
         rows.append((label, depth, bool(children)))
+        if most is not None and len(rows) > most:
+            return None
         stack += [(child, depth + 1) for child in reversed(children)]
     nodes = []
     for i, (label, depth, has_children) in enumerate(rows):

@@ -22,6 +22,39 @@ MAX_QUESTIONS = 400
 OPTIONS_PER_QUESTION = 4
 #: Pass mark when neither a quality plan nor the guideline sets one.
 DEFAULT_PASS_MARK = 0.8
+#: The most labels a large taxonomy's flashcards and cheat sheet hold: a deck
+#: of 89,000 cards was a 47 MB page no labeler learns from and no phone opens.
+#: Every label stays on its group page and in the label finder.
+DECK_SIZE = 500
+
+
+@dataclass(frozen=True)
+class Deck:
+    """The labels a training page shows, and how many it could have shown."""
+
+    labels: tuple[Label, ...]
+    of: int
+
+
+def deck(site: TaxonomySite, labels: list[Label]) -> Deck:
+    """``labels``, or for a large taxonomy the :data:`DECK_SIZE` of them the
+    guideline says most about: labels with near misses or exclusions (the ones
+    labelers confuse) first, then those with examples, then the rest, each in
+    the taxonomy's order; shown in the taxonomy's order."""
+    if not site.large or len(labels) <= DECK_SIZE:
+        return Deck(tuple(labels), len(labels))
+
+    def said(label: Label) -> int:
+        entry = site.guidance.get(label.id)
+        if entry is None:
+            return 3
+        if entry.near_misses or entry.exclude:
+            return 0
+        return 1 if entry.examples else 2
+
+    order = {label.id: i for i, label in enumerate(labels)}
+    chosen = sorted(labels, key=lambda label: (said(label), order[label.id]))[:DECK_SIZE]
+    return Deck(tuple(sorted(chosen, key=lambda label: order[label.id])), len(labels))
 
 
 @dataclass(frozen=True)
@@ -149,9 +182,8 @@ def flashcards_page(site: TaxonomySite) -> Page:
     src = site.src("flashcards")
     here = site.here(src)
     cards = []
-    for label in site.taxonomy.labels:
-        if not site.assignable(label):
-            continue
+    shown = deck(site, [label for label in site.taxonomy.labels if site.assignable(label)])
+    for label in shown.labels:
         entry = site.guidance.get(label.id)
         parent = site.labels.get(label.parent) if label.parent else None
         cards.append(
@@ -165,7 +197,7 @@ def flashcards_page(site: TaxonomySite) -> Page:
                 here.label_link(label.id),
             )
         )
-    view = (Link(site.title, here.href(site.src("index"))), tuple(cards))
+    view = (Link(site.title, here.href(site.src("index"))), tuple(cards), shown.of)
     return Page(
         src,
         f"Flashcards: {site.title}",
@@ -200,6 +232,9 @@ class CheatSheetView:
     groups: tuple[SheetGroup, ...]
     rules: tuple[RuleView, ...]
     escalation: tuple[tuple[str, str, str], ...]
+    of: int = 0
+    """How many labels the sheet would hold whole (more than its rows: a large
+    taxonomy's sheet holds a :func:`deck` of them)."""
 
 
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(\s|$)", re.DOTALL)
@@ -209,9 +244,12 @@ def cheat_sheet_page(site: TaxonomySite) -> Page:
     src = site.src("cheat-sheet")
     here = site.here(src)
     groups: dict[str, list[SheetRow]] = {}
-    for label in site.taxonomy.labels:
-        if label.status is not Status.ACTIVE or not site.assignable(label):
-            continue
+    active = Status.ACTIVE
+    shown = deck(
+        site,
+        [lbl for lbl in site.taxonomy.labels if lbl.status is active and site.assignable(lbl)],
+    )
+    for label in shown.labels:
         parent = site.labels.get(label.parent) if label.parent else None
         entry = site.guidance.get(label.id)
         text = " ".join((site.definition(label) or "").split())
@@ -233,6 +271,7 @@ def cheat_sheet_page(site: TaxonomySite) -> Page:
         tuple(SheetGroup(name, tuple(rows)) for name, rows in groups.items()),
         tuple(rule_view(here, r) for r in g.decision_rules) if g else (),
         tuple((s.contact, s.channel, s.response_time) for s in g.escalation) if g else (),
+        shown.of,
     )
     toc = [TocEntry("labels", "Labels"), TocEntry("rules", "Decision rules")]
     return Page(

@@ -184,8 +184,6 @@ def test_random_documents_come_out_as_yaml_dump_writes_them(seed: int) -> None:
 def test_a_large_simple_document_never_calls_the_emitter(monkeypatch: pytest.MonkeyPatch) -> None:
     """A migration map's entries are ids, actions and versions: written item
     by item (the emitter, one call per item, took 6 s for 90,000 labels)."""
-    from taxops import yaml_out
-
     entries = [
         {
             "label": f"A{i:05d}.1",
@@ -199,11 +197,20 @@ def test_a_large_simple_document_never_calls_the_emitter(monkeypatch: pytest.Mon
         for i in range(2_000)
     ]
     document = {"schema": "taxops/migration-map/1", "from": "2024", "entries": entries}
-    expected = _reference(document, 100, True)
+    _written_item_by_item(document, 100, monkeypatch)
+
+
+def _written_item_by_item(
+    document: dict[str, Any], width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``document`` comes out as yaml.dump writes it, without one call to the emitter."""
+    from taxops import yaml_out
+
+    expected = _reference(document, width, True)
     calls: list[object] = []
     real = yaml_out._emitted
     monkeypatch.setattr(yaml_out, "_emitted", lambda *a: calls.append(a) or real(*a))
-    assert generated_yaml(document, width=100) == expected
+    assert generated_yaml(document, width=width) == expected
     assert calls == []
 
 
@@ -214,8 +221,6 @@ def test_long_titles_with_apostrophes_never_call_the_emitter(
     apostrophes ("Crohn's disease of ..."): the emitter, handed the whole
     list once a few hundred such labels break the runs, took 1.3 s of an
     89,000-code import's writing."""
-    from taxops import yaml_out
-
     rng = random.Random(7)
     labels = [
         {
@@ -226,10 +231,4 @@ def test_long_titles_with_apostrophes_never_call_the_emitter(
         }
         for i in range(600)
     ]
-    document = {"taxops": "taxonomy/1", "labels": labels}
-    expected = _reference(document, 88, True)
-    calls: list[object] = []
-    real = yaml_out._emitted
-    monkeypatch.setattr(yaml_out, "_emitted", lambda *a: calls.append(a) or real(*a))
-    assert generated_yaml(document, width=88) == expected
-    assert calls == []
+    _written_item_by_item({"taxops": "taxonomy/1", "labels": labels}, 88, monkeypatch)

@@ -28,13 +28,14 @@ from site_build import generate, label_ids
 LABELS = 900
 
 
-#: The home's labels and a training deck's, lowered as the thresholds are.
-HOME_ROWS, DECK_SIZE = 100, 50
+#: The home's labels, a training deck's and a decision guide page's rules,
+#: lowered as the thresholds are.
+HOME_ROWS, DECK_SIZE, RULES_PER_PAGE, BRIEFING_ITEMS = 100, 50, 20, 10
 
 
 def _large(m: pytest.MonkeyPatch) -> None:
     """The thresholds of a 100,000-label taxonomy, scaled down to this one's size."""
-    from taxops.site import finder, label_groups, overview_pages, training
+    from taxops.site import briefing, context, finder, label_groups, overview_pages, training
 
     m.setattr(label_groups, "LARGE_TAXONOMY", 300)
     m.setattr(label_groups, "GROUP_SIZE", 60)
@@ -42,6 +43,8 @@ def _large(m: pytest.MonkeyPatch) -> None:
     m.setattr(finder, "LOAD_LIMIT", 400)
     m.setattr(overview_pages, "HOME_ROWS", HOME_ROWS)
     m.setattr(training, "DECK_SIZE", DECK_SIZE)
+    m.setattr(context, "RULES_PER_PAGE", RULES_PER_PAGE)
+    m.setattr(briefing, "BRIEFING_ITEMS", BRIEFING_ITEMS)
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +116,60 @@ def test_the_home_and_the_training_decks_stay_bounded(large_site: Path) -> None:
     sheet = (large_site / "generated" / "cheat-sheet" / "index.html").read_text(encoding="utf-8")
     assert sheet.count('class="tx-sheet-row"') == DECK_SIZE
     assert f"{DECK_SIZE} of " in sheet
+
+
+def test_the_decision_guide_is_split_into_pages_that_links_find(large_site: Path) -> None:
+    """A rule per sibling group made a 20 MB decision guide at 100,000 labels:
+    a large taxonomy's guide holds at most RULES_PER_PAGE rules a page, every
+    rule on exactly one page, each page listing the others, and every link to
+    a rule (from a label's section, the cheat sheet) lands on its page."""
+    folder = large_site / "generated" / "decision-guide"
+    pages = {
+        p.parent.relative_to(large_site / "generated").as_posix(): p.read_text(encoding="utf-8")
+        for p in folder.rglob("index.html")
+    }
+    rules = {}
+    for path, html in pages.items():
+        found = [r for r in re.findall(r'<h2 id="([^"]+)"', html) if r != "when-unsure"]
+        assert 0 < len(found) <= RULES_PER_PAGE
+        for rule in found:
+            assert rule not in rules, rule
+            rules[rule] = path
+    assert len(pages) == -(-len(rules) // RULES_PER_PAGE) > 1
+    first = pages["decision-guide"]
+    assert first.count('<li><a href="') + first.count("<li><strong>Rules 1 to") == len(pages)
+    checked = 0
+    sources = sorted((large_site / "generated" / "labels").rglob("index.html"))[:5]
+    for html_path in [*sources, large_site / "generated" / "cheat-sheet" / "index.html"]:
+        html = html_path.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]*decision-guide/[^"]*#[^"]+)"', html):
+            page, anchor = href.split("#")
+            target = (html_path.parent / page / "index.html").resolve()
+            assert f'id="{anchor}"' in target.read_text(encoding="utf-8"), href
+            checked += 1
+    assert checked > 0
+    sheet = (large_site / "generated" / "cheat-sheet" / "index.html").read_text(encoding="utf-8")
+    assert 0 < sheet.count('class="tx-sheet-rule"') < len(rules)
+
+
+def test_a_briefing_lists_the_first_changes_and_counts_them_all(large_site: Path) -> None:
+    """Every seventh definition changes between two releases: the briefing's
+    summary counts them all, its section shows BRIEFING_ITEMS and says how
+    many more there are (each label's section has its own history)."""
+    seen = 0
+    for page in (large_site / "generated" / "changes").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        said = re.search(r"<li>([\d,]+) definitions changed</li>", html)
+        shown = html.count('<h3 id="definition-')
+        assert shown <= BRIEFING_ITEMS
+        if said is None:
+            continue
+        total = int(said.group(1).replace(",", ""))
+        if total > BRIEFING_ITEMS:
+            seen += 1
+            assert shown == BRIEFING_ITEMS
+            assert f"And {total - BRIEFING_ITEMS:,} more changed definitions" in html
+    assert seen
 
 
 def test_a_flat_taxonomy_home_lists_its_pages_not_its_labels(flat_site: Path) -> None:

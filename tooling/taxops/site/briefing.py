@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import difflib
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from markupsafe import Markup
 
@@ -85,6 +86,15 @@ class BriefingView:
     definitions: tuple[DefinitionChange, ...]
     other: tuple[OtherChange, ...]
     guidance: tuple[ChangeEntryView, ...]
+    more: dict[str, int] = field(default_factory=dict)
+    """Per section (its anchor), the changes a large taxonomy's briefing
+    leaves to the labels' own pages."""
+
+
+#: The most entries one section of a large taxonomy's briefing lists: the
+#: definitions changed across 100,000 labels made a 9 MB page; the summary
+#: still counts them all, and each label's section shows its own history.
+BRIEFING_ITEMS = 500
 
 
 def briefing_pages(site: TaxonomySite, timeline: Timeline) -> list[Page]:
@@ -142,6 +152,18 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
         if n
     ) or ("Nothing changes for labelers.",)
     upcoming = new is site.taxonomy and not site.released
+    more: dict[str, int] = {}
+    if site.large:
+        new_labels, leaving, meaning, definitions, other = (
+            _first(items, anchor, more)
+            for items, anchor in (
+                (new_labels, "new-labels"),
+                (leaving, "no-longer-used"),
+                (meaning, "meaning-changed"),
+                (definitions, "definitions"),
+                (other, "other-changes"),
+            )
+        )
     view = BriefingView(
         str(old.version),
         str(new.version),
@@ -154,6 +176,7 @@ def _briefing(site: TaxonomySite, changes: ChangeSet) -> Page:
         definitions,
         other,
         guidance,
+        more,
     )
     sections = [
         ("new-labels", "New labels", new_labels),
@@ -244,6 +267,13 @@ def _other(here: Here, changes: ChangeSet) -> list[OtherChange]:
         for label_id, text in describe(c):
             out.append(OtherChange(here.label_link(label_id), label_id, text))
     return out
+
+
+def _first(items: tuple[Any, ...], anchor: str, more: dict[str, int]) -> tuple[Any, ...]:
+    """The first :data:`BRIEFING_ITEMS` of a section; how many are left is noted."""
+    if len(items) > BRIEFING_ITEMS:
+        more[anchor] = len(items) - BRIEFING_ITEMS
+    return items[:BRIEFING_ITEMS]
 
 
 def _count(n: int, one: str, many: str) -> str:

@@ -27,7 +27,7 @@ from taxops.site.label_pages import label_pages
 from taxops.site.overview_pages import (
     all_taxonomies_page,
     changelog_page,
-    decision_guide_page,
+    decision_guide_pages,
     edge_case_page,
     home_page,
 )
@@ -184,7 +184,7 @@ def taxonomy_pages(site: TaxonomySite, pass_mark: float | None = None) -> Iterat
     timeline = Timeline.of(site.releases, site.taxonomy)
     yield home_page(site, timeline)
     yield from briefing_pages(site, timeline)
-    yield decision_guide_page(site)
+    yield from decision_guide_pages(site)
     yield edge_case_page(site)
     yield quiz_page(site, pass_mark)
     yield flashcards_page(site)

@@ -15,12 +15,15 @@ from markupsafe import Markup
 
 from taxops.checks.guideline_coverage import assignable, parents_in_use
 from taxops.media import Anchor, External, RepoFile, judge, locate
-from taxops.models.guideline import Guideline, LabelGuidance
+from taxops.models.guideline import DecisionRule, Guideline, LabelGuidance
 from taxops.models.taxonomy import Label, Status, Taxonomy
 from taxops.prose import render, render_inline
 from taxops.site.label_groups import LabelGroup, is_large, label_groups
 from taxops.site.timeline import Release
 from taxops.site.urls import label_anchor, label_page_name, page_url, relative_url
+
+#: The most decision rules one page of a large taxonomy's decision guide holds.
+RULES_PER_PAGE = 200
 
 #: Where copies of repository media go in the built site.
 MEDIA_FOLDER = "_media"
@@ -111,6 +114,25 @@ class TaxonomySite:
 
     def group_src(self, key: str) -> str:
         return f"{self.id}/labels/{key}.md"
+
+    @cached_property
+    def rule_pages(self) -> list[tuple[DecisionRule, ...]]:
+        """The decision guide's pages: one, or for a large taxonomy pages of
+        at most :data:`RULES_PER_PAGE` rules (a rule per sibling group of a
+        100,000-label taxonomy made a 20 MB page)."""
+        rules = tuple(self.guideline.decision_rules) if self.guideline else ()
+        if not self.large or len(rules) <= RULES_PER_PAGE:
+            return [rules]
+        return [rules[i : i + RULES_PER_PAGE] for i in range(0, len(rules), RULES_PER_PAGE)]
+
+    @cached_property
+    def _rule_page(self) -> dict[str, int]:
+        return {rule.id: n for n, page in enumerate(self.rule_pages) for rule in page}
+
+    def rule_src(self, rule_id: str | None = None, page: int | None = None) -> str:
+        """The decision guide page holding a rule (or the ``page``-th, from 0)."""
+        n = page if page is not None else self._rule_page.get(rule_id or "", 0)
+        return self.src("decision-guide" if n == 0 else f"decision-guide/{n + 1}")
 
     def label_target(self, label_id: str) -> tuple[str, str]:
         """Where a label is read: its own page, or its group page and anchor."""

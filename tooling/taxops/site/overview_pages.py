@@ -4,6 +4,8 @@ log and the changelog; and the list of all taxonomies."""
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -214,27 +216,48 @@ class DecisionGuideView:
     home: Link
     rules: tuple[RuleView, ...]
     escalation: tuple[EscalationView, ...]
+    pages: tuple[Link, ...] = ()
+    """A large taxonomy's guide on several pages: each of them, in order."""
+    page: int = 0
+    """Which of them this is (from 0)."""
 
 
-def decision_guide_page(site: TaxonomySite) -> Page:
-    src = site.src("decision-guide")
-    here = site.here(src)
-    rules = (
-        tuple(rule_view(here, r) for r in site.guideline.decision_rules) if site.guideline else ()
-    )
-    view = DecisionGuideView(
-        Link(site.title, here.href(site.src("index"))), rules, _escalation(here, site)
-    )
-    toc = [TocEntry(r.id, r.title) for r in rules] + [TocEntry("when-unsure", "When unsure")]
-    return Page(
-        src,
-        f"Decision guide: {site.title}",
-        "decision_guide.html.j2",
-        view,
-        toc,
-        nav=True,
-        nav_title="Decision guide",
-    )
+def decision_guide_pages(site: TaxonomySite) -> Iterator[Page]:
+    """The decision guide: one page, or for a large taxonomy one per
+    :data:`~taxops.site.context.RULES_PER_PAGE` rules, each listing the others
+    (only the first is in the navigation)."""
+    chunks = site.rule_pages
+    starts = list(itertools.accumulate((len(c) for c in chunks), initial=0))
+    for n, chunk in enumerate(chunks):
+        src = site.rule_src(page=n)
+        here = site.here(src)
+        rules = tuple(rule_view(here, r) for r in chunk)
+        pages = (
+            tuple(
+                Link(
+                    f"Rules {starts[i] + 1:,} to {starts[i + 1]:,}",
+                    here.href(site.rule_src(page=i)),
+                    f"{chunks[i][0].title} to {chunks[i][-1].title}",
+                )
+                for i in range(len(chunks))
+            )
+            if len(chunks) > 1
+            else ()
+        )
+        view = DecisionGuideView(
+            Link(site.title, here.href(site.src("index"))), rules, _escalation(here, site), pages, n
+        )
+        toc = [TocEntry(r.id, r.title) for r in rules] + [TocEntry("when-unsure", "When unsure")]
+        part = f" (rules {starts[n] + 1:,} to {starts[n + 1]:,})" if pages else ""
+        yield Page(
+            src,
+            f"Decision guide{part}: {site.title}",
+            "decision_guide.html.j2",
+            view,
+            toc,
+            nav=n == 0,
+            nav_title="Decision guide",
+        )
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from taxops.models.taxonomy import Label, Status
+from taxops.site import context
 from taxops.site.context import Here, Link, TaxonomySite
 from taxops.site.pages import Page, TocEntry
 from taxops.site.views import RuleView, rule_view
@@ -263,13 +264,17 @@ def cheat_sheet_page(site: TaxonomySite) -> Page:
             )
         )
     g = site.guideline
+    rules = list(g.decision_rules) if g else []
+    if len(shown.labels) < shown.of:  # a deck: the rules about its labels
+        held = {label.id for label in shown.labels}
+        rules = [r for r in rules if held.intersection(r.all_labels)][: context.RULES_PER_PAGE]
     view = CheatSheetView(
         Link(site.title, here.href(site.src("index"))),
         site.title,
         str(site.taxonomy.version),
         str(g.version) if g else "",
         tuple(SheetGroup(name, tuple(rows)) for name, rows in groups.items()),
-        tuple(rule_view(here, r) for r in g.decision_rules) if g else (),
+        tuple(rule_view(here, r) for r in rules),
         tuple((s.contact, s.channel, s.response_time) for s in g.escalation) if g else (),
         shown.of,
     )

@@ -81,7 +81,7 @@ def rule_view(here: Here, rule: DecisionRule) -> RuleView:
     return RuleView(
         id=rule.id,
         title=rule.title,
-        href=here.href(here.site.src("decision-guide"), rule.id),
+        href=here.href(here.site.rule_src(rule.id), rule.id),
         labels=tuple(here.label_link(label) for label in rule.all_labels),
         steps=tuple(StepView(here.inline(s.when), here.label_link(s.use)) for s in rule.steps),
         otherwise=otherwise,

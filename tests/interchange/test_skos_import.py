@@ -7,6 +7,7 @@ graph, so the import is held to the graph, not to one file's layout."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -313,3 +314,37 @@ def test_a_json_ld_context_given_by_address_is_never_fetched(key: str) -> None:
     with pytest.raises(TaxopsError) as caught:
         import_skos(text, "remote.jsonld")
     assert "refers to a JSON-LD context by address" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("lang", "names"),
+    [
+        ("en", ["Culture", "Education", "Formation continue", "Higher education"]),
+        ("fr", ["Culture", "Enseignement supérieur", "Formation continue", "Éducation"]),
+        ("de", ["Bildung", "Culture", "Enseignement supérieur", "Formation continue"]),
+    ],
+)
+def test_the_cli_takes_names_in_the_language_asked(
+    tmp_path: Path, lang: str, names: list[str]
+) -> None:
+    """A team labeling in French imports a multilingual thesaurus's French
+    names (``--lang fr``); a concept without one keeps the best it has."""
+    import yaml
+    from taxops.cli.main import main
+
+    source = tmp_path / "thesaurus.ttl"
+    source.write_text(THESAURUS, encoding="utf-8")
+    out = tmp_path / "t.yaml"
+    assert main(["import", str(source), "--lang", lang, "-o", str(out)]) == 0
+    labels = yaml.safe_load(out.read_text(encoding="utf-8"))["labels"]
+    shown = {label["id"]: label["name"] for label in labels}
+    assert sorted(shown[i] for i in ("1", "1.05", "c111", "2")) == sorted(names)
+
+
+def test_the_cli_refuses_what_is_not_a_language_tag(capsys: pytest.CaptureFixture[str]) -> None:
+    from taxops.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(["import", "x.ttl", "--lang", "fr\x1b[2J"])
+    err = capsys.readouterr().err
+    assert "is not a language tag" in err and "\x1b" not in err

@@ -48,6 +48,8 @@ class ImportRequest:
     fmt: str
     control: str | None = None
     path_separator: str | None = None
+    #: SKOS: the language names and aliases are taken in (a BCP 47 tag).
+    lang: str = "en"
 
 
 def guess_import_format(name: str) -> str | None:
@@ -71,7 +73,7 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     if request.fmt == "cvat":
         return cvat.import_cvat(text, origin)
     if request.fmt == "skos":
-        return skos_import.import_skos(text, origin)
+        return skos_import.import_skos(text, origin, request.lang)
     if request.fmt == "csv":
         return csv_labels.import_csv(text, origin, request.path_separator)
     return google_product.import_google(text, origin)

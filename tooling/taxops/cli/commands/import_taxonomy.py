@@ -4,6 +4,7 @@ Studio config, CVAT labels, SKOS, a CSV, Google's product taxonomy)."""
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import repo_root, tell, write
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import clip
+from taxops.escaping import clip, short
 from taxops.formatting.text import format_text
 from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
 from taxops.interchange.imported import Imported, validate_imported
@@ -46,6 +47,14 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--control", metavar="NAME", help="Label Studio: the control to import")
     p.add_argument(
+        "--lang",
+        default="en",
+        metavar="TAG",
+        type=_language_tag,
+        help="SKOS: the language of names and aliases, e.g. fr or pt-BR (default: en; a "
+        "label in a regional variant of it, then one with no language, is taken next)",
+    )
+    p.add_argument(
         "--path-separator",
         metavar="SEP",
         help="CSV of paths: the level separator (default: guessed)",
@@ -58,8 +67,20 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: A language tag as RDF writes them (BCP 47's shape: letters, then subtags).
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+def _language_tag(text: str) -> str:
+    if not _LANGUAGE_TAG.match(text):
+        raise argparse.ArgumentTypeError(
+            f"'{short(text, 40)}' is not a language tag: write it as en, fr or pt-BR"
+        )
+    return text
+
+
 def run(args: argparse.Namespace) -> int:
-    imported = read(args.file, args.fmt, args.control, args.path_separator)
+    imported = read(args.file, args.fmt, args.control, args.path_separator, args.lang)
     if args.id:
         imported.id = args.id
     if args.title:
@@ -96,7 +117,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def read(
-    path: Path, fmt: str | None, control: str | None = None, separator: str | None = None
+    path: Path,
+    fmt: str | None,
+    control: str | None = None,
+    separator: str | None = None,
+    lang: str = "en",
 ) -> Imported:
     """Import ``path`` (the format from ``fmt`` or its extension)."""
     from taxops.textfiles import require_file
@@ -109,7 +134,7 @@ def read(
             f"pass --from ({', '.join(sorted(IMPORTS))})",
         )
     text = read_text(path, "utf-8-sig")
-    return run_import(text, str(path), ImportRequest(fmt, control, separator))
+    return run_import(text, str(path), ImportRequest(fmt, control, separator, lang))
 
 
 def report(imported: Imported, source: Path) -> None:

@@ -348,3 +348,30 @@ def test_the_cli_refuses_what_is_not_a_language_tag(capsys: pytest.CaptureFixtur
         main(["import", "x.ttl", "--lang", "fr\x1b[2J"])
     err = capsys.readouterr().err
     assert "is not a language tag" in err and "\x1b" not in err
+
+
+#: Concepts without IRIs: anonymous ones (the parser draws their labels at
+#: random, anew at each read) and one named in the file (``_:x``).
+BLANK = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+[] a skos:Concept ; skos:prefLabel "Alpha" .
+_:x a skos:Concept ; skos:prefLabel "Beta" ;
+    skos:broader _:y , [ a skos:Concept ; skos:prefLabel "Delta" ] .
+_:y a skos:Concept ; skos:prefLabel "Gamma" .
+[] a skos:Concept .
+[] a skos:Concept .
+"""
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "xml", "json-ld"])
+def test_concepts_without_iris_get_the_same_ids_at_every_import(fmt: str) -> None:
+    """An id is forever: a concept without an IRI takes it from its name (a
+    blank node's label is not an identifier), and the order of such concepts
+    is the file's, so importing a file twice gives the same taxonomy."""
+    written = Graph().parse(data=BLANK, format="turtle").serialize(format=fmt)
+    origin = f"blank.{SERIALISATIONS[fmt]}"
+    first, second = rows(written, origin), rows(written, origin)
+    assert first == second
+    by_id = {row[0]: row for row in first}
+    assert {"alpha", "beta", "gamma", "delta"} <= by_id.keys()
+    assert by_id["beta"][2] in ("gamma", "delta")  # of two broader concepts: one, the same
+    assert sorted(i for i in by_id if i.startswith("concept")) == ["concept", "concept_2"]

@@ -357,7 +357,8 @@ def _expand_entities(text: str, origin: str) -> str:
 def _draft(statements: _Statements, origin: str) -> Imported:
     notes: list[str] = []
     text = statements.text
-    schemes = sorted({s for s, o in statements.pairs(RDF_TYPE) if o == _SCHEME})
+    key = _stable_order(statements)
+    schemes = sorted({s for s, o in statements.pairs(RDF_TYPE) if o == _SCHEME}, key=key)
     scheme = schemes[0] if schemes else None
     if len(schemes) > 1:
         notes.append(f"{len(schemes)} concept schemes found; imported {scheme} only")
@@ -367,15 +368,20 @@ def _draft(statements: _Statements, origin: str) -> Imported:
 
     taken: set[str] = set()
     ids: dict[str, str] = {}
-    for node in sorted(concepts):
+    for node in sorted(concepts, key=key):
         notation = text(node, SKOS_NS + "notation")
-        local = unquote(node.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1])
+        name = text(node, SKOS_NS + "prefLabel")
+        blank = node.startswith("_:")
+        # A blank node's label is the file's own (an anonymous one a random
+        # one, new at each read): never an id, which must not change.
+        local = (
+            "" if blank else unquote(node.rsplit("/", 1)[-1].rsplit("#", 1)[-1].rsplit(":", 1)[-1])
+        )
         wanted = notation if notation and is_label_id(notation) else None
         if wanted is None:
-            wanted = (
-                local if is_label_id(local) else slug(text(node, SKOS_NS + "prefLabel") or local)
-            )
-            notes.append(f"{node} has no usable skos:notation: its id is '{wanted}'")
+            wanted = local if local and is_label_id(local) else slug(name or local or "concept")
+            shown = f"the concept '{name}' (no IRI)" if blank else node
+            notes.append(f"{shown} has no usable skos:notation: its id is '{wanted}'")
         ids[node] = unique(wanted, taken)
 
     parents = _parents(statements, ids)
@@ -398,7 +404,7 @@ def _draft(statements: _Statements, origin: str) -> Imported:
         if len(above) > 1:
             notes.append(
                 f"'{ids[node]}' has {len(above)} broader concepts; a taxonomy keeps one: "
-                f"'{ids[sorted(above)[0]]}'"
+                f"'{ids[sorted(above, key=key)[0]]}'"
             )
         deprecated = (_best(found, OWL_NS + "deprecated") or "false").lower() in ("true", "1")
         status = _best(found, TAXOPS_NS + "status") or ("deprecated" if deprecated else "active")
@@ -413,7 +419,7 @@ def _draft(statements: _Statements, origin: str) -> Imported:
             ImportedLabel(
                 id=ids[node],
                 name=name or humanise(ids[node]),
-                parent=ids[sorted(above)[0]] if above else None,
+                parent=ids[sorted(above, key=key)[0]] if above else None,
                 definition=_best(found, SKOS_NS + "definition"),
                 aliases=sorted(set(statements.all_texts(node, _ALT))),
                 status=status,
@@ -470,6 +476,21 @@ def _version(written: str, notes: list[str]) -> tuple[str, str | None]:
         "the taxonomy starts at 1.0.0"
     )
     return "1.0.0", None
+
+
+def _stable_order(statements: _Statements) -> Callable[[str], tuple[int, int, str]]:
+    """A sort key that is the same at every read of a file: IRIs by their
+    text, then blank nodes in the order the file first says something of
+    them (an anonymous blank node's label is drawn at random by the parser)."""
+    seen = dict.fromkeys([*statements.texts, *(s for s, _ in statements.pairs(RDF_TYPE))])
+    place = {node: i for i, node in enumerate(seen)}
+
+    def key(node: str) -> tuple[int, int, str]:
+        if node.startswith("_:"):
+            return (1, place.get(node, len(place)), "")
+        return (0, 0, node)
+
+    return key
 
 
 def _concepts(statements: _Statements, scheme: str | None) -> set[str]:

@@ -167,6 +167,27 @@ def test_a_syntax_error_names_its_line() -> None:
     assert "line 3" in str(caught.value) and "broken.ttl" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("name", "said", "not_said"),
+    [
+        ("broken.ttl", "is not valid Turtle: ", "JSON-LD"),  # its format's error alone
+        ("broken.rdf", "is not valid RDF/XML: ", "Turtle"),
+        ("broken.skos", "Turtle: ", None),  # a name that says nothing: every format's
+    ],
+)
+def test_a_broken_file_is_told_in_the_format_its_name_says(
+    name: str, said: str, not_said: str | None
+) -> None:
+    with pytest.raises(TaxopsError) as caught:
+        import_skos('<urn:a> <urn:p> "open .\n', name)
+    message = str(caught.value)
+    assert said in message
+    if not_said is None:
+        assert "JSON-LD: " in message and "RDF/XML: " in message
+    else:
+        assert not_said not in message
+
+
 #: RDF/XML as OWL tools write it: namespaces as entities, used in attributes.
 OWL_STYLE = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [

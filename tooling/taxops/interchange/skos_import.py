@@ -154,9 +154,7 @@ class _Statements:
                 value, kind = _resource(obj), _NO_LANGUAGE
             else:
                 continue
-            subject = triple.subject
-            node = subject.value if type(subject) is NamedNode else _resource(subject)
-            by_predicate = texts.setdefault(node, {})
+            by_predicate = texts.setdefault(_resource(triple.subject), {})
             found = by_predicate.get(predicate)
             if found is None:
                 if kind == _OTHER and predicate == _ALT:
@@ -237,13 +235,21 @@ def _read(text: str, origin: str, lang: str) -> _Statements:
         try:
             statements.add_all(parse(given, format=formats[name], base_iri=base, lenient=True))
         except (SyntaxError, ValueError) as exc:  # a parser's error names line and column
-            errors.append(f"{name}: {_first_line(exc)}")
+            errors.append(f"{_SHOWN[name]}: {_first_line(exc)}")
             continue
         return statements
+    if _named_format(origin):  # what its own format says is wrong; the rest is noise
+        raise TaxopsError(
+            f"{origin} is not valid {errors[0]}",
+            "fix the file there, or check that it is the scheme you meant",
+        )
     raise TaxopsError(
         f"{origin} is not SKOS in Turtle, N-Triples, JSON-LD or RDF/XML ({'; '.join(errors)})",
-        "check the file against the format its extension names (.ttl, .nt, .jsonld, .rdf)",
+        "name the file after its format (.ttl, .nt, .jsonld, .rdf)",
     )
+
+
+_SHOWN = {"turtle": "Turtle", "n-triples": "N-Triples", "json-ld": "JSON-LD", "rdf/xml": "RDF/XML"}
 
 
 def _first_line(exc: Exception) -> str:
@@ -259,6 +265,14 @@ def _base_iri(origin: str) -> str:
         return Path(origin).absolute().as_uri()
     except ValueError:
         return "file:///"
+
+
+#: File name endings that say which serialisation a file is.
+_SUFFIXES = (".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt", ".ttl")
+
+
+def _named_format(origin: str) -> bool:
+    return origin.lower().endswith(_SUFFIXES)
 
 
 def _formats_for(origin: str) -> list[str]:

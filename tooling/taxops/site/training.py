@@ -53,9 +53,8 @@ def deck(site: TaxonomySite, labels: list[Label]) -> Deck:
             return 0
         return 1 if entry.examples else 2
 
-    order = {label.id: i for i, label in enumerate(labels)}
-    chosen = sorted(labels, key=lambda label: (said(label), order[label.id]))[:DECK_SIZE]
-    return Deck(tuple(sorted(chosen, key=lambda label: order[label.id])), len(labels))
+    chosen = sorted(range(len(labels)), key=lambda i: (said(labels[i]), i))[:DECK_SIZE]
+    return Deck(tuple(labels[i] for i in sorted(chosen)), len(labels))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -281,6 +282,26 @@ def test_every_field_of_an_entry_is_kept() -> None:
         "sensitive",
     )
     assert plain["entries"][1] == "k"  # a kept label is its id alone
+
+
+@pytest.mark.parametrize(
+    ("renamed", "moved"), [(None, None), (("Old", "New"), None), (None, ("a", None))]
+)
+def test_a_kept_entry_built_at_once_is_the_dataclass_value(
+    renamed: tuple[str, str] | None, moved: tuple[str | None, str | None] | None
+) -> None:
+    """:meth:`Entry.kept` fills the fields without the dataclass's
+    ``__init__``: every field, equality, hash, ``replace`` and pickling are
+    those of the entry built the usual way."""
+    usual = Entry("k", Action.KEEP, Mode.KEEP, ("k",), renamed=renamed, moved=moved)
+    fast = Entry.kept("k", renamed, moved)
+    assert fast == usual and hash(fast) == hash(usual) and repr(fast) == repr(usual)
+    assert dataclasses.asdict(fast) == dataclasses.asdict(usual)
+    assert vars(fast) == vars(usual)  # every field in the instance, none from the class
+    assert dataclasses.replace(fast, note="n") == dataclasses.replace(usual, note="n")
+    assert pickle.loads(pickle.dumps(fast)) == usual
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.label = "x"  # type: ignore[misc]
 
 
 def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -> None:

@@ -62,10 +62,16 @@ def random_values(rng: random.Random, migration: MigrationMap) -> dict[str | Non
     return {v: rng.randint(1, 9) for v in rng.sample(pool, rng.randint(0, len(pool)))}
 
 
-def report(migration: MigrationMap, values: dict[str | None, int], given: Any) -> dict[str, Any]:
+def report(
+    migration: MigrationMap,
+    values: dict[str | None, int],
+    given: Any,
+    kept: list[str] | None = None,
+) -> dict[str, Any]:
     tally = Tally(rows_in=sum(values.values()), rows_migrated=sum(values.values()))
     tally.values = dict(values)
     tally.fates = {v: classify(v, migration) for v in given}
+    tally.kept = list(kept or [])
     return build_report(migration, tally, dataset="d", multi_label=False)
 
 
@@ -78,10 +84,15 @@ def test_the_report_is_the_same_whichever_fates_the_engine_decided(seed: int) ->
     assert report(migration, values, []) == every
     some = [v for v in values if rng.random() < 0.5]
     assert report(migration, values, some) == every
-    # What the DuckDB engine hands over: the fates of all but the kept values.
+    # What the DuckDB engine hands over: the fates of all but the kept values,
+    # and those values, which the report counts without looking at them again.
     kept, fates = sort_out([v for v in values if v is not None], migration)
     assert report(migration, values, [f.raw for f in fates]) == every
+    assert report(migration, values, [f.raw for f in fates], kept) == every
     assert set(kept) | {f.raw for f in fates} == {v for v in values if v is not None}
+    assert not set(kept) & {f.raw for f in fates}
+    for value in kept:  # nothing more to say than the count: not even narrowed
+        assert migration[value].action is Action.KEEP
 
 
 @pytest.mark.parametrize("seed", range(300))

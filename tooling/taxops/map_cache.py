@@ -138,7 +138,7 @@ def map_from_plain(data: dict[str, Any]) -> MigrationMap:
 def _entry_to_plain(entry: Entry) -> str | list[Any]:
     """A label kept as it is (most of them) is its id alone; any other entry
     the list of its fields."""
-    if entry == _kept(entry.label):
+    if entry == Entry.kept(entry.label):
         return entry.label
     values = [_CODECS[f.name][0](getattr(entry, f.name)) for f in _FIELDS]
     while len(values) > _REQUIRED and values[-1] == _DEFAULTS[len(values) - 1]:
@@ -146,13 +146,9 @@ def _entry_to_plain(entry: Entry) -> str | list[Any]:
     return values
 
 
-def _kept(label: str) -> Entry:
-    return Entry(label, Action.KEEP, Mode.KEEP, (label,))
-
-
 def _entry_from_plain(values: Any) -> Entry:
     if type(values) is str:
-        return _kept(values)
+        return Entry.kept(values)
     if type(values) is not list or not _REQUIRED <= len(values) <= len(_FIELDS):
         raise TypeError("not an entry")
     if len(values) == _REQUIRED:  # most entries: a label kept or relabeled, nothing more

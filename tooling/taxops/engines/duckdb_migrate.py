@@ -160,7 +160,7 @@ def run(
         one_column = job.format in ("csv", "tsv") and len(source.names) == 1
         tally.blank_lines = 0 if one_column else counted.blank
         kept, fates = sort_out((v for v in tally.values if v is not None), migration)
-        tally.fates = {f.raw: f for f in fates}
+        tally.fates, tally.kept = {f.raw: f for f in fates}, kept
         _install_lookups(con, q, fates, kept)
 
         tally.rows_migrated = _write_migrated(con, q, dataset_out, parquet_metadata, run_sql)

@@ -98,9 +98,7 @@ def entries(
             # Nearly every label of a large map: still active, no fate of its
             # own, so kept as it is (what _fate, resolve and name_action give
             # it, without their 5 microseconds a label).
-            found.append(
-                Entry(label.id, Action.KEEP, Mode.KEEP, (label.id,), renamed=renamed, moved=moved)
-            )
+            found.append(Entry.kept(label.id, renamed, moved))
             continue
         action, outcome = _fate(label, fate, new_ids)
         action, mode = name_action(label.id, [action], outcome)

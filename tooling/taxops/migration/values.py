@@ -146,12 +146,15 @@ def kept_as_is(raw: str | None, migration: MigrationMap) -> Entry | None:
 
 
 def sort_out(values: Iterable[str], migration: MigrationMap) -> tuple[list[str], list[ValueFate]]:
-    """A dataset's distinct values: those kept as they are (:func:`kept_as_is`),
-    and the fate of every other one (:func:`classify`)."""
+    """A dataset's distinct values: those kept as they are (:func:`kept_as_is`)
+    with nothing more to say (action ``keep``: not narrowed), and the fate of
+    every other one (:func:`classify`). The report counts the first alike
+    before and after, without a look at their entries."""
     kept: list[str] = []
     fates: list[ValueFate] = []
     for raw in values:
-        if kept_as_is(raw, migration) is not None:
+        entry = kept_as_is(raw, migration)
+        if entry is not None and entry.action is Action.KEEP:
             kept.append(raw)
         else:
             fates.append(classify(raw, migration))
@@ -211,6 +214,10 @@ class Tally:
     #: Raw value -> its fate, as the engine decided it (the report decides the
     #: others itself): deciding 100,000 values again took half a second.
     fates: dict[str | None, ValueFate] = field(default_factory=dict)
+    #: The values the engine found kept as they are, action ``keep``
+    #: (:func:`sort_out`), each an old label's id; the report counts them
+    #: without asking again.
+    kept: list[str] = field(default_factory=list)
 
 
 def build_report(
@@ -225,10 +232,6 @@ def build_report(
     listed, the 89,000 kept codes of a classification made up three quarters
     of a 12 MB report."""
     per_label: dict[str, dict[str, Any]] = {}
-    # Plain dicts, not Counters: a classification's 90,000 labels each call a
-    # Counter's __missing__ once, in Python.
-    before: dict[str, int] = {}
-    after: dict[str, int] = {}
     by_action: dict[str, int] = {}
     unknown: Counter[str] = Counter()
     normalised: Counter[str] = Counter()
@@ -236,9 +239,19 @@ def build_report(
     not_repaired: list[dict[str, Any]] = []
     unlabeled = 0
     fates = tally.fates
-    kept_rows = 0  # rows of labels kept as they are, action keep (most of them)
+    counts = tally.values
+    # The values the engine sorted out as kept as they are (most of them), in
+    # bulk: each its own label, counted before and after alike. Plain dicts,
+    # not Counters: a classification's 90,000 labels each call a Counter's
+    # __missing__ once, in Python.
+    before: dict[str, int] = {raw: counts[raw] for raw in tally.kept}
+    after = before.copy()
+    kept_rows = sum(before.values())  # rows of labels kept as they are, action keep
     changed: set[str] = set()  # the labels per_label lists
-    for raw, n in tally.values.items():
+    if tally.kept:
+        sorted_out = set(tally.kept)
+        counts = {raw: n for raw, n in counts.items() if raw not in sorted_out}
+    for raw, n in counts.items():
         fate = fates.get(raw)
         if fate is None:
             kept = kept_as_is(raw, migration)

@@ -1,4 +1,4 @@
-"""What migrate (and impact, migration-script) do with the paths and options a
+"""What migrate (and impact, migration-script, crosswalk) do with the paths and options a
 user types: a path is that one file, two outputs are never one file, every
 option is checked when parsed, and Ctrl-C is one line and exit 130."""
 
@@ -285,3 +285,36 @@ def test_migration_map_says_when_its_default_end_maps_nothing(
     assert main([*args, "--to", "2.0.0"]) == 0
     out, err = capsys.readouterr()
     assert "action: merge" in out and err == ""
+
+
+# --- what an argument lacks is said before the versions are read ----------------
+
+MISSING_ARGUMENTS = [
+    (["migration-script", "x", "--from", "1.0.0", "--to", "2.0.0", "--dialect", "duckdb"], "SQL needs the table and its label column"),
+    (["migration-script", "x", "--from", "1.0.0", "--dialect", "spark", "--table", "t", "--label-column", "l"], "SQL needs the table's columns"),
+    (["crosswalk", "check", "--taxonomy", "x", "missing.csv"], "no such table: missing.csv"),
+    (["crosswalk", "import", "--taxonomy", "x", "missing.csv"], "no such table: missing.csv"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), MISSING_ARGUMENTS, ids=[" ".join(a) for a, _ in MISSING_ARGUMENTS]
+)
+def test_a_missing_argument_is_said_before_the_versions_are_read(
+    args: list[str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Reading a classification's versions takes seconds: a command told too
+    little says so first. The taxonomy here does not even parse, so any
+    command that read it would say that instead."""
+    broken = tmp_path / "taxonomies" / "x"
+    (broken / "releases").mkdir(parents=True)
+    (broken / "taxonomy.yaml").write_text("labels: [unclosed\n")
+    (broken / "releases" / "1.0.0.yaml").write_text("labels: [unclosed\n")
+    monkeypatch.chdir(tmp_path)
+    assert main([*args, "--repo", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "unclosed" not in err and "x.yaml" not in err

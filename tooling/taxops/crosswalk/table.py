@@ -102,6 +102,13 @@ class Columns:
     min_confidence: float = 0.0
 
 
+def require_table(path: Path) -> None:
+    """Refuse a table that is not a file, before the versions it maps are read
+    (seconds, for a classification's)."""
+    if not path.is_file():
+        raise TaxopsError(f"no such table: {path}")
+
+
 def read_table(
     path: Path, old_ids: Iterable[str], new_ids: Iterable[str], given: Columns | None = None
 ) -> Table:
@@ -109,8 +116,7 @@ def read_table(
     the two versions, used to find the code columns."""
     given = given or Columns()
     old_set, new_set = set(old_ids), set(new_ids)
-    if not path.is_file():
-        raise TaxopsError(f"no such table: {path}")
+    require_table(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         records = _xlsx(path, given.sheet)

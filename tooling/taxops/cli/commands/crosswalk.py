@@ -12,7 +12,7 @@ from taxops.cli.commands import Command
 from taxops.cli.commands.common import add_repo, repo_root, write
 from taxops.crosswalk.agree import disagreements
 from taxops.crosswalk.compile import Kind, Plan, compile_table
-from taxops.crosswalk.table import Columns, Table, columns_text, read_table
+from taxops.crosswalk.table import Columns, Table, columns_text, read_table, require_table
 from taxops.crosswalk.write import Written, plan_to_text
 from taxops.diagnostics import TaxopsError, has_errors
 from taxops.escaping import terminal, terminal_lines
@@ -94,6 +94,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
+    require_table(args.table)
     files = TaxonomyFiles.of(root, args.taxonomy)
     known = versions(root, args.taxonomy, files)
     working = next((v for v in known if not v.released), None) or known[-1]

@@ -63,20 +63,23 @@ def configure(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     root = repo_root(args)
     assert root is not None
+    # What the arguments lack is said before the versions are read (seconds,
+    # for a classification's).
+    if not args.python and (not args.table or not args.label_column):
+        raise TaxopsError(
+            "SQL needs the table and its label column", "pass --table and --label-column"
+        )
+    table_columns = [] if args.python else _columns(args)
     migration = migration_map(root, args.taxonomy, args.start, args.end)
     if args.python:
         text = python_script(migration)
     else:
-        if not args.table or not args.label_column:
-            raise TaxopsError(
-                "SQL needs the table and its label column", "pass --table and --label-column"
-            )
         text = migration_sql(
             migration,
             dialect=args.dialect,
             table=args.table,
             label_column=args.label_column,
-            columns=_columns(args),
+            columns=table_columns,
             output_table=args.output_table,
             review_table=args.review_table,
             multi_label=multi_label(args, migration.kind),

@@ -6,11 +6,19 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from taxops.checks.common import FUZZY_ASKS, FUZZY_WORK, IdSuggestions, did_you_mean
+from taxops.checks.common import (
+    FOLD_SEARCHES,
+    FUZZY_ASKS,
+    FUZZY_WORK,
+    IdSuggestions,
+    did_you_mean,
+)
 
 #: Ids with letters whose lower case is longer (``İ``) or the same in another
-#: case (``ß``, ``K`` for the Kelvin sign), and plain ASCII ones.
-ALPHABET = st.sampled_from([*"aAbBzZ09._-", "İ", "ß", "\u212a", "é", "É"])
+#: case (``ß``, ``K`` for the Kelvin sign), a capital sigma whose lower case
+#: depends on the letters around it (final or not), an apostrophe (which case
+#: ignores), and plain ASCII ones.
+ALPHABET = st.sampled_from([*"aAbBzZ09._-'", "İ", "ß", "\u212a", "é", "É", "Σ", "σ", "ς"])
 IDS = st.lists(st.text(ALPHABET, min_size=1, max_size=6), min_size=1, max_size=40, unique=True)
 
 
@@ -94,3 +102,25 @@ def test_among_many_ids_fewer_spellings_are_searched() -> None:
         f"did you mean 'group_{n // 100}.label_{n:05d}'?" for n in range(0, searched * 400, 400)
     ]
     assert hints[searched:] == [None] * (len(hints) - searched)
+
+
+@given(IDS, st.lists(st.text(ALPHABET, min_size=0, max_size=6), max_size=3 * FOLD_SEARCHES))
+def test_the_first_values_searched_in_the_ids_text_find_what_the_index_finds(
+    ids: list[str], values: list[str]
+) -> None:
+    """The first values are searched for in the ids' text lower-cased at
+    once, the others in an index of each folded id: both answer as folding
+    each id alone does (a final sigma, a longer lower case, an id two ids
+    fold alike to), whichever phase a value is asked in."""
+    suggest = IdSuggestions(ids)
+    asked = values + [v.swapcase() for v in ids]
+    assert [suggest.same_but_case(v) for v in asked] == [_reference(v, ids) for v in asked]
+
+
+def test_ids_or_values_with_a_line_break_are_looked_up_in_the_index() -> None:
+    """The text search cuts ids at line breaks: an id or a value holding one
+    is never matched across two ids."""
+    ids = ["a", "b\nc", "d"]
+    assert IdSuggestions(ids).same_but_case("B\nC") == "b\nc"
+    assert IdSuggestions(ids).same_but_case("A\nB") is None
+    assert IdSuggestions(["a", "b", "c"]).same_but_case("A\nB") is None

@@ -252,3 +252,37 @@ def test_labels_that_read_elsewhere_are_checked_as_parsed_whole(
     with ReadAhead(files, repo, 10**8) as reading:
         ahead = [_seen(check_file(p, repo, source=s)) for p, s in reading.sources()]
     assert ahead == in_turn
+
+
+def test_findings_in_labels_read_in_parts_are_placed_as_a_whole_parse_places_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The item starts found to cut the labels into parts are the document's
+    own (its findings are placed from them, without scanning the text again):
+    every finding about a label, read in parts, is where the whole parse puts it."""
+    labels = ["labels:\n", "  # the first label\n", "  - id: top\n    name: Top\n"]
+    for i in range(40):
+        parent = "nowhere" if i % 7 == 3 else "top"
+        labels.append(f"  - id: l{i}\n    name: 'Label {i}'\n    parent: {parent}\n")
+    path = tmp_path / "taxonomies" / "t" / "taxonomy.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        "taxops: taxonomy/1\nid: t\ntitle: T\nversion: 1.0.0\nkind: hierarchical\n"
+        + "".join(labels)
+        + "owners: ['@team']\n"
+    )
+    whole = check_file(path, tmp_path)
+    monkeypatch.setattr(arriving, "PIPELINE_MIN_CHARS", 0)
+    monkeypatch.setattr(arriving, "PIPELINE_MIN_ITEMS", 2)
+    monkeypatch.setattr(arriving, "PART_ITEMS", 3)
+    source = sources.read_source(path, "taxonomies/t/taxonomy.yaml", tmp_path, 10**8, in_parts=True)
+    assert source is not None and source.rest is not None  # read in parts
+    assert source.doc is not None
+    assert list(source.doc.item_starts("labels") or []) == yaml_source._item_offsets(
+        path.read_text(), "labels"
+    )
+    source.rest()
+    in_parts = check_file(path, tmp_path, source=source)
+    unknown = [d for d in whole.diagnostics if d.rule == "unknown-parent"]
+    assert len(unknown) == 6
+    assert _seen(in_parts) == _seen(whole)

@@ -45,6 +45,10 @@ class IdSuggestions:
     def __init__(self, ids: Collection[str]) -> None:
         self._ids = ids
         self._folded: dict[str, str] | None = None
+        #: The ids' text, one a line, lower-cased at once (None: not made yet;
+        #: "": not usable, an id holds a line break).
+        self._lowered: str | None = None
+        self._searches_left = FOLD_SEARCHES
         n = len(ids)
         self._fuzzy_left = min(FUZZY_ASKS, FUZZY_WORK // max(n, 1)) if n <= FUZZY_MAX_IDS else 0
         self._listed: list[str] | None = None
@@ -57,23 +61,52 @@ class IdSuggestions:
         return f"did you mean '{close}'?" if close is not None else None
 
     def same_but_case(self, value: str) -> str | None:
-        """The first id that is ``value`` in another case."""
+        """The first id that is ``value`` in another case. The first values
+        asked are searched for in the ids' text lower-cased at once
+        (:data:`FOLD_SEARCHES`); after them, an index of every folded id answers."""
+        if self._folded is None and self._searches_left > 0 and "\n" not in value:
+            lowered = self._lowered_text()
+            if lowered:
+                self._searches_left -= 1
+                at = lowered.find(f"\n{value.lower()}\n")
+                # The line breaks before the match count the ids before it.
+                return None if at < 0 else self._ids_listed()[lowered.count("\n", 0, at)]
         if self._folded is None:
-            ids = list(self._ids)
+            ids = self._ids_listed()
             # Reversed, so the first id of those folding alike is the one kept.
             self._folded = dict(zip(map(str.lower, reversed(ids)), reversed(ids), strict=True))
         return self._folded.get(value.lower())
+
+    def _lowered_text(self) -> str:
+        """The ids one a line, lower-cased at once, between line breaks; empty
+        when an id holds a line break (no line then is one id). Lower-casing
+        the text is lower-casing each id: a line break is neither cased nor
+        ignored by case, so no id's letters see another's (a final sigma stays
+        final). At 200,000 ids, 10 ms where the index takes 80."""
+        if self._lowered is None:
+            ids = self._ids_listed()
+            joined = "\n".join(ids)
+            usable = joined.count("\n") == len(ids) - 1
+            self._lowered = f"\n{joined.lower()}\n" if usable else ""
+        return self._lowered
+
+    def _ids_listed(self) -> list[str]:
+        if self._listed is None:
+            self._listed = list(self._ids)
+        return self._listed
 
     def closest(self, value: str, cutoff: float = 0.75) -> str | None:
         if self._fuzzy_left <= 0:
             return None
         self._fuzzy_left -= 1
-        if self._listed is None:
-            self._listed = list(self._ids)
-        match = difflib.get_close_matches(value, self._listed, n=1, cutoff=cutoff)
+        match = difflib.get_close_matches(value, self._ids_listed(), n=1, cutoff=cutoff)
         return match[0] if match else None
 
 
+#: How many values :meth:`IdSuggestions.same_but_case` searches for in the
+#: ids' lower-cased text (a few milliseconds each at 200,000 ids) before it
+#: folds every id into an index (80 ms): one typo is one search.
+FOLD_SEARCHES = 16
 #: Over more ids than this, no closest spelling is searched (a pass over a huge
 #: taxonomy per finding costs more than it helps).
 FUZZY_MAX_IDS = 20_000

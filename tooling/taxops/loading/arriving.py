@@ -110,11 +110,13 @@ class Arriving(list[Any]):
 
 def parse_in_parts(
     text: str, load: Callable[[str], Any]
-) -> tuple[dict[str, Any], Callable[[], None]] | None:
-    """The file's top-level mapping with its labels :class:`Arriving`, and
-    the function that parses the parts (to run on the read-ahead thread); or
-    None: the caller parses the file whole (the caller keeps texts under
-    :data:`PIPELINE_MIN_CHARS` out)."""
+) -> tuple[dict[str, Any], Callable[[], None], list[int]] | None:
+    """The file's top-level mapping with its labels :class:`Arriving`, the
+    function that parses the parts (to run on the read-ahead thread), and
+    where the labels' items start (the document keeps them: locating a
+    finding needs them, and the scan is a tenth of a second at 200,000
+    labels); or None: the caller parses the file whole (the caller keeps
+    texts under :data:`PIPELINE_MIN_CHARS` out)."""
     starts = _item_offsets(text, KEY)
     if starts is None or len(starts) < max(PIPELINE_MIN_ITEMS, 1):
         return None
@@ -142,4 +144,4 @@ def parse_in_parts(
         except BaseException:
             arriving.fail()
 
-    return data, parse_parts
+    return data, parse_parts, starts

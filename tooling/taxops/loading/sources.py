@@ -101,10 +101,12 @@ def parse_in_parts(text: str, display: str) -> Source | None:
         found = arriving.parse_in_parts(text, load_text)
     if found is None:
         return None
-    data, parse_parts = found
+    data, parse_parts, starts = found
 
     def rest() -> None:
         with paused():  # the parts' dicts: nothing for the collector to find
             parse_parts()
 
-    return Source(YamlDocument(display, text, data), [], rest)
+    doc = YamlDocument(display, text, data)
+    doc.adopt_item_starts(arriving.KEY, starts)
+    return Source(doc, [], rest)

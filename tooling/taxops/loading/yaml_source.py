@@ -286,6 +286,12 @@ class YamlDocument:
         """The line indexes built so far (a release cache keeps them)."""
         return {k: v for k, v in self._index.items() if v is not None}
 
+    def adopt_item_starts(self, key: str, offsets: Sequence[int]) -> None:
+        """Take the item starts of the list ``key`` found in this same text
+        (:meth:`item_starts`), by whoever cut it into items first."""
+        if key not in self._index:
+            self._starts[key] = array("q", offsets)
+
     def adopt_item_index(self, key: str, offsets: Sequence[int], lines: Sequence[int]) -> None:
         """Take a line index built earlier for this same text."""
         if len(offsets) != len(lines):

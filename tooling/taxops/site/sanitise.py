@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from functools import cache
 
 import nh3
 
@@ -109,8 +110,14 @@ def _in_pieces(html: str) -> str:
 
 
 def _clean(html: str) -> str:
-    return nh3.clean(
-        html,
+    return _cleaner().clean(html)
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    """The allowlist, made once: ``nh3.clean`` made it again for every page
+    (a sixth of the sanitiser's time on a label's page)."""
+    return nh3.Cleaner(
         tags=_TAGS,
         attributes=_ATTRIBUTES,
         generic_attribute_prefixes=_GENERIC_PREFIXES,

@@ -146,7 +146,8 @@ class Entry:
         entries of a large map are these (89,000 of a classification's
         90,000), and a frozen dataclass's ``__init__`` sets each of the 13
         fields through ``object.__setattr__``: this fills the instance's
-        fields at once, in half the time (a map read from the cache, or built)."""
+        fields at once (90,000 entries: 0.28 -> 0.20 s), for a map read from
+        the cache or built."""
         entry = object.__new__(cls)
         values = {**_KEPT, "label": label, "targets": (label,), "renamed": renamed, "moved": moved}
         object.__setattr__(entry, "__dict__", values)

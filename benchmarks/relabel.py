@@ -26,7 +26,8 @@ Cases (every cell a whole process, the median of ``--repeat`` runs):
 * **fixed cost, 13,000-label taxonomy**: ``taxops migrate`` end to end (the
   CLI reading the map between two releases from the cache, as every migration
   after the first between them does, then the dataset) on a 100-row Parquet
-  file, against the same DuckDB copy of it in a fresh process. The difference
+  file, in a repository with the policies ``taxops init`` writes, against the
+  same DuckDB copy of it in a fresh process. The difference
   is what taxops costs before and after the rows. With the cache off, the CLI
   parses both releases and builds the map, as it does when nothing is cached.
 
@@ -343,10 +344,17 @@ def worker(variant: str, src: Path, dst: Path) -> list[str]:
 
 
 def fixed_cost_repo(work: Path) -> tuple[Path, Path]:
-    """A repository with two releases of a 13,000-label taxonomy, and 100 rows."""
+    """A repository with two releases of a 13,000-label taxonomy and the
+    policies ``taxops init`` writes (a vendor, the waivers), and 100 rows."""
+    from taxops import scaffold
+
     repo = work / "repo"
     releases = repo / "taxonomies" / "generated" / "releases"
     releases.mkdir(parents=True)
+    for path, text in scaffold.template_files(scaffold.Answers()).items():
+        if path.startswith("policies/"):
+            (repo / path).parent.mkdir(parents=True, exist_ok=True)
+            (repo / path).write_text(text, encoding="utf-8")
     (releases / "1.0.0.yaml").write_text(taxonomy_yaml(FIXED_LABELS), encoding="utf-8")
     (releases / "2.0.0.yaml").write_text(changed_version(FIXED_LABELS)[0], encoding="utf-8")
     data = generate(100, [f"g{i}" for i in range(FIXED_LABELS)], "labels13k")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from cache_damage import COMMON, damage, reseal, split
 from fresh_process import taxops_modules
-from taxops import history, map_cache
+from taxops import history, map_cache, scaffold
 from taxops.migration.model import (
     Action,
     Entry,
@@ -304,12 +304,24 @@ def test_a_kept_entry_built_at_once_is_the_dataclass_value(
         fast.label = "x"  # type: ignore[misc]
 
 
-def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("policies", [False, True], ids=["no policies", "the starter's policies"])
+def test_a_cached_migrate_loads_no_model_parser_or_map_builder(
+    tmp_path: Path, policies: bool
+) -> None:
     """``taxops migrate`` between two releases whose map is cached: its process
     imports no Pydantic, no YAML parser, no taxonomy model and nothing that
-    builds a map; its output is the first run's."""
+    builds a map; its output is the first run's. With the policies ``taxops
+    init`` writes (a vendor, the waivers), which migrate reads only to find a
+    privacy policy or the datasets registry, it loads the YAML parser to read
+    what each file is, and still no model."""
     repo = tmp_path / "repo"
     shutil.copytree(ROOT / "taxonomies" / TAXONOMY, repo / "taxonomies" / TAXONOMY)
+    if policies:
+        for path, text in scaffold.template_files(scaffold.Answers()).items():
+            if path.startswith("policies/"):
+                (repo / path).parent.mkdir(parents=True, exist_ok=True)
+                (repo / path).write_text(text, "utf-8")
+        assert len(list((repo / "policies").rglob("*.yaml"))) >= 2
     data = tmp_path / "tickets.csv"
     data.write_text("id,intent\n1,billing.refund\n2,billing\n3,nothing-known\n", "utf-8")
     env = {**os.environ, "TAXOPS_CACHE_DIR": str(tmp_path / "cache")}
@@ -342,6 +354,9 @@ def test_a_cached_migrate_loads_no_model_parser_or_map_builder(tmp_path: Path) -
         "taxops.migration.build",
         "taxops.migration.backward",
     )
+    if policies:  # what each policy file is: read with the parser, never validated
+        unwanted = tuple(u for u in unwanted if u not in ("yaml", "yaml_rs", "taxops.loading"))
+        assert "yaml_rs" in modules
     assert not [m for m in modules if any(m == u or m.startswith(u + ".") for u in unwanted)]
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from pydantic import BaseModel
+if TYPE_CHECKING:  # a bound for the type checker: reading what a file is needs no model
+    from pydantic import BaseModel
 
-from taxops.loading import YamlDocument
+    from taxops.loading import YamlDocument
 
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 
 
 @dataclass(frozen=True)

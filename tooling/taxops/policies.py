@@ -164,7 +164,6 @@ def load_policies(root: Path, kinds: Collection[str] | None = None) -> Policies:
     if not paths:
         return policies
     from taxops.documents import KINDS
-    from taxops.file_check import validate_document
     from taxops.governed import Governed
     from taxops.loading import load_yaml
     from taxops.repo_layout import display_path, leaves_repository
@@ -176,6 +175,11 @@ def load_policies(root: Path, kinds: Collection[str] | None = None) -> Policies:
         kind = KINDS.get(str(doc.data.get("taxops"))) if doc is not None else None
         if doc is None or kind is None or (kinds is not None and kind.format not in kinds):
             continue
+        # Only for a file of a kind asked for: the checks' module loads the
+        # taxonomy models and the release cache, a tenth of a second that
+        # every migrate of a repository with (other) policies paid.
+        from taxops.file_check import validate_document
+
         model, problems = validate_document(doc, kind)
         if model is not None and not has_errors(problems):
             policies.add(Governed(path, doc.path, doc, model))

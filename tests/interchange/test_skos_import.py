@@ -396,3 +396,9 @@ def test_concepts_without_iris_get_the_same_ids_at_every_import(fmt: str) -> Non
     assert {"alpha", "beta", "gamma", "delta"} <= by_id.keys()
     assert by_id["beta"][2] in ("gamma", "delta")  # of two broader concepts: one, the same
     assert sorted(i for i in by_id if i.startswith("concept")) == ["concept", "concept_2"]
+    notes = import_skos(written, origin).notes
+    assert (
+        "a concept with no IRI and no name has no usable skos:notation: its id is 'concept'"
+        in notes
+    )
+    assert not [n for n in notes if "None" in n]

@@ -89,8 +89,9 @@ class Triples:
             verbs = []
             for predicate in predicates:
                 if predicate not in verbs_of:
-                    verb = "a" if predicate == RDF_TYPE else names.of(predicate)
-                    verbs_of[predicate] = ((predicate != RDF_TYPE, names.of(predicate)), verb)
+                    name = names.of(predicate)
+                    verb = "a" if predicate == RDF_TYPE else name
+                    verbs_of[predicate] = ((predicate != RDF_TYPE, name), verb)
             for predicate in sorted(predicates, key=lambda p: verbs_of[p][0]):
                 objects = _sorted_terms(predicates[predicate])
                 written = ",\n        ".join(_turtle_term(o, names) for o in objects)

@@ -394,7 +394,12 @@ def _draft(statements: _Statements, origin: str) -> Imported:
         wanted = notation if notation and is_label_id(notation) else None
         if wanted is None:
             wanted = local if local and is_label_id(local) else slug(name or local or "concept")
-            shown = f"the concept '{name}' (no IRI)" if blank else node
+            if not blank:
+                shown = node
+            elif name:
+                shown = f"the concept '{name}' (no IRI)"
+            else:
+                shown = "a concept with no IRI and no name"
             notes.append(f"{shown} has no usable skos:notation: its id is '{wanted}'")
         ids[node] = unique(wanted, taken)
 
@@ -415,10 +420,10 @@ def _draft(statements: _Statements, origin: str) -> Imported:
     for node in sorted(concepts, key=position):
         found = statements.texts.get(node, {})  # this concept's texts, looked up once
         above = parents.get(node, [])
+        parent = ids[min(above, key=key)] if above else None
         if len(above) > 1:
             notes.append(
-                f"'{ids[node]}' has {len(above)} broader concepts; a taxonomy keeps one: "
-                f"'{ids[sorted(above, key=key)[0]]}'"
+                f"'{ids[node]}' has {len(above)} broader concepts; a taxonomy keeps one: '{parent}'"
             )
         deprecated = (_best(found, OWL_NS + "deprecated") or "false").lower() in ("true", "1")
         status = _best(found, TAXOPS_NS + "status") or ("deprecated" if deprecated else "active")
@@ -433,7 +438,7 @@ def _draft(statements: _Statements, origin: str) -> Imported:
             ImportedLabel(
                 id=ids[node],
                 name=name or humanise(ids[node]),
-                parent=ids[sorted(above, key=key)[0]] if above else None,
+                parent=parent,
                 definition=_best(found, SKOS_NS + "definition"),
                 aliases=sorted(set(statements.all_texts(node, _ALT))),
                 status=status,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
+from taxops import forked
 
 # The numeric libraries some tests import (numpy, scipy) start a pool of native
 # threads when they load; a process with threads never forks a worker (see
@@ -38,3 +42,44 @@ def fresh_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     monkeypatch.setenv("TAXOPS_CACHE_DIR", str(folder))
     monkeypatch.delenv("TAXOPS_NO_CACHE", raising=False)
     return folder
+
+
+@pytest.fixture
+def worker_threads() -> Callable[[], int]:
+    """How many threads keep a worker away (:func:`taxops.forked.unavailable`)
+    in a test of workers. Libraries other tests import at collection (pandas
+    with pyarrow for the agreement reference; polars where the benchmark
+    extras are installed) start native thread pools that the worker never
+    uses: here only Python threads count (test_a_running_thread_keeps_the_worker_away
+    and friends start one of their own). A thread an earlier test left behind
+    (a read-ahead finishing its file, a git reader) would rightly keep the
+    worker away: it is let end first."""
+    deadline = time.monotonic() + 30
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
+    return threading.active_count
+
+
+@pytest.fixture
+def workers(
+    monkeypatch: pytest.MonkeyPatch, worker_threads: Callable[[], int]
+) -> list[forked.Worker]:
+    """Every worker forked during the test, once it was stopped. The machine
+    counts as idle (the test suite itself keeps a core busy)."""
+    monkeypatch.setattr(forked, "_load", lambda: 0.0)
+    monkeypatch.setattr(forked, "_threads", worker_threads)
+    seen: list[forked.Worker] = []
+    real = forked.beside
+
+    @contextlib.contextmanager
+    def spy(work: Callable[[], object]) -> Iterator[forked.Worker | None]:
+        with real(work) as worker:
+            yield worker
+        if worker is not None:
+            seen.append(worker)
+
+    monkeypatch.setattr(forked, "beside", spy)
+    why = forked.unavailable()
+    assert why is None, f"no worker can be forked here: {why} ({threading.enumerate()})"
+    return seen

@@ -732,3 +732,52 @@ def test_alongside_works_it_out_here_when_the_worker_cannot(
     assert forked.alongside(lambda: "mine", there, jobs) == ("mine", "answer")
     assert calls == [parent]  # worked out here, once
     assert len(workers) == (0 if how == "one process" else 1)
+
+
+# --- forked.Ahead ----------------------------------------------------------------------
+
+
+def test_ahead_answers_when_asked_while_the_caller_works_on(workers: list[forked.Worker]) -> None:
+    """The worker starts at once and its answer waits in the pipe, however
+    large (more than a pipe holds), until the caller asks for it."""
+    big = [("page", i, f"text {i}") for i in range(50_000)]
+    with forked.Ahead(lambda: (os.getpid(), big)) as later:
+        assert later.worker is not None
+        time.sleep(0.2)  # the caller's own work meanwhile
+        assert later.worker.busy()  # its answer is not all handed over until read
+        pid, answer = later.result()
+    assert pid != os.getpid() and answer == big
+    assert len(workers) == 1 and workers[0].done and workers[0].status == 0
+
+
+@pytest.mark.parametrize("how", ["raises", "killed", "one process"])
+def test_ahead_works_it_out_here_when_the_worker_cannot(
+    how: str, workers: list[forked.Worker]
+) -> None:
+    parent = os.getpid()
+    calls: list[int] = []
+
+    def there() -> str:
+        if os.getpid() != parent:
+            if how == "raises":
+                raise RuntimeError("worker broke")
+            os.kill(os.getpid(), signal.SIGKILL)
+        calls.append(os.getpid())
+        return "answer"
+
+    with forked.Ahead(there, 1 if how == "one process" else None) as later:
+        assert (later.worker is None) == (how == "one process")
+        assert later.result() == "answer"
+    assert calls == [parent]
+    assert len(workers) == (0 if how == "one process" else 1)
+
+
+def test_an_ahead_stopped_unasked_leaves_no_worker(workers: list[forked.Worker]) -> None:
+    """A caller that fails before it asks (a site build that broke) stops
+    the worker still at work: it is interrupted and reaped."""
+    with pytest.raises(RuntimeError), forked.Ahead(lambda: time.sleep(60)) as later:
+        assert later.worker is not None and later.worker.busy()
+        raise RuntimeError("the caller failed")
+    assert len(workers) == 1 and workers[0].status is not None and not workers[0].done
+    with pytest.raises(ChildProcessError):
+        os.waitpid(workers[0].pid, os.WNOHANG)

@@ -13,7 +13,7 @@ import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,6 +52,15 @@ def build(config_file: Path, site_dir: Path, *, strict: bool) -> Path:
     config = load_config(config_file=str(config_file), strict=strict, site_dir=str(site_dir))
     mkdocs_build(config)
     return site_dir
+
+
+@pytest.fixture
+def worker_threads() -> Callable[[], int]:
+    """In the site's tests of workers, no thread counts: the session's web
+    servers and browser driver run threads for the whole session, and a
+    worker forked beside them only reads the pages' HTML, which it was
+    forked with, and writes to its pipe (it takes none of their locks)."""
+    return lambda: 1
 
 
 @pytest.fixture(scope="session")

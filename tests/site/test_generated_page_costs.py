@@ -9,12 +9,16 @@ build, and the site does not change by a byte."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import taxops.site.plugin
+import taxops.site.search_ahead
 from conftest import build
 from material.plugins.search.plugin import SearchIndex
 from site_pages import ROOT
@@ -62,16 +66,32 @@ def parsed_by_material(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.fixture(params=["page by page", "by a worker"])
+def read(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """How the generated pages' sections are read: as each page is built, or
+    all at once by a worker while the pages are built
+    (:mod:`taxops.site.search_ahead`), however small the site. The workers
+    forked (none page by page)."""
+    if request.param == "page by page":
+        monkeypatch.setenv("TAXOPS_JOBS", "1")
+        return []
+    monkeypatch.setattr(taxops.site.search_ahead, "READ_APART_FROM", 0)
+    workers: list[Any] = request.getfixturevalue("workers")
+    return workers
+
+
 @pytest.mark.parametrize("plugins", ["search, taxops", "taxops, search"])
 def test_material_parses_no_generated_page_and_writes_the_same_index(
     plugins: str,
     tmp_path: Path,
     parsed_by_material: list[str],
     monkeypatch: pytest.MonkeyPatch,
+    read: list[Any],
 ) -> None:
     repo = _repo(tmp_path / "ours", plugins)
     ours = _index(build(repo / "mkdocs.yml", repo / "site-build", strict=False))
     assert parsed_by_material == ["index.md"]  # the team's own page only
+    assert [w.done for w in read] == ([True] if read else [])
 
     # The same site with Material reading every page itself.
     parsed_by_material.clear()
@@ -98,7 +118,7 @@ def on_page_content(html, page, config, files):
 
 
 def test_a_page_another_plugin_rewrote_is_read_by_material(
-    tmp_path: Path, parsed_by_material: list[str]
+    tmp_path: Path, parsed_by_material: list[str], read: list[Any]
 ) -> None:
     repo = _repo(tmp_path, "search, taxops", extra="hooks: [hook.py]\n")
     (repo / "hook.py").write_text(HOOK)
@@ -110,6 +130,102 @@ def test_a_page_another_plugin_rewrote_is_read_by_material(
         if d["location"].startswith("support-intents/labels/returns.refund_status/")
     ]
     assert any("Reviewed by the hook of this site." in text for text in refund)
+
+
+ONE_PAGE_HOOK = """\
+def on_page_content(html, page, config, files):
+    if page.file.src_uri == "support-intents/labels/returns.exchange.md":
+        return html + "<p>Reviewed by the hook of this site.</p>"
+    return html
+"""
+
+
+def test_a_worker_places_each_page_where_it_is_built(
+    tmp_path: Path,
+    parsed_by_material: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: list[Any],
+) -> None:
+    """One generated page among the others is left to Material, which indexes
+    it in its turn: the entries the worker read go around it, each page's
+    where it was built, so the index is the one made page by page."""
+    monkeypatch.setattr(taxops.site.search_ahead, "READ_APART_FROM", 0)
+    parent, read_here = os.getpid(), []
+    real_read = taxops.site.search_ahead.read_sections
+
+    def read_sections(body: str) -> Any:
+        if os.getpid() == parent:
+            read_here.append(body)
+        return real_read(body)
+
+    monkeypatch.setattr(taxops.site.search_ahead, "read_sections", read_sections)
+    repo = _repo(tmp_path / "worker", "search, taxops", extra="hooks: [hook.py]\n")
+    (repo / "hook.py").write_text(ONE_PAGE_HOOK)
+    site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    assert parsed_by_material == ["index.md", "support-intents/labels/returns.exchange.md"]
+    assert [w.done for w in workers] == [True] and read_here == []  # all read by the worker
+    locations = [d["location"] for d in _index(site)["docs"]]
+    hooked = locations.index("support-intents/labels/returns.exchange/")
+    # Material's entry sits among the generated pages the worker read, not after them.
+    assert 0 < locations.index("support-intents/") < hooked < len(locations) - 10
+
+    monkeypatch.setenv("TAXOPS_JOBS", "1")
+    alone = _repo(tmp_path / "alone", "search, taxops", extra="hooks: [hook.py]\n")
+    (alone / "hook.py").write_text(ONE_PAGE_HOOK)
+    by_page = build(alone / "mkdocs.yml", alone / "site-build", strict=False)
+    assert len(workers) == 1
+    assert (site / "search" / "search_index.json").read_bytes() == (
+        by_page / "search" / "search_index.json"
+    ).read_bytes()
+    assert _pages(site) == _pages(by_page)
+
+
+@pytest.mark.parametrize("how", ["raises", "killed"])
+def test_a_failing_worker_changes_nothing_but_time(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[Any]
+) -> None:
+    monkeypatch.setenv("TAXOPS_JOBS", "1")
+    repo = _repo(tmp_path / "alone", "search, taxops")
+    by_page = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    monkeypatch.delenv("TAXOPS_JOBS")
+    monkeypatch.setattr(taxops.site.search_ahead, "READ_APART_FROM", 0)
+    parent = os.getpid()
+    real_read = taxops.site.search_ahead.read_sections
+
+    def read_sections(body: str) -> Any:
+        if os.getpid() != parent:
+            if how == "raises":
+                raise RuntimeError("worker broke")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real_read(body)
+
+    monkeypatch.setattr(taxops.site.search_ahead, "read_sections", read_sections)
+    repo = _repo(tmp_path / "worker", "search, taxops")
+    site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    assert [w.done for w in workers] == [False] and workers[0].status != 0
+    assert (site / "search" / "search_index.json").read_bytes() == (
+        by_page / "search" / "search_index.json"
+    ).read_bytes()
+
+
+FAILING_HOOK = """\
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri == "support-intents/labels/returns.exchange.md":
+        raise RuntimeError("the hook of this site failed")
+    return context
+"""
+
+
+def test_a_build_that_fails_stops_the_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[Any]
+) -> None:
+    monkeypatch.setattr(taxops.site.search_ahead, "READ_APART_FROM", 0)
+    monkeypatch.setattr(taxops.site.search_ahead, "read_sections", lambda body: time.sleep(60))
+    repo = _repo(tmp_path, "search, taxops", extra="hooks: [hook.py]\n")
+    (repo / "hook.py").write_text(FAILING_HOOK)
+    with pytest.raises(RuntimeError, match="the hook of this site failed"):
+        build(repo / "mkdocs.yml", repo / "site-build", strict=False)
+    assert len(workers) == 1 and not workers[0].done and workers[0].status is not None
 
 
 def _pages(site: Path) -> dict[str, bytes]:

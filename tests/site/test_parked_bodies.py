@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from taxops.site import plugin
+from taxops.site import plugin, search_ahead
 
 _ON_ENV = plugin.TaxopsPlugin.on_env
 
@@ -63,3 +63,22 @@ def test_parked_bodies_give_the_same_site(
         whole / "search" / "search_index.json"
     ).read_bytes()
     assert taxops.parked == {} and taxops.unparked == set()  # each restored, then let go
+
+
+def test_parked_bodies_read_by_a_worker_give_the_same_site(
+    hostile_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[Any]
+) -> None:
+    """The search sections a worker reads from parked bodies (unpacked in the
+    worker: :mod:`taxops.site.search_ahead`) are those read page by page."""
+    monkeypatch.setattr(plugin, "COMPRESSED_FROM", 1)  # every generated body parked
+    monkeypatch.setenv("TAXOPS_JOBS", "1")
+    by_page, _, _ = _build(hostile_repo, tmp_path / "by-page", monkeypatch)
+    monkeypatch.delenv("TAXOPS_JOBS")
+    monkeypatch.setattr(search_ahead, "READ_APART_FROM", 0)
+    ahead, taxops, _ = _build(hostile_repo, tmp_path / "ahead", monkeypatch)
+    assert [w.done for w in workers] == [True]
+    assert _differences(by_page, ahead) == []
+    assert (ahead / "search" / "search_index.json").read_bytes() == (
+        by_page / "search" / "search_index.json"
+    ).read_bytes()
+    assert taxops.parked == {} and taxops.search_ahead is None

@@ -42,7 +42,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
-from typing import NoReturn, TypeVar
+from typing import Generic, NoReturn, TypeVar
 
 _Here = TypeVar("_Here")
 _There = TypeVar("_There")
@@ -229,45 +229,90 @@ def alongside(
     ``there()``: both results, as calling one after the other gives them.
 
     For work that reads a lot of what this process holds and answers little
-    (where a comparison's findings are in the old file): the worker starts
-    with this process's memory, so nothing is handed over but its answer,
-    pickled through a pipe from a child of this process (nothing anyone else
-    wrote is unpickled). Where no worker may be forked (:func:`unavailable`;
-    ``jobs`` is the user's ``--jobs``), or it fails, ``there()`` runs here
-    after ``here()``: a worker saves time and never changes a result."""
-    if unavailable(jobs) is not None:
-        return here(), there()
-    try:
-        answer, give = os.pipe()
-    except OSError:
-        return here(), there()
+    (where a comparison's findings are in the old file). See :class:`Ahead`."""
+    with Ahead(there, jobs) as later:
+        mine = here()
+        return mine, later.result()
 
-    def work() -> object:
-        os.close(answer)
-        result = there()
-        with os.fdopen(give, "wb") as out:
-            pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-        return result
 
-    handed: bytes | None = None
-    try:
-        with beside(work) as worker:
+class Ahead(Generic[_There]):
+    """``there()``, computed by a worker forked now while the caller goes on
+    with its own work; :meth:`result` gives it when the caller needs it. Use
+    it as a context manager (or call :meth:`stop`), so the worker never
+    outlives the caller's block.
+
+    The worker starts with this process's memory, so nothing is handed over
+    but its answer, pickled through a pipe from a child of this process
+    (nothing anyone else wrote is unpickled). Where no worker may be forked
+    (:func:`unavailable`; ``jobs`` is the user's ``--jobs``), or it fails,
+    :meth:`result` works ``there()`` out here: a worker saves time and never
+    changes a result."""
+
+    def __init__(self, there: Callable[[], _There], jobs: int | None = None) -> None:
+        self._there = there
+        self._stack = contextlib.ExitStack()
+        self._answer = -1
+        self.worker: Worker | None = None
+        """The worker (None: there is none, :meth:`result` works it out here)."""
+        if unavailable(jobs) is not None:
+            return
+        try:
+            answer, give = os.pipe()
+        except OSError:
+            return
+
+        def work() -> object:
+            os.close(answer)
+            result = there()
+            with os.fdopen(give, "wb") as out:
+                pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+            return result
+
+        try:
+            self.worker = self._stack.enter_context(beside(work))
+        except BaseException:
+            os.close(answer)
+            raise
+        finally:
             os.close(give)  # this process's copy: the worker's close is the end of the answer
-            give = -1
-            mine = here()
-            if worker is not None:
-                handed = _read_all(answer)
-                if not worker.wait():
+        if self.worker is None:
+            os.close(answer)
+        else:
+            self._answer = answer
+
+    def result(self) -> _There:
+        """The worker's answer (waited for), or ``there()`` worked out here."""
+        handed = None
+        if self._answer >= 0 and self.worker is not None:
+            try:
+                handed = _read_all(self._answer)
+                if not self.worker.wait():
                     handed = None
-    finally:
-        for fd in (answer, give):
-            if fd >= 0:
-                os.close(fd)
-    if handed:
-        with contextlib.suppress(Exception):  # a worker that died halfway: work it out here
-            theirs: _There = pickle.loads(handed)
-            return mine, theirs
-    return mine, there()
+            finally:
+                self._close_answer()
+        if handed:
+            with contextlib.suppress(Exception):  # a worker that died halfway: work it out here
+                answer: _There = pickle.loads(handed)
+                return answer
+        return self._there()
+
+    def stop(self) -> None:
+        """Stop the worker if it still works, and reap it."""
+        try:
+            self._stack.close()
+        finally:
+            self._close_answer()
+
+    def _close_answer(self) -> None:
+        if self._answer >= 0:
+            os.close(self._answer)
+            self._answer = -1
+
+    def __enter__(self) -> Ahead[_There]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 def _read_all(fd: int) -> bytes:

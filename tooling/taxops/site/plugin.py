@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from types import MethodType
 from typing import Any
@@ -40,6 +41,7 @@ from taxops.site.build import DASHBOARD_FOLDER, SiteBuild, build_site
 from taxops.site.nav_cache import NavCache, install
 from taxops.site.navigation import arrange
 from taxops.site.pages import COMPRESSED_FROM, Page, TocEntry
+from taxops.site.search_ahead import SearchAhead
 from taxops.site.search_sections import sections
 from taxops.site.urls import page_url, relative_url
 
@@ -83,6 +85,8 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         #: Generated pages whose body was parked: let go once each is written.
         self.unparked: set[str] = set()
         self.nav_cache: NavCache | None = None
+        #: The worker reading the generated pages' search sections, if any.
+        self.search_ahead: SearchAhead | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -249,13 +253,16 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         plugin is the one indexing; otherwise Material reads the page itself."""
         if self.nav_cache is not None:
             self.nav_cache.use(nav, config.extra.get("homepage"))
-        body = self.bodies.pop(page.file.src_uri, None)
+        src = page.file.src_uri
+        body = self.bodies.pop(src, None)
         if body is None or page.content is not body:
             return context
         index = _material_search_index(config)
         search = page.meta.get("search") or {}
         if index is None or search.get("exclude"):
             return context
+        if self.search_ahead is not None and self.search_ahead.defer(index, src, page):
+            return context  # its entries are placed at the end, read by the worker
         for section in sections(body):
             if not section.excluded:
                 index.create_entry_for_section(section, page.toc, page.url, page)
@@ -277,10 +284,51 @@ class TaxopsPlugin(BasePlugin[TaxopsConfig]):  # type: ignore[no-untyped-call]
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
         """Generated pages outside the navigation share its rendering, folder by
-        folder (:mod:`taxops.site.nav_cache`), when the theme's is Material's."""
+        folder (:mod:`taxops.site.nav_cache`), when the theme's is Material's.
+        Every page has been read by now: a worker reads the generated pages'
+        search sections while MkDocs builds them (:mod:`taxops.site.search_ahead`)."""
         cache = NavCache(set(self.generated))
         self.nav_cache = cache if install(env, cache) else None
+        self._stop_search_ahead()
+        if _material_search_index(config) is not None:
+            self.search_ahead = SearchAhead.start(self._searchable_bodies(files))
         return env
+
+    def _searchable_bodies(self, files: Files) -> dict[str, tuple[int, Callable[[], str]]]:
+        """The generated bodies whose sections go into the search index (their
+        page is not excluded from it), each with its size and what gives it."""
+        out: dict[str, tuple[int, Callable[[], str]]] = {}
+        for src in self.generated:
+            file = files.get_file_from_path(src)
+            page = file.page if file is not None else None
+            if page is None or (page.meta.get("search") or {}).get("exclude"):
+                continue
+            if src in self.bodies:
+                out[src] = (len(self.bodies[src]), _given(self.bodies[src]))
+            elif self.parked.get(src, (b"", False))[1]:  # at least COMPRESSED_FROM characters
+                out[src] = (COMPRESSED_FROM, _unpacked(self.parked[src][0]))
+        return out
+
+    @event_priority(100)  # before Material's search plugin writes the index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """The entries the worker read, each page's in its place."""
+        ahead, self.search_ahead = self.search_ahead, None
+        if ahead is None:
+            return
+        try:
+            index = _material_search_index(config)
+            if index is not None:
+                ahead.place(index)
+        finally:
+            ahead.stop()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_search_ahead()
+
+    def _stop_search_ahead(self) -> None:
+        ahead, self.search_ahead = self.search_ahead, None
+        if ahead is not None:
+            ahead.stop()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in governed_folders():
@@ -298,6 +346,15 @@ def _material_search_index(config: MkDocsConfig) -> Any:
         if isinstance(plugin, SearchPlugin) and plugin.config.enabled:
             return getattr(plugin, "search_index", None)
     return None
+
+
+def _given(body: str) -> Callable[[], str]:
+    return lambda: body
+
+
+def _unpacked(packed: bytes) -> Callable[[], str]:
+    """A parked body, as it was before it was parked."""
+    return lambda: zlib.decompress(packed).decode()
 
 
 def _scope_marker(

@@ -17,13 +17,14 @@ from pathlib import Path, PurePosixPath
 from taxops.checks.guideline_privacy import PRIVACY_RULES
 from taxops.collector import paused
 from taxops.diagnostics import Diagnostic
+from taxops.forked import Ahead
 from taxops.redaction.guidelines import redacted_guideline
 from taxops.repository import Repository, assemble
 from taxops.site.briefing import briefing_pages
 from taxops.site.context import TaxonomySite
 from taxops.site.dashboard import build_dashboard
 from taxops.site.finder import finder_files
-from taxops.site.label_pages import label_pages
+from taxops.site.label_pages import LABEL_TEMPLATE, label_pages
 from taxops.site.overview_pages import (
     all_taxonomies_page,
     changelog_page,
@@ -95,15 +96,7 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     pages = [all_taxonomies_page(sites)] if sites else []
     for site, section in zip(sites, nav, strict=True):
         plan = repo.policies.quality_plan(site.id)
-        own: list[Page] = []
-        for page in taxonomy_pages(site, plan.model.certification.pass_mark if plan else None):
-            if site.large and own:
-                # Pages that grow with the labels (guide, edge cases, cards, sheet,
-                # changelog, briefings) would fill Material's index with megabytes:
-                # its labels are found with the label finder, these pages by the nav.
-                page.searchable = False
-            _render(page)  # as it comes: no 100,000 label views held at once
-            own.append(page)
+        own = _rendered_pages(site, plan.model.certification.pass_mark if plan else None)
         section.pages = [p for p in own if p.nav]
         pages += own
     board = build_dashboard(root, dashboard, directory_urls)
@@ -132,8 +125,60 @@ def _build_site(root: Path, directory_urls: bool, site_name: str, dashboard: str
     )
 
 
-def _render(page: Page) -> None:
-    page.html = render_page(page)
+def _rendered_pages(site: TaxonomySite, pass_mark: float | None) -> list[Page]:
+    """One taxonomy's pages, each rendered as it comes: no 100,000 label views
+    are held at once. A site with a page per label has every other label page
+    rendered by a worker (:class:`taxops.forked.Ahead`), which makes the same
+    pages from the same models on another core: this process keeps those
+    pages' views until the worker's HTML comes, and renders any page it did
+    not hand over itself, so the pages are the ones rendered here."""
+    label_count = len(site.taxonomy.labels)
+    shared = not site.large and label_count >= RENDER_APART_FROM
+    with Ahead(lambda: _their_half(site, pass_mark), None if shared else 1) as ahead:
+        own: list[Page] = []
+        waiting: list[Page] = []
+        labels_seen = 0
+        for page in taxonomy_pages(site, pass_mark):
+            if site.large and own:
+                # Pages that grow with the labels (guide, edge cases, cards, sheet,
+                # changelog, briefings) would fill Material's index with megabytes:
+                # its labels are found with the label finder, these pages by the nav.
+                page.searchable = False
+            if ahead.worker is not None and _theirs(page, labels_seen):
+                waiting.append(page)
+            else:
+                _render(page)
+            labels_seen += page.template == LABEL_TEMPLATE
+            own.append(page)
+        handed = ahead.result() if waiting else {}
+    for page in waiting:
+        _render(page, handed.get(page.src))
+    return own
+
+
+#: From how many labels a worker renders every other label page.
+RENDER_APART_FROM = 500
+
+
+def _theirs(page: Page, labels_before: int) -> bool:
+    """Whether the worker renders ``page``: every other label page."""
+    return page.template == LABEL_TEMPLATE and labels_before % 2 == 1
+
+
+def _their_half(site: TaxonomySite, pass_mark: float | None) -> dict[str, str]:
+    """What the worker hands over: the HTML of the label pages it renders."""
+    out: dict[str, str] = {}
+    labels_seen = 0
+    for page in taxonomy_pages(site, pass_mark):
+        if _theirs(page, labels_seen):
+            out[page.src] = render_page(page)
+        labels_seen += page.template == LABEL_TEMPLATE
+    return out
+
+
+def _render(page: Page, html: str | None = None) -> None:
+    """``page`` rendered (``html``: as the worker rendered it)."""
+    page.html = render_page(page) if html is None else html
     page.view = None  # rendered: a 100,000-label site does not keep both
     if len(page.toc) >= PACKED_FROM:
         page.toc = PackedToc(page.toc)

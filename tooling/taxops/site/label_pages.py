@@ -133,6 +133,10 @@ class GroupView:
     """The label finder's index folder, relative to this page."""
 
 
+#: The template of a label's own page.
+LABEL_TEMPLATE = "label.html.j2"
+
+
 def label_pages(site: TaxonomySite, timeline: Timeline) -> Iterator[Page]:
     """A page for every label of the working taxonomy, retired ones included
     (old annotations still carry them); for a large taxonomy, a page per group
@@ -194,7 +198,7 @@ def _page(
         # Search results show the title: a label no longer used says so there.
         title=f"{label.name} ({label.id})"
         + ("" if label.status is Status.ACTIVE else f", {label.status.value}"),
-        template="label.html.j2",
+        template=LABEL_TEMPLATE,
         view=view,
         toc=_toc(view),
         search_boost=_SEARCH_BOOST[label.status],

@@ -335,6 +335,10 @@ Up to 10,000 labels a site has a page per label; above, labels are shown on
 group pages with the label finder (`taxops.site.label_groups`), the home shows
 the top levels of the tree that hold at most 1,000 labels, and the flashcards
 and cheat sheet a deck of 500 labels (`taxops.site.training.DECK_SIZE`).
+With a page per label, a build uses a second core where there is one: a
+worker renders every other label page while the others are rendered, and
+another reads the pages' search sections while MkDocs builds them
+(`taxops.forked.Ahead`); its CPU time is then more than its wall time.
 The aim for the largest page (1 MB at 100,000 labels) is this benchmark's own:
 a labeler opens the site on a phone.
 """

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from taxops import forked
@@ -83,3 +85,27 @@ def workers(
     why = forked.unavailable()
     assert why is None, f"no worker can be forked here: {why} ({threading.enumerate()})"
     return seen
+
+
+#: How a worker fails in :func:`failing_in_workers`.
+Failing = Callable[[Callable[..., Any], str], Callable[..., Any]]
+
+
+@pytest.fixture
+def failing_in_workers() -> Failing:
+    """``wrap(real, how)``: ``real`` as it is in this process, and failing in
+    a forked worker as ``how`` says: ``"raises"`` (an exception) or
+    ``"killed"`` (the worker is killed)."""
+    parent = os.getpid()
+
+    def wrap(real: Callable[..., Any], how: str) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if os.getpid() != parent:
+                if how == "raises":
+                    raise RuntimeError("worker broke")
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    return wrap

@@ -714,23 +714,25 @@ def test_alongside_gives_what_one_after_the_other_gives(workers: list[forked.Wor
 
 
 @pytest.mark.parametrize("how", ["raises", "killed", "one process"])
-def test_alongside_works_it_out_here_when_the_worker_cannot(
-    how: str, workers: list[forked.Worker]
+@pytest.mark.parametrize("api", ["alongside", "Ahead"])
+def test_a_worker_that_cannot_leaves_the_work_here(
+    api: str, how: str, workers: list[forked.Worker], failing_in_workers: Any
 ) -> None:
-    parent = os.getpid()
     calls: list[int] = []
 
-    def there() -> str:
-        if os.getpid() != parent:
-            if how == "raises":
-                raise RuntimeError("worker broke")
-            os.kill(os.getpid(), signal.SIGKILL)
+    def answer() -> str:
         calls.append(os.getpid())
         return "answer"
 
+    there = failing_in_workers(answer, how)
     jobs = 1 if how == "one process" else None
-    assert forked.alongside(lambda: "mine", there, jobs) == ("mine", "answer")
-    assert calls == [parent]  # worked out here, once
+    if api == "alongside":
+        assert forked.alongside(lambda: "mine", there, jobs) == ("mine", "answer")
+    else:
+        with forked.Ahead(there, jobs) as later:
+            assert (later.worker is None) == (how == "one process")
+            assert later.result() == "answer"
+    assert calls == [os.getpid()]  # worked out here, once
     assert len(workers) == (0 if how == "one process" else 1)
 
 
@@ -748,28 +750,6 @@ def test_ahead_answers_when_asked_while_the_caller_works_on(workers: list[forked
         pid, answer = later.result()
     assert pid != os.getpid() and answer == big
     assert len(workers) == 1 and workers[0].done and workers[0].status == 0
-
-
-@pytest.mark.parametrize("how", ["raises", "killed", "one process"])
-def test_ahead_works_it_out_here_when_the_worker_cannot(
-    how: str, workers: list[forked.Worker]
-) -> None:
-    parent = os.getpid()
-    calls: list[int] = []
-
-    def there() -> str:
-        if os.getpid() != parent:
-            if how == "raises":
-                raise RuntimeError("worker broke")
-            os.kill(os.getpid(), signal.SIGKILL)
-        calls.append(os.getpid())
-        return "answer"
-
-    with forked.Ahead(there, 1 if how == "one process" else None) as later:
-        assert (later.worker is None) == (how == "one process")
-        assert later.result() == "answer"
-    assert calls == [parent]
-    assert len(workers) == (0 if how == "one process" else 1)
 
 
 def test_an_ahead_stopped_unasked_leaves_no_worker(workers: list[forked.Worker]) -> None:

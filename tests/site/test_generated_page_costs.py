@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import time
 from pathlib import Path
 from typing import Any
@@ -182,23 +181,18 @@ def test_a_worker_places_each_page_where_it_is_built(
 
 @pytest.mark.parametrize("how", ["raises", "killed"])
 def test_a_failing_worker_changes_nothing_but_time(
-    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: list[Any]
+    how: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    workers: list[Any],
+    failing_in_workers: Any,
 ) -> None:
     monkeypatch.setenv("TAXOPS_JOBS", "1")
     repo = _repo(tmp_path / "alone", "search, taxops")
     by_page = build(repo / "mkdocs.yml", repo / "site-build", strict=False)
     monkeypatch.delenv("TAXOPS_JOBS")
     monkeypatch.setattr(taxops.site.search_ahead, "READ_APART_FROM", 0)
-    parent = os.getpid()
-    real_read = taxops.site.search_ahead.read_sections
-
-    def read_sections(body: str) -> Any:
-        if os.getpid() != parent:
-            if how == "raises":
-                raise RuntimeError("worker broke")
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real_read(body)
-
+    read_sections = failing_in_workers(taxops.site.search_ahead.read_sections, how)
     monkeypatch.setattr(taxops.site.search_ahead, "read_sections", read_sections)
     repo = _repo(tmp_path / "worker", "search, taxops")
     site = build(repo / "mkdocs.yml", repo / "site-build", strict=False)

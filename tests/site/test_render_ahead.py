@@ -6,7 +6,6 @@ never has one (its views are let go as its pages are rendered)."""
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +80,9 @@ def test_a_failing_worker_changes_nothing_but_time(
     monkeypatch: pytest.MonkeyPatch,
     workers: list[Any],
     by_one_process: list[tuple[Any, ...]],
+    failing_in_workers: Any,
 ) -> None:
-    parent = os.getpid()
-    real = build.render_page  # type: ignore[attr-defined]
-
-    def render_page(page: Any) -> str:
-        if os.getpid() != parent:
-            if how == "raises":
-                raise RuntimeError("worker broke")
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(page)
-
+    render_page = failing_in_workers(build.render_page, how)  # type: ignore[attr-defined]
     monkeypatch.setattr(build, "render_page", render_page)
     monkeypatch.setattr(build, "RENDER_APART_FROM", 0)
     assert _pages(ROOT) == by_one_process

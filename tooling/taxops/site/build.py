@@ -132,9 +132,9 @@ def _rendered_pages(site: TaxonomySite, pass_mark: float | None) -> list[Page]:
     pages from the same models on another core: this process keeps those
     pages' views until the worker's HTML comes, and renders any page it did
     not hand over itself, so the pages are the ones rendered here."""
-    label_count = len(site.taxonomy.labels)
-    shared = not site.large and label_count >= RENDER_APART_FROM
-    with Ahead(lambda: _their_half(site, pass_mark), None if shared else 1) as ahead:
+    shared = not site.large and len(site.taxonomy.labels) >= RENDER_APART_FROM
+    jobs = None if shared else 1  # not shared: as in one process
+    with Ahead(lambda: _their_half(site, pass_mark), jobs) as ahead:
         own: list[Page] = []
         waiting: list[Page] = []
         labels_seen = 0

@@ -54,12 +54,13 @@ def as_sections(found: Found) -> list[Section]:
 @dataclass
 class _Turn:
     """A page whose entries wait for the worker: where they go among the
-    entries Material made itself, and what Material reads of the page then."""
+    entries Material made itself, and the page's contents and address then."""
 
     at: int
     src: str
     page: Any
-    search: dict[str, Any]
+    toc: Any
+    url: str
 
 
 class SearchAhead:
@@ -91,14 +92,18 @@ class SearchAhead:
         skips the page meanwhile."""
         if src not in self._srcs:
             return False
-        search = page.meta.get("search") or {}
-        self._turns.append(_Turn(len(index.entries), src, page, search))
-        page.meta["search"] = {**search, "exclude": True}
+        self._turns.append(_Turn(len(index.entries), src, page, page.toc, page.url))
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         return True
 
     def place(self, index: Any) -> None:
         """Every deferred page's entries, each in its place among Material's
-        own, made by Material from the page as it was at its turn."""
+        own, made by Material as at the page's turn: its contents and address
+        then; its search settings (a boost) are kept as they were, beside the
+        ``exclude`` that kept Material away."""
+        if not self._turns:  # every page was left to Material: nothing to wait for
+            self.stop()
+            return
         found = self._ahead.result()
         self.stop()
         own, index.entries = index.entries, []
@@ -106,9 +111,8 @@ class SearchAhead:
         for turn in self._turns:
             index.entries += own[done : turn.at]
             done = turn.at
-            turn.page.meta["search"] = turn.search  # as Material saw it: boost, tags
             for section in as_sections(found[turn.src]):
-                index.create_entry_for_section(section, turn.page.toc, turn.page.url, turn.page)
+                index.create_entry_for_section(section, turn.toc, turn.url, turn.page)
         index.entries += own[done:]
         self._turns = []
 

@@ -4,7 +4,9 @@ The two versions ``taxops diff`` compares are independent until they are
 compared, and loading one (parse, validation, in-file checks) is a second or
 more of one core's work at 100,000 labels; most machines have two cores or
 more. A worker forked after the imports (so it starts at once, sharing the
-loaded code) loads one version while the parent loads the other.
+loaded code) loads one version while the parent loads the other. A site
+build works the same way (:class:`Ahead`): a worker renders every other label
+page, and one reads the pages' search sections while MkDocs builds them.
 
 Fork is used only where it is safe (:func:`unavailable` says why not): a
 POSIX system (not Windows, which has no fork) and no other thread running (a

@@ -10,7 +10,7 @@ not (:attr:`SiteBuild.blocking`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -137,18 +137,16 @@ def _rendered_pages(site: TaxonomySite, pass_mark: float | None) -> list[Page]:
     with Ahead(lambda: _their_half(site, pass_mark), jobs) as ahead:
         own: list[Page] = []
         waiting: list[Page] = []
-        labels_seen = 0
-        for page in taxonomy_pages(site, pass_mark):
+        for page, theirs in _shared(taxonomy_pages(site, pass_mark)):
             if site.large and own:
                 # Pages that grow with the labels (guide, edge cases, cards, sheet,
                 # changelog, briefings) would fill Material's index with megabytes:
                 # its labels are found with the label finder, these pages by the nav.
                 page.searchable = False
-            if ahead.worker is not None and _theirs(page, labels_seen):
+            if ahead.worker is not None and theirs:
                 waiting.append(page)
             else:
                 _render(page)
-            labels_seen += page.template == LABEL_TEMPLATE
             own.append(page)
         handed = ahead.result() if waiting else {}
     for page in waiting:
@@ -160,20 +158,19 @@ def _rendered_pages(site: TaxonomySite, pass_mark: float | None) -> list[Page]:
 RENDER_APART_FROM = 500
 
 
-def _theirs(page: Page, labels_before: int) -> bool:
-    """Whether the worker renders ``page``: every other label page."""
-    return page.template == LABEL_TEMPLATE and labels_before % 2 == 1
+def _shared(pages: Iterable[Page]) -> Iterator[tuple[Page, bool]]:
+    """Each page, and whether the worker renders it: every other label page."""
+    labels_seen = 0
+    for page in pages:
+        label = page.template == LABEL_TEMPLATE
+        yield page, label and labels_seen % 2 == 1
+        labels_seen += label
 
 
 def _their_half(site: TaxonomySite, pass_mark: float | None) -> dict[str, str]:
     """What the worker hands over: the HTML of the label pages it renders."""
-    out: dict[str, str] = {}
-    labels_seen = 0
-    for page in taxonomy_pages(site, pass_mark):
-        if _theirs(page, labels_seen):
-            out[page.src] = render_page(page)
-        labels_seen += page.template == LABEL_TEMPLATE
-    return out
+    shared = _shared(taxonomy_pages(site, pass_mark))
+    return {page.src: render_page(page) for page, theirs in shared if theirs}
 
 
 def _render(page: Page, html: str | None = None) -> None:

@@ -65,8 +65,10 @@ from harness import (
     TAXOPS,
     Aim,
     Cell,
+    Variant,
     add_run_options,
     measure,
+    measure_together,
     run_once,
     seconds_by_case,
     wait_for_quiet,
@@ -193,20 +195,22 @@ def _pull_request(root: Path, v1: Path, v2: Path) -> Path:
 def _diff_cells(
     case: str, old: Path, new: Path, repeat: int, *, env: dict[str, str], cwd: Path
 ) -> tuple[Cell, Cell]:
-    base = measure(
+    base, cell = measure_together(
         case,
-        "plain-dict change set (baseline)",
-        [PYTHON, "-c", PLAIN, str(old), str(new)],
+        [
+            Variant(
+                "plain-dict change set (baseline)",
+                [PYTHON, "-c", PLAIN, str(old), str(new)],
+                baseline=True,
+            ),
+            Variant(
+                "taxops diff",
+                [TAXOPS, "diff", str(old), str(new), "--format", "json"],
+                env=env,
+                cwd=cwd,
+            ),
+        ],
         repeat=repeat,
-        baseline=True,
-    )
-    cell = measure(
-        case,
-        "taxops diff",
-        [TAXOPS, "diff", str(old), str(new), "--format", "json"],
-        repeat=repeat,
-        env=env,
-        cwd=cwd,
     )
     _same_changes(base, cell)
     return base, cell
@@ -300,12 +304,17 @@ def main() -> None:
         wait_for_quiet(args.quiet_load, args.patience)
         cells.append(Cell(case, base.variant, base.seconds, base.runs, base.peak_mb,
                           base.load, True, base.extra, base.cpu_seconds))  # fmt: skip
-        for variant, extra in (
-            ("taxops check (the last release)", []),
-            ("taxops check --against main", ["--against", "main"]),
-        ):
-            argv = [TAXOPS, "check", "--repo", str(pr), *extra, "--format", "json"]
-            cells.append(measure(case, variant, argv, repeat=args.repeat, env=cache, cwd=pr))
+        check = [TAXOPS, "check", "--repo", str(pr), "--format", "json"]
+        cells += measure_together(
+            case,
+            [
+                Variant("taxops check (the last release)", check, env=cache, cwd=pr),
+                Variant(
+                    "taxops check --against main", [*check, "--against", "main"], env=cache, cwd=pr
+                ),
+            ],
+            repeat=args.repeat,
+        )
 
         # A published classification's yearly update.
         codes = classification_codes(args.codes)

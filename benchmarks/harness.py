@@ -6,6 +6,11 @@
   (``os.wait4``).
 * **Several runs, the median.** The machine is shared: one slow run must not
   decide a cell. Every run's time is kept in the JSON results.
+* **Variants in turns.** The variants of a case measured together
+  (:func:`measure_together`) run one after the other, run by run (baseline,
+  taxops, baseline, taxops...), not each variant's runs in a row: this
+  machine's speed drifts by a fifth and more within minutes, and a ratio of
+  two cells measured minutes apart measured the drift as much as the code.
 * **Load noted.** The 1-minute load average is read before and after each run;
   the results show the highest seen during the cell, and a run can wait for a
   quiet machine first (``wait_for_quiet``).
@@ -145,6 +150,19 @@ def run_once(
 _LAST_CPU = [0.0]
 
 
+@dataclass(frozen=True)
+class Variant:
+    """One way of doing a case's work: the command a cell runs."""
+
+    name: str
+    argv: Sequence[str]
+    baseline: bool = False
+    env: dict[str, str] | None = None
+    cwd: Path | None = None
+    before_each: object = None
+    """Called before each run (e.g. to remove what the last run wrote)."""
+
+
 def measure(
     case: str,
     variant: str,
@@ -157,36 +175,49 @@ def measure(
     before_each: object = None,
 ) -> Cell:
     """Run ``argv`` ``repeat`` times; the median time and the highest peak memory."""
-    times, peaks, loads, cpus = [], [], [], []
-    out = ""
+    one = Variant(variant, argv, baseline, env, cwd, before_each)
+    return measure_together(case, [one], repeat=repeat)[0]
+
+
+def measure_together(case: str, variants: Sequence[Variant], *, repeat: int = 3) -> list[Cell]:
+    """Every variant of ``case`` run ``repeat`` times, in turns (the first
+    variant's first run, the second's first run... then every second run), so
+    the machine's drift weighs on each alike; a cell per variant, in order."""
+    runs: dict[str, list[tuple[float, float, float, float, float, str]]] = {
+        v.name: [] for v in variants
+    }
     for _ in range(repeat):
-        if callable(before_each):
-            before_each()
-        loads.append(load())
-        seconds, peak, out = run_once(argv, env=env, cwd=cwd)
-        cpus.append(_LAST_CPU[0])
-        loads.append(load())
-        times.append(seconds)
-        peaks.append(peak)
+        for v in variants:
+            if callable(v.before_each):
+                v.before_each()
+            before = load()
+            seconds, peak, out = run_once(v.argv, env=v.env, cwd=v.cwd)
+            runs[v.name].append((seconds, peak, _LAST_CPU[0], before, load(), out))
+    return [_cell(case, v, runs[v.name]) for v in variants]
+
+
+def _cell(case: str, v: Variant, runs: list[tuple[float, float, float, float, float, str]]) -> Cell:
+    times = [r[0] for r in runs]
     cell = Cell(
         case,
-        variant,
+        v.name,
         round(statistics.median(times), 3),
         [round(t, 3) for t in times],
-        round(max(peaks)),
-        round(max(loads), 2),
-        baseline,
-        cpu_seconds=round(statistics.median(cpus), 3),
-        argv=list(argv),
-        env=dict(env or {}),
-        cwd=str(cwd) if cwd is not None else None,
+        round(max(r[1] for r in runs)),
+        round(max(max(r[3], r[4]) for r in runs), 2),
+        v.baseline,
+        cpu_seconds=round(statistics.median(r[2] for r in runs), 3),
+        argv=list(v.argv),
+        env=dict(v.env or {}),
+        cwd=str(v.cwd) if v.cwd is not None else None,
     )
-    last = out.strip().splitlines()[-1] if out.strip() else ""
+    out = runs[-1][5].strip()
+    last = out.splitlines()[-1] if out else ""
     if last.startswith("{"):
         with contextlib.suppress(json.JSONDecodeError):
             cell.extra = json.loads(last)
     print(
-        f"  {case} | {variant}: {cell.seconds:.2f} s (runs {cell.runs}), "
+        f"  {case} | {v.name}: {cell.seconds:.2f} s (runs {cell.runs}), "
         f"{cell.peak_mb:.0f} MB, load {cell.load}",
         file=sys.stderr,
         flush=True,

@@ -101,6 +101,31 @@ def test_naics_check_agrees_and_taxops_check_passes(
     assert main(["check", "--repo", str(naics)]) == 0
 
 
+def test_naics_tombstones_fix_wrote_take_the_table_as_missing_codes_do(
+    naics: Path, tmp_path: Path
+) -> None:
+    """``taxops fix`` first (a tombstone with ``replacement: review`` for each
+    code 2017 dropped), then the concordance: the same map as the table alone
+    writes, groups the table names only by their sub-codes included."""
+    root = _repo(
+        tmp_path,
+        "naics",
+        {"2012": naics_yaml("2012", "2012")},
+        ("2017", naics_yaml("2017", "2017")),
+    )
+    assert main(["fix", "--repo", str(root)]) == 0
+    assert (
+        main(["crosswalk", "import", str(CONCORDANCE), "--taxonomy", "naics", "--repo", str(root)])
+        == 0
+    )
+    ours = migration_map(root, "naics", "2012", "2017")
+    theirs = migration_map(naics, "naics", "2012", "2017")
+    assert {e.label: (e.mode, set(e.targets)) for e in ours} == {
+        e.label: (e.mode, set(e.targets)) for e in theirs
+    }
+    assert (ours["21111"].mode, ours["21111"].targets) == (Mode.REVIEW, ("21112", "21113"))
+
+
 def test_naics_backward_map_reads_a_merge_as_a_review_among_its_sources(naics: Path) -> None:
     back = migration_map(naics, "naics", "2017", "2012")
     assert back["335220"].mode is Mode.REVIEW

@@ -239,15 +239,18 @@ def _descendants(code: str, taxonomy: Taxonomy) -> set[str]:
 
 
 def _derive_groups(plan: Plan, old: Taxonomy, new: Taxonomy) -> None:
-    """Removed codes the table does not name, from their sub-codes' rows."""
+    """Removed codes the table does not name, from their sub-codes' rows. A
+    code the new version keeps as a tombstone (``taxops fix`` and ``taxops
+    import --into`` write one for a code an edition dropped) is removed too."""
     new_ids = new.by_id()
     old_depth = _depths(old)
     new_depth = _depths(new)
     columns = old.columns  # not the labels: a cached release builds each one read
     for code, status in zip(columns.ids, columns.statuses, strict=True):
+        after = new_ids.get(code)
         if (
             code in plan.fates
-            or code in new_ids
+            or (after is not None and after.status is not Status.RETIRED)
             or code in plan.skipped
             or status is Status.RETIRED
         ):

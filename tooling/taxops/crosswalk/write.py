@@ -329,6 +329,8 @@ def _update_tombstone(label: CommentedMap, *, fate: Fate, written: Written) -> N
         label["replacement"] = fate.mode
     elif said is not None:
         del label["replacement"]
+    if fate.derived and not label.get("note"):
+        label["note"] = fate.note  # where the labels came from: not a row of the table
     if said is None:
         written.count("tombstone")
     else:

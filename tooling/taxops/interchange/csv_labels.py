@@ -4,6 +4,8 @@
   with ``/``), every level becoming a label, parents before children;
 - **rows**: columns ``id``, ``name`` and optionally ``parent``, ``definition``,
   ``aliases`` (separated by ``|``), ``status`` and ``replaced_by`` (``|``).
+  Publishers' tables say ``code`` and ``title``: read as ``id`` and ``name``
+  when those are not there.
 
 The delimiter (comma, semicolon, tab) and a UTF-8 byte-order mark are detected,
 as spreadsheets write them.
@@ -43,13 +45,27 @@ def import_csv(text: str, origin: str, path_separator: str | None = None) -> Imp
     except csv.Error:
         dialect = csv.excel
     rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
-    header = [h.strip().lower() for h in rows[0]]
+    header = _canonical([h.strip().lower() for h in rows[0]])
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     if "id" in header and "name" in header:
         return _rows(rows, header, origin, stem)
     column = header.index("path") if "path" in header else 0
     body = rows[1:] if "path" in header or not _looks_like_path(rows[0][column]) else rows
     return _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
+
+
+#: Column names publishers use for what a row of labels calls ``id`` and ``name``.
+_SYNONYMS = (("code", "id"), ("title", "name"))
+
+
+def _canonical(header: list[str]) -> list[str]:
+    """``header`` with a publisher's ``code`` and ``title`` read as ``id`` and
+    ``name`` (when the table has no column of that name)."""
+    out = list(header)
+    for theirs, ours in _SYNONYMS:
+        if ours not in out and theirs in out:
+            out[out.index(theirs)] = ours
+    return out
 
 
 def _looks_like_path(cell: str) -> bool:

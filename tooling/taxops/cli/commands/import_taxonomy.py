@@ -12,10 +12,12 @@ from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import repo_root, tell, write
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import clip, short
+from taxops.escaping import clip, short, terminal_lines
 from taxops.formatting.text import format_text
+from taxops.interchange.edition import Merged
 from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
 from taxops.interchange.imported import Imported, validate_imported
+from taxops.textdiff import unified_diff
 from taxops.textfiles import read_text
 from taxops.writing import write_atomic
 
@@ -60,6 +62,25 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="CSV of paths: the level separator (default: guessed)",
     )
     p.add_argument(
+        "--into",
+        metavar="ID",
+        help="bring FILE, a new edition of a published taxonomy, into the working version of "
+        "taxonomy ID (taxonomies/ID/taxonomy.yaml): names and parents as the edition says, "
+        "everything the team wrote kept, labels the edition leaves out kept as tombstones "
+        "('replacement: review', for 'taxops crosswalk import' to say where their items go)",
+    )
+    p.add_argument(
+        "--version",
+        dest="set_version",
+        metavar="VERSION",
+        help="with --into: the working version's new version (an edition's year: 2025)",
+    )
+    p.add_argument(
+        "--diff",
+        action="store_true",
+        help="with --into: print the edits as a unified diff and write nothing",
+    )
+    p.add_argument(
         "--repo",
         type=argtypes.folder,
         default=None,
@@ -80,7 +101,19 @@ def _language_tag(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.into is None and (args.set_version or args.diff):
+        raise TaxopsError(
+            "--version and --diff go with --into (a new edition of a taxonomy)",
+            "add --into ID, or leave them out to import a new taxonomy",
+        )
+    if args.into is not None and (args.id or args.title or args.owner):
+        raise TaxopsError(
+            "--into keeps the working version's id, title and owners",
+            "leave out --id, --title and --owner (edit the header by hand)",
+        )
     imported = read(args.file, args.fmt, args.control, args.path_separator, args.lang)
+    if args.into is not None:
+        return _into(args, imported)
     if args.id:
         imported.id = args.id
     if args.title:
@@ -114,6 +147,80 @@ def run(args: argparse.Namespace) -> int:
         f"{imported.version}, {len(imported.labels)} labels; it validates"
     )
     return exit_codes.OK
+
+
+def _into(args: argparse.Namespace, edition: Imported) -> int:
+    """The edition merged into the working version (:mod:`taxops.interchange.edition`),
+    checked, then written (or shown with ``--diff``)."""
+    from taxops.history import TaxonomyFiles
+    from taxops.interchange.edition import merge_edition
+
+    root = repo_root(args)
+    assert root is not None
+    path = TaxonomyFiles.of(root, args.into).working_path
+    if path is None:
+        raise TaxopsError(
+            f"taxonomy '{args.into}' has no working version (taxonomies/{args.into}/taxonomy.yaml)",
+            "import its first edition without --into: taxops import FILE --id ID",
+        )
+    shown = path.relative_to(root).as_posix()
+    text = read_text(path, "utf-8")
+    problems = [d for d in validate_imported(text, shown) if d.severity.value == "error"]
+    if problems:
+        sys.stderr.write(format_text(problems))
+        raise TaxopsError(
+            f"{shown} has errors; the edition was not imported",
+            "fix them first (taxops validate), then import the edition",
+        )
+    merged = merge_edition(text, shown, edition, args.set_version)
+    report(edition, args.file)
+    findings = validate_imported(merged.text, shown)
+    if any(d.severity.value == "error" for d in findings):
+        sys.stderr.write(format_text(findings))
+        tell(f"taxops: {shown} with the edition in it does not validate; nothing was written")
+        return exit_codes.FINDINGS
+    tell(_merge_summary(args.file, shown, merged))
+    target = args.output or path
+    if merged.text == text and target == path:
+        tell(f"{shown} already has this edition: nothing to change")
+        return exit_codes.OK
+    if args.diff:
+        lines = unified_diff(
+            text.splitlines(), merged.text.splitlines(), f"a/{shown}", f"b/{shown}", lineterm=""
+        )
+        write(terminal_lines(lines))
+        return exit_codes.FINDINGS
+    if str(target) == "-":
+        write(merged.text)
+        return exit_codes.OK
+    write_atomic(target, merged.text)
+    tell(
+        f"wrote {target}",
+        f"next: taxops crosswalk import TABLE --taxonomy {args.into} (where the retired "
+        "labels' items go), then taxops check (and taxops fix for the version it asks for)",
+    )
+    return exit_codes.OK
+
+
+def _merge_summary(source: Path, shown: str, merged: Merged) -> str:
+    """What the edition changes in the working version, in counts, with the
+    first ids of each kind."""
+    parts = [f"{merged.unchanged:,} unchanged"]
+    for what, ids in (
+        ("added", merged.added),
+        ("renamed", merged.renamed),
+        ("moved", merged.moved),
+        ("updated", merged.updated),
+        ("back in use", merged.reactivated),
+        ("retired by the edition (now tombstones, replacement: review)", merged.retired),
+    ):
+        if ids:
+            listed = ", ".join(short(i, 40) for i in ids[:5])
+            more = f" and {len(ids) - 5:,} more" if len(ids) > 5 else ""
+            parts.append(f"{len(ids):,} {what} ({listed}{more})")
+    if merged.tombstones:
+        parts.append(f"{merged.tombstones:,} tombstones of earlier versions kept")
+    return f"{source} into {shown}: " + "; ".join(parts)
 
 
 def read(

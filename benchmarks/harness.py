@@ -18,6 +18,9 @@
   (pip compiles it); a checkout run with ``PYTHONDONTWRITEBYTECODE`` set (as on
   CI machines) would compile every module from source in every process, about
   0.2 s that no user pays. The package is compiled once before any cell.
+* **One version of the code.** A benchmark that finds taxops' code changed
+  while it ran (an edit in the checkout it measures) writes no results: its
+  cells measured two versions, and cache entries keyed by the code missed.
 * **Results written by the script.** Each benchmark writes
   ``results/<name>.md`` (the tables, the aims met or not, as ratios against the
   baseline of the same run) and ``results/<name>.json`` (every number), and an
@@ -63,6 +66,18 @@ def compile_taxops() -> None:
 
 
 compile_taxops()
+
+
+def code_now() -> str:
+    """A fingerprint of taxops' code as it is on disk now (not the one this
+    process computed once and keeps)."""
+    from taxops.cache_entries import code_fingerprint
+
+    return code_fingerprint.__wrapped__()
+
+
+#: The code the benchmark started with (see the module's docstring).
+CODE_AT_START = code_now()
 
 
 def load() -> float:
@@ -356,6 +371,11 @@ def write_results(
 ) -> Path:
     """``results/<name>.md`` and ``results/<name>.json`` (and the chart), written
     by the script from this run's cells only."""
+    if code_now() != CODE_AT_START:
+        raise SystemExit(
+            f"taxops' code changed while benchmarks/{name}.py ran: its cells measured two "
+            "versions of it; no results written. Run it again without editing the code."
+        )
     RESULTS.mkdir(exist_ok=True)
     info = machine()
     loads = [c.load for c in cells]

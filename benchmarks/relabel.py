@@ -203,7 +203,10 @@ def work_taxops_codes(src: Path, dst: Path) -> None:
     os.environ["TAXOPS_CACHE_DIR"] = str(CODES_CACHE)
     migration = map_cache.read(_codes_key())
     if migration is None:
-        raise SystemExit(f"no classification map in {CODES_CACHE}: run the benchmark, not a worker")
+        # Exit 2, not 1: a run that exits 1 is a result (taxops' findings) to the harness.
+        print(f"no classification map in {CODES_CACHE}: run the benchmark, not a worker",
+              file=sys.stderr)  # fmt: skip
+        raise SystemExit(2)
     work_taxops(src, dst, migration)
 
 

@@ -176,6 +176,18 @@ def test_what_a_label_of_both_becomes(tmp_path: Path, rows: str, expected: str) 
     assert main(["validate", "--repo", str(repo)]) == 0
 
 
+def test_a_working_version_saved_on_windows_stays_so(tmp_path: Path) -> None:
+    repo = _repo(tmp_path)
+    path = repo / "taxonomies" / "codes" / "taxonomy.yaml"
+    path.write_bytes(WORKING.replace("\n", "\r\n").encode())
+    assert _into(repo, _edition(tmp_path, EDITION)) == 0
+    raw = path.read_bytes()
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # every line ends in CR LF
+    assert raw.startswith(HEADER.replace("\n", "\r\n").encode())
+    assert b"  - id: A01.0\r\n    name: Measles\r\n    parent: A01\r\n" in raw
+    assert main(["validate", "--repo", str(repo)]) == 0
+
+
 def test_an_edition_that_drops_thousands_of_codes_in_a_row(tmp_path: Path) -> None:
     labels = "".join(f"  - id: C{i:05d}\n    name: Code {i}\n" for i in range(3000))
     repo = _repo(tmp_path, HEADER + labels)

@@ -164,7 +164,10 @@ def _into(args: argparse.Namespace, edition: Imported) -> int:
             "import its first edition without --into: taxops import FILE --id ID",
         )
     shown = path.relative_to(root).as_posix()
-    text = read_text(path, "utf-8")
+    raw = read_text(path, "utf-8")
+    # Merged with line feeds; written back with the file's own line ends (Windows').
+    crlf = "\r\n" in raw
+    text = raw.replace("\r\n", "\n") if crlf else raw
     problems = [d for d in validate_imported(text, shown) if d.severity.value == "error"]
     if problems:
         sys.stderr.write(format_text(problems))
@@ -193,7 +196,7 @@ def _into(args: argparse.Namespace, edition: Imported) -> int:
     if str(target) == "-":
         write(merged.text)
         return exit_codes.OK
-    write_atomic(target, merged.text)
+    write_atomic(target, merged.text.replace("\n", "\r\n") if crlf else merged.text)
     tell(
         f"wrote {target}",
         f"next: taxops crosswalk import TABLE --taxonomy {args.into} (where the retired "

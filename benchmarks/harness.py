@@ -14,6 +14,10 @@
 * **Load noted.** The 1-minute load average is read before and after each run;
   the results show the highest seen during the cell, and a run can wait for a
   quiet machine first (``wait_for_quiet``).
+* **Speed noted.** The machine's speed drifts by a fifth and more within
+  minutes with no change in the load average: a fixed Python loop is timed at
+  the start and at the end of the run (:func:`cpu_probe`), so an absolute aim
+  (seconds) can be read against how fast the machine was.
 * **Bytecode compiled, as installed.** An installed package has its bytecode
   (pip compiles it); a checkout run with ``PYTHONDONTWRITEBYTECODE`` set (as on
   CI machines) would compile every module from source in every process, about
@@ -78,6 +82,20 @@ def code_now() -> str:
 
 #: The code the benchmark started with (see the module's docstring).
 CODE_AT_START = code_now()
+
+
+def cpu_probe() -> float:
+    """Seconds a fixed pure-Python loop takes now (the median of three)."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 3)
+
+
+#: The machine's speed when the benchmark started (:func:`cpu_probe`).
+PROBE_AT_START = cpu_probe()
 
 
 def load() -> float:
@@ -330,6 +348,7 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "probe_s": [PROBE_AT_START, cpu_probe()],
     }
 
 
@@ -378,6 +397,7 @@ def write_results(
         )
     RESULTS.mkdir(exist_ok=True)
     info = machine()
+    probe: list[float] = info["probe_s"]  # type: ignore[assignment]
     loads = [c.load for c in cells]
     header = (
         f"# {title}\n\n"
@@ -385,7 +405,9 @@ def write_results(
         f"{info['cores']} cores, Python {info['python']}. Every cell is a whole process "
         "(start-up and imports included), the median of its runs; peak = the largest "
         "resident set of its runs; load = the highest 1-minute load average seen during "
-        f"the cell (this run: {min(loads, default=0):.2f} to {max(loads, default=0):.2f}).\n\n"
+        f"the cell (this run: {min(loads, default=0):.2f} to {max(loads, default=0):.2f}). "
+        "The machine's speed, a fixed Python loop timed (lower is faster): "
+        f"{probe[0]:.3f} s at the start, {probe[1]:.3f} s at the end.\n\n"
     )
     body = header + intro.strip() + "\n\n"
     if aims:

@@ -56,8 +56,11 @@ def section(results: Path = RESULTS) -> str:
         "process, the median of its runs, next to its baseline measured in the same run;",
         "the machine is a shared 2-core one, so the load is shown: at a load above 2,",
         "wall times include waiting for a core (the results files give CPU time too).",
+        "Its speed also drifts by a fifth and more within minutes: where a run timed it,",
+        "the probe is a fixed Python loop's seconds at the run's start (lower is faster),",
+        "to read an aim in seconds against.",
         "",
-        "| benchmark | run (load) | aim | measured | target | |",
+        "| benchmark | run (load, probe) | aim | measured | target | |",
         "|---|---|---|---:|---:|---|",
     ]
     missing = []
@@ -68,7 +71,9 @@ def section(results: Path = RESULTS) -> str:
             continue
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
         loads = [c["load"] for c in data["cells"]]
-        run = f"{data['machine']['date']} ({min(loads):.1f}-{max(loads):.1f})"
+        probe = data["machine"].get("probe_s")
+        speed = f", {probe[0]:.2f} s" if probe else ""
+        run = f"{data['machine']['date']} ({min(loads):.1f}-{max(loads):.1f}{speed})"
         for aim in data["aims"]:
             met = "met" if aim["met"] else "**not met**"
             lines.append(

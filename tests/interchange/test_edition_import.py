@@ -278,3 +278,26 @@ def test_naics_2017_by_commands_maps_as_the_concordance_says(tmp_path: Path) -> 
     assert {e.label: (e.mode, set(e.targets)) for e in ours} == {
         e.label: (e.mode, set(e.targets)) for e in theirs
     }
+
+
+def test_a_dated_edition_sets_its_own_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Google's product taxonomy names each edition by its date: the 2021
+    edition imported into the 2019 one makes the working version 2021.09.21,
+    with the categories it subdivides (Skirts) now parents of new codes."""
+    google = DATA / "google"
+    repo = tmp_path / "repo"
+    (repo / "taxonomies").mkdir(parents=True)
+    run = ["--repo", str(repo)]
+    first = google / "taxonomy-with-ids.en-US.2019-07-10.txt"
+    assert main(["import", str(first), "--id", "products", "--owner", "@catalogue", *run]) == 0
+    assert main(["release", *run]) == 0
+    capsys.readouterr()
+    edition = google / "taxonomy-with-ids.en-US.2021-09-21.txt"
+    assert main(["import", str(edition), "--into", "products", *run]) == 0
+    assert "; version 2021.09.21" in capsys.readouterr().err
+    text = (repo / "taxonomies" / "products" / "taxonomy.yaml").read_text(encoding="utf-8")
+    assert 'version: "2021.09.21"\n' in text and "owners:\n- '@catalogue'\n" in text
+    assert "parent: '1581'\n" in text  # Skirts, a leaf in 2019, has sub-categories
+    assert main(["validate", *run]) == 0

@@ -23,8 +23,10 @@ label by label, by id:
   earlier edition stays as it is.
 
 Labels come in the edition's order. The header and whatever follows the labels
-are kept byte for byte, except the version when one is given. Nothing here
-writes: the caller validates the text and writes it.
+are kept byte for byte, except the version: the one given, else the edition's
+own when both it and the file use calendar versions (Google's product taxonomy
+is named by its date, a SKOS scheme may say its ``owl:versionInfo``). Nothing
+here writes: the caller validates the text and writes it.
 """
 
 from __future__ import annotations
@@ -70,12 +72,17 @@ class Merged:
     retired: list[str] = field(default_factory=list)
     #: Tombstones of earlier versions, kept as they are.
     tombstones: int = 0
+    #: The version set, if any (given, or the edition's own).
+    version: str | None = None
 
 
 def merge_edition(text: str, display: str, edition: Imported, version: str | None = None) -> Merged:
     """``text`` (the working version, read from ``display``) with ``edition``'s
     labels merged in (see the module); the version set to ``version`` when given."""
-    labels = _working_labels(text, display)
+    data = _working(text, display)
+    labels: list[dict[str, Any]] = data["labels"]
+    if version is None and edition.versioning == data.get("versioning") == "calver":
+        version = edition.version  # a dated edition says which it is
     bounds = label_bounds(text)
     if bounds is not None and len(bounds) - 1 != len(labels):
         bounds = None  # items the line index cannot tell apart: every label written anew
@@ -133,13 +140,14 @@ def merge_edition(text: str, display: str, edition: Imported, version: str | Non
             items += kept(k)
 
     merged.text = _with_labels(text, bounds, items)
-    if version is not None:
+    if version is not None and str(data.get("version")) != version:
         merged.text = _with_version(merged.text, display, version)
+        merged.version = version
     return merged
 
 
-def _working_labels(text: str, display: str) -> list[dict[str, Any]]:
-    """The working version's labels as plain data, each a mapping with a text id."""
+def _working(text: str, display: str) -> dict[str, Any]:
+    """The working version as plain data, its labels each a mapping with a text id."""
     doc, problems = parse_yaml(text, display)
     if doc is None:
         raise TaxopsError(
@@ -155,7 +163,8 @@ def _working_labels(text: str, display: str) -> list[dict[str, Any]]:
             f"{display} is not a taxonomy whose labels each have a text id",
             "fix the working version first (taxops validate), then import the edition",
         )
-    return labels
+    assert isinstance(data, dict)
+    return data
 
 
 def _merged_label(before: dict[str, Any], edition: ImportedLabel) -> dict[str, Any]:

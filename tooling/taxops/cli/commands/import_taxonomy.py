@@ -73,7 +73,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--version",
         dest="set_version",
         metavar="VERSION",
-        help="with --into: the working version's new version (an edition's year: 2025)",
+        help="with --into: the working version's new version (an edition's year: 2025; "
+        "default: a dated edition's own, when both use calendar versions)",
     )
     p.add_argument(
         "--diff",
@@ -223,6 +224,8 @@ def _merge_summary(source: Path, shown: str, merged: Merged) -> str:
             parts.append(f"{len(ids):,} {what} ({listed}{more})")
     if merged.tombstones:
         parts.append(f"{merged.tombstones:,} tombstones of earlier versions kept")
+    if merged.version is not None:
+        parts.append(f"version {short(merged.version, 40)}")
     return f"{source} into {shown}: " + "; ".join(parts)
 
 

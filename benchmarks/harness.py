@@ -80,10 +80,6 @@ def code_now() -> str:
     return code_fingerprint.__wrapped__()
 
 
-#: The code the benchmark started with (see the module's docstring).
-CODE_AT_START = code_now()
-
-
 def cpu_probe() -> float:
     """Seconds a fixed pure-Python loop takes now (the median of three)."""
     times = []
@@ -94,8 +90,17 @@ def cpu_probe() -> float:
     return round(statistics.median(times), 3)
 
 
-#: The machine's speed when the benchmark started (:func:`cpu_probe`).
-PROBE_AT_START = cpu_probe()
+#: What the run started with: the machine's speed (:func:`cpu_probe`) and
+#: taxops' code (:func:`code_now`), taken before the first command runs. Not when
+#: this module is imported: the worker processes a benchmark times import it
+#: too (a probe there added 0.4 s to every cell).
+_AT_START: dict[str, object] = {}
+
+
+def _started() -> dict[str, object]:
+    if not _AT_START:
+        _AT_START.update(probe=cpu_probe(), code=code_now())
+    return _AT_START
 
 
 def load() -> float:
@@ -155,6 +160,7 @@ def run_once(
     """One run: wall seconds, peak resident MB (``os.wait4``), standard output.
     A failing command stops the benchmark with its error output; exit codes 1
     and 3 (findings) are results, not failures."""
+    _started()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(
@@ -348,7 +354,7 @@ def machine() -> dict[str, object]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "probe_s": [PROBE_AT_START, cpu_probe()],
+        "probe_s": [_started()["probe"], cpu_probe()],
     }
 
 
@@ -390,7 +396,7 @@ def write_results(
 ) -> Path:
     """``results/<name>.md`` and ``results/<name>.json`` (and the chart), written
     by the script from this run's cells only."""
-    if code_now() != CODE_AT_START:
+    if code_now() != _started()["code"]:
         raise SystemExit(
             f"taxops' code changed while benchmarks/{name}.py ran: its cells measured two "
             "versions of it; no results written. Run it again without editing the code."

@@ -265,19 +265,15 @@ def work_copy_kept(src: Path, dst: Path) -> None:
 
 
 def work_two_copies(src: Path, dst: Path) -> None:
-    """The two-pass floor: the rows taxops keeps, copied as they are, then the
-    rows it sends to review with their 1-based row number (a short ``IN`` list,
-    pushed into the scan, in input order as DuckDB keeps it by default)."""
+    """The two-pass floor: the rows taxops keeps, copied as they are
+    (:func:`work_copy_kept`), then the rows it sends to review with their
+    1-based row number. A floor does less than taxops, never more: an ``IN``
+    list pushed into the scan may even return rows out of order."""
     import duckdb
-    from taxops.engines.job import DEFAULT_MEMORY_LIMIT
 
+    work_copy_kept(src, dst)
     _, review = lookup()
     queued = ", ".join("'" + v.replace("'", "''") + "'" for v in review)
-    duckdb.execute(f"SET memory_limit = '{DEFAULT_MEMORY_LIMIT}'")
-    duckdb.execute(
-        f"COPY (SELECT * FROM read_parquet('{src}') WHERE label NOT IN ({queued})) "
-        f"TO '{dst}' (FORMAT parquet)"
-    )
     duckdb.execute(
         f"COPY (SELECT *, file_row_number + 1 AS row FROM read_parquet('{src}', "
         f"file_row_number = true) WHERE label IN ({queued})) "

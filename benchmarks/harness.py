@@ -222,35 +222,44 @@ def measure_together(case: str, variants: Sequence[Variant], *, repeat: int = 3)
     """Every variant of ``case`` run ``repeat`` times, in turns (the first
     variant's first run, the second's first run... then every second run), so
     the machine's drift weighs on each alike; a cell per variant, in order."""
-    runs: dict[str, list[tuple[float, float, float, float, float, str]]] = {
-        v.name: [] for v in variants
-    }
+    runs: dict[str, list[_Run]] = {v.name: [] for v in variants}
     for _ in range(repeat):
         for v in variants:
             if callable(v.before_each):
                 v.before_each()
             before = load()
             seconds, peak, out = run_once(v.argv, env=v.env, cwd=v.cwd)
-            runs[v.name].append((seconds, peak, _LAST_CPU[0], before, load(), out))
+            runs[v.name].append(_Run(seconds, peak, _LAST_CPU[0], max(before, load()), out))
     return [_cell(case, v, runs[v.name]) for v in variants]
 
 
-def _cell(case: str, v: Variant, runs: list[tuple[float, float, float, float, float, str]]) -> Cell:
-    times = [r[0] for r in runs]
+@dataclass(frozen=True)
+class _Run:
+    """One run of a variant: what :func:`run_once` measured, and the load."""
+
+    seconds: float
+    peak_mb: float
+    cpu_seconds: float
+    load: float
+    """The higher of the load averages before and after the run."""
+    out: str
+
+
+def _cell(case: str, v: Variant, runs: list[_Run]) -> Cell:
     cell = Cell(
         case,
         v.name,
-        round(statistics.median(times), 3),
-        [round(t, 3) for t in times],
-        round(max(r[1] for r in runs)),
-        round(max(max(r[3], r[4]) for r in runs), 2),
+        round(statistics.median(r.seconds for r in runs), 3),
+        [round(r.seconds, 3) for r in runs],
+        round(max(r.peak_mb for r in runs)),
+        round(max(r.load for r in runs), 2),
         v.baseline,
-        cpu_seconds=round(statistics.median(r[2] for r in runs), 3),
+        cpu_seconds=round(statistics.median(r.cpu_seconds for r in runs), 3),
         argv=list(v.argv),
         env=dict(v.env or {}),
         cwd=str(v.cwd) if v.cwd is not None else None,
     )
-    out = runs[-1][5].strip()
+    out = runs[-1].out.strip()
     last = out.splitlines()[-1] if out else ""
     if last.startswith("{"):
         with contextlib.suppress(json.JSONDecodeError):

@@ -94,7 +94,8 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(
         "import",
         "import_taxonomy",
-        "import a taxonomy from Label Studio, CVAT, SKOS, a CSV or Google's product taxonomy",
+        "import a taxonomy from Label Studio, CVAT, SKOS, a CSV or Google's product taxonomy, "
+        "or a publisher's new edition into one",
     ),
     Entry(
         "review",

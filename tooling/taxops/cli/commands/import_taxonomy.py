@@ -265,12 +265,16 @@ def report(imported: Imported, source: Path) -> None:
 
 COMMAND = Command(
     name="import",
-    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or Google's product taxonomy",
+    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or Google's product taxonomy, "
+    "or a publisher's new edition into one",
     description="Make a governed taxonomy from what a team already has. The result is\n"
     "validated before it is written; everything that could not be carried over (or\n"
     "was changed to fit, like an id made from a name) is listed.\n"
     "  taxops import label_config.xml --from label-studio\n"
-    "  taxops import labels.csv --id product-categories -o taxonomy.yaml",
+    "  taxops import labels.csv --id product-categories -o taxonomy.yaml\n"
+    "A publisher's next edition goes into the taxonomy already governed, keeping\n"
+    "what the team wrote (--into):\n"
+    "  taxops import naics_2017.csv --into naics --version 2017",
     configure=configure,
     run=run,
 )

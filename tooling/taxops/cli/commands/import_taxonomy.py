@@ -79,7 +79,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--diff",
         action="store_true",
-        help="with --into: print the edits as a unified diff and write nothing",
+        help="with --into: print the edits as a unified diff and write nothing (exit 1 if "
+        "there are any)",
     )
     p.add_argument(
         "--repo",

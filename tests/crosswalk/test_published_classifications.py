@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml_rs
 from taxops.cli.main import main
 from taxops.history import migration_map
 from taxops.migration import Action, Mode
@@ -124,6 +125,11 @@ def test_naics_tombstones_fix_wrote_take_the_table_as_missing_codes_do(
         e.label: (e.mode, set(e.targets)) for e in theirs
     }
     assert (ours["21111"].mode, ours["21111"].targets) == (Mode.REVIEW, ("21112", "21113"))
+    working = yaml_rs.loads(
+        (root / "taxonomies" / "naics" / "taxonomy.yaml").read_text(encoding="utf-8")
+    )
+    group = next(label for label in working["labels"] if label["id"] == "21111")
+    assert group["note"] == "derived by taxops crosswalk import from the rows of its sub-codes"
 
 
 def test_naics_backward_map_reads_a_merge_as_a_review_among_its_sources(naics: Path) -> None:

@@ -96,8 +96,8 @@ def test_an_edition_keeps_the_header_and_what_the_team_wrote(
     repo = _repo(tmp_path)
     assert _into(repo, _edition(tmp_path, EDITION), "--version", "2025") == 0
     text = _working(repo)
-    # The header as it was, but for the version (its comment kept).
-    assert text.startswith(HEADER.replace("version: '2024'", 'version: "2025"'))
+    # The header as it was, but for the version (its quotes and comment kept).
+    assert text.startswith(HEADER.replace("version: '2024'", "version: '2025'"))
     assert (
         "  - id: A00.0\n"
         "    name: Cholera\n"
@@ -298,6 +298,6 @@ def test_a_dated_edition_sets_its_own_version(
     assert main(["import", str(edition), "--into", "products", *run]) == 0
     assert "; version 2021.09.21" in capsys.readouterr().err
     text = (repo / "taxonomies" / "products" / "taxonomy.yaml").read_text(encoding="utf-8")
-    assert 'version: "2021.09.21"\n' in text and "owners:\n- '@catalogue'\n" in text
+    assert "version: 2021.09.21\n" in text and "owners:\n- '@catalogue'\n" in text
     assert "parent: '1581'\n" in text  # Skirts, a leaf in 2019, has sub-categories
     assert main(["validate", *run]) == 0

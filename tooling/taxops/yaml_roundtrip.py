@@ -22,10 +22,17 @@ def round_trip(text: str) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1 << 20  # never re-wrap the user's long lines
-    match = _FIRST_LABEL.search(text)
-    offset = len(match.group(1)) if match else 2
+    found = labels_indent(text)
+    offset = len(found) if found is not None else 2
     yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     return yaml
+
+
+def labels_indent(text: str) -> str | None:
+    """The indentation before the dash of the ``labels:`` list's items (None:
+    the list has no block item)."""
+    match = _FIRST_LABEL.search(text)
+    return match.group(1) if match else None
 
 
 def flow_list(items: Iterable[str]) -> CommentedSeq:

@@ -143,6 +143,17 @@ def _runs(needed: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def with_version(text: str, version: str) -> str | None:
+    """``text`` with its top-level ``version:`` set to ``version``, in the
+    quoting the file gives it, every other line as it was; None where that
+    entry cannot be edited alone."""
+    found = _edited_version(round_trip(text), text, version)
+    if found is None:
+        return None
+    start, end, new = found
+    return text[:start] + new + text[end:]
+
+
 def _edited_version(yaml: YAML, text: str, version: str) -> tuple[int, int, str] | None:
     """The top-level ``version:`` entry with ``version`` written in."""
     found = top_entry_bounds(text, "version")

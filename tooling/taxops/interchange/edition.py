@@ -31,16 +31,15 @@ here writes: the caller validates the text and writes it.
 
 from __future__ import annotations
 
-import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from taxops.diagnostics import TaxopsError
+from taxops.fixes.yaml_edit import with_version
 from taxops.interchange.imported import Imported, ImportedLabel
 from taxops.loading.yaml_source import parse_yaml
 from taxops.yaml_out import generated_yaml
-from taxops.yaml_roundtrip import label_bounds, top_entry_bounds
+from taxops.yaml_roundtrip import label_bounds, labels_indent, top_entry_bounds
 
 #: The order of a label's keys, for a key the file's label did not have.
 _KEY_ORDER = (
@@ -86,7 +85,7 @@ def merge_edition(text: str, display: str, edition: Imported, version: str | Non
     bounds = label_bounds(text)
     if bounds is not None and len(bounds) - 1 != len(labels):
         bounds = None  # items the line index cannot tell apart: every label written anew
-    indent = _item_indent(text, bounds)
+    indent = (labels_indent(text) or "") if bounds is not None else ""
     merged = Merged(text)
     by_id = {label["id"]: k for k, label in reversed(list(enumerate(labels)))}
     in_edition = {label.id for label in edition.labels}
@@ -229,14 +228,6 @@ def _in_order(label: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
     return {k: label[k] for k in keys}
 
 
-def _item_indent(text: str, bounds: list[int] | None) -> str:
-    """The indentation of the file's label items (before the dash)."""
-    if bounds is None:
-        return ""
-    line = text[bounds[0] : text.find("\n", bounds[0])]
-    return line[: len(line) - len(line.lstrip(" "))]
-
-
 def _original(
     text: str, bounds: list[int] | None, k: int, label: dict[str, Any], indent: str
 ) -> str:
@@ -265,19 +256,11 @@ def _with_labels(text: str, bounds: list[int] | None, items: list[str]) -> str:
     return text[: span[0]] + block + text[span[1] :]
 
 
-#: A top-level ``version:`` line: its value and what follows it (a comment).
-_VERSION_LINE = re.compile(
-    r"^version[ \t]*:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?P<rest>#[^\n]*)?$", re.M
-)
-
-
 def _with_version(text: str, display: str, version: str) -> str:
-    found = _VERSION_LINE.search(text)
-    if found is None or not found.group("value"):
+    edited = with_version(text, version)
+    if edited is None:
         raise TaxopsError(
-            f"{display} has no one-line 'version:' to set to {version}",
+            f"{display} has no 'version:' entry to set to {version}",
             "set the version by hand, or leave out --version",
         )
-    rest = found.group("rest")
-    line = f"version: {json.dumps(version)}" + (f"  {rest}" if rest else "")
-    return text[: found.start()] + line + text[found.end() :]
+    return edited

@@ -7,6 +7,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
@@ -14,12 +15,14 @@ from taxops.cli.commands.common import repo_root, tell, write
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import clip, short, terminal_lines
 from taxops.formatting.text import format_text
-from taxops.interchange.edition import Merged
 from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
 from taxops.interchange.imported import Imported, validate_imported
 from taxops.textdiff import unified_diff
 from taxops.textfiles import read_text
 from taxops.writing import write_atomic
+
+if TYPE_CHECKING:
+    from taxops.interchange.edition import Merged
 
 
 def configure(p: argparse.ArgumentParser) -> None:

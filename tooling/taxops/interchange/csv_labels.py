@@ -1,11 +1,18 @@
-"""A CSV of labels, as teams keep them in spreadsheets, in one of two shapes:
+"""A CSV of labels, as teams keep them in spreadsheets and publishers
+publish them, in one of two shapes:
 
 - **paths**: one column of category paths (``Vehicles > Trucks > Heavy``, or
   with ``/``), every level becoming a label, parents before children;
-- **rows**: columns ``id``, ``name`` and optionally ``parent``, ``definition``,
-  ``aliases`` (separated by ``|``), ``status`` and ``replaced_by`` (``|``).
-  Publishers' tables say ``code`` and ``title``: read as ``id`` and ``name``
-  when those are not there.
+- **rows**: a column of ids and one of names, and optionally ``parent``,
+  ``level``, ``definition``, ``aliases`` (separated by ``|``), ``status`` and
+  ``replaced_by`` (``|``).
+
+A column is known by its header's words, so a publisher's table is read as it
+is published: ``code`` or ``2017 NAICS US Code`` is the id, ``title`` or
+``Class Title`` the name, ``description`` the definition, ``Parent code`` the
+parent. Where the table has no parent column, the parents come from a
+``level`` column, else from the codes themselves
+(:mod:`~taxops.interchange.code_hierarchy`); the report says which.
 
 The delimiter (comma, semicolon, tab) and a UTF-8 byte-order mark are detected,
 as spreadsheets write them.
@@ -14,12 +21,19 @@ as spreadsheets write them.
 from __future__ import annotations
 
 import csv
+import re
 
 from taxops.diagnostics import TaxopsError
+from taxops.interchange.code_hierarchy import (
+    padded_to_one_width,
+    parents_from_codes,
+    parents_from_levels,
+)
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
     is_label_id,
+    is_slug,
     slug,
     taxonomy_slug,
     unique,
@@ -33,8 +47,27 @@ MAX_PATH_LEVELS = MAX_ID_LENGTH // 2
 PATH_SEPARATORS = (" > ", ">", " / ", "/")
 STATUSES = ("active", "deprecated", "retired")
 
+#: Where a row's parent comes from (``taxops import --parents-from``).
+PARENT_SOURCES = ("column", "level", "codes", "none")
 
-def import_csv(text: str, origin: str, path_separator: str | None = None) -> Imported:
+#: What a column holds, by the words of its header, in the order the roles
+#: are given out: a "Parent code" column is the parent, not the id.
+_ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("path", frozenset({"path"})),
+    ("replaced_by", frozenset({"replaced_by", "replacedby"})),
+    ("parent", frozenset({"parent", "parents", "broader", "parentid", "parentcode"})),
+    ("id", frozenset({"id", "code", "identifier", "notation", "codes"})),
+    ("name", frozenset({"name", "title", "label", "preflabel", "heading", "term"})),
+    ("definition", frozenset({"definition", "description", "desc", "scopenote", "explanation"})),
+    ("aliases", frozenset({"aliases", "alias", "synonyms", "synonym", "altlabel"})),
+    ("level", frozenset({"level", "depth"})),
+    ("status", frozenset({"status"})),
+)
+
+
+def import_csv(
+    text: str, origin: str, path_separator: str | None = None, parents_from: str | None = None
+) -> Imported:
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise TaxopsError(f"{origin} is empty")
@@ -45,41 +78,77 @@ def import_csv(text: str, origin: str, path_separator: str | None = None) -> Imp
     except csv.Error:
         dialect = csv.excel
     rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
-    header = _canonical([h.strip().lower() for h in rows[0]])
+    columns, notes = _columns([h.strip() for h in rows[0]])
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    if "id" in header and "name" in header:
-        return _rows(rows, header, origin, stem)
-    column = header.index("path") if "path" in header else 0
-    body = rows[1:] if "path" in header or not _looks_like_path(rows[0][column]) else rows
+    if "id" in columns and "name" in columns:
+        return _rows(rows, columns, notes, origin, stem, parents_from)
+    if parents_from not in (None, "none"):
+        raise TaxopsError(
+            f"{origin} has no id column: its labels are paths, whose parents are the paths' levels",
+            "leave out --parents-from, or give the table an id (or code) column",
+        )
+    column = columns.get("path", 0)
+    body = rows[1:] if "path" in columns or not _looks_like_path(rows[0][column]) else rows
     return _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
 
 
-#: Column names publishers use for what a row of labels calls ``id`` and ``name``.
-_SYNONYMS = (("code", "id"), ("title", "name"))
+def _words(header: str) -> set[str]:
+    """A header's words, lowercase: ``2017 NAICS US Code`` -> {2017, naics,
+    us, code}; ``ParentCode`` and ``parent_code`` also give ``parentcode``."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
+    words = set(re.findall(r"[a-z0-9]+", spaced))
+    joined = re.sub(r"[^a-z0-9]+", "", header.lower())
+    return words | {joined, header.strip().lower()}
 
 
-def _canonical(header: list[str]) -> list[str]:
-    """``header`` with a publisher's ``code`` and ``title`` read as ``id`` and
-    ``name`` (when the table has no column of that name)."""
-    out = list(header)
-    for theirs, ours in _SYNONYMS:
-        if ours not in out and theirs in out:
-            out[out.index(theirs)] = ours
-    return out
+def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Which column holds what, from the header's words (a header that is
+    exactly a role's name first), and what the report says about it: the
+    columns not carried over, and a column taken among several that could be."""
+    notes: list[str] = []
+    words = [_words(h) for h in header]
+    taken: dict[str, int] = {}
+    for role, _ in _ROLE_WORDS:  # exact names first: 'id' beats 'code'
+        exact = [i for i, h in enumerate(header) if h.lower() == role]
+        if exact:
+            taken[role] = exact[0]
+    for role, known in _ROLE_WORDS:
+        if role in taken:
+            continue
+        free = [i for i in range(len(header)) if i not in taken.values() and words[i] & known]
+        if free:
+            taken[role] = free[0]
+            if len(free) > 1:
+                others = ", ".join(repr(header[i]) for i in free[1:])
+                notes.append(
+                    f"the {role} is read from column {header[free[0]]!r}, not from {others} "
+                    "(rename the columns to choose)"
+                )
+    if "id" in taken and "name" not in taken and "definition" in taken:
+        # A code list's one text column is its titles, however it is headed.
+        taken["name"] = taken.pop("definition")
+        notes.append(f"names are read from column {header[taken['name']]!r}")
+    extra = [h for i, h in enumerate(header) if i not in taken.values() and h]
+    if extra and "id" in taken and "name" in taken:
+        notes.append(f"columns not carried over: {', '.join(extra)}")
+    return taken, notes
 
 
 def _looks_like_path(cell: str) -> bool:
     return any(sep.strip() in cell for sep in PATH_SEPARATORS)
 
 
-def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> Imported:
-    notes: list[str] = []
-    col = {name: i for i, name in enumerate(header)}
-    known = {"id", "name", "parent", "definition", "aliases", "status", "replaced_by"}
-    extra = [h for h in header if h not in known]
-    if extra:
-        notes.append(f"columns not carried over: {', '.join(extra)}")
+def _rows(
+    rows: list[list[str]],
+    col: dict[str, int],
+    notes: list[str],
+    origin: str,
+    stem: str,
+    parents_from: str | None,
+) -> Imported:
     labels: list[ImportedLabel] = []
+    raw_ids: list[str] = []
+    levels: list[str] = []
     taken: set[str] = set()
     renamed: dict[str, str] = {}
 
@@ -105,6 +174,8 @@ def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> I
             notes.append(f"{origin}:{line}: unknown status '{status}': read as active")
             status = "active"
         aliases = [a.strip() for a in cell(row, "aliases").split("|") if a.strip()]
+        raw_ids.append(raw)
+        levels.append(cell(row, "level"))
         labels.append(
             ImportedLabel(
                 id=label_id,
@@ -116,11 +187,92 @@ def _rows(rows: list[list[str]], header: list[str], origin: str, stem: str) -> I
                 replaced_by=[r.strip() for r in cell(row, "replaced_by").split("|") if r.strip()],
             )
         )
+    source = _parent_source(col, levels, raw_ids, origin, parents_from)
+    by_code = parents_from_codes(raw_ids) if source in ("codes", "level") else {}
+    by_level: list[int | None] = []
+    if source == "level":
+        by_level = parents_from_levels([int(v) for v in levels])
+        if parents_from is None and _codes_explain(by_code, raw_ids, levels):
+            source = "codes"  # the codes hold in any row order; levels need the tree's order
+    if source == "level":
+        for label, parent in zip(labels, by_level, strict=True):
+            label.parent = None if parent is None else labels[parent].id
+        notes.append(
+            "parents are read from the levels: each row's parent is the row above it one level up"
+        )
+    elif source == "codes":
+        for label, raw in zip(labels, raw_ids, strict=True):
+            label.parent = by_code.get(raw)
+        if by_code:
+            notes.append(
+                f"parents are read from the codes: {len(by_code):,} of {len(labels):,} codes are "
+                "inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
+            )
+        elif padded_to_one_width(raw_ids):
+            notes.append(
+                "the codes are padded to one width, so which zeros mark a level is not "
+                "known: the labels are imported without parents (add a parent or level column)"
+            )
+        if by_level:
+            differ = sum(
+                by_code.get(raw) != (None if p is None else raw_ids[p])
+                for raw, p in zip(raw_ids, by_level, strict=True)
+            )
+            if differ:
+                notes.append(
+                    f"rows whose level puts them under another row than their code does: "
+                    f"{differ:,} (the table is not in the tree's order); the codes are taken "
+                    "(--parents-from level takes the rows' order)"
+                )
+    elif source == "none":
+        for label in labels:
+            label.parent = None
     for label in labels:
         if label.parent in renamed:
             label.parent = renamed[label.parent]
         label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
     return _imported(stem, labels, notes)
+
+
+def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -> bool:
+    """Whether the codes give every row below the top level a parent one
+    level up: then they say what the levels say, in whatever order the rows are."""
+    level_of = dict(zip(ids, (int(v) for v in levels), strict=True))
+    top = min(level_of.values(), default=0)
+    return bool(by_code) and all(
+        (code in by_code and level_of[by_code[code]] == level - 1)
+        if level > top
+        else code not in by_code
+        for code, level in level_of.items()
+    )
+
+
+def _parent_source(
+    col: dict[str, int], levels: list[str], ids: list[str], origin: str, asked: str | None
+) -> str:
+    """Where the parents come from: what was asked, else the parent column,
+    else the level column (when every row has a whole number), else the codes
+    (when they are codes, not names made into ids)."""
+    by_level = "level" in col and all(v.isdigit() for v in levels)
+    if asked == "column" and "parent" not in col:
+        raise TaxopsError(
+            f"{origin} has no parent column", "leave out --parents-from, or name one 'parent'"
+        )
+    if asked == "level" and not by_level:
+        problem = (
+            "has no level column" if "level" not in col else "has a level that is not a number"
+        )
+        raise TaxopsError(
+            f"{origin} {problem}",
+            "give every row a level (1, 2, 3...), or leave out --parents-from",
+        )
+    if asked is not None:
+        return asked
+    if "parent" in col:
+        return "column"
+    if by_level:
+        return "level"
+    return "codes" if not all(is_slug(i) for i in ids) else "column"
 
 
 def _paths(cells: list[str], origin: str, stem: str, separator: str | None) -> Imported:

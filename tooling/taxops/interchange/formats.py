@@ -28,6 +28,8 @@ IMPORTS: dict[str, str] = {
     "skos": "a SKOS concept scheme (Turtle, N-Triples, JSON-LD or RDF/XML)",
     "csv": "a CSV of category paths, or of id,parent,name rows",
     "google": "Google's product taxonomy (taxonomy-with-ids text: 'id - A > B > C')",
+    "codes": "a publisher's text list of codes and titles, one code a line (ICD-10-CM's "
+    "code and order files)",
 }
 
 _BY_SUFFIX = {
@@ -50,17 +52,27 @@ class ImportRequest:
     path_separator: str | None = None
     #: SKOS: the language names and aliases are taken in (a BCP 47 tag).
     lang: str = "en"
+    #: CSV rows: where the parents come from (``column``, ``level``, ``codes``,
+    #: ``none``; default the first the table has).
+    parents_from: str | None = None
 
 
-def guess_import_format(name: str) -> str | None:
-    """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD)."""
+def guess_import_format(name: str, text: str | None = None) -> str | None:
+    """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD),
+    and for a ``.txt`` its lines: Google's ``id - A > B`` or a code list."""
     lower = name.lower()
-    return next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
+    fmt = next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
+    if fmt == "google" and text is not None:
+        from taxops.interchange.code_list import looks_like_code_list
+
+        return "codes" if looks_like_code_list(text) else fmt
+    return fmt
 
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     """Dispatch to the format's importer (each imports its heavy library itself)."""
     from taxops.interchange import (
+        code_list,
         csv_labels,
         cvat,
         google_product,
@@ -75,5 +87,7 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     if request.fmt == "skos":
         return skos_import.import_skos(text, origin, request.lang)
     if request.fmt == "csv":
-        return csv_labels.import_csv(text, origin, request.path_separator)
+        return csv_labels.import_csv(text, origin, request.path_separator, request.parents_from)
+    if request.fmt == "codes":
+        return code_list.import_code_list(text, origin)
     return google_product.import_google(text, origin)

@@ -15,6 +15,7 @@ from taxops.cli.commands.common import repo_root, tell, write
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import clip, short, terminal_lines
 from taxops.formatting.text import format_text
+from taxops.interchange.csv_labels import PARENT_SOURCES
 from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
 from taxops.interchange.imported import Imported, validate_imported
 from taxops.textdiff import unified_diff
@@ -63,6 +64,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--path-separator",
         metavar="SEP",
         help="CSV of paths: the level separator (default: guessed)",
+    )
+    p.add_argument(
+        "--parents-from",
+        choices=PARENT_SOURCES,
+        help="CSV with an id column: where each label's parent comes from (column: the "
+        "parent column; level: the row above one level up; codes: the shorter code that "
+        "begins it, as 111 begins 1111; none: no parents; default: the first the table has)",
     )
     p.add_argument(
         "--into",
@@ -116,7 +124,14 @@ def run(args: argparse.Namespace) -> int:
             "--into keeps the working version's id, title and owners",
             "leave out --id, --title and --owner (edit the header by hand)",
         )
-    imported = read(args.file, args.fmt, args.control, args.path_separator, args.lang)
+    imported = read(
+        args.file,
+        args.fmt,
+        args.control,
+        args.path_separator,
+        args.lang,
+        parents_from=args.parents_from,
+    )
     if args.into is not None:
         return _into(args, imported)
     if args.id:
@@ -239,19 +254,26 @@ def read(
     control: str | None = None,
     separator: str | None = None,
     lang: str = "en",
+    *,
+    parents_from: str | None = None,
 ) -> Imported:
     """Import ``path`` (the format from ``fmt`` or its extension)."""
     from taxops.textfiles import require_file
 
     require_file(path)
-    fmt = fmt or guess_import_format(path.name)
+    text = read_text(path, "utf-8-sig")
+    fmt = fmt or guess_import_format(path.name, text)
     if fmt is None:
         raise TaxopsError(
             f"cannot tell the format of {path} from its name",
             f"pass --from ({', '.join(sorted(IMPORTS))})",
         )
-    text = read_text(path, "utf-8-sig")
-    return run_import(text, str(path), ImportRequest(fmt, control, separator, lang))
+    if parents_from is not None and fmt != "csv":
+        raise TaxopsError(
+            "--parents-from is for a CSV with an id column",
+            f"leave it out: the parents of {fmt} come from the file itself",
+        )
+    return run_import(text, str(path), ImportRequest(fmt, control, separator, lang, parents_from))
 
 
 def report(imported: Imported, source: Path) -> None:
@@ -269,13 +291,15 @@ def report(imported: Imported, source: Path) -> None:
 
 COMMAND = Command(
     name="import",
-    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or Google's product taxonomy, "
-    "or a publisher's new edition into one",
+    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV, Google's product taxonomy "
+    "or a publisher's code list, or a publisher's new edition into one",
     description="Make a governed taxonomy from what a team already has. The result is\n"
     "validated before it is written; everything that could not be carried over (or\n"
     "was changed to fit, like an id made from a name) is listed.\n"
     "  taxops import label_config.xml --from label-studio\n"
     "  taxops import labels.csv --id product-categories -o taxonomy.yaml\n"
+    "A publisher's table as it is published (parents from its levels or codes):\n"
+    "  taxops import icd10cm_order_2025.txt --id icd-10-cm\n"
     "A publisher's next edition goes into the taxonomy already governed, keeping\n"
     "what the team wrote (--into):\n"
     "  taxops import naics_2017.csv --into naics --version 2017",

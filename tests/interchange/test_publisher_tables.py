@@ -1,0 +1,276 @@
+"""A publisher's table imports as it is published: its columns known by their
+headers' words, its tree read from a parent column, its levels or its codes,
+and ICD-10-CM's plain-text code and order files read as they come."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from pathlib import Path
+
+import pytest
+from crosswalk.published import DATA
+from taxops.cli.main import main
+from taxops.diagnostics import TaxopsError
+from taxops.interchange.code_hierarchy import parents_from_codes, parents_from_levels
+from taxops.interchange.code_list import import_code_list
+from taxops.interchange.csv_labels import import_csv
+from taxops.interchange.formats import guess_import_format
+from test_imports import assert_valid
+
+NAICS_2017 = DATA / "naics" / "naics_2017.csv"
+
+
+def naics_rows() -> list[dict[str, str]]:
+    with open(NAICS_2017, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([header, *rows])
+    return out.getvalue()
+
+
+def parents(text: str, **kwargs: str) -> dict[str, str | None]:
+    imported = import_csv(text, "table.csv", **kwargs)  # type: ignore[arg-type]
+    assert_valid(imported)
+    return {label.id: label.parent for label in imported.labels}
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [
+        # NAICS: a code is in the longest code that begins it; a sector range
+        # spans its subsectors.
+        (
+            ["11", "111", "1111", "11111", "111110"],
+            {"111": "11", "1111": "111", "11111": "1111", "111110": "11111"},
+        ),
+        (["31-33", "311", "3111", "332", "44-45"], {"311": "31-33", "3111": "311", "332": "31-33"}),
+        # ICD-10 as the WHO writes it (dots), and as the CMS files write it
+        # (no dots): the same tree.
+        (["A00", "A00.0", "A00.1", "A01"], {"A00.0": "A00", "A00.1": "A00"}),
+        (
+            ["A00", "A000", "A001", "A01", "A010", "A0100"],
+            {"A000": "A00", "A001": "A00", "A010": "A01", "A0100": "A010"},
+        ),
+        # Chapters and blocks: ranges nest, and a code beats a range of its width.
+        (
+            ["A00-B99", "A00-A09", "A00", "A000", "A15-A19", "A15", "C00-D49"],
+            {
+                "A00-A09": "A00-B99",
+                "A00": "A00-A09",
+                "A000": "A00",
+                "A15-A19": "A00-B99",
+                "A15": "A15-A19",
+            },
+        ),
+        # Padded to one width: no code begins another, so no parents.
+        (["10000000", "10100000", "10101500", "10101501"], {}),
+        # A CPV check digit is not a range; a range written twice is not its own parent.
+        (["03000000-1", "03100000-2"], {}),
+        (["A00-A09", "A00-A09", "A00"], {"A00": "A00-A09"}),
+    ],
+)
+def test_codes_say_their_parents(codes: list[str], expected: dict[str, str]) -> None:
+    assert parents_from_codes(codes) == expected
+
+
+def test_the_codes_give_naics_its_published_tree() -> None:
+    """Every NAICS 2017 code's parent, read from the codes alone, is the one
+    the Census Bureau's table gives, in any row order."""
+    rows = naics_rows()
+    shuffled = [r["code"] for r in rows]
+    random.Random(7).shuffle(shuffled)
+    found = parents_from_codes(shuffled)
+    assert {r["code"]: found.get(r["code"]) for r in rows} == {
+        r["code"]: r["parent"] or None for r in rows
+    }
+
+
+def test_levels_give_each_row_the_row_above_one_level_up() -> None:
+    assert parents_from_levels([1, 2, 3, 3, 2, 1, 2, 4, 3]) == [None, 0, 1, 1, 0, None, 5, 6, 6]
+
+
+def test_a_census_table_imports_as_published() -> None:
+    """The Census Bureau's own columns (``Seq. No.``, ``2017 NAICS US Code``,
+    ``2017 NAICS US Title``) with no parent column: ids, names and the tree."""
+    rows = naics_rows()
+    text = table(
+        ["Seq. No.", "2017 NAICS US   Code", "2017 NAICS US Title"],
+        [[str(n), r["code"], r["title"]] for n, r in enumerate(rows, start=1)],
+    )
+    imported = import_csv(text, "2-6 digit_2017_Codes.csv")
+    assert_valid(imported)
+    assert [(label.id, label.name, label.parent) for label in imported.labels] == [
+        (r["code"], r["title"], r["parent"] or None) for r in rows
+    ]
+    assert "columns not carried over: Seq. No." in imported.notes
+    assert any(n.startswith("parents are read from the codes") for n in imported.notes)
+
+
+@pytest.mark.parametrize(
+    ("header", "roles"),
+    [
+        (["Code", "ParentCode", "Title"], ("Code", "Title", "ParentCode")),
+        (["parent_id", "label_id", "Display Name"], ("label_id", "Display Name", "parent_id")),
+        (["Class Code", "Class Title", "Broader"], ("Class Code", "Class Title", "Broader")),
+        (["id", "code", "name"], ("id", "name", None)),  # an exact name wins over a word
+    ],
+)
+def test_columns_are_known_by_their_words(
+    header: list[str], roles: tuple[str, str, str | None]
+) -> None:
+    id_col, name_col, parent_col = roles
+    rows = [{id_col: "X1", name_col: "First"}, {id_col: "X2", name_col: "Second"}]
+    if parent_col:
+        rows[1][parent_col] = "X1"
+    text = table(header, [[r.get(h, "" if h != "code" else "c") for h in header] for r in rows])
+    found = import_csv(text, "table.csv")
+    assert [(label.id, label.name) for label in found.labels] == [("X1", "First"), ("X2", "Second")]
+    assert found.labels[1].parent == ("X1" if parent_col else None)
+
+
+def test_a_code_list_with_one_description_takes_it_as_names() -> None:
+    imported = import_csv("Code,Description\nA00,Cholera\nA000,Cholera due to ...\n", "t.csv")
+    assert [(label.name, label.parent) for label in imported.labels] == [
+        ("Cholera", None),
+        ("Cholera due to ...", "A00"),
+    ]
+    assert "names are read from column 'Description'" in imported.notes
+
+
+def test_two_columns_for_one_field_are_named_in_the_report() -> None:
+    imported = import_csv("Old code,New code,Title\nA,B,First\n", "t.csv")
+    assert imported.labels[0].id == "A"
+    assert any("not from 'New code'" in n for n in imported.notes)
+
+
+def test_levels_in_the_trees_order_make_the_tree() -> None:
+    """ISIC-like: section letters hold two-digit divisions that no code
+    begins, so only the levels say the tree."""
+    text = "code,level,title\nA,1,Agriculture\n01,2,Crop\n011,3,Cereals\n02,2,Forestry\nB,1,Mining\n05,2,Coal\n"
+    assert parents(text) == {"A": None, "01": "A", "011": "01", "02": "A", "B": None, "05": "B"}
+
+
+def test_codes_win_over_levels_out_of_the_trees_order() -> None:
+    """A sorted sheet: the sector range sorts after its subsectors' rows
+    would need it. The codes say the same tree as the levels, in any order;
+    the rows' order would hang 311 under 23."""
+    text = (
+        "code,level,title\n23,2,Construction\n236,3,Buildings\n311,3,Food\n31-33,2,Manufacturing\n"
+    )
+    assert parents(text) == {"23": None, "236": "23", "311": "31-33", "31-33": None}
+    imported = import_csv(text, "t.csv")
+    assert any(n.startswith("rows whose level puts them under another row") for n in imported.notes)
+    assert parents(text, parents_from="level")["311"] == "23"
+
+
+@pytest.mark.parametrize(
+    ("asked", "expected"),
+    [
+        ("column", {"11": None, "111": None, "1111": "111"}),
+        ("codes", {"11": None, "111": "11", "1111": "111"}),
+        ("none", {"11": None, "111": None, "1111": None}),
+    ],
+)
+def test_parents_from_chooses(asked: str, expected: dict[str, str | None]) -> None:
+    text = "code,parent,title\n11,,Farming\n111,,Crops\n1111,111,Grain\n"
+    assert parents(text, parents_from=asked) == expected
+
+
+def test_names_made_into_ids_never_get_parents_from_their_spelling() -> None:
+    """``car`` begins ``car_seat``, but slugs are names, not codes."""
+    assert parents("id,name\ncar,Car\ncar_seat,Car seat\n") == {"car": None, "car_seat": None}
+
+
+def test_padded_codes_are_imported_flat_and_the_report_says_why() -> None:
+    imported = import_csv("code,title\n10000000,Live animals\n10100000,Livestock\n", "u.csv")
+    assert all(label.parent is None for label in imported.labels)
+    assert any("padded to one width" in n for n in imported.notes)
+
+
+def test_asking_for_what_the_table_lacks_is_refused() -> None:
+    with pytest.raises(TaxopsError, match="no level column"):
+        import_csv("code,title\n1,A\n", "t.csv", parents_from="level")
+    with pytest.raises(TaxopsError, match="has a level that is not a number"):
+        import_csv("code,level,title\n1,one,A\n", "t.csv", parents_from="level")
+    with pytest.raises(TaxopsError, match="no id column"):
+        import_csv("path\nA > B\n", "t.csv", parents_from="codes")
+
+
+ORDER_FILE = (
+    "00001 A00     0 Cholera                                                      Cholera\n"
+    "00002 A000    1 Cholera due to Vibrio cholerae 01, biovar cholerae           "
+    "Cholera due to Vibrio cholerae 01, biovar cholerae\n"
+    "00003 A01     0 Typhoid and paratyphoid fevers                               "
+    "Typhoid and paratyphoid fevers\n"
+    "00004 A010    0 Typhoid fever                                                Typhoid fever\n"
+    "00005 A0100   1 Typhoid fever, unspecified                                   "
+    "Typhoid fever, unspecified\n"
+    "00006 Z3A00   1 Weeks of gestation of pregnancy not specified                "
+    "Weeks of gestation of pregnancy not specified (full title, longer than the short one)\n"
+)
+
+
+def test_an_order_file_imports_with_its_headings_as_the_tree() -> None:
+    imported = import_code_list(ORDER_FILE, "icd10cm_order_2025.txt")
+    assert_valid(imported)
+    assert [(label.id, label.parent) for label in imported.labels] == [
+        ("A00", None),
+        ("A000", "A00"),
+        ("A01", None),
+        ("A010", "A01"),
+        ("A0100", "A010"),
+        ("Z3A00", None),
+    ]
+    assert imported.labels[-1].name.endswith("(full title, longer than the short one)")
+    assert imported.ids == "code"
+
+
+def test_a_code_file_imports_code_and_title() -> None:
+    text = "A000    Cholera due to Vibrio cholerae 01, biovar cholerae\r\nA001\tCholera, eltor\r\n"
+    imported = import_code_list(text, "icd10cm_codes_2025.txt")
+    assert [(label.id, label.name) for label in imported.labels] == [
+        ("A000", "Cholera due to Vibrio cholerae 01, biovar cholerae"),
+        ("A001", "Cholera, eltor"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("A000    Cholera\nA000    Again\n", r"codes\.txt:2: the code 'A000' appears twice"),
+        ("A000    Cholera\nnot-a-title\n", r"codes\.txt:2: not a line of codes"),
+        ("\n\n", "is empty"),
+    ],
+)
+def test_a_broken_code_list_names_its_line(text: str, message: str) -> None:
+    with pytest.raises(TaxopsError, match=message):
+        import_code_list(text, "codes.txt")
+
+
+def test_a_txt_is_told_apart_by_its_lines() -> None:
+    google = (
+        Path(__file__).parent / "fixtures" / "taxonomy-with-ids.en-US.2021-09-21.txt"
+    ).read_text(encoding="utf-8")
+    assert guess_import_format("t.txt", google) == "google"
+    assert guess_import_format("t.txt", ORDER_FILE) == "codes"
+    assert guess_import_format("t.txt", "A000    Cholera\n") == "codes"
+
+
+def test_the_cli_imports_an_order_file_and_refuses_parents_from_on_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "icd10cm_order_2025.txt"
+    source.write_text(ORDER_FILE, encoding="utf-8")
+    out = tmp_path / "icd.yaml"
+    assert main(["import", str(source), "--id", "icd-10-cm", "-o", str(out)]) == 0
+    assert "  - id: A0100\n" not in out.read_text(encoding="utf-8")  # top-level list items
+    assert "- id: A0100\n  name: Typhoid fever, unspecified\n  parent: A010\n" in out.read_text(
+        encoding="utf-8"
+    )
+    assert main(["import", str(source), "--parents-from", "codes", "-o", "-"]) == 2
+    assert "--parents-from is for a CSV" in capsys.readouterr().err

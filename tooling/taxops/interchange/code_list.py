@@ -1,0 +1,96 @@
+"""A publisher's plain-text list of codes and titles, one code a line, as the
+biggest classifications are distributed:
+
+- **code and title**: ``A000    Cholera due to Vibrio cholerae 01, ...``
+  (the code, spaces or a tab, the title: ICD-10-CM's ``icd10cm_codes_*.txt``,
+  many national code lists);
+- **the order file**: ``00001 A00     0 Cholera  ...  Cholera`` (ICD-10-CM's
+  ``icd10cm_order_*.txt`` and ICD-10-PCS's: a sequence number, the code, 1
+  for a code that can be used on a record and 0 for a heading, a short title
+  in 60 columns, the full title). The full title is the name; the headings are
+  the labels above the codes.
+
+Codes are ids exactly as written (``ids: code``). Their parents come from the
+codes (:func:`~taxops.interchange.code_hierarchy.parents_from_codes`: ``A001``
+is under ``A00``), so a file that lists its headings gives the whole tree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from taxops.diagnostics import TaxopsError
+from taxops.interchange.code_hierarchy import padded_to_one_width, parents_from_codes
+from taxops.interchange.imported import Imported, ImportedLabel, is_label_id, taxonomy_slug
+
+#: A line of an order file: sequence number, code, heading flag, the two titles.
+_ORDER = re.compile(r"^(\d{5}) (\S{1,7}) *([01]) (.{60}) ?(.*)$")
+#: A line of a code list: the code, then whitespace, then its title.
+_CODE = re.compile(r"^(\S+)[ \t]+(\S.*)$")
+
+
+def looks_like_code_list(text: str) -> bool:
+    """Whether the first lines with content read as codes and titles (a
+    Google taxonomy's lines, ``<id> - A > B``, do not)."""
+    lines = [line for line in text.splitlines()[:20] if line.strip() and not line.startswith("#")]
+    return bool(lines) and all(
+        _ORDER.match(line) or (_CODE.match(line) and not re.match(r"^\d+ - ", line))
+        for line in lines
+    )
+
+
+def import_code_list(text: str, origin: str) -> Imported:
+    text = text.removeprefix("\ufeff")
+    lines = [(n, line.rstrip("\r")) for n, line in enumerate(text.splitlines(), start=1)]
+    lines = [(n, line) for n, line in lines if line.strip()]
+    if not lines:
+        raise TaxopsError(f"{origin} is empty")
+    order = all(_ORDER.match(line) for _, line in lines[:20])
+    labels: list[ImportedLabel] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for number, line in lines:
+        found = (_ORDER if order else _CODE).match(line)
+        if found is None:
+            shape = "'00001 A00     0 Short title  Full title'" if order else "'CODE title'"
+            raise TaxopsError(
+                f"{origin}:{number}: not a line of codes ({shape}): {line[:80]!r}",
+                "give the publisher's code list as it is published, one code a line",
+            )
+        if order:
+            code, title = found.group(2), found.group(5).strip() or found.group(4).strip()
+        else:
+            code, title = found.group(1), found.group(2).strip()
+        if not is_label_id(code) or code in seen:
+            problem = "appears twice" if code in seen else "cannot be an id"
+            raise TaxopsError(
+                f"{origin}:{number}: the code {code!r} {problem}",
+                "give the publisher's code list as it is published",
+            )
+        seen.add(code)
+        labels.append(ImportedLabel(id=code, name=title))
+    codes = [label.id for label in labels]
+    parents = parents_from_codes(codes)
+    for label in labels:
+        label.parent = parents.get(label.id)
+    if parents:
+        notes.append(
+            f"parents are read from the codes: {len(parents):,} of {len(labels):,} codes are "
+            "inside a shorter code listed in the file"
+        )
+    elif padded_to_one_width(codes):
+        notes.append(
+            "the codes are padded to one width, so which zeros mark a level is not known: "
+            "the labels are imported without parents (import a CSV with a parent or level column)"
+        )
+    if order:
+        notes.append("short titles not carried over (the names are the full titles)")
+    stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return Imported(
+        id=taxonomy_slug(stem),
+        title=stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported codes",
+        kind="hierarchical" if parents else "single-label",
+        labels=labels,
+        ids="code",
+        notes=notes,
+    )

@@ -274,3 +274,74 @@ def test_the_cli_imports_an_order_file_and_refuses_parents_from_on_it(
     )
     assert main(["import", str(source), "--parents-from", "codes", "-o", "-"]) == 2
     assert "--parents-from is for a CSV" in capsys.readouterr().err
+
+
+UNSPSC = (
+    "Segment,Segment Title,Family,Family Title,Class,Class Title,Commodity,Commodity Title,"
+    "Commodity Definition,Version\n"
+    "10000000,Live Plant and Animal Material,,,,,,,,26.0801\n"
+    "10000000,Live Plant and Animal Material,10100000,Live animals,10101500,Livestock,"
+    "10101501,Cats,,26.0801\n"
+    "10000000,Live Plant and Animal Material,10100000,Live animals,10101500,Livestock,"
+    "10101502,Dogs,Domestic dogs,26.0801\n"
+    "10000000,Live Plant and Animal Material,10110000,Domestic pet products,,,"
+    "10111302,Pet grooming products,,26.0801\n"
+)
+
+
+def test_a_table_with_a_pair_of_columns_per_level_gives_padded_codes_their_tree() -> None:
+    """UNSPSC as published: the padded codes say nothing, the columns say all;
+    a row may stop at any level, or skip one."""
+    imported = import_csv(UNSPSC, "unspsc.csv")
+    assert_valid(imported)
+    assert [(label.id, label.name, label.parent) for label in imported.labels] == [
+        ("10000000", "Live Plant and Animal Material", None),
+        ("10100000", "Live animals", "10000000"),
+        ("10101500", "Livestock", "10100000"),
+        ("10101501", "Cats", "10101500"),
+        ("10101502", "Dogs", "10101500"),
+        ("10110000", "Domestic pet products", "10000000"),
+        ("10111302", "Pet grooming products", "10110000"),
+    ]
+    assert imported.labels[4].definition == "Domestic dogs"
+    assert imported.notes[:2] == [
+        "read as a pair of columns (code, name) per level: segment, family, class, commodity",
+        "columns not carried over: Version",
+    ]
+
+
+def test_gpc_levels_are_named_by_their_descriptions() -> None:
+    text = (
+        "Segment Code,Segment Description,Family Code,Family Description,Brick Code,"
+        "Brick Description\n50000000,Food,50100000,Fruits,10000025,Fruit - Frozen\n"
+    )
+    assert parents(text) == {"50000000": None, "50100000": "50000000", "10000025": "50100000"}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "Segment,Segment Title,Family,Family Title\n10,Animals,1010,\n",
+            r"t\.csv:2: the family '1010' has no name",
+        ),
+        (
+            "Segment,Segment Title,Family,Family Title\n,,,\n",
+            "has no codes under its level columns",
+        ),
+    ],
+)
+def test_a_broken_level_table_names_its_row(text: str, message: str) -> None:
+    with pytest.raises(TaxopsError, match=message):
+        import_csv(text, "t.csv")
+
+
+def test_a_code_under_two_parents_keeps_the_first_and_says_so() -> None:
+    text = "Group,Group Name,Item,Item Name\nA,First,X,Thing\nB,Second,X,Thing\n"
+    imported = import_csv(text, "t.csv")
+    assert parents(text)["X"] == "A"
+    assert any(
+        "t.csv:3: item 'X' is under 'B' here and under 'A' above" in n for n in imported.notes
+    )
+    with pytest.raises(TaxopsError, match="a pair of columns per level"):
+        import_csv(text, "t.csv", parents_from="codes")

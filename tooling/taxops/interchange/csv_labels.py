@@ -5,7 +5,9 @@ publish them, in one of two shapes:
   with ``/``), every level becoming a label, parents before children;
 - **rows**: a column of ids and one of names, and optionally ``parent``,
   ``level``, ``definition``, ``aliases`` (separated by ``|``), ``status`` and
-  ``replaced_by`` (``|``).
+  ``replaced_by`` (``|``);
+- **a pair of columns per level** (UNSPSC, GS1's GPC): a code and a name for
+  each level, a row a path (:mod:`~taxops.interchange.level_columns`).
 
 A column is known by its header's words, so a publisher's table is read as it
 is published: ``code`` or ``2017 NAICS US Code`` is the id, ``title`` or
@@ -21,7 +23,6 @@ as spreadsheets write them.
 from __future__ import annotations
 
 import csv
-import re
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.code_hierarchy import (
@@ -38,6 +39,8 @@ from taxops.interchange.imported import (
     taxonomy_slug,
     unique,
 )
+from taxops.interchange.level_columns import labels_from_levels, levels
+from taxops.interchange.table_header import header_words
 from taxops.models.ids import MAX_ID_LENGTH
 from taxops.textfiles import csv_rows
 
@@ -78,8 +81,19 @@ def import_csv(
     except csv.Error:
         dialect = csv.excel
     rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
-    columns, notes = _columns([h.strip() for h in rows[0]])
+    header = [h.strip() for h in rows[0]]
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    by_level = levels(header)
+    if by_level:
+        if parents_from is not None:
+            raise TaxopsError(
+                f"{origin} has a pair of columns per level: each code's parent is the code "
+                "to its left",
+                "leave out --parents-from",
+            )
+        labels, notes = labels_from_levels(rows, by_level, origin)
+        return _imported(stem, labels, notes)
+    columns, notes = _columns(header)
     if "id" in columns and "name" in columns:
         return _rows(rows, columns, notes, origin, stem, parents_from)
     if parents_from not in (None, "none"):
@@ -92,21 +106,12 @@ def import_csv(
     return _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
 
 
-def _words(header: str) -> set[str]:
-    """A header's words, lowercase: ``2017 NAICS US Code`` -> {2017, naics,
-    us, code}; ``ParentCode`` and ``parent_code`` also give ``parentcode``."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
-    words = set(re.findall(r"[a-z0-9]+", spaced))
-    joined = re.sub(r"[^a-z0-9]+", "", header.lower())
-    return words | {joined, header.strip().lower()}
-
-
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Which column holds what, from the header's words (a header that is
     exactly a role's name first), and what the report says about it: the
     columns not carried over, and a column taken among several that could be."""
     notes: list[str] = []
-    words = [_words(h) for h in header]
+    words = [header_words(h) for h in header]
     taken: dict[str, int] = {}
     for role, _ in _ROLE_WORDS:  # exact names first: 'id' beats 'code'
         exact = [i for i, h in enumerate(header) if h.lower() == role]
@@ -211,7 +216,8 @@ def _rows(
         elif padded_to_one_width(raw_ids):
             notes.append(
                 "the codes are padded to one width, so which zeros mark a level is not "
-                "known: the labels are imported without parents (add a parent or level column)"
+                "known: the labels are imported without parents (give the table a parent or "
+                "level column, or a pair of columns per level as UNSPSC publishes it)"
             )
         if by_level:
             differ = sum(

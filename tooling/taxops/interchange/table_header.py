@@ -1,0 +1,23 @@
+"""The words of a table's column headers, as publishers write them
+(``2017 NAICS US Code``, ``ParentCode``, ``segment_title``): how the CSV
+importers tell what a column holds without asking anyone to rename it."""
+
+from __future__ import annotations
+
+import re
+
+
+def header_words(header: str) -> set[str]:
+    """A header's words, lowercase: ``2017 NAICS US Code`` -> {2017, naics,
+    us, code}; ``ParentCode`` and ``parent_code`` also give ``parentcode``,
+    and the whole header is one more (``replaced_by``)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
+    words = set(re.findall(r"[a-z0-9]+", spaced))
+    joined = re.sub(r"[^a-z0-9]+", "", header.lower())
+    return words | {joined, header.strip().lower()}
+
+
+def plain_words(header: str) -> list[str]:
+    """A header's words in order, lowercase, camelCase split (no joined forms)."""
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
+    return re.findall(r"[a-z0-9]+", spaced)

@@ -140,7 +140,7 @@ def test_an_edit_that_reads_otherwise_is_never_written(monkeypatch: pytest.Monke
         "taxops: guideline/1\ntaxonomy: t\nlabels:\n"
         "  - label: a\n    definition: |\n      one\n      two\n"
     )
-    monkeypatch.setattr(guideline_edit, "_last_line", lambda lines, row, column: row + 2)
+    monkeypatch.setattr(guideline_edit, "last_line_of_entry", lambda lines, row, column: row + 2)
     result = mark_historical(text, "g.yaml", {"a"})
     assert (result.text, result.marked, result.by_hand) == (text, [], ["a"])
 
@@ -154,7 +154,85 @@ def test_a_guideline_that_is_not_utf8_is_named_and_the_taxonomy_fixed_all_the_sa
     (root / "guidelines" / "fleet.yaml").write_bytes(broken)
     assert main(["fix", "--repo", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "guidelines/fleet.yaml: retired labels' guidance not marked historical" in out
+    assert "guidelines/fleet.yaml: the guideline was not fixed" in out
     assert "is not UTF-8 text" in out
     assert (root / "guidelines" / "fleet.yaml").read_bytes() == broken
     assert "    status: retired\n" in (root / "taxonomies/fleet/taxonomy.yaml").read_text()
+
+
+# A new edition adds labels: each defined one gets the entry `init` writes,
+# after the entry of the label before it; the others need a person.
+ADDED = OLD.replace(
+    "  - id: vehicle.car\n",
+    "  - id: vehicle.bus\n    name: Bus\n    parent: vehicle\n    definition: A bus.\n  - id: vehicle.car\n",
+).replace(
+    "    definition: Any other vehicle.\n",
+    "    definition: Any other vehicle.\n  - id: vehicle.tram\n    name: Tram\n    parent: vehicle\n"
+    "    definition: A tram.\n  - id: vehicle.sled\n    name: Sled\n    parent: vehicle\n",
+)
+
+
+def test_fix_gives_each_defined_new_label_its_entry_in_the_taxonomys_order(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = released_and_edited(tmp_path, OLD, ADDED.replace("version: 1.0.0", "version: 1.1.0", 1))
+    (root / "guidelines").mkdir()
+    guideline = root / "guidelines" / "fleet.yaml"
+    guideline.write_text(GUIDELINE.replace("\n", "\r\n"), encoding="utf-8", newline="")
+    assert main(["fix", "--repo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "an entry for 2 new labels the taxonomy defines" in out
+    after = guideline.read_bytes().decode()
+    assert changed_lines(GUIDELINE, after.replace("\r\n", "\n")) == [
+        '+  - label: "vehicle.bus"',
+        '+  - label: "vehicle.tram"',
+    ]
+    assert after.count("\r\n") == after.count("\n")  # CR LF kept
+    lines = after.splitlines()
+    assert lines.index('  - label: "vehicle.bus"') == lines.index("  - label: vehicle") + 2
+    assert lines[-1] == '  - label: "vehicle.tram"'
+    # The sled has no definition: the check still asks a person for it.
+    assert main(["check", "--repo", str(root)]) != 0
+    out = capsys.readouterr().out
+    assert "label 'vehicle.sled' (Sled) has no guidance: labelers would see only its name" in out
+    assert "label-without-guidance] label 'vehicle.tram" not in out
+
+
+@pytest.mark.parametrize(
+    ("guideline", "said"),
+    [
+        (GUIDELINE.replace("min_examples: 0", "min_examples: 1"), None),  # examples wanted
+        (
+            GUIDELINE.replace(
+                "  - label: vehicle\n",
+                "  - {label: vehicle, definition: Anything that moves people or goods.}\n",
+            ),
+            "by hand",
+        ),
+    ],
+)
+def test_no_entry_is_written_where_it_is_not_the_one_right_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], guideline: str, said: str | None
+) -> None:
+    text = guideline.replace("    definition: Anything that moves people or goods.\n", "", 1)
+    root = released_and_edited(tmp_path, OLD, ADDED.replace("version: 1.0.0", "version: 1.1.0", 1))
+    (root / "guidelines").mkdir()
+    (root / "guidelines" / "fleet.yaml").write_text(text, encoding="utf-8")
+    main(["fix", "--repo", str(root)])
+    out = capsys.readouterr().out
+    assert (root / "guidelines" / "fleet.yaml").read_text(encoding="utf-8") == text
+    assert ("by hand" in out) == (said == "by hand")
+
+
+def test_an_entry_goes_first_when_no_earlier_label_has_one() -> None:
+    from taxops.fixes.guideline_entries import add_entries
+
+    text = "taxops: guideline/1\ntaxonomy: t\nlabels:\n- label: b\n  definition: B.\n"
+    doc, _ = parse_yaml(text, "g.yaml")
+    assert doc is not None
+    added = add_entries(text, doc, ["a", "b", "c"], {"a", "c"})
+    assert added.text == (
+        'taxops: guideline/1\ntaxonomy: t\nlabels:\n- label: "a"\n- label: b\n  definition: B.\n'
+        '- label: "c"\n'
+    )
+    assert added.added == ["a", "c"]

@@ -11,7 +11,7 @@ from taxops.checks.common import IdSuggestions
 from taxops.checks.guideline_refs import label_references
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
-from taxops.models.guideline import Guideline, LabelGuidance
+from taxops.models.guideline import Coverage, Guideline, LabelGuidance
 from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
 
 
@@ -70,13 +70,13 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
         entry = guidance.get(label.id)
         if entry is None:
             if usable or not label.definition:
+                seen = "its name and the taxonomy's definition" if label.definition else "its name"
                 yield _error(
                     "label-without-guidance",
                     f"label '{label.id}' ({label.name}) has no guidance: labelers would see "
-                    "only its name",
+                    f"only {seen}",
                     doc.locate(("labels",), at="key"),
-                    f"add an entry under 'labels:' with 'label: {label.id}', a definition, "
-                    f"{need.min_examples} example(s) and {need.min_near_misses} near miss(es)",
+                    _entry_hint(label, need),
                     label=label.id,
                 )
             continue
@@ -97,6 +97,21 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
             yield from _enough(
                 entry, i, doc, "near_misses", len(entry.near_misses), need.min_near_misses
             )
+
+
+def _entry_hint(label: Label, need: Coverage) -> str:
+    """What the missing entry holds: a definition unless the taxonomy has one,
+    and the examples and near misses the guideline asks for; with none of
+    these, the entry is only the label's line, which ``taxops fix`` writes."""
+    wants = [
+        *([] if label.definition else ["a definition"]),
+        *([f"{need.min_examples} example(s)"] if need.min_examples else []),
+        *([f"{need.min_near_misses} near miss(es)"] if need.min_near_misses else []),
+    ]
+    if not wants:
+        return f"add an entry under 'labels:' with 'label: {label.id}' (taxops fix writes it)"
+    listed = ", ".join(wants[:-1]) + (" and " if len(wants) > 1 else "") + wants[-1]
+    return f"add an entry under 'labels:' with 'label: {label.id}', {listed}"
 
 
 def _enough(

@@ -94,7 +94,7 @@ def _edit(doc: YamlDocument, lines: list[str], index: int, has_key: bool) -> tup
         if found is None or not lines[r][:c].rstrip(" ").endswith(":"):
             return None
         return r, body[:c] + "true" + body[found.end() :] + line[len(body) :]
-    last = _last_line(lines, row, column)
+    last = last_line_of_entry(lines, row, column)
     # The line's own end, or the file's (its last line may have none).
     eol = lines[last][len(lines[last].rstrip("\r\n")) :] or lines[0][len(lines[0].rstrip("\r\n")) :]
     eol = eol or "\n"
@@ -102,7 +102,7 @@ def _edit(doc: YamlDocument, lines: list[str], index: int, has_key: bool) -> tup
     return last, lines[last] + ending + " " * column + "historical: true" + eol
 
 
-def _last_line(lines: list[str], row: int, column: int) -> int:
+def last_line_of_entry(lines: list[str], row: int, column: int) -> int:
     """The last line of the entry whose keys start at ``column`` on line
     ``row``: lines indented further belong to it (a block scalar's lines, even
     those starting with ``#``), so do keys at its column; blank lines and

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from taxops.cli import exit_codes
 from taxops.cli.commands import Command
@@ -13,6 +14,7 @@ from taxops.compatibility.compare import Comparison, Version, compare
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import terminal_lines
 from taxops.fixes.guideline_edit import mark_historical
+from taxops.fixes.guideline_entries import add_entries
 from taxops.fixes.plan import FixPlan, plan_labels, version_to_set
 from taxops.fixes.yaml_edit import apply
 from taxops.history import guideline_file
@@ -109,44 +111,90 @@ def _write(
 
 
 def _mark_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
-    """The guideline's entries for the taxonomy's retired labels marked
-    historical (1 when the guideline was edited). Entries that cannot be
-    edited in place are named, to be marked by hand."""
+    """The taxonomy's guideline brought up to its labels (1 when it was
+    edited): the entries of retired labels marked historical, and an entry
+    added for each new label the taxonomy defines when the guideline asks for
+    no examples (:mod:`~taxops.fixes.guideline_entries`). Entries that cannot
+    be edited in place are named, to be marked by hand."""
     guideline = guideline_file(root, model.id)
+    if guideline is None:
+        return 0
     columns = model.columns  # not the labels: a model read lazily builds each one read
     retired = {
         label_id
         for label_id, status in zip(columns.ids, columns.statuses, strict=True)
         if status is Status.RETIRED
     }
-    if guideline is None or not retired:
-        return 0
     shown = guideline.relative_to(root).as_posix()
     try:
         text = read_text(guideline)
     except TaxopsError as exc:  # check reported the file: the taxonomy is fixed all the same
-        say(f"{shown}: retired labels' guidance not marked historical: {exc.message}")
+        say(f"{shown}: the guideline was not fixed: {exc.message}")
         return 0
-    result = mark_historical(text, shown, retired)
-    if result.by_hand:
+    done = []
+    result = mark_historical(text, shown, retired) if retired else None
+    if result is not None and result.by_hand:
         names = ", ".join(result.by_hand[:5])  # say() escapes the line
         more = f" and {len(result.by_hand) - 5:,} more" if len(result.by_hand) > 5 else ""
         say(
             f"{shown}: add 'historical: true' by hand to the guidance of {names}{more} "
             "(written in a way taxops does not edit)"
         )
-    if not result.marked:
+    fixed = result.text if result is not None else text
+    if result is not None and result.marked:
+        n = len(result.marked)
+        done.append(f"guidance of {n:,} retired label{'s' if n != 1 else ''} marked historical")
+    doc, _ = parse_yaml(fixed, shown)
+    wanted = _entries_wanted(doc.data, model) if doc is not None else set()
+    if doc is not None and wanted:
+        added = add_entries(fixed, doc, columns.ids, wanted)
+        if added.added:
+            fixed = added.text
+            n = len(added.added)
+            done.append(f"an entry for {n:,} new label{'s' if n != 1 else ''} the taxonomy defines")
+        else:
+            say(
+                f"{shown}: add the entries of {len(wanted):,} new labels by hand "
+                "(the guideline's entries are written in a way taxops does not edit)"
+            )
+    if fixed == text:
         return 0
-    n = len(result.marked)
-    _write(
-        args,
-        guideline,
-        shown,
-        text,
-        result.text,
-        f"guidance of {n:,} retired label{'s' if n != 1 else ''} marked historical",
-    )
+    _write(args, guideline, shown, text, fixed, "; ".join(done))
     return 1
+
+
+def _entries_wanted(data: Any, model: Taxonomy) -> set[str]:
+    """The labels that need an entry and whose entry has one right content:
+    assignable, defined by the taxonomy, absent from a guideline (``data``,
+    as read) that asks for no examples and no near misses. Only the labels
+    without an entry are built (a classification's guideline names most of
+    its labels)."""
+    from pydantic import ValidationError
+
+    from taxops.checks.guideline_coverage import assignable, parents_in_use
+    from taxops.models.guideline import Coverage
+
+    if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
+        return set()
+    try:
+        need = Coverage.model_validate(data.get("coverage") or {})
+    except ValidationError:
+        return set()  # check reports it; nothing here has one right answer
+    if need.min_examples or need.min_near_misses:
+        return set()
+    have = {e.get("label") for e in data["labels"] if isinstance(e, dict)}
+    columns = model.columns
+    parents = parents_in_use(model)
+    missing = [
+        i
+        for i, (label_id, status) in enumerate(zip(columns.ids, columns.statuses, strict=True))
+        if status is Status.ACTIVE and label_id not in have
+    ]
+    return {
+        label.id
+        for label in (model.labels[i] for i in missing)
+        if label.definition and assignable(model, label, parents)
+    }
 
 
 def _version_after(comparison: Comparison, fixed: str) -> tuple[str | None, Taxonomy]:

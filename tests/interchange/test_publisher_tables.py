@@ -345,3 +345,31 @@ def test_a_code_under_two_parents_keeps_the_first_and_says_so() -> None:
     )
     with pytest.raises(TaxopsError, match="a pair of columns per level"):
         import_csv(text, "t.csv", parents_from="codes")
+
+
+def test_the_harmonized_systems_table_imports_with_its_total_row_left_out() -> None:
+    """HS as commonly redistributed: ``hscode`` (one word) is the id, the
+    description the name, and ``TOTAL``, a parent the table does not list,
+    leaves its rows at the top level, named in the report."""
+    text = (
+        "section,hscode,description,parent,level\n"
+        'I,01,"Animals; live",TOTAL,2\n'
+        'I,0101,"Horses, asses, mules and hinnies; live",01,4\n'
+        "I,02,Meat,TOTAL,2\n"
+    )
+    imported = import_csv(text, "harmonized-system.csv")
+    assert parents(text) == {"01": None, "0101": "01", "02": None}
+    assert imported.labels[1].name == "Horses, asses, mules and hinnies; live"
+    assert (
+        "parents that are not codes of the table: 'TOTAL' (2 rows); those rows are imported "
+        "at the top level"
+    ) in imported.notes
+
+
+@pytest.mark.parametrize("header", ["CategoryCode,CategoryName", "categorycode,classtitle"])
+def test_a_field_word_ending_a_header_word_names_the_column(header: str) -> None:
+    imported = import_csv(f"{header}\nK1,Kitchen\nK11,Knives\n", "t.csv")
+    assert [(label.id, label.name, label.parent) for label in imported.labels] == [
+        ("K1", "Kitchen", None),
+        ("K11", "Knives", "K1"),
+    ]

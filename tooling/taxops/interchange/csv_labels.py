@@ -106,6 +106,19 @@ def import_csv(
     return _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
 
 
+#: Words that end a header word naming the field: ``hscode``, ``categoryname``.
+_SUFFIXES = {"id": ("code",), "name": ("name", "title")}
+
+
+def _says(words: set[str], role: str, known: frozenset[str]) -> bool:
+    """Whether a header with these words holds ``role``: one of its words, or
+    for ids and names a word ending like one (``hscode``, ``classtitle``)."""
+    if words & known:
+        return True
+    ends = _SUFFIXES.get(role, ())
+    return any(w.endswith(ends) and w.isalpha() and len(w) > 4 for w in words)
+
+
 def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     """Which column holds what, from the header's words (a header that is
     exactly a role's name first), and what the report says about it: the
@@ -120,7 +133,11 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     for role, known in _ROLE_WORDS:
         if role in taken:
             continue
-        free = [i for i in range(len(header)) if i not in taken.values() and words[i] & known]
+        free = [
+            i
+            for i in range(len(header))
+            if i not in taken.values() and _says(words[i], role, known)
+        ]
         if free:
             taken[role] = free[0]
             if len(free) > 1:
@@ -237,7 +254,29 @@ def _rows(
         if label.parent in renamed:
             label.parent = renamed[label.parent]
         label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
+    _top_level_when_unknown(labels, notes)
     return _imported(stem, labels, notes)
+
+
+def _top_level_when_unknown(labels: list[ImportedLabel], notes: list[str]) -> None:
+    """A parent the table does not list (a publisher's ``TOTAL`` row, a code
+    of another table) cannot be a label's parent: those labels go to the top
+    level, and the report names the parents and how many rows had them."""
+    ids = {label.id for label in labels}
+    unknown: dict[str, int] = {}
+    for label in labels:
+        if label.parent is not None and label.parent not in ids:
+            unknown[label.parent] = unknown.get(label.parent, 0) + 1
+            label.parent = None
+    if unknown:
+        shown = ", ".join(
+            f"'{p}' ({n:,} row{'s' if n != 1 else ''})" for p, n in list(unknown.items())[:5]
+        )
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        notes.append(
+            f"parents that are not codes of the table: {shown}{more}; those rows are "
+            "imported at the top level"
+        )
 
 
 def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -> bool:

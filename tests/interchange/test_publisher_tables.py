@@ -259,6 +259,12 @@ def test_a_txt_is_told_apart_by_its_lines() -> None:
     assert guess_import_format("t.txt", google) == "google"
     assert guess_import_format("t.txt", ORDER_FILE) == "codes"
     assert guess_import_format("t.txt", "A000    Cholera\n") == "codes"
+    # Google's file without ids is Google's (its importer says which file to take).
+    without_ids = "# Google_Product_Taxonomy_Version: 2021-09-21\nAnimals & Pet Supplies\n"
+    assert (
+        guess_import_format("t.txt", without_ids + "Animals & Pet Supplies > Live Animals\n")
+        == "google"
+    )
 
 
 def test_the_cli_imports_an_order_file_and_refuses_parents_from_on_it(

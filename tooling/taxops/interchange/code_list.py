@@ -30,12 +30,21 @@ _CODE = re.compile(r"^(\S+)[ \t]+(\S.*)$")
 
 
 def looks_like_code_list(text: str) -> bool:
-    """Whether the first lines with content read as codes and titles (a
-    Google taxonomy's lines, ``<id> - A > B``, do not)."""
+    """Whether the first lines with content read as codes and titles: each
+    starts with a code holding a digit (``A000``, ``111110``) and is no
+    category path (Google's lines, ``<id> - A > B``, or ``A > B`` in the file
+    without ids, are not codes)."""
     lines = [line for line in text.splitlines()[:20] if line.strip() and not line.startswith("#")]
-    return bool(lines) and all(
-        _ORDER.match(line) or (_CODE.match(line) and not re.match(r"^\d+ - ", line))
-        for line in lines
+    return bool(lines) and all(_ORDER.match(line) or _code_line(line) for line in lines)
+
+
+def _code_line(line: str) -> bool:
+    found = _CODE.match(line)
+    return (
+        found is not None
+        and any(c.isdigit() for c in found.group(1))
+        and not re.match(r"^\d+ - ", line)
+        and " > " not in line
     )
 
 

@@ -324,22 +324,24 @@ def test_gpc_levels_are_named_by_their_descriptions() -> None:
     assert parents(text) == {"50000000": None, "50100000": "50000000", "10000025": "50100000"}
 
 
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        (
-            "Segment,Segment Title,Family,Family Title\n10,Animals,1010,\n",
-            r"t\.csv:2: the family '1010' has no name",
-        ),
-        (
-            "Segment,Segment Title,Family,Family Title\n,,,\n",
-            "has no codes under its level columns",
-        ),
-    ],
-)
-def test_a_broken_level_table_names_its_row(text: str, message: str) -> None:
-    with pytest.raises(TaxopsError, match=message):
-        import_csv(text, "t.csv")
+def test_a_level_table_without_codes_is_refused() -> None:
+    with pytest.raises(TaxopsError, match="has no codes under its level columns"):
+        import_csv("Segment,Segment Title,Family,Family Title\n,,,\n", "t.csv")
+
+
+def test_a_code_without_a_name_is_skipped_with_the_codes_right_of_it() -> None:
+    """As a row without a name is in a table of one code a row; a code named
+    on another row keeps that name."""
+    text = (
+        "Segment,Segment Title,Family,Family Title,Class,Class Title\n"
+        "10,Animals,1010,,101015,Livestock\n"
+        "10,,1011,Pets,101113,Treats\n"
+    )
+    imported = import_csv(text, "t.csv")
+    assert parents(text) == {"10": None, "1011": "10", "101113": "1011"}
+    assert (
+        "t.csv:2: the family '1010' has no name: skipped, with the codes right of it on this row"
+    ) in imported.notes
 
 
 def test_a_code_under_two_parents_keeps_the_first_and_says_so() -> None:

@@ -87,12 +87,15 @@ def labels_from_levels(
             name = row[level.title].strip() if level.title < len(row) else ""
             if not code:
                 continue
-            if not name:
-                raise TaxopsError(
-                    f"{origin}:{line}: the {level.name} {code!r} has no name",
-                    f"give every {level.name} code its name in the same row",
-                )
             label_id = ids.get(code)
+            if label_id is None and not name:
+                # As a table of one code a row skips a row without a name; the
+                # codes right of it on the row have no parent to go under.
+                notes.append(
+                    f"{origin}:{line}: the {level.name} {code!r} has no name: skipped, with "
+                    "the codes right of it on this row"
+                )
+                break
             if label_id is None:
                 label_id = unique(code if is_label_id(code) else slug(code), taken)
                 ids[code] = label_id

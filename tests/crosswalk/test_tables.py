@@ -253,7 +253,7 @@ def test_a_spreadsheet_too_big_to_be_a_table_is_refused_before_it_is_read(
     millions of cells: refused by what the archive says, then by cells read.
     The bounds are lowered here so a small real workbook crosses them."""
     import openpyxl
-    from taxops.crosswalk import table
+    from taxops import spreadsheet as table
 
     path = tmp_path / "t.xlsx"
     book = openpyxl.Workbook()

@@ -381,3 +381,58 @@ def test_a_field_word_ending_a_header_word_names_the_column(header: str) -> None
         ("K1", "Kitchen", None),
         ("K11", "Knives", "K1"),
     ]
+
+
+def test_a_spreadsheet_imports_as_its_csv_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The Census Bureau's XLSX as published: a title row above the column
+    names, codes stored as numbers (one padded by its cell format), the table
+    on a named sheet when asked."""
+    import openpyxl
+
+    path = tmp_path / "2-6 digit_2017_Codes.xlsx"
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "About"
+    cover.append(["This workbook lists codes"])
+    sheet = book.create_sheet("Codes")
+    sheet.append(["2017 NAICS Codes and Titles"])
+    sheet.append(["Seq. No.", "2017 NAICS US   Code", "2017 NAICS US Title"])
+    sheet.append([1, 11, "Agriculture, Forestry, Fishing and Hunting"])
+    sheet.append([2, 111, "Crop Production"])
+    sheet.append([3, 1111.0, "Oilseed and Grain Farming"])
+    sheet.append([4, 7, "Padded"])
+    sheet.cell(row=6, column=2).number_format = "000"
+    book.save(path)
+    out = tmp_path / "naics.yaml"
+    assert main(["import", str(path), "--sheet", "Codes", "--id", "naics", "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "title rows above the column names left out: 2017 NAICS Codes and Titles" in err
+    text = out.read_text(encoding="utf-8")
+    assert "- id: '1111'\n  name: Oilseed and Grain Farming\n  parent: '111'\n" in text
+    assert "- id: '007'\n  name: Padded\n" in text
+    assert main(["import", str(path), "--sheet", "Nope", "-o", "-"]) == 2
+    assert "has no sheet 'Nope'" in capsys.readouterr().err
+    table_csv = tmp_path / "codes.csv"
+    table_csv.write_text("code,title\n11,Farming\n", encoding="utf-8")
+    assert main(["import", str(table_csv), "--sheet", "Codes", "-o", "-"]) == 2
+    assert "--sheet is for a spreadsheet" in capsys.readouterr().err
+
+
+def test_reading_a_sheet_reports_its_progress(tmp_path: Path) -> None:
+    import openpyxl
+    from taxops import spreadsheet
+
+    path = tmp_path / "t.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for n in range(12_000):
+        sheet.append([f"C{n}", f"Code {n}"])
+    book.save(path)
+    heard: list[float] = []
+    rows = spreadsheet.read_xlsx(path, progress=heard.append)
+    assert len(rows) == 12_000
+    assert heard == sorted(heard) and heard[0] == 0 and heard[-1] == 100 and len(heard) >= 3

@@ -36,7 +36,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import short
+from taxops.spreadsheet import read_xlsx
 from taxops.textfiles import csv_dicts, csv_rows
 
 #: How each SKOS (and OWL) predicate reads as (forward, backward) automatic flags:
@@ -119,7 +119,7 @@ def read_table(
     require_table(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        records = _xlsx(path, given.sheet)
+        records = read_xlsx(path, given.sheet)
     else:
         text = _text(path)
         if _is_sssom(text):
@@ -151,92 +151,6 @@ def _delimited(text: str, delimiter: str | None, origin: Path) -> list[list[str]
         except csv.Error:
             delimiter = ","
     return [row for row in csv_rows(text, origin, delimiter) if any(row)]
-
-
-#: Bounds on a spreadsheet, checked before and while it is read: a published
-#: correspondence table has thousands of rows and a few columns, while a 150 KB
-#: file can declare a million rows of 16,384 columns each, or unzip to gigabytes.
-MAX_XLSX_UNZIPPED = 1 << 30
-MAX_XLSX_CELLS = 20_000_000
-
-
-def _xlsx(path: Path, sheet: str | None) -> list[list[str]]:
-    try:
-        import openpyxl  # a spreadsheet reader, needed only here
-    except ImportError:  # pragma: no cover - a dependency of taxops
-        raise TaxopsError("reading .xlsx needs openpyxl: pip install openpyxl") from None
-    _check_unzipped_size(path)
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken file
-        raise TaxopsError(f"cannot read {path} as a spreadsheet: {short(exc, 300)}") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise TaxopsError(
-                f"{path} has no sheet '{sheet}'", f"its sheets: {', '.join(book.sheetnames)}"
-            )
-        if not book.worksheets:
-            raise TaxopsError(f"{path} has no sheet")
-        ws = book[sheet] if sheet else book.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # the size a file declares is not trusted: rows as written
-        rows, cells = [], 0
-        try:
-            for row in ws.iter_rows():
-                cells += len(row)
-                if cells > MAX_XLSX_CELLS:
-                    raise TaxopsError(
-                        f"{path} holds more than {MAX_XLSX_CELLS:,} cells: not a correspondence table",
-                        "save the table's own sheet as CSV and import that",
-                    )
-                rows.append([_cell(c) for c in row])
-        except TaxopsError:
-            raise
-        except Exception as exc:  # a sheet's XML broken halfway through
-            raise TaxopsError(
-                f"cannot read {path} as a spreadsheet: {short(exc, 300)}",
-                "open it in a spreadsheet program and save it again, or save it as CSV",
-            ) from None
-    finally:
-        book.close()
-    return [r for r in rows if any(r)]
-
-
-def _check_unzipped_size(path: Path) -> None:
-    """An XLSX file is a zip archive: refuse one that would unzip to more than
-    :data:`MAX_XLSX_UNZIPPED` (a zip bomb), before any of it is unzipped."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise TaxopsError(
-            f"cannot read {path} as a spreadsheet: it is not an .xlsx file (not a zip archive)"
-        ) from None
-    if size > MAX_XLSX_UNZIPPED:
-        raise TaxopsError(
-            f"{path} would unzip to {size:,} bytes (more than {MAX_XLSX_UNZIPPED:,}): "
-            "not a correspondence table",
-            "save the table's own sheet as CSV and import that",
-        )
-
-
-def _cell(cell: Any) -> str:
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        text = str(value)
-        fmt = getattr(cell, "number_format", "") or ""
-        if re.fullmatch(r"0+", fmt):  # a code column formatted to keep leading zeros
-            text = text.zfill(len(fmt))
-        return text
-    return str(value).strip()
 
 
 # -- plain tables -------------------------------------------------------------

@@ -80,7 +80,21 @@ def import_csv(
         )
     except csv.Error:
         dialect = csv.excel
-    rows = [r for r in csv_rows(text, origin, dialect) if any(c.strip() for c in r)]
+    return import_rows(list(csv_rows(text, origin, dialect)), origin, path_separator, parents_from)
+
+
+def import_rows(
+    rows: list[list[str]],
+    origin: str,
+    path_separator: str | None = None,
+    parents_from: str | None = None,
+) -> Imported:
+    """A table's rows (a CSV's, or a spreadsheet's sheet), in any of the shapes
+    the module reads."""
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise TaxopsError(f"{origin} is empty")
+    rows, titles = _without_title_rows(rows)
     header = [h.strip() for h in rows[0]]
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     by_level = levels(header)
@@ -92,8 +106,9 @@ def import_csv(
                 "leave out --parents-from",
             )
         labels, notes = labels_from_levels(rows, by_level, origin)
-        return _imported(stem, labels, notes)
+        return _imported(stem, labels, [*titles, *notes])
     columns, notes = _columns(header)
+    notes[:0] = titles
     if "id" in columns and "name" in columns:
         return _rows(rows, columns, notes, origin, stem, parents_from)
     if parents_from not in (None, "none"):
@@ -103,7 +118,9 @@ def import_csv(
         )
     column = columns.get("path", 0)
     body = rows[1:] if "path" in columns or not _looks_like_path(rows[0][column]) else rows
-    return _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
+    imported = _paths([r[column] for r in body if len(r) > column], origin, stem, path_separator)
+    imported.notes[:0] = titles
+    return imported
 
 
 #: Words that end a header word naming the field: ``hscode``, ``categoryname``.
@@ -154,6 +171,17 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
     if extra and "id" in taken and "name" in taken:
         notes.append(f"columns not carried over: {', '.join(extra)}")
     return taken, notes
+
+
+def _without_title_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[str]]:
+    """The rows from the header on, and a note naming the title rows above it:
+    a sheet often opens with a line of one cell (``UNSPSC Codeset v26``) before
+    its column names. Only a table of several columns has title rows."""
+    head = next((i for i, r in enumerate(rows[:10]) if sum(1 for c in r if c.strip()) >= 2), 0)
+    if head == 0:
+        return rows, []
+    shown = "; ".join(next(c.strip() for c in r if c.strip()) for r in rows[:head])
+    return rows[head:], [f"title rows above the column names left out: {shown}"]
 
 
 def _looks_like_path(cell: str) -> bool:

@@ -6,7 +6,9 @@ the CLI builds its choices and help from here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ IMPORTS: dict[str, str] = {
     "google": "Google's product taxonomy (taxonomy-with-ids text: 'id - A > B > C')",
     "codes": "a publisher's text list of codes and titles, one code a line (ICD-10-CM's "
     "code and order files)",
+    "xlsx": "a spreadsheet holding one of the tables csv reads (its first sheet, or --sheet)",
 }
 
 _BY_SUFFIX = {
@@ -42,6 +45,8 @@ _BY_SUFFIX = {
     ".csv": "csv",
     ".tsv": "csv",
     ".txt": "google",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
 }
 
 
@@ -55,6 +60,8 @@ class ImportRequest:
     #: CSV rows: where the parents come from (``column``, ``level``, ``codes``,
     #: ``none``; default the first the table has).
     parents_from: str | None = None
+    #: XLSX: the sheet (default: the first).
+    sheet: str | None = None
 
 
 def guess_import_format(name: str, text: str | None = None) -> str | None:
@@ -67,6 +74,17 @@ def guess_import_format(name: str, text: str | None = None) -> str | None:
 
         return "codes" if looks_like_code_list(text) else fmt
     return fmt
+
+
+def run_import_sheet(
+    path: Path, request: ImportRequest, progress: Callable[[float], None] | None = None
+) -> Imported:
+    """A spreadsheet's sheet, read as the tables a CSV holds."""
+    from taxops.interchange.csv_labels import import_rows
+    from taxops.spreadsheet import read_xlsx
+
+    rows = read_xlsx(path, request.sheet, progress)
+    return import_rows(rows, str(path), request.path_separator, request.parents_from)
 
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:

@@ -6,17 +6,24 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
-from taxops.cli.commands.common import repo_root, tell, write
+from taxops.cli.commands.common import progress_bar, repo_root, tell, write
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import clip, short, terminal_lines
 from taxops.formatting.text import format_text
 from taxops.interchange.csv_labels import PARENT_SOURCES
-from taxops.interchange.formats import IMPORTS, ImportRequest, guess_import_format, run_import
+from taxops.interchange.formats import (
+    IMPORTS,
+    ImportRequest,
+    guess_import_format,
+    run_import,
+    run_import_sheet,
+)
 from taxops.interchange.imported import Imported, validate_imported
 from taxops.textdiff import unified_diff
 from taxops.textfiles import read_text
@@ -65,10 +72,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="SEP",
         help="CSV of paths: the level separator (default: guessed)",
     )
+    p.add_argument("--sheet", metavar="NAME", help="XLSX: the sheet to import (default: the first)")
     p.add_argument(
         "--parents-from",
         choices=PARENT_SOURCES,
-        help="CSV with an id column: where each label's parent comes from (column: the "
+        help="CSV or XLSX with an id column: where each label's parent comes from (column: the "
         "parent column; level: the row above one level up; codes: the shorter code that "
         "begins it, as 111 begins 1111; none: no parents; default: the first the table has)",
     )
@@ -131,6 +139,7 @@ def run(args: argparse.Namespace) -> int:
         args.path_separator,
         args.lang,
         parents_from=args.parents_from,
+        sheet=args.sheet,
     )
     if args.into is not None:
         return _into(args, imported)
@@ -256,24 +265,39 @@ def read(
     lang: str = "en",
     *,
     parents_from: str | None = None,
+    sheet: str | None = None,
 ) -> Imported:
     """Import ``path`` (the format from ``fmt`` or its extension)."""
     from taxops.textfiles import require_file
 
     require_file(path)
-    text = read_text(path, "utf-8-sig")
-    fmt = fmt or guess_import_format(path.name, text)
+    guessed = fmt is None
+    fmt = fmt or guess_import_format(path.name)
     if fmt is None:
         raise TaxopsError(
             f"cannot tell the format of {path} from its name",
             f"pass --from ({', '.join(sorted(IMPORTS))})",
         )
-    if parents_from is not None and fmt != "csv":
+    if parents_from is not None and fmt not in ("csv", "xlsx"):
         raise TaxopsError(
-            "--parents-from is for a CSV with an id column",
+            "--parents-from is for a CSV or a spreadsheet with an id column",
             f"leave it out: the parents of {fmt} come from the file itself",
         )
-    return run_import(text, str(path), ImportRequest(fmt, control, separator, lang, parents_from))
+    if sheet is not None and fmt != "xlsx":
+        raise TaxopsError("--sheet is for a spreadsheet (.xlsx)", "leave it out")
+    request = ImportRequest(fmt, control, separator, lang, parents_from, sheet)
+    if fmt == "xlsx":
+        if not sys.stderr.isatty():
+            return run_import_sheet(path, request)
+        bar = progress_bar()
+        try:
+            return run_import_sheet(path, request, lambda percent: bar("reading", percent))
+        finally:
+            sys.stderr.write("\n")
+    text = read_text(path, "utf-8-sig")
+    if guessed and fmt == "google":
+        fmt = guess_import_format(path.name, text) or fmt  # a .txt: Google's, or a code list
+    return run_import(text, str(path), replace(request, fmt=fmt))
 
 
 def report(imported: Imported, source: Path) -> None:

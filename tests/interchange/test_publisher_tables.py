@@ -369,8 +369,8 @@ def test_the_harmonized_systems_table_imports_with_its_total_row_left_out() -> N
     assert parents(text) == {"01": None, "0101": "01", "02": None}
     assert imported.labels[1].name == "Horses, asses, mules and hinnies; live"
     assert (
-        "parents that are not codes of the table: 'TOTAL' (2 rows); those rows are imported "
-        "at the top level"
+        "parents that are not codes of the file: 'TOTAL' (2 labels); their labels are "
+        "imported at the top level"
     ) in imported.notes
 
 

@@ -37,6 +37,7 @@ from taxops.interchange.imported import (
     is_slug,
     slug,
     taxonomy_slug,
+    top_level_when_unknown,
     unique,
 )
 from taxops.interchange.level_columns import labels_from_levels, levels
@@ -282,29 +283,8 @@ def _rows(
         if label.parent in renamed:
             label.parent = renamed[label.parent]
         label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
-    _top_level_when_unknown(labels, notes)
+    top_level_when_unknown(labels, notes)
     return _imported(stem, labels, notes)
-
-
-def _top_level_when_unknown(labels: list[ImportedLabel], notes: list[str]) -> None:
-    """A parent the table does not list (a publisher's ``TOTAL`` row, a code
-    of another table) cannot be a label's parent: those labels go to the top
-    level, and the report names the parents and how many rows had them."""
-    ids = {label.id for label in labels}
-    unknown: dict[str, int] = {}
-    for label in labels:
-        if label.parent is not None and label.parent not in ids:
-            unknown[label.parent] = unknown.get(label.parent, 0) + 1
-            label.parent = None
-    if unknown:
-        shown = ", ".join(
-            f"'{p}' ({n:,} row{'s' if n != 1 else ''})" for p, n in list(unknown.items())[:5]
-        )
-        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
-        notes.append(
-            f"parents that are not codes of the table: {shown}{more}; those rows are "
-            "imported at the top level"
-        )
 
 
 def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -> bool:

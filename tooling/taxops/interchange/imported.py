@@ -197,3 +197,25 @@ def humanise(label_id: str) -> str:
     reads ``Truck heavy``."""
     last = label_id.rsplit(".", 1)[-1].replace("_", " ").replace("-", " ").strip()
     return (last[:1].upper() + last[1:]) if last else label_id
+
+
+def top_level_when_unknown(labels: list[ImportedLabel], notes: list[str]) -> None:
+    """A parent the file does not list (a publisher's ``TOTAL`` row, a code
+    of another table or edition) cannot be a label's parent: those labels go
+    to the top level, and the report names the parents and how many labels
+    had them."""
+    ids = {label.id for label in labels}
+    unknown: dict[str, int] = {}
+    for label in labels:
+        if label.parent is not None and label.parent not in ids:
+            unknown[label.parent] = unknown.get(label.parent, 0) + 1
+            label.parent = None
+    if unknown:
+        shown = ", ".join(
+            f"'{p}' ({n:,} label{'s' if n != 1 else ''})" for p, n in list(unknown.items())[:5]
+        )
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        notes.append(
+            f"parents that are not codes of the file: {shown}{more}; their labels are "
+            "imported at the top level"
+        )

@@ -45,10 +45,15 @@ from taxops.collector import paused
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import short, terminal
 from taxops.interchange.imported import Imported, ImportedLabel, humanise, is_label_id, slug, unique
+from taxops.interchange.publisher_meta import (
+    NO_LANGUAGE,
+    OTHER,
+    language_rank,
+    version_as_published,
+)
 from taxops.interchange.rdf_out import RDF_TYPE
 from taxops.interchange.skos import DCTERMS_NS, OWL_NS, SKOS_NS, TAXOPS_NS
 from taxops.textfiles import json_or_none
-from taxops.versioning.versions import parse_version
 
 _CONCEPT = SKOS_NS + "Concept"
 _SCHEME = SKOS_NS + "ConceptScheme"
@@ -100,7 +105,6 @@ _ALT = SKOS_NS + "altLabel"
 _CREATOR = DCTERMS_NS + "creator"
 
 #: How language tags rank for the import's language: exact, regional, none, other.
-_EXACT, _REGIONAL, _NO_LANGUAGE, _OTHER = range(4)
 
 #: The most that declared entities may add to an RDF/XML file when expanded, as
 #: a multiple of the file's own size (on top of a fixed 64 MiB). OWL tools'
@@ -133,7 +137,7 @@ class _Statements:
     def __init__(self, lang: str) -> None:
         self.links: dict[str, list[tuple[str, str]]] = {p: [] for p in _LINKS}
         self.texts: dict[str, dict[str, list[tuple[int, int, str]]]] = {}
-        self._rank = _ranker(lang)
+        self._rank = language_rank(lang)
 
     def add_all(self, triples: Iterable[Any]) -> None:
         links, texts, rank = self.links, self.texts, self._rank
@@ -151,16 +155,16 @@ class _Statements:
             if type(obj) is Literal:
                 value, kind = obj.value, rank(obj.language)
             elif predicate == _CREATOR:
-                value, kind = _resource(obj), _NO_LANGUAGE
+                value, kind = _resource(obj), NO_LANGUAGE
             else:
                 continue
             by_predicate = texts.setdefault(_resource(triple.subject), {})
             found = by_predicate.get(predicate)
             if found is None:
-                if kind == _OTHER and predicate == _ALT:
+                if kind == OTHER and predicate == _ALT:
                     continue
                 by_predicate[predicate] = [(kind, order, value)]
-            elif kind != _OTHER:
+            elif kind != OTHER:
                 found.append((kind, order, value))
             order += 1
 
@@ -171,7 +175,7 @@ class _Statements:
     def all_texts(self, node: str, predicate: str) -> list[str]:
         """Every value in the import's language (or none): aliases, creators."""
         found = self.texts.get(node, {}).get(predicate, ())
-        return [value for kind, _, value in found if kind != _OTHER]
+        return [value for kind, _, value in found if kind != OTHER]
 
     def pairs(self, predicate: str) -> list[tuple[str, str]]:
         return self.links[predicate]
@@ -189,29 +193,6 @@ def _best(found: dict[str, list[tuple[int, int, str]]], predicate: str) -> str |
 def _resource(term: Any) -> str:
     """An IRI as it is; a blank node as ``_:name`` (never an IRI)."""
     return term.value if type(term) is NamedNode else f"_:{term.value}"
-
-
-def _ranker(lang: str) -> Callable[[str | None], int]:
-    """Rank of a language tag for ``lang`` (tags compare case-insensitively)."""
-    want = lang.lower()
-    seen: dict[str | None, int] = {}
-
-    def rank(tag: str | None) -> int:
-        found = seen.get(tag)
-        if found is None:
-            low = (tag or "").lower()
-            if not low:
-                found = _NO_LANGUAGE
-            elif low == want:
-                found = _EXACT
-            elif low.startswith(want + "-"):
-                found = _REGIONAL
-            else:
-                found = _OTHER
-            seen[tag] = found
-        return found
-
-    return rank
 
 
 def _read(text: str, origin: str, lang: str) -> _Statements:
@@ -457,7 +438,7 @@ def _draft(statements: _Statements, origin: str) -> Imported:
     versioning = json_or_none(text(scheme, TAXOPS_NS + "versioning") or "")
     version = text(scheme, OWL_NS + "versionInfo")
     if version is not None and versioning is None:
-        version, versioning = _version(version, notes)
+        version, versioning = version_as_published(version, notes)
     return Imported(
         id=text(scheme, DCTERMS_NS + "identifier") or slug(title).replace("_", "-"),
         title=title,
@@ -472,29 +453,6 @@ def _draft(statements: _Statements, origin: str) -> Imported:
         versioning=versioning,
         notes=notes,
     )
-
-
-def _version(written: str, notes: list[str]) -> tuple[str, str | None]:
-    """The scheme's ``owl:versionInfo`` as a taxonomy version, and the versioning
-    it needs: a semantic version as it is, a calendar version (``2024.1``,
-    ``2024-05-01``) with ``versioning: calver``, ``v2.1.0`` without its ``v``;
-    anything else starts the taxonomy at 1.0.0, which the report says."""
-    candidates = [written.strip()]
-    if candidates[0][:1] in ("v", "V"):
-        candidates.append(candidates[0][1:])
-    for candidate in candidates:
-        try:
-            parsed = parse_version(candidate)
-        except ValueError:
-            continue
-        if candidate != written:
-            notes.append(f"the scheme's version '{written}' is imported as {candidate}")
-        return candidate, (None if parsed.scheme == "semver" else "calver")
-    notes.append(
-        f"the scheme's version '{written}' is neither a semantic nor a calendar version: "
-        "the taxonomy starts at 1.0.0"
-    )
-    return "1.0.0", None
 
 
 def _stable_order(statements: _Statements) -> Callable[[str], tuple[int, int, str]]:

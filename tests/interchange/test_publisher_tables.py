@@ -364,12 +364,16 @@ def test_the_harmonized_systems_table_imports_with_its_total_row_left_out() -> N
         'I,01,"Animals; live",TOTAL,2\n'
         'I,0101,"Horses, asses, mules and hinnies; live",01,4\n'
         "I,02,Meat,TOTAL,2\n"
+        "II,08,Edible fruit and nuts,TOTAL,2\n"
+        "II,0801,Coconuts,08,4\n"
     )
     imported = import_csv(text, "harmonized-system.csv")
-    assert parents(text) == {"01": None, "0101": "01", "02": None}
+    # '08' is no octal number to YAML 1.1, but a number to YAML 1.2: quoted.
+    assert "- id: '08'\n" in imported.to_yaml()
+    assert parents(text) == {"01": None, "0101": "01", "02": None, "08": None, "0801": "08"}
     assert imported.labels[1].name == "Horses, asses, mules and hinnies; live"
     assert (
-        "parents that are not codes of the file: 'TOTAL' (2 labels); their labels are "
+        "parents that are not codes of the file: 'TOTAL' (3 labels); their labels are "
         "imported at the top level"
     ) in imported.notes
 

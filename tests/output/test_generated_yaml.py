@@ -1,6 +1,8 @@
 """Generated YAML (an imported taxonomy, a migration map) is made from nodes
 built by taxops, not by PyYAML's representer: the text must be what a plain
-``yaml.dump`` with the same settings writes, for every kind of value."""
+``yaml.dump`` with the same settings writes, for every kind of value, except
+that text YAML 1.2 reads as a number (``08``, ``1e3``, ``0o17``: plain text to
+PyYAML's YAML 1.1) is quoted, as taxops reads its files as YAML 1.2."""
 
 from __future__ import annotations
 
@@ -10,7 +12,29 @@ from typing import Any
 
 import pytest
 import yaml
+import yaml_rs
+from taxops.loading.yaml_source import load_text
 from taxops.yaml_out import generated_yaml
+
+_BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Yaml12Dumper(_BASE):  # type: ignore[valid-type, misc]
+    """PyYAML's dumper, also quoting any text that taxops' reader (yaml-rs,
+    YAML 1.2) reads, written plain, as something else: every plain scalar is
+    asked, where taxops asks only those that look like numbers."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        tag: str = super().resolve(kind, value, implicit)
+        if kind is yaml.ScalarNode and implicit[0] and tag == "tag:yaml.org,2002:str":
+            try:
+                typed = yaml_rs.loads(f"k: {value}\n", parse_datetime=False) != {"k": value}
+            except Exception:
+                typed = True
+            if typed and value and value.strip() == value and "\n" not in value:
+                return "tag:yaml.org,2002:int"
+        return tag
+
 
 #: Values whose written form depends on the resolver, the quoting rules or the
 #: line width: each must come out as PyYAML's own dump writes it.
@@ -25,6 +49,9 @@ TRICKY = [
     "~",
     "true",
     "010",
+    "08",
+    "-09",
+    "0o17",
     "0x1F",
     "1_000",
     "12:30:00",
@@ -76,7 +103,7 @@ TRICKY = [
 def _reference(document: dict[str, Any], width: int, allow_unicode: bool) -> str:
     return yaml.dump(
         document,
-        Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),
+        Dumper=_Yaml12Dumper,
         sort_keys=False,
         allow_unicode=allow_unicode,
         width=width,
@@ -132,7 +159,7 @@ def test_a_value_yaml_cannot_write_is_refused_as_a_dump_refuses_it() -> None:
 #: Characters the fuzzed texts are made of: the simple ones the fast path
 #: writes itself, and every kind it must leave to the emitter.
 _ALPHABET = "aZ09_./()+-,&=' " + ':#"!|>%@`*&?[]{}~\t\n\\é\u202e'
-_WORDS = ["yes", "No", "null", "~", "1.0.0", "2024", "1e3", "0x1F", "12:30", "-", "<<", "="]
+_WORDS = ["yes", "No", "null", "~", "1.0.0", "2024", "1e3", "0x1F", "12:30", "-", "<<", "=", "08"]
 #: Words of titles as publishers write them, for sentences the fast path folds.
 _TITLE_WORDS = ["Crohn's", "'primary'", "of", "left", "(A00-A09)", "x" * 30, "&", "1.5", "-", "a"]
 
@@ -179,6 +206,7 @@ def test_random_documents_come_out_as_yaml_dump_writes_them(seed: int) -> None:
     reference = _reference(document, width, True)
     allowed = generated_yaml(document, width=width)
     assert allowed in (reference, _reference(document, width, False))
+    assert load_text(allowed) == document  # what taxops reads back is what it wrote
 
 
 def test_a_large_simple_document_never_calls_the_emitter(monkeypatch: pytest.MonkeyPatch) -> None:

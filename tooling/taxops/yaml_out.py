@@ -61,9 +61,29 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
             tags: dict[str, str] = self.__dict__.setdefault("_tags", {})
             tag = tags.get(value)
             if tag is None:
-                tag = tags[value] = super().resolve(kind, value, implicit)
+                tag = super().resolve(kind, value, implicit)
+                if tag == _STR and _NUMBERISH.fullmatch(value) and _typed_in_yaml_12(value):
+                    tag = _INT  # any tag but str: the emitter quotes the text
+                tags[value] = tag
             return tag
         return _SEQ if kind is SequenceNode else _MAP
+
+
+#: Text YAML 1.2 may read as a number, a date or a time where YAML 1.1 (the
+#: emitter's resolver) reads text: ``08``, ``1e3``, ``0o17``, ``0b101``.
+_NUMBERISH = re.compile(r"[-+.0-9][-+.0-9A-Za-z_:]{0,63}")
+
+
+def _typed_in_yaml_12(text: str) -> bool:
+    """Whether taxops' own reader (yaml-rs, YAML 1.2) reads ``text``, written
+    plain, as anything but that text: then it is written in quotes, or an
+    imported code ``08`` would come back as the number 8."""
+    import yaml_rs
+
+    try:
+        return yaml_rs.loads(f"k: {text}\n", parse_datetime=False) != {"k": text}
+    except Exception:  # a text it cannot read plain: quoted all the same
+        return True
 
 
 def generated_yaml(document: dict[str, Any], *, width: int) -> str:

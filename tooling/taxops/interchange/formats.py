@@ -33,6 +33,7 @@ IMPORTS: dict[str, str] = {
     "codes": "a publisher's text list of codes and titles, one code a line (ICD-10-CM's "
     "code and order files)",
     "xlsx": "a spreadsheet holding one of the tables csv reads (its first sheet, or --sheet)",
+    "claml": "a classification in ClaML, the WHO's XML (ICD-10 and its national editions)",
 }
 
 _BY_SUFFIX = {
@@ -66,13 +67,18 @@ class ImportRequest:
 
 def guess_import_format(name: str, text: str | None = None) -> str | None:
     """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD),
-    and for a ``.txt`` its lines: Google's ``id - A > B`` or a code list."""
+    and, given the text, what it holds: a ``.txt`` is Google's ``id - A > B`` or
+    a code list, an ``.xml`` a Label Studio config or a ClaML classification."""
     lower = name.lower()
     fmt = next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
     if fmt == "google" and text is not None:
         from taxops.interchange.code_list import looks_like_code_list
 
         return "codes" if looks_like_code_list(text) else fmt
+    if fmt == "label-studio" and text is not None:
+        from taxops.interchange.claml import looks_like_claml
+
+        return "claml" if looks_like_claml(text) else fmt
     return fmt
 
 
@@ -90,6 +96,7 @@ def run_import_sheet(
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     """Dispatch to the format's importer (each imports its heavy library itself)."""
     from taxops.interchange import (
+        claml,
         code_list,
         csv_labels,
         cvat,
@@ -108,4 +115,6 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         return csv_labels.import_csv(text, origin, request.path_separator, request.parents_from)
     if request.fmt == "codes":
         return code_list.import_code_list(text, origin)
+    if request.fmt == "claml":
+        return claml.import_claml(text, origin, request.lang)
     return google_product.import_google(text, origin)

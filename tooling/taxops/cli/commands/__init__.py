@@ -94,8 +94,8 @@ REGISTRY: tuple[Entry, ...] = (
     Entry(
         "import",
         "import_taxonomy",
-        "import a taxonomy from Label Studio, CVAT, SKOS, a CSV, Google's product taxonomy "
-        "or a publisher's code list, or a publisher's new edition into one",
+        "import a taxonomy from Label Studio, CVAT, SKOS, a CSV or spreadsheet, Google's "
+        "product taxonomy, a publisher's code list or ClaML, or a publisher's new edition into one",
     ),
     Entry(
         "review",

@@ -64,7 +64,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="en",
         metavar="TAG",
         type=_language_tag,
-        help="SKOS: the language of names and aliases, e.g. fr or pt-BR (default: en; a "
+        help="SKOS and ClaML: the language of names and aliases, e.g. fr or pt-BR (default: en; a "
         "label in a regional variant of it, then one with no language, is taken next)",
     )
     p.add_argument(
@@ -295,8 +295,8 @@ def read(
         finally:
             sys.stderr.write("\n")
     text = read_text(path, "utf-8-sig")
-    if guessed and fmt == "google":
-        fmt = guess_import_format(path.name, text) or fmt  # a .txt: Google's, or a code list
+    if guessed:  # a .txt: Google's or a code list; an .xml: Label Studio's or ClaML
+        fmt = guess_import_format(path.name, text) or fmt
     return run_import(text, str(path), replace(request, fmt=fmt))
 
 
@@ -315,8 +315,8 @@ def report(imported: Imported, source: Path) -> None:
 
 COMMAND = Command(
     name="import",
-    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV, Google's product taxonomy "
-    "or a publisher's code list, or a publisher's new edition into one",
+    summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or spreadsheet, Google's "
+    "product taxonomy, a publisher's code list or ClaML, or a publisher's new edition into one",
     description="Make a governed taxonomy from what a team already has. The result is\n"
     "validated before it is written; everything that could not be carried over (or\n"
     "was changed to fit, like an id made from a name) is listed.\n"

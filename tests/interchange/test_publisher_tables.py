@@ -274,7 +274,6 @@ def test_the_cli_imports_an_order_file_and_refuses_parents_from_on_it(
     source.write_text(ORDER_FILE, encoding="utf-8")
     out = tmp_path / "icd.yaml"
     assert main(["import", str(source), "--id", "icd-10-cm", "-o", str(out)]) == 0
-    assert "  - id: A0100\n" not in out.read_text(encoding="utf-8")  # top-level list items
     assert "- id: A0100\n  name: Typhoid fever, unspecified\n  parent: A010\n" in out.read_text(
         encoding="utf-8"
     )

@@ -439,3 +439,10 @@ def test_reading_a_sheet_reports_its_progress(tmp_path: Path) -> None:
     rows = spreadsheet.read_xlsx(path, progress=heard.append)
     assert len(rows) == 12_000
     assert heard == sorted(heard) and heard[0] == 0 and heard[-1] == 100 and len(heard) >= 3
+
+
+def test_a_cell_too_long_to_be_a_code_is_no_ones_parent() -> None:
+    """Each code is compared at each of its lengths: a 100,000-character
+    cell would take seconds each. No id is that long, so it is left out."""
+    long = "1" * 100_000
+    assert parents_from_codes([long, long + "1", "1", "11"]) == {"11": "1"}

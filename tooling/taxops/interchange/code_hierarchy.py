@@ -25,6 +25,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from taxops.models.ids import MAX_ID_LENGTH
+
 #: A range code: two codes of one width joined by a dash (``31-33``, ``A00-A09``).
 _RANGE = re.compile(r"^([0-9A-Za-z.]+)-([0-9A-Za-z.]+)$")
 
@@ -42,7 +44,10 @@ def parents_from_codes(codes: Sequence[str]) -> dict[str, str]:
     than ``A00-A09`` does). Codes with no such code are absent (top level).
 
     Linear in the codes times their length, with a binary search per range
-    lookup (:class:`_Ranges`): a table of any size or shape reads in time."""
+    lookup (:class:`_Ranges`): a table of any size or shape reads in time. A
+    code longer than an id may be is no code (a cell of text): it has no
+    parent and is no one's."""
+    codes = [code for code in codes if len(code) <= MAX_ID_LENGTH]
     plain: dict[str, str] = {}
     spans: dict[str, tuple[str, str]] = {}
     by_width: dict[int, list[tuple[str, str, str]]] = {}

@@ -195,8 +195,11 @@ def test_padded_codes_are_imported_flat_and_the_report_says_why() -> None:
 def test_asking_for_what_the_table_lacks_is_refused() -> None:
     with pytest.raises(TaxopsError, match="no level column"):
         import_csv("code,title\n1,A\n", "t.csv", parents_from="level")
-    with pytest.raises(TaxopsError, match="has a level that is not a number"):
-        import_csv("code,level,title\n1,one,A\n", "t.csv", parents_from="level")
+    for level in ("one", "\u00b2", "9" * 5000):  # a word, a superscript two, too many digits
+        with pytest.raises(TaxopsError, match="has a level that is not a number"):
+            import_csv(f"code,level,title\n1,{level},A\n", "t.csv", parents_from="level")
+    # Without asking, such a level column is not used: the codes say the tree.
+    assert parents("code,level,title\n1,1,A\n11,\u00b2,B\n") == {"1": None, "11": "1"}
     with pytest.raises(TaxopsError, match="no id column"):
         import_csv("path\nA > B\n", "t.csv", parents_from="codes")
 

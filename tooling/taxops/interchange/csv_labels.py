@@ -23,6 +23,7 @@ as spreadsheets write them.
 from __future__ import annotations
 
 import csv
+import re
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.code_hierarchy import (
@@ -300,13 +301,18 @@ def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -
     )
 
 
+#: A level as tables write it: a whole number (ASCII digits; no ``²``, and not
+#: so long that reading it as a number is refused).
+_LEVEL = re.compile(r"[0-9]{1,9}")
+
+
 def _parent_source(
     col: dict[str, int], levels: list[str], ids: list[str], origin: str, asked: str | None
 ) -> str:
     """Where the parents come from: what was asked, else the parent column,
     else the level column (when every row has a whole number), else the codes
     (when they are codes, not names made into ids)."""
-    by_level = "level" in col and all(v.isdigit() for v in levels)
+    by_level = "level" in col and all(_LEVEL.fullmatch(v) for v in levels)
     if asked == "column" and "parent" not in col:
         raise TaxopsError(
             f"{origin} has no parent column", "leave out --parents-from, or name one 'parent'"

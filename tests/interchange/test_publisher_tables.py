@@ -276,12 +276,19 @@ def test_the_cli_imports_an_order_file_and_refuses_parents_from_on_it(
     source = tmp_path / "icd10cm_order_2025.txt"
     source.write_text(ORDER_FILE, encoding="utf-8")
     out = tmp_path / "icd.yaml"
-    assert main(["import", str(source), "--id", "icd-10-cm", "-o", str(out)]) == 0
+    assert (
+        main(["import", str(source), "--id", "icd-10-cm", "--version", "2025", "-o", str(out)]) == 0
+    )
+    assert "version: '2025'\nkind: hierarchical\nids: code\nversioning: calver\n" in out.read_text(
+        encoding="utf-8"
+    )
     assert "- id: A0100\n  name: Typhoid fever, unspecified\n  parent: A010\n" in out.read_text(
         encoding="utf-8"
     )
     assert main(["import", str(source), "--parents-from", "codes", "-o", "-"]) == 2
     assert "--parents-from is for a CSV" in capsys.readouterr().err
+    assert main(["import", str(source), "--version", "FY25", "-o", "-"]) == 2
+    assert "--version FY25: 'FY25' is not a version" in capsys.readouterr().err
 
 
 UNSPSC = (

@@ -92,8 +92,10 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--version",
         dest="set_version",
         metavar="VERSION",
-        help="with --into: the working version's new version (an edition's year: 2025; "
-        "default: a dated edition's own, when both use calendar versions)",
+        help="the version: with --into, the working version's new one (an edition's year: "
+        "2025; default: a dated edition's own, when both use calendar versions); for a new "
+        "taxonomy, its first (2025 makes it calendar-versioned; default: the file's own, "
+        "else 1.0.0)",
     )
     p.add_argument(
         "--diff",
@@ -122,10 +124,10 @@ def _language_tag(text: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.into is None and (args.set_version or args.diff):
+    if args.into is None and args.diff:
         raise TaxopsError(
-            "--version and --diff go with --into (a new edition of a taxonomy)",
-            "add --into ID, or leave them out to import a new taxonomy",
+            "--diff goes with --into (a new edition of a taxonomy)",
+            "add --into ID, or leave it out to import a new taxonomy",
         )
     if args.into is not None and (args.id or args.title or args.owner):
         raise TaxopsError(
@@ -149,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
         imported.title = args.title
     if args.owner:
         imported.owners = list(args.owner)
+    if args.set_version:
+        imported.version, imported.versioning = _first_version(args.set_version)
     target = args.output
     if target is None:
         root = repo_root(args)
@@ -255,6 +259,18 @@ def _merge_summary(source: Path, shown: str, merged: Merged) -> str:
     if merged.version is not None:
         parts.append(f"version {short(merged.version, 40)}")
     return f"{source} into {shown}: " + "; ".join(parts)
+
+
+def _first_version(text: str) -> tuple[str, str | None]:
+    """``--version`` for a new taxonomy: a semantic version, or a calendar
+    version (an edition's year) with ``versioning: calver``."""
+    from taxops.versioning.versions import parse_version
+
+    try:
+        version = parse_version(text)
+    except ValueError as exc:
+        raise TaxopsError(f"--version {short(text, 40)}: {exc}") from None
+    return text, (None if version.scheme == "semver" else "calver")
 
 
 def read(

@@ -456,3 +456,34 @@ def test_a_cell_too_long_to_be_a_code_is_no_ones_parent() -> None:
     cell would take seconds each. No id is that long, so it is left out."""
     long = "1" * 100_000
     assert parents_from_codes([long, long + "1", "1", "11"]) == {"11": "1"}
+
+
+CPV = (
+    "CODE,BG,DE,EN,FR\n"
+    "03000000-1,Земеделски продукти,Landwirtschaftliche Erzeugnisse,Agricultural products,"
+    "Produits agricoles\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "said"),
+    [
+        ("en", "Agricultural products", "the language asked for"),
+        ("de-AT", "Landwirtschaftliche Erzeugnisse", "the language asked for"),
+        ("it", "Земеделски продукти", "no column is in it"),
+    ],
+)
+def test_a_column_per_language_gives_the_names_in_the_one_asked_for(
+    lang: str, name: str, said: str
+) -> None:
+    """CPV as the EU publishes it: a code, then one column per language."""
+    imported = import_csv(CPV, "cpv_2008.csv", lang=lang)
+    assert_valid(imported)
+    assert [(label.id, label.name) for label in imported.labels] == [("03000000-1", name)]
+    assert any(said in note and "--lang chooses" in note for note in imported.notes)
+
+
+def test_name_columns_in_several_languages_take_the_one_asked_for() -> None:
+    text = "Code,Title (en),Title (fr)\nA,Apple,Pomme\n"
+    assert import_csv(text, "t.csv", lang="fr").labels[0].name == "Pomme"
+    assert import_csv(text, "t.csv").labels[0].name == "Apple"

@@ -71,7 +71,11 @@ _ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 
 
 def import_csv(
-    text: str, origin: str, path_separator: str | None = None, parents_from: str | None = None
+    text: str,
+    origin: str,
+    path_separator: str | None = None,
+    parents_from: str | None = None,
+    lang: str = "en",
 ) -> Imported:
     text = text.removeprefix("\ufeff")
     if not text.strip():
@@ -82,7 +86,8 @@ def import_csv(
         )
     except csv.Error:
         dialect = csv.excel
-    return import_rows(list(csv_rows(text, origin, dialect)), origin, path_separator, parents_from)
+    rows = list(csv_rows(text, origin, dialect))
+    return import_rows(rows, origin, path_separator, parents_from, lang)
 
 
 def import_rows(
@@ -90,6 +95,7 @@ def import_rows(
     origin: str,
     path_separator: str | None = None,
     parents_from: str | None = None,
+    lang: str = "en",
 ) -> Imported:
     """A table's rows (a CSV's, or a spreadsheet's sheet), in any of the shapes
     the module reads."""
@@ -109,7 +115,7 @@ def import_rows(
             )
         labels, notes = labels_from_levels(rows, by_level, origin)
         return _imported(stem, labels, [*titles, *notes])
-    columns, notes = _columns(header)
+    columns, notes = _columns(header, lang)
     notes[:0] = titles
     if "id" in columns and "name" in columns:
         return _rows(rows, columns, notes, origin, stem, parents_from)
@@ -138,11 +144,14 @@ def _says(words: set[str], role: str, known: frozenset[str]) -> bool:
     return any(w.endswith(ends) and w.isalpha() and len(w) > 4 for w in words)
 
 
-def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
+def _columns(header: list[str], lang: str = "en") -> tuple[dict[str, int], list[str]]:
     """Which column holds what, from the header's words (a header that is
     exactly a role's name first), and what the report says about it: the
-    columns not carried over, and a column taken among several that could be."""
+    columns not carried over, and a column taken among several that could be.
+    Names in several languages (``Title (en)``, ``name_fr``; CPV's columns
+    ``EN``, ``DE``...) are taken in ``lang``."""
     notes: list[str] = []
+    speaks = lang.lower().split("-")[0]
     words = [header_words(h) for h in header]
     taken: dict[str, int] = {}
     for role, _ in _ROLE_WORDS:  # exact names first: 'id' beats 'code'
@@ -157,6 +166,9 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
             for i in range(len(header))
             if i not in taken.values() and _says(words[i], role, known)
         ]
+        if role == "name" and len(free) > 1:
+            # Names in several languages: the one asked for first.
+            free.sort(key=lambda i: speaks not in words[i])
         if free:
             taken[role] = free[0]
             if len(free) > 1:
@@ -165,6 +177,17 @@ def _columns(header: list[str]) -> tuple[dict[str, int], list[str]]:
                     f"the {role} is read from column {header[free[0]]!r}, not from {others} "
                     "(rename the columns to choose)"
                 )
+    languages = [
+        i for i, h in enumerate(header) if i not in taken.values() and _LANGUAGE.fullmatch(h)
+    ]
+    if "id" in taken and "name" not in taken and languages:
+        # A column per language, headed by its code (CPV: CODE, BG, CS, ... EN).
+        chosen = next((i for i in languages if header[i].lower().split("-")[0] == speaks), None)
+        taken["name"] = languages[0] if chosen is None else chosen
+        why = "the language asked for" if chosen is not None else f"no column is in {lang}"
+        notes.append(
+            f"names are read from column {header[taken['name']]!r} ({why}; --lang chooses)"
+        )
     if "id" in taken and "name" not in taken and "definition" in taken:
         # A code list's one text column is its titles, however it is headed.
         taken["name"] = taken.pop("definition")
@@ -300,6 +323,9 @@ def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -
         for code, level in level_of.items()
     )
 
+
+#: A header that is a language code: ``EN``, ``de``, ``pt-BR``, ``zh_Hans``.
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
 
 #: A level as tables write it: a whole number (ASCII digits; no ``²``, and not
 #: so long that reading it as a number is refused).

@@ -90,7 +90,7 @@ def run_import_sheet(
     from taxops.spreadsheet import read_xlsx
 
     rows = read_xlsx(path, request.sheet, progress)
-    return import_rows(rows, str(path), request.path_separator, request.parents_from)
+    return import_rows(rows, str(path), request.path_separator, request.parents_from, request.lang)
 
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
@@ -112,7 +112,9 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
     if request.fmt == "skos":
         return skos_import.import_skos(text, origin, request.lang)
     if request.fmt == "csv":
-        return csv_labels.import_csv(text, origin, request.path_separator, request.parents_from)
+        return csv_labels.import_csv(
+            text, origin, request.path_separator, request.parents_from, request.lang
+        )
     if request.fmt == "codes":
         return code_list.import_code_list(text, origin)
     if request.fmt == "claml":

@@ -64,7 +64,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         default="en",
         metavar="TAG",
         type=_language_tag,
-        help="SKOS and ClaML: the language of names and aliases, e.g. fr or pt-BR (default: en; a "
+        help="SKOS, ClaML and tables with a name column per language: the language of names "
+        "and aliases, e.g. fr or pt-BR (default: en; a "
         "label in a regional variant of it, then one with no language, is taken next)",
     )
     p.add_argument(

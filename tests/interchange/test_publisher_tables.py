@@ -487,3 +487,26 @@ def test_name_columns_in_several_languages_take_the_one_asked_for() -> None:
     text = "Code,Title (en),Title (fr)\nA,Apple,Pomme\n"
     assert import_csv(text, "t.csv", lang="fr").labels[0].name == "Pomme"
     assert import_csv(text, "t.csv").labels[0].name == "Apple"
+
+
+def test_a_parent_named_by_a_key_of_the_export_is_read_through_it() -> None:
+    """A database's export: rows point at their parent by a key of their own,
+    and the codes are another column."""
+    text = (
+        "Key,Parent key,Code,English Title\n"
+        "100,,10000000,Live Plant and Animal Material\n"
+        "101,100,10100000,Live animals\n"
+        "102,101,10101500,Livestock\n"
+        "103,102,10101501,Cats\n"
+    )
+    assert parents(text) == {
+        "10000000": None,
+        "10100000": "10000000",
+        "10101500": "10100000",
+        "10101501": "10101500",
+    }
+    notes = import_csv(text, "t.csv").notes
+    assert (
+        "the parent column names rows by their 'Key', not by their code: parents are read through it"
+        in notes
+    )

@@ -224,6 +224,7 @@ def _rows(
     labels: list[ImportedLabel] = []
     raw_ids: list[str] = []
     levels: list[str] = []
+    kept: list[list[str]] = []  # the rows the labels come from
     taken: set[str] = set()
     renamed: dict[str, str] = {}
 
@@ -250,6 +251,7 @@ def _rows(
             status = "active"
         aliases = [a.strip() for a in cell(row, "aliases").split("|") if a.strip()]
         raw_ids.append(raw)
+        kept.append(row)
         levels.append(cell(row, "level"))
         labels.append(
             ImportedLabel(
@@ -263,6 +265,8 @@ def _rows(
             )
         )
     source = _parent_source(col, levels, raw_ids, origin, parents_from)
+    if source == "column":
+        _parents_through_keys(rows[0], kept, col, labels, raw_ids, notes)
     by_code = parents_from_codes(raw_ids) if source in ("codes", "level") else {}
     by_level: list[int | None] = []
     if source == "level":
@@ -309,6 +313,40 @@ def _rows(
         label.replaced_by = [renamed.get(r, r) for r in label.replaced_by]
     top_level_when_unknown(labels, notes)
     return _imported(stem, labels, notes)
+
+
+def _parents_through_keys(
+    header: list[str],
+    kept: list[list[str]],
+    col: dict[str, int],
+    labels: list[ImportedLabel],
+    raw_ids: list[str],
+    notes: list[str],
+) -> None:
+    """A database's export names a row's parent by a key of its own (``Key,
+    Parent key, Code, Title``): when most parents are no codes of the table,
+    the column whose values name every row once and hold those parents is the
+    key, and each parent is read through it as the code of its row."""
+    parents = {label.parent for label in labels if label.parent}
+    known = set(raw_ids)
+    unknown = parents - known
+    if not parents or len(unknown) * 2 < len(parents):
+        return  # the parent column names codes (a few strays go to the top level)
+    for i, name in enumerate(header):
+        if i in col.values():
+            continue
+        values = [row[i].strip() if i < len(row) else "" for row in kept]
+        if "" in values or len(set(values)) != len(values) or not unknown <= set(values):
+            continue
+        by_key = dict(zip(values, (label.id for label in labels), strict=True))
+        for label in labels:
+            if label.parent is not None:
+                label.parent = by_key.get(label.parent, label.parent)
+        notes.append(
+            f"the parent column names rows by their {name.strip()!r}, not by their code: "
+            "parents are read through it"
+        )
+        return
 
 
 def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -> bool:

@@ -1,5 +1,5 @@
 """A CSV of labels, as teams keep them in spreadsheets and publishers
-publish them, in one of two shapes:
+publish them, in one of three shapes:
 
 - **paths**: one column of category paths (``Vehicles > Trucks > Heavy``, or
   with ``/``), every level becoming a label, parents before children;
@@ -14,7 +14,7 @@ is published: ``code`` or ``2017 NAICS US Code`` is the id, ``title`` or
 ``Class Title`` the name, ``description`` the definition, ``Parent code`` the
 parent. Where the table has no parent column, the parents come from a
 ``level`` column, else from the codes themselves
-(:mod:`~taxops.interchange.code_hierarchy`); the report says which.
+(:mod:`~taxops.interchange.table_parents`); the report says which.
 
 The delimiter (comma, semicolon, tab) and a UTF-8 byte-order mark are detected,
 as spreadsheets write them.
@@ -26,16 +26,10 @@ import csv
 import re
 
 from taxops.diagnostics import TaxopsError
-from taxops.interchange.code_hierarchy import (
-    padded_to_one_width,
-    parents_from_codes,
-    parents_from_levels,
-)
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
     is_label_id,
-    is_slug,
     slug,
     taxonomy_slug,
     top_level_when_unknown,
@@ -43,6 +37,7 @@ from taxops.interchange.imported import (
 )
 from taxops.interchange.level_columns import labels_from_levels, levels
 from taxops.interchange.table_header import header_words
+from taxops.interchange.table_parents import Rows, assign_parents
 from taxops.models.ids import MAX_ID_LENGTH
 from taxops.textfiles import csv_rows
 
@@ -51,9 +46,6 @@ MAX_PATH_LEVELS = MAX_ID_LENGTH // 2
 
 PATH_SEPARATORS = (" > ", ">", " / ", "/")
 STATUSES = ("active", "deprecated", "retired")
-
-#: Where a row's parent comes from (``taxops import --parents-from``).
-PARENT_SOURCES = ("column", "level", "codes", "none")
 
 #: What a column holds, by the words of its header, in the order the roles
 #: are given out: a "Parent code" column is the parent, not the id.
@@ -264,49 +256,7 @@ def _rows(
                 replaced_by=[r.strip() for r in cell(row, "replaced_by").split("|") if r.strip()],
             )
         )
-    source = _parent_source(col, levels, raw_ids, origin, parents_from)
-    if source == "column":
-        _parents_through_keys(rows[0], kept, col, labels, raw_ids, notes)
-    by_code = parents_from_codes(raw_ids) if source in ("codes", "level") else {}
-    by_level: list[int | None] = []
-    if source == "level":
-        by_level = parents_from_levels([int(v) for v in levels])
-        if parents_from is None and _codes_explain(by_code, raw_ids, levels):
-            source = "codes"  # the codes hold in any row order; levels need the tree's order
-    if source == "level":
-        for label, parent in zip(labels, by_level, strict=True):
-            label.parent = None if parent is None else labels[parent].id
-        notes.append(
-            "parents are read from the levels: each row's parent is the row above it one level up"
-        )
-    elif source == "codes":
-        for label, raw in zip(labels, raw_ids, strict=True):
-            label.parent = by_code.get(raw)
-        if by_code:
-            notes.append(
-                f"parents are read from the codes: {len(by_code):,} of {len(labels):,} codes are "
-                "inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
-            )
-        elif padded_to_one_width(raw_ids):
-            notes.append(
-                "the codes are padded to one width, so which zeros mark a level is not "
-                "known: the labels are imported without parents (give the table a parent or "
-                "level column, or a pair of columns per level as UNSPSC publishes it)"
-            )
-        if by_level:
-            differ = sum(
-                by_code.get(raw) != (None if p is None else raw_ids[p])
-                for raw, p in zip(raw_ids, by_level, strict=True)
-            )
-            if differ:
-                notes.append(
-                    f"rows whose level puts them under another row than their code does: "
-                    f"{differ:,} (the table is not in the tree's order); the codes are taken "
-                    "(--parents-from level takes the rows' order)"
-                )
-    elif source == "none":
-        for label in labels:
-            label.parent = None
+    assign_parents(Rows(rows[0], kept, col, raw_ids, levels), labels, notes, origin, parents_from)
     for label in labels:
         if label.parent in renamed:
             label.parent = renamed[label.parent]
@@ -315,87 +265,8 @@ def _rows(
     return _imported(stem, labels, notes)
 
 
-def _parents_through_keys(
-    header: list[str],
-    kept: list[list[str]],
-    col: dict[str, int],
-    labels: list[ImportedLabel],
-    raw_ids: list[str],
-    notes: list[str],
-) -> None:
-    """A database's export names a row's parent by a key of its own (``Key,
-    Parent key, Code, Title``): when most parents are no codes of the table,
-    the column whose values name every row once and hold those parents is the
-    key, and each parent is read through it as the code of its row."""
-    parents = {label.parent for label in labels if label.parent}
-    known = set(raw_ids)
-    unknown = parents - known
-    if not parents or len(unknown) * 2 < len(parents):
-        return  # the parent column names codes (a few strays go to the top level)
-    for i, name in enumerate(header):
-        if i in col.values():
-            continue
-        values = [row[i].strip() if i < len(row) else "" for row in kept]
-        if "" in values or len(set(values)) != len(values) or not unknown <= set(values):
-            continue
-        by_key = dict(zip(values, (label.id for label in labels), strict=True))
-        for label in labels:
-            if label.parent is not None:
-                label.parent = by_key.get(label.parent, label.parent)
-        notes.append(
-            f"the parent column names rows by their {name.strip()!r}, not by their code: "
-            "parents are read through it"
-        )
-        return
-
-
-def _codes_explain(by_code: dict[str, str], ids: list[str], levels: list[str]) -> bool:
-    """Whether the codes give every row below the top level a parent one
-    level up: then they say what the levels say, in whatever order the rows are."""
-    level_of = dict(zip(ids, (int(v) for v in levels), strict=True))
-    top = min(level_of.values(), default=0)
-    return bool(by_code) and all(
-        (code in by_code and level_of[by_code[code]] == level - 1)
-        if level > top
-        else code not in by_code
-        for code, level in level_of.items()
-    )
-
-
 #: A header that is a language code: ``EN``, ``de``, ``pt-BR``, ``zh_Hans``.
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?")
-
-#: A level as tables write it: a whole number (ASCII digits; no ``²``, and not
-#: so long that reading it as a number is refused).
-_LEVEL = re.compile(r"[0-9]{1,9}")
-
-
-def _parent_source(
-    col: dict[str, int], levels: list[str], ids: list[str], origin: str, asked: str | None
-) -> str:
-    """Where the parents come from: what was asked, else the parent column,
-    else the level column (when every row has a whole number), else the codes
-    (when they are codes, not names made into ids)."""
-    by_level = "level" in col and all(_LEVEL.fullmatch(v) for v in levels)
-    if asked == "column" and "parent" not in col:
-        raise TaxopsError(
-            f"{origin} has no parent column", "leave out --parents-from, or name one 'parent'"
-        )
-    if asked == "level" and not by_level:
-        problem = (
-            "has no level column" if "level" not in col else "has a level that is not a number"
-        )
-        raise TaxopsError(
-            f"{origin} {problem}",
-            "give every row a level (1, 2, 3...), or leave out --parents-from",
-        )
-    if asked is not None:
-        return asked
-    if "parent" in col:
-        return "column"
-    if by_level:
-        return "level"
-    return "codes" if not all(is_slug(i) for i in ids) else "column"
 
 
 def _paths(cells: list[str], origin: str, stem: str, separator: str | None) -> Imported:

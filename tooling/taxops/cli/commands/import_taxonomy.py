@@ -16,7 +16,6 @@ from taxops.cli.commands.common import progress_bar, repo_root, tell, write
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import clip, short, terminal_lines
 from taxops.formatting.text import format_text
-from taxops.interchange.csv_labels import PARENT_SOURCES
 from taxops.interchange.formats import (
     IMPORTS,
     ImportRequest,
@@ -25,6 +24,7 @@ from taxops.interchange.formats import (
     run_import_sheet,
 )
 from taxops.interchange.imported import Imported, validate_imported
+from taxops.interchange.table_parents import PARENT_SOURCES
 from taxops.textdiff import unified_diff
 from taxops.textfiles import read_text
 from taxops.writing import write_atomic

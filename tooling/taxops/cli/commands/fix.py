@@ -1,4 +1,5 @@
-"""``taxops fix``: write the fixes a check asks for into the taxonomy files."""
+"""``taxops fix``: write the fixes a check asks for into the taxonomy files
+and their guidelines."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             edited += 1
             shown = comparison.new.source
             _write(args, path, shown, text, fixed, _described(plan, comparison))
-        edited += _mark_guidance(args, root, model)
+        edited += _fix_guidance(args, root, model)
     if not edited:
         say("nothing to fix")
         return exit_codes.OK
@@ -110,7 +111,7 @@ def _write(
         say(f"fixed {shown}: {what}")
 
 
-def _mark_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
+def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
     """The taxonomy's guideline brought up to its labels (1 when it was
     edited): the entries of retired labels marked historical, and an entry
     added for each new label the taxonomy defines when the guideline asks for
@@ -241,9 +242,10 @@ COMMAND = Command(
     "review' (or, with --accept-suggestions SCORE, 'replaced_by' the suggested new\n"
     "label); a deprecated or retired label without a replacement gets 'replacement:\n"
     "review'; the version is bumped to the smallest the changes require; the\n"
-    "guideline's entries for retired labels get 'historical: true'. Files are\n"
-    "written atomically; --diff shows the edits instead. Running it twice changes\n"
-    "nothing the second time.",
+    "guideline's entries for retired labels get 'historical: true', and new labels\n"
+    "the taxonomy defines get an entry when the guideline asks for no examples.\n"
+    "Files are written atomically; --diff shows the edits instead. Running it twice\n"
+    "changes nothing the second time.",
     configure=configure,
     run=run,
 )

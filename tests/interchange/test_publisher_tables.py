@@ -510,3 +510,11 @@ def test_a_parent_named_by_a_key_of_the_export_is_read_through_it() -> None:
         "the parent column names rows by their 'Key', not by their code: parents are read through it"
         in notes
     )
+
+
+def test_a_code_that_is_its_own_parent_goes_to_the_top_level() -> None:
+    """A publisher's slip (journey 7): reported, never blocking the import."""
+    text = "code,parent,title\n11,11,Farming\n111,11,Crops\n"
+    assert parents(text) == {"11": None, "111": "11"}
+    notes = import_csv(text, "t.csv").notes
+    assert "labels that name themselves as parent: '11'; imported at the top level" in notes

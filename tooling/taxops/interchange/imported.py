@@ -201,15 +201,23 @@ def humanise(label_id: str) -> str:
 
 def top_level_when_unknown(labels: list[ImportedLabel], notes: list[str]) -> None:
     """A parent the file does not list (a publisher's ``TOTAL`` row, a code
-    of another table or edition) cannot be a label's parent: those labels go
-    to the top level, and the report names the parents and how many labels
-    had them."""
+    of another table or edition), or the label itself, cannot be a label's
+    parent: those labels go to the top level, and the report names them."""
     ids = {label.id for label in labels}
     unknown: dict[str, int] = {}
+    own: list[str] = []
     for label in labels:
         if label.parent is not None and label.parent not in ids:
             unknown[label.parent] = unknown.get(label.parent, 0) + 1
             label.parent = None
+        elif label.parent is not None and label.parent == label.id:
+            own.append(label.id)  # a publisher's slip: no tree holds it
+            label.parent = None
+    if own:
+        shown = ", ".join(f"'{i}'" for i in own[:5]) + (
+            f" and {len(own) - 5:,} more" if len(own) > 5 else ""
+        )
+        notes.append(f"labels that name themselves as parent: {shown}; imported at the top level")
     if unknown:
         shown = ", ".join(
             f"'{p}' ({n:,} label{'s' if n != 1 else ''})" for p, n in list(unknown.items())[:5]

@@ -518,3 +518,49 @@ def test_a_code_that_is_its_own_parent_goes_to_the_top_level() -> None:
     assert parents(text) == {"11": None, "111": "11"}
     notes = import_csv(text, "t.csv").notes
     assert "labels that name themselves as parent: '11'; imported at the top level" in notes
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected", "said"),
+    [
+        # Excel on Windows saves a CSV in Windows-1252.
+        (
+            "codes.csv",
+            "code,title\n11,Caf\u00e9 \u2013 bars\n".encode("cp1252"),
+            "Caf\u00e9 \u2013 bars",
+            "Windows-1252",
+        ),
+        # An XML file in the encoding it declares.
+        (
+            "icd.xml",
+            '<?xml version="1.0" encoding="ISO-8859-1"?><ClaML><Class code="A"><Rubric '
+            'kind="preferred"><Label>Abh\u00e4ngigkeit</Label></Rubric></Class></ClaML>'.encode(
+                "latin-1"
+            ),
+            "Abh\u00e4ngigkeit",
+            "ISO-8859-1",
+        ),
+    ],
+)
+def test_a_file_that_is_not_utf8_is_read_in_its_encoding_and_said(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    raw: bytes,
+    expected: str,
+    said: str,
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(raw)
+    assert main(["import", str(source), "--id", "t", "-o", str(tmp_path / "t.yaml")]) == 0
+    assert f"name: {expected}\n" in (tmp_path / "t.yaml").read_text(encoding="utf-8")
+    assert f"the file is not UTF-8: it was read as {said}" in capsys.readouterr().err
+
+
+def test_bytes_in_no_text_encoding_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "codes.csv"
+    source.write_bytes(b"code,title\n11,\x81\x8d\x8f\n")
+    assert main(["import", str(source), "-o", "-"]) == 2
+    assert "is neither UTF-8 nor Windows-1252 text" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
@@ -44,6 +45,19 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
     """The text of ``path``: a missing file, a folder, an unreadable or non-UTF-8
     file is an error naming it. ``encoding="utf-8-sig"`` also drops a byte-order
     mark."""
+    raw = _read_bytes(path)
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise TaxopsError(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start:,})",
+            "save it as UTF-8, or check that this is the file you meant",
+        ) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; a missing file, a folder, a device or an
+    unreadable file is an error naming it."""
     try:
         if path.exists() and not path.is_file() and not path.is_dir() and not _is_pipe(path):
             raise TaxopsError(
@@ -56,11 +70,37 @@ def read_text(path: Path, encoding: str = "utf-8") -> str:
         raise TaxopsError(f"{path} is a folder, not a file") from None
     except OSError as exc:
         raise TaxopsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return raw
+
+
+#: The encoding an XML file declares in its first line (``<?xml ... encoding="..."?>``).
+_XML_ENCODING = re.compile(
+    rb"""\A(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']"""
+)
+
+
+def read_published_text(path: Path) -> tuple[str, str | None]:
+    """A publisher's file as text, and the encoding it was read in when that is
+    not UTF-8 (for the report): an XML file in the encoding it declares, any
+    other file in UTF-8, else Windows-1252, which an export from Excel on
+    Windows writes (as :mod:`taxops.crosswalk.table` reads its tables)."""
+    raw = _read_bytes(path)
+    declared = _XML_ENCODING.match(raw[:200])
+    if declared is not None and declared.group(1).decode().lower() not in ("utf-8", "utf8"):
+        name = declared.group(1).decode()
+        try:
+            return raw.decode(name), name
+        except (LookupError, UnicodeDecodeError):
+            pass  # a declaration that does not hold: the usual order
     try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as exc:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
         raise TaxopsError(
-            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start:,})",
+            f"{path} is neither UTF-8 nor Windows-1252 text",
             "save it as UTF-8, or check that this is the file you meant",
         ) from None
 

@@ -37,7 +37,7 @@ from urllib.parse import unquote
 
 from taxops.diagnostics import TaxopsError
 from taxops.spreadsheet import read_xlsx
-from taxops.textfiles import csv_dicts, csv_rows
+from taxops.textfiles import csv_dicts, csv_rows, read_published_text
 
 #: How each SKOS (and OWL) predicate reads as (forward, backward) automatic flags:
 #: old ``exactMatch`` new converts both ways; the new code is broader
@@ -121,7 +121,7 @@ def read_table(
     if suffix in (".xlsx", ".xlsm"):
         records = read_xlsx(path, given.sheet)
     else:
-        text = _text(path)
+        text, _ = read_published_text(path)
         if _is_sssom(text):
             return _sssom(text, old_set, new_set, given.min_confidence, path)
         records = _delimited(text, "\t" if suffix in (".tsv", ".tab") else None, path)
@@ -131,16 +131,6 @@ def read_table(
 
 
 # -- reading cells ---------------------------------------------------------------
-
-
-def _text(path: Path) -> str:
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise TaxopsError(f"{path} is neither UTF-8 nor Windows-1252 text")  # pragma: no cover
 
 
 def _delimited(text: str, delimiter: str | None, origin: Path) -> list[list[str]]:

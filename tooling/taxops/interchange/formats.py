@@ -28,7 +28,8 @@ IMPORTS: dict[str, str] = {
     "label-studio": "a Label Studio labeling config (XML)",
     "cvat": "CVAT labels (JSON: the raw labels list, or a project holding them)",
     "skos": "a SKOS concept scheme (Turtle, N-Triples, JSON-LD or RDF/XML)",
-    "csv": "a CSV of category paths, or of id,parent,name rows",
+    "csv": "a CSV of category paths, of rows of ids and names (a publisher's table as it "
+    "is: parents from a column, the levels or the codes), or of a code and a name per level",
     "google": "Google's product taxonomy (taxonomy-with-ids text: 'id - A > B > C')",
     "codes": "a publisher's text list of codes and titles, one code a line (ICD-10-CM's "
     "code and order files)",
@@ -56,7 +57,7 @@ class ImportRequest:
     fmt: str
     control: str | None = None
     path_separator: str | None = None
-    #: SKOS: the language names and aliases are taken in (a BCP 47 tag).
+    #: SKOS, ClaML, tables: the language names are taken in (a BCP 47 tag).
     lang: str = "en"
     #: CSV rows: where the parents come from (``column``, ``level``, ``codes``,
     #: ``none``; default the first the table has).

@@ -26,7 +26,7 @@ from taxops.interchange.formats import (
 from taxops.interchange.imported import Imported, validate_imported
 from taxops.interchange.table_parents import PARENT_SOURCES
 from taxops.textdiff import unified_diff
-from taxops.textfiles import read_text
+from taxops.textfiles import read_published_text, read_text
 from taxops.writing import write_atomic
 
 if TYPE_CHECKING:
@@ -311,10 +311,13 @@ def read(
             return run_import_sheet(path, request, lambda percent: bar("reading", percent))
         finally:
             sys.stderr.write("\n")
-    text = read_text(path, "utf-8-sig")
+    text, encoding = read_published_text(path)
     if guessed:  # a .txt: Google's or a code list; an .xml: Label Studio's or ClaML
         fmt = guess_import_format(path.name, text) or fmt
-    return run_import(text, str(path), replace(request, fmt=fmt))
+    imported = run_import(text, str(path), replace(request, fmt=fmt))
+    if encoding is not None:
+        imported.notes.insert(0, f"the file is not UTF-8: it was read as {encoding}")
+    return imported
 
 
 def report(imported: Imported, source: Path) -> None:

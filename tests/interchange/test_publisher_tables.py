@@ -564,3 +564,31 @@ def test_bytes_in_no_text_encoding_are_refused(
     source.write_bytes(b"code,title\n11,\x81\x8d\x8f\n")
     assert main(["import", str(source), "-o", "-"]) == 2
     assert "is neither UTF-8 nor Windows-1252 text" in capsys.readouterr().err
+
+
+def test_loincs_table_imports_with_its_number_as_the_id_and_its_deprecated_codes_to_review() -> (
+    None
+):
+    """LOINC's core table: ``LOINC_NUM`` (a number word, taken when no column
+    says code), the long common name before the short one, deprecated codes
+    that name no replacement sent to review; the check digit makes no tree."""
+    text = (
+        '"LOINC_NUM","COMPONENT","LONG_COMMON_NAME","SHORTNAME","STATUS"\n'
+        '"10000-8","R wave duration.lead AVR","R wave duration in lead AVR","R wave dur L-AVR",'
+        '"ACTIVE"\n'
+        '"1000-9","DBG Ab","DBG Ab [Presence] in Serum","DBG Ab Ser Ql","DEPRECATED"\n'
+    )
+    imported = import_csv(text, "LoincTableCore.csv")
+    assert_valid(imported)
+    assert [
+        (label.id, label.name, label.parent, label.status, label.replacement)
+        for label in imported.labels
+    ] == [
+        ("10000-8", "R wave duration in lead AVR", None, "active", None),
+        ("1000-9", "DBG Ab [Presence] in Serum", None, "deprecated", "review"),
+    ]
+
+
+def test_a_code_column_wins_over_a_number_column() -> None:
+    text = "Seq. No.,2017 NAICS US Code,2017 NAICS US Title\n1,11,Farming\n2,111,Crops\n"
+    assert parents(text) == {"11": None, "111": "11"}

@@ -53,7 +53,7 @@ _ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("path", frozenset({"path"})),
     ("replaced_by", frozenset({"replaced_by", "replacedby"})),
     ("parent", frozenset({"parent", "parents", "broader", "parentid", "parentcode"})),
-    ("id", frozenset({"id", "code", "identifier", "notation", "codes"})),
+    ("id", frozenset({"id", "code", "identifier", "notation", "codes", "num", "number"})),
     ("name", frozenset({"name", "title", "label", "preflabel", "heading", "term"})),
     ("definition", frozenset({"definition", "description", "desc", "scopenote", "explanation"})),
     ("aliases", frozenset({"aliases", "alias", "synonyms", "synonym", "altlabel"})),
@@ -123,6 +123,9 @@ def import_rows(
     return imported
 
 
+#: The words that name an id column for certain (``LOINC_NUM`` only may).
+_CODE_WORDS = frozenset({"id", "code", "identifier", "notation", "codes"})
+
 #: Words that end a header word naming the field: ``hscode``, ``categoryname``.
 _SUFFIXES = {"id": ("code",), "name": ("name", "title")}
 
@@ -161,6 +164,9 @@ def _columns(header: list[str], lang: str = "en") -> tuple[dict[str, int], list[
         if role == "name" and len(free) > 1:
             # Names in several languages: the one asked for first.
             free.sort(key=lambda i: speaks not in words[i])
+        if role == "id" and len(free) > 1:
+            # A code before a number: "2017 NAICS US Code" is the id, "Seq. No." is not.
+            free.sort(key=lambda i: not words[i] & _CODE_WORDS)
         if free:
             taken[role] = free[0]
             if len(free) > 1:

@@ -88,10 +88,14 @@ class Imported:
                 "'ids: code' (published codes, not lowercase slugs)"
             )
         for label in self.labels:
-            if label.status == "retired" and not label.replaced_by and not label.replacement:
+            if (
+                label.status in ("retired", "deprecated")
+                and not label.replaced_by
+                and not label.replacement
+            ):
                 label.replacement = "review"
                 self.notes.append(
-                    f"retired label '{label.id}' does not say what replaces it: "
+                    f"{label.status} label '{label.id}' does not say what replaces it: "
                     "'replacement: review' (a human relabels its items)"
                 )
 

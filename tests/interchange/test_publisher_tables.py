@@ -231,6 +231,14 @@ def test_an_order_file_imports_with_its_headings_as_the_tree() -> None:
     ]
     assert imported.labels[-1].name.endswith("(full title, longer than the short one)")
     assert imported.ids == "code"
+    # Its headings are exactly the codes with codes under them: leaf_only.
+    assert imported.leaf_only
+    assert any(
+        n.startswith("'leaf_only: true': the file marks its 3 headings") for n in imported.notes
+    )
+    # A heading with no code under it: the flags are not the tree's leaves.
+    lonely = ORDER_FILE + "00007 Z99     0 " + "Lonely heading".ljust(60) + " Lonely heading\n"
+    assert not import_code_list(lonely, "icd10cm_order_2025.txt").leaf_only
 
 
 def test_a_code_file_imports_code_and_title() -> None:

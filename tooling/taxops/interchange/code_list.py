@@ -8,7 +8,9 @@ biggest classifications are distributed:
   ``icd10cm_order_*.txt`` and ICD-10-PCS's: a sequence number, the code, 1
   for a code that can be used on a record and 0 for a heading, a short title
   in 60 columns, the full title). The full title is the name; the headings are
-  the labels above the codes.
+  the labels above the codes, and when they are exactly the codes with codes
+  under them the taxonomy is ``leaf_only`` (only a code valid on a record is
+  put on an item).
 
 Codes are ids exactly as written (``ids: code``). Their parents come from the
 codes (:func:`~taxops.interchange.code_hierarchy.parents_from_codes`: ``A001``
@@ -58,6 +60,7 @@ def import_code_list(text: str, origin: str) -> Imported:
     labels: list[ImportedLabel] = []
     notes: list[str] = []
     seen: set[str] = set()
+    usable: dict[str, bool] = {}  # order file: whether a code is valid on a record
     for number, line in lines:
         found = (_ORDER if order else _CODE).match(line)
         if found is None:
@@ -68,6 +71,7 @@ def import_code_list(text: str, origin: str) -> Imported:
             )
         if order:
             code, title = found.group(2), found.group(5).strip() or found.group(4).strip()
+            usable[code] = found.group(3) == "1"
         else:
             code, title = found.group(1), found.group(2).strip()
         if not is_label_id(code) or code in seen:
@@ -92,14 +96,30 @@ def import_code_list(text: str, origin: str) -> Imported:
             "the codes are padded to one width, so which zeros mark a level is not known: "
             "the labels are imported without parents (import a CSV with a parent or level column)"
         )
+    leaf_only = order and _usable_are_the_leaves(usable, parents)
     if order:
         notes.append("short titles not carried over (the names are the full titles)")
+    if leaf_only:
+        headings = sum(not flag for flag in usable.values())
+        notes.append(
+            f"'leaf_only: true': the file marks its {headings:,} headings as not valid on a "
+            "record, and they are exactly the codes with codes under them"
+        )
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return Imported(
         id=taxonomy_slug(stem),
         title=stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported codes",
         kind="hierarchical" if parents else "single-label",
         labels=labels,
+        leaf_only=leaf_only,
         ids="code",
         notes=notes,
     )
+
+
+def _usable_are_the_leaves(usable: dict[str, bool], parents: dict[str, str]) -> bool:
+    """Whether an order file's flags say what ``leaf_only`` says: the codes
+    valid on a record are the leaves, the headings the codes with children
+    (as ICD-10-CM's and ICD-10-PCS's are)."""
+    has_children = set(parents.values())
+    return bool(parents) and all(flag != (code in has_children) for code, flag in usable.items())

@@ -107,3 +107,34 @@ def test_the_next_steps_are_commands_that_run_as_printed(
     assert main(["init", "."]) == 0
     [step] = [line for line in capsys.readouterr().out.splitlines() if "taxops check" in line]
     assert step.strip().startswith("taxops check &&")
+
+
+def test_init_from_a_publishers_edition_takes_its_year_as_the_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Journey 7 starts with init --from the publisher's file: its year is the
+    first (calendar) version, and the result checks and builds at once."""
+    order = tmp_path / "icd10cm_order_2025.txt"
+    order.write_text(
+        "".join(
+            f"{n:05d} {code:<7} {flag} {title:<60} {title}\n"
+            for n, (code, flag, title) in enumerate(
+                [("A00", 0, "Cholera"), ("A000", 1, "Cholera due to Vibrio cholerae 01"),
+                 ("A001", 1, "Cholera due to Vibrio cholerae 01, biovar eltor")],
+                start=1,
+            )
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    repo = tmp_path / "repo"
+    argv = ["init", str(repo), "--from", str(order), "--taxonomy", "icd-10-cm"]
+    assert main([*argv, "--version", "2025"]) == 0
+    taxonomy = (repo / "taxonomies" / "icd-10-cm" / "taxonomy.yaml").read_text(encoding="utf-8")
+    assert "version: '2025'\n" in taxonomy and "versioning: calver\n" in taxonomy
+    assert "leaf_only: true\n" in taxonomy
+    monkeypatch.chdir(repo)
+    assert main(["check"]) == 0
+    assert main(["site", "build", "--strict"]) == 0
+    capsys.readouterr()
+    assert main(["init", str(tmp_path / "other"), "--version", "2025"]) == 2
+    assert "--sheet, --lang and --version go with --from" in capsys.readouterr().err

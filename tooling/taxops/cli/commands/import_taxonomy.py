@@ -63,7 +63,7 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--lang",
         default="en",
         metavar="TAG",
-        type=_language_tag,
+        type=language_tag,
         help="SKOS, ClaML and tables with a name column per language: the language of names "
         "and aliases, e.g. fr or pt-BR (default: en; a "
         "label in a regional variant of it, then one with no language, is taken next)",
@@ -116,7 +116,7 @@ def configure(p: argparse.ArgumentParser) -> None:
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*\Z")
 
 
-def _language_tag(text: str) -> str:
+def language_tag(text: str) -> str:
     if not _LANGUAGE_TAG.match(text):
         raise argparse.ArgumentTypeError(
             f"'{short(text, 40)}' is not a language tag: write it as en, fr or pt-BR"
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
     if args.owner:
         imported.owners = list(args.owner)
     if args.set_version:
-        imported.version, imported.versioning = _first_version(args.set_version)
+        imported.version, imported.versioning = first_version(args.set_version)
     target = args.output
     if target is None:
         root = repo_root(args)
@@ -262,7 +262,7 @@ def _merge_summary(source: Path, shown: str, merged: Merged) -> str:
     return f"{source} into {shown}: " + "; ".join(parts)
 
 
-def _first_version(text: str) -> tuple[str, str | None]:
+def first_version(text: str) -> tuple[str, str | None]:
     """``--version`` for a new taxonomy: a semantic version, or a calendar
     version (an edition's year) with ``versioning: calver``."""
     from taxops.versioning.versions import parse_version

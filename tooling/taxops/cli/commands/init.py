@@ -8,6 +8,7 @@ from pathlib import Path
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import say, tell
+from taxops.cli.commands.import_taxonomy import language_tag
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import shell_word
 from taxops.interchange.formats import IMPORTS
@@ -28,6 +29,22 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--format", choices=sorted(IMPORTS), help="the format of --from (default: from its name)"
+    )
+    p.add_argument("--sheet", metavar="NAME", help="XLSX --from: the sheet (default: the first)")
+    p.add_argument(
+        "--lang",
+        default="en",
+        metavar="TAG",
+        type=language_tag,
+        help="--from SKOS, ClaML or a table with a name column per language: the names' "
+        "language (default: %(default)s)",
+    )
+    p.add_argument(
+        "--version",
+        dest="set_version",
+        metavar="VERSION",
+        help="--from: the taxonomy's first version (an edition's year, 2025, makes it "
+        "calendar-versioned; default: the file's own, else 1.0.0)",
     )
     p.add_argument(
         "--taxonomy",
@@ -56,13 +73,15 @@ def run(args: argparse.Namespace) -> int:
     imported = imported_text = None
     taxonomy, title = args.taxonomy or STARTER_TAXONOMY, args.title or STARTER_TITLE
     if args.source:
-        from taxops.cli.commands.import_taxonomy import read, report
+        from taxops.cli.commands.import_taxonomy import first_version, read, report
         from taxops.interchange.imported import validate_imported
 
-        imported = read(args.source, args.format)
+        imported = read(args.source, args.format, lang=args.lang, sheet=args.sheet)
         imported.id = args.taxonomy or imported.id
         imported.title = args.title or imported.title
         imported.owners = [args.owner]
+        if args.set_version:
+            imported.version, imported.versioning = first_version(args.set_version)
         report(imported, args.source)
         imported_text = imported.to_yaml()  # validated, then written as it is
         errors = [
@@ -76,6 +95,11 @@ def run(args: argparse.Namespace) -> int:
                 f"run 'taxops import {args.source}' to see every finding",
             )
         taxonomy, title = imported.id, imported.title
+    elif args.sheet or args.set_version or args.lang != "en":
+        raise TaxopsError(
+            "--sheet, --lang and --version go with --from (a file to start from)",
+            "add --from FILE, or leave them out for the starter taxonomy",
+        )
     answers = Answers(taxonomy=taxonomy, title=title, owner=args.owner)
     if args.taxops_spec:
         answers = Answers(taxonomy, title, args.owner, args.taxops_spec)

@@ -600,3 +600,15 @@ def test_loincs_table_imports_with_its_number_as_the_id_and_its_deprecated_codes
 def test_a_code_column_wins_over_a_number_column() -> None:
     text = "Seq. No.,2017 NAICS US Code,2017 NAICS US Title\n1,11,Farming\n2,111,Crops\n"
     assert parents(text) == {"11": None, "111": "11"}
+
+
+def test_a_header_of_group_names_over_field_names_is_read_as_one() -> None:
+    """A sheet's merged group cells over Code and Title columns."""
+    text = (
+        "Segment,,Family,,Commodity,\n"
+        "Code,Title,Code,Title,Code,Title\n"
+        "10000000,Live Plant,10100000,Live animals,10101501,Cats\n"
+    )
+    assert parents(text) == {"10000000": None, "10100000": "10000000", "10101501": "10100000"}
+    # A first row of data that reads like field names is data: no cell is left empty over it.
+    assert [label.id for label in import_csv("id,name\ncode,Title\n", "t.csv").labels] == ["code"]

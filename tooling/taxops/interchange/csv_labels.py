@@ -36,7 +36,7 @@ from taxops.interchange.imported import (
     unique,
 )
 from taxops.interchange.level_columns import labels_from_levels, levels
-from taxops.interchange.table_header import header_words
+from taxops.interchange.table_header import header_words, plain_words
 from taxops.interchange.table_parents import Rows, assign_parents
 from taxops.models.ids import MAX_ID_LENGTH
 from taxops.textfiles import csv_rows
@@ -95,6 +95,7 @@ def import_rows(
     if not rows:
         raise TaxopsError(f"{origin} is empty")
     rows, titles = _without_title_rows(rows)
+    rows = _joined_header_rows(rows)
     header = [h.strip() for h in rows[0]]
     stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     by_level = levels(header)
@@ -205,6 +206,37 @@ def _without_title_rows(rows: list[list[str]]) -> tuple[list[list[str]], list[st
         return rows, []
     shown = "; ".join(next(c.strip() for c in r if c.strip()) for r in rows[:head])
     return rows[head:], [f"title rows above the column names left out: {shown}"]
+
+
+#: Header words a second header row under group names holds (``Code``, ``Title``).
+_FIELD_WORDS = frozenset(w for _, known in _ROLE_WORDS for w in known) | {"no"}
+
+
+def _joined_header_rows(rows: list[list[str]]) -> list[list[str]]:
+    """A sheet whose header is two rows, group names over field names
+    (``Segment`` over ``Code``, ``Title``; the group written once, as a merged
+    cell is), read as one: ``Segment Code``, ``Segment Title``. The second row
+    is a header when each of its cells is one or two field words and the first
+    leaves cells empty over it (a row of data never reads so)."""
+    if len(rows) < 2:
+        return rows
+    first, second = rows[0], rows[1]
+    cells = [c.strip() for c in second if c.strip()]
+    fields = len(cells) >= 2 and all(
+        0 < len(words := plain_words(c)) <= 2 and set(words) <= _FIELD_WORDS for c in cells
+    )
+    merged = any(  # a group over several fields leaves cells of the first row empty
+        not (first[i].strip() if i < len(first) else "") for i, c in enumerate(second) if c.strip()
+    )
+    if not fields or not merged or not any(c.strip() for c in first):
+        return rows
+    joined, group = [], ""
+    for i in range(max(len(first), len(second))):
+        top = first[i].strip() if i < len(first) else ""
+        group = top or group
+        below = second[i].strip() if i < len(second) else ""
+        joined.append(f"{group} {below}".strip() if below else top)
+    return [joined, *rows[2:]]
 
 
 def _looks_like_path(cell: str) -> bool:

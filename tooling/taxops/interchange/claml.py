@@ -26,6 +26,7 @@ from taxops.escaping import short
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
+    file_stem,
     is_label_id,
     slug,
     taxonomy_slug,
@@ -190,7 +191,7 @@ def _imported(reader: _Reader, origin: str) -> Imported:
     version, versioning = "1.0.0", None
     if reader.version:
         version, versioning = version_as_published(reader.version, notes)
-    stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = file_stem(origin)
     return Imported(
         id=taxonomy_slug(name or stem),
         title=name or stem,

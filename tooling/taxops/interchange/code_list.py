@@ -23,7 +23,14 @@ import re
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.code_hierarchy import padded_to_one_width, parents_from_codes
-from taxops.interchange.imported import Imported, ImportedLabel, is_label_id, taxonomy_slug
+from taxops.interchange.imported import (
+    Imported,
+    ImportedLabel,
+    file_stem,
+    is_label_id,
+    taxonomy_slug,
+    title_of,
+)
 
 #: A line of an order file: sequence number, code, heading flag, the two titles.
 _ORDER = re.compile(r"^(\d{5}) (\S{1,7}) *([01]) (.{60}) ?(.*)$")
@@ -105,10 +112,10 @@ def import_code_list(text: str, origin: str) -> Imported:
             f"'leaf_only: true': the file marks its {headings:,} headings as not valid on a "
             "record, and they are exactly the codes with codes under them"
         )
-    stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = file_stem(origin)
     return Imported(
         id=taxonomy_slug(stem),
-        title=stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported codes",
+        title=title_of(stem, "Imported codes"),
         kind="hierarchical" if parents else "single-label",
         labels=labels,
         leaf_only=leaf_only,

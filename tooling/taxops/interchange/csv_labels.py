@@ -29,9 +29,11 @@ from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
+    file_stem,
     is_label_id,
     slug,
     taxonomy_slug,
+    title_of,
     top_level_when_unknown,
     unique,
 )
@@ -97,7 +99,7 @@ def import_rows(
     rows, titles = _without_title_rows(rows)
     rows = _joined_header_rows(rows)
     header = [h.strip() for h in rows[0]]
-    stem = origin.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem = file_stem(origin)
     by_level = levels(header)
     if by_level:
         if parents_from is not None:
@@ -344,7 +346,7 @@ def _imported(stem: str, labels: list[ImportedLabel], notes: list[str]) -> Impor
     hierarchical = any(label.parent for label in labels)
     return Imported(
         id=taxonomy_slug(stem),
-        title=stem.replace("-", " ").replace("_", " ").strip().capitalize() or "Imported labels",
+        title=title_of(stem),
         kind="hierarchical" if hierarchical else "single-label",
         labels=labels,
         notes=notes,

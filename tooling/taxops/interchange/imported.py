@@ -182,6 +182,17 @@ def slug(text: str) -> str:
     return words if words[0].isalpha() else f"l_{words}"
 
 
+def file_stem(origin: str) -> str:
+    """A file's name without its folder and extension (``data/my-labels.csv``
+    -> ``my-labels``): what an imported taxonomy is named after."""
+    return origin.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def title_of(stem: str, fallback: str = "Imported labels") -> str:
+    """A title from a file's stem: ``my-labels`` -> ``My labels``."""
+    return stem.replace("-", " ").replace("_", " ").strip().capitalize() or fallback
+
+
 def taxonomy_slug(text: str) -> str:
     """A taxonomy id (kebab-case) from a title or file name."""
     return slug(text).replace("_", "-")

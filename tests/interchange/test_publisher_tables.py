@@ -13,7 +13,11 @@ import pytest
 from crosswalk.published import DATA
 from taxops.cli.main import main
 from taxops.diagnostics import TaxopsError
-from taxops.interchange.code_hierarchy import parents_from_codes, parents_from_levels
+from taxops.interchange.code_hierarchy import (
+    parents_from_codes,
+    parents_from_levels,
+    parents_from_padding,
+)
 from taxops.interchange.code_list import import_code_list
 from taxops.interchange.csv_labels import import_csv
 from taxops.interchange.formats import guess_import_format
@@ -612,3 +616,60 @@ def test_a_header_of_group_names_over_field_names_is_read_as_one() -> None:
     assert parents(text) == {"10000000": None, "10100000": "10000000", "10101501": "10100000"}
     # A first row of data that reads like field names is data: no cell is left empty over it.
     assert [label.id for label in import_csv("id,name\ncode,Title\n", "t.csv").labels] == ["code"]
+
+
+@pytest.mark.parametrize(
+    ("codes", "widths", "expected"),
+    [
+        # UNSPSC: two digits a level; family 1011 is no child of family 1010.
+        (
+            ["10000000", "10100000", "10101500", "10101501", "10110000", "10111302"],
+            (2, 2, 2, 2),
+            {
+                "10100000": "10000000",
+                "10101500": "10100000",
+                "10101501": "10101500",
+                "10110000": "10000000",
+                "10111302": "10110000",  # its class 10111300 is not listed: the family
+            },
+        ),
+        # CPV: a division of two digits, then one a level; the check digit is no digit of it.
+        (
+            ["03000000-1", "03100000-2", "03110000-5", "03111000-2", "03200000-3"],
+            (2, 1, 1, 1, 1, 1, 1),
+            {
+                "03100000-2": "03000000-1",
+                "03110000-5": "03100000-2",
+                "03111000-2": "03110000-5",
+                "03200000-3": "03000000-1",
+            },
+        ),
+        # Codes of another width, or not digits, have no parent and are no one's.
+        (["10000000", "101000", "1010000X"], (2, 2, 2, 2), {}),
+    ],
+)
+def test_padded_codes_say_their_parents_given_each_levels_digits(
+    codes: list[str], widths: tuple[int, ...], expected: dict[str, str]
+) -> None:
+    assert parents_from_padding(codes, widths) == expected
+
+
+def test_code_levels_give_a_codes_only_unspsc_its_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "unspsc-codes.csv"
+    source.write_text(
+        "Code,Title\n10000000,Live Plant\n10100000,Live animals\n10101500,Livestock\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "u.yaml"
+    assert main(["import", str(source), "--code-levels", "2,2,2,2", "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "- id: '10101500'\n  name: Livestock\n  parent: '10100000'\n" in text
+    assert "levels of 2, 2, 2, 2 digits" in capsys.readouterr().err
+    for bad in ("2,x", "2", "2,0", "9,9,9,9"):
+        with pytest.raises(SystemExit):
+            main(["import", str(source), "--code-levels", bad, "-o", "-"])
+        assert "--code-levels" in capsys.readouterr().err
+    assert main(["import", str(source), "--code-levels", "2,2", "--parents-from", "codes"]) == 2
+    assert "without --parents-from" in capsys.readouterr().err

@@ -15,12 +15,14 @@ the most specific other code that begins it, or range that spans it; a row's
 parent is the nearest row above it at a lower level. A table whose codes are
 padded to one width (UNSPSC's ``10101500``, CPV's ``03110000``) has no code
 that begins another, and which trailing zeros mark a level differs between
-publishers, so no parent is guessed from them: the importer says so and asks
-for a parent or level column.
+publishers, so no parent is guessed from them: the user says how many digits
+each level takes (``taxops import --code-levels 2,2,2,2``), or gives a parent
+or level column.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -145,6 +147,36 @@ def _span(code: str) -> tuple[str, str] | None:
         return None
     lo, hi = _key(m.group(1)), _key(m.group(2))
     return (lo, hi) if len(lo) == len(hi) and lo < hi else None
+
+
+def parents_from_padding(codes: Sequence[str], widths: Sequence[int]) -> dict[str, str]:
+    """Each code's parent in a scheme padded with zeros whose levels take
+    ``widths`` digits each (UNSPSC 2, 2, 2, 2; CPV 2, 1, 1, 1, 1, 1, 1): a
+    code's level is the first whose digits hold all it writes before its
+    trailing zeros, and its parent is the nearest code of a level above it
+    with the same digits, padded (``10101500``'s is ``10100000``, else
+    ``10000000``). A check digit after a dash (CPV's ``03111000-9``) is not
+    part of the code's digits. Codes that are not digits of the full width
+    are left out."""
+    full = sum(widths)
+    ends = list(itertools.accumulate(widths))
+    by_digits: dict[str, str] = {}
+    digits_of: dict[str, str] = {}
+    for code in codes:
+        digits = code.split("-", 1)[0]
+        if len(digits) == full and digits.isascii() and digits.isdigit():
+            by_digits.setdefault(digits, code)
+            digits_of[code] = digits
+    out: dict[str, str] = {}
+    for code, digits in digits_of.items():
+        written = len(digits.rstrip("0"))
+        level = next((i for i, end in enumerate(ends) if end >= written), len(ends) - 1)
+        for above in range(level - 1, -1, -1):
+            parent = by_digits.get(digits[: ends[above]].ljust(full, "0"))
+            if parent is not None and parent != code:
+                out[code] = parent
+                break
+    return out
 
 
 def parents_from_levels(levels: Sequence[int]) -> list[int | None]:

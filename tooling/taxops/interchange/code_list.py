@@ -20,6 +20,7 @@ is under ``A00``), so a file that lists its headings gives the whole tree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.code_hierarchy import padded_to_one_width, parents_from_codes
@@ -31,6 +32,7 @@ from taxops.interchange.imported import (
     taxonomy_slug,
     title_of,
 )
+from taxops.interchange.table_parents import padded_parents
 
 #: A line of an order file: sequence number, code, heading flag, the two titles.
 _ORDER = re.compile(r"^(\d{5}) (\S{1,7}) *([01]) (.{60}) ?(.*)$")
@@ -57,7 +59,7 @@ def _code_line(line: str) -> bool:
     )
 
 
-def import_code_list(text: str, origin: str) -> Imported:
+def import_code_list(text: str, origin: str, code_levels: Sequence[int] | None = None) -> Imported:
     text = text.removeprefix("\ufeff")
     lines = [(n, line.rstrip("\r")) for n, line in enumerate(text.splitlines(), start=1)]
     lines = [(n, line) for n, line in lines if line.strip()]
@@ -90,18 +92,23 @@ def import_code_list(text: str, origin: str) -> Imported:
         seen.add(code)
         labels.append(ImportedLabel(id=code, name=title))
     codes = [label.id for label in labels]
-    parents = parents_from_codes(codes)
+    if code_levels:
+        padded = padded_parents(codes, code_levels, notes)
+        parents = {code: above for code, above in zip(codes, padded, strict=True) if above}
+    else:
+        parents = parents_from_codes(codes)
     for label in labels:
         label.parent = parents.get(label.id)
-    if parents:
+    if parents and not code_levels:
         notes.append(
             f"parents are read from the codes: {len(parents):,} of {len(labels):,} codes are "
             "inside a shorter code listed in the file"
         )
-    elif padded_to_one_width(codes):
+    elif not parents and padded_to_one_width(codes):
         notes.append(
             "the codes are padded to one width, so which zeros mark a level is not known: "
-            "the labels are imported without parents (import a CSV with a parent or level column)"
+            "the labels are imported without parents (--code-levels says the digits of each "
+            "level, 2,2,2,2 for UNSPSC)"
         )
     leaf_only = order and _usable_are_the_leaves(usable, parents)
     if order:

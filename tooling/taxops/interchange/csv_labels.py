@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import (
@@ -70,6 +71,7 @@ def import_csv(
     path_separator: str | None = None,
     parents_from: str | None = None,
     lang: str = "en",
+    code_levels: Sequence[int] | None = None,
 ) -> Imported:
     text = text.removeprefix("\ufeff")
     if not text.strip():
@@ -81,7 +83,7 @@ def import_csv(
     except csv.Error:
         dialect = csv.excel
     rows = list(csv_rows(text, origin, dialect))
-    return import_rows(rows, origin, path_separator, parents_from, lang)
+    return import_rows(rows, origin, path_separator, parents_from, lang, code_levels)
 
 
 def import_rows(
@@ -90,6 +92,7 @@ def import_rows(
     path_separator: str | None = None,
     parents_from: str | None = None,
     lang: str = "en",
+    code_levels: Sequence[int] | None = None,
 ) -> Imported:
     """A table's rows (a CSV's, or a spreadsheet's sheet), in any of the shapes
     the module reads."""
@@ -102,22 +105,22 @@ def import_rows(
     stem = file_stem(origin)
     by_level = levels(header)
     if by_level:
-        if parents_from is not None:
+        if parents_from is not None or code_levels:
             raise TaxopsError(
                 f"{origin} has a pair of columns per level: each code's parent is the code "
                 "to its left",
-                "leave out --parents-from",
+                "leave out --parents-from and --code-levels",
             )
         labels, notes = labels_from_levels(rows, by_level, origin)
         return _imported(stem, labels, [*titles, *notes])
     columns, notes = _columns(header, lang)
     notes[:0] = titles
     if "id" in columns and "name" in columns:
-        return _rows(rows, columns, notes, origin, stem, parents_from)
-    if parents_from not in (None, "none"):
+        return _rows(rows, columns, notes, origin, stem, parents_from, code_levels)
+    if parents_from not in (None, "none") or code_levels:
         raise TaxopsError(
             f"{origin} has no id column: its labels are paths, whose parents are the paths' levels",
-            "leave out --parents-from, or give the table an id (or code) column",
+            "leave out --parents-from and --code-levels, or give the table an id (or code) column",
         )
     column = columns.get("path", 0)
     body = rows[1:] if "path" in columns or not _looks_like_path(rows[0][column]) else rows
@@ -252,6 +255,7 @@ def _rows(
     origin: str,
     stem: str,
     parents_from: str | None,
+    code_levels: Sequence[int] | None,
 ) -> Imported:
     labels: list[ImportedLabel] = []
     raw_ids: list[str] = []
@@ -296,7 +300,8 @@ def _rows(
                 replaced_by=[r.strip() for r in cell(row, "replaced_by").split("|") if r.strip()],
             )
         )
-    assign_parents(Rows(rows[0], kept, col, raw_ids, levels), labels, notes, origin, parents_from)
+    table = Rows(rows[0], kept, col, raw_ids, levels)
+    assign_parents(table, labels, notes, origin, parents_from, code_levels)
     for label in labels:
         if label.parent in renamed:
             label.parent = renamed[label.parent]

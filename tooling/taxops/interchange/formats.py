@@ -64,6 +64,8 @@ class ImportRequest:
     parents_from: str | None = None
     #: XLSX: the sheet (default: the first).
     sheet: str | None = None
+    #: Codes padded with zeros: the digits each level takes (``--code-levels``).
+    code_levels: tuple[int, ...] | None = None
 
 
 def guess_import_format(name: str, text: str | None = None) -> str | None:
@@ -91,7 +93,14 @@ def run_import_sheet(
     from taxops.spreadsheet import read_xlsx
 
     rows = read_xlsx(path, request.sheet, progress)
-    return import_rows(rows, str(path), request.path_separator, request.parents_from, request.lang)
+    return import_rows(
+        rows,
+        str(path),
+        request.path_separator,
+        request.parents_from,
+        request.lang,
+        request.code_levels,
+    )
 
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
@@ -114,10 +123,15 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         return skos_import.import_skos(text, origin, request.lang)
     if request.fmt == "csv":
         return csv_labels.import_csv(
-            text, origin, request.path_separator, request.parents_from, request.lang
+            text,
+            origin,
+            request.path_separator,
+            request.parents_from,
+            request.lang,
+            request.code_levels,
         )
     if request.fmt == "codes":
-        return code_list.import_code_list(text, origin)
+        return code_list.import_code_list(text, origin, request.code_levels)
     if request.fmt == "claml":
         return claml.import_claml(text, origin, request.lang)
     return google_product.import_google(text, origin)

@@ -7,6 +7,7 @@ report says which, and where two of them disagree."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taxops.diagnostics import TaxopsError
@@ -14,6 +15,7 @@ from taxops.interchange.code_hierarchy import (
     padded_to_one_width,
     parents_from_codes,
     parents_from_levels,
+    parents_from_padding,
 )
 from taxops.interchange.imported import ImportedLabel, is_slug
 
@@ -40,10 +42,18 @@ def assign_parents(
     notes: list[str],
     origin: str,
     parents_from: str | None,
+    code_levels: Sequence[int] | None = None,
 ) -> None:
     """Each label's parent, as the table says it (``labels`` hold the parent
-    column's values when there is one)."""
+    column's values when there is one). ``code_levels``: the digits each level
+    of padded codes takes (``--code-levels``), which says the parents are in
+    the codes."""
     col, levels, raw_ids = table.columns, table.levels, table.ids
+    if code_levels:
+        padded = padded_parents(raw_ids, code_levels, notes)
+        for label, above in zip(labels, padded, strict=True):
+            label.parent = above
+        return
     source = _parent_source(col, levels, raw_ids, origin, parents_from)
     if source == "column":
         _parents_through_keys(table, labels, notes)
@@ -70,8 +80,8 @@ def assign_parents(
         elif padded_to_one_width(raw_ids):
             notes.append(
                 "the codes are padded to one width, so which zeros mark a level is not "
-                "known: the labels are imported without parents (give the table a parent or "
-                "level column, or a pair of columns per level as UNSPSC publishes it)"
+                "known: the labels are imported without parents (--code-levels says the digits "
+                "of each level, 2,2,2,2 for UNSPSC; or give the table a parent or level column)"
             )
         if by_level:
             differ = sum(
@@ -87,6 +97,18 @@ def assign_parents(
     elif source == "none":
         for label in labels:
             label.parent = None
+
+
+def padded_parents(codes: list[str], widths: Sequence[int], notes: list[str]) -> list[str | None]:
+    """Each code's parent in a scheme padded with zeros whose levels take
+    ``widths`` digits, and the report's line on it."""
+    found = parents_from_padding(codes, widths)
+    shown = ", ".join(str(w) for w in widths)
+    notes.append(
+        f"parents are read from the codes' padding (levels of {shown} digits): "
+        f"{len(found):,} of {len(codes):,} codes are under another"
+    )
+    return [found.get(code) for code in codes]
 
 
 def _parents_through_keys(table: Rows, labels: list[ImportedLabel], notes: list[str]) -> None:

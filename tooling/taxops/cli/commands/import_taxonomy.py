@@ -82,6 +82,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         "begins it, as 111 begins 1111; none: no parents; default: the first the table has)",
     )
     p.add_argument(
+        "--code-levels",
+        type=code_levels,
+        metavar="WIDTHS",
+        help="codes padded with zeros to one width: the digits each level takes, e.g. "
+        "2,2,2,2 for UNSPSC (10101500 is under 10100000) or 2,1,1,1,1,1,1 for CPV; the "
+        "parents are then read from the codes",
+    )
+    p.add_argument(
         "--into",
         metavar="ID",
         help="bring FILE, a new edition of a published taxonomy, into the working version of "
@@ -124,6 +132,22 @@ def language_tag(text: str) -> str:
     return text
 
 
+def code_levels(text: str) -> tuple[int, ...]:
+    """``--code-levels``: the digits of each level, 1 to 9 each, 30 at most."""
+    parts = text.split(",")
+    if not all(p.strip().isascii() and p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(
+            f"'{short(text, 40)}' is not a list of widths: write the digits of each level, "
+            "e.g. 2,2,2,2"
+        )
+    widths = tuple(int(p) for p in parts)
+    if not all(1 <= w <= 9 for w in widths) or sum(widths) > 30 or len(widths) < 2:
+        raise argparse.ArgumentTypeError(
+            f"'{short(text, 40)}': give two levels or more, of 1 to 9 digits, 30 digits in all"
+        )
+    return widths
+
+
 def run(args: argparse.Namespace) -> int:
     if args.into is None and args.diff:
         raise TaxopsError(
@@ -143,6 +167,7 @@ def run(args: argparse.Namespace) -> int:
         args.lang,
         parents_from=args.parents_from,
         sheet=args.sheet,
+        code_levels=args.code_levels,
     )
     if args.into is not None:
         return _into(args, imported)
@@ -283,6 +308,7 @@ def read(
     *,
     parents_from: str | None = None,
     sheet: str | None = None,
+    code_levels: tuple[int, ...] | None = None,
 ) -> Imported:
     """Import ``path`` (the format from ``fmt`` or its extension)."""
     from taxops.textfiles import require_file
@@ -302,7 +328,13 @@ def read(
         )
     if sheet is not None and fmt != "xlsx":
         raise TaxopsError("--sheet is for a spreadsheet (.xlsx)", "leave it out")
-    request = ImportRequest(fmt, control, separator, lang, parents_from, sheet)
+    if code_levels and (fmt not in ("csv", "xlsx", "codes", "google") or parents_from):
+        raise TaxopsError(
+            "--code-levels reads the parents from padded codes: for a table or a code list, "
+            "without --parents-from",
+            "leave out --parents-from, or --code-levels",
+        )
+    request = ImportRequest(fmt, control, separator, lang, parents_from, sheet, code_levels)
     if fmt == "xlsx":
         if not sys.stderr.isatty():
             return run_import_sheet(path, request)
@@ -314,6 +346,11 @@ def read(
     text, encoding = read_published_text(path)
     if guessed:  # a .txt: Google's or a code list; an .xml: Label Studio's or ClaML
         fmt = guess_import_format(path.name, text) or fmt
+    if code_levels and fmt == "google":
+        raise TaxopsError(
+            "--code-levels is for codes padded with zeros; Google's taxonomy gives its parents",
+            "leave out --code-levels",
+        )
     imported = run_import(text, str(path), replace(request, fmt=fmt))
     if encoding is not None:
         imported.notes.insert(0, f"the file is not UTF-8: it was read as {encoding}")

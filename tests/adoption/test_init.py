@@ -137,4 +137,14 @@ def test_init_from_a_publishers_edition_takes_its_year_as_the_version(
     assert main(["site", "build", "--strict"]) == 0
     capsys.readouterr()
     assert main(["init", str(tmp_path / "other"), "--version", "2025"]) == 2
-    assert "--sheet, --lang and --version go with --from" in capsys.readouterr().err
+    assert "--sheet, --lang, --code-levels and --version go with --from" in capsys.readouterr().err
+
+
+def test_init_from_padded_codes_takes_the_digits_of_each_level(tmp_path: Path) -> None:
+    source = tmp_path / "unspsc.csv"
+    source.write_text("Code,Title\n10000000,Live Plant\n10100000,Live animals\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    argv = ["init", str(repo), "--from", str(source), "--code-levels", "2,2,2,2"]
+    assert main(argv) == 0
+    taxonomy = (repo / "taxonomies" / "unspsc" / "taxonomy.yaml").read_text(encoding="utf-8")
+    assert "- id: '10100000'\n  name: Live animals\n  parent: '10000000'\n" in taxonomy

@@ -8,7 +8,7 @@ from pathlib import Path
 from taxops.cli import argtypes, exit_codes
 from taxops.cli.commands import Command
 from taxops.cli.commands.common import say, tell
-from taxops.cli.commands.import_taxonomy import language_tag
+from taxops.cli.commands.import_taxonomy import code_levels, language_tag
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import shell_word
 from taxops.interchange.formats import IMPORTS
@@ -38,6 +38,13 @@ def configure(p: argparse.ArgumentParser) -> None:
         type=language_tag,
         help="--from SKOS, ClaML or a table with a name column per language: the names' "
         "language (default: %(default)s)",
+    )
+    p.add_argument(
+        "--code-levels",
+        type=code_levels,
+        metavar="WIDTHS",
+        help="--from a table of codes padded with zeros: the digits each level takes "
+        "(2,2,2,2 for UNSPSC)",
     )
     p.add_argument(
         "--version",
@@ -76,7 +83,13 @@ def run(args: argparse.Namespace) -> int:
         from taxops.cli.commands.import_taxonomy import first_version, read, report
         from taxops.interchange.imported import validate_imported
 
-        imported = read(args.source, args.format, lang=args.lang, sheet=args.sheet)
+        imported = read(
+            args.source,
+            args.format,
+            lang=args.lang,
+            sheet=args.sheet,
+            code_levels=args.code_levels,
+        )
         imported.id = args.taxonomy or imported.id
         imported.title = args.title or imported.title
         imported.owners = [args.owner]
@@ -95,9 +108,9 @@ def run(args: argparse.Namespace) -> int:
                 f"run 'taxops import {args.source}' to see every finding",
             )
         taxonomy, title = imported.id, imported.title
-    elif args.sheet or args.set_version or args.lang != "en":
+    elif args.sheet or args.set_version or args.lang != "en" or args.code_levels:
         raise TaxopsError(
-            "--sheet, --lang and --version go with --from (a file to start from)",
+            "--sheet, --lang, --code-levels and --version go with --from (a file to start from)",
             "add --from FILE, or leave them out for the starter taxonomy",
         )
     answers = Answers(taxonomy=taxonomy, title=title, owner=args.owner)

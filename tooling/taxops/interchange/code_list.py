@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from taxops.diagnostics import TaxopsError
-from taxops.interchange.code_hierarchy import padded_to_one_width, parents_from_codes
+from taxops.interchange.code_hierarchy import parents_from_codes, parents_from_padding
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
@@ -32,7 +32,7 @@ from taxops.interchange.imported import (
     taxonomy_slug,
     title_of,
 )
-from taxops.interchange.table_parents import padded_parents
+from taxops.interchange.table_parents import note_code_parents
 
 #: A line of an order file: sequence number, code, heading flag, the two titles.
 _ORDER = re.compile(r"^(\d{5}) (\S{1,7}) *([01]) (.{60}) ?(.*)$")
@@ -92,24 +92,10 @@ def import_code_list(text: str, origin: str, code_levels: Sequence[int] | None =
         seen.add(code)
         labels.append(ImportedLabel(id=code, name=title))
     codes = [label.id for label in labels]
-    if code_levels:
-        padded = padded_parents(codes, code_levels, notes)
-        parents = {code: above for code, above in zip(codes, padded, strict=True) if above}
-    else:
-        parents = parents_from_codes(codes)
+    parents = parents_from_padding(codes, code_levels) if code_levels else parents_from_codes(codes)
+    note_code_parents(parents, codes, notes, code_levels)
     for label in labels:
         label.parent = parents.get(label.id)
-    if parents and not code_levels:
-        notes.append(
-            f"parents are read from the codes: {len(parents):,} of {len(labels):,} codes are "
-            "inside a shorter code listed in the file"
-        )
-    elif not parents and padded_to_one_width(codes):
-        notes.append(
-            "the codes are padded to one width, so which zeros mark a level is not known: "
-            "the labels are imported without parents (--code-levels says the digits of each "
-            "level, 2,2,2,2 for UNSPSC)"
-        )
     leaf_only = order and _usable_are_the_leaves(usable, parents)
     if order:
         notes.append("short titles not carried over (the names are the full titles)")

@@ -50,9 +50,10 @@ def assign_parents(
     the codes."""
     col, levels, raw_ids = table.columns, table.levels, table.ids
     if code_levels:
-        padded = padded_parents(raw_ids, code_levels, notes)
-        for label, above in zip(labels, padded, strict=True):
-            label.parent = above
+        found = parents_from_padding(raw_ids, code_levels)
+        note_code_parents(found, raw_ids, notes, code_levels)
+        for label, raw in zip(labels, raw_ids, strict=True):
+            label.parent = found.get(raw)
         return
     source = _parent_source(col, levels, raw_ids, origin, parents_from)
     if source == "column":
@@ -72,17 +73,7 @@ def assign_parents(
     elif source == "codes":
         for label, raw in zip(labels, raw_ids, strict=True):
             label.parent = by_code.get(raw)
-        if by_code:
-            notes.append(
-                f"parents are read from the codes: {len(by_code):,} of {len(labels):,} codes are "
-                "inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
-            )
-        elif padded_to_one_width(raw_ids):
-            notes.append(
-                "the codes are padded to one width, so which zeros mark a level is not "
-                "known: the labels are imported without parents (--code-levels says the digits "
-                "of each level, 2,2,2,2 for UNSPSC; or give the table a parent or level column)"
-            )
+        note_code_parents(by_code, raw_ids, notes)
         if by_level:
             differ = sum(
                 by_code.get(raw) != (None if p is None else raw_ids[p])
@@ -99,16 +90,32 @@ def assign_parents(
             label.parent = None
 
 
-def padded_parents(codes: list[str], widths: Sequence[int], notes: list[str]) -> list[str | None]:
-    """Each code's parent in a scheme padded with zeros whose levels take
-    ``widths`` digits, and the report's line on it."""
-    found = parents_from_padding(codes, widths)
-    shown = ", ".join(str(w) for w in widths)
-    notes.append(
-        f"parents are read from the codes' padding (levels of {shown} digits): "
-        f"{len(found):,} of {len(codes):,} codes are under another"
-    )
-    return [found.get(code) for code in codes]
+def note_code_parents(
+    found: dict[str, str],
+    codes: Sequence[str],
+    notes: list[str],
+    widths: Sequence[int] | None = None,
+) -> None:
+    """The report's line on parents read from the codes (``found``, by their
+    prefixes and ranges, or by their padding when ``widths`` is given), or on
+    why codes padded to one width got none."""
+    if widths:
+        shown = ", ".join(str(w) for w in widths)
+        notes.append(
+            f"parents are read from the codes' padding (levels of {shown} digits): "
+            f"{len(found):,} of {len(codes):,} codes are under another"
+        )
+    elif found:
+        notes.append(
+            f"parents are read from the codes: {len(found):,} of {len(codes):,} codes are "
+            "inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
+        )
+    elif padded_to_one_width(codes):
+        notes.append(
+            "the codes are padded to one width, so which zeros mark a level is not known: "
+            "the labels are imported without parents (--code-levels says the digits of each "
+            "level, 2,2,2,2 for UNSPSC; or give a parent or level column)"
+        )
 
 
 def _parents_through_keys(table: Rows, labels: list[ImportedLabel], notes: list[str]) -> None:

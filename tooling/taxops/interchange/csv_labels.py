@@ -39,7 +39,7 @@ from taxops.interchange.imported import (
     unique,
 )
 from taxops.interchange.level_columns import labels_from_levels, levels
-from taxops.interchange.table_header import header_words, plain_words
+from taxops.interchange.table_header import CODE_WORDS, NAME_WORDS, header_words, plain_words
 from taxops.interchange.table_parents import Rows, assign_parents
 from taxops.models.ids import MAX_ID_LENGTH
 from taxops.textfiles import csv_rows
@@ -56,8 +56,8 @@ _ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("path", frozenset({"path"})),
     ("replaced_by", frozenset({"replaced_by", "replacedby"})),
     ("parent", frozenset({"parent", "parents", "broader", "parentid", "parentcode"})),
-    ("id", frozenset({"id", "code", "identifier", "notation", "codes", "num", "number"})),
-    ("name", frozenset({"name", "title", "label", "preflabel", "heading", "term"})),
+    ("id", CODE_WORDS | {"num", "number"}),
+    ("name", NAME_WORDS),
     ("definition", frozenset({"definition", "description", "desc", "scopenote", "explanation"})),
     ("aliases", frozenset({"aliases", "alias", "synonyms", "synonym", "altlabel"})),
     ("level", frozenset({"level", "depth"})),
@@ -129,9 +129,6 @@ def import_rows(
     return imported
 
 
-#: The words that name an id column for certain (``LOINC_NUM`` only may).
-_CODE_WORDS = frozenset({"id", "code", "identifier", "notation", "codes"})
-
 #: Words that end a header word naming the field: ``hscode``, ``categoryname``.
 _SUFFIXES = {"id": ("code",), "name": ("name", "title")}
 
@@ -172,7 +169,7 @@ def _columns(header: list[str], lang: str = "en") -> tuple[dict[str, int], list[
             free.sort(key=lambda i: speaks not in words[i])
         if role == "id" and len(free) > 1:
             # A code before a number: "2017 NAICS US Code" is the id, "Seq. No." is not.
-            free.sort(key=lambda i: not words[i] & _CODE_WORDS)
+            free.sort(key=lambda i: not words[i] & CODE_WORDS)
         if free:
             taken[role] = free[0]
             if len(free) > 1:

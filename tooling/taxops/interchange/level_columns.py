@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import ImportedLabel, is_label_id, slug, unique
-from taxops.interchange.table_header import plain_words
+from taxops.interchange.table_header import CODE_WORDS, NAME_WORDS, plain_words
 
-_CODE = frozenset({"code", "id", "identifier", "key", "notation"})
-_NAME = frozenset({"title", "name", "label", "term", "heading"})
+_CODE = CODE_WORDS | {"key"}  # a level's key column is its code here
+_NAME = NAME_WORDS
 _DESCRIPTION = frozenset({"description", "desc", "text"})
 _DEFINITION = frozenset({"definition", "definitions", "scope"})
 _ROLE = _CODE | _NAME | _DESCRIPTION | _DEFINITION

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import re
 
+#: Words that head a column of codes (``2017 NAICS US Code``, ``Class Code``).
+CODE_WORDS = frozenset({"id", "code", "codes", "identifier", "notation"})
+#: Words that head a column of names (``Class Title``, ``English Name``).
+NAME_WORDS = frozenset({"name", "title", "label", "preflabel", "heading", "term"})
+
 
 def header_words(header: str) -> set[str]:
     """A header's words, lowercase: ``2017 NAICS US Code`` -> {2017, naics,
     us, code}; ``ParentCode`` and ``parent_code`` also give ``parentcode``,
     and the whole header is one more (``replaced_by``)."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
-    words = set(re.findall(r"[a-z0-9]+", spaced))
     joined = re.sub(r"[^a-z0-9]+", "", header.lower())
-    return words | {joined, header.strip().lower()}
+    return {*plain_words(header), joined, header.strip().lower()}
 
 
 def plain_words(header: str) -> list[str]:

@@ -87,7 +87,12 @@ def run(args: argparse.Namespace) -> int:
             edited += 1
             shown = comparison.new.source
             _write(args, path, shown, text, fixed, _described(plan, comparison))
-        edited += _fix_guidance(args, root, model)
+        unguided = {
+            str(d.data["label"])
+            for d in report.validation
+            if d.rule == "label-without-guidance" and d.data.get("taxonomy") == model.id
+        }
+        edited += _fix_guidance(args, root, model, unguided)
     if not edited:
         say("nothing to fix")
         return exit_codes.OK
@@ -111,21 +116,21 @@ def _write(
         say(f"fixed {shown}: {what}")
 
 
-def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
+def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy, unguided: set[str]) -> int:
     """The taxonomy's guideline brought up to its labels (1 when it was
     edited): the entries of retired labels marked historical, and an entry
-    added for each new label the taxonomy defines when the guideline asks for
-    no examples (:mod:`~taxops.fixes.guideline_entries`). Entries that cannot
-    be edited in place are named, to be marked by hand."""
+    added for each label the check found without guidance (``unguided``)
+    whose entry has one right content (:mod:`~taxops.fixes.guideline_entries`).
+    Entries that cannot be edited in place are named, to be marked by hand."""
     guideline = guideline_file(root, model.id)
-    if guideline is None:
-        return 0
     columns = model.columns  # not the labels: a model read lazily builds each one read
     retired = {
         label_id
         for label_id, status in zip(columns.ids, columns.statuses, strict=True)
         if status is Status.RETIRED
     }
+    if guideline is None or not (retired or unguided):
+        return 0
     shown = guideline.relative_to(root).as_posix()
     try:
         text = read_text(guideline)
@@ -145,8 +150,8 @@ def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
     if result is not None and result.marked:
         n = len(result.marked)
         done.append(f"guidance of {n:,} retired label{'s' if n != 1 else ''} marked historical")
-    doc, _ = parse_yaml(fixed, shown)
-    wanted = _entries_wanted(doc.data, model) if doc is not None else set()
+    doc, _ = parse_yaml(fixed, shown) if unguided else (None, [])
+    wanted = _entries_wanted(doc.data, model, unguided) if doc is not None else set()
     if doc is not None and wanted:
         added = add_entries(fixed, doc, columns.ids, wanted)
         if added.added:
@@ -164,15 +169,14 @@ def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy) -> int:
     return 1
 
 
-def _entries_wanted(data: Any, model: Taxonomy) -> set[str]:
-    """The labels that need an entry and whose entry has one right content:
-    assignable, defined by the taxonomy, absent from a guideline (``data``,
-    as read) that asks for no examples and no near misses. Only the labels
-    without an entry are built (a classification's guideline names most of
+def _entries_wanted(data: Any, model: Taxonomy, unguided: set[str]) -> set[str]:
+    """The labels among ``unguided`` (found by the check without guidance)
+    whose entry has one right content: the taxonomy defines them, and the
+    guideline (``data``, as read) asks for no examples and no near misses.
+    Only those labels are built (a classification's guideline names most of
     its labels)."""
     from pydantic import ValidationError
 
-    from taxops.checks.guideline_coverage import assignable, parents_in_use
     from taxops.models.guideline import Coverage
 
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
@@ -183,18 +187,11 @@ def _entries_wanted(data: Any, model: Taxonomy) -> set[str]:
         return set()  # check reports it; nothing here has one right answer
     if need.min_examples or need.min_near_misses:
         return set()
-    have = {e.get("label") for e in data["labels"] if isinstance(e, dict)}
-    columns = model.columns
-    parents = parents_in_use(model)
-    missing = [
-        i
-        for i, (label_id, status) in enumerate(zip(columns.ids, columns.statuses, strict=True))
-        if status is Status.ACTIVE and label_id not in have
-    ]
+    at = model.index
     return {
-        label.id
-        for label in (model.labels[i] for i in missing)
-        if label.definition and assignable(model, label, parents)
+        label_id
+        for label_id in unguided
+        if label_id in at and model.labels[at[label_id]].definition
     }
 
 

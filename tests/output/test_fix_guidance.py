@@ -195,7 +195,39 @@ def test_fix_gives_each_defined_new_label_its_entry_in_the_taxonomys_order(
     assert main(["check", "--repo", str(root)]) != 0
     out = capsys.readouterr().out
     assert "label 'vehicle.sled' (Sled) has no guidance: labelers would see only its name" in out
+    assert "placeholder" not in out  # the guideline holds none: a person writes the definition
     assert "label-without-guidance] label 'vehicle.tram" not in out
+
+
+def test_a_label_the_publisher_names_only_gets_inits_placeholder_where_the_guideline_keeps_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A code file gives names alone, so ``init`` wrote each entry with its
+    placeholder definition; the next edition's new codes get the same entry,
+    and the report says they still need their definition written."""
+    from taxops.models.guideline import PLACEHOLDER_DEFINITION
+
+    root = released_and_edited(tmp_path, OLD, ADDED.replace("version: 1.0.0", "version: 1.1.0", 1))
+    (root / "guidelines").mkdir()
+    guideline = root / "guidelines" / "fleet.yaml"
+    text = GUIDELINE.replace("Anything that moves people or goods.", PLACEHOLDER_DEFINITION)
+    guideline.write_text(text, encoding="utf-8")
+    assert main(["check", "--repo", str(root)]) != 0
+    out = capsys.readouterr().out
+    assert "fix writes it with the placeholder definition the other entries have" in out
+    assert main(["fix", "--repo", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "an entry for 3 new labels: 2 defined by the taxonomy, 1 with the placeholder "
+        "definition the other entries have (write each one)"
+    ) in out
+    assert changed_lines(text, guideline.read_text(encoding="utf-8")) == [
+        '+  - label: "vehicle.bus"',
+        '+  - label: "vehicle.tram"',
+        '+  - label: "vehicle.sled"',
+        f'+    definition: "{PLACEHOLDER_DEFINITION}"',
+    ]
+    assert main(["check", "--repo", str(root)]) == 0, capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -230,9 +262,9 @@ def test_an_entry_goes_first_when_no_earlier_label_has_one() -> None:
     text = "taxops: guideline/1\ntaxonomy: t\nlabels:\n- label: b\n  definition: B.\n"
     doc, _ = parse_yaml(text, "g.yaml")
     assert doc is not None
-    added = add_entries(text, doc, ["a", "b", "c"], {"a", "c"})
+    added = add_entries(text, doc, ["a", "b", "c"], {"a": None, "c": "To write: 'C'."})
     assert added.text == (
         'taxops: guideline/1\ntaxonomy: t\nlabels:\n- label: "a"\n- label: b\n  definition: B.\n'
-        '- label: "c"\n'
+        '- label: "c"\n  definition: "To write: \'C\'."\n'
     )
     assert added.added == ["a", "c"]

@@ -11,7 +11,7 @@ from taxops.checks.common import IdSuggestions
 from taxops.checks.guideline_refs import label_references
 from taxops.diagnostics import Diagnostic, Location, Severity, label_data
 from taxops.loading import YamlDocument
-from taxops.models.guideline import Coverage, Guideline, LabelGuidance
+from taxops.models.guideline import PLACEHOLDER_DEFINITION, Coverage, Guideline, LabelGuidance
 from taxops.models.taxonomy import Attribute, AttributeType, Label, Status, Taxonomy
 
 
@@ -63,6 +63,7 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
     at = {entry.label: i for i, entry in reversed(list(enumerate(g.labels)))}
     parents = parents_in_use(tax)
     need = g.coverage
+    placeholder: bool | None = None  # whether init's placeholder is in use (read once, if asked)
     for label in tax.labels:
         if label.status is not Status.ACTIVE:
             continue
@@ -70,13 +71,15 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
         entry = guidance.get(label.id)
         if entry is None:
             if usable or not label.definition:
+                if placeholder is None and not label.definition:
+                    placeholder = any(e.definition == PLACEHOLDER_DEFINITION for e in g.labels)
                 seen = "its name and the taxonomy's definition" if label.definition else "its name"
                 yield _error(
                     "label-without-guidance",
                     f"label '{label.id}' ({label.name}) has no guidance: labelers would see "
                     f"only {seen}",
                     doc.locate(("labels",), at="key"),
-                    _entry_hint(label, need),
+                    _entry_hint(label, need, placeholder=bool(placeholder)),
                     label=label.id,
                 )
             continue
@@ -99,10 +102,12 @@ def coverage(g: Guideline, doc: YamlDocument, tax: Taxonomy) -> Iterator[Diagnos
             )
 
 
-def _entry_hint(label: Label, need: Coverage) -> str:
+def _entry_hint(label: Label, need: Coverage, *, placeholder: bool) -> str:
     """What the missing entry holds: a definition unless the taxonomy has one,
-    and the examples and near misses the guideline asks for; with none of
-    these, the entry is only the label's line, which ``taxops fix`` writes."""
+    and the examples and near misses the guideline asks for. With none of
+    these, the entry is only the label's line, which ``taxops fix`` writes; it
+    writes init's placeholder definition too where the other entries still
+    hold it (``placeholder``)."""
     wants = [
         *([] if label.definition else ["a definition"]),
         *([f"{need.min_examples} example(s)"] if need.min_examples else []),
@@ -111,7 +116,10 @@ def _entry_hint(label: Label, need: Coverage) -> str:
     if not wants:
         return f"add an entry under 'labels:' with 'label: {label.id}' (taxops fix writes it)"
     listed = ", ".join(wants[:-1]) + (" and " if len(wants) > 1 else "") + wants[-1]
-    return f"add an entry under 'labels:' with 'label: {label.id}', {listed}"
+    hint = f"add an entry under 'labels:' with 'label: {label.id}', {listed}"
+    if wants == ["a definition"] and placeholder:
+        hint += " (taxops fix writes it with the placeholder definition the other entries have)"
+    return hint
 
 
 def _enough(

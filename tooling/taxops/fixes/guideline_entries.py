@@ -4,9 +4,12 @@ A new edition of a published classification adds codes by the hundred, each
 defined by the publisher. A guideline that asks for no examples yet
 (``coverage`` 0 and 0, as ``taxops init`` writes it for an imported taxonomy)
 then needs, for each new label, exactly the entry ``init`` wrote for the
-others: ``- label: "<id>"``, its definition coming from the taxonomy. That is a
-fix with one right answer; a label with no definition, or a guideline that
-asks for examples, needs a person, and gets no entry.
+others: ``- label: "<id>"``, its definition coming from the taxonomy. A
+publisher that gives names alone (ICD-10-CM's code files) defines nothing, and
+``init`` wrote each entry with its placeholder definition; where the guideline
+still holds that placeholder, a new label's entry gets it too. That is a fix
+with one right answer; any other label without a definition, or a guideline
+that asks for examples, needs a person, and gets no entry.
 
 Each entry goes after the entry of the label before it in the taxonomy's
 order (before the first entry when no earlier label has one), in the style of
@@ -17,7 +20,7 @@ checked by reading the file again: the new entries must be the only change.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,10 +36,14 @@ class Added:
     added: list[str] = field(default_factory=list)
 
 
-def add_entries(text: str, doc: YamlDocument, order: Sequence[str], wanted: set[str]) -> Added:
+def add_entries(
+    text: str, doc: YamlDocument, order: Sequence[str], wanted: Mapping[str, str | None]
+) -> Added:
     """``text`` (a guideline, ``doc`` as it reads) with an entry for each label
     of ``wanted``, placed by ``order`` (every label id of the taxonomy, in its
-    order). ``text`` is the file's own: its line ends are kept."""
+    order). ``wanted`` gives the definition each entry holds (None: the label's
+    line alone, the taxonomy defines it). ``text`` is the file's own: its line
+    ends are kept."""
     path = doc.path
     entries = doc.data.get("labels") if isinstance(doc.data, dict) else None
     if not isinstance(entries, list) or not entries:
@@ -71,7 +78,7 @@ def add_entries(text: str, doc: YamlDocument, order: Sequence[str], wanted: set[
         if not _block_item(lines, row, column):
             return Added(text)  # a flow entry: where its neighbours go is not plain
         dash = column - 2
-        block = "".join(f"{' ' * dash}- label: {json.dumps(label)}{eol}" for label in labels)
+        block = "".join(_entry(label, wanted[label], dash, eol) for label in labels)
         if entry < 0:
             inserts.append((row, block))
         else:
@@ -82,9 +89,17 @@ def add_entries(text: str, doc: YamlDocument, order: Sequence[str], wanted: set[
         lines.insert(line_at, block)
     edited = "".join(lines)
     added = {label for labels in after.values() for label in labels}
-    if not _only_added(doc.data, edited, path, added):
+    if not _only_added(doc.data, edited, path, {label: wanted[label] for label in added}):
         return Added(text)
     return Added(edited, [label for label in order if label in added])
+
+
+def _entry(label: str, definition: str | None, dash: int, eol: str) -> str:
+    """One entry's lines, its dash in column ``dash``."""
+    lines = f"{' ' * dash}- label: {json.dumps(label)}{eol}"
+    if definition is not None:
+        lines += f"{' ' * (dash + 2)}definition: {json.dumps(definition)}{eol}"
+    return lines
 
 
 def _block_item(lines: list[str], row: int, column: int) -> bool:
@@ -96,9 +111,9 @@ def _block_item(lines: list[str], row: int, column: int) -> bool:
     return line[column:].startswith("label") and line[:column] == " " * (column - 2) + "- "
 
 
-def _only_added(before: Any, after: str, path: str, labels: set[str]) -> bool:
-    """Whether ``after`` reads as ``before`` with entries for ``labels`` added
-    and nothing else changed."""
+def _only_added(before: Any, after: str, path: str, labels: Mapping[str, str | None]) -> bool:
+    """Whether ``after`` reads as ``before`` with the entries of ``labels``
+    (each with the definition it maps to, if any) added and nothing else changed."""
     new, _ = parse_yaml(after, path)
     if new is None or not isinstance(new.data, dict):
         return False
@@ -107,7 +122,11 @@ def _only_added(before: Any, after: str, path: str, labels: set[str]) -> bool:
         return False
 
     def fresh(entry: object) -> bool:
-        return isinstance(entry, dict) and entry.keys() == {"label"} and entry["label"] in labels
+        if not isinstance(entry, dict) or entry.get("label") not in labels:
+            return False
+        definition = labels[entry["label"]]
+        own = {"label": entry["label"], **({} if definition is None else {"definition": definition})}
+        return entry == own
 
     kept = [e for e in entries if not fresh(e)]
     added = sorted(e["label"] for e in entries if fresh(e))

@@ -28,6 +28,13 @@ Markdown = str
 AttributeValue = bool | int | float | str
 
 
+#: The definition ``taxops init`` writes in the guideline entry of a label its
+#: imported taxonomy does not define: valid, and plainly a gap to fill.
+#: ``taxops fix`` writes the same for a new edition's labels where the
+#: guideline still holds it (:mod:`taxops.fixes.guideline_entries`).
+PLACEHOLDER_DEFINITION = "No definition yet; ask the labeling lead."
+
+
 class Coverage(Strict):
     """How much guidance every active, assignable label needs before the guideline
     is complete. Per taxonomy, because a 40-label helpdesk taxonomy and a

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from taxops import __version__
+from taxops.models.guideline import PLACEHOLDER_DEFINITION
 
 if TYPE_CHECKING:
     from taxops.interchange.imported import Imported
@@ -82,7 +83,7 @@ def guideline_to_fill(answers: Answers, labels: list[tuple[str, bool]]) -> str:
     label. ``labels``: (id, whether the taxonomy defines it)."""
     entries = "".join(
         f"  - label: {json.dumps(label_id)}\n"
-        + ("" if defined else "    definition: No definition yet; ask the labeling lead.\n")
+        + ("" if defined else f"    definition: {PLACEHOLDER_DEFINITION}\n")
         for label_id, defined in labels
     )
     return fill(

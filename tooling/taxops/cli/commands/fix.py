@@ -151,13 +151,12 @@ def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy, unguide
         n = len(result.marked)
         done.append(f"guidance of {n:,} retired label{'s' if n != 1 else ''} marked historical")
     doc, _ = parse_yaml(fixed, shown) if unguided else (None, [])
-    wanted = _entries_wanted(doc.data, model, unguided) if doc is not None else set()
+    wanted = _entries_wanted(doc.data, model, unguided) if doc is not None else {}
     if doc is not None and wanted:
         added = add_entries(fixed, doc, columns.ids, wanted)
         if added.added:
             fixed = added.text
-            n = len(added.added)
-            done.append(f"an entry for {n:,} new label{'s' if n != 1 else ''} the taxonomy defines")
+            done.append(_entries_added(added.added, wanted))
         else:
             say(
                 f"{shown}: add the entries of {len(wanted):,} new labels by hand "
@@ -169,30 +168,60 @@ def _fix_guidance(args: argparse.Namespace, root: Path, model: Taxonomy, unguide
     return 1
 
 
-def _entries_wanted(data: Any, model: Taxonomy, unguided: set[str]) -> set[str]:
+def _entries_wanted(data: Any, model: Taxonomy, unguided: set[str]) -> dict[str, str | None]:
     """The labels among ``unguided`` (found by the check without guidance)
-    whose entry has one right content: the taxonomy defines them, and the
-    guideline (``data``, as read) asks for no examples and no near misses.
-    Only those labels are built (a classification's guideline names most of
-    its labels)."""
+    whose entry has one right content, with the definition it holds: the
+    guideline (``data``, as read) asks for no examples and no near misses, and
+    the taxonomy defines the label (no definition in the entry), or the
+    guideline's entries still hold the placeholder ``init`` wrote for the
+    labels their taxonomy did not define (that placeholder). Only those
+    labels are built (a classification's guideline names most of its labels)."""
     from pydantic import ValidationError
 
-    from taxops.models.guideline import Coverage
+    from taxops.models.guideline import PLACEHOLDER_DEFINITION, Coverage
 
-    if not isinstance(data, dict) or not isinstance(data.get("labels"), list):
-        return set()
+    entries = data.get("labels") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return {}
     try:
         need = Coverage.model_validate(data.get("coverage") or {})
     except ValidationError:
-        return set()  # check reports it; nothing here has one right answer
+        return {}  # check reports it; nothing here has one right answer
     if need.min_examples or need.min_near_misses:
-        return set()
+        return {}
+    placeholder = next(
+        (
+            PLACEHOLDER_DEFINITION
+            for e in entries
+            if isinstance(e, dict) and e.get("definition") == PLACEHOLDER_DEFINITION
+        ),
+        None,
+    )
     at = model.index
-    return {
-        label_id
-        for label_id in unguided
-        if label_id in at and model.labels[at[label_id]].definition
-    }
+    wanted: dict[str, str | None] = {}
+    for label_id in unguided:
+        if label_id not in at:
+            continue
+        if model.labels[at[label_id]].definition:
+            wanted[label_id] = None
+        elif placeholder is not None:
+            wanted[label_id] = placeholder
+    return wanted
+
+
+def _entries_added(added: list[str], wanted: dict[str, str | None]) -> str:
+    """What adding the entries of ``added`` did, in the report's words."""
+    n = len(added)
+    said = f"an entry for {n:,} new label{'s' if n != 1 else ''}"
+    waiting = sum(wanted[label] is not None for label in added)
+    if not waiting:
+        return f"{said} the taxonomy defines"
+    if waiting == n:
+        return f"{said}, with the placeholder definition the other entries have (write each one)"
+    return (
+        f"{said}: {n - waiting:,} defined by the taxonomy, {waiting:,} with the placeholder "
+        "definition the other entries have (write each one)"
+    )
 
 
 def _version_after(comparison: Comparison, fixed: str) -> tuple[str | None, Taxonomy]:

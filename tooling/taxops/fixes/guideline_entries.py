@@ -125,7 +125,10 @@ def _only_added(before: Any, after: str, path: str, labels: Mapping[str, str | N
         if not isinstance(entry, dict) or entry.get("label") not in labels:
             return False
         definition = labels[entry["label"]]
-        own = {"label": entry["label"], **({} if definition is None else {"definition": definition})}
+        own = {
+            "label": entry["label"],
+            **({} if definition is None else {"definition": definition}),
+        }
         return entry == own
 
     kept = [e for e in entries if not fresh(e)]

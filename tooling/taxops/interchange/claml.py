@@ -17,7 +17,6 @@ never fetched, and entity declarations are refused.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -34,6 +33,7 @@ from taxops.interchange.imported import (
     unique,
 )
 from taxops.interchange.publisher_meta import language_rank, version_as_published
+from taxops.interchange.xml_prolog import opens_with_root
 
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NAMES = ("preferred", "preferredLong")
@@ -213,13 +213,6 @@ def _best(found: _Class, kinds: tuple[str, ...]) -> str | None:
     return None
 
 
-#: The prolog a ClaML file may open with, then its root element.
-_CLAML_START = re.compile(
-    r"\A\ufeff?\s*(?:<\?[^>]*\?>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>\s*)*<ClaML\b",
-    re.S,
-)
-
-
 def looks_like_claml(text: str) -> bool:
-    """Whether the XML's root element is ``ClaML`` (read from its first 64 KB)."""
-    return _CLAML_START.match(text[:65536]) is not None
+    """Whether the XML's root element is ``ClaML``."""
+    return opens_with_root(text, "ClaML")

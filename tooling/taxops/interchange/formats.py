@@ -35,6 +35,8 @@ IMPORTS: dict[str, str] = {
     "code and order files)",
     "xlsx": "a spreadsheet holding one of the tables csv reads (its first sheet, or --sheet)",
     "claml": "a classification in ClaML, the WHO's XML (ICD-10 and its national editions)",
+    "icd10cm-tabular": "ICD-10-CM's tabular list (icd10cm_tabular_*.xml: chapters, sections, "
+    "codes with their dots, 7th characters made into codes)",
 }
 
 _BY_SUFFIX = {
@@ -71,7 +73,8 @@ class ImportRequest:
 def guess_import_format(name: str, text: str | None = None) -> str | None:
     """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD),
     and, given the text, what it holds: a ``.txt`` is Google's ``id - A > B`` or
-    a code list, an ``.xml`` a Label Studio config or a ClaML classification."""
+    a code list, an ``.xml`` a Label Studio config, a ClaML classification or
+    ICD-10-CM's tabular list."""
     lower = name.lower()
     fmt = next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
     if fmt == "google" and text is not None:
@@ -80,7 +83,10 @@ def guess_import_format(name: str, text: str | None = None) -> str | None:
         return "codes" if looks_like_code_list(text) else fmt
     if fmt == "label-studio" and text is not None:
         from taxops.interchange.claml import looks_like_claml
+        from taxops.interchange.icd10cm_tabular import looks_like_icd10cm_tabular
 
+        if looks_like_icd10cm_tabular(text):
+            return "icd10cm-tabular"
         return "claml" if looks_like_claml(text) else fmt
     return fmt
 
@@ -111,6 +117,7 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         csv_labels,
         cvat,
         google_product,
+        icd10cm_tabular,
         labelstudio_config,
         skos_import,
     )
@@ -134,4 +141,6 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         return code_list.import_code_list(text, origin, request.code_levels)
     if request.fmt == "claml":
         return claml.import_claml(text, origin, request.lang)
+    if request.fmt == "icd10cm-tabular":
+        return icd10cm_tabular.import_icd10cm_tabular(text, origin)
     return google_product.import_google(text, origin)

@@ -203,7 +203,7 @@ def run(args: argparse.Namespace) -> int:
     write_atomic(target, text)
     tell(
         f"wrote {target}: {imported.kind} taxonomy '{imported.id}' "
-        f"{imported.version}, {len(imported.labels)} labels; it validates"
+        f"{imported.version}, {len(imported.labels):,} labels; it validates"
     )
     return exit_codes.OK
 
@@ -344,7 +344,7 @@ def read(
         finally:
             sys.stderr.write("\n")
     text, encoding = read_published_text(path)
-    if guessed:  # a .txt: Google's or a code list; an .xml: Label Studio's or ClaML
+    if guessed:  # a .txt: Google's or a code list; an .xml: Label Studio's, ClaML or ICD-10-CM's
         fmt = guess_import_format(path.name, text) or fmt
     if code_levels and fmt == "google":
         raise TaxopsError(

@@ -408,6 +408,58 @@ def test_a_field_word_ending_a_header_word_names_the_column(header: str) -> None
     ]
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "CODE,CODE_TEXT",
+        "Code,Code Title",
+        "Code,Code Description",
+        "CodeText,Code",
+        "code,CodeText",
+    ],
+)
+def test_a_header_ending_in_a_word_for_text_is_the_name_not_the_id(header: str) -> None:
+    """``CODE_TEXT`` starts like a code column and holds the code's text."""
+    first = header.split(",")[0]
+    rows = "K1,Kitchen\nK11,Knives\n" if first.lower() == "code" else "Kitchen,K1\nKnives,K11\n"
+    imported = import_csv(f"{header}\n{rows}", "t.csv")
+    assert [(label.id, label.name) for label in imported.labels] == [
+        ("K1", "Kitchen"),
+        ("K11", "Knives"),
+    ]
+
+
+# LOINC's MultiAxialHierarchy.csv: a LOINC term sits under each part it is
+# classed by, so its code has a row per parent.
+LOINC_HIERARCHY = """\
+"PATH_TO_ROOT","SEQUENCE","IMMEDIATE_PARENT","CODE","CODE_TEXT"
+"","1","","LP29693-6","Laboratory"
+"LP29693-6","1","LP29693-6","LP7819-8","Microbiology"
+"LP29693-6.LP7819-8","1","LP7819-8","11475-1","Microorganism [Identifier] in Specimen by Culture"
+"LP29693-6","2","LP29693-6","LP31755-9","Chemistry"
+"LP29693-6.LP31755-9","1","LP31755-9","11475-1","Microorganism [Identifier] in Specimen by Culture"
+"LP29693-6.LP31755-9","2","LP31755-9","2345-7","Glucose [Mass/volume] in Serum or Plasma"
+"LP29693-6.LP7819-8","2","LP7819-8","2345-7","Glucose [Mass/volume] in Serum or Plasma"
+"""
+
+
+def test_a_code_listed_under_several_parents_is_one_label_under_its_first() -> None:
+    imported = import_csv(LOINC_HIERARCHY, "MultiAxialHierarchy.csv")
+    assert_valid(imported)
+    assert [(label.id, label.parent) for label in imported.labels] == [
+        ("LP29693-6", None),
+        ("LP7819-8", "LP29693-6"),
+        ("11475-1", "LP7819-8"),
+        ("LP31755-9", "LP29693-6"),
+        ("2345-7", "LP31755-9"),
+    ]
+    assert "columns not carried over: PATH_TO_ROOT, SEQUENCE" in imported.notes
+    assert (
+        "2 codes are listed again in later rows: '11475-1' (line 6), '2345-7' (line 8); a label "
+        "has one parent, its first row's (those rows are left out)"
+    ) in imported.notes
+
+
 def test_a_spreadsheet_imports_as_its_csv_would(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -133,9 +133,21 @@ def import_rows(
 _SUFFIXES = {"id": ("code",), "name": ("name", "title")}
 
 
-def _says(words: set[str], role: str, known: frozenset[str]) -> bool:
+#: The last word of a header that holds a code's text, not the code:
+#: ``Code Title``, ``Code Description``, LOINC's ``CODE_TEXT``.
+_TEXT_LAST = NAME_WORDS | {"text", "description", "desc"}
+
+
+def _says(header: str, words: set[str], role: str, known: frozenset[str]) -> bool:
     """Whether a header with these words holds ``role``: one of its words, or
-    for ids and names a word ending like one (``hscode``, ``classtitle``)."""
+    for ids and names a word ending like one (``hscode``, ``classtitle``). A
+    header that ends in a word for text is no id, whatever it starts with
+    (``CODE_TEXT``); ``<code> text`` is a name."""
+    last = (plain_words(header) or [""])[-1]
+    if role == "id" and last in _TEXT_LAST:
+        return False
+    if role == "name" and last == "text" and words & CODE_WORDS:
+        return True
     if words & known:
         return True
     ends = _SUFFIXES.get(role, ())
@@ -162,7 +174,7 @@ def _columns(header: list[str], lang: str = "en") -> tuple[dict[str, int], list[
         free = [
             i
             for i in range(len(header))
-            if i not in taken.values() and _says(words[i], role, known)
+            if i not in taken.values() and _says(header[i], words[i], role, known)
         ]
         if role == "name" and len(free) > 1:
             # Names in several languages: the one asked for first.
@@ -193,7 +205,9 @@ def _columns(header: list[str], lang: str = "en") -> tuple[dict[str, int], list[
         # A code list's one text column is its titles, however it is headed.
         taken["name"] = taken.pop("definition")
         notes.append(f"names are read from column {header[taken['name']]!r}")
-    extra = [h for i, h in enumerate(header) if i not in taken.values() and h]
+    # A path column is read only when the table has no id and name (below).
+    used = {i for role, i in taken.items() if role != "path"}
+    extra = [h for i, h in enumerate(header) if i not in used and h]
     if extra and "id" in taken and "name" in taken:
         notes.append(f"columns not carried over: {', '.join(extra)}")
     return taken, notes
@@ -260,6 +274,8 @@ def _rows(
     kept: list[list[str]] = []  # the rows the labels come from
     taken: set[str] = set()
     renamed: dict[str, str] = {}
+    first_at: dict[str, int] = {}  # a code's first row's label
+    again: dict[str, list[int]] = {}  # the lines of a code's later rows
 
     def cell(row: list[str], name: str) -> str:
         i = col.get(name)
@@ -271,6 +287,12 @@ def _rows(
         if not raw or not name:
             notes.append(f"{origin}:{line}: no id or no name: row skipped")
             continue
+        if raw in first_at:
+            # A code under several parents (LOINC's multiaxial hierarchy, an
+            # export of a polyhierarchy): a label has one parent, its first row's.
+            again.setdefault(raw, []).append(line)
+            continue
+        first_at[raw] = len(labels)
         label_id = raw if is_label_id(raw) else slug(raw)
         label_id = unique(label_id, taken)
         if label_id != raw:
@@ -296,6 +318,18 @@ def _rows(
                 status=status,
                 replaced_by=[r.strip() for r in cell(row, "replaced_by").split("|") if r.strip()],
             )
+        )
+    if again:
+        shown = ", ".join(
+            f"'{code}' (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:3]))}"
+            f"{', ...' if len(lines) > 3 else ''})"
+            for code, lines in list(again.items())[:5]
+        )
+        more = f" and {len(again) - 5:,} more" if len(again) > 5 else ""
+        notes.append(
+            f"{len(again):,} code{'s are' if len(again) != 1 else ' is'} listed again in later "
+            f"rows: {shown}{more}; a label has one parent, its first row's (those rows are "
+            "left out)"
         )
     table = Rows(rows[0], kept, col, raw_ids, levels)
     assign_parents(table, labels, notes, origin, parents_from, code_levels)

@@ -35,6 +35,8 @@ IMPORTS: dict[str, str] = {
     "code and order files)",
     "xlsx": "a spreadsheet holding one of the tables csv reads (its first sheet, or --sheet)",
     "claml": "a classification in ClaML, the WHO's XML (ICD-10 and its national editions)",
+    "obo": "an ontology in the OBO format (the Gene Ontology, ChEBI, HPO, Uberon...: "
+    "terms, is_a, EXACT synonyms, obsolete terms and alt_ids as tombstones)",
     "icd10cm-tabular": "ICD-10-CM's tabular list (icd10cm_tabular_*.xml: chapters, sections, "
     "codes with their dots, 7th characters made into codes)",
 }
@@ -51,6 +53,7 @@ _BY_SUFFIX = {
     ".txt": "google",
     ".xlsx": "xlsx",
     ".xlsm": "xlsx",
+    ".obo": "obo",
 }
 
 
@@ -119,6 +122,7 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         google_product,
         icd10cm_tabular,
         labelstudio_config,
+        obo,
         skos_import,
     )
 
@@ -141,6 +145,8 @@ def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
         return code_list.import_code_list(text, origin, request.code_levels)
     if request.fmt == "claml":
         return claml.import_claml(text, origin, request.lang)
+    if request.fmt == "obo":
+        return obo.import_obo(text, origin)
     if request.fmt == "icd10cm-tabular":
         return icd10cm_tabular.import_icd10cm_tabular(text, origin)
     return google_product.import_google(text, origin)

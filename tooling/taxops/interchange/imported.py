@@ -87,34 +87,67 @@ class Imported:
                 "ids are kept exactly as the source wrote them, so the taxonomy declares "
                 "'ids: code' (published codes, not lowercase slugs)"
             )
-        for label in self.labels:
-            if (
-                label.status in ("retired", "deprecated")
-                and not label.replaced_by
-                and not label.replacement
-            ):
-                label.replacement = "review"
-                self.notes.append(
-                    f"{label.status} label '{label.id}' does not say what replaces it: "
-                    "'replacement: review' (a human relabels its items)"
-                )
+        unsaid = [
+            label
+            for label in self.labels
+            if label.status in ("retired", "deprecated")
+            and not label.replaced_by
+            and not label.replacement
+        ]
+        for label in unsaid:
+            label.replacement = "review"
+        if unsaid:
+            first = unsaid[0]
+            others = f" and {len(unsaid) - 1:,} more" if len(unsaid) > 1 else ""
+            self.notes.append(
+                f"{first.status} label '{first.id}'{others} do{'es' if not others else ''} not "
+                "say what replaces it: 'replacement: review' (a human relabels its items)"
+            )
 
     def _distinct_sibling_names(self) -> None:
         """Labelers pick by name, so siblings never share one (a source that
-        repeats a name gets ``Car (2)``, and the report says so)."""
-        from taxops.names import normalise_name
+        repeats a name gets ``Car (2)``, and the report says so), and no alias
+        reads as a sibling's name or alias (a thesaurus's synonyms often do:
+        such an alias is left out, and the report counts them). Names compare as
+        the check compares them (:func:`taxops.names.sibling_key`)."""
+        from taxops.names import sibling_key, sibling_keys
 
         seen: set[tuple[str | None, str]] = set()
-        for label in self.labels:
+        for label, key in zip(
+            self.labels, sibling_keys([lb.name for lb in self.labels]), strict=True
+        ):
             name, n = label.name, 2
-            key = (label.parent, normalise_name(name))
-            while key in seen:
+            while (label.parent, key) in seen:
                 name, n = f"{label.name} ({n})", n + 1
-                key = (label.parent, normalise_name(name))
+                key = sibling_key(name)
             if name != label.name:
                 self.notes.append(f"two labels are named '{label.name}': '{label.id}' is '{name}'")
                 label.name = name
-            seen.add(key)
+            seen.add((label.parent, key))
+        # Aliases, as the check reads them: among the labels still in use.
+        live = [label for label in self.labels if label.status != "retired"]
+        keys = sibling_keys([lb.name for lb in live])
+        taken = set(zip((lb.parent for lb in live), keys, strict=True))
+        dropped: list[tuple[str, str]] = []
+        for label in live:
+            if not label.aliases:
+                continue
+            own = sibling_key(label.name)
+            kept = []
+            for alias, key in zip(label.aliases, sibling_keys(label.aliases), strict=True):
+                if key != own and (label.parent, key) in taken:
+                    dropped.append((label.id, alias))
+                    continue
+                taken.add((label.parent, key))
+                kept.append(alias)
+            label.aliases = kept
+        if dropped:
+            shown = ", ".join(f"'{alias}' of '{label_id}'" for label_id, alias in dropped[:3])
+            more = f" and {len(dropped) - 3:,} more" if len(dropped) > 3 else ""
+            self.notes.append(
+                f"{len(dropped):,} alias{'es read' if len(dropped) != 1 else ' reads'} as the name or "
+                f"alias of a sibling, which a labeler could not tell apart: left out ({shown}{more})"
+            )
 
     def document(self) -> dict[str, Any]:
         out: dict[str, Any] = {

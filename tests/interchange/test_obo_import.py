@@ -244,3 +244,33 @@ def test_a_team_follows_the_ontologys_releases_and_migrates_its_annotations(
         "ND1,GO:0000001",
     ]
     assert json.loads(report.read_text(encoding="utf-8"))["rows"]["review"] == 0
+
+
+@pytest.mark.parametrize("reader", ["obo", "icd10cm-tabular"])
+def test_a_damaged_file_is_a_clear_error_never_a_crash(reader: str) -> None:
+    """Characters changed, dropped and repeated (escapes, quotes, brackets,
+    colons, NUL) in the publishers' files: each reads, or is refused with
+    taxops' own message, and what reads can be written."""
+    import contextlib
+    import random
+    import string
+
+    from taxops.interchange.icd10cm_tabular import import_icd10cm_tabular
+    from test_icd10cm_tabular import TABULAR
+
+    source, read = (GO, import_obo) if reader == "obo" else (TABULAR, import_icd10cm_tabular)
+    rng = random.Random(7)
+    alphabet = string.printable + '\\"!{}[]:<>&\u00e9\u200b\x00'
+    for _ in range(400):
+        chars = list(source)
+        for _ in range(rng.randint(1, 12)):
+            at = rng.randrange(len(chars))
+            roll = rng.random()
+            if roll < 0.4:
+                chars[at] = rng.choice(alphabet)
+            elif roll < 0.7:
+                del chars[at]
+            else:
+                chars.insert(at, rng.choice(alphabet) * rng.randint(1, 4))
+        with contextlib.suppress(TaxopsError):
+            read("".join(chars), "damaged").to_yaml()

@@ -158,10 +158,11 @@ def _read(text: str, origin: str) -> _Read:
             )
         tag = tag.strip()
         if stanza is None:
-            if tag == "property_value" and raw.split(None, 1)[0].endswith("/title"):
-                found = _quoted(raw.split(None, 1)[1] if len(raw.split(None, 1)) > 1 else "")
+            if tag == "property_value":
+                relation, _, rest = raw.strip().partition(" ")
+                found = _quoted(rest) if relation.endswith("/title") else None
                 if found is not None and found[0].strip():
-                    read.header.setdefault("title", " ".join(found[0].split()))
+                    read.header.setdefault("title", _spaced(found[0]))
             else:
                 read.header.setdefault(tag, _value(raw))
             continue

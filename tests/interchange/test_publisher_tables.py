@@ -76,10 +76,46 @@ def parents(text: str, **kwargs: str) -> dict[str, str | None]:
         # A CPV check digit is not a range; a range written twice is not its own parent.
         (["03000000-1", "03100000-2"], {}),
         (["A00-A09", "A00-A09", "A00"], {"A00": "A00-A09"}),
+        # ISIC and NACE: each lettered section is followed by its divisions,
+        # which no code begins.
+        (
+            ["A", "01", "011", "0111", "02", "B", "05", "05.1"],
+            {"01": "A", "011": "01", "0111": "011", "02": "A", "05": "B", "05.1": "05"},
+        ),
+        # Sorted by code, or the sections listed together: the order says nothing.
+        (["01", "011", "02", "A", "B"], {"011": "01"}),
+        (["A", "B", "01", "02"], {}),
     ],
 )
 def test_codes_say_their_parents(codes: list[str], expected: dict[str, str]) -> None:
     assert parents_from_codes(codes) == expected
+
+
+def test_the_un_isic_structure_file_gets_its_sections() -> None:
+    """ISIC Rev. 4 as the UN publishes it: a code and a description per row,
+    each section's letter above its divisions."""
+    imported = import_csv(
+        '"Code","Description"\n"A","Agriculture, forestry and fishing"\n'
+        '"01","Crop and animal production"\n"011","Growing of non-perennial crops"\n'
+        '"B","Mining and quarrying"\n"05","Mining of coal and lignite"\n',
+        "ISIC_Rev_4_english_structure.txt",
+    )
+    assert_valid(imported)
+    assert [(label.id, label.parent) for label in imported.labels] == [
+        ("A", None),
+        ("01", "A"),
+        ("011", "01"),
+        ("B", None),
+        ("05", "B"),
+    ]
+    assert guess_import_format("ISIC_Rev_4_english_structure.txt", '"Code","Description"\n') == (
+        "csv"
+    )
+    assert (
+        "parents are read from the codes: 1 of 5 codes are inside a shorter code or a range "
+        "(as '111' is in '11' and '311' in '31-33'), and 2 under the lettered section listed "
+        "above them (as ISIC's '01' is in 'A')"
+    ) in imported.notes
 
 
 def test_the_codes_give_naics_its_published_tree() -> None:

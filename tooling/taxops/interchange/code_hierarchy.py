@@ -10,7 +10,15 @@ tables give each row a level, in an order where every row follows its
 parent (NAICS's own ``level`` column, the indented lists of many
 classifications).
 
-Both rules here are what such tables mean, and no more: a code's parent is
+International classifications put a lettered section above numbered
+divisions (ISIC and NACE: section ``A``, then divisions ``01`` to ``03``; then
+``B``...): the letter begins no code, so the file's order says it. Where every
+section is directly followed by numbered codes, a numbered code nothing else
+holds is in the section listed last above it. A table sorted by code (the
+sections after every number, or all together) says no such thing, and gets
+no parent from it.
+
+These rules are what such tables mean, and no more: a code's parent is
 the most specific other code that begins it, or range that spans it; a row's
 parent is the nearest row above it at a lower level. A table whose codes are
 padded to one width (UNSPSC's ``10101500``, CPV's ``03110000``) has no code
@@ -29,6 +37,8 @@ from collections.abc import Sequence
 
 from taxops.models.ids import MAX_ID_LENGTH
 
+#: A section: one or two capital letters (ISIC's and NACE's ``A`` to ``U``).
+_SECTION = re.compile(r"[A-Z]{1,2}")
 #: A range code: two codes of one width joined by a dash (``31-33``, ``A00-A09``).
 _RANGE = re.compile(r"^([0-9A-Za-z.]+)-([0-9A-Za-z.]+)$")
 
@@ -76,7 +86,32 @@ def parents_from_codes(codes: Sequence[str]) -> dict[str, str]:
                 if parent is not None:
                     out[code] = parent
                     break
+    _sections(codes, out)
     return out
+
+
+def is_section(code: str) -> bool:
+    """Whether ``code`` is a lettered section (``A``), as ISIC and NACE write them."""
+    return _SECTION.fullmatch(code) is not None
+
+
+def _numbered(code: str) -> bool:
+    return _key(code).isdigit()
+
+
+def _sections(codes: list[str], out: dict[str, str]) -> None:
+    """Numbered codes that nothing else holds go under the section listed last
+    above them, where every section is directly followed by a numbered code
+    (the file lists each section's divisions after it)."""
+    at = [i for i, code in enumerate(codes) if is_section(code)]
+    if not at or not all(i + 1 < len(codes) and _numbered(codes[i + 1]) for i in at):
+        return
+    section = None
+    for code in codes:
+        if is_section(code):
+            section = code
+        elif section is not None and code not in out and _numbered(code):
+            out[code] = section
 
 
 #: How far up nested ranges a lookup climbs: real classifications nest

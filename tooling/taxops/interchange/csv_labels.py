@@ -65,6 +65,20 @@ _ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+def looks_like_table(text: str) -> bool:
+    """Whether a text file (a ``.txt``) is a table with a header row: its
+    first line splits into columns, one of them headed like an id or a name
+    (the UN's ``ISIC_Rev_4_english_structure.txt``: ``"Code","Description"``)."""
+    first = next((line for line in text[:8192].splitlines() if line.strip()), "")
+    for delimiter in (",", ";", "\t", "|"):
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        if len(cells) >= 2 and any(
+            header_words(cell) & (CODE_WORDS | NAME_WORDS | {"description"}) for cell in cells
+        ):
+            return True
+    return False
+
+
 def import_csv(
     text: str,
     origin: str,

@@ -75,15 +75,18 @@ class ImportRequest:
 
 def guess_import_format(name: str, text: str | None = None) -> str | None:
     """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD),
-    and, given the text, what it holds: a ``.txt`` is Google's ``id - A > B`` or
-    a code list, an ``.xml`` a Label Studio config, a ClaML classification or
-    ICD-10-CM's tabular list."""
+    and, given the text, what it holds: a ``.txt`` is Google's ``id - A > B``, a
+    code list or a table with a header row, an ``.xml`` a Label Studio config, a
+    ClaML classification or ICD-10-CM's tabular list."""
     lower = name.lower()
     fmt = next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
     if fmt == "google" and text is not None:
         from taxops.interchange.code_list import looks_like_code_list
+        from taxops.interchange.csv_labels import looks_like_table
 
-        return "codes" if looks_like_code_list(text) else fmt
+        if looks_like_code_list(text):
+            return "codes"
+        return "csv" if looks_like_table(text) else fmt
     if fmt == "label-studio" and text is not None:
         from taxops.interchange.claml import looks_like_claml
         from taxops.interchange.icd10cm_tabular import looks_like_icd10cm_tabular

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.code_hierarchy import (
+    is_section,
     padded_to_one_width,
     parents_from_codes,
     parents_from_levels,
@@ -106,9 +107,18 @@ def note_code_parents(
             f"{len(found):,} of {len(codes):,} codes are under another"
         )
     elif found:
+        sectioned = sum(
+            is_section(parent) and not is_section(code) for code, parent in found.items()
+        )
         notes.append(
-            f"parents are read from the codes: {len(found):,} of {len(codes):,} codes are "
-            "inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
+            f"parents are read from the codes: {len(found) - sectioned:,} of {len(codes):,} codes "
+            "are inside a shorter code or a range (as '111' is in '11' and '311' in '31-33')"
+            + (
+                f", and {sectioned:,} under the lettered section listed above them (as ISIC's "
+                "'01' is in 'A')"
+                if sectioned
+                else ""
+            )
         )
     elif padded_to_one_width(codes):
         notes.append(

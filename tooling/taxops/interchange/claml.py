@@ -10,9 +10,7 @@ counted in the report: inclusion and exclusion notes and the other rubrics,
 and the modifiers (the extra characters some categories take, whose codes are
 not classes of the file).
 
-The file is read as a stream by the standard library's expat parser through
-defusedxml: a document type is allowed (ClaML files name ``ClaML.dtd``) but
-never fetched, and entity declarations are refused.
+The file is read as a stream, safely (:func:`taxops.interchange.publisher_xml.stream`).
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import short
 from taxops.interchange.imported import (
     Imported,
     ImportedLabel,
@@ -33,7 +30,7 @@ from taxops.interchange.imported import (
     unique,
 )
 from taxops.interchange.publisher_meta import language_rank, version_as_published
-from taxops.interchange.xml_prolog import opens_with_root
+from taxops.interchange.publisher_xml import opens_with_root, stream
 
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NAMES = ("preferred", "preferredLong")
@@ -122,21 +119,14 @@ class _Reader:
 
 
 def import_claml(text: str, origin: str, lang: str = "en") -> Imported:
-    import xml.etree.ElementTree as ET
-
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
-
     reader = _Reader(lang)
-    parser = SafeET.DefusedXMLParser(target=reader, forbid_dtd=False)
-    try:
-        parser.feed(text.removeprefix("\ufeff"))
-        parser.close()
-    except (ET.ParseError, DefusedXmlException) as exc:
-        raise TaxopsError(
-            f"{origin} is not a ClaML classification: {short(str(exc), 200)}",
-            "give the publisher's ClaML file (XML, root element ClaML) as it is published",
-        ) from None
+    stream(
+        text,
+        reader,
+        origin,
+        "a ClaML classification",
+        "give the publisher's ClaML file (XML, root element ClaML) as it is published",
+    )
     if reader.root != "ClaML":
         raise TaxopsError(
             f"{origin} is not a ClaML classification (its root element is {reader.root!r})",

@@ -25,8 +25,7 @@ Only a code with no code under it is valid on a record, so the taxonomy is
 excludes2, code first, code also, ...) are counted in the report: a taxonomy
 holds names and definitions, and those notes are a guideline's to state.
 
-The file is read as a stream by the standard library's expat parser through
-defusedxml: a document type is never fetched, and entity declarations are refused.
+The file is read as a stream, safely (:func:`taxops.interchange.publisher_xml.stream`).
 """
 
 from __future__ import annotations
@@ -35,10 +34,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
-from taxops.escaping import short
 from taxops.interchange.imported import Imported, ImportedLabel, is_label_id
 from taxops.interchange.publisher_meta import version_as_published
-from taxops.interchange.xml_prolog import opens_with_root
+from taxops.interchange.publisher_xml import opens_with_root, stream
 
 ROOT = "ICD10CM.tabular"
 #: The elements that become labels.
@@ -144,21 +142,14 @@ class _Reader:
 
 
 def import_icd10cm_tabular(text: str, origin: str) -> Imported:
-    import xml.etree.ElementTree as ET
-
-    import defusedxml.ElementTree as SafeET
-    from defusedxml import DefusedXmlException
-
     reader = _Reader()
-    parser = SafeET.DefusedXMLParser(target=reader, forbid_dtd=False)
-    try:
-        parser.feed(text.removeprefix("\ufeff"))
-        parser.close()
-    except (ET.ParseError, DefusedXmlException) as exc:
-        raise TaxopsError(
-            f"{origin} is not ICD-10-CM's tabular list: {short(str(exc), 200)}",
-            "give the tabular list (icd10cm_tabular_*.xml) as it is published",
-        ) from None
+    stream(
+        text,
+        reader,
+        origin,
+        "ICD-10-CM's tabular list",
+        "give the tabular list (icd10cm_tabular_*.xml) as it is published",
+    )
     if reader.root != ROOT:
         raise TaxopsError(
             f"{origin} is not ICD-10-CM's tabular list (its root element is {reader.root!r})",

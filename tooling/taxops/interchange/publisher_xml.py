@@ -1,0 +1,59 @@
+"""Publishers' XML files (ClaML, ICD-10-CM's tabular list): which one a file
+is, told by its root element before it is parsed, and the one safe way to read
+one.
+
+Several formats share the ``.xml`` extension (a Label Studio config, ClaML,
+ICD-10-CM's tabular list); the import picks the reader by the root element,
+found after the prolog a publisher may write (an XML declaration, comments, a
+document type declaration).
+
+A file is read as a stream by the standard library's expat parser through
+defusedxml, into a target that keeps only what the import uses (never a tree
+of 100,000 elements): a document type is allowed (ClaML files name
+``ClaML.dtd``) but never fetched, and entity declarations are refused (the
+billion-laughs file, an external entity).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from taxops.diagnostics import TaxopsError
+from taxops.escaping import short
+
+#: How much of a file the root element is looked for in.
+_LOOKED_AT = 65536
+
+
+@cache
+def _opening(root: str) -> re.Pattern[str]:
+    return re.compile(
+        r"\A\ufeff?\s*(?:<\?[^>]*\?>\s*)?"
+        r"(?:<!--.*?-->\s*|<!DOCTYPE[^>\[]*(?:\[[^\]]*\])?\s*>\s*)*<" + re.escape(root) + r"\b",
+        re.S,
+    )
+
+
+def opens_with_root(text: str, root: str) -> bool:
+    """Whether the XML's root element is ``root`` (read from its first 64 KB)."""
+    return _opening(root).match(text[:_LOOKED_AT]) is not None
+
+
+def stream(text: str, target: Any, origin: str, what: str, hint: str) -> None:
+    """Feed ``text`` to the parser ``target`` (expat's target interface:
+    ``start``, ``end``, ``data``, ``close``). A file that is not well-formed
+    XML, or declares entities, is a :class:`TaxopsError`: ``{origin} is not
+    {what}``, with ``hint``."""
+    import xml.etree.ElementTree as ET
+
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    parser = SafeET.DefusedXMLParser(target=target, forbid_dtd=False)
+    try:
+        parser.feed(text.removeprefix("\ufeff"))
+        parser.close()
+    except (ET.ParseError, DefusedXmlException) as exc:
+        raise TaxopsError(f"{origin} is not {what}: {short(str(exc), 200)}", hint) from None

@@ -288,7 +288,7 @@ def _rows(
     kept: list[list[str]] = []  # the rows the labels come from
     taken: set[str] = set()
     renamed: dict[str, str] = {}
-    first_at: dict[str, int] = {}  # a code's first row's label
+    listed: set[str] = set()  # the codes read so far
     again: dict[str, list[int]] = {}  # the lines of a code's later rows
 
     def cell(row: list[str], name: str) -> str:
@@ -301,12 +301,12 @@ def _rows(
         if not raw or not name:
             notes.append(f"{origin}:{line}: no id or no name: row skipped")
             continue
-        if raw in first_at:
+        if raw in listed:
             # A code under several parents (LOINC's multiaxial hierarchy, an
             # export of a polyhierarchy): a label has one parent, its first row's.
             again.setdefault(raw, []).append(line)
             continue
-        first_at[raw] = len(labels)
+        listed.add(raw)
         label_id = raw if is_label_id(raw) else slug(raw)
         label_id = unique(label_id, taken)
         if label_id != raw:

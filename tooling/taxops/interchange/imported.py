@@ -96,12 +96,17 @@ class Imported:
         ]
         for label in unsaid:
             label.replacement = "review"
-        if unsaid:
-            first = unsaid[0]
-            others = f" and {len(unsaid) - 1:,} more" if len(unsaid) > 1 else ""
+        if len(unsaid) == 1:
             self.notes.append(
-                f"{first.status} label '{first.id}'{others} do{'es' if not others else ''} not "
-                "say what replaces it: 'replacement: review' (a human relabels its items)"
+                f"{unsaid[0].status} label '{unsaid[0].id}' does not say what replaces it: "
+                "'replacement: review' (a human relabels its items)"
+            )
+        elif unsaid:
+            shown = ", ".join(f"'{label.id}'" for label in unsaid[:5])
+            more = f" and {len(unsaid) - 5:,} more" if len(unsaid) > 5 else ""
+            self.notes.append(
+                f"{len(unsaid):,} retired or deprecated labels do not say what replaces them "
+                f"({shown}{more}): 'replacement: review' (a human relabels their items)"
             )
 
     def _distinct_sibling_names(self) -> None:

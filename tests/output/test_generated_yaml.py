@@ -97,6 +97,34 @@ TRICKY = [
     "Subsequent infection & diabetes chronic crohn's initial & left radius of of tibia other",
     " ".join(["w"] * 70),
     "Pneumonia " + "x" * 120 + " due to y",
+    # Ontology ids, brackets, colons and marks inside words, as plain in block
+    # context; a colon before a space or at the end, a '#' after one, are not.
+    "GO:0008150",
+    "CHEBI:15377 and HP:0000118",
+    "a:",
+    "a: b",
+    "a :b",
+    "a : b",
+    "x:y:z",
+    "12:30",
+    "Glucose [Mass/volume] in Serum or Plasma",
+    "[x] y",
+    "y [x]",
+    "a#b",
+    "a #b c",
+    "http://example.org/onto#term",
+    "C(=O)O",
+    'say "hi"',
+    "a ?b",
+    "a, b",
+    "a ,b",
+    "50% {x}",
+    "back\\slash",
+    "a ~",
+    "x!y",
+    # yaml-rs reads underscores as digit separators, even leading ones: 0 and 1.
+    "_0_",
+    "__1",
 ]
 
 

@@ -61,7 +61,11 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
             tags: dict[str, str] = self.__dict__.setdefault("_tags", {})
             tag = tags.get(value)
             if tag is None:
-                tag = super().resolve(kind, value, implicit)
+                table = self.yaml_implicit_resolvers
+                if value and value[0] not in table and None not in table:
+                    tag = _STR  # no resolver reads text that starts so (names, titles)
+                else:
+                    tag = super().resolve(kind, value, implicit)
                 if tag == _STR and _NUMBERISH.fullmatch(value) and _typed_in_yaml_12(value):
                     tag = _INT  # any tag but str: the emitter quotes the text
                 tags[value] = tag
@@ -70,8 +74,9 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
 
 
 #: Text YAML 1.2 may read as a number, a date or a time where YAML 1.1 (the
-#: emitter's resolver) reads text: ``08``, ``1e3``, ``0o17``, ``0b101``.
-_NUMBERISH = re.compile(r"[-+.0-9][-+.0-9A-Za-z_:]{0,63}")
+#: emitter's resolver) reads text: ``08``, ``1e3``, ``0o17``, ``0b101``, and
+#: ``_0_`` (yaml-rs reads underscores as digit separators, even leading ones).
+_NUMBERISH = re.compile(r"[-+._0-9][-+.0-9A-Za-z_:]{0,63}")
 
 
 def _typed_in_yaml_12(text: str) -> bool:
@@ -161,10 +166,15 @@ def _items(dumper: _Dumper, items: list[Any], width: int, allow_unicode: bool) -
 
 
 #: Text the emitter writes as it is in block context (or in single quotes,
-#: when the resolver reads it as another type): words of letters, digits and
-#: a few marks that are never indicators, one space between words; an
-#: apostrophe anywhere but first (``Crohn's``, ``'primary'`` as a later word).
-_SIMPLE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./()+'-]*(?: [A-Za-z0-9_./()+,&='-]+)*")
+#: when the resolver reads it as another type): printable ASCII words, one
+#: space between them, the first starting with a letter, a digit or ``_``
+#: (no indicator). Inside the text the emitter's analysis (PyYAML's and
+#: libyaml's alike) finds no block indicator but ``:`` before a space or at
+#: the end, and ``#`` after a space: so no word ends in ``:`` and no later
+#: word starts with ``#`` or ``:``. Flow indicators (``[``, ``,``) and colons
+#: inside a word are plain in block context: ontology ids (``GO:0008150``),
+#: ``[Mass/volume]``, URLs.
+_SIMPLE = re.compile(r"[A-Za-z0-9_](?:[!-~]*[!-9;-~])?(?: [!\"$-9;-~](?:[!-~]*[!-9;-~])?)*")
 
 
 #: Longer keys the emitter may write as complex keys (``? key``): it decides.

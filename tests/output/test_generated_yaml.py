@@ -288,3 +288,16 @@ def test_long_titles_with_apostrophes_never_call_the_emitter(
         for i in range(600)
     ]
     _written_item_by_item({"taxops": "taxonomy/1", "labels": labels}, 88, monkeypatch)
+
+
+@pytest.mark.parametrize("text", ["_0_", "__1", "1_000", "08", "0o17", "1e3", "12:30", ".5"])
+def test_the_round_trip_writer_quotes_text_taxops_would_read_as_a_number(text: str) -> None:
+    """What ``taxops fix`` and ``crosswalk import`` write into a file (ruamel,
+    YAML 1.2) must read back through taxops' own reader as the same text."""
+    import io
+
+    from taxops.yaml_roundtrip import round_trip
+
+    out = io.StringIO()
+    round_trip("labels:\n  - id: a\n").dump({"replaced_by": [text, "plain", "GO:0008150"]}, out)
+    assert load_text(out.getvalue()) == {"replaced_by": [text, "plain", "GO:0008150"]}

@@ -66,7 +66,7 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
                     tag = _STR  # no resolver reads text that starts so (names, titles)
                 else:
                     tag = super().resolve(kind, value, implicit)
-                if tag == _STR and _NUMBERISH.fullmatch(value) and _typed_in_yaml_12(value):
+                if tag == _STR and typed_in_yaml_12(value):
                     tag = _INT  # any tag but str: the emitter quotes the text
                 tags[value] = tag
             return tag
@@ -79,10 +79,13 @@ class _Dumper(_BASE):  # type: ignore[valid-type, misc]
 _NUMBERISH = re.compile(r"[-+._0-9][-+.0-9A-Za-z_:]{0,63}")
 
 
-def _typed_in_yaml_12(text: str) -> bool:
+def typed_in_yaml_12(text: str) -> bool:
     """Whether taxops' own reader (yaml-rs, YAML 1.2) reads ``text``, written
     plain, as anything but that text: then it is written in quotes, or an
-    imported code ``08`` would come back as the number 8."""
+    imported code ``08`` would come back as the number 8. Only text that
+    looks like a number is asked (:data:`_NUMBERISH`)."""
+    if _NUMBERISH.fullmatch(text) is None:
+        return False
     import yaml_rs
 
     try:

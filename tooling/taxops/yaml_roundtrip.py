@@ -7,11 +7,28 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.representer import RoundTripRepresenter
 
 from taxops.loading.yaml_source import _end_of_top_entry, _item_offsets
+from taxops.yaml_out import typed_in_yaml_12
+
+
+class _Representer(RoundTripRepresenter):
+    """ruamel's round trip, quoting new text that taxops' reader (yaml-rs)
+    would read as a number: ruamel's YAML 1.2 resolver writes ``_1`` plain,
+    which yaml-rs reads as the number 1 (an id a crosswalk or a fix writes)."""
+
+    def represent_str(self, data: str) -> Any:
+        if typed_in_yaml_12(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+        return super().represent_str(data)
+
+
+_Representer.add_representer(str, _Representer.represent_str)
 
 #: The first item of the top-level ``labels:`` list: its dash's indentation.
 _FIRST_LABEL = re.compile(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)-[ \t]+", re.MULTILINE)
@@ -20,6 +37,7 @@ _FIRST_LABEL = re.compile(r"^labels:[ \t]*\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)-[ \t]+
 def round_trip(text: str) -> YAML:
     """A round-trip YAML set to the indentation of ``text``'s labels list."""
     yaml = YAML(typ="rt")
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 1 << 20  # never re-wrap the user's long lines
     found = labels_indent(text)

@@ -245,6 +245,20 @@ def test_a_hostile_or_broken_file_is_refused(text: str, message: str) -> None:
         import_icd10cm_tabular(text, "f.xml")
 
 
+def test_a_7th_character_is_one_character() -> None:
+    """An extension that is empty, or longer than one character, makes no
+    code: the report names it."""
+    text = TABULAR.replace(
+        '<extension char="S">sequela</extension>',
+        '<extension char="S">sequela</extension><extension char="">none</extension>'
+        '<extension char="AB">two</extension>',
+    )
+    imported = import_icd10cm_tabular(text, "icd10cm_tabular_2026.xml")
+    assert_valid(imported)
+    assert [label.id for label in imported.labels if label.parent == "S02.6"] == ["S02.6XXS"]
+    assert "the 7th character 'AB' of 'S02.6' gives no new code: left out" in imported.notes
+
+
 def test_an_xml_file_is_told_apart_by_its_root() -> None:
     assert guess_import_format("icd10cm_tabular_2026.xml", TABULAR) == "icd10cm-tabular"
     with_doctype = TABULAR.replace(

@@ -205,7 +205,7 @@ def _imported(reader: _Reader, origin: str) -> Imported:
         for char, meaning in seventh[i] or ():
             full = base.ljust(_SIX, "X") + char
             full_id = f"{full[:3]}.{full[3:]}"
-            if not char or full_id in taken or not is_label_id(full_id):
+            if len(char) != 1 or full_id in taken or not is_label_id(full_id):
                 notes.append(f"the 7th character {char!r} of '{code}' gives no new code: left out")
                 continue
             taken.add(full_id)

@@ -373,7 +373,8 @@ def report(imported: Imported, source: Path) -> None:
 COMMAND = Command(
     name="import",
     summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or spreadsheet, Google's "
-    "product taxonomy, a publisher's code list or ClaML, or a publisher's new edition into one",
+    "product taxonomy, a publisher's code list, ClaML, ICD-10-CM's tabular list or an OBO "
+    "ontology, or a publisher's new edition into one",
     description="Make a governed taxonomy from what a team already has. The result is\n"
     "validated before it is written; everything that could not be carried over (or\n"
     "was changed to fit, like an id made from a name) is listed.\n"
@@ -381,6 +382,7 @@ COMMAND = Command(
     "  taxops import labels.csv --id product-categories -o taxonomy.yaml\n"
     "A publisher's table as it is published (parents from its levels or codes):\n"
     "  taxops import icd10cm_order_2025.txt --id icd-10-cm\n"
+    "  taxops import go-basic.obo\n"
     "A publisher's next edition goes into the taxonomy already governed, keeping\n"
     "what the team wrote (--into):\n"
     "  taxops import naics_2017.csv --into naics --version 2017",

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from taxops.collector import paused
+
 if TYPE_CHECKING:
     from taxops.interchange.imported import Imported
 
@@ -105,17 +107,27 @@ def run_import_sheet(
     from taxops.spreadsheet import read_xlsx
 
     rows = read_xlsx(path, request.sheet, progress)
-    return import_rows(
-        rows,
-        str(path),
-        request.path_separator,
-        request.parents_from,
-        request.lang,
-        request.code_levels,
-    )
+    with paused():
+        return import_rows(
+            rows,
+            str(path),
+            request.path_separator,
+            request.parents_from,
+            request.lang,
+            request.code_levels,
+        )
 
 
 def run_import(text: str, origin: str, request: ImportRequest) -> Imported:
+    """The format's importer's result. The collector is paused meanwhile: an
+    import builds a few objects per label (a 150,000-term ontology, a
+    million), all alive until it is written, and collection passes over them
+    free nothing (:mod:`taxops.collector`; 3.8 -> 2.9 s for those terms)."""
+    with paused():
+        return _dispatch(text, origin, request)
+
+
+def _dispatch(text: str, origin: str, request: ImportRequest) -> Imported:
     """Dispatch to the format's importer (each imports its heavy library itself)."""
     from taxops.interchange import (
         claml,

@@ -246,7 +246,7 @@ def test_a_team_follows_the_ontologys_releases_and_migrates_its_annotations(
     assert json.loads(report.read_text(encoding="utf-8"))["rows"]["review"] == 0
 
 
-@pytest.mark.parametrize("reader", ["obo", "icd10cm-tabular"])
+@pytest.mark.parametrize("reader", ["obo", "icd10cm-tabular", "mesh"])
 def test_a_damaged_file_is_a_clear_error_never_a_crash(reader: str) -> None:
     """Characters changed, dropped and repeated (escapes, quotes, brackets,
     colons, NUL) in the publishers' files: each reads, or is refused with
@@ -256,9 +256,15 @@ def test_a_damaged_file_is_a_clear_error_never_a_crash(reader: str) -> None:
     import string
 
     from taxops.interchange.icd10cm_tabular import import_icd10cm_tabular
+    from taxops.interchange.mesh import import_mesh
     from test_icd10cm_tabular import TABULAR
+    from test_mesh_import import DESC
 
-    source, read = (GO, import_obo) if reader == "obo" else (TABULAR, import_icd10cm_tabular)
+    source, read = {
+        "obo": (GO, import_obo),
+        "icd10cm-tabular": (TABULAR, import_icd10cm_tabular),
+        "mesh": (DESC, import_mesh),
+    }[reader]
     rng = random.Random(7)
     alphabet = string.printable + '\\"!{}[]:<>&\u00e9\u200b\x00'
     for _ in range(400):

@@ -37,6 +37,8 @@ IMPORTS: dict[str, str] = {
     "code and order files)",
     "xlsx": "a spreadsheet holding one of the tables csv reads (its first sheet, or --sheet)",
     "claml": "a classification in ClaML, the WHO's XML (ICD-10 and its national editions)",
+    "mesh": "MeSH's descriptors as the NLM publishes them (desc2025.xml: DescriptorUI ids, "
+    "the tree from tree numbers, scope notes, entry terms as aliases)",
     "obo": "an ontology in the OBO format (the Gene Ontology, ChEBI, HPO, Uberon...: "
     "terms, is_a, EXACT synonyms, obsolete terms and alt_ids as tombstones)",
     "icd10cm-tabular": "ICD-10-CM's tabular list (icd10cm_tabular_*.xml: chapters, sections, "
@@ -79,7 +81,7 @@ def guess_import_format(name: str, text: str | None = None) -> str | None:
     """The format a file name suggests (``.json`` is ambiguous: CVAT or JSON-LD),
     and, given the text, what it holds: a ``.txt`` is Google's ``id - A > B``, a
     code list or a table with a header row, an ``.xml`` a Label Studio config, a
-    ClaML classification or ICD-10-CM's tabular list."""
+    ClaML classification, ICD-10-CM's tabular list or MeSH's descriptors."""
     lower = name.lower()
     fmt = next((fmt for suffix, fmt in _BY_SUFFIX.items() if lower.endswith(suffix)), None)
     if fmt == "google" and text is not None:
@@ -92,9 +94,12 @@ def guess_import_format(name: str, text: str | None = None) -> str | None:
     if fmt == "label-studio" and text is not None:
         from taxops.interchange.claml import looks_like_claml
         from taxops.interchange.icd10cm_tabular import looks_like_icd10cm_tabular
+        from taxops.interchange.mesh import looks_like_mesh
 
         if looks_like_icd10cm_tabular(text):
             return "icd10cm-tabular"
+        if looks_like_mesh(text):
+            return "mesh"
         return "claml" if looks_like_claml(text) else fmt
     return fmt
 
@@ -137,6 +142,7 @@ def _dispatch(text: str, origin: str, request: ImportRequest) -> Imported:
         google_product,
         icd10cm_tabular,
         labelstudio_config,
+        mesh,
         obo,
         skos_import,
     )
@@ -160,6 +166,8 @@ def _dispatch(text: str, origin: str, request: ImportRequest) -> Imported:
         return code_list.import_code_list(text, origin, request.code_levels)
     if request.fmt == "claml":
         return claml.import_claml(text, origin, request.lang)
+    if request.fmt == "mesh":
+        return mesh.import_mesh(text, origin)
     if request.fmt == "obo":
         return obo.import_obo(text, origin)
     if request.fmt == "icd10cm-tabular":

@@ -95,7 +95,7 @@ REGISTRY: tuple[Entry, ...] = (
         "import",
         "import_taxonomy",
         "import a taxonomy from Label Studio, CVAT, SKOS, a CSV or spreadsheet, Google's "
-        "product taxonomy, a publisher's code list, ClaML, ICD-10-CM's tabular list or an OBO "
+        "product taxonomy, a publisher's code list, ClaML, ICD-10-CM's tabular list, MeSH or an OBO "
         "ontology, or a publisher's new edition into one",
     ),
     Entry(

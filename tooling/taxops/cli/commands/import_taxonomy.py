@@ -373,7 +373,7 @@ def report(imported: Imported, source: Path) -> None:
 COMMAND = Command(
     name="import",
     summary="import a taxonomy from Label Studio, CVAT, SKOS, a CSV or spreadsheet, Google's "
-    "product taxonomy, a publisher's code list, ClaML, ICD-10-CM's tabular list or an OBO "
+    "product taxonomy, a publisher's code list, ClaML, ICD-10-CM's tabular list, MeSH or an OBO "
     "ontology, or a publisher's new edition into one",
     description="Make a governed taxonomy from what a team already has. The result is\n"
     "validated before it is written; everything that could not be carried over (or\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from crosswalk.published import DATA, naics_yaml
+from editions import released_import
 from taxops.cli.main import main
 from taxops.history import migration_map
 
@@ -247,14 +248,8 @@ def test_naics_2017_by_commands_maps_as_the_concordance_says(tmp_path: Path) -> 
     with the same concordance gives, and ``check`` passes."""
     naics = DATA / "naics"
     repo = tmp_path / "repo"
-    (repo / "taxonomies").mkdir(parents=True)
     run = ["--repo", str(repo)]
-    table = naics / "naics_2012.csv"
-    assert main(["import", str(table), "--id", "naics", "--version", "2012", *run]) == 0
-    working = repo / "taxonomies" / "naics" / "taxonomy.yaml"
-    text = working.read_text(encoding="utf-8")
-    working.write_text(text.replace("owners:", "compatibility: none\nowners:"), encoding="utf-8")
-    assert main(["release", *run]) == 0
+    released_import(repo, naics / "naics_2012.csv", "naics", "--id", "naics", "--version", "2012")
     edition = naics / "naics_2017.csv"
     assert main(["import", str(edition), "--into", "naics", "--version", "2017", *run]) == 0
     assert main(["fix", *run]) == 0

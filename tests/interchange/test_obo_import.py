@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from editions import released_import
 from taxops.cli.main import main
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.formats import guess_import_format
@@ -199,15 +200,10 @@ def test_a_team_follows_the_ontologys_releases_and_migrates_its_annotations(
     'mitochondrion inheritance'; an annotation set that carries the old term
     and a merged term's alt_id migrates with no one deciding."""
     repo = tmp_path / "repo"
-    (repo / "taxonomies").mkdir(parents=True)
     run = ["--repo", str(repo)]
     march = tmp_path / "go-basic.obo"
     march.write_text(GO, encoding="utf-8")
-    assert main(["import", str(march), *run]) == 0
-    working = repo / "taxonomies" / "go" / "taxonomy.yaml"
-    text = working.read_text(encoding="utf-8")
-    working.write_text(text.replace("owners:", "compatibility: none\nowners:"), encoding="utf-8")
-    assert main(["release", *run]) == 0
+    released_import(repo, march, "go")
     april = tmp_path / "go-basic-april.obo"
     april.write_text(
         GO.replace("releases/2025-03-16", "releases/2025-04-20")

@@ -154,6 +154,24 @@ def test_a_term_under_an_obsolete_one_goes_under_its_next_parent() -> None:
     assert (found["GO:0000008"], found["GO:0000009"]) == ("GO:0048308", None)
 
 
+def test_a_term_defined_only_logically_goes_under_its_genus() -> None:
+    """The Cell Ontology and Uberon define some terms by intersection_of alone:
+    the term with no relation before it is a superclass."""
+    text = GO.replace(
+        "[Typedef]",
+        "[Term]\nid: GO:0000010\nname: mitochondrial zinc uptake\n"
+        "intersection_of: GO:0000001 ! mitochondrion inheritance\n"
+        "intersection_of: part_of GO:0048308\n\n[Typedef]",
+    )
+    imported = import_obo(text, "go-basic.obo")
+    assert_valid(imported)
+    assert {label.id: label.parent for label in imported.labels}["GO:0000010"] == "GO:0000001"
+    assert (
+        "1 term with no is_a goes under the genus of its logical definition (intersection_of)"
+        in imported.notes
+    )
+
+
 def test_a_synonym_that_reads_as_a_siblings_name_is_left_out() -> None:
     """A labeler could not tell two siblings apart by it; the check would
     refuse the taxonomy."""

@@ -7,7 +7,8 @@ Each ``[Term]`` stanza becomes a label:
 - its ``id`` exactly as published (``GO:0008150``), its ``name`` the name, its
   ``def`` (the quoted text, without its references) the definition;
 - its first ``is_a`` the parent (a term under several is the report's to
-  count: a taxonomy keeps one parent); other relations (``part_of``...) are
+  count: a taxonomy keeps one parent), or for a term defined only logically
+  the genus of its ``intersection_of``; other relations (``part_of``...) are
   counted, not followed;
 - its ``EXACT`` synonyms the aliases (the broader, narrower and related ones
   are not other names for it, and are counted);
@@ -50,7 +51,18 @@ _ESCAPES = {"n": "\n", "t": "\t", "W": " "}
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 #: The tags of a term that say something a taxonomy keeps.
 _KEPT = frozenset(
-    {"id", "name", "def", "is_a", "synonym", "is_obsolete", "replaced_by", "consider", "alt_id"}
+    {
+        "id",
+        "name",
+        "def",
+        "is_a",
+        "intersection_of",
+        "synonym",
+        "is_obsolete",
+        "replaced_by",
+        "consider",
+        "alt_id",
+    }
 )
 
 
@@ -61,6 +73,10 @@ class _Term:
     name: str = ""
     definition: str | None = None
     parents: list[str] = field(default_factory=list)
+    #: The genus of a logical definition (``intersection_of: CL:0000000``,
+    #: the term with no relation before it): a superclass, for a term that
+    #: states no ``is_a`` (the Cell Ontology and Uberon define some so).
+    genus: list[str] = field(default_factory=list)
     exact: list[str] = field(default_factory=list)
     obsolete: bool = False
     replaced_by: list[str] = field(default_factory=list)
@@ -184,6 +200,10 @@ def _read(text: str, origin: str) -> _Read:
             parent = _value(raw).split(" ", 1)[0]
             if parent:
                 term.parents.append(parent)
+        elif tag == "intersection_of":
+            parts = _value(raw).split()
+            if len(parts) == 1:
+                term.genus.append(parts[0])
         elif tag == "synonym":
             found = _quoted(raw)
             if found is not None:
@@ -228,7 +248,7 @@ def import_obo(text: str, origin: str) -> Imported:
             raise TaxopsError(f"{origin}:{term.line}: {problem}", "give the ontology as published")
         ids.add(term.id)
         terms.append(term)
-    several = 0
+    several = by_genus = 0
     unknown_targets: list[str] = []
     obsolete = {term.id for term in terms if term.obsolete}
     under_obsolete: list[str] = []
@@ -237,8 +257,10 @@ def import_obo(text: str, origin: str) -> Imported:
             several += 1
         # An obsolete term holds no term in use: its children go under their
         # next parent, or to the top level.
-        live = [p for p in term.parents if p not in obsolete]
-        if len(live) < len(term.parents) and not term.obsolete:
+        above = term.parents or term.genus
+        by_genus += not term.parents and bool(term.genus) and not term.obsolete
+        live = [p for p in above if p not in obsolete]
+        if len(live) < len(above) and not term.obsolete:
             under_obsolete.append(term.id)
         label = ImportedLabel(
             id=term.id,
@@ -263,6 +285,12 @@ def import_obo(text: str, origin: str) -> Imported:
         notes.append(
             f"{several:,} term{'s have' if several != 1 else ' has'} several is_a parents: a "
             "taxonomy keeps one, the first"
+        )
+    if by_genus:
+        one = by_genus == 1
+        notes.append(
+            f"{by_genus:,} term{'' if one else 's'} with no is_a {'goes' if one else 'go'} under "
+            f"the genus of {'its' if one else 'their'} logical definition (intersection_of)"
         )
     if under_obsolete:
         shown = ", ".join(under_obsolete[:5])

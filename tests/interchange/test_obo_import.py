@@ -294,3 +294,30 @@ def test_a_damaged_file_is_a_clear_error_never_a_crash(reader: str) -> None:
                 chars.insert(at, rng.choice(alphabet) * rng.randint(1, 4))
         with contextlib.suppress(TaxopsError):
             read("".join(chars), "damaged").to_yaml()
+
+
+@pytest.mark.parametrize("reader", ["obo", "icd10cm-tabular", "mesh", "claml"])
+def test_a_large_file_tells_how_much_of_it_is_read(
+    reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The publishers' large files take seconds to read (MeSH's 300 MB, half a
+    minute): each reader reports the share read, rising to 100%, and reads the
+    same as without a listener."""
+    from taxops.interchange import obo, publisher_xml
+    from taxops.interchange.formats import ImportRequest, run_import
+    from test_claml_import import ICD_10_GM
+    from test_icd10cm_tabular import TABULAR
+    from test_mesh_import import DESC
+
+    monkeypatch.setattr(publisher_xml, "_PIECE", 97)  # many pieces, none on a boundary
+    source = {"obo": GO, "icd10cm-tabular": TABULAR, "mesh": DESC, "claml": ICD_10_GM}[reader]
+    if reader == "obo":
+        source = source.replace("[Typedef]", "".join(
+            f"[Term]\nid: GO:99{i:05d}\nname: term {i}\nis_a: GO:0008150\n\n" for i in range(120)
+        ) + "[Typedef]")  # fmt: skip
+        monkeypatch.setattr(obo, "_REPORT_EVERY", 40)
+    heard: list[float] = []
+    request = ImportRequest(reader, lang="de")
+    read = run_import(source, "file", request, heard.append)
+    assert len(heard) > 3 and heard == sorted(heard) and heard[-1] == 100.0
+    assert read.document() == run_import(source, "file", request).document()

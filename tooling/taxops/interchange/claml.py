@@ -16,6 +16,7 @@ The file is read as a stream, safely (:func:`taxops.interchange.publisher_xml.st
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
@@ -118,7 +119,9 @@ class _Reader:
         return None
 
 
-def import_claml(text: str, origin: str, lang: str = "en") -> Imported:
+def import_claml(
+    text: str, origin: str, lang: str = "en", progress: Callable[[float], None] | None = None
+) -> Imported:
     reader = _Reader(lang)
     stream(
         text,
@@ -126,6 +129,7 @@ def import_claml(text: str, origin: str, lang: str = "en") -> Imported:
         origin,
         "a ClaML classification",
         "give the publisher's ClaML file (XML, root element ClaML) as it is published",
+        progress,
     )
     if reader.root != "ClaML":
         raise TaxopsError(

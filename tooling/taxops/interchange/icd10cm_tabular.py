@@ -31,6 +31,7 @@ The file is read as a stream, safely (:func:`taxops.interchange.publisher_xml.st
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
@@ -141,7 +142,9 @@ class _Reader:
         return None
 
 
-def import_icd10cm_tabular(text: str, origin: str) -> Imported:
+def import_icd10cm_tabular(
+    text: str, origin: str, progress: Callable[[float], None] | None = None
+) -> Imported:
     reader = _Reader()
     stream(
         text,
@@ -149,6 +152,7 @@ def import_icd10cm_tabular(text: str, origin: str) -> Imported:
         origin,
         "ICD-10-CM's tabular list",
         "give the tabular list (icd10cm_tabular_*.xml) as it is published",
+        progress,
     )
     if reader.root != ROOT:
         raise TaxopsError(

@@ -24,6 +24,7 @@ calendar version. The file is read as a stream, safely
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
@@ -122,7 +123,9 @@ class _Reader:
         return None
 
 
-def import_mesh(text: str, origin: str) -> Imported:
+def import_mesh(
+    text: str, origin: str, progress: Callable[[float], None] | None = None
+) -> Imported:
     reader = _Reader()
     stream(
         text,
@@ -130,6 +133,7 @@ def import_mesh(text: str, origin: str) -> Imported:
         origin,
         "MeSH's descriptors",
         "give the NLM's descriptor file (desc2025.xml) as it is published",
+        progress,
     )
     if reader.root != ROOT:
         raise TaxopsError(

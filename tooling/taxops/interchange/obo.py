@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from taxops.diagnostics import TaxopsError
@@ -45,6 +46,8 @@ from taxops.interchange.imported import (
 )
 from taxops.interchange.publisher_meta import version_as_published
 
+#: The fewest lines read between two reports of progress.
+_REPORT_EVERY = 50_000
 #: What a backslash before a character stands for (any other: the character).
 _ESCAPES = {"n": "\n", "t": "\t", "W": " "}
 #: A date in a header's data-version (``releases/2025-03-16``, ``hp/2024-04-26/hp.obo``).
@@ -150,11 +153,15 @@ def _quoted(raw: str) -> tuple[str, str] | None:
     return text, raw[found.end() :]
 
 
-def _read(text: str, origin: str) -> _Read:
+def _read(text: str, origin: str, progress: Callable[[float], None] | None) -> _Read:
     read = _Read()
+    lines = text.count("\n") + 1
+    every = max(lines // 100, _REPORT_EVERY)  # a report a percent, or less often
     term: _Term | None = None
     stanza: str | None = None  # None: the header
     for number, line in enumerate(text.splitlines(), start=1):
+        if progress is not None and number % every == 0:
+            progress(100.0 * number / lines)
         line = line.strip()
         if not line or line.startswith("!"):
             continue
@@ -219,12 +226,14 @@ def _read(text: str, origin: str) -> _Read:
             term.consider.append(_value(raw))
         elif tag == "alt_id":
             term.alt_ids.append(_value(raw))
+    if progress is not None:
+        progress(100.0)
     return read
 
 
-def import_obo(text: str, origin: str) -> Imported:
+def import_obo(text: str, origin: str, progress: Callable[[float], None] | None = None) -> Imported:
     text = text.removeprefix("\ufeff")
-    read = _read(text, origin)
+    read = _read(text, origin, progress)
     if "format-version" not in read.header and not read.terms:
         raise TaxopsError(
             f"{origin} is not an OBO ontology (no format-version header and no [Term])",

@@ -351,10 +351,23 @@ def read(
             "--code-levels is for codes padded with zeros; Google's taxonomy gives its parents",
             "leave out --code-levels",
         )
-    imported = run_import(text, str(path), replace(request, fmt=fmt))
+    request = replace(request, fmt=fmt)
+    if not sys.stderr.isatty() or len(text) < _SHOWN_FROM:
+        imported = run_import(text, str(path), request)
+    else:
+        bar = progress_bar()
+        try:
+            imported = run_import(text, str(path), request, lambda pct: bar("reading", pct))
+        finally:
+            sys.stderr.write("\n")
     if encoding is not None:
         imported.notes.insert(0, f"the file is not UTF-8: it was read as {encoding}")
     return imported
+
+
+#: From how many characters a file's reading shows progress on a terminal
+#: (a publisher's file of this size takes some seconds: MeSH's 300 MB, half a minute).
+_SHOWN_FROM = 16 << 20
 
 
 def report(imported: Imported, source: Path) -> None:

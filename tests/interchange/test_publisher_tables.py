@@ -630,6 +630,25 @@ def test_a_code_that_is_its_own_parent_goes_to_the_top_level() -> None:
             "Caf\u00e9 \u2013 bars",
             "Windows-1252",
         ),
+        # Excel's "Unicode Text": UTF-16 with its byte-order mark, tab-separated.
+        (
+            "codes.txt",
+            "\ufeffCode\tTitle\n11\tCaf\u00e9 \u2013 bars\n".encode("utf-16-le"),
+            "Caf\u00e9 \u2013 bars",
+            "UTF-16",
+        ),
+        (
+            "go.obo",
+            "\ufeff[Term]\nid: GO:1\nname: Caf\u00e9 \u2013 bars\n".encode("utf-16-be"),
+            "Caf\u00e9 \u2013 bars",
+            "UTF-16",
+        ),
+        (
+            "codes.csv",
+            "\ufeffcode,title\n11,Caf\u00e9 \u2013 bars\n".encode("utf-32-le"),
+            "Caf\u00e9 \u2013 bars",
+            "UTF-32",
+        ),
         # An XML file in the encoding it declares.
         (
             "icd.xml",
@@ -657,13 +676,21 @@ def test_a_file_that_is_not_utf8_is_read_in_its_encoding_and_said(
     assert f"the file is not UTF-8: it was read as {said}" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        (b"code,title\n11,\x81\x8d\x8f\n", "is neither UTF-8 nor Windows-1252 text"),
+        # UTF-16 without its byte-order mark decodes as UTF-8 full of NULs.
+        ("code,title\n11,Farming\n".encode("utf-16-le"), "holds NUL bytes"),
+    ],
+)
 def test_bytes_in_no_text_encoding_are_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes, said: str
 ) -> None:
     source = tmp_path / "codes.csv"
-    source.write_bytes(b"code,title\n11,\x81\x8d\x8f\n")
+    source.write_bytes(raw)
     assert main(["import", str(source), "-o", "-"]) == 2
-    assert "is neither UTF-8 nor Windows-1252 text" in capsys.readouterr().err
+    assert said in capsys.readouterr().err
 
 
 def test_loincs_table_imports_with_its_number_as_the_id_and_its_deprecated_codes_to_review() -> (

@@ -11,6 +11,7 @@ and what to do, never a traceback; callers check the *shape* of what they get
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -79,12 +80,38 @@ _XML_ENCODING = re.compile(
 )
 
 
+#: Byte-order marks of the encodings a file names by its first bytes (UTF-32
+#: first: its little-endian mark starts with UTF-16's).
+_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+
+
 def read_published_text(path: Path) -> tuple[str, str | None]:
     """A publisher's file as text, and the encoding it was read in when that is
-    not UTF-8 (for the report): an XML file in the encoding it declares, any
-    other file in UTF-8, else Windows-1252, which an export from Excel on
-    Windows writes (as :mod:`taxops.crosswalk.table` reads its tables)."""
+    not UTF-8 (for the report): a file that opens with a UTF-16 or UTF-32
+    byte-order mark in that encoding (Excel's "Unicode Text" is UTF-16), an
+    XML file in the encoding it declares, any other file in UTF-8, else
+    Windows-1252, which an export from Excel on Windows writes (as
+    :mod:`taxops.crosswalk.table` reads its tables)."""
     raw = _read_bytes(path)
+    for mark, codec, name in _MARKS:
+        if raw.startswith(mark):
+            try:
+                return raw.decode(codec), name
+            except UnicodeDecodeError:
+                raise TaxopsError(
+                    f"{path} starts as {name} text and is not", "save it as UTF-8"
+                ) from None
+    if b"\x00" in raw[:4096]:
+        raise TaxopsError(
+            f"{path} holds NUL bytes: it looks like UTF-16 or UTF-32 text without its "
+            "byte-order mark, or no text at all",
+            "save it as UTF-8 (or as Unicode text with its byte-order mark)",
+        )
     declared = _XML_ENCODING.match(raw[:200])
     if declared is not None and declared.group(1).decode().lower() not in ("utf-8", "utf8"):
         name = declared.group(1).decode()

@@ -465,6 +465,23 @@ def test_a_header_ending_in_a_word_for_text_is_the_name_not_the_id(header: str) 
     ]
 
 
+def test_words_run_into_digits_in_a_header_are_read_apart() -> None:
+    """The UN's CPC structure file heads its columns ``CPC21code`` and
+    ``CPC21descr``; a level table may write ``Level1Code``."""
+    imported = import_csv('"CPC21code","CPC21descr"\n"01","Cereals"\n"011","Wheat"\n', "cpc.txt")
+    assert [(label.id, label.name, label.parent) for label in imported.labels] == [
+        ("01", "Cereals", None),
+        ("011", "Wheat", "01"),
+    ]
+    imported = import_csv(
+        "Level1Code,Level1Title,Level2Code,Level2Title\nA,Animals,A1,Dogs\n", "levels.csv"
+    )
+    assert [(label.id, label.name, label.parent) for label in imported.labels] == [
+        ("A", "Animals", None),
+        ("A1", "Dogs", "A"),
+    ]
+
+
 # LOINC's MultiAxialHierarchy.csv: a LOINC term sits under each part it is
 # classed by, so its code has a row per parent.
 LOINC_HIERARCHY = """\

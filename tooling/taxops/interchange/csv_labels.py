@@ -58,7 +58,10 @@ _ROLE_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("parent", frozenset({"parent", "parents", "broader", "parentid", "parentcode"})),
     ("id", CODE_WORDS | {"num", "number"}),
     ("name", NAME_WORDS),
-    ("definition", frozenset({"definition", "description", "desc", "scopenote", "explanation"})),
+    (
+        "definition",
+        frozenset({"definition", "description", "desc", "descr", "scopenote", "explanation"}),
+    ),
     ("aliases", frozenset({"aliases", "alias", "synonyms", "synonym", "altlabel"})),
     ("level", frozenset({"level", "depth"})),
     ("status", frozenset({"status"})),
@@ -149,7 +152,7 @@ _SUFFIXES = {"id": ("code",), "name": ("name", "title")}
 
 #: The last word of a header that holds a code's text, not the code:
 #: ``Code Title``, ``Code Description``, LOINC's ``CODE_TEXT``.
-_TEXT_LAST = NAME_WORDS | {"text", "description", "desc"}
+_TEXT_LAST = NAME_WORDS | {"text", "description", "desc", "descr"}
 
 
 def _says(header: str, words: set[str], role: str, known: frozenset[str]) -> bool:

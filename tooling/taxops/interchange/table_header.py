@@ -21,6 +21,9 @@ def header_words(header: str) -> set[str]:
 
 
 def plain_words(header: str) -> list[str]:
-    """A header's words in order, lowercase, camelCase split (no joined forms)."""
-    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header).lower()
-    return re.findall(r"[a-z0-9]+", spaced)
+    """A header's words in order, lowercase, camelCase split and letters parted
+    from digits (the UN's ``CPC21code``: cpc, 21, code), no joined forms."""
+    spaced = re.sub(
+        r"(?<=[a-z])(?=[A-Z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", " ", header
+    )
+    return re.findall(r"[a-z0-9]+", spaced.lower())

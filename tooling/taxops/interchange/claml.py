@@ -31,7 +31,7 @@ from taxops.interchange.imported import (
     unique,
 )
 from taxops.interchange.publisher_meta import language_rank, version_as_published
-from taxops.interchange.publisher_xml import opens_with_root, stream
+from taxops.interchange.publisher_xml import Target, opens_with_root, stream
 
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NAMES = ("preferred", "preferredLong")
@@ -46,18 +46,18 @@ class _Class:
     texts: list[tuple[str, int, int, str]] = field(default_factory=list)
 
 
-class _Reader:
+class _Reader(Target):
     """The parser's target: each element as it opens and closes, its text as
     it comes; a class is kept as a few strings, never as a tree."""
 
     def __init__(self, lang: str) -> None:
+        super().__init__()
         self.rank = language_rank(lang)
         self.classes: list[_Class] = []
         self.subclasses: dict[str, str] = {}  # code -> the class listing it
         self.title: str | None = None
         self.title_text: list[str] = []
         self.version: str | None = None
-        self.root: str | None = None
         self.rubrics: Counter[str] = Counter()
         self.modifiers = 0
         self._class: _Class | None = None
@@ -68,8 +68,7 @@ class _Reader:
         self._order = 0
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if self.root is None:
-            self.root = tag
+        self.saw(tag)
         if tag == "Class":
             self._class = _Class(attrib.get("code", "").strip(), attrib.get("kind", ""))
         elif tag == "ModifierClass":
@@ -115,9 +114,6 @@ class _Reader:
         elif self._in_title:
             self.title_text.append(text)
 
-    def close(self) -> None:
-        return None
-
 
 def import_claml(
     text: str, origin: str, lang: str = "en", progress: Callable[[float], None] | None = None
@@ -127,15 +123,11 @@ def import_claml(
         text,
         reader,
         origin,
+        "ClaML",
         "a ClaML classification",
         "give the publisher's ClaML file (XML, root element ClaML) as it is published",
         progress,
     )
-    if reader.root != "ClaML":
-        raise TaxopsError(
-            f"{origin} is not a ClaML classification (its root element is {reader.root!r})",
-            "give the publisher's ClaML file, or choose the format with --from",
-        )
     if not reader.classes:
         raise TaxopsError(f"{origin} has no Class: nothing to import")
     return _imported(reader, origin)

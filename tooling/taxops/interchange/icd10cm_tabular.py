@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from taxops.diagnostics import TaxopsError
 from taxops.interchange.imported import Imported, ImportedLabel, is_label_id
 from taxops.interchange.publisher_meta import version_as_published
-from taxops.interchange.publisher_xml import opens_with_root, stream
+from taxops.interchange.publisher_xml import Target, opens_with_root, stream
 
 ROOT = "ICD10CM.tabular"
 #: The elements that become labels.
@@ -69,25 +69,23 @@ class _Node:
     has_codes: bool = False
 
 
-class _Reader:
+class _Reader(Target):
     """The parser's target: the labels' elements as they open and close, the
     text of their ``name`` and ``desc``, the 7th characters; everything else
     is counted."""
 
     def __init__(self) -> None:
-        self.root: str | None = None
+        super().__init__()
         self.version: list[str] | None = None
         self.version_text: str | None = None
         self.nodes: list[_Node] = []
         self.notes: Counter[str] = Counter()
         self._open: list[int] = []  # the labels' elements open now, innermost last
         self._path: list[str] = []  # every element open now
-        self._text: list[str] | None = None
         self._extension: str | None = None
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if self.root is None:
-            self.root = tag
+        self.saw(tag)
         parent_tag = self._path[-1] if self._path else None
         self._path.append(tag)
         if tag in _NODES:
@@ -102,19 +100,19 @@ class _Reader:
         elif not self._open:
             if tag == "version" and parent_tag == ROOT:
                 self.version = []
-                self._text = self.version
+                self.collecting = self.version
         elif parent_tag in _NODES and tag in ("name", "desc"):
             node = self.nodes[self._open[-1]]
-            self._text = node.desc if tag == "desc" else []
+            self.collecting = node.desc if tag == "desc" else []
         elif tag == "extension" and parent_tag == "sevenChrDef":
             self._extension = attrib.get("char", "").strip()
-            self._text = []
+            self.collecting = []
         elif tag == "note" and parent_tag in _NOTES:
             self.notes[parent_tag] += 1
 
     def end(self, tag: str) -> None:
         self._path.pop()
-        text = self._text
+        text = self.collecting
         if tag in _NODES:
             self._open.pop()
         elif tag == "version" and self.version is not None and self.version_text is None:
@@ -132,14 +130,7 @@ class _Reader:
             node = self.nodes[self._open[-1]]
             node.seventh = node.seventh or []
         if tag in ("name", "desc", "extension", "version"):
-            self._text = None
-
-    def data(self, text: str) -> None:
-        if self._text is not None:
-            self._text.append(text)
-
-    def close(self) -> None:
-        return None
+            self.collecting = None
 
 
 def import_icd10cm_tabular(
@@ -150,15 +141,11 @@ def import_icd10cm_tabular(
         text,
         reader,
         origin,
+        ROOT,
         "ICD-10-CM's tabular list",
         "give the tabular list (icd10cm_tabular_*.xml) as it is published",
         progress,
     )
-    if reader.root != ROOT:
-        raise TaxopsError(
-            f"{origin} is not ICD-10-CM's tabular list (its root element is {reader.root!r})",
-            "give the tabular list (icd10cm_tabular_*.xml), or choose the format with --from",
-        )
     if not any(node.kind == "diag" for node in reader.nodes):
         raise TaxopsError(f"{origin} has no code (diag): nothing to import")
     return _imported(reader, origin)

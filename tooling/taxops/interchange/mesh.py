@@ -36,7 +36,7 @@ from taxops.interchange.imported import (
     top_level_when_unknown,
 )
 from taxops.interchange.publisher_meta import version_as_published
-from taxops.interchange.publisher_xml import opens_with_root, stream
+from taxops.interchange.publisher_xml import Target, opens_with_root, stream
 
 ROOT = "DescriptorRecordSet"
 #: The year in a descriptor file's name: ``desc2025.xml``.
@@ -60,23 +60,21 @@ class _Record:
     terms: list[str] = field(default_factory=list)
 
 
-class _Reader:
+class _Reader(Target):
     """The parser's target: each record's own elements (by their path from the
     record, so a descriptor it refers to is never read as its own), kept as a
     few strings; every other element is passed over."""
 
     def __init__(self) -> None:
-        self.root: str | None = None
+        super().__init__()
         self.records: list[_Record] = []
         self.other_terms = 0
         self._path: list[str] = []
         self._record: _Record | None = None
         self._preferred = False
-        self._text: list[str] | None = None
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
-        if self.root is None:
-            self.root = tag
+        self.saw(tag)
         if tag == "DescriptorRecord" and self._record is None:
             self._path = []
             self._record = _Record()
@@ -87,14 +85,14 @@ class _Reader:
         if path == _CONCEPT:
             self._preferred = attrib.get("PreferredConceptYN", "").upper() == "Y"
         elif path in (_UI, _NAME, _TREE, _NOTE, _TERM):
-            self._text = []
+            self.collecting = []
 
     def end(self, tag: str) -> None:
         record = self._record
         if record is None:
             return
         path = tuple(self._path)
-        text = " ".join("".join(self._text).split()) if self._text is not None else ""
+        text = " ".join("".join(self.collecting).split()) if self.collecting is not None else ""
         if path == _UI:
             record.ui = text
         elif path == _NAME:
@@ -109,18 +107,11 @@ class _Reader:
             else:
                 self.other_terms += 1
         if path in (_UI, _NAME, _TREE, _NOTE, _TERM):
-            self._text = None
+            self.collecting = None
         self._path.pop()
         if tag == "DescriptorRecord" and not self._path:
             self.records.append(record)
             self._record = None
-
-    def data(self, text: str) -> None:
-        if self._text is not None:
-            self._text.append(text)
-
-    def close(self) -> None:
-        return None
 
 
 def import_mesh(
@@ -131,15 +122,11 @@ def import_mesh(
         text,
         reader,
         origin,
+        ROOT,
         "MeSH's descriptors",
         "give the NLM's descriptor file (desc2025.xml) as it is published",
         progress,
     )
-    if reader.root != ROOT:
-        raise TaxopsError(
-            f"{origin} is not MeSH's descriptors (its root element is {reader.root!r})",
-            "give the NLM's descriptor file (desc2025.xml), or choose the format with --from",
-        )
     if not reader.records:
         raise TaxopsError(f"{origin} has no DescriptorRecord: nothing to import")
     notes: list[str] = []

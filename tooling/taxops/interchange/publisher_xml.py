@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
-from typing import Any
 
 from taxops.diagnostics import TaxopsError
 from taxops.escaping import short
@@ -44,19 +43,42 @@ def opens_with_root(text: str, root: str) -> bool:
     return _opening(root).match(text[:_LOOKED_AT]) is not None
 
 
+class Target:
+    """What every publisher's reader does alike as the parser's target: it
+    notes the root element's name (the first it sees) and collects the text
+    of the element it reads (``collecting`` a list, else None). A reader
+    calls :meth:`saw` from its ``start``."""
+
+    def __init__(self) -> None:
+        self.root: str | None = None
+        self.collecting: list[str] | None = None
+
+    def saw(self, tag: str) -> None:
+        if self.root is None:
+            self.root = tag
+
+    def data(self, text: str) -> None:
+        if self.collecting is not None:
+            self.collecting.append(text)
+
+    def close(self) -> None:
+        return None
+
+
 def stream(
     text: str,
-    target: Any,
+    target: Target,
     origin: str,
+    root: str,
     what: str,
     hint: str,
     progress: Callable[[float], None] | None = None,
 ) -> None:
     """Feed ``text`` to the parser ``target`` (expat's target interface:
-    ``start``, ``end``, ``data``, ``close``), a piece at a time, telling
-    ``progress`` the percentage read after each (MeSH's 300 MB take half a
-    minute). A file that is not well-formed XML, or declares entities, is a
-    :class:`TaxopsError`: ``{origin} is not {what}``, with ``hint``."""
+    ``start``, ``end``, ``data``, ``close``), a piece at a time, telling ``progress`` the percentage read
+    after each (a publisher's file can be hundreds of MB). A file that is not
+    well-formed XML, declares entities, or whose root element is not ``root``
+    is a :class:`TaxopsError`: ``{origin} is not {what}``, with ``hint``."""
     import xml.etree.ElementTree as ET
 
     import defusedxml.ElementTree as SafeET
@@ -72,3 +94,8 @@ def stream(
         parser.close()
     except (ET.ParseError, DefusedXmlException) as exc:
         raise TaxopsError(f"{origin} is not {what}: {short(str(exc), 200)}", hint) from None
+    if target.root != root:
+        raise TaxopsError(
+            f"{origin} is not {what} (its root element is {target.root!r})",
+            f"{hint}, or choose the format with --from",
+        )

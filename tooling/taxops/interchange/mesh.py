@@ -18,7 +18,7 @@ Only a record's own elements are read: the descriptors a record refers to
 (see-related, entry combinations, pharmacological actions) write their UI and
 name too, inside it. The year in the file's name (``desc2025.xml``) is the
 calendar version. The file is read as a stream, safely
-(:func:`taxops.interchange.publisher_xml.stream`): the full file is 300 MB.
+(:func:`taxops.interchange.publisher_xml.stream`): the full file is hundreds of MB.
 """
 
 from __future__ import annotations

@@ -366,7 +366,7 @@ def read(
 
 
 #: From how many characters a file's reading shows progress on a terminal
-#: (a publisher's file of this size takes some seconds: MeSH's 300 MB, half a minute).
+#: (a publisher's file of this size takes seconds to read: 182 MB of MeSH descriptors, 12 s).
 _SHOWN_FROM = 16 << 20
 
 

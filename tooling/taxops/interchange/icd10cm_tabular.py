@@ -76,8 +76,8 @@ class _Reader(Target):
 
     def __init__(self) -> None:
         super().__init__()
+        #: The text of the list's ``<version>`` (the first, if written twice).
         self.version: list[str] | None = None
-        self.version_text: str | None = None
         self.nodes: list[_Node] = []
         self.notes: Counter[str] = Counter()
         self._open: list[int] = []  # the labels' elements open now, innermost last
@@ -98,7 +98,7 @@ class _Reader(Target):
             self.nodes.append(node)
             self._open.append(len(self.nodes) - 1)
         elif not self._open:
-            if tag == "version" and parent_tag == ROOT:
+            if tag == "version" and parent_tag == ROOT and self.version is None:
                 self.version = []
                 self.collecting = self.version
         elif parent_tag in _NODES and tag in ("name", "desc"):
@@ -115,8 +115,6 @@ class _Reader(Target):
         text = self.collecting
         if tag in _NODES:
             self._open.pop()
-        elif tag == "version" and self.version is not None and self.version_text is None:
-            self.version_text = " ".join("".join(self.version).split())
         elif tag == "name" and text is not None and self._open:
             node = self.nodes[self._open[-1]]
             node.code = node.code or "".join(text).strip()
@@ -126,9 +124,6 @@ class _Reader(Target):
                 node.seventh = []
             node.seventh.append((self._extension or "", " ".join("".join(text).split())))
             self._extension = None
-        elif tag == "sevenChrDef" and self._open:
-            node = self.nodes[self._open[-1]]
-            node.seventh = node.seventh or []
         if tag in ("name", "desc", "extension", "version"):
             self.collecting = None
 
@@ -235,8 +230,9 @@ def _imported(reader: _Reader, origin: str) -> Imported:
         shown = ", ".join(f"{_NOTES[kind]} ({n:,})" for kind, n in reader.notes.most_common())
         notes.append(f"instructional notes not carried over (a guideline's to state): {shown}")
     version, versioning = "1.0.0", None
-    if reader.version_text:
-        version, versioning = version_as_published(reader.version_text, notes)
+    written = " ".join("".join(reader.version or ()).split())
+    if written:
+        version, versioning = version_as_published(written, notes)
     return Imported(
         id="icd-10-cm",
         title="ICD-10-CM",

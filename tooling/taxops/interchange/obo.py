@@ -50,6 +50,8 @@ from taxops.interchange.publisher_meta import version_as_published
 _REPORT_EVERY = 50_000
 #: What a backslash before a character stands for (any other: the character).
 _ESCAPES = {"n": "\n", "t": "\t", "W": " "}
+#: One escape: a backslash and the character it escapes.
+_ESCAPE = re.compile(r"\\(.)", re.S)
 #: A date in a header's data-version (``releases/2025-03-16``, ``hp/2024-04-26/hp.obo``).
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 #: The tags of a term that say something a taxonomy keeps.
@@ -94,35 +96,25 @@ class _Read:
     stanzas: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     synonyms: Counter[str] = field(default_factory=Counter)
-    dropped: list[int] = field(default_factory=list)  # lines of terms without an id
 
 
-def _unescaped(text: str) -> tuple[str, str]:
-    """``text`` up to its first unescaped ``!`` (a comment), escapes resolved,
-    and the rest from that ``!`` on (empty when there is none)."""
+#: A value up to its first unescaped ``!`` (a comment), its escapes kept.
+_BEFORE_COMMENT = re.compile(r"[^!\\]*(?:\\.?[^!\\]*)*", re.S)
+
+
+def _resolved(text: str) -> str:
+    """``text`` with each escape (``\\!``, ``\\"``, ``\\n``) resolved."""
     if "\\" not in text:
-        value, bang, rest = text.partition("!")
-        return value, bang + rest
-    out: list[str] = []
-    i = 0
-    while i < len(text):
-        c = text[i]
-        if c == "\\" and i + 1 < len(text):
-            out.append(_ESCAPES.get(text[i + 1], text[i + 1]))
-            i += 2
-            continue
-        if c == "!":
-            return "".join(out), text[i:]
-        out.append(c)
-        i += 1
-    return "".join(out), ""
+        return text
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 
 def _value(raw: str) -> str:
     """A tag's value: its comment and trailing qualifiers (``{...}``) left out."""
     if "\\" not in raw and "!" not in raw and "}" not in raw:
         return raw.strip()  # nearly every line: nothing to leave out
-    value = _unescaped(raw)[0].strip()
+    found = _BEFORE_COMMENT.match(raw)
+    value = _resolved(found.group() if found else raw).strip()
     if value.endswith("}") and "{" in value:
         value = value[: value.rindex("{")].rstrip()
     return value
@@ -137,8 +129,6 @@ def _spaced(text: str) -> str:
 
 #: A quoted string at the start of a value, its escapes kept.
 _QUOTED = re.compile(r'\s*"([^"\\]*(?:\\.[^"\\]*)*)"', re.S)
-#: One escape: a backslash and the character it escapes.
-_ESCAPE = re.compile(r"\\(.)", re.S)
 
 
 def _quoted(raw: str) -> tuple[str, str] | None:
@@ -147,10 +137,7 @@ def _quoted(raw: str) -> tuple[str, str] | None:
     found = _QUOTED.match(raw)
     if found is None:
         return None
-    text = found.group(1)
-    if "\\" in text:
-        text = _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
-    return text, raw[found.end() :]
+    return _resolved(found.group(1)), raw[found.end() :]
 
 
 def _read(text: str, origin: str, progress: Callable[[float], None] | None) -> _Read:

@@ -699,6 +699,8 @@ def test_a_file_that_is_not_utf8_is_read_in_its_encoding_and_said(
         (b"code,title\n11,\x81\x8d\x8f\n", "is neither UTF-8 nor Windows-1252 text"),
         # UTF-16 without its byte-order mark decodes as UTF-8 full of NULs.
         ("code,title\n11,Farming\n".encode("utf-16-le"), "holds NUL bytes"),
+        # A UTF-16 mark, then a lone half of a surrogate pair.
+        (b"\xff\xfec\x00,\x00\x00\xd8", "byte-order mark but is not UTF-16 text"),
     ],
 )
 def test_bytes_in_no_text_encoding_are_refused(

@@ -104,7 +104,8 @@ def read_published_text(path: Path) -> tuple[str, str | None]:
                 return raw.decode(codec), name
             except UnicodeDecodeError:
                 raise TaxopsError(
-                    f"{path} starts as {name} text and is not", "save it as UTF-8"
+                    f"{path} opens with a {name} byte-order mark but is not {name} text",
+                    "save it as UTF-8, or check that this is the file you meant",
                 ) from None
     if b"\x00" in raw[:4096]:
         raise TaxopsError(
